@@ -1,0 +1,90 @@
+package io.voicewire.speech;
+
+import java.util.Locale;
+
+/**
+ * The error vocabulary of the protocol: the STT {@code message_type} values of PROTOCOL.md §5.5
+ * and the TTS {@code error} values of §2.7, with whether a client may retry after each.
+ */
+public enum ErrorCode {
+  /** Generic server error. */
+  ERROR("error", true),
+  /** Bad or missing API key or token. Never retried. */
+  AUTH_ERROR("auth_error", false),
+  /** Usage quota exhausted. Never retried. */
+  QUOTA_EXCEEDED("quota_exceeded", false),
+  /** Too many commits in a short time. */
+  COMMIT_THROTTLED("commit_throttled", true),
+  /** Terms of service not accepted. Never retried. */
+  UNACCEPTED_TERMS("unaccepted_terms", false),
+  /** Too many requests; retry after backing off. */
+  RATE_LIMITED("rate_limited", true),
+  /** A server-side queue is full. */
+  QUEUE_OVERFLOW("queue_overflow", true),
+  /** The server has no capacity for another session. */
+  RESOURCE_EXHAUSTED("resource_exhausted", true),
+  /** The session ran longer than the server allows. A new session may continue. */
+  SESSION_TIME_LIMIT_EXCEEDED("session_time_limit_exceeded", true),
+  /** A malformed message, bad audio or an invalid field. Never retried. */
+  INPUT_ERROR("input_error", false),
+  /** An audio chunk was larger than the server accepts. Never retried. */
+  CHUNK_SIZE_EXCEEDED("chunk_size_exceeded", false),
+  /** Too little audio activity. */
+  INSUFFICIENT_AUDIO_ACTIVITY("insufficient_audio_activity", true),
+  /** Internal failure of the recogniser. */
+  TRANSCRIBER_ERROR("transcriber_error", true),
+  /** The connection parameters were rejected. Never retried. */
+  INVALID_REQUEST("invalid_request", false),
+  /** TTS: no text arrived within {@code inactivity_timeout}. */
+  INPUT_TIMEOUT_EXCEEDED("input_timeout_exceeded", true),
+  /** TTS: more than 5 contexts on one socket, or settings after a context's first message. */
+  POLICY_VIOLATION("policy_violation", false),
+  /** The backend cannot produce the requested format, voice or model. Never retried. */
+  UNSUPPORTED("unsupported", false);
+
+  private final String wireName;
+  private final boolean retryable;
+
+  ErrorCode(String wireName, boolean retryable) {
+    this.wireName = wireName;
+    this.retryable = retryable;
+  }
+
+  /** The name on the wire, e.g. {@code quota_exceeded}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** Whether reconnecting can succeed after this error. */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /**
+   * Reads a wire name tolerantly (PROTOCOL.md §5.5): the current names, the older {@code _error}
+   * variants such as {@code quota_exceeded_error} and {@code unaccepted_terms_error}, and any
+   * unknown name ending in {@code _error}, which becomes {@link #ERROR}. Returns null for a name
+   * that is not an error at all.
+   */
+  public static ErrorCode fromWire(String name) {
+    if (name == null) {
+      return null;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
+    for (ErrorCode c : values()) {
+      if (c.wireName.equals(n)) {
+        return c;
+      }
+    }
+    if (n.endsWith("_error")) {
+      String base = n.substring(0, n.length() - "_error".length());
+      for (ErrorCode c : values()) {
+        if (c.wireName.equals(base)) {
+          return c;
+        }
+      }
+      return ERROR;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+package io.voicewire.speech;
+
+import java.util.List;
+
+/**
+ * A source of speech sessions: the offline engine, or ElevenLabs through the SDK. The server's
+ * protocol handlers see only this interface.
+ *
+ * <p>A provider is shared by all sessions and is thread safe. Opening a session never blocks on
+ * synthesis or recognition; problems the request cannot know of in advance (an unknown voice, an
+ * output format the engine cannot make, no capacity) are reported through the listener's
+ * {@code onFailure}, never thrown.
+ */
+public interface SpeechProvider extends AutoCloseable {
+  /** A short name for logs and metrics, e.g. {@code local} or {@code elevenlabs}. */
+  String name();
+
+  /** True once the provider can serve sessions at full speed (models loaded and warmed). */
+  boolean isReady();
+
+  /** The voices offered. */
+  List<VoiceInfo> voices();
+
+  /** The models offered. */
+  List<ModelInfo> models();
+
+  /** Opens a text-to-speech session. */
+  TtsSession openTts(TtsRequest request, TtsListener listener);
+
+  /** Opens a speech-to-text session; {@link SttListener#onStarted} follows. */
+  SttSession openStt(SttRequest request, SttListener listener);
+
+  /** Releases the engine's resources. */
+  @Override
+  void close();
+}

@@ -1,0 +1,29 @@
+package io.voicewire.speech;
+
+/**
+ * Receives the events of one {@link SttSession}.
+ *
+ * <p>Calls for one session are serial and come from an engine or network thread that must not be
+ * blocked. Every method has a no-op default. Exactly one terminal event is delivered:
+ * {@link #onClosed} or {@link #onFailure}. No further calls to this listener will be made after
+ * it.
+ */
+public interface SttListener {
+  /** The session is ready; {@code sessionId} is unique per session. Always the first event. */
+  default void onStarted(String sessionId) {}
+
+  /** An interim transcript of the current segment; superseded by the next partial or commit. */
+  default void onPartial(Transcript partial) {}
+
+  /**
+   * A committed segment (after {@link SttSession#commit()}, a VAD end of speech, or the 90 s
+   * auto-commit). Carries words when the request asked for timestamps. Never repeated.
+   */
+  default void onCommitted(Transcript committed) {}
+
+  /** Terminal. The session closed normally. No further calls to this listener will be made. */
+  default void onClosed() {}
+
+  /** Terminal. The session failed. No further calls to this listener will be made. */
+  default void onFailure(SpeechError error) {}
+}

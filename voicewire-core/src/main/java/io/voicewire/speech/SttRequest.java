@@ -1,0 +1,145 @@
+package io.voicewire.speech;
+
+import io.voicewire.audio.AudioFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a speech-to-text session is opened with: the query parameters of
+ * {@code /v1/speech-to-text/realtime} (PROTOCOL.md §5.1). Build with {@link #builder()}.
+ *
+ * @param modelId the model, {@code scribe_v2_realtime}
+ * @param audioFormat the format of the audio sent: a PCM rate or {@code ulaw_8000}
+ * @param commitStrategy manual or VAD commits
+ * @param vad voice-activity parameters (used with {@link CommitStrategy#VAD})
+ * @param languageCode ISO 639-1/3 code, or null for auto-detection
+ * @param includeTimestamps send word timings after each committed transcript
+ * @param includeLanguageDetection report the detected language
+ * @param keyterms terms to favour (≤ 50, each ≤ 20 characters)
+ * @param previousText context text for the first segment, or null
+ */
+public record SttRequest(
+    String modelId,
+    AudioFormat audioFormat,
+    CommitStrategy commitStrategy,
+    VadParams vad,
+    String languageCode,
+    boolean includeTimestamps,
+    boolean includeLanguageDetection,
+    List<String> keyterms,
+    String previousText) {
+
+  /** The default model. */
+  public static final String DEFAULT_MODEL = "scribe_v2_realtime";
+  /** Most key terms per session. */
+  public static final int MAX_KEYTERMS = 50;
+  /** Longest key term, in characters. */
+  public static final int MAX_KEYTERM_CHARS = 20;
+
+  public SttRequest {
+    Objects.requireNonNull(modelId, "modelId == null");
+    Objects.requireNonNull(audioFormat, "audioFormat == null");
+    Objects.requireNonNull(commitStrategy, "commitStrategy == null");
+    Objects.requireNonNull(vad, "vad == null");
+    if (!(audioFormat.isPcm() || audioFormat.equals(AudioFormat.ULAW_8000))) {
+      throw new IllegalArgumentException("audio_format must be a pcm rate or ulaw_8000: "
+          + audioFormat.wireName());
+    }
+    keyterms = List.copyOf(keyterms == null ? List.of() : keyterms);
+    if (keyterms.size() > MAX_KEYTERMS) {
+      throw new IllegalArgumentException("at most " + MAX_KEYTERMS + " keyterms: " + keyterms.size());
+    }
+    for (String k : keyterms) {
+      if (k.length() > MAX_KEYTERM_CHARS) {
+        throw new IllegalArgumentException("keyterm longer than " + MAX_KEYTERM_CHARS
+            + " characters: " + k);
+      }
+    }
+  }
+
+  /** A builder with the protocol's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder initialised from this request. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.modelId = modelId;
+    b.audioFormat = audioFormat;
+    b.commitStrategy = commitStrategy;
+    b.vad = vad;
+    b.languageCode = languageCode;
+    b.includeTimestamps = includeTimestamps;
+    b.includeLanguageDetection = includeLanguageDetection;
+    b.keyterms = keyterms;
+    b.previousText = previousText;
+    return b;
+  }
+
+  /** Builds an {@link SttRequest}. Not thread safe. */
+  public static final class Builder {
+    private String modelId = DEFAULT_MODEL;
+    private AudioFormat audioFormat = AudioFormat.PCM_16000;
+    private CommitStrategy commitStrategy = CommitStrategy.MANUAL;
+    private VadParams vad = VadParams.DEFAULT;
+    private String languageCode;
+    private boolean includeTimestamps;
+    private boolean includeLanguageDetection;
+    private List<String> keyterms = List.of();
+    private String previousText;
+
+    private Builder() {}
+
+    public Builder modelId(String v) {
+      this.modelId = v;
+      return this;
+    }
+
+    public Builder audioFormat(AudioFormat v) {
+      this.audioFormat = v;
+      return this;
+    }
+
+    public Builder commitStrategy(CommitStrategy v) {
+      this.commitStrategy = v;
+      return this;
+    }
+
+    public Builder vad(VadParams v) {
+      this.vad = v;
+      return this;
+    }
+
+    public Builder languageCode(String v) {
+      this.languageCode = v;
+      return this;
+    }
+
+    public Builder includeTimestamps(boolean v) {
+      this.includeTimestamps = v;
+      return this;
+    }
+
+    public Builder includeLanguageDetection(boolean v) {
+      this.includeLanguageDetection = v;
+      return this;
+    }
+
+    public Builder keyterms(List<String> v) {
+      this.keyterms = v;
+      return this;
+    }
+
+    public Builder previousText(String v) {
+      this.previousText = v;
+      return this;
+    }
+
+    /** Validates and builds; throws {@link IllegalArgumentException} with an exact message. */
+    public SttRequest build() {
+      return new SttRequest(modelId, audioFormat, commitStrategy, vad, languageCode,
+          includeTimestamps, includeLanguageDetection, keyterms, previousText);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.voicewire.speech;
+
+/**
+ * One speech-to-text stream: audio chunks in, partial and committed transcripts out.
+ *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ *   STARTING ──ready──▶ OPEN (listener.onStarted)
+ *   OPEN ──sendAudio/commit──▶ OPEN
+ *   OPEN ──close()──▶ CLOSED (pending audio is committed first; listener.onClosed)
+ *   any ──failure──▶ FAILED (listener.onFailure)
+ * </pre>
+ * Audio sent before the session is ready is queued (bounded). Calls in the wrong state return
+ * {@code false} and do nothing; they never throw.
+ *
+ * <p>Implementations are thread safe.
+ */
+public interface SttSession extends AutoCloseable {
+  /** The request this session was opened with. */
+  SttRequest request();
+
+  /**
+   * Sends audio in the request's format (16-bit LE PCM at its rate, or μ-law). Returns false when
+   * closed, or when the session's bounded input queue is full (the chunk is then not taken; the
+   * session goes on).
+   */
+  boolean sendAudio(byte[] audio);
+
+  /** Commits the current segment now. Returns false when closed. */
+  boolean commit();
+
+  /** Milliseconds of audio accepted so far. */
+  long audioReceivedMs();
+
+  /** Ends the session: commits what is pending, then {@code onClosed()}. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,30 @@
+package io.voicewire.speech;
+
+/**
+ * Receives the events of one {@link TtsSession}.
+ *
+ * <p>Calls for one session are serial (never concurrent) and come from an engine or network
+ * thread that must not be blocked: hand data off with a non-blocking offer. Every method has a
+ * no-op default. Exactly one terminal event is delivered: {@link #onClosed} or
+ * {@link #onFailure}. No further calls to this listener will be made after it.
+ */
+public interface TtsListener {
+  /** A chunk of audio, in input order. */
+  default void onAudio(TtsAudio audio) {}
+
+  /**
+   * Everything released before a {@link TtsSession#flush()} has been voiced. Informational; not
+   * terminal (a flush never ends a session).
+   */
+  default void onFlushed() {}
+
+  /**
+   * Terminal. {@code complete} is true when {@link TtsSession#end()} was called and all input was
+   * voiced (the protocol's {@code isFinal: true}); false when the session was closed before that.
+   * No further calls to this listener will be made.
+   */
+  default void onClosed(boolean complete) {}
+
+  /** Terminal. The session failed. No further calls to this listener will be made. */
+  default void onFailure(SpeechError error) {}
+}

@@ -1,0 +1,45 @@
+package io.voicewire.speech;
+
+/**
+ * One text-to-speech utterance stream: text goes in as pieces, audio comes out in chunks while it
+ * is being generated.
+ *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ *   OPEN ──send/flush/tryTrigger──▶ OPEN
+ *   OPEN ──end()──▶ ENDING ──all audio delivered──▶ CLOSED  (listener.onClosed(true))
+ *   OPEN/ENDING ──close()──▶ CLOSED                        (listener.onClosed(false))
+ *   any ──engine failure──▶ FAILED                         (listener.onFailure(error))
+ * </pre>
+ * Text is released for synthesis according to the request: the chunk-length schedule, or
+ * sentence by sentence in {@code auto_mode}; {@link #flush()} releases everything buffered.
+ * Calls in the wrong state return {@code false} and do nothing; they never throw.
+ *
+ * <p>Implementations are thread safe: any thread may call any method.
+ */
+public interface TtsSession extends AutoCloseable {
+  /** The request this session was opened with. */
+  TtsRequest request();
+
+  /** Appends text. Returns false after {@link #end()}, {@link #close()} or a failure. */
+  boolean send(String text);
+
+  /**
+   * Releases everything buffered for synthesis now, below the schedule's threshold too. Returns
+   * false when the session no longer takes input.
+   */
+  boolean flush();
+
+  /**
+   * The protocol's {@code try_trigger_generation}: release the buffer if it holds at least
+   * {@link io.voicewire.speech.text.TextReleaser#TRY_TRIGGER_MIN_CHARS} characters.
+   */
+  boolean tryTrigger();
+
+  /** End of input: flush, voice the rest, then {@code onClosed(true)}. False if already ended. */
+  boolean end();
+
+  /** Cancels: stops generating at once, then {@code onClosed(false)}. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,107 @@
+package io.voicewire.speech.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sentence, clause and word boundaries of English-like text, for releasing and splitting text to
+ * synthesize. Splitting is lossless: the pieces concatenated equal the input.
+ *
+ * <p>Stateless and thread safe.
+ */
+public final class Sentences {
+  private Sentences() {}
+
+  /**
+   * The end (exclusive) of the first complete sentence or clause in {@code s} starting at
+   * {@code from}: a terminator ({@code . ! ? ; :} or a newline), optional closing quotes or
+   * brackets, then whitespace; the whitespace run is included. Abbreviations such as "Mr." and
+   * decimals such as "3.5" do not end a sentence. Returns -1 when there is none yet.
+   */
+  public static int firstBoundary(CharSequence s, int from) {
+    int n = s.length();
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\n') {
+        int j = i + 1;
+        while (j < n && Character.isWhitespace(s.charAt(j))) {
+          j++;
+        }
+        return j < n || j > i + 1 ? j : i + 1;
+      }
+      if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '…') {
+        int j = i + 1;
+        while (j < n && isCloser(s.charAt(j))) {
+          j++;
+        }
+        if (j < n && Character.isWhitespace(s.charAt(j))) {
+          if (c == '.' && isAbbreviation(s, i)) {
+            continue;
+          }
+          while (j < n && Character.isWhitespace(s.charAt(j))) {
+            j++;
+          }
+          return j;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Splits {@code s} losslessly into sentences; the last piece may lack a terminator. */
+  public static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    int cut;
+    while ((cut = firstBoundary(s, start)) > 0 && cut < s.length()) {
+      out.add(s.substring(start, cut));
+      start = cut;
+    }
+    if (start < s.length()) {
+      out.add(s.substring(start));
+    }
+    return out;
+  }
+
+  /**
+   * The end (exclusive) of the last whole word in the first {@code limit} chars: the index just
+   * after the last whitespace run. Returns 0 when there is no whitespace.
+   */
+  public static int lastWordBoundary(CharSequence s, int limit) {
+    for (int i = limit - 1; i >= 0; i--) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  /** The start of the word containing index {@code i} (or {@code i} itself at a space). */
+  public static int wordStart(CharSequence s, int i) {
+    int j = Math.min(i, s.length());
+    while (j > 0 && !Character.isWhitespace(s.charAt(j - 1))) {
+      j--;
+    }
+    return j;
+  }
+
+  private static boolean isCloser(char c) {
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == '”' || c == '’';
+  }
+
+  private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of(
+      "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "no", "inc",
+      "ltd", "co", "mt", "ave", "approx", "dept", "fig");
+
+  private static boolean isAbbreviation(CharSequence s, int dot) {
+    int j = dot;
+    while (j > 0 && (Character.isLetter(s.charAt(j - 1)) || s.charAt(j - 1) == '.')) {
+      j--;
+    }
+    String word = s.subSequence(j, dot).toString().toLowerCase(java.util.Locale.ROOT);
+    if (word.length() == 1 && Character.isUpperCase(s.charAt(j))) {
+      return true; // an initial, as in "J. Smith"
+    }
+    return ABBREVIATIONS.contains(word);
+  }
+}
