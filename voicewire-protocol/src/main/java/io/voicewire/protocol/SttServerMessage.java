@@ -1,0 +1,264 @@
+package io.voicewire.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.speech.CommitStrategy;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.Word;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Messages a server sends on the realtime STT socket (PROTOCOL.md §5.3, §5.5). Decoding is
+ * tolerant: the {@code _error} name variants, both {@code characters} forms in words, and
+ * unknown types as {@link Other}.
+ */
+public sealed interface SttServerMessage {
+
+  /** The {@code message_type}. */
+  String messageType();
+
+  /** Encodes as a server sends it. */
+  String encode();
+
+  /**
+   * {@code session_started}.
+   *
+   * @param sessionId the session id
+   * @param request the effective configuration (written into {@code config})
+   */
+  record SessionStarted(String sessionId, SttRequest request, boolean enableLogging)
+      implements SttServerMessage {
+    @Override
+    public String messageType() {
+      return "session_started";
+    }
+
+    @Override
+    public String encode() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("message_type", messageType());
+        g.writeStringField("session_id", sessionId);
+        g.writeObjectFieldStart("config");
+        SttRequest r = request;
+        g.writeNumberField("sample_rate", r.audioFormat().sampleRate());
+        g.writeStringField("audio_format", r.audioFormat().wireName());
+        if (r.languageCode() != null) {
+          g.writeStringField("language_code", r.languageCode());
+        } else {
+          g.writeNullField("language_code");
+        }
+        // the sources disagree on the key (PROTOCOL.md §5.3): send both
+        g.writeStringField("commit_strategy", r.commitStrategy().wireName());
+        g.writeStringField("vad_commit_strategy", r.commitStrategy().wireName());
+        g.writeNumberField("vad_silence_threshold_secs", r.vad().silenceThresholdSecs());
+        g.writeNumberField("vad_threshold", r.vad().threshold());
+        g.writeNumberField("min_speech_duration_ms", r.vad().minSpeechDurationMs());
+        g.writeNumberField("min_silence_duration_ms", r.vad().minSilenceDurationMs());
+        g.writeStringField("model_id", r.modelId());
+        g.writeBooleanField("enable_logging", enableLogging);
+        g.writeBooleanField("include_timestamps", r.includeTimestamps());
+        g.writeBooleanField("include_language_detection", r.includeLanguageDetection());
+        g.writeArrayFieldStart("keyterms");
+        for (String k : r.keyterms()) {
+          g.writeString(k);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("no_verbatim", false);
+        g.writeEndObject();
+        g.writeEndObject();
+      });
+    }
+  }
+
+  /** {@code partial_transcript}. */
+  record Partial(String text) implements SttServerMessage {
+    @Override
+    public String messageType() {
+      return "partial_transcript";
+    }
+
+    @Override
+    public String encode() {
+      return textMessage(messageType(), text);
+    }
+  }
+
+  /** {@code committed_transcript}. */
+  record Committed(String text) implements SttServerMessage {
+    @Override
+    public String messageType() {
+      return "committed_transcript";
+    }
+
+    @Override
+    public String encode() {
+      return textMessage(messageType(), text);
+    }
+  }
+
+  /** {@code committed_transcript_with_timestamps}, sent after {@link Committed}. */
+  record CommittedWithTimestamps(String text, String languageCode, List<Word> words)
+      implements SttServerMessage {
+    @Override
+    public String messageType() {
+      return "committed_transcript_with_timestamps";
+    }
+
+    @Override
+    public String encode() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("message_type", messageType());
+        g.writeStringField("text", text);
+        if (languageCode != null) {
+          g.writeStringField("language_code", languageCode);
+        } else {
+          g.writeNullField("language_code");
+        }
+        g.writeArrayFieldStart("words");
+        for (Word w : words) {
+          g.writeStartObject();
+          g.writeStringField("text", w.text());
+          g.writeNumberField("start", round3(w.start()));
+          g.writeNumberField("end", round3(w.end()));
+          g.writeStringField("type", w.type());
+          g.writeNumberField("logprob", w.logprob());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      });
+    }
+  }
+
+  /**
+   * An error: {@code {"message_type": <code>, "error": <details>}}.
+   *
+   * @param code the parsed code
+   * @param rawType the {@code message_type} as received (or as sent)
+   * @param error the details
+   */
+  record Error(ErrorCode code, String rawType, String error) implements SttServerMessage {
+    /** An error as a server sends it. */
+    public static Error of(ErrorCode code, String details) {
+      return new Error(code, code.wireName(), details);
+    }
+
+    @Override
+    public String messageType() {
+      return rawType;
+    }
+
+    @Override
+    public String encode() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("message_type", rawType);
+        g.writeStringField("error", error);
+        g.writeEndObject();
+      });
+    }
+  }
+
+  /** A message of another type (e.g. {@code final_transcript}); clients may ignore it. */
+  record Other(String messageType, String json) implements SttServerMessage {
+    @Override
+    public String encode() {
+      return json;
+    }
+  }
+
+  /** Decodes a server message tolerantly. */
+  static SttServerMessage decode(String json) throws ProtocolException {
+    ObjectNode o = Json.parseObject(json);
+    String type = Json.string(o, "message_type");
+    if (type == null) {
+      throw ProtocolException.input("field 'message_type' is missing");
+    }
+    switch (type) {
+      case "session_started":
+        return new Started(nz(Json.string(o, "session_id")), o.path("config"), json);
+      case "partial_transcript":
+        return new Partial(nz(Json.string(o, "text")));
+      case "committed_transcript":
+        return new Committed(nz(Json.string(o, "text")));
+      case "committed_transcript_with_timestamps":
+        return new CommittedWithTimestamps(nz(Json.string(o, "text")),
+            Json.string(o, "language_code"), words(o.get("words")));
+      default:
+        ErrorCode code = ErrorCode.fromWire(type);
+        if (code != null) {
+          JsonNode e = o.get("error");
+          return new Error(code, type, e == null || e.isNull() ? type : e.asText());
+        }
+        return new Other(type, json);
+    }
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+
+  private static List<Word> words(JsonNode arr) {
+    List<Word> out = new ArrayList<>();
+    if (arr == null || !arr.isArray()) {
+      return out;
+    }
+    for (JsonNode w : arr) {
+      double start = w.path("start").asDouble(0);
+      double end = Math.max(start, w.path("end").asDouble(start));
+      out.add(new Word(w.path("text").asText(""), start, end, w.path("type").asText("word"),
+          w.path("logprob").asDouble(0)));
+    }
+    return out;
+  }
+
+  private static String textMessage(String type, String text) {
+    return Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("message_type", type);
+      g.writeStringField("text", text);
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * {@code session_started} as a client decodes it.
+   *
+   * @param sessionId the id
+   * @param config the raw {@code config} object
+   * @param json the message text
+   */
+  record Started(String sessionId, JsonNode config, String json) implements SttServerMessage {
+    @Override
+    public String messageType() {
+      return "session_started";
+    }
+
+    @Override
+    public String encode() {
+      return json;
+    }
+
+    /** The commit strategy from either key ({@code commit_strategy}/{@code vad_commit_strategy}), or null. */
+    public CommitStrategy commitStrategy() {
+      JsonNode v = config.has("commit_strategy") ? config.get("commit_strategy")
+          : config.get("vad_commit_strategy");
+      if (v == null || !v.isTextual()) {
+        return null;
+      }
+      try {
+        return CommitStrategy.parse(v.asText());
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+  }
+}

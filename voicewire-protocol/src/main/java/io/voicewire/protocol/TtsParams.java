@@ -1,0 +1,74 @@
+package io.voicewire.protocol;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.speech.TtsRequest;
+
+/**
+ * The query parameters of the TTS WebSockets (PROTOCOL.md §2.1), parsed and validated.
+ *
+ * @param request the session request (settings of the init message are applied later)
+ * @param inactivityTimeoutSecs seconds without text before the server closes, 1–180, default 20
+ * @param singleUseToken a {@code tts_websocket} token from the query, or null
+ * @param authorization a bearer token from the query, or null
+ * @param enableLogging the client's logging choice (recorded, not used by the local engine)
+ */
+public record TtsParams(TtsRequest request, int inactivityTimeoutSecs, String singleUseToken,
+    String authorization, boolean enableLogging) {
+
+  /** Default inactivity timeout, seconds. */
+  public static final int DEFAULT_INACTIVITY_TIMEOUT_SECS = 20;
+  /** Largest inactivity timeout, seconds. */
+  public static final int MAX_INACTIVITY_TIMEOUT_SECS = 180;
+  /** The output format when none is given: PCM keeps the whole chain decodable. */
+  public static final AudioFormat DEFAULT_OUTPUT_FORMAT = AudioFormat.PCM_24000;
+
+  /** Parses and validates; errors are {@code invalid_request} naming the parameter. */
+  public static TtsParams parse(String voiceId, Query q) throws ProtocolException {
+    if (voiceId == null || voiceId.isBlank()) {
+      throw ProtocolException.invalidRequest("voice_id is missing from the path");
+    }
+    AudioFormat format = DEFAULT_OUTPUT_FORMAT;
+    String of = q.get("output_format");
+    if (of != null && !of.isEmpty()) {
+      try {
+        format = AudioFormat.parse(of);
+      } catch (IllegalArgumentException e) {
+        throw ProtocolException.invalidRequest("query parameter 'output_format': " + e.getMessage());
+      }
+    }
+    String norm = q.string("apply_text_normalization", "auto");
+    TtsRequest.Builder b = TtsRequest.builder(voiceId)
+        .modelId(q.string("model_id", TtsRequest.DEFAULT_MODEL))
+        .outputFormat(format)
+        .autoMode(q.bool("auto_mode", false))
+        .syncAlignment(q.bool("sync_alignment", false))
+        .languageCode(q.get("language_code"))
+        .seed(q.longOrNull("seed"))
+        .applyTextNormalization(norm);
+    TtsRequest req;
+    try {
+      req = b.build();
+    } catch (IllegalArgumentException e) {
+      throw ProtocolException.invalidRequest(e.getMessage());
+    }
+    int timeout = q.integer("inactivity_timeout", DEFAULT_INACTIVITY_TIMEOUT_SECS, 1,
+        MAX_INACTIVITY_TIMEOUT_SECS);
+    return new TtsParams(req, timeout, q.get("single_use_token"), q.get("authorization"),
+        q.bool("enable_logging", true));
+  }
+
+  /** The query string a client sends for {@code request} (no credentials). */
+  public static String toQuery(TtsRequest r, int inactivityTimeoutSecs) {
+    return Query.builder()
+        .add("model_id", r.modelId())
+        .add("output_format", r.outputFormat().wireName())
+        .add("inactivity_timeout", inactivityTimeoutSecs)
+        .add("sync_alignment", r.syncAlignment())
+        .add("auto_mode", r.autoMode())
+        .add("language_code", r.languageCode())
+        .add("seed", r.seed())
+        .add("apply_text_normalization",
+            "auto".equals(r.applyTextNormalization()) ? null : r.applyTextNormalization())
+        .build();
+  }
+}

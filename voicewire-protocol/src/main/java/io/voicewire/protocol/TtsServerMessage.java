@@ -1,0 +1,189 @@
+package io.voicewire.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.speech.Alignment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Messages a server sends on {@code stream-input} / {@code multi-stream-input} (PROTOCOL.md
+ * §2.4, §2.7, §3.3). Encoding follows §9 (camelCase {@code isFinal}, {@code contextId},
+ * {@code charDurationsMs}, {@code "isFinal": null} on audio); decoding accepts every variant the
+ * sources disagree on ({@code is_final}, {@code context_id}, {@code charsDurationsMs},
+ * {@code charsStartTimesMs}) and returns {@link Other} for unknown shapes such as
+ * {@code flush_done}.
+ */
+public sealed interface TtsServerMessage {
+
+  /** The context this message belongs to, or null (single-context socket). */
+  String contextId();
+
+  /** Encodes the message as a server sends it. */
+  String encode();
+
+  /** An audio chunk. */
+  record Audio(byte[] audio, Alignment alignment, Alignment normalizedAlignment, String contextId)
+      implements TtsServerMessage {
+    @Override
+    public String encode() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("audio", Base64.getEncoder().encodeToString(audio));
+        g.writeNullField("isFinal");
+        writeAlignment(g, "normalizedAlignment", normalizedAlignment);
+        writeAlignment(g, "alignment", alignment);
+        if (contextId != null) {
+          g.writeStringField("contextId", contextId);
+        }
+        g.writeEndObject();
+      });
+    }
+  }
+
+  /** {@code {"isFinal": true}}: all audio of the stream (or context) was sent. */
+  record Final(String contextId) implements TtsServerMessage {
+    @Override
+    public String encode() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeBooleanField("isFinal", true);
+        if (contextId != null) {
+          g.writeStringField("contextId", contextId);
+        }
+        g.writeEndObject();
+      });
+    }
+  }
+
+  /**
+   * An error, sent just before the server closes: {@code {"message","error","code"}}.
+   *
+   * @param message human-readable text
+   * @param error the error name, e.g. {@code input_timeout_exceeded}
+   * @param code the close code that follows
+   * @param contextId the context, or null
+   */
+  record Error(String message, String error, int code, String contextId)
+      implements TtsServerMessage {
+    @Override
+    public String encode() {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("message", message);
+        g.writeStringField("error", error);
+        g.writeNumberField("code", code);
+        if (contextId != null) {
+          g.writeStringField("contextId", contextId);
+        }
+        g.writeEndObject();
+      });
+    }
+  }
+
+  /** A message of another shape (e.g. {@code flush_done}); clients ignore it. */
+  record Other(String json, String contextId) implements TtsServerMessage {
+    @Override
+    public String encode() {
+      return json;
+    }
+  }
+
+  /** Decodes a server message tolerantly. */
+  static TtsServerMessage decode(String json) throws ProtocolException {
+    ObjectNode o = Json.parseObject(json);
+    String ctx = Json.string(o, "contextId");
+    if (ctx == null) {
+      ctx = Json.string(o, "context_id");
+    }
+    JsonNode fin = o.has("isFinal") ? o.get("isFinal") : o.get("is_final");
+    boolean isFinal = fin != null && fin.isBoolean() && fin.booleanValue();
+    String audio = Json.string(o, "audio");
+    if (audio != null && !audio.isEmpty()) {
+      return new Audio(Json.base64("audio", audio), readAlignment(o.get("alignment")),
+          readAlignment(o.get("normalizedAlignment")), ctx);
+    }
+    if (isFinal) {
+      return new Final(ctx);
+    }
+    JsonNode err = o.get("error");
+    if (err != null && !err.isNull()) {
+      Integer code = Json.integer(o, "code");
+      String msg = Json.string(o, "message");
+      return new Error(msg == null ? err.asText() : msg, err.asText(),
+          code == null ? CloseCodes.POLICY_VIOLATION : code, ctx);
+    }
+    return new Other(json, ctx);
+  }
+
+  private static void writeAlignment(JsonGenerator g, String field, Alignment a)
+      throws IOException {
+    if (a == null) {
+      g.writeNullField(field);
+      return;
+    }
+    g.writeObjectFieldStart(field);
+    g.writeArrayFieldStart("chars");
+    for (String c : a.chars()) {
+      g.writeString(c);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("charStartTimesMs");
+    for (int i = 0; i < a.size(); i++) {
+      g.writeNumber(a.startMs(i));
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("charDurationsMs");
+    for (int i = 0; i < a.size(); i++) {
+      g.writeNumber(a.durationMs(i));
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** Reads a WS alignment object, tolerating the duration/start key variants; null if absent. */
+  static Alignment readAlignment(JsonNode n) throws ProtocolException {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw ProtocolException.input("alignment must be an object");
+    }
+    JsonNode chars = n.get("chars");
+    JsonNode starts = first(n, "charStartTimesMs", "charsStartTimesMs");
+    JsonNode durs = first(n, "charDurationsMs", "charsDurationsMs");
+    if (chars == null || !chars.isArray()) {
+      return null;
+    }
+    List<String> cs = new ArrayList<>(chars.size());
+    for (JsonNode c : chars) {
+      cs.add(c.asText());
+    }
+    int[] st = ints(starts, cs.size());
+    int[] du = ints(durs, cs.size());
+    try {
+      return new Alignment(cs, st, du);
+    } catch (IllegalArgumentException e) {
+      throw ProtocolException.input(e.getMessage());
+    }
+  }
+
+  private static JsonNode first(JsonNode n, String a, String b) {
+    JsonNode v = n.get(a);
+    return v != null ? v : n.get(b);
+  }
+
+  private static int[] ints(JsonNode arr, int expected) {
+    if (arr == null || !arr.isArray()) {
+      return new int[expected];
+    }
+    int[] out = new int[arr.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (int) Math.round(arr.get(i).asDouble());
+    }
+    return out;
+  }
+}
