@@ -1,0 +1,502 @@
+package io.voicewire.client.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.client.ConnectionStatus;
+import io.voicewire.client.SttStream;
+import io.voicewire.client.TokenType;
+import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.SttClientMessage;
+import io.voicewire.protocol.SttParams;
+import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.speech.CommitStrategy;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.Transcript;
+import io.voicewire.speech.Word;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SttStream} over the realtime STT socket, resuming through an {@link AudioRing}.
+ *
+ * <p>Where a committed transcript sits on the stream's audio timeline: for a manual commit, the
+ * stream offset at which the client sent that commit (exact; the server handles messages in
+ * order); otherwise the end of its last word (the stream asks the server for word timestamps and
+ * holds the {@code committed_transcript} until its {@code _with_timestamps} follows, for at most
+ * {@link #TIMESTAMPS_WAIT_MILLIS}); with neither, the audio sent so far (an upper bound). A
+ * committed transcript ending at or before the last delivered one is a repeat and is dropped.
+ */
+public final class RealSttStream extends ReconnectingStream implements SttStream {
+  private static final Logger log = LoggerFactory.getLogger(RealSttStream.class);
+
+  /** Longest wait for a {@code committed_transcript_with_timestamps} after its text, ms. */
+  public static final long TIMESTAMPS_WAIT_MILLIS = 1_000;
+  /** VAD mode: after the last pending commit is answered, wait this long for more, ms. */
+  public static final long END_SETTLE_MILLIS = 500;
+  /** Longest {@code previous_text} sent to a resumed session, chars. */
+  public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
+
+  private final SttRequest request;
+  private final SttRequest wireRequest;
+  private final Listener listener;
+  private final AudioFormat format;
+  private final int frame;
+  private final AudioRing ring;
+
+  private long streamBytes;
+  private long sessionBase;
+  private long sentOnConn;
+  private long replayEnd;
+  private boolean started;
+  private boolean firstOnConn;
+  private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
+  private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
+  private long lastCommitOffset = -1;
+  private long horizon;
+  private boolean haveHorizon;
+  private String lastCommittedText;
+  private boolean endRequested;
+  private long settleSince;
+  private long lastSendNanos;
+  private long partialClockStart;
+  private SttServerMessage.Committed held;
+  private long heldSince;
+  private boolean timestampsUnsupported;
+  private long seenOverflow;
+
+  private RealSttStream(ClientContext ctx, SttRequest request, Listener listener) {
+    super(ctx, "stt " + request.modelId());
+    this.request = request;
+    this.wireRequest = request.toBuilder().includeTimestamps(true).previousText(null).build();
+    this.listener = listener;
+    this.format = request.audioFormat();
+    this.frame = format.frameSize();
+    long maxBytes = Math.max(frame, ctx.sttReplayLimit().toMillis() * format.bytesPerSecond()
+        / 1000);
+    this.ring = new AudioRing(maxBytes, frame);
+  }
+
+  /** Opens a stream and starts connecting. */
+  public static RealSttStream open(ClientContext ctx, SttRequest request, Listener listener) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(listener, "listener == null");
+    RealSttStream s = new RealSttStream(ctx, request, listener);
+    s.start();
+    return s;
+  }
+
+  @Override
+  public SttRequest request() {
+    return request;
+  }
+
+  private long ms(long bytes) {
+    return bytes * 1000 / format.bytesPerSecond();
+  }
+
+  private long bytesForSeconds(double secs) {
+    long b = Math.round(secs * format.bytesPerSecond());
+    return b - b % frame;
+  }
+
+  // ------------------------------------------------------------------ input
+
+  @Override
+  public boolean sendAudio(byte[] audio) {
+    Objects.requireNonNull(audio, "audio == null");
+    return sendAudio(audio, 0, audio.length);
+  }
+
+  @Override
+  public boolean sendAudio(byte[] audio, int offset, int len) {
+    Objects.requireNonNull(audio, "audio == null");
+    Objects.checkFromIndexSize(offset, len, audio.length);
+    if (len % frame != 0) {
+      throw new IllegalArgumentException("audio length must be a whole number of " + frame
+          + "-byte frames: " + len);
+    }
+    if (len == 0) {
+      return true;
+    }
+    byte[] chunk = Arrays.copyOfRange(audio, offset, offset + len);
+    lock();
+    try {
+      if (isTerminal() || endRequested) {
+        return false;
+      }
+      long now = ctx.nanoClock().getAsLong();
+      Connection c = connection();
+      if (c != null && !c.send(chunkMessage(chunk, false))) {
+        return false; // the outgoing queue is full: this chunk is not taken
+      }
+      ring.addAudio(chunk, now);
+      streamBytes += len;
+      if (c != null) {
+        sentOnConn += len;
+      }
+      long overflow = ring.overflowBytes();
+      if (overflow != seenOverflow) {
+        metrics.replayOverflowMillis.add(ms(overflow) - ms(seenOverflow));
+        seenOverflow = overflow;
+      }
+      if (partialClockStart == 0) {
+        partialClockStart = now;
+      }
+      lastSendNanos = now;
+      return true;
+    } finally {
+      unlock();
+    }
+  }
+
+  private String chunkMessage(byte[] chunk, boolean commit) {
+    String prev = null;
+    if (firstOnConn) {
+      firstOnConn = false;
+      if (!started) {
+        prev = request.previousText();
+      } else if (lastCommittedText != null && !lastCommittedText.isBlank()) {
+        String t = lastCommittedText;
+        prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
+            ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
+      }
+    }
+    return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();
+  }
+
+  @Override
+  public boolean commit() {
+    lock();
+    try {
+      if (isTerminal() || endRequested) {
+        return false;
+      }
+      commitLocked();
+      return true;
+    } finally {
+      unlock();
+    }
+  }
+
+  private void commitLocked() {
+    long now = ctx.nanoClock().getAsLong();
+    ring.addCommit(now);
+    lastCommitOffset = streamBytes;
+    Connection c = connection();
+    if (c != null) {
+      c.send(chunkMessage(new byte[0], true));
+      pendingCommits.add(streamBytes);
+      pendingCommitNanos.add(now);
+      lastSendNanos = now;
+    }
+  }
+
+  @Override
+  public boolean end() {
+    lock();
+    try {
+      if (isTerminal() || endRequested) {
+        return false;
+      }
+      endRequested = true;
+      markEnding();
+      if (streamBytes > Math.max(lastCommitOffset, haveHorizon ? horizon : 0)) {
+        commitLocked();
+      }
+      maybeFinish(ctx.nanoClock().getAsLong());
+      return true;
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public void cancel() {
+    lock();
+    try {
+      finishLocked(false, "cancelled");
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    end();
+  }
+
+  @Override
+  public long audioSentMs() {
+    lock();
+    try {
+      return ms(streamBytes);
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Lock held: finishes once the end's commits are answered (and, with VAD, settled). */
+  private void maybeFinish(long now) {
+    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()) {
+      return;
+    }
+    if (connection() == null && !ring.isEmpty()) {
+      return; // the ring's commits are replayed once connected
+    }
+    if (request.commitStrategy() == CommitStrategy.VAD) {
+      if (settleSince == 0) {
+        settleSince = now;
+        return;
+      }
+      if (now - settleSince < END_SETTLE_MILLIS * 1_000_000L) {
+        return;
+      }
+    }
+    finishLocked(true, "");
+  }
+
+  // ------------------------------------------------------------------ hooks
+
+  @Override
+  protected String pathAndQuery() {
+    return "/v1/speech-to-text/realtime?" + SttParams.toQuery(wireRequest);
+  }
+
+  @Override
+  protected TokenType tokenType() {
+    return TokenType.REALTIME_SCRIBE;
+  }
+
+  @Override
+  protected String tokenParam() {
+    return "token";
+  }
+
+  @Override
+  protected void onConnectionOpen(Connection c) {
+    sessionBase = ring.start();
+    sentOnConn = 0;
+    firstOnConn = true;
+    pendingCommits.clear();
+    pendingCommitNanos.clear();
+    settleSince = 0;
+    long replayed = 0;
+    for (AudioRing.Entry e : ring.entries()) {
+      if (e.isCommit()) {
+        c.send(chunkMessage(new byte[0], true));
+        pendingCommits.add(e.offset());
+        pendingCommitNanos.add(ctx.nanoClock().getAsLong());
+      } else {
+        c.send(chunkMessage(e.audio(), false));
+        replayed += e.audio().length;
+        sentOnConn += e.audio().length;
+      }
+    }
+    replayEnd = ring.end();
+    if (replayed > 0) {
+      metrics.replayedAudioMillis.add(ms(replayed));
+      metrics.seams.increment();
+    }
+    if (haveHorizon && sessionBase > horizon) {
+      setResumable(true, (ms(sessionBase - horizon)) + " ms of audio fell out of the full "
+          + "replay ring and was not replayed");
+    }
+    lastSendNanos = ctx.nanoClock().getAsLong();
+  }
+
+  @Override
+  protected void onConnectionLost() {
+    if (held != null) {
+      // its end is exact only if it answers a manual commit; otherwise forget it: the ring still
+      // holds its audio and the next session transcribes it again
+      if (request.commitStrategy() == CommitStrategy.MANUAL && !pendingCommits.isEmpty()) {
+        SttServerMessage.Committed h = held;
+        held = null;
+        deliverCommit(h.text(), null, List.of());
+      } else {
+        held = null;
+      }
+    }
+    pendingCommits.clear();
+    pendingCommitNanos.clear();
+  }
+
+  @Override
+  protected void onText(Connection c, String text) {
+    SttServerMessage m;
+    try {
+      m = SttServerMessage.decode(text);
+    } catch (ProtocolException e) {
+      log.debug("{}: ignoring an unreadable server message: {}", name, e.getMessage());
+      return;
+    }
+    long now = ctx.nanoClock().getAsLong();
+    if (held != null && !(m instanceof SttServerMessage.CommittedWithTimestamps)) {
+      releaseHeld();
+    }
+    switch (m) {
+      case SttServerMessage.Started s -> {
+        if (!started) {
+          started = true;
+          String id = s.sessionId();
+          events.offer(() -> listener.onStarted(id));
+        }
+      }
+      case SttServerMessage.Partial p -> {
+        if (partialClockStart != 0) {
+          metrics.partialLatencyNanos(now - partialClockStart);
+          partialClockStart = 0;
+        }
+        long start = haveHorizon ? ms(horizon) : ms(sessionBase);
+        long end = Math.max(start, ms(sessionBase + sentOnConn));
+        Transcript t = Transcript.partial(p.text(), start, end);
+        markProgress();
+        events.offer(() -> listener.onPartial(t));
+      }
+      case SttServerMessage.Committed cm -> {
+        if (timestampsUnsupported) {
+          deliverCommit(cm.text(), null, List.of());
+        } else {
+          held = cm;
+          heldSince = now;
+        }
+      }
+      case SttServerMessage.CommittedWithTimestamps cw -> {
+        String t = held != null ? held.text() : cw.text();
+        held = null;
+        deliverCommit(t, cw.languageCode(), cw.words());
+      }
+      case SttServerMessage.Error e ->
+          serverError(new SpeechError(e.code(), e.error() == null ? e.messageType() : e.error()));
+      default -> { }
+    }
+    maybeFinish(now);
+  }
+
+  private void releaseHeld() {
+    SttServerMessage.Committed h = held;
+    held = null;
+    timestampsUnsupported = true;
+    log.debug("{}: the server sends no word timestamps; placing commits by position", name);
+    deliverCommit(h.text(), null, List.of());
+  }
+
+  /** Lock held: places a committed transcript on the timeline, drops repeats, delivers. */
+  private void deliverCommit(String text, String languageCode, List<Word> words) {
+    long now = ctx.nanoClock().getAsLong();
+    long wordsStart = -1;
+    long wordsEnd = -1;
+    if (!words.isEmpty()) {
+      double s = Double.MAX_VALUE;
+      double e = 0;
+      for (Word w : words) {
+        s = Math.min(s, w.start());
+        e = Math.max(e, w.end());
+      }
+      wordsStart = sessionBase + bytesForSeconds(s);
+      wordsEnd = sessionBase + bytesForSeconds(e);
+    }
+    boolean manual = request.commitStrategy() == CommitStrategy.MANUAL;
+    long end;
+    long commitNanos = 0;
+    if (manual && !pendingCommits.isEmpty()) {
+      end = pendingCommits.pollFirst();
+      commitNanos = pendingCommitNanos.pollFirst();
+    } else if (wordsEnd >= 0) {
+      end = wordsEnd;
+      if (!pendingCommits.isEmpty()) {
+        pendingCommits.pollFirst();
+        pendingCommitNanos.pollFirst();
+      }
+    } else if (!pendingCommits.isEmpty()) {
+      end = pendingCommits.pollFirst();
+      commitNanos = pendingCommitNanos.pollFirst();
+    } else {
+      end = sessionBase + sentOnConn; // an upper bound: the server gave no position
+    }
+    end = Math.min(end, streamBytes);
+    if (haveHorizon && end <= horizon) {
+      metrics.duplicateCommitsDropped.increment();
+      log.debug("{}: dropped a committed transcript repeated across a seam ({} ms <= {} ms)",
+          name, ms(end), ms(horizon));
+      return;
+    }
+    long startB = haveHorizon ? horizon : 0;
+    if (wordsStart >= 0) {
+      startB = Math.max(startB, Math.min(wordsStart, end));
+    }
+    if (commitNanos != 0) {
+      metrics.commitLatencyNanos(now - commitNanos);
+    } else if (wordsEnd > replayEnd) {
+      long sent = ring.sendNanosAt(wordsEnd);
+      if (sent > 0) {
+        metrics.commitLatencyNanos(now - sent);
+      }
+    }
+    horizon = end;
+    haveHorizon = true;
+    ring.trimTo(end);
+    lastCommittedText = text;
+    List<Word> outWords = List.of();
+    if (request.includeTimestamps() && !words.isEmpty()) {
+      double shift = ms(sessionBase) / 1000.0;
+      List<Word> shifted = new ArrayList<>(words.size());
+      for (Word w : words) {
+        shifted.add(new Word(w.text(), w.start() + shift, w.end() + shift, w.type(), w.logprob()));
+      }
+      outWords = shifted;
+    }
+    Transcript t = new Transcript(text, true, ms(startB), ms(end), outWords,
+        request.includeLanguageDetection() || request.includeTimestamps() ? languageCode : null);
+    partialClockStart = 0;
+    markProgress();
+    events.offer(() -> listener.onCommitted(t));
+  }
+
+  @Override
+  protected void onTick(Connection c, long nowNanos) {
+    if (held != null && nowNanos - heldSince >= TIMESTAMPS_WAIT_MILLIS * 1_000_000L) {
+      releaseHeld();
+    }
+    if (!endRequested && nowNanos - lastSendNanos >= ctx.sttKeepAlive().toNanos()) {
+      c.send(chunkMessage(new byte[0], false)); // keep-alive, PROTOCOL.md §5.4
+      lastSendNanos = nowNanos;
+    }
+    maybeFinish(nowNanos);
+  }
+
+  @Override
+  protected String cannotResumeReason() {
+    return null;
+  }
+
+  @Override
+  protected boolean completesOnDrop() {
+    return endRequested && ring.bytes() == 0 && held == null;
+  }
+
+  @Override
+  protected String finishTimeoutWhat() {
+    return "no committed transcript";
+  }
+
+  @Override
+  protected void deliverStatus(ConnectionStatus status) {
+    events.offer(() -> listener.onStatus(status));
+  }
+
+  @Override
+  protected void deliverClosed(boolean complete) {
+    events.offer(listener::onClosed);
+  }
+
+  @Override
+  protected void deliverFailure(SpeechError error) {
+    events.offer(() -> listener.onFailure(error));
+  }
+}
