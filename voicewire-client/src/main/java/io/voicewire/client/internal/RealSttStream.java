@@ -36,8 +36,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   /** Longest wait for a {@code committed_transcript_with_timestamps} after its text, ms. */
   public static final long TIMESTAMPS_WAIT_MILLIS = 1_000;
-  /** VAD mode: after the last pending commit is answered, wait this long for more, ms. */
+  /** VAD mode: after end, finish once the server has sent nothing for this long, ms. */
   public static final long END_SETTLE_MILLIS = 500;
+  /** Consecutive ring chunks are replayed in messages of at most this much audio, ms. */
+  public static final int MAX_REPLAY_MESSAGE_MILLIS = 250;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -131,12 +133,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       long now = ctx.nanoClock().getAsLong();
       Connection c = connection();
-      if (c != null && !c.send(chunkMessage(chunk, false))) {
-        return false; // the outgoing queue is full: this chunk is not taken
+      boolean sent = false;
+      if (c != null) {
+        String msg = chunkMessage(chunk, false);
+        if (c.queuedChars() + msg.length() > Connection.MAX_QUEUED_CHARS) {
+          return false; // the outgoing queue is full: this chunk is not taken
+        }
+        // false here means the connection is dying: the ring replays the chunk after the drop
+        sent = c.send(msg);
       }
       ring.addAudio(chunk, now);
       streamBytes += len;
-      if (c != null) {
+      if (sent) {
         sentOnConn += len;
       }
       long overflow = ring.overflowBytes();
@@ -188,8 +196,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     ring.addCommit(now);
     lastCommitOffset = streamBytes;
     Connection c = connection();
-    if (c != null) {
-      c.send(chunkMessage(new byte[0], true));
+    if (c != null && c.send(chunkMessage(new byte[0], true))) {
       pendingCommits.add(streamBytes);
       pendingCommitNanos.add(now);
       lastSendNanos = now;
@@ -249,11 +256,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       return; // the ring's commits are replayed once connected
     }
     if (request.commitStrategy() == CommitStrategy.VAD) {
-      if (settleSince == 0) {
-        settleSince = now;
-        return;
-      }
-      if (now - settleSince < END_SETTLE_MILLIS * 1_000_000L) {
+      // a VAD commit and the answer to our last commit cannot be told apart: wait until the
+      // server has been quiet for a moment
+      if (settleSince == 0 || now - settleSince < END_SETTLE_MILLIS * 1_000_000L) {
         return;
       }
     }
@@ -286,27 +291,44 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     pendingCommitNanos.clear();
     settleSince = 0;
     long replayed = 0;
+    int maxBytes = Math.max(frame, format.bytesForMillis(MAX_REPLAY_MESSAGE_MILLIS));
+    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
     for (AudioRing.Entry e : ring.entries()) {
       if (e.isCommit()) {
+        replayed += flushReplay(c, batch);
         c.send(chunkMessage(new byte[0], true));
         pendingCommits.add(e.offset());
         pendingCommitNanos.add(ctx.nanoClock().getAsLong());
       } else {
-        c.send(chunkMessage(e.audio(), false));
-        replayed += e.audio().length;
-        sentOnConn += e.audio().length;
+        if (batch.size() > 0 && batch.size() + e.audio().length > maxBytes) {
+          replayed += flushReplay(c, batch);
+        }
+        batch.writeBytes(e.audio());
       }
     }
+    replayed += flushReplay(c, batch);
     replayEnd = ring.end();
     if (replayed > 0) {
       metrics.replayedAudioMillis.add(ms(replayed));
       metrics.seams.increment();
     }
-    if (haveHorizon && sessionBase > horizon) {
-      setResumable(true, (ms(sessionBase - horizon)) + " ms of audio fell out of the full "
+    long committedUpTo = haveHorizon ? horizon : 0;
+    if (sessionBase > committedUpTo) {
+      setResumable(true, (ms(sessionBase - committedUpTo)) + " ms of audio fell out of the full "
           + "replay ring and was not replayed");
     }
     lastSendNanos = ctx.nanoClock().getAsLong();
+  }
+
+  private long flushReplay(Connection c, java.io.ByteArrayOutputStream batch) {
+    if (batch.size() == 0) {
+      return 0;
+    }
+    byte[] b = batch.toByteArray();
+    batch.reset();
+    c.send(chunkMessage(b, false));
+    sentOnConn += b.length;
+    return b.length;
   }
 
   @Override
@@ -336,6 +358,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       return;
     }
     long now = ctx.nanoClock().getAsLong();
+    settleSince = now;
     if (held != null && !(m instanceof SttServerMessage.CommittedWithTimestamps)) {
       releaseHeld();
     }
@@ -355,7 +378,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         long start = haveHorizon ? ms(horizon) : ms(sessionBase);
         long end = Math.max(start, ms(sessionBase + sentOnConn));
         Transcript t = Transcript.partial(p.text(), start, end);
-        markProgress();
+        // not progress: a partial may cover only replayed audio
         events.offer(() -> listener.onPartial(t));
       }
       case SttServerMessage.Committed cm -> {
@@ -402,28 +425,37 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       wordsEnd = sessionBase + bytesForSeconds(e);
     }
     boolean manual = request.commitStrategy() == CommitStrategy.MANUAL;
+    if (wordsEnd >= 0 && haveHorizon && wordsEnd <= horizon) {
+      dropRepeat(wordsEnd); // word times place it exactly: it ends where delivered text ended
+      return;
+    }
+    while (wordsEnd >= 0 && !pendingCommits.isEmpty() && pendingCommits.peekFirst() < wordsEnd) {
+      pendingCommits.pollFirst(); // commits answered earlier (or never): stale
+      pendingCommitNanos.pollFirst();
+    }
+    Long commitAt = pendingCommits.pollFirst();
+    Long commitAtNanos = pendingCommitNanos.pollFirst();
     long end;
     long commitNanos = 0;
-    if (manual && !pendingCommits.isEmpty()) {
-      end = pendingCommits.pollFirst();
-      commitNanos = pendingCommitNanos.pollFirst();
+    if (manual && commitAt != null) {
+      // the answer to our commit covers the audio up to where we sent it (in order, exactly);
+      // with VAD a client commit's position is no segment boundary, so it never places one
+      end = commitAt;
+      commitNanos = commitAtNanos;
     } else if (wordsEnd >= 0) {
       end = wordsEnd;
-      if (!pendingCommits.isEmpty()) {
-        pendingCommits.pollFirst();
-        pendingCommitNanos.pollFirst();
-      }
-    } else if (!pendingCommits.isEmpty()) {
-      end = pendingCommits.pollFirst();
-      commitNanos = pendingCommitNanos.pollFirst();
+    } else if (text.isBlank()) {
+      // nothing said and no position: deliver it, but never move the horizon on a guess
+      long h = haveHorizon ? ms(horizon) : 0;
+      Transcript blank = new Transcript(text, true, h, h, List.of(), null);
+      events.offer(() -> listener.onCommitted(blank));
+      return;
     } else {
       end = sessionBase + sentOnConn; // an upper bound: the server gave no position
     }
     end = Math.min(end, streamBytes);
     if (haveHorizon && end <= horizon) {
-      metrics.duplicateCommitsDropped.increment();
-      log.debug("{}: dropped a committed transcript repeated across a seam ({} ms <= {} ms)",
-          name, ms(end), ms(horizon));
+      dropRepeat(end);
       return;
     }
     long startB = haveHorizon ? horizon : 0;
@@ -456,6 +488,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     partialClockStart = 0;
     markProgress();
     events.offer(() -> listener.onCommitted(t));
+  }
+
+  private void dropRepeat(long end) {
+    metrics.duplicateCommitsDropped.increment();
+    log.debug("{}: dropped a committed transcript repeated across a seam ({} ms <= {} ms)",
+        name, ms(end), ms(horizon));
   }
 
   @Override
