@@ -205,7 +205,8 @@ class SttStreamStateTest {
     l.await(10).assertClosed();
     assertTrue(s.metrics().replayOverflowMillis() > 0, s.metrics().toString());
     assertTrue(l.statuses.stream().anyMatch(x -> x.message().contains("fell out of the full "
-        + "replay ring")), l.statuses.toString());
+        + "replay ring")), l.statuses + " connections=" + connector.connections() + " "
+        + s.metrics());
     assertTrue(l.committedText().endsWith("at all "), l.committedText());
   }
 

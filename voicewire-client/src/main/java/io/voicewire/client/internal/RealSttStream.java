@@ -59,6 +59,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
   private long lastCommitOffset = -1;
+  /** A commit is in the ring but was not sent on a live connection; the next one replays it. */
+  private boolean commitAwaitsReplay;
   private long horizon;
   private boolean haveHorizon;
   private String lastCommittedText;
@@ -166,12 +168,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     String prev = null;
     if (firstOnConn) {
       firstOnConn = false;
-      if (!started) {
-        prev = request.previousText();
-      } else if (lastCommittedText != null && !lastCommittedText.isBlank()) {
-        String t = lastCommittedText;
+      if (lastCommittedText != null && !lastCommittedText.isBlank()) {
+        String t = lastCommittedText; // a resumed session: the context is what was said
         prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
             ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
+      } else {
+        prev = request.previousText();
       }
     }
     return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();
@@ -200,6 +202,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       pendingCommits.add(streamBytes);
       pendingCommitNanos.add(now);
       lastSendNanos = now;
+    } else {
+      commitAwaitsReplay = true;
     }
   }
 
@@ -249,7 +253,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   /** Lock held: finishes once the end's commits are answered (and, with VAD, settled). */
   private void maybeFinish(long now) {
-    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()) {
+    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()
+        || commitAwaitsReplay) {
       return;
     }
     if (connection() == null && !ring.isEmpty()) {
@@ -290,6 +295,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     pendingCommits.clear();
     pendingCommitNanos.clear();
     settleSince = 0;
+    commitAwaitsReplay = false;
     long replayed = 0;
     int maxBytes = Math.max(frame, format.bytesForMillis(MAX_REPLAY_MESSAGE_MILLIS));
     java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();

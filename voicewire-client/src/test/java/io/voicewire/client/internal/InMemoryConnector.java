@@ -73,7 +73,9 @@ public final class InMemoryConnector implements Connector {
           listener.onOpen(c);
         }
       });
-      server.execute(() -> peer.onOpen(c.end));
+      // on the server thread, before any client message can arrive; what it sends is queued
+      // behind the client's onOpen
+      peer.onOpen(c.end);
     });
     return c;
   }
