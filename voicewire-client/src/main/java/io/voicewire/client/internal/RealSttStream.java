@@ -9,6 +9,7 @@ import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.speech.CommitStrategy;
+import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Transcript;
@@ -40,6 +41,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static final long END_SETTLE_MILLIS = 500;
   /** Consecutive ring chunks are replayed in messages of at most this much audio, ms. */
   public static final int MAX_REPLAY_MESSAGE_MILLIS = 250;
+  /** After {@code commit_throttled}, the commit is sent again this much later, ms. */
+  public static final long RECOMMIT_AFTER_THROTTLE_MILLIS = 150;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -59,6 +62,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
   private long lastCommitOffset = -1;
+  /** When to send again a commit the server throttled, or 0. */
+  private long recommitAtNanos;
   /** A commit is in the ring but was not sent on a live connection; the next one replays it. */
   private boolean commitAwaitsReplay;
   private long horizon;
@@ -296,6 +301,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     pendingCommitNanos.clear();
     settleSince = 0;
     commitAwaitsReplay = false;
+    recommitAtNanos = 0;
     long replayed = 0;
     int maxBytes = Math.max(frame, format.bytesForMillis(MAX_REPLAY_MESSAGE_MILLIS));
     java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
@@ -400,8 +406,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         held = null;
         deliverCommit(t, cw.languageCode(), cw.words());
       }
-      case SttServerMessage.Error e ->
+      case SttServerMessage.Error e -> {
+        if (e.code() == ErrorCode.COMMIT_THROTTLED) {
+          // not fatal: that commit was ignored; send it again a little later
+          if (!pendingCommits.isEmpty()) {
+            pendingCommits.pollLast();
+            pendingCommitNanos.pollLast();
+          }
+          recommitAtNanos = now + RECOMMIT_AFTER_THROTTLE_MILLIS * 1_000_000L;
+        } else {
           serverError(new SpeechError(e.code(), e.error() == null ? e.messageType() : e.error()));
+        }
+      }
       default -> { }
     }
     maybeFinish(now);
@@ -506,6 +522,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   protected void onTick(Connection c, long nowNanos) {
     if (held != null && nowNanos - heldSince >= TIMESTAMPS_WAIT_MILLIS * 1_000_000L) {
       releaseHeld();
+    }
+    if (recommitAtNanos != 0 && nowNanos >= recommitAtNanos) {
+      recommitAtNanos = 0;
+      if (c.send(chunkMessage(new byte[0], true))) {
+        pendingCommits.add(streamBytes);
+        pendingCommitNanos.add(nowNanos);
+        lastSendNanos = nowNanos;
+      }
     }
     if (!endRequested && nowNanos - lastSendNanos >= ctx.sttKeepAlive().toNanos()) {
       c.send(chunkMessage(new byte[0], false)); // keep-alive, PROTOCOL.md §5.4

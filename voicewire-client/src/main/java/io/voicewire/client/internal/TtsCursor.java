@@ -186,7 +186,9 @@ public final class TtsCursor {
         droppedBytes += audio.length; // cannot place it before the cursor: never repeat audio
         return null;
       }
-      if (audio.length > 0 && inexact == null) {
+      // an empty alignment voices no character (a pause, a tail): the cursor stays; a missing
+      // one leaves the cursor unknown
+      if (al == null && audio.length > 0 && inexact == null) {
         inexact = "the server sent audio without alignment";
       }
       audioDelivered |= audio.length > 0;
