@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The STT replay ring: every audio chunk (and commit) sent since the last committed transcript,
- * in stream order, with stream byte offsets and send times.
+ * The STT replay ring, which is also the stream's outbox: every audio chunk (and commit) taken
+ * since the last committed transcript, in stream order, with stream byte offsets and the time each
+ * was taken. The stream sends from it in order, and after a drop sends it again from its start.
  *
  * <p>Bounded by {@code maxBytes} (the client's replay limit in seconds, converted). Overflow
  * policy: <b>drop-oldest</b>. When a chunk would exceed the bound, the oldest chunks (and commits
@@ -20,9 +21,9 @@ import java.util.List;
 public final class AudioRing {
   /**
    * A chunk of audio ({@code audio != null}) or a commit ({@code audio == null}) at a stream
-   * offset.
+   * offset, with a sequence number that orders entries (and survives trimming).
    */
-  public record Entry(long offset, byte[] audio, long sendNanos) {
+  public record Entry(long seq, long offset, byte[] audio, long sendNanos) {
     public boolean isCommit() {
       return audio == null;
     }
@@ -39,6 +40,7 @@ public final class AudioRing {
   private long end;
   private long bytes;
   private long overflowBytes;
+  private long nextSeq = 1;
 
   public AudioRing(long maxBytes, int frameSize) {
     if (maxBytes <= 0) {
@@ -51,7 +53,7 @@ public final class AudioRing {
   /** Appends a chunk (not copied; do not modify it) and returns its stream offset. */
   public long addAudio(byte[] audio, long sendNanos) {
     long off = end;
-    entries.add(new Entry(off, audio, sendNanos));
+    entries.add(new Entry(nextSeq++, off, audio, sendNanos));
     end += audio.length;
     bytes += audio.length;
     while (bytes > maxBytes && entries.size() > 1) {
@@ -67,7 +69,7 @@ public final class AudioRing {
 
   /** Records a commit at the current end. */
   public void addCommit(long sendNanos) {
-    entries.add(new Entry(end, null, sendNanos));
+    entries.add(new Entry(nextSeq++, end, null, sendNanos));
   }
 
   /**
@@ -100,7 +102,7 @@ public final class AudioRing {
           entries.pollFirst();
           byte[] rest = Arrays.copyOfRange(e.audio(), cut, e.audio().length);
           long nanos = e.sendNanos();
-          entries.addFirst(new Entry(e.offset() + cut, rest, nanos));
+          entries.addFirst(new Entry(e.seq(), e.offset() + cut, rest, nanos));
           bytes -= cut;
         }
       }
@@ -111,6 +113,21 @@ public final class AudioRing {
 
   private long firstOffset() {
     return entries.isEmpty() ? end : entries.peekFirst().offset();
+  }
+
+  /** The sequence number the next entry will get; entries below it exist or existed. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /** The first entry with a sequence number above {@code seq}, or null. */
+  public Entry after(long seq) {
+    for (Entry e : entries) {
+      if (e.seq() > seq) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /** The entries, oldest first (a copy of the list; the chunks are shared). */

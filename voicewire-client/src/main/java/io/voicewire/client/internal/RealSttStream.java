@@ -14,6 +14,7 @@ import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Transcript;
 import io.voicewire.speech.Word;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,12 +26,19 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link SttStream} over the realtime STT socket, resuming through an {@link AudioRing}.
  *
+ * <p>The ring is the outbox: audio and commits are appended to it, and a pump sends them in order
+ * on the current connection, holding a commit back until {@link #MIN_COMMIT_INTERVAL_MILLIS}
+ * after the previous one (servers throttle closer commits). After a drop the pump starts again at
+ * the ring's start, so the replay keeps the original commits (paced the same way).
+ *
  * <p>Where a committed transcript sits on the stream's audio timeline: for a manual commit, the
  * stream offset at which the client sent that commit (exact; the server handles messages in
  * order); otherwise the end of its last word (the stream asks the server for word timestamps and
  * holds the {@code committed_transcript} until its {@code _with_timestamps} follows, for at most
- * {@link #TIMESTAMPS_WAIT_MILLIS}); with neither, the audio sent so far (an upper bound). A
- * committed transcript ending at or before the last delivered one is a repeat and is dropped.
+ * {@link #TIMESTAMPS_WAIT_MILLIS}); a blank one with neither never moves the timeline; a
+ * non-blank one with neither is placed at the audio sent so far (an upper bound; only servers
+ * without timestamps). A committed transcript ending at or before the last delivered one is a
+ * repeat and is dropped.
  */
 public final class RealSttStream extends ReconnectingStream implements SttStream {
   private static final Logger log = LoggerFactory.getLogger(RealSttStream.class);
@@ -39,10 +47,13 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static final long TIMESTAMPS_WAIT_MILLIS = 1_000;
   /** VAD mode: after end, finish once the server has sent nothing for this long, ms. */
   public static final long END_SETTLE_MILLIS = 500;
-  /** Consecutive ring chunks are replayed in messages of at most this much audio, ms. */
-  public static final int MAX_REPLAY_MESSAGE_MILLIS = 250;
-  /** After {@code commit_throttled}, the commit is sent again this much later, ms. */
-  public static final long RECOMMIT_AFTER_THROTTLE_MILLIS = 150;
+  /**
+   * Commits are sent at least this far apart: servers throttle commits closer than 100 ms. A
+   * commit due sooner waits, and the audio behind it waits with it.
+   */
+  public static final long MIN_COMMIT_INTERVAL_MILLIS = 150;
+  /** Consecutive ring chunks are sent in messages of at most this much audio, ms. */
+  public static final int MAX_MESSAGE_MILLIS = 250;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -54,23 +65,25 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final AudioRing ring;
 
   private long streamBytes;
+  /** Stream offset where the current connection's audio starts. */
   private long sessionBase;
+  /** Audio sent on the current connection. */
   private long sentOnConn;
-  private long replayEnd;
+  /** The last ring entry sent on the current connection. */
+  private long sentSeq;
+  /** Ring entries up to this one were sent before the current connection (a replay). */
+  private long replaySeq;
   private boolean started;
   private boolean firstOnConn;
   private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
+  private long lastCommitSentNanos;
   private long lastCommitOffset = -1;
-  /** When to send again a commit the server throttled, or 0. */
-  private long recommitAtNanos;
-  /** A commit is in the ring but was not sent on a live connection; the next one replays it. */
-  private boolean commitAwaitsReplay;
   private long horizon;
   private boolean haveHorizon;
   private String lastCommittedText;
   private boolean endRequested;
-  private long settleSince;
+  private long lastInboundNanos;
   private long lastSendNanos;
   private long partialClockStart;
   private SttServerMessage.Committed held;
@@ -138,22 +151,13 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       if (isTerminal() || endRequested) {
         return false;
       }
-      long now = ctx.nanoClock().getAsLong();
       Connection c = connection();
-      boolean sent = false;
-      if (c != null) {
-        String msg = chunkMessage(chunk, false);
-        if (c.queuedChars() + msg.length() > Connection.MAX_QUEUED_CHARS) {
-          return false; // the outgoing queue is full: this chunk is not taken
-        }
-        // false here means the connection is dying: the ring replays the chunk after the drop
-        sent = c.send(msg);
+      if (c != null && c.queuedChars() + len * 4L / 3 > Connection.MAX_QUEUED_CHARS) {
+        return false; // the network is behind: this chunk is not taken
       }
+      long now = ctx.nanoClock().getAsLong();
       ring.addAudio(chunk, now);
       streamBytes += len;
-      if (sent) {
-        sentOnConn += len;
-      }
       long overflow = ring.overflowBytes();
       if (overflow != seenOverflow) {
         metrics.replayOverflowMillis.add(ms(overflow) - ms(seenOverflow));
@@ -162,26 +166,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       if (partialClockStart == 0) {
         partialClockStart = now;
       }
-      lastSendNanos = now;
+      pump(now);
       return true;
     } finally {
       unlock();
     }
-  }
-
-  private String chunkMessage(byte[] chunk, boolean commit) {
-    String prev = null;
-    if (firstOnConn) {
-      firstOnConn = false;
-      if (lastCommittedText != null && !lastCommittedText.isBlank()) {
-        String t = lastCommittedText; // a resumed session: the context is what was said
-        prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
-            ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
-      } else {
-        prev = request.previousText();
-      }
-    }
-    return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();
   }
 
   @Override
@@ -191,25 +180,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       if (isTerminal() || endRequested) {
         return false;
       }
-      commitLocked();
+      addCommit();
       return true;
     } finally {
       unlock();
     }
   }
 
-  private void commitLocked() {
+  private void addCommit() {
     long now = ctx.nanoClock().getAsLong();
     ring.addCommit(now);
     lastCommitOffset = streamBytes;
-    Connection c = connection();
-    if (c != null && c.send(chunkMessage(new byte[0], true))) {
-      pendingCommits.add(streamBytes);
-      pendingCommitNanos.add(now);
-      lastSendNanos = now;
-    } else {
-      commitAwaitsReplay = true;
-    }
+    pump(now);
   }
 
   @Override
@@ -222,7 +204,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       endRequested = true;
       markEnding();
       if (streamBytes > Math.max(lastCommitOffset, haveHorizon ? horizon : 0)) {
-        commitLocked();
+        addCommit();
       }
       maybeFinish(ctx.nanoClock().getAsLong());
       return true;
@@ -256,21 +238,92 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
   }
 
-  /** Lock held: finishes once the end's commits are answered (and, with VAD, settled). */
-  private void maybeFinish(long now) {
-    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()
-        || commitAwaitsReplay) {
+  // ------------------------------------------------------------------ the pump
+
+  /** Lock held: sends ring entries after {@link #sentSeq}, pacing commits. */
+  private void pump(long now) {
+    Connection c = connection();
+    if (c == null) {
       return;
     }
-    if (connection() == null && !ring.isEmpty()) {
-      return; // the ring's commits are replayed once connected
+    int maxBytes = Math.max(frame, format.bytesForMillis(MAX_MESSAGE_MILLIS));
+    ByteArrayOutputStream batch = null;
+    long batchSeq = sentSeq;
+    AudioRing.Entry e;
+    while ((e = ring.after(Math.max(sentSeq, batchSeq))) != null) {
+      if (e.isCommit()) {
+        if (batch != null) {
+          sendBatch(c, batch, batchSeq);
+          batch = null;
+        }
+        if (now - lastCommitSentNanos < MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L) {
+          return; // onTick sends it when the interval has passed
+        }
+        if (!c.send(chunkMessage(new byte[0], true))) {
+          return; // the connection is going; the next one replays the ring
+        }
+        sentSeq = e.seq();
+        pendingCommits.add(e.offset());
+        pendingCommitNanos.add(e.seq() <= replaySeq ? now : e.sendNanos());
+        lastCommitSentNanos = now;
+        lastSendNanos = now;
+        continue;
+      }
+      if (batch == null) {
+        batch = new ByteArrayOutputStream();
+      } else if (batch.size() + e.audio().length > maxBytes) {
+        if (!sendBatch(c, batch, batchSeq)) {
+          return;
+        }
+        batch = new ByteArrayOutputStream();
+      }
+      batch.writeBytes(e.audio());
+      batchSeq = e.seq();
     }
-    if (request.commitStrategy() == CommitStrategy.VAD) {
+    if (batch != null) {
+      sendBatch(c, batch, batchSeq);
+    }
+  }
+
+  private boolean sendBatch(Connection c, ByteArrayOutputStream batch, long lastSeq) {
+    byte[] b = batch.toByteArray();
+    if (!c.send(chunkMessage(b, false))) {
+      return false;
+    }
+    sentSeq = lastSeq;
+    sentOnConn += b.length;
+    lastSendNanos = ctx.nanoClock().getAsLong();
+    return true;
+  }
+
+  private String chunkMessage(byte[] chunk, boolean commit) {
+    String prev = null;
+    if (firstOnConn) {
+      firstOnConn = false;
+      if (lastCommittedText != null && !lastCommittedText.isBlank()) {
+        String t = lastCommittedText; // a resumed session: the context is what was said
+        prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
+            ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
+      } else {
+        prev = request.previousText();
+      }
+    }
+    return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();
+  }
+
+  /** Lock held: finishes once every commit was sent and answered (with VAD, and settled). */
+  private void maybeFinish(long now) {
+    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()) {
+      return;
+    }
+    if (connection() == null || ring.after(sentSeq) != null) {
+      return; // something is still to be sent
+    }
+    if (request.commitStrategy() == CommitStrategy.VAD
+        && now - lastInboundNanos < END_SETTLE_MILLIS * 1_000_000L) {
       // a VAD commit and the answer to our last commit cannot be told apart: wait until the
       // server has been quiet for a moment
-      if (settleSince == 0 || now - settleSince < END_SETTLE_MILLIS * 1_000_000L) {
-        return;
-      }
+      return;
     }
     finishLocked(true, "");
   }
@@ -294,34 +347,23 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   @Override
   protected void onConnectionOpen(Connection c) {
+    long now = ctx.nanoClock().getAsLong();
     sessionBase = ring.start();
     sentOnConn = 0;
     firstOnConn = true;
     pendingCommits.clear();
     pendingCommitNanos.clear();
-    settleSince = 0;
-    commitAwaitsReplay = false;
-    recommitAtNanos = 0;
-    long replayed = 0;
-    int maxBytes = Math.max(frame, format.bytesForMillis(MAX_REPLAY_MESSAGE_MILLIS));
-    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
-    for (AudioRing.Entry e : ring.entries()) {
-      if (e.isCommit()) {
-        replayed += flushReplay(c, batch);
-        c.send(chunkMessage(new byte[0], true));
-        pendingCommits.add(e.offset());
-        pendingCommitNanos.add(ctx.nanoClock().getAsLong());
-      } else {
-        if (batch.size() > 0 && batch.size() + e.audio().length > maxBytes) {
-          replayed += flushReplay(c, batch);
-        }
-        batch.writeBytes(e.audio());
-      }
+    lastInboundNanos = now;
+    lastCommitSentNanos = 0;
+    long replayedBytes = ring.bytes();
+    replaySeq = ring.nextSeq() - 1;
+    sentSeq = 0;
+    AudioRing.Entry first = ring.after(0);
+    if (first != null) {
+      sentSeq = first.seq() - 1;
     }
-    replayed += flushReplay(c, batch);
-    replayEnd = ring.end();
-    if (replayed > 0) {
-      metrics.replayedAudioMillis.add(ms(replayed));
+    if (replayedBytes > 0 && metrics.connections.sum() > 1) {
+      metrics.replayedAudioMillis.add(ms(replayedBytes));
       metrics.seams.increment();
     }
     long committedUpTo = haveHorizon ? horizon : 0;
@@ -329,18 +371,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       setResumable(true, (ms(sessionBase - committedUpTo)) + " ms of audio fell out of the full "
           + "replay ring and was not replayed");
     }
-    lastSendNanos = ctx.nanoClock().getAsLong();
-  }
-
-  private long flushReplay(Connection c, java.io.ByteArrayOutputStream batch) {
-    if (batch.size() == 0) {
-      return 0;
-    }
-    byte[] b = batch.toByteArray();
-    batch.reset();
-    c.send(chunkMessage(b, false));
-    sentOnConn += b.length;
-    return b.length;
+    lastSendNanos = now;
+    pump(now);
   }
 
   @Override
@@ -370,7 +402,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       return;
     }
     long now = ctx.nanoClock().getAsLong();
-    settleSince = now;
+    lastInboundNanos = now;
     if (held != null && !(m instanceof SttServerMessage.CommittedWithTimestamps)) {
       releaseHeld();
     }
@@ -408,12 +440,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       case SttServerMessage.Error e -> {
         if (e.code() == ErrorCode.COMMIT_THROTTLED) {
-          // not fatal: that commit was ignored; send it again a little later
-          if (!pendingCommits.isEmpty()) {
-            pendingCommits.pollLast();
-            pendingCommitNanos.pollLast();
+          // not fatal: the server ignored the oldest unanswered commit (answers come in order);
+          // a later commit covers its audio, or a new one is added
+          pendingCommits.pollFirst();
+          pendingCommitNanos.pollFirst();
+          if (pendingCommits.isEmpty() && ring.after(sentSeq) == null) {
+            ring.addCommit(now);
+            lastCommitSentNanos = now;
           }
-          recommitAtNanos = now + RECOMMIT_AFTER_THROTTLE_MILLIS * 1_000_000L;
         } else {
           serverError(new SpeechError(e.code(), e.error() == null ? e.messageType() : e.error()));
         }
@@ -467,7 +501,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     } else if (wordsEnd >= 0) {
       end = wordsEnd;
     } else if (text.isBlank()) {
-      // nothing said and no position: deliver it, but never move the horizon on a guess
+      // nothing said and no position: deliver it, but never move the timeline on a guess
       long h = haveHorizon ? ms(horizon) : 0;
       Transcript blank = new Transcript(text, true, h, h, List.of(), null);
       events.offer(() -> listener.onCommitted(blank));
@@ -486,9 +520,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     if (commitNanos != 0) {
       metrics.commitLatencyNanos(now - commitNanos);
-    } else if (wordsEnd > replayEnd) {
-      long sent = ring.sendNanosAt(wordsEnd);
-      if (sent > 0) {
+    } else if (wordsEnd >= 0) {
+      long sent = ring.sendNanosAt(wordsEnd - 1);
+      if (sent > 0 && !inReplay(wordsEnd)) {
         metrics.commitLatencyNanos(now - sent);
       }
     }
@@ -512,6 +546,16 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     events.offer(() -> listener.onCommitted(t));
   }
 
+  /** True when the audio at stream offset {@code offset} was sent before this connection. */
+  private boolean inReplay(long offset) {
+    for (AudioRing.Entry e : ring.entries()) {
+      if (!e.isCommit() && e.offset() <= offset && offset < e.end()) {
+        return e.seq() <= replaySeq && metrics.connections.sum() > 1;
+      }
+    }
+    return false;
+  }
+
   private void dropRepeat(long end) {
     metrics.duplicateCommitsDropped.increment();
     log.debug("{}: dropped a committed transcript repeated across a seam ({} ms <= {} ms)",
@@ -523,15 +567,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     if (held != null && nowNanos - heldSince >= TIMESTAMPS_WAIT_MILLIS * 1_000_000L) {
       releaseHeld();
     }
-    if (recommitAtNanos != 0 && nowNanos >= recommitAtNanos) {
-      recommitAtNanos = 0;
-      if (c.send(chunkMessage(new byte[0], true))) {
-        pendingCommits.add(streamBytes);
-        pendingCommitNanos.add(nowNanos);
-        lastSendNanos = nowNanos;
-      }
-    }
-    if (!endRequested && nowNanos - lastSendNanos >= ctx.sttKeepAlive().toNanos()) {
+    pump(nowNanos);
+    if (!endRequested && nowNanos - lastSendNanos >= ctx.sttKeepAlive().toNanos()
+        && ring.after(sentSeq) == null) {
       c.send(chunkMessage(new byte[0], false)); // keep-alive, PROTOCOL.md §5.4
       lastSendNanos = nowNanos;
     }

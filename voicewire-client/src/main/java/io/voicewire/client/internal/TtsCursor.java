@@ -32,6 +32,11 @@ import java.util.List;
 public final class TtsCursor {
   /** Most characters sent or held but not yet voiced. */
   public static final int MAX_UNVOICED_CHARS = 100_000;
+  /**
+   * Audio delivered with no aligned character beyond this marks the stream inexact: a pause is
+   * shorter, so the server is sending empty alignments for voiced audio.
+   */
+  public static final long MAX_UNALIGNED_AUDIO_MILLIS = 2_000;
   /** How far ahead an alignment entry that does not match is looked for in the text. */
   static final int MATCH_WINDOW_CHARS = 64;
 
@@ -48,6 +53,7 @@ public final class TtsCursor {
   private boolean ended;
   private boolean audioDelivered;
   private String inexact;
+  private long unalignedBytes;
 
   // state of the current connection
   private long matchPos;
@@ -191,6 +197,12 @@ public final class TtsCursor {
       if (al == null && audio.length > 0 && inexact == null) {
         inexact = "the server sent audio without alignment";
       }
+      unalignedBytes += audio.length;
+      if (cuttable && inexact == null
+          && format.millisForBytes(unalignedBytes) > MAX_UNALIGNED_AUDIO_MILLIS) {
+        inexact = "the server sent " + MAX_UNALIGNED_AUDIO_MILLIS
+            + " ms of audio with empty alignment";
+      }
       audioDelivered |= audio.length > 0;
       return a;
     }
@@ -223,6 +235,7 @@ public final class TtsCursor {
     }
     if (lastEnd > cursor) {
       cursor = lastEnd;
+      unalignedBytes = 0;
       trim();
     }
     audioDelivered |= out.audio().length > 0;
