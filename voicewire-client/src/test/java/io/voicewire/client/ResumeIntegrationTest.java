@@ -57,7 +57,7 @@ class ResumeIntegrationTest {
       assertEquals(CUTS, h.proxy.cuts());
       StreamMetrics m = s.metrics();
       assertEquals(CUTS, m.reconnects(), m.toString());
-      assertTrue(m.seams() >= CUTS / 2, m.toString());
+      assertTrue(m.seams() >= 1 && m.droppedAudioBytes() > 0, m.toString());
       assertTrue(m.timeToFirstAudioMicros().count() >= 1, m.toString());
     }
   }

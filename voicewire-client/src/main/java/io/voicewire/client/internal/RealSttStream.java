@@ -52,6 +52,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
    * commit due sooner waits, and the audio behind it waits with it.
    */
   public static final long MIN_COMMIT_INTERVAL_MILLIS = 150;
+  /**
+   * During a replay, after a replayed commit the rest waits until that commit is answered, for at
+   * most this long, ms: on a flaky link every connection that gets one segment through makes
+   * progress.
+   */
+  public static final long REPLAY_COMMIT_WAIT_MILLIS = 1_000;
   /** Consecutive ring chunks are sent in messages of at most this much audio, ms. */
   public static final int MAX_MESSAGE_MILLIS = 250;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
@@ -78,6 +84,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
   private long lastCommitSentNanos;
+  private long replayHoldUntilNanos;
   private long lastCommitOffset = -1;
   private long horizon;
   private boolean haveHorizon;
@@ -247,6 +254,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       return;
     }
     int maxBytes = Math.max(frame, format.bytesForMillis(MAX_MESSAGE_MILLIS));
+    if (replayHoldUntilNanos != 0) {
+      if (!pendingCommits.isEmpty() && now < replayHoldUntilNanos) {
+        return; // waiting for the answer to a replayed commit
+      }
+      replayHoldUntilNanos = 0;
+    }
     ByteArrayOutputStream batch = null;
     long batchSeq = sentSeq;
     AudioRing.Entry e;
@@ -267,6 +280,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         pendingCommitNanos.add(e.seq() <= replaySeq ? now : e.sendNanos());
         lastCommitSentNanos = now;
         lastSendNanos = now;
+        if (e.seq() <= replaySeq) {
+          replayHoldUntilNanos = now + REPLAY_COMMIT_WAIT_MILLIS * 1_000_000L;
+          return;
+        }
         continue;
       }
       if (batch == null) {
@@ -355,6 +372,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     pendingCommitNanos.clear();
     lastInboundNanos = now;
     lastCommitSentNanos = 0;
+    replayHoldUntilNanos = 0;
     long replayedBytes = ring.bytes();
     replaySeq = ring.nextSeq() - 1;
     sentSeq = 0;
@@ -453,6 +471,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         }
       }
       default -> { }
+    }
+    if (replayHoldUntilNanos != 0 && pendingCommits.isEmpty()) {
+      pump(now); // the replayed commit was answered: go on
     }
     maybeFinish(now);
   }
