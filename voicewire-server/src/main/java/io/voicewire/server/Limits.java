@@ -1,0 +1,215 @@
+package io.voicewire.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The server's limits, each with a named default. Exceeding one produces the protocol's error for
+ * it (see {@code docs/server.md}) and never disturbs another session.
+ *
+ * @param maxSessions concurrent sessions in the whole server (WebSockets and streaming HTTP);
+ *     more is {@code resource_exhausted} (STT) or a {@code resource_exhausted} error JSON (TTS),
+ *     close 1013, or HTTP 429
+ * @param maxSessionsPerKey concurrent sessions per API key (a token counts for the key that
+ *     minted it); more is the same error as {@code maxSessions}
+ * @param maxTextMessageBytes largest WebSocket text message accepted; larger closes with 1009
+ * @param maxAudioChunkMillis largest audio chunk on the STT socket, in milliseconds of audio;
+ *     larger is {@code chunk_size_exceeded}
+ * @param sessionTimeLimit longest a WebSocket session may last; then
+ *     {@code session_time_limit_exceeded}
+ * @param maxQueuedAudioMillis audio queued for one slow client before its session fails with
+ *     {@code queue_overflow} (TTS WebSockets and streaming HTTP)
+ * @param maxQueuedMessages messages queued for one slow client before its session fails with
+ *     {@code queue_overflow}
+ * @param idleTimeout a WebSocket with no traffic at all (not even pings) for this long is closed
+ * @param pingInterval interval of server pings on idle WebSockets; {@link Duration#ZERO} disables
+ * @param maxRequestBodyBytes largest JSON body of an HTTP request
+ * @param maxUploadBytes largest multipart upload of the batch speech-to-text endpoint
+ * @param minCommitInterval STT commits closer together than this are {@code commit_throttled}
+ *     and ignored (the session goes on)
+ */
+public record Limits(
+    int maxSessions,
+    int maxSessionsPerKey,
+    int maxTextMessageBytes,
+    int maxAudioChunkMillis,
+    Duration sessionTimeLimit,
+    long maxQueuedAudioMillis,
+    int maxQueuedMessages,
+    Duration idleTimeout,
+    Duration pingInterval,
+    int maxRequestBodyBytes,
+    long maxUploadBytes,
+    Duration minCommitInterval) {
+
+  /** Default {@link #maxSessions}. */
+  public static final int DEFAULT_MAX_SESSIONS = 2000;
+  /** Default {@link #maxSessionsPerKey}. */
+  public static final int DEFAULT_MAX_SESSIONS_PER_KEY = 1000;
+  /** Default {@link #maxTextMessageBytes}: 1 MiB. */
+  public static final int DEFAULT_MAX_TEXT_MESSAGE_BYTES = 1024 * 1024;
+  /** Default {@link #maxAudioChunkMillis}: 5 s (the guide recommends 0.1–1 s chunks). */
+  public static final int DEFAULT_MAX_AUDIO_CHUNK_MILLIS = 5_000;
+  /** Default {@link #sessionTimeLimit}: 1 hour. */
+  public static final Duration DEFAULT_SESSION_TIME_LIMIT = Duration.ofHours(1);
+  /** Default {@link #maxQueuedAudioMillis}: 20 s of audio. */
+  public static final long DEFAULT_MAX_QUEUED_AUDIO_MILLIS = 20_000;
+  /** Default {@link #maxQueuedMessages}. */
+  public static final int DEFAULT_MAX_QUEUED_MESSAGES = 512;
+  /** Default {@link #idleTimeout}: 5 minutes, above the largest TTS inactivity timeout (180 s). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  /** Default {@link #pingInterval}: 30 s. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+  /** Default {@link #maxRequestBodyBytes}: 1 MiB. */
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+  /** Default {@link #maxUploadBytes}: 100 MiB (about 54 minutes of 16 kHz PCM). */
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
+  /** Default {@link #minCommitInterval}: 100 ms. */
+  public static final Duration DEFAULT_MIN_COMMIT_INTERVAL = Duration.ofMillis(100);
+
+  /** The defaults. */
+  public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_SESSIONS,
+      DEFAULT_MAX_SESSIONS_PER_KEY, DEFAULT_MAX_TEXT_MESSAGE_BYTES, DEFAULT_MAX_AUDIO_CHUNK_MILLIS,
+      DEFAULT_SESSION_TIME_LIMIT, DEFAULT_MAX_QUEUED_AUDIO_MILLIS, DEFAULT_MAX_QUEUED_MESSAGES,
+      DEFAULT_IDLE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_MAX_REQUEST_BODY_BYTES,
+      DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MIN_COMMIT_INTERVAL);
+
+  public Limits {
+    positive("maxSessions", maxSessions);
+    positive("maxSessionsPerKey", maxSessionsPerKey);
+    if (maxTextMessageBytes < 1024) {
+      throw new IllegalArgumentException("maxTextMessageBytes < 1024: " + maxTextMessageBytes);
+    }
+    positive("maxAudioChunkMillis", maxAudioChunkMillis);
+    positive("sessionTimeLimit", sessionTimeLimit);
+    positive("maxQueuedAudioMillis", maxQueuedAudioMillis);
+    positive("maxQueuedMessages", maxQueuedMessages);
+    positive("idleTimeout", idleTimeout);
+    Objects.requireNonNull(pingInterval, "pingInterval == null");
+    if (pingInterval.isNegative()) {
+      throw new IllegalArgumentException("pingInterval < 0: " + pingInterval);
+    }
+    positive("maxRequestBodyBytes", maxRequestBodyBytes);
+    positive("maxUploadBytes", maxUploadBytes);
+    Objects.requireNonNull(minCommitInterval, "minCommitInterval == null");
+    if (minCommitInterval.isNegative()) {
+      throw new IllegalArgumentException("minCommitInterval < 0: " + minCommitInterval);
+    }
+  }
+
+  private static void positive(String name, long v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " <= 0: " + v);
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name + " == null");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " <= 0: " + d);
+    }
+  }
+
+  /** A builder starting from these values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds {@link Limits}. Not thread safe. */
+  public static final class Builder {
+    private int maxSessions;
+    private int maxSessionsPerKey;
+    private int maxTextMessageBytes;
+    private int maxAudioChunkMillis;
+    private Duration sessionTimeLimit;
+    private long maxQueuedAudioMillis;
+    private int maxQueuedMessages;
+    private Duration idleTimeout;
+    private Duration pingInterval;
+    private int maxRequestBodyBytes;
+    private long maxUploadBytes;
+    private Duration minCommitInterval;
+
+    private Builder(Limits l) {
+      maxSessions = l.maxSessions;
+      maxSessionsPerKey = l.maxSessionsPerKey;
+      maxTextMessageBytes = l.maxTextMessageBytes;
+      maxAudioChunkMillis = l.maxAudioChunkMillis;
+      sessionTimeLimit = l.sessionTimeLimit;
+      maxQueuedAudioMillis = l.maxQueuedAudioMillis;
+      maxQueuedMessages = l.maxQueuedMessages;
+      idleTimeout = l.idleTimeout;
+      pingInterval = l.pingInterval;
+      maxRequestBodyBytes = l.maxRequestBodyBytes;
+      maxUploadBytes = l.maxUploadBytes;
+      minCommitInterval = l.minCommitInterval;
+    }
+
+    public Builder maxSessions(int v) {
+      maxSessions = v;
+      return this;
+    }
+
+    public Builder maxSessionsPerKey(int v) {
+      maxSessionsPerKey = v;
+      return this;
+    }
+
+    public Builder maxTextMessageBytes(int v) {
+      maxTextMessageBytes = v;
+      return this;
+    }
+
+    public Builder maxAudioChunkMillis(int v) {
+      maxAudioChunkMillis = v;
+      return this;
+    }
+
+    public Builder sessionTimeLimit(Duration v) {
+      sessionTimeLimit = v;
+      return this;
+    }
+
+    public Builder maxQueuedAudioMillis(long v) {
+      maxQueuedAudioMillis = v;
+      return this;
+    }
+
+    public Builder maxQueuedMessages(int v) {
+      maxQueuedMessages = v;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration v) {
+      idleTimeout = v;
+      return this;
+    }
+
+    public Builder pingInterval(Duration v) {
+      pingInterval = v;
+      return this;
+    }
+
+    public Builder maxRequestBodyBytes(int v) {
+      maxRequestBodyBytes = v;
+      return this;
+    }
+
+    public Builder maxUploadBytes(long v) {
+      maxUploadBytes = v;
+      return this;
+    }
+
+    public Builder minCommitInterval(Duration v) {
+      minCommitInterval = v;
+      return this;
+    }
+
+    /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
+    public Limits build() {
+      return new Limits(maxSessions, maxSessionsPerKey, maxTextMessageBytes, maxAudioChunkMillis,
+          sessionTimeLimit, maxQueuedAudioMillis, maxQueuedMessages, idleTimeout, pingInterval,
+          maxRequestBodyBytes, maxUploadBytes, minCommitInterval);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.voicewire.server;
+
+import io.voicewire.speech.SpeechProvider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link VoicewireServer} is made of, set inside the lambda given to
+ * {@link VoicewireServer#create}. Only the provider is required.
+ *
+ * <pre>{@code
+ * VoicewireServer server = VoicewireServer.create(config -> config
+ *     .provider(provider)
+ *     .apiKeys(ServerConfig.apiKeysFromEnvironment())
+ *     .bindAddress("0.0.0.0")
+ *     .allowedOrigins(List.of("https://app.example.com")));
+ * int port = server.start(8080);
+ * }</pre>
+ *
+ * <p>Not thread safe; the server copies the values when it is created, so changing this object
+ * afterwards has no effect.
+ */
+public final class ServerConfig {
+  /** The environment variable holding API keys, comma separated. */
+  public static final String API_KEYS_ENV = "VOICEWIRE_API_KEYS";
+  /** The default bind address: loopback. */
+  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  /** The default classpath folder of the static web files. */
+  public static final String DEFAULT_STATIC_FOLDER = "voicewire-web";
+
+  SpeechProvider provider;
+  List<String> apiKeys = List.of();
+  String bindAddress = DEFAULT_BIND_ADDRESS;
+  List<String> allowedOrigins = List.of();
+  Limits limits = Limits.DEFAULTS;
+  TokenStore tokenStore;
+  Clock clock = Clock.systemUTC();
+  SecureRandom random;
+  String staticFolder = DEFAULT_STATIC_FOLDER;
+  Boolean demoTokens;
+
+  ServerConfig() {}
+
+  /** The speech provider behind every endpoint (required). The server does not close it. */
+  public ServerConfig provider(SpeechProvider provider) {
+    this.provider = Objects.requireNonNull(provider, "provider == null");
+    return this;
+  }
+
+  /**
+   * The API keys clients must present. Empty (the default) is local-development mode: no key is
+   * checked, and the server binds to loopback only.
+   */
+  public ServerConfig apiKeys(List<String> keys) {
+    Objects.requireNonNull(keys, "keys == null");
+    List<String> out = new ArrayList<>();
+    for (String k : keys) {
+      if (k == null || k.isBlank()) {
+        throw new IllegalArgumentException("blank API key");
+      }
+      out.add(k.trim());
+    }
+    this.apiKeys = List.copyOf(out);
+    return this;
+  }
+
+  /** The address to bind; {@value #DEFAULT_BIND_ADDRESS} by default. */
+  public ServerConfig bindAddress(String address) {
+    this.bindAddress = Objects.requireNonNull(address, "address == null");
+    return this;
+  }
+
+  /**
+   * Origins whose browser pages may open WebSockets and call the HTTP API, e.g.
+   * {@code https://app.example.com}; {@code "*"} allows any. By default only the server's own
+   * origin is allowed. Clients that send no {@code Origin} (servers, SDKs) are not affected.
+   */
+  public ServerConfig allowedOrigins(List<String> origins) {
+    this.allowedOrigins = List.copyOf(Objects.requireNonNull(origins, "origins == null"));
+    return this;
+  }
+
+  /** The limits; {@link Limits#DEFAULTS} by default. */
+  public ServerConfig limits(Limits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits == null");
+    return this;
+  }
+
+  /** Where single-use tokens are kept; {@link TokenStore#inMemory()} by default. */
+  public ServerConfig tokenStore(TokenStore store) {
+    this.tokenStore = Objects.requireNonNull(store, "store == null");
+    return this;
+  }
+
+  /** The clock for token expiry; the system clock by default. For testing. */
+  public ServerConfig clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+    return this;
+  }
+
+  /** The randomness of tokens and session ids; a new {@link SecureRandom} by default. */
+  public ServerConfig random(SecureRandom random) {
+    this.random = Objects.requireNonNull(random, "random == null");
+    return this;
+  }
+
+  /**
+   * The classpath folder served at {@code /} ({@value #DEFAULT_STATIC_FOLDER} by default); null
+   * serves no static files.
+   */
+  public ServerConfig staticFiles(String classpathFolder) {
+    this.staticFolder = classpathFolder;
+    return this;
+  }
+
+  /**
+   * Enables {@code GET /demo/token/{token_type}}, which mints single-use tokens <b>without an API
+   * key</b> so the demo page can open WebSockets. On by default only in local-development mode
+   * (no API keys). Enabling it with keys configured lets anyone who reaches the server mint
+   * tokens: a real application mints tokens behind its own authentication instead.
+   */
+  public ServerConfig demoTokens(boolean enabled) {
+    this.demoTokens = enabled;
+    return this;
+  }
+
+  /** Reads {@value #API_KEYS_ENV} (comma separated, blanks ignored); empty when unset. */
+  public static List<String> apiKeysFromEnvironment() {
+    return parseKeys(System.getenv(API_KEYS_ENV));
+  }
+
+  /** Splits a comma-separated key list, dropping blanks. */
+  public static List<String> parseKeys(String commaSeparated) {
+    if (commaSeparated == null) {
+      return List.of();
+    }
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim)
+        .filter(s -> !s.isEmpty()).toList();
+  }
+}

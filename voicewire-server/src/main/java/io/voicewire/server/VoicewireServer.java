@@ -1,0 +1,161 @@
+package io.voicewire.server;
+
+import io.voicewire.server.internal.JettyServer;
+import io.voicewire.server.internal.Services;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The voicewire server: ElevenLabs' own protocol (text-to-speech WebSockets and HTTP, realtime and
+ * batch speech-to-text, voices, models, single-use tokens) over any
+ * {@link io.voicewire.speech.SpeechProvider}, so apps, browsers, the voicewire SDK and the official
+ * ElevenLabs SDKs talk to it by changing only their base URL. Also serves health, readiness,
+ * Prometheus metrics and the static web files.
+ *
+ * <pre>{@code
+ * try (VoicewireServer server = VoicewireServer.create(config -> config.provider(provider))) {
+ *   int port = server.start(0); // any free port on 127.0.0.1
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ * {@code create} → {@link #start(int)} (once) → {@link #stop()} / {@link #close()}. A second
+ * {@code start} or a {@code stop} before {@code start} does nothing and returns -1 or false.
+ *
+ * <h2>Authentication modes</h2>
+ * With API keys configured every request needs one (or a single-use token); without keys the
+ * server is in <b>local-development mode</b>: no key is checked, and {@code start} refuses to
+ * bind anything but a loopback address.
+ *
+ * <p>Thread safe. One instance per port; the provider is shared by all sessions and is not
+ * closed by the server.
+ */
+public final class VoicewireServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server");
+
+  private final String bindAddress;
+  private final Services services;
+  private final JettyServer jetty;
+  private final String providerName;
+  private boolean started;
+  private boolean stopped;
+
+  private VoicewireServer(ServerConfig c) {
+    Objects.requireNonNull(c.provider, "provider == null: call config.provider(...)");
+    this.bindAddress = c.bindAddress;
+    boolean dev = c.apiKeys.isEmpty();
+    boolean demo = c.demoTokens != null ? c.demoTokens : dev;
+    this.services = new Services(c.provider, c.apiKeys, c.allowedOrigins, c.limits,
+        c.tokenStore != null ? c.tokenStore : TokenStore.inMemory(), c.clock,
+        c.random != null ? c.random : new SecureRandom(), demo, c.staticFolder,
+        System::nanoTime);
+    this.jetty = new JettyServer(services);
+    this.providerName = c.provider.name();
+  }
+
+  /**
+   * Creates a server configured by {@code config}; nothing is bound until {@link #start}.
+   *
+   * @throws NullPointerException when no provider was configured
+   * @throws IllegalArgumentException for an invalid configuration value
+   */
+  public static VoicewireServer create(Consumer<ServerConfig> config) {
+    Objects.requireNonNull(config, "config == null");
+    ServerConfig c = new ServerConfig();
+    config.accept(c);
+    return new VoicewireServer(c);
+  }
+
+  /**
+   * Binds and starts; {@code port} 0 picks a free port.
+   *
+   * @return the bound port, or -1 when already started or stopped
+   * @throws IllegalStateException in local-development mode (no API keys) with a non-loopback
+   *     bind address
+   * @throws Exception when the port cannot be bound
+   */
+  public synchronized int start(int port) throws Exception {
+    if (started || stopped) {
+      return -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in range [0,65535]: " + port);
+    }
+    boolean loopback = isLoopback(bindAddress);
+    if (services.devMode() && !loopback) {
+      throw new IllegalStateException("Refusing to bind " + bindAddress + " without API keys: "
+          + "set " + ServerConfig.API_KEYS_ENV + " (comma-separated keys) to serve other hosts, "
+          + "or bind 127.0.0.1 for local development");
+    }
+    started = true;
+    int bound = jetty.start(bindAddress, port);
+    if (services.devMode()) {
+      LOG.warn("voicewire server on http://{}:{} (provider {}): LOCAL DEVELOPMENT MODE, no API "
+          + "keys configured, no authentication, loopback only", hostForUrl(), bound,
+          providerName);
+    } else {
+      LOG.info("voicewire server on http://{}:{} (provider {}), API keys required", hostForUrl(),
+          bound, providerName);
+    }
+    return bound;
+  }
+
+  /** The bound port, or -1 when not running. */
+  public int port() {
+    return jetty.port();
+  }
+
+  /** Whether no API keys are configured (local-development mode). */
+  public boolean isLocalDevelopmentMode() {
+    return services.devMode();
+  }
+
+  /** The current metrics in the Prometheus text format (as served at {@code /metrics}). */
+  public String metrics() {
+    return services.metricsText();
+  }
+
+  /**
+   * Stops the server: WebSockets close with 1001, the timer stops. Returns false when not
+   * running.
+   */
+  public synchronized boolean stop() {
+    if (!started || stopped) {
+      return false;
+    }
+    stopped = true;
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("error while stopping", e);
+    }
+    services.close();
+    LOG.info("voicewire server stopped");
+    return true;
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private String hostForUrl() {
+    return bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      InetAddress a = InetAddress.getByName(address);
+      return a.isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.protocol.Query;
+import io.voicewire.server.TokenStore;
+import io.voicewire.server.TokenType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+
+/**
+ * Who is calling. Credentials are read from every place the protocol allows (PROTOCOL.md §9.1):
+ * a single-use token in the query ({@code token} or {@code single_use_token}, whichever fits the
+ * endpoint) wins; otherwise an API key from the {@code xi-api-key} header,
+ * {@code Authorization: Bearer}, or the {@code authorization} query parameter. TTS WebSockets
+ * may also carry the key in their first message ({@link #checkKey}).
+ *
+ * <p>With no keys configured the server is in local-development mode: requests without
+ * credentials are allowed (as key id {@value #LOCAL_KEY_ID}); a presented single-use token is
+ * still redeemed, so token handling is exercised exactly as in production.
+ *
+ * <p>Keys are held and compared only as SHA-256 hashes, and identified in logs and limits by a
+ * key id (the first 8 hex digits of the hash). Thread safe.
+ */
+final class Auth {
+  /** The key id of every caller in local-development mode. */
+  static final String LOCAL_KEY_ID = "local";
+
+  /** The outcome of an authentication attempt. */
+  sealed interface Result {}
+
+  /** Authenticated as {@code keyId}. */
+  record Ok(String keyId) implements Result {}
+
+  /** No credentials at all (a TTS socket may still present a key in its first message). */
+  record Missing() implements Result {}
+
+  /** Refused, with a message that never contains the secret. */
+  record Denied(String message) implements Result {}
+
+  private final Map<String, String> keyIdByHash = new HashMap<>();
+  private final Tokens tokens;
+
+  Auth(List<String> apiKeys, Tokens tokens) {
+    for (String k : apiKeys) {
+      String h = Hashing.sha256Hex(k);
+      keyIdByHash.put(h, "key-" + h.substring(0, 8));
+    }
+    this.tokens = tokens;
+  }
+
+  boolean devMode() {
+    return keyIdByHash.isEmpty();
+  }
+
+  /**
+   * Authenticates a request.
+   *
+   * @param tokenParam the query parameter that carries a token here ({@code token},
+   *     {@code single_use_token}), or null when the endpoint takes none
+   * @param tokenType the type that token must have
+   */
+  Result authenticate(HttpFields headers, Query query, String tokenParam, TokenType tokenType) {
+    if (tokenParam != null) {
+      String token = query.get(tokenParam);
+      if (token != null && !token.isEmpty()) {
+        return redeem(token, tokenType);
+      }
+    }
+    String key = headers.get("xi-api-key");
+    if (key == null || key.isEmpty()) {
+      key = bearer(headers.get("Authorization"));
+    }
+    if (key == null || key.isEmpty()) {
+      key = bearer(query.get("authorization"));
+    }
+    if (key == null || key.isEmpty()) {
+      return devMode() ? new Ok(LOCAL_KEY_ID) : new Missing();
+    }
+    return checkKey(key);
+  }
+
+  /** Checks an API key (from a header, the query or a first message). */
+  Result checkKey(String key) {
+    if (devMode()) {
+      return new Ok(LOCAL_KEY_ID);
+    }
+    String id = keyIdByHash.get(Hashing.sha256Hex(key.trim()));
+    return id != null ? new Ok(id) : new Denied("Invalid API key");
+  }
+
+  /** What a request without any credentials gets when keys are required. */
+  static Denied missing() {
+    return new Denied("Missing credentials: send the xi-api-key header, "
+        + "Authorization: Bearer <key>, or a single-use token in the query");
+  }
+
+  private Result redeem(String token, TokenType type) {
+    TokenStore.Redemption r = tokens.redeem(token, type);
+    return switch (r.status()) {
+      case ACCEPTED -> new Ok(r.grant().keyId());
+      case UNKNOWN -> new Denied("Invalid single-use token (unknown or already used)");
+      case EXPIRED -> new Denied("Single-use token expired");
+      case WRONG_TYPE -> new Denied("Single-use token of type '" + r.grant().type().wireName()
+          + "' cannot be used here (needs '" + type.wireName() + "')");
+    };
+  }
+
+  private static String bearer(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.trim();
+    if (v.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+      return v.substring(7).trim();
+    }
+    return v;
+  }
+}

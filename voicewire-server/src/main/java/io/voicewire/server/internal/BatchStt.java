@@ -1,0 +1,289 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.Json;
+import io.voicewire.server.TokenType;
+import io.voicewire.speech.CommitStrategy;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SttListener;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
+import io.voicewire.speech.Transcript;
+import io.voicewire.speech.Word;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/speech-to-text} (PROTOCOL.md §8.3): a multipart upload of a WAV file (16-bit
+ * PCM, any rate and channel count) or raw {@code pcm_s16le_16} audio, transcribed by a realtime
+ * session of the provider with manual commits, answered with {@code text}, {@code words} (words
+ * and the spacing between them), {@code language_code} and {@code audio_duration_secs}.
+ *
+ * <p>Runs on the request's virtual thread, feeding the session in {@link #FEED_CHUNK_MILLIS}
+ * pieces and waiting (bounded) when its input queue is full. Stateless; thread safe.
+ */
+final class BatchStt {
+  private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");
+
+  /** Audio handed to the session per call. */
+  static final int FEED_CHUNK_MILLIS = 200;
+  /** Least time the whole transcription may take; longer audio gets twice its duration. */
+  static final long MIN_TIMEOUT_MILLIS = 60_000;
+
+  private final Services s;
+
+  BatchStt(Services s) {
+    this.s = s;
+  }
+
+  void handle(Exchange ex) throws Exception {
+    String keyId = ex.requireAuth("token", TokenType.BATCH_SCRIBE);
+    String boundary = Multipart.boundary(ex.header("Content-Type"));
+    if (boundary == null) {
+      throw HttpProblem.validation("invalid_content_type",
+          "The body must be multipart/form-data with a boundary", null);
+    }
+    List<Multipart.Part> parts;
+    try {
+      parts = Multipart.parse(ex.body(s.limits.maxUploadBytes()), boundary);
+    } catch (IllegalArgumentException e) {
+      throw HttpProblem.validation("invalid_multipart", e.getMessage(), null);
+    }
+    String modelId = field(parts, "model_id");
+    if (modelId == null || modelId.isBlank()) {
+      throw HttpProblem.validation("missing_field", "Field 'model_id' is required", "model_id");
+    }
+    Multipart.Part file = null;
+    for (Multipart.Part p : parts) {
+      if (p.name().equals("file")) {
+        file = p;
+      }
+    }
+    if (file == null) {
+      String why = field(parts, "source_url") != null || field(parts, "cloud_storage_url") != null
+          ? "source_url and cloud_storage_url are not supported by this server: upload a 'file'"
+          : "Field 'file' is required";
+      throw HttpProblem.validation("missing_field", why, "file");
+    }
+    String granularity = field(parts, "timestamps_granularity");
+    if (granularity == null) {
+      granularity = "word";
+    }
+    if (!List.of("none", "word", "character").contains(granularity)) {
+      throw HttpProblem.validation("invalid_parameters",
+          "timestamps_granularity must be none, word or character: " + granularity,
+          "timestamps_granularity");
+    }
+    String fileFormat = field(parts, "file_format");
+    String language = field(parts, "language_code");
+    if (language != null && language.isBlank()) {
+      language = null;
+    }
+
+    byte[] pcm;
+    int rate;
+    if ("pcm_s16le_16".equals(fileFormat)) {
+      if (file.data().length % 2 != 0) {
+        throw HttpProblem.validation("invalid_audio",
+            "pcm_s16le_16 audio must be whole 16-bit samples: odd number of bytes", "file");
+      }
+      pcm = file.data();
+      rate = 16_000;
+    } else if (fileFormat == null || fileFormat.equals("other")) {
+      if (!WavAudio.looksLikeWav(file.data())) {
+        throw HttpProblem.validation("unsupported_file", "Unsupported file: send a WAV file "
+            + "(16-bit PCM) or raw 16 kHz mono PCM with file_format=pcm_s16le_16", "file");
+      }
+      try {
+        WavAudio w = WavAudio.parse(file.data());
+        pcm = w.pcm();
+        rate = w.sampleRate();
+      } catch (IllegalArgumentException e) {
+        throw HttpProblem.validation("unsupported_file", e.getMessage(), "file");
+      }
+    } else {
+      throw HttpProblem.validation("invalid_parameters",
+          "file_format must be pcm_s16le_16 or other: " + fileFormat, "file_format");
+    }
+    AudioFormat format = AudioFormat.PCM_FORMATS.stream().filter(f -> f.sampleRate() == rate)
+        .findFirst().orElse(null);
+    if (format == null) {
+      pcm = WavAudio.resample(pcm, rate, 16_000);
+      format = AudioFormat.PCM_16000;
+    }
+
+    String[] why = new String[1];
+    SessionLimiter.Permit permit = s.limiter.tryAcquire(keyId, why);
+    if (permit == null) {
+      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded", why[0], null);
+    }
+    s.metrics.sessionOpened(SessionKind.STT_BATCH);
+    try {
+      transcribe(ex, modelId, format, pcm, language, !granularity.equals("none"));
+    } finally {
+      permit.release();
+      s.metrics.sessionClosed(SessionKind.STT_BATCH);
+    }
+  }
+
+  private void transcribe(Exchange ex, String modelId, AudioFormat format, byte[] pcm,
+      String language, boolean timestamps) throws Exception {
+    SttRequest req;
+    try {
+      req = SttRequest.builder().modelId(modelId).audioFormat(format)
+          .commitStrategy(CommitStrategy.MANUAL).languageCode(language)
+          .includeTimestamps(timestamps).build();
+    } catch (IllegalArgumentException e) {
+      throw HttpProblem.validation("invalid_parameters", e.getMessage(), null);
+    }
+    double durationSecs = format.millisForBytes(pcm.length) / 1000.0;
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(
+        Math.max(MIN_TIMEOUT_MILLIS, (long) (durationSecs * 2000)));
+    long deadline = System.nanoTime() + timeoutNanos;
+    Collector c = new Collector();
+    SttSession session = s.provider.openStt(req, c);
+    try {
+      s.metrics.audioIn(SessionKind.STT_BATCH, pcm.length);
+      int step = Math.max(2, format.bytesForMillis(FEED_CHUNK_MILLIS));
+      for (int off = 0; off < pcm.length && c.failure == null; ) {
+        int n = Math.min(step, pcm.length - off);
+        byte[] chunk = java.util.Arrays.copyOfRange(pcm, off, off + n);
+        while (!session.sendAudio(chunk)) {
+          if (c.failure != null || c.done.getCount() == 0) {
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new HttpProblem(504, "server_error", "transcription_timeout",
+                "The transcriber did not keep up within the time limit", null);
+          }
+          Thread.sleep(5);
+        }
+        off += n;
+      }
+      session.close(); // commits the rest, then onClosed
+      long left = deadline - System.nanoTime();
+      if (!c.done.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+        throw new HttpProblem(504, "server_error", "transcription_timeout",
+            "The transcription did not finish in time", null);
+      }
+    } finally {
+      session.close();
+    }
+    SpeechError f = c.failure;
+    if (f != null) {
+      s.metrics.error(f.code().wireName());
+      LOG.info("stt_batch error type={} message={}", f.code().wireName(), f.message());
+      int status = switch (f.code()) {
+        case INVALID_REQUEST, INPUT_ERROR, UNSUPPORTED -> 400;
+        case RESOURCE_EXHAUSTED, RATE_LIMITED, QUEUE_OVERFLOW -> 429;
+        default -> 500;
+      };
+      throw new HttpProblem(status, status == 500 ? "server_error" : "validation_error",
+          f.code().wireName(), f.message(), null);
+    }
+    List<Transcript> segments;
+    synchronized (c) {
+      segments = new ArrayList<>(c.committed);
+    }
+    respond(ex, segments, language, durationSecs, timestamps);
+  }
+
+  private void respond(Exchange ex, List<Transcript> segments, String requestedLanguage,
+      double durationSecs, boolean timestamps) throws Exception {
+    StringBuilder text = new StringBuilder();
+    List<Word> words = new ArrayList<>();
+    String detected = null;
+    for (Transcript t : segments) {
+      String tt = t.text().strip();
+      if (!tt.isEmpty()) {
+        if (!text.isEmpty()) {
+          text.append(' ');
+        }
+        text.append(tt);
+      }
+      words.addAll(t.words());
+      if (detected == null) {
+        detected = t.languageCode();
+      }
+    }
+    String language = detected != null ? detected : requestedLanguage;
+    String id = s.newId();
+    ex.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    ex.json(200, Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("language_code", language == null ? "und" : language);
+      g.writeNumberField("language_probability", language == null ? 0.0 : 1.0);
+      g.writeStringField("text", text.toString());
+      g.writeArrayFieldStart("words");
+      if (timestamps) {
+        Word prev = null;
+        for (Word w : words) {
+          if (prev != null && "word".equals(prev.type()) && "word".equals(w.type())) {
+            g.writeStartObject();
+            g.writeStringField("text", " ");
+            g.writeNumberField("start", round3(prev.end()));
+            g.writeNumberField("end", round3(Math.max(prev.end(), w.start())));
+            g.writeStringField("type", "spacing");
+            g.writeNumberField("logprob", 0.0);
+            g.writeEndObject();
+          }
+          g.writeStartObject();
+          g.writeStringField("text", w.text());
+          g.writeNumberField("start", round3(w.start()));
+          g.writeNumberField("end", round3(w.end()));
+          g.writeStringField("type", w.type());
+          g.writeNumberField("logprob", w.logprob());
+          g.writeEndObject();
+          prev = w;
+        }
+      }
+      g.writeEndArray();
+      g.writeNumberField("audio_duration_secs", round3(durationSecs));
+      g.writeStringField("transcription_id", id);
+      g.writeEndObject();
+    }));
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+
+  private static String field(List<Multipart.Part> parts, String name) {
+    for (Multipart.Part p : parts) {
+      if (p.name().equals(name) && p.filename() == null) {
+        return p.text().trim();
+      }
+    }
+    return null;
+  }
+
+  /** Collects committed segments; listener calls never block. */
+  private static final class Collector implements SttListener {
+    final List<Transcript> committed = new ArrayList<>();
+    final CountDownLatch done = new CountDownLatch(1);
+    volatile SpeechError failure;
+
+    @Override
+    public void onCommitted(Transcript t) {
+      synchronized (this) {
+        committed.add(t);
+      }
+    }
+
+    @Override
+    public void onClosed() {
+      done.countDown();
+    }
+
+    @Override
+    public void onFailure(SpeechError error) {
+      failure = error;
+      done.countDown();
+    }
+  }
+}

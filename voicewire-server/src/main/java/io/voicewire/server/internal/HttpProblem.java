@@ -1,0 +1,26 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.protocol.HttpError;
+
+/** Thrown by HTTP handlers to answer with an error body (PROTOCOL.md §8.4). */
+final class HttpProblem extends Exception {
+  private static final long serialVersionUID = 1L;
+  final transient HttpError error;
+
+  HttpProblem(int status, String type, String code, String message, String param) {
+    super(message, null, false, false);
+    this.error = new HttpError(status, type, code, message, null, param);
+  }
+
+  static HttpProblem validation(String code, String message, String param) {
+    return new HttpProblem(400, "validation_error", code, message, param);
+  }
+
+  static HttpProblem unauthorized(String message) {
+    return new HttpProblem(401, "authentication_error", "invalid_api_key", message, null);
+  }
+
+  static HttpProblem notFound(String code, String message) {
+    return new HttpProblem(404, "not_found", code, message, null);
+  }
+}

@@ -1,0 +1,345 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.HttpTtsBody;
+import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.TimestampLine;
+import io.voicewire.speech.Alignment;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import io.voicewire.speech.VoiceSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP text-to-speech endpoints (PROTOCOL.md §4): {@code /stream} (raw audio, chunked),
+ * {@code /stream/with-timestamps} (one JSON object per line, times cumulative over the request),
+ * and the whole-file {@code /} and {@code /with-timestamps}.
+ *
+ * <p>Each request runs on its own virtual thread: it opens a provider session in
+ * {@code auto_mode} (whole text known, released sentence by sentence for the earliest first
+ * audio), sends the text, ends it, and writes the events the listener hands over through a
+ * bounded queue. The response status is decided by the first event, so a provider that cannot
+ * make the requested format (mp3, opus on the local engine) gets a 400 with the §8.4 body.
+ *
+ * <p>Overflow policy: if the client reads so slowly that more than
+ * {@code maxQueuedAudioMillis} of audio (or {@link #MAX_QUEUED_CHUNKS} chunks) wait, the request
+ * fails ({@code queue_overflow}) and its session is closed. Stateless; thread safe.
+ */
+final class HttpTts {
+  private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");
+
+  /** The output format when the query names none (PCM keeps it decodable by every client). */
+  static final AudioFormat DEFAULT_OUTPUT_FORMAT = AudioFormat.PCM_24000;
+  /** Most chunks waiting for a slow client. */
+  static final int MAX_QUEUED_CHUNKS = 1024;
+  /** Most audio the whole-file endpoints collect: 128 MiB. */
+  static final long MAX_CONVERT_AUDIO_BYTES = 128L * 1024 * 1024;
+  /** Longest wait for the provider's next event. */
+  static final long EVENT_TIMEOUT_MILLIS = 60_000;
+
+  private final Services s;
+
+  HttpTts(Services s) {
+    this.s = s;
+  }
+
+  void stream(Exchange ex) throws Exception {
+    handle(ex, true, false);
+  }
+
+  void streamWithTimestamps(Exchange ex) throws Exception {
+    handle(ex, true, true);
+  }
+
+  void convert(Exchange ex) throws Exception {
+    handle(ex, false, false);
+  }
+
+  void convertWithTimestamps(Exchange ex) throws Exception {
+    handle(ex, false, true);
+  }
+
+  private void handle(Exchange ex, boolean streaming, boolean timestamps) throws Exception {
+    String keyId = ex.requireAuth(null, null);
+    String voiceId = ex.pathParam("voice_id");
+    AudioFormat format = DEFAULT_OUTPUT_FORMAT;
+    String of = ex.query().get("output_format");
+    if (of != null && !of.isEmpty()) {
+      try {
+        format = AudioFormat.parse(of);
+      } catch (IllegalArgumentException e) {
+        throw HttpProblem.validation("invalid_output_format", e.getMessage(), "output_format");
+      }
+    }
+    HttpTtsBody body;
+    try {
+      body = HttpTtsBody.decode(ex.bodyText(s.limits.maxRequestBodyBytes()));
+    } catch (ProtocolException e) {
+      throw HttpProblem.validation("invalid_request_body", e.getMessage(), null);
+    }
+    TtsRequest request;
+    try {
+      request = TtsRequest.builder(voiceId)
+          .modelId(body.modelId() == null ? TtsRequest.DEFAULT_MODEL : body.modelId())
+          .outputFormat(format)
+          .voiceSettings(body.voiceSettings() == null ? VoiceSettings.DEFAULT
+              : body.voiceSettings())
+          .autoMode(true)
+          .syncAlignment(timestamps)
+          .languageCode(body.languageCode())
+          .seed(body.seed())
+          .applyTextNormalization(body.applyTextNormalization())
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw HttpProblem.validation("invalid_parameters", e.getMessage(), null);
+    }
+    String[] why = new String[1];
+    SessionLimiter.Permit permit = s.limiter.tryAcquire(keyId, why);
+    if (permit == null) {
+      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded", why[0], null);
+    }
+    s.metrics.sessionOpened(SessionKind.TTS_HTTP);
+    Pipe pipe = new Pipe(format);
+    TtsSession session = null;
+    try {
+      session = s.provider.openTts(request, pipe);
+      if (!body.text().isEmpty()) {
+        session.send(body.text());
+      }
+      session.end();
+      String requestId = s.newId();
+      ex.response.getHeaders().put("request-id", requestId);
+      ex.response.getHeaders().put("character-cost", body.text().length());
+      if (streaming) {
+        streamOut(ex, pipe, format, timestamps);
+      } else {
+        convertOut(ex, pipe, format, timestamps);
+      }
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+      permit.release();
+      s.metrics.sessionClosed(SessionKind.TTS_HTTP);
+    }
+  }
+
+  private void streamOut(Exchange ex, Pipe pipe, AudioFormat format, boolean timestamps)
+      throws Exception {
+    long offsetMs = 0;
+    boolean started = false;
+    while (true) {
+      Object ev = pipe.next();
+      if (ev instanceof TtsAudio a) {
+        if (!started) {
+          ex.startStream(200, timestamps ? "application/json" : contentType(format));
+          started = true;
+        }
+        byte[] out;
+        if (timestamps) {
+          out = (new TimestampLine(a.audio(), shift(a.alignment(), offsetMs),
+              shift(a.normalizedAlignment(), offsetMs)).encode() + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+        } else {
+          out = a.audio();
+        }
+        offsetMs += audioMillis(format, a.audio().length);
+        s.metrics.audioOut(SessionKind.TTS_HTTP, a.audio().length);
+        ex.write(false, ByteBuffer.wrap(out));
+      } else if (ev instanceof SpeechError e) {
+        if (!started) {
+          throw problem(e);
+        }
+        s.metrics.error(e.code().wireName());
+        throw new IOException("synthesis failed mid-stream: " + e);
+      } else {
+        if (!started) {
+          ex.startStream(200, timestamps ? "application/json" : contentType(format));
+        }
+        ex.write(true, ByteBuffer.allocate(0));
+        return;
+      }
+    }
+  }
+
+  private void convertOut(Exchange ex, Pipe pipe, AudioFormat format, boolean timestamps)
+      throws Exception {
+    ByteArrayOutputStream audio = new ByteArrayOutputStream();
+    List<Alignment> al = new ArrayList<>();
+    List<Alignment> nal = new ArrayList<>();
+    long offsetMs = 0;
+    while (true) {
+      Object ev = pipe.next();
+      if (ev instanceof TtsAudio a) {
+        if (audio.size() + (long) a.audio().length > MAX_CONVERT_AUDIO_BYTES) {
+          throw HttpProblem.validation("max_audio_exceeded", "The audio would exceed "
+              + MAX_CONVERT_AUDIO_BYTES + " bytes: use the /stream endpoint", null);
+        }
+        audio.writeBytes(a.audio());
+        if (a.alignment() != null) {
+          al.add(shift(a.alignment(), offsetMs));
+        }
+        if (a.normalizedAlignment() != null) {
+          nal.add(shift(a.normalizedAlignment(), offsetMs));
+        }
+        offsetMs += audioMillis(format, a.audio().length);
+      } else if (ev instanceof SpeechError e) {
+        throw problem(e);
+      } else {
+        break;
+      }
+    }
+    s.metrics.audioOut(SessionKind.TTS_HTTP, audio.size());
+    if (timestamps) {
+      Alignment merged = merge(al);
+      Alignment nmerged = nal.isEmpty() ? merged : merge(nal);
+      ex.json(200, new TimestampLine(audio.toByteArray(), merged, nmerged).encode());
+    } else {
+      ex.send(200, contentType(format), audio.toByteArray());
+    }
+  }
+
+  private HttpProblem problem(SpeechError e) {
+    s.metrics.error(e.code().wireName());
+    LOG.info("tts_http error type={} message={}", e.code().wireName(), e.message());
+    return switch (e.code()) {
+      case UNSUPPORTED -> HttpProblem.validation("unsupported", e.message(), null);
+      case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.validation(e.code().wireName(),
+          e.message(), null);
+      case AUTH_ERROR -> HttpProblem.unauthorized(e.message());
+      case QUOTA_EXCEEDED -> new HttpProblem(401, "authentication_error", "quota_exceeded",
+          e.message(), null);
+      case RESOURCE_EXHAUSTED, RATE_LIMITED, QUEUE_OVERFLOW -> new HttpProblem(429,
+          "rate_limit_error", e.code().wireName(), e.message(), null);
+      default -> new HttpProblem(500, "server_error", e.code().wireName(), e.message(), null);
+    };
+  }
+
+  /** The Content-Type of raw audio in {@code f}. */
+  static String contentType(AudioFormat f) {
+    return switch (f.encoding()) {
+      case PCM_S16LE -> "audio/pcm;rate=" + f.sampleRate();
+      case ULAW -> "audio/basic";
+      case ALAW -> "audio/x-alaw-basic";
+      case MP3 -> "audio/mpeg";
+      case OPUS -> "audio/ogg";
+    };
+  }
+
+  static long audioMillis(AudioFormat f, long bytes) {
+    return TtsSocket.audioMillis(f, bytes);
+  }
+
+  /** The alignment with {@code offsetMs} added to every start, or null. */
+  static Alignment shift(Alignment a, long offsetMs) {
+    if (a == null) {
+      return null;
+    }
+    int[] st = a.charStartTimesMs();
+    for (int i = 0; i < st.length; i++) {
+      st[i] += (int) offsetMs;
+    }
+    return new Alignment(a.chars(), st, a.charDurationsMs());
+  }
+
+  static Alignment merge(List<Alignment> parts) {
+    List<String> chars = new ArrayList<>();
+    int n = 0;
+    for (Alignment a : parts) {
+      n += a.size();
+    }
+    int[] st = new int[n];
+    int[] du = new int[n];
+    int i = 0;
+    for (Alignment a : parts) {
+      chars.addAll(a.chars());
+      for (int j = 0; j < a.size(); j++, i++) {
+        st[i] = a.startMs(j);
+        du[i] = a.durationMs(j);
+      }
+    }
+    return new Alignment(chars, st, du);
+  }
+
+  /**
+   * The hand-over from the provider's thread to the request's virtual thread: a bounded queue of
+   * {@link TtsAudio}, then one {@link SpeechError} or {@link #END}. Listener calls never block.
+   */
+  private final class Pipe implements TtsListener {
+    static final Object END = new Object();
+    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(MAX_QUEUED_CHUNKS + 1);
+    private final AtomicLong queuedMillis = new AtomicLong();
+    private final AudioFormat format;
+    private volatile Object terminal;
+
+    Pipe(AudioFormat format) {
+      this.format = format;
+    }
+
+    @Override
+    public void onAudio(TtsAudio a) {
+      if (terminal != null || a.audio().length == 0) {
+        return;
+      }
+      long ms = audioMillis(format, a.audio().length);
+      long q = queuedMillis.addAndGet(ms);
+      if ((q > s.limits.maxQueuedAudioMillis() && q > ms) || !queue.offer(a)) {
+        terminal = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too "
+            + "slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+      }
+    }
+
+    @Override
+    public void onClosed(boolean complete) {
+      if (terminal == null) {
+        terminal = complete ? END : new SpeechError(ErrorCode.ERROR,
+            "The speech provider ended the session before all text was voiced");
+      }
+    }
+
+    @Override
+    public void onFailure(SpeechError error) {
+      if (terminal == null) {
+        terminal = error;
+      }
+    }
+
+    /** The next event: audio, then the terminal event; waits on the request's thread. */
+    Object next() throws InterruptedException, HttpProblem {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EVENT_TIMEOUT_MILLIS);
+      while (true) {
+        Object t = terminal;
+        if (t instanceof SpeechError) {
+          return t; // failures win over queued audio: the response is broken anyway
+        }
+        Object ev = queue.poll(10, TimeUnit.MILLISECONDS);
+        if (ev instanceof TtsAudio a) {
+          queuedMillis.addAndGet(-audioMillis(format, a.audio().length));
+          return a;
+        }
+        if (t != null && queue.isEmpty()) {
+          return t;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new HttpProblem(504, "server_error", "synthesis_timeout",
+              "The speech provider produced nothing for " + EVENT_TIMEOUT_MILLIS + " ms", null);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package io.voicewire.server.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.function.Consumer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * The outbound side of one WebSocket: a bounded FIFO of text messages (and a final close) with at
+ * most one write in flight. Any thread may offer; whoever finds the socket idle writes, outside
+ * the lock, and the write's completion callback continues with the next message, so nothing
+ * here ever blocks and no lock is held across I/O.
+ *
+ * <p>Bounds: {@code maxQueuedAudioMillis} of audio and {@code maxQueuedMessages} messages not yet
+ * handed to the socket. Overflow policy: {@link #offer} returns {@link Offer#OVERFLOW} and takes
+ * nothing; the owner then fails <em>that session</em> with {@code queue_overflow} via
+ * {@link #failWith}, which drops what is queued and sends the error and the close ahead of
+ * nothing else. Other sessions are unaffected.
+ *
+ * <p>Messages can be tagged (a TTS context) and {@link #purge purged} while still queued, so a
+ * cancelled context's audio never goes out after its {@code isFinal}.
+ *
+ * <p>Thread safe.
+ */
+final class Outbox {
+  /** Result of an {@link #offer}. */
+  enum Offer {
+    OK,
+    OVERFLOW,
+    CLOSED
+  }
+
+  /** Longest close reason RFC 6455 allows, in bytes. */
+  static final int MAX_CLOSE_REASON_BYTES = 123;
+
+  private record Item(String text, long audioMillis, long audioBytes, Object tag, int closeCode,
+      String closeReason) {
+    boolean isClose() {
+      return text == null;
+    }
+  }
+
+  private final Session session;
+  private final SessionKind kind;
+  private final ServerMetrics metrics;
+  private final long maxQueuedAudioMillis;
+  private final int maxQueuedMessages;
+  private final Consumer<Throwable> onWriteFailure;
+
+  private final Object lock = new Object();
+  private final ArrayDeque<Item> queue = new ArrayDeque<>(4);
+  private long queuedAudioMillis;
+  private boolean inFlight;
+  private boolean pumping;
+  private boolean closeQueued;
+  private boolean terminated;
+
+  Outbox(Session session, SessionKind kind, ServerMetrics metrics, long maxQueuedAudioMillis,
+      int maxQueuedMessages, Consumer<Throwable> onWriteFailure) {
+    this.session = session;
+    this.kind = kind;
+    this.metrics = metrics;
+    this.maxQueuedAudioMillis = maxQueuedAudioMillis;
+    this.maxQueuedMessages = maxQueuedMessages;
+    this.onWriteFailure = onWriteFailure;
+  }
+
+  /** Queues a message within the bounds. */
+  Offer offer(String json) {
+    return offer(json, 0, 0, null);
+  }
+
+  /** Queues a message carrying {@code audioMillis} of audio within the bounds, and sends. */
+  Offer offer(String json, long audioMillis, long audioBytes, Object tag) {
+    Offer o = enqueue(json, audioMillis, audioBytes, tag);
+    if (o == Offer.OK) {
+      pump();
+    }
+    return o;
+  }
+
+  /**
+   * Queues without starting a write: callers that must order this message atomically with their
+   * own state change do that under their lock, then call {@link #pump()} after releasing it.
+   */
+  Offer enqueue(String json, long audioMillis, long audioBytes, Object tag) {
+    synchronized (lock) {
+      if (closeQueued || terminated) {
+        return Offer.CLOSED;
+      }
+      if (queue.size() >= maxQueuedMessages
+          || (audioMillis > 0 && queuedAudioMillis + audioMillis > maxQueuedAudioMillis
+              && queuedAudioMillis > 0)) {
+        return Offer.OVERFLOW;
+      }
+      queue.add(new Item(json, audioMillis, audioBytes, tag, 0, null));
+      queuedAudioMillis += audioMillis;
+    }
+    return Offer.OK;
+  }
+
+  /** Queues a message past the bounds (a terminal error); false when closing or closed. */
+  boolean offerUrgent(String json) {
+    if (!enqueueUrgent(json)) {
+      return false;
+    }
+    pump();
+    return true;
+  }
+
+  /** {@link #offerUrgent} without starting a write; see {@link #enqueue}. */
+  boolean enqueueUrgent(String json) {
+    synchronized (lock) {
+      if (closeQueued || terminated) {
+        return false;
+      }
+      queue.add(new Item(json, 0, 0, null, 0, null));
+    }
+    return true;
+  }
+
+  /** Closes the socket after everything queued so far; false when already closing. */
+  boolean close(int code, String reason) {
+    if (!enqueueClose(code, reason)) {
+      return false;
+    }
+    pump();
+    return true;
+  }
+
+  /** {@link #close} without starting a write; see {@link #enqueue}. */
+  boolean enqueueClose(int code, String reason) {
+    synchronized (lock) {
+      if (closeQueued || terminated) {
+        return false;
+      }
+      closeQueued = true;
+      queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+    }
+    return true;
+  }
+
+  /**
+   * Drops everything queued (not the write in flight), then sends {@code json} and closes: the
+   * path for a session that must end now (queue overflow). False when already closing.
+   */
+  boolean failWith(String json, int code, String reason) {
+    if (!enqueueFailWith(json, code, reason)) {
+      return false;
+    }
+    pump();
+    return true;
+  }
+
+  /** {@link #failWith} without starting a write; see {@link #enqueue}. */
+  boolean enqueueFailWith(String json, int code, String reason) {
+    synchronized (lock) {
+      if (closeQueued || terminated) {
+        return false;
+      }
+      queue.clear();
+      queuedAudioMillis = 0;
+      queue.add(new Item(json, 0, 0, null, 0, null));
+      closeQueued = true;
+      queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+    }
+    return true;
+  }
+
+  /** Removes queued messages tagged {@code tag}; returns how many. */
+  int purge(Object tag) {
+    int n = 0;
+    synchronized (lock) {
+      for (Iterator<Item> it = queue.iterator(); it.hasNext(); ) {
+        Item i = it.next();
+        if (!i.isClose() && tag.equals(i.tag)) {
+          queuedAudioMillis -= i.audioMillis;
+          it.remove();
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The peer is gone: drop everything, accept nothing more. */
+  void terminate() {
+    synchronized (lock) {
+      terminated = true;
+      queue.clear();
+      queuedAudioMillis = 0;
+    }
+  }
+
+  /** Whether a close has been queued or the socket is gone. */
+  boolean isClosing() {
+    synchronized (lock) {
+      return closeQueued || terminated;
+    }
+  }
+
+  /** Milliseconds of audio queued and not yet handed to the socket. */
+  long queuedAudioMillis() {
+    synchronized (lock) {
+      return queuedAudioMillis;
+    }
+  }
+
+  /** Starts writing if the socket is idle; never blocks. */
+  void pump() {
+    synchronized (lock) {
+      if (pumping) {
+        return; // the pumping thread will see the new state on its next turn
+      }
+      pumping = true;
+    }
+    while (true) {
+      Item item;
+      synchronized (lock) {
+        if (inFlight || terminated || queue.isEmpty()) {
+          pumping = false;
+          return;
+        }
+        item = queue.poll();
+        queuedAudioMillis -= item.audioMillis;
+        inFlight = true;
+      }
+      write(item);
+    }
+  }
+
+  private void write(Item item) {
+    if (item.isClose()) {
+      try {
+        session.close(item.closeCode, item.closeReason, Callback.from(this::closed, x -> closed()));
+      } catch (RuntimeException e) {
+        closed();
+      }
+      return;
+    }
+    metrics.messageOut(kind);
+    if (item.audioBytes > 0) {
+      metrics.audioOut(kind, item.audioBytes);
+    }
+    try {
+      session.sendText(item.text, Callback.from(this::written, this::writeFailed));
+    } catch (RuntimeException e) {
+      writeFailed(e);
+    }
+  }
+
+  private void written() {
+    synchronized (lock) {
+      inFlight = false;
+    }
+    pump();
+  }
+
+  private void closed() {
+    synchronized (lock) {
+      inFlight = false;
+      terminated = true;
+      queue.clear();
+    }
+  }
+
+  private void writeFailed(Throwable t) {
+    synchronized (lock) {
+      inFlight = false;
+      terminated = true;
+      queue.clear();
+      queuedAudioMillis = 0;
+    }
+    onWriteFailure.accept(t);
+  }
+
+  static String truncate(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+    if (b.length <= MAX_CLOSE_REASON_BYTES) {
+      return reason;
+    }
+    String s = reason;
+    while (s.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES - 3) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s + "...";
+  }
+}

@@ -1,0 +1,57 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.server.TokenType;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Every route of the server, in one place. WebSocket routes authenticate at the handshake (a
+ * failure is reported on the open socket, see {@link TtsSocket} and {@link SttSocket}); HTTP
+ * routes authenticate in their handlers.
+ */
+final class Routes {
+  private Routes() {}
+
+  /** The router for {@code s}, running HTTP handlers on {@code executor}. */
+  static Router build(Services s, ExecutorService executor) {
+    RestEndpoints rest = new RestEndpoints(s);
+    HttpTts tts = new HttpTts(s);
+    BatchStt batch = new BatchStt(s);
+    Router r = new Router(s, executor);
+
+    // WebSockets (PROTOCOL.md §2, §3, §5)
+    r.ws("/v1/text-to-speech/{voice_id}/stream-input", (rq, p, q) -> new TtsSocket(s, false,
+        p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
+            TokenType.TTS_WEBSOCKET)));
+    r.ws("/v1/text-to-speech/{voice_id}/multi-stream-input", (rq, p, q) -> new TtsSocket(s, true,
+        p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
+            TokenType.TTS_WEBSOCKET)));
+    r.ws("/v1/speech-to-text/realtime", (rq, p, q) -> new SttSocket(s, q,
+        s.auth.authenticate(rq.getHeaders(), q, "token", TokenType.REALTIME_SCRIBE)));
+
+    // HTTP text to speech (§4)
+    r.post("/v1/text-to-speech/{voice_id}/stream", tts::stream);
+    r.post("/v1/text-to-speech/{voice_id}/stream/with-timestamps", tts::streamWithTimestamps);
+    r.post("/v1/text-to-speech/{voice_id}", tts::convert);
+    r.post("/v1/text-to-speech/{voice_id}/with-timestamps", tts::convertWithTimestamps);
+
+    // batch speech to text (§8.3)
+    r.post("/v1/speech-to-text", batch::handle);
+
+    // voices, models, tokens (§8.1, §8.2, §6.2)
+    r.get("/v1/voices", rest::voices);
+    r.get("/v1/voices/{voice_id}", rest::voice);
+    r.get("/v1/models", rest::models);
+    r.post("/v1/single-use-token/{token_type}", rest::mintToken);
+    r.get("/demo/token/{token_type}", rest::demoToken);
+
+    // operations
+    r.get("/healthz", rest::health);
+    r.get("/readyz", rest::ready);
+    r.get("/metrics", rest::metrics);
+
+    if (s.staticFolder != null) {
+      r.statics(new StaticFiles(s.staticFolder, Routes.class.getClassLoader()));
+    }
+    return r;
+  }
+}

@@ -1,0 +1,500 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.Query;
+import io.voicewire.protocol.SttClientMessage;
+import io.voicewire.protocol.SttParams;
+import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SttListener;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
+import io.voicewire.speech.Transcript;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One realtime speech-to-text WebSocket (PROTOCOL.md §5) over one provider {@link SttSession}.
+ *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ *   OPEN ──session_started, input_audio_chunk…──▶ OPEN
+ *   OPEN ──bad chunk / chunk too large / input queue full / time limit──▶ FAILING
+ *   FAILING ──pending audio committed (≤ 5 s)──▶ committed_transcript…, error, close
+ *   OPEN ──auth / parameters / capacity / engine failure / slow client──▶ error, close
+ *   any ──peer closes──▶ CLOSED
+ * </pre>
+ *
+ * <p>Never losing accepted audio: when a client message is bad after good audio, the session is
+ * closed first (which commits what was pending), its {@code committed_transcript} is sent, and
+ * only then the error and the close, bounded by {@link #FINAL_COMMIT_TIMEOUT_MILLIS}. Partial
+ * transcripts that arrive while failing are dropped.
+ *
+ * <p>{@code commit_throttled} is not fatal: a commit closer than the configured minimum interval
+ * to the previous one is refused with that message and the session goes on (its audio is
+ * committed by the next commit).
+ *
+ * <p>Thread safe: Jetty's reader thread, the engine's thread and the timer thread call in; state
+ * changes are made under this object's lock, provider calls and socket writes outside it.
+ *
+ * <p>Public only because Jetty invokes listener methods reflectively; not an API.
+ */
+public final class SttSocket implements Session.Listener.AutoDemanding, SttListener {
+  private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.stt");
+
+  /** How long the final commit of a failing session may take before the error is sent anyway. */
+  static final long FINAL_COMMIT_TIMEOUT_MILLIS = 5_000;
+  /** Audio chunks whose arrival times are kept for the latency metrics. */
+  static final int ARRIVAL_RING_CHUNKS = 32;
+
+  private enum State {
+    OPEN,
+    FAILING,
+    DONE
+  }
+
+  private final Services s;
+  private final String id;
+  private final SttParams params;
+  private final ProtocolException paramError;
+  private final Auth.Result handshakeAuth;
+  private final AudioFormat format;
+
+  private volatile Outbox out;
+  private volatile SttSession session;
+
+  // guarded by this
+  private State state = State.OPEN;
+  private boolean closed;
+  private SessionLimiter.Permit permit;
+  private boolean firstChunkSeen;
+  private long lastCommitNanos = Long.MIN_VALUE;
+  private long commitRequestedNanos = -1;
+  private long audioBytes;
+  private final long[] ringEndMs = new long[ARRIVAL_RING_CHUNKS];
+  private final long[] ringNanos = new long[ARRIVAL_RING_CHUNKS];
+  private int ringNext;
+  private int ringSize;
+  private String pendingError;
+  private int pendingCloseCode;
+  private String pendingReason;
+  private long openedNanos;
+  private ScheduledFuture<?> limitTask;
+  private ScheduledFuture<?> finalTask;
+
+  SttSocket(Services s, Query query, Auth.Result handshakeAuth) {
+    this.s = s;
+    this.id = s.newId();
+    SttParams p = null;
+    ProtocolException err = null;
+    try {
+      p = SttParams.parse(query);
+    } catch (ProtocolException e) {
+      err = e;
+    }
+    this.params = p;
+    this.paramError = err;
+    this.handshakeAuth = handshakeAuth;
+    this.format = p == null ? AudioFormat.PCM_16000 : p.request().audioFormat();
+  }
+
+  // ---------------------------------------------------------------- socket events
+
+  @Override
+  public void onWebSocketOpen(Session ws) {
+    out = new Outbox(ws, SessionKind.STT_REALTIME, s.metrics, Long.MAX_VALUE,
+        s.limits.maxQueuedMessages(), this::peerGone);
+    s.metrics.sessionOpened(SessionKind.STT_REALTIME);
+    boolean open = false;
+    synchronized (this) {
+      openedNanos = s.now();
+      LOG.info("stt_realtime open id={} remote={}", id, ws.getRemoteSocketAddress());
+      if (paramError != null) {
+        failNow(paramError.code(), paramError.getMessage(), paramError.closeCode());
+      } else if (handshakeAuth instanceof Auth.Denied d) {
+        failNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION);
+      } else if (handshakeAuth instanceof Auth.Missing) {
+        failNow(ErrorCode.AUTH_ERROR, Auth.missing().message(), CloseCodes.POLICY_VIOLATION);
+      } else if (handshakeAuth instanceof Auth.Ok ok) {
+        String[] why = new String[1];
+        permit = s.limiter.tryAcquire(ok.keyId(), why);
+        if (permit == null) {
+          failNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER);
+        } else {
+          open = true;
+          limitTask = s.timer.schedule(this::onTimeLimit,
+              s.limits.sessionTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    }
+    if (open) {
+      SttRequest req = params.request();
+      try {
+        SttSession ss = s.provider.openStt(req, this);
+        session = ss;
+        boolean done;
+        synchronized (this) {
+          done = state != State.OPEN;
+        }
+        if (done) {
+          ss.close();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("stt_realtime provider failed to open a session id={}", id, e);
+        onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR,
+            "The speech provider failed to open a session"));
+      }
+    }
+    out.pump();
+  }
+
+  @Override
+  public void onWebSocketText(String text) {
+    s.metrics.messageIn(SessionKind.STT_REALTIME);
+    long now = s.now();
+    SttClientMessage m;
+    try {
+      m = SttClientMessage.decode(text);
+    } catch (ProtocolException e) {
+      clientFailure(e.code(), e.getMessage(), e.closeCode());
+      return;
+    }
+    SttSession ss = session;
+    byte[] audio = m.audio();
+    boolean commit = false;
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      String problem = validate(m);
+      if (problem != null) {
+        clientFailureLocked(ErrorCode.INPUT_ERROR, problem, CloseCodes.INVALID_PAYLOAD);
+      } else if (format.isDecodable()
+          && format.millisForBytes(audio.length) > s.limits.maxAudioChunkMillis()) {
+        clientFailureLocked(ErrorCode.CHUNK_SIZE_EXCEEDED, "Audio chunk of "
+            + Math.round(format.millisForBytes(audio.length)) + " ms exceeds the limit of "
+            + s.limits.maxAudioChunkMillis() + " ms", CloseCodes.POLICY_VIOLATION);
+      } else {
+        firstChunkSeen = true;
+        if (audio.length > 0) {
+          audioBytes += audio.length;
+          ringEndMs[ringNext] = Math.round(format.millisForBytes(audioBytes));
+          ringNanos[ringNext] = now;
+          ringNext = (ringNext + 1) % ARRIVAL_RING_CHUNKS;
+          ringSize = Math.min(ringSize + 1, ARRIVAL_RING_CHUNKS);
+        }
+        if (m.commit()) {
+          long min = s.limits.minCommitInterval().toNanos();
+          if (lastCommitNanos != Long.MIN_VALUE && now - lastCommitNanos < min) {
+            s.metrics.error(ErrorCode.COMMIT_THROTTLED.wireName());
+            out.enqueueUrgent(SttServerMessage.Error.of(ErrorCode.COMMIT_THROTTLED,
+                "Commits must be at least " + s.limits.minCommitInterval().toMillis()
+                    + " ms apart; this commit was ignored").encode());
+          } else {
+            lastCommitNanos = now;
+            commitRequestedNanos = now;
+            commit = true;
+          }
+        }
+      }
+    }
+    if (ss != null && state() == State.OPEN) {
+      if (audio.length > 0) {
+        s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
+        if (!ss.sendAudio(audio) && state() == State.OPEN) {
+          clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue is full: audio "
+              + "is arriving faster than it can be transcribed", CloseCodes.TRY_AGAIN_LATER);
+        }
+      }
+      if (commit) {
+        ss.commit();
+      }
+    }
+    out.pump();
+  }
+
+  private String validate(SttClientMessage m) {
+    assert Thread.holdsLock(this);
+    if (m.sampleRate() != null && m.sampleRate() != format.sampleRate()) {
+      return "sample_rate " + m.sampleRate() + " does not match audio_format "
+          + format.wireName() + " (" + format.sampleRate() + " Hz)";
+    }
+    if (m.previousText() != null && firstChunkSeen) {
+      return "previous_text is allowed only on the first audio chunk";
+    }
+    if (format.isPcm() && m.audio().length % 2 != 0) {
+      return "PCM audio must be whole 16-bit samples: got an odd number of bytes ("
+          + m.audio().length + ")";
+    }
+    return null;
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    callback.succeed();
+    s.metrics.messageIn(SessionKind.STT_REALTIME);
+    clientFailure(ErrorCode.INPUT_ERROR, "Binary frames are not supported: send "
+        + "input_audio_chunk JSON messages with base64 audio", CloseCodes.UNSUPPORTED_DATA);
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    if (cause instanceof org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException) {
+      s.metrics.error("message_too_big");
+      LOG.info("stt_realtime error id={} type=message_too_big message={}", id,
+          cause.getMessage());
+    } else {
+      LOG.debug("stt_realtime socket error id={}: {}", id, cause.toString());
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    teardown("code=" + statusCode);
+  }
+
+  private void peerGone(Throwable cause) {
+    teardown("write failed: " + cause.getClass().getSimpleName());
+  }
+
+  private void teardown(String why) {
+    SessionLimiter.Permit p;
+    long duration;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      state = State.DONE;
+      cancel(limitTask);
+      cancel(finalTask);
+      p = permit;
+      permit = null;
+      duration = TimeUnit.NANOSECONDS.toMillis(s.now() - openedNanos);
+    }
+    Outbox o = out;
+    if (o != null) {
+      o.terminate();
+    }
+    SttSession ss = session;
+    if (ss != null) {
+      ss.close();
+    }
+    if (p != null) {
+      p.release();
+    }
+    s.metrics.sessionClosed(SessionKind.STT_REALTIME);
+    LOG.info("stt_realtime close id={} {} duration_ms={}", id, why, duration);
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  private State state() {
+    synchronized (this) {
+      return state;
+    }
+  }
+
+  /** A client-caused failure: commit what was accepted, then the error, then close. */
+  private void clientFailure(ErrorCode code, String message, int closeCode) {
+    synchronized (this) {
+      clientFailureLocked(code, message, closeCode);
+    }
+    out.pump();
+  }
+
+  private void clientFailureLocked(ErrorCode code, String message, int closeCode) {
+    assert Thread.holdsLock(this);
+    if (state != State.OPEN) {
+      return;
+    }
+    state = State.FAILING;
+    s.metrics.error(code.wireName());
+    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(), message);
+    pendingError = SttServerMessage.Error.of(code, message).encode();
+    pendingCloseCode = closeCode;
+    pendingReason = message;
+    cancel(limitTask);
+    finalTask = s.timer.schedule(this::finishFailing, FINAL_COMMIT_TIMEOUT_MILLIS,
+        TimeUnit.MILLISECONDS);
+    // close the provider session outside the lock: it commits what is pending
+    s.timer.execute(() -> {
+      SttSession ss = session;
+      if (ss != null) {
+        ss.close();
+      } else {
+        finishFailing();
+      }
+    });
+  }
+
+  private void finishFailing() {
+    synchronized (this) {
+      if (state != State.FAILING) {
+        return;
+      }
+      state = State.DONE;
+      cancel(finalTask);
+      out.enqueueUrgent(pendingError);
+      out.enqueueClose(pendingCloseCode, pendingReason);
+    }
+    out.pump();
+  }
+
+  /** Fails now: error and close, the provider session (if any) is cancelled. */
+  private void failNow(ErrorCode code, String message, int closeCode) {
+    assert Thread.holdsLock(this);
+    if (state == State.DONE) {
+      return;
+    }
+    state = State.DONE;
+    s.metrics.error(code.wireName());
+    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(), message);
+    cancel(limitTask);
+    cancel(finalTask);
+    out.enqueueUrgent(SttServerMessage.Error.of(code, message).encode());
+    out.enqueueClose(closeCode, message);
+  }
+
+  private void onTimeLimit() {
+    clientFailure(ErrorCode.SESSION_TIME_LIMIT_EXCEEDED, "Session exceeded the time limit of "
+        + s.limits.sessionTimeLimit().toSeconds() + " seconds", CloseCodes.POLICY_VIOLATION);
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  // ---------------------------------------------------------------- provider events
+
+  @Override
+  public void onStarted(String sessionId) {
+    synchronized (this) {
+      if (state == State.DONE) {
+        return;
+      }
+      offer(new SttServerMessage.SessionStarted(sessionId, params.request(),
+          params.enableLogging()).encode());
+    }
+    out.pump();
+  }
+
+  @Override
+  public void onPartial(Transcript partial) {
+    String json = new SttServerMessage.Partial(partial.text()).encode();
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      long arrival = arrivalOf(partial.audioEndMs());
+      if (arrival >= 0) {
+        s.metrics.partial.recordNanos(s.now() - arrival);
+      }
+      offer(json);
+    }
+    out.pump();
+  }
+
+  @Override
+  public void onCommitted(Transcript c) {
+    String json = new SttServerMessage.Committed(c.text()).encode();
+    String withTs = params.request().includeTimestamps()
+        ? new SttServerMessage.CommittedWithTimestamps(c.text(), c.languageCode(), c.words())
+            .encode()
+        : null;
+    synchronized (this) {
+      if (state == State.DONE) {
+        return;
+      }
+      long start = commitRequestedNanos >= 0 ? commitRequestedNanos : arrivalOf(c.audioEndMs());
+      commitRequestedNanos = -1;
+      if (start >= 0) {
+        s.metrics.commit.recordNanos(s.now() - start);
+      }
+      offer(json);
+      if (withTs != null) {
+        offer(withTs);
+      }
+    }
+    out.pump();
+  }
+
+  @Override
+  public void onClosed() {
+    State st;
+    synchronized (this) {
+      st = state;
+      if (st == State.OPEN) {
+        // the provider ended the session on its own
+        state = State.DONE;
+        out.enqueueClose(CloseCodes.NORMAL, "");
+      }
+    }
+    if (st == State.FAILING) {
+      finishFailing();
+    } else {
+      out.pump();
+    }
+  }
+
+  @Override
+  public void onFailure(SpeechError error) {
+    State st;
+    synchronized (this) {
+      st = state;
+      if (st == State.OPEN) {
+        failNow(error.code(), error.message(), Errors.closeCode(error.code()));
+      }
+    }
+    if (st == State.FAILING) {
+      finishFailing();
+    } else {
+      out.pump();
+    }
+  }
+
+  /** Queues within the bounds; on overflow the session fails with {@code queue_overflow}. */
+  private void offer(String json) {
+    assert Thread.holdsLock(this);
+    if (out.enqueue(json, 0, 0, null) == Outbox.Offer.OVERFLOW) {
+      state = State.DONE;
+      s.metrics.error(ErrorCode.QUEUE_OVERFLOW.wireName());
+      String msg = "The client is reading too slowly: more than " + s.limits.maxQueuedMessages()
+          + " messages queued";
+      LOG.info("stt_realtime error id={} type=queue_overflow message={}", id, msg);
+      out.enqueueFailWith(SttServerMessage.Error.of(ErrorCode.QUEUE_OVERFLOW, msg).encode(),
+          CloseCodes.POLICY_VIOLATION, msg);
+      s.timer.execute(() -> {
+        SttSession ss = session;
+        if (ss != null) {
+          ss.close();
+        }
+      });
+    }
+  }
+
+  /** Arrival time of the chunk holding audio time {@code audioMs}, or -1 if not remembered. */
+  private long arrivalOf(long audioMs) {
+    assert Thread.holdsLock(this);
+    long best = -1;
+    for (int i = 0; i < ringSize; i++) {
+      int idx = (ringNext - 1 - i + ARRIVAL_RING_CHUNKS) % ARRIVAL_RING_CHUNKS;
+      if (ringEndMs[idx] >= audioMs) {
+        best = ringNanos[idx];
+      } else {
+        break;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,803 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.Query;
+import io.voicewire.protocol.TtsClientMessage;
+import io.voicewire.protocol.TtsParams;
+import io.voicewire.protocol.TtsServerMessage;
+import io.voicewire.speech.Alignment;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import io.voicewire.speech.VoiceSettings;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One text-to-speech WebSocket: {@code stream-input} (one utterance stream, PROTOCOL.md §2) or
+ * {@code multi-stream-input} (up to {@value #MAX_CONTEXTS} contexts, §3). Each context is one
+ * {@link TtsSession} of the provider; the schedule, flush and {@code auto_mode} live in the
+ * session (the shared {@code TextReleaser}), everything else of the protocol lives here.
+ *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ *   OPEN ──first message──▶ STARTED ──messages──▶ STARTED
+ *   STARTED ──"" (stream-input) / close_socket──▶ ENDING ──all isFinal sent──▶ close 1000
+ *   STARTED ──bad client message──▶ DRAINING ──accepted text voiced (≤ 10 s)──▶ error, close
+ *   any ──timeout / time limit / overflow / engine failure──▶ error, close (immediately)
+ *   any ──peer closes──▶ CLOSED (every context cancelled)
+ * </pre>
+ *
+ * <p>Decisions on the shared state are made under this object's lock; calls into the provider
+ * and socket writes happen after it is released (the {@code after} lists and
+ * {@link Outbox#pump()}). Messages whose order matters relative to that state (a context's audio
+ * versus its {@code isFinal}) are queued under the lock, so a cancelled context's audio can never
+ * follow its {@code isFinal}. Thread safe: Jetty's reader thread, engine threads and the timer
+ * thread all call in.
+ *
+ * <p>Public only because Jetty invokes listener methods reflectively; not an API.
+ */
+public final class TtsSocket implements Session.Listener.AutoDemanding {
+  private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.tts");
+
+  /** Most live contexts on one multi-stream-input socket (ElevenLabs' limit). */
+  static final int MAX_CONTEXTS = 5;
+  /**
+   * After a bad client message, how long the text already accepted may take to be voiced before
+   * the error is sent anyway.
+   */
+  static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+
+  private static final String DEFAULT_KEY = "\u0000default";
+
+  private enum State {
+    OPEN,
+    ENDING,
+    DONE
+  }
+
+  /** How the socket ends: with or without {@code isFinal}s, and which error and close follow. */
+  private record Ending(boolean sendFinals, String errorJson, int closeCode, String reason) {}
+
+  private final Services s;
+  private final boolean multi;
+  private final SessionKind kind;
+  private final String id;
+  private final String voiceId;
+  private final TtsParams params;
+  private final ProtocolException paramError;
+  private final Auth.Result handshakeAuth;
+  private final long timeoutNanos;
+
+  private volatile Outbox out;
+
+  // guarded by this
+  private String keyId;
+  private SessionLimiter.Permit permit;
+  private boolean started;
+  private final LinkedHashMap<String, Context> contexts = new LinkedHashMap<>();
+  private Ending ending;
+  private boolean terminal;
+  private boolean closed;
+  private long openedNanos;
+  private long lastMessageNanos;
+  private ScheduledFuture<?> inactivityTask;
+  private ScheduledFuture<?> limitTask;
+  private ScheduledFuture<?> drainTask;
+
+  TtsSocket(Services s, boolean multi, String voiceId, Query query, Auth.Result handshakeAuth) {
+    this.s = s;
+    this.multi = multi;
+    this.kind = multi ? SessionKind.TTS_MULTI_STREAM_INPUT : SessionKind.TTS_STREAM_INPUT;
+    this.id = s.newId();
+    this.voiceId = voiceId;
+    TtsParams p = null;
+    ProtocolException err = null;
+    try {
+      p = TtsParams.parse(voiceId, query);
+    } catch (ProtocolException e) {
+      err = e;
+    }
+    this.params = p;
+    this.paramError = err;
+    this.handshakeAuth = handshakeAuth;
+    this.timeoutNanos = TimeUnit.SECONDS.toNanos(
+        p == null ? TtsParams.DEFAULT_INACTIVITY_TIMEOUT_SECS : p.inactivityTimeoutSecs());
+  }
+
+  // ---------------------------------------------------------------- socket events
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
+        s.limits.maxQueuedMessages(), this::peerGone);
+    s.metrics.sessionOpened(kind);
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      openedNanos = s.now();
+      lastMessageNanos = openedNanos;
+      LOG.info("{} open id={} voice={} remote={}", kind.label, id, voiceId,
+          session.getRemoteSocketAddress());
+      if (paramError != null) {
+        endNow(paramError.code(), paramError.getMessage(), paramError.closeCode(), false, after);
+      } else if (handshakeAuth instanceof Auth.Denied d) {
+        endNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION, false, after);
+      } else if (handshakeAuth instanceof Auth.Ok ok) {
+        admit(ok.keyId(), after);
+      }
+      if (!terminal) {
+        scheduleInactivity(lastMessageNanos + timeoutNanos);
+        limitTask = s.timer.schedule(this::onTimeLimit, s.limits.sessionTimeLimit().toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+    }
+    run(after);
+  }
+
+  @Override
+  public void onWebSocketText(String text) {
+    s.metrics.messageIn(kind);
+    long now = s.now();
+    List<Runnable> after = new ArrayList<>();
+    TtsClientMessage m;
+    try {
+      m = TtsClientMessage.decode(text);
+    } catch (ProtocolException e) {
+      synchronized (this) {
+        clientError(e.code(), e.getMessage(), e.closeCode(), after);
+      }
+      run(after);
+      return;
+    }
+    synchronized (this) {
+      if (ending != null || terminal) {
+        return; // after end of input, close_socket or an error nothing more is taken
+      }
+      lastMessageNanos = now;
+      if (keyId == null && !authenticateFirstMessage(m, after)) {
+        run(after);
+        return;
+      }
+      if (multi) {
+        onMultiMessage(m, now, after);
+      } else {
+        onSingleMessage(m, now, after);
+      }
+    }
+    run(after);
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    callback.succeed();
+    s.metrics.messageIn(kind);
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      clientError(ErrorCode.INPUT_ERROR, "Binary frames are not supported: send JSON text "
+          + "messages", CloseCodes.UNSUPPORTED_DATA, after);
+    }
+    run(after);
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    if (cause instanceof org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException) {
+      s.metrics.error("message_too_big");
+      LOG.info("{} error id={} type=message_too_big message={}", kind.label, id,
+          cause.getMessage());
+    } else {
+      LOG.debug("{} socket error id={}: {}", kind.label, id, cause.toString());
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    teardown("code=" + statusCode);
+  }
+
+  private void peerGone(Throwable cause) {
+    teardown("write failed: " + cause.getClass().getSimpleName());
+  }
+
+  private void teardown(String why) {
+    List<Runnable> after = new ArrayList<>();
+    long duration;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      terminal = true;
+      cancelTimers();
+      for (Context c : contexts.values()) {
+        c.state = State.DONE;
+        after.add(c::closeSession);
+      }
+      contexts.clear();
+      duration = TimeUnit.NANOSECONDS.toMillis(s.now() - openedNanos);
+    }
+    Outbox o = out;
+    if (o != null) {
+      o.terminate();
+    }
+    for (Runnable r : after) {
+      r.run();
+    }
+    SessionLimiter.Permit p;
+    synchronized (this) {
+      p = permit;
+      permit = null;
+    }
+    if (p != null) {
+      p.release();
+    }
+    s.metrics.sessionClosed(kind);
+    LOG.info("{} close id={} {} duration_ms={}", kind.label, id, why, duration);
+  }
+
+  // ---------------------------------------------------------------- messages (under lock)
+
+  private boolean authenticateFirstMessage(TtsClientMessage m, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    String key = m.apiKey();
+    if (key == null || key.isBlank()) {
+      key = stripBearer(m.authorization());
+    }
+    if (key == null || key.isBlank()) {
+      endNow(ErrorCode.AUTH_ERROR, Auth.missing().message(), CloseCodes.POLICY_VIOLATION, false,
+          after);
+      return false;
+    }
+    Auth.Result r = s.auth.checkKey(key);
+    if (r instanceof Auth.Denied d) {
+      endNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION, false, after);
+      return false;
+    }
+    return admit(((Auth.Ok) r).keyId(), after);
+  }
+
+  private boolean admit(String key, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    String[] why = new String[1];
+    SessionLimiter.Permit p = s.limiter.tryAcquire(key, why);
+    if (p == null) {
+      endNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER, false, after);
+      return false;
+    }
+    keyId = key;
+    permit = p;
+    return true;
+  }
+
+  private void onSingleMessage(TtsClientMessage m, long now, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    Context c = contexts.get(DEFAULT_KEY);
+    if (!started) {
+      started = true;
+      c = openContext(DEFAULT_KEY, m, now, after);
+    } else {
+      if (m.text() == null && !m.flush() && !m.tryTriggerGeneration()) {
+        clientError(ErrorCode.INPUT_ERROR, "Message has no 'text': send {\"text\":\"...\"}, "
+            + "{\"text\":\" \"} to keep the stream alive or {\"text\":\"\"} to end it",
+            CloseCodes.INVALID_PAYLOAD, after);
+        return;
+      }
+      if (c == null || c.state != State.OPEN) {
+        return;
+      }
+      if (m.hasSettings() && !c.sameSettings(m)) {
+        settingsViolation(after);
+        return;
+      }
+    }
+    applyText(c, m, now, after);
+    if (m.text() != null && m.text().isEmpty()) {
+      // end of input: voice the rest, then isFinal, then close 1000
+      c.state = State.ENDING;
+      ending = new Ending(true, null, CloseCodes.NORMAL, "");
+      cancel(inactivityTask);
+      after.add(c::endSession);
+    }
+  }
+
+  private void onMultiMessage(TtsClientMessage m, long now, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    if (m.closeSocket()) {
+      ending = new Ending(true, null, CloseCodes.NORMAL, "");
+      cancel(inactivityTask);
+      for (Context c : contexts.values()) {
+        if (c.state == State.OPEN) {
+          c.state = State.ENDING;
+          after.add(c::endSession);
+        }
+      }
+      if (contexts.isEmpty()) {
+        finishEnding();
+      }
+      return;
+    }
+    String key = m.contextId() == null ? DEFAULT_KEY : m.contextId();
+    Context c = contexts.get(key);
+    if (m.closeContext()) {
+      if (c != null && c.state == State.OPEN) {
+        c.state = State.ENDING;
+        after.add(c::endSession);
+      }
+      return;
+    }
+    boolean hasText = m.text() != null;
+    boolean keepAliveOnly = (!hasText || m.text().isBlank()) && !m.flush()
+        && !m.tryTriggerGeneration() && !m.hasSettings();
+    if (m.contextId() == null && c == null) {
+      if (!hasText && !m.flush() && !m.tryTriggerGeneration() && !m.hasSettings()) {
+        clientError(ErrorCode.INPUT_ERROR, "Message has neither 'text' nor 'context_id'",
+            CloseCodes.INVALID_PAYLOAD, after);
+        return;
+      }
+      if (keepAliveOnly) {
+        return; // connection keep-alive: creates no context
+      }
+    }
+    if (c != null && c.state == State.ENDING) {
+      // the id is reused before its isFinal: finish the old context now, so that nothing of it
+      // can be mistaken for the new one
+      cancelContext(c, true, after);
+      c = null;
+    }
+    if (c == null) {
+      if (contexts.size() >= MAX_CONTEXTS) {
+        clientError(ErrorCode.POLICY_VIOLATION, "Maximum simultaneous contexts exceeded (limit "
+            + MAX_CONTEXTS + "): close a context before opening another",
+            CloseCodes.POLICY_VIOLATION, after);
+        return;
+      }
+      c = openContext(key, m, now, after);
+    } else if (m.hasSettings() && !c.sameSettings(m)) {
+      settingsViolation(after);
+      return;
+    }
+    applyText(c, m, now, after);
+  }
+
+  private void settingsViolation(List<Runnable> after) {
+    clientError(ErrorCode.POLICY_VIOLATION, "voice_settings and generation_config are accepted "
+        + "only in the first message of a " + (multi ? "context" : "stream"),
+        CloseCodes.POLICY_VIOLATION, after);
+  }
+
+  private Context openContext(String key, TtsClientMessage m, long now, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    TtsRequest base = params.request();
+    TtsRequest.Builder b = base.toBuilder();
+    if (m.voiceSettings() != null) {
+      b.voiceSettings(m.voiceSettings());
+    }
+    if (m.chunkLengthSchedule() != null) {
+      b.chunkLengthSchedule(m.chunkLengthSchedule());
+    }
+    Context c = new Context(key, DEFAULT_KEY.equals(key) ? null : key, b.build(),
+        m.voiceSettings());
+    c.lastActivityNanos = now;
+    contexts.put(key, c);
+    after.add(c::openSession);
+    return c;
+  }
+
+  private void applyText(Context c, TtsClientMessage m, long now, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    c.lastActivityNanos = now;
+    String t = m.text();
+    if (t != null && !t.isEmpty() && !t.equals(" ")) {
+      if (c.firstTextNanos < 0) {
+        c.firstTextNanos = now;
+      }
+      after.add(() -> c.send(t));
+    }
+    if (m.flush()) {
+      after.add(c::flush);
+    }
+    if (m.tryTriggerGeneration()) {
+      after.add(c::tryTrigger);
+    }
+  }
+
+  // ---------------------------------------------------------------- endings (under lock)
+
+  /**
+   * A bad client message: what was accepted before it is still voiced (bounded by
+   * {@link #DRAIN_TIMEOUT_MILLIS}), then the error is sent and the socket closes.
+   */
+  private void clientError(ErrorCode code, String message, int closeCode, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    if (ending != null || terminal) {
+      return;
+    }
+    s.metrics.error(code.wireName());
+    LOG.info("{} error id={} type={} message={}", kind.label, id, code.wireName(), message);
+    ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
+    cancel(inactivityTask);
+    for (Context c : contexts.values()) {
+      if (c.state == State.OPEN) {
+        c.state = State.ENDING;
+        after.add(c::endSession);
+      }
+    }
+    if (contexts.isEmpty()) {
+      finishEnding();
+    } else {
+      drainTask = s.timer.schedule(this::onDrainTimeout, DRAIN_TIMEOUT_MILLIS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Ends the socket now: every context is cancelled, then the error and the close follow. */
+  private void endNow(ErrorCode code, String message, int closeCode, boolean purge,
+      List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    if (terminal) {
+      return;
+    }
+    terminal = true;
+    s.metrics.error(code.wireName());
+    LOG.info("{} error id={} type={} message={}", kind.label, id, code.wireName(), message);
+    ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
+    cancelTimers();
+    for (Context c : contexts.values()) {
+      c.state = State.DONE;
+      after.add(c::closeSession);
+    }
+    contexts.clear();
+    if (purge) {
+      out.enqueueFailWith(ending.errorJson, closeCode, message);
+    } else {
+      out.enqueueUrgent(ending.errorJson);
+      out.enqueueClose(closeCode, message);
+    }
+  }
+
+  /** The last live context is done while ending: send the error (if any) and close. */
+  private void finishEnding() {
+    assert Thread.holdsLock(this);
+    terminal = true;
+    cancelTimers();
+    if (ending.errorJson != null) {
+      out.enqueueUrgent(ending.errorJson);
+    }
+    out.enqueueClose(ending.closeCode, ending.reason);
+  }
+
+  private void cancelContext(Context c, boolean sendFinal, List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    c.state = State.DONE;
+    contexts.remove(c.key, c);
+    out.purge(c);
+    if (sendFinal) {
+      out.enqueueUrgent(new TtsServerMessage.Final(c.wireId).encode());
+    }
+    after.add(c::closeSession);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void scheduleInactivity(long deadlineNanos) {
+    assert Thread.holdsLock(this);
+    long delay = Math.max(0, deadlineNanos - s.now());
+    inactivityTask = s.timer.schedule(this::onInactivityTimer, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void onInactivityTimer() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (ending != null || terminal) {
+        return;
+      }
+      long now = s.now();
+      if (now - lastMessageNanos >= timeoutNanos) {
+        endNow(ErrorCode.INPUT_TIMEOUT_EXCEEDED, timeoutMessage(), CloseCodes.POLICY_VIOLATION,
+            false, after);
+      } else {
+        long next = lastMessageNanos + timeoutNanos;
+        if (multi) {
+          for (Context c : new ArrayList<>(contexts.values())) {
+            if (c.state != State.OPEN) {
+              continue;
+            }
+            if (now - c.lastActivityNanos >= timeoutNanos) {
+              s.metrics.error(ErrorCode.INPUT_TIMEOUT_EXCEEDED.wireName());
+              LOG.info("{} context timeout id={} context={}", kind.label, id, c.wireId);
+              out.enqueueUrgent(errorJson(timeoutMessage(), ErrorCode.INPUT_TIMEOUT_EXCEEDED,
+                  CloseCodes.POLICY_VIOLATION, c.wireId));
+              c.state = State.DONE;
+              contexts.remove(c.key, c);
+              after.add(c::closeSession);
+            } else {
+              next = Math.min(next, c.lastActivityNanos + timeoutNanos);
+            }
+          }
+        }
+        scheduleInactivity(next);
+      }
+    }
+    run(after);
+  }
+
+  private String timeoutMessage() {
+    long secs = TimeUnit.NANOSECONDS.toSeconds(timeoutNanos);
+    return "Have not received a new text input within the timeout of " + secs + " seconds. "
+        + "Streaming input terminated. Please make sure to either feed the input in a timely "
+        + "manner, or to send the end of input text (empty string \"\") when done.";
+  }
+
+  private void onTimeLimit() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      endNow(ErrorCode.SESSION_TIME_LIMIT_EXCEEDED, "Session exceeded the time limit of "
+          + s.limits.sessionTimeLimit().toSeconds() + " seconds", CloseCodes.POLICY_VIOLATION,
+          false, after);
+    }
+    run(after);
+  }
+
+  private void onDrainTimeout() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (terminal || ending == null) {
+        return;
+      }
+      for (Context c : contexts.values()) {
+        c.state = State.DONE;
+        after.add(c::closeSession);
+      }
+      contexts.clear();
+      finishEnding();
+    }
+    run(after);
+  }
+
+  private void cancelTimers() {
+    assert Thread.holdsLock(this);
+    cancel(inactivityTask);
+    cancel(limitTask);
+    cancel(drainTask);
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void run(List<Runnable> after) {
+    for (Runnable r : after) {
+      r.run();
+    }
+    Outbox o = out;
+    if (o != null) {
+      o.pump();
+    }
+  }
+
+  private static String errorJson(String message, ErrorCode code, int closeCode, String ctx) {
+    return new TtsServerMessage.Error(message, code.wireName(), closeCode, ctx).encode();
+  }
+
+  private static String stripBearer(String v) {
+    if (v == null) {
+      return null;
+    }
+    String t = v.trim();
+    return t.toLowerCase(Locale.ROOT).startsWith("bearer ") ? t.substring(7).trim() : t;
+  }
+
+  /** Milliseconds of audio in {@code bytes} of {@code f} (estimated from the bitrate if opaque). */
+  static long audioMillis(AudioFormat f, long bytes) {
+    if (f.isDecodable()) {
+      return Math.round(f.millisForBytes(bytes));
+    }
+    return f.bitrateKbps() > 0 ? bytes * 8 / f.bitrateKbps() : 0;
+  }
+
+  private static final Alignment EMPTY = new Alignment(List.of(), new int[0], new int[0]);
+
+  /** The audio message for a chunk, with alignment as {@code sync_alignment} asks. */
+  static String encodeAudio(TtsAudio a, String contextId, boolean syncAlignment) {
+    Alignment al = a.alignment();
+    Alignment na = a.normalizedAlignment();
+    if (syncAlignment) {
+      al = al == null ? EMPTY : al;
+      na = na == null ? al : na;
+    }
+    return new TtsServerMessage.Audio(a.audio(), al, na, contextId).encode();
+  }
+
+  // ---------------------------------------------------------------- contexts
+
+  /** One context (one provider session) and its listener. */
+  private final class Context implements TtsListener {
+    final String key;
+    final String wireId;
+    final TtsRequest request;
+    final VoiceSettings firstSettings;
+    volatile TtsSession session;
+    State state = State.OPEN; // guarded by TtsSocket.this
+    long lastActivityNanos; // guarded by TtsSocket.this
+    long firstTextNanos = -1; // guarded by TtsSocket.this
+    boolean firstAudio; // guarded by TtsSocket.this
+
+    Context(String key, String wireId, TtsRequest request, VoiceSettings firstSettings) {
+      this.key = key;
+      this.wireId = wireId;
+      this.request = request;
+      this.firstSettings = firstSettings;
+    }
+
+    boolean sameSettings(TtsClientMessage m) {
+      VoiceSettings first = firstSettings == null ? VoiceSettings.DEFAULT : firstSettings;
+      VoiceSettings later = m.voiceSettings() == null ? first : m.voiceSettings();
+      List<Integer> ls = m.chunkLengthSchedule() == null ? request.chunkLengthSchedule()
+          : m.chunkLengthSchedule();
+      return first.equals(later) && Objects.equals(request.chunkLengthSchedule(), ls);
+    }
+
+    // provider calls: never under the socket lock
+
+    void openSession() {
+      TtsSession ts;
+      try {
+        ts = s.provider.openTts(request, this);
+      } catch (RuntimeException e) {
+        LOG.warn("{} provider failed to open a session id={}", kind.label, id, e);
+        onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
+            + "session"));
+        return;
+      }
+      session = ts;
+      State st;
+      synchronized (TtsSocket.this) {
+        st = state;
+      }
+      if (st == State.DONE) {
+        ts.close();
+      } else if (st == State.ENDING) {
+        ts.end();
+      }
+    }
+
+    void send(String text) {
+      TtsSession ts = session;
+      if (ts != null) {
+        ts.send(text);
+      }
+    }
+
+    void flush() {
+      TtsSession ts = session;
+      if (ts != null) {
+        ts.flush();
+      }
+    }
+
+    void tryTrigger() {
+      TtsSession ts = session;
+      if (ts != null) {
+        ts.tryTrigger();
+      }
+    }
+
+    void endSession() {
+      TtsSession ts = session;
+      if (ts != null) {
+        ts.end();
+      }
+    }
+
+    void closeSession() {
+      TtsSession ts = session;
+      if (ts != null) {
+        ts.close();
+      }
+    }
+
+    // listener: engine thread, serial per context
+
+    @Override
+    public void onAudio(TtsAudio a) {
+      if (a.audio().length == 0) {
+        return;
+      }
+      String json = encodeAudio(a, wireId, request.syncAlignment());
+      long ms = audioMillis(request.outputFormat(), a.audio().length);
+      List<Runnable> after = new ArrayList<>();
+      synchronized (TtsSocket.this) {
+        if (state == State.DONE || closed) {
+          return;
+        }
+        Outbox.Offer r = out.enqueue(json, ms, a.audio().length, this);
+        if (r == Outbox.Offer.OVERFLOW) {
+          endNow(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too slowly: more than "
+              + s.limits.maxQueuedAudioMillis() + " ms of audio queued", CloseCodes.POLICY_VIOLATION,
+              true, after);
+        } else if (r == Outbox.Offer.OK && !firstAudio) {
+          firstAudio = true;
+          if (firstTextNanos >= 0) {
+            s.metrics.ttfa.recordNanos(s.now() - firstTextNanos);
+          }
+        }
+      }
+      run(after);
+    }
+
+    @Override
+    public void onClosed(boolean complete) {
+      List<Runnable> after = new ArrayList<>();
+      synchronized (TtsSocket.this) {
+        if (state == State.DONE) {
+          return;
+        }
+        state = State.DONE;
+        contexts.remove(key, this);
+        if (!complete) {
+          // the provider ended the session on its own, before all input was voiced
+          onFailureLocked(new SpeechError(ErrorCode.ERROR, "The speech provider ended the "
+              + "session before all text was voiced"), after);
+          return;
+        }
+        if (ending == null || ending.sendFinals) {
+          out.enqueueUrgent(new TtsServerMessage.Final(wireId).encode());
+        }
+        if (ending != null && contexts.isEmpty() && !terminal) {
+          finishEnding();
+        }
+      }
+      run(after);
+    }
+
+    @Override
+    public void onFailure(SpeechError error) {
+      List<Runnable> after = new ArrayList<>();
+      synchronized (TtsSocket.this) {
+        if (state == State.DONE) {
+          return;
+        }
+        state = State.DONE;
+        contexts.remove(key, this);
+        onFailureLocked(error, after);
+      }
+      run(after);
+    }
+
+    private void onFailureLocked(SpeechError error, List<Runnable> after) {
+      assert Thread.holdsLock(TtsSocket.this);
+      int closeCode = Errors.closeCode(error.code());
+      if (!multi) {
+        endNow(error.code(), error.message(), closeCode, false, after);
+        return;
+      }
+      // one context failed: report it on that context, the socket goes on
+      s.metrics.error(error.code().wireName());
+      LOG.info("{} context error id={} context={} type={} message={}", kind.label, id, wireId,
+          error.code().wireName(), error.message());
+      out.enqueueUrgent(errorJson(error.message(), error.code(), closeCode, wireId));
+      if (ending != null && contexts.isEmpty() && !terminal) {
+        finishEnding();
+      }
+    }
+  }
+}
