@@ -170,6 +170,9 @@ async function startMic() {
   state.stt = stt;
   state.sttLog = [];
   stt.on('status', (s) => state.sttLog.push(s.state));
+  state.sttEvents = [];
+  stt.on('partial', (p) => state.sttEvents.length < 500 && state.sttEvents.push(['partial', p.text, performance.now()]));
+  stt.on('committed', (c) => state.sttEvents.length < 500 && state.sttEvents.push(['committed', c.text, performance.now()]));
   transcript.attach(stt);
   sttStatus.attach(stt);
   const mic = new Microphone({ chunkMillis: 50 });

@@ -79,18 +79,8 @@ run(async () => {
     }, DROP_TEXT).then((r) => ({ ...r, cut, before })));
 
     // ---- 3. microphone → partial then committed transcript ----
-    await page.evaluate(() => {
-      const d = window.voicewireDemo;
-      d.state.sttEvents = [];
-      const started = d.startMic();
-      const hook = () => {
-        const stt = d.state.stt;
-        stt.on('partial', (p) => d.state.sttEvents.push(['partial', p.text, performance.now()]));
-        stt.on('committed', (c) => d.state.sttEvents.push(['committed', c.text, performance.now()]));
-      };
-      hook();
-      return started;
-    });
+    const micStarted = await page.evaluate(() => window.voicewireDemo.startMic());
+    report('mic', { started: micStarted });
     await page.waitForFunction((words) => {
       const v = window.voicewireDemo.transcript.text().toLowerCase();
       return words.split(' ').filter((w) => v.includes(w)).length >= Math.ceil(words.split(' ').length * 0.6);

@@ -26,6 +26,13 @@ export const PLOT_SECONDS = 20;
 /** Plot points per second. */
 export const PLOT_HZ = 10;
 
+/** A round grid step (1, 2 or 5 × 10^n) near `raw`. */
+export function niceStep(raw) {
+  const p = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
+  const m = raw / p;
+  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
 export function formatMetric(value, unit) {
   if (value === undefined || value === null || Number.isNaN(value)) return '–';
   if (unit === 'ms') return Math.round(value) + ' ms';
@@ -123,10 +130,10 @@ export class LatencyPanel {
     g.lineWidth = 1;
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = text;
-    const step = max > 2000 ? 1000 : max > 800 ? 500 : 100;
+    const step = niceStep(max / 4);
     for (let v = step; v < max; v += step) {
       g.beginPath(); g.moveTo(0, y(v)); g.lineTo(w, y(v)); g.stroke();
-      g.fillText(v + ' ms', 4, y(v) - 2);
+      g.fillText((v >= 1000 ? v / 1000 + ' s' : v + ' ms'), 4, y(v) - 2);
     }
     const line = (key, color, dash) => {
       g.strokeStyle = color;

@@ -110,7 +110,7 @@ export class ReconnectingSocket extends EventTarget {
 
   _status(state, extra = {}) {
     this.state = state;
-    this._emit('status', { state, attempt: this.backoff.attempt, ...extra });
+    this._emit('status', { state, attempt: this.backoff.attempt, maxAttempts: this.backoff.maxAttempts, ...extra });
   }
 
   /** Opens the session. Returns false if it was already started. */
