@@ -4,8 +4,9 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { launch, report, run } from './browser.js';
-import { serveStatic } from './static-server.js';
+import { serveStatic, VECTORS_ROOT } from './static-server.js';
 import { tones, writeWav } from './wav.js';
 
 run(async () => {
@@ -23,6 +24,9 @@ run(async () => {
     report('interrupt', interrupt);
     const mic = await b.page.evaluate(micTest);
     report('mic', mic);
+    const dirJ = join(VECTORS_ROOT, 'jitter');
+    const vectors = existsSync(dirJ) ? readdirSync(dirJ).filter((f) => f.endsWith('.json')).sort() : [];
+    report('vectors', await b.page.evaluate(vectorTest, vectors));
     report('errors', { errors: b.errors });
   } finally {
     await b.close();
@@ -147,4 +151,16 @@ async function micTest() {
   };
   // 11 kHz at 16 kHz would fold to 5 kHz
   return { ok, deviceRate, chunkSizes: sizes, chunks: chunks.length, amp1k: amp(1000), alias5k: amp(5000) };
+}
+
+async function vectorTest(files) {
+  // the vectors again, inside the browser, through the very module the player worklet imports
+  const { checkVector } = await import('/src/test/js/jitter-driver.js');
+  const failures = [];
+  for (const f of files) {
+    const v = await (await fetch('/test-vectors/jitter/' + f)).json();
+    const r = checkVector(v);
+    if (!r.ok) failures.push({ file: f, events: r.events, final: r.final });
+  }
+  return { ran: files.length, failures };
 }

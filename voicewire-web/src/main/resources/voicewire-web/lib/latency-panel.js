@@ -17,7 +17,7 @@ export const METRICS = {
   buffer: ['Playback buffer', 'ms', 'audio queued in the player'],
   target: ['Buffer target', 'ms', 'adaptive pre-roll target'],
   underruns: ['Underruns', '', 'the player ran dry while more audio was due'],
-  overruns: ['Overruns', '', 'audio dropped because the player buffer was full'],
+  overruns: ['Overruns', '', 'audio dropped because far more arrived than the player may hold ahead'],
   dropped: ['Uplink dropped', 'ms', 'microphone audio dropped instead of building lag'],
 };
 

@@ -1,60 +1,92 @@
-// AudioWorklet processor of the streaming player: a jitter buffer of stream-rate samples fed
-// from the main thread, band-limited resampling to the output rate, pre-roll, underrun and
-// overrun counters, and interrupt (short fade, then flush) for barge-in. Runs on the audio
-// rendering thread; talks to player.js over its MessagePort only.
+// AudioWorklet processor of the streaming player. Chunks from the main thread wait in a
+// pending queue and are offered to the jitter buffer (test-vectors/jitter/README.md; the
+// BACKPRESSURE policy: TTS audio arrives faster than real time and all of it must play) as
+// room frees up; every render quantum reads stream-rate samples from the buffer (silence when
+// it is short) and resamples them to the output rate. Interrupt fades out, then flushes.
+// Runs on the audio rendering thread; talks to player.js over its MessagePort only.
 
-import { JitterBuffer } from './jitter-buffer.js';
+import { JitterBuffer, PLAYING, ENDED } from './jitter-buffer.js';
 import { Resampler } from './resampler.js';
-import { int16ToFloat } from './pcm.js';
 
 /** How often the processor reports its counters to the main thread. */
 const STATS_INTERVAL_MILLIS = 50;
 /** Output samples staged between the resampler and the render quantum. */
 const FIFO_SAMPLES = 16384;
+/** Chunks are offered in pieces of at most this much audio (the buffer holds 3 s). */
+const MAX_OFFER_MILLIS = 100;
+/**
+ * Audio allowed to wait ahead of the jitter buffer (a long TTS answer arriving at once).
+ * Overflow: the newest chunk is dropped and counted as an overrun.
+ */
+const MAX_PENDING_SECONDS = 600;
 
 class PlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.opts = options.processorOptions || {};
-    this.streamRate = this.opts.streamRate || 16000;
-    this._init(this.streamRate);
+    this.totals = { underruns: 0, overruns: 0, underrunSamplesMs: 0, playedMs: 0, droppedMs: 0 };
     this.fifo = new Float32Array(FIFO_SAMPLES);
     this.fifoHead = 0;
     this.fifoSize = 0;
-    this.tmp = new Float32Array(1024);
+    this.tmp = new Int16Array(1024);
+    this.ftmp = new Float32Array(1024);
+    this.pending = [];
+    this.pendingSamples = 0;
     this.fadeTotal = 0;
     this.fadeLeft = 0;
-    this.ended = false;
-    this.tailFlushed = false;
-    this.playing = false;
+    this.drainLeft = -1;
     this.lastStats = -1;
     this.outSamples = 0;
+    this.streamRate = 0;
+    this._newStream(this.opts.streamRate || 16000);
     this.port.onmessage = (e) => this._onMessage(e.data);
   }
 
-  _init(rate) {
-    this.streamRate = rate;
-    const keep = this.jb;
-    this.jb = new JitterBuffer({ sampleRate: rate, ...(this.opts.jitter || {}) });
-    if (keep) {
-      // counters survive a stream-rate change
-      this.jb.underruns = keep.underruns;
-      this.jb.overruns = keep.overruns;
+  _newStream(rate) {
+    if (this.jb) {
+      const s = this.jb.stats();
+      this.totals.underruns += s.underruns;
+      this.totals.overruns += s.overruns;
+      this.totals.underrunSamplesMs += s.underrunMs;
+      this.totals.playedMs += s.playedMs;
     }
-    this.resampler = new Resampler(rate, sampleRate);
+    if (rate !== this.streamRate) {
+      this.streamRate = rate;
+      this.resampler = new Resampler(rate, sampleRate);
+    }
+    this.jb = new JitterBuffer({ sampleRate: rate, ...(this.opts.jitter || {}), overflow: 'BACKPRESSURE' });
+    this.jb.onState = (from, to, wasStarted) => {
+      if (to === PLAYING && !wasStarted) this.port.postMessage({ type: 'started', time: currentTime });
+      if (to === ENDED) {
+        // what is staged (and in the resampler) still has to leave the speakers
+        this.drainLeft = this.fifoSize + Math.ceil((this.resampler.latencySamples() * sampleRate) / rate);
+      }
+    };
+    this.ended = false;
   }
 
   _onMessage(m) {
     switch (m.type) {
       case 'audio': {
-        if (m.rate !== this.streamRate) this._init(m.rate);
-        if (this.ended) { this.ended = false; this.tailFlushed = false; }
-        this.jb.offer(int16ToFloat(m.pcm), currentTime * 1000);
+        if (m.rate !== this.streamRate || this.jb.ended) this._newStream(m.rate);
+        const arrival = Number.isFinite(m.arrival) ? Math.round(m.arrival) : Math.round(currentTime * 1000);
+        const piece = Math.max(1, Math.floor((MAX_OFFER_MILLIS * m.rate) / 1000));
+        if (this.pendingSamples + m.pcm.length > MAX_PENDING_SECONDS * m.rate) {
+          this.totals.overruns++;
+          this.totals.droppedMs += (m.pcm.length * 1000) / m.rate;
+          break;
+        }
+        for (let off = 0; off < m.pcm.length; off += piece) {
+          const p = m.pcm.subarray(off, Math.min(m.pcm.length, off + piece));
+          this.pending.push({ pcm: p, arrival });
+          this.pendingSamples += p.length;
+        }
+        this._offerPending();
         break;
       }
       case 'end':
         this.ended = true;
-        this.jb.end();
+        this._offerPending();
         break;
       case 'interrupt':
         this.fadeTotal = Math.max(1, Math.round(((m.fadeMillis ?? 15) * sampleRate) / 1000));
@@ -67,15 +99,28 @@ class PlayerProcessor extends AudioWorkletProcessor {
     }
   }
 
+  _offerPending() {
+    const jb = this.jb;
+    while (this.pending.length > 0) {
+      const p = this.pending[0];
+      // offer only when it fits: under back-pressure a refused offer just waits, so do not count it
+      if (jb.buffered + p.pcm.length > jb.capacity) break;
+      if (!jb.offer(p.pcm, p.arrival)) break;
+      this.pending.shift();
+      this.pendingSamples -= p.pcm.length;
+    }
+    if (this.ended && this.pending.length === 0) jb.end();
+  }
+
   _flushAll() {
-    this.jb.flush();
+    this.pending = [];
+    this.pendingSamples = 0;
+    this._newStream(this.streamRate);
     this.resampler.reset();
     this.fifoHead = 0;
     this.fifoSize = 0;
-    this.ended = false;
-    this.tailFlushed = false;
-    this.playing = false;
     this.fadeLeft = 0;
+    this.drainLeft = -1;
   }
 
   _fifoPush(samples) {
@@ -89,21 +134,16 @@ class PlayerProcessor extends AudioWorkletProcessor {
   }
 
   _fill(need) {
-    // pull stream-rate samples from the jitter buffer until `need` output samples are staged
-    let guard = 8;
-    while (this.fifoSize < need && guard-- > 0) {
-      const want = Math.ceil(((need - this.fifoSize) * this.streamRate) / sampleRate) + 1;
-      if (this.tmp.length < want) this.tmp = new Float32Array(want);
-      const got = this.jb.poll(this.tmp.subarray(0, want), want, currentTime * 1000);
-      if (got > 0) this._fifoPush(this.resampler.process(this.tmp.subarray(0, got)));
-      if (got < want) {
-        if (this.ended && !this.tailFlushed && this.jb.stats().bufferedMs === 0) {
-          this._fifoPush(this.resampler.flush());
-          this.tailFlushed = true;
-        }
-        break;
-      }
+    if (this.fifoSize >= need) return;
+    this._offerPending();
+    const want = Math.ceil(((need - this.fifoSize) * this.streamRate) / sampleRate) + 1;
+    if (this.tmp.length !== want) {
+      this.tmp = new Int16Array(want);
+      this.ftmp = new Float32Array(want);
     }
+    this.jb.read(this.tmp);
+    for (let i = 0; i < want; i++) this.ftmp[i] = this.tmp[i] / 32768;
+    this._fifoPush(this.resampler.process(this.ftmp));
   }
 
   process(inputs, outputs) {
@@ -112,49 +152,39 @@ class PlayerProcessor extends AudioWorkletProcessor {
     const n = ch0.length;
     this._fill(n);
     const take = Math.min(n, this.fifoSize);
+    let interrupted = false;
     for (let i = 0; i < take; i++) {
       let v = this.fifo[this.fifoHead];
       if (++this.fifoHead === FIFO_SAMPLES) this.fifoHead = 0;
       if (this.fadeLeft > 0) {
         v *= this.fadeLeft / this.fadeTotal;
-        this.fadeLeft--;
-        if (this.fadeLeft === 0) {
+        if (--this.fadeLeft === 0) {
+          ch0[i] = v;
           ch0.fill(0, i + 1);
-          this.fifoSize -= i + 1;
-          this._flushAll();
-          this.port.postMessage({ type: 'interrupted' });
-          this._copy(out);
-          this._stats(true);
-          return true;
+          interrupted = true;
+          break;
         }
       }
       ch0[i] = v;
     }
-    this.fifoSize -= take;
-    if (take < n) ch0.fill(0, take);
-    if (this.fadeLeft > 0 && take < n) {
-      // nothing left to fade: the interrupt is complete
+    if (interrupted) {
       this._flushAll();
       this.port.postMessage({ type: 'interrupted' });
+    } else {
+      this.fifoSize -= take;
+      if (take < n) ch0.fill(0, take);
+      this.outSamples += take;
+      if (this.drainLeft >= 0) {
+        this.drainLeft -= n;
+        if (this.drainLeft < 0) {
+          this.drainLeft = -1;
+          this.port.postMessage({ type: 'drained', time: currentTime });
+        }
+      }
     }
-    this.outSamples += take;
-    if (take > 0 && !this.playing) {
-      this.playing = true;
-      this.port.postMessage({ type: 'started', time: currentTime, offset: 0 });
-    }
-    if (this.playing && take === 0 && this.ended && this.tailFlushed) {
-      this.playing = false;
-      this.ended = false;
-      this.tailFlushed = false;
-      this.port.postMessage({ type: 'drained', time: currentTime });
-    }
-    this._copy(out);
-    this._stats(false);
+    for (let c = 1; c < out.length; c++) out[c].set(ch0);
+    this._stats(interrupted);
     return true;
-  }
-
-  _copy(out) {
-    for (let c = 1; c < out.length; c++) out[c].set(out[0]);
   }
 
   _stats(force) {
@@ -162,11 +192,26 @@ class PlayerProcessor extends AudioWorkletProcessor {
     if (!force && nowMs - this.lastStats < STATS_INTERVAL_MILLIS) return;
     this.lastStats = nowMs;
     const s = this.jb.stats();
-    const stagedMs = (this.fifoSize * 1000) / sampleRate + (this.resampler.latencySamples() * 1000) / this.streamRate;
-    this.port.postMessage({ type: 'stats', ...s, bufferedMs: s.bufferedMs + (this.playing ? stagedMs : 0),
-      jitterMs: s.bufferedMs, playing: this.playing, outputMs: (this.outSamples * 1000) / sampleRate,
-      streamRate: this.streamRate, outputRate: sampleRate, time: currentTime });
+    const pendingMs = (this.pendingSamples * 1000) / this.streamRate;
+    this.port.postMessage({
+      type: 'stats',
+      state: s.state,
+      playing: s.state === PLAYING,
+      bufferedMs: s.bufferedMs + pendingMs,
+      jitterBufferMs: s.bufferedMs,
+      targetMs: s.targetMs,
+      jitterMs: s.jitterMs,
+      underruns: this.totals.underruns + s.underruns,
+      underrunMs: this.totals.underrunSamplesMs + s.underrunMs,
+      overruns: this.totals.overruns + s.overruns,
+      droppedMs: this.totals.droppedMs,
+      playedMs: this.totals.playedMs + s.playedMs,
+      streamRate: this.streamRate,
+      outputRate: sampleRate,
+      time: currentTime,
+    });
   }
 }
 
 registerProcessor('voicewire-player', PlayerProcessor);
+

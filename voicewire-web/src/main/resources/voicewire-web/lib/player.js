@@ -136,7 +136,8 @@ export class Player extends EventTarget {
     this._ensureRunning();
     const copy = pcm.slice(); // transferred to the worklet: the caller's array stays usable
     this.pushedMs += (copy.length * 1000) / sampleRate;
-    this.node.port.postMessage({ type: 'audio', pcm: copy, rate: sampleRate }, [copy.buffer]);
+    this.node.port.postMessage({ type: 'audio', pcm: copy, rate: sampleRate, arrival: performance.now() },
+      [copy.buffer]);
     return true;
   }
 
@@ -154,7 +155,7 @@ export class Player extends EventTarget {
     return true;
   }
 
-  /** Drops everything queued at once. */
+  /** Drops everything queued at once (no fade). */
   reset() {
     if (!this.node) return false;
     this.node.port.postMessage({ type: 'reset' });

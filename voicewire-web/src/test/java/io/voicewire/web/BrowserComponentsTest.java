@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
  * The player and the microphone in real headless Chromium, with no server: streamed PCM plays
  * at the output rate without gaps, underruns or resampling images; interrupt fades out and
  * flushes; a WAV fed as the microphone arrives as 50 ms PCM16 chunks at 16 kHz with what would
- * alias removed.
+ * alias removed; and the shared jitter-buffer vectors pass inside the browser, through the same
+ * module the player worklet imports.
  */
 @Timeout(180)
 class BrowserComponentsTest {
@@ -44,6 +45,10 @@ class BrowserComponentsTest {
     assertEquals("[800]", m.path("chunkSizes").toString(), "50 ms at 16 kHz: " + m);
     assertEquals(0.3, m.path("amp1k").asDouble(), 0.03, "the 1 kHz tone at 16 kHz: " + m);
     assertTrue(m.path("alias5k").asDouble() < 0.003, "11 kHz folded to 5 kHz: " + m);
+
+    JsonNode v = r.result("vectors");
+    assertTrue(v.path("ran").asInt() > 0, "no jitter vectors ran in the browser: " + v);
+    assertEquals("[]", v.path("failures").toString(), "jitter vectors failing in the browser");
 
     assertEquals("[]", r.result("errors").path("errors").toString());
   }
