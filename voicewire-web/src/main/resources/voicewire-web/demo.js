@@ -175,7 +175,9 @@ async function startMic() {
   stt.on('committed', (c) => state.sttEvents.length < 500 && state.sttEvents.push(['committed', c.text, performance.now()]));
   transcript.attach(stt);
   sttStatus.attach(stt);
-  const mic = new Microphone({ chunkMillis: 50 });
+  // one audio context for playback and capture, created and resumed inside the click (iOS)
+  await player.unlock();
+  const mic = new Microphone({ chunkMillis: 50, context: player.context });
   state.mic = mic;
   mic.on('chunk', ({ pcm, rms }) => {
     stt.sendAudio(pcm);
@@ -213,7 +215,11 @@ function setMicButton(on) {
   $('commit').disabled = !on || $('commit-mode').value !== 'manual';
 }
 
-$('mic').addEventListener('click', () => (state.mic ? stopMic() : startMic()));
+$('mic').addEventListener('click', () => {
+  if (state.mic) { stopMic(); return; }
+  player.unlock(); // synchronously inside the gesture: iOS/Safari
+  startMic();
+});
 $('commit').addEventListener('click', () => state.stt && state.stt.commit());
 $('commit-mode').addEventListener('change', () => setMicButton(!!state.mic));
 $('stable').addEventListener('change', (e) => transcript.setStablePrefix(e.target.checked));
