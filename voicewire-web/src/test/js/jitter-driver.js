@@ -1,7 +1,7 @@
 // The simulation driver of test-vectors/jitter/README.md §6–7: runs one vector against the
 // JitterBuffer module and returns the events and final counters in the vector's shape. Plain
 // ES module with no Node API, so the same file runs in Node and in the browser.
-import { JitterBuffer, formatInfo, BUFFERING, PLAYING, ENDED } from '../../main/resources/voicewire-web/lib/jitter-buffer.js';
+import { JitterBuffer, formatInfo, BUFFERING, PLAYING } from '../../main/resources/voicewire-web/lib/jitter-buffer.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -65,14 +65,8 @@ export function runVector(vector) {
   let endCalled = false;
   let crc = 0;
   const out = new f.ArrayType(readSamples);
-  let now = 0;
-  jb.onState = (from, to, wasStarted) => {
-    if (from === BUFFERING && to === PLAYING) events.push({ t: now, type: wasStarted ? 'resume' : 'start' });
-    else if (from === PLAYING && to === BUFFERING) events.push({ t: now, type: 'underrun' });
-    else if (to === ENDED) events.push({ t: now, type: 'ended' });
-  };
+  let started = false;
   for (const t of sorted) {
-    now = t;
     while (ai < vector.arrivals.length && vector.arrivals[ai].t === t) {
       const a = vector.arrivals[ai++];
       const n = a.ms !== undefined ? (a.ms * f.sampleRate) / 1000 : a.bytes / bps;
@@ -95,8 +89,21 @@ export function runVector(vector) {
       endCalled = true;
     }
     if (readTimes.has(t)) {
+      // events compare the state before and after the read (README §7)
+      const before = jb.state;
       jb.read(out);
       crc = crc32(toBytes(out, bps), crc);
+      const after = jb.state;
+      if (before !== after) {
+        if (after === PLAYING) {
+          events.push({ t, type: started ? 'resume' : 'start' });
+          started = true;
+        } else if (after === BUFFERING) {
+          events.push({ t, type: 'underrun' });
+        } else {
+          events.push({ t, type: 'ended' });
+        }
+      }
     }
   }
   const s = jb.stats();
