@@ -21,8 +21,7 @@ final class Tones {
 
   /** 16-bit LE PCM of a tone. */
   static byte[] pcm(double freq, int ms, int rate) {
-    return encode(sine(freq, ms, rate), AudioFormat.PCM_FORMATS.stream()
-        .filter(f -> f.sampleRate() == rate).findFirst().orElseThrow());
+    return encode(sine(freq, ms, rate), new AudioFormat(AudioFormat.Encoding.PCM_S16LE, rate, 0));
   }
 
   /** 16-bit LE PCM of silence. */

@@ -60,7 +60,9 @@ final class WsClient implements WebSocket.Listener {
 
   @Override
   public void onOpen(WebSocket webSocket) {
-    webSocket.request(autoRead ? 1 : 0);
+    if (autoRead) {
+      webSocket.request(1);
+    }
   }
 
   @Override

@@ -1,0 +1,114 @@
+package io.voicewire.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The official ElevenLabs JS SDK ({@code @elevenlabs/elevenlabs-js}, pinned in
+ * {@code voicewire-web/package.json}) runs unchanged against the server with only its base URL
+ * changed: streamed TTS, TTS with timestamps, whole-file TTS, voices, models, single-use tokens,
+ * realtime STT (API key and token) and batch STT. See {@code src/test/js/official-sdk.cjs}.
+ *
+ * <p>Skipped only when {@code node} is not installed; when the SDK is not installed yet it runs
+ * {@code npm ci} in {@code voicewire-web} first.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class OfficialSdkTest {
+  static final String KEY = "sdk-test-key";
+
+  @Test
+  void theOfficialJsSdkWorksWithOnlyItsBaseUrlChanged() throws Exception {
+    Assumptions.assumeTrue(run(List.of("node", "--version"), null, Map.of(), 30) != null,
+        "node is not installed: the official SDK compatibility test needs Node.js 18+");
+    Path module = Path.of("").toAbsolutePath();
+    Path web = module.resolveSibling("voicewire-web");
+    Path sdk = web.resolve("node_modules/@elevenlabs/elevenlabs-js");
+    if (!Files.isDirectory(sdk)) {
+      Result npm = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"),
+          web.toFile(), Map.of(), 240);
+      assertTrue(npm != null && npm.code == 0, "npm ci in voicewire-web failed: "
+          + (npm == null ? "npm missing" : npm.err));
+    }
+    ToneSpeechProvider p = ToneSpeechProvider.create();
+    try (ServerFixture f = ServerFixture.start(p, c -> c.apiKeys(List.of(KEY)))) {
+      Map<String, String> env = new HashMap<>();
+      env.put("NODE_PATH", web.resolve("node_modules").toString());
+      env.put("BASE_URL", "http://127.0.0.1:" + f.port);
+      env.put("API_KEY", KEY);
+      env.put("VOICE_ID", ToneSpeechProvider.VOICE);
+      env.remove("ELEVENLABS_API_KEY");
+      Result r = run(List.of("node", module.resolve("src/test/js/official-sdk.cjs").toString()),
+          module.toFile(), env, 180);
+      assertTrue(r != null, "node did not run");
+      assertEquals(0, r.code, "SDK script failed:\n" + r.out + "\n" + r.err);
+      Map<String, JsonNode> checks = new HashMap<>();
+      for (String line : r.out.lines().toList()) {
+        if (line.startsWith("{")) {
+          JsonNode n = ServerFixture.json(line);
+          checks.put(n.get("check").asText(), n);
+        }
+      }
+      for (String c : List.of("tts_stream", "tts_stream_with_timestamps", "tts_convert",
+          "tts_convert_with_timestamps", "tts_mp3_refused", "voices_models", "stt_realtime",
+          "stt_realtime_token", "stt_batch", "done")) {
+        assertTrue(checks.containsKey(c), "missing check " + c + " in:\n" + r.out);
+      }
+      assertTrue(checks.get("tts_stream_with_timestamps").get("lines").asInt() > 1);
+      assertEquals("alpha bravo", checks.get("stt_realtime").get("committed").asText());
+      assertEquals("alpha bravo", checks.get("stt_batch").get("text").asText());
+    } finally {
+      p.close();
+    }
+  }
+
+  record Result(int code, String out, String err) {}
+
+  /** Runs a command with a timeout; null when it cannot be started (not installed). */
+  static Result run(List<String> cmd, File dir, Map<String, String> env, int timeoutSecs)
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (dir != null) {
+      pb.directory(dir);
+    }
+    pb.environment().putAll(env);
+    pb.environment().remove("ELEVENLABS_API_KEY");
+    File out = File.createTempFile("node-out", ".txt");
+    File err = File.createTempFile("node-err", ".txt");
+    pb.redirectOutput(out).redirectError(err);
+    Process proc;
+    try {
+      proc = pb.start();
+    } catch (IOException e) {
+      return null;
+    }
+    try {
+      if (!proc.waitFor(timeoutSecs, TimeUnit.SECONDS)) {
+        proc.destroyForcibly();
+        proc.waitFor(10, TimeUnit.SECONDS);
+        return new Result(-1, read(out), "timed out after " + timeoutSecs + " s\n" + read(err));
+      }
+      return new Result(proc.exitValue(), read(out), read(err));
+    } finally {
+      Files.deleteIfExists(out.toPath());
+      Files.deleteIfExists(err.toPath());
+    }
+  }
+
+  private static String read(File f) throws IOException {
+    return Files.readString(f.toPath(), StandardCharsets.UTF_8);
+  }
+}
