@@ -177,7 +177,7 @@ final class BatchStt {
     SpeechError f = c.failure;
     if (f != null) {
       s.metrics.error(f.code().wireName());
-      LOG.info("stt_batch error type={} message={}", f.code().wireName(), f.message());
+      LOG.info("stt_batch error type={} message={}", f.code().wireName(), Redact.forLog(f.message()));
       int status = switch (f.code()) {
         case INVALID_REQUEST, INPUT_ERROR, UNSUPPORTED -> 400;
         case RESOURCE_EXHAUSTED, RATE_LIMITED, QUEUE_OVERFLOW -> 429;

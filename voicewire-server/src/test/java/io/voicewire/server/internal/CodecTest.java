@@ -184,4 +184,14 @@ class CodecTest {
     assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= 123);
     assertTrue(cut.endsWith("..."));
   }
+
+  @Test
+  void logMessagesNeverCarryQuotedInputOrTokens() {
+    assertEquals("malformed JSON: Unrecognized token '<redacted>': was expecting a value",
+        Redact.forLog("malformed JSON: Unrecognized token 'sk_live_abcdefghijklmnopqrstuvwx': was "
+            + "expecting a value"));
+    assertEquals("token <redacted> used", Redact.forLog("token vwt_AbC-123_xyz used"));
+    assertEquals("field 'text' must be a string", Redact.forLog("field 'text' must be a string"));
+    assertEquals(203, Redact.forLog("x".repeat(500)).length());
+  }
 }
