@@ -216,7 +216,8 @@ final class HttpTts {
 
   private HttpProblem problem(SpeechError e) {
     s.metrics.error(e.code().wireName());
-    LOG.info("tts_http error type={} message={}", e.code().wireName(), e.message());
+    LOG.info("tts_http error type={} message={}", e.code().wireName(),
+        Redact.forLog(e.message()));
     return switch (e.code()) {
       case UNSUPPORTED -> HttpProblem.validation("unsupported", e.message(), null);
       case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.validation(e.code().wireName(),

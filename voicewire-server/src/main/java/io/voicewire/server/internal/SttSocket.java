@@ -250,7 +250,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     if (cause instanceof org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException) {
       s.metrics.error("message_too_big");
       LOG.info("stt_realtime error id={} type=message_too_big message={}", id,
-          cause.getMessage());
+          Redact.forLog(cause.getMessage()));
     } else {
       LOG.debug("stt_realtime socket error id={}: {}", id, cause.toString());
     }
@@ -318,7 +318,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     state = State.FAILING;
     s.metrics.error(code.wireName());
-    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(), message);
+    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(),
+        Redact.forLog(message));
     pendingError = SttServerMessage.Error.of(code, message).encode();
     pendingCloseCode = closeCode;
     pendingReason = message;
@@ -357,7 +358,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     state = State.DONE;
     s.metrics.error(code.wireName());
-    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(), message);
+    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(),
+        Redact.forLog(message));
     cancel(limitTask);
     cancel(finalTask);
     out.enqueueUrgent(SttServerMessage.Error.of(code, message).encode());
