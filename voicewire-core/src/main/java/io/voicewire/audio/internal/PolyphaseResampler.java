@@ -1,0 +1,357 @@
+package io.voicewire.audio.internal;
+
+import io.voicewire.audio.Resampler;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Polyphase windowed-sinc resampler; see {@link Resampler} for the contract.
+ *
+ * <p>Model: the output at input-time {@code t} is {@code y(t) = Σ_i x[i] · g(t − i)} with
+ * {@code g(τ) = 2f·sinc(2fτ)·kaiser(τ / H)}, {@code f} the cut-off in cycles per input sample and
+ * {@code H} the half-length in input samples. With the ratio reduced to {@code L/M}, output
+ * {@code n} sits at {@code t = n·M/L = i0 + p/L}; for each phase {@code p} the {@code K = 2H}
+ * taps {@code g(p/L + H − 1 − k)}, {@code k = 0..K−1}, multiply the inputs
+ * {@code x[i0 − H + 1 .. i0 + H]}. Each phase's taps are scaled to sum to 1 (exact unity gain at
+ * DC). Inputs before the stream start and after its end are zeros.
+ *
+ * <p>This class is not thread safe; its coefficient tables are immutable and shared.
+ */
+public final class PolyphaseResampler implements Resampler {
+  /** Zero crossings of the sinc on each side, counted at the lower of the two rates. */
+  static final int ZERO_CROSSINGS = 24;
+  /** Kaiser β for about 80 dB stop-band attenuation. */
+  static final double KAISER_BETA = 7.857;
+  /** Cut-off as a fraction of the lower Nyquist frequency: the stop band starts at Nyquist. */
+  static final double CUTOFF = 0.448 / 0.5;
+  /** Largest reduced interpolation factor {@code L} with one exact tap set per phase. */
+  public static final int MAX_EXACT_PHASES = 1024;
+  /** Tap sets of the interpolated table used beyond {@link #MAX_EXACT_PHASES}. */
+  public static final int INTERPOLATED_PHASES = 512;
+  /** Highest rate accepted. */
+  static final int MAX_RATE = 1_000_000;
+
+  private static final ConcurrentHashMap<Long, Table> TABLES = new ConcurrentHashMap<>();
+
+  /** Immutable taps of one reduced ratio. */
+  record Table(int up, int down, int taps, int phases, boolean exact, float[] coef) {}
+
+  private final int fromRate;
+  private final int toRate;
+  private final Table table;
+  private final int up;
+  private final int down;
+  private final int taps;
+  private final int half;
+  private final float[] coef;
+
+  /** Input history: {@code buf[0]} is the input sample with absolute index {@code bufStart}. */
+  private float[] buf;
+  private int bufLen;
+  private long bufStart;
+  /** Centre of the next output: input index {@code i0} plus {@code phase / up}. */
+  private long i0;
+  private int phase;
+  private long inCount;
+  private long outCount;
+
+  private PolyphaseResampler(int fromRate, int toRate, Table table) {
+    this.fromRate = fromRate;
+    this.toRate = toRate;
+    this.table = table;
+    this.up = table.up;
+    this.down = table.down;
+    this.taps = table.taps;
+    this.half = taps / 2;
+    this.coef = table.coef;
+    this.buf = new float[taps + 1024];
+    reset();
+  }
+
+  /** Factory behind {@link Resampler#create(int, int)}. */
+  public static Resampler create(int fromRate, int toRate) {
+    checkRate("fromRate", fromRate);
+    checkRate("toRate", toRate);
+    if (fromRate == toRate) {
+      return new Identity(fromRate);
+    }
+    int g = gcd(fromRate, toRate);
+    int up = toRate / g;
+    int down = fromRate / g;
+    Table t = TABLES.computeIfAbsent(((long) up << 32) | down, k -> design(up, down));
+    return new PolyphaseResampler(fromRate, toRate, t);
+  }
+
+  private static void checkRate(String name, int rate) {
+    if (rate < 1 || rate > MAX_RATE) {
+      throw new IllegalArgumentException(name + " must be in range [1," + MAX_RATE + "]: " + rate);
+    }
+  }
+
+  static Table design(int up, int down) {
+    // cut-off in cycles per input sample, half-length H in input samples
+    double ratio = Math.min(1.0, (double) up / down);
+    double fc = 0.5 * CUTOFF * ratio;
+    int half = (int) Math.ceil(ZERO_CROSSINGS / ratio);
+    int taps = 2 * half;
+    boolean exact = up <= MAX_EXACT_PHASES;
+    int phases = exact ? up : INTERPOLATED_PHASES;
+    // interpolated tables carry one extra phase (p = phases, i.e. the next integer position)
+    int rows = exact ? phases : phases + 1;
+    float[] coef = new float[rows * taps];
+    double i0beta = besselI0(KAISER_BETA);
+    for (int p = 0; p < rows; p++) {
+      double frac = (double) p / phases;
+      double[] row = new double[taps];
+      double sum = 0;
+      for (int k = 0; k < taps; k++) {
+        double tau = frac + half - 1 - k;
+        double x = tau / half;
+        double w = Math.abs(x) >= 1 ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - x * x)) / i0beta;
+        double arg = 2 * fc * tau;
+        double sinc = arg == 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg);
+        row[k] = 2 * fc * sinc * w;
+        sum += row[k];
+      }
+      for (int k = 0; k < taps; k++) {
+        coef[p * taps + k] = (float) (row[k] / sum);
+      }
+    }
+    return new Table(up, down, taps, phases, exact, coef);
+  }
+
+  /** Zeroth-order modified Bessel function of the first kind, by its power series. */
+  static double besselI0(double x) {
+    double sum = 1;
+    double term = 1;
+    double q = x * x / 4;
+    for (int k = 1; k < 200; k++) {
+      term *= q / ((double) k * k);
+      sum += term;
+      if (term < sum * 1e-17) {
+        break;
+      }
+    }
+    return sum;
+  }
+
+  private static int gcd(int a, int b) {
+    while (b != 0) {
+      int t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  @Override
+  public void reset() {
+    // history before the stream start is silence: indices -(H-1) .. -1
+    Arrays.fill(buf, 0f);
+    bufLen = half - 1;
+    bufStart = -(half - 1);
+    i0 = 0;
+    phase = 0;
+    inCount = 0;
+    outCount = 0;
+  }
+
+  @Override
+  public int fromRate() {
+    return fromRate;
+  }
+
+  @Override
+  public int toRate() {
+    return toRate;
+  }
+
+  @Override
+  public int latencySamples() {
+    return half;
+  }
+
+  @Override
+  public int maxOutput(int inLen) {
+    if (inLen < 0) {
+      throw new IllegalArgumentException("inLen < 0: " + inLen);
+    }
+    // outputs ready = positions below (available + 1 - H); at most ceil((backlog + inLen) * L / M)
+    return (int) Math.min(Integer.MAX_VALUE - 8,
+        ((long) inLen + taps + 1) * up / down + 2);
+  }
+
+  @Override
+  public float[] process(float[] in, int off, int len) {
+    Objects.requireNonNull(in, "in == null");
+    Objects.checkFromIndexSize(off, len, in.length);
+    append(in, off, len);
+    long ready = readyCount(bufStart + bufLen - 1);
+    float[] out = new float[(int) ready];
+    produce(out, 0, (int) ready);
+    compact();
+    return out;
+  }
+
+  @Override
+  public int process(float[] in, int off, int len, float[] out, int outOff) {
+    Objects.requireNonNull(in, "in == null");
+    Objects.checkFromIndexSize(off, len, in.length);
+    append(in, off, len);
+    int ready = (int) readyCount(bufStart + bufLen - 1);
+    Objects.checkFromIndexSize(outOff, ready, out.length);
+    produce(out, outOff, ready);
+    compact();
+    return ready;
+  }
+
+  @Override
+  public float[] flush() {
+    // total outputs of the stream: positions n·M/L < N  ⇔  n < N·L/M
+    long total = (inCount * up + down - 1) / down;
+    int remaining = (int) (total - outCount);
+    // pad with silence so the last output's taps are all available
+    long lastNeeded = inCount - 1 + half; // every centre is < N, its last tap < N + H
+    int pad = (int) Math.max(0, lastNeeded - (bufStart + bufLen - 1));
+    ensureCapacity(pad);
+    Arrays.fill(buf, bufLen, bufLen + pad, 0f);
+    bufLen += pad;
+    float[] out = new float[Math.max(0, remaining)];
+    produce(out, 0, out.length);
+    reset();
+    return out;
+  }
+
+  /** Outputs whose last tap index ({@code i0 + H}) is at most {@code lastAvail}. */
+  private long readyCount(long lastAvail) {
+    long x = lastAvail - half; // largest admissible centre index
+    if (x < i0) {
+      return 0;
+    }
+    // count j ≥ 0 with i0·L + phase + j·M < (x + 1)·L
+    long span = (x + 1 - i0) * up - phase;
+    return (span + down - 1) / down;
+  }
+
+  private void append(float[] in, int off, int len) {
+    ensureCapacity(len);
+    System.arraycopy(in, off, buf, bufLen, len);
+    bufLen += len;
+    inCount += len;
+  }
+
+  private void ensureCapacity(int extra) {
+    if (bufLen + extra > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(bufLen + extra, buf.length * 2));
+    }
+  }
+
+  /** Drops history no future output needs (before {@code i0 − H + 1}). */
+  private void compact() {
+    int drop = (int) (i0 - half + 1 - bufStart);
+    if (drop > 0) {
+      System.arraycopy(buf, drop, buf, 0, bufLen - drop);
+      bufLen -= drop;
+      bufStart += drop;
+    }
+  }
+
+  private void produce(float[] out, int outOff, int count) {
+    final float[] c = coef;
+    final float[] x = buf;
+    final int k = taps;
+    for (int j = 0; j < count; j++) {
+      int base = (int) (i0 - half + 1 - bufStart);
+      float y;
+      if (table.exact) {
+        y = dot(x, base, c, phase * k, k);
+      } else {
+        double pos = (double) phase * table.phases / up;
+        int p = (int) pos;
+        float a = (float) (pos - p);
+        float y0 = dot(x, base, c, p * k, k);
+        float y1 = dot(x, base, c, (p + 1) * k, k);
+        y = y0 + a * (y1 - y0);
+      }
+      out[outOff + j] = y;
+      phase += down;
+      if (phase >= up) {
+        i0 += phase / up;
+        phase %= up;
+      }
+    }
+    outCount += count;
+  }
+
+  /** Dot product with four accumulators (independent chains let the CPU overlap the adds). */
+  private static float dot(float[] x, int xo, float[] c, int co, int n) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += x[xo + i] * c[co + i];
+      s1 += x[xo + i + 1] * c[co + i + 1];
+      s2 += x[xo + i + 2] * c[co + i + 2];
+      s3 += x[xo + i + 3] * c[co + i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += x[xo + i] * c[co + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** Equal rates: copies. */
+  static final class Identity implements Resampler {
+    private final int rate;
+
+    Identity(int rate) {
+      this.rate = rate;
+    }
+
+    @Override
+    public float[] process(float[] in, int off, int len) {
+      Objects.requireNonNull(in, "in == null");
+      Objects.checkFromIndexSize(off, len, in.length);
+      return Arrays.copyOfRange(in, off, off + len);
+    }
+
+    @Override
+    public int process(float[] in, int off, int len, float[] out, int outOff) {
+      Objects.requireNonNull(in, "in == null");
+      Objects.checkFromIndexSize(off, len, in.length);
+      System.arraycopy(in, off, out, outOff, len);
+      return len;
+    }
+
+    @Override
+    public int maxOutput(int inLen) {
+      return inLen;
+    }
+
+    @Override
+    public float[] flush() {
+      return new float[0];
+    }
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public int fromRate() {
+      return rate;
+    }
+
+    @Override
+    public int toRate() {
+      return rate;
+    }
+
+    @Override
+    public int latencySamples() {
+      return 0;
+    }
+  }
+}
