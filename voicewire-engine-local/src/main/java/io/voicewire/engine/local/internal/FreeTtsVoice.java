@@ -193,7 +193,6 @@ final class FreeTtsVoice implements VoiceEngine {
     public void resume() {}
 
     @Override
-    @Override
     public void reset() {}
 
     @Override

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listener events go through the session's {@link SerialLane}. Thread safe.
  */
-public final class RealTtsSession implements TtsSession {
+final class RealTtsSession implements TtsSession {
   /** Sizes of successive audio chunks; the last repeats. */
   static final int[] CHUNK_MILLIS = {20, 40, 80, 160};
   /** Sentences longer than this are split at a comma or space before synthesis. */
@@ -328,7 +328,8 @@ public final class RealTtsSession implements TtsSession {
     }
     Synthesizer synth = synthesizers.forVoice(voice.info().voiceId());
     if (converter == null) {
-      converter = AudioConverter.create(AudioFormat.PCM_S16LE_AT(voice.sampleRate()), out);
+      converter = AudioConverter.create(
+          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
     }
     if (leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
       chunkIndex = 0; // the listener is (nearly) waiting: start small again
