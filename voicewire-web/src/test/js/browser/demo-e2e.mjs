@@ -85,11 +85,14 @@ run(async () => {
     let sttCut = 0;
     let sttCutAt = null;
     if (expected2) {
-      await page.waitForFunction(() => {
+      // cut while the second utterance is being transcribed: after the first commit, at the
+      // first partial holding one of its words
+      await page.waitForFunction((words) => {
         const ev = window.voicewireDemo.state.sttEvents || [];
         const c = ev.findIndex((e) => e[0] === 'committed' && e[1].trim() !== '');
-        return c >= 0 && ev.slice(c + 1).some((e) => e[0] === 'partial' && e[1].trim() !== '');
-      }, null, { timeout: 60000, polling: 20 }).catch(() => {});
+        const want = words.split(' ');
+        return c >= 0 && ev.slice(c + 1).some((e) => e[0] === 'partial' && e[1].split(' ').some((w) => want.includes(w)));
+      }, expected2, { timeout: 60000, polling: 20 }).catch(() => {});
       sttCutAt = await page.evaluate(() => window.voicewireDemo.state.sttEvents.slice());
       sttCut = proxy.killAll();
     }
@@ -110,15 +113,23 @@ run(async () => {
         domText: document.querySelector('#transcript .vw-segments').textContent };
     }).then((r) => ({ ...r, cut: sttCut, cutAfter: sttCutAt })));
 
-    // ---- 4. a screenshot with content on screen ----
+    // ---- 4. a screenshot with content on screen: speech playing, a transcript ----
     await page.evaluate(() => {
-      // a partial on screen, to show how it differs from committed text
       const d = window.voicewireDemo;
-      d.transcript.model.partial('and this is a partial transcript still being');
+      document.querySelector('#text').value = 'Hello! This is voicewire. The words you type here are sent over a WebSocket, '
+        + 'turned into speech as they arrive, and played while the rest is still being generated.';
+      d.speak(document.querySelector('#text').value, { llm: true });
+      // a partial on screen, to show how it differs from committed text (display only)
+      d.transcript.model.partial('and a partial transcript is shown like this while you');
       d.transcript.render();
     });
-    await page.waitForTimeout(600);
+    await page.waitForFunction(() => {
+      const d = window.voicewireDemo;
+      return d.state.tts && d.state.tts.metrics.chunks >= 1 && d.player.stats.playing;
+    }, null, { timeout: 30000, polling: 50 }).catch(() => {});
+    await page.waitForTimeout(1800);
     await page.screenshot({ path: screenshot, fullPage: true });
+    await page.evaluate(() => window.voicewireDemo.stop());
     report('screenshot', { path: screenshot });
     report('errors', { errors: b.errors });
   } finally {

@@ -15,6 +15,12 @@ const FIFO_SAMPLES = 16384;
 /** Chunks are offered in pieces of at most this much audio (the buffer holds 3 s). */
 const MAX_OFFER_MILLIS = 100;
 /**
+ * Playback of a stream before it counts as steady: underruns in its first second are start-up
+ * underruns (the jitter estimate has not yet seen the source's rhythm); later ones are
+ * steady-state underruns, reported separately as `steadyUnderruns`.
+ */
+const STARTUP_MILLIS = 1000;
+/**
  * Audio allowed to wait ahead of the jitter buffer (a long TTS answer arriving at once).
  * Overflow: the newest chunk is dropped and counted as an overrun.
  */
@@ -24,7 +30,8 @@ class PlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.opts = options.processorOptions || {};
-    this.totals = { underruns: 0, overruns: 0, underrunSamplesMs: 0, playedMs: 0, droppedMs: 0 };
+    this.totals = { underruns: 0, overruns: 0, underrunSamplesMs: 0, playedMs: 0, droppedMs: 0,
+      steadyUnderruns: 0 };
     this.fifo = new Float32Array(FIFO_SAMPLES);
     this.fifoHead = 0;
     this.fifoSize = 0;
@@ -55,8 +62,12 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.resampler = new Resampler(rate, sampleRate);
     }
     this.jb = new JitterBuffer({ sampleRate: rate, ...(this.opts.jitter || {}), overflow: 'BACKPRESSURE' });
+    const startup = Math.floor((STARTUP_MILLIS * rate) / 1000);
     this.jb.onState = (from, to, wasStarted) => {
       if (to === PLAYING && !wasStarted) this.port.postMessage({ type: 'started', time: currentTime });
+      if (from === PLAYING && to !== ENDED && to !== PLAYING && this.jb.played >= startup) {
+        this.totals.steadyUnderruns++;
+      }
       if (to === ENDED) {
         // what is staged (and in the resampler) still has to leave the speakers
         this.drainLeft = this.fifoSize + Math.ceil((this.resampler.latencySamples() * sampleRate) / rate);
@@ -203,6 +214,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
       jitterMs: s.jitterMs,
       underruns: this.totals.underruns + s.underruns,
       underrunMs: this.totals.underrunSamplesMs + s.underrunMs,
+      steadyUnderruns: this.totals.steadyUnderruns,
       overruns: this.totals.overruns + s.overruns,
       droppedMs: this.totals.droppedMs,
       playedMs: this.totals.playedMs + s.playedMs,

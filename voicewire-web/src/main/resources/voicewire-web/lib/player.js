@@ -7,7 +7,7 @@
 //     button.onclick = async () => { await player.unlock(); ... };
 //     tts.on('audio', ({pcm, sampleRate}) => player.push(pcm, sampleRate));
 //     tts.on('final', () => player.end());
-//     player.stats  // {bufferedMs, targetMs, underruns, overruns, state, playing, …}
+//     player.stats  // {bufferedMs, targetMs, underruns, steadyUnderruns, overruns, state, playing, …}
 //
 // Events: `stats`, `started` {at}, `drained`, `interrupted`, `state` {context state}.
 
