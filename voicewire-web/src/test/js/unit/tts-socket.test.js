@@ -138,3 +138,41 @@ test('send("") never ends the stream; calls after end() return false', async () 
   assert.throws(() => new TtsSocket({ voiceId: 'v', outputFormat: 'mp3_44100_128' }), /outputFormat must be pcm_<rate> or ulaw_8000: mp3_44100_128/);
   assert.throws(() => new TtsSocket({}), /voiceId is required/);
 });
+
+test('without alignment a drop after audio cannot resume exactly: the socket fails instead of repeating', async () => {
+  const peer = await startPeer(async (conn) => {
+    await conn.next((m) => m.text === '');
+    const m = audioMessage('Hello ', 0);
+    delete m.alignment;
+    conn.send(m);
+    await sleep(30);
+    conn.ws.terminate();
+  });
+  const tts = new TtsSocket({ baseUrl: peer.base, voiceId: 'v1', backoff: fastBackoff });
+  tts.send('Hello world. ');
+  tts.end();
+  tts.connect();
+  const s = await waitFor(tts, 'status', (d) => d.state === 'failed' || d.state === 'closed');
+  await peer.close();
+  assert.equal(s.state, 'failed');
+  assert.equal(s.message, 'cannot resume');
+  assert.equal(peer.connections.length, 1);
+});
+
+test('without alignment a drop before any audio is retried', async () => {
+  const peer = await startPeer(async (conn, index) => {
+    await conn.next((m) => m.text === '');
+    if (index === 0) { conn.ws.terminate(); return; }
+    conn.send({ audio: audioMessage('Hi ', 0).audio });
+    conn.send({ isFinal: true });
+    conn.ws.close(1000);
+  });
+  const tts = new TtsSocket({ baseUrl: peer.base, voiceId: 'v1', backoff: fastBackoff });
+  tts.send('Hi ');
+  tts.end();
+  tts.connect();
+  const s = await waitFor(tts, 'status', (d) => d.state === 'failed' || d.state === 'closed');
+  await peer.close();
+  assert.equal(s.state, 'closed');
+  assert.equal(peer.connections.length, 2);
+});
