@@ -176,3 +176,32 @@ test('without alignment a drop before any audio is retried', async () => {
   assert.equal(s.state, 'closed');
   assert.equal(peer.connections.length, 2);
 });
+
+test('close() ends the input and waits for the final audio; abort() stops at once', async () => {
+  const peer = await startPeer(async (conn, index) => {
+    if (index > 0) return;
+    await conn.next((m) => m.text === '');
+    await sleep(50);
+    conn.send(audioMessage('Bye. ', 0));
+    conn.send({ isFinal: true });
+    conn.ws.close(1000);
+  });
+  const tts = new TtsSocket({ baseUrl: peer.base, voiceId: 'v1' });
+  const got = [];
+  tts.on('audio', (d) => got.push(d.pcm.length));
+  tts.send('Bye. ');
+  tts.connect();
+  await waitFor(tts, 'status', (d) => d.state === 'open');
+  assert.equal(tts.close(), true);
+  const s = await waitFor(tts, 'status', (d) => d.state === 'closed');
+  assert.equal(s.code, 1000);
+  assert.equal(got.length, 1);
+  assert.equal(tts.voicedText(), 'Bye. ');
+  assert.equal(tts.abort(), false);
+  const tts2 = new TtsSocket({ baseUrl: peer.base, voiceId: 'v1' });
+  tts2.connect();
+  await waitFor(tts2, 'status', (d) => d.state === 'open');
+  assert.equal(tts2.abort(), true);
+  assert.equal(tts2.state, 'closed');
+  await peer.close();
+});

@@ -11,6 +11,8 @@
 //
 // Events: `status` {state, attempt, delayMs, …}, `audio` {pcm: Int16Array, sampleRate, chars,
 // starts, durs}, `final`, `error` {error, message}, `seam` {at, resendFrom}.
+// end() ends the input and the socket closes after the final audio; close() does the same but
+// gives up after `gracefulCloseMillis`; abort() stops at once (barge-in).
 
 import { ReconnectingSocket, toWsBase, withQuery, errorName, isRetryable } from './socket-core.js';
 import { TtsResume, readAlignment } from './tts-resume.js';
@@ -180,9 +182,11 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _beginClose() {
-    if (!this.finalReceived) {
-      // the app closes early: stop now (an interrupt); nothing more to wait for
-      this._finish('closed', { code: 1000, reason: 'closed by the app' });
+    // graceful: end the input if the app has not, then wait for the final message and the
+    // server's close (bounded by gracefulCloseMillis); abort() stops at once instead
+    if (!this.finalReceived && !this.resume.ended) {
+      this.resume.end();
+      this._sendEnd();
     }
   }
 
