@@ -55,6 +55,7 @@ public final class PolyphaseResampler implements Resampler {
   private int phase;
   private long inCount;
   private long outCount;
+  private float[] scratch = new float[0];
 
   private PolyphaseResampler(int fromRate, int toRate, Table table) {
     this.fromRate = fromRate;
@@ -258,30 +259,85 @@ public final class PolyphaseResampler implements Resampler {
   }
 
   private void produce(float[] out, int outOff, int count) {
-    final float[] c = coef;
-    final float[] x = buf;
-    final int k = taps;
-    for (int j = 0; j < count; j++) {
-      int base = (int) (i0 - half + 1 - bufStart);
-      float y;
-      if (table.exact) {
-        y = dot(x, base, c, phase * k, k);
-      } else {
-        double pos = (double) phase * table.phases / up;
-        int p = (int) pos;
-        float a = (float) (pos - p);
-        float y0 = dot(x, base, c, p * k, k);
-        float y1 = dot(x, base, c, (p + 1) * k, k);
-        y = y0 + a * (y1 - y0);
+    int j = 0;
+    if (down == 1 && table.exact) {
+      // integer interpolation: every output of phase p in a run of whole groups uses the same
+      // taps on consecutive inputs, so compute them together with an axpy loop the JIT turns
+      // into SIMD; the per-output path uses the same summation order, so the results (and
+      // chunked vs one-shot output) are bit-identical either way
+      while (j < count && phase != 0) {
+        out[outOff + j++] = single();
       }
-      out[outOff + j] = y;
-      phase += down;
-      if (phase >= up) {
-        i0 += phase / up;
-        phase %= up;
+      int groups = (count - j) / up;
+      if (groups > 0) {
+        interpolateGroups(out, outOff + j, groups);
+        j += groups * up;
       }
     }
+    for (; j < count; j++) {
+      out[outOff + j] = single();
+    }
     outCount += count;
+  }
+
+  /** The output at the current position, then advances by one output. */
+  private float single() {
+    final float[] c = coef;
+    final int k = taps;
+    int base = (int) (i0 - half + 1 - bufStart);
+    float y;
+    if (!table.exact) {
+      double pos = (double) phase * table.phases / up;
+      int p = (int) pos;
+      float a = (float) (pos - p);
+      float y0 = dot(buf, base, c, p * k, k);
+      float y1 = dot(buf, base, c, (p + 1) * k, k);
+      y = y0 + a * (y1 - y0);
+    } else if (down == 1) {
+      y = dotSequential(buf, base, c, phase * k, k);
+    } else {
+      y = dot(buf, base, c, phase * k, k);
+    }
+    phase += down;
+    if (phase >= up) {
+      i0 += phase / up;
+      phase %= up;
+    }
+    return y;
+  }
+
+  /** {@code groups · up} outputs from phase 0 (requires {@code down == 1}). */
+  private void interpolateGroups(float[] out, int outOff, int groups) {
+    if (scratch.length < groups) {
+      scratch = new float[Math.max(groups, scratch.length * 2)];
+    }
+    final float[] acc = scratch;
+    final float[] x = buf;
+    final int base0 = (int) (i0 - half + 1 - bufStart);
+    for (int p = 0; p < up; p++) {
+      Arrays.fill(acc, 0, groups, 0f);
+      int co = p * taps;
+      for (int k = 0; k < taps; k++) {
+        float ck = coef[co + k];
+        int xo = base0 + k;
+        for (int g = 0; g < groups; g++) {
+          acc[g] += ck * x[xo + g];
+        }
+      }
+      for (int g = 0; g < groups; g++) {
+        out[outOff + g * up + p] = acc[g];
+      }
+    }
+    i0 += groups;
+  }
+
+  /** Dot product summed strictly in index order (matches {@link #interpolateGroups}). */
+  private static float dotSequential(float[] x, int xo, float[] c, int co, int n) {
+    float s = 0;
+    for (int i = 0; i < n; i++) {
+      s += c[co + i] * x[xo + i];
+    }
+    return s;
   }
 
   /** Dot product with four accumulators (independent chains let the CPU overlap the adds). */
