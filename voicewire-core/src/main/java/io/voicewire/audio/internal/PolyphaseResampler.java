@@ -16,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code x[i0 − H + 1 .. i0 + H]}. Each phase's taps are scaled to sum to 1 (exact unity gain at
  * DC). Inputs before the stream start and after its end are zeros.
  *
+ * <p>Kernels: for integer interpolation ({@code M = 1}, e.g. 16 → 48 kHz) whole groups of
+ * {@code L} outputs are computed phase by phase as axpy loops over consecutive outputs, which
+ * the JIT vectorises; the per-output dot product of that case sums in the same order, so both
+ * give identical bits. Other ratios use a dot product with four independent accumulators.
+ *
  * <p>This class is not thread safe; its coefficient tables are immutable and shared.
  */
 public final class PolyphaseResampler implements Resampler {
