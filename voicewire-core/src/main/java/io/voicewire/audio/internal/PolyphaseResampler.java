@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Kernels: for integer interpolation ({@code M = 1}, e.g. 16 → 48 kHz) whole groups of
  * {@code L} outputs are computed phase by phase as axpy loops over consecutive outputs, which
  * the JIT vectorises; the per-output dot product of that case sums in the same order, so both
- * give identical bits. Other ratios use a dot product with four independent accumulators.
+ * give identical bits. Integer decimation ({@code L = 1}, e.g. 48 → 16 kHz) de-interleaves the
+ * {@code M} input phases and does the same. Other ratios (44.1 → 16 kHz) use a dot product with
+ * four independent accumulators.
  *
  * <p>This class is not thread safe; its coefficient tables are immutable and shared.
  */
@@ -279,10 +281,59 @@ public final class PolyphaseResampler implements Resampler {
         j += groups * up;
       }
     }
+    if (up == 1 && table.exact && taps % down == 0 && count > 1) {
+      // integer decimation: the same trick on the M interleaved input phases
+      decimateBlock(out, outOff, count);
+      j = count;
+    }
     for (; j < count; j++) {
       out[outOff + j] = single();
     }
     outCount += count;
+  }
+
+  /**
+   * {@code count} outputs of an integer decimator ({@code up == 1}): with {@code k = m·M + q},
+   * {@code y[n] = Σ_q Σ_m c[m·M+q] · x_q[n+m]} where {@code x_q[i] = x[b + i·M + q]}; each
+   * input phase is de-interleaved once, then every tap is an axpy over consecutive outputs.
+   */
+  private void decimateBlock(float[] out, int outOff, int count) {
+    final int m = down;
+    final int sub = taps / m; // taps per input phase
+    final int len = count + sub - 1;
+    if (scratch.length < count + len) {
+      scratch = new float[Math.max(count + len, scratch.length * 2)];
+    }
+    final float[] acc = scratch; // [0, count): sums; [count, count + len): one input phase
+    final float[] x = buf;
+    final int b = (int) (i0 - half + 1 - bufStart);
+    Arrays.fill(acc, 0, count, 0f);
+    for (int q = 0; q < m; q++) {
+      for (int i = 0; i < len; i++) {
+        acc[count + i] = x[b + i * m + q];
+      }
+      for (int mm = 0; mm < sub; mm++) {
+        float ck = coef[mm * m + q];
+        int xo = count + mm;
+        for (int n = 0; n < count; n++) {
+          acc[n] += ck * acc[xo + n];
+        }
+      }
+    }
+    System.arraycopy(acc, 0, out, outOff, count);
+    i0 += (long) count * m;
+  }
+
+  /** One decimator output, summed in the order of {@link #decimateBlock}. */
+  private static float dotDecimating(float[] x, int xo, float[] c, int n, int m) {
+    float s = 0;
+    int sub = n / m;
+    for (int q = 0; q < m; q++) {
+      for (int mm = 0; mm < sub; mm++) {
+        s += c[mm * m + q] * x[xo + mm * m + q];
+      }
+    }
+    return s;
   }
 
   /** The output at the current position, then advances by one output. */
@@ -300,6 +351,8 @@ public final class PolyphaseResampler implements Resampler {
       y = y0 + a * (y1 - y0);
     } else if (down == 1) {
       y = dotSequential(buf, base, c, phase * k, k);
+    } else if (up == 1 && k % down == 0) {
+      y = dotDecimating(buf, base, c, k, down);
     } else {
       y = dot(buf, base, c, phase * k, k);
     }
