@@ -111,7 +111,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onWebSocketOpen(Session ws) {
     out = new Outbox(ws, SessionKind.STT_REALTIME, s.metrics, Long.MAX_VALUE,
-        s.limits.maxQueuedMessages(), this::peerGone);
+        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(SessionKind.STT_REALTIME);
     boolean open = false;
     synchronized (this) {

@@ -125,7 +125,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
-        s.limits.maxQueuedMessages(), this::peerGone);
+        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(kind);
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
