@@ -685,35 +685,45 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     void send(String text) {
       TtsSession ts = session;
       if (ts != null) {
-        ts.send(text);
+        guard(() -> ts.send(text));
       }
     }
 
     void flush() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.flush();
+        guard(() -> ts.flush());
       }
     }
 
     void tryTrigger() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.tryTrigger();
+        guard(() -> ts.tryTrigger());
       }
     }
 
     void endSession() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.end();
+        guard(() -> ts.end());
       }
     }
 
     void closeSession() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.close();
+        guard(() -> ts.close());
+      }
+    }
+
+    /** Runs a provider call; a provider that throws fails this context, never the socket. */
+    private void guard(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.warn("{} provider call failed id={}", kind.label, id, e);
+        onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
       }
     }
 
