@@ -118,6 +118,7 @@ final class HttpTts {
     TtsSession session = null;
     try {
       session = s.provider.openTts(request, pipe);
+      pipe.session = session;
       if (!body.text().isEmpty()) {
         session.send(body.text());
       }
@@ -287,6 +288,7 @@ final class HttpTts {
     private final AtomicLong queuedMillis = new AtomicLong();
     private final AudioFormat format;
     private volatile Object terminal;
+    volatile TtsSession session;
 
     Pipe(AudioFormat format) {
       this.format = format;
@@ -302,6 +304,11 @@ final class HttpTts {
       if ((q > s.limits.maxQueuedAudioMillis() && q > ms) || !queue.offer(a)) {
         terminal = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too "
             + "slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+        queue.clear();
+        TtsSession ts = session;
+        if (ts != null) {
+          ts.close(); // stop generating for a client that is not reading
+        }
       }
     }
 

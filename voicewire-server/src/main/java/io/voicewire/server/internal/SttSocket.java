@@ -111,7 +111,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onWebSocketOpen(Session ws) {
     out = new Outbox(ws, SessionKind.STT_REALTIME, s.metrics, Long.MAX_VALUE,
-        s.limits.maxQueuedMessages(), this::peerGone);
+        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(SessionKind.STT_REALTIME);
     boolean open = false;
     synchronized (this) {
@@ -207,15 +207,21 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       }
     }
     if (ss != null && state() == State.OPEN) {
-      if (audio.length > 0) {
-        s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
-        if (!ss.sendAudio(audio) && state() == State.OPEN) {
-          clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue is full: audio "
-              + "is arriving faster than it can be transcribed", CloseCodes.TRY_AGAIN_LATER);
+      try {
+        if (audio.length > 0) {
+          s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
+          if (!ss.sendAudio(audio) && state() == State.OPEN) {
+            clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue is full: "
+                + "audio is arriving faster than it can be transcribed",
+                CloseCodes.TRY_AGAIN_LATER);
+          }
         }
-      }
-      if (commit) {
-        ss.commit();
+        if (commit) {
+          ss.commit();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("stt_realtime provider call failed id={}", id, e);
+        onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
       }
     }
     out.pump();

@@ -125,7 +125,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
-        s.limits.maxQueuedMessages(), this::peerGone);
+        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(kind);
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
@@ -685,35 +685,45 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     void send(String text) {
       TtsSession ts = session;
       if (ts != null) {
-        ts.send(text);
+        guard(() -> ts.send(text));
       }
     }
 
     void flush() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.flush();
+        guard(() -> ts.flush());
       }
     }
 
     void tryTrigger() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.tryTrigger();
+        guard(() -> ts.tryTrigger());
       }
     }
 
     void endSession() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.end();
+        guard(() -> ts.end());
       }
     }
 
     void closeSession() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.close();
+        guard(() -> ts.close());
+      }
+    }
+
+    /** Runs a provider call; a provider that throws fails this context, never the socket. */
+    private void guard(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.warn("{} provider call failed id={}", kind.label, id, e);
+        onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
       }
     }
 

@@ -19,6 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,7 @@ public final class LocalEngine implements AutoCloseable {
   private final Set<RealSttSession> openStt = ConcurrentHashMap.newKeySet();
   private final AtomicLong sessionCounter = new AtomicLong();
   private final String idPrefix;
+  private final ScheduledExecutorService timer;
   private volatile boolean closed;
 
   /** Starts loading and warming up in the background; returns at once. */
@@ -85,6 +88,24 @@ public final class LocalEngine implements AutoCloseable {
     });
     this.ready = decoders == null ? startup
         : CompletableFuture.allOf(startup, decoders.ready());
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("voicewire-local-timer").factory());
+    timer.scheduleWithFixedDelay(this::checkIdle, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** How often STT sessions are checked for passes that stopped receiving audio. */
+  static final long IDLE_CHECK_MILLIS = 500;
+
+  private void checkIdle() {
+    long now = config.nanoClock().getAsLong();
+    for (RealSttSession s : openStt) {
+      try {
+        s.checkIdle(now);
+      } catch (RuntimeException e) {
+        LOG.warn("idle check failed", e);
+      }
+    }
   }
 
   private void startUp() {
@@ -239,7 +260,7 @@ public final class LocalEngine implements AutoCloseable {
     }
     RealSttSession[] holder = new RealSttSession[1];
     RealSttSession s = new RealSttSession(id, request, listener, decoders, lane,
-        () -> openStt.remove(holder[0]));
+        config.nanoClock(), () -> openStt.remove(holder[0]));
     holder[0] = s;
     openStt.add(s);
     s.start();
@@ -271,6 +292,7 @@ public final class LocalEngine implements AutoCloseable {
     for (RealSttSession s : List.copyOf(openStt)) {
       s.fail(closedError());
     }
+    timer.shutdownNow();
     scheduler.close();
     if (decoders != null) {
       decoders.close();

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,11 @@ final class RealSttSession implements SttSession {
   static final int RING_MILLIS = 3_000;
   /** Most audio one pass may buffer ahead of its decoder. */
   static final int MAX_PASS_BUFFER_MILLIS = 20_000;
+  /**
+   * A pass that receives no audio for this long (wall clock) is ended, so that a client that
+   * stops sending mid-speech does not hold a decoder; later audio opens a new pass.
+   */
+  static final long PASS_IDLE_MILLIS = 2_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(RealSttSession.class);
   private static final int BYTES_PER_MS = DecoderPool.SAMPLE_RATE * 2 / 1000;
@@ -63,7 +69,8 @@ final class RealSttSession implements SttSession {
 
   private sealed interface Step permits PassStep, CommitStep, CloseStep {}
 
-  private record CommitStep(long startMs, long endMs) implements Step {}
+  /** A segment boundary; {@code always} false skips it when the segment has no words. */
+  private record CommitStep(long startMs, long endMs, boolean always) implements Step {}
 
   private record CloseStep() implements Step {}
 
@@ -73,7 +80,9 @@ final class RealSttSession implements SttSession {
   private final DecoderPool pool;
   private final SerialLane lane;
   private final Runnable onTerminal;
+  private final LongSupplier nanoClock;
   private final ReentrantLock lock = new ReentrantLock();
+  private volatile long lastAudioNanos;
 
   // guarded by lock
   private final AudioConverter converter;
@@ -95,8 +104,10 @@ final class RealSttSession implements SttSession {
   private boolean terminalDelivered;
 
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
-      SerialLane lane, Runnable onTerminal) {
+      SerialLane lane, LongSupplier nanoClock, Runnable onTerminal) {
     this.sessionId = sessionId;
+    this.nanoClock = nanoClock;
+    this.lastAudioNanos = nanoClock.getAsLong();
     this.request = request;
     this.listener = listener;
     this.pool = pool;
@@ -116,7 +127,8 @@ final class RealSttSession implements SttSession {
   /** A session that failed before it started. */
   static RealSttSession failed(String sessionId, SttRequest request, SttListener listener,
       SerialLane lane, SpeechError error) {
-    RealSttSession s = new RealSttSession(sessionId, request, listener, null, lane, () -> {});
+    RealSttSession s = new RealSttSession(sessionId, request, listener, null, lane,
+        System::nanoTime, () -> {});
     s.fail(error);
     return s;
   }
@@ -134,7 +146,7 @@ final class RealSttSession implements SttSession {
   public long audioReceivedMs() {
     lock.lock();
     try {
-      return Math.round(request.audioFormat().millisForBytes(receivedBytes));
+      return receivedMs();
     } finally {
       lock.unlock();
     }
@@ -156,6 +168,8 @@ final class RealSttSession implements SttSession {
       }
       byte[] pcm = converter == null ? audio : converter.convert(audio);
       receivedBytes += audio.length;
+      lastAudioNanos = nanoClock.getAsLong();
+      long chunkStartMs = nowMs();
       samples += pcm.length / 2;
       remember(pcm);
       if (open != null && !open.write(pcm)) {
@@ -164,6 +178,7 @@ final class RealSttSession implements SttSession {
             + " are busy"));
         return true;
       }
+      boolean written = open != null;
       for (VadEvent e : vad.process(pcm)) {
         if (state != State.OPEN) {
           break;
@@ -171,20 +186,22 @@ final class RealSttSession implements SttSession {
         if (e.type() == VadEvent.Type.SPEECH_START) {
           if (open == null) {
             openPass(e.audioMs());
+            written = true;
           }
         } else {
           closePass();
           if (request.commitStrategy() == CommitStrategy.VAD) {
-            commitLocked();
+            commitLocked(true);
           }
         }
       }
-      if (state == State.OPEN && nowMs() - segmentStartMs >= AUTO_COMMIT_MILLIS) {
-        boolean speaking = open != null;
-        commitLocked();
-        if (speaking) {
-          openContinuation();
-        }
+      if (state == State.OPEN && open == null && !written && vad.inSpeech()) {
+        // speech goes on after a commit or an idle pause: continue in a new pass
+        startPass(chunkStartMs - LEAD_IN_MILLIS, Noise.quiet(DecoderPool.SAMPLE_RATE,
+            LEAD_IN_MILLIS, passCount), pcm);
+      }
+      if (state == State.OPEN && receivedMs() - segmentStartMs >= AUTO_COMMIT_MILLIS) {
+        commitLocked(false);
       }
       return true;
     } finally {
@@ -199,11 +216,7 @@ final class RealSttSession implements SttSession {
       if (state != State.OPEN) {
         return false;
       }
-      boolean speaking = open != null;
-      commitLocked();
-      if (speaking) {
-        openContinuation(); // the VAD is still in speech: later audio goes to a new pass
-      }
+      commitLocked(true);
       return true;
     } finally {
       lock.unlock();
@@ -217,15 +230,25 @@ final class RealSttSession implements SttSession {
       if (state != State.OPEN) {
         return;
       }
-      boolean pending = open != null || active != null || !steps.isEmpty()
-          || !segmentText.isEmpty();
-      closePass();
-      if (pending) {
-        commitLocked();
-      }
+      commitLocked(false); // what is pending, if it has words
       state = State.CLOSING;
       steps.add(new CloseStep());
       advanceLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the open pass when no audio came for {@link #PASS_IDLE_MILLIS}; called periodically by
+   * the engine's timer.
+   */
+  void checkIdle(long nowNanos) {
+    lock.lock();
+    try {
+      if (open != null && nowNanos - lastAudioNanos >= PASS_IDLE_MILLIS * 1_000_000) {
+        closePass();
+      }
     } finally {
       lock.unlock();
     }
@@ -263,8 +286,14 @@ final class RealSttSession implements SttSession {
     deliverTerminal(() -> listener.onFailure(error));
   }
 
+  /** Session time as far as the decoder side has seen it (16 kHz samples produced). */
   private long nowMs() {
     return samples * 1000 / DecoderPool.SAMPLE_RATE;
+  }
+
+  /** Session time as received: the milliseconds of audio in the bytes sent so far. */
+  private long receivedMs() {
+    return Math.round(request.audioFormat().millisForBytes(receivedBytes));
   }
 
   private static int pcm16Bound(int inputBytes) {
@@ -314,12 +343,6 @@ final class RealSttSession implements SttSession {
         passCount), real);
   }
 
-  /** Opens a pass right after a commit in the middle of speech: no audio is decoded twice. */
-  private void openContinuation() {
-    startPass(nowMs() - LEAD_IN_MILLIS, Noise.quiet(DecoderPool.SAMPLE_RATE, LEAD_IN_MILLIS,
-        passCount), new byte[0]);
-  }
-
   private void startPass(long zeroMs, byte[] pad, byte[] real) {
     PassStep p = new PassStep(++passCount, zeroMs);
     p.write(pad);
@@ -336,10 +359,10 @@ final class RealSttSession implements SttSession {
     }
   }
 
-  private void commitLocked() {
+  private void commitLocked(boolean always) {
     closePass();
-    long end = nowMs();
-    steps.add(new CommitStep(segmentStartMs, end));
+    long end = receivedMs();
+    steps.add(new CommitStep(segmentStartMs, end, always));
     segmentStartMs = end;
     advanceLocked();
   }
@@ -372,6 +395,13 @@ final class RealSttSession implements SttSession {
 
   private void emitCommitted(CommitStep c) {
     String text = String.join(" ", segmentText).strip();
+    if (!c.always() && text.isEmpty()) {
+      segmentWords.clear();
+      segmentText.clear();
+      lastPartial = "";
+      assembledStartMs = c.endMs();
+      return;
+    }
     List<Word> words = new ArrayList<>();
     if (request.includeTimestamps()) {
       for (DecoderPool.TimedWord w : segmentWords) {
