@@ -27,7 +27,7 @@ public final class BenchSentences {
       "He reads the newspaper every morning while drinking his coffee.",
       "Do you know what time the store opens on Sunday?",
       "The price of oil went up again this week.",
-      "Our flight was delayed because of the snow storm in Chicago.",
+      "Our flight was delayed because of the snowstorm in Chicago.",
       "Remember to turn off the lights when you leave the office.",
       "The doctor said that I should get more sleep and drink more water.",
       "They are planning a small party for her birthday next Saturday.",
