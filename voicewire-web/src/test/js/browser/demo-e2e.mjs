@@ -119,9 +119,6 @@ run(async () => {
       document.querySelector('#text').value = 'Hello! This is voicewire. The words you type here are sent over a WebSocket, '
         + 'turned into speech as they arrive, and played while the rest is still being generated.';
       d.speak(document.querySelector('#text').value, { llm: true });
-      // a partial on screen, to show how it differs from committed text (display only)
-      d.transcript.model.partial('and a partial transcript is shown like this while you');
-      d.transcript.render();
     });
     await page.waitForFunction(() => {
       const d = window.voicewireDemo;
