@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ServeCommand.class,
         DemoCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class App implements Callable<Integer> {

@@ -85,8 +85,8 @@ final class DecoderPool implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Starts {@code size} decoder threads; each allocates its recognizer, decodes
-   * {@code warmUpClip} (16 kHz PCM; null for a second of quiet noise), then serves jobs.
+   * Starts {@code size} decoder threads; each allocates its recognizer, decodes a synthetic buzz
+   * and {@code warmUpClip} (16 kHz PCM of speech; may complete with null), then serves jobs.
    */
   DecoderPool(int size, int maxWaiting, String configResource,
       CompletableFuture<byte[]> warmUpClip) {
@@ -284,8 +284,15 @@ final class DecoderPool implements AutoCloseable {
       recognizer.allocate();
     }
 
+    /** Decodes the buzz (always: it initializes the front end), then the speech clip, if any. */
     void warmUp(byte[] clip) {
-      byte[] audio = clip != null ? clip : Noise.quiet(SAMPLE_RATE, 1000, 1);
+      decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
+      if (clip != null) {
+        decodeAndDiscard(clip);
+      }
+    }
+
+    private void decodeAndDiscard(byte[] audio) {
       decode(new Job() {
         @Override
         public InputStream audio() {
