@@ -159,18 +159,21 @@ class LocalEngineEndToEndTest {
 
   @Test
   void theEngineAutoCommitsAfterNinetySecondsOfAudio() throws Exception {
-    byte[] speech = Tones.concat(synthesize("One two three four five six seven eight.",
-        "pcm_16000"), Tones.silence(400, 16000));
+    // speech, then silence (cheap to decode) until past 90 s of audio, never a commit
+    byte[] speech = Tones.concat(Tones.silence(300, 16000), synthesize(SENTENCE, "pcm_16000"));
+    byte[] quiet = Tones.silence(500, 16000);
     WsClient c = f.connect("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime");
     assertEquals("session_started", c.next().get("message_type").asText());
     long sentMs = 0;
     int step = 16000; // 500 ms per chunk
+    for (int off = 0; off < speech.length; off += step) {
+      byte[] part = Arrays.copyOfRange(speech, off, Math.min(speech.length, off + step));
+      c.send(SttRealtimeTest.chunk(part, false, 16000));
+      sentMs += part.length / 32;
+    }
     while (sentMs < LocalSpeechProvider.AUTO_COMMIT_MILLIS + 5_000) {
-      for (int off = 0; off < speech.length; off += step) {
-        byte[] part = Arrays.copyOfRange(speech, off, Math.min(speech.length, off + step));
-        c.send(SttRealtimeTest.chunk(part, false, 16000));
-        sentMs += part.length / 32;
-      }
+      c.send(SttRealtimeTest.chunk(quiet, false, 16000));
+      sentMs += 500;
     }
     // no commit was sent: the committed transcript is the engine's 90 s auto-commit
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);

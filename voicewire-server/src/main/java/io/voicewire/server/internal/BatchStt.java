@@ -17,6 +17,7 @@ import io.voicewire.speech.Word;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
@@ -38,8 +39,14 @@ final class BatchStt {
   static final int FEED_CHUNK_MILLIS = 200;
   /** Least time the whole transcription may take; longer audio gets twice its duration. */
   static final long MIN_TIMEOUT_MILLIS = 60_000;
+  /**
+   * Uploads held in memory at once; more are answered 429 before their body is read (each may
+   * take up to about three times {@code maxUploadBytes} of heap while it is decoded).
+   */
+  static final int MAX_CONCURRENT_UPLOADS = 2;
 
   private final Services s;
+  private final Semaphore uploads = new Semaphore(MAX_CONCURRENT_UPLOADS);
 
   BatchStt(Services s) {
     this.s = s;
@@ -47,6 +54,19 @@ final class BatchStt {
 
   void handle(Exchange ex) throws Exception {
     String keyId = ex.requireAuth("token", TokenType.BATCH_SCRIBE);
+    if (!uploads.tryAcquire()) {
+      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded",
+          "Too many speech-to-text uploads in progress (limit " + MAX_CONCURRENT_UPLOADS
+              + "); retry shortly", null);
+    }
+    try {
+      handleUpload(ex, keyId);
+    } finally {
+      uploads.release();
+    }
+  }
+
+  private void handleUpload(Exchange ex, String keyId) throws Exception {
     String boundary = Multipart.boundary(ex.header("Content-Type"));
     if (boundary == null) {
       throw HttpProblem.validation("invalid_content_type",
