@@ -62,8 +62,8 @@ public record Limits(
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
   /** Default {@link #maxRequestBodyBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-  /** Default {@link #maxUploadBytes}: 100 MiB (about 54 minutes of 16 kHz PCM). */
-  public static final long DEFAULT_MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
+  /** Default {@link #maxUploadBytes}: 64 MiB (about 35 minutes of 16 kHz 16-bit PCM). */
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L * 1024 * 1024;
   /** Default {@link #minCommitInterval}: 100 ms. */
   public static final Duration DEFAULT_MIN_COMMIT_INTERVAL = Duration.ofMillis(100);
 

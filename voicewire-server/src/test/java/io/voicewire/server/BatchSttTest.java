@@ -37,10 +37,15 @@ class BatchSttTest {
 
   /** A WAV file of 16-bit PCM frames. */
   static byte[] wav(byte[] pcm, int rate, int channels, int bits) {
+    return wav(pcm, rate, channels, bits, 1);
+  }
+
+  static byte[] wav(byte[] pcm, int rate, int channels, int bits, int encoding) {
     ByteBuffer b = ByteBuffer.allocate(44 + pcm.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + pcm.length)
         .put("WAVE".getBytes(StandardCharsets.US_ASCII))
-        .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+        .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16)
+        .putShort((short) encoding)
         .putShort((short) channels).putInt(rate).putInt(rate * channels * bits / 8)
         .putShort((short) (channels * bits / 8)).putShort((short) bits)
         .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(pcm.length).put(pcm);
@@ -162,6 +167,15 @@ class BatchSttTest {
     assertEquals(200, q.statusCode(), q.body());
     assertEquals("alpha bravo", ServerFixture.json(q.body()).get("text").asText());
     assertEquals(16000, provider.lastSttRequest.audioFormat().sampleRate());
+    byte[] pcm16 = speech(16000);
+    byte[] pcm8 = new byte[pcm16.length / 2];
+    for (int i = 0; i < pcm8.length; i++) {
+      pcm8[i] = (byte) ((pcm16[2 * i + 1] + 128) & 0xFF); // 8-bit unsigned
+    }
+    HttpResponse<String> eight = upload(f, "", multipart(wav(pcm8, 16000, 1, 8), "8bit.wav",
+        "model_id", "m"));
+    assertEquals(200, eight.statusCode(), eight.body());
+    assertEquals("alpha bravo", ServerFixture.json(eight.body()).get("text").asText());
   }
 
   @Test
@@ -178,7 +192,8 @@ class BatchSttTest {
             "not audio".getBytes(StandardCharsets.UTF_8), "a.mp3", "model_id", "m"),
             "unsupported_file", "file"),
         new Case(multipart(
-            wav(new byte[100], 16000, 1, 8), "a.wav", "model_id", "m"), "unsupported_file", "file"),
+            wav(new byte[100], 16000, 1, 16, 0x55), "mp3-in.wav", "model_id", "m"),
+            "unsupported_file", "file"),
         new Case(multipart(new byte[3], "a.pcm", "model_id", "m", "file_format", "pcm_s16le_16"),
             "invalid_audio", "file"))) {
       HttpResponse<String> r = upload(f, "", k.body);

@@ -107,11 +107,12 @@ class RestAndStaticTest {
     assertTrue(m.contains("# TYPE voicewire_sessions_active gauge"));
     assertTrue(m.contains("voicewire_messages_total{kind=\"tts_stream_input\",direction=\"in\"}"));
     assertTrue(m.contains("voicewire_errors_total{type=\"invalid_request\"}"));
-    assertTrue(m.contains("voicewire_tts_time_to_first_audio_seconds_count"));
-    assertTrue(m.contains("voicewire_stt_partial_latency_seconds{quantile=\"0.99\"}"));
-    assertTrue(m.contains("voicewire_stt_commit_latency_seconds_sum"));
+    assertTrue(m.contains("voicewire_tts_time_to_first_audio_micros_count"));
+    assertTrue(m.contains("voicewire_stt_partial_latency_micros{quantile=\"0.99\"}"));
+    assertTrue(m.contains("voicewire_stt_commit_latency_micros_sum"));
+    assertTrue(m.contains("# TYPE voicewire_stt_commit_latency_micros summary"));
     long ttfaCount = m.lines().filter(l -> l.startsWith(
-        "voicewire_tts_time_to_first_audio_seconds_count")).mapToLong(
+        "voicewire_tts_time_to_first_audio_micros_count")).mapToLong(
             l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
     assertTrue(ttfaCount >= 1, m);
   }

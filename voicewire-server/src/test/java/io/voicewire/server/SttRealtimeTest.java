@@ -294,8 +294,12 @@ class SttRealtimeTest {
     try (ServerFixture s = ServerFixture.start(slow)) {
       WsClient c = s.connect(PATH);
       type(c, "session_started");
-      for (int i = 0; i < 10 && !c.closed.isDone(); i++) {
-        c.send(chunk(Tones.silence(20, 16000), false, 16000));
+      try {
+        for (int i = 0; i < 10 && !c.closed.isDone(); i++) {
+          c.send(chunk(Tones.silence(20, 16000), false, 16000));
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        // the server may close before the last chunk is sent
       }
       assertEquals("queue_overflow", type(c, "queue_overflow").get("message_type").asText());
       assertEquals(1013, c.awaitClose().code());
@@ -310,7 +314,11 @@ class SttRealtimeTest {
     try (ServerFixture s = ServerFixture.start(failing)) {
       WsClient c = s.connect(PATH);
       type(c, "session_started");
-      stream(c, Tones.silence(200, 16000), 16000);
+      try {
+        stream(c, Tones.silence(200, 16000), 16000);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // the server may fail the session before all chunks are sent
+      }
       assertFalse(type(c, "transcriber_error").get("error").asText().isEmpty());
       assertEquals(1011, c.awaitClose().code());
     } finally {

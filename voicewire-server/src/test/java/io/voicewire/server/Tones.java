@@ -1,8 +1,9 @@
 package io.voicewire.server;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.G711;
 
-/** Signals synthesised in code for tests, and G.711 for the tone engine. */
+/** Signals synthesised in code for tests, encoded with core's codecs. */
 final class Tones {
   private Tones() {}
 
@@ -56,14 +57,14 @@ final class Tones {
       case ULAW -> {
         byte[] out = new byte[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
-          out[i] = linearToUlaw(pcm[i]);
+          out[i] = G711.linearToUlaw(pcm[i]);
         }
         return out;
       }
       case ALAW -> {
         byte[] out = new byte[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
-          out[i] = linearToAlaw(pcm[i]);
+          out[i] = G711.linearToAlaw(pcm[i]);
         }
         return out;
       }
@@ -75,7 +76,7 @@ final class Tones {
     if (f.encoding() == AudioFormat.Encoding.ULAW) {
       short[] out = new short[b.length];
       for (int i = 0; i < b.length; i++) {
-        out[i] = ulawToLinear(b[i]);
+        out[i] = G711.ulawToLinear(b[i]);
       }
       return out;
     }
@@ -84,52 +85,5 @@ final class Tones {
       out[i] = (short) ((b[2 * i] & 0xFF) | (b[2 * i + 1] << 8));
     }
     return out;
-  }
-
-  static byte linearToUlaw(int pcm) {
-    int sign = (pcm >> 8) & 0x80;
-    if (sign != 0) {
-      pcm = -pcm;
-    }
-    if (pcm > 32635) {
-      pcm = 32635;
-    }
-    pcm += 0x84;
-    int exponent = 7;
-    for (int mask = 0x4000; (pcm & mask) == 0 && exponent > 0; exponent--, mask >>= 1) {
-      // find the segment
-    }
-    int mantissa = (pcm >> (exponent + 3)) & 0x0F;
-    return (byte) ~(sign | (exponent << 4) | mantissa);
-  }
-
-  static short ulawToLinear(byte u) {
-    int x = ~u & 0xFF;
-    int sign = x & 0x80;
-    int exponent = (x >> 4) & 7;
-    int mantissa = x & 0x0F;
-    int sample = (((mantissa << 3) + 0x84) << exponent) - 0x84;
-    return (short) (sign != 0 ? -sample : sample);
-  }
-
-  static byte linearToAlaw(int pcm) {
-    int mask;
-    if (pcm >= 0) {
-      mask = 0xD5;
-    } else {
-      mask = 0x55;
-      pcm = -pcm - 1;
-    }
-    int[] segEnd = {0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF, 0x3FFF, 0x7FFF};
-    int seg = 0;
-    while (seg < 8 && pcm > segEnd[seg]) {
-      seg++;
-    }
-    if (seg >= 8) {
-      return (byte) (0x7F ^ mask);
-    }
-    int aval = seg << 4;
-    aval |= seg < 2 ? (pcm >> 4) & 0x0F : (pcm >> (seg + 3)) & 0x0F;
-    return (byte) (aval ^ mask);
   }
 }

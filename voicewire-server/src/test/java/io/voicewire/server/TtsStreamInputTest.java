@@ -303,4 +303,19 @@ class TtsStreamInputTest {
     assertEquals(1007, bad.awaitClose().code());
     assertEquals("fine ", voiced(audioUntilFinal(good)));
   }
+
+  @Test
+  void aProviderThatThrowsFailsOnlyItsOwnStream() throws Exception {
+    WsClient c = f.connect(path(""));
+    c.send("{\"text\":\" \"}");
+    // the tone engine's TextReleaser throws beyond 100,000 unflushed characters
+    c.send("{\"text\":\"" + "a".repeat(100_001) + "\"}");
+    JsonNode err = c.next(m -> m.has("error"));
+    assertEquals("error", err.get("error").asText());
+    assertEquals(1011, c.awaitClose().code());
+    WsClient other = f.connect(path(""));
+    other.send("{\"text\":\"still fine \",\"flush\":true}");
+    assertTrue(other.next().has("audio"));
+    other.close();
+  }
 }

@@ -16,6 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code x[i0 − H + 1 .. i0 + H]}. Each phase's taps are scaled to sum to 1 (exact unity gain at
  * DC). Inputs before the stream start and after its end are zeros.
  *
+ * <p>Kernels: for integer interpolation ({@code M = 1}, e.g. 16 → 48 kHz) whole groups of
+ * {@code L} outputs are computed phase by phase as axpy loops over consecutive outputs, which
+ * the JIT vectorises; the per-output dot product of that case sums in the same order, so both
+ * give identical bits. Integer decimation ({@code L = 1}, e.g. 48 → 16 kHz) de-interleaves the
+ * {@code M} input phases and does the same. Other ratios (44.1 → 16 kHz) use a dot product with
+ * four independent accumulators.
+ *
  * <p>This class is not thread safe; its coefficient tables are immutable and shared.
  */
 public final class PolyphaseResampler implements Resampler {
@@ -55,6 +62,7 @@ public final class PolyphaseResampler implements Resampler {
   private int phase;
   private long inCount;
   private long outCount;
+  private float[] scratch = new float[0];
 
   private PolyphaseResampler(int fromRate, int toRate, Table table) {
     this.fromRate = fromRate;
@@ -258,30 +266,136 @@ public final class PolyphaseResampler implements Resampler {
   }
 
   private void produce(float[] out, int outOff, int count) {
-    final float[] c = coef;
-    final float[] x = buf;
-    final int k = taps;
-    for (int j = 0; j < count; j++) {
-      int base = (int) (i0 - half + 1 - bufStart);
-      float y;
-      if (table.exact) {
-        y = dot(x, base, c, phase * k, k);
-      } else {
-        double pos = (double) phase * table.phases / up;
-        int p = (int) pos;
-        float a = (float) (pos - p);
-        float y0 = dot(x, base, c, p * k, k);
-        float y1 = dot(x, base, c, (p + 1) * k, k);
-        y = y0 + a * (y1 - y0);
+    int j = 0;
+    if (down == 1 && table.exact) {
+      // integer interpolation: every output of phase p in a run of whole groups uses the same
+      // taps on consecutive inputs, so compute them together with an axpy loop the JIT turns
+      // into SIMD; the per-output path uses the same summation order, so the results (and
+      // chunked vs one-shot output) are bit-identical either way
+      while (j < count && phase != 0) {
+        out[outOff + j++] = single();
       }
-      out[outOff + j] = y;
-      phase += down;
-      if (phase >= up) {
-        i0 += phase / up;
-        phase %= up;
+      int groups = (count - j) / up;
+      if (groups > 0) {
+        interpolateGroups(out, outOff + j, groups);
+        j += groups * up;
       }
     }
+    if (up == 1 && table.exact && taps % down == 0 && count > 1) {
+      // integer decimation: the same trick on the M interleaved input phases
+      decimateBlock(out, outOff, count);
+      j = count;
+    }
+    for (; j < count; j++) {
+      out[outOff + j] = single();
+    }
     outCount += count;
+  }
+
+  /**
+   * {@code count} outputs of an integer decimator ({@code up == 1}): with {@code k = m·M + q},
+   * {@code y[n] = Σ_q Σ_m c[m·M+q] · x_q[n+m]} where {@code x_q[i] = x[b + i·M + q]}; each
+   * input phase is de-interleaved once, then every tap is an axpy over consecutive outputs.
+   */
+  private void decimateBlock(float[] out, int outOff, int count) {
+    final int m = down;
+    final int sub = taps / m; // taps per input phase
+    final int len = count + sub - 1;
+    if (scratch.length < count + len) {
+      scratch = new float[Math.max(count + len, scratch.length * 2)];
+    }
+    final float[] acc = scratch; // [0, count): sums; [count, count + len): one input phase
+    final float[] x = buf;
+    final int b = (int) (i0 - half + 1 - bufStart);
+    Arrays.fill(acc, 0, count, 0f);
+    for (int q = 0; q < m; q++) {
+      for (int i = 0; i < len; i++) {
+        acc[count + i] = x[b + i * m + q];
+      }
+      for (int mm = 0; mm < sub; mm++) {
+        float ck = coef[mm * m + q];
+        int xo = count + mm;
+        for (int n = 0; n < count; n++) {
+          acc[n] += ck * acc[xo + n];
+        }
+      }
+    }
+    System.arraycopy(acc, 0, out, outOff, count);
+    i0 += (long) count * m;
+  }
+
+  /** One decimator output, summed in the order of {@link #decimateBlock}. */
+  private static float dotDecimating(float[] x, int xo, float[] c, int n, int m) {
+    float s = 0;
+    int sub = n / m;
+    for (int q = 0; q < m; q++) {
+      for (int mm = 0; mm < sub; mm++) {
+        s += c[mm * m + q] * x[xo + mm * m + q];
+      }
+    }
+    return s;
+  }
+
+  /** The output at the current position, then advances by one output. */
+  private float single() {
+    final float[] c = coef;
+    final int k = taps;
+    int base = (int) (i0 - half + 1 - bufStart);
+    float y;
+    if (!table.exact) {
+      double pos = (double) phase * table.phases / up;
+      int p = (int) pos;
+      float a = (float) (pos - p);
+      float y0 = dot(buf, base, c, p * k, k);
+      float y1 = dot(buf, base, c, (p + 1) * k, k);
+      y = y0 + a * (y1 - y0);
+    } else if (down == 1) {
+      y = dotSequential(buf, base, c, phase * k, k);
+    } else if (up == 1 && k % down == 0) {
+      y = dotDecimating(buf, base, c, k, down);
+    } else {
+      y = dot(buf, base, c, phase * k, k);
+    }
+    phase += down;
+    if (phase >= up) {
+      i0 += phase / up;
+      phase %= up;
+    }
+    return y;
+  }
+
+  /** {@code groups · up} outputs from phase 0 (requires {@code down == 1}). */
+  private void interpolateGroups(float[] out, int outOff, int groups) {
+    if (scratch.length < groups) {
+      scratch = new float[Math.max(groups, scratch.length * 2)];
+    }
+    final float[] acc = scratch;
+    final float[] x = buf;
+    final int base0 = (int) (i0 - half + 1 - bufStart);
+    for (int p = 0; p < up; p++) {
+      Arrays.fill(acc, 0, groups, 0f);
+      int co = p * taps;
+      for (int k = 0; k < taps; k++) {
+        float ck = coef[co + k];
+        int xo = base0 + k;
+        for (int g = 0; g < groups; g++) {
+          acc[g] += ck * x[xo + g];
+        }
+      }
+      for (int g = 0; g < groups; g++) {
+        out[outOff + g * up + p] = acc[g];
+      }
+    }
+    i0 += groups;
+  }
+
+  /** Dot product summed strictly in index order (matches {@link #interpolateGroups}). */
+  private static float dotSequential(float[] x, int xo, float[] c, int co, int n) {
+    float s = 0;
+    for (int i = 0; i < n; i++) {
+      s += c[co + i] * x[xo + i];
+    }
+    return s;
   }
 
   /** Dot product with four accumulators (independent chains let the CPU overlap the adds). */

@@ -86,11 +86,13 @@ public final class Sentences {
   }
 
   private static boolean isCloser(char c) {
-    return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == '”' || c == '’';
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == '”' || c == '’'
+        || c == '“' || c == '‘' || c == '»' || c == '«' || c == '›'
+        || c == '\u00A0' || c == '\u202F'; // no-break spaces before French closing guillemets
   }
 
   private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of(
-      "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "no", "inc",
+      "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc",
       "ltd", "co", "mt", "ave", "approx", "dept", "fig");
 
   private static boolean isAbbreviation(CharSequence s, int dot) {
@@ -102,6 +104,17 @@ public final class Sentences {
     if (word.length() == 1 && Character.isUpperCase(s.charAt(j))) {
       return true; // an initial, as in "J. Smith"
     }
+    if (word.equals("no")) {
+      return nextNonSpaceIsDigit(s, dot + 1); // "No. 5", but "the answer is no. We"
+    }
     return ABBREVIATIONS.contains(word);
+  }
+
+  private static boolean nextNonSpaceIsDigit(CharSequence s, int from) {
+    int k = from;
+    while (k < s.length() && Character.isWhitespace(s.charAt(k))) {
+      k++;
+    }
+    return k < s.length() && Character.isDigit(s.charAt(k));
   }
 }

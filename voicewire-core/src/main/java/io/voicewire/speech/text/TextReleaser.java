@@ -38,8 +38,17 @@ public final class TextReleaser {
    * @param autoMode release at sentence boundaries instead of following the schedule
    */
   public TextReleaser(List<Integer> schedule, boolean autoMode) {
+    java.util.Objects.requireNonNull(schedule, "schedule == null");
     if (schedule.isEmpty()) {
       throw new IllegalArgumentException("schedule is empty");
+    }
+    for (int v : schedule) {
+      if (v < io.voicewire.speech.TtsRequest.MIN_SCHEDULE_CHARS
+          || v > io.voicewire.speech.TtsRequest.MAX_SCHEDULE_CHARS) {
+        throw new IllegalArgumentException("chunk_length_schedule values must be in range ["
+            + io.voicewire.speech.TtsRequest.MIN_SCHEDULE_CHARS + ","
+            + io.voicewire.speech.TtsRequest.MAX_SCHEDULE_CHARS + "]: " + v);
+      }
     }
     this.schedule = List.copyOf(schedule);
     this.autoMode = autoMode;
@@ -51,6 +60,7 @@ public final class TextReleaser {
    * @throws IllegalStateException when more than {@link #MAX_BUFFERED_CHARS} would be buffered
    */
   public List<String> append(String text) {
+    java.util.Objects.requireNonNull(text, "text == null");
     if (buffer.length() + text.length() > MAX_BUFFERED_CHARS) {
       throw new IllegalStateException("more than " + MAX_BUFFERED_CHARS
           + " characters buffered without a flush");
@@ -80,6 +90,11 @@ public final class TextReleaser {
       return List.of();
     }
     return List.of(take(buffer.length()));
+  }
+
+  /** End of input: releases everything buffered, like {@link #flush()}. */
+  public List<String> end() {
+    return flush();
   }
 
   /** {@code try_trigger_generation}: release up to the last word boundary if enough is buffered. */

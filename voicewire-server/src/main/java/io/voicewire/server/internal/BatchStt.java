@@ -1,6 +1,10 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.Wav;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import io.voicewire.protocol.Json;
 import io.voicewire.server.TokenType;
 import io.voicewire.speech.CommitStrategy;
@@ -13,14 +17,15 @@ import io.voicewire.speech.Word;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/speech-to-text} (PROTOCOL.md §8.3): a multipart upload of a WAV file (16-bit
- * PCM, any rate and channel count) or raw {@code pcm_s16le_16} audio, transcribed by a realtime
+ * {@code POST /v1/speech-to-text} (PROTOCOL.md §8.3): a multipart upload of a WAV file (any
+ * encoding core's {@link Wav} reads, any rate and channel count) or raw {@code pcm_s16le_16} audio, transcribed by a realtime
  * session of the provider with manual commits, answered with {@code text}, {@code words} (words
  * and the spacing between them), {@code language_code} and {@code audio_duration_secs}.
  *
@@ -34,8 +39,14 @@ final class BatchStt {
   static final int FEED_CHUNK_MILLIS = 200;
   /** Least time the whole transcription may take; longer audio gets twice its duration. */
   static final long MIN_TIMEOUT_MILLIS = 60_000;
+  /**
+   * Uploads held in memory at once; more are answered 429 before their body is read (each may
+   * take up to about three times {@code maxUploadBytes} of heap while it is decoded).
+   */
+  static final int MAX_CONCURRENT_UPLOADS = 2;
 
   private final Services s;
+  private final Semaphore uploads = new Semaphore(MAX_CONCURRENT_UPLOADS);
 
   BatchStt(Services s) {
     this.s = s;
@@ -43,6 +54,19 @@ final class BatchStt {
 
   void handle(Exchange ex) throws Exception {
     String keyId = ex.requireAuth("token", TokenType.BATCH_SCRIBE);
+    if (!uploads.tryAcquire()) {
+      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded",
+          "Too many speech-to-text uploads in progress (limit " + MAX_CONCURRENT_UPLOADS
+              + "); retry shortly", null);
+    }
+    try {
+      handleUpload(ex, keyId);
+    } finally {
+      uploads.release();
+    }
+  }
+
+  private void handleUpload(Exchange ex, String keyId) throws Exception {
     String boundary = Multipart.boundary(ex.header("Content-Type"));
     if (boundary == null) {
       throw HttpProblem.validation("invalid_content_type",
@@ -95,16 +119,17 @@ final class BatchStt {
       pcm = file.data();
       rate = 16_000;
     } else if (fileFormat == null || fileFormat.equals("other")) {
-      if (!WavAudio.looksLikeWav(file.data())) {
+      if (!looksLikeWav(file.data())) {
         throw HttpProblem.validation("unsupported_file", "Unsupported file: send a WAV file "
-            + "(16-bit PCM) or raw 16 kHz mono PCM with file_format=pcm_s16le_16", "file");
+            + "or raw 16 kHz mono PCM with file_format=pcm_s16le_16", "file");
       }
       try {
-        WavAudio w = WavAudio.parse(file.data());
-        pcm = w.pcm();
+        Wav.WavAudio w = Wav.read(new ByteArrayInputStream(file.data())).toMono();
+        pcm = w.pcm16le();
         rate = w.sampleRate();
-      } catch (IllegalArgumentException e) {
-        throw HttpProblem.validation("unsupported_file", e.getMessage(), "file");
+      } catch (IOException | IllegalArgumentException e) {
+        throw HttpProblem.validation("unsupported_file", "Unsupported WAV file: "
+            + e.getMessage(), "file");
       }
     } else {
       throw HttpProblem.validation("invalid_parameters",
@@ -113,7 +138,13 @@ final class BatchStt {
     AudioFormat format = AudioFormat.PCM_FORMATS.stream().filter(f -> f.sampleRate() == rate)
         .findFirst().orElse(null);
     if (format == null) {
-      pcm = WavAudio.resample(pcm, rate, 16_000);
+      // a rate the protocol does not name: resample to 16 kHz
+      AudioConverter c = AudioConverter.create(
+          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, rate, 0), AudioFormat.PCM_16000);
+      byte[] head = c.convert(pcm);
+      byte[] tail = c.flush();
+      pcm = java.util.Arrays.copyOf(head, head.length + tail.length);
+      System.arraycopy(tail, 0, pcm, head.length, tail.length);
       format = AudioFormat.PCM_16000;
     }
 
@@ -177,7 +208,7 @@ final class BatchStt {
     SpeechError f = c.failure;
     if (f != null) {
       s.metrics.error(f.code().wireName());
-      LOG.info("stt_batch error type={} message={}", f.code().wireName(), f.message());
+      LOG.info("stt_batch error type={} message={}", f.code().wireName(), Redact.forLog(f.message()));
       int status = switch (f.code()) {
         case INVALID_REQUEST, INPUT_ERROR, UNSUPPORTED -> 400;
         case RESOURCE_EXHAUSTED, RATE_LIMITED, QUEUE_OVERFLOW -> 429;
@@ -247,6 +278,12 @@ final class BatchStt {
       g.writeStringField("transcription_id", id);
       g.writeEndObject();
     }));
+  }
+
+  /** True when the bytes start like a RIFF/WAVE file. */
+  static boolean looksLikeWav(byte[] b) {
+    return b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+        && b[8] == 'W' && b[9] == 'A' && b[10] == 'V' && b[11] == 'E';
   }
 
   private static double round3(double v) {

@@ -118,6 +118,7 @@ final class HttpTts {
     TtsSession session = null;
     try {
       session = s.provider.openTts(request, pipe);
+      pipe.session = session;
       if (!body.text().isEmpty()) {
         session.send(body.text());
       }
@@ -216,7 +217,8 @@ final class HttpTts {
 
   private HttpProblem problem(SpeechError e) {
     s.metrics.error(e.code().wireName());
-    LOG.info("tts_http error type={} message={}", e.code().wireName(), e.message());
+    LOG.info("tts_http error type={} message={}", e.code().wireName(),
+        Redact.forLog(e.message()));
     return switch (e.code()) {
       case UNSUPPORTED -> HttpProblem.validation("unsupported", e.message(), null);
       case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.validation(e.code().wireName(),
@@ -286,6 +288,7 @@ final class HttpTts {
     private final AtomicLong queuedMillis = new AtomicLong();
     private final AudioFormat format;
     private volatile Object terminal;
+    volatile TtsSession session;
 
     Pipe(AudioFormat format) {
       this.format = format;
@@ -301,6 +304,11 @@ final class HttpTts {
       if ((q > s.limits.maxQueuedAudioMillis() && q > ms) || !queue.offer(a)) {
         terminal = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too "
             + "slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+        queue.clear();
+        TtsSession ts = session;
+        if (ts != null) {
+          ts.close(); // stop generating for a client that is not reading
+        }
       }
     }
 

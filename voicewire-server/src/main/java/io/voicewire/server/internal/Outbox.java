@@ -3,6 +3,9 @@ package io.voicewire.server.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -34,6 +37,8 @@ final class Outbox {
 
   /** Longest close reason RFC 6455 allows, in bytes. */
   static final int MAX_CLOSE_REASON_BYTES = 123;
+  /** A peer that does not answer our close frame within this time is disconnected. */
+  static final long CANCEL_AFTER_CLOSE_MILLIS = 5_000;
 
   private record Item(String text, long audioMillis, long audioBytes, Object tag, int closeCode,
       String closeReason) {
@@ -48,6 +53,7 @@ final class Outbox {
   private final long maxQueuedAudioMillis;
   private final int maxQueuedMessages;
   private final Consumer<Throwable> onWriteFailure;
+  private final ScheduledExecutorService timer;
 
   private final Object lock = new Object();
   private final ArrayDeque<Item> queue = new ArrayDeque<>(4);
@@ -58,8 +64,9 @@ final class Outbox {
   private boolean terminated;
 
   Outbox(Session session, SessionKind kind, ServerMetrics metrics, long maxQueuedAudioMillis,
-      int maxQueuedMessages, Consumer<Throwable> onWriteFailure) {
+      int maxQueuedMessages, ScheduledExecutorService timer, Consumer<Throwable> onWriteFailure) {
     this.session = session;
+    this.timer = timer;
     this.kind = kind;
     this.metrics = metrics;
     this.maxQueuedAudioMillis = maxQueuedAudioMillis;
@@ -237,6 +244,12 @@ final class Outbox {
         session.close(item.closeCode, item.closeReason, Callback.from(this::closed, x -> closed()));
       } catch (RuntimeException e) {
         closed();
+      }
+      // second phase: a peer that never answers the close frame is cut off
+      try {
+        timer.schedule(session::disconnect, CANCEL_AFTER_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        session.disconnect();
       }
       return;
     }

@@ -1,30 +1,24 @@
 package io.voicewire.server.internal;
 
-import java.util.Locale;
+import io.voicewire.metrics.LatencyRecorder;
+import io.voicewire.metrics.MetricsRegistry;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The server's metrics, rendered in the Prometheus text format by {@link #toPrometheus()}:
  * sessions (active and total) by kind, WebSocket messages and audio bytes by kind and direction,
- * errors by protocol error type, HTTP responses by status, and three latency summaries recorded
- * with HdrHistogram {@link Recorder}s: TTS time to first audio, STT audio-to-partial and STT
- * end-of-audio-to-committed.
+ * errors by protocol error type, HTTP responses by status, and three latency summaries in
+ * microseconds recorded with core's {@link MetricsRegistry} (HdrHistogram): TTS time to first
+ * audio, STT audio-to-partial and STT end-of-audio-to-committed.
  *
- * <p>Recording is wait-free (LongAdder, Recorder) and may happen on any thread; rendering
- * serialises on this object and folds each recorder's interval histogram into a cumulative one.
+ * <p>Recording is wait-free (LongAdder, HdrHistogram Recorder) and may happen on any thread.
  */
 final class ServerMetrics {
-  /** Highest latency the histograms track: 10 minutes, in microseconds. */
-  static final long MAX_TRACKED_MICROS = TimeUnit.MINUTES.toMicros(10);
-
-  private static final SessionKind[] KINDS = SessionKind.values();
+    private static final SessionKind[] KINDS = SessionKind.values();
 
   private final AtomicInteger[] active = new AtomicInteger[KINDS.length];
   private final LongAdder[] opened = new LongAdder[KINDS.length];
@@ -35,11 +29,14 @@ final class ServerMetrics {
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, LongAdder> httpResponses = new ConcurrentHashMap<>();
 
-  final Latency ttfa = new Latency("voicewire_tts_time_to_first_audio_seconds",
+  /** Latency summaries: core's {@link MetricsRegistry} over HdrHistogram recorders. */
+  private final MetricsRegistry latencies = new MetricsRegistry("voicewire",
+      System::currentTimeMillis);
+  final Latency ttfa = latency("ttsTimeToFirstAudioMicros",
       "Time from the first text of a TTS stream or context to its first audio message");
-  final Latency partial = new Latency("voicewire_stt_partial_latency_seconds",
+  final Latency partial = latency("sttPartialLatencyMicros",
       "Time from the arrival of the newest audio a partial transcript covers to sending it");
-  final Latency commit = new Latency("voicewire_stt_commit_latency_seconds",
+  final Latency commit = latency("sttCommitLatencyMicros",
       "Time from the arrival of a committed segment's last audio (or the commit request) to "
           + "sending the committed transcript");
 
@@ -96,40 +93,22 @@ final class ServerMetrics {
     httpResponses.computeIfAbsent(status, s -> new LongAdder()).increment();
   }
 
-  /** A latency summary over an HdrHistogram {@link Recorder}. */
+  private Latency latency(String name, String help) {
+    latencies.describe(name, help);
+    return new Latency(latencies.latency(name));
+  }
+
+  /** One latency summary; recording is wait-free. */
   static final class Latency {
-    private final String name;
-    private final String help;
-    private final Recorder recorder = new Recorder(MAX_TRACKED_MICROS, 3);
-    private final Histogram cumulative = new Histogram(MAX_TRACKED_MICROS, 3);
-    private Histogram recycle;
+    private final LatencyRecorder recorder;
 
-    Latency(String name, String help) {
-      this.name = name;
-      this.help = help;
+    private Latency(LatencyRecorder recorder) {
+      this.recorder = recorder;
     }
 
-    /** Records a latency given in nanoseconds; wait-free. */
+    /** Records a latency given in nanoseconds, as microseconds. */
     void recordNanos(long nanos) {
-      long micros = Math.max(0, Math.min(MAX_TRACKED_MICROS, nanos / 1000));
-      recorder.recordValue(micros);
-    }
-
-    private void render(StringBuilder sb) {
-      recycle = recorder.getIntervalHistogram(recycle);
-      cumulative.add(recycle);
-      sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-      sb.append("# TYPE ").append(name).append(" summary\n");
-      for (double q : new double[] {0.5, 0.9, 0.99, 0.999}) {
-        double v = cumulative.getTotalCount() == 0 ? Double.NaN
-            : cumulative.getValueAtPercentile(q * 100) / 1e6;
-        sb.append(name).append("{quantile=\"").append(q).append("\"} ").append(num(v))
-            .append('\n');
-      }
-      double sum = cumulative.getTotalCount() == 0 ? 0
-          : cumulative.getMean() * cumulative.getTotalCount() / 1e6;
-      sb.append(name).append("_sum ").append(num(sum)).append('\n');
-      sb.append(name).append("_count ").append(cumulative.getTotalCount()).append('\n');
+      recorder.record(Math.max(0, nanos / 1000));
     }
   }
 
@@ -166,9 +145,7 @@ final class ServerMetrics {
       sb.append("voicewire_http_responses_total{status=\"").append(e.getKey()).append("\"} ")
           .append(e.getValue().sum()).append('\n');
     }
-    ttfa.render(sb);
-    partial.render(sb);
-    commit.render(sb);
+    sb.append(latencies.toPrometheus());
     return sb.toString();
   }
 
@@ -190,10 +167,4 @@ final class ServerMetrics {
     }
   }
 
-  private static String num(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    return String.format(Locale.ROOT, "%.6f", v);
-  }
 }

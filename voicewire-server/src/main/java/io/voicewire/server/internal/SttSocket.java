@@ -111,7 +111,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onWebSocketOpen(Session ws) {
     out = new Outbox(ws, SessionKind.STT_REALTIME, s.metrics, Long.MAX_VALUE,
-        s.limits.maxQueuedMessages(), this::peerGone);
+        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(SessionKind.STT_REALTIME);
     boolean open = false;
     synchronized (this) {
@@ -207,15 +207,21 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       }
     }
     if (ss != null && state() == State.OPEN) {
-      if (audio.length > 0) {
-        s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
-        if (!ss.sendAudio(audio) && state() == State.OPEN) {
-          clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue is full: audio "
-              + "is arriving faster than it can be transcribed", CloseCodes.TRY_AGAIN_LATER);
+      try {
+        if (audio.length > 0) {
+          s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
+          if (!ss.sendAudio(audio) && state() == State.OPEN) {
+            clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue is full: "
+                + "audio is arriving faster than it can be transcribed",
+                CloseCodes.TRY_AGAIN_LATER);
+          }
         }
-      }
-      if (commit) {
-        ss.commit();
+        if (commit) {
+          ss.commit();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("stt_realtime provider call failed id={}", id, e);
+        onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
       }
     }
     out.pump();
@@ -250,7 +256,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     if (cause instanceof org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException) {
       s.metrics.error("message_too_big");
       LOG.info("stt_realtime error id={} type=message_too_big message={}", id,
-          cause.getMessage());
+          Redact.forLog(cause.getMessage()));
     } else {
       LOG.debug("stt_realtime socket error id={}: {}", id, cause.toString());
     }
@@ -318,7 +324,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     state = State.FAILING;
     s.metrics.error(code.wireName());
-    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(), message);
+    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(),
+        Redact.forLog(message));
     pendingError = SttServerMessage.Error.of(code, message).encode();
     pendingCloseCode = closeCode;
     pendingReason = message;
@@ -357,7 +364,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     state = State.DONE;
     s.metrics.error(code.wireName());
-    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(), message);
+    LOG.info("stt_realtime error id={} type={} message={}", id, code.wireName(),
+        Redact.forLog(message));
     cancel(limitTask);
     cancel(finalTask);
     out.enqueueUrgent(SttServerMessage.Error.of(code, message).encode());

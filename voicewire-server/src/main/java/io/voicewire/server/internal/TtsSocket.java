@@ -125,7 +125,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
-        s.limits.maxQueuedMessages(), this::peerGone);
+        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(kind);
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
@@ -199,7 +199,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     if (cause instanceof org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException) {
       s.metrics.error("message_too_big");
       LOG.info("{} error id={} type=message_too_big message={}", kind.label, id,
-          cause.getMessage());
+          Redact.forLog(cause.getMessage()));
     } else {
       LOG.debug("{} socket error id={}: {}", kind.label, id, cause.toString());
     }
@@ -428,7 +428,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       return;
     }
     s.metrics.error(code.wireName());
-    LOG.info("{} error id={} type={} message={}", kind.label, id, code.wireName(), message);
+    LOG.info("{} error id={} type={} message={}", kind.label, id, code.wireName(),
+        Redact.forLog(message));
     ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
     cancel(inactivityTask);
     for (Context c : contexts.values()) {
@@ -454,7 +455,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     }
     terminal = true;
     s.metrics.error(code.wireName());
-    LOG.info("{} error id={} type={} message={}", kind.label, id, code.wireName(), message);
+    LOG.info("{} error id={} type={} message={}", kind.label, id, code.wireName(),
+        Redact.forLog(message));
     ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
     cancelTimers();
     for (Context c : contexts.values()) {
@@ -683,35 +685,45 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     void send(String text) {
       TtsSession ts = session;
       if (ts != null) {
-        ts.send(text);
+        guard(() -> ts.send(text));
       }
     }
 
     void flush() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.flush();
+        guard(() -> ts.flush());
       }
     }
 
     void tryTrigger() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.tryTrigger();
+        guard(() -> ts.tryTrigger());
       }
     }
 
     void endSession() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.end();
+        guard(() -> ts.end());
       }
     }
 
     void closeSession() {
       TtsSession ts = session;
       if (ts != null) {
-        ts.close();
+        guard(() -> ts.close());
+      }
+    }
+
+    /** Runs a provider call; a provider that throws fails this context, never the socket. */
+    private void guard(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.warn("{} provider call failed id={}", kind.label, id, e);
+        onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
       }
     }
 
@@ -793,7 +805,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       // one context failed: report it on that context, the socket goes on
       s.metrics.error(error.code().wireName());
       LOG.info("{} context error id={} context={} type={} message={}", kind.label, id, wireId,
-          error.code().wireName(), error.message());
+          error.code().wireName(), Redact.forLog(error.message()));
       out.enqueueUrgent(errorJson(error.message(), error.code(), closeCode, wireId));
       if (ending != null && contexts.isEmpty() && !terminal) {
         finishEnding();

@@ -1,0 +1,56 @@
+package io.voicewire.bench;
+
+import io.voicewire.audio.Resampler;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** One 20 ms chunk through a streaming {@link Resampler}, steady state. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class ResamplerBench {
+  @Param({"16000:48000", "48000:16000", "44100:16000"})
+  public String rates;
+
+  private Resampler resampler;
+  private float[] chunk;
+  private float[] out;
+
+  @Setup
+  public void setup() {
+    String[] p = rates.split(":");
+    int from = Integer.parseInt(p[0]);
+    int to = Integer.parseInt(p[1]);
+    resampler = Resampler.create(from, to);
+    chunk = new float[from / 50];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / from));
+    }
+    out = new float[resampler.maxOutput(chunk.length)];
+  }
+
+  /** Allocation-free variant (the one the converter uses). */
+  @Benchmark
+  public int chunk20ms() {
+    return resampler.process(chunk, 0, chunk.length, out, 0);
+  }
+
+  /** The allocating convenience variant. */
+  @Benchmark
+  public float[] chunk20msAllocating() {
+    return resampler.process(chunk, 0, chunk.length);
+  }
+}

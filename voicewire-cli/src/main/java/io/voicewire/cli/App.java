@@ -1,0 +1,62 @@
+package io.voicewire.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code voicewire} command. Each subcommand is one {@code @Command} class implementing
+ * {@code Callable<Integer>}; to add one, write the class and list it in {@code subcommands}.
+ *
+ * <p>Exit codes: 0 success, 1 software error (a message on stderr), 2 usage error.
+ */
+@Command(name = "voicewire", mixinStandardHelpOptions = true,
+    versionProvider = App.Version.class,
+    description = "Real-time speech over WebSocket, speaking ElevenLabs' own protocol.",
+    subcommands = {
+        ServeCommand.class,
+        DemoCommand.class,
+        BenchCommand.class,
+        CommandLine.HelpCommand.class,
+    })
+public final class App implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line (for tests: set out/err, then {@code execute}). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new App());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      err.println("voicewire: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.flush();
+      return CommandLine.ExitCode.SOFTWARE;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine cl = spec.commandLine();
+    cl.getErr().println("voicewire: missing command");
+    cl.usage(cl.getErr());
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** The version from the jar manifest (or "dev" when run from classes). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = App.class.getPackage().getImplementationVersion();
+      return new String[] {"voicewire " + (v == null ? "dev" : v)};
+    }
+  }
+}

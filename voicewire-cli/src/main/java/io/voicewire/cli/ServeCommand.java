@@ -1,0 +1,186 @@
+package io.voicewire.cli;
+
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.server.ServerConfig;
+import io.voicewire.server.VoicewireServer;
+import io.voicewire.speech.SpeechProvider;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code voicewire serve}: the server over a speech backend, until Ctrl-C.
+ *
+ * <p>API keys come only from the environment ({@value ServerConfig#API_KEYS_ENV}), never from the
+ * command line, where other users could read them in the process list.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Run the voicewire server: ElevenLabs-compatible WebSocket and HTTP endpoints "
+        + "over a speech backend.",
+        "API keys are read from the environment variable VOICEWIRE_API_KEYS (comma "
+            + "separated); without keys the "
+            + "server runs in local-development mode and binds to loopback only."})
+public final class ServeCommand implements Callable<Integer> {
+  /** The backends {@code --backend} accepts. */
+  static final List<String> BACKENDS = List.of("local");
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "${env:VOICEWIRE_PORT:-8080}",
+      description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "${env:VOICEWIRE_BIND:-127.0.0.1}",
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--backend", defaultValue = "local",
+      description = "Speech backend: local (offline engine) (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--allowed-origin", split = ",", paramLabel = "ORIGIN",
+      description = "Browser origin allowed besides the server's own, e.g. "
+          + "https://app.example.com; repeatable; * allows any.")
+  List<String> allowedOrigins = List.of();
+
+  @Option(names = "--demo-tokens",
+      description = "Serve GET /demo/token/{type} (mints single-use tokens without a key) even "
+          + "with API keys configured. On by default only in local-development mode.")
+  boolean demoTokens;
+
+  /** For testing: how a backend name becomes a provider. */
+  Function<String, SpeechProvider> backends = ServeCommand::openBackend;
+  /** For testing: where API keys come from. */
+  Supplier<List<String>> apiKeys = ServerConfig::apiKeysFromEnvironment;
+  /** Released to stop a running server (Ctrl-C does it through a shutdown hook). */
+  final CountDownLatch stop = new CountDownLatch(1);
+  /** For testing: the bound port once running, else -1. */
+  volatile int boundPort = -1;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> keys = apiKeys.get();
+    return run(spec, backend, bind, port, keys, c -> {
+      c.allowedOrigins(allowedOrigins);
+      if (demoTokens) {
+        c.demoTokens(true);
+      }
+    }, false);
+  }
+
+  /**
+   * Opens a backend by name; the names are {@link #BACKENDS}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  static SpeechProvider openBackend(String name) {
+    return switch (name) {
+      case "local" -> LocalSpeechProvider.create();
+      default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
+          + String.join(", ", BACKENDS));
+    };
+  }
+
+  /** Starts the server and waits for {@link #stop}; shared with {@code demo}. */
+  Integer run(CommandSpec spec, String backendName, String bindAddress, int listenPort,
+      List<String> keys, Consumer<ServerConfig> more, boolean demo) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (keys.isEmpty() && !isLoopback(bindAddress)) {
+      err.println("voicewire: refusing to bind " + bindAddress + " without API keys: set "
+          + ServerConfig.API_KEYS_ENV + " (comma-separated keys) to serve other hosts, or bind "
+          + "127.0.0.1 for local development");
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
+    SpeechProvider provider;
+    try {
+      provider = backends.apply(backendName);
+    } catch (IllegalArgumentException e) {
+      err.println("voicewire: " + e.getMessage());
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
+    VoicewireServer server = VoicewireServer.create(c -> {
+      c.provider(provider).bindAddress(bindAddress).apiKeys(keys);
+      more.accept(c);
+    });
+    int bound;
+    try {
+      bound = server.start(listenPort);
+    } catch (Exception e) {
+      provider.close();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        err.println("voicewire: cannot listen on " + bindAddress + ":" + listenPort
+            + " (in use?): choose another with --port");
+        err.flush();
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+      throw e;
+    }
+    Thread hook = new Thread(stop::countDown, "voicewire-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+    String url = "http://" + ("0.0.0.0".equals(bindAddress) ? "127.0.0.1" : host) + ":" + bound
+        + "/";
+    if (demo) {
+      out.println("voicewire demo: open " + url + "  (offline engine; Ctrl-C to stop)");
+    } else {
+      out.println("voicewire server listening on " + url + " (backend " + provider.name()
+          + (keys.isEmpty() ? ", local-development mode: no API keys, loopback only"
+              : ", " + keys.size() + " API key(s)") + "); Ctrl-C to stop");
+    }
+    out.flush();
+    boundPort = bound;
+    try {
+      if (!provider.isReady()) {
+        out.println("warming up the " + provider.name() + " engine (GET /readyz answers 200 when "
+            + "it is ready)...");
+        out.flush();
+        waitReady(provider, out);
+      }
+      stop.await();
+    } finally {
+      boundPort = -1;
+      server.close();
+      provider.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting: the hook is running
+      }
+    }
+    return CommandLine.ExitCode.OK;
+  }
+
+  private void waitReady(SpeechProvider provider, PrintWriter out) throws InterruptedException {
+    long start = System.nanoTime();
+    while (!provider.isReady()) {
+      if (stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    }
+    out.printf("ready after %.1f s%n", (System.nanoTime() - start) / 1e9);
+    out.flush();
+  }
+
+  static boolean isLoopback(String address) {
+    try {
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package io.voicewire.engine.local;
+
+import io.voicewire.engine.local.internal.EngineConfig;
+import io.voicewire.engine.local.internal.LocalEngine;
+import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.SpeechProvider;
+import io.voicewire.speech.SttListener;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import io.voicewire.speech.VoiceInfo;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The offline speech engine: MaryTTS and FreeTTS voices for text to speech, CMU Sphinx4 for speech
+ * to text, behind the {@link SpeechProvider} SPI. Nothing leaves the machine.
+ *
+ * <pre>{@code
+ * LocalSpeechProvider local = LocalSpeechProvider.create();   // loads in the background
+ * local.awaitReady(30, TimeUnit.SECONDS);                       // optional
+ * TtsSession tts = local.openTts(TtsRequest.builder(LocalSpeechProvider.VOICE_SLT).build(), l);
+ * }</pre>
+ *
+ * <h2>Start-up</h2>
+ * Building a provider returns at once; the voices and the speech decoders load and warm up on
+ * background threads (several seconds; {@link #isReady()} turns true when done). Sessions opened
+ * before that are served as soon as the engine they need is loaded.
+ *
+ * <h2>Resources</h2>
+ * <ul>
+ *   <li>TTS: a pool of worker threads (by default one per core) shared by all sessions; sessions
+ *       take turns sentence by sentence, and sessions waiting for their first audio go first.
+ *   <li>STT: a fixed pool of Sphinx recognizers (by default one per core, at most two), each about
+ *       150 MB of heap. A session holds one only while its speaker is talking; when all are busy,
+ *       up to {@code maxWaitingStt} speech stretches wait, and a session beyond that fails with
+ *       {@code resource_exhausted}.
+ *   <li>Heap: size it explicitly. About 60 MB for MaryTTS, 20 MB for FreeTTS and 150 MB per
+ *       decoder; {@code -Xmx512m} serves the defaults on two cores, {@code -Xmx1g} is ample.
+ *       Without a cap Sphinx's allocation churn grows the heap to gigabytes.
+ * </ul>
+ *
+ * <p>One instance is meant to be shared by the whole application; it is thread safe. Close it to
+ * stop its threads; open sessions then fail.
+ */
+public final class LocalSpeechProvider implements SpeechProvider {
+  /** The MaryTTS HSMM voice (female, US English, 48 kHz), the default voice. */
+  public static final String VOICE_SLT = "cmu-slt-hsmm";
+  /** The FreeTTS diphone voice (male, US English, 16 kHz), instant to synthesize. */
+  public static final String VOICE_KEVIN = "kevin16";
+  /** A speech-to-text segment is committed automatically after this much audio. */
+  public static final long AUTO_COMMIT_MILLIS = LocalEngine.AUTO_COMMIT_MILLIS;
+  /** Default for {@link Builder#maxWaitingStt(int)}. */
+  public static final int DEFAULT_MAX_WAITING_STT = 4;
+
+  private final LocalEngine engine;
+
+  private LocalSpeechProvider(EngineConfig config) {
+    this.engine = new LocalEngine(config);
+  }
+
+  /** A provider with every voice, default pool sizes and the {@link RecognizerProfile#FAST} recognizer. */
+  public static LocalSpeechProvider create() {
+    return builder().build();
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public boolean isReady() {
+    return engine.isReady();
+  }
+
+  /**
+   * Waits until the engine is loaded and warmed up.
+   *
+   * @return false when {@code timeout} passed first
+   * @throws IllegalStateException when loading failed (e.g. a model missing from the classpath)
+   */
+  public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+    return engine.awaitReady(timeout, unit);
+  }
+
+  @Override
+  public List<VoiceInfo> voices() {
+    return engine.voices();
+  }
+
+  @Override
+  public List<ModelInfo> models() {
+    return engine.models();
+  }
+
+  /** Number of speech recognizers in the pool. */
+  public int sttDecoders() {
+    return engine.sttDecoders();
+  }
+
+  /** Number of TTS worker threads. */
+  public int ttsWorkers() {
+    return engine.ttsWorkers();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Any {@code model_id} is accepted. An unknown voice, or an MP3/Opus output format, fails the
+   * session with {@code unsupported} through the listener.
+   */
+  @Override
+  public TtsSession openTts(TtsRequest request, TtsListener listener) {
+    return engine.openTts(request, listener);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Any {@code model_id} is accepted; a {@code language_code} other than English fails the
+   * session with {@code unsupported}. {@code keyterms} and {@code previous_text} are ignored.
+   */
+  @Override
+  public SttSession openStt(SttRequest request, SttListener listener) {
+    return engine.openStt(request, listener);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** Builds a {@link LocalSpeechProvider}. Not thread safe. */
+  public static final class Builder {
+    private List<String> voices = List.of(VOICE_SLT, VOICE_KEVIN);
+    private int ttsWorkers = Runtime.getRuntime().availableProcessors();
+    private int sttDecoders = Math.min(2, Runtime.getRuntime().availableProcessors());
+    private int maxWaitingStt = DEFAULT_MAX_WAITING_STT;
+    private RecognizerProfile profile = RecognizerProfile.FAST;
+    private boolean warmUp = true;
+    private boolean unknownVoiceUsesDefault;
+    private Executor callbackExecutor;
+    private LongSupplier nanoClock = System::nanoTime;
+    private Random random;
+
+    private Builder() {}
+
+    /**
+     * The voices to load, the first being the default: {@value #VOICE_SLT_ID} and/or
+     * {@value #VOICE_KEVIN_ID}. May be empty (no TTS).
+     */
+    public Builder voices(List<String> voiceIds) {
+      Objects.requireNonNull(voiceIds, "voiceIds == null");
+      List<String> copy = new ArrayList<>();
+      for (String v : voiceIds) {
+        Objects.requireNonNull(v, "voice id == null");
+        if (!LocalEngine.KNOWN_VOICES.contains(v)) {
+          throw new IllegalArgumentException("unknown local voice '" + v + "'; known: "
+              + String.join(", ", LocalEngine.KNOWN_VOICES));
+        }
+        if (copy.contains(v)) {
+          throw new IllegalArgumentException("voice listed twice: " + v);
+        }
+        copy.add(v);
+      }
+      this.voices = List.copyOf(copy);
+      return this;
+    }
+
+    /** TTS worker threads, 1–64; default one per core. */
+    public Builder ttsWorkers(int n) {
+      if (n < 1 || n > 64) {
+        throw new IllegalArgumentException("ttsWorkers must be in range [1,64]: " + n);
+      }
+      this.ttsWorkers = n;
+      return this;
+    }
+
+    /** Speech recognizers, 0–16 (0 disables STT); default one per core, at most 2. */
+    public Builder sttDecoders(int n) {
+      if (n < 0 || n > 16) {
+        throw new IllegalArgumentException("sttDecoders must be in range [0,16]: " + n);
+      }
+      this.sttDecoders = n;
+      return this;
+    }
+
+    /**
+     * Stretches of speech that may wait for a busy recognizer, 0–1000; default
+     * {@value #DEFAULT_MAX_WAITING_STT}. A session whose speech finds the queue full fails with
+     * {@code resource_exhausted}.
+     */
+    public Builder maxWaitingStt(int n) {
+      if (n < 0 || n > 1000) {
+        throw new IllegalArgumentException("maxWaitingStt must be in range [0,1000]: " + n);
+      }
+      this.maxWaitingStt = n;
+      return this;
+    }
+
+    /** The recognizer's beam profile; default {@link RecognizerProfile#FAST}. */
+    public Builder recognizerProfile(RecognizerProfile p) {
+      this.profile = Objects.requireNonNull(p, "profile == null");
+      return this;
+    }
+
+    /** Whether to warm the engines up at start (default true; tests of lifecycle may skip it). */
+    public Builder warmUp(boolean on) {
+      this.warmUp = on;
+      return this;
+    }
+
+    /**
+     * Serve voice ids the engine does not know (such as ElevenLabs ids) with the default voice,
+     * instead of failing the session with {@code unsupported}. Default false.
+     */
+    public Builder unknownVoiceUsesDefault(boolean on) {
+      this.unknownVoiceUsesDefault = on;
+      return this;
+    }
+
+    /**
+     * Runs listener events (serially per session). Default: a virtual thread per event batch.
+     * Its tasks must not be run on the calling thread while it holds a lock.
+     */
+    public Builder callbackExecutor(Executor e) {
+      this.callbackExecutor = Objects.requireNonNull(e, "executor == null");
+      return this;
+    }
+
+    /** A monotonic clock in nanoseconds (default {@code System::nanoTime}); for tests. */
+    public Builder nanoClock(LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** The source of session ids (default a {@link SecureRandom}); for tests. */
+    public Builder random(Random r) {
+      this.random = Objects.requireNonNull(r, "random == null");
+      return this;
+    }
+
+    /** Builds the provider and starts loading in the background. */
+    public LocalSpeechProvider build() {
+      Executor ex = callbackExecutor != null ? callbackExecutor
+          : Executors.newThreadPerTaskExecutor(
+              Thread.ofVirtual().name("voicewire-local-events-", 0).factory());
+      return new LocalSpeechProvider(new EngineConfig(voices, ttsWorkers, sttDecoders,
+          maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
+          random != null ? random : new SecureRandom()));
+    }
+
+    private static final String VOICE_SLT_ID = VOICE_SLT;
+    private static final String VOICE_KEVIN_ID = VOICE_KEVIN;
+  }
+}

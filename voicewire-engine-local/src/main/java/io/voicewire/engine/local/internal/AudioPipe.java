@@ -1,0 +1,146 @@
+package io.voicewire.engine.local.internal;
+
+import java.io.InputStream;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded byte pipe from a session (writer, never blocks) to a decoder thread (reader, blocks
+ * until bytes arrive or the pipe ends). {@link #finish()} ends the stream after what is buffered;
+ * {@link #abort()} ends it at once.
+ *
+ * <p>Overflow policy: {@link #write} refuses a write that does not fit and returns false; nothing
+ * is taken. Thread safe for one writer and one reader.
+ */
+final class AudioPipe extends InputStream {
+  private final byte[] ring;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition readable = lock.newCondition();
+  private int head;
+  private int size;
+  private long written;
+  private boolean finished;
+  private boolean aborted;
+
+  AudioPipe(int capacityBytes) {
+    this.ring = new byte[capacityBytes];
+  }
+
+  /** Appends all of {@code b}, or nothing when it does not fit or the pipe has ended. */
+  boolean write(byte[] b) {
+    return write(b, 0, b.length);
+  }
+
+  boolean write(byte[] b, int off, int len) {
+    lock.lock();
+    try {
+      if (finished || aborted || size + len > ring.length) {
+        return false;
+      }
+      int tail = (head + size) % ring.length;
+      int first = Math.min(len, ring.length - tail);
+      System.arraycopy(b, off, ring, tail, first);
+      System.arraycopy(b, off + first, ring, 0, len - first);
+      size += len;
+      written += len;
+      readable.signalAll();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True when {@code len} more bytes would fit. */
+  boolean fits(int len) {
+    lock.lock();
+    try {
+      return size + len <= ring.length;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes written so far. */
+  long written() {
+    lock.lock();
+    try {
+      return written;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes waiting to be read. */
+  int buffered() {
+    lock.lock();
+    try {
+      return size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** End of stream after the buffered bytes. */
+  void finish() {
+    lock.lock();
+    try {
+      finished = true;
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** End of stream now; buffered bytes are dropped. */
+  void abort() {
+    lock.lock();
+    try {
+      aborted = true;
+      size = 0;
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int read() {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) == -1 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) {
+    if (len == 0) {
+      return 0;
+    }
+    lock.lock();
+    try {
+      while (size == 0 && !finished && !aborted) {
+        readable.awaitUninterruptibly();
+      }
+      if (aborted || size == 0) {
+        return -1;
+      }
+      int n = Math.min(len, size);
+      int first = Math.min(n, ring.length - head);
+      System.arraycopy(ring, head, b, off, first);
+      System.arraycopy(ring, 0, b, off + first, n - first);
+      head = (head + n) % ring.length;
+      size -= n;
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int available() {
+    return buffered();
+  }
+
+  @Override
+  public void close() {
+    // the decoder closes its stream at the end; the session decides when the pipe ends
+  }
+}

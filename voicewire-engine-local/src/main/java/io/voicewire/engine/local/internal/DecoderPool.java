@@ -1,0 +1,369 @@
+package io.voicewire.engine.local.internal;
+
+import edu.cmu.sphinx.api.Configuration;
+import edu.cmu.sphinx.api.Context;
+import edu.cmu.sphinx.decoder.ResultListener;
+import edu.cmu.sphinx.recognizer.Recognizer;
+import edu.cmu.sphinx.result.Result;
+import edu.cmu.sphinx.result.WordResult;
+import edu.cmu.sphinx.util.props.PropertySheet;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed set of Sphinx4 recognizers, each with its own thread, shared by all STT sessions.
+ *
+ * <p>Allocating a recognizer takes seconds and about 150 MB of heap (acoustic model, dictionary,
+ * language model, search structures), so decoders are made once, at start-up, and reused: a
+ * session borrows one for a {@link Job} (one stretch of speech) and gives it back when that
+ * stretch has been decoded. Each decoder is warmed up with a clip of speech before it serves,
+ * because the first utterance through a cold JVM decodes several times slower than real time.
+ *
+ * <p>Jobs wait in a FIFO queue while every decoder is busy; at most {@code maxWaiting} may wait.
+ * {@link #submit} refuses more (the session then fails with {@code resource_exhausted}).
+ *
+ * <p>Thread safe.
+ */
+final class DecoderPool implements AutoCloseable {
+  /** The Sphinx sample rate: every job's pipe carries 16 kHz 16-bit mono PCM. */
+  static final int SAMPLE_RATE = 16_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
+  private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
+
+  /** A stretch of audio to decode; callbacks come from the decoder's thread. */
+  interface Job {
+    /** The audio, 16 kHz 16-bit mono PCM; its end ends the job. */
+    InputStream audio();
+
+    /** A decoder has taken the job. */
+    default void started() {}
+
+    /**
+     * The current best hypothesis of the utterance being decoded.
+     *
+     * @param lastWordEndMs end of its last word, ms from the start of {@link #audio()}, or -1
+     */
+    void partial(String text, long lastWordEndMs);
+
+    /** An utterance was finished (Sphinx's own end-pointer or the end of the audio). */
+    void utterance(String text, List<TimedWord> words);
+
+    /** The whole audio has been decoded. */
+    void done();
+
+    /** Decoding failed; no further calls. */
+    void failed(Throwable error);
+  }
+
+  /** A recognized word, times in ms from the start of the job's audio. */
+  record TimedWord(String text, long startMs, long endMs, double confidence) {}
+
+  private final String configResource;
+  private final int maxWaiting;
+  private final CompletableFuture<byte[]> warmUpClip;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition hasJob = lock.newCondition();
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicInteger warm = new AtomicInteger();
+  private final AtomicInteger dead = new AtomicInteger();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final int size;
+  private int idle;
+  private int busy;
+  private boolean closed;
+
+  /**
+   * Starts {@code size} decoder threads; each allocates its recognizer, decodes a synthetic buzz
+   * and {@code warmUpClip} (16 kHz PCM of speech; may complete with null), then serves jobs.
+   */
+  DecoderPool(int size, int maxWaiting, String configResource,
+      CompletableFuture<byte[]> warmUpClip) {
+    this.size = size;
+    this.maxWaiting = maxWaiting;
+    this.configResource = configResource;
+    this.warmUpClip = warmUpClip;
+    if (size == 0) {
+      ready.complete(null);
+    }
+    for (int i = 0; i < size; i++) {
+      threads.add(Thread.ofPlatform().daemon().name("voicewire-stt-decoder-" + i)
+          .unstarted(this::runDecoder));
+    }
+    threads.forEach(Thread::start);
+  }
+
+  /** Completes when every decoder is allocated and warmed (or has failed). */
+  CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Decoders that are allocated and serving. */
+  int live() {
+    return warm.get() - dead.get();
+  }
+
+  /** Jobs waiting for a decoder. */
+  int waiting() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Decoders working on a job. */
+  int busy() {
+    lock.lock();
+    try {
+      return busy;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues {@code job}. Returns false, taking nothing, when the pool is closed, has no decoder, or
+   * {@code maxWaiting} jobs already wait for a busy decoder.
+   */
+  boolean submit(Job job) {
+    lock.lock();
+    try {
+      if (closed || (dead.get() >= size)) {
+        return false;
+      }
+      if (queue.size() >= idle + maxWaiting) {
+        return false;
+      }
+      queue.add(job);
+      hasJob.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Job take() throws InterruptedException {
+    lock.lock();
+    try {
+      idle++;
+      try {
+        while (!closed && queue.isEmpty()) {
+          hasJob.await();
+        }
+      } finally {
+        idle--;
+      }
+      if (closed) {
+        return null;
+      }
+      busy++;
+      return queue.poll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void release() {
+    lock.lock();
+    try {
+      busy--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void runDecoder() {
+    Decoder d = null;
+    try {
+      d = new Decoder(configResource);
+      byte[] clip = warmUpClip.get(2, TimeUnit.MINUTES);
+      d.warmUp(clip);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception | LinkageError e) {
+      if (d == null) {
+        LOG.error("could not allocate a Sphinx4 recognizer", e);
+        decoderDied(e);
+        return;
+      }
+      LOG.warn("decoder warm-up failed; serving cold", e);
+    }
+    if (warm.incrementAndGet() == size) {
+      ready.complete(null);
+    }
+    try {
+      Job job;
+      while ((job = take()) != null) {
+        try {
+          d.decode(job);
+        } catch (Exception | LinkageError e) {
+          LOG.warn("decoding failed; re-allocating the recognizer", e);
+          job.failed(e);
+          try {
+            d = new Decoder(configResource);
+          } catch (Exception | LinkageError e2) {
+            LOG.error("could not re-allocate a Sphinx4 recognizer", e2);
+            decoderDied(e2);
+            return;
+          }
+        } finally {
+          release();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void decoderDied(Throwable e) {
+    if (dead.incrementAndGet() >= size) {
+      ready.completeExceptionally(e);
+      List<Job> orphans;
+      lock.lock();
+      try {
+        orphans = new ArrayList<>(queue);
+        queue.clear();
+      } finally {
+        lock.unlock();
+      }
+      orphans.forEach(j -> j.failed(e));
+    } else if (warm.get() + dead.get() >= size) {
+      ready.complete(null);
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Job> orphans;
+    lock.lock();
+    try {
+      closed = true;
+      orphans = new ArrayList<>(queue);
+      queue.clear();
+      hasJob.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    IllegalStateException e = new IllegalStateException("the speech recognizer pool was closed");
+    orphans.forEach(j -> j.failed(e));
+  }
+
+  /** One recognizer and the job it is serving. Confined to its decoder thread. */
+  private static final class Decoder implements ResultListener {
+    private final Context context;
+    private final Recognizer recognizer;
+    private Job current;
+
+    Decoder(String configResource) throws Exception {
+      Configuration c = new Configuration();
+      c.setAcousticModelPath(MODELS + "en-us");
+      c.setDictionaryPath(MODELS + "cmudict-en-us.dict");
+      c.setLanguageModelPath(MODELS + "en-us.lm.bin");
+      c.setSampleRate(SAMPLE_RATE);
+      context = new Context("resource:/io/voicewire/engine/local/internal/" + configResource, c);
+      recognizer = context.getInstance(Recognizer.class);
+      recognizer.addResultListener(this);
+      recognizer.allocate();
+    }
+
+    /** Decodes the buzz (always: it initializes the front end), then the speech clip, if any. */
+    void warmUp(byte[] clip) {
+      decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
+      if (clip != null) {
+        decodeAndDiscard(clip);
+      }
+    }
+
+    private void decodeAndDiscard(byte[] audio) {
+      decode(new Job() {
+        @Override
+        public InputStream audio() {
+          return new ByteArrayInputStream(audio);
+        }
+
+        @Override
+        public void partial(String text, long lastWordEndMs) {}
+
+        @Override
+        public void utterance(String text, List<TimedWord> words) {}
+
+        @Override
+        public void done() {}
+
+        @Override
+        public void failed(Throwable error) {}
+      });
+    }
+
+    void decode(Job job) {
+      current = job;
+      try {
+        job.started();
+        context.setSpeechSource(job.audio());
+        Result r;
+        while ((r = recognizer.recognize()) != null) {
+          List<TimedWord> words = words(r);
+          job.utterance(text(words), words);
+        }
+        job.done();
+      } finally {
+        current = null;
+      }
+    }
+
+    @Override
+    public void newResult(Result result) {
+      Job job = current;
+      if (job == null || result.isFinal()) {
+        return;
+      }
+      List<TimedWord> words = words(result);
+      job.partial(text(words), words.isEmpty() ? -1 : words.get(words.size() - 1).endMs());
+    }
+
+    @Override
+    public void newProperties(PropertySheet ps) {}
+
+    private static List<TimedWord> words(Result r) {
+      List<TimedWord> out = new ArrayList<>();
+      for (WordResult w : r.getTimedBestResult(false)) {
+        String s = w.getWord().getSpelling();
+        if (w.getWord().isFiller() || s.startsWith("<") || s.startsWith("[")) {
+          continue;
+        }
+        out.add(new TimedWord(s, w.getTimeFrame().getStart(), w.getTimeFrame().getEnd(),
+            w.getConfidence()));
+      }
+      return out;
+    }
+
+    private static String text(List<TimedWord> words) {
+      StringBuilder sb = new StringBuilder();
+      for (TimedWord w : words) {
+        if (!sb.isEmpty()) {
+          sb.append(' ');
+        }
+        sb.append(w.text());
+      }
+      return sb.toString();
+    }
+  }
+}

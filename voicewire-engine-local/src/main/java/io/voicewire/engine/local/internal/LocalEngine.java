@@ -1,0 +1,301 @@
+package io.voicewire.engine.local.internal;
+
+import io.voicewire.audio.AudioConverter;
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SttListener;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import io.voicewire.speech.VoiceInfo;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The machinery behind {@code LocalSpeechProvider}: voices, the TTS worker pool, the decoder
+ * pool, start-up and warm-up, and the sessions. Thread safe.
+ */
+public final class LocalEngine implements AutoCloseable {
+  /** Most TTS sessions open at once; more fail with {@code resource_exhausted}. */
+  public static final int MAX_OPEN_TTS_SESSIONS = 256;
+  /** Most STT sessions open at once; more fail with {@code resource_exhausted}. */
+  public static final int MAX_OPEN_STT_SESSIONS = 256;
+  /** The protocol's STT auto-commit interval. */
+  public static final long AUTO_COMMIT_MILLIS = RealSttSession.AUTO_COMMIT_MILLIS;
+  /** The voices the local engine can offer, in default order. */
+  public static final List<String> KNOWN_VOICES = VoiceRegistry.KNOWN;
+
+  static final String WARM_UP_TEXT = "The quick brown fox jumps over the lazy dog. Please call"
+      + " me back when you get home tonight.";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalEngine.class);
+  private static final List<ModelInfo> MODELS = List.of(
+      new ModelInfo("voicewire_local_tts", "voicewire local TTS",
+          "Offline synthesis with MaryTTS 5.2.1 (cmu-slt-hsmm) and FreeTTS 1.2.2 (kevin16). Any"
+              + " TTS model_id is accepted and served by this model.", true, false, List.of("en")),
+      new ModelInfo("voicewire_local_stt", "voicewire local STT",
+          "Offline streaming recognition with CMU Sphinx4 (en-us acoustic and language models)."
+              + " Any STT model_id is accepted and served by this model.", false, true,
+          List.of("en")));
+
+  private final EngineConfig config;
+  private final VoiceRegistry voices;
+  private final TtsScheduler scheduler;
+  private final DecoderPool decoders;
+  private final CompletableFuture<byte[]> warmUpClip = new CompletableFuture<>();
+  private final CompletableFuture<Void> ready;
+  private final Set<RealTtsSession> openTts = ConcurrentHashMap.newKeySet();
+  private final Set<RealSttSession> openStt = ConcurrentHashMap.newKeySet();
+  private final AtomicLong sessionCounter = new AtomicLong();
+  private final String idPrefix;
+  private final ScheduledExecutorService timer;
+  private volatile boolean closed;
+
+  /** Starts loading and warming up in the background; returns at once. */
+  public LocalEngine(EngineConfig config) {
+    this.config = config;
+    this.voices = new VoiceRegistry(config.voices());
+    this.scheduler = new TtsScheduler(voices, config.ttsWorkers());
+    this.decoders = config.sttDecoders() > 0
+        ? new DecoderPool(config.sttDecoders(), config.maxWaitingStt(),
+            config.profile().configResource(), warmUpClip)
+        : null;
+    this.idPrefix = "local-" + Long.toHexString(config.random().nextLong() & 0xFFFFFFFFFFFFL);
+    CompletableFuture<Void> startup = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().name("voicewire-local-startup").start(() -> {
+      try {
+        startUp();
+        startup.complete(null);
+      } catch (Throwable t) {
+        startup.completeExceptionally(t);
+      }
+    });
+    this.ready = decoders == null ? startup
+        : CompletableFuture.allOf(startup, decoders.ready());
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("voicewire-local-timer").factory());
+    timer.scheduleWithFixedDelay(this::checkIdle, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** How often STT sessions are checked for passes that stopped receiving audio. */
+  static final long IDLE_CHECK_MILLIS = 500;
+
+  private void checkIdle() {
+    long now = config.nanoClock().getAsLong();
+    for (RealSttSession s : openStt) {
+      try {
+        s.checkIdle(now);
+      } catch (RuntimeException e) {
+        LOG.warn("idle check failed", e);
+      }
+    }
+  }
+
+  private void startUp() {
+    long t0 = System.nanoTime();
+    voices.loadAll();
+    LOG.info("local voices loaded in {} ms: {}", (System.nanoTime() - t0) / 1_000_000,
+        voices.ids());
+    byte[] clip = null;
+    for (String id : voices.ids()) {
+      VoiceEngine v = voices.loading(id).getNow(null);
+      if (v == null) {
+        continue;
+      }
+      try {
+        Synthesizer s = v.newSynthesizer();
+        int rounds = config.warmUp() ? 3 : 1;
+        for (int i = 0; i < rounds; i++) {
+          byte[] pcm = synthesizeAll(s, v.sampleRate(), WARM_UP_TEXT);
+          if (clip == null && i == rounds - 1 && decoders != null) {
+            clip = pcm;
+          }
+        }
+      } catch (Exception e) {
+        LOG.warn("warm-up of voice {} failed", id, e);
+      }
+    }
+    warmUpClip.complete(config.warmUp() ? clip : null);
+    for (String id : voices.ids()) {
+      if (voices.loading(id).isCompletedExceptionally()) {
+        voices.loading(id).join(); // rethrows: the engine is not fully ready
+      }
+    }
+  }
+
+  /** Synthesizes {@code text} whole and returns it as 16 kHz PCM. */
+  private static byte[] synthesizeAll(Synthesizer s, int rate, String text) throws Exception {
+    AudioConverter c = AudioConverter.create(new AudioFormat(AudioFormat.Encoding.PCM_S16LE, rate,
+        0), AudioFormat.PCM_16000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.synthesize(text, 1.0, new Synthesizer.Sink() {
+      @Override
+      public void timing(SentenceTiming timing) {}
+
+      @Override
+      public boolean audio(byte[] pcm, int off, int len) {
+        out.writeBytes(c.convert(java.util.Arrays.copyOfRange(pcm, off, off + len)));
+        return true;
+      }
+    });
+    out.writeBytes(c.flush());
+    return out.toByteArray();
+  }
+
+  /** True once every voice and decoder is loaded and warmed. */
+  public boolean isReady() {
+    return ready.isDone() && !ready.isCompletedExceptionally();
+  }
+
+  /**
+   * Waits until {@link #isReady()}; returns false on timeout, throws the start-up failure.
+   */
+  public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+    try {
+      ready.get(timeout, unit);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the local engine failed to start: " + e.getCause(),
+          e.getCause());
+    }
+  }
+
+  public List<VoiceInfo> voices() {
+    return voices.infos();
+  }
+
+  public List<ModelInfo> models() {
+    return MODELS;
+  }
+
+  /** Number of STT decoders (recognizers) in the pool. */
+  public int sttDecoders() {
+    return decoders == null ? 0 : decoders.size();
+  }
+
+  /** TTS worker threads. */
+  public int ttsWorkers() {
+    return scheduler.workers();
+  }
+
+  public TtsSession openTts(TtsRequest request, TtsListener listener) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(listener, "listener == null");
+    SerialLane lane = new SerialLane(config.callbackExecutor());
+    AudioFormat f = request.outputFormat();
+    if (!f.isDecodable()) {
+      return RealTtsSession.failed(request, listener, lane, new SpeechError(ErrorCode.UNSUPPORTED,
+          "output_format " + f.wireName() + " is not supported by the local engine; use pcm_* ,"
+              + " ulaw_8000 or alaw_8000"));
+    }
+    String voiceId = request.voiceId();
+    VoiceEngine voice = voices.get(voiceId);
+    if (voice == null && config.unknownVoiceUsesDefault() && voices.defaultVoiceId() != null) {
+      voice = voices.get(voices.defaultVoiceId());
+    }
+    if (voice == null) {
+      return RealTtsSession.failed(request, listener, lane, new SpeechError(ErrorCode.UNSUPPORTED,
+          "voice '" + voiceId + "' is not offered by the local engine; voices: "
+              + String.join(", ", voices.ids())));
+    }
+    if (closed) {
+      return RealTtsSession.failed(request, listener, lane, closedError());
+    }
+    if (openTts.size() >= MAX_OPEN_TTS_SESSIONS) {
+      return RealTtsSession.failed(request, listener, lane, new SpeechError(
+          ErrorCode.RESOURCE_EXHAUSTED, "the local engine already has " + MAX_OPEN_TTS_SESSIONS
+              + " text-to-speech sessions open"));
+    }
+    RealTtsSession[] holder = new RealTtsSession[1];
+    RealTtsSession s = new RealTtsSession(request, listener, voice, scheduler, lane,
+        config.nanoClock(), () -> openTts.remove(holder[0]));
+    holder[0] = s;
+    openTts.add(s);
+    return s;
+  }
+
+  public SttSession openStt(SttRequest request, SttListener listener) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(listener, "listener == null");
+    SerialLane lane = new SerialLane(config.callbackExecutor());
+    String id = idPrefix + "-" + Long.toHexString(sessionCounter.incrementAndGet());
+    String lang = request.languageCode();
+    if (lang != null && !lang.isBlank()
+        && !lang.toLowerCase(Locale.ROOT).matches("en|eng|en[-_].*")) {
+      return RealSttSession.failed(id, request, listener, lane, new SpeechError(
+          ErrorCode.UNSUPPORTED, "language_code '" + lang + "' is not supported by the local"
+              + " engine; it recognizes English (en) only"));
+    }
+    if (decoders == null) {
+      return RealSttSession.failed(id, request, listener, lane, new SpeechError(
+          ErrorCode.UNSUPPORTED, "speech recognition is disabled in this local engine"
+              + " (0 decoders)"));
+    }
+    if (closed) {
+      return RealSttSession.failed(id, request, listener, lane, closedError());
+    }
+    if (openStt.size() >= MAX_OPEN_STT_SESSIONS) {
+      return RealSttSession.failed(id, request, listener, lane, new SpeechError(
+          ErrorCode.RESOURCE_EXHAUSTED, "the local engine already has " + MAX_OPEN_STT_SESSIONS
+              + " speech-to-text sessions open"));
+    }
+    RealSttSession[] holder = new RealSttSession[1];
+    RealSttSession s = new RealSttSession(id, request, listener, decoders, lane,
+        config.nanoClock(), () -> openStt.remove(holder[0]));
+    holder[0] = s;
+    openStt.add(s);
+    s.start();
+    return s;
+  }
+
+  /** STT decoders busy / jobs waiting, for metrics and tests. */
+  public int sttBusy() {
+    return decoders == null ? 0 : decoders.busy();
+  }
+
+  public int sttWaiting() {
+    return decoders == null ? 0 : decoders.waiting();
+  }
+
+  private static SpeechError closedError() {
+    return new SpeechError(ErrorCode.ERROR, "the local engine is closed");
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (RealTtsSession s : List.copyOf(openTts)) {
+      s.fail(closedError());
+    }
+    for (RealSttSession s : List.copyOf(openStt)) {
+      s.fail(closedError());
+    }
+    timer.shutdownNow();
+    scheduler.close();
+    if (decoders != null) {
+      decoders.close();
+    }
+  }
+}

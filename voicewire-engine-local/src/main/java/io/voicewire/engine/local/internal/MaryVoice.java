@@ -1,0 +1,266 @@
+package io.voicewire.engine.local.internal;
+
+import io.voicewire.audio.Pcm16;
+import io.voicewire.speech.VoiceInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sound.sampled.AudioInputStream;
+import marytts.LocalMaryInterface;
+import marytts.server.MaryProperties;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * A MaryTTS 5.2.1 HMM voice (cmu-slt-hsmm). Each sentence runs in two steps on the same
+ * {@link LocalMaryInterface}: text to {@code ACOUSTPARAMS} (front end plus the voice's duration
+ * and F0 models), then {@code ACOUSTPARAMS} to audio. Between the two, the phone and pause
+ * durations of the document are scaled by the requested speed and rounded to whole vocoder frames;
+ * the vocoder honours them (the voice has {@code useAcousticModels = true}), so the timing handed
+ * to the sink is the timing of the audio, frame for frame.
+ *
+ * <p>The vocoder runs in a thread of its own and the audio stream can be read while it is being
+ * made. It must be read to its end, or that thread blocks forever: a cancelled sentence's stream
+ * is drained and discarded by a short-lived virtual thread.
+ */
+final class MaryVoice implements VoiceEngine {
+  /** The first read is small so that the first chunk of audio leaves early. */
+  static final int FIRST_READ_MILLIS = 30;
+  private static final int READ_BYTES = 4096;
+
+  private final String name;
+  private final VoiceInfo info;
+  private volatile int sampleRate;
+  private volatile double frameMillis;
+
+  MaryVoice(String name, VoiceInfo info) {
+    this.name = name;
+    this.info = info;
+    this.sampleRate = info.nativeSampleRate();
+  }
+
+  /** The cmu-slt-hsmm voice. */
+  static MaryVoice cmuSltHsmm() {
+    return new MaryVoice("cmu-slt-hsmm", new VoiceInfo("cmu-slt-hsmm", "SLT (MaryTTS HSMM)",
+        "premade", Map.of("accent", "american", "gender", "female", "language", "en",
+            "engine", "marytts-5.2.1"),
+        "US English female voice, statistical parametric (HSMM) synthesis with MaryTTS 5.2.1;"
+            + " natural-sounding, about 12x faster than real time.", 48_000));
+  }
+
+  @Override
+  public VoiceInfo info() {
+    return info;
+  }
+
+  @Override
+  public int sampleRate() {
+    return sampleRate;
+  }
+
+  @Override
+  public void load() throws Exception {
+    LocalMaryInterface mary = new LocalMaryInterface(); // starts MaryTTS once per JVM (~2 s)
+    if (!mary.getAvailableVoices().contains(name)) {
+      throw new IllegalStateException("MaryTTS voice " + name + " is not on the classpath; found "
+          + mary.getAvailableVoices());
+    }
+    sampleRate = MaryProperties.getInteger("voice." + name + ".samplingRate", sampleRate);
+    int framePeriod = MaryProperties.getInteger("voice." + name + ".framePeriod", 240);
+    frameMillis = framePeriod * 1000.0 / sampleRate;
+  }
+
+  @Override
+  public Synthesizer newSynthesizer() throws Exception {
+    LocalMaryInterface mary = new LocalMaryInterface();
+    mary.setVoice(name);
+    return new MarySynthesizer(mary, sampleRate, frameMillis);
+  }
+
+  /** Not thread safe: one per worker thread. */
+  static final class MarySynthesizer implements Synthesizer {
+    private final LocalMaryInterface mary;
+    private final int sampleRate;
+    private final double frameMillis;
+
+    MarySynthesizer(LocalMaryInterface mary, int sampleRate, double frameMillis) {
+      this.mary = mary;
+      this.sampleRate = sampleRate;
+      this.frameMillis = frameMillis;
+    }
+
+    @Override
+    public void synthesize(String sentence, double speed, Sink sink) throws Exception {
+      mary.setInputType("TEXT");
+      mary.setOutputType("ACOUSTPARAMS");
+      Document doc = mary.generateXML(sentence);
+      SentenceTiming timing = retime(doc, speed, frameMillis);
+      sink.timing(timing);
+      if (timing.durationMs() <= 0) {
+        return;
+      }
+      mary.setInputType("ACOUSTPARAMS");
+      mary.setOutputType("AUDIO");
+      AudioInputStream ais = mary.generateAudio(doc);
+      javax.sound.sampled.AudioFormat f = ais.getFormat();
+      if (f.getSampleSizeInBits() != 16 || f.getChannels() != 1
+          || Math.round(f.getSampleRate()) != sampleRate) {
+        drain(ais);
+        throw new IOException("MaryTTS produced " + f + ", expected 16-bit mono at " + sampleRate);
+      }
+      boolean bigEndian = f.isBigEndian();
+      byte[] buf = new byte[READ_BYTES];
+      int firstBytes = Math.min(buf.length, sampleRate * 2 * FIRST_READ_MILLIS / 1000);
+      boolean first = true;
+      int n;
+      // MaryTTS's stream returns only 16 KiB from readAllBytes(); a plain read loop gets it all
+      while ((n = ais.read(buf, 0, first ? firstBytes : buf.length)) != -1) {
+        if (n == 0) {
+          continue;
+        }
+        first = false;
+        byte[] pcm = buf;
+        if (bigEndian) {
+          pcm = Pcm16.swapEndian(java.util.Arrays.copyOf(buf, n));
+        }
+        if (!sink.audio(pcm, 0, n)) {
+          drain(ais);
+          return;
+        }
+      }
+      ais.close();
+    }
+  }
+
+  /** Reads {@code ais} to its end on a virtual thread so that Mary's vocoder thread can finish. */
+  private static void drain(AudioInputStream ais) {
+    Thread.ofVirtual().name("voicewire-marytts-drain").start(() -> {
+      byte[] b = new byte[READ_BYTES];
+      try (ais) {
+        while (ais.read(b) != -1) {
+          // discard
+        }
+      } catch (IOException | RuntimeException e) {
+        // the vocoder thread has ended one way or another; nothing to report
+      }
+    });
+  }
+
+  /**
+   * Scales every phone ({@code ph/@d}) and pause ({@code boundary/@duration}) of an
+   * {@code ACOUSTPARAMS} document by {@code 1/speed}, rounds each to whole vocoder frames (at least
+   * one frame per phone), writes them back, and returns the resulting timing. Tokens inside an
+   * {@code <mtu orig="42">} form one token with the {@code orig} text.
+   */
+  static SentenceTiming retime(Document doc, double speed, double frameMillis) {
+    Walker w = new Walker(speed, frameMillis);
+    w.walk(doc.getDocumentElement());
+    return new SentenceTiming(w.tokens, w.cursor);
+  }
+
+  private static final class Walker {
+    final double speed;
+    final double frameMillis;
+    final List<SentenceTiming.Token> tokens = new ArrayList<>();
+    double cursor;
+    String mtuOrig;
+    List<SentenceTiming.Word> mtuWords;
+
+    Walker(double speed, double frameMillis) {
+      this.speed = speed;
+      this.frameMillis = frameMillis;
+    }
+
+    void walk(Element e) {
+      String tag = localName(e);
+      switch (tag) {
+        case "mtu" -> {
+          if (mtuWords != null) {
+            children(e);
+            return;
+          }
+          mtuOrig = e.getAttribute("orig");
+          mtuWords = new ArrayList<>();
+          children(e);
+          if (!mtuWords.isEmpty()) {
+            tokens.add(new SentenceTiming.Token(mtuOrig, mtuWords));
+          }
+          mtuWords = null;
+          mtuOrig = null;
+        }
+        case "t" -> {
+          SentenceTiming.Word word = word(e);
+          if (mtuWords != null) {
+            mtuWords.add(word);
+          } else {
+            tokens.add(new SentenceTiming.Token(word.text(), List.of(word)));
+          }
+        }
+        case "boundary" -> {
+          String d = e.getAttribute("duration");
+          if (!d.isEmpty()) {
+            double ms = frames(Double.parseDouble(d) / speed, 0);
+            e.setAttribute("duration", format(ms));
+            cursor += ms;
+          }
+        }
+        default -> children(e);
+      }
+    }
+
+    private SentenceTiming.Word word(Element t) {
+      StringBuilder text = new StringBuilder();
+      for (Node c = t.getFirstChild(); c != null; c = c.getNextSibling()) {
+        if (c.getNodeType() == Node.TEXT_NODE) {
+          text.append(c.getNodeValue());
+        }
+      }
+      List<Double> edges = new ArrayList<>();
+      edges.add(cursor);
+      phones(t, edges);
+      double[] a = new double[edges.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = edges.get(i);
+      }
+      return new SentenceTiming.Word(text.toString().strip(), a);
+    }
+
+    private void phones(Element e, List<Double> edges) {
+      for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
+        if (c instanceof Element ce) {
+          if (localName(ce).equals("ph")) {
+            String d = ce.getAttribute("d");
+            double ms = frames(d.isEmpty() ? frameMillis : Double.parseDouble(d) / speed, 1);
+            ce.setAttribute("d", format(ms));
+            cursor += ms;
+            edges.add(cursor);
+          } else {
+            phones(ce, edges);
+          }
+        }
+      }
+    }
+
+    private double frames(double ms, int minFrames) {
+      return Math.max(minFrames, Math.round(ms / frameMillis)) * frameMillis;
+    }
+
+    private void children(Element e) {
+      for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
+        if (c instanceof Element ce) {
+          walk(ce);
+        }
+      }
+    }
+  }
+
+  private static String localName(Element e) {
+    return e.getLocalName() != null ? e.getLocalName() : e.getTagName();
+  }
+
+  private static String format(double ms) {
+    return ms == Math.rint(ms) ? Long.toString((long) ms) : Double.toString(ms);
+  }
+}

@@ -1,0 +1,191 @@
+package io.voicewire.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * End to end with the real offline engine (MaryTTS + Sphinx4) behind the server: one shared
+ * provider for the class; slow (the engine takes seconds to load, recognition is near real time).
+ */
+@Tag("slow")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class LocalEngineEndToEndTest {
+  static LocalSpeechProvider provider;
+  static ServerFixture f;
+  static final String VOICE = LocalSpeechProvider.VOICE_SLT;
+  static final String SENTENCE = "Go forward ten meters. Then turn left and stop.";
+
+  @BeforeAll
+  static void start() throws Exception {
+    provider = LocalSpeechProvider.create();
+    assertTrue(provider.awaitReady(240, TimeUnit.SECONDS), "the local engine did not load");
+    f = ServerFixture.start(provider);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (f != null) {
+      f.close();
+    }
+    if (provider != null) {
+      provider.close();
+    }
+  }
+
+  static byte[] synthesize(String text, String format) throws Exception {
+    HttpResponse<byte[]> r = f.postBytes("/v1/text-to-speech/" + VOICE + "?output_format="
+        + format, ("{\"text\":\"" + text + "\"}").getBytes());
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    return r.body();
+  }
+
+  static Set<String> words(String s) {
+    return new HashSet<>(Arrays.asList(s.toLowerCase(Locale.ROOT).replaceAll("[^a-z ]", " ")
+        .trim().split("\\s+")));
+  }
+
+  @Test
+  void streamInputSpeaksTheTextWithAlignment() throws Exception {
+    WsClient c = f.connect("/v1/text-to-speech/" + VOICE
+        + "/stream-input?output_format=pcm_16000&sync_alignment=true");
+    c.send("{\"text\":\" \"}");
+    c.send("{\"text\":\"Hello world. \"}");
+    c.send("{\"text\":\"This is the offline engine speaking. \",\"flush\":true}");
+    c.send("{\"text\":\"\"}");
+    StringBuilder voiced = new StringBuilder();
+    long bytes = 0;
+    while (true) {
+      JsonNode m = c.next();
+      if (m.path("isFinal").asBoolean(false)) {
+        break;
+      }
+      assertTrue(m.has("audio"), m.toString());
+      bytes += Base64.getDecoder().decode(m.get("audio").asText()).length;
+      for (JsonNode ch : m.get("alignment").get("chars")) {
+        voiced.append(ch.asText());
+      }
+    }
+    assertEquals(1000, c.awaitClose().code());
+    assertTrue(bytes > 32_000, "more than a second of audio: " + bytes);
+    assertEquals(words("Hello world. This is the offline engine speaking."),
+        words(voiced.toString()));
+  }
+
+  @Test
+  void multiStreamContextsEachEndWithOneIsFinal() throws Exception {
+    WsClient c = f.connect("/v1/text-to-speech/" + VOICE + "/multi-stream-input"
+        + "?output_format=ulaw_8000");
+    c.send("{\"text\":\"First context. \",\"context_id\":\"a\",\"flush\":true}");
+    c.send("{\"text\":\"Second context. \",\"context_id\":\"b\",\"flush\":true}");
+    c.send("{\"context_id\":\"a\",\"close_context\":true}");
+    c.send("{\"context_id\":\"b\",\"close_context\":true}");
+    List<String> finals = new ArrayList<>();
+    Set<String> audioFrom = new HashSet<>();
+    while (finals.size() < 2) {
+      JsonNode m = c.next();
+      String ctx = m.path("contextId").asText();
+      if (m.path("isFinal").asBoolean(false)) {
+        finals.add(ctx);
+      } else {
+        assertTrue(m.has("audio"), m.toString());
+        assertFalse(finals.contains(ctx), "audio after isFinal of " + ctx);
+        audioFrom.add(ctx);
+      }
+    }
+    assertEquals(Set.of("a", "b"), new HashSet<>(finals));
+    assertEquals(Set.of("a", "b"), audioFrom);
+    c.send("{\"close_socket\":true}");
+    assertEquals(1000, c.awaitClose().code());
+  }
+
+  @Test
+  void realtimeSpeechToTextTranscribesSynthesizedSpeech() throws Exception {
+    byte[] pcm = Tones.concat(Tones.silence(500, 16000), synthesize(SENTENCE, "pcm_16000"),
+        Tones.silence(500, 16000));
+    WsClient c = f.connect("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime"
+        + "&audio_format=pcm_16000&include_timestamps=true");
+    assertEquals("session_started", c.next().get("message_type").asText());
+    int step = 3200; // 100 ms
+    for (int off = 0; off < pcm.length; off += step) {
+      c.send(SttRealtimeTest.chunk(Arrays.copyOfRange(pcm, off, Math.min(pcm.length, off + step)),
+          false, 16000));
+    }
+    c.send(SttRealtimeTest.chunk(new byte[0], true, 16000));
+    JsonNode committed = c.next(m -> m.path("message_type").asText()
+        .equals("committed_transcript"));
+    JsonNode ts = c.next();
+    assertEquals("committed_transcript_with_timestamps", ts.get("message_type").asText());
+    Set<String> heard = words(committed.get("text").asText());
+    Set<String> said = words(SENTENCE);
+    Set<String> common = new HashSet<>(heard);
+    common.retainAll(said);
+    assertTrue(common.size() * 2 >= said.size(), "heard '" + committed.get("text").asText()
+        + "' for '" + SENTENCE + "'");
+    assertTrue(ts.get("words").size() > 0);
+    c.close();
+  }
+
+  @Test
+  void batchSpeechToTextOfAWavFile() throws Exception {
+    byte[] pcm = Tones.concat(Tones.silence(300, 16000), synthesize(SENTENCE, "pcm_16000"),
+        Tones.silence(300, 16000));
+    HttpResponse<String> r = BatchSttTest.upload(f, "", BatchSttTest.multipart(
+        BatchSttTest.wav(pcm, 16000, 1, 16), "speech.wav", "model_id", "scribe_v1"));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode o = ServerFixture.json(r.body());
+    Set<String> common = words(o.get("text").asText());
+    common.retainAll(words(SENTENCE));
+    assertTrue(common.size() * 2 >= words(SENTENCE).size(), o.toString());
+    assertTrue(o.get("audio_duration_secs").asDouble() > 2);
+  }
+
+  @Test
+  void theEngineAutoCommitsAfterNinetySecondsOfAudio() throws Exception {
+    // speech, then silence (cheap to decode) until past 90 s of audio, never a commit
+    byte[] speech = Tones.concat(Tones.silence(300, 16000), synthesize(SENTENCE, "pcm_16000"));
+    byte[] quiet = Tones.silence(500, 16000);
+    WsClient c = f.connect("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime");
+    assertEquals("session_started", c.next().get("message_type").asText());
+    long sentMs = 0;
+    int step = 16000; // 500 ms per chunk
+    for (int off = 0; off < speech.length; off += step) {
+      byte[] part = Arrays.copyOfRange(speech, off, Math.min(speech.length, off + step));
+      c.send(SttRealtimeTest.chunk(part, false, 16000));
+      sentMs += part.length / 32;
+    }
+    while (sentMs < LocalSpeechProvider.AUTO_COMMIT_MILLIS + 5_000) {
+      c.send(SttRealtimeTest.chunk(quiet, false, 16000));
+      sentMs += 500;
+    }
+    // no commit was sent: the committed transcript is the engine's 90 s auto-commit
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    JsonNode committed = null;
+    while (committed == null && System.nanoTime() < deadline) {
+      String m = c.messages.poll(1, TimeUnit.SECONDS);
+      if (m != null && m.contains("\"committed_transcript\"")) {
+        committed = ServerFixture.json(m);
+      }
+    }
+    assertTrue(committed != null, "no auto-commit after " + sentMs + " ms of audio");
+    assertFalse(committed.get("text").asText().isBlank());
+    c.close();
+  }
+}

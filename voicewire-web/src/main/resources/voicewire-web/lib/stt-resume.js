@@ -1,0 +1,203 @@
+// STT uplink bookkeeping behind SttSocket, as a pure class: the bounded replay ring, the
+// uplink lag policy, the audio timeline across sessions and the de-duplication of committed
+// transcripts repeated across a reconnect seam.
+//
+// Audio time ("global" ms) counts the audio actually sent, over all sessions: a replayed chunk
+// keeps the time it was first given, so the transcripts of a new session map back onto the same
+// timeline (global = session base + time within the session). A committed transcript that ends
+// at or before the end of the last delivered commit is a repeat across the seam and is dropped.
+//
+// Not thread safe (one owner: the socket).
+
+/** Audio kept since the last commit, for replay after a reconnect. Overflow: drop the oldest. */
+export const MAX_REPLAY_SECONDS = 30;
+/**
+ * Live audio allowed to wait for a congested socket. Overflow: drop the oldest waiting audio
+ * (counted), so the transcript stays live instead of lagging further and further behind.
+ */
+export const MAX_UPLINK_LAG_MILLIS = 1000;
+/** A commit ending within this much of the last commit's end counts as the same audio. */
+export const DUPLICATE_TOLERANCE_MILLIS = 30;
+
+/**
+ *     const u = new SttResume({sampleRate: 16000});
+ *     u.push(int16, connected);          // audio from the microphone
+ *     u.beginSession();                  // on every (re)connect: replay restarts at the ring head
+ *     let c; while ((c = u.nextToSend())) { send(c.pcm); u.markSent(c); }
+ *     u.acceptCommit(words, text)        // -> {startMs, endMs} or null for a repeat
+ */
+export class SttResume {
+  constructor({ sampleRate = 16000, maxReplaySeconds = MAX_REPLAY_SECONDS,
+    maxLagMillis = MAX_UPLINK_LAG_MILLIS } = {}) {
+    if (!(sampleRate > 0)) throw new RangeError('sampleRate must be > 0: ' + sampleRate);
+    if (!(maxReplaySeconds > 0)) throw new RangeError('maxReplaySeconds must be > 0: ' + maxReplaySeconds);
+    if (!(maxLagMillis > 0)) throw new RangeError('maxLagMillis must be > 0: ' + maxLagMillis);
+    this.sampleRate = sampleRate;
+    this.maxReplaySamples = Math.round(maxReplaySeconds * sampleRate);
+    this.maxLagSamples = Math.round((maxLagMillis * sampleRate) / 1000);
+    /** Ring of chunks since the last commit: {pcm, globalStart (samples) or -1, protected}. */
+    this.ring = [];
+    this.ringSamples = 0;
+    /** Index in `ring` of the next chunk to send on the current session. */
+    this.sendIndex = 0;
+    /** Samples sent for the first time, over all sessions (the global timeline). */
+    this.globalSent = 0;
+    /** Global sample where the current session's audio starts (-1 until its first chunk). */
+    this.sessionBase = -1;
+    /** Samples sent on the current session (replay included). */
+    this.sessionSent = 0;
+    /** End of the last delivered commit, global ms (-1: none yet). */
+    this.lastCommitEndMs = -1;
+    /** Sessions begun, minus one: the number of seams. */
+    this.seams = -1;
+    this.droppedLagMs = 0;
+    this.droppedRingMs = 0;
+    this.duplicatesDropped = 0;
+    this.replayedMs = 0;
+  }
+
+  _ms(samples) {
+    return (samples * 1000) / this.sampleRate;
+  }
+
+  /**
+   * Adds captured audio. `live` is true while a session is open: audio captured while
+   * disconnected is protected from the lag policy (it is the gap, to be replayed).
+   */
+  push(pcm, live) {
+    if (pcm.length === 0) return;
+    this.ring.push({ pcm, globalStart: -1, protected: !live });
+    this.ringSamples += pcm.length;
+    while (this.ringSamples > this.maxReplaySamples && this.ring.length > 1) {
+      const old = this.ring.shift();
+      this.ringSamples -= old.pcm.length;
+      if (this.sendIndex > 0) this.sendIndex--;
+      if (old.globalStart < 0) this.droppedRingMs += this._ms(old.pcm.length); // never sent: lost
+    }
+  }
+
+  /** Starts a session: the whole ring is replayed first. */
+  beginSession() {
+    this.seams++;
+    this.sendIndex = 0;
+    this.sessionSent = 0;
+    this.sessionBase = -1;
+    let replay = 0;
+    for (const c of this.ring) if (c.globalStart >= 0) replay += c.pcm.length;
+    this.replayedMs += this._ms(replay);
+  }
+
+  /** The next chunk to send on this session, or null. */
+  nextToSend() {
+    return this.sendIndex < this.ring.length ? this.ring[this.sendIndex] : null;
+  }
+
+  /** Records that `chunk` (from nextToSend) was sent. */
+  markSent(chunk) {
+    if (chunk.globalStart < 0) {
+      chunk.globalStart = this.globalSent;
+      this.globalSent += chunk.pcm.length;
+    }
+    if (this.sessionBase < 0) this.sessionBase = chunk.globalStart;
+    chunk.protected = true; // sent audio is never dropped by the lag policy
+    this.sessionSent += chunk.pcm.length;
+    this.sendIndex++;
+  }
+
+  /** Live audio waiting to be sent on an open session, in ms. */
+  waitingMs() {
+    let s = 0;
+    for (let i = this.sendIndex; i < this.ring.length; i++) {
+      if (!this.ring[i].protected) s += this.ring[i].pcm.length;
+    }
+    return this._ms(s);
+  }
+
+  /**
+   * Applies the lag policy: drops the oldest waiting live audio beyond `maxLagMillis`. Returns
+   * the ms dropped now (also added to `droppedLagMs`).
+   */
+  enforceLag() {
+    let waiting = 0;
+    for (let i = this.sendIndex; i < this.ring.length; i++) {
+      if (!this.ring[i].protected) waiting += this.ring[i].pcm.length;
+    }
+    let dropped = 0;
+    while (waiting > this.maxLagSamples) {
+      let i = this.sendIndex;
+      while (i < this.ring.length && this.ring[i].protected) i++;
+      if (i >= this.ring.length) break;
+      const [c] = this.ring.splice(i, 1);
+      this.ringSamples -= c.pcm.length;
+      waiting -= c.pcm.length;
+      dropped += c.pcm.length;
+    }
+    const ms = this._ms(dropped);
+    this.droppedLagMs += ms;
+    return ms;
+  }
+
+  /** Global ms of a time (seconds) within the current session. */
+  sessionToGlobalMs(seconds) {
+    const base = this.sessionBase < 0 ? this.globalSent : this.sessionBase;
+    return this._ms(base) + seconds * 1000;
+  }
+
+  /** Global ms of the end of the audio sent on this session so far. */
+  sessionEndGlobalMs() {
+    const base = this.sessionBase < 0 ? this.globalSent : this.sessionBase;
+    return this._ms(base + this.sessionSent);
+  }
+
+  /**
+   * Decides on a committed transcript. `words` are the session-relative word timings
+   * (`{start, end}` in seconds) or null when the server sent none. Returns `{startMs, endMs}`
+   * on the global timeline, or null for a repeat of an already delivered commit. Accepting a
+   * commit trims the replay ring up to the commit's end.
+   */
+  acceptCommit(words, text) {
+    const timed = Array.isArray(words) && words.length > 0;
+    let startMs;
+    let endMs;
+    if (timed) {
+      let s = Infinity;
+      let e = -Infinity;
+      for (const w of words) {
+        if (w.type === 'spacing') continue;
+        s = Math.min(s, Number(w.start));
+        e = Math.max(e, Number(w.end));
+      }
+      if (!Number.isFinite(s)) { s = Number(words[0].start) || 0; e = Number(words[words.length - 1].end) || s; }
+      startMs = this.sessionToGlobalMs(s);
+      endMs = this.sessionToGlobalMs(e);
+      if (text && endMs <= this.lastCommitEndMs + DUPLICATE_TOLERANCE_MILLIS) {
+        this.duplicatesDropped++;
+        return null;
+      }
+    } else {
+      endMs = this.sessionEndGlobalMs();
+      startMs = Math.max(0, this.lastCommitEndMs);
+    }
+    if (endMs > this.lastCommitEndMs) this.lastCommitEndMs = endMs;
+    this._trimTo(endMs);
+    return { startMs, endMs };
+  }
+
+  /** Drops sent ring chunks that end at or before `globalMs`. */
+  _trimTo(globalMs) {
+    const limit = (globalMs * this.sampleRate) / 1000;
+    while (this.ring.length > 0) {
+      const c = this.ring[0];
+      if (c.globalStart < 0 || c.globalStart + c.pcm.length > limit) break;
+      if (this.sendIndex === 0) break; // not sent on this session yet: keep order simple
+      this.ring.shift();
+      this.ringSamples -= c.pcm.length;
+      this.sendIndex--;
+    }
+  }
+
+  /** Audio in the replay ring, ms. */
+  ringMs() {
+    return this._ms(this.ringSamples);
+  }
+}

@@ -1,0 +1,300 @@
+// Realtime speech-to-text over `/v1/speech-to-text/realtime` (PROTOCOL.md §5), against a
+// voicewire server or straight against ElevenLabs Scribe with a single-use `realtime_scribe`
+// token. Reconnects on a drop, replays the audio since the last commit from a bounded ring and
+// drops committed transcripts repeated across the seam (by audio time; see stt-resume.js).
+// The uplink watches `WebSocket.bufferedAmount` and drops the oldest live audio rather than
+// build lag (counted in `metrics.droppedMs`).
+//
+//     const stt = new SttSocket({
+//       baseUrl: location.origin, commitStrategy: 'vad',
+//       token: () => fetch('/demo/token/realtime_scribe').then((r) => r.json()).then((j) => j.token),
+//     });
+//     stt.on('partial', ({text}) => …); stt.on('committed', ({text, startMs, endMs}) => …);
+//     stt.connect(); mic.on('chunk', ({pcm}) => stt.sendAudio(pcm));
+//
+// Events: `status`, `started` {sessionId, config}, `partial` {text}, `committed` {text, words,
+// startMs, endMs}, `seam`, `dropped` {ms, totalMs}, `error` {error, message}.
+
+import { ReconnectingSocket, toWsBase, withQuery, errorName, isRetryable } from './socket-core.js';
+import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS } from './stt-resume.js';
+import { int16ToBase64, rmsDbfs } from './pcm.js';
+
+/** Empty audio chunk as keep-alive after this long without audio (server idle limit: ~10 s). */
+export const KEEPALIVE_INTERVAL_MILLIS = 5000;
+/** Stop writing to the socket while `bufferedAmount` is at or above this. */
+export const HIGH_WATER_BYTES = 64 * 1024;
+/** Resume writing once `bufferedAmount` is at or below this. */
+export const LOW_WATER_BYTES = 16 * 1024;
+/** How often a paused uplink looks at `bufferedAmount` again. */
+export const DRAIN_POLL_MILLIS = 20;
+/** How long a `committed_transcript` waits for its `…_with_timestamps` twin. */
+export const COMMIT_PAIR_WAIT_MILLIS = 300;
+/** Chunk level above which the client counts speech, for the latency figures only. */
+export const SPEECH_DBFS = -45;
+/** Silence that ends an utterance, for the latency figures only. */
+export const SPEECH_GAP_MILLIS = 400;
+
+export class SttSocket extends ReconnectingSocket {
+  /**
+   * @param {object} o options: `baseUrl`, `token`, `modelId` (default `scribe_v2_realtime`),
+   *   `sampleRate` (default 16000), `commitStrategy` (`manual`|`vad`), `vadSilenceThresholdSecs`,
+   *   `vadThreshold`, `minSpeechDurationMs`, `minSilenceDurationMs`, `languageCode`,
+   *   `includeTimestamps`, `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
+   *   `lowWaterBytes`, `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
+   */
+  constructor(o = {}) {
+    super(o);
+    this.sampleRate = o.sampleRate || 16000;
+    this.highWater = o.highWaterBytes ?? HIGH_WATER_BYTES;
+    this.lowWater = o.lowWaterBytes ?? LOW_WATER_BYTES;
+    if (!(this.lowWater <= this.highWater)) throw new RangeError('lowWaterBytes must be <= highWaterBytes');
+    this.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
+    this.uplink = new SttResume({ sampleRate: this.sampleRate,
+      maxReplaySeconds: o.maxReplaySeconds ?? MAX_REPLAY_SECONDS,
+      maxLagMillis: o.maxLagMillis ?? MAX_UPLINK_LAG_MILLIS });
+    this.sessionId = null;
+    this.lastPartial = '';
+    this._paused = false;
+    this._drainTimer = null;
+    this._keepAlive = null;
+    this._lastAudioAt = 0;
+    this._pendingCommit = null;
+    this._pairTimer = null;
+    this._commitRequested = false;
+    this._closeAfterCommit = false;
+    this._speech = { active: false, startAt: NaN, lastLoudAt: NaN, partialSeen: false };
+    this.metrics = { handshakeMs: NaN, partialLatencyMs: NaN, commitLatencyMs: NaN,
+      droppedMs: 0, replayedMs: 0, duplicatesDropped: 0, seams: 0, reconnects: 0,
+      partials: 0, commits: 0, sentMs: 0 };
+  }
+
+  _url(token) {
+    const o = this.options;
+    const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : 'https://api.elevenlabs.io'));
+    return withQuery(base + '/v1/speech-to-text/realtime', {
+      model_id: o.modelId || 'scribe_v2_realtime',
+      audio_format: 'pcm_' + this.sampleRate,
+      commit_strategy: o.commitStrategy,
+      vad_silence_threshold_secs: o.vadSilenceThresholdSecs,
+      vad_threshold: o.vadThreshold,
+      min_speech_duration_ms: o.minSpeechDurationMs,
+      min_silence_duration_ms: o.minSilenceDurationMs,
+      language_code: o.languageCode,
+      // word times place each commit on the audio timeline: needed to drop repeats at a seam
+      include_timestamps: true,
+      ...(o.query || {}),
+      token,
+    });
+  }
+
+  _onOpen(reconnecting) {
+    this.metrics.handshakeMs = this.handshakeMs;
+    this.metrics.reconnects = this.reconnects;
+    this.uplink.beginSession();
+    if (reconnecting) {
+      this.metrics.seams = this.uplink.seams;
+      this.metrics.replayedMs = this.uplink.replayedMs;
+      this._emit('seam', { replayMs: this.uplink.ringMs() });
+    }
+    this._paused = false;
+    this._pump();
+    if (this._commitRequested) this._sendCommit();
+    this._armKeepAlive();
+  }
+
+  _armKeepAlive() {
+    if (this._keepAlive) this.clearTimeout(this._keepAlive);
+    if (!(this.keepAliveMillis > 0)) return;
+    const tick = () => {
+      this._keepAlive = null;
+      if (!this.isOpen()) return;
+      if (this.now() - this._lastAudioAt >= this.keepAliveMillis - 5) this._sendChunk('', false);
+      this._keepAlive = this.setTimeout(tick, Math.max(50, this.keepAliveMillis - (this.now() - this._lastAudioAt)));
+    };
+    this._keepAlive = this.setTimeout(tick, this.keepAliveMillis);
+  }
+
+  _sendChunk(base64, commit) {
+    this._lastAudioAt = this.now();
+    return this._send({ message_type: 'input_audio_chunk', audio_base_64: base64, commit,
+      sample_rate: this.sampleRate });
+  }
+
+  /**
+   * Queues PCM16 mono audio at `sampleRate` for upload. Audio given while reconnecting is kept
+   * (bounded) and sent after the replay. Returns false once closed.
+   */
+  sendAudio(pcm) {
+    if (!(pcm instanceof Int16Array)) throw new TypeError('pcm must be an Int16Array');
+    if (this.state === 'closed' || this.state === 'failed' || this.state === 'closing' || this.state === 'idle') return false;
+    this._trackSpeech(pcm);
+    this.uplink.push(pcm, this.isOpen());
+    this._pump();
+    return true;
+  }
+
+  _pump() {
+    if (!this._wsReady()) return;
+    const ws = this.ws;
+    for (;;) {
+      const buffered = ws.bufferedAmount || 0;
+      if (this._paused ? buffered > this.lowWater : buffered >= this.highWater) {
+        this._paused = true;
+        break;
+      }
+      this._paused = false;
+      const chunk = this.uplink.nextToSend();
+      if (!chunk) break;
+      if (!this._sendChunk(int16ToBase64(chunk.pcm), false)) break;
+      this.uplink.markSent(chunk);
+      this.metrics.sentMs += (chunk.pcm.length * 1000) / this.sampleRate;
+    }
+    const dropped = this.uplink.enforceLag();
+    if (dropped > 0) {
+      this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
+      this._emit('dropped', { ms: dropped, totalMs: this.metrics.droppedMs });
+    }
+    if (this._paused && !this._drainTimer) {
+      this._drainTimer = this.setTimeout(() => {
+        this._drainTimer = null;
+        this._pump();
+      }, DRAIN_POLL_MILLIS);
+    }
+    if (this._commitRequested && !this.uplink.nextToSend() && !this._commitSentThisSession) {
+      this._sendCommit();
+    }
+  }
+
+  /** Asks the server to commit the current segment (manual strategy). */
+  commit() {
+    if (this.state === 'closed' || this.state === 'failed' || this.state === 'idle') return false;
+    this._commitRequested = true;
+    this._commitSentThisSession = false;
+    this._pump();
+    return true;
+  }
+
+  _sendCommit() {
+    if (!this._wsReady() || this.uplink.nextToSend()) return; // after the queued audio
+    this._commitSentThisSession = this._sendChunk('', true);
+  }
+
+  _trackSpeech(pcm) {
+    const s = this._speech;
+    const now = this.now();
+    const loud = rmsDbfs(pcm) > SPEECH_DBFS;
+    if (loud) {
+      if (!s.active || now - s.lastLoudAt > SPEECH_GAP_MILLIS) {
+        s.active = true;
+        s.startAt = now - (pcm.length * 1000) / this.sampleRate;
+        s.partialSeen = false;
+      }
+      s.lastLoudAt = now;
+    }
+  }
+
+  _onMessage(msg) {
+    const type = msg.message_type;
+    switch (type) {
+      case 'session_started':
+        this.sessionId = msg.session_id || null;
+        this._emit('started', { sessionId: this.sessionId, config: msg.config || {} });
+        return;
+      case 'partial_transcript': {
+        this._flushPendingCommit();
+        const text = String(msg.text || '');
+        if (text === this.lastPartial) return; // a stale repeat (pipecat#5197)
+        this.lastPartial = text;
+        if (text === '') return;
+        const s = this._speech;
+        if (s.active && !s.partialSeen && Number.isFinite(s.startAt)) {
+          s.partialSeen = true;
+          this.metrics.partialLatencyMs = this.now() - s.startAt;
+        }
+        this.metrics.partials++;
+        this._emit('partial', { text });
+        return;
+      }
+      case 'committed_transcript':
+        this._flushPendingCommit();
+        this._pendingCommit = { text: String(msg.text || '') };
+        this._pairTimer = this.setTimeout(() => {
+          this._pairTimer = null;
+          this._flushPendingCommit();
+        }, COMMIT_PAIR_WAIT_MILLIS);
+        return;
+      case 'committed_transcript_with_timestamps': {
+        const text = String(msg.text || '');
+        const pending = this._pendingCommit;
+        this._clearPair();
+        this._deliverCommit(pending ? pending.text : text, Array.isArray(msg.words) ? msg.words : null,
+          msg.language_code || null);
+        return;
+      }
+      default:
+        if (typeof type === 'string' && (msg.error !== undefined || /error|exceeded|throttled|rate_limited|overflow|exhausted|insufficient|unaccepted|invalid/.test(type))) {
+          const name = errorName(type);
+          const err = { error: name, message: String(msg.error || type) };
+          this.lastError = err;
+          this._emit('error', err);
+          if (!isRetryable(name)) this._markFatal(name, err.message);
+        }
+        // final_transcript and other informational types are ignored
+    }
+  }
+
+  _clearPair() {
+    if (this._pairTimer) { this.clearTimeout(this._pairTimer); this._pairTimer = null; }
+    this._pendingCommit = null;
+  }
+
+  _flushPendingCommit() {
+    const p = this._pendingCommit;
+    if (!p) return;
+    this._clearPair();
+    this._deliverCommit(p.text, null, null);
+  }
+
+  _deliverCommit(text, words, languageCode) {
+    const placed = this.uplink.acceptCommit(words, text);
+    this.lastPartial = '';
+    if (!placed) {
+      this.metrics.duplicatesDropped = this.uplink.duplicatesDropped;
+      return;
+    }
+    this._commitRequested = false;
+    const s = this._speech;
+    if (text.trim() !== '' && Number.isFinite(s.lastLoudAt)) {
+      this.metrics.commitLatencyMs = this.now() - s.lastLoudAt;
+      s.active = false;
+    }
+    this.metrics.commits++;
+    this._emit('committed', { text, words: words || [], languageCode, startMs: placed.startMs,
+      endMs: placed.endMs });
+    if (this._closeAfterCommit && this.state === 'closing') this._finish('closed', { code: 1000, reason: 'closed by the app' });
+  }
+
+  _onDrop() {
+    this._flushPendingCommit();
+    this._commitSentThisSession = false;
+    if (this._drainTimer) { this.clearTimeout(this._drainTimer); this._drainTimer = null; }
+  }
+
+  _beginClose() {
+    // commit what was said since the last commit, then close when it arrives (bounded)
+    if (this.uplink.ringSamples > 0) {
+      this._closeAfterCommit = true;
+      this._commitRequested = true;
+      this._commitSentThisSession = false;
+      this._pump();
+    } else {
+      this._finish('closed', { code: 1000, reason: 'closed by the app' });
+    }
+  }
+
+  _onClosedForGood() {
+    this._flushPendingCommit();
+    if (this._keepAlive) { this.clearTimeout(this._keepAlive); this._keepAlive = null; }
+    if (this._drainTimer) { this.clearTimeout(this._drainTimer); this._drainTimer = null; }
+  }
+}

@@ -1,0 +1,237 @@
+// Text-to-speech over the `stream-input` WebSocket (PROTOCOL.md §2), against a voicewire
+// server or straight against ElevenLabs with a single-use `tts_websocket` token. Reconnects on
+// a drop and resumes without lost or repeated text (see tts-resume.js).
+//
+//     const tts = new TtsSocket({
+//       baseUrl: location.origin, voiceId: 'en-US-1', outputFormat: 'pcm_16000',
+//       token: () => fetch('/demo/token/tts_websocket').then((r) => r.json()).then((j) => j.token),
+//     });
+//     tts.on('audio', ({pcm, sampleRate}) => player.push(pcm, sampleRate));
+//     tts.connect(); tts.send('Hello there. '); tts.end();
+//
+// Events: `status` {state, attempt, delayMs, …}, `audio` {pcm: Int16Array, sampleRate, chars,
+// starts, durs}, `final`, `error` {error, message}, `seam` {at, resendFrom}.
+// end() ends the input and the socket closes after the final audio; close() does the same but
+// gives up after `gracefulCloseMillis`; abort() stops at once (barge-in).
+
+import { ReconnectingSocket, toWsBase, withQuery, errorName, isRetryable } from './socket-core.js';
+import { TtsResume, readAlignment } from './tts-resume.js';
+import { parseFormat, decodeAudio } from './pcm.js';
+
+/** Protocol keep-alive `{"text":" "}` after this long without sending (server timeout: 20 s). */
+export const KEEPALIVE_INTERVAL_MILLIS = 10000;
+/** After the end of input, a silent server for this long counts as a dropped connection. */
+export const FINAL_WAIT_MILLIS = 20000;
+/** Default ElevenLabs host. */
+export const ELEVENLABS_BASE = 'https://api.elevenlabs.io';
+
+export class TtsSocket extends ReconnectingSocket {
+  /**
+   * @param {object} o options: `voiceId` (required), `baseUrl` (default: the page's origin),
+   *   `token` (async function → single-use token; omit for a server that needs none), `modelId`,
+   *   `outputFormat` (`pcm_*` or `ulaw_8000`; default `pcm_16000`), `voiceSettings`,
+   *   `generationConfig`, `autoMode`, `inactivityTimeout` (s), `query` (extra parameters),
+   *   `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
+   */
+  constructor(o = {}) {
+    super(o);
+    if (typeof o.voiceId !== 'string' || o.voiceId === '') throw new TypeError('voiceId is required');
+    const format = parseFormat(o.outputFormat || 'pcm_16000');
+    if (!format) throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000: ' + o.outputFormat);
+    this.format = format;
+    this.outputFormat = o.outputFormat || 'pcm_16000';
+    this.sampleRate = format.sampleRate;
+    this.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
+    this.resume = new TtsResume();
+    this.finalReceived = false;
+    this._lastSendAt = 0;
+    this._keepAlive = null;
+    this._finalWait = null;
+    this.metrics = { handshakeMs: NaN, ttfaMs: NaN, firstTextAt: NaN, firstAudioAt: NaN,
+      chunks: 0, audioMs: 0, seams: 0, cutMs: 0, reconnects: 0 };
+  }
+
+  _url(token) {
+    const o = this.options;
+    const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : ELEVENLABS_BASE));
+    const url = base + '/v1/text-to-speech/' + encodeURIComponent(o.voiceId) + '/stream-input';
+    return withQuery(url, {
+      model_id: o.modelId,
+      output_format: this.outputFormat,
+      sync_alignment: true,
+      auto_mode: o.autoMode,
+      inactivity_timeout: o.inactivityTimeout,
+      ...(o.query || {}),
+      single_use_token: token,
+    });
+  }
+
+  _onOpen(reconnecting) {
+    const o = this.options;
+    this.metrics.handshakeMs = this.handshakeMs;
+    this.metrics.reconnects = this.reconnects;
+    const init = { text: ' ' };
+    if (o.voiceSettings) init.voice_settings = o.voiceSettings;
+    if (o.generationConfig) init.generation_config = o.generationConfig;
+    this._send(init);
+    if (this.resume.allVoiced()) {
+      // everything was voiced before the drop; only the final marker was lost
+      this._onFinal();
+      return;
+    }
+    const plan = this.resume.resume();
+    if (reconnecting && this.resume.seams > 0) {
+      this.metrics.seams = this.resume.seams;
+      this._emit('seam', { at: plan.seamAt, resendFrom: plan.resendFrom });
+    }
+    if (plan.text !== '') {
+      const msg = { text: plan.text };
+      if (plan.flush) msg.flush = true;
+      this._sendText(msg);
+    }
+    if (plan.end) this._sendEnd();
+    this._armKeepAlive();
+  }
+
+  _sendText(msg) {
+    if (!Number.isFinite(this.metrics.firstTextAt) && msg.text.trim() !== '') {
+      this.metrics.firstTextAt = this.now();
+    }
+    this._lastSendAt = this.now();
+    return this._send(msg);
+  }
+
+  _sendEnd() {
+    this._lastSendAt = this.now();
+    this._send({ text: '' });
+    this._armFinalWait();
+  }
+
+  _armKeepAlive() {
+    if (this._keepAlive) this.clearTimeout(this._keepAlive);
+    if (!(this.keepAliveMillis > 0)) return;
+    const tick = () => {
+      this._keepAlive = null;
+      if (!this.isOpen() || this.resume.ended) return;
+      if (this.now() - this._lastSendAt >= this.keepAliveMillis - 5) {
+        this._send({ text: ' ' });
+        this._lastSendAt = this.now();
+      }
+      this._keepAlive = this.setTimeout(tick, Math.max(50, this.keepAliveMillis - (this.now() - this._lastSendAt)));
+    };
+    this._keepAlive = this.setTimeout(tick, this.keepAliveMillis);
+  }
+
+  _armFinalWait() {
+    if (this._finalWait) this.clearTimeout(this._finalWait);
+    this._finalWait = this.setTimeout(() => {
+      this._finalWait = null;
+      // the server went silent after the end of input: treat it as a dropped connection
+      if (this.isOpen() && !this.finalReceived) {
+        try { this.ws.close(4000, 'no final from server'); } catch { /* closing */ }
+      }
+    }, FINAL_WAIT_MILLIS);
+  }
+
+  _onMessage(msg) {
+    if (typeof msg.audio === 'string' && msg.audio.length > 0) {
+      if (this.resume.ended) this._armFinalWait();
+      const pcm = decodeAudio(msg.audio, this.format);
+      const out = this.resume.onAudio(pcm, this.sampleRate, readAlignment(msg));
+      this.metrics.cutMs = (this.resume.cutSamplesTotal * 1000) / this.sampleRate;
+      if (out && out.pcm.length > 0) {
+        if (!Number.isFinite(this.metrics.firstAudioAt)) {
+          this.metrics.firstAudioAt = this.now();
+          this.metrics.ttfaMs = this.metrics.firstAudioAt - this.metrics.firstTextAt;
+        }
+        this.metrics.chunks++;
+        this.metrics.audioMs += (out.pcm.length * 1000) / this.sampleRate;
+        this._emit('audio', { pcm: out.pcm, sampleRate: this.sampleRate, chars: out.chars,
+          starts: out.starts, durs: out.durs, cutSamples: out.cutSamples });
+      }
+    }
+    if (msg.isFinal === true || msg.is_final === true) {
+      this._onFinal();
+      return;
+    }
+    if (msg.error !== undefined && msg.error !== null && !msg.audio) {
+      const name = errorName(msg.error);
+      const err = { error: name, message: String(msg.message || msg.error) };
+      this.lastError = err;
+      this._emit('error', err);
+      if (!isRetryable(name)) this._markFatal(name, err.message);
+    }
+  }
+
+  _onFinal() {
+    if (this.finalReceived) return;
+    this.finalReceived = true;
+    if (this._finalWait) { this.clearTimeout(this._finalWait); this._finalWait = null; }
+    this.backoff.reset();
+    this._emit('final', { chars: this.resume.deliveredChars, audioMs: this.resume.deliveredMs });
+    // the server closes after isFinal; close() bounds the wait
+    this.close();
+  }
+
+  _isComplete() {
+    return this.finalReceived;
+  }
+
+  _canResume() {
+    return this.resume.canResume();
+  }
+
+  _beginClose() {
+    // graceful: end the input if the app has not, then wait for the final message and the
+    // server's close (bounded by gracefulCloseMillis); abort() stops at once instead
+    if (!this.finalReceived && !this.resume.ended) {
+      this.resume.end();
+      this._sendEnd();
+    }
+  }
+
+  _onClosedForGood() {
+    if (this._keepAlive) { this.clearTimeout(this._keepAlive); this._keepAlive = null; }
+    if (this._finalWait) { this.clearTimeout(this._finalWait); this._finalWait = null; }
+  }
+
+  /**
+   * Sends a piece of text (it may arrive token by token; end sentences with a space). Text
+   * given before the socket opens, or while it reconnects, is sent when it opens. Returns false
+   * after end() or once closed.
+   */
+  send(text) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    if (this.resume.ended || this.state === 'closed' || this.state === 'failed' || this.state === 'closing') return false;
+    if (text === '') return true; // "" would end the stream (§2.3): never send it as text
+    this.resume.append(text);
+    if (this.isOpen()) this._sendText({ text });
+    return true;
+  }
+
+  /** Generates everything sent so far without waiting for more text. */
+  flush() {
+    if (this.resume.ended || this.state === 'closed' || this.state === 'failed') return false;
+    this.resume.flush();
+    if (this.isOpen()) this._sendText({ text: ' ', flush: true });
+    return true;
+  }
+
+  /** Ends the input; the socket closes after the server's final message. */
+  end() {
+    if (this.resume.ended || this.state === 'closed' || this.state === 'failed') return false;
+    this.resume.end();
+    if (this.isOpen()) this._sendEnd();
+    return true;
+  }
+
+  /** Every character voiced so far, from the alignment (for audits and live captions). */
+  voicedText() {
+    return this.resume.deliveredChars;
+  }
+
+  /** The full input text given so far. */
+  inputText() {
+    return this.resume.input;
+  }
+}
