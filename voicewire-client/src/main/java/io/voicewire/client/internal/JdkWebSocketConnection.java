@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,7 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
       lock.unlock();
     }
     if (kick) {
-      writer.execute(this::writeNext);
+      kickWriter();
     }
     return true;
   }
@@ -175,7 +176,7 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
         } finally {
           lock.unlock();
         }
-        writer.execute(this::writeNext);
+        kickWriter();
       });
     } else {
       CloseFrame cf = (CloseFrame) next;
@@ -190,6 +191,14 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
           lock.unlock();
         }
       });
+    }
+  }
+
+  private void kickWriter() {
+    try {
+      writer.execute(this::writeNext);
+    } catch (RejectedExecutionException clientClosed) {
+      failed(new IOException("the client is shutting down"), 0);
     }
   }
 
@@ -210,9 +219,13 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
         if (kick) {
           writing = true;
         }
-        cancelTask = scheduler.schedule(() -> failed(new SocketTimeoutException(
-            "peer did not close within " + closeTimeoutMillis + " ms of our close frame"), 0),
-            closeTimeoutMillis, TimeUnit.MILLISECONDS);
+        try {
+          cancelTask = scheduler.schedule(() -> failed(new SocketTimeoutException(
+              "peer did not close within " + closeTimeoutMillis + " ms of our close frame"), 0),
+              closeTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException clientClosed) {
+          connecting = true; // the client is shutting down: no graceful close, abort below
+        }
       } else {
         kick = false;
       }
@@ -220,9 +233,9 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
       lock.unlock();
     }
     if (connecting) {
-      failed(new IOException("closed while connecting"), 0);
+      failed(new IOException("closed while connecting, or the client is shutting down"), 0);
     } else if (kick) {
-      writer.execute(this::writeNext);
+      kickWriter();
     }
     return true;
   }
@@ -295,8 +308,12 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
       }
       ws = w;
       if (pingIntervalMillis > 0) {
-        pingTask = scheduler.scheduleAtFixedRate(this::ping, pingIntervalMillis,
-            pingIntervalMillis, TimeUnit.MILLISECONDS);
+        try {
+          pingTask = scheduler.scheduleAtFixedRate(this::ping, pingIntervalMillis,
+              pingIntervalMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException clientClosed) {
+          terminal = true; // reported below
+        }
       }
       kick = !writing && !outgoing.isEmpty();
       if (kick) {
@@ -307,9 +324,14 @@ final class JdkWebSocketConnection implements Connection, WebSocket.Listener {
     } finally {
       lock.unlock();
     }
+    if (terminal) {
+      w.abort();
+      listener.onFailure(this, new IOException("the client is shutting down"), 0);
+      return;
+    }
     listener.onOpen(this);
     if (kick) {
-      writer.execute(this::writeNext);
+      kickWriter();
     }
     if (demand) {
       w.request(1);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -233,7 +234,11 @@ public abstract class ReconnectingStream {
 
   private void connectLocked() {
     final int gen = ++generation;
-    ctx.blockingExecutor().execute(() -> openAttempt(gen));
+    try {
+      ctx.blockingExecutor().execute(() -> openAttempt(gen));
+    } catch (RejectedExecutionException clientClosed) {
+      failLocked(new SpeechError(ErrorCode.ERROR, "the client was closed"));
+    }
   }
 
   private void openAttempt(int gen) {
@@ -454,7 +459,11 @@ public abstract class ReconnectingStream {
     log.info("{}: connection lost ({}); reconnecting, attempt {} in {} ms", name,
         f.error().message(), failures, delay.toMillis());
     emitStatus(State.RECONNECTING, failures, delay, f.error().message());
-    retryTask = ctx.scheduler().schedule(this::retry, delay.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      retryTask = ctx.scheduler().schedule(this::retry, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException clientClosed) {
+      failLocked(new SpeechError(ErrorCode.ERROR, "the client was closed"));
+    }
   }
 
   private void retry() {
