@@ -71,8 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
   boolean demoTokens;
 
   /** For testing: how a backend name becomes a provider. */
-  Function<String, SpeechProvider> backends = name -> openBackend(name, upstream,
-      System::getenv);
+  Function<String, SpeechProvider> backends = name -> openBackend(name, upstream, this.env);
+  /** For testing: the environment the elevenlabs backend reads. */
+  Function<String, String> env = System::getenv;
   /** For testing: where API keys come from. */
   Supplier<List<String>> apiKeys = ServerConfig::apiKeysFromEnvironment;
   /** Released to stop a running server (Ctrl-C does it through a shutdown hook). */
