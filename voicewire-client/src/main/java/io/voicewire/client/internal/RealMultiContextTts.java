@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class RealMultiContextTts extends ReconnectingStream implements MultiContextTts {
   private static final Logger log = LoggerFactory.getLogger(RealMultiContextTts.class);
 
+  /** Most {@code openContext} calls waiting for a slot; more fail at once. */
+  public static final int MAX_WAITING_CONTEXTS = 64;
+
   private enum CtxState { OPEN, CLOSING, CANCELLED, DONE }
 
   private final TtsRequest request;
@@ -95,6 +98,11 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
       if (contexts.size() < MAX_CONTEXTS) {
         Ctx c = createLocked(contextId, l);
         defer(() -> f.complete(c));
+        return f;
+      }
+      if (waiters.size() >= MAX_WAITING_CONTEXTS) {
+        defer(() -> f.completeExceptionally(new IllegalStateException(MAX_WAITING_CONTEXTS
+            + " contexts are already waiting for a slot")));
         return f;
       }
       ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
