@@ -71,7 +71,6 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   private final HttpApi api;
   private final ExecutorService ownedHttpExecutor;
   private final ScheduledExecutorService ownedScheduler;
-  private final ExecutorService ownedVirtual;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private VoiceClient(Builder b) {
@@ -97,7 +96,6 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     }
     ExecutorService virt = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("VoiceClient task-", 0).factory());
-    this.ownedVirtual = virt;
     Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : virt;
     Connector connector = b.connector != null ? b.connector : new JdkWebSocketConnector(h, sched,
         virt, b.connectTimeout, b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
@@ -221,7 +219,8 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow();
     }
-    ownedVirtual.shutdown();
+    // the virtual-thread executor holds no threads when idle and is not shut down: streams that
+    // fail because of this close still deliver their terminal callback through it
     if (ownedHttpExecutor != null) {
       http.shutdownNow();
       ownedHttpExecutor.shutdownNow();

@@ -200,6 +200,37 @@ class ResumeIntegrationTest {
   }
 
   @Test
+  void closingTheClientFailsItsOpenStreamsWithOneTerminalEvent() throws Exception {
+    try (ServerHarness h = new ServerHarness(new CodedSpeechProvider(12, 20), 10)) {
+      VoiceClient client = client(h.proxy).build();
+      RecordingTtsListener l = new RecordingTtsListener();
+      RecordingSttListener sl = new RecordingSttListener();
+      TtsStream s = client.newTtsStream(tts(), l);
+      client.newSttStream(FakeSttPeer.request(false), sl);
+      s.send(TtsStreamStateTest.longText(2000, 1));
+      sl.awaitStarted(10);
+      client.close();
+      l.await(20);
+      sl.await(20);
+      Thread.sleep(100);
+      l.assertExhausted();
+      sl.assertExhausted();
+      assertTrue(l.failure != null, "the TTS stream failed");
+      assertTrue(sl.failure != null, "the STT stream failed");
+      assertTrue(assertThrowsIse(() -> client.newTtsStream(tts(), new RecordingTtsListener())));
+    }
+  }
+
+  private static boolean assertThrowsIse(Runnable r) {
+    try {
+      r.run();
+      return false;
+    } catch (IllegalStateException e) {
+      return e.getMessage().equals("VoiceClient is closed");
+    }
+  }
+
+  @Test
   void aCutDuringTheCloseHandshakeDoesNotHurtACompletedStream() throws Exception {
     try (ServerHarness h = new ServerHarness(new CodedSpeechProvider(12, 0), 7);
         VoiceClient client = client(h.proxy).build()) {
