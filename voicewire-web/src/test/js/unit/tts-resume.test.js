@@ -138,3 +138,16 @@ test('readAlignment accepts both duration spellings and falls back to normalized
     { chars: ['b'], starts: [1], durs: [2] });
   assert.equal(readAlignment({ audio: 'x' }), null);
 });
+
+test('a drop right after a word, before its space: the space is delivered at the seam, not lost', () => {
+  const r = new TtsResume();
+  r.append('This sentence is streamed a few characters at a time. ');
+  r.end();
+  r.resume();
+  deliver(r, chunk('This sentence is'));           // the chunk ends before the space
+  const plan = r.resume();                          // the connection dropped here
+  assert.equal(plan.text, 'streamed a few characters at a time. ');
+  deliver(r, chunk('streamed a few characters at a time. '));
+  assert.equal(r.deliveredChars, 'This sentence is streamed a few characters at a time. ');
+  assert.ok(r.allVoiced());
+});

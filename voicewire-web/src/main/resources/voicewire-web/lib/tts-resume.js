@@ -101,8 +101,13 @@ export class TtsResume {
    * `flush` if part of it had been flushed before), then the end of input if `end`.
    */
   resume() {
-    // whitespace is not voiced: a cursor sitting on spaces has nothing left to say there
-    while (this.cursor < this.input.length && isSpace(this.input[this.cursor])) this.cursor++;
+    // whitespace is not voiced: a cursor sitting on spaces has nothing left to say there, so
+    // the spaces are accounted as delivered here (they carry no sound), keeping
+    // voicedText() === input across the seam
+    while (this.cursor < this.input.length && isSpace(this.input[this.cursor])) {
+      if (this.cursor >= this.matchPos) this.deliveredChars += this.input[this.cursor];
+      this.cursor++;
+    }
     const w = wordStart(this.input, this.cursor);
     this.matchPos = w;
     this.cutting = this.cursor > w;

@@ -161,8 +161,8 @@ public final class LocalSpeechProvider implements SpeechProvider {
     private Builder() {}
 
     /**
-     * The voices to load, the first being the default: {@value #VOICE_SLT_ID} and/or
-     * {@value #VOICE_KEVIN_ID}. May be empty (no TTS).
+     * The voices to load, the first being the default: {@code cmu-slt-hsmm} and/or
+     * {@code kevin16} (default: both, in that order). May be empty (no TTS).
      */
     public Builder voices(List<String> voiceIds) {
       Objects.requireNonNull(voiceIds, "voiceIds == null");
@@ -264,8 +264,5 @@ public final class LocalSpeechProvider implements SpeechProvider {
           maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
           random != null ? random : new SecureRandom()));
     }
-
-    private static final String VOICE_SLT_ID = VOICE_SLT;
-    private static final String VOICE_KEVIN_ID = VOICE_KEVIN;
   }
 }

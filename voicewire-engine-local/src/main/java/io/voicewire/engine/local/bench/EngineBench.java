@@ -74,15 +74,20 @@ public final class EngineBench {
 
     ttsSection(fast, sentences, quick);
     sttSection(fast, RecognizerProfile.FAST, sentences, slt, kevin);
-    pacedSection(fast, RecognizerProfile.FAST, slt, quick ? new int[] {1, 2} : new int[] {1, 2, 3});
+    pacedSection(fast, RecognizerProfile.FAST, slt,
+        quick ? new int[] {1, 2} : new int[] {1, 1, 2, 2, 3});
     heapSection(fast, slt);
     fast.close();
     if (!quick) {
+      long heap0 = usedHeap();
       LocalSpeechProvider accurate = LocalSpeechProvider.builder().voices(List.of())
           .recognizerProfile(RecognizerProfile.ACCURATE).build();
       accurate.awaitReady(10, TimeUnit.MINUTES);
+      OUT.printf("## Heap per recognizer%n%n- %d decoders, no voices, loaded and warmed: %.0f MB"
+          + " per decoder%n%n", accurate.sttDecoders(),
+          (usedHeap() - heap0) / (double) accurate.sttDecoders() / (1 << 20));
       sttSection(accurate, RecognizerProfile.ACCURATE, sentences, slt, kevin);
-      pacedSection(accurate, RecognizerProfile.ACCURATE, slt, new int[] {1, 2, 3});
+      pacedSection(accurate, RecognizerProfile.ACCURATE, slt, new int[] {1, 1, 2, 3});
       accurate.close();
     }
     OUT.printf("%nload average at the end: %.2f%n",
@@ -383,22 +388,24 @@ public final class EngineBench {
     OUT.printf("- per idle STT session (50 open, 1 s of silence each): %.0f KB%n",
         (withIdle - base) / 50.0 / 1024);
     idle.forEach(SttSession::close);
-    // active sessions: speaking, each holding a decoder (as many as there are decoders)
-    Thread.sleep(500);
-    long before = usedHeap();
+    // active sessions: the same sessions before and while speaking (each holding a decoder)
     List<SttSession> active = new ArrayList<>();
     for (int i = 0; i < p.sttDecoders(); i++) {
       SttSession s = p.openStt(SttRequest.builder().build(), new SttListener() {});
-      byte[] a = concat(silence(300), slt.get(i));
-      for (int j = 0; j < a.length; j += 3200) {
-        s.sendAudio(Arrays.copyOfRange(a, j, Math.min(a.length, j + 3200)));
-      }
+      s.sendAudio(silence(1000));
       active.add(s);
     }
-    Thread.sleep(3000); // let the decoders work on it
+    long before = usedHeap();
+    for (int i = 0; i < active.size(); i++) {
+      byte[] a = slt.get(i);
+      for (int j = 0; j < a.length; j += 3200) {
+        active.get(i).sendAudio(Arrays.copyOfRange(a, j, Math.min(a.length, j + 3200)));
+      }
+    }
+    Thread.sleep(2000); // the decoders are mid-utterance: no end of speech was sent
     long withActive = usedHeap();
-    OUT.printf("- per active STT session (speaking, decoder held, mid-utterance): %.0f KB%n",
-        (withActive - before) / (double) p.sttDecoders() / 1024);
+    OUT.printf("- per active STT session (speaking, decoder held, mid-utterance; pass buffer,"
+        + " search state): %.0f KB%n", (withActive - before) / (double) active.size() / 1024);
     active.forEach(SttSession::close);
     OUT.println();
   }

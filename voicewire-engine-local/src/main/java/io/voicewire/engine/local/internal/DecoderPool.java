@@ -3,6 +3,7 @@ package io.voicewire.engine.local.internal;
 import edu.cmu.sphinx.api.Configuration;
 import edu.cmu.sphinx.api.Context;
 import edu.cmu.sphinx.decoder.ResultListener;
+import edu.cmu.sphinx.frontend.feature.LiveCMN;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
 import edu.cmu.sphinx.result.WordResult;
@@ -213,7 +214,7 @@ final class DecoderPool implements AutoCloseable {
       Job job;
       while ((job = take()) != null) {
         try {
-          d.decode(job);
+          d.serve(job);
         } catch (Exception | LinkageError e) {
           LOG.warn("decoding failed; re-allocating the recognizer", e);
           job.failed(e);
@@ -270,6 +271,7 @@ final class DecoderPool implements AutoCloseable {
   private static final class Decoder implements ResultListener {
     private final Context context;
     private final Recognizer recognizer;
+    private final CmnPrior cmn;
     private Job current;
 
     Decoder(String configResource) throws Exception {
@@ -282,14 +284,25 @@ final class DecoderPool implements AutoCloseable {
       recognizer = context.getInstance(Recognizer.class);
       recognizer.addResultListener(this);
       recognizer.allocate();
+      cmn = new CmnPrior(context.getInstance(LiveCMN.class));
     }
 
-    /** Decodes the buzz (always: it initializes the front end), then the speech clip, if any. */
+    /**
+     * Decodes the buzz (always: it initializes the front end), then the speech clip, if any, and
+     * keeps the cepstral mean it ends with as the prior of every job.
+     */
     void warmUp(byte[] clip) {
       decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
       if (clip != null) {
         decodeAndDiscard(clip);
       }
+      cmn.capture();
+    }
+
+    /** Decodes a session's job, starting from the warm-up's cepstral mean. */
+    void serve(Job job) {
+      cmn.restore();
+      decode(job);
     }
 
     private void decodeAndDiscard(byte[] audio) {

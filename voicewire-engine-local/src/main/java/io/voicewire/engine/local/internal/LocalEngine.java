@@ -114,14 +114,14 @@ public final class LocalEngine implements AutoCloseable {
     LOG.info("local voices loaded in {} ms: {}", (System.nanoTime() - t0) / 1_000_000,
         voices.ids());
     byte[] clip = null;
-    for (String id : voices.ids()) {
+    for (String id : config.warmUp() ? voices.ids() : List.<String>of()) {
       VoiceEngine v = voices.loading(id).getNow(null);
       if (v == null) {
         continue;
       }
       try {
         Synthesizer s = v.newSynthesizer();
-        int rounds = config.warmUp() ? 3 : 1;
+        int rounds = 3;
         for (int i = 0; i < rounds; i++) {
           byte[] pcm = synthesizeAll(s, v.sampleRate(), WARM_UP_TEXT);
           if (clip == null && i == rounds - 1 && decoders != null) {
