@@ -1,9 +1,12 @@
 package io.voicewire.client;
 
+import io.voicewire.metrics.LatencySnapshot;
+
 /**
- * A snapshot of one stream's metrics since it was opened. Latencies are recorded with
- * HdrHistogram {@code Recorder}s (wait-free recording on the socket thread) and summarised here;
- * the fields that do not apply to a stream kind are {@link LatencyStats#EMPTY} or 0.
+ * A snapshot of one stream's metrics since it was opened. Latencies are recorded with core's
+ * {@link io.voicewire.metrics.LatencyRecorder} (HdrHistogram, wait-free recording on the socket
+ * thread) and given here as totals since the stream opened, in microseconds; those that do not
+ * apply to a stream kind have a count of 0.
  *
  * @param timeToFirstAudioMicros TTS: from sending text while every earlier character had been
  *     voiced, to the first audio chunk after it
@@ -26,11 +29,11 @@ package io.voicewire.client;
  * @param alignmentMismatches TTS: alignment entries that did not match the input text
  */
 public record StreamMetrics(
-    LatencyStats timeToFirstAudioMicros,
-    LatencyStats chunkInterArrivalMicros,
-    LatencyStats partialLatencyMicros,
-    LatencyStats commitLatencyMicros,
-    LatencyStats roundTripMicros,
+    LatencySnapshot timeToFirstAudioMicros,
+    LatencySnapshot chunkInterArrivalMicros,
+    LatencySnapshot partialLatencyMicros,
+    LatencySnapshot commitLatencyMicros,
+    LatencySnapshot roundTripMicros,
     long connections,
     long reconnects,
     long seams,
@@ -40,11 +43,21 @@ public record StreamMetrics(
     long replayOverflowMillis,
     long alignmentMismatches) {
 
+  /** A short form of a latency summary: {@code n=12 p50=80.1ms p90=... max=...}. */
+  public static String summary(LatencySnapshot s) {
+    if (s.count() == 0) {
+      return "n=0";
+    }
+    return String.format(java.util.Locale.ROOT, "n=%d p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms",
+        s.count(), s.p50() / 1000.0, s.p90() / 1000.0, s.p99() / 1000.0, s.max() / 1000.0);
+  }
+
   @Override
   public String toString() {
-    return "StreamMetrics[ttfa " + timeToFirstAudioMicros + "; interArrival "
-        + chunkInterArrivalMicros + "; partial " + partialLatencyMicros + "; commit "
-        + commitLatencyMicros + "; rtt " + roundTripMicros + "; connections=" + connections
+    return "StreamMetrics[ttfa " + summary(timeToFirstAudioMicros) + "; interArrival "
+        + summary(chunkInterArrivalMicros) + "; partial " + summary(partialLatencyMicros)
+        + "; commit " + summary(commitLatencyMicros) + "; rtt " + summary(roundTripMicros)
+        + "; connections=" + connections
         + " reconnects=" + reconnects + " seams=" + seams + " droppedAudioBytes="
         + droppedAudioBytes + " duplicateCommitsDropped=" + duplicateCommitsDropped
         + " replayedAudioMs=" + replayedAudioMillis + " replayOverflowMs=" + replayOverflowMillis

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.HdrHistogram.Histogram;
 
 /**
  * The soak benchmark behind the project target "100 random cuts in a long stream, nothing lost or
@@ -46,7 +45,8 @@ public final class ResumeSoak {
             .reconnectPolicy(POLICY).random(new Random(seed)).build()) {
       h.proxy.cutDownstreamBetween(30_000, 90_000, cuts);
       List<Long> reconnectingAt = new CopyOnWriteArrayList<>();
-      Histogram gapMicros = new Histogram(3);
+      io.voicewire.metrics.LatencyRecorder gapMicros =
+          new io.voicewire.metrics.LatencyRecorder("resumeGapMicros", System::currentTimeMillis);
       long[] lastAudioWaitFrom = {0};
       RecordingTtsListener l = new RecordingTtsListener() {
         @Override
@@ -65,7 +65,7 @@ public final class ResumeSoak {
         public void onAudio(TtsAudio a) {
           super.onAudio(a);
           if (lastAudioWaitFrom[0] != 0) {
-            gapMicros.recordValue((System.nanoTime() - lastAudioWaitFrom[0]) / 1000);
+            gapMicros.record((System.nanoTime() - lastAudioWaitFrom[0]) / 1000);
             lastAudioWaitFrom[0] = 0;
           }
         }
@@ -92,7 +92,8 @@ public final class ResumeSoak {
       System.out.printf(Locale.ROOT, "TTS audit: every character voiced exactly once: %s "
               + "(audio decode %s, alignment %s)%n", exact,
           voiced.equals(text.stripTrailing()), aligned.equals(text.stripTrailing()));
-      System.out.println("TTS drop -> next audio (µs): " + LatencyStats.of(gapMicros));
+      System.out.println("TTS drop -> next audio: "
+          + StreamMetrics.summary(gapMicros.totalSnapshot()));
       System.out.println("TTS " + m);
       return exact && Boolean.TRUE.equals(l.complete) && h.proxy.cuts() == cuts;
     }

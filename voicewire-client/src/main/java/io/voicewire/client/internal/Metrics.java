@@ -1,26 +1,20 @@
 package io.voicewire.client.internal;
 
-import io.voicewire.client.LatencyStats;
 import io.voicewire.client.StreamMetrics;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import io.voicewire.metrics.LatencyRecorder;
+import java.util.function.LongSupplier;
 
 /**
- * One stream's metrics. Recording is wait-free (HdrHistogram {@link Recorder}, {@link LongAdder})
- * and may happen on any thread; {@link #snapshot()} folds the recorders' interval histograms into
- * running totals under a lock (recycling the interval histograms) and may be called from any
- * thread.
+ * One stream's metrics. Latencies go into core's {@link LatencyRecorder}s (wait-free, any
+ * thread); counters are {@link LongAdder}s. {@link #snapshot()} may be called from any thread.
  */
 public final class Metrics {
-  private static final int DIGITS = 3;
-
-  private final Series ttfa = new Series();
-  private final Series interArrival = new Series();
-  private final Series partial = new Series();
-  private final Series commit = new Series();
-  private final Series rtt = new Series();
+  private final LatencyRecorder ttfa;
+  private final LatencyRecorder interArrival;
+  private final LatencyRecorder partial;
+  private final LatencyRecorder commit;
+  private final LatencyRecorder rtt;
 
   public final LongAdder connections = new LongAdder();
   public final LongAdder reconnects = new LongAdder();
@@ -31,55 +25,45 @@ public final class Metrics {
   public final LongAdder replayOverflowMillis = new LongAdder();
   public final LongAdder alignmentMismatches = new LongAdder();
 
-  private final ReentrantLock snapshotLock = new ReentrantLock();
+  /** @param nanoClock the stream's monotonic clock (interval timestamps only) */
+  public Metrics(LongSupplier nanoClock) {
+    LongSupplier millis = () -> nanoClock.getAsLong() / 1_000_000L;
+    ttfa = new LatencyRecorder("timeToFirstAudioMicros", millis);
+    interArrival = new LatencyRecorder("chunkInterArrivalMicros", millis);
+    partial = new LatencyRecorder("partialLatencyMicros", millis);
+    commit = new LatencyRecorder("commitLatencyMicros", millis);
+    rtt = new LatencyRecorder("roundTripMicros", millis);
+  }
 
-  /** A recorder plus the running total of its intervals. */
-  private static final class Series {
-    final Recorder recorder = new Recorder(DIGITS);
-    final Histogram total = new Histogram(DIGITS);
-    Histogram recycle;
-
-    void record(long nanos) {
-      recorder.recordValue(Math.max(0, nanos / 1000));
-    }
-
-    LatencyStats fold() {
-      recycle = recorder.getIntervalHistogram(recycle);
-      total.add(recycle);
-      return LatencyStats.of(total);
-    }
+  private static void record(LatencyRecorder r, long nanos) {
+    r.record(Math.max(0, nanos / 1000));
   }
 
   public void timeToFirstAudioNanos(long nanos) {
-    ttfa.record(nanos);
+    record(ttfa, nanos);
   }
 
   public void chunkInterArrivalNanos(long nanos) {
-    interArrival.record(nanos);
+    record(interArrival, nanos);
   }
 
   public void partialLatencyNanos(long nanos) {
-    partial.record(nanos);
+    record(partial, nanos);
   }
 
   public void commitLatencyNanos(long nanos) {
-    commit.record(nanos);
+    record(commit, nanos);
   }
 
   public void roundTripNanos(long nanos) {
-    rtt.record(nanos);
+    record(rtt, nanos);
   }
 
   /** The totals so far. */
   public StreamMetrics snapshot() {
-    snapshotLock.lock();
-    try {
-      return new StreamMetrics(ttfa.fold(), interArrival.fold(), partial.fold(), commit.fold(),
-          rtt.fold(), connections.sum(), reconnects.sum(), seams.sum(), droppedAudioBytes.sum(),
-          duplicateCommitsDropped.sum(), replayedAudioMillis.sum(), replayOverflowMillis.sum(),
-          alignmentMismatches.sum());
-    } finally {
-      snapshotLock.unlock();
-    }
+    return new StreamMetrics(ttfa.totalSnapshot(), interArrival.totalSnapshot(),
+        partial.totalSnapshot(), commit.totalSnapshot(), rtt.totalSnapshot(), connections.sum(),
+        reconnects.sum(), seams.sum(), droppedAudioBytes.sum(), duplicateCommitsDropped.sum(),
+        replayedAudioMillis.sum(), replayOverflowMillis.sum(), alignmentMismatches.sum());
   }
 }

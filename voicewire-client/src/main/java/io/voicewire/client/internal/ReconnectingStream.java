@@ -50,7 +50,7 @@ public abstract class ReconnectingStream {
   protected final ReentrantLock lock = new ReentrantLock();
   protected final ClientContext ctx;
   protected final Dispatcher events;
-  protected final Metrics metrics = new Metrics();
+  protected final Metrics metrics;
   protected final String name;
 
   private final List<Runnable> deferred = new ArrayList<>();
@@ -75,6 +75,7 @@ public abstract class ReconnectingStream {
   protected ReconnectingStream(ClientContext ctx, String name) {
     this.ctx = ctx;
     this.name = name;
+    this.metrics = new Metrics(ctx.nanoClock());
     this.events = new Dispatcher(ctx.callbackExecutor(), "VoiceClient " + name + " events",
         this::pauseReading, this::resumeReading);
   }
