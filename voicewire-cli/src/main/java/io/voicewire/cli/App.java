@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
         ServeCommand.class,
         DemoCommand.class,
         BenchCommand.class,
+        SpeakCommand.class,
+        TranscribeCommand.class,
+        TokenCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class App implements Callable<Integer> {

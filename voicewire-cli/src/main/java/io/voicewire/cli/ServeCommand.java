@@ -1,5 +1,7 @@
 package io.voicewire.cli;
 
+import io.voicewire.client.ElevenLabsProvider;
+import io.voicewire.client.VoiceClient;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.ServerConfig;
 import io.voicewire.server.VoicewireServer;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
             + "server runs in local-development mode and binds to loopback only."})
 public final class ServeCommand implements Callable<Integer> {
   /** The backends {@code --backend} accepts. */
-  static final List<String> BACKENDS = List.of("local");
+  static final List<String> BACKENDS = List.of("local", "elevenlabs");
+  /** The environment variable overriding the elevenlabs backend's base URL. */
+  static final String ELEVENLABS_BASE_URL_ENV = "ELEVENLABS_BASE_URL";
 
   @Spec
   CommandSpec spec;
@@ -47,8 +51,14 @@ public final class ServeCommand implements Callable<Integer> {
   String bind;
 
   @Option(names = "--backend", defaultValue = "local",
-      description = "Speech backend: local (offline engine) (default: ${DEFAULT-VALUE}).")
+      description = "Speech backend: local (offline engine) or elevenlabs (relay to the cloud "
+          + "with $ELEVENLABS_API_KEY) (default: ${DEFAULT-VALUE}).")
   String backend;
+
+  @Option(names = "--upstream", paramLabel = "URL",
+      description = "Base URL the elevenlabs backend relays to (default: $"
+          + ELEVENLABS_BASE_URL_ENV + ", else https://api.elevenlabs.io).")
+  String upstream;
 
   @Option(names = "--allowed-origin", split = ",", paramLabel = "ORIGIN",
       description = "Browser origin allowed besides the server's own, e.g. "
@@ -61,7 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
   boolean demoTokens;
 
   /** For testing: how a backend name becomes a provider. */
-  Function<String, SpeechProvider> backends = ServeCommand::openBackend;
+  Function<String, SpeechProvider> backends = name -> openBackend(name, upstream, this.env);
+  /** For testing: the environment the elevenlabs backend reads. */
+  Function<String, String> env = System::getenv;
   /** For testing: where API keys come from. */
   Supplier<List<String>> apiKeys = ServerConfig::apiKeysFromEnvironment;
   /** Released to stop a running server (Ctrl-C does it through a shutdown hook). */
@@ -86,8 +98,28 @@ public final class ServeCommand implements Callable<Integer> {
    * @throws IllegalArgumentException for an unknown name
    */
   static SpeechProvider openBackend(String name) {
+    return openBackend(name, null, System::getenv);
+  }
+
+  /**
+   * Opens a backend by name; {@code elevenlabs} takes its key from {@code ELEVENLABS_API_KEY} and
+   * relays to {@code upstream}, else {@value #ELEVENLABS_BASE_URL_ENV}, else ElevenLabs.
+   *
+   * @throws IllegalArgumentException for an unknown name or a missing key
+   */
+  static SpeechProvider openBackend(String name, String upstream, Function<String, String> env) {
     return switch (name) {
       case "local" -> LocalSpeechProvider.create();
+      case "elevenlabs" -> {
+        String key = env.apply(ClientOptions.ELEVENLABS_KEY_ENV);
+        if (key == null || key.isBlank()) {
+          throw new IllegalArgumentException("the elevenlabs backend needs "
+              + ClientOptions.ELEVENLABS_KEY_ENV + " in the environment");
+        }
+        String url = upstream != null ? upstream : env.apply(ELEVENLABS_BASE_URL_ENV);
+        yield ElevenLabsProvider.create(url == null || url.isBlank() ? VoiceClient.ELEVENLABS
+            : url, key);
+      }
       default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
           + String.join(", ", BACKENDS));
     };

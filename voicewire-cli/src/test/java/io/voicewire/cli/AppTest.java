@@ -52,7 +52,7 @@ class AppTest {
     ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
     serve.apiKeys = List::of;
     assertEquals(2, cl.execute("serve", "--backend", "cloud", "--port", "0"));
-    assertEquals("voicewire: unknown backend 'cloud'; known: local\n", err.toString());
+    assertEquals("voicewire: unknown backend 'cloud'; known: local, elevenlabs\n", err.toString());
   }
 
   @Test

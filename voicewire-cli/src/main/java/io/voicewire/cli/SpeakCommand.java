@@ -1,0 +1,179 @@
+package io.voicewire.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.voicewire.audio.AudioConverter;
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.Wav;
+import io.voicewire.client.StreamMetrics;
+import io.voicewire.client.TtsAudioQueue;
+import io.voicewire.client.TtsStream;
+import io.voicewire.client.VoiceClient;
+import io.voicewire.protocol.Json;
+import io.voicewire.speech.Alignment;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.VoiceInfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code voicewire speak}: text to a WAV file through the SDK's streaming TTS ({@code
+ * stream-input}, with reconnect and resume), showing progress as the audio arrives.
+ */
+@Command(name = "speak", mixinStandardHelpOptions = true,
+    description = {"Speak text into a WAV file (streaming TTS over WebSocket).",
+        "Without --server an offline engine runs in this process."})
+public final class SpeakCommand implements Callable<Integer> {
+  /** Width of the progress bar, characters. */
+  static final int BAR_WIDTH = 30;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions target;
+
+  @Parameters(index = "0", paramLabel = "TEXT", description = "The text; - reads it from stdin.")
+  String text;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+      description = "The WAV file to write.")
+  Path output;
+
+  @Option(names = "--voice", paramLabel = "ID",
+      description = "Voice id (default: the server's first voice).")
+  String voice;
+
+  @Option(names = "--format", defaultValue = "pcm_24000", paramLabel = "FORMAT",
+      description = "Output format: pcm_8000 … pcm_48000, ulaw_8000, alaw_8000 (default: "
+          + "${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--model", paramLabel = "ID",
+      description = "Model id (default: " + TtsRequest.DEFAULT_MODEL + ").")
+  String model;
+
+  @Option(names = "--alignment-out", paramLabel = "FILE",
+      description = "Also write the character timings as JSON: [{\"char\",\"start_ms\","
+          + "\"duration_ms\"}], times from the start of the audio.")
+  Path alignmentOut;
+
+  /** For testing: where "-" reads from. */
+  InputStream stdin = System.in;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    AudioFormat f;
+    try {
+      f = AudioFormat.parse(format);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+    }
+    if (!f.isDecodable()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
+          + " cannot be written to a WAV file: use pcm_*, ulaw_8000 or alaw_8000");
+    }
+    String input = "-".equals(text) ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
+        : text;
+    if (input.isBlank()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "TEXT is empty");
+    }
+    try (ClientOptions.Target t = target.open(err)) {
+      VoiceClient client = t.client();
+      String voiceId = voice != null ? voice : firstVoice(client);
+      TtsRequest.Builder rb = VoiceClient.ttsRequest(voiceId).toBuilder().outputFormat(f);
+      if (model != null) {
+        rb.modelId(model);
+      }
+      TtsAudioQueue queue = new TtsAudioQueue();
+      ByteArrayOutputStream audio = new ByteArrayOutputStream();
+      StringBuilder aligned = new StringBuilder();
+      ByteArrayOutputStream timings = new ByteArrayOutputStream();
+      StreamMetrics metrics;
+      try (JsonGenerator g = Json.mapper().getFactory().createGenerator(timings);
+          TtsStream s = client.newTtsStream(rb.build(), queue)) {
+        g.writeStartArray();
+        s.send(input);
+        s.end();
+        for (TtsAudio a : queue) {
+          double chunkStartMs = f.millisForBytes(audio.size());
+          audio.writeBytes(a.audio());
+          Alignment al = a.alignment();
+          if (al != null) {
+            for (int i = 0; i < al.size(); i++) {
+              aligned.append(al.chars().get(i));
+              g.writeStartObject();
+              g.writeStringField("char", al.chars().get(i));
+              g.writeNumberField("start_ms", Math.round(chunkStartMs + al.startMs(i)));
+              g.writeNumberField("duration_ms", al.durationMs(i));
+              g.writeEndObject();
+            }
+          }
+          progress(err, aligned.length(), input.length());
+        }
+        g.writeEndArray();
+        metrics = s.metrics();
+      }
+      progressDone(err);
+      byte[] pcm = audio.toByteArray();
+      int rate = f.sampleRate();
+      if (!f.isPcm()) {
+        AudioConverter conv = AudioConverter.create(f, AudioFormat.PCM_16000.withSampleRate(rate));
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.writeBytes(conv.convert(pcm));
+        p.writeBytes(conv.flush());
+        pcm = p.toByteArray();
+      }
+      Wav.write(output, rate, pcm);
+      if (alignmentOut != null) {
+        Files.write(alignmentOut, timings.toByteArray());
+      }
+      out.printf(Locale.ROOT, "wrote %s: %.2f s of %s audio, voice %s, %d characters; first "
+              + "audio after %.0f ms%s%n", output, pcm.length / 2.0 / rate, f.wireName(), voiceId,
+          input.length(), metrics.timeToFirstAudioMicros().p50() / 1000.0,
+          metrics.reconnects() > 0 ? "; resumed " + metrics.reconnects() + " time(s)" : "");
+      out.flush();
+      return CommandLine.ExitCode.OK;
+    }
+  }
+
+  static String firstVoice(VoiceClient client) throws IOException {
+    List<VoiceInfo> voices = client.voices();
+    if (voices.isEmpty()) {
+      throw new IOException("the server offers no voices");
+    }
+    return voices.get(0).voiceId();
+  }
+
+  private static void progress(PrintWriter err, int done, int total) {
+    int pct = total == 0 ? 100 : (int) Math.min(100, done * 100L / total);
+    int filled = pct * BAR_WIDTH / 100;
+    err.print("\rspeaking [" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "] "
+        + pct + "%");
+    err.flush();
+  }
+
+  private static void progressDone(PrintWriter err) {
+    err.println();
+    err.flush();
+  }
+
+}

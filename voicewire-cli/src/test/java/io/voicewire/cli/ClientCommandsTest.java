@@ -1,0 +1,169 @@
+package io.voicewire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.audio.Wav;
+import io.voicewire.cli.bench.EchoSpeechProvider;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.protocol.Json;
+import io.voicewire.server.VoicewireServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** speak, transcribe, token and serve --backend elevenlabs: exit codes, output, real servers. */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class ClientCommandsTest {
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  @TempDir
+  Path dir;
+
+  CommandLine cli() {
+    CommandLine cl = App.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl;
+  }
+
+  @Test
+  void helpListsTheClientCommands() {
+    assertEquals(0, cli().execute("--help"));
+    assertTrue(out.toString().contains("speak"));
+    assertTrue(out.toString().contains("transcribe"));
+    assertTrue(out.toString().contains("token"));
+  }
+
+  @Test
+  void badArgumentsAreUsageErrors() {
+    assertEquals(2, cli().execute("speak", "hi", "-o", dir.resolve("x.wav").toString(),
+        "--format", "mp3_44100_128"));
+    assertTrue(err.toString().contains("--format mp3_44100_128 cannot be written to a WAV file"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("speak", "hi"));
+    assertTrue(err.toString().contains("Missing required option: '--output=FILE'"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("token", "realtime_scribe"));
+    assertTrue(err.toString().contains("token needs --server"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("token", "nope", "--server", "http://127.0.0.1:9"));
+    assertTrue(err.toString().contains(
+        "token type must be realtime_scribe, batch_scribe or tts_websocket: nope"));
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("transcribe", "in.wav", "--commit", "sometimes"));
+    assertTrue(err.toString().contains("commit_strategy must be manual or vad: sometimes"));
+  }
+
+  @Test
+  void tokenMintsASingleUseToken() throws Exception {
+    try (EchoSpeechProvider p = new EchoSpeechProvider();
+        VoicewireServer s = VoicewireServer.create(c -> c.provider(p).apiKeys(List.of("k1")))) {
+      int port = s.start(0);
+      assertEquals(0, cli().execute("token", "tts_websocket", "--server",
+          "http://127.0.0.1:" + port, "--api-key", "k1"));
+      assertTrue(out.toString().trim().startsWith("vwt_"), out.toString());
+      out.getBuffer().setLength(0);
+      assertEquals(1, cli().execute("token", "tts_websocket", "--server",
+          "http://127.0.0.1:" + port, "--api-key", "wrong"));
+      assertTrue(err.toString().startsWith("voicewire: HTTP 401"), err.toString());
+    }
+  }
+
+  @Test
+  void serveRelaysToAnUpstreamWithTheElevenLabsBackend() throws Exception {
+    try (EchoSpeechProvider p = new EchoSpeechProvider();
+        VoicewireServer cloud = VoicewireServer.create(c -> c.provider(p)
+            .apiKeys(List.of("cloud-key")))) {
+      int cloudPort = cloud.start(0);
+      CommandLine cl = cli();
+      ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+      serve.apiKeys = List::of;
+      serve.env = Map.<String, String>of()::get;
+      assertEquals(2, cl.execute("serve", "--backend", "elevenlabs", "--port", "0"));
+      assertTrue(err.toString().contains("the elevenlabs backend needs ELEVENLABS_API_KEY"),
+          err.toString());
+
+      CommandLine cl2 = cli();
+      ServeCommand relay = cl2.getSubcommands().get("serve").getCommand();
+      relay.apiKeys = List::of;
+      relay.env = Map.of("ELEVENLABS_API_KEY", "cloud-key")::get;
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl2.execute("serve",
+          "--backend", "elevenlabs", "--upstream", "http://127.0.0.1:" + cloudPort,
+          "--port", "0"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (relay.boundPort < 0) {
+        assertTrue(System.nanoTime() < deadline, "serve did not start: " + err);
+        assertFalse(exit.isDone(), "serve exited: " + err);
+        Thread.sleep(20);
+      }
+      assertTrue(out.toString().contains("(backend elevenlabs"), out.toString());
+      HttpResponse<String> models = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + relay.boundPort + "/v1/models"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, models.statusCode());
+      assertTrue(models.body().contains("answers each chunk"), "relayed: " + models.body());
+      relay.stop.countDown();
+      assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  @Tag("slow")
+  void speakThenTranscribeWithTheOfflineEngine() throws Exception {
+    try (LocalSpeechProvider engine = LocalSpeechProvider.create();
+        VoicewireServer s = VoicewireServer.create(c -> c.provider(engine))) {
+      assertTrue(engine.awaitReady(300, TimeUnit.SECONDS));
+      String url = "http://127.0.0.1:" + s.start(0);
+      Path wav = dir.resolve("hello.wav");
+      Path timings = dir.resolve("hello.json");
+      String text = "Hello from the voicewire command line.";
+      assertEquals(0, cli().execute("speak", text, "-o", wav.toString(), "--voice", "kevin16",
+          "--format", "pcm_16000", "--alignment-out", timings.toString(), "--server", url),
+          err.toString());
+      assertTrue(out.toString().startsWith("wrote " + wav + ": "), out.toString());
+      assertTrue(err.toString().contains("speaking [" + "#".repeat(SpeakCommand.BAR_WIDTH)
+          + "] 100%"), err.toString());
+      Wav.WavAudio audio = Wav.read(wav);
+      assertEquals(16000, audio.sampleRate());
+      assertTrue(audio.durationMillis() > 1000, audio.toString());
+      JsonNode chars = Json.mapper().readTree(Files.readString(timings));
+      StringBuilder aligned = new StringBuilder();
+      long lastStart = -1;
+      for (JsonNode c : chars) {
+        aligned.append(c.get("char").asText());
+        assertTrue(c.get("start_ms").asLong() >= lastStart, "times go forward");
+        lastStart = c.get("start_ms").asLong();
+      }
+      assertEquals(text, aligned.toString().trim());
+
+      out.getBuffer().setLength(0);
+      assertEquals(0, cli().execute("transcribe", wav.toString(), "--fast", "--server", url),
+          err.toString());
+      String[] lines = out.toString().split("\n");
+      String last = lines[lines.length - 1];
+      assertTrue(last.contains("hello"), "stdout ends with the committed text: " + out);
+      assertTrue(err.toString().contains("partial: "), err.toString());
+    }
+  }
+}

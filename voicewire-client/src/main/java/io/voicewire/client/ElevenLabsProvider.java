@@ -1,0 +1,284 @@
+package io.voicewire.client;
+
+import io.voicewire.client.internal.RealTtsStream;
+import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SpeechProvider;
+import io.voicewire.speech.SttListener;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
+import io.voicewire.speech.Transcript;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import io.voicewire.speech.VoiceInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay backend: a {@link SpeechProvider} whose sessions are streams of this SDK to
+ * ElevenLabs (or to any voicewire server), so a voicewire server can serve the cloud to browsers
+ * without giving them the key, and with resume on upstream drops.
+ *
+ * <ul>
+ *   <li>TTS sessions are {@link TtsStream}s: the request (voice, model, format, voice settings,
+ *       chunk-length schedule, {@code auto_mode}) goes upstream as is, and so do the pieces of
+ *       text, {@code flush} and {@code try_trigger_generation}: the upstream server applies the
+ *       protocol's buffering rules. Upstream always gets {@code sync_alignment=true}, which resume
+ *       needs.
+ *   <li>STT sessions are {@link SttStream}s with the same parameters (commit strategy, VAD
+ *       parameters, language, timestamps, key terms, {@code previous_text}).
+ *   <li>Voices and models come from {@code GET /v1/voices} and {@code GET /v1/models}, cached for
+ *       {@link #CATALOG_TTL}; when a refresh fails the last good answer is kept.
+ * </ul>
+ * Thread safe. {@link #close()} closes the client only when this provider created it.
+ */
+public final class ElevenLabsProvider implements SpeechProvider {
+  private static final Logger log = LoggerFactory.getLogger(ElevenLabsProvider.class);
+
+  /** How long a voices or models answer is reused. */
+  public static final Duration CATALOG_TTL = Duration.ofMinutes(5);
+
+  private final VoiceClient client;
+  private final boolean ownsClient;
+  private final LongSupplier nanoClock;
+  private final AtomicReference<Cached<VoiceInfo>> voices = new AtomicReference<>();
+  private final AtomicReference<Cached<ModelInfo>> models = new AtomicReference<>();
+  private volatile boolean reachable = true;
+
+  private record Cached<T>(List<T> items, long atNanos) {}
+
+  private interface Fetch<T> {
+    List<T> get() throws IOException;
+  }
+
+  /** A provider over {@code client}, which stays the caller's to close. */
+  public ElevenLabsProvider(VoiceClient client) {
+    this(client, false);
+  }
+
+  private ElevenLabsProvider(VoiceClient client, boolean owns) {
+    this.client = Objects.requireNonNull(client, "client == null");
+    this.ownsClient = owns;
+    this.nanoClock = System::nanoTime;
+  }
+
+  /**
+   * A provider with its own client for {@code baseUrl} (e.g. {@link VoiceClient#ELEVENLABS}) and
+   * {@code apiKey}; {@link #close()} closes that client.
+   */
+  public static ElevenLabsProvider create(String baseUrl, String apiKey) {
+    return new ElevenLabsProvider(VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey).build(),
+        true);
+  }
+
+  /** The client the sessions use. */
+  public VoiceClient client() {
+    return client;
+  }
+
+  @Override
+  public String name() {
+    return "elevenlabs";
+  }
+
+  /** True unless the last catalog request to the upstream failed. */
+  @Override
+  public boolean isReady() {
+    return reachable;
+  }
+
+  @Override
+  public List<VoiceInfo> voices() {
+    return cached(voices, client::voices, "voices");
+  }
+
+  @Override
+  public List<ModelInfo> models() {
+    return cached(models, client::models, "models");
+  }
+
+  private <T> List<T> cached(AtomicReference<Cached<T>> ref, Fetch<T> fetch, String what) {
+    Cached<T> c = ref.get();
+    long now = nanoClock.getAsLong();
+    if (c != null && now - c.atNanos() < CATALOG_TTL.toNanos()) {
+      return c.items();
+    }
+    try {
+      List<T> items = List.copyOf(fetch.get());
+      ref.set(new Cached<>(items, now));
+      reachable = true;
+      return items;
+    } catch (IOException | RuntimeException e) {
+      reachable = false;
+      log.warn("upstream {} request failed: {}", what, e.toString());
+      return c == null ? List.of() : c.items();
+    }
+  }
+
+  @Override
+  public TtsSession openTts(TtsRequest request, TtsListener listener) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(listener, "listener == null");
+    TtsRequest upstream = request.syncAlignment() ? request
+        : request.toBuilder().syncAlignment(true).build();
+    RealTtsStream stream = (RealTtsStream) client.newTtsStream(upstream,
+        new TtsStream.Listener() {
+          @Override
+          public void onStatus(ConnectionStatus status) {
+            if (status.state() == ConnectionStatus.State.RECONNECTING) {
+              log.info("relay tts {}: upstream {}", request.voiceId(), status);
+            }
+          }
+
+          @Override
+          public void onAudio(TtsAudio audio) {
+            listener.onAudio(audio);
+          }
+
+          @Override
+          public void onClosed(boolean complete) {
+            listener.onClosed(complete);
+          }
+
+          @Override
+          public void onFailure(SpeechError error) {
+            listener.onFailure(error);
+          }
+        });
+    return new RelayTts(request, stream);
+  }
+
+  private static final class RelayTts implements TtsSession {
+    private final TtsRequest request;
+    private final RealTtsStream stream;
+
+    RelayTts(TtsRequest request, RealTtsStream stream) {
+      this.request = request;
+      this.stream = stream;
+    }
+
+    @Override
+    public TtsRequest request() {
+      return request;
+    }
+
+    @Override
+    public boolean send(String text) {
+      return stream.sendRaw(text, false, false);
+    }
+
+    @Override
+    public boolean flush() {
+      return stream.sendRaw("", true, false);
+    }
+
+    @Override
+    public boolean tryTrigger() {
+      return stream.sendRaw("", false, true);
+    }
+
+    @Override
+    public boolean end() {
+      return stream.end();
+    }
+
+    @Override
+    public void close() {
+      stream.cancel();
+    }
+  }
+
+  @Override
+  public SttSession openStt(SttRequest request, SttListener listener) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(listener, "listener == null");
+    SttStream stream = client.newSttStream(request, new SttStream.Listener() {
+      @Override
+      public void onStatus(ConnectionStatus status) {
+        if (status.state() == ConnectionStatus.State.RECONNECTING) {
+          log.info("relay stt: upstream {}", status);
+        }
+      }
+
+      @Override
+      public void onStarted(String sessionId) {
+        listener.onStarted(sessionId);
+      }
+
+      @Override
+      public void onPartial(Transcript partial) {
+        listener.onPartial(partial);
+      }
+
+      @Override
+      public void onCommitted(Transcript committed) {
+        listener.onCommitted(committed);
+      }
+
+      @Override
+      public void onClosed() {
+        listener.onClosed();
+      }
+
+      @Override
+      public void onFailure(SpeechError error) {
+        listener.onFailure(error);
+      }
+    });
+    return new RelayStt(request, stream);
+  }
+
+  private static final class RelayStt implements SttSession {
+    private final SttRequest request;
+    private final SttStream stream;
+
+    RelayStt(SttRequest request, SttStream stream) {
+      this.request = request;
+      this.stream = stream;
+    }
+
+    @Override
+    public SttRequest request() {
+      return request;
+    }
+
+    @Override
+    public boolean sendAudio(byte[] audio) {
+      try {
+        return stream.sendAudio(audio);
+      } catch (IllegalArgumentException e) {
+        return false; // not a whole number of frames: not taken
+      }
+    }
+
+    @Override
+    public boolean commit() {
+      return stream.commit();
+    }
+
+    @Override
+    public long audioReceivedMs() {
+      return stream.audioSentMs();
+    }
+
+    @Override
+    public void close() {
+      stream.end();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+}

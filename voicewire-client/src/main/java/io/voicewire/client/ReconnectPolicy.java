@@ -1,0 +1,83 @@
+package io.voicewire.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a stream reconnects after its connection drops: capped exponential backoff with jitter.
+ *
+ * <p>The delay before attempt {@code n} (1-based) is {@code min(maxDelay, initialDelay ×
+ * multiplier^(n-1))}, then scaled by a random factor in {@code [1 - jitter, 1]} ("equal jitter"
+ * towards zero, so the cap is never exceeded). Attempts count <em>consecutive failures without
+ * progress</em>: a connection that delivered something new (audio past the resume point, a
+ * transcript) or stayed open for {@code stableAfter} resets the count. After {@code maxAttempts}
+ * such failures in a row the stream gives up with {@code FAILED} and a message naming the count
+ * and the last error. Errors that cannot succeed on retry (authentication, quota, bad input;
+ * HTTP 401/403 at the handshake) are never retried, whatever the policy.
+ *
+ * @param maxAttempts consecutive failed attempts before giving up; 0 disables reconnecting
+ * @param initialDelay delay before the first attempt, &gt; 0
+ * @param maxDelay the cap, &ge; initialDelay
+ * @param multiplier growth per attempt, &ge; 1
+ * @param jitter fraction of the delay that is randomized, in [0,1]
+ * @param stableAfter a connection open this long counts as progress, &gt; 0
+ */
+public record ReconnectPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay,
+    double multiplier, double jitter, Duration stableAfter) {
+
+  /** 6 attempts, 250 ms doubling to 8 s, 20 % jitter, stable after 10 s. */
+  public static final ReconnectPolicy DEFAULT = new ReconnectPolicy(6, Duration.ofMillis(250),
+      Duration.ofSeconds(8), 2.0, 0.2, Duration.ofSeconds(10));
+
+  /** Never reconnect: the first drop fails the stream. */
+  public static final ReconnectPolicy NEVER = new ReconnectPolicy(0, Duration.ofMillis(250),
+      Duration.ofMillis(250), 1.0, 0.0, Duration.ofSeconds(10));
+
+  public ReconnectPolicy {
+    Objects.requireNonNull(initialDelay, "initialDelay == null");
+    Objects.requireNonNull(maxDelay, "maxDelay == null");
+    Objects.requireNonNull(stableAfter, "stableAfter == null");
+    if (maxAttempts < 0) {
+      throw new IllegalArgumentException("maxAttempts < 0: " + maxAttempts);
+    }
+    if (initialDelay.isNegative() || initialDelay.isZero()) {
+      throw new IllegalArgumentException("initialDelay <= 0: " + initialDelay);
+    }
+    if (maxDelay.compareTo(initialDelay) < 0) {
+      throw new IllegalArgumentException(
+          "maxDelay < initialDelay: " + maxDelay + " < " + initialDelay);
+    }
+    if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+      throw new IllegalArgumentException("multiplier must be >= 1: " + multiplier);
+    }
+    if (!(jitter >= 0.0 && jitter <= 1.0)) {
+      throw new IllegalArgumentException("jitter must be in range [0,1]: " + jitter);
+    }
+    if (stableAfter.isNegative() || stableAfter.isZero()) {
+      throw new IllegalArgumentException("stableAfter <= 0: " + stableAfter);
+    }
+  }
+
+  /** A copy with another attempt limit. */
+  public ReconnectPolicy withMaxAttempts(int n) {
+    return new ReconnectPolicy(n, initialDelay, maxDelay, multiplier, jitter, stableAfter);
+  }
+
+  /** A copy with other delays. */
+  public ReconnectPolicy withDelays(Duration initial, Duration max) {
+    return new ReconnectPolicy(maxAttempts, initial, max, multiplier, jitter, stableAfter);
+  }
+
+  /**
+   * The delay before attempt {@code attempt} (1-based), given a uniform random number in [0,1).
+   */
+  public Duration delay(int attempt, double random) {
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempt < 1: " + attempt);
+    }
+    double base = initialDelay.toNanos() * Math.pow(multiplier, attempt - 1);
+    double capped = Math.min(base, (double) maxDelay.toNanos());
+    double scaled = capped * (1.0 - jitter * random);
+    return Duration.ofNanos(Math.max(1L, (long) scaled));
+  }
+}

@@ -1,0 +1,435 @@
+package io.voicewire.client;
+
+import io.voicewire.client.internal.ClientContext;
+import io.voicewire.client.internal.Connector;
+import io.voicewire.client.internal.HttpApi;
+import io.voicewire.client.internal.JdkWebSocketConnector;
+import io.voicewire.client.internal.RealMultiContextTts;
+import io.voicewire.client.internal.RealSttStream;
+import io.voicewire.client.internal.RealTtsStream;
+import io.voicewire.protocol.TimestampLine;
+import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.VoiceInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The voicewire / ElevenLabs client: streaming text-to-speech ({@link TtsStream},
+ * {@link MultiContextTts}), realtime speech-to-text ({@link SttStream}), HTTP speech, voices,
+ * models and single-use tokens. The same code talks to {@code https://api.elevenlabs.io} (or a
+ * regional host) and to any voicewire server; only the base URL differs.
+ *
+ * <pre>{@code
+ * VoiceClient client = VoiceClient.builder()
+ *     .baseUrl("https://api.elevenlabs.io")
+ *     .apiKey(System.getenv("ELEVENLABS_API_KEY"))
+ *     .build();
+ * TtsAudioQueue audio = new TtsAudioQueue();
+ * try (TtsStream tts = client.newTtsStream(VoiceClient.ttsRequest(voiceId), audio)) {
+ *   tts.send("Hello there. ");
+ *   tts.end();
+ *   for (TtsAudio chunk : audio) out.write(chunk.audio());
+ * }
+ * }</pre>
+ *
+ * <h2>Share one client</h2>
+ * A client owns a scheduler thread, an HTTP client with its reader threads, and creates virtual
+ * threads for callbacks. Create one per application (or per configuration) and share it: streams
+ * are cheap, clients are not. Variants with other settings come from {@link #newBuilder()}, which
+ * shares nothing with this client. Call {@link #close()} at shutdown; it fails the streams still
+ * open. Instances are immutable and thread safe.
+ */
+public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
+    MultiContextTts.Factory, AutoCloseable {
+
+  /** The ElevenLabs production API. */
+  public static final String ELEVENLABS = "https://api.elevenlabs.io";
+  /** Default graceful-close wait for the peer's close frame, ms. */
+  public static final long CANCEL_AFTER_CLOSE_MILLIS = 2_000;
+
+  private final Builder config;
+  private final ClientContext ctx;
+  private final HttpClient http;
+  private final HttpApi api;
+  private final ExecutorService ownedHttpExecutor;
+  private final ScheduledExecutorService ownedScheduler;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private VoiceClient(Builder b) {
+    this.config = b.copy();
+    ExecutorService httpExec = null;
+    HttpClient h = b.httpClient;
+    if (h == null) {
+      httpExec = Executors.newCachedThreadPool(named("VoiceClient http-", true));
+      h = HttpClient.newBuilder().connectTimeout(b.connectTimeout).executor(httpExec)
+          .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+    this.ownedHttpExecutor = httpExec;
+    this.http = h;
+    ScheduledExecutorService sched = b.scheduler;
+    if (sched == null) {
+      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
+          named("VoiceClient scheduler", true));
+      s.setRemoveOnCancelPolicy(true);
+      sched = s;
+      this.ownedScheduler = s;
+    } else {
+      this.ownedScheduler = null;
+    }
+    ExecutorService virt = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("VoiceClient task-", 0).factory());
+    Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : virt;
+    Connector connector = b.connector != null ? b.connector : new JdkWebSocketConnector(h, sched,
+        virt, b.connectTimeout, b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
+    this.ctx = new ClientContext(b.baseUrl, b.apiKey, b.tokenSupplier, connector, sched,
+        callbacks, virt, b.random, b.nanoClock, b.reconnectPolicy, b.finishTimeout,
+        b.ttsInactivityTimeout, b.sttKeepAlive, b.sttReplayLimit, b.contextWaitTimeout);
+    this.api = new HttpApi(h, b.baseUrl, b.apiKey, b.requestTimeout);
+  }
+
+  private static ThreadFactory named(String prefix, boolean daemon) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix.endsWith("-") ? prefix + n.incrementAndGet() : prefix);
+      t.setDaemon(daemon);
+      return t;
+    };
+  }
+
+  /** A builder with the defaults (ElevenLabs, no credentials). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this client's settings, for a variant. The new client shares nothing. */
+  public Builder newBuilder() {
+    return config.copy();
+  }
+
+  /**
+   * A TTS request with the defaults chosen for latency: {@code eleven_flash_v2_5}, PCM 24 kHz,
+   * {@code auto_mode} (the stream's {@link TextChunker} sends whole sentences and clauses, so
+   * token streams work too) and {@code sync_alignment} (which resume relies on).
+   */
+  public static TtsRequest ttsRequest(String voiceId) {
+    return TtsRequest.builder(voiceId).autoMode(true).syncAlignment(true).build();
+  }
+
+  /** The base URL. */
+  public URI baseUrl() {
+    return ctx.baseUrl();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("VoiceClient is closed");
+    }
+  }
+
+  @Override
+  public TtsStream newTtsStream(TtsRequest request, TtsStream.Listener listener) {
+    checkOpen();
+    return RealTtsStream.open(ctx, request, listener);
+  }
+
+  @Override
+  public SttStream newSttStream(SttRequest request, SttStream.Listener listener) {
+    checkOpen();
+    return RealSttStream.open(ctx, request, listener);
+  }
+
+  @Override
+  public MultiContextTts newMultiContextTts(TtsRequest request, MultiContextTts.Listener listener) {
+    checkOpen();
+    return RealMultiContextTts.open(ctx, request, listener);
+  }
+
+  /**
+   * Mints a single-use token ({@code POST /v1/single-use-token/{type}}); needs an API key.
+   * Blocks (virtual-thread friendly).
+   *
+   * @throws VoiceClientException when the server answers with an error status
+   */
+  public String mintToken(TokenType type) throws IOException {
+    Objects.requireNonNull(type, "type == null");
+    checkOpen();
+    return api.mintToken(type);
+  }
+
+  /** {@code GET /v1/voices}. Blocks. */
+  public List<VoiceInfo> voices() throws IOException {
+    checkOpen();
+    return api.voices();
+  }
+
+  /** {@code GET /v1/models}. Blocks. */
+  public List<ModelInfo> models() throws IOException {
+    checkOpen();
+    return api.models();
+  }
+
+  /**
+   * HTTP streaming TTS ({@code POST /v1/text-to-speech/{voice}/stream}): returns once the
+   * response starts; read the audio (in the request's output format) as it is generated, and
+   * close the stream. Use this when the whole text is known up front.
+   */
+  public InputStream streamSpeech(TtsRequest request, String text) throws IOException {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(text, "text == null");
+    checkOpen();
+    return api.streamSpeech(request, text);
+  }
+
+  /**
+   * HTTP streaming TTS with timestamps ({@code /stream/with-timestamps}): one element per line;
+   * alignment times run from the start of the request (PROTOCOL.md §4.4). Close the stream.
+   */
+  public Stream<TimestampLine> streamSpeechWithTimestamps(TtsRequest request, String text)
+      throws IOException {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(text, "text == null");
+    checkOpen();
+    return api.streamSpeechWithTimestamps(request, text);
+  }
+
+  /** Stops the client's threads; open streams fail. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+    // the virtual-thread executor holds no threads when idle and is not shut down: streams that
+    // fail because of this close still deliver their terminal callback through it
+    if (ownedHttpExecutor != null) {
+      http.shutdownNow();
+      ownedHttpExecutor.shutdownNow();
+    }
+  }
+
+  /** Configures a {@link VoiceClient}. Not thread safe. */
+  public static final class Builder {
+    private URI baseUrl = URI.create(ELEVENLABS);
+    private String apiKey;
+    private TokenSupplier tokenSupplier;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration pingInterval = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofMillis(CANCEL_AFTER_CLOSE_MILLIS);
+    private Duration finishTimeout = Duration.ofSeconds(30);
+    private Duration ttsInactivityTimeout = Duration.ofSeconds(20);
+    private Duration sttKeepAlive = Duration.ofSeconds(5);
+    private Duration sttReplayLimit = Duration.ofSeconds(30);
+    private Duration contextWaitTimeout = Duration.ofSeconds(10);
+    private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
+    private ScheduledExecutorService scheduler;
+    private Executor callbackExecutor;
+    private HttpClient httpClient;
+    private Random random = new Random();
+    private LongSupplier nanoClock = System::nanoTime;
+    private Connector connector;
+
+    private Builder() {}
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.baseUrl = baseUrl;
+      b.apiKey = apiKey;
+      b.tokenSupplier = tokenSupplier;
+      b.connectTimeout = connectTimeout;
+      b.requestTimeout = requestTimeout;
+      b.pingInterval = pingInterval;
+      b.closeTimeout = closeTimeout;
+      b.finishTimeout = finishTimeout;
+      b.ttsInactivityTimeout = ttsInactivityTimeout;
+      b.sttKeepAlive = sttKeepAlive;
+      b.sttReplayLimit = sttReplayLimit;
+      b.contextWaitTimeout = contextWaitTimeout;
+      b.reconnectPolicy = reconnectPolicy;
+      b.scheduler = scheduler;
+      b.callbackExecutor = callbackExecutor;
+      b.httpClient = httpClient;
+      b.random = random;
+      b.nanoClock = nanoClock;
+      b.connector = connector;
+      return b;
+    }
+
+    /**
+     * The HTTP base URL: {@code https://api.elevenlabs.io}, a regional host, or a voicewire server
+     * such as {@code http://localhost:8080}. WebSocket URLs are derived ({@code https}→{@code wss}).
+     */
+    public Builder baseUrl(String url) {
+      Objects.requireNonNull(url, "url == null");
+      URI u = URI.create(url);
+      if (u.getScheme() == null || u.getHost() == null
+          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("baseUrl must be an http or https URL: " + url);
+      }
+      this.baseUrl = u;
+      return this;
+    }
+
+    /** The API key, sent as the {@code xi-api-key} header. Server-side use only. */
+    public Builder apiKey(String key) {
+      this.apiKey = key;
+      return this;
+    }
+
+    /** Asked for a fresh single-use token on every (re)connection. */
+    public Builder tokenSupplier(TokenSupplier supplier) {
+      this.tokenSupplier = supplier;
+      return this;
+    }
+
+    /** TCP + WebSocket handshake timeout; default 10 s. */
+    public Builder connectTimeout(Duration d) {
+      this.connectTimeout = positive(d, "connectTimeout");
+      return this;
+    }
+
+    /** HTTP request timeout (until the response starts); default 60 s. */
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = positive(d, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * WebSocket heartbeat: a ping every interval, at most one outstanding; a pong missing at the
+     * next beat fails the connection (and a stream reconnects). Default 10 s; zero disables it.
+     */
+    public Builder pingInterval(Duration d) {
+      Objects.requireNonNull(d, "pingInterval == null");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("pingInterval < 0: " + d);
+      }
+      this.pingInterval = d;
+      return this;
+    }
+
+    /** How long a graceful close waits for the server's close frame before aborting; 2 s. */
+    public Builder closeTimeout(Duration d) {
+      this.closeTimeout = positive(d, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * After end of input, the longest wait for the next message from the server ({@code isFinal},
+     * audio, the last committed transcript) before the stream fails; default 30 s.
+     */
+    public Builder finishTimeout(Duration d) {
+      this.finishTimeout = positive(d, "finishTimeout");
+      return this;
+    }
+
+    /**
+     * The {@code inactivity_timeout} asked of TTS servers (1–180 s, default 20 s). Keep-alives
+     * ({@code " "} on stream-input, {@code ""} per context on multi-stream-input) are sent
+     * automatically after 40 % of it without text.
+     */
+    public Builder ttsInactivityTimeout(Duration d) {
+      positive(d, "ttsInactivityTimeout");
+      if (d.toSeconds() < 1 || d.toSeconds() > 180) {
+        throw new IllegalArgumentException("ttsInactivityTimeout must be in range [1s,180s]: " + d);
+      }
+      this.ttsInactivityTimeout = d;
+      return this;
+    }
+
+    /** STT: an empty audio chunk is sent after this long without audio; default 5 s. */
+    public Builder sttKeepAlive(Duration d) {
+      this.sttKeepAlive = positive(d, "sttKeepAlive");
+      return this;
+    }
+
+    /**
+     * STT: audio kept since the last committed transcript, replayed after a drop; default 30 s.
+     * When full, the oldest audio is dropped (and counted).
+     */
+    public Builder sttReplayLimit(Duration d) {
+      this.sttReplayLimit = positive(d, "sttReplayLimit");
+      return this;
+    }
+
+    /** Multi-context: the longest wait for a free context slot; default 10 s. */
+    public Builder contextWaitTimeout(Duration d) {
+      this.contextWaitTimeout = positive(d, "contextWaitTimeout");
+      return this;
+    }
+
+    /** Backoff and limits of reconnection; {@link ReconnectPolicy#DEFAULT}. */
+    public Builder reconnectPolicy(ReconnectPolicy p) {
+      this.reconnectPolicy = Objects.requireNonNull(p, "reconnectPolicy == null");
+      return this;
+    }
+
+    /** Timers (for tests); the client then does not shut it down. */
+    public Builder scheduler(ScheduledExecutorService s) {
+      this.scheduler = Objects.requireNonNull(s, "scheduler == null");
+      return this;
+    }
+
+    /** Runs listener callbacks (serially per stream); default: virtual threads. */
+    public Builder callbackExecutor(Executor e) {
+      this.callbackExecutor = Objects.requireNonNull(e, "callbackExecutor == null");
+      return this;
+    }
+
+    /** The HTTP client (for tests or a shared one); the client then does not close it. */
+    public Builder httpClient(HttpClient c) {
+      this.httpClient = Objects.requireNonNull(c, "httpClient == null");
+      return this;
+    }
+
+    /** Randomness for backoff jitter (tests pass {@code new Random(0)}). */
+    public Builder random(Random r) {
+      this.random = Objects.requireNonNull(r, "random == null");
+      return this;
+    }
+
+    /** Monotonic clock in nanoseconds for timeouts and metrics. */
+    public Builder nanoClock(LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "nanoClock == null");
+      return this;
+    }
+
+    /** For testing: another transport, such as an in-memory peer. */
+    Builder connector(Connector c) {
+      this.connector = Objects.requireNonNull(c, "connector == null");
+      return this;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " <= 0: " + d);
+      }
+      return d;
+    }
+
+    /** Builds the client. */
+    public VoiceClient build() {
+      return new VoiceClient(this);
+    }
+  }
+}

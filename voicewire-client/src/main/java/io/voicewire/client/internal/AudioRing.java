@@ -1,0 +1,172 @@
+package io.voicewire.client.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The STT replay ring, which is also the stream's outbox: every audio chunk (and commit) taken
+ * since the last committed transcript, in stream order, with stream byte offsets and the time each
+ * was taken. The stream sends from it in order, and after a drop sends it again from its start.
+ *
+ * <p>Bounded by {@code maxBytes} (the client's replay limit in seconds, converted). Overflow
+ * policy: <b>drop-oldest</b>. When a chunk would exceed the bound, the oldest chunks (and commits
+ * before them) are forgotten; they were already sent live, so nothing is lost unless the
+ * connection drops before their transcript is committed, and {@link #overflowBytes()} counts
+ * them. The newest audio is never refused.
+ *
+ * <p>This class is not thread safe; the stream uses it under its lock.
+ */
+public final class AudioRing {
+  /**
+   * A chunk of audio ({@code audio != null}) or a commit ({@code audio == null}) at a stream
+   * offset, with a sequence number that orders entries (and survives trimming).
+   */
+  public record Entry(long seq, long offset, byte[] audio, long sendNanos) {
+    public boolean isCommit() {
+      return audio == null;
+    }
+
+    public long end() {
+      return offset + (audio == null ? 0 : audio.length);
+    }
+  }
+
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final long maxBytes;
+  private final int frameSize;
+  private long start;
+  private long end;
+  private long bytes;
+  private long overflowBytes;
+  private long nextSeq = 1;
+
+  public AudioRing(long maxBytes, int frameSize) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes <= 0: " + maxBytes);
+    }
+    this.maxBytes = maxBytes;
+    this.frameSize = frameSize;
+  }
+
+  /** Appends a chunk (not copied; do not modify it) and returns its stream offset. */
+  public long addAudio(byte[] audio, long sendNanos) {
+    long off = end;
+    entries.add(new Entry(nextSeq++, off, audio, sendNanos));
+    end += audio.length;
+    bytes += audio.length;
+    while (bytes > maxBytes && entries.size() > 1) {
+      Entry e = entries.pollFirst();
+      if (!e.isCommit()) {
+        bytes -= e.audio().length;
+        overflowBytes += e.audio().length;
+      }
+      start = entries.isEmpty() ? end : entries.peekFirst().offset();
+    }
+    return off;
+  }
+
+  /** Records a commit at the current end. */
+  public void addCommit(long sendNanos) {
+    entries.add(new Entry(nextSeq++, end, null, sendNanos));
+  }
+
+  /**
+   * Forgets everything before stream offset {@code offset} (rounded down to a frame): whole
+   * chunks and commits before it, and the head of a chunk that straddles it.
+   */
+  public void trimTo(long offset) {
+    if (offset <= start) {
+      return;
+    }
+    offset = Math.min(offset, end);
+    while (!entries.isEmpty()) {
+      Entry e = entries.peekFirst();
+      if (e.isCommit()) {
+        if (e.offset() <= offset) {
+          entries.pollFirst();
+          continue;
+        }
+        break;
+      }
+      if (e.end() <= offset) {
+        entries.pollFirst();
+        bytes -= e.audio().length;
+        continue;
+      }
+      if (e.offset() < offset) {
+        int cut = (int) (offset - e.offset());
+        cut -= cut % frameSize;
+        if (cut > 0) {
+          entries.pollFirst();
+          byte[] rest = Arrays.copyOfRange(e.audio(), cut, e.audio().length);
+          long nanos = e.sendNanos();
+          entries.addFirst(new Entry(e.seq(), e.offset() + cut, rest, nanos));
+          bytes -= cut;
+        }
+      }
+      break;
+    }
+    start = entries.isEmpty() ? offset : Math.min(offset, firstOffset());
+  }
+
+  private long firstOffset() {
+    return entries.isEmpty() ? end : entries.peekFirst().offset();
+  }
+
+  /** The sequence number the next entry will get; entries below it exist or existed. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /** The first entry with a sequence number above {@code seq}, or null. */
+  public Entry after(long seq) {
+    for (Entry e : entries) {
+      if (e.seq() > seq) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** The entries, oldest first (a copy of the list; the chunks are shared). */
+  public List<Entry> entries() {
+    return new ArrayList<>(entries);
+  }
+
+  /** Stream offset of the first byte kept. */
+  public long start() {
+    return start;
+  }
+
+  /** Stream offset after the last byte. */
+  public long end() {
+    return end;
+  }
+
+  /** Audio bytes kept. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** True when no audio and no commit is kept. */
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** Bytes forgotten by the drop-oldest policy. */
+  public long overflowBytes() {
+    return overflowBytes;
+  }
+
+  /** The send time of the chunk holding stream offset {@code offset}, or -1 when not kept. */
+  public long sendNanosAt(long offset) {
+    for (Entry e : entries) {
+      if (!e.isCommit() && e.offset() <= offset && offset < e.end()) {
+        return e.sendNanos();
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,200 @@
+package io.voicewire.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.client.TokenType;
+import io.voicewire.client.VoiceClientException;
+import io.voicewire.protocol.HttpError;
+import io.voicewire.protocol.HttpTtsBody;
+import io.voicewire.protocol.Json;
+import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.Query;
+import io.voicewire.protocol.TimestampLine;
+import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.VoiceInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The REST endpoints an SDK touches (PROTOCOL.md §4, §6.2, §8). Thread safe. */
+public final class HttpApi {
+  private final HttpClient http;
+  private final URI baseUrl;
+  private final String apiKey;
+  private final Duration timeout;
+
+  public HttpApi(HttpClient http, URI baseUrl, String apiKey, Duration timeout) {
+    this.http = http;
+    this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
+    this.timeout = timeout;
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(Urls.resolve(baseUrl, pathAndQuery))
+        .timeout(timeout);
+    if (apiKey != null) {
+      b.header("xi-api-key", apiKey);
+    }
+    return b;
+  }
+
+  private static <T> HttpResponse<T> check(HttpResponse<T> r, java.util.function.Function<T,
+      String> body) throws VoiceClientException {
+    if (r.statusCode() / 100 != 2) {
+      throw new VoiceClientException(HttpError.decode(r.statusCode(), body.apply(r.body())));
+    }
+    return r;
+  }
+
+  private static String readAll(InputStream in) {
+    try (in) {
+      byte[] b = in.readNBytes(64 * 1024);
+      return new String(b, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private String sendForString(HttpRequest req) throws IOException {
+    try {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      return check(r, s -> s).body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /** {@code POST /v1/single-use-token/{type}} → the token. */
+  public String mintToken(TokenType type) throws IOException {
+    String body = sendForString(request("/v1/single-use-token/" + type.wireName())
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    try {
+      String token = Json.string(Json.parseObject(body), "token");
+      if (token == null || token.isEmpty()) {
+        throw new IOException("the token response has no 'token'");
+      }
+      return token;
+    } catch (ProtocolException e) {
+      throw new IOException("unreadable token response: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code GET /v1/voices}. */
+  public List<VoiceInfo> voices() throws IOException {
+    String body = sendForString(request("/v1/voices").GET().build());
+    List<VoiceInfo> out = new ArrayList<>();
+    try {
+      JsonNode arr = Json.parseObject(body).path("voices");
+      for (JsonNode v : arr) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        v.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(),
+            e.getValue().asText()));
+        String id = v.path("voice_id").asText(null);
+        if (id == null) {
+          continue;
+        }
+        out.add(new VoiceInfo(id, v.path("name").asText(id), v.path("category").asText("premade"),
+            labels, v.path("description").asText(""), v.path("native_sample_rate").asInt(0)));
+      }
+    } catch (ProtocolException e) {
+      throw new IOException("unreadable voices response: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** {@code GET /v1/models} (a bare JSON array). */
+  public List<ModelInfo> models() throws IOException {
+    String body = sendForString(request("/v1/models").GET().build());
+    List<ModelInfo> out = new ArrayList<>();
+    JsonNode arr;
+    try {
+      arr = Json.mapper().readTree(body);
+    } catch (IOException e) {
+      throw new IOException("unreadable models response: " + e.getMessage(), e);
+    }
+    if (arr == null || !arr.isArray()) {
+      throw new IOException("the models response is not a JSON array");
+    }
+    for (JsonNode m : arr) {
+      String id = m.path("model_id").asText(null);
+      if (id == null) {
+        continue;
+      }
+      List<String> langs = new ArrayList<>();
+      for (JsonNode l : m.path("languages")) {
+        langs.add(l.isTextual() ? l.asText() : l.path("language_id").asText(""));
+      }
+      out.add(new ModelInfo(id, m.path("name").asText(id), m.path("description").asText(""),
+          m.path("can_do_text_to_speech").asBoolean(false),
+          m.path("can_do_speech_to_text").asBoolean(false), langs));
+    }
+    return out;
+  }
+
+  private HttpRequest ttsRequest(TtsRequest r, String text, String suffix) {
+    HttpTtsBody body = new HttpTtsBody(text, r.modelId(), r.languageCode(), r.voiceSettings(),
+        r.seed(), null, null, r.applyTextNormalization());
+    String q = Query.builder().add("output_format", r.outputFormat().wireName()).build();
+    return request("/v1/text-to-speech/" + URLEncoder.encode(r.voiceId(), StandardCharsets.UTF_8)
+        .replace("+", "%20") + suffix + "?" + q)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+  }
+
+  /** {@code POST /v1/text-to-speech/{voice}/stream}: the audio bytes as they are generated. */
+  public InputStream streamSpeech(TtsRequest r, String text) throws IOException {
+    try {
+      HttpResponse<InputStream> resp = http.send(ttsRequest(r, text, "/stream"),
+          HttpResponse.BodyHandlers.ofInputStream());
+      return check(resp, HttpApi::readAll).body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /**
+   * {@code POST /v1/text-to-speech/{voice}/stream/with-timestamps}: one decoded line per element;
+   * close the stream when done.
+   */
+  public Stream<TimestampLine> streamSpeechWithTimestamps(TtsRequest r, String text)
+      throws IOException {
+    HttpResponse<Stream<String>> resp;
+    try {
+      resp = http.send(ttsRequest(r, text, "/stream/with-timestamps"),
+          HttpResponse.BodyHandlers.ofLines());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    if (resp.statusCode() / 100 != 2) {
+      String body;
+      try (Stream<String> lines = resp.body()) {
+        body = String.join("\n", lines.limit(200).toList());
+      }
+      throw new VoiceClientException(HttpError.decode(resp.statusCode(), body));
+    }
+    return resp.body().filter(l -> !l.isBlank()).map(l -> {
+      try {
+        return TimestampLine.decode(l);
+      } catch (ProtocolException e) {
+        throw new UncheckedIOException(new IOException("unreadable timestamp line: "
+            + e.getMessage(), e));
+      }
+    });
+  }
+}

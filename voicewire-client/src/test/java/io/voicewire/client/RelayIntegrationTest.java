@@ -1,0 +1,105 @@
+package io.voicewire.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.client.internal.FakeSpeech;
+import io.voicewire.client.internal.FakeSttPeer;
+import io.voicewire.client.internal.FakeVoice;
+import io.voicewire.server.VoicewireServer;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Tier (c): the relay. A client talks to a voicewire server whose provider is
+ * {@link ElevenLabsProvider}; that provider talks, through a fault-injecting proxy, to a second
+ * voicewire server playing the cloud. Cuts between relay and "cloud" are resumed inside the relay:
+ * the client sees one connection and exact audio and text.
+ */
+@Timeout(120)
+class RelayIntegrationTest {
+
+  private static final class Relay implements AutoCloseable {
+    final ServerHarness cloud;
+    final VoiceClient upstreamClient;
+    final ElevenLabsProvider provider;
+    final VoicewireServer relay;
+    final int port;
+
+    Relay(long seed) throws Exception {
+      cloud = new ServerHarness(new CodedSpeechProvider(12, 1), seed,
+          c -> c.apiKeys(List.of("cloud-key")));
+      upstreamClient = VoiceClient.builder().baseUrl(cloud.proxy.baseUrl()).apiKey("cloud-key")
+          .reconnectPolicy(ResumeIntegrationTest.POLICY).random(new Random(seed)).build();
+      provider = new ElevenLabsProvider(upstreamClient);
+      relay = VoicewireServer.create(c -> c.provider(provider));
+      port = relay.start(0);
+    }
+
+    VoiceClient client() {
+      return VoiceClient.builder().baseUrl("http://127.0.0.1:" + port)
+          .reconnectPolicy(ReconnectPolicy.NEVER).build();
+    }
+
+    @Override
+    public void close() {
+      relay.close();
+      provider.close();
+      upstreamClient.close();
+      cloud.close();
+    }
+  }
+
+  @Test
+  void voicesAndModelsComeFromUpstream() throws Exception {
+    try (Relay r = new Relay(1); VoiceClient c = r.client()) {
+      assertEquals(CodedSpeechProvider.VOICE, c.voices().get(0).voiceId());
+      assertTrue(c.models().stream().anyMatch(m -> m.modelId().equals("coded_stt")));
+      assertTrue(r.provider.isReady());
+    }
+  }
+
+  @Test
+  void ttsThroughTheRelayResumesUpstreamDropsInvisibly() throws Exception {
+    try (Relay r = new Relay(2); VoiceClient c = r.client()) {
+      r.cloud.proxy.cutDownstreamBetween(20_000, 120_000, 5);
+      RecordingTtsListener l = new RecordingTtsListener();
+      TtsStream s = c.newTtsStream(ResumeIntegrationTest.tts(), l);
+      String text = TtsStreamStateTest.longText(2000, 31);
+      for (int i = 0; i < text.length(); i += 80) {
+        s.send(text.substring(i, Math.min(text.length(), i + 80)));
+      }
+      s.end();
+      l.await(90).assertCompleted();
+      assertEquals(text.stripTrailing(), FakeVoice.decode(l.audio).stripTrailing());
+      assertEquals(text.stripTrailing(), l.alignmentText().stripTrailing());
+      assertEquals(5, r.cloud.proxy.cuts());
+      assertEquals(1, s.metrics().connections(), "the client saw no drop");
+    }
+  }
+
+  @Test
+  void sttThroughTheRelayResumesUpstreamDropsInvisibly() throws Exception {
+    try (Relay r = new Relay(3); VoiceClient c = r.client()) {
+      r.cloud.proxy.cutUpstreamBetween(20_000, 100_000, 5);
+      RecordingSttListener l = new RecordingSttListener();
+      SttStream s = c.newSttStream(FakeSttPeer.request(false), l);
+      List<String> words = SttStreamStateTest.words(90, 4);
+      StringBuilder expected = new StringBuilder();
+      for (int i = 0; i < words.size(); i += 3) {
+        String seg = String.join(" ", words.subList(i, Math.min(words.size(), i + 3))) + " ";
+        expected.append(seg);
+        SttStreamStateTest.send(s, FakeSpeech.say(seg), 5);
+        assertTrue(s.commit());
+        Thread.sleep(150);
+      }
+      s.end();
+      l.await(90).assertClosed();
+      assertEquals(expected.toString(), l.committedText());
+      assertTrue(r.cloud.proxy.cuts() >= 3, "cuts " + r.cloud.proxy.cuts());
+      assertEquals(1, s.metrics().connections(), "the client saw no drop");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.voicewire.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tier (a): the STT replay ring. */
+class AudioRingTest {
+
+  private static byte[] bytes(int n, int v) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) v);
+    return b;
+  }
+
+  @Test
+  void keepsOffsetsAndCommitsInOrder() {
+    AudioRing r = new AudioRing(1000, 2);
+    assertEquals(0, r.addAudio(bytes(100, 1), 1));
+    r.addCommit(2);
+    assertEquals(100, r.addAudio(bytes(50, 2), 3));
+    List<AudioRing.Entry> e = r.entries();
+    assertEquals(3, e.size());
+    assertTrue(e.get(1).isCommit());
+    assertEquals(100, e.get(1).offset());
+    assertEquals(150, r.end());
+    assertEquals(150, r.bytes());
+  }
+
+  @Test
+  void trimSlicesAStraddlingChunkAtAFrame() {
+    AudioRing r = new AudioRing(1000, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addCommit(2);
+    r.addAudio(bytes(100, 2), 3);
+    r.trimTo(151); // rounded down to 150
+    List<AudioRing.Entry> e = r.entries();
+    assertEquals(1, e.size());
+    assertEquals(150, e.get(0).offset());
+    assertEquals(50, e.get(0).audio().length);
+    assertEquals(150, r.start());
+    assertEquals(50, r.bytes());
+  }
+
+  @Test
+  void trimDropsTheCommitAtTheHorizon() {
+    AudioRing r = new AudioRing(1000, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addCommit(2);
+    r.trimTo(100);
+    assertTrue(r.isEmpty());
+    assertEquals(100, r.start());
+  }
+
+  @Test
+  void overflowDropsTheOldest() {
+    AudioRing r = new AudioRing(250, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addAudio(bytes(100, 2), 2);
+    r.addAudio(bytes(100, 3), 3);
+    assertEquals(200, r.bytes());
+    assertEquals(100, r.overflowBytes());
+    assertEquals(100, r.start());
+    assertEquals(3, r.entries().get(1).audio()[0]);
+  }
+
+  @Test
+  void sendTimeLookup() {
+    AudioRing r = new AudioRing(1000, 2);
+    r.addAudio(bytes(100, 1), 11);
+    r.addAudio(bytes(100, 2), 22);
+    assertEquals(22, r.sendNanosAt(150));
+    assertEquals(-1, r.sendNanosAt(250));
+  }
+}
