@@ -25,6 +25,13 @@ public final class IdleSessionBench {
 
   /** Runs the benchmark and prints a Markdown table to {@code out}. */
   public static void run(SpeechProvider provider, int n, PrintStream out) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!provider.isReady()) { // models load in the background: measure only after that
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(provider.name() + " not ready after 5 minutes");
+      }
+      Thread.sleep(200);
+    }
     try (VoicewireServer server = VoicewireServer.create(c -> c.provider(provider))) {
       int port = server.start(0);
       out.printf(Locale.ROOT, "| session kind | sessions | heap before (MiB) | heap after (MiB)"

@@ -87,7 +87,8 @@ final class RealSttSession implements SttSession {
   // guarded by lock
   private final AudioConverter converter;
   private final VoiceActivityDetector vad;
-  private final byte[] ring = new byte[RING_MILLIS * BYTES_PER_MS];
+  // allocated with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
+  private byte[] ring;
   private long samples; // 16 kHz samples received (session audio time)
   private long receivedBytes; // bytes in the request's format
   private PassStep open; // the pass receiving audio, if any
@@ -304,6 +305,9 @@ final class RealSttSession implements SttSession {
   private long ringEnd;
 
   private void remember(byte[] pcm) {
+    if (ring == null) {
+      ring = new byte[RING_MILLIS * BYTES_PER_MS];
+    }
     int n = pcm.length;
     int off = 0;
     if (n > ring.length) {
@@ -320,6 +324,9 @@ final class RealSttSession implements SttSession {
 
   /** The ring's audio from session time {@code fromMs} to now (clipped to what it holds). */
   private byte[] recent(long fromMs) {
+    if (ring == null) {
+      return new byte[0];
+    }
     long fromByte = Math.max(fromMs * BYTES_PER_MS, Math.max(0, ringEnd - ring.length));
     fromByte -= fromByte & 1;
     int n = (int) (ringEnd - fromByte);
