@@ -44,9 +44,11 @@ import java.util.function.LongSupplier;
  *       150 MB of heap. A session holds one only while its speaker is talking; when all are busy,
  *       up to {@code maxWaitingStt} speech stretches wait, and a session beyond that fails with
  *       {@code resource_exhausted}.
- *   <li>Heap: size it explicitly. About 60 MB for MaryTTS, 20 MB for FreeTTS and 150 MB per
- *       decoder; {@code -Xmx512m} serves the defaults on two cores, {@code -Xmx1g} is ample.
- *       Without a cap Sphinx's allocation churn grows the heap to gigabytes.
+ *   <li>Heap: size it explicitly, at most 1 GiB is assumed. The defaults (both voices, two
+ *       decoders) hold about 420 MB live: ~150 MB per decoder, ~60 MB for MaryTTS, ~20 MB for
+ *       FreeTTS; a speaking STT session adds a few MB, an idle one ~0.1 MB. {@code -Xmx1g} is the
+ *       tested setting ({@code -Xmx768m} is the least for the defaults). Without a cap Sphinx's
+ *       allocation churn grows the heap to gigabytes.
  * </ul>
  *
  * <p>One instance is meant to be shared by the whole application; it is thread safe. Close it to

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * session too; with the prior restored both were 15.6 %. Resetting the mean to nothing is no
  * better: LiveCMN then holds back the first 2 s of speech to estimate a new one, which delays
  * every first partial by 2 s. So every job starts from the same prior, the mean of the warm-up
- * speech, and adapts from there as usual.
+ * speech (or, without speech to warm up with, {@link #DEFAULT_MEAN}: a prior taken from the
+ * synthetic buzz that initializes the front end made recognition several times worse), and adapts
+ * from there as usual.
  *
  * <p>LiveCMN has no API for this; its fields are read and written reflectively. If that is not
  * possible, the decoder works as before (one warning). Confined to its decoder thread.
@@ -53,6 +55,25 @@ final class CmnPrior {
     return f;
   }
 
+  /**
+   * The cepstral mean (13 MFCCs) LiveCMN reached after the warm-up sentences spoken by the
+   * cmu-slt-hsmm voice, 16 kHz: the prior when no speech was at hand for the warm-up.
+   */
+  static final double[] DEFAULT_MEAN = {54.66, 16.29, -1.57, 3.32, -8.07, -2.64, 2.17, -4.21,
+      -4.63, 5.52, -0.86, -3.43, -0.56};
+  /** Frames the default prior counts for: it weighs like 3 s of speech. */
+  static final int DEFAULT_FRAMES = 300;
+
+  /** Uses {@link #DEFAULT_MEAN} as the prior. */
+  void useDefault() {
+    savedMean = DEFAULT_MEAN.clone();
+    savedSum = new double[DEFAULT_MEAN.length];
+    for (int i = 0; i < savedSum.length; i++) {
+      savedSum[i] = DEFAULT_MEAN[i] * DEFAULT_FRAMES;
+    }
+    savedFrames = DEFAULT_FRAMES;
+  }
+
   /** Remembers the current mean as the prior. */
   void capture() {
     if (sum == null) {
@@ -61,7 +82,7 @@ final class CmnPrior {
     try {
       double[] s = (double[]) sum.get(cmn);
       double[] m = (double[]) currentMean.get(cmn);
-      if (s != null && m != null) {
+      if (s != null && m != null && m.length == DEFAULT_MEAN.length) {
         savedSum = s.clone();
         savedMean = m.clone();
         savedFrames = numberFrame.getInt(cmn);

@@ -41,6 +41,17 @@ final class DecoderPool implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
   private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
+  /**
+   * Sphinx4 logs through java.util.logging. The config file's {@code logLevel} reaches only the
+   * components named in it; others (LiveCMN logs every mean update, the search manager its token
+   * counts) use loggers named after their classes, at INFO. Held here so the level sticks.
+   */
+  private static final java.util.logging.Logger SPHINX_LOG =
+      java.util.logging.Logger.getLogger("edu.cmu.sphinx");
+
+  static {
+    SPHINX_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   /** A stretch of audio to decode; callbacks come from the decoder's thread. */
   interface Job {
@@ -289,14 +300,17 @@ final class DecoderPool implements AutoCloseable {
 
     /**
      * Decodes the buzz (always: it initializes the front end), then the speech clip, if any, and
-     * keeps the cepstral mean it ends with as the prior of every job.
+     * keeps the cepstral mean it ends with as the prior of every job (the default prior without
+     * a clip).
      */
     void warmUp(byte[] clip) {
       decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
       if (clip != null) {
         decodeAndDiscard(clip);
+        cmn.capture();
+      } else {
+        cmn.useDefault();
       }
-      cmn.capture();
     }
 
     /** Decodes a session's job, starting from the warm-up's cepstral mean. */
