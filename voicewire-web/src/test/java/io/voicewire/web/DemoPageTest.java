@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Timeout;
 @Tag("slow") // loads the offline engine (MaryTTS + Sphinx4): about a minute before the page runs
 class DemoPageTest {
   /** What the microphone says first (a sentence the offline recogniser handles well). */
-  static final String SPOKEN = "call me back tomorrow morning";
+  static final String SPOKEN = "good morning everyone";
   /** What it says after a pause; the socket is cut while this one is being transcribed. */
-  static final String SPOKEN_2 = "let us go to the park";
+  static final String SPOKEN_2 = "the weather today will be sunny";
   /** The pause between the two, long enough for a VAD commit. */
   static final int PAUSE_MILLIS = 1500;
   private static final ObjectMapper JSON = new ObjectMapper();
