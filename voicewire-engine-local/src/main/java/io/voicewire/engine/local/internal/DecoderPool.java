@@ -42,15 +42,25 @@ final class DecoderPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
   private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
   /**
-   * Sphinx4 logs through java.util.logging. The config file's {@code logLevel} reaches only the
-   * components named in it; others (LiveCMN logs every mean update, the search manager its token
-   * counts) use loggers named after their classes, at INFO. Held here so the level sticks.
+   * Sphinx4 logs through java.util.logging, at INFO by default (LiveCMN logs every mean update,
+   * the loaders every file). The config file's {@code logLevel} is set on a logger named after the
+   * file ({@code sphinx-beam5k.config}) that Sphinx does not keep a reference to, so the JDK may
+   * collect it and forget its level; some components log under their class names instead. These
+   * loggers are held here at WARNING so that the level sticks.
    */
-  private static final java.util.logging.Logger SPHINX_LOG =
-      java.util.logging.Logger.getLogger("edu.cmu.sphinx");
+  private static final List<java.util.logging.Logger> SPHINX_LOGGERS = new ArrayList<>();
 
   static {
-    SPHINX_LOG.setLevel(java.util.logging.Level.WARNING);
+    List<String> names = new ArrayList<>(List.of("edu.cmu.sphinx"));
+    for (io.voicewire.engine.local.RecognizerProfile p
+        : io.voicewire.engine.local.RecognizerProfile.values()) {
+      names.add(p.configResource().replace(".xml", ""));
+    }
+    for (String n : names) {
+      java.util.logging.Logger l = java.util.logging.Logger.getLogger(n);
+      l.setLevel(java.util.logging.Level.WARNING);
+      SPHINX_LOGGERS.add(l);
+    }
   }
 
   /** A stretch of audio to decode; callbacks come from the decoder's thread. */
