@@ -200,16 +200,6 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
   }
 
   @Override
-  public void cancel() {
-    lock();
-    try {
-      finishLocked(false, "cancelled");
-    } finally {
-      unlock();
-    }
-  }
-
-  @Override
   public void close() {
     cancel();
   }

@@ -221,16 +221,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   }
 
   @Override
-  public void cancel() {
-    lock();
-    try {
-      finishLocked(false, "cancelled");
-    } finally {
-      unlock();
-    }
-  }
-
-  @Override
   public void close() {
     end();
   }

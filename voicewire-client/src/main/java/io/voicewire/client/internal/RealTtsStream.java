@@ -152,16 +152,6 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   }
 
   @Override
-  public void cancel() {
-    lock();
-    try {
-      finishLocked(false, "cancelled");
-    } finally {
-      unlock();
-    }
-  }
-
-  @Override
   public void close() {
     cancel();
   }

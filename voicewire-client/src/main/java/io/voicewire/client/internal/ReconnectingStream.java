@@ -131,6 +131,19 @@ public abstract class ReconnectingStream {
   // ---------------------------------------------------------------- lock helpers
 
   /** Acquires {@link #lock}. */
+  /**
+   * Cancels at once: the stream stops, and the only event still delivered is the terminal one.
+   * Idempotent.
+   */
+  public void cancel() {
+    lock();
+    try {
+      finishLocked(false, "cancelled");
+    } finally {
+      unlock();
+    }
+  }
+
   protected final void lock() {
     lock.lock();
   }
