@@ -78,8 +78,7 @@ final class RealSttSession implements SttSession {
   private final SttRequest request;
   private final SttListener listener;
   private final DecoderPool pool;
-  private final SerialLane lane;
-  private final Runnable onTerminal;
+  private final ListenerEvents events;
   private final LongSupplier nanoClock;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile long lastAudioNanos;
@@ -101,8 +100,6 @@ final class RealSttSession implements SttSession {
   private String lastPartial = "";
   private State state = State.OPEN;
   private int passCount;
-  // touched only inside lane tasks
-  private boolean terminalDelivered;
 
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
       SerialLane lane, LongSupplier nanoClock, Runnable onTerminal) {
@@ -112,8 +109,7 @@ final class RealSttSession implements SttSession {
     this.request = request;
     this.listener = listener;
     this.pool = pool;
-    this.lane = lane;
-    this.onTerminal = onTerminal;
+    this.events = new ListenerEvents(lane, onTerminal);
     AudioFormat in = request.audioFormat();
     this.converter = in.equals(AudioFormat.PCM_16000) ? null
         : AudioConverter.create(in, AudioFormat.PCM_16000);
@@ -428,28 +424,14 @@ final class RealSttSession implements SttSession {
   }
 
   private void deliver(Runnable event) {
-    if (!lane.execute(() -> {
-      if (!terminalDelivered) {
-        event.run();
-      }
-    })) {
+    if (!events.deliver(event)) {
       fail(new SpeechError(ErrorCode.QUEUE_OVERFLOW, "the listener is not taking events: "
           + SerialLane.MAX_QUEUED_EVENTS + " waiting"));
     }
   }
 
   private void deliverTerminal(Runnable event) {
-    lane.executeAlways(() -> {
-      if (terminalDelivered) {
-        return;
-      }
-      terminalDelivered = true;
-      try {
-        event.run();
-      } finally {
-        onTerminal.run();
-      }
-    });
+    events.deliverTerminal(event);
   }
 
   /** One stretch of speech and its decoding; callbacks come from a decoder thread. */

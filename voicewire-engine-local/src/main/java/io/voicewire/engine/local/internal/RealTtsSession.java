@@ -62,9 +62,8 @@ final class RealTtsSession implements TtsSession {
   private final TtsListener listener;
   private final VoiceEngine voice;
   private final TtsScheduler scheduler;
-  private final SerialLane lane;
   private final LongSupplier nanoClock;
-  private final Runnable onTerminal;
+  private final ListenerEvents events;
   private final AudioFormat out;
   private final double speed;
 
@@ -84,8 +83,6 @@ final class RealTtsSession implements TtsSession {
   private volatile long producedMillis;
   // set once, read by the lane and workers
   private volatile boolean cancelled;
-  // touched only inside lane tasks (serial)
-  private boolean terminalDelivered;
 
   RealTtsSession(TtsRequest request, TtsListener listener, VoiceEngine voice,
       TtsScheduler scheduler, SerialLane lane, LongSupplier nanoClock, Runnable onTerminal) {
@@ -93,9 +90,8 @@ final class RealTtsSession implements TtsSession {
     this.listener = listener;
     this.voice = voice;
     this.scheduler = scheduler;
-    this.lane = lane;
     this.nanoClock = nanoClock;
-    this.onTerminal = onTerminal;
+    this.events = new ListenerEvents(lane, onTerminal);
     this.out = request.outputFormat();
     this.speed = request.voiceSettings().speed();
     this.releaser = new TextReleaser(request.chunkLengthSchedule(), request.autoMode());
@@ -358,8 +354,8 @@ final class RealTtsSession implements TtsSession {
   }
 
   private void emit(TtsAudio audio) {
-    if (!lane.execute(() -> {
-      if (!cancelled && !terminalDelivered) {
+    if (!events.deliver(() -> {
+      if (!cancelled) {
         listener.onAudio(audio);
       }
     })) {
@@ -369,8 +365,8 @@ final class RealTtsSession implements TtsSession {
   }
 
   private void deliver(Runnable event) {
-    if (!lane.execute(() -> {
-      if (!cancelled && !terminalDelivered) {
+    if (!events.deliver(() -> {
+      if (!cancelled) {
         event.run();
       }
     })) {
@@ -380,17 +376,7 @@ final class RealTtsSession implements TtsSession {
   }
 
   private void deliverTerminal(Runnable event) {
-    lane.executeAlways(() -> {
-      if (terminalDelivered) {
-        return;
-      }
-      terminalDelivered = true;
-      try {
-        event.run();
-      } finally {
-        onTerminal.run();
-      }
-    });
+    events.deliverTerminal(event);
   }
 
   /** Receives one sentence's timing and audio on the worker; cuts it into chunks. */
