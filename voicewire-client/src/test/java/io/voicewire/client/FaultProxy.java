@@ -207,6 +207,7 @@ public final class FaultProxy implements AutoCloseable {
     final AtomicLong counted = new AtomicLong();
     final FrameScanner downFrames = new FrameScanner();
     final FrameScanner upFrames = new FrameScanner();
+    final AtomicInteger halfClosed = new AtomicInteger();
     volatile boolean done;
 
     Link(Socket client, Socket upstream, long cutAt, boolean countUp) {
@@ -258,8 +259,13 @@ public final class FaultProxy implements AutoCloseable {
         while (!done) {
           int n = in.read(buf);
           if (n < 0) {
+            // a half-close travels on as one (a server's FIN after its close frame); the link
+            // ends when both directions have
             to.shutdownOutput();
-            return;
+            if (halfClosed.incrementAndGet() < 2) {
+              return;
+            }
+            break;
           }
           while (System.nanoTime() < stallUntilNanos.get() && !done) {
             Thread.sleep(5);
@@ -294,9 +300,8 @@ public final class FaultProxy implements AutoCloseable {
         }
       } catch (IOException | InterruptedException e) {
         // one side went away: take the other down too
-      } finally {
-        finish();
       }
+      finish();
     }
   }
 

@@ -250,12 +250,21 @@ class SttRealtimeTest {
   void oversizeFramesClose1009() throws Exception {
     WsClient c = f.connect(PATH);
     type(c, "session_started");
+    boolean sent = true;
     try {
       c.send(chunk(new byte[900 * 1024], false, 16000));
     } catch (java.util.concurrent.ExecutionException e) {
-      // the server may close before the client has finished sending the frame
+      sent = false;
     }
-    assertEquals(1009, c.awaitClose().code());
+    int code = c.awaitClose().code();
+    if (sent) {
+      assertEquals(1009, code);
+    } else {
+      // Jetty closes (1009) as soon as it has read past the limit and does not drain the rest of
+      // the frame; a client still writing it may get a TCP reset first (about 1 in 30 on a busy
+      // machine), which the JDK reports as 1006
+      assertTrue(code == 1009 || code == 1006, "close " + code);
+    }
   }
 
   @Test

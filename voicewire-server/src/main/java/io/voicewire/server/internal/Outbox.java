@@ -39,6 +39,15 @@ final class Outbox {
   static final int MAX_CLOSE_REASON_BYTES = 123;
   /** A peer that does not answer our close frame within this time is disconnected. */
   static final long CANCEL_AFTER_CLOSE_MILLIS = 5_000;
+  /**
+   * How long an error close frame (any code but 1000, 1005 and 3000+) waits behind the error
+   * message that precedes it, unless the peer closes first. Jetty drops the TCP connection as soon
+   * as it has written such a frame, without waiting for the peer's close; a peer that is still
+   * sending then gets a reset, and a reset can make the peer's stack throw away the error message
+   * it has not read yet (the JDK's WebSocket client does), so it would reconnect and retry an
+   * error that retrying cannot fix. Our SDKs close on the error message, which ends the wait.
+   */
+  static final long ERROR_CLOSE_GRACE_MILLIS = 1_000;
 
   private record Item(String text, long audioMillis, long audioBytes, Object tag, int closeCode,
       String closeReason) {
@@ -62,6 +71,8 @@ final class Outbox {
   private boolean pumping;
   private boolean closeQueued;
   private boolean terminated;
+  /** Pump-thread only: a message went out before the close (the close then may wait). */
+  private boolean wroteMessage;
 
   Outbox(Session session, SessionKind kind, ServerMetrics metrics, long maxQueuedAudioMillis,
       int maxQueuedMessages, ScheduledExecutorService timer, Consumer<Throwable> onWriteFailure) {
@@ -240,19 +251,18 @@ final class Outbox {
 
   private void write(Item item) {
     if (item.isClose()) {
-      try {
-        session.close(item.closeCode, item.closeReason, Callback.from(this::closed, x -> closed()));
-      } catch (RuntimeException e) {
-        closed();
+      if (wroteMessage && !isOrdinaryClose(item.closeCode)) {
+        try {
+          timer.schedule(() -> sendClose(item), ERROR_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+          return;
+        } catch (RejectedExecutionException shuttingDown) {
+          // close now
+        }
       }
-      // second phase: a peer that never answers the close frame is cut off
-      try {
-        timer.schedule(session::disconnect, CANCEL_AFTER_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException shuttingDown) {
-        session.disconnect();
-      }
+      sendClose(item);
       return;
     }
+    wroteMessage = true;
     metrics.messageOut(kind);
     if (item.audioBytes > 0) {
       metrics.audioOut(kind, item.audioBytes);
@@ -262,6 +272,26 @@ final class Outbox {
     } catch (RuntimeException e) {
       writeFailed(e);
     }
+  }
+
+  private void sendClose(Item item) {
+    try {
+      // a no-op (callback failed) when the peer closed during the grace period
+      session.close(item.closeCode, item.closeReason, Callback.from(this::closed, x -> closed()));
+    } catch (RuntimeException e) {
+      closed();
+    }
+    // second phase: a peer that never answers the close frame is cut off
+    try {
+      timer.schedule(session::disconnect, CANCEL_AFTER_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException shuttingDown) {
+      session.disconnect();
+    }
+  }
+
+  /** Close codes after which Jetty waits for the peer's close frame (see Jetty's CloseStatus). */
+  static boolean isOrdinaryClose(int code) {
+    return code == 1000 || code == 1005 || code >= 3000;
   }
 
   private void written() {
