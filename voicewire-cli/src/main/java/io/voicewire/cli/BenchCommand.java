@@ -65,6 +65,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-node", description = "relay: skip the Node ws relay comparison")
   boolean noNode;
 
+  @Option(names = "--only", description = "relay: run only this path (direct, voicewire, node)")
+  String only;
+
+  @Option(names = "--relay-jvm-arg", paramLabel = "ARG",
+      description = "relay: extra JVM option for the relay process, e.g."
+          + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
+  List<String> relayJvmArgs = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<Process> children = new ArrayList<>();
       try {
         int relayPort = freePort();
-        children.add(startRelay(relayPort, up));
+        children.add(startRelay(relayPort, up, relayJvmArgs));
         Integer nodePort = null;
         if (!noNode) {
           nodePort = freePort();
@@ -122,6 +130,9 @@ public final class BenchCommand implements Callable<Integer> {
             + " added p50 | added p99 |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         out.flush();
+        if (only != null) {
+          targets.keySet().removeIf(k -> !k.startsWith(only));
+        }
         for (int n : streams) {
           SttLoad.Result direct = null;
           for (Map.Entry<String, URI> t : targets.entrySet()) {
@@ -150,12 +161,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static Process startRelay(int port, int upstreamPort) throws Exception {
+  private static Process startRelay(int port, int upstreamPort, List<String> jvmArgs)
+      throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), App.class.getName(), "serve", "--port",
-        Integer.toString(port), "--backend", "elevenlabs", "--upstream",
-        "http://127.0.0.1:" + upstreamPort);
+    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), App.class.getName(),
+        "serve", "--port", Integer.toString(port), "--backend", "elevenlabs", "--upstream",
+        "http://127.0.0.1:" + upstreamPort));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("ELEVENLABS_API_KEY", "bench-upstream-needs-no-key");
     pb.environment().remove("VOICEWIRE_API_KEYS");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);

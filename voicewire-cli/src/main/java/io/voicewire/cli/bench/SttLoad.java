@@ -134,7 +134,9 @@ public final class SttLoad {
       }
       String msg = SttClientMessage.audio(pcm, 16000).encode();
       sentAtNanos.put(n, System.nanoTime());
-      lastSend = ws.sendText(msg, true);
+      // array-backed: the JDK encodes a String through its slow per-char path, which made the
+      // load generator itself the bottleneck
+      lastSend = ws.sendText(java.nio.CharBuffer.wrap(msg.toCharArray()), true);
       sent.incrementAndGet();
     }
 

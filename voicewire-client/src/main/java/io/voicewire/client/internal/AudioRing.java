@@ -1,6 +1,5 @@
 package io.voicewire.client.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +32,8 @@ public final class AudioRing {
     }
   }
 
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  /** Kept entries, oldest first; their sequence numbers are consecutive, so lookups index. */
+  private final EntryDeque entries = new EntryDeque();
   private final long maxBytes;
   private final int frameSize;
   private long start;
@@ -120,19 +120,26 @@ public final class AudioRing {
     return nextSeq;
   }
 
-  /** The first entry with a sequence number above {@code seq}, or null. */
+  /** The first entry with a sequence number above {@code seq}, or null. O(1). */
   public Entry after(long seq) {
-    for (Entry e : entries) {
-      if (e.seq() > seq) {
-        return e;
-      }
+    Entry first = entries.peekFirst();
+    if (first == null) {
+      return null;
     }
-    return null;
+    long i = seq + 1 - first.seq();
+    if (i <= 0) {
+      return first;
+    }
+    return i < entries.size() ? entries.get((int) i) : null;
   }
 
   /** The entries, oldest first (a copy of the list; the chunks are shared). */
   public List<Entry> entries() {
-    return new ArrayList<>(entries);
+    List<Entry> copy = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      copy.add(entries.get(i));
+    }
+    return copy;
   }
 
   /** Stream offset of the first byte kept. */
@@ -162,11 +169,85 @@ public final class AudioRing {
 
   /** The send time of the chunk holding stream offset {@code offset}, or -1 when not kept. */
   public long sendNanosAt(long offset) {
-    for (Entry e : entries) {
-      if (!e.isCommit() && e.offset() <= offset && offset < e.end()) {
-        return e.sendNanos();
+    // offsets never decrease along the ring: binary search for the last entry starting at or
+    // before the offset, then step back over commits (zero-length) to the chunk holding it
+    int lo = 0;
+    int hi = entries.size() - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).offset() <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    for (int i = found; i >= 0; i--) {
+      Entry e = entries.get(i);
+      if (!e.isCommit()) {
+        return offset < e.end() ? e.sendNanos() : -1;
       }
     }
     return -1;
+  }
+
+  /** A growable circular array of entries with indexed access (ArrayDeque has none). */
+  private static final class EntryDeque {
+    private Entry[] a = new Entry[16];
+    private int head;
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    Entry get(int i) {
+      return a[(head + i) & (a.length - 1)];
+    }
+
+    Entry peekFirst() {
+      return size == 0 ? null : a[head];
+    }
+
+    Entry pollFirst() {
+      if (size == 0) {
+        return null;
+      }
+      Entry e = a[head];
+      a[head] = null;
+      head = (head + 1) & (a.length - 1);
+      size--;
+      return e;
+    }
+
+    void addFirst(Entry e) {
+      grow();
+      head = (head - 1) & (a.length - 1);
+      a[head] = e;
+      size++;
+    }
+
+    void add(Entry e) {
+      grow();
+      a[(head + size) & (a.length - 1)] = e;
+      size++;
+    }
+
+    private void grow() {
+      if (size < a.length) {
+        return;
+      }
+      Entry[] b = new Entry[a.length * 2];
+      for (int i = 0; i < size; i++) {
+        b[i] = get(i);
+      }
+      a = b;
+      head = 0;
+    }
   }
 }

@@ -74,4 +74,30 @@ class AudioRingTest {
     assertEquals(22, r.sendNanosAt(150));
     assertEquals(-1, r.sendNanosAt(250));
   }
+
+  @Test
+  void indexedLookupsMatchALinearScanThroughGrowthTrimsAndSplits() {
+    java.util.Random rnd = new java.util.Random(7);
+    AudioRing r = new AudioRing(4000, 2);
+    for (int step = 0; step < 5000; step++) {
+      int op = rnd.nextInt(10);
+      if (op < 6) {
+        r.addAudio(bytes(2 * (1 + rnd.nextInt(60)), step), step);
+      } else if (op < 8) {
+        r.addCommit(step);
+      } else {
+        r.trimTo(r.start() + rnd.nextInt(300)); // often splits a chunk
+      }
+      List<AudioRing.Entry> all = r.entries();
+      for (int k = 0; k < 3 && !all.isEmpty(); k++) {
+        long seq = all.get(0).seq() - 2 + rnd.nextInt(all.size() + 4);
+        AudioRing.Entry want = all.stream().filter(e -> e.seq() > seq).findFirst().orElse(null);
+        assertEquals(want, r.after(seq), "after(" + seq + ") at step " + step);
+        long off = r.start() - 5 + rnd.nextInt((int) (r.end() - r.start()) + 10);
+        long nanos = all.stream().filter(e -> !e.isCommit() && e.offset() <= off && off < e.end())
+            .mapToLong(AudioRing.Entry::sendNanos).findFirst().orElse(-1);
+        assertEquals(nanos, r.sendNanosAt(off), "sendNanosAt(" + off + ") at step " + step);
+      }
+    }
+  }
 }
