@@ -72,11 +72,15 @@ public final class ElevenLabsProvider implements SpeechProvider {
 
   /**
    * A provider with its own client for {@code baseUrl} (e.g. {@link VoiceClient#ELEVENLABS}) and
-   * {@code apiKey}; {@link #close()} closes that client.
+   * {@code apiKey}; {@link #close()} closes that client. The client uses the
+   * {@link VoiceClient.Transport#JETTY Jetty transport} when it is on the class path.
    */
   public static ElevenLabsProvider create(String baseUrl, String apiKey) {
-    return new ElevenLabsProvider(VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey).build(),
-        true);
+    VoiceClient.Builder b = VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey);
+    if (VoiceClient.Transport.JETTY.isAvailable()) {
+      b.transport(VoiceClient.Transport.JETTY); // a relay carries many streams
+    }
+    return new ElevenLabsProvider(b.build(), true);
   }
 
   /** The client the sessions use. */

@@ -4,6 +4,7 @@ import io.voicewire.client.internal.ClientContext;
 import io.voicewire.client.internal.Connector;
 import io.voicewire.client.internal.HttpApi;
 import io.voicewire.client.internal.JdkWebSocketConnector;
+import io.voicewire.client.internal.JettyWebSocketConnector;
 import io.voicewire.client.internal.RealMultiContextTts;
 import io.voicewire.client.internal.RealSttStream;
 import io.voicewire.client.internal.RealTtsStream;
@@ -65,12 +66,40 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   /** Default graceful-close wait for the peer's close frame, ms. */
   public static final long CANCEL_AFTER_CLOSE_MILLIS = 2_000;
 
+  /** The WebSocket implementation under the streams. */
+  public enum Transport {
+    /** The JDK's {@code java.net.http.WebSocket}: no dependency; the default. */
+    JDK,
+    /**
+     * Jetty's WebSocket client, for servers that carry many streams (the voicewire relay uses
+     * it): no writer thread and no thread hand-off per message, a fraction of the JDK's CPU per
+     * message. Needs {@code org.eclipse.jetty.websocket:jetty-websocket-jetty-client} on the
+     * class path (an optional dependency of this library).
+     */
+    JETTY;
+
+    /** Whether this transport's classes are on the class path. */
+    public boolean isAvailable() {
+      if (this == JDK) {
+        return true;
+      }
+      try {
+        Class.forName("org.eclipse.jetty.websocket.client.WebSocketClient", false,
+            VoiceClient.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
+    }
+  }
+
   private final Builder config;
   private final ClientContext ctx;
   private final HttpClient http;
   private final HttpApi api;
   private final ExecutorService ownedHttpExecutor;
   private final ScheduledExecutorService ownedScheduler;
+  private final AutoCloseable ownedConnector;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private VoiceClient(Builder b) {
@@ -97,8 +126,18 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     ExecutorService virt = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("VoiceClient task-", 0).factory());
     Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : virt;
-    Connector connector = b.connector != null ? b.connector : new JdkWebSocketConnector(h, sched,
-        virt, b.connectTimeout, b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
+    Connector connector = b.connector;
+    AutoCloseable owned = null;
+    if (connector == null && b.transport == Transport.JETTY) {
+      JettyWebSocketConnector jetty = new JettyWebSocketConnector(sched, b.connectTimeout,
+          b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
+      connector = jetty;
+      owned = jetty;
+    } else if (connector == null) {
+      connector = new JdkWebSocketConnector(h, sched, virt, b.connectTimeout,
+          b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
+    }
+    this.ownedConnector = owned;
     this.ctx = new ClientContext(b.baseUrl, b.apiKey, b.tokenSupplier, connector, sched,
         callbacks, virt, b.random, b.nanoClock, b.reconnectPolicy, b.finishTimeout,
         b.ttsInactivityTimeout, b.sttKeepAlive, b.sttReplayLimit, b.contextWaitTimeout);
@@ -217,7 +256,14 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       return;
     }
     if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow();
+      ownedScheduler.shutdownNow(); // first: streams that lose their socket then cannot retry
+    }
+    if (ownedConnector != null) {
+      try {
+        ownedConnector.close();
+      } catch (Exception ignored) {
+        // closing anyway
+      }
     }
     // the virtual-thread executor holds no threads when idle and is not shut down: streams that
     // fail because of this close still deliver their terminal callback through it
@@ -248,6 +294,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     private Random random = new Random();
     private LongSupplier nanoClock = System::nanoTime;
     private Connector connector;
+    private Transport transport = Transport.JDK;
 
     private Builder() {}
 
@@ -272,6 +319,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       b.random = random;
       b.nanoClock = nanoClock;
       b.connector = connector;
+      b.transport = transport;
       return b;
     }
 
@@ -386,6 +434,21 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     /** Timers (for tests); the client then does not shut it down. */
     public Builder scheduler(ScheduledExecutorService s) {
       this.scheduler = Objects.requireNonNull(s, "scheduler == null");
+      return this;
+    }
+
+    /**
+     * The WebSocket implementation (default {@link Transport#JDK}).
+     *
+     * @throws IllegalArgumentException when its classes are not on the class path
+     */
+    public Builder transport(Transport t) {
+      Objects.requireNonNull(t, "transport == null");
+      if (!t.isAvailable()) {
+        throw new IllegalArgumentException("transport " + t + " needs "
+            + "org.eclipse.jetty.websocket:jetty-websocket-jetty-client on the class path");
+      }
+      this.transport = t;
       return this;
     }
 

@@ -34,9 +34,14 @@ class ResumeIntegrationTest {
         .outputFormat(FakeVoice.FORMAT).build();
   }
 
-  static VoiceClient.Builder client(FaultProxy proxy) {
+  /** The transport under test; {@link JettyResumeIntegrationTest} runs every test on Jetty. */
+  VoiceClient.Transport transport() {
+    return VoiceClient.Transport.JDK;
+  }
+
+  VoiceClient.Builder client(FaultProxy proxy) {
     return VoiceClient.builder().baseUrl(proxy.baseUrl()).reconnectPolicy(POLICY)
-        .random(new Random(1)).pingInterval(Duration.ofSeconds(2));
+        .random(new Random(1)).pingInterval(Duration.ofSeconds(2)).transport(transport());
   }
 
   @Test
