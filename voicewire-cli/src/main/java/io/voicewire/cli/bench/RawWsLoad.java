@@ -121,6 +121,12 @@ public final class RawWsLoad {
 
   private SttLoad.Result loop(Duration warmup, Duration measure) throws Exception {
     expectedIntervalMicros = chunkMillis * 1000L;
+    sent = 0;
+    received = 0;
+    errors = 0;
+    measuring = false;
+    ending = false;
+    histogram.reset();
     byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
         .getBytes(StandardCharsets.UTF_8);
     int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
