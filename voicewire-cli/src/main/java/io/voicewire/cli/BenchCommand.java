@@ -2,6 +2,8 @@ package io.voicewire.cli;
 
 import io.voicewire.cli.bench.EchoSpeechProvider;
 import io.voicewire.cli.bench.IdleSessionBench;
+import io.voicewire.cli.bench.RawWsEchoUpstream;
+import io.voicewire.cli.bench.RawWsLoad;
 import io.voicewire.cli.bench.SttLoad;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
@@ -68,6 +70,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--only", description = "relay: run only this path (direct, voicewire, node)")
   String only;
 
+  @Option(names = "--harness", defaultValue = "raw",
+      description = "relay: raw (default; java.nio load generator and echo upstream, one thread"
+          + " each, so the CPU stays with the relay under test) or jdk (JDK WebSocket clients"
+          + " and the Jetty voicewire server with the echo provider as upstream)")
+  String harness;
+
   @Option(names = "--relay-jvm-arg", paramLabel = "ARG",
       description = "relay: extra JVM option for the relay process, e.g."
           + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
@@ -96,66 +104,81 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void relay(PrintWriter out) throws Exception {
-    SpeechProvider echo = new EchoSpeechProvider();
-    try (VoicewireServer upstream = VoicewireServer.create(c -> c.provider(echo))) {
-      int up = upstream.start(0);
-      String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
-      List<Process> children = new ArrayList<>();
-      try {
+    boolean raw = switch (harness) {
+      case "raw" -> true;
+      case "jdk" -> false;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--harness must be raw or jdk: " + harness);
+    };
+    if (raw) {
+      try (RawWsEchoUpstream upstream = RawWsEchoUpstream.start(0)) {
+        relay(out, upstream.port(), true);
+      }
+    } else {
+      SpeechProvider echo = new EchoSpeechProvider();
+      try (VoicewireServer upstream = VoicewireServer.create(c -> c.provider(echo))) {
+        relay(out, upstream.start(0), false);
+      }
+    }
+  }
+
+  private void relay(PrintWriter out, int up, boolean raw) throws Exception {
+    String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
+    List<Process> children = new ArrayList<>();
+    try {
+      Map<String, URI> targets = new LinkedHashMap<>();
+      targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
+      if (only == null || "voicewire".startsWith(only)) {
         int relayPort = freePort();
         children.add(startRelay(relayPort, up, relayJvmArgs));
-        Integer nodePort = null;
-        if (!noNode) {
-          nodePort = freePort();
-          Process node = startNodeRelay(nodePort, up);
-          if (node != null) {
-            children.add(node);
-          } else {
-            nodePort = null;
-          }
-        }
         awaitPort(relayPort, Duration.ofSeconds(60));
-        if (nodePort != null) {
-          awaitPort(nodePort, Duration.ofSeconds(20));
-        }
-        Map<String, URI> targets = new LinkedHashMap<>();
-        targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
         targets.put("voicewire relay", URI.create("ws://127.0.0.1:" + relayPort + path));
-        if (nodePort != null) {
+      }
+      if (!noNode && (only == null || "node".startsWith(only))) {
+        int nodePort = freePort();
+        Process node = startNodeRelay(nodePort, up);
+        if (node != null) {
+          children.add(node);
+          awaitPort(nodePort, Duration.ofSeconds(20));
           targets.put("node ws relay", URI.create("ws://127.0.0.1:" + nodePort + path));
         }
-        out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's"
-            + " answer (ms), %d s measured per row%n%n", chunkMs, seconds);
-        out.println("| streams | path | sent | answered | errors | p50 | p90 | p99 | max |"
-            + " added p50 | added p99 |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-        out.flush();
-        if (only != null) {
-          targets.keySet().removeIf(k -> !k.startsWith(only));
-        }
-        for (int n : streams) {
-          SttLoad.Result direct = null;
-          for (Map.Entry<String, URI> t : targets.entrySet()) {
-            SttLoad.Result r = new SttLoad(t.getValue(), n, chunkMs)
-                .run(Duration.ofSeconds(5), Duration.ofSeconds(seconds));
-            if (direct == null) {
-              direct = r;
-            }
-            out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %s |"
-                    + " %s |%n", n, t.getKey(), r.sent(), r.received(), r.errors(), r.p(50),
-                r.p(90), r.p(99), r.rttMicros().getMaxValue() / 1000.0,
-                r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(50) - direct.p(50)),
-                r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(99) - direct.p(99)));
-            out.flush();
-            Thread.sleep(2000);
+      }
+      out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's"
+          + " answer (ms), %d s measured per row, harness: %s%n%n", chunkMs, seconds,
+          raw ? "raw (java.nio load generator + java.nio echo upstream)"
+              : "jdk (JDK WebSocket load generator + Jetty voicewire echo upstream)");
+      out.println("| streams | path | sent | answered | errors | p50 | p90 | p99 | max |"
+          + " added p50 | added p99 |");
+      out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      out.flush();
+      if (only != null) {
+        targets.keySet().removeIf(k -> !k.startsWith(only));
+      }
+      for (int n : streams) {
+        SttLoad.Result direct = null;
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+          SttLoad.Result r = raw
+              ? new RawWsLoad(t.getValue(), n, chunkMs)
+                  .run(Duration.ofSeconds(5), Duration.ofSeconds(seconds))
+              : new SttLoad(t.getValue(), n, chunkMs)
+                  .run(Duration.ofSeconds(5), Duration.ofSeconds(seconds));
+          if (direct == null) {
+            direct = r;
           }
+          out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %s |"
+                  + " %s |%n", n, t.getKey(), r.sent(), r.received(), r.errors(), r.p(50),
+              r.p(90), r.p(99), r.rttMicros().getMaxValue() / 1000.0,
+              r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(50) - direct.p(50)),
+              r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(99) - direct.p(99)));
+          out.flush();
+          Thread.sleep(2000);
         }
-      } finally {
-        for (Process p : children) {
-          p.destroy();
-          if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-          }
+      }
+    } finally {
+      for (Process p : children) {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
         }
       }
     }
