@@ -76,9 +76,7 @@ public final class ElevenLabsProvider implements SpeechProvider {
    * {@link VoiceClient.Transport#JETTY Jetty transport} when it is on the class path.
    */
   public static ElevenLabsProvider create(String baseUrl, String apiKey) {
-    // the sessions' listeners are the server's, which only enqueue: no hand-off per message
-    VoiceClient.Builder b = VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey)
-        .inlineCallbacks();
+    VoiceClient.Builder b = VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey);
     if (VoiceClient.Transport.JETTY.isAvailable()) {
       b.transport(VoiceClient.Transport.JETTY); // a relay carries many streams
     }
