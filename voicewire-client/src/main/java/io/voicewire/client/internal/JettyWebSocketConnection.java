@@ -1,19 +1,13 @@
 package io.voicewire.client.internal;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -27,46 +21,22 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * Jetty's frame queue on the caller's thread, in order; inbound messages are read on demand, one
  * at a time, and delivered on Jetty's I/O thread. One-shot: once {@code terminal} is set it stays.
  *
- * <p>Concurrency: {@link #lock} guards the fields below it. It is held while a message is handed
+ * <p>Concurrency: the base's {@code lock} guards the fields here. It is held while a message is handed
  * to Jetty (a non-blocking enqueue; that keeps sends in order) and never across a listener call.
  * A send that fails reports the failure from the scheduler, never from inside the send. The
  * heartbeat runs on the scheduler. Public only because Jetty invokes the listener methods
  * reflectively.
  */
-public final class JettyWebSocketConnection implements Connection, Session.Listener {
-  private final URI uri;
-  private final ConnectionListener listener;
-  private final ScheduledExecutorService scheduler;
-  private final long pingIntervalMillis;
-  private final long closeTimeoutMillis;
-  private final LongSupplier nanoClock;
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private CompletableFuture<Session> pending;
-  private Session session;
+public final class JettyWebSocketConnection extends BaseConnection<Session>
+    implements Session.Listener {
   /** Messages sent before the socket opened, in order. */
   private final ArrayDeque<String> early = new ArrayDeque<>();
   private long queuedChars;
-  private boolean closeEnqueued;
-  private boolean terminal;
-  private boolean readPaused;
-  private boolean demandOutstanding;
-  private boolean awaitingPong;
-  private int sentPings;
-  private int receivedPongs;
-  private long pingSentNanos;
-  private ScheduledFuture<?> pingTask;
-  private ScheduledFuture<?> cancelTask;
 
   JettyWebSocketConnection(URI uri, ConnectionListener listener,
       ScheduledExecutorService scheduler, long pingIntervalMillis, long closeTimeoutMillis,
       LongSupplier nanoClock) {
-    this.uri = uri;
-    this.listener = listener;
-    this.scheduler = scheduler;
-    this.pingIntervalMillis = pingIntervalMillis;
-    this.closeTimeoutMillis = closeTimeoutMillis;
-    this.nanoClock = nanoClock;
+    super(uri, listener, scheduler, pingIntervalMillis, closeTimeoutMillis, nanoClock);
   }
 
   void start(WebSocketClient client, Map<String, String> headers) {
@@ -79,23 +49,7 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
       failed(e, 0);
       return;
     }
-    lock.lock();
-    try {
-      pending = f;
-    } finally {
-      lock.unlock();
-    }
-    f.whenComplete((s, ex) -> {
-      if (ex != null) {
-        Throwable cause = unwrap(ex);
-        failed(cause, handshakeStatus(cause));
-      }
-    });
-  }
-
-  @Override
-  public String describe() {
-    return Urls.redact(uri);
+    handshakeStarted(f);
   }
 
   // --- outbound ---
@@ -111,10 +65,10 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
         return false;
       }
       queuedChars += text.length();
-      if (session == null) {
+      if (socket == null) {
         early.add(text);
       } else {
-        write(session, text);
+        write(socket, text);
       }
       return true;
     } finally {
@@ -169,15 +123,9 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
         return false;
       }
       closeEnqueued = true;
-      s = session;
-      if (s != null) {
-        try {
-          cancelTask = scheduler.schedule(() -> failed(new SocketTimeoutException(
-              "peer did not close within " + closeTimeoutMillis + " ms of our close frame"), 0),
-              closeTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException clientClosed) {
-          s = null; // the client is shutting down: no graceful close
-        }
+      s = socket;
+      if (s != null && !scheduleCloseTimeoutLocked()) {
+        s = null; // the client is shutting down: no graceful close
       }
       if (s != null) {
         // queued behind the messages already handed to Jetty
@@ -192,60 +140,27 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
     return true;
   }
 
-  @Override
-  public void cancel() {
-    failed(new IOException("Canceled"), 0);
-  }
-
-  // --- inbound flow control ---
+  // --- transport hooks ---
 
   @Override
-  public void pauseReading() {
-    lock.lock();
-    try {
-      readPaused = true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public void resumeReading() {
-    Session s;
-    lock.lock();
-    try {
-      if (!readPaused) {
-        return;
-      }
-      readPaused = false;
-      if (terminal || session == null || demandOutstanding) {
-        return;
-      }
-      demandOutstanding = true;
-      s = session;
-    } finally {
-      lock.unlock();
-    }
+  void demand(Session s) {
     s.demand();
   }
 
-  private void afterMessage() {
-    Session s;
-    lock.lock();
-    try {
-      if (terminal) {
-        return;
-      }
-      if (readPaused) {
-        demandOutstanding = false;
-        return;
-      }
-      demandOutstanding = true;
-      s = session;
-    } finally {
-      lock.unlock();
-    }
-    s.demand();
+  @Override
+  void ping(Session s) {
+    s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+  }
+
+  @Override
+  void abort(Session s) {
+    s.disconnect();
+  }
+
+  @Override
+  void clearOutbound() {
+    early.clear();
+    queuedChars = 0;
   }
 
   // --- Session.Listener (Jetty's I/O threads, one event at a time) ---
@@ -253,31 +168,22 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
   @Override
   public void onWebSocketOpen(Session s) {
     boolean demand;
-    boolean shuttingDown = false;
+    boolean started;
     lock.lock();
     try {
       if (terminal) {
         s.disconnect();
         return;
       }
-      session = s;
       for (String text; (text = early.poll()) != null; ) {
         write(s, text);
       }
-      if (pingIntervalMillis > 0) {
-        try {
-          pingTask = scheduler.scheduleAtFixedRate(this::ping, pingIntervalMillis,
-              pingIntervalMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException clientClosed) {
-          shuttingDown = true;
-        }
-      }
-      demand = !readPaused;
-      demandOutstanding = demand;
+      started = openedLocked(s);
+      demand = demandOutstanding;
     } finally {
       lock.unlock();
     }
-    if (shuttingDown) {
+    if (!started) {
       failed(new IOException("the client is shutting down"), 0);
       return;
     }
@@ -296,7 +202,7 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
   }
 
   @Override
-  public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback cb) {
+  public void onWebSocketBinary(ByteBuffer payload, Callback cb) {
     // the protocol has no binary messages (PROTOCOL.md §1.2): ignore them
     cb.succeed();
     afterMessage();
@@ -304,38 +210,18 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
 
   @Override
   public void onWebSocketPong(ByteBuffer payload) {
-    long rtt;
-    lock.lock();
-    try {
-      awaitingPong = false;
-      receivedPongs++;
-      rtt = nanoClock.getAsLong() - pingSentNanos;
-    } finally {
-      lock.unlock();
-    }
-    listener.onRoundTrip(rtt);
-    afterMessage();
+    pongReceived();
   }
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
-    lock.lock();
-    try {
-      if (terminal) {
-        return;
-      }
-      terminal = true;
-      cancelTimers();
-    } finally {
-      lock.unlock();
-    }
     if (statusCode == 1006) {
       // Jetty's name for "the connection dropped without a close frame": a failure, as on the JDK
-      listener.onFailure(this, new IOException("connection lost"
+      failed(new IOException("connection lost"
           + (reason == null || reason.isEmpty() ? "" : ": " + reason)), 0);
       return;
     }
-    listener.onClosed(this, statusCode, reason == null ? "" : reason);
+    closedByPeer(statusCode, reason);
   }
 
   @Override
@@ -343,108 +229,9 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
     failed(cause, handshakeStatus(cause));
   }
 
-  // --- heartbeat ---
-
-  private void ping() {
-    Session s;
-    int pongs;
-    boolean missed;
-    lock.lock();
-    try {
-      if (terminal || session == null) {
-        return;
-      }
-      if (readPaused) {
-        awaitingPong = false; // a pong could not be read while we do not read: skip this beat
-        return;
-      }
-      missed = awaitingPong;
-      pongs = receivedPongs;
-      if (!missed) {
-        awaitingPong = true;
-        sentPings++;
-        pingSentNanos = nanoClock.getAsLong();
-      }
-      s = session;
-    } finally {
-      lock.unlock();
-    }
-    if (missed) {
-      failed(new SocketTimeoutException("sent ping but didn't receive pong within "
-          + pingIntervalMillis + "ms (after " + pongs + " successful ping/pongs)"), 0);
-      return;
-    }
-    s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
-  }
-
-  /** For testing: pings sent. */
-  int sentPingCount() {
-    lock.lock();
-    try {
-      return sentPings;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** For testing: pongs received. */
-  int receivedPongCount() {
-    lock.lock();
-    try {
-      return receivedPongs;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  // --- failure ---
-
-  private boolean isTerminal() {
-    lock.lock();
-    try {
-      return terminal;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void cancelTimers() {
-    assert lock.isHeldByCurrentThread();
-    if (pingTask != null) {
-      pingTask.cancel(false);
-    }
-    if (cancelTask != null) {
-      cancelTask.cancel(false);
-    }
-  }
-
-  private void failed(Throwable error, int httpStatus) {
-    Session s;
-    CompletableFuture<Session> p;
-    lock.lock();
-    try {
-      if (terminal) {
-        return;
-      }
-      terminal = true;
-      cancelTimers();
-      s = session;
-      p = pending;
-      early.clear();
-      queuedChars = 0;
-    } finally {
-      lock.unlock();
-    }
-    if (s != null) {
-      s.disconnect();
-    } else if (p != null) {
-      p.cancel(true);
-    }
-    listener.onFailure(this, error, httpStatus);
-  }
-
   /** The HTTP status of a refused handshake anywhere in the cause chain, else 0. */
-  static int handshakeStatus(Throwable t) {
+  @Override
+  int handshakeStatus(Throwable t) {
     for (int depth = 0; t != null && depth < 8; t = t.getCause(), depth++) {
       if (t instanceof UpgradeException u && u.getResponseStatusCode() > 0) {
         return u.getResponseStatusCode();
@@ -455,13 +242,5 @@ public final class JettyWebSocketConnection implements Connection, Session.Liste
       }
     }
     return 0;
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }
