@@ -76,7 +76,9 @@ public final class ElevenLabsProvider implements SpeechProvider {
    * {@link VoiceClient.Transport#JETTY Jetty transport} when it is on the class path.
    */
   public static ElevenLabsProvider create(String baseUrl, String apiKey) {
-    VoiceClient.Builder b = VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey);
+    // the sessions' listeners are the server's, which only enqueue: no hand-off per message
+    VoiceClient.Builder b = VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey)
+        .inlineCallbacks();
     if (VoiceClient.Transport.JETTY.isAvailable()) {
       b.transport(VoiceClient.Transport.JETTY); // a relay carries many streams
     }

@@ -2,6 +2,7 @@ package io.voicewire.client;
 
 import io.voicewire.client.internal.ClientContext;
 import io.voicewire.client.internal.Connector;
+import io.voicewire.client.internal.Dispatcher;
 import io.voicewire.client.internal.HttpApi;
 import io.voicewire.client.internal.JdkWebSocketConnector;
 import io.voicewire.client.internal.JettyWebSocketConnector;
@@ -449,6 +450,18 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
             + "org.eclipse.jetty.websocket:jetty-websocket-jetty-client on the class path");
       }
       this.transport = t;
+      return this;
+    }
+
+    /**
+     * Runs listener callbacks on the thread that produced them (usually the socket's I/O thread)
+     * as soon as the stream has released its lock, with no thread hand-off: the least latency and
+     * CPU per message. Only for listeners that never block — a server relaying to its own sockets
+     * ({@link ElevenLabsProvider#create} uses it); a listener that blocks stalls its stream's
+     * socket. Replaces {@link #callbackExecutor}.
+     */
+    public Builder inlineCallbacks() {
+      this.callbackExecutor = Dispatcher.INLINE;
       return this;
     }
 

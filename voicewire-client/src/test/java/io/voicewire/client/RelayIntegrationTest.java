@@ -31,9 +31,9 @@ class RelayIntegrationTest {
     Relay(long seed) throws Exception {
       cloud = new ServerHarness(new CodedSpeechProvider(12, 1), seed,
           c -> c.apiKeys(List.of("cloud-key")));
-      // the relay's transport, as ElevenLabsProvider.create picks it
+      // the relay's transport and callbacks, as ElevenLabsProvider.create picks them
       upstreamClient = VoiceClient.builder().baseUrl(cloud.proxy.baseUrl()).apiKey("cloud-key")
-          .transport(VoiceClient.Transport.JETTY)
+          .transport(VoiceClient.Transport.JETTY).inlineCallbacks()
           .reconnectPolicy(ResumeIntegrationTest.POLICY).random(new Random(seed)).build();
       provider = new ElevenLabsProvider(upstreamClient);
       relay = VoicewireServer.create(c -> c.provider(provider));

@@ -3,6 +3,7 @@ package io.voicewire.client.internal;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * drains to {@link #RESUME_AT_EVENTS}, {@code onDrained} runs (reading resumes). A listener that
  * is slow, or blocks, therefore slows the socket down instead of growing memory, and it never
  * blocks the reader thread. Thread safe; {@link #offer} never blocks.
+ *
+ * <p><b>Inline mode</b> (executor {@link #INLINE}): no hand-off at all. Callbacks run on the
+ * thread that produced them (usually the socket's I/O thread), but never while that thread holds
+ * the owner's lock: {@link #offer} under the lock only queues, and the owner calls {@link #flush}
+ * right after releasing it. For listeners that never block (a server relaying to its own
+ * sockets); a blocking listener would stall its socket.
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -24,7 +31,14 @@ public final class Dispatcher {
   /** Events waiting at which reading resumes. */
   public static final int RESUME_AT_EVENTS = 16;
 
+  /** Marker executor for inline mode (see the class comment). */
+  public static final Executor INLINE = r -> {
+    throw new UnsupportedOperationException("Dispatcher.INLINE is a marker, not an executor");
+  };
+
   private final Executor executor;
+  private final boolean inline;
+  private final BooleanSupplier ownerLockHeld;
   private final String threadName;
   private final Runnable onFull;
   private final Runnable onDrained;
@@ -33,8 +47,14 @@ public final class Dispatcher {
   private boolean running;
   private boolean full;
 
-  public Dispatcher(Executor executor, String threadName, Runnable onFull, Runnable onDrained) {
+  /**
+   * @param ownerLockHeld inline mode: whether the calling thread holds the owner's lock
+   */
+  public Dispatcher(Executor executor, String threadName, Runnable onFull, Runnable onDrained,
+      BooleanSupplier ownerLockHeld) {
     this.executor = executor;
+    this.inline = executor == INLINE;
+    this.ownerLockHeld = ownerLockHeld;
     this.threadName = threadName;
     this.onFull = onFull;
     this.onDrained = onDrained;
@@ -47,8 +67,10 @@ public final class Dispatcher {
     lock.lock();
     try {
       queue.add(event);
-      schedule = !running;
-      running = true;
+      schedule = !running && !(inline && ownerLockHeld.getAsBoolean());
+      if (schedule) {
+        running = true;
+      }
       becameFull = !full && queue.size() >= MAX_PENDING_EVENTS;
       if (becameFull) {
         full = true;
@@ -60,8 +82,32 @@ public final class Dispatcher {
       onFull.run();
     }
     if (schedule) {
-      executor.execute(this::drain);
+      if (inline) {
+        drain();
+      } else {
+        executor.execute(this::drain);
+      }
     }
+  }
+
+  /**
+   * Inline mode: delivers what {@link #offer} queued while the owner's lock was held. The owner
+   * calls it after releasing the lock; a no-op otherwise.
+   */
+  public void flush() {
+    if (!inline) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (running || queue.isEmpty()) {
+        return;
+      }
+      running = true;
+    } finally {
+      lock.unlock();
+    }
+    drain();
   }
 
   /** Events waiting. */

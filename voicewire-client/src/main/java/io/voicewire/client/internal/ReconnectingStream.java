@@ -77,7 +77,7 @@ public abstract class ReconnectingStream {
     this.name = name;
     this.metrics = new Metrics(ctx.nanoClock());
     this.events = new Dispatcher(ctx.callbackExecutor(), "VoiceClient " + name + " events",
-        this::pauseReading, this::resumeReading);
+        this::pauseReading, this::resumeReading, lock::isHeldByCurrentThread);
   }
 
   // ---------------------------------------------------------------- hooks (lock held)
@@ -164,6 +164,9 @@ public abstract class ReconnectingStream {
           log.warn("{}: deferred action failed", name, e);
         }
       }
+    }
+    if (!lock.isHeldByCurrentThread()) {
+      events.flush(); // inline callbacks queued under the lock
     }
   }
 
