@@ -222,8 +222,12 @@ public final class SpscJitterBuffer implements JitterBuffer {
     }
     long n = len / bps;
     boolean end = ended; // read before tail: audio offered before end() is then visible
-    long t = (long) TAIL.getAcquire(this);
+    // the drop position before the tail: a drop position is published after the tail it is
+    // computed from, so a tail read later is never behind it (read the other way round, an
+    // overwrite between the two reads put the start past a stale tail: a negative copy, which
+    // jcstress found in JitterBufferStress.DropOldest)
     long h = Math.max((long) HEAD.getOpaque(this), (long) DROP_TO.getAcquire(this));
+    long t = (long) TAIL.getAcquire(this);
     State s = state;
     if (s == State.ENDED) {
       HEAD.setRelease(this, h);

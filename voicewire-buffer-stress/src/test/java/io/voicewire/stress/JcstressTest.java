@@ -1,0 +1,71 @@
+package io.voicewire.stress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the jcstress tests of this module ({@link JitterBufferStress}) in their own JVMs, as the
+ * suite's gate: every configuration must pass, none may fail or error. Mode {@code quick} by
+ * default (about two minutes on two cores); {@code -Djcstress.mode=sanity} for a smoke run,
+ * {@code default} or {@code tough} for a long hunt. Reports land in
+ * {@code target/jcstress-results/}.
+ */
+class JcstressTest {
+
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void everyStressConfigurationPasses() throws Exception {
+    String mode = System.getProperty("jcstress.mode", "quick");
+    String cp = System.getProperty("surefire.test.class.path",
+        System.getProperty("java.class.path"));
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    Path work = Files.createDirectories(Paths.get("target", "jcstress-work"));
+    Path results = Paths.get("target", "jcstress-results").toAbsolutePath();
+    Path log = work.resolve("jcstress.log");
+    Process p = new ProcessBuilder(List.of(java.toString(), "-cp", cp,
+        "org.openjdk.jcstress.Main", "-m", mode, "-t", "io\\.voicewire\\.stress\\..*",
+        "-r", results.toString()))
+        .directory(work.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    if (!p.waitFor(14, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("jcstress did not finish; see " + log.toAbsolutePath());
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), tail(out));
+    Matcher m = Pattern.compile("Results: (\\d+) planned; (\\d+) passed, (\\d+) failed, "
+        + "(\\d+) soft errs, (\\d+) hard errs").matcher(out);
+    String last = null;
+    while (m.find()) {
+      last = m.group();
+    }
+    assertTrue(last != null, "no result line: " + tail(out));
+    Matcher r = Pattern.compile("(\\d+) planned; (\\d+) passed, (\\d+) failed").matcher(last);
+    assertTrue(r.find());
+    assertTrue(Integer.parseInt(r.group(1)) > 0, last);
+    assertEquals("0", r.group(3), "forbidden outcomes were observed: " + tail(out));
+    assertTrue(out.contains("Failed tests: No matches."), tail(out));
+    assertTrue(out.contains("Error tests: No matches."), tail(out));
+    assertEquals(r.group(1), r.group(2), "every planned configuration passes: " + last);
+    System.out.println("jcstress " + mode + ": " + last + " (report: " + results
+        + File.separator + "index.html)");
+  }
+
+  private static String tail(String s) {
+    return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
+  }
+}
