@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class JcstressTest {
 
   @Test
+  @Tag("slow")
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void everyStressConfigurationPasses() throws Exception {
     String mode = System.getProperty("jcstress.mode", "quick");
