@@ -1,12 +1,8 @@
 package io.voicewire.client;
 
-import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.Transcript;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,11 +20,10 @@ public final class TranscriptQueue implements SttStream.Listener, Iterable<Trans
   /** Transcripts held for the consumer. */
   public static final int MAX_QUEUED_TRANSCRIPTS = 256;
 
-  private static final Object CLOSED = new Object();
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(MAX_QUEUED_TRANSCRIPTS);
+  private final EventQueue<Transcript> events =
+      new EventQueue<>(Transcript.class, MAX_QUEUED_TRANSCRIPTS);
   private volatile String sessionId;
   private volatile ConnectionStatus lastStatus;
-  private Object terminal;
 
   @Override
   public void onStatus(ConnectionStatus status) {
@@ -42,12 +37,12 @@ public final class TranscriptQueue implements SttStream.Listener, Iterable<Trans
 
   @Override
   public void onPartial(Transcript partial) {
-    while (!queue.offer(partial)) {
-      Object head = queue.peek();
+    while (!events.queue.offer(partial)) {
+      Object head = events.queue.peek();
       if (head instanceof Transcript t && !t.committed()) {
-        queue.remove(head);
+        events.queue.remove(head);
       } else {
-        put(partial);
+        events.put(partial);
         return;
       }
     }
@@ -55,25 +50,17 @@ public final class TranscriptQueue implements SttStream.Listener, Iterable<Trans
 
   @Override
   public void onCommitted(Transcript committed) {
-    put(committed);
+    events.put(committed);
   }
 
   @Override
   public void onClosed() {
-    put(CLOSED);
+    events.putClosed();
   }
 
   @Override
   public void onFailure(SpeechError error) {
-    put(error);
-  }
-
-  private void put(Object o) {
-    try {
-      queue.put(o);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    events.putFailure(error);
   }
 
   /** The first session's id, or null before it started. */
@@ -88,7 +75,7 @@ public final class TranscriptQueue implements SttStream.Listener, Iterable<Trans
 
   /** True once the terminal event was taken. */
   public boolean isDone() {
-    return terminal != null;
+    return events.isDone();
   }
 
   /**
@@ -97,53 +84,12 @@ public final class TranscriptQueue implements SttStream.Listener, Iterable<Trans
    * @throws VoiceStreamException when the stream failed
    */
   public Transcript poll(long timeout, TimeUnit unit) throws InterruptedException {
-    if (terminal == null) {
-      Object o = queue.poll(timeout, unit);
-      if (o == null) {
-        return null;
-      }
-      if (o instanceof Transcript t) {
-        return t;
-      }
-      terminal = o;
-    }
-    if (terminal instanceof SpeechError e) {
-      throw new VoiceStreamException(e);
-    }
-    return null;
+    return events.poll(timeout, unit);
   }
 
   /** Blocks for each transcript until the stream ends. */
   @Override
   public Iterator<Transcript> iterator() {
-    return new Iterator<>() {
-      private Transcript next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && !isDone()) {
-          try {
-            next = poll(1, TimeUnit.DAYS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VoiceStreamException(new SpeechError(ErrorCode.ERROR, "interrupted"));
-          }
-        }
-        if (next == null && terminal instanceof SpeechError e) {
-          throw new VoiceStreamException(e);
-        }
-        return next != null;
-      }
-
-      @Override
-      public Transcript next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Transcript t = next;
-        next = null;
-        return t;
-      }
-    };
+    return events.iterator();
   }
 }

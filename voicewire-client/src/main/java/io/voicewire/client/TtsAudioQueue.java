@@ -3,9 +3,6 @@ package io.voicewire.client;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,12 +28,10 @@ public final class TtsAudioQueue implements TtsStream.Listener, Iterable<TtsAudi
   /** Chunks held for the consumer. */
   public static final int MAX_QUEUED_CHUNKS = 256;
 
-  private static final Object CLOSED = new Object();
-
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(MAX_QUEUED_CHUNKS + 2);
+  private final EventQueue<TtsAudio> events =
+      new EventQueue<>(TtsAudio.class, MAX_QUEUED_CHUNKS + 2);
   private volatile ConnectionStatus lastStatus;
   private volatile boolean complete;
-  private Object terminal;
 
   @Override
   public void onStatus(ConnectionStatus status) {
@@ -45,26 +40,18 @@ public final class TtsAudioQueue implements TtsStream.Listener, Iterable<TtsAudi
 
   @Override
   public void onAudio(TtsAudio audio) {
-    put(audio);
+    events.put(audio);
   }
 
   @Override
   public void onClosed(boolean complete) {
     this.complete = complete;
-    put(CLOSED);
+    events.putClosed();
   }
 
   @Override
   public void onFailure(SpeechError error) {
-    put(error);
-  }
-
-  private void put(Object o) {
-    try {
-      queue.put(o);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    events.putFailure(error);
   }
 
   /** The last status seen, or null. */
@@ -84,64 +71,17 @@ public final class TtsAudioQueue implements TtsStream.Listener, Iterable<TtsAudi
    * @throws VoiceStreamException when the stream failed
    */
   public TtsAudio poll(long timeout, TimeUnit unit) throws InterruptedException {
-    if (terminal != null) {
-      return end();
-    }
-    Object o = queue.poll(timeout, unit);
-    if (o == null) {
-      return null;
-    }
-    if (o instanceof TtsAudio a) {
-      return a;
-    }
-    terminal = o;
-    return end();
+    return events.poll(timeout, unit);
   }
 
   /** True once the terminal event was taken. */
   public boolean isDone() {
-    return terminal != null;
-  }
-
-  private TtsAudio end() {
-    if (terminal instanceof SpeechError e) {
-      throw new VoiceStreamException(e);
-    }
-    return null;
+    return events.isDone();
   }
 
   /** Blocks for each chunk until the stream ends; see the class javadoc. */
   @Override
   public Iterator<TtsAudio> iterator() {
-    return new Iterator<>() {
-      private TtsAudio next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && !isDone()) {
-          try {
-            next = poll(1, TimeUnit.DAYS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VoiceStreamException(new SpeechError(io.voicewire.speech.ErrorCode.ERROR,
-                "interrupted"));
-          }
-        }
-        if (next == null && terminal instanceof SpeechError e) {
-          throw new VoiceStreamException(e);
-        }
-        return next != null;
-      }
-
-      @Override
-      public TtsAudio next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        TtsAudio a = next;
-        next = null;
-        return a;
-      }
-    };
+    return events.iterator();
   }
 }

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -149,8 +148,7 @@ public final class HttpApi {
     HttpTtsBody body = new HttpTtsBody(text, r.modelId(), r.languageCode(), r.voiceSettings(),
         r.seed(), null, null, r.applyTextNormalization());
     String q = Query.builder().add("output_format", r.outputFormat().wireName()).build();
-    return request("/v1/text-to-speech/" + URLEncoder.encode(r.voiceId(), StandardCharsets.UTF_8)
-        .replace("+", "%20") + suffix + "?" + q)
+    return request(Urls.ttsPath(r.voiceId(), suffix) + q)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
   }
@@ -158,7 +156,7 @@ public final class HttpApi {
   /** {@code POST /v1/text-to-speech/{voice}/stream}: the audio bytes as they are generated. */
   public InputStream streamSpeech(TtsRequest r, String text) throws IOException {
     try {
-      HttpResponse<InputStream> resp = http.send(ttsRequest(r, text, "/stream"),
+      HttpResponse<InputStream> resp = http.send(ttsRequest(r, text, "stream"),
           HttpResponse.BodyHandlers.ofInputStream());
       return check(resp, HttpApi::readAll).body();
     } catch (InterruptedException e) {
@@ -175,7 +173,7 @@ public final class HttpApi {
       throws IOException {
     HttpResponse<Stream<String>> resp;
     try {
-      resp = http.send(ttsRequest(r, text, "/stream/with-timestamps"),
+      resp = http.send(ttsRequest(r, text, "stream/with-timestamps"),
           HttpResponse.BodyHandlers.ofLines());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,8 +12,6 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -421,19 +419,13 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
 
   @Override
   protected String pathAndQuery() {
-    return "/v1/text-to-speech/" + URLEncoder.encode(request.voiceId(), StandardCharsets.UTF_8)
-        .replace("+", "%20") + "/multi-stream-input?"
+    return Urls.ttsPath(request.voiceId(), "multi-stream-input")
         + TtsParams.toQuery(request, ctx.ttsInactivityTimeoutSecs());
   }
 
   @Override
   protected TokenType tokenType() {
     return TokenType.TTS_WEBSOCKET;
-  }
-
-  @Override
-  protected String tokenParam() {
-    return "single_use_token";
   }
 
   @Override

@@ -348,11 +348,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   }
 
   @Override
-  protected String tokenParam() {
-    return "token";
-  }
-
-  @Override
   protected void onConnectionOpen(Connection c) {
     long now = ctx.nanoClock().getAsLong();
     sessionBase = ring.start();

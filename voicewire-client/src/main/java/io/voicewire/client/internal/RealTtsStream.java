@@ -12,8 +12,6 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -195,19 +193,13 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
 
   @Override
   protected String pathAndQuery() {
-    return "/v1/text-to-speech/" + URLEncoder.encode(request.voiceId(), StandardCharsets.UTF_8)
-        .replace("+", "%20") + "/stream-input?"
+    return Urls.ttsPath(request.voiceId(), "stream-input")
         + TtsParams.toQuery(request, ctx.ttsInactivityTimeoutSecs());
   }
 
   @Override
   protected TokenType tokenType() {
     return TokenType.TTS_WEBSOCKET;
-  }
-
-  @Override
-  protected String tokenParam() {
-    return "single_use_token";
   }
 
   @Override

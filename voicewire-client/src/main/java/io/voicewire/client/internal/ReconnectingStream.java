@@ -88,9 +88,6 @@ public abstract class ReconnectingStream {
   /** The single-use token type of this endpoint. */
   protected abstract TokenType tokenType();
 
-  /** The query parameter carrying a single-use token. */
-  protected abstract String tokenParam();
-
   /** A connection opened: send the init message and replay what must be replayed. */
   protected abstract void onConnectionOpen(Connection c);
 
@@ -281,7 +278,7 @@ public abstract class ReconnectingStream {
       }
       String pq = pathAndQuery();
       if (token != null) {
-        String tq = Query.builder().add(tokenParam(), token).build();
+        String tq = Query.builder().add(tokenType().queryParam(), token).build();
         pq = pq + (pq.contains("?") ? "&" : "?") + tq;
       }
       uri = Urls.toWebSocket(Urls.resolve(ctx.baseUrl(), pq));

@@ -1,6 +1,8 @@
 package io.voicewire.client.internal;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 
@@ -31,6 +33,15 @@ public final class Urls {
       b = b.substring(0, b.length() - 1);
     }
     return URI.create(b + pathAndQuery);
+  }
+
+  /**
+   * {@code /v1/text-to-speech/{voiceId}/{endpoint}?}: the voice id percent-encoded as one path
+   * segment (a space as {@code %20}, not {@code +}).
+   */
+  public static String ttsPath(String voiceId, String endpoint) {
+    return "/v1/text-to-speech/" + URLEncoder.encode(voiceId, StandardCharsets.UTF_8)
+        .replace("+", "%20") + "/" + endpoint + "?";
   }
 
   /** The URL with the values of credential parameters replaced by {@code ***}. */
