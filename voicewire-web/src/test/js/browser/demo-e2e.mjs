@@ -37,6 +37,12 @@ run(async () => {
       const s = window.voicewireDemo.state;
       return s.drained >= 1 && !s.speaking;
     }, null, { timeout: 60000, polling: 100 });
+    // the player's stats come from the worklet a few times a second: wait (bounded) for the
+    // snapshot that counts the last frames, so the assertion compares final figures
+    await page.waitForFunction(() => {
+      const p = window.voicewireDemo.player;
+      return p.stats && p.stats.playedMs >= p.pushedMs - 1;
+    }, null, { timeout: 5000, polling: 50 }).catch(() => {});
     report('tts', await page.evaluate((text) => {
       const d = window.voicewireDemo;
       const t = d.state.tts;
