@@ -51,7 +51,7 @@ class LocalTtsSessionTest {
   @ValueSource(strings = {LocalSpeechProvider.VOICE_SLT, LocalSpeechProvider.VOICE_KEVIN})
   void alignmentCharactersConcatenateToExactlyTheTextSent(String voice) throws Exception {
     String[] pieces = {"  Hello there, ", "Dr. Smith!  It's 3:45 pm", " and you owe me $42.50 ",
-        "(really).\n\nNew para— ", "... ", "   ", "naïve café ✓ 😀 done", "?! ", "last words"};
+        "(really).\n\nNew para— ", "... ", "   ", "naïve café ✓ 😀 done", "?! ", "The API returned HTTP 500 from NASA. ", "last words"};
     RecordingTtsListener l = speak(request(voice).build(), pieces);
     assertEquals(String.join("", pieces), l.alignedText());
     assertTimesWellFormed(l.alignments());
