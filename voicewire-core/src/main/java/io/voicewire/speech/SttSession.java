@@ -8,6 +8,7 @@ package io.voicewire.speech;
  *   STARTING ──ready──▶ OPEN (listener.onStarted)
  *   OPEN ──sendAudio/commit──▶ OPEN
  *   OPEN ──close()──▶ CLOSED (pending audio is committed first; listener.onClosed)
+ *   any ──cancel()──▶ CLOSED (queued audio and decoding dropped; listener.onClosed)
  *   any ──failure──▶ FAILED (listener.onFailure)
  * </pre>
  * Audio sent before the session is ready is queued (bounded). Calls in the wrong state return
@@ -35,4 +36,16 @@ public interface SttSession extends AutoCloseable {
   /** Ends the session: commits what is pending, then {@code onClosed()}. Idempotent. */
   @Override
   void close();
+
+  /**
+   * Abandons the session (its client is gone): queued audio and queued or running decoding are
+   * dropped, nothing more is committed, and the terminal event is delivered only once all of the
+   * session's work has stopped, so a caller may release the session's resources (its concurrency
+   * slot) on that event. Idempotent; after {@link #close()} it only hastens the end.
+   *
+   * <p>The default delegates to {@link #close()} for providers that hold no queued work.
+   */
+  default void cancel() {
+    close();
+  }
 }
