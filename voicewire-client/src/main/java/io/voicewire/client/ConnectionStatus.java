@@ -45,6 +45,7 @@ public record ConnectionStatus(
     }
   }
 
+  /** Validates the fields: none is null, {@code attempt} is not negative. */
   public ConnectionStatus {
     Objects.requireNonNull(state, "state == null");
     Objects.requireNonNull(retryDelay, "retryDelay == null");

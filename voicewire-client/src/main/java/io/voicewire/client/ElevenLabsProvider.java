@@ -1,5 +1,6 @@
 package io.voicewire.client;
 
+import io.voicewire.client.internal.Logs;
 import io.voicewire.client.internal.RealTtsStream;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechError;
@@ -20,7 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The relay backend: a {@link SpeechProvider} whose sessions are streams of this SDK to
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Thread safe. {@link #close()} closes the client only when this provider created it.
  */
 public final class ElevenLabsProvider implements SpeechProvider {
-  private static final Logger log = LoggerFactory.getLogger(ElevenLabsProvider.class);
+  private static final Logger log = Logs.get(ElevenLabsProvider.class);
 
   /** How long a voices or models answer is reused. */
   public static final Duration CATALOG_TTL = Duration.ofMinutes(5);

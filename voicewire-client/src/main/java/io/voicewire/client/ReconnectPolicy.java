@@ -33,6 +33,7 @@ public record ReconnectPolicy(int maxAttempts, Duration initialDelay, Duration m
   public static final ReconnectPolicy NEVER = new ReconnectPolicy(0, Duration.ofMillis(250),
       Duration.ofMillis(250), 1.0, 0.0, Duration.ofSeconds(10));
 
+  /** Validates the policy; a field out of range throws {@link IllegalArgumentException}. */
   public ReconnectPolicy {
     Objects.requireNonNull(initialDelay, "initialDelay == null");
     Objects.requireNonNull(maxDelay, "maxDelay == null");

@@ -22,7 +22,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Encoding and decoding go through lookup tables built once from the reference formulas
- * ({@link #ulawCompress(int)} etc.), so they do not allocate per sample. Stateless and thread
+ * ({@code ulawCompress} etc.), so they do not allocate per sample. Stateless and thread
  * safe.
  *
  * <pre>{@code

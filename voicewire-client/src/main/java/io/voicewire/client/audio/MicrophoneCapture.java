@@ -1,6 +1,7 @@
 package io.voicewire.client.audio;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.client.internal.Logs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -12,7 +13,6 @@ import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.TargetDataLine;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Captures audio as PCM16 (or μ-law) chunks of {@code chunkMillis} and hands each to a consumer,
@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@link #droppedChunks()}; capture goes on with fresh audio rather than building up lag.
  */
 public final class MicrophoneCapture implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(MicrophoneCapture.class);
+  private static final Logger log = Logs.get(MicrophoneCapture.class);
 
   /** Receives chunks; returns whether it took the chunk. */
   @FunctionalInterface
   public interface ChunkConsumer {
+    /** Takes {@code chunk} (the consumer may keep it); false when it could not. */
     boolean accept(byte[] chunk);
   }
 

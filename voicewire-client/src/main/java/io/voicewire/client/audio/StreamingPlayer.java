@@ -8,6 +8,7 @@ import io.voicewire.audio.buffer.OverflowPolicy;
 import io.voicewire.audio.buffer.SpscJitterBuffer;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.TtsStream;
+import io.voicewire.client.internal.Logs;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Plays a {@link TtsStream} as it arrives: a {@link TtsStream.Listener} that feeds core's
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * of dropping audio. Thread safe.
  */
 public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(StreamingPlayer.class);
+  private static final Logger log = Logs.get(StreamingPlayer.class);
 
   /** Audio read from the buffer and written to the sink per step, ms. */
   public static final int FRAME_MILLIS = 20;

@@ -5,7 +5,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one stream's listener callbacks serially and in order on an executor, off the socket's
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * sockets); a blocking listener would stall its socket.
  */
 public final class Dispatcher {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Logger log = Logs.get(Dispatcher.class);
 
   /** Events waiting before reading pauses. */
   public static final int MAX_PENDING_EVENTS = 64;

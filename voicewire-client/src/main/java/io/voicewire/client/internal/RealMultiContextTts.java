@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link MultiContextTts} over {@code multi-stream-input}: a pool of at most
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code isFinal} for the context), one {@link TtsCursor} per context for resume.
  */
 public final class RealMultiContextTts extends ReconnectingStream implements MultiContextTts {
-  private static final Logger log = LoggerFactory.getLogger(RealMultiContextTts.class);
+  private static final Logger log = Logs.get(RealMultiContextTts.class);
 
   /** Most {@code openContext} calls waiting for a slot; more fail at once. */
   public static final int MAX_WAITING_CONTEXTS = 64;

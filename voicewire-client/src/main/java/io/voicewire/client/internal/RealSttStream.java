@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link SttStream} over the realtime STT socket, resuming through an {@link AudioRing}.
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * repeat and is dropped.
  */
 public final class RealSttStream extends ReconnectingStream implements SttStream {
-  private static final Logger log = LoggerFactory.getLogger(RealSttStream.class);
+  private static final Logger log = Logs.get(RealSttStream.class);
 
   /** Longest wait for a {@code committed_transcript_with_timestamps} after its text, ms. */
   public static final long TIMESTAMPS_WAIT_MILLIS = 1_000;

@@ -15,11 +15,10 @@ import io.voicewire.speech.TtsRequest;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@link TtsStream} over {@code stream-input}, resuming through a {@link TtsCursor}. */
 public final class RealTtsStream extends ReconnectingStream implements TtsStream {
-  private static final Logger log = LoggerFactory.getLogger(RealTtsStream.class);
+  private static final Logger log = Logs.get(RealTtsStream.class);
 
   private final TtsRequest request;
   private final Listener listener;

@@ -22,7 +22,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The reconnect layer above one-shot {@link Connection}s, shared by every stream kind: it opens
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * released by {@link #unlock()}).
  */
 public abstract class ReconnectingStream {
-  private static final Logger log = LoggerFactory.getLogger(ReconnectingStream.class);
+  private static final Logger log = Logs.get(ReconnectingStream.class);
 
   /** Period of the keep-alive and timeout checks, ms. */
   public static final long TICK_MILLIS = 100;
