@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         SpeakCommand.class,
         TranscribeCommand.class,
         TokenCommand.class,
+        DoctorCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class App implements Callable<Integer> {

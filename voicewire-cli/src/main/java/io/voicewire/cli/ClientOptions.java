@@ -82,7 +82,14 @@ public final class ClientOptions {
       err.println("warming up the offline engine (the first run takes a while)...");
       err.flush();
       long start = System.nanoTime();
-      if (!t.provider().awaitReady(ENGINE_READY_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+      boolean ready;
+      try (Terminal.StatusLine progress = Terminal.StatusLine.start(err, Terminal.interactive(),
+          () -> String.format(java.util.Locale.ROOT, "warming up the offline engine... %.0f s",
+              (System.nanoTime() - start) / 1e9))) {
+        ready = t.provider().awaitReady(ENGINE_READY_SECONDS,
+            java.util.concurrent.TimeUnit.SECONDS);
+      }
+      if (!ready) {
         t.close();
         throw new java.io.IOException("the offline engine was not ready after "
             + ENGINE_READY_SECONDS + " s");

@@ -8,6 +8,7 @@ import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.TtsAudioQueue;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.VoiceClient;
+import io.voicewire.client.audio.StreamingPlayer;
 import io.voicewire.protocol.Json;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.TtsAudio;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Spec;
  * stream-input}, with reconnect and resume), showing progress as the audio arrives.
  */
 @Command(name = "speak", mixinStandardHelpOptions = true,
-    description = {"Speak text into a WAV file (streaming TTS over WebSocket).",
+    description = {"Speak text into a WAV file, or on the speakers with --play (streaming TTS "
+        + "over WebSocket).",
         "Without --server an offline engine runs in this process."})
 public final class SpeakCommand implements Callable<Integer> {
   /** Width of the progress bar, characters. */
@@ -52,9 +55,17 @@ public final class SpeakCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TEXT", description = "The text; - reads it from stdin.")
   String text;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-      description = "The WAV file to write.")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "The WAV file to write (required unless --play).")
   Path output;
+
+  @Option(names = "--play", description = "Play the speech on the speakers as it arrives "
+      + "(javax.sound, through a jitter buffer), with a latency line.")
+  boolean play;
+
+  /** For trying --play without speakers: the player writes raw PCM to a file, at real time. */
+  @Option(names = "--play-to", hidden = true, paramLabel = "FILE")
+  Path playTo;
 
   @Option(names = "--voice", paramLabel = "ID",
       description = "Voice id (default: the server's first voice).")
@@ -91,12 +102,19 @@ public final class SpeakCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
           + " cannot be written to a WAV file: use pcm_*, ulaw_8000 or alaw_8000");
     }
+    boolean playing = play || playTo != null;
+    if (output == null && !playing) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "Missing required option: '--output=FILE' (or --play)");
+    }
     String input = "-".equals(text) ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
         : text;
     if (input.isBlank()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "TEXT is empty");
     }
-    try (ClientOptions.Target t = target.open(err)) {
+    // the sound card first: without one, say so before warming up an engine
+    try (StreamingPlayer player = playing ? AudioDevices.player(f, playTo) : null;
+        ClientOptions.Target t = target.open(err)) {
       VoiceClient client = t.client();
       String voiceId = voice != null ? voice : firstVoice(client);
       TtsRequest.Builder rb = VoiceClient.ttsRequest(voiceId).toBuilder().outputFormat(f);
@@ -108,12 +126,23 @@ public final class SpeakCommand implements Callable<Integer> {
       StringBuilder aligned = new StringBuilder();
       ByteArrayOutputStream timings = new ByteArrayOutputStream();
       StreamMetrics metrics;
-      try (JsonGenerator g = Json.mapper().getFactory().createGenerator(timings);
+      boolean interactive = Terminal.interactive();
+      long sentNanos = System.nanoTime();
+      double[] firstAudioMillis = {-1};
+      try (Terminal.StatusLine latency = Terminal.StatusLine.start(err, interactive && playing,
+          () -> AudioDevices.latencyLine(firstAudioMillis[0], player.stats()));
+          JsonGenerator g = Json.mapper().getFactory().createGenerator(timings);
           TtsStream s = client.newTtsStream(rb.build(), queue)) {
         g.writeStartArray();
         s.send(input);
         s.end();
         for (TtsAudio a : queue) {
+          if (firstAudioMillis[0] < 0) {
+            firstAudioMillis[0] = (System.nanoTime() - sentNanos) / 1e6;
+          }
+          if (player != null) {
+            player.onAudio(a); // this thread is the player's only producer
+          }
           double chunkStartMs = f.millisForBytes(audio.size());
           audio.writeBytes(a.audio());
           Alignment al = a.alignment();
@@ -127,12 +156,34 @@ public final class SpeakCommand implements Callable<Integer> {
               g.writeEndObject();
             }
           }
-          progress(err, aligned.length(), input.length());
+          if (!playing) {
+            progress(err, aligned.length(), input.length());
+          }
         }
         g.writeEndArray();
         metrics = s.metrics();
+        if (player != null) {
+          player.onClosed(true);
+          if (!player.awaitFinished(ClientOptions.FINISH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IOException("the player did not finish within "
+                + ClientOptions.FINISH_TIMEOUT_SECONDS + " s");
+          }
+        }
       }
-      progressDone(err);
+      if (player != null) {
+        if (player.sinkError() != null) {
+          throw player.sinkError();
+        }
+        err.println(AudioDevices.latencyLine(firstAudioMillis[0], player.stats()));
+      } else {
+        progressDone(err);
+      }
+      if (output == null) {
+        out.printf(Locale.ROOT, "played %.2f s of %s audio, voice %s, %d characters%n",
+            f.millisForBytes(audio.size()) / 1000.0, f.wireName(), voiceId, input.length());
+        out.flush();
+        return CommandLine.ExitCode.OK;
+      }
       byte[] pcm = audio.toByteArray();
       int rate = f.sampleRate();
       if (!f.isPcm()) {

@@ -5,12 +5,14 @@ import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.Wav;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.SttStream;
+import io.voicewire.client.audio.MicrophoneCapture;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Transcript;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,8 +33,10 @@ import picocli.CommandLine.Spec;
  * output ends with the whole committed text on its last line.
  */
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
-    description = {"Transcribe a WAV file with realtime speech-to-text over WebSocket.",
-        "Partials stream to stderr as the file plays; stdout ends with the committed text.",
+    description = {"Transcribe a WAV file, or the microphone with --mic, with realtime "
+        + "speech-to-text over WebSocket.",
+        "Partials rewrite one line on stderr as the audio plays, committed segments become lines;"
+            + " stdout ends with the committed text.",
         "Without --server an offline engine runs in this process."})
 public final class TranscribeCommand implements Callable<Integer> {
   /** Audio per chunk sent, ms. */
@@ -46,8 +50,20 @@ public final class TranscribeCommand implements Callable<Integer> {
   @Mixin
   ClientOptions target;
 
-  @Parameters(index = "0", paramLabel = "WAV", description = "The audio file (16-bit PCM WAV).")
+  /** With --mic and no --seconds, after Ctrl-C the longest wait for the last transcript, s. */
+  static final long STOP_WAIT_SECONDS = 15;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "WAV",
+      description = "The audio file (16-bit PCM WAV); or --mic.")
   Path input;
+
+  @Option(names = "--mic", description = "Listen to the microphone (javax.sound) instead of a "
+      + "file, until Ctrl-C or --seconds.")
+  boolean mic;
+
+  @Option(names = "--seconds", paramLabel = "N",
+      description = "With --mic: stop listening after N seconds.")
+  Integer seconds;
 
   @Option(names = "--fast", description = "Send the audio as fast as possible instead of in "
       + "real time.")
@@ -64,8 +80,19 @@ public final class TranscribeCommand implements Callable<Integer> {
       description = "Model id (default: ${DEFAULT-VALUE}).")
   String model;
 
+  /** Counted down when the command is done (Ctrl-C waits for it, to print the last words). */
+  private final CountDownLatch finished = new CountDownLatch(1);
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return transcribe();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private Integer transcribe() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CommitStrategy strategy;
@@ -74,19 +101,21 @@ public final class TranscribeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--commit: " + e.getMessage());
     }
-    Wav.WavAudio wav = Wav.read(input).toMono();
-    AudioFormat from = AudioFormat.PCM_16000.withSampleRate(wav.sampleRate());
-    byte[] pcm = wav.pcm16le();
-    if (wav.sampleRate() != 16000) {
-      AudioConverter conv = AudioConverter.create(from, AudioFormat.PCM_16000);
-      ByteArrayOutputStream b = new ByteArrayOutputStream();
-      b.writeBytes(conv.convert(pcm));
-      b.writeBytes(conv.flush());
-      pcm = b.toByteArray();
+    if ((input == null) == !mic) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          mic ? "give a WAV file or --mic, not both"
+              : "Missing required parameter: 'WAV' (or --mic)");
     }
+    if (seconds != null && (!mic || seconds <= 0)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--seconds needs --mic and a positive number: " + seconds);
+    }
+    // the microphone first: without one, say so before warming up an engine
+    InputStream micIn = mic ? AudioDevices.microphone(AudioFormat.PCM_16000) : null;
+    byte[] pcm = mic ? null : readPcm16k(input);
     SttRequest request = SttRequest.builder().modelId(model).audioFormat(AudioFormat.PCM_16000)
         .commitStrategy(strategy).languageCode(language).build();
-    boolean terminal = System.console() != null;
+    boolean terminal = Terminal.interactive();
     StringBuilder committed = new StringBuilder();
     CountDownLatch done = new CountDownLatch(1);
     SpeechError[] failure = new SpeechError[1];
@@ -137,7 +166,11 @@ public final class TranscribeCommand implements Callable<Integer> {
           done.countDown();
         }
       });
-      s.pump(new ByteArrayInputStream(pcm), CHUNK_MILLIS, !fast);
+      if (mic) {
+        listen(s, micIn, err);
+      } else {
+        s.pump(new ByteArrayInputStream(pcm), CHUNK_MILLIS, !fast);
+      }
       s.end();
       if (!done.await(FINISH_WAIT_SECONDS, TimeUnit.SECONDS)) {
         s.cancel();
@@ -156,5 +189,69 @@ public final class TranscribeCommand implements Callable<Integer> {
     }
     out.flush();
     return CommandLine.ExitCode.OK;
+  }
+
+  static byte[] readPcm16k(Path wavFile) throws java.io.IOException {
+    Wav.WavAudio wav = Wav.read(wavFile).toMono();
+    if (wav.sampleRate() == 16000) {
+      return wav.pcm16le();
+    }
+    AudioConverter conv = AudioConverter.create(
+        AudioFormat.PCM_16000.withSampleRate(wav.sampleRate()), AudioFormat.PCM_16000);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(conv.convert(wav.pcm16le()));
+    b.writeBytes(conv.flush());
+    return b.toByteArray();
+  }
+
+  /**
+   * Streams the microphone into {@code s} until the source ends, --seconds pass, or Ctrl-C (a
+   * shutdown hook that lets the last transcript arrive before the process exits).
+   */
+  private void listen(SttStream s, InputStream micIn, PrintWriter err)
+      throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "voicewire transcribe stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (MicrophoneCapture capture = MicrophoneCapture.start(micIn, AudioFormat.PCM_16000,
+        CHUNK_MILLIS, s::sendAudio)) {
+      err.println("listening: speak now (" + (seconds != null ? "for " + seconds + " s, " : "")
+          + "Ctrl-C to stop)");
+      err.flush();
+      Thread.ofVirtual().name("voicewire microphone end").start(() -> {
+        try {
+          capture.awaitEnd(Long.MAX_VALUE, TimeUnit.DAYS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        stop.countDown();
+      });
+      if (seconds != null) {
+        stop.await(seconds, TimeUnit.SECONDS);
+      } else {
+        stop.await();
+      }
+      if (capture.error() != null) {
+        err.println("voicewire: the microphone failed: " + capture.error().getMessage());
+      }
+      if (capture.droppedChunks() > 0) {
+        err.println("(" + capture.droppedChunks() + " chunks of audio dropped: the network "
+            + "did not keep up)");
+      }
+      err.flush();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for the last transcript
+      }
+    }
   }
 }

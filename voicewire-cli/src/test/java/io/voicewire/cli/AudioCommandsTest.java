@@ -1,0 +1,137 @@
+package io.voicewire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import io.voicewire.audio.Wav;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.server.VoicewireServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.DataLine;
+import javax.sound.sampled.SourceDataLine;
+import javax.sound.sampled.TargetDataLine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code speak --play} and {@code transcribe --mic} through the SDK's {@code javax.sound} player
+ * and capture, with the sound card replaced by {@link FileMixer} (a mixer registered through the
+ * javax.sound SPI: the played audio is recorded, the microphone plays a buffer).
+ */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class AudioCommandsTest {
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  @TempDir
+  Path dir;
+
+  CommandLine cli() {
+    CommandLine cl = App.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl;
+  }
+
+  @AfterEach
+  void unplug() {
+    FileMixer.present = false;
+  }
+
+  @Test
+  void withoutASoundCardBothSayWhatToDoInstead() {
+    FileMixer.present = false;
+    AudioFormat pcm = new AudioFormat(16000, 16, 1, true, false);
+    assumeFalse(AudioSystem.isLineSupported(new DataLine.Info(SourceDataLine.class, pcm))
+        || AudioSystem.isLineSupported(new DataLine.Info(TargetDataLine.class, pcm)),
+        "this machine has a sound card");
+    assertEquals(1, cli().execute("speak", "Hello.", "--play", "--server", "http://127.0.0.1:9"));
+    assertTrue(err.toString().startsWith("voicewire: no sound output device to play pcm_24000 "
+        + "(javax.sound: "), err.toString());
+    assertTrue(err.toString().contains("write a WAV file instead with -o FILE"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(1, cli().execute("transcribe", "--mic", "--server", "http://127.0.0.1:9"));
+    assertTrue(err.toString().startsWith("voicewire: no microphone to record pcm_16000 "
+        + "(javax.sound: "), err.toString());
+    assertTrue(err.toString().contains("voicewire transcribe FILE.wav"), err.toString());
+  }
+
+  @Test
+  void wrongCombinationsAreUsageErrors() {
+    assertEquals(2, cli().execute("transcribe"));
+    assertTrue(err.toString().contains("Missing required parameter: 'WAV' (or --mic)"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("transcribe", "in.wav", "--mic"));
+    assertTrue(err.toString().contains("give a WAV file or --mic, not both"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("transcribe", "in.wav", "--seconds", "3"));
+    assertTrue(err.toString().contains("--seconds needs --mic and a positive number: 3"),
+        err.toString());
+  }
+
+  @Test
+  @Tag("slow")
+  void playsWhatItSpeaksAndTranscribesWhatTheMicrophoneHears() throws Exception {
+    try (LocalSpeechProvider engine = LocalSpeechProvider.create();
+        VoicewireServer s = VoicewireServer.create(c -> c.provider(engine))) {
+      assertTrue(engine.awaitReady(300, TimeUnit.SECONDS));
+      String url = "http://127.0.0.1:" + s.start(0);
+      String text = "Hello from the voicewire command line.";
+      Path wav = dir.resolve("hello.wav");
+      assertEquals(0, cli().execute("speak", text, "-o", wav.toString(), "--voice", "kevin16",
+          "--format", "pcm_16000", "--server", url), err.toString());
+      long spokenMillis = Math.round(Wav.read(wav).durationMillis());
+
+      FileMixer.install(new byte[0]);
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      assertEquals(0, cli().execute("speak", text, "--play", "--voice", "kevin16", "--format",
+          "pcm_16000", "--server", url), err.toString());
+      byte[] played;
+      synchronized (FileMixer.played) {
+        played = FileMixer.played.toByteArray();
+      }
+      assertEquals(new AudioFormat(16000, 16, 1, true, false).toString(),
+          FileMixer.playedFormat.toString());
+      long playedMillis = played.length / 32;
+      // all of the speech, plus the jitter buffer's pre-roll and the last frame's padding
+      assertTrue(playedMillis >= spokenMillis && playedMillis < spokenMillis + 1500,
+          "played " + playedMillis + " ms of " + spokenMillis + " ms of speech");
+      assertTrue(rms(played) > 300, "speech, not silence: rms " + rms(played));
+      assertTrue(err.toString().contains("played ") && err.toString().contains("first audio ")
+          && err.toString().contains("underruns "), "the latency line: " + err);
+      assertTrue(out.toString().startsWith("played "), out.toString());
+
+      FileMixer.install(played); // what the speakers played, into the microphone
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      assertEquals(0, cli().execute("transcribe", "--mic", "--server", url), err.toString());
+      assertTrue(err.toString().contains("listening: speak now"), err.toString());
+      String[] lines = out.toString().split("\n");
+      assertTrue(lines[lines.length - 1].toLowerCase(Locale.ROOT).contains("hello"),
+          "stdout ends with what the microphone heard: " + out + "\n" + err);
+    }
+  }
+
+  static double rms(byte[] pcm16le) {
+    double sum = 0;
+    int n = pcm16le.length / 2;
+    for (int i = 0; i < n; i++) {
+      short v = (short) ((pcm16le[2 * i] & 0xff) | (pcm16le[2 * i + 1] << 8));
+      sum += (double) v * v;
+    }
+    return n == 0 ? 0 : Math.sqrt(sum / n);
+  }
+}
