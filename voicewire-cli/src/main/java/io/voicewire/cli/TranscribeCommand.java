@@ -119,7 +119,8 @@ public final class TranscribeCommand implements Callable<Integer> {
     StringBuilder committed = new StringBuilder();
     CountDownLatch done = new CountDownLatch(1);
     SpeechError[] failure = new SpeechError[1];
-    try (ClientOptions.Target t = target.open(err)) {
+    try (InputStream micLine = micIn; // closed also when the target fails to open
+        ClientOptions.Target t = target.open(err)) {
       SttStream s = t.client().newSttStream(request, new SttStream.Listener() {
         @Override
         public void onStatus(ConnectionStatus status) {
@@ -167,7 +168,7 @@ public final class TranscribeCommand implements Callable<Integer> {
         }
       });
       if (mic) {
-        listen(s, micIn, err);
+        listen(s, micLine, err);
       } else {
         s.pump(new ByteArrayInputStream(pcm), CHUNK_MILLIS, !fast);
       }

@@ -10,8 +10,6 @@ import io.voicewire.cli.bench.EchoSpeechProvider;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.protocol.Json;
 import io.voicewire.server.VoicewireServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,25 +24,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** speak, transcribe, token and serve --backend elevenlabs: exit codes, output, real servers. */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
-class ClientCommandsTest {
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
-
-  @TempDir
-  Path dir;
-
-  CommandLine cli() {
-    CommandLine cl = App.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl;
-  }
-
+class ClientCommandsTest extends CliHarness {
   @Test
   void helpListsTheClientCommands() {
     assertEquals(0, cli().execute("--help"));

@@ -4,10 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.concurrent.locks.LockSupport;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.Control;
 import javax.sound.sampled.DataLine;
 import javax.sound.sampled.Line;
-import javax.sound.sampled.LineListener;
 import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.Mixer;
 import javax.sound.sampled.SourceDataLine;
@@ -22,7 +20,7 @@ import javax.sound.sampled.spi.MixerProvider;
  * run unchanged through {@code AudioSystem}. {@link #present} false hides it (a machine with no
  * sound card). Static state: one test at a time.
  */
-public final class FileMixer implements Mixer {
+public final class FileMixer extends BareLine implements Mixer {
   static final String NAME = "voicewire test mixer";
   static final Mixer.Info INFO = new Mixer.Info(NAME, "voicewire", "file sink and source", "1") {};
 
@@ -168,29 +166,8 @@ public final class FileMixer implements Mixer {
     return true;
   }
 
-  @Override
-  public Control[] getControls() {
-    return new Control[0];
-  }
-
-  @Override
-  public boolean isControlSupported(Control.Type control) {
-    return false;
-  }
-
-  @Override
-  public Control getControl(Control.Type control) {
-    throw new IllegalArgumentException("no controls");
-  }
-
-  @Override
-  public void addLineListener(LineListener listener) {}
-
-  @Override
-  public void removeLineListener(LineListener listener) {}
-
   /** A line moving bytes at the real-time rate of its format. */
-  private abstract static class PacedLine implements DataLine {
+  private abstract static class PacedLine extends BareLine implements DataLine {
     AudioFormat format;
     volatile boolean open;
     volatile boolean running;
@@ -297,26 +274,6 @@ public final class FileMixer implements Mixer {
       return open;
     }
 
-    @Override
-    public Control[] getControls() {
-      return new Control[0];
-    }
-
-    @Override
-    public boolean isControlSupported(Control.Type control) {
-      return false;
-    }
-
-    @Override
-    public Control getControl(Control.Type control) {
-      throw new IllegalArgumentException("no controls");
-    }
-
-    @Override
-    public void addLineListener(LineListener listener) {}
-
-    @Override
-    public void removeLineListener(LineListener listener) {}
   }
 
   private static final class Speaker extends PacedLine implements SourceDataLine {
