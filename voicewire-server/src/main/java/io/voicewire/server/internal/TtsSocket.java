@@ -88,7 +88,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
   // guarded by this
   private String keyId;
-  private SessionLimiter.Permit permit;
+  private WorkSlot slot;
+  private SessionLimiter.Permit unauthenticated;
+  private ScheduledFuture<?> authTask;
   private boolean started;
   private final LinkedHashMap<String, Context> contexts = new LinkedHashMap<>();
   private Ending ending;
@@ -125,7 +127,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
-        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
+        s.limits.maxQueuedMessages(), s.limits.maxQueuedBytes(), s.timer, this::peerGone,
+        errorJson(Outbox.overflowMessage(s.limits.maxQueuedBytes()), ErrorCode.QUEUE_OVERFLOW,
+            CloseCodes.POLICY_VIOLATION, null));
     s.metrics.sessionOpened(kind);
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
@@ -139,6 +143,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         endNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION, false, after);
       } else if (handshakeAuth instanceof Auth.Ok ok) {
         admit(ok.keyId(), after);
+      } else {
+        awaitFirstMessageAuth(after);
       }
       if (!terminal) {
         scheduleInactivity(lastMessageNanos + timeoutNanos);
@@ -214,6 +220,10 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     teardown("write failed: " + cause.getClass().getSimpleName());
   }
 
+  /**
+   * The socket is gone: every context's provider session is cancelled, and the concurrency slot
+   * is released once they all reported their end (or after {@code workStopDeadline}).
+   */
   private void teardown(String why) {
     List<Runnable> after = new ArrayList<>();
     long duration;
@@ -224,6 +234,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       closed = true;
       terminal = true;
       cancelTimers();
+      leaveUnauthenticated();
       for (Context c : contexts.values()) {
         c.state = State.DONE;
         after.add(c::closeSession);
@@ -238,13 +249,12 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     for (Runnable r : after) {
       r.run();
     }
-    SessionLimiter.Permit p;
+    WorkSlot p;
     synchronized (this) {
-      p = permit;
-      permit = null;
+      p = slot;
     }
     if (p != null) {
-      p.release();
+      p.abandon();
     }
     s.metrics.sessionClosed(kind);
     LOG.info("{} close id={} {} duration_ms={}", kind.label, id, why, duration);
@@ -252,8 +262,48 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
   // ---------------------------------------------------------------- messages (under lock)
 
+  /**
+   * No credentials at the handshake: they must come in the first message, within
+   * {@code authDeadline}; until then the socket counts against {@code maxUnauthenticatedSockets}.
+   */
+  private void awaitFirstMessageAuth(List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    String[] why = new String[1];
+    unauthenticated = s.unauthenticated.tryAcquire("unauthenticated", why);
+    if (unauthenticated == null) {
+      endNow(ErrorCode.RESOURCE_EXHAUSTED, "Too many connections waiting to authenticate (limit "
+          + s.limits.maxUnauthenticatedSockets() + " maxUnauthenticatedSockets): send "
+          + "credentials at the handshake or try again later", CloseCodes.TRY_AGAIN_LATER, false, after);
+      return;
+    }
+    authTask = s.timer.schedule(this::onAuthDeadline, s.limits.authDeadline().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void onAuthDeadline() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (keyId == null && !terminal) {
+        endNow(ErrorCode.AUTH_ERROR, "No credentials within the first-message deadline of "
+            + s.limits.authDeadline().toMillis() + " ms (authDeadline)",
+            CloseCodes.POLICY_VIOLATION, false, after);
+      }
+    }
+    run(after);
+  }
+
+  private void leaveUnauthenticated() {
+    assert Thread.holdsLock(this);
+    cancel(authTask);
+    if (unauthenticated != null) {
+      unauthenticated.release();
+      unauthenticated = null;
+    }
+  }
+
   private boolean authenticateFirstMessage(TtsClientMessage m, List<Runnable> after) {
     assert Thread.holdsLock(this);
+    leaveUnauthenticated();
     String key = m.apiKey();
     if (key == null || key.isBlank()) {
       key = stripBearer(m.authorization());
@@ -280,7 +330,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       return false;
     }
     keyId = key;
-    permit = p;
+    slot = new WorkSlot(p, s.timer, s.limits.workStopDeadline().toMillis(),
+        kind.label + " " + id);
     return true;
   }
 
@@ -329,6 +380,12 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       if (contexts.isEmpty()) {
         finishEnding();
       }
+      return;
+    }
+    String idProblem = TtsBounds.contextIdProblem(m.contextId());
+    if (idProblem != null) {
+      clientError(ErrorCode.POLICY_VIOLATION, idProblem + " (MAX_CONTEXT_ID_BYTES)",
+          CloseCodes.POLICY_VIOLATION, after);
       return;
     }
     String key = m.contextId() == null ? DEFAULT_KEY : m.contextId();
@@ -394,6 +451,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         m.voiceSettings());
     c.lastActivityNanos = now;
     contexts.put(key, c);
+    slot.workStarted();
     after.add(c::openSession);
     return c;
   }
@@ -403,6 +461,13 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     c.lastActivityNanos = now;
     String t = m.text();
     if (t != null && !t.isEmpty() && !t.equals(" ")) {
+      long unvoiced = c.unvoicedBytes + TtsBounds.utf8Length(t);
+      if (unvoiced > TtsBounds.MAX_UNVOICED_TEXT_BYTES) {
+        clientError(ErrorCode.POLICY_VIOLATION, TtsBounds.unvoicedTextProblem(unvoiced)
+            + " (MAX_UNVOICED_TEXT_BYTES)", CloseCodes.POLICY_VIOLATION, after);
+        return;
+      }
+      c.unvoicedBytes = unvoiced;
       if (c.firstTextNanos < 0) {
         c.firstTextNanos = now;
       }
@@ -576,6 +641,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     cancel(inactivityTask);
     cancel(limitTask);
     cancel(drainTask);
+    cancel(authTask);
   }
 
   private static void cancel(ScheduledFuture<?> f) {
@@ -642,6 +708,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     long lastActivityNanos; // guarded by TtsSocket.this
     long firstTextNanos = -1; // guarded by TtsSocket.this
     boolean firstAudio; // guarded by TtsSocket.this
+    long unvoicedBytes; // guarded by TtsSocket.this
+    private final java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Context(String key, String wireId, TtsRequest request, VoiceSettings firstSettings) {
       this.key = key;
@@ -665,7 +734,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       try {
         ts = s.provider.openTts(request, this);
       } catch (RuntimeException e) {
-        LOG.warn("{} provider failed to open a session id={}", kind.label, id, e);
+        LOG.warn("{} provider failed to open a session id={}: {}", kind.label, id, e.toString());
+        LOG.debug("{} provider failure", kind.label, e);
         onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
             + "session"));
         return;
@@ -722,15 +792,34 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       try {
         call.run();
       } catch (RuntimeException e) {
-        LOG.warn("{} provider call failed id={}", kind.label, id, e);
+        LOG.warn("{} provider call failed id={}: {}", kind.label, id, e.toString());
+        LOG.debug("{} provider failure", kind.label, e);
         onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
       }
     }
 
     // listener: engine thread, serial per context
 
+    /** The provider's terminal event for this context: its work has stopped (counted once). */
+    private void workEnded() {
+      if (ended.compareAndSet(false, true)) {
+        WorkSlot w;
+        synchronized (TtsSocket.this) {
+          w = slot;
+        }
+        if (w != null) {
+          w.workStopped();
+        }
+      }
+    }
+
     @Override
     public void onAudio(TtsAudio a) {
+      long aligned = TtsBounds.alignedBytes(a.alignment());
+      synchronized (TtsSocket.this) {
+        // no alignment from this provider: progress cannot be told, audio counts as progress
+        unvoicedBytes = a.alignment() == null ? 0 : Math.max(0, unvoicedBytes - aligned);
+      }
       if (a.audio().length == 0) {
         return;
       }
@@ -758,6 +847,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
     @Override
     public void onClosed(boolean complete) {
+      workEnded();
       List<Runnable> after = new ArrayList<>();
       synchronized (TtsSocket.this) {
         if (state == State.DONE) {
@@ -783,6 +873,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
     @Override
     public void onFailure(SpeechError error) {
+      workEnded();
       List<Runnable> after = new ArrayList<>();
       synchronized (TtsSocket.this) {
         if (state == State.DONE) {
