@@ -54,9 +54,13 @@ final class Exchange {
 
   /** Authenticates or throws 401; returns the key id. */
   String requireAuth(String tokenParam, TokenType tokenType) throws HttpProblem {
-    Auth.Result r = s.auth.authenticate(request.getHeaders(), query(), tokenParam, tokenType);
+    Auth.Result r = s.auth.authenticate(request.getHeaders(), query(), tokenParam, tokenType,
+        Request.getRemoteAddr(request));
     if (r instanceof Auth.Ok ok) {
       return ok.keyId();
+    }
+    if (r instanceof Auth.Denied d && d.throttled()) {
+      throw new HttpProblem(429, "rate_limit_error", "rate_limit_exceeded", d.message(), null);
     }
     if (r instanceof Auth.Denied d) {
       throw HttpProblem.unauthorized(d.message());

@@ -87,6 +87,11 @@ final class Router extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    if (s.devMode() && host != null && !OriginPolicy.isLoopbackHost(host)) {
+      return reject(response, callback, 403, "host_not_allowed", "In local-development mode "
+          + "this server answers only loopback Host names (localhost, 127.0.0.1, [::1])");
+    }
     boolean originOk = s.origins.allows(origin, request.getHeaders().get(HttpHeader.HOST),
         request.isSecure());
 
@@ -196,7 +201,9 @@ final class Router extends Handler.Abstract {
         LOG.debug("{} {} failed: {}", ex.request.getMethod(), ex.request.getHttpURI().getPath(),
             t.toString());
       } else {
-        LOG.warn("{} {} failed", ex.request.getMethod(), ex.request.getHttpURI().getPath(), t);
+        LOG.warn("{} {} failed: {}", ex.request.getMethod(), ex.request.getHttpURI().getPath(),
+            Redact.exception(t));
+        LOG.debug("request failure", t);
       }
       if (ex.response.isCommitted()) {
         callback.failed(t);

@@ -47,7 +47,7 @@ public final class Services implements AutoCloseable {
     this.limits = limits;
     this.random = random;
     this.tokens = new Tokens(tokenStore, clock, random);
-    this.auth = new Auth(apiKeys, tokens);
+    this.auth = new Auth(apiKeys, tokens, new LoginThrottle(clock));
     this.origins = new OriginPolicy(allowedOrigins);
     this.limiter = new SessionLimiter(limits.maxSessions(), limits.maxSessionsPerKey());
     this.unauthenticated = new SessionLimiter(limits.maxUnauthenticatedSockets(),

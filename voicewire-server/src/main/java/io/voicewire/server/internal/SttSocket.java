@@ -158,7 +158,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
           ss.close();
         }
       } catch (RuntimeException e) {
-        LOG.warn("stt_realtime provider failed to open a session id={}: {}", id, e.toString());
+        LOG.warn("stt_realtime provider failed to open a session id={}: {}", id,
+            Redact.exception(e));
         LOG.debug("stt_realtime provider failure", e);
         onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR,
             "The speech provider failed to open a session"));
@@ -231,7 +232,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
           ss.commit();
         }
       } catch (RuntimeException e) {
-        LOG.warn("stt_realtime provider call failed id={}", id, e);
+        LOG.warn("stt_realtime provider call failed id={}: {}", id, Redact.exception(e));
+        LOG.debug("stt_realtime provider failure", e);
         onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
       }
     }
@@ -493,7 +495,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     synchronized (this) {
       st = state;
       if (st == State.OPEN) {
-        failNow(error.code(), error.message(), Errors.closeCode(error.code()));
+        failNow(error.code(), ClientText.safe(error.message()), Errors.closeCode(error.code()));
       }
     }
     if (st == State.FAILING) {

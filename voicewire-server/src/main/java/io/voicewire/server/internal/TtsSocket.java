@@ -85,6 +85,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   private final long timeoutNanos;
 
   private volatile Outbox out;
+  /** The client's address (for throttling failed first-message logins); set on open. */
+  private volatile String remote;
 
   // guarded by this
   private String keyId;
@@ -131,6 +133,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         errorJson(Outbox.overflowMessage(s.limits.maxQueuedBytes()), ErrorCode.QUEUE_OVERFLOW,
             CloseCodes.POLICY_VIOLATION, null));
     s.metrics.sessionOpened(kind);
+    if (session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a) {
+      remote = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    }
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       openedNanos = s.now();
@@ -313,7 +318,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
           after);
       return false;
     }
-    Auth.Result r = s.auth.checkKey(key);
+    Auth.Result r = s.auth.checkKey(key, remote);
     if (r instanceof Auth.Denied d) {
       endNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION, false, after);
       return false;
@@ -734,7 +739,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       try {
         ts = s.provider.openTts(request, this);
       } catch (RuntimeException e) {
-        LOG.warn("{} provider failed to open a session id={}: {}", kind.label, id, e.toString());
+        LOG.warn("{} provider failed to open a session id={}: {}", kind.label, id,
+            Redact.exception(e));
         LOG.debug("{} provider failure", kind.label, e);
         onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
             + "session"));
@@ -792,7 +798,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       try {
         call.run();
       } catch (RuntimeException e) {
-        LOG.warn("{} provider call failed id={}: {}", kind.label, id, e.toString());
+        LOG.warn("{} provider call failed id={}: {}", kind.label, id, Redact.exception(e));
         LOG.debug("{} provider failure", kind.label, e);
         onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
       }
@@ -890,14 +896,15 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       assert Thread.holdsLock(TtsSocket.this);
       int closeCode = Errors.closeCode(error.code());
       if (!multi) {
-        endNow(error.code(), error.message(), closeCode, false, after);
+        endNow(error.code(), ClientText.safe(error.message()), closeCode, false, after);
         return;
       }
       // one context failed: report it on that context, the socket goes on
       s.metrics.error(error.code().wireName());
       LOG.info("{} context error id={} context={} type={} message={}", kind.label, id, wireId,
           error.code().wireName(), Redact.forLog(error.message()));
-      out.enqueueUrgent(errorJson(error.message(), error.code(), closeCode, wireId));
+      out.enqueueUrgent(errorJson(ClientText.safe(error.message()), error.code(), closeCode,
+          wireId));
       if (ending != null && contexts.isEmpty() && !terminal) {
         finishEnding();
       }
