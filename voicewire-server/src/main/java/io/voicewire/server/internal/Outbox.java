@@ -53,6 +53,12 @@ final class Outbox {
    * error that retrying cannot fix. Our SDKs close on the error message, which ends the wait.
    */
   static final long ERROR_CLOSE_GRACE_MILLIS = 1_000;
+  /**
+   * A session failed for overflow is disconnected this long after the failure even if its close
+   * frame could not be written (a peer that does not read never lets the write in flight finish):
+   * its work then ends with it.
+   */
+  static final long FAIL_DISCONNECT_MILLIS = ERROR_CLOSE_GRACE_MILLIS + CANCEL_AFTER_CLOSE_MILLIS;
   /** How many urgent messages may queue beyond {@code maxQueuedMessages}. */
   static final int MAX_URGENT_EXTRA_MESSAGES = 64;
 
@@ -233,6 +239,11 @@ final class Outbox {
     queuedBytes = sizeOf(json);
     closeQueued = true;
     queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+    try {
+      timer.schedule(session::disconnect, FAIL_DISCONNECT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException shuttingDown) {
+      // the server is stopping: every session is closed anyway
+    }
   }
 
   /** Removes queued messages tagged {@code tag}; returns how many. */

@@ -171,6 +171,10 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onWebSocketText(String text) {
     s.metrics.messageIn(SessionKind.STT_REALTIME);
+    Outbox o = out;
+    if (o != null && o.isClosing() && state() == State.OPEN) {
+      return; // the outbox failed the session by itself: no more audio is taken
+    }
     long now = s.now();
     SttClientMessage m;
     try {

@@ -163,6 +163,10 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketText(String text) {
     s.metrics.messageIn(kind);
+    Outbox o = out;
+    if (o != null && o.isClosing()) {
+      return; // failed or closing (e.g. the outbox overflowed): nothing more is taken
+    }
     long now = s.now();
     List<Runnable> after = new ArrayList<>();
     TtsClientMessage m;
