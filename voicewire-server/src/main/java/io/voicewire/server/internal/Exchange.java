@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -103,8 +102,12 @@ final class Exchange {
       }
       if (Content.Chunk.isFailure(chunk)) {
         Throwable f = chunk.getFailure();
-        if (f instanceof IOException io && !(f instanceof BadMessageException)) {
-          throw io; // the client went away
+        // a framing error is an HttpException (Jetty's HttpEofException is one and an
+        // EofException too); any other EOF or closed channel is a client that went away
+        if (!(f instanceof org.eclipse.jetty.http.HttpException)
+            && (f instanceof org.eclipse.jetty.io.EofException
+                || f instanceof java.nio.channels.ClosedChannelException)) {
+          throw (IOException) f; // the client went away
         }
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         throw HttpProblem.validation("invalid_body", "The request body is malformed (bad "

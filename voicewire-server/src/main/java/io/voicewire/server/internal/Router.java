@@ -195,6 +195,22 @@ final class Router extends Handler.Abstract {
       } catch (IOException io) {
         callback.failed(io);
       }
+    } catch (org.eclipse.jetty.http.HttpException bad) {
+      // a request Jetty found malformed while the handler read it: the client's fault
+      int status = bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400;
+      s.metrics.httpResponse(status);
+      if (ex.response.isCommitted()) {
+        callback.failed((Throwable) bad);
+        return;
+      }
+      try {
+        ex.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        ex.error(new HttpError(status, "validation_error", "invalid_request",
+            "The request is malformed", null, null));
+        callback.succeeded();
+      } catch (IOException io) {
+        callback.failed(io);
+      }
     } catch (Throwable t) {
       s.metrics.httpResponse(500);
       if (t instanceof IOException) {
