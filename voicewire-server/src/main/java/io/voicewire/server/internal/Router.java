@@ -195,23 +195,13 @@ final class Router extends Handler.Abstract {
       } catch (IOException io) {
         callback.failed(io);
       }
-    } catch (org.eclipse.jetty.http.HttpException bad) {
-      // a request Jetty found malformed while the handler read it: the client's fault
-      int status = bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400;
-      s.metrics.httpResponse(status);
-      if (ex.response.isCommitted()) {
-        callback.failed((Throwable) bad);
+    } catch (Throwable t) {
+      if (t instanceof org.eclipse.jetty.http.HttpException bad && bad.getCode() >= 400
+          && bad.getCode() < 500 && !ex.response.isCommitted()) {
+        // a request Jetty found malformed while the handler read it: the client's fault
+        badRequest(ex, bad.getCode(), callback);
         return;
       }
-      try {
-        ex.response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        ex.error(new HttpError(status, "validation_error", "invalid_request",
-            "The request is malformed", null, null));
-        callback.succeeded();
-      } catch (IOException io) {
-        callback.failed(io);
-      }
-    } catch (Throwable t) {
       s.metrics.httpResponse(500);
       if (t instanceof IOException) {
         LOG.debug("{} {} failed: {}", ex.request.getMethod(), ex.request.getHttpURI().getPath(),
@@ -232,6 +222,18 @@ final class Router extends Handler.Abstract {
       } catch (IOException io) {
         callback.failed(io);
       }
+    }
+  }
+
+  private void badRequest(Exchange ex, int status, Callback callback) {
+    s.metrics.httpResponse(status);
+    try {
+      ex.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      ex.error(new HttpError(status, "validation_error", "invalid_request",
+          "The request is malformed", null, null));
+      callback.succeeded();
+    } catch (IOException io) {
+      callback.failed(io);
     }
   }
 
