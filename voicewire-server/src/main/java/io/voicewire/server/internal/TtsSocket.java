@@ -533,6 +533,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         Redact.forLog(message));
     ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
     cancelTimers();
+    releaseSlotWhenStopped();
     for (Context c : contexts.values()) {
       c.state = State.DONE;
       after.add(c::closeSession);
@@ -546,11 +547,23 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     }
   }
 
+  /**
+   * The session is over (its close is queued): the slot is released once every provider session
+   * has stopped, so a client that saw the close may open its next session at once.
+   */
+  private void releaseSlotWhenStopped() {
+    assert Thread.holdsLock(this);
+    if (slot != null) {
+      slot.abandon();
+    }
+  }
+
   /** The last live context is done while ending: send the error (if any) and close. */
   private void finishEnding() {
     assert Thread.holdsLock(this);
     terminal = true;
     cancelTimers();
+    releaseSlotWhenStopped();
     if (ending.errorJson != null) {
       out.enqueueUrgent(ending.errorJson);
     }
