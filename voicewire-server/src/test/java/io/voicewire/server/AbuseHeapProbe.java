@@ -1,6 +1,5 @@
 package io.voicewire.server;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
@@ -27,7 +26,7 @@ public final class AbuseHeapProbe {
       int port = server.start(0);
       String path = "/v1/text-to-speech/" + ToneSpeechProvider.VOICE
           + "/multi-stream-input?output_format=pcm_16000";
-      long before = usedAfterGc();
+      long before = IdleSessionMemoryProbe.usedAfterGc();
       try (RawWs ws = RawWs.connect(port, path, Map.of())) {
         if (which.equals("context-id")) {
           String id = "x".repeat(1_000_000);
@@ -47,7 +46,7 @@ public final class AbuseHeapProbe {
           }
         }
         Thread.sleep(2000);
-        long during = usedAfterGc();
+        long during = IdleSessionMemoryProbe.usedAfterGc();
         System.out.printf("%s: heap before %.1f MiB, while the client reads nothing %.1f MiB, "
             + "held %+.1f MiB%n", which, before / 1048576.0, during / 1048576.0,
             (during - before) / 1048576.0);
@@ -55,13 +54,5 @@ public final class AbuseHeapProbe {
     } finally {
       p.close();
     }
-  }
-
-  private static long usedAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(200);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }

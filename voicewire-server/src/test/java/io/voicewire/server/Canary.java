@@ -60,6 +60,24 @@ final class Canary {
     void run() throws Exception;
   }
 
+  /** An abuse run against a server. */
+  interface Abuse {
+    void run(ServerFixture f) throws Exception;
+  }
+
+  /**
+   * Runs {@code abuse} against {@code f} while the canary (with {@code headers}) runs alongside,
+   * then asserts the canary completed, and closes the server.
+   */
+  static void alongside(ServerFixture f, Map<String, String> headers, Abuse abuse)
+      throws Exception {
+    try (f) {
+      Canary canary = start(f, headers);
+      abuse.run(f);
+      canary.assertCompleted();
+    }
+  }
+
   private static CompletableFuture<Void> run(Body b) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Thread.ofVirtual().name("canary").start(() -> {

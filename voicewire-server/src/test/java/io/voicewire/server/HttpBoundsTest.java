@@ -40,6 +40,16 @@ class HttpBoundsTest {
     return ServerFixture.start(p, c -> c.apiKeys(List.of(ABUSER, CANARY)).limits(limits));
   }
 
+  /** {@link SocketBoundsTest#withCanary} with whole {@link Limits}. */
+  static void withCanary(ToneSpeechProvider p, Limits limits, Canary.Abuse abuse)
+      throws Exception {
+    try {
+      Canary.alongside(server(p, limits), Map.of("xi-api-key", CANARY), abuse);
+    } finally {
+      p.close();
+    }
+  }
+
   static HttpResponse<byte[]> upload(ServerFixture f, String key, byte[] body) throws Exception {
     return f.postBytes("/v1/speech-to-text", body, "Content-Type",
         "multipart/form-data; boundary=" + BatchSttTest.BOUNDARY, "xi-api-key", key);
@@ -87,8 +97,7 @@ class HttpBoundsTest {
   @Test
   void batchSttRefusesAnAbsurdSampleRateBeforeResampling() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, Limits.DEFAULTS)) {
-      Canary canary = Canary.start(f, Map.of("xi-api-key", CANARY));
+    withCanary(p, Limits.DEFAULTS, f -> {
       // 40 KB at 1 Hz claims 20,000 s of audio; resampled whole it would take gigabytes
       byte[] wav = BatchSttTest.wav(new byte[40_000], 1, 1, 16);
       HttpResponse<byte[]> r = upload(f, ABUSER, BatchSttTest.multipart(wav, "a.wav",
@@ -103,18 +112,14 @@ class HttpBoundsTest {
       HttpResponse<byte[]> good = upload(f, ABUSER, BatchSttTest.multipart(ok, "b.wav",
           "model_id", "scribe_v2"));
       assertEquals(200, good.statusCode(), new String(good.body(), StandardCharsets.UTF_8));
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void slowUploadsDoNotLockBatchSttAndEndAtTheReadDeadline() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, Limits.DEFAULTS.toBuilder()
-        .uploadReadDeadline(Duration.ofMillis(1500)).build())) {
-      Canary canary = Canary.start(f, Map.of("xi-api-key", CANARY));
+    withCanary(p, Limits.DEFAULTS.toBuilder()
+        .uploadReadDeadline(Duration.ofMillis(1500)).build(), f -> {
       // two uploads that announce 1 MB and send 10 bytes, then stall
       List<CompletableFuture<String>> slow = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
@@ -145,17 +150,13 @@ class HttpBoundsTest {
         assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
         assertTrue(answer.contains("uploadReadDeadline"), answer);
       }
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void wholeFileTtsIsNotFailedForReadingItsOwnCollectorSlowly() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, Limits.DEFAULTS)) {
-      Canary canary = Canary.start(f, Map.of("xi-api-key", CANARY));
+    withCanary(p, Limits.DEFAULTS, f -> {
       // 3,000 characters at 10 ms each: 30 s of audio each, produced far faster than real time
       String text = "abcdefghij ".repeat(272);
       List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
@@ -176,17 +177,13 @@ class HttpBoundsTest {
         assertEquals(200, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
         assertEquals(text.length() * 10 * 32, resp.body().length); // 16 kHz 16-bit: 32 B/ms
       }
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void aMalformedChunkedBodyIsA400() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, Limits.DEFAULTS)) {
-      Canary canary = Canary.start(f, Map.of("xi-api-key", CANARY));
+    withCanary(p, Limits.DEFAULTS, f -> {
       // a chunk size that is not hex; nothing follows it, so the server has read every byte
       byte[] bad = "5\r\n{\"tex\r\nz".getBytes(StandardCharsets.US_ASCII);
       String tts = raw(f.port, null, "POST /v1/text-to-speech/" + ToneSpeechProvider.VOICE
@@ -196,9 +193,6 @@ class HttpBoundsTest {
       String stt = raw(f.port, null, upload(ABUSER) + "\r\nTransfer-Encoding: chunked", bad);
       assertTrue(stt.startsWith("HTTP/1.1 400"), stt);
       assertFalse(stt.contains("Exception"), stt);
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 }

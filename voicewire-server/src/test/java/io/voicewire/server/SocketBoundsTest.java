@@ -36,6 +36,19 @@ class SocketBoundsTest {
     return ServerFixture.start(p, c -> c.apiKeys(List.of(ABUSER, CANARY)).limits(b.build()));
   }
 
+  /**
+   * Runs {@code abuse} on a server over {@code p} with these limits and a canary alongside; the
+   * provider is closed afterwards.
+   */
+  static void withCanary(ToneSpeechProvider p, Consumer<Limits.Builder> limits,
+      Canary.Abuse abuse) throws Exception {
+    try {
+      Canary.alongside(server(p, limits), CANARY_H, abuse);
+    } finally {
+      p.close();
+    }
+  }
+
   /** 3 s of audio in 20 ms chunks, sent as fast as the socket takes them. */
   static void flood(WsClient c, int chunks) throws Exception {
     byte[] tone = Tones.pcm(440, 20, 16_000);
@@ -67,8 +80,7 @@ class SocketBoundsTest {
   @Test
   void sttWorkIsCancelledWhenTheSocketIsLostAndOnlyThenIsTheSlotReleased() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(20).build();
-    try (ServerFixture f = server(p, b -> b.maxSessionsPerKey(1))) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> b.maxSessionsPerKey(1), f -> {
       WsClient abuser = f.connect(STT, ABUSER_H);
       assertEquals("session_started", abuser.next().path("message_type").asText());
       flood(abuser, 300); // 6 s of decoding queued (20 ms per chunk)
@@ -92,10 +104,7 @@ class SocketBoundsTest {
           throw new IllegalStateException(e);
         }
       });
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
@@ -103,9 +112,8 @@ class SocketBoundsTest {
     // an engine that cannot cancel: close() decodes everything queued first
     ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(20)
         .sttCancellable(false).build();
-    try (ServerFixture f = server(p, b -> b.maxSessionsPerKey(1)
-        .workStopDeadline(Duration.ofMillis(1500)))) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> b.maxSessionsPerKey(1)
+        .workStopDeadline(Duration.ofMillis(1500)), f -> {
       WsClient abuser = f.connect(STT, ABUSER_H);
       assertEquals("session_started", abuser.next().path("message_type").asText());
       flood(abuser, 400); // 8 s of decoding queued
@@ -126,17 +134,13 @@ class SocketBoundsTest {
       long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
       assertTrue(waitedMs >= 1400, "released after " + waitedMs + " ms");
       assertTrue(p.sttChunksProcessed.get() < 400, "the engine was still working");
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void aLongContextIdIsRefusedNamingTheLimit() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, b -> { })) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> { }, f -> {
       WsClient ok = f.connect(MULTI, ABUSER_H);
       String id256 = "c".repeat(256);
       ok.send("{\"text\":\"hi \",\"context_id\":\"" + id256 + "\",\"flush\":true}");
@@ -150,17 +154,13 @@ class SocketBoundsTest {
       assertTrue(err.path("message").asText().contains("limit of 256 bytes"),
           err.path("message").asText());
       assertEquals(1008, c.awaitClose().code());
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void urgentMessagesCountAgainstTheOutboxBound() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, b -> b.maxSessionsPerKey(1))) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> b.maxSessionsPerKey(1), f -> {
       int reuses = 20_000;
       int sent = 0;
       List<String> got;
@@ -197,18 +197,14 @@ class SocketBoundsTest {
           return false;
         }
       });
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void textWithNothingVoicedYetIsBoundedPerContext() throws Exception {
     // a slow engine: 20 characters every 20 ms, so accepted text waits
     ToneSpeechProvider p = ToneSpeechProvider.builder().chunkDelayMillis(20).build();
-    try (ServerFixture f = server(p, b -> { })) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> { }, f -> {
       WsClient c = f.connect(SINGLE, ABUSER_H);
       c.send("{\"text\":\" \"}");
       String dots = ". ".repeat(50_000); // 100,000 bytes
@@ -222,19 +218,15 @@ class SocketBoundsTest {
       assertTrue(err.path("message").asText().contains("limit of 524288 bytes"),
           err.path("message").asText());
       assertEquals(1008, c.awaitClose().code());
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void socketsWithoutCredentialsAreCountedAndClosedAtTheFirstMessageDeadline()
       throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, b -> b.maxUnauthenticatedSockets(3)
-        .authDeadline(Duration.ofMillis(800)))) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> b.maxUnauthenticatedSockets(3)
+        .authDeadline(Duration.ofMillis(800)), f -> {
       WsClient[] silent = new WsClient[3];
       for (int i = 0; i < silent.length; i++) {
         silent[i] = f.connect(SINGLE);
@@ -256,17 +248,13 @@ class SocketBoundsTest {
       late.send("{\"text\":\"ok \",\"flush\":true}");
       assertTrue(late.next().has("audio"));
       late.close();
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 
   @Test
   void aScheduleValueThatWouldWrapIsRefused() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
-    try (ServerFixture f = server(p, b -> { })) {
-      Canary canary = Canary.start(f, CANARY_H);
+    withCanary(p, b -> { }, f -> {
       WsClient c = f.connect(SINGLE, ABUSER_H);
       c.send("{\"text\":\" \",\"generation_config\":{\"chunk_length_schedule\":[4294967346]}}");
       JsonNode err = c.next(m -> m.has("error"));
@@ -274,9 +262,6 @@ class SocketBoundsTest {
       assertTrue(err.path("message").asText().contains("out of range: 4294967346"),
           err.path("message").asText());
       assertEquals(1007, c.awaitClose().code());
-      canary.assertCompleted();
-    } finally {
-      p.close();
-    }
+    });
   }
 }

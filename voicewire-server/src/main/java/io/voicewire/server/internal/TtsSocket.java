@@ -91,8 +91,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   // guarded by this
   private String keyId;
   private WorkSlot slot;
-  private SessionLimiter.Permit unauthenticated;
-  private ScheduledFuture<?> authTask;
+  private FirstMessageGate gate;
   private boolean started;
   private final LinkedHashMap<String, Context> contexts = new LinkedHashMap<>();
   private Ending ending;
@@ -277,24 +276,18 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
    */
   private void awaitFirstMessageAuth(List<Runnable> after) {
     assert Thread.holdsLock(this);
-    String[] why = new String[1];
-    unauthenticated = s.unauthenticated.tryAcquire("unauthenticated", why);
-    if (unauthenticated == null) {
-      endNow(ErrorCode.RESOURCE_EXHAUSTED, "Too many connections waiting to authenticate (limit "
-          + s.limits.maxUnauthenticatedSockets() + " maxUnauthenticatedSockets): send "
-          + "credentials at the handshake or try again later", CloseCodes.TRY_AGAIN_LATER, false, after);
-      return;
+    gate = FirstMessageGate.enter(s, this::onAuthDeadline);
+    if (gate == null) {
+      endNow(ErrorCode.RESOURCE_EXHAUSTED, FirstMessageGate.fullMessage(s),
+          CloseCodes.TRY_AGAIN_LATER, false, after);
     }
-    authTask = s.timer.schedule(this::onAuthDeadline, s.limits.authDeadline().toMillis(),
-        TimeUnit.MILLISECONDS);
   }
 
   private void onAuthDeadline() {
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       if (keyId == null && !terminal) {
-        endNow(ErrorCode.AUTH_ERROR, "No credentials within the first-message deadline of "
-            + s.limits.authDeadline().toMillis() + " ms (authDeadline)",
+        endNow(ErrorCode.AUTH_ERROR, FirstMessageGate.deadlineMessage(s),
             CloseCodes.POLICY_VIOLATION, false, after);
       }
     }
@@ -303,10 +296,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
   private void leaveUnauthenticated() {
     assert Thread.holdsLock(this);
-    cancel(authTask);
-    if (unauthenticated != null) {
-      unauthenticated.release();
-      unauthenticated = null;
+    if (gate != null) {
+      gate.pass();
+      gate = null;
     }
   }
 
@@ -663,7 +655,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     cancel(inactivityTask);
     cancel(limitTask);
     cancel(drainTask);
-    cancel(authTask);
+    leaveUnauthenticated();
   }
 
   private static void cancel(ScheduledFuture<?> f) {
