@@ -84,6 +84,13 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> keys = apiKeys.get();
+    if (demoTokens && !keys.isEmpty() && !isLoopback(bind)) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("voicewire: refusing --demo-tokens on " + bind + ": it mints tokens without a "
+          + "key, so with API keys it is allowed only on a loopback --bind address");
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
     return run(spec, backend, bind, port, keys, c -> {
       c.allowedOrigins(allowedOrigins);
       if (demoTokens) {

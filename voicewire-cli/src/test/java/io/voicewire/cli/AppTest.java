@@ -65,6 +65,16 @@ class AppTest {
   }
 
   @Test
+  void demoTokensWithKeysAreRefusedOnAPublicBind() {
+    CommandLine cl = cli();
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+    serve.apiKeys = () -> List.of("a-test-key");
+    assertEquals(2, cl.execute("serve", "--bind", "0.0.0.0", "--port", "0", "--demo-tokens"));
+    assertTrue(err.toString().startsWith("voicewire: refusing --demo-tokens on 0.0.0.0"),
+        err.toString());
+  }
+
+  @Test
   @Tag("slow")
   void demoServesOnLoopbackWithDemoTokensUntilStopped() throws Exception {
     CommandLine cl = cli();

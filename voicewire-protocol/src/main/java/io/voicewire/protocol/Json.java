@@ -127,7 +127,13 @@ public final class Json {
       if (!e.isNumber()) {
         throw ProtocolException.input("field '" + field + "' must be an array of numbers");
       }
-      out.add((int) Math.round(e.doubleValue()));
+      double d = e.doubleValue();
+      if (!(d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE)) {
+        // a cast would wrap (4294967346 became 50): refuse instead
+        throw ProtocolException.input("field '" + field + "' holds a number out of range: "
+            + e.asText());
+      }
+      out.add((int) Math.round(d));
     }
     return out;
   }

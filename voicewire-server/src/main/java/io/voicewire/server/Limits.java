@@ -27,6 +27,17 @@ import java.util.Objects;
  * @param maxUploadBytes largest multipart upload of the batch speech-to-text endpoint
  * @param minCommitInterval STT commits closer together than this are {@code commit_throttled}
  *     and ignored (the session goes on)
+ * @param maxQueuedBytes bytes of messages (urgent ones included: errors, {@code isFinal}) queued
+ *     for one slow WebSocket client before its session fails with {@code queue_overflow}
+ * @param maxUnauthenticatedSockets TTS WebSockets open at once that have not yet presented a key
+ *     (in their first message); more are refused with {@code resource_exhausted}, close 1013
+ * @param authDeadline a TTS WebSocket that opened without credentials and has not sent its first
+ *     message within this time is closed with {@code auth_error}, 1008
+ * @param workStopDeadline after a session is abandoned (its socket closed or lost, its request
+ *     over) the engine has this long to stop its work; the session's concurrency slot is held
+ *     until then and released anyway (and logged) when the deadline passes
+ * @param uploadReadDeadline longest a batch speech-to-text upload may take to arrive; a slower
+ *     one is answered 408 ({@code request_timeout}), before any decode slot is taken
  */
 public record Limits(
     int maxSessions,
@@ -40,7 +51,12 @@ public record Limits(
     Duration pingInterval,
     int maxRequestBodyBytes,
     long maxUploadBytes,
-    Duration minCommitInterval) {
+    Duration minCommitInterval,
+    long maxQueuedBytes,
+    int maxUnauthenticatedSockets,
+    Duration authDeadline,
+    Duration workStopDeadline,
+    Duration uploadReadDeadline) {
 
   /** Default {@link #maxSessions}. */
   public static final int DEFAULT_MAX_SESSIONS = 2000;
@@ -67,12 +83,28 @@ public record Limits(
   /** Default {@link #minCommitInterval}: 100 ms. */
   public static final Duration DEFAULT_MIN_COMMIT_INTERVAL = Duration.ofMillis(100);
 
+  /**
+   * Default {@link #maxQueuedBytes}: 4 MiB (20 s of {@code pcm_48000} is 2.6 MB in base64, plus
+   * its alignment).
+   */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 4L * 1024 * 1024;
+  /** Default {@link #maxUnauthenticatedSockets}. */
+  public static final int DEFAULT_MAX_UNAUTHENTICATED_SOCKETS = 256;
+  /** Default {@link #authDeadline}: 10 s. */
+  public static final Duration DEFAULT_AUTH_DEADLINE = Duration.ofSeconds(10);
+  /** Default {@link #workStopDeadline}: 10 s. */
+  public static final Duration DEFAULT_WORK_STOP_DEADLINE = Duration.ofSeconds(10);
+  /** Default {@link #uploadReadDeadline}: 60 s (64 MiB at about 9 Mbit/s). */
+  public static final Duration DEFAULT_UPLOAD_READ_DEADLINE = Duration.ofSeconds(60);
+
   /** The defaults. */
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_SESSIONS,
       DEFAULT_MAX_SESSIONS_PER_KEY, DEFAULT_MAX_TEXT_MESSAGE_BYTES, DEFAULT_MAX_AUDIO_CHUNK_MILLIS,
       DEFAULT_SESSION_TIME_LIMIT, DEFAULT_MAX_QUEUED_AUDIO_MILLIS, DEFAULT_MAX_QUEUED_MESSAGES,
       DEFAULT_IDLE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_MAX_REQUEST_BODY_BYTES,
-      DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MIN_COMMIT_INTERVAL);
+      DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MIN_COMMIT_INTERVAL, DEFAULT_MAX_QUEUED_BYTES,
+      DEFAULT_MAX_UNAUTHENTICATED_SOCKETS, DEFAULT_AUTH_DEADLINE, DEFAULT_WORK_STOP_DEADLINE,
+      DEFAULT_UPLOAD_READ_DEADLINE);
 
   public Limits {
     positive("maxSessions", maxSessions);
@@ -95,6 +127,13 @@ public record Limits(
     if (minCommitInterval.isNegative()) {
       throw new IllegalArgumentException("minCommitInterval < 0: " + minCommitInterval);
     }
+    if (maxQueuedBytes < 64 * 1024) {
+      throw new IllegalArgumentException("maxQueuedBytes < 65536: " + maxQueuedBytes);
+    }
+    positive("maxUnauthenticatedSockets", maxUnauthenticatedSockets);
+    positive("authDeadline", authDeadline);
+    positive("workStopDeadline", workStopDeadline);
+    positive("uploadReadDeadline", uploadReadDeadline);
   }
 
   private static void positive(String name, long v) {
@@ -129,6 +168,11 @@ public record Limits(
     private int maxRequestBodyBytes;
     private long maxUploadBytes;
     private Duration minCommitInterval;
+    private long maxQueuedBytes;
+    private int maxUnauthenticatedSockets;
+    private Duration authDeadline;
+    private Duration workStopDeadline;
+    private Duration uploadReadDeadline;
 
     private Builder(Limits l) {
       maxSessions = l.maxSessions;
@@ -143,6 +187,11 @@ public record Limits(
       maxRequestBodyBytes = l.maxRequestBodyBytes;
       maxUploadBytes = l.maxUploadBytes;
       minCommitInterval = l.minCommitInterval;
+      maxQueuedBytes = l.maxQueuedBytes;
+      maxUnauthenticatedSockets = l.maxUnauthenticatedSockets;
+      authDeadline = l.authDeadline;
+      workStopDeadline = l.workStopDeadline;
+      uploadReadDeadline = l.uploadReadDeadline;
     }
 
     public Builder maxSessions(int v) {
@@ -205,11 +254,37 @@ public record Limits(
       return this;
     }
 
+    public Builder maxQueuedBytes(long v) {
+      maxQueuedBytes = v;
+      return this;
+    }
+
+    public Builder maxUnauthenticatedSockets(int v) {
+      maxUnauthenticatedSockets = v;
+      return this;
+    }
+
+    public Builder authDeadline(Duration v) {
+      authDeadline = v;
+      return this;
+    }
+
+    public Builder workStopDeadline(Duration v) {
+      workStopDeadline = v;
+      return this;
+    }
+
+    public Builder uploadReadDeadline(Duration v) {
+      uploadReadDeadline = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
     public Limits build() {
       return new Limits(maxSessions, maxSessionsPerKey, maxTextMessageBytes, maxAudioChunkMillis,
           sessionTimeLimit, maxQueuedAudioMillis, maxQueuedMessages, idleTimeout, pingInterval,
-          maxRequestBodyBytes, maxUploadBytes, minCommitInterval);
+          maxRequestBodyBytes, maxUploadBytes, minCommitInterval, maxQueuedBytes,
+          maxUnauthenticatedSockets, authDeadline, workStopDeadline, uploadReadDeadline);
     }
   }
 }

@@ -121,7 +121,8 @@ public final class ServerConfig {
    * Enables {@code GET /demo/token/{token_type}}, which mints single-use tokens <b>without an API
    * key</b> so the demo page can open WebSockets. On by default only in local-development mode
    * (no API keys). Enabling it with keys configured lets anyone who reaches the server mint
-   * tokens: a real application mints tokens behind its own authentication instead.
+   * tokens, so it is then allowed only with a loopback bind address ({@code start} refuses
+   * otherwise): a real application mints tokens behind its own authentication instead.
    */
   public ServerConfig demoTokens(boolean enabled) {
     this.demoTokens = enabled;

@@ -43,6 +43,7 @@ public final class VoicewireServer implements AutoCloseable {
   private final Services services;
   private final JettyServer jetty;
   private final String providerName;
+  private final boolean demoTokens;
   private boolean started;
   private boolean stopped;
 
@@ -57,6 +58,7 @@ public final class VoicewireServer implements AutoCloseable {
         System::nanoTime);
     this.jetty = new JettyServer(services);
     this.providerName = c.provider.name();
+    this.demoTokens = demo;
   }
 
   /**
@@ -93,6 +95,11 @@ public final class VoicewireServer implements AutoCloseable {
           + "set " + ServerConfig.API_KEYS_ENV + " (comma-separated keys) to serve other hosts, "
           + "or bind 127.0.0.1 for local development");
     }
+    if (demoTokens && !services.devMode() && !loopback) {
+      throw new IllegalStateException("Refusing to serve demo tokens on " + bindAddress + ": "
+          + "GET /demo/token mints tokens without a key, so with API keys configured it is "
+          + "allowed only on a loopback bind address");
+    }
     started = true;
     int bound = jetty.start(bindAddress, port);
     if (services.devMode()) {
@@ -100,8 +107,9 @@ public final class VoicewireServer implements AutoCloseable {
           + "keys configured, no authentication, loopback only", hostForUrl(), bound,
           providerName);
     } else {
-      LOG.info("voicewire server on http://{}:{} (provider {}), API keys required", hostForUrl(),
-          bound, providerName);
+      LOG.info("voicewire server on http://{}:{} (provider {}), API keys required{}",
+          hostForUrl(), bound, providerName, demoTokens
+              ? " (except GET /demo/token, which mints tokens for anyone on loopback)" : "");
     }
     return bound;
   }
@@ -133,7 +141,8 @@ public final class VoicewireServer implements AutoCloseable {
     try {
       jetty.stop();
     } catch (Exception e) {
-      LOG.warn("error while stopping", e);
+      LOG.warn("error while stopping: {}", e.toString());
+      LOG.debug("stop failure", e);
     }
     services.close();
     LOG.info("voicewire server stopped");

@@ -62,6 +62,10 @@ final class ToneSpeechProvider implements SpeechProvider {
   volatile SttRequest lastSttRequest;
   final AtomicInteger openTts = new AtomicInteger();
   final AtomicInteger openStt = new AtomicInteger();
+  /** STT audio chunks decoded so far, by every session (to watch work stop). */
+  final AtomicInteger sttChunksProcessed = new AtomicInteger();
+  /** Whether STT sessions honour {@code cancel()} (else it falls back to {@code close()}). */
+  final boolean sttCancellable;
   private final ExecutorService pool;
   private final AtomicInteger ids = new AtomicInteger();
 
@@ -72,6 +76,7 @@ final class ToneSpeechProvider implements SpeechProvider {
     this.sttFailAfterMillis = b.sttFailAfterMillis;
     this.sttDelayPerChunkMillis = b.sttDelayPerChunkMillis;
     this.sttMaxQueuedChunks = b.sttMaxQueuedChunks;
+    this.sttCancellable = b.sttCancellable;
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "tone-engine-" + n.incrementAndGet());
@@ -95,6 +100,12 @@ final class ToneSpeechProvider implements SpeechProvider {
     long sttFailAfterMillis = -1;
     long sttDelayPerChunkMillis;
     int sttMaxQueuedChunks = 1024;
+    boolean sttCancellable = true;
+
+    Builder sttCancellable(boolean v) {
+      sttCancellable = v;
+      return this;
+    }
 
     Builder msPerChar(int v) {
       msPerChar = v;
@@ -195,6 +206,13 @@ final class ToneSpeechProvider implements SpeechProvider {
     int queued() {
       synchronized (this) {
         return tasks.size();
+      }
+    }
+
+    /** Drops every task not yet started. */
+    void clear() {
+      synchronized (this) {
+        tasks.clear();
       }
     }
 
@@ -405,6 +423,7 @@ final class ToneSpeechProvider implements SpeechProvider {
     private final int frameSamples;
     private final String id = "tone-" + ids.incrementAndGet();
     private volatile boolean closed;
+    private volatile boolean cancelled;
     private boolean terminal;
     private long receivedBytes;
 
@@ -491,8 +510,31 @@ final class ToneSpeechProvider implements SpeechProvider {
       });
     }
 
+    /**
+     * Drops queued chunks and stops decoding; {@code onClosed} follows once the chunk being
+     * decoded (if any) is done, so it marks the end of all this session's work.
+     */
+    @Override
+    public void cancel() {
+      if (!sttCancellable) {
+        close();
+        return;
+      }
+      synchronized (this) {
+        cancelled = true;
+        closed = true;
+      }
+      serial.clear();
+      serial.submit(() -> {
+        if (!terminal) {
+          terminal = true;
+          listener.onClosed();
+        }
+      });
+    }
+
     private void process(byte[] audio) {
-      if (terminal) {
+      if (terminal || cancelled) {
         return;
       }
       if (sttDelayPerChunkMillis > 0) {
@@ -502,6 +544,7 @@ final class ToneSpeechProvider implements SpeechProvider {
           return;
         }
       }
+      sttChunksProcessed.incrementAndGet();
       short[] pcm = Tones.decode(audio, request.audioFormat());
       for (short v : pcm) {
         frameBuf[frameFill++] = v;

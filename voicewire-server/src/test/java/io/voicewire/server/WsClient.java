@@ -51,8 +51,14 @@ final class WsClient implements WebSocket.Listener {
 
   static WsClient connect(String url, Map<String, String> headers, boolean autoRead)
       throws Exception {
+    return connect(HTTP, url, headers, autoRead);
+  }
+
+  /** Connects through {@code http} (e.g. one bound to another local address). */
+  static WsClient connect(HttpClient http, String url, Map<String, String> headers,
+      boolean autoRead) throws Exception {
     WsClient c = new WsClient(autoRead);
-    WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
     c.ws = b.buildAsync(URI.create(url), c).get(10, TimeUnit.SECONDS);
     return c;

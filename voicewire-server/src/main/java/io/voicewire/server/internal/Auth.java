@@ -21,7 +21,9 @@ import org.eclipse.jetty.http.HttpFields;
  * still redeemed, so token handling is exercised exactly as in production.
  *
  * <p>Keys are held and compared only as SHA-256 hashes, and identified in logs and limits by a
- * key id (the first 8 hex digits of the hash). Thread safe.
+ * key id (the first 8 hex digits of the hash). Failed attempts are throttled per client address
+ * ({@link LoginThrottle}): a throttled address is refused before its credentials are looked at.
+ * Thread safe.
  */
 final class Auth {
   /** The key id of every caller in local-development mode. */
@@ -36,18 +38,28 @@ final class Auth {
   /** No credentials at all (a TTS socket may still present a key in its first message). */
   record Missing() implements Result {}
 
-  /** Refused, with a message that never contains the secret. */
-  record Denied(String message) implements Result {}
+  /**
+   * Refused, with a message that never contains the secret; {@code throttled} when refused for
+   * too many failed attempts (HTTP 429) rather than for these credentials (401).
+   */
+  record Denied(String message, boolean throttled) implements Result {
+    Denied(String message) {
+      this(message, false);
+    }
+  }
 
   private final Map<String, String> keyIdByHash = new HashMap<>();
   private final Tokens tokens;
+  private final LoginThrottle throttle;
 
-  Auth(List<String> apiKeys, Tokens tokens) {
+  Auth(List<String> apiKeys, Tokens tokens, LoginThrottle throttle) {
     for (String k : apiKeys) {
       String h = Hashing.sha256Hex(k);
       keyIdByHash.put(h, "key-" + h.substring(0, 8));
+      Redact.addSecret(k);
     }
     this.tokens = tokens;
+    this.throttle = throttle;
   }
 
   boolean devMode() {
@@ -60,12 +72,18 @@ final class Auth {
    * @param tokenParam the query parameter that carries a token here ({@code token},
    *     {@code single_use_token}), or null when the endpoint takes none
    * @param tokenType the type that token must have
+   * @param remote the client's address, for throttling failed attempts (null: not throttled)
    */
-  Result authenticate(HttpFields headers, Query query, String tokenParam, TokenType tokenType) {
+  Result authenticate(HttpFields headers, Query query, String tokenParam, TokenType tokenType,
+      String remote) {
     if (tokenParam != null) {
       String token = query.get(tokenParam);
       if (token != null && !token.isEmpty()) {
-        return redeem(token, tokenType);
+        String refused = throttle.refusal(remote);
+        if (refused != null) {
+          return new Denied(refused, true);
+        }
+        return counted(redeem(token, tokenType), remote);
       }
     }
     String key = headers.get("xi-api-key");
@@ -78,16 +96,27 @@ final class Auth {
     if (key == null || key.isEmpty()) {
       return devMode() ? new Ok(LOCAL_KEY_ID) : new Missing();
     }
-    return checkKey(key);
+    return checkKey(key, remote);
   }
 
-  /** Checks an API key (from a header, the query or a first message). */
-  Result checkKey(String key) {
+  /** Checks an API key (from a header, the query or a first message) from {@code remote}. */
+  Result checkKey(String key, String remote) {
     if (devMode()) {
       return new Ok(LOCAL_KEY_ID);
     }
+    String refused = throttle.refusal(remote);
+    if (refused != null) {
+      return new Denied(refused, true);
+    }
     String id = keyIdByHash.get(Hashing.sha256Hex(key.trim()));
-    return id != null ? new Ok(id) : new Denied("Invalid API key");
+    return counted(id != null ? new Ok(id) : new Denied("Invalid API key"), remote);
+  }
+
+  private Result counted(Result r, String remote) {
+    if (r instanceof Denied) {
+      throttle.failed(remote);
+    }
+    return r;
   }
 
   /** What a request without any credentials gets when keys are required. */

@@ -40,13 +40,24 @@ final class BatchStt {
   /** Least time the whole transcription may take; longer audio gets twice its duration. */
   static final long MIN_TIMEOUT_MILLIS = 60_000;
   /**
-   * Uploads held in memory at once; more are answered 429 before their body is read (each may
-   * take up to about three times {@code maxUploadBytes} of heap while it is decoded).
+   * Uploads decoded and transcribed at once (each may take up to about three times
+   * {@code maxUploadBytes} of heap while it is decoded); more are answered 429. Taken only once
+   * the whole body has arrived, so a slow upload holds none.
    */
   static final int MAX_CONCURRENT_UPLOADS = 2;
+  /** Upload bodies being received at once, in the whole server; more are answered 429. */
+  static final int MAX_CONCURRENT_UPLOAD_READS = 8;
+  /** Upload bodies being received at once for one API key; more are answered 429. */
+  static final int MAX_CONCURRENT_UPLOAD_READS_PER_KEY = 2;
+  /** Lowest WAV sample rate accepted, in Hz. */
+  static final int MIN_SAMPLE_RATE_HZ = 8_000;
+  /** Highest WAV sample rate accepted, in Hz. */
+  static final int MAX_SAMPLE_RATE_HZ = 48_000;
 
   private final Services s;
   private final Semaphore uploads = new Semaphore(MAX_CONCURRENT_UPLOADS);
+  private final SessionLimiter reads = new SessionLimiter(MAX_CONCURRENT_UPLOAD_READS,
+      MAX_CONCURRENT_UPLOAD_READS_PER_KEY);
 
   BatchStt(Services s) {
     this.s = s;
@@ -54,27 +65,46 @@ final class BatchStt {
 
   void handle(Exchange ex) throws Exception {
     String keyId = ex.requireAuth("token", TokenType.BATCH_SCRIBE);
-    if (!uploads.tryAcquire()) {
-      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded",
-          "Too many speech-to-text uploads in progress (limit " + MAX_CONCURRENT_UPLOADS
-              + "); retry shortly", null);
-    }
-    try {
-      handleUpload(ex, keyId);
-    } finally {
-      uploads.release();
-    }
-  }
-
-  private void handleUpload(Exchange ex, String keyId) throws Exception {
     String boundary = Multipart.boundary(ex.header("Content-Type"));
     if (boundary == null) {
       throw HttpProblem.validation("invalid_content_type",
           "The body must be multipart/form-data with a boundary", null);
     }
+    byte[] body = readBody(ex, keyId);
+    if (!uploads.tryAcquire()) {
+      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded",
+          "Too many speech-to-text uploads being transcribed (limit " + MAX_CONCURRENT_UPLOADS
+              + " MAX_CONCURRENT_UPLOADS); retry shortly", null);
+    }
+    try {
+      handleUpload(ex, keyId, body, boundary);
+    } finally {
+      uploads.release();
+    }
+  }
+
+  /** The body, received under a read slot and {@code uploadReadDeadline}. */
+  private byte[] readBody(Exchange ex, String keyId) throws Exception {
+    String[] why = new String[1];
+    SessionLimiter.Permit read = reads.tryAcquire(keyId, why);
+    if (read == null) {
+      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded",
+          "Too many speech-to-text uploads arriving at once (limit "
+              + MAX_CONCURRENT_UPLOAD_READS + " MAX_CONCURRENT_UPLOAD_READS, "
+              + MAX_CONCURRENT_UPLOAD_READS_PER_KEY + " per key); retry shortly", null);
+    }
+    try {
+      return ex.body(s.limits.maxUploadBytes());
+    } finally {
+      read.release();
+    }
+  }
+
+  private void handleUpload(Exchange ex, String keyId, byte[] body, String boundary)
+      throws Exception {
     List<Multipart.Part> parts;
     try {
-      parts = Multipart.parse(ex.body(s.limits.maxUploadBytes()), boundary);
+      parts = Multipart.parse(body, boundary);
     } catch (IllegalArgumentException e) {
       throw HttpProblem.validation("invalid_multipart", e.getMessage(), null);
     }
@@ -124,7 +154,14 @@ final class BatchStt {
             + "or raw 16 kHz mono PCM with file_format=pcm_s16le_16", "file");
       }
       try {
-        Wav.WavAudio w = Wav.read(new ByteArrayInputStream(file.data())).toMono();
+        Wav.WavAudio w = Wav.read(new ByteArrayInputStream(file.data()));
+        if (w.sampleRate() < MIN_SAMPLE_RATE_HZ || w.sampleRate() > MAX_SAMPLE_RATE_HZ) {
+          // checked before resampling: a 1 Hz file would ask for 16,000 times its size
+          throw HttpProblem.validation("invalid_sample_rate", "WAV sample rate "
+              + w.sampleRate() + " Hz is outside " + MIN_SAMPLE_RATE_HZ + "–" + MAX_SAMPLE_RATE_HZ
+              + " Hz", "file");
+        }
+        w = w.toMono();
         pcm = w.pcm16le();
         rate = w.sampleRate();
       } catch (IOException | IllegalArgumentException e) {
@@ -154,16 +191,18 @@ final class BatchStt {
       throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded", why[0], null);
     }
     s.metrics.sessionOpened(SessionKind.STT_BATCH);
+    WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
+        "stt_batch " + s.newId());
     try {
-      transcribe(ex, modelId, format, pcm, language, !granularity.equals("none"));
+      transcribe(ex, slot, modelId, format, pcm, language, !granularity.equals("none"));
     } finally {
-      permit.release();
+      slot.abandon(); // released once the provider session has ended
       s.metrics.sessionClosed(SessionKind.STT_BATCH);
     }
   }
 
-  private void transcribe(Exchange ex, String modelId, AudioFormat format, byte[] pcm,
-      String language, boolean timestamps) throws Exception {
+  private void transcribe(Exchange ex, WorkSlot slot, String modelId, AudioFormat format,
+      byte[] pcm, String language, boolean timestamps) throws Exception {
     SttRequest req;
     try {
       req = SttRequest.builder().modelId(modelId).audioFormat(format)
@@ -176,8 +215,15 @@ final class BatchStt {
     long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(
         Math.max(MIN_TIMEOUT_MILLIS, (long) (durationSecs * 2000)));
     long deadline = System.nanoTime() + timeoutNanos;
-    Collector c = new Collector();
-    SttSession session = s.provider.openStt(req, c);
+    Collector c = new Collector(slot);
+    slot.workStarted();
+    SttSession session;
+    try {
+      session = s.provider.openStt(req, c);
+    } catch (RuntimeException e) {
+      slot.workStopped();
+      throw e;
+    }
     try {
       s.metrics.audioIn(SessionKind.STT_BATCH, pcm.length);
       int step = Math.max(2, format.bytesForMillis(FEED_CHUNK_MILLIS));
@@ -203,7 +249,9 @@ final class BatchStt {
             "The transcription did not finish in time", null);
       }
     } finally {
-      session.close();
+      if (c.done.getCount() > 0) {
+        session.cancel(); // timed out or failed: the work stops with the request
+      }
     }
     SpeechError f = c.failure;
     if (f != null) {
@@ -303,7 +351,12 @@ final class BatchStt {
   private static final class Collector implements SttListener {
     final List<Transcript> committed = new ArrayList<>();
     final CountDownLatch done = new CountDownLatch(1);
+    final WorkSlot slot;
     volatile SpeechError failure;
+
+    Collector(WorkSlot slot) {
+      this.slot = slot;
+    }
 
     @Override
     public void onCommitted(Transcript t) {
@@ -314,13 +367,20 @@ final class BatchStt {
 
     @Override
     public void onClosed() {
-      done.countDown();
+      end();
     }
 
     @Override
     public void onFailure(SpeechError error) {
       failure = error;
-      done.countDown();
+      end();
+    }
+
+    private void end() {
+      if (done.getCount() > 0) {
+        done.countDown();
+        slot.workStopped();
+      }
     }
   }
 }

@@ -3,12 +3,17 @@ package io.voicewire.server.internal;
 import io.voicewire.protocol.HttpError;
 import io.voicewire.protocol.Query;
 import io.voicewire.server.TokenType;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -48,9 +53,13 @@ final class Exchange {
 
   /** Authenticates or throws 401; returns the key id. */
   String requireAuth(String tokenParam, TokenType tokenType) throws HttpProblem {
-    Auth.Result r = s.auth.authenticate(request.getHeaders(), query(), tokenParam, tokenType);
+    Auth.Result r = s.auth.authenticate(request.getHeaders(), query(), tokenParam, tokenType,
+        Request.getRemoteAddr(request));
     if (r instanceof Auth.Ok ok) {
       return ok.keyId();
+    }
+    if (r instanceof Auth.Denied d && d.throttled()) {
+      throw new HttpProblem(429, "rate_limit_error", "rate_limit_exceeded", d.message(), null);
     }
     if (r instanceof Auth.Denied d) {
       throw HttpProblem.unauthorized(d.message());
@@ -58,18 +67,66 @@ final class Exchange {
     throw HttpProblem.unauthorized(Auth.missing().message());
   }
 
-  /** The whole body, at most {@code max} bytes (else 413). */
+  /**
+   * The whole body, at most {@code max} bytes (else 413), arriving within
+   * {@code Limits.uploadReadDeadline} (else 408). A body that breaks HTTP framing (a malformed
+   * chunked encoding) is a 400.
+   */
   byte[] body(long max) throws IOException, HttpProblem {
     long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     if (declared > max) {
       throw tooLarge(max);
     }
-    try (InputStream in = Request.asInputStream(request)) {
-      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-      if (b.length > max) {
-        throw tooLarge(max);
+    long deadlineMillis = s.limits.uploadReadDeadline().toMillis();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(
+        (int) Math.min(Math.max(declared, 0), 64 * 1024));
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        request.demand(() -> ready.complete(null));
+        try {
+          ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          throw new HttpProblem(408, "validation_error", "request_timeout", "The request body "
+              + "did not arrive within " + deadlineMillis + " ms (uploadReadDeadline)", null);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while reading the body", e);
+        } catch (ExecutionException e) {
+          throw new IOException(e.getCause());
+        }
+        continue;
       }
-      return b;
+      if (Content.Chunk.isFailure(chunk)) {
+        Throwable f = chunk.getFailure();
+        // a framing error is an HttpException (Jetty's HttpEofException is one and an
+        // EofException too); any other EOF or closed channel is a client that went away
+        if (!(f instanceof org.eclipse.jetty.http.HttpException)
+            && (f instanceof org.eclipse.jetty.io.EofException
+                || f instanceof java.nio.channels.ClosedChannelException)) {
+          throw (IOException) f; // the client went away
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        throw HttpProblem.validation("invalid_body", "The request body is malformed (bad "
+            + "chunked encoding or framing)", null);
+      }
+      try {
+        ByteBuffer bb = chunk.getByteBuffer();
+        if (buf.size() + (long) bb.remaining() > max) {
+          throw tooLarge(max);
+        }
+        byte[] b = new byte[bb.remaining()];
+        bb.get(b);
+        buf.writeBytes(b);
+      } finally {
+        chunk.release();
+      }
+      if (chunk.isLast()) {
+        return buf.toByteArray();
+      }
     }
   }
 

@@ -8,8 +8,8 @@ final class HttpProblem extends Exception {
   final transient HttpError error;
 
   HttpProblem(int status, String type, String code, String message, String param) {
-    super(message, null, false, false);
-    this.error = new HttpError(status, type, code, message, null, param);
+    super(ClientText.safe(message), null, false, false);
+    this.error = new HttpError(status, type, code, ClientText.safe(message), null, param);
   }
 
   static HttpProblem validation(String code, String message, String param) {

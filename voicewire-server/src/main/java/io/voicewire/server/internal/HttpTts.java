@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
@@ -36,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * bounded queue. The response status is decided by the first event, so a provider that cannot
  * make the requested format (mp3, opus on the local engine) gets a 400 with the §8.4 body.
  *
- * <p>Overflow policy: if the client reads so slowly that more than
+ * <p>Overflow policy: if the client of a streaming endpoint reads so slowly that more than
  * {@code maxQueuedAudioMillis} of audio (or {@link #MAX_QUEUED_CHUNKS} chunks) wait, the request
- * fails ({@code queue_overflow}) and its session is closed. Stateless; thread safe.
+ * fails ({@code queue_overflow}) and its session is closed. The whole-file endpoints have no slow
+ * client to wait for (the request's own thread collects the audio), so they are bounded by
+ * {@link #MAX_CONVERT_AUDIO_BYTES} instead. The concurrency slot is released when the provider
+ * session has ended (or after {@code workStopDeadline}). Stateless; thread safe.
  */
 final class HttpTts {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");
@@ -114,10 +118,19 @@ final class HttpTts {
       throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded", why[0], null);
     }
     s.metrics.sessionOpened(SessionKind.TTS_HTTP);
-    Pipe pipe = new Pipe(format);
+    WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
+        "tts_http " + s.newId());
+    Pipe pipe = new Pipe(format, streaming, slot);
     TtsSession session = null;
     try {
-      session = s.provider.openTts(request, pipe);
+      slot.workStarted();
+      try {
+        session = s.provider.openTts(request, pipe);
+      } catch (RuntimeException e) {
+        pipe.onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
+            + "session"));
+        throw e;
+      }
       pipe.session = session;
       if (!body.text().isEmpty()) {
         session.send(body.text());
@@ -135,7 +148,7 @@ final class HttpTts {
       if (session != null) {
         session.close();
       }
-      permit.release();
+      slot.abandon();
       s.metrics.sessionClosed(SessionKind.TTS_HTTP);
     }
   }
@@ -284,14 +297,40 @@ final class HttpTts {
    */
   private final class Pipe implements TtsListener {
     static final Object END = new Object();
-    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(MAX_QUEUED_CHUNKS + 1);
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedMillis = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AudioFormat format;
+    private final boolean slowClientLimit;
+    private final WorkSlot slot;
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Object terminal;
     volatile TtsSession session;
 
-    Pipe(AudioFormat format) {
+    /**
+     * @param slowClientLimit whether a client reading the stream too slowly fails the request
+     *     (streaming endpoints); otherwise only {@link #MAX_CONVERT_AUDIO_BYTES} bounds the queue
+     */
+    Pipe(AudioFormat format, boolean slowClientLimit, WorkSlot slot) {
       this.format = format;
+      this.slowClientLimit = slowClientLimit;
+      this.slot = slot;
+    }
+
+    private void ended() {
+      if (ended.compareAndSet(false, true)) {
+        slot.workStopped();
+      }
+    }
+
+    private boolean overflows(long ms, long bytes) {
+      long q = queuedMillis.addAndGet(ms);
+      long b = queuedBytes.addAndGet(bytes);
+      if (slowClientLimit) {
+        return (q > s.limits.maxQueuedAudioMillis() && q > ms)
+            || queue.size() >= MAX_QUEUED_CHUNKS;
+      }
+      return b > MAX_CONVERT_AUDIO_BYTES;
     }
 
     @Override
@@ -300,10 +339,13 @@ final class HttpTts {
         return;
       }
       long ms = audioMillis(format, a.audio().length);
-      long q = queuedMillis.addAndGet(ms);
-      if ((q > s.limits.maxQueuedAudioMillis() && q > ms) || !queue.offer(a)) {
-        terminal = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too "
-            + "slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+      if (overflows(ms, a.audio().length) || !queue.offer(a)) {
+        terminal = slowClientLimit
+            ? new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too "
+                + "slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued")
+            : new SpeechError(ErrorCode.INPUT_ERROR, "The audio would exceed "
+                + MAX_CONVERT_AUDIO_BYTES + " bytes (MAX_CONVERT_AUDIO_BYTES): use the /stream "
+                + "endpoint");
         queue.clear();
         TtsSession ts = session;
         if (ts != null) {
@@ -314,6 +356,7 @@ final class HttpTts {
 
     @Override
     public void onClosed(boolean complete) {
+      ended();
       if (terminal == null) {
         terminal = complete ? END : new SpeechError(ErrorCode.ERROR,
             "The speech provider ended the session before all text was voiced");
@@ -322,6 +365,7 @@ final class HttpTts {
 
     @Override
     public void onFailure(SpeechError error) {
+      ended();
       if (terminal == null) {
         terminal = error;
       }
@@ -338,6 +382,7 @@ final class HttpTts {
         Object ev = queue.poll(10, TimeUnit.MILLISECONDS);
         if (ev instanceof TtsAudio a) {
           queuedMillis.addAndGet(-audioMillis(format, a.audio().length));
+          queuedBytes.addAndGet(-a.audio().length);
           return a;
         }
         if (t != null && queue.isEmpty()) {

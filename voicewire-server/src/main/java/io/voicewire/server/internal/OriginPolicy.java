@@ -90,6 +90,41 @@ final class OriginPolicy {
     return normalizedOrigin.substring(normalizedOrigin.indexOf("://") + 3);
   }
 
+  /**
+   * Whether a {@code Host} header names this machine's loopback: {@code localhost} (or a name
+   * under {@code .localhost}), {@code 127.0.0.0/8} or {@code [::1]}, with any port. Decided from
+   * the text alone, without DNS: in local-development mode every other name is refused, which
+   * defeats DNS rebinding (a hostile page whose name resolves to 127.0.0.1 sends its own name as
+   * Host and as Origin, so comparing the two proves nothing).
+   */
+  static boolean isLoopbackHost(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.trim().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      if (end < 0) {
+        return false;
+      }
+      String v6 = h.substring(1, end);
+      return v6.equals("::1") || v6.equals("0:0:0:0:0:0:0:1");
+    }
+    int colon = h.indexOf(':');
+    if (colon >= 0) {
+      h = h.substring(0, colon);
+    }
+    if (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    return h.equals("localhost") || h.endsWith(".localhost")
+        || LOOPBACK_V4.matcher(h).matches();
+  }
+
+  private static final java.util.regex.Pattern LOOPBACK_V4 = java.util.regex.Pattern.compile(
+      "127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\."
+          + "(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+
   private static String hostAuthority(String host, boolean secure) {
     String h = host.trim().toLowerCase(Locale.ROOT);
     boolean hasPort = h.startsWith("[") ? h.contains("]:") : h.contains(":");

@@ -16,11 +16,16 @@ import org.eclipse.jetty.websocket.api.Session;
  * the lock, and the write's completion callback continues with the next message, so nothing
  * here ever blocks and no lock is held across I/O.
  *
- * <p>Bounds: {@code maxQueuedAudioMillis} of audio and {@code maxQueuedMessages} messages not yet
+ * <p>Bounds: {@code maxQueuedAudioMillis} of audio, {@code maxQueuedMessages} messages and
+ * {@code maxQueuedBytes} bytes (UTF-16 chars × 2 of the queued text, what the heap holds) not yet
  * handed to the socket. Overflow policy: {@link #offer} returns {@link Offer#OVERFLOW} and takes
  * nothing; the owner then fails <em>that session</em> with {@code queue_overflow} via
  * {@link #failWith}, which drops what is queued and sends the error and the close ahead of
  * nothing else. Other sessions are unaffected.
+ *
+ * <p>Urgent messages (errors, {@code isFinal}) pass the message-count bound by up to
+ * {@link #MAX_URGENT_EXTRA_MESSAGES} but never the byte bound: an urgent message that does not fit
+ * fails the session by itself, with the {@code overflowJson} the owner gave and close 1008.
  *
  * <p>Messages can be tagged (a TTS context) and {@link #purge purged} while still queued, so a
  * cancelled context's audio never goes out after its {@code isFinal}.
@@ -48,6 +53,14 @@ final class Outbox {
    * error that retrying cannot fix. Our SDKs close on the error message, which ends the wait.
    */
   static final long ERROR_CLOSE_GRACE_MILLIS = 1_000;
+  /**
+   * A session failed for overflow is disconnected this long after the failure even if its close
+   * frame could not be written (a peer that does not read never lets the write in flight finish):
+   * its work then ends with it.
+   */
+  static final long FAIL_DISCONNECT_MILLIS = ERROR_CLOSE_GRACE_MILLIS + CANCEL_AFTER_CLOSE_MILLIS;
+  /** How many urgent messages may queue beyond {@code maxQueuedMessages}. */
+  static final int MAX_URGENT_EXTRA_MESSAGES = 64;
 
   private record Item(String text, long audioMillis, long audioBytes, Object tag, int closeCode,
       String closeReason) {
@@ -61,12 +74,15 @@ final class Outbox {
   private final ServerMetrics metrics;
   private final long maxQueuedAudioMillis;
   private final int maxQueuedMessages;
+  private final long maxQueuedBytes;
+  private final String overflowJson;
   private final Consumer<Throwable> onWriteFailure;
   private final ScheduledExecutorService timer;
 
   private final Object lock = new Object();
   private final ArrayDeque<Item> queue = new ArrayDeque<>(4);
   private long queuedAudioMillis;
+  private long queuedBytes;
   private boolean inFlight;
   private boolean pumping;
   private boolean closeQueued;
@@ -74,15 +90,33 @@ final class Outbox {
   /** Pump-thread only: a message went out before the close (the close then may wait). */
   private boolean wroteMessage;
 
+  /**
+   * @param overflowJson the error message sent (then close 1008) when an urgent message does not
+   *     fit in {@code maxQueuedBytes}
+   */
   Outbox(Session session, SessionKind kind, ServerMetrics metrics, long maxQueuedAudioMillis,
-      int maxQueuedMessages, ScheduledExecutorService timer, Consumer<Throwable> onWriteFailure) {
+      int maxQueuedMessages, long maxQueuedBytes, ScheduledExecutorService timer,
+      Consumer<Throwable> onWriteFailure, String overflowJson) {
     this.session = session;
     this.timer = timer;
     this.kind = kind;
     this.metrics = metrics;
     this.maxQueuedAudioMillis = maxQueuedAudioMillis;
     this.maxQueuedMessages = maxQueuedMessages;
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.overflowJson = overflowJson;
     this.onWriteFailure = onWriteFailure;
+  }
+
+  /** The message of a session whose outbox is over {@code maxQueuedBytes}. */
+  static String overflowMessage(long maxQueuedBytes) {
+    return "The client is reading too slowly: more than " + maxQueuedBytes + " bytes of messages "
+        + "queued (maxQueuedBytes)";
+  }
+
+  /** Heap bytes a queued message holds (two per UTF-16 char). */
+  static long sizeOf(String json) {
+    return 2L * json.length();
   }
 
   /** Queues a message within the bounds. */
@@ -108,13 +142,16 @@ final class Outbox {
       if (closeQueued || terminated) {
         return Offer.CLOSED;
       }
+      long size = sizeOf(json);
       if (queue.size() >= maxQueuedMessages
           || (audioMillis > 0 && queuedAudioMillis + audioMillis > maxQueuedAudioMillis
-              && queuedAudioMillis > 0)) {
+              && queuedAudioMillis > 0)
+          || (queuedBytes + size > maxQueuedBytes && !queue.isEmpty())) {
         return Offer.OVERFLOW;
       }
       queue.add(new Item(json, audioMillis, audioBytes, tag, 0, null));
       queuedAudioMillis += audioMillis;
+      queuedBytes += size;
     }
     return Offer.OK;
   }
@@ -128,13 +165,24 @@ final class Outbox {
     return true;
   }
 
-  /** {@link #offerUrgent} without starting a write; see {@link #enqueue}. */
+  /**
+   * {@link #offerUrgent} without starting a write; see {@link #enqueue}. An urgent message beyond
+   * the bounds (see the class comment) fails the session instead: false.
+   */
   boolean enqueueUrgent(String json) {
     synchronized (lock) {
       if (closeQueued || terminated) {
         return false;
       }
+      long size = sizeOf(json);
+      if (!queue.isEmpty() && (queuedBytes + size > maxQueuedBytes
+          || queue.size() >= maxQueuedMessages + MAX_URGENT_EXTRA_MESSAGES)) {
+        metrics.error("queue_overflow");
+        failLocked(overflowJson, 1008, overflowMessage(maxQueuedBytes));
+        return false;
+      }
       queue.add(new Item(json, 0, 0, null, 0, null));
+      queuedBytes += size;
     }
     return true;
   }
@@ -178,13 +226,24 @@ final class Outbox {
       if (closeQueued || terminated) {
         return false;
       }
-      queue.clear();
-      queuedAudioMillis = 0;
-      queue.add(new Item(json, 0, 0, null, 0, null));
-      closeQueued = true;
-      queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+      failLocked(json, code, reason);
     }
     return true;
+  }
+
+  private void failLocked(String json, int code, String reason) {
+    assert Thread.holdsLock(lock);
+    queue.clear();
+    queuedAudioMillis = 0;
+    queue.add(new Item(json, 0, 0, null, 0, null));
+    queuedBytes = sizeOf(json);
+    closeQueued = true;
+    queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+    try {
+      timer.schedule(session::disconnect, FAIL_DISCONNECT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException shuttingDown) {
+      // the server is stopping: every session is closed anyway
+    }
   }
 
   /** Removes queued messages tagged {@code tag}; returns how many. */
@@ -195,6 +254,7 @@ final class Outbox {
         Item i = it.next();
         if (!i.isClose() && tag.equals(i.tag)) {
           queuedAudioMillis -= i.audioMillis;
+          queuedBytes -= sizeOf(i.text);
           it.remove();
           n++;
         }
@@ -209,6 +269,7 @@ final class Outbox {
       terminated = true;
       queue.clear();
       queuedAudioMillis = 0;
+      queuedBytes = 0;
     }
   }
 
@@ -243,6 +304,9 @@ final class Outbox {
         }
         item = queue.poll();
         queuedAudioMillis -= item.audioMillis;
+        if (!item.isClose()) {
+          queuedBytes -= sizeOf(item.text);
+        }
         inFlight = true;
       }
       write(item);
@@ -315,6 +379,7 @@ final class Outbox {
       terminated = true;
       queue.clear();
       queuedAudioMillis = 0;
+      queuedBytes = 0;
     }
     onWriteFailure.accept(t);
   }

@@ -169,6 +169,10 @@ final class RestEndpoints {
           "token_type must be one of realtime_scribe, tts_websocket, batch_scribe: " + typeName,
           "token_type");
     }
+    String refused = s.tokens.admitMint(keyId);
+    if (refused != null) {
+      throw new HttpProblem(429, "rate_limit_error", "rate_limit_exceeded", refused, null);
+    }
     String token = s.tokens.issue(type, keyId);
     if (token == null) {
       throw new HttpProblem(429, "rate_limit_error", "too_many_tokens",

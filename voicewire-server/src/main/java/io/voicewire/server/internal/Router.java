@@ -87,6 +87,11 @@ final class Router extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    if (s.devMode() && host != null && !OriginPolicy.isLoopbackHost(host)) {
+      return reject(response, callback, 403, "host_not_allowed", "In local-development mode "
+          + "this server answers only loopback Host names (localhost, 127.0.0.1, [::1])");
+    }
     boolean originOk = s.origins.allows(origin, request.getHeaders().get(HttpHeader.HOST),
         request.isSecure());
 
@@ -191,12 +196,20 @@ final class Router extends Handler.Abstract {
         callback.failed(io);
       }
     } catch (Throwable t) {
+      if (t instanceof org.eclipse.jetty.http.HttpException bad && bad.getCode() >= 400
+          && bad.getCode() < 500 && !ex.response.isCommitted()) {
+        // a request Jetty found malformed while the handler read it: the client's fault
+        badRequest(ex, bad.getCode(), callback);
+        return;
+      }
       s.metrics.httpResponse(500);
       if (t instanceof IOException) {
         LOG.debug("{} {} failed: {}", ex.request.getMethod(), ex.request.getHttpURI().getPath(),
             t.toString());
       } else {
-        LOG.warn("{} {} failed", ex.request.getMethod(), ex.request.getHttpURI().getPath(), t);
+        LOG.warn("{} {} failed: {}", ex.request.getMethod(), ex.request.getHttpURI().getPath(),
+            Redact.exception(t));
+        LOG.debug("request failure", t);
       }
       if (ex.response.isCommitted()) {
         callback.failed(t);
@@ -209,6 +222,18 @@ final class Router extends Handler.Abstract {
       } catch (IOException io) {
         callback.failed(io);
       }
+    }
+  }
+
+  private void badRequest(Exchange ex, int status, Callback callback) {
+    s.metrics.httpResponse(status);
+    try {
+      ex.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      ex.error(new HttpError(status, "validation_error", "invalid_request",
+          "The request is malformed", null, null));
+      callback.succeeded();
+    } catch (IOException io) {
+      callback.failed(io);
     }
   }
 

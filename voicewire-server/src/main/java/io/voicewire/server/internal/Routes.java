@@ -2,6 +2,7 @@ package io.voicewire.server.internal;
 
 import io.voicewire.server.TokenType;
 import java.util.concurrent.ExecutorService;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Every route of the server, in one place. WebSocket routes authenticate at the handshake (a
@@ -21,12 +22,13 @@ final class Routes {
     // WebSockets (PROTOCOL.md §2, §3, §5)
     r.ws("/v1/text-to-speech/{voice_id}/stream-input", (rq, p, q) -> new TtsSocket(s, false,
         p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
-            TokenType.TTS_WEBSOCKET)));
+            TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
     r.ws("/v1/text-to-speech/{voice_id}/multi-stream-input", (rq, p, q) -> new TtsSocket(s, true,
         p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
-            TokenType.TTS_WEBSOCKET)));
+            TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
     r.ws("/v1/speech-to-text/realtime", (rq, p, q) -> new SttSocket(s, q,
-        s.auth.authenticate(rq.getHeaders(), q, "token", TokenType.REALTIME_SCRIBE)));
+        s.auth.authenticate(rq.getHeaders(), q, "token", TokenType.REALTIME_SCRIBE,
+            Request.getRemoteAddr(rq))));
 
     // HTTP text to speech (§4)
     r.post("/v1/text-to-speech/{voice_id}/stream", tts::stream);

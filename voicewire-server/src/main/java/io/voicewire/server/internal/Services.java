@@ -22,6 +22,8 @@ public final class Services implements AutoCloseable {
   final Auth auth;
   final OriginPolicy origins;
   final SessionLimiter limiter;
+  /** TTS sockets that opened without credentials and have not yet sent their first message. */
+  final SessionLimiter unauthenticated;
   final ServerMetrics metrics = new ServerMetrics();
   final boolean demoTokens;
   final String staticFolder;
@@ -45,9 +47,11 @@ public final class Services implements AutoCloseable {
     this.limits = limits;
     this.random = random;
     this.tokens = new Tokens(tokenStore, clock, random);
-    this.auth = new Auth(apiKeys, tokens);
+    this.auth = new Auth(apiKeys, tokens, new LoginThrottle(clock));
     this.origins = new OriginPolicy(allowedOrigins);
     this.limiter = new SessionLimiter(limits.maxSessions(), limits.maxSessionsPerKey());
+    this.unauthenticated = new SessionLimiter(limits.maxUnauthenticatedSockets(),
+        limits.maxUnauthenticatedSockets());
     this.demoTokens = demoTokens;
     this.staticFolder = staticFolder;
     this.nanoTime = nanoTime;

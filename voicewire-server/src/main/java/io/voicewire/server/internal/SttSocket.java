@@ -74,7 +74,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   // guarded by this
   private State state = State.OPEN;
   private boolean closed;
-  private SessionLimiter.Permit permit;
+  private WorkSlot slot;
+  private boolean providerEnded;
   private boolean firstChunkSeen;
   private long lastCommitNanos = Long.MIN_VALUE;
   private long commitRequestedNanos = -1;
@@ -111,7 +112,9 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onWebSocketOpen(Session ws) {
     out = new Outbox(ws, SessionKind.STT_REALTIME, s.metrics, Long.MAX_VALUE,
-        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
+        s.limits.maxQueuedMessages(), s.limits.maxQueuedBytes(), s.timer, this::peerGone,
+        SttServerMessage.Error.of(ErrorCode.QUEUE_OVERFLOW,
+            Outbox.overflowMessage(s.limits.maxQueuedBytes())).encode());
     s.metrics.sessionOpened(SessionKind.STT_REALTIME);
     boolean open = false;
     synchronized (this) {
@@ -125,11 +128,14 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
         failNow(ErrorCode.AUTH_ERROR, Auth.missing().message(), CloseCodes.POLICY_VIOLATION);
       } else if (handshakeAuth instanceof Auth.Ok ok) {
         String[] why = new String[1];
-        permit = s.limiter.tryAcquire(ok.keyId(), why);
+        SessionLimiter.Permit permit = s.limiter.tryAcquire(ok.keyId(), why);
         if (permit == null) {
           failNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER);
         } else {
           open = true;
+          slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
+              "stt_realtime " + id);
+          slot.workStarted();
           limitTask = s.timer.schedule(this::onTimeLimit,
               s.limits.sessionTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -141,14 +147,20 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
         SttSession ss = s.provider.openStt(req, this);
         session = ss;
         boolean done;
+        boolean gone;
         synchronized (this) {
           done = state != State.OPEN;
+          gone = closed;
         }
-        if (done) {
+        if (gone) {
+          ss.cancel();
+        } else if (done) {
           ss.close();
         }
       } catch (RuntimeException e) {
-        LOG.warn("stt_realtime provider failed to open a session id={}", id, e);
+        LOG.warn("stt_realtime provider failed to open a session id={}: {}", id,
+            Redact.exception(e));
+        LOG.debug("stt_realtime provider failure", e);
         onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR,
             "The speech provider failed to open a session"));
       }
@@ -159,6 +171,10 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onWebSocketText(String text) {
     s.metrics.messageIn(SessionKind.STT_REALTIME);
+    Outbox o = out;
+    if (o != null && o.isClosing() && state() == State.OPEN) {
+      return; // the outbox failed the session by itself: no more audio is taken
+    }
     long now = s.now();
     SttClientMessage m;
     try {
@@ -220,7 +236,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
           ss.commit();
         }
       } catch (RuntimeException e) {
-        LOG.warn("stt_realtime provider call failed id={}", id, e);
+        LOG.warn("stt_realtime provider call failed id={}: {}", id, Redact.exception(e));
+        LOG.debug("stt_realtime provider failure", e);
         onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
       }
     }
@@ -271,8 +288,13 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     teardown("write failed: " + cause.getClass().getSimpleName());
   }
 
+  /**
+   * The socket is gone: the provider session is cancelled (its queued audio and decoding are
+   * dropped), and the concurrency slot is released when the provider reports that the work has
+   * stopped, or after {@code workStopDeadline}.
+   */
   private void teardown(String why) {
-    SessionLimiter.Permit p;
+    WorkSlot p;
     long duration;
     synchronized (this) {
       if (closed) {
@@ -282,8 +304,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       state = State.DONE;
       cancel(limitTask);
       cancel(finalTask);
-      p = permit;
-      permit = null;
+      p = slot;
       duration = TimeUnit.NANOSECONDS.toMillis(s.now() - openedNanos);
     }
     Outbox o = out;
@@ -292,10 +313,10 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     SttSession ss = session;
     if (ss != null) {
-      ss.close();
+      ss.cancel();
     }
     if (p != null) {
-      p.release();
+      p.abandon();
     }
     s.metrics.sessionClosed(SessionKind.STT_REALTIME);
     LOG.info("stt_realtime close id={} {} duration_ms={}", id, why, duration);
@@ -437,8 +458,24 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     out.pump();
   }
 
+  /** The provider's terminal event: its work has stopped (counted once). */
+  private void providerEnded() {
+    WorkSlot w;
+    synchronized (this) {
+      if (providerEnded) {
+        return;
+      }
+      providerEnded = true;
+      w = slot;
+    }
+    if (w != null) {
+      w.workStopped();
+    }
+  }
+
   @Override
   public void onClosed() {
+    providerEnded();
     State st;
     synchronized (this) {
       st = state;
@@ -457,11 +494,12 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
 
   @Override
   public void onFailure(SpeechError error) {
+    providerEnded();
     State st;
     synchronized (this) {
       st = state;
       if (st == State.OPEN) {
-        failNow(error.code(), error.message(), Errors.closeCode(error.code()));
+        failNow(error.code(), ClientText.safe(error.message()), Errors.closeCode(error.code()));
       }
     }
     if (st == State.FAILING) {

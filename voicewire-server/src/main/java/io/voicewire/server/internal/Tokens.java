@@ -21,11 +21,21 @@ final class Tokens {
   private final TokenStore store;
   private final Clock clock;
   private final SecureRandom random;
+  private final MintBudget budget;
 
   Tokens(TokenStore store, Clock clock, SecureRandom random) {
     this.store = store;
     this.clock = clock;
     this.random = random;
+    this.budget = new MintBudget(clock, TOKEN_TTL.toMillis());
+  }
+
+  /**
+   * Takes one mint from {@code keyId}'s budget ({@link MintBudget}, per process): null when it may
+   * mint, else why not.
+   */
+  String admitMint(String keyId) {
+    return budget.tryMint(keyId);
   }
 
   /** A new token, or null when the store is full. */
@@ -38,6 +48,11 @@ final class Tokens {
   }
 
   TokenStore.Redemption redeem(String token, TokenType expected) {
-    return store.redeem(Hashing.sha256Hex(token), expected, clock.instant());
+    TokenStore.Redemption r = store.redeem(Hashing.sha256Hex(token), expected, clock.instant());
+    if (r.status() == TokenStore.Redemption.Status.ACCEPTED
+        || r.status() == TokenStore.Redemption.Status.EXPIRED) {
+      budget.used(r.grant().keyId());
+    }
+    return r;
   }
 }

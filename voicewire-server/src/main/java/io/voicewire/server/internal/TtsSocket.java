@@ -85,10 +85,13 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   private final long timeoutNanos;
 
   private volatile Outbox out;
+  /** The client's address (for throttling failed first-message logins); set on open. */
+  private volatile String remote;
 
   // guarded by this
   private String keyId;
-  private SessionLimiter.Permit permit;
+  private WorkSlot slot;
+  private FirstMessageGate gate;
   private boolean started;
   private final LinkedHashMap<String, Context> contexts = new LinkedHashMap<>();
   private Ending ending;
@@ -125,8 +128,13 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
-        s.limits.maxQueuedMessages(), s.timer, this::peerGone);
+        s.limits.maxQueuedMessages(), s.limits.maxQueuedBytes(), s.timer, this::peerGone,
+        errorJson(Outbox.overflowMessage(s.limits.maxQueuedBytes()), ErrorCode.QUEUE_OVERFLOW,
+            CloseCodes.POLICY_VIOLATION, null));
     s.metrics.sessionOpened(kind);
+    if (session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a) {
+      remote = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    }
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       openedNanos = s.now();
@@ -139,6 +147,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         endNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION, false, after);
       } else if (handshakeAuth instanceof Auth.Ok ok) {
         admit(ok.keyId(), after);
+      } else {
+        awaitFirstMessageAuth(after);
       }
       if (!terminal) {
         scheduleInactivity(lastMessageNanos + timeoutNanos);
@@ -152,6 +162,10 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketText(String text) {
     s.metrics.messageIn(kind);
+    Outbox o = out;
+    if (o != null && o.isClosing()) {
+      return; // failed or closing (e.g. the outbox overflowed): nothing more is taken
+    }
     long now = s.now();
     List<Runnable> after = new ArrayList<>();
     TtsClientMessage m;
@@ -214,6 +228,10 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     teardown("write failed: " + cause.getClass().getSimpleName());
   }
 
+  /**
+   * The socket is gone: every context's provider session is cancelled, and the concurrency slot
+   * is released once they all reported their end (or after {@code workStopDeadline}).
+   */
   private void teardown(String why) {
     List<Runnable> after = new ArrayList<>();
     long duration;
@@ -224,6 +242,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       closed = true;
       terminal = true;
       cancelTimers();
+      leaveUnauthenticated();
       for (Context c : contexts.values()) {
         c.state = State.DONE;
         after.add(c::closeSession);
@@ -238,13 +257,12 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     for (Runnable r : after) {
       r.run();
     }
-    SessionLimiter.Permit p;
+    WorkSlot p;
     synchronized (this) {
-      p = permit;
-      permit = null;
+      p = slot;
     }
     if (p != null) {
-      p.release();
+      p.abandon();
     }
     s.metrics.sessionClosed(kind);
     LOG.info("{} close id={} {} duration_ms={}", kind.label, id, why, duration);
@@ -252,8 +270,41 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
   // ---------------------------------------------------------------- messages (under lock)
 
+  /**
+   * No credentials at the handshake: they must come in the first message, within
+   * {@code authDeadline}; until then the socket counts against {@code maxUnauthenticatedSockets}.
+   */
+  private void awaitFirstMessageAuth(List<Runnable> after) {
+    assert Thread.holdsLock(this);
+    gate = FirstMessageGate.enter(s, this::onAuthDeadline);
+    if (gate == null) {
+      endNow(ErrorCode.RESOURCE_EXHAUSTED, FirstMessageGate.fullMessage(s),
+          CloseCodes.TRY_AGAIN_LATER, false, after);
+    }
+  }
+
+  private void onAuthDeadline() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (keyId == null && !terminal) {
+        endNow(ErrorCode.AUTH_ERROR, FirstMessageGate.deadlineMessage(s),
+            CloseCodes.POLICY_VIOLATION, false, after);
+      }
+    }
+    run(after);
+  }
+
+  private void leaveUnauthenticated() {
+    assert Thread.holdsLock(this);
+    if (gate != null) {
+      gate.pass();
+      gate = null;
+    }
+  }
+
   private boolean authenticateFirstMessage(TtsClientMessage m, List<Runnable> after) {
     assert Thread.holdsLock(this);
+    leaveUnauthenticated();
     String key = m.apiKey();
     if (key == null || key.isBlank()) {
       key = stripBearer(m.authorization());
@@ -263,7 +314,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
           after);
       return false;
     }
-    Auth.Result r = s.auth.checkKey(key);
+    Auth.Result r = s.auth.checkKey(key, remote);
     if (r instanceof Auth.Denied d) {
       endNow(ErrorCode.AUTH_ERROR, d.message(), CloseCodes.POLICY_VIOLATION, false, after);
       return false;
@@ -280,7 +331,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       return false;
     }
     keyId = key;
-    permit = p;
+    slot = new WorkSlot(p, s.timer, s.limits.workStopDeadline().toMillis(),
+        kind.label + " " + id);
     return true;
   }
 
@@ -329,6 +381,12 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       if (contexts.isEmpty()) {
         finishEnding();
       }
+      return;
+    }
+    String idProblem = TtsBounds.contextIdProblem(m.contextId());
+    if (idProblem != null) {
+      clientError(ErrorCode.POLICY_VIOLATION, idProblem + " (MAX_CONTEXT_ID_BYTES)",
+          CloseCodes.POLICY_VIOLATION, after);
       return;
     }
     String key = m.contextId() == null ? DEFAULT_KEY : m.contextId();
@@ -394,6 +452,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         m.voiceSettings());
     c.lastActivityNanos = now;
     contexts.put(key, c);
+    slot.workStarted();
     after.add(c::openSession);
     return c;
   }
@@ -403,6 +462,13 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     c.lastActivityNanos = now;
     String t = m.text();
     if (t != null && !t.isEmpty() && !t.equals(" ")) {
+      long unvoiced = c.unvoicedBytes + TtsBounds.utf8Length(t);
+      if (unvoiced > TtsBounds.MAX_UNVOICED_TEXT_BYTES) {
+        clientError(ErrorCode.POLICY_VIOLATION, TtsBounds.unvoicedTextProblem(unvoiced)
+            + " (MAX_UNVOICED_TEXT_BYTES)", CloseCodes.POLICY_VIOLATION, after);
+        return;
+      }
+      c.unvoicedBytes = unvoiced;
       if (c.firstTextNanos < 0) {
         c.firstTextNanos = now;
       }
@@ -459,6 +525,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         Redact.forLog(message));
     ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
     cancelTimers();
+    releaseSlotWhenStopped();
     for (Context c : contexts.values()) {
       c.state = State.DONE;
       after.add(c::closeSession);
@@ -472,11 +539,23 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     }
   }
 
+  /**
+   * The session is over (its close is queued): the slot is released once every provider session
+   * has stopped, so a client that saw the close may open its next session at once.
+   */
+  private void releaseSlotWhenStopped() {
+    assert Thread.holdsLock(this);
+    if (slot != null) {
+      slot.abandon();
+    }
+  }
+
   /** The last live context is done while ending: send the error (if any) and close. */
   private void finishEnding() {
     assert Thread.holdsLock(this);
     terminal = true;
     cancelTimers();
+    releaseSlotWhenStopped();
     if (ending.errorJson != null) {
       out.enqueueUrgent(ending.errorJson);
     }
@@ -576,6 +655,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     cancel(inactivityTask);
     cancel(limitTask);
     cancel(drainTask);
+    leaveUnauthenticated();
   }
 
   private static void cancel(ScheduledFuture<?> f) {
@@ -642,6 +722,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     long lastActivityNanos; // guarded by TtsSocket.this
     long firstTextNanos = -1; // guarded by TtsSocket.this
     boolean firstAudio; // guarded by TtsSocket.this
+    long unvoicedBytes; // guarded by TtsSocket.this
+    private final java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Context(String key, String wireId, TtsRequest request, VoiceSettings firstSettings) {
       this.key = key;
@@ -665,7 +748,9 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       try {
         ts = s.provider.openTts(request, this);
       } catch (RuntimeException e) {
-        LOG.warn("{} provider failed to open a session id={}", kind.label, id, e);
+        LOG.warn("{} provider failed to open a session id={}: {}", kind.label, id,
+            Redact.exception(e));
+        LOG.debug("{} provider failure", kind.label, e);
         onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
             + "session"));
         return;
@@ -722,15 +807,34 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       try {
         call.run();
       } catch (RuntimeException e) {
-        LOG.warn("{} provider call failed id={}", kind.label, id, e);
+        LOG.warn("{} provider call failed id={}: {}", kind.label, id, Redact.exception(e));
+        LOG.debug("{} provider failure", kind.label, e);
         onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
       }
     }
 
     // listener: engine thread, serial per context
 
+    /** The provider's terminal event for this context: its work has stopped (counted once). */
+    private void workEnded() {
+      if (ended.compareAndSet(false, true)) {
+        WorkSlot w;
+        synchronized (TtsSocket.this) {
+          w = slot;
+        }
+        if (w != null) {
+          w.workStopped();
+        }
+      }
+    }
+
     @Override
     public void onAudio(TtsAudio a) {
+      long aligned = TtsBounds.alignedBytes(a.alignment());
+      synchronized (TtsSocket.this) {
+        // no alignment from this provider: progress cannot be told, audio counts as progress
+        unvoicedBytes = a.alignment() == null ? 0 : Math.max(0, unvoicedBytes - aligned);
+      }
       if (a.audio().length == 0) {
         return;
       }
@@ -758,6 +862,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
     @Override
     public void onClosed(boolean complete) {
+      workEnded();
       List<Runnable> after = new ArrayList<>();
       synchronized (TtsSocket.this) {
         if (state == State.DONE) {
@@ -783,6 +888,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
     @Override
     public void onFailure(SpeechError error) {
+      workEnded();
       List<Runnable> after = new ArrayList<>();
       synchronized (TtsSocket.this) {
         if (state == State.DONE) {
@@ -799,14 +905,15 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       assert Thread.holdsLock(TtsSocket.this);
       int closeCode = Errors.closeCode(error.code());
       if (!multi) {
-        endNow(error.code(), error.message(), closeCode, false, after);
+        endNow(error.code(), ClientText.safe(error.message()), closeCode, false, after);
         return;
       }
       // one context failed: report it on that context, the socket goes on
       s.metrics.error(error.code().wireName());
       LOG.info("{} context error id={} context={} type={} message={}", kind.label, id, wireId,
           error.code().wireName(), Redact.forLog(error.message()));
-      out.enqueueUrgent(errorJson(error.message(), error.code(), closeCode, wireId));
+      out.enqueueUrgent(errorJson(ClientText.safe(error.message()), error.code(), closeCode,
+          wireId));
       if (ending != null && contexts.isEmpty() && !terminal) {
         finishEnding();
       }

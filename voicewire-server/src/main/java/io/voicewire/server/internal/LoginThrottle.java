@@ -1,0 +1,73 @@
+package io.voicewire.server.internal;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Throttles failed logins (an invalid API key or single-use token) per client address: after
+ * {@link #MAX_FAILED_LOGINS} failures within {@link #WINDOW_MILLIS}, every further attempt from
+ * that address is refused, valid or not, until the window ends. At most
+ * {@link #MAX_TRACKED_ADDRESSES} addresses are remembered; past that, windows that have ended are
+ * dropped, and an address that still does not fit is not tracked (logged once per window).
+ *
+ * <p>Thread safe and lock-free apart from the map's own per-entry locking.
+ */
+final class LoginThrottle {
+  private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server");
+
+  /** Failed logins one address may make per window. */
+  static final int MAX_FAILED_LOGINS = 30;
+  /** The window, in milliseconds. */
+  static final long WINDOW_MILLIS = 60_000;
+  /** Most addresses remembered at once. */
+  static final int MAX_TRACKED_ADDRESSES = 10_000;
+
+  private record Window(long startMillis, int failures) {}
+
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+  private volatile long fullLoggedAt = Long.MIN_VALUE;
+
+  LoginThrottle(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Null when {@code address} may try to log in, else the refusal message. */
+  String refusal(String address) {
+    if (address == null) {
+      return null;
+    }
+    long now = clock.millis();
+    Window w = windows.get(address);
+    if (w == null || now - w.startMillis >= WINDOW_MILLIS || w.failures < MAX_FAILED_LOGINS) {
+      return null;
+    }
+    long retry = Math.max(1, (w.startMillis + WINDOW_MILLIS - now + 999) / 1000);
+    return "Too many failed authentication attempts from this address (limit "
+        + MAX_FAILED_LOGINS + " per " + WINDOW_MILLIS / 1000 + " s, MAX_FAILED_LOGINS); retry in "
+        + retry + " s";
+  }
+
+  /** Counts a failed login from {@code address}. */
+  void failed(String address) {
+    if (address == null) {
+      return;
+    }
+    long now = clock.millis();
+    if (windows.size() >= MAX_TRACKED_ADDRESSES && !windows.containsKey(address)) {
+      windows.values().removeIf(w -> now - w.startMillis >= WINDOW_MILLIS);
+      if (windows.size() >= MAX_TRACKED_ADDRESSES) {
+        if (now - fullLoggedAt >= WINDOW_MILLIS) {
+          fullLoggedAt = now;
+          LOG.warn("failed-login throttle is tracking {} addresses (MAX_TRACKED_ADDRESSES); "
+              + "new addresses are not throttled this window", MAX_TRACKED_ADDRESSES);
+        }
+        return;
+      }
+    }
+    windows.compute(address, (k, w) -> w == null || now - w.startMillis >= WINDOW_MILLIS
+        ? new Window(now, 1) : new Window(w.startMillis, w.failures + 1));
+  }
+}
