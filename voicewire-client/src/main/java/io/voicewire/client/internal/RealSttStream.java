@@ -60,6 +60,21 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static final long REPLAY_COMMIT_WAIT_MILLIS = 1_000;
   /** Consecutive ring chunks are sent in messages of at most this much audio, ms. */
   public static final int MAX_MESSAGE_MILLIS = 250;
+  /**
+   * A replay longer than this (audio sent before, not yet committed) gets a commit of its own,
+   * sent right after the replayed audio: under repeated cuts each connection then commits what
+   * the last one sent, instead of replaying an ever longer segment that never commits. The
+   * price: the commit boundary is no pause the speaker made and may fall inside a word
+   * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms.
+   */
+  public static final long FORCED_COMMIT_REPLAY_MILLIS = 2_000;
+  /**
+   * A forced commit goes to the quietest {@link #QUIET_WINDOW_MILLIS} window within this much
+   * of the end of the replay (16-bit PCM only), ms: between words where there is a gap.
+   */
+  public static final long QUIET_SEARCH_MILLIS = 600;
+  /** Window of the quiet-point search, ms. */
+  public static final long QUIET_WINDOW_MILLIS = 20;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -97,6 +112,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private long heldSince;
   private boolean timestampsUnsupported;
   private long seenOverflow;
+  /** Stream offset after the last audio ever sent (on any connection). */
+  private long sentMax;
+  /** The server started the session on the current connection. */
+  private boolean startedOnConn;
 
   private RealSttStream(ClientContext ctx, SttRequest request, Listener listener) {
     super(ctx, "stt " + request.modelId());
@@ -167,8 +186,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       streamBytes += len;
       long overflow = ring.overflowBytes();
       if (overflow != seenOverflow) {
-        metrics.replayOverflowMillis.add(ms(overflow) - ms(seenOverflow));
+        long dropped = ms(overflow) - ms(seenOverflow);
+        long total = ms(overflow);
+        metrics.replayOverflowMillis.add(dropped);
         seenOverflow = overflow;
+        events.offer(() -> listener.onReplayDropped(dropped, total));
       }
       if (partialClockStart == 0) {
         partialClockStart = now;
@@ -252,11 +274,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     ByteArrayOutputStream batch = null;
     long batchSeq = sentSeq;
+    long batchEnd = 0;
     AudioRing.Entry e;
     while ((e = ring.after(Math.max(sentSeq, batchSeq))) != null) {
       if (e.isCommit()) {
         if (batch != null) {
-          sendBatch(c, batch, batchSeq);
+          if (!sendBatch(c, batch, batchSeq, batchEnd)) {
+            return;
+          }
           batch = null;
         }
         if (now - lastCommitSentNanos < MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L) {
@@ -279,27 +304,32 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       if (batch == null) {
         batch = new ByteArrayOutputStream();
       } else if (batch.size() + e.audio().length > maxBytes) {
-        if (!sendBatch(c, batch, batchSeq)) {
+        if (!sendBatch(c, batch, batchSeq, batchEnd)) {
           return;
         }
         batch = new ByteArrayOutputStream();
       }
       batch.writeBytes(e.audio());
       batchSeq = e.seq();
+      batchEnd = e.end();
     }
     if (batch != null) {
-      sendBatch(c, batch, batchSeq);
+      sendBatch(c, batch, batchSeq, batchEnd);
     }
   }
 
-  private boolean sendBatch(Connection c, ByteArrayOutputStream batch, long lastSeq) {
+  private boolean sendBatch(Connection c, ByteArrayOutputStream batch, long lastSeq, long end) {
     byte[] b = batch.toByteArray();
     if (!c.send(chunkMessage(b, false))) {
       return false;
     }
     sentSeq = lastSeq;
     sentOnConn += b.length;
+    sentMax = Math.max(sentMax, end);
     lastSendNanos = ctx.nanoClock().getAsLong();
+    if (startedOnConn) {
+      markHealthy(); // the session was accepted and took our audio
+    }
     return true;
   }
 
@@ -347,9 +377,38 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     return TokenType.REALTIME_SCRIBE;
   }
 
+  /**
+   * Lock held, before a connection's replay: a replay longer than
+   * {@link #FORCED_COMMIT_REPLAY_MILLIS} since the last commit in the ring gets a commit at its
+   * quietest point near its end.
+   */
+  private void forceCommitInLongReplay(long now) {
+    long from = ring.start();
+    for (AudioRing.Entry e : ring.entries()) {
+      if (e.isCommit() && e.offset() <= sentMax) {
+        from = e.offset();
+      }
+    }
+    if (sentMax - from <= format.bytesForMillis((int) FORCED_COMMIT_REPLAY_MILLIS)) {
+      return;
+    }
+    long at = sentMax;
+    if (format.isPcm()) {
+      long searchFrom = Math.max(from, sentMax - format.bytesForMillis((int) QUIET_SEARCH_MILLIS));
+      at = ring.quietestPcm16(searchFrom, sentMax, format.bytesForMillis((int) QUIET_WINDOW_MILLIS));
+    }
+    if (ring.insertCommit(at, now) >= 0) {
+      metrics.forcedCommits.increment();
+      log.debug("{}: forced a commit at {} ms after a {} ms replay", name, ms(at),
+          ms(sentMax - from));
+    }
+  }
+
   @Override
   protected void onConnectionOpen(Connection c) {
     long now = ctx.nanoClock().getAsLong();
+    startedOnConn = false;
+    forceCommitInLongReplay(now);
     sessionBase = ring.start();
     sentOnConn = 0;
     firstOnConn = true;
@@ -411,6 +470,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     switch (m) {
       case SttServerMessage.Started s -> {
+        startedOnConn = true;
+        if (sentOnConn > 0) {
+          markHealthy();
+        }
         if (!started) {
           started = true;
           String id = s.sessionId();
@@ -418,6 +481,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         }
       }
       case SttServerMessage.Partial p -> {
+        if (sentOnConn > 0) {
+          markAccepted(); // the server is transcribing audio we sent on this connection
+        }
         if (partialClockStart != 0) {
           metrics.partialLatencyNanos(now - partialClockStart);
           partialClockStart = 0;
@@ -590,6 +656,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   @Override
   protected boolean completesOnDrop() {
     return endRequested && ring.bytes() == 0 && held == null;
+  }
+
+  @Override
+  protected boolean awaitingAcceptance() {
+    return ring.bytes() > 0;
   }
 
   @Override
