@@ -61,10 +61,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   /** Consecutive ring chunks are sent in messages of at most this much audio, ms. */
   public static final int MAX_MESSAGE_MILLIS = 250;
   /**
-   * A replay longer than this (audio sent before, not yet committed) gets a commit of its own,
-   * sent right after the replayed audio: under repeated cuts each connection then commits what
-   * the last one sent, instead of replaying an ever longer segment that never commits. The
-   * price: the commit boundary is no pause the speaker made and may fall inside a word
+   * A replay longer than this (audio sent before, not yet committed) gets commits of its own,
+   * one every this much replayed audio, each sent as soon as its audio has been: under repeated
+   * cuts every connection then commits a piece it can transcribe in its short life, instead of
+   * replaying an ever longer segment that never commits. The price: the commit boundary is no
+   * pause the speaker made and may fall inside a word
    * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms.
    */
   public static final long FORCED_COMMIT_REPLAY_MILLIS = 2_000;
@@ -378,29 +379,37 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   }
 
   /**
-   * Lock held, before a connection's replay: a replay longer than
-   * {@link #FORCED_COMMIT_REPLAY_MILLIS} since the last commit in the ring gets a commit at its
-   * quietest point near its end.
+   * Lock held, before a connection's replay: each stretch of the replay (audio sent before, up
+   * to {@link #sentMax}) longer than {@link #FORCED_COMMIT_REPLAY_MILLIS} without a commit gets
+   * commits every {@link #FORCED_COMMIT_REPLAY_MILLIS}, each at the quietest point just before.
+   * The pump holds the rest of a replay until a replayed commit is answered, so every connection
+   * that lives long enough to transcribe one piece commits it.
    */
-  private void forceCommitInLongReplay(long now) {
-    long from = ring.start();
+  private void forceCommitsInLongReplay(long now) {
+    List<Long> marks = new ArrayList<>();
+    marks.add(ring.start());
     for (AudioRing.Entry e : ring.entries()) {
       if (e.isCommit() && e.offset() <= sentMax) {
-        from = e.offset();
+        marks.add(e.offset());
       }
     }
-    if (sentMax - from <= format.bytesForMillis((int) FORCED_COMMIT_REPLAY_MILLIS)) {
-      return;
-    }
-    long at = sentMax;
-    if (format.isPcm()) {
-      long searchFrom = Math.max(from, sentMax - format.bytesForMillis((int) QUIET_SEARCH_MILLIS));
-      at = ring.quietestPcm16(searchFrom, sentMax, format.bytesForMillis((int) QUIET_WINDOW_MILLIS));
-    }
-    if (ring.insertCommit(at, now) >= 0) {
-      metrics.forcedCommits.increment();
-      log.debug("{}: forced a commit at {} ms after a {} ms replay", name, ms(at),
-          ms(sentMax - from));
+    marks.add(sentMax);
+    long piece = format.bytesForMillis((double) FORCED_COMMIT_REPLAY_MILLIS);
+    long search = format.bytesForMillis((double) QUIET_SEARCH_MILLIS);
+    int window = format.bytesForMillis((double) QUIET_WINDOW_MILLIS);
+    for (int i = 1; i < marks.size(); i++) {
+      long from = marks.get(i - 1);
+      long to = marks.get(i);
+      while (to - from > piece) {
+        long target = from + piece;
+        long at = format.isPcm() ? ring.quietestPcm16(target - search, target, window) : target;
+        if (at <= from || ring.insertCommit(at, now) < 0) {
+          break;
+        }
+        metrics.forcedCommits.increment();
+        log.debug("{}: forced a commit at {} ms in a replay", name, ms(at));
+        from = at;
+      }
     }
   }
 
@@ -408,7 +417,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   protected void onConnectionOpen(Connection c) {
     long now = ctx.nanoClock().getAsLong();
     startedOnConn = false;
-    forceCommitInLongReplay(now);
+    forceCommitsInLongReplay(now);
     sessionBase = ring.start();
     sentOnConn = 0;
     firstOnConn = true;
