@@ -140,7 +140,6 @@ class CuttingNetworkTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("while the STT half is tuned")
   void everyCharacterVoicedOnceThroughACuttingNetwork() throws Exception {
     String text = TtsStreamStateTest.longText(1200, 31);
     h.proxy.cutAfterUpgradeBetween(CUT_MIN, CUT_MAX);
