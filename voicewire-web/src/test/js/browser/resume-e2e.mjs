@@ -22,17 +22,19 @@ run(async () => {
     await b.page.goto(proxy.base + '/lib/voicewire.css');
     const pcm = readFileSync(pcmPath).toString('base64');
 
+    proxy.cutAfterUpgrade(CUT_MIN_MILLIS, CUT_MAX_MILLIS, SEED);
+    const beforeTts = proxy.cuts;
+    const tts = await b.page.evaluate(speak, ttsText);
+    report('tts-cut', { ...tts, cuts: proxy.cuts - beforeTts });
+
+    proxy.noCuts();
     const uncut = await b.page.evaluate(transcribe, pcm);
-    report('stt-uncut', { ...uncut, cuts: proxy.cuts });
+    report('stt-uncut', { ...uncut, cuts: 0 });
 
     proxy.cutAfterUpgrade(CUT_MIN_MILLIS, CUT_MAX_MILLIS, SEED);
     const before = proxy.cuts;
     const cut = await b.page.evaluate(transcribe, pcm);
     report('stt-cut', { ...cut, cuts: proxy.cuts - before });
-
-    const beforeTts = proxy.cuts;
-    const tts = await b.page.evaluate(speak, ttsText);
-    report('tts-cut', { ...tts, cuts: proxy.cuts - beforeTts });
     proxy.noCuts();
     report('errors', { errors: b.errors });
   } finally {
@@ -80,8 +82,8 @@ async function speak(text) {
   const done = new Promise((r) => tts.on('status', (s) => { if (s.state === 'closed' || s.state === 'failed') r(s); }));
   tts.connect();
   for (let i = 0; i < text.length; i += 40) {
-    tts.send(text.slice(i, i + 40));
-    await new Promise((r) => setTimeout(r, 20));
+    tts.send(text.slice(i, i + 40)); // like LLM tokens, over ~9 s
+    await new Promise((r) => setTimeout(r, 150));
   }
   tts.end();
   const end = await Promise.race([done, new Promise((r) => setTimeout(() => r({ state: 'timeout' }), 240000))]);

@@ -141,15 +141,16 @@ class CuttingNetworkTest {
 
   @Test
   void everyCharacterVoicedOnceThroughACuttingNetwork() throws Exception {
-    String text = TtsStreamStateTest.longText(1200, 31);
+    String text = TtsStreamStateTest.longText(2400, 31);
     h.proxy.cutAfterUpgradeBetween(CUT_MIN, CUT_MAX);
     int before = h.proxy.cuts();
     try (VoiceClient client = client()) {
       RecordingTtsListener l = new RecordingTtsListener();
       TtsStream s = client.newTtsStream(VoiceClient.ttsRequest(LocalSpeechProvider.VOICE_KEVIN)
           .toBuilder().outputFormat(AudioFormat.PCM_16000).build(), l);
-      for (int i = 0; i < text.length(); i += 40) {
+      for (int i = 0; i < text.length(); i += 40) { // like LLM tokens, over ~9 s
         assertTrue(s.send(text.substring(i, Math.min(text.length(), i + 40))));
+        Thread.sleep(150);
       }
       s.end();
       l.await(300);

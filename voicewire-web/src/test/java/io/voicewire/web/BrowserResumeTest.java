@@ -52,7 +52,7 @@ class BrowserResumeTest {
     Files.createDirectories(dir);
     Path pcm = dir.resolve("human-speech.pcm");
     Files.write(pcm, speech.pcm16k());
-    ttsText = text(1000, 17);
+    ttsText = text(2400, 17);
     run = NodeScripts.node("src/test/js/browser/resume-e2e.mjs",
         List.of("http://127.0.0.1:" + port, pcm.toString(), ttsText), Map.of(), 1000);
     Files.writeString(dir.resolve("resume-e2e.out"), run.stdout() + "\n--- stderr ---\n"

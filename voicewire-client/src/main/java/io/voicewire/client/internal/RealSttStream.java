@@ -292,6 +292,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           return; // the connection is going; the next one replays the ring
         }
         sentSeq = e.seq();
+        log.debug("{}: commit at {} ms sent{}", name, ms(e.offset()),
+            e.seq() <= replaySeq ? " (replayed)" : "");
         pendingCommits.add(e.offset());
         pendingCommitNanos.add(e.seq() <= replaySeq ? now : e.sendNanos());
         lastCommitSentNanos = now;
@@ -624,6 +626,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         request.includeLanguageDetection() || request.includeTimestamps() ? languageCode : null);
     partialClockStart = 0;
     markProgress();
+    log.debug("{}: committed {}-{} ms on connection {}: '{}'", name, ms(startB), ms(end),
+        metrics.connections.sum(), text);
     events.offer(() -> listener.onCommitted(t));
   }
 
