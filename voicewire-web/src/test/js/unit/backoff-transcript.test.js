@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Backoff } from '../../../main/resources/voicewire-web/lib/backoff.js';
 import { TranscriptModel, stablePrefix, formatAudioTime } from '../../../main/resources/voicewire-web/lib/transcript-model.js';
-import { errorName, isRetryable, isRetryableClose, withQuery, toWsBase } from '../../../main/resources/voicewire-web/lib/socket-core.js';
+import { errorName, isRetryable, isRetryableClose, retryAfter, withQuery, toWsBase } from '../../../main/resources/voicewire-web/lib/socket-core.js';
 
 test('backoff doubles up to the cap with equal jitter, then gives up', () => {
   const lo = new Backoff({ random: () => 0, initialMillis: 100, maxMillis: 800, maxAttempts: 6 });
@@ -31,9 +31,12 @@ test('error names: old _error spellings, retryability, close codes', () => {
   assert.ok(isRetryable('rate_limited'));
   assert.ok(isRetryable('session_time_limit_exceeded'));
   assert.ok(isRetryableClose(1006, ''));
-  assert.ok(isRetryableClose(1011, 'boom'));
-  assert.ok(!isRetryableClose(1008, 'invalid token'));
-  assert.ok(isRetryableClose(1008, 'Have not received a new text input within the timeout of 20 seconds'));
+  // a server failure on this very input (synthesis failed) fails the same way again
+  assert.ok(!isRetryableClose(1011));
+  assert.ok(!isRetryableClose(1008));
+  // the inactivity timeout's error message before the 1008 decides (errors.json)
+  assert.equal(retryAfter('input_timeout_exceeded', 1008), 'backoff');
+  assert.equal(retryAfter(null, 1012), 'now');
 });
 
 test('URLs: ws scheme from http, query encoding, repeated keys, nulls skipped', () => {

@@ -1,6 +1,9 @@
 // Connection lifecycle shared by the TTS and STT sockets: single-use token per attempt,
-// status events, capped exponential backoff with jitter, no retry of non-retryable errors,
-// graceful close. Protocol specifics live in the subclasses (tts-socket.js, stt-socket.js).
+// status events, capped exponential backoff with jitter, no retry of non-retryable errors
+// (the shared error table, test-vectors/errors/errors.json), 1012 reconnects at once, a healthy
+// connection resets the backoff, and the session gives up only when the server is unreachable or
+// refuses, or after `giveUpAfterMillis` without any input accepted; graceful close. Protocol
+// specifics live in the subclasses (tts-socket.js, stt-socket.js).
 //
 // Lifecycle (status `state`):
 //   idle ─connect()→ connecting ─open→ open ─drop→ reconnecting(attempt, delay) ─→ open …
@@ -13,11 +16,42 @@ import { Backoff } from './backoff.js';
 export const GRACEFUL_CLOSE_MILLIS = 5000;
 /** Largest server message accepted (PROTOCOL.md §1.2: servers may send up to 16 MiB). */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
+/** Reconnecting without any input accepted (voiced text, transcribed audio) this long fails. */
+export const GIVE_UP_AFTER_MILLIS = 120000;
 
-/** Error names after which reconnecting cannot help (mirrors io.voicewire.speech.ErrorCode). */
-const NON_RETRYABLE = new Set(['auth_error', 'quota_exceeded', 'unaccepted_terms', 'input_error',
-  'chunk_size_exceeded', 'invalid_request', 'policy_violation', 'unsupported',
-  'detected_unusual_activity', 'invalid_api_key']);
+/**
+ * The error table (a copy of test-vectors/errors/errors.json, which the unit tests compare it
+ * with; the server and the Java SDK follow the same file): error name → close code and retry
+ * class. `now`: reconnect at once; `backoff`: reconnect after the backoff; `never`: fail.
+ */
+export const ERRORS = Object.freeze({
+  error: { closeCode: 1011, retry: 'never' },
+  auth_error: { closeCode: 1008, retry: 'never' },
+  quota_exceeded: { closeCode: 1008, retry: 'never' },
+  commit_throttled: { closeCode: null, retry: 'backoff' },
+  unaccepted_terms: { closeCode: 1008, retry: 'never' },
+  rate_limited: { closeCode: 1013, retry: 'backoff' },
+  queue_overflow: { closeCode: 1008, retry: 'backoff' },
+  resource_exhausted: { closeCode: 1013, retry: 'backoff' },
+  session_time_limit_exceeded: { closeCode: 1008, retry: 'backoff' },
+  input_error: { closeCode: 1007, retry: 'never' },
+  chunk_size_exceeded: { closeCode: 1008, retry: 'never' },
+  insufficient_audio_activity: { closeCode: 1008, retry: 'backoff' },
+  transcriber_error: { closeCode: 1011, retry: 'never' },
+  invalid_request: { closeCode: 1008, retry: 'never' },
+  input_timeout_exceeded: { closeCode: 1008, retry: 'backoff' },
+  policy_violation: { closeCode: 1008, retry: 'never' },
+  unsupported: { closeCode: 1008, retry: 'never' },
+});
+/** Retry class after a close with no error message before it. */
+export const CLOSE_CODES = Object.freeze({
+  1000: 'backoff', 1001: 'backoff', 1002: 'never', 1003: 'never', 1005: 'backoff',
+  1006: 'backoff', 1007: 'never', 1008: 'never', 1009: 'never', 1010: 'never', 1011: 'never',
+  1012: 'now', 1013: 'backoff', 1014: 'backoff', 4001: 'never', 4003: 'never', 4401: 'never',
+  4403: 'never',
+});
+/** A close code absent from the table is transient. */
+export const DEFAULT_CLOSE_RETRY = 'backoff';
 
 /** Normalises an error name: lower case, the old `_error` suffix removed (PROTOCOL.md §5.5). */
 export function errorName(name) {
@@ -26,17 +60,24 @@ export function errorName(name) {
   return n.endsWith('_error') && !keep ? n.slice(0, -'_error'.length) : n;
 }
 
-/** Whether reconnecting may succeed after an error of this name. */
-export function isRetryable(name) {
-  return !NON_RETRYABLE.has(errorName(name));
+/**
+ * The decision after a connection ended: the error that arrived before the close (a name in any
+ * spelling; an unknown name counts as `error`) decides, else the close code. Returns `now`,
+ * `backoff` or `never`.
+ */
+export function retryAfter(name, code) {
+  if (name !== null && name !== undefined) return (ERRORS[errorName(name)] || ERRORS.error).retry;
+  return CLOSE_CODES[code] || DEFAULT_CLOSE_RETRY;
 }
 
-/** Close codes after which a retry is pointless (the request itself is refused). */
-export function isRetryableClose(code, reason) {
-  if (code === 1008) return /timeout|timed out/i.test(reason || '') && !/auth|token|key/i.test(reason || '');
-  if (code === 1003 || code === 1007 || code === 1009) return false;
-  if (code === 4001 || code === 4003 || code === 4401 || code === 4403) return false;
-  return true;
+/** Whether reconnecting may succeed after an error of this name. */
+export function isRetryable(name) {
+  return retryAfter(name) !== 'never';
+}
+
+/** Whether reconnecting may succeed after a close with this code and no error message before it. */
+export function isRetryableClose(code) {
+  return retryAfter(null, code) !== 'never';
 }
 
 /** http(s) base → ws(s) base; ws(s) URLs are kept. */
@@ -86,6 +127,10 @@ export class ReconnectingSocket extends EventTarget {
     this.clearTimeout = o.clearTimeout || ((t) => clearTimeout(t));
     this.backoff = new Backoff({ random: o.random || Math.random, ...(o.backoff || {}) });
     this.gracefulCloseMillis = o.gracefulCloseMillis ?? GRACEFUL_CLOSE_MILLIS;
+    this.giveUpAfterMillis = o.giveUpAfterMillis ?? GIVE_UP_AFTER_MILLIS;
+    this._acceptedAt = NaN;
+    this._lastWasNow = false;
+    this._healthy = false;
     this.state = 'idle';
     this.ws = null;
     this.connections = 0;
@@ -94,7 +139,7 @@ export class ReconnectingSocket extends EventTarget {
     this.handshakeMs = NaN;
     this._timer = null;
     this._closeTimer = null;
-    this._fatal = null;
+    this._connError = null;
   }
 
   /** Adds a listener; returns a function that removes it. */
@@ -151,7 +196,8 @@ export class ReconnectingSocket extends EventTarget {
       return;
     }
     this.ws = ws;
-    this._fatal = null;
+    this._connError = null;
+    this._healthy = false;
     let opened = false;
     ws.onopen = () => {
       if (this.ws !== ws) return;
@@ -192,28 +238,58 @@ export class ReconnectingSocket extends EventTarget {
       return;
     }
     const detail = { code, reason, opened };
-    if (this._fatal) {
-      this._finish('failed', { ...detail, error: this._fatal.error, message: this._fatal.message });
+    const err = this._connError;
+    this._connError = null;
+    const retry = retryAfter(err ? err.error : null, code);
+    if (retry === 'never') {
+      this._finish('failed', err ? { ...detail, error: err.error, message: err.message }
+        : { ...detail, error: code === 1008 ? 'policy_violation' : 'closed', message: reason || 'closed by server' });
       return;
     }
-    const retry = isRetryableClose(code, reason) && this._canResume();
-    if (!retry) {
-      const why = this._canResume() ? 'closed by server' : 'cannot resume';
-      this._finish('failed', { ...detail, error: code === 1008 ? 'policy_violation' : 'closed', message: reason || why });
+    if (!this._canResume()) {
+      this._finish('failed', { ...detail, error: 'closed', message: reason || 'cannot resume' });
       return;
     }
+    const healthy = this._healthy;
+    if (healthy) this.backoff.reset(); // a healthy connection: the backoff starts again
     this._onDrop(detail);
-    this._failOrRetry({ error: 'connection_lost', message: reason || 'connection lost (code ' + code + ')', code }, true);
+    this._failOrRetry({ error: 'connection_lost', message: reason || 'connection lost (code ' + code + ')', code },
+      true, retry === 'now' && (healthy || !this._lastWasNow));
   }
 
-  _failOrRetry(err, retryable) {
+  /**
+   * The server reported an error on this connection: it decides what follows the close
+   * (errors.json). Subclasses call it for every error message.
+   */
+  _serverError(error, message) {
+    this._connError = { error, message };
+  }
+
+  /** The current connection is healthy (session accepted, input sent): the backoff resets at its end. */
+  _markHealthy() {
+    this._healthy = true;
+  }
+
+  /** The server accepted input (or nothing waits to be accepted): the give-up clock starts again. */
+  _markAccepted() {
+    this._acceptedAt = this.now();
+  }
+
+  _failOrRetry(err, retryable, now = false) {
     this.lastError = err;
     this._emit('error', err);
     if (!retryable) {
       this._finish('failed', err);
       return;
     }
-    const delay = this.backoff.next();
+    if (!Number.isFinite(this._acceptedAt) || !this._awaitingAcceptance()) this._acceptedAt = this.now();
+    const idle = this.now() - this._acceptedAt;
+    if (idle > this.giveUpAfterMillis) {
+      this._finish('failed', { ...err, message: 'gave up after ' + Math.round(idle) + ' ms of reconnecting without any input accepted: ' + err.message });
+      return;
+    }
+    this._lastWasNow = now;
+    const delay = now ? 0 : this.backoff.next();
     if (delay < 0) {
       this._finish('failed', { ...err, message: 'gave up after ' + this.backoff.maxAttempts + ' attempts: ' + err.message });
       return;
@@ -224,11 +300,6 @@ export class ReconnectingSocket extends EventTarget {
       this._timer = null;
       if (this.state === 'reconnecting') this._attempt(true);
     }, delay);
-  }
-
-  /** Marks the session as failed for a non-retryable server error; the close that follows ends it. */
-  _markFatal(error, message) {
-    this._fatal = { error, message };
   }
 
   _finish(state, detail) {
@@ -291,6 +362,7 @@ export class ReconnectingSocket extends EventTarget {
   _onMessage() {}
   _isComplete() { return false; }
   _canResume() { return true; }
+  _awaitingAcceptance() { return false; }
   _onDrop() {}
   _beginClose() { this._finish('closed', { code: 1000 }); }
   _onClosedForGood() {}

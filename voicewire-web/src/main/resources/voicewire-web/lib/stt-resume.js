@@ -18,6 +18,14 @@ export const MAX_REPLAY_SECONDS = 30;
 export const MAX_UPLINK_LAG_MILLIS = 1000;
 /** A commit ending within this much of the last commit's end counts as the same audio. */
 export const DUPLICATE_TOLERANCE_MILLIS = 30;
+/**
+ * A replay longer than this (audio sent before, not committed yet) gets a commit of its own right
+ * after the replayed audio, so that commits advance under repeated cuts. The price: the boundary
+ * is no pause the speaker made and may fall inside a word (counted as `forcedCommits`).
+ */
+export const FORCED_COMMIT_REPLAY_MILLIS = 2000;
+/** The forced commit follows the quietest chunk within this much of the end of the replay. */
+export const QUIET_SEARCH_MILLIS = 600;
 
 /**
  *     const u = new SttResume({sampleRate: 16000});
@@ -51,7 +59,11 @@ export class SttResume {
     /** Sessions begun, minus one: the number of seams. */
     this.seams = -1;
     this.droppedLagMs = 0;
+    /** Audio dropped by the full replay ring (sent but not committed yet, or never sent). */
     this.droppedRingMs = 0;
+    /** The chunk after which this session sends a forced commit (null: none). */
+    this.forceCommitAfter = null;
+    this.forcedCommits = 0;
     this.duplicatesDropped = 0;
     this.replayedMs = 0;
   }
@@ -65,15 +77,20 @@ export class SttResume {
    * disconnected is protected from the lag policy (it is the gap, to be replayed).
    */
   push(pcm, live) {
-    if (pcm.length === 0) return;
+    if (pcm.length === 0) return 0;
     this.ring.push({ pcm, globalStart: -1, protected: !live });
     this.ringSamples += pcm.length;
+    let dropped = 0;
     while (this.ringSamples > this.maxReplaySamples && this.ring.length > 1) {
       const old = this.ring.shift();
       this.ringSamples -= old.pcm.length;
       if (this.sendIndex > 0) this.sendIndex--;
-      if (old.globalStart < 0) this.droppedRingMs += this._ms(old.pcm.length); // never sent: lost
+      if (old === this.forceCommitAfter) this.forceCommitAfter = null;
+      dropped += old.pcm.length; // sent, it can no longer be replayed; never sent, it is lost
     }
+    const ms = this._ms(dropped);
+    this.droppedRingMs += ms;
+    return ms;
   }
 
   /** Starts a session: the whole ring is replayed first. */
@@ -85,6 +102,21 @@ export class SttResume {
     let replay = 0;
     for (const c of this.ring) if (c.globalStart >= 0) replay += c.pcm.length;
     this.replayedMs += this._ms(replay);
+    this.forceCommitAfter = null;
+    if (this._ms(replay) > FORCED_COMMIT_REPLAY_MILLIS) {
+      // commit after the quietest chunk near the end of the replay: between words if possible
+      let quiet = Infinity;
+      let seen = 0;
+      for (let i = this.ring.length - 1; i >= 0 && this._ms(seen) <= QUIET_SEARCH_MILLIS; i--) {
+        const c = this.ring[i];
+        if (c.globalStart < 0) continue;
+        seen += c.pcm.length;
+        let e = 0;
+        for (let k = 0; k < c.pcm.length; k++) e += c.pcm[k] * c.pcm[k];
+        e /= c.pcm.length;
+        if (e < quiet) { quiet = e; this.forceCommitAfter = c; }
+      }
+    }
   }
 
   /** The next chunk to send on this session, or null. */

@@ -12,10 +12,17 @@
 //     stt.on('partial', ({text}) => …); stt.on('committed', ({text, startMs, endMs}) => …);
 //     stt.connect(); mic.on('chunk', ({pcm}) => stt.sendAudio(pcm));
 //
+// Under repeated cuts a replay longer than FORCED_COMMIT_REPLAY_MILLIS is committed right after
+// it is sent (at its quietest chunk near the end), so commits advance: the price is a boundary
+// that may fall inside a word (`metrics.forcedCommits`). A connection whose session started and
+// took audio resets the backoff; the socket gives up only when the server is unreachable or
+// refuses, or after `giveUpAfterMillis` without any audio transcribed.
+//
 // Events: `status`, `started` {sessionId, config}, `partial` {text}, `committed` {text, words,
-// startMs, endMs}, `seam`, `dropped` {ms, totalMs}, `error` {error, message}.
+// startMs, endMs}, `seam`, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
+// `error` {error, message}.
 
-import { ReconnectingSocket, toWsBase, withQuery, errorName, isRetryable } from './socket-core.js';
+import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-core.js';
 import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS } from './stt-resume.js';
 import { int16ToBase64, rmsDbfs } from './pcm.js';
 
@@ -65,7 +72,9 @@ export class SttSocket extends ReconnectingSocket {
     this._speech = { active: false, startAt: NaN, lastLoudAt: NaN, partialSeen: false };
     this.metrics = { handshakeMs: NaN, partialLatencyMs: NaN, commitLatencyMs: NaN,
       droppedMs: 0, replayedMs: 0, duplicatesDropped: 0, seams: 0, reconnects: 0,
-      partials: 0, commits: 0, sentMs: 0 };
+      partials: 0, commits: 0, sentMs: 0, forcedCommits: 0, replayDroppedMs: 0 };
+    this._sessionStarted = false;
+    this._sentThisSession = 0;
   }
 
   _url(token) {
@@ -90,6 +99,8 @@ export class SttSocket extends ReconnectingSocket {
   _onOpen(reconnecting) {
     this.metrics.handshakeMs = this.handshakeMs;
     this.metrics.reconnects = this.reconnects;
+    this._sessionStarted = false;
+    this._sentThisSession = 0;
     this.uplink.beginSession();
     if (reconnecting) {
       this.metrics.seams = this.uplink.seams;
@@ -128,7 +139,13 @@ export class SttSocket extends ReconnectingSocket {
     if (!(pcm instanceof Int16Array)) throw new TypeError('pcm must be an Int16Array');
     if (this.state === 'closed' || this.state === 'failed' || this.state === 'closing' || this.state === 'idle') return false;
     this._trackSpeech(pcm);
-    this.uplink.push(pcm, this.isOpen());
+    if (this.uplink.ringSamples === 0) this._markAccepted(); // nothing was waiting: the clock starts now
+    const ringDropped = this.uplink.push(pcm, this.isOpen());
+    if (ringDropped > 0) {
+      this.metrics.replayDroppedMs = this.uplink.droppedRingMs;
+      this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
+      this._emit('dropped', { ms: ringDropped, totalMs: this.metrics.droppedMs, reason: 'replay-ring' });
+    }
     this._pump();
     return true;
   }
@@ -147,12 +164,21 @@ export class SttSocket extends ReconnectingSocket {
       if (!chunk) break;
       if (!this._sendChunk(int16ToBase64(chunk.pcm), false)) break;
       this.uplink.markSent(chunk);
+      this._sentThisSession++;
+      if (this._sessionStarted) this._markHealthy();
       this.metrics.sentMs += (chunk.pcm.length * 1000) / this.sampleRate;
+      if (chunk === this.uplink.forceCommitAfter) {
+        this.uplink.forceCommitAfter = null;
+        if (this._sendChunk('', true)) {
+          this.uplink.forcedCommits++;
+          this.metrics.forcedCommits = this.uplink.forcedCommits;
+        }
+      }
     }
     const dropped = this.uplink.enforceLag();
     if (dropped > 0) {
       this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
-      this._emit('dropped', { ms: dropped, totalMs: this.metrics.droppedMs });
+      this._emit('dropped', { ms: dropped, totalMs: this.metrics.droppedMs, reason: 'lag' });
     }
     if (this._paused && !this._drainTimer) {
       this._drainTimer = this.setTimeout(() => {
@@ -197,11 +223,14 @@ export class SttSocket extends ReconnectingSocket {
     const type = msg.message_type;
     switch (type) {
       case 'session_started':
+        this._sessionStarted = true;
+        if (this._sentThisSession > 0) this._markHealthy();
         this.sessionId = msg.session_id || null;
         this._emit('started', { sessionId: this.sessionId, config: msg.config || {} });
         return;
       case 'partial_transcript': {
         this._flushPendingCommit();
+        if (this._sentThisSession > 0) this._markAccepted(); // our audio is being transcribed
         const text = String(msg.text || '');
         if (text === this.lastPartial) return; // a stale repeat (pipecat#5197)
         this.lastPartial = text;
@@ -237,7 +266,7 @@ export class SttSocket extends ReconnectingSocket {
           const err = { error: name, message: String(msg.error || type) };
           this.lastError = err;
           this._emit('error', err);
-          if (!isRetryable(name)) this._markFatal(name, err.message);
+          this._serverError(name, err.message);
         }
         // final_transcript and other informational types are ignored
     }
@@ -263,6 +292,8 @@ export class SttSocket extends ReconnectingSocket {
       return;
     }
     this._commitRequested = false;
+    this._markHealthy();
+    this._markAccepted();
     const s = this._speech;
     if (text.trim() !== '' && Number.isFinite(s.lastLoudAt)) {
       this.metrics.commitLatencyMs = this.now() - s.lastLoudAt;
@@ -272,6 +303,10 @@ export class SttSocket extends ReconnectingSocket {
     this._emit('committed', { text, words: words || [], languageCode, startMs: placed.startMs,
       endMs: placed.endMs });
     if (this._closeAfterCommit && this.state === 'closing') this._finish('closed', { code: 1000, reason: 'closed by the app' });
+  }
+
+  _awaitingAcceptance() {
+    return this.uplink.ringSamples > 0;
   }
 
   _onDrop() {

@@ -14,7 +14,7 @@
 // end() ends the input and the socket closes after the final audio; close() does the same but
 // gives up after `gracefulCloseMillis`; abort() stops at once (barge-in).
 
-import { ReconnectingSocket, toWsBase, withQuery, errorName, isRetryable } from './socket-core.js';
+import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-core.js';
 import { TtsResume, readAlignment } from './tts-resume.js';
 import { parseFormat, decodeAudio } from './pcm.js';
 
@@ -140,6 +140,8 @@ export class TtsSocket extends ReconnectingSocket {
       const out = this.resume.onAudio(pcm, this.sampleRate, readAlignment(msg));
       this.metrics.cutMs = (this.resume.cutSamplesTotal * 1000) / this.sampleRate;
       if (out && out.pcm.length > 0) {
+        this._markHealthy(); // audio past the resume point: progress
+        this._markAccepted();
         if (!Number.isFinite(this.metrics.firstAudioAt)) {
           this.metrics.firstAudioAt = this.now();
           this.metrics.ttfaMs = this.metrics.firstAudioAt - this.metrics.firstTextAt;
@@ -159,7 +161,7 @@ export class TtsSocket extends ReconnectingSocket {
       const err = { error: name, message: String(msg.message || msg.error) };
       this.lastError = err;
       this._emit('error', err);
-      if (!isRetryable(name)) this._markFatal(name, err.message);
+      this._serverError(name, err.message);
     }
   }
 
@@ -179,6 +181,10 @@ export class TtsSocket extends ReconnectingSocket {
 
   _canResume() {
     return this.resume.canResume();
+  }
+
+  _awaitingAcceptance() {
+    return this.resume.cursor < this.resume.input.length;
   }
 
   _beginClose() {
@@ -204,6 +210,7 @@ export class TtsSocket extends ReconnectingSocket {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
     if (this.resume.ended || this.state === 'closed' || this.state === 'failed' || this.state === 'closing') return false;
     if (text === '') return true; // "" would end the stream (§2.3): never send it as text
+    if (!this._awaitingAcceptance()) this._markAccepted(); // the give-up clock starts now
     this.resume.append(text);
     if (this.isOpen()) this._sendText({ text });
     return true;

@@ -12,8 +12,14 @@ import java.util.Objects;
  * progress</em>: a connection that delivered something new (audio past the resume point, a
  * transcript) or stayed open for {@code stableAfter} resets the count. After {@code maxAttempts}
  * such failures in a row the stream gives up with {@code FAILED} and a message naming the count
- * and the last error. Errors that cannot succeed on retry (authentication, quota, bad input;
- * HTTP 401/403 at the handshake) are never retried, whatever the policy.
+ * and the last error. A connection that opened and had its input accepted (for STT: the session
+ * started and audio was sent on it) is healthy: the count starts again, so a network that cuts
+ * every connection after a second never exhausts it while the server is reachable. Instead the
+ * stream gives up when no input at all was accepted for {@code giveUpAfter} (no audio past the
+ * resume point for TTS; no transcript of audio sent, for STT), checked at each drop. Errors that
+ * cannot succeed on retry ({@link io.voicewire.protocol.ErrorPolicy}: authentication, quota, bad
+ * input, a server failure on this very input; HTTP 401/403 at the handshake) are never retried,
+ * whatever the policy; close 1012 (service restart) reconnects at once, without backoff.
  *
  * @param maxAttempts consecutive failed attempts before giving up; 0 disables reconnecting
  * @param initialDelay delay before the first attempt, &gt; 0
@@ -21,11 +27,16 @@ import java.util.Objects;
  * @param multiplier growth per attempt, &ge; 1
  * @param jitter fraction of the delay that is randomized, in [0,1]
  * @param stableAfter a connection open this long counts as progress, &gt; 0
+ * @param giveUpAfter reconnecting without any input accepted for this long fails the stream,
+ *     &gt; 0
  */
 public record ReconnectPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay,
-    double multiplier, double jitter, Duration stableAfter) {
+    double multiplier, double jitter, Duration stableAfter, Duration giveUpAfter) {
 
-  /** 6 attempts, 250 ms doubling to 8 s, 20 % jitter, stable after 10 s. */
+  /** The default {@link #giveUpAfter()}: 2 minutes without any input accepted. */
+  public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(2);
+
+  /** 6 attempts, 250 ms doubling to 8 s, 20 % jitter, stable after 10 s, give up after 2 min. */
   public static final ReconnectPolicy DEFAULT = new ReconnectPolicy(6, Duration.ofMillis(250),
       Duration.ofSeconds(8), 2.0, 0.2, Duration.ofSeconds(10));
 
@@ -33,11 +44,22 @@ public record ReconnectPolicy(int maxAttempts, Duration initialDelay, Duration m
   public static final ReconnectPolicy NEVER = new ReconnectPolicy(0, Duration.ofMillis(250),
       Duration.ofMillis(250), 1.0, 0.0, Duration.ofSeconds(10));
 
+  /** A policy with the {@link #DEFAULT_GIVE_UP_AFTER}. */
+  public ReconnectPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay,
+      double multiplier, double jitter, Duration stableAfter) {
+    this(maxAttempts, initialDelay, maxDelay, multiplier, jitter, stableAfter,
+        DEFAULT_GIVE_UP_AFTER);
+  }
+
   /** Validates the policy; a field out of range throws {@link IllegalArgumentException}. */
   public ReconnectPolicy {
     Objects.requireNonNull(initialDelay, "initialDelay == null");
     Objects.requireNonNull(maxDelay, "maxDelay == null");
     Objects.requireNonNull(stableAfter, "stableAfter == null");
+    Objects.requireNonNull(giveUpAfter, "giveUpAfter == null");
+    if (giveUpAfter.isNegative() || giveUpAfter.isZero()) {
+      throw new IllegalArgumentException("giveUpAfter <= 0: " + giveUpAfter);
+    }
     if (maxAttempts < 0) {
       throw new IllegalArgumentException("maxAttempts < 0: " + maxAttempts);
     }
@@ -61,12 +83,20 @@ public record ReconnectPolicy(int maxAttempts, Duration initialDelay, Duration m
 
   /** A copy with another attempt limit. */
   public ReconnectPolicy withMaxAttempts(int n) {
-    return new ReconnectPolicy(n, initialDelay, maxDelay, multiplier, jitter, stableAfter);
+    return new ReconnectPolicy(n, initialDelay, maxDelay, multiplier, jitter, stableAfter,
+        giveUpAfter);
   }
 
   /** A copy with other delays. */
   public ReconnectPolicy withDelays(Duration initial, Duration max) {
-    return new ReconnectPolicy(maxAttempts, initial, max, multiplier, jitter, stableAfter);
+    return new ReconnectPolicy(maxAttempts, initial, max, multiplier, jitter, stableAfter,
+        giveUpAfter);
+  }
+
+  /** A copy with another {@link #giveUpAfter()}. */
+  public ReconnectPolicy withGiveUpAfter(Duration d) {
+    return new ReconnectPolicy(maxAttempts, initialDelay, maxDelay, multiplier, jitter,
+        stableAfter, d);
   }
 
   /**

@@ -27,6 +27,9 @@ import io.voicewire.metrics.LatencySnapshot;
  * @param replayOverflowMillis STT: audio that fell out of the full replay ring (drop-oldest) and
  *     could not have been replayed
  * @param alignmentMismatches TTS: alignment entries that did not match the input text
+ * @param forcedCommits STT: commits the client added after a replay longer than
+ *     {@code RealSttStream.FORCED_COMMIT_REPLAY_MILLIS}, so that transcripts advance under
+ *     repeated cuts; each may put a segment boundary inside a word
  */
 public record StreamMetrics(
     LatencySnapshot timeToFirstAudioMicros,
@@ -41,7 +44,8 @@ public record StreamMetrics(
     long duplicateCommitsDropped,
     long replayedAudioMillis,
     long replayOverflowMillis,
-    long alignmentMismatches) {
+    long alignmentMismatches,
+    long forcedCommits) {
 
   /** A short form of a latency summary: {@code n=12 p50=80.1ms p90=... max=...}. */
   public static String summary(LatencySnapshot s) {
@@ -61,6 +65,7 @@ public record StreamMetrics(
         + " reconnects=" + reconnects + " seams=" + seams + " droppedAudioBytes="
         + droppedAudioBytes + " duplicateCommitsDropped=" + duplicateCommitsDropped
         + " replayedAudioMs=" + replayedAudioMillis + " replayOverflowMs=" + replayOverflowMillis
-        + " alignmentMismatches=" + alignmentMismatches + "]";
+        + " alignmentMismatches=" + alignmentMismatches + " forcedCommits=" + forcedCommits
+        + "]";
   }
 }

@@ -102,6 +102,16 @@ public interface SttStream extends AutoCloseable {
     /** A committed segment. Never repeated, also across resumes. */
     default void onCommitted(Transcript committed) {}
 
+    /**
+     * The full replay ring dropped its oldest audio (drop-oldest, at the client's
+     * {@code sttReplayLimit}): that audio was sent, but its transcript was not committed yet and
+     * can no longer be replayed after a drop.
+     *
+     * @param droppedMillis audio dropped now
+     * @param totalDroppedMillis audio dropped since the stream opened
+     */
+    default void onReplayDropped(long droppedMillis, long totalDroppedMillis) {}
+
     /** Terminal. The stream ended. No further calls to this listener will be made. */
     default void onClosed() {}
 

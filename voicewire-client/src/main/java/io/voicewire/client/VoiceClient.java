@@ -66,6 +66,11 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   public static final String ELEVENLABS = "https://api.elevenlabs.io";
   /** Default graceful-close wait for the peer's close frame, ms. */
   public static final long CANCEL_AFTER_CLOSE_MILLIS = 2_000;
+  /**
+   * STT: the default limit of the replay ring, in seconds of audio (see
+   * {@link Builder#sttReplayLimit}).
+   */
+  public static final Duration DEFAULT_STT_REPLAY_LIMIT = Duration.ofSeconds(30);
 
   /** The WebSocket implementation under the streams. */
   public enum Transport {
@@ -286,7 +291,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     private Duration finishTimeout = Duration.ofSeconds(30);
     private Duration ttsInactivityTimeout = Duration.ofSeconds(20);
     private Duration sttKeepAlive = Duration.ofSeconds(5);
-    private Duration sttReplayLimit = Duration.ofSeconds(30);
+    private Duration sttReplayLimit = DEFAULT_STT_REPLAY_LIMIT;
     private Duration contextWaitTimeout = Duration.ofSeconds(10);
     private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
     private ScheduledExecutorService scheduler;
@@ -413,7 +418,9 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
     /**
      * STT: audio kept since the last committed transcript, replayed after a drop; default 30 s.
-     * When full, the oldest audio is dropped (and counted).
+     * When full, the oldest audio is dropped: counted in
+     * {@link StreamMetrics#replayOverflowMillis()} and reported by
+     * {@link SttStream.Listener#onReplayDropped}.
      */
     public Builder sttReplayLimit(Duration d) {
       this.sttReplayLimit = positive(d, "sttReplayLimit");

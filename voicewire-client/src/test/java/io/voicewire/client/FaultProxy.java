@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>delay</b> every forwarded read by a fixed time ({@link #delay});
  *   <li><b>cut during close</b>: reset a connection when a WebSocket close frame passes in either
  *       direction, before forwarding it ({@link #cutOnCloseFrame});
- *   <li><b>refuse</b> the next connections (accept, then reset at once) ({@link #refuseNext}).
+ *   <li><b>refuse</b> the next connections (accept, then reset at once) ({@link #refuseNext});
+ *   <li><b>cut after the upgrade</b>: reset each WebSocket connection a seeded random time after
+ *       its {@code 101} response passed ({@link #cutAfterUpgradeBetween}), like a network that
+ *       drops every connection after a second or so.
  * </ul>
  * Counters tell a test what happened. Threads: one accept thread and two pump threads per
  * connection, all daemon and named {@code FaultProxy ...}. Thread safe.
@@ -48,6 +54,13 @@ public final class FaultProxy implements AutoCloseable {
   private volatile long delayMillis;
   private volatile boolean cutOnClose;
   private volatile boolean closed;
+  private volatile long minUpgradeCutMillis = -1;
+  private volatile long maxUpgradeCutMillis = -1;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "FaultProxy timer");
+    t.setDaemon(true);
+    return t;
+  });
 
   private FaultProxy(int targetPort, long seed) throws IOException {
     this.targetPort = targetPort;
@@ -91,10 +104,22 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From now on, each WebSocket connection is cut (reset) a uniformly random time in
+   * {@code [min, max]} after its {@code 101 Switching Protocols} response passed the proxy.
+   */
+  public FaultProxy cutAfterUpgradeBetween(Duration min, Duration max) {
+    this.minUpgradeCutMillis = min.toMillis();
+    this.maxUpgradeCutMillis = max.toMillis();
+    return this;
+  }
+
   /** Stops cutting connections that open from now on. */
   public FaultProxy noCuts() {
     this.minCut = -1;
     this.maxCut = -1;
+    this.minUpgradeCutMillis = -1;
+    this.maxUpgradeCutMillis = -1;
     return this;
   }
 
@@ -146,6 +171,7 @@ public final class FaultProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    timer.shutdownNow();
     try {
       server.close();
     } catch (IOException ignored) {
@@ -178,12 +204,18 @@ public final class FaultProxy implements AutoCloseable {
         continue;
       }
       long cutAt = -1;
+      long cutAfterUpgrade = -1;
       synchronized (random) {
         if (minCut >= 0 && cuts.get() < cutBudget) {
           cutAt = minCut + (long) (random.nextDouble() * (maxCut - minCut + 1));
         }
+        if (minUpgradeCutMillis >= 0) {
+          cutAfterUpgrade = minUpgradeCutMillis
+              + (long) (random.nextDouble() * (maxUpgradeCutMillis - minUpgradeCutMillis + 1));
+        }
       }
       Link l = new Link(client, upstream, cutAt, cutUpstream);
+      l.cutAfterUpgradeMillis = cutAfterUpgrade;
       links.add(l);
       l.start(n);
     }
@@ -209,6 +241,8 @@ public final class FaultProxy implements AutoCloseable {
     final FrameScanner upFrames = new FrameScanner();
     final AtomicInteger halfClosed = new AtomicInteger();
     volatile boolean done;
+    volatile long cutAfterUpgradeMillis = -1;
+    private boolean upgradeSeen;
 
     Link(Socket client, Socket upstream, long cutAt, boolean countUp) {
       this.client = client;
@@ -292,6 +326,18 @@ public final class FaultProxy implements AutoCloseable {
           if (forward > 0 && !done) {
             out.write(buf, 0, forward);
             out.flush();
+          }
+          if (downstream && !upgradeSeen) {
+            upgradeSeen = true; // the first server bytes: the handshake response
+            if (cutAfterUpgradeMillis >= 0 && n >= 12
+                && new String(buf, 0, 12, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .startsWith("HTTP/1.1 101")) {
+              try {
+                timer.schedule(this::cut, cutAfterUpgradeMillis, TimeUnit.MILLISECONDS);
+              } catch (java.util.concurrent.RejectedExecutionException closing) {
+                cut();
+              }
+            }
           }
           if (cutNow) {
             cut();

@@ -252,4 +252,47 @@ class SttStreamStateTest {
     l.await(10);
     l.assertExhausted();
   }
+
+  @Test
+  void connectionsThatTakeAudioNeverExhaustTheAttemptsButNoAcceptedAudioGivesUp()
+      throws Exception {
+    world.dropAfterMessages = () -> 1; // every session takes one message, then the network drops
+    RecordingSttListener l = new RecordingSttListener();
+    SttStream s = client(VoiceClient.builder().baseUrl("http://test.invalid").apiKey("k")
+        .reconnectPolicy(FAST.withMaxAttempts(2).withGiveUpAfter(Duration.ofMillis(1500))))
+        .newSttStream(FakeSttPeer.request(false), l);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (l.failure == null && System.nanoTime() < deadline) {
+      s.sendAudio(FakeSpeech.silence(1));
+      Thread.sleep(10);
+    }
+    l.await(5);
+    assertTrue(world.sessions.get() > 4, "sessions: " + world.sessions.get());
+    assertTrue(l.failure.message().startsWith("gave up after ")
+        && l.failure.message().contains("ms of reconnecting without any input accepted"),
+        l.failure.message());
+  }
+
+  @Test
+  void theFullReplayRingSaysWhatItDrops() throws Exception {
+    List<long[]> drops = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RecordingSttListener l = new RecordingSttListener() {
+      @Override
+      public void onReplayDropped(long droppedMillis, long totalDroppedMillis) {
+        drops.add(new long[] {droppedMillis, totalDroppedMillis});
+      }
+    };
+    SttStream s = client(VoiceClient.builder().baseUrl("http://test.invalid").apiKey("k")
+        .reconnectPolicy(FAST).sttReplayLimit(Duration.ofMillis(100)))
+        .newSttStream(FakeSttPeer.request(false), l);
+    for (int i = 0; i < 15; i++) {
+      assertTrue(s.sendAudio(FakeSpeech.silence(1))); // 20 ms each, never committed
+    }
+    assertTrue(s.end());
+    l.await(10);
+    assertEquals(200, s.metrics().replayOverflowMillis());
+    assertTrue(!drops.isEmpty(), "no event");
+    assertEquals(200, drops.get(drops.size() - 1)[1]);
+    assertEquals(200, drops.stream().mapToLong(d -> d[0]).sum());
+  }
 }

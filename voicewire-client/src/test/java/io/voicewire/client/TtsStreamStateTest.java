@@ -192,6 +192,54 @@ class TtsStreamStateTest {
   }
 
   @Test
+  void serviceRestartReconnectsAtOnceWithoutBackoff() throws Exception {
+    AtomicInteger conn = new AtomicInteger();
+    InMemoryConnector c = new InMemoryConnector(n -> (end, text) -> {
+      if (conn.incrementAndGet() == 1) {
+        end.close(1012, "Service restart");
+      } else {
+        end.send("{\"message\":\"bad key\",\"error\":\"auth_error\",\"code\":1008}");
+        end.close(1008, "auth");
+      }
+    });
+    RecordingTtsListener l = new RecordingTtsListener();
+    // a backoff of 10 s: only a reconnect without backoff finishes within the wait below
+    VoiceClient vc = VoiceClient.builder().baseUrl("http://test.invalid")
+        .reconnectPolicy(FAST.withDelays(Duration.ofSeconds(10), Duration.ofSeconds(10)))
+        .connector(c).pingInterval(Duration.ZERO).build();
+    try {
+      vc.newTtsStream(request(), l).send("x ");
+      l.await(5);
+      assertEquals(ErrorCode.AUTH_ERROR, l.failure.code(), l.statuses.toString());
+      assertEquals(2, c.connections());
+      assertTrue(l.statuses.stream().anyMatch(x -> x.state() == State.RECONNECTING
+          && x.retryDelay().isZero()), l.statuses.toString());
+    } finally {
+      vc.close();
+    }
+  }
+
+  @Test
+  void aDeterministicServerFailureIsNotRetried() throws Exception {
+    InMemoryConnector c = new InMemoryConnector(n -> (end, text) -> {
+      end.send("{\"message\":\"synthesis failed: NoClassDefFoundError\",\"error\":\"error\","
+          + "\"code\":1011}");
+      end.close(1011, "synthesis failed");
+    });
+    RecordingTtsListener l = new RecordingTtsListener();
+    VoiceClient vc = VoiceClient.builder().baseUrl("http://test.invalid").reconnectPolicy(FAST)
+        .connector(c).pingInterval(Duration.ZERO).build();
+    try {
+      vc.newTtsStream(request(), l).send("The API returned HTTP 500 from NASA. ");
+      l.await(5);
+      assertEquals(ErrorCode.ERROR, l.failure.code());
+      assertEquals(1, c.connections(), "retried: " + l.statuses);
+    } finally {
+      vc.close();
+    }
+  }
+
+  @Test
   void wrongStateCallsReturnFalse() throws Exception {
     RecordingTtsListener l = new RecordingTtsListener();
     TtsStream s = client().newTtsStream(request(), l);

@@ -4,11 +4,16 @@ import java.util.Locale;
 
 /**
  * The error vocabulary of the protocol: the STT {@code message_type} values of PROTOCOL.md §5.5
- * and the TTS {@code error} values of §2.7, with whether a client may retry after each.
+ * and the TTS {@code error} values of §2.7, with whether a client may retry after each. The
+ * wire's full table (close codes, retry classes) is {@code io.voicewire.protocol.ErrorPolicy}
+ * and {@code test-vectors/errors/errors.json}; {@link #retryable()} agrees with it (tested).
  */
 public enum ErrorCode {
-  /** Generic server error. */
-  ERROR("error", true),
+  /**
+   * Generic server error, e.g. {@code synthesis failed}: a failure on this very input, so never
+   * retried (the same text fails the same way).
+   */
+  ERROR("error", false),
   /** Bad or missing API key or token. Never retried. */
   AUTH_ERROR("auth_error", false),
   /** Usage quota exhausted. Never retried. */
@@ -31,8 +36,8 @@ public enum ErrorCode {
   CHUNK_SIZE_EXCEEDED("chunk_size_exceeded", false),
   /** Too little audio activity. */
   INSUFFICIENT_AUDIO_ACTIVITY("insufficient_audio_activity", true),
-  /** Internal failure of the recogniser. */
-  TRANSCRIBER_ERROR("transcriber_error", true),
+  /** Internal failure of the recogniser on this input. Never retried. */
+  TRANSCRIBER_ERROR("transcriber_error", false),
   /** The connection parameters were rejected. Never retried. */
   INVALID_REQUEST("invalid_request", false),
   /** TTS: no text arrived within {@code inactivity_timeout}. */

@@ -1,6 +1,9 @@
 package io.voicewire.protocol;
 
-/** WebSocket close codes used by the protocol (RFC 6455 §7.4.1). */
+/**
+ * WebSocket close codes used by the protocol (RFC 6455 §7.4.1). What follows each one is in
+ * {@link ErrorPolicy}.
+ */
 public final class CloseCodes {
   private CloseCodes() {}
 
@@ -22,8 +25,17 @@ public final class CloseCodes {
   public static final int POLICY_VIOLATION = 1008;
   /** A message larger than the server accepts. */
   public static final int MESSAGE_TOO_BIG = 1009;
+  /** The client expected an extension the server did not negotiate. */
+  public static final int MANDATORY_EXTENSION = 1010;
   /** An unexpected server failure. */
   public static final int INTERNAL_ERROR = 1011;
+  /**
+   * The service is restarting (a replica being drained): reconnect at once, elsewhere, and
+   * resume.
+   */
+  public static final int SERVICE_RESTART = 1012;
   /** The server is overloaded; try again later. */
   public static final int TRY_AGAIN_LATER = 1013;
+  /** A gateway got an invalid response from the server behind it. */
+  public static final int BAD_GATEWAY = 1014;
 }

@@ -73,6 +73,54 @@ public final class AudioRing {
   }
 
   /**
+   * Inserts a commit at stream offset {@code offset} (rounded down to a frame, within the kept
+   * audio), splitting the chunk that holds it. The entries after it get new sequence numbers
+   * (each one more, or two when a chunk was split): call it only while no sequence number is
+   * held elsewhere. Returns the offset used, or -1 when a commit is already there.
+   */
+  public long insertCommit(long offset, long sendNanos) {
+    offset = Math.max(start, Math.min(end, offset));
+    offset -= (offset - start) % frameSize;
+    Entry[] all = new Entry[entries.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = entries.get(i);
+    }
+    int at = 0;
+    while (at < all.length && all[at].offset() < offset && all[at].end() <= offset) {
+      at++; // whole chunks (and commits) before the offset
+    }
+    if (at < all.length && all[at].isCommit() && all[at].offset() == offset) {
+      return -1;
+    }
+    while (entries.pollFirst() != null) {
+      // rebuilt below
+    }
+    long seq = all.length == 0 ? nextSeq : all[0].seq();
+    for (int i = 0; i < at; i++) {
+      entries.add(all[i]);
+      seq = all[i].seq() + 1;
+    }
+    if (at < all.length && all[at].offset() < offset) {
+      Entry e = all[at];
+      int cut = (int) (offset - e.offset());
+      entries.add(new Entry(seq++, e.offset(), Arrays.copyOfRange(e.audio(), 0, cut),
+          e.sendNanos()));
+      entries.add(new Entry(seq++, offset, null, sendNanos));
+      entries.add(new Entry(seq++, offset, Arrays.copyOfRange(e.audio(), cut, e.audio().length),
+          e.sendNanos()));
+      at++;
+    } else {
+      entries.add(new Entry(seq++, offset, null, sendNanos));
+    }
+    for (int i = at; i < all.length; i++) {
+      Entry e = all[i];
+      entries.add(new Entry(seq++, e.offset(), e.audio(), e.sendNanos()));
+    }
+    nextSeq = seq;
+    return offset;
+  }
+
+  /**
    * Forgets everything before stream offset {@code offset} (rounded down to a frame): whole
    * chunks and commits before it, and the head of a chunk that straddles it.
    */
@@ -190,6 +238,44 @@ public final class AudioRing {
       }
     }
     return -1;
+  }
+
+  /**
+   * For 16-bit PCM: the offset in {@code [from, to)} at the middle of the quietest window of
+   * {@code windowBytes} (lowest energy), frame aligned; {@code to} when the range holds no whole
+   * window. Lets a forced commit fall between words rather than inside one.
+   */
+  public long quietestPcm16(long from, long to, int windowBytes) {
+    from = Math.max(from, start);
+    to = Math.min(to, end);
+    long best = Long.MAX_VALUE;
+    long bestAt = to;
+    long winStart = from;
+    long energy = 0;
+    int inWin = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.isCommit() || e.end() <= from || e.offset() >= to) {
+        continue;
+      }
+      byte[] a = e.audio();
+      for (long o = Math.max(from, e.offset()); o + 1 < Math.min(to, e.end()); o += 2) {
+        int k = (int) (o - e.offset());
+        int v = (short) ((a[k] & 0xff) | (a[k + 1] << 8));
+        energy += (long) v * v;
+        inWin += 2;
+        if (inWin >= windowBytes) {
+          if (energy < best) {
+            best = energy;
+            bestAt = winStart + windowBytes / 2;
+          }
+          winStart = o + 2;
+          energy = 0;
+          inWin = 0;
+        }
+      }
+    }
+    return bestAt - (bestAt - start) % frameSize;
   }
 
   /** A growable circular array of entries with indexed access (ArrayDeque has none). */

@@ -24,6 +24,7 @@ public final class Metrics {
   public final LongAdder replayedAudioMillis = new LongAdder();
   public final LongAdder replayOverflowMillis = new LongAdder();
   public final LongAdder alignmentMismatches = new LongAdder();
+  public final LongAdder forcedCommits = new LongAdder();
 
   /** @param nanoClock the stream's monotonic clock (interval timestamps only) */
   public Metrics(LongSupplier nanoClock) {
@@ -64,6 +65,7 @@ public final class Metrics {
     return new StreamMetrics(ttfa.totalSnapshot(), interArrival.totalSnapshot(),
         partial.totalSnapshot(), commit.totalSnapshot(), rtt.totalSnapshot(), connections.sum(),
         reconnects.sum(), seams.sum(), droppedAudioBytes.sum(), duplicateCommitsDropped.sum(),
-        replayedAudioMillis.sum(), replayOverflowMillis.sum(), alignmentMismatches.sum());
+        replayedAudioMillis.sum(), replayOverflowMillis.sum(), alignmentMismatches.sum(),
+        forcedCommits.sum());
   }
 }

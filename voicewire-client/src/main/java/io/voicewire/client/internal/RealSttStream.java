@@ -59,6 +59,22 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static final long REPLAY_COMMIT_WAIT_MILLIS = 1_000;
   /** Consecutive ring chunks are sent in messages of at most this much audio, ms. */
   public static final int MAX_MESSAGE_MILLIS = 250;
+  /**
+   * A replay longer than this (audio sent before, not yet committed) gets commits of its own,
+   * one every this much replayed audio, each sent as soon as its audio has been: under repeated
+   * cuts every connection then commits a piece it can transcribe in its short life, instead of
+   * replaying an ever longer segment that never commits. The price: the commit boundary is no
+   * pause the speaker made and may fall inside a word
+   * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms.
+   */
+  public static final long FORCED_COMMIT_REPLAY_MILLIS = 2_000;
+  /**
+   * A forced commit goes to the quietest {@link #QUIET_WINDOW_MILLIS} window within this much
+   * of the end of the replay (16-bit PCM only), ms: between words where there is a gap.
+   */
+  public static final long QUIET_SEARCH_MILLIS = 600;
+  /** Window of the quiet-point search, ms. */
+  public static final long QUIET_WINDOW_MILLIS = 20;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -96,6 +112,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private long heldSince;
   private boolean timestampsUnsupported;
   private long seenOverflow;
+  /** Stream offset after the last audio ever sent (on any connection). */
+  private long sentMax;
+  /** The server started the session on the current connection. */
+  private boolean startedOnConn;
 
   private RealSttStream(ClientContext ctx, SttRequest request, Listener listener) {
     super(ctx, "stt " + request.modelId());
@@ -166,8 +186,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       streamBytes += len;
       long overflow = ring.overflowBytes();
       if (overflow != seenOverflow) {
-        metrics.replayOverflowMillis.add(ms(overflow) - ms(seenOverflow));
+        long dropped = ms(overflow) - ms(seenOverflow);
+        long total = ms(overflow);
+        metrics.replayOverflowMillis.add(dropped);
         seenOverflow = overflow;
+        events.offer(() -> listener.onReplayDropped(dropped, total));
       }
       if (partialClockStart == 0) {
         partialClockStart = now;
@@ -251,11 +274,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     ByteArrayOutputStream batch = null;
     long batchSeq = sentSeq;
+    long batchEnd = 0;
     AudioRing.Entry e;
     while ((e = ring.after(Math.max(sentSeq, batchSeq))) != null) {
       if (e.isCommit()) {
         if (batch != null) {
-          sendBatch(c, batch, batchSeq);
+          if (!sendBatch(c, batch, batchSeq, batchEnd)) {
+            return;
+          }
           batch = null;
         }
         if (now - lastCommitSentNanos < MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L) {
@@ -265,6 +291,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           return; // the connection is going; the next one replays the ring
         }
         sentSeq = e.seq();
+        log.debug("{}: commit at {} ms sent{}", name, ms(e.offset()),
+            e.seq() <= replaySeq ? " (replayed)" : "");
         pendingCommits.add(e.offset());
         pendingCommitNanos.add(e.seq() <= replaySeq ? now : e.sendNanos());
         lastCommitSentNanos = now;
@@ -278,27 +306,32 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       if (batch == null) {
         batch = new ByteArrayOutputStream();
       } else if (batch.size() + e.audio().length > maxBytes) {
-        if (!sendBatch(c, batch, batchSeq)) {
+        if (!sendBatch(c, batch, batchSeq, batchEnd)) {
           return;
         }
         batch = new ByteArrayOutputStream();
       }
       batch.writeBytes(e.audio());
       batchSeq = e.seq();
+      batchEnd = e.end();
     }
     if (batch != null) {
-      sendBatch(c, batch, batchSeq);
+      sendBatch(c, batch, batchSeq, batchEnd);
     }
   }
 
-  private boolean sendBatch(Connection c, ByteArrayOutputStream batch, long lastSeq) {
+  private boolean sendBatch(Connection c, ByteArrayOutputStream batch, long lastSeq, long end) {
     byte[] b = batch.toByteArray();
     if (!c.send(chunkMessage(b, false))) {
       return false;
     }
     sentSeq = lastSeq;
     sentOnConn += b.length;
+    sentMax = Math.max(sentMax, end);
     lastSendNanos = ctx.nanoClock().getAsLong();
+    if (startedOnConn) {
+      markHealthy(); // the session was accepted and took our audio
+    }
     return true;
   }
 
@@ -346,9 +379,46 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     return TokenType.REALTIME_SCRIBE;
   }
 
+  /**
+   * Lock held, before a connection's replay: each stretch of the replay (audio sent before, up
+   * to {@link #sentMax}) longer than {@link #FORCED_COMMIT_REPLAY_MILLIS} without a commit gets
+   * commits every {@link #FORCED_COMMIT_REPLAY_MILLIS}, each at the quietest point just before.
+   * The pump holds the rest of a replay until a replayed commit is answered, so every connection
+   * that lives long enough to transcribe one piece commits it.
+   */
+  private void forceCommitsInLongReplay(long now) {
+    List<Long> marks = new ArrayList<>();
+    marks.add(ring.start());
+    for (AudioRing.Entry e : ring.entries()) {
+      if (e.isCommit() && e.offset() <= sentMax) {
+        marks.add(e.offset());
+      }
+    }
+    marks.add(sentMax);
+    long piece = format.bytesForMillis((double) FORCED_COMMIT_REPLAY_MILLIS);
+    long search = format.bytesForMillis((double) QUIET_SEARCH_MILLIS);
+    int window = format.bytesForMillis((double) QUIET_WINDOW_MILLIS);
+    for (int i = 1; i < marks.size(); i++) {
+      long from = marks.get(i - 1);
+      long to = marks.get(i);
+      while (to - from > piece) {
+        long target = from + piece;
+        long at = format.isPcm() ? ring.quietestPcm16(target - search, target, window) : target;
+        if (at <= from || ring.insertCommit(at, now) < 0) {
+          break;
+        }
+        metrics.forcedCommits.increment();
+        log.debug("{}: forced a commit at {} ms in a replay", name, ms(at));
+        from = at;
+      }
+    }
+  }
+
   @Override
   protected void onConnectionOpen(Connection c) {
     long now = ctx.nanoClock().getAsLong();
+    startedOnConn = false;
+    forceCommitsInLongReplay(now);
     sessionBase = ring.start();
     sentOnConn = 0;
     firstOnConn = true;
@@ -410,6 +480,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     switch (m) {
       case SttServerMessage.Started s -> {
+        startedOnConn = true;
+        if (sentOnConn > 0) {
+          markHealthy();
+        }
         if (!started) {
           started = true;
           String id = s.sessionId();
@@ -417,6 +491,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         }
       }
       case SttServerMessage.Partial p -> {
+        if (sentOnConn > 0) {
+          markAccepted(); // the server is transcribing audio we sent on this connection
+        }
         if (partialClockStart != 0) {
           metrics.partialLatencyNanos(now - partialClockStart);
           partialClockStart = 0;
@@ -548,6 +625,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         request.includeLanguageDetection() || request.includeTimestamps() ? languageCode : null);
     partialClockStart = 0;
     markProgress();
+    log.debug("{}: committed {}-{} ms on connection {}: '{}'", name, ms(startB), ms(end),
+        metrics.connections.sum(), text);
     events.offer(() -> listener.onCommitted(t));
   }
 
@@ -589,6 +668,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   @Override
   protected boolean completesOnDrop() {
     return endRequested && ring.bytes() == 0 && held == null;
+  }
+
+  @Override
+  protected boolean awaitingAcceptance() {
+    return ring.bytes() > 0;
   }
 
   @Override

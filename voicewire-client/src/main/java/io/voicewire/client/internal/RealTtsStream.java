@@ -291,6 +291,11 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   }
 
   @Override
+  protected boolean awaitingAcceptance() {
+    return cursor.unvoiced() > 0;
+  }
+
+  @Override
   protected boolean completesOnDrop() {
     return endRequested && cursor.isComplete();
   }

@@ -7,6 +7,8 @@ import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.TokenType;
 import io.voicewire.client.VoiceClientException;
 import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.ErrorPolicy;
+import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.Query;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
@@ -61,6 +63,8 @@ public abstract class ReconnectingStream {
   private long lastInboundNanos;
   private int failures;
   private boolean progress;
+  private long lastAcceptedNanos;
+  private boolean lastDropWasNow;
   private boolean everOpened;
   private boolean readingPaused;
   private boolean resumable = true;
@@ -101,6 +105,15 @@ public abstract class ReconnectingStream {
 
   /** True when a drop now needs no reconnect because the stream is complete. */
   protected boolean completesOnDrop() {
+    return false;
+  }
+
+  /**
+   * True while input waits to be accepted by the server (unvoiced text, uncommitted audio):
+   * only then does the give-up clock ({@link ReconnectPolicy#giveUpAfter()}) run. The default,
+   * false, leaves a stream to its attempt count alone.
+   */
+  protected boolean awaitingAcceptance() {
     return false;
   }
 
@@ -179,6 +192,7 @@ public abstract class ReconnectingStream {
     lock();
     try {
       deliverStatus(status);
+      lastAcceptedNanos = ctx.nanoClock().getAsLong();
       tickTask = ctx.scheduler().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS,
           TimeUnit.MILLISECONDS);
       connectLocked();
@@ -217,9 +231,30 @@ public abstract class ReconnectingStream {
     return metrics.snapshot();
   }
 
-  /** The current connection delivered something new. Lock held. */
+  /**
+   * The current connection delivered something new (audio past the resume point, a committed
+   * transcript): it was healthy, and the server accepted our input. Lock held.
+   */
   protected final void markProgress() {
     progress = true;
+    lastAcceptedNanos = ctx.nanoClock().getAsLong();
+  }
+
+  /**
+   * The current connection is healthy (the server accepted the session and our input was sent
+   * on it): the backoff starts again from its first delay after a drop. Lock held.
+   */
+  protected final void markHealthy() {
+    progress = true;
+  }
+
+  /**
+   * The server answered input sent on the current connection (e.g. a partial transcript of it),
+   * or nothing is waiting to be accepted: the give-up clock
+   * ({@link ReconnectPolicy#giveUpAfter()}) starts again. Lock held.
+   */
+  protected final void markAccepted() {
+    lastAcceptedNanos = ctx.nanoClock().getAsLong();
   }
 
   /** The stream is ending: the finish timeout applies from now. Lock held. */
@@ -417,7 +452,7 @@ public abstract class ReconnectingStream {
     if (isTerminal()) {
       return;
     }
-    dropLocked(new Failure(error, error.code().retryable()));
+    dropLocked(new Failure(error, ErrorPolicy.retry(error.code())));
   }
 
   /** The current connection is lost for the given reason. Lock held. */
@@ -438,6 +473,7 @@ public abstract class ReconnectingStream {
     if (progress || (wasOpen && now - connOpenedNanos >= policy.stableAfter().toNanos())) {
       failures = 0;
     }
+    boolean healthy = progress;
     progress = false;
     onConnectionLost();
     if (isTerminal()) {
@@ -455,6 +491,31 @@ public abstract class ReconnectingStream {
     if (why != null) {
       failLocked(new SpeechError(f.error().code(),
           "connection lost and " + why + " (" + f.error().message() + ")"));
+      return;
+    }
+    if (!awaitingAcceptance()) {
+      lastAcceptedNanos = now;
+    }
+    long idle = now - lastAcceptedNanos;
+    if (policy.maxAttempts() > 0 && idle > policy.giveUpAfter().toNanos()) {
+      failLocked(new SpeechError(f.error().code(), "gave up after " + idle / 1_000_000
+          + " ms of reconnecting without any input accepted (limit "
+          + policy.giveUpAfter().toMillis() + " ms); last error: " + f.error().message()));
+      return;
+    }
+    // 1012: the server asks us to move now (a replica is drained); once in a row, else back off
+    boolean now0 = f.retry() == Retry.NOW && (healthy || !lastDropWasNow)
+        && policy.maxAttempts() > 0;
+    lastDropWasNow = now0;
+    if (now0) {
+      phase = Phase.WAITING;
+      log.info("{}: connection lost ({}); reconnecting now", name, f.error().message());
+      emitStatus(State.RECONNECTING, 0, Duration.ZERO, f.error().message());
+      try {
+        retryTask = ctx.scheduler().schedule(this::retry, 0, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException clientClosed) {
+        failLocked(new SpeechError(ErrorCode.ERROR, "the client was closed"));
+      }
       return;
     }
     failures++;
@@ -559,6 +620,9 @@ public abstract class ReconnectingStream {
             + ctx.finishTimeout().toMillis() + " ms after end of input"));
         return;
       }
+      if (!awaitingAcceptance()) {
+        lastAcceptedNanos = now;
+      }
       onTick(conn, now);
     } finally {
       unlock();
@@ -595,8 +659,17 @@ public abstract class ReconnectingStream {
 
   // ---------------------------------------------------------------- classification
 
-  /** Why a connection was lost, and whether trying again can help. */
-  public record Failure(SpeechError error, boolean retryable) {}
+  /** Why a connection was lost, and whether (and how soon) trying again can help. */
+  public record Failure(SpeechError error, Retry retry) {
+    public Failure(SpeechError error, boolean retryable) {
+      this(error, retryable ? Retry.BACKOFF : Retry.NEVER);
+    }
+
+    /** True unless {@link Retry#NEVER}. */
+    public boolean retryable() {
+      return retry.retryable();
+    }
+  }
 
   /** Classifies a transport failure or a refused handshake. */
   public static Failure classifyFailure(Throwable t, int httpStatus) {
@@ -624,17 +697,20 @@ public abstract class ReconnectingStream {
     return new Failure(new SpeechError(ErrorCode.ERROR, "connection failed: " + what), true);
   }
 
-  /** Classifies a close frame from the server that arrived before the stream was done. */
+  /**
+   * Classifies a close frame from the server that arrived before the stream was done and with no
+   * error message before it, by {@link ErrorPolicy#retryAfterClose}.
+   */
   public static Failure classifyClose(int code, String reason) {
     String msg = "the server closed the connection (" + code
         + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")";
-    return switch (code) {
-      case CloseCodes.POLICY_VIOLATION ->
-          new Failure(new SpeechError(ErrorCode.POLICY_VIOLATION, msg), false);
+    ErrorCode kind = switch (code) {
+      case CloseCodes.POLICY_VIOLATION -> ErrorCode.POLICY_VIOLATION;
       case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD,
-          CloseCodes.MESSAGE_TOO_BIG, 1010 ->
-          new Failure(new SpeechError(ErrorCode.INPUT_ERROR, msg), false);
-      default -> new Failure(new SpeechError(ErrorCode.ERROR, msg), true);
+          CloseCodes.MESSAGE_TOO_BIG, CloseCodes.MANDATORY_EXTENSION -> ErrorCode.INPUT_ERROR;
+      case CloseCodes.TRY_AGAIN_LATER -> ErrorCode.RESOURCE_EXHAUSTED;
+      default -> ErrorCode.ERROR;
     };
+    return new Failure(new SpeechError(kind, msg), ErrorPolicy.retryAfterClose(code));
   }
 }

@@ -100,4 +100,40 @@ class AudioRingTest {
       }
     }
   }
+
+  @Test
+  void insertsACommitInsideAChunkAndRenumbers() {
+    AudioRing r = new AudioRing(10_000, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addAudio(bytes(100, 2), 2);
+    r.addCommit(3);
+    assertEquals(150, r.insertCommit(151, 9)); // rounded down to a frame
+    List<AudioRing.Entry> e = r.entries();
+    assertEquals(5, e.size());
+    assertEquals(List.of(0L, 100L, 150L, 150L, 200L),
+        e.stream().map(AudioRing.Entry::offset).toList());
+    assertTrue(e.get(2).isCommit() && e.get(4).isCommit());
+    for (int i = 0; i < e.size(); i++) {
+      assertEquals(i + 1, e.get(i).seq(), "consecutive sequence numbers");
+    }
+    assertEquals(6, r.nextSeq());
+    assertEquals(200, r.bytes());
+    assertEquals(-1, r.insertCommit(150, 10), "already a commit there");
+    assertEquals(e.get(3), r.after(3));
+  }
+
+  @Test
+  void findsTheQuietestWindow() {
+    AudioRing r = new AudioRing(100_000, 2);
+    byte[] loud = new byte[640];
+    for (int i = 0; i < loud.length; i += 2) {
+      loud[i + 1] = 0x20; // 8192
+    }
+    r.addAudio(loud.clone(), 1);
+    r.addAudio(new byte[640], 2); // 20 ms of silence at 640..1280
+    r.addAudio(loud.clone(), 3);
+    long at = r.quietestPcm16(0, 1920, 320);
+    assertTrue(at >= 640 && at < 1280, "at " + at);
+    assertEquals(0, at % 2);
+  }
 }

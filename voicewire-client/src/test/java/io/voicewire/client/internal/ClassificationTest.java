@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voicewire.protocol.ErrorPolicy;
 import io.voicewire.speech.ErrorCode;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,12 @@ class ClassificationTest {
   @Test
   void closeCodes() {
     assertTrue(ReconnectingStream.classifyClose(1001, "").retryable());
-    assertTrue(ReconnectingStream.classifyClose(1011, "boom").retryable());
+    // a server failure on this very input (e.g. synthesis failed) fails the same way again
+    assertFalse(ReconnectingStream.classifyClose(1011, "boom").retryable());
+    assertEquals(ErrorPolicy.Retry.NOW, ReconnectingStream.classifyClose(1012, "restart").retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, ReconnectingStream.classifyClose(1013, "").retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, ReconnectingStream.classifyClose(1006, "").retry());
+    assertFalse(ReconnectingStream.classifyClose(1010, "").retryable());
     assertTrue(ReconnectingStream.classifyClose(1000, "").retryable());
     assertFalse(ReconnectingStream.classifyClose(1008, "too many").retryable());
     assertFalse(ReconnectingStream.classifyClose(1007, "").retryable());

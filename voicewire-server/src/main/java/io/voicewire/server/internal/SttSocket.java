@@ -313,7 +313,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     SttSession ss = session;
     if (ss != null) {
-      ss.cancel();
+      ss.cancel(); // the client is gone: nobody would receive what decoding is still queued
     }
     if (p != null) {
       p.abandon();

@@ -261,11 +261,35 @@ final class RealSttSession implements SttSession {
     }
   }
 
+  /**
+   * Abandons the session: queued audio and decoding passes are dropped at once (their decoders
+   * go back to the pool), nothing more is transcribed, and the terminal event is
+   * {@code onClosed}.
+   */
+  @Override
+  public void cancel() {
+    lock.lock();
+    try {
+      if (state == State.CLOSED || state == State.FAILED) {
+        return;
+      }
+      abortAllLocked(State.CLOSED);
+      deliverTerminal(listener::onClosed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void failLocked(SpeechError error) {
     if (state == State.CLOSED || state == State.FAILED) {
       return;
     }
-    state = State.FAILED;
+    abortAllLocked(State.FAILED);
+    deliverTerminal(() -> listener.onFailure(error));
+  }
+
+  private void abortAllLocked(State terminal) {
+    state = terminal;
     if (open != null) {
       open.pipe.abort();
       open = null;
@@ -280,7 +304,6 @@ final class RealSttSession implements SttSession {
       }
     }
     steps.clear();
-    deliverTerminal(() -> listener.onFailure(error));
   }
 
   /** Session time as far as the decoder side has seen it (16 kHz samples produced). */

@@ -1,0 +1,167 @@
+package io.voicewire.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.HumanSpeech;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.engine.local.bench.WordErrorRate;
+import io.voicewire.speech.CommitStrategy;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.Transcript;
+import io.voicewire.speech.VadParams;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Tier (c), the issue's "any network" bar: a real voicewire server on the offline engine behind
+ * a proxy that resets every WebSocket connection 0.6–1.8 s after its upgrade (seeded), and the
+ * SDK with its default reconnect policy.
+ *
+ * <ul>
+ *   <li>STT: over a minute of recorded human speech (Debian's pocketsphinx-testdata) gives a
+ *       committed transcript whose WER is within {@link #MAX_WER_POINTS} points of the uncut run,
+ *       with no committed transcript repeated (their audio spans never overlap), and the stream
+ *       never gives up although no connection lives long enough for an utterance;
+ *   <li>TTS: every character of a long text is voiced exactly once (alignment audit).
+ * </ul>
+ */
+@Tag("slow")
+@Timeout(900)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CuttingNetworkTest {
+  static final Duration CUT_MIN = Duration.ofMillis(600);
+  static final Duration CUT_MAX = Duration.ofMillis(1800);
+  /** How much worse the cut run's WER may be, in percentage points. */
+  static final double MAX_WER_POINTS = 5.0;
+  /** Audio per {@code sendAudio}, ms. */
+  static final int CHUNK_MILLIS = 100;
+  /** Audio is sent this many times faster than real time (a live source). */
+  static final int SPEED = 1;
+
+  ServerHarness h;
+
+  @BeforeAll
+  void start() throws Exception {
+    LocalSpeechProvider engine = LocalSpeechProvider.create();
+    assertTrue(engine.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
+    h = new ServerHarness(engine, 20261203);
+  }
+
+  @AfterAll
+  void stop() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  VoiceClient client() {
+    return VoiceClient.builder().baseUrl(h.proxy.baseUrl()).reconnectPolicy(ReconnectPolicy.DEFAULT)
+        .random(new Random(9)).pingInterval(Duration.ofSeconds(2)).build();
+  }
+
+  record Run(List<Transcript> commits, StreamMetrics metrics) {
+    String text() {
+      return commits.stream().map(Transcript::text).collect(Collectors.joining(" "));
+    }
+  }
+
+  Run transcribe(HumanSpeech.Speech speech) throws Exception {
+    try (VoiceClient client = client()) {
+      RecordingSttListener l = new RecordingSttListener();
+      SttStream s = client.newSttStream(SttRequest.builder()
+          .commitStrategy(CommitStrategy.VAD).vad(new VadParams(0.5, 0.4, 100, 100)).build(), l);
+      byte[] pcm = speech.pcm16k();
+      int step = AudioFormat.PCM_16000.bytesForMillis(CHUNK_MILLIS);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < pcm.length; ) {
+        int n = Math.min(step, pcm.length - i);
+        if (l.failure != null) {
+          break;
+        }
+        if (s.sendAudio(pcm, i, n)) {
+          i += n;
+        }
+        long due = t0 + TimeUnit.MILLISECONDS.toNanos((long) i / 32 / SPEED);
+        long wait = due - System.nanoTime();
+        Thread.sleep(Math.max(5, wait / 1_000_000)); // paced; a refused chunk is offered again
+      }
+      s.end();
+      l.await(300);
+      assertNull(l.failure, () -> "the stream failed: " + l.failure + "; " + s.metrics());
+      l.assertClosed();
+      return new Run(List.copyOf(l.commits), s.metrics());
+    }
+  }
+
+  @Test
+  void transcriptSurvivesACuttingNetwork() throws Exception {
+    HumanSpeech.Speech speech = HumanSpeech.atLeast(60_000);
+    assertTrue(speech.millis() >= 60_000, "speech: " + speech.millis() + " ms");
+    h.proxy.noCuts();
+    Run uncut = transcribe(speech);
+    int before = h.proxy.cuts();
+    h.proxy.cutAfterUpgradeBetween(CUT_MIN, CUT_MAX);
+    Run cut;
+    try {
+      cut = transcribe(speech);
+    } finally {
+      h.proxy.noCuts();
+    }
+    double werUncut = 100 * WordErrorRate.rate(speech.transcript(), uncut.text());
+    double werCut = 100 * WordErrorRate.rate(speech.transcript(), cut.text());
+    String report = String.format("speech %d ms; WER uncut %.1f %% (%d commits), cut %.1f %% "
+            + "(%d commits, %d cuts)%n uncut: %s%n cut:   %s%n uncut metrics %s%n cut metrics %s",
+        speech.millis(), werUncut, uncut.commits().size(), werCut, cut.commits().size(),
+        h.proxy.cuts() - before, uncut.text(), cut.text(), uncut.metrics(), cut.metrics());
+    System.out.println(report);
+    assertTrue(h.proxy.cuts() - before >= 10, "too few cuts: " + report);
+    assertTrue(werCut <= werUncut + MAX_WER_POINTS, report);
+    // no repeated commit: every committed transcript covers audio after the previous one's
+    long end = -1;
+    for (Transcript t : cut.commits()) {
+      if (t.text().isBlank()) {
+        continue;
+      }
+      assertTrue(t.audioStartMs() >= end, "overlapping commits at " + t + ": " + report);
+      end = t.audioEndMs();
+    }
+  }
+
+  @Test
+  void everyCharacterVoicedOnceThroughACuttingNetwork() throws Exception {
+    String text = TtsStreamStateTest.longText(2400, 31);
+    h.proxy.cutAfterUpgradeBetween(CUT_MIN, CUT_MAX);
+    int before = h.proxy.cuts();
+    try (VoiceClient client = client()) {
+      RecordingTtsListener l = new RecordingTtsListener();
+      TtsStream s = client.newTtsStream(VoiceClient.ttsRequest(LocalSpeechProvider.VOICE_KEVIN)
+          .toBuilder().outputFormat(AudioFormat.PCM_16000).build(), l);
+      for (int i = 0; i < text.length(); i += 40) { // like LLM tokens, over ~9 s
+        assertTrue(s.send(text.substring(i, Math.min(text.length(), i + 40))));
+        Thread.sleep(150);
+      }
+      s.end();
+      l.await(300);
+      assertNull(l.failure, () -> "failed: " + l.failure + " " + s.metrics());
+      l.assertCompleted();
+      System.out.println("tts through cuts: " + (h.proxy.cuts() - before) + " cuts; "
+          + s.metrics());
+      assertEquals(text.stripTrailing(), l.alignmentText().stripTrailing(), "alignment audit");
+      assertTrue(h.proxy.cuts() - before >= 3, "too few cuts: " + (h.proxy.cuts() - before));
+    } finally {
+      h.proxy.noCuts();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.voicewire.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.audio.HumanSpeech;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.engine.local.bench.WordErrorRate;
+import io.voicewire.server.VoicewireServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The browser client (SttSocket, TtsSocket) in real headless Chromium against a real voicewire
+ * server on the offline engine, through a proxy that resets every WebSocket connection
+ * 0.6–1.8 s after its upgrade ({@code resume-e2e.mjs}): over a minute of recorded human speech
+ * (Debian's pocketsphinx-testdata) gives a committed transcript within {@link #MAX_WER_POINTS}
+ * WER points of the uncut run, with no commit repeated; a long text is voiced with every
+ * character exactly once.
+ */
+@Tag("slow")
+@Timeout(1200)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserResumeTest {
+  static final double MAX_WER_POINTS = 5.0;
+
+  private LocalSpeechProvider provider;
+  private VoicewireServer server;
+  private NodeScripts.Run run;
+  private HumanSpeech.Speech speech;
+  private String ttsText;
+
+  @BeforeAll
+  void runThePage() throws Exception {
+    provider = LocalSpeechProvider.create();
+    assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
+    server = VoicewireServer.create(config -> config.provider(provider));
+    int port = server.start(0);
+    speech = HumanSpeech.atLeast(60_000);
+    Path dir = NodeScripts.MODULE.resolve("target/web-test");
+    Files.createDirectories(dir);
+    Path pcm = dir.resolve("human-speech.pcm");
+    Files.write(pcm, speech.pcm16k());
+    ttsText = text(2400, 17);
+    run = NodeScripts.node("src/test/js/browser/resume-e2e.mjs",
+        List.of("http://127.0.0.1:" + port, pcm.toString(), ttsText), Map.of(), 1000);
+    Files.writeString(dir.resolve("resume-e2e.out"), run.stdout() + "\n--- stderr ---\n"
+        + run.stderr());
+    run.assertSucceeded();
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (provider != null) {
+      provider.close();
+    }
+  }
+
+  static String text(int chars, long seed) {
+    Random r = new Random(seed);
+    String[] words = {"every", "word", "arrives", "once,", "in", "order,", "even", "when", "the",
+        "network", "keeps", "dropping.", "Resume", "joins", "audio", "at", "a", "sample!"};
+    StringBuilder sb = new StringBuilder();
+    while (sb.length() < chars) {
+      sb.append(words[r.nextInt(words.length)]).append(' ');
+    }
+    return sb.toString();
+  }
+
+  static String committed(JsonNode r) {
+    StringBuilder sb = new StringBuilder();
+    r.path("commits").forEach(c -> sb.append(c.path("text").asText()).append(' '));
+    return sb.toString();
+  }
+
+  @Test
+  void transcriptSurvivesACuttingNetworkInChromium() {
+    JsonNode uncut = run.result("stt-uncut");
+    JsonNode cut = run.result("stt-cut");
+    double werUncut = 100 * WordErrorRate.rate(speech.transcript(), committed(uncut));
+    double werCut = 100 * WordErrorRate.rate(speech.transcript(), committed(cut));
+    String report = String.format("speech %d ms; WER uncut %.1f %%, cut %.1f %% (%d cuts)%n"
+            + " uncut: %s%n cut:   %s%n uncut %s%n cut %s", speech.millis(), werUncut, werCut,
+        cut.path("cuts").asInt(), committed(uncut), committed(cut), uncut.path("metrics"),
+        cut.path("metrics"));
+    System.out.println(report);
+    assertEquals("closed", uncut.path("end").path("state").asText(), uncut.toString());
+    assertEquals("closed", cut.path("end").path("state").asText(), report + "\n" + cut);
+    assertTrue(cut.path("cuts").asInt() >= 10, "too few cuts: " + report);
+    assertTrue(werCut <= werUncut + MAX_WER_POINTS, report);
+    double end = -1;
+    for (JsonNode c : cut.path("commits")) {
+      if (c.path("text").asText().isBlank()) {
+        continue;
+      }
+      assertTrue(c.path("startMs").asDouble() >= end - 1, "overlapping commits at " + c + ": "
+          + report);
+      end = c.path("endMs").asDouble();
+    }
+  }
+
+  @Test
+  void everyCharacterVoicedOnceThroughACuttingNetworkInChromium() {
+    JsonNode tts = run.result("tts-cut");
+    assertEquals("closed", tts.path("end").path("state").asText(), tts.toString());
+    assertTrue(tts.path("cuts").asInt() >= 3, "too few cuts: " + tts);
+    assertEquals(ttsText.replaceAll("\\s+", " ").trim(),
+        tts.path("voiced").asText().replaceAll("\\s+", " ").trim(), "alignment audit: " + tts);
+    assertEquals("[]", run.result("errors").path("errors").toString(), "browser errors");
+  }
+}
