@@ -161,6 +161,23 @@ final class RestEndpoints {
     mint(ex, s.devMode() ? Auth.LOCAL_KEY_ID : "demo");
   }
 
+  /**
+   * {@code GET /demo/info}: what the demo page needs to know before it can work, always 200 and
+   * without a key (so that a page polling it logs no failed request): whether the engine is
+   * ready, whether the server needs an API key, and whether {@code /demo/token} is served.
+   */
+  void demoInfo(Exchange ex) throws IOException {
+    boolean ready = s.provider.isReady();
+    ex.json(200, Json.write(g -> {
+      g.writeStartObject();
+      g.writeBooleanField("ready", ready);
+      g.writeStringField("provider", s.provider.name());
+      g.writeBooleanField("requires_key", !s.devMode());
+      g.writeBooleanField("demo_tokens", s.demoTokens);
+      g.writeEndObject();
+    }));
+  }
+
   private void mint(Exchange ex, String keyId) throws IOException, HttpProblem {
     String typeName = ex.pathParam("token_type");
     TokenType type = TokenType.fromWire(typeName);
