@@ -98,10 +98,12 @@ async function waitForServer() {
   }
 }
 
+/** The voices: from /demo/info when it lists them (it does with demo tokens), else /v1/voices. */
 async function loadVoices() {
   let voices = [];
   try {
-    voices = (await getJson('/v1/voices')).voices || [];
+    const info = await getJson('/demo/info');
+    voices = info.voices || (info.requires_key ? [] : (await getJson('/v1/voices')).voices || []);
   } catch { /* keep the list empty */ }
   const sel = $('voice');
   sel.textContent = '';

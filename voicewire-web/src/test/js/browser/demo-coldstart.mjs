@@ -3,10 +3,12 @@
 // throw nothing, and play the text once the engine is ready. On a server that needs an API key,
 // the page must say what it needs (an app token endpoint) without a failed request.
 //
-//   node demo-coldstart.mjs <cold server base URL> <server-with-keys base URL> <screenshot dir>
+// A server with keys *and* demo tokens works: voices from /demo/info, tokens from /demo/token.
+//
+//   node demo-coldstart.mjs <cold server> <server with keys> <screenshot dir> <server with keys and demo tokens>
 import { launch, report, run } from './browser.js';
 
-const [coldBase, keyedBase, shots] = process.argv.slice(2);
+const [coldBase, keyedBase, shots, keyedDemoBase] = process.argv.slice(2);
 const TEXT = 'Spoken as soon as the engine is warm.';
 
 run(async () => {
@@ -67,6 +69,20 @@ run(async () => {
     })).then((r) => ({ ...r, failed })));
     await page.screenshot({ path: shots + '/demo-keyed.png', fullPage: true });
     report('keyedErrors', { errors: b.errors.splice(0) });
+
+    // ---- 3. keys and demo tokens: the page lists the voices and speaks ----
+    failed.length = 0;
+    await page.goto(keyedDemoBase + '/', { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => document.querySelector('#server-info').dataset.ready === 'true', null,
+      { timeout: 60000, polling: 50 });
+    await page.evaluate(() => window.voicewireDemo.speak('Keys and demo tokens. '));
+    await page.waitForFunction(() => window.voicewireDemo.state.drained >= 1, null, { timeout: 60000, polling: 100 });
+    report('keyedDemo', await page.evaluate(() => ({
+      voices: document.querySelectorAll('#voice option').length,
+      tokens: window.voicewireDemo.state.tokens,
+      voiced: window.voicewireDemo.state.tts.voicedText(),
+    })).then((r) => ({ ...r, failed })));
+    report('keyedDemoErrors', { errors: b.errors.splice(0) });
   } finally {
     await b.close();
   }

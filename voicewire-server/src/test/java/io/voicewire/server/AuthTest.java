@@ -97,6 +97,7 @@ class AuthTest {
     JsonNode info = ServerFixture.json(r.body());
     assertTrue(info.get("requires_key").asBoolean(), r.body());
     assertFalse(info.get("demo_tokens").asBoolean(), r.body());
+    assertFalse(info.has("voices"), "no voice list without a key or demo tokens: " + r.body());
     assertEquals(404, f.get("/demo/token/tts_websocket").statusCode());
   }
 

@@ -82,6 +82,8 @@ class RestAndStaticTest {
     assertTrue(info.get("ready").asBoolean());
     assertFalse(info.get("requires_key").asBoolean(), "dev mode: no key");
     assertEquals("tone", info.get("provider").asText());
+    assertTrue(info.get("demo_tokens").asBoolean(), "demo tokens are on in dev mode");
+    assertEquals(ToneSpeechProvider.VOICE, info.get("voices").get(0).get("voice_id").asText());
     provider.ready = false;
     try {
       HttpResponse<String> r = f.get("/demo/info");

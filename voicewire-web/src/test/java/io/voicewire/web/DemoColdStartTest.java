@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * offline engine is not warm yet gets its page loaded and Speak clicked at once; the page shows
  * why it waits, throws nothing, logs no error, and plays the text once the engine is warm. A
  * server with API keys gets a clear message (an app token endpoint is needed) and no failed
- * request. Screenshots of the page warming up and ready are written to {@code target/web-test}.
+ * request, and one with keys and demo tokens lists its voices and speaks. Screenshots of the page warming up and ready are written to {@code target/web-test}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(420)
@@ -36,6 +36,7 @@ class DemoColdStartTest {
   private LocalSpeechProvider provider;
   private VoicewireServer cold;
   private VoicewireServer keyed;
+  private VoicewireServer keyedWithDemoTokens;
   private NodeScripts.Run run;
 
   @BeforeAll
@@ -45,11 +46,15 @@ class DemoColdStartTest {
     int port = cold.start(0);
     keyed = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(TEST_KEY)));
     int keyedPort = keyed.start(0);
+    keyedWithDemoTokens = VoicewireServer.create(c -> c.provider(provider)
+        .apiKeys(List.of(TEST_KEY)).demoTokens(true));
+    int keyedDemoPort = keyedWithDemoTokens.start(0);
     assertFalse(provider.isReady(), "the engine must still be cold when the page opens");
     Path dir = NodeScripts.MODULE.resolve("target/web-test");
     Files.createDirectories(dir);
     run = NodeScripts.node("src/test/js/browser/demo-coldstart.mjs",
-        List.of("http://127.0.0.1:" + port, "http://127.0.0.1:" + keyedPort, dir.toString()),
+        List.of("http://127.0.0.1:" + port, "http://127.0.0.1:" + keyedPort, dir.toString(),
+            "http://127.0.0.1:" + keyedDemoPort),
         Map.of(), 360);
     Files.writeString(dir.resolve("demo-coldstart.out"), run.stdout() + "\n--- stderr ---\n"
         + run.stderr());
@@ -63,6 +68,9 @@ class DemoColdStartTest {
     }
     if (keyed != null) {
       keyed.close();
+    }
+    if (keyedWithDemoTokens != null) {
+      keyedWithDemoTokens.close();
     }
     if (provider != null) {
       provider.close();
@@ -105,5 +113,15 @@ class DemoColdStartTest {
     assertFalse(k.path("tts").asBoolean(), "no socket was opened: " + k);
     assertEquals("[]", k.path("failed").toString(), "no failed request (no 404 from /demo/token)");
     assertEquals("[]", run.result("keyedErrors").path("errors").toString());
+  }
+
+  @Test
+  void aServerWithKeysAndDemoTokensListsItsVoicesAndSpeaks() {
+    JsonNode k = run.result("keyedDemo");
+    assertTrue(k.path("voices").asInt() > 0, k.toString());
+    assertTrue(k.path("tokens").asBoolean(), k.toString());
+    assertEquals("Keys and demo tokens. ", k.path("voiced").asText());
+    assertEquals("[]", k.path("failed").toString(), "no failed request (no 401 from /v1/voices)");
+    assertEquals("[]", run.result("keyedDemoErrors").path("errors").toString());
   }
 }

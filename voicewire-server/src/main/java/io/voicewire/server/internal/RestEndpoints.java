@@ -164,7 +164,8 @@ final class RestEndpoints {
   /**
    * {@code GET /demo/info}: what the demo page needs to know before it can work, always 200 and
    * without a key (so that a page polling it logs no failed request): whether the engine is
-   * ready, whether the server needs an API key, and whether {@code /demo/token} is served.
+   * ready, whether the server needs an API key, and whether {@code /demo/token} is served (then
+   * also the voices, which the page cannot list with {@code /v1/voices} when keys are set).
    */
   void demoInfo(Exchange ex) throws IOException {
     boolean ready = s.provider.isReady();
@@ -174,6 +175,18 @@ final class RestEndpoints {
       g.writeStringField("provider", s.provider.name());
       g.writeBooleanField("requires_key", !s.devMode());
       g.writeBooleanField("demo_tokens", s.demoTokens);
+      if (s.demoTokens) {
+        // anyone may mint tokens here, so the voices are no secret; with keys the page has no
+        // other way to list them (GET /v1/voices needs a key)
+        g.writeArrayFieldStart("voices");
+        for (VoiceInfo v : s.provider.voices()) {
+          g.writeStartObject();
+          g.writeStringField("voice_id", v.voiceId());
+          g.writeStringField("name", v.name());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       g.writeEndObject();
     }));
   }
