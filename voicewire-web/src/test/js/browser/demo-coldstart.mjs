@@ -74,8 +74,13 @@ run(async () => {
     failed.length = 0;
     await page.goto(keyedDemoBase + '/', { waitUntil: 'domcontentloaded' });
     await page.waitForFunction(() => document.querySelector('#server-info').dataset.ready === 'true', null,
-      { timeout: 60000, polling: 50 });
-    await page.evaluate(() => window.voicewireDemo.speak('Keys and demo tokens. '));
+      { timeout: 60000, polling: 50 }).catch(async (e) => {
+      const seen = await page.evaluate(() => ({ state: window.voicewireDemo && window.voicewireDemo.state.readinessSeen,
+        note: document.querySelector('#readiness').textContent, server: document.querySelector('#server-info').textContent }));
+      throw new Error(e.message + ' ' + JSON.stringify({ seen, failed, errors: b.errors }));
+    });
+    await page.fill('#text', 'Keys and demo tokens.');
+    await page.click('#speak', { timeout: 5000 });
     await page.waitForFunction(() => window.voicewireDemo.state.drained >= 1, null, { timeout: 60000, polling: 100 });
     report('keyedDemo', await page.evaluate(() => ({
       voices: document.querySelectorAll('#voice option').length,
