@@ -23,6 +23,10 @@ panel.attachPlayer(player);
 player.on('drained', () => { state.drained++; });
 
 const state = {
+  readiness: 'connecting',
+  readinessSeen: [],
+  pendingSpeak: false,
+  requiresKey: false,
   tokens: false,
   tts: null,
   stt: null,
@@ -34,38 +38,115 @@ const state = {
   drained: 0,
 };
 
-// ---------- server info, voices, tokens ----------
-async function probe() {
-  try {
-    const r = await fetch(new URL('/demo/token/tts_websocket', baseUrl));
-    state.tokens = r.ok;
-  } catch { state.tokens = false; }
+// ---------- server info, readiness, voices, tokens ----------
+// The page works the moment it is served: until the engine is warm, Speak and the microphone
+// wait for it (a click is remembered and runs when ready) and the banner says why; a server that
+// needs an API key gets a clear message instead of failed requests.
+/** How often the page asks /demo/info while the engine warms up, growing to the maximum. */
+const READY_POLL_MS = 400;
+const READY_POLL_MAX_MS = 2000;
+
+function setReadiness(s, text) {
+  state.readiness = s;
+  if (state.readinessSeen[state.readinessSeen.length - 1] !== s) state.readinessSeen.push(s);
+  const note = $('readiness');
+  note.dataset.state = s;
+  note.textContent = text;
+  note.hidden = s === 'ready';
+  const blocked = s === 'needs-token';
+  for (const id of ['speak', 'mic']) {
+    const b = $(id);
+    b.disabled = blocked || (id === 'speak' && state.pendingSpeak);
+    b.title = s === 'ready' ? '' : text;
+  }
+}
+
+async function getJson(path) {
+  const r = await fetch(new URL(path, baseUrl));
+  if (!r.ok) throw Object.assign(new Error(path + ': HTTP ' + r.status), { status: r.status });
+  return r.json();
+}
+
+/** Asks /demo/info (always 200) until the engine is ready; false when the page cannot work. */
+async function waitForServer() {
+  let delay = READY_POLL_MS;
+  for (;;) {
+    let info = null;
+    try {
+      info = await getJson('/demo/info');
+    } catch {
+      setReadiness('unreachable', 'Cannot reach the server at ' + new URL(baseUrl).host + ' — retrying…');
+    }
+    if (info && info.requires_key && !info.demo_tokens) {
+      state.requiresKey = true;
+      setReadiness('needs-token', 'This server requires an API key, and a browser must never hold one. '
+        + 'To use this page, the server needs an app token endpoint: your application mints single-use tokens '
+        + '(POST /v1/single-use-token/{type} with its key, behind your own login) and serves them to the page; '
+        + 'for a local trial, start the server with --demo-tokens or run “voicewire demo”.');
+      return false;
+    }
+    if (info) {
+      state.tokens = !!info.demo_tokens;
+      if (info.ready) return true;
+      if (state.readiness !== 'warming') {
+        setReadiness('warming', 'Engine warming up… Speak and the microphone start as soon as it is ready.');
+        showServerInfo(await loadVoices(), 'engine warming up');
+      }
+    }
+    await sleep(delay);
+    delay = Math.min(READY_POLL_MAX_MS, delay * 1.5);
+  }
+}
+
+/** The voices: from /demo/info when it lists them (it does with demo tokens), else /v1/voices. */
+async function loadVoices() {
   let voices = [];
   try {
-    const r = await fetch(new URL('/v1/voices', baseUrl));
-    if (r.ok) voices = (await r.json()).voices || [];
-  } catch { /* offline: keep the list empty */ }
+    const info = await getJson('/demo/info');
+    voices = info.voices || (info.requires_key ? [] : (await getJson('/v1/voices')).voices || []);
+  } catch { /* keep the list empty */ }
   const sel = $('voice');
+  sel.textContent = '';
   for (const v of voices) {
     const o = document.createElement('option');
     o.value = v.voice_id;
     o.textContent = v.name && v.name !== v.voice_id ? v.name : v.voice_id;
     sel.appendChild(o);
   }
-  if (voices.length === 0) {
-    const o = document.createElement('option');
-    o.value = 'default';
-    o.textContent = 'default';
-    sel.appendChild(o);
-  }
+  sel.disabled = voices.length === 0;
+  return voices;
+}
+
+function showServerInfo(voices, pending) {
   $('server-info').innerHTML = '';
   const b = document.createElement('b');
   b.textContent = new URL(baseUrl).host;
-  $('server-info').append('Server ', b, ' · ' + voices.length + ' voice' + (voices.length === 1 ? '' : 's') +
-    ' · ' + (state.tokens ? 'single-use tokens' : 'no tokens'));
-  $('server-info').dataset.ready = 'true';
+  $('server-info').append('Server ', b, ' · ' + (pending || (voices.length + ' voice' + (voices.length === 1 ? '' : 's')
+    + ' · ' + (state.tokens ? 'single-use tokens' : 'no tokens'))));
+  if (!pending) $('server-info').dataset.ready = 'true';
 }
-const ready = probe();
+
+async function probe() {
+  setReadiness('connecting', 'Connecting to the server…');
+  const ok = await waitForServer();
+  if (!ok) {
+    showServerInfo([], 'API key required');
+    $('voice').disabled = true;
+    return false;
+  }
+  const voices = $('voice').options.length > 0 ? [...$('voice').options] : await loadVoices();
+  if (voices.length === 0) {
+    setReadiness('no-voices', 'The server offers no voice for text to speech.');
+  } else {
+    setReadiness('ready', '');
+  }
+  showServerInfo(voices);
+  return true;
+}
+const ready = probe().catch((e) => {
+  setReadiness('unreachable', 'The page could not start: ' + (e && e.message));
+  return false;
+});
 
 /** The app's own token endpoint, called on every (re)connect: tokens are single-use. */
 function tokenFor(type) {
@@ -92,8 +173,10 @@ renderCaption(null);
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
 /** Speaks `text`; with `llm`, sends it a few characters at a time with random delays. */
-async function speak(text, { llm = false, format = $('format').value, voiceId = $('voice').value } = {}) {
-  await ready;
+async function speak(text, { llm = false, format = $('format').value, voiceId } = {}) {
+  if (!(await ready)) return null;
+  voiceId = voiceId || $('voice').value;
+  if (!voiceId) return null;
   stop(false);
   const tts = new TtsSocket({
     baseUrl, voiceId, outputFormat: format, token: tokenFor('tts_websocket'),
@@ -157,13 +240,29 @@ function stop(fade = true) {
 
 $('speak').addEventListener('click', () => {
   // unlock() first, inside the click: iOS/Safari only start audio from a user gesture
-  player.unlock().then(() => speak($('text').value, { llm: $('llm').checked }));
+  const unlocked = player.unlock();
+  const label = $('speak').querySelector('.label');
+  if (state.readiness !== 'ready') {
+    // remembered: speaks when the engine is ready, with the text as it is then
+    state.pendingSpeak = true;
+    $('speak').disabled = true;
+    $('speak').setAttribute('aria-busy', 'true');
+    label.textContent = 'Waiting for the engine…';
+  }
+  Promise.all([unlocked, ready]).then(() => speak($('text').value, { llm: $('llm').checked }))
+    .catch((e) => setReadiness(state.readiness, 'Could not speak: ' + (e && e.message)))
+    .finally(() => {
+      state.pendingSpeak = false;
+      $('speak').removeAttribute('aria-busy');
+      label.textContent = 'Speak';
+      $('speak').disabled = state.readiness === 'needs-token';
+    });
 });
 $('stop').addEventListener('click', () => stop(true));
 
 // ---------- speech to text ----------
 async function startMic() {
-  await ready;
+  if (!(await ready)) return false;
   if (state.mic) return false;
   const stt = new SttSocket({ baseUrl, token: tokenFor('realtime_scribe'),
     commitStrategy: $('commit-mode').value, vadSilenceThresholdSecs: 0.8 });
@@ -218,7 +317,7 @@ function setMicButton(on) {
 $('mic').addEventListener('click', () => {
   if (state.mic) { stopMic(); return; }
   player.unlock(); // synchronously inside the gesture: iOS/Safari
-  startMic();
+  startMic().catch((e) => { $('server-info').textContent = 'Microphone failed: ' + (e && e.message); });
 });
 $('commit').addEventListener('click', () => state.stt && state.stt.commit());
 $('commit-mode').addEventListener('change', () => setMicButton(!!state.mic));

@@ -91,6 +91,17 @@ class AuthTest {
   }
 
   @Test
+  void demoInfoSaysAKeyIsNeededWithoutOne() throws Exception {
+    HttpResponse<String> r = f.get("/demo/info");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode info = ServerFixture.json(r.body());
+    assertTrue(info.get("requires_key").asBoolean(), r.body());
+    assertFalse(info.get("demo_tokens").asBoolean(), r.body());
+    assertFalse(info.has("voices"), "no voice list without a key or demo tokens: " + r.body());
+    assertEquals(404, f.get("/demo/token/tts_websocket").statusCode());
+  }
+
+  @Test
   void httpAcceptsEveryKeyPlacementAndRefusesOthersWith401() throws Exception {
     HttpResponse<String> none = f.get("/v1/voices");
     assertEquals(401, none.statusCode());

@@ -1,6 +1,7 @@
 package io.voicewire.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,6 +74,24 @@ class RestAndStaticTest {
     assertEquals("English", tts.get("languages").get(0).get("name").asText());
     assertEquals(1.0, tts.get("model_rates").get("character_cost_multiplier").asDouble());
     assertTrue(m.get(1).get("can_do_speech_to_text").asBoolean());
+  }
+
+  @Test
+  void demoInfoIsAlways200AndFollowsReadiness() throws Exception {
+    JsonNode info = ServerFixture.json(f.get("/demo/info").body());
+    assertTrue(info.get("ready").asBoolean());
+    assertFalse(info.get("requires_key").asBoolean(), "dev mode: no key");
+    assertEquals("tone", info.get("provider").asText());
+    assertTrue(info.get("demo_tokens").asBoolean(), "demo tokens are on in dev mode");
+    assertEquals(ToneSpeechProvider.VOICE, info.get("voices").get(0).get("voice_id").asText());
+    provider.ready = false;
+    try {
+      HttpResponse<String> r = f.get("/demo/info");
+      assertEquals(200, r.statusCode());
+      assertFalse(ServerFixture.json(r.body()).get("ready").asBoolean(), r.body());
+    } finally {
+      provider.ready = true;
+    }
   }
 
   @Test

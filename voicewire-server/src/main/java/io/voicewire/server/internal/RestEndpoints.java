@@ -161,6 +161,36 @@ final class RestEndpoints {
     mint(ex, s.devMode() ? Auth.LOCAL_KEY_ID : "demo");
   }
 
+  /**
+   * {@code GET /demo/info}: what the demo page needs to know before it can work, always 200 and
+   * without a key (so that a page polling it logs no failed request): whether the engine is
+   * ready, whether the server needs an API key, and whether {@code /demo/token} is served (then
+   * also the voices, which the page cannot list with {@code /v1/voices} when keys are set).
+   */
+  void demoInfo(Exchange ex) throws IOException {
+    boolean ready = s.provider.isReady();
+    ex.json(200, Json.write(g -> {
+      g.writeStartObject();
+      g.writeBooleanField("ready", ready);
+      g.writeStringField("provider", s.provider.name());
+      g.writeBooleanField("requires_key", !s.devMode());
+      g.writeBooleanField("demo_tokens", s.demoTokens);
+      if (s.demoTokens) {
+        // anyone may mint tokens here, so the voices are no secret; with keys the page has no
+        // other way to list them (GET /v1/voices needs a key)
+        g.writeArrayFieldStart("voices");
+        for (VoiceInfo v : s.provider.voices()) {
+          g.writeStartObject();
+          g.writeStringField("voice_id", v.voiceId());
+          g.writeStringField("name", v.name());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }));
+  }
+
   private void mint(Exchange ex, String keyId) throws IOException, HttpProblem {
     String typeName = ex.pathParam("token_type");
     TokenType type = TokenType.fromWire(typeName);

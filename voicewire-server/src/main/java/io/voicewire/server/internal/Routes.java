@@ -45,6 +45,7 @@ final class Routes {
     r.get("/v1/models", rest::models);
     r.post("/v1/single-use-token/{token_type}", rest::mintToken);
     r.get("/demo/token/{token_type}", rest::demoToken);
+    r.get("/demo/info", rest::demoInfo);
 
     // operations
     r.get("/healthz", rest::health);

@@ -64,19 +64,7 @@ final class CharTimeline {
     double[] start = new double[n];
     double[] end = new double[n];
     boolean[] covered = new boolean[n];
-    // char index -> code point index
-    int[] cpIndex = new int[sentence.length() + 1];
-    for (int i = 0, cp = 0; i <= sentence.length(); cp++) {
-      cpIndex[i] = cp;
-      if (i == sentence.length()) {
-        break;
-      }
-      int len = Character.charCount(sentence.codePointAt(i));
-      for (int j = 1; j < len; j++) {
-        cpIndex[i + j] = cp;
-      }
-      i += len;
-    }
+    int[] cpIndex = cpIndex(sentence);
     int pos = 0;
     for (SentenceTiming.Token token : timing.tokens()) {
       String orig = token.orig().strip();
@@ -93,6 +81,51 @@ final class CharTimeline {
       pos = at + orig.length();
     }
     fillGaps(start, end, covered, timing.durationMs());
+    return new CharTimeline(cs, start, end);
+  }
+
+  /**
+   * Times for exactly the characters of {@code text.original()}, from the timing of its spoken
+   * text: a verbatim segment takes the times of its characters one for one; any other segment's
+   * characters share evenly the time of what they are spoken as; characters spoken as nothing
+   * (emoji, markup) are points at the end of the speech before them.
+   */
+  static CharTimeline original(NormalizedText text, SentenceTiming timing) {
+    CharTimeline spoken = original(text.spoken(), timing);
+    List<String> cs = codePoints(text.original());
+    double[] start = new double[cs.size()];
+    double[] end = new double[cs.size()];
+    int[] origCp = cpIndex(text.original());
+    int[] spokenCp = cpIndex(text.spoken());
+    int oa = 0;
+    int sa = 0;
+    for (int k = 0; k < text.segments(); k++) {
+      int o0 = origCp[oa];
+      int o1 = origCp[text.origEnd(k)];
+      int s0 = spokenCp[sa];
+      int s1 = spokenCp[text.spokenEnd(k)];
+      if (text.verbatim(k) && o1 - o0 == s1 - s0) {
+        for (int i = 0; i < o1 - o0; i++) {
+          start[o0 + i] = spoken.startMs(s0 + i);
+          end[o0 + i] = spoken.endMs(s0 + i);
+        }
+      } else if (s1 > s0) {
+        double from = spoken.startMs(s0);
+        double step = (spoken.endMs(s1 - 1) - from) / Math.max(1, o1 - o0);
+        for (int i = 0; i < o1 - o0; i++) {
+          start[o0 + i] = from + i * step;
+          end[o0 + i] = from + (i + 1) * step;
+        }
+      } else {
+        double at = s0 > 0 ? spoken.endMs(s0 - 1) : 0;
+        for (int i = o0; i < o1; i++) {
+          start[i] = at;
+          end[i] = at;
+        }
+      }
+      oa = text.origEnd(k);
+      sa = text.spokenEnd(k);
+    }
     return new CharTimeline(cs, start, end);
   }
 
@@ -128,19 +161,7 @@ final class CharTimeline {
     }
     String s = text.toString();
     List<String> cs = codePoints(s);
-    // the normalized text is built from words that we control; map char spans to code points
-    int[] cpIndex = new int[s.length() + 1];
-    for (int i = 0, cp = 0; i <= s.length(); cp++) {
-      cpIndex[i] = cp;
-      if (i == s.length()) {
-        break;
-      }
-      int len = Character.charCount(s.codePointAt(i));
-      for (int j = 1; j < len; j++) {
-        cpIndex[i + j] = cp;
-      }
-      i += len;
-    }
+    int[] cpIndex = cpIndex(s);
     int n = cs.size();
     double[] start = new double[n];
     double[] end = new double[n];
@@ -240,6 +261,23 @@ final class CharTimeline {
       }
     }
     return true;
+  }
+
+  /** For each UTF-16 index of {@code s} (and its length), the index of its code point. */
+  private static int[] cpIndex(String s) {
+    int[] cpIndex = new int[s.length() + 1];
+    for (int i = 0, cp = 0; i <= s.length(); cp++) {
+      cpIndex[i] = cp;
+      if (i == s.length()) {
+        break;
+      }
+      int len = Character.charCount(s.codePointAt(i));
+      for (int j = 1; j < len; j++) {
+        cpIndex[i + j] = cp;
+      }
+      i += len;
+    }
+    return cpIndex;
   }
 
   static List<String> codePoints(String s) {

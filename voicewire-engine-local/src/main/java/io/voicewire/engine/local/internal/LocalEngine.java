@@ -132,6 +132,9 @@ public final class LocalEngine implements AutoCloseable {
         LOG.warn("warm-up of voice {} failed", id, e);
       }
     }
+    if (config.warmUp()) {
+      TextNormalizer.warmUp();
+    }
     warmUpClip.complete(config.warmUp() ? clip : null);
     for (String id : voices.ids()) {
       if (voices.loading(id).isCompletedExceptionally()) {

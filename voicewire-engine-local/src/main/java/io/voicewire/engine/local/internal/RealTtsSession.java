@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Text goes through the shared {@link TextReleaser} (schedule, flush, try-trigger, end,
  * auto_mode); each released piece is split into sentences ({@link Sentences#split}, and long ones
- * at a comma or space near {@link #MAX_SENTENCE_CHARS}) and queued. The {@link TtsScheduler} runs
+ * at a comma or space near {@link #MAX_SENTENCE_CHARS}) and queued. Each sentence is normalized
+ * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. The {@link TtsScheduler} runs
  * one sentence of this session at a time on a worker; its audio is converted to the requested
  * format and leaves in chunks of growing size ({@link #CHUNK_MILLIS}: the first is small so that
  * playback can start early) with the alignment of the characters that start in each chunk.
@@ -43,6 +44,8 @@ final class RealTtsSession implements TtsSession {
   static final int[] CHUNK_MILLIS = {20, 40, 80, 160};
   /** Sentences longer than this are split at a comma or space before synthesis. */
   static final int MAX_SENTENCE_CHARS = 300;
+  /** Silence that carries the alignment of trailing text with nothing to say. */
+  static final int SILENT_CARRIER_MILLIS = 10;
   /** Most characters released for synthesis and not yet voiced; more is an input error. */
   static final int MAX_QUEUED_CHARS = 100_000;
 
@@ -330,17 +333,36 @@ final class RealTtsSession implements TtsSession {
     if (leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
       chunkIndex = 0; // the listener is (nearly) waiting: start small again
     }
-    SentenceEmitter em = new SentenceEmitter(s.text());
-    synth.synthesize(s.text(), speed, em);
+    NormalizedText text = TextNormalizer.normalize(s.text());
+    if (!text.speakable()) {
+      silentChars.append(s.text());
+      return;
+    }
+    SentenceEmitter em = new SentenceEmitter(text);
+    synth.synthesize(text.spoken(), speed, em);
     if (!cancelled) {
       em.finish();
     }
   }
 
-  /** Emits text that had nothing to say as an empty chunk, unless a chunk will carry it. */
+  /**
+   * Emits text that had nothing to say, unless a chunk will carry it: on {@link
+   * #SILENT_CARRIER_MILLIS} of silence once the session has made audio (servers drop a chunk
+   * without audio, and its alignment with it), else on an empty chunk.
+   */
   private void emitSilent() {
     if (silentChars.isEmpty()) {
       return;
+    }
+    byte[] carrier = new byte[0];
+    if (converter != null && outputSamples > 0) {
+      byte[] silence = new byte[SILENT_CARRIER_MILLIS * voice.sampleRate() / 1000 * 2];
+      byte[] a = converter.convert(silence);
+      byte[] b = converter.flush();
+      carrier = Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, carrier, a.length, b.length);
+      outputSamples += carrier.length / out.frameSize();
+      producedMillis = outputSamples * 1000 / out.sampleRate();
     }
     CharTimeline t = CharTimeline.silent(silentChars.toString());
     silentChars.setLength(0);
@@ -350,7 +372,7 @@ final class RealTtsSession implements TtsSession {
       cs.add(t.charAt(i));
     }
     Alignment a = new Alignment(cs, zeros, zeros);
-    emit(new TtsAudio(new byte[0], a, new Alignment(List.of(), new int[0], new int[0])));
+    emit(new TtsAudio(carrier, a, new Alignment(List.of(), new int[0], new int[0])));
   }
 
   private void emit(TtsAudio audio) {
@@ -381,7 +403,7 @@ final class RealTtsSession implements TtsSession {
 
   /** Receives one sentence's timing and audio on the worker; cuts it into chunks. */
   private final class SentenceEmitter implements Synthesizer.Sink {
-    private final String text;
+    private final NormalizedText text;
     private final int rate = out.sampleRate();
     private final int frame = out.frameSize();
     private final long startSample = outputSamples;
@@ -393,14 +415,14 @@ final class RealTtsSession implements TtsSession {
     private int pendingLen;
     private long emittedSamples;
 
-    SentenceEmitter(String text) {
+    SentenceEmitter(NormalizedText text) {
       this.text = text;
     }
 
     @Override
     public void timing(SentenceTiming timing) {
       orig = CharTimeline.original(text, timing);
-      norm = CharTimeline.normalized(text, timing);
+      norm = CharTimeline.normalized(text.spoken(), timing);
     }
 
     @Override

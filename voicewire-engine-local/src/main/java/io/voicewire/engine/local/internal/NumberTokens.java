@@ -1,0 +1,216 @@
+package io.voicewire.engine.local.internal;
+
+import static io.voicewire.engine.local.internal.NumberWords.cardinal;
+import static io.voicewire.engine.local.internal.NumberWords.ordinal;
+import static io.voicewire.engine.local.internal.NumberWords.year;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/**
+ * The tokens of {@link TextNormalizer} that start with a digit or a currency sign: dates, times,
+ * ratios, phone numbers, ranges, fractions, versions, numbers with their suffixes and units, and
+ * amounts of money. Stateless and thread safe.
+ */
+final class NumberTokens {
+  private static final Map<String, String> UNITS = Map.ofEntries(Map.entry("%", "percent"),
+      Map.entry("°", "degrees"), Map.entry("km/h", "kilometers per hour"),
+      Map.entry("mph", "miles per hour"), Map.entry("km", "kilometers"),
+      Map.entry("kg", "kilograms"), Map.entry("cm", "centimeters"),
+      Map.entry("mm", "millimeters"), Map.entry("ms", "milliseconds"),
+      Map.entry("GB", "gigabytes"), Map.entry("MB", "megabytes"), Map.entry("KB", "kilobytes"),
+      Map.entry("TB", "terabytes"), Map.entry("GHz", "gigahertz"),
+      Map.entry("MHz", "megahertz"), Map.entry("kHz", "kilohertz"), Map.entry("Hz", "hertz"),
+      Map.entry("k", "thousand"), Map.entry("x", "times"));
+
+  private NumberTokens() {}
+
+  /** The token at {@code i}, which is a digit. */
+  static void number(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if ((sc.at(TextNormalizer.ISO_DATE, i) && date(sc, m.end(), m.group(1), m.group(2),
+        m.group(3)))
+        || (sc.at(TextNormalizer.SLASH_DATE, i) && slashDate(sc, m))
+        || (sc.at(TextNormalizer.DOT_DATE, i) && date(sc, m.end(), m.group(3), m.group(2),
+            m.group(1)))
+        || (sc.at(TextNormalizer.TIME, i) && time(sc, m))
+        || (sc.at(TextNormalizer.HOUR_AMPM, i) && hourAmPm(sc, m))) {
+      return;
+    }
+    if (sc.at(TextNormalizer.RATIO, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
+    } else if (sc.at(TextNormalizer.PHONE, i)) {
+      StringBuilder w = new StringBuilder();
+      for (String group : m.group().split("-")) {
+        w.append(w.isEmpty() ? "" : ", ").append(NumberWords.digits(group));
+      }
+      sc.b.say(m.end(), w.toString());
+    } else if (sc.at(TextNormalizer.RANGE, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
+    } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
+      sc.b.say(m.end(), fraction(m.group(1), m.group(2)));
+    } else if (sc.at(TextNormalizer.VERSION, i)) {
+      StringBuilder w = new StringBuilder();
+      for (String part : m.group().split("\\.")) {
+        w.append(w.isEmpty() ? "" : " point ").append(cardinal(part));
+      }
+      sc.b.say(m.end(), w.toString());
+    } else {
+      sc.at(TextNormalizer.NUMBER, i);
+      plainNumber(sc, m.group(1), m.group(2), m.end());
+    }
+  }
+
+  private static void plainNumber(TextNormalizer.Scan sc, String whole, String frac, int end) {
+    Matcher m = sc.m;
+    boolean plain = frac == null && whole.indexOf(',') < 0;
+    String words;
+    if (plain && sc.at(TextNormalizer.ORDINAL_SUFFIX, end)) {
+      words = ordinal(whole);
+      end = m.end();
+    } else if (plain && sc.at(TextNormalizer.PLURAL_SUFFIX, end)) {
+      words = NumberWords.plural(whole.length() == 4 ? year(whole) : cardinal(whole));
+      end = m.end();
+    } else {
+      if (!plain) {
+        words = NumberWords.decimal(frac == null ? whole : whole + "." + frac);
+      } else if (whole.length() == 4) {
+        words = year(whole);
+      } else if (whole.length() > 1 && whole.charAt(0) == '0') {
+        words = NumberWords.digits(whole);
+      } else {
+        words = cardinal(whole);
+      }
+      if (sc.at(TextNormalizer.UNIT, end)) {
+        words += " " + unit(m.group(1));
+        end = m.end();
+      }
+    }
+    sc.b.say(end, words);
+  }
+
+  private static String unit(String u) {
+    if (u.startsWith("°") && u.length() > 1) {
+      return u.endsWith("C") ? "degrees Celsius" : "degrees Fahrenheit";
+    }
+    return UNITS.getOrDefault(u, "");
+  }
+
+  private static boolean date(TextNormalizer.Scan sc, int end, String y, String mo, String d) {
+    int month = Integer.parseInt(mo);
+    int day = Integer.parseInt(d);
+    if (month < 1 || month > 12 || day < 1 || day > 31) {
+      return false;
+    }
+    String year = y.length() == 2 ? twoDigitYear(y) : year(y);
+    sc.b.say(end, TextNormalizer.MONTHS[month - 1] + " " + ordinal(d) + ", " + year);
+    return true;
+  }
+
+  private static boolean slashDate(TextNormalizer.Scan sc, Matcher m) {
+    int a = Integer.parseInt(m.group(1));
+    int b = Integer.parseInt(m.group(2));
+    if (a >= 1 && a <= 12) {
+      return date(sc, m.end(), m.group(3), m.group(1), m.group(2));
+    }
+    return b <= 12 && date(sc, m.end(), m.group(3), m.group(2), m.group(1));
+  }
+
+  private static String twoDigitYear(String yy) {
+    int y = Integer.parseInt(yy);
+    return y < 10 ? "oh " + cardinal(y) : cardinal(y);
+  }
+
+  private static boolean time(TextNormalizer.Scan sc, Matcher m) {
+    int h = Integer.parseInt(m.group(1));
+    int min = Integer.parseInt(m.group(2));
+    String sec = m.group(3);
+    String ampm = m.group(4);
+    if (h > 24 || min > 59 || (sec != null && Integer.parseInt(sec) > 59)
+        || (ampm != null && h > 12)) {
+      return false;
+    }
+    StringBuilder w = new StringBuilder(cardinal(h));
+    if (min > 0) {
+      w.append(' ').append(NumberWords.minutes(m.group(2)));
+    } else if (ampm == null) {
+      w.append(h > 12 ? " hundred" : " o'clock");
+    }
+    if (sec != null && Integer.parseInt(sec) > 0) {
+      w.append(" and ").append(cardinal(sec)).append(sec.equals("01") ? " second" : " seconds");
+    }
+    if (ampm != null) {
+      w.append(Character.toLowerCase(ampm.charAt(0)) == 'a' ? " a m" : " p m");
+    }
+    sc.b.say(m.end(), w.toString());
+    return true;
+  }
+
+  private static boolean hourAmPm(TextNormalizer.Scan sc, Matcher m) {
+    int h = Integer.parseInt(m.group(1));
+    if (h < 1 || h > 12) {
+      return false;
+    }
+    sc.b.say(m.end(), cardinal(h) + (Character.toLowerCase(m.group(2).charAt(0)) == 'a'
+        ? " a m" : " p m"));
+    return true;
+  }
+
+  private static String fraction(String num, String den) {
+    int d = Integer.parseInt(den);
+    String name = switch (d) {
+      case 1 -> "over one";
+      case 2 -> "half";
+      case 4 -> "quarter";
+      default -> ordinal(den);
+    };
+    if (d == 1) {
+      return cardinal(num) + " " + name;
+    }
+    boolean one = num.equals("1");
+    String plural = name.equals("half") ? "halves" : name + "s";
+    return cardinal(num) + " " + (one ? name : plural);
+  }
+
+  /** An amount of money at {@code i} (already matched by {@link TextNormalizer#CURRENCY}). */
+  static void currency(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    String sign = m.group(1);
+    String whole = m.group(2).replace(",", "");
+    String frac = m.group(3);
+    String scale = m.group(4);
+    String[] names = switch (sign) {
+      case "$" -> new String[] {"dollar", "dollars", "cent", "cents"};
+      case "€" -> new String[] {"euro", "euros", "cent", "cents"};
+      case "£" -> new String[] {"pound", "pounds", "penny", "pence"};
+      case "₹" -> new String[] {"rupee", "rupees", null, null};
+      default -> new String[] {"yen", "yen", null, null};
+    };
+    String words;
+    if (scale != null) {
+      words = NumberWords.decimal(frac == null ? whole : whole + "." + frac) + " "
+          + scaleWord(scale) + " " + names[1];
+    } else if (frac != null && frac.length() == 2 && names[2] != null) {
+      int cents = Integer.parseInt(frac);
+      String major = whole.equals("0") ? "" : cardinal(whole) + " "
+          + (whole.equals("1") ? names[0] : names[1]);
+      String minor = cents == 0 ? "" : cardinal(cents) + " " + (cents == 1 ? names[2] : names[3]);
+      words = major.isEmpty() ? (minor.isEmpty() ? "zero " + names[1] : minor)
+          : minor.isEmpty() ? major : major + " and " + minor;
+    } else {
+      boolean one = whole.equals("1") && frac == null;
+      words = NumberWords.decimal(frac == null ? whole : whole + "." + frac) + " "
+          + (one ? names[0] : names[1]);
+    }
+    sc.b.say(m.end(), words);
+  }
+
+  private static String scaleWord(String s) {
+    return switch (s) {
+      case "k", "K", "thousand" -> "thousand";
+      case "m", "M", "mn", "million" -> "million";
+      case "trillion" -> "trillion";
+      default -> "billion";
+    };
+  }
+}

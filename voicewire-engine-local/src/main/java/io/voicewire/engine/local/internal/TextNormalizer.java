@@ -1,0 +1,353 @@
+package io.voicewire.engine.local.internal;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns any text into what the offline English voices can say, keeping the map back to every
+ * character of the input ({@link NormalizedText}). The spoken text contains only ASCII letters,
+ * apostrophes inside words, spaces and the sentence marks {@code . , ; : ! ?}: the synthesizers
+ * never see a digit, a symbol, an emoji or another script.
+ *
+ * <ul>
+ *   <li>Numbers: cardinals, decimals, ordinals (21st), years (1999, 2024), decades (1990s),
+ *       percentages, negatives, ranges and scores (21-14), fractions (1/2), versions (2.0.1),
+ *       phone-like digit groups (555-0123), common units (km/h, GB, °C).
+ *   <li>Currency: {@code $ € £ ¥ ₹} with cents and scales ($2.5M).
+ *   <li>Dates and times: ISO (2024-03-15), 3/16/2024, 31.12.2025, "March 5", 14:30, 9:05 am,
+ *       7 p.m.
+ *   <li>URLs, bare domains and e-mail addresses, read as words ("example dot com slash docs");
+ *       query strings and fragments are not read.
+ *   <li>Markup: HTML/SSML-like tags and comments are silent ({@code <break/>} is a pause),
+ *       entities are decoded; Markdown headings, bullets, quotes, emphasis, code fences and link
+ *       targets are silent; identifiers in code are split (getUserName, max_retry_count).
+ *   <li>Emoji and other symbols are silent; letters with diacritics are folded (café), other
+ *       scripts are transliterated to Latin (Привет → privet).
+ *   <li>Whitespace and control characters (including ANSI escapes, zero-width and bidi marks)
+ *       are spaces; a line break is a pause; runs of punctuation keep their first mark.
+ *   <li>Words longer than {@link #MAX_WORD_CHARS} are read in parts; a letter repeated more than
+ *       twice is read twice (Aaaah → Aah).
+ * </ul>
+ *
+ * <p>Stateless and thread safe.
+ */
+final class TextNormalizer {
+  /** Longer words are read in parts of this many letters. */
+  static final int MAX_WORD_CHARS = 24;
+
+  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
+  private static final Pattern TAG = Pattern.compile("<!--.*?-->|</?[A-Za-z][\\w:.-]*"
+      + "(?:\\s+[\\w:.-]+(?:\\s*=\\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\\s\"'<>]+))?)*\\s*/?>",
+      Pattern.DOTALL);
+  private static final Pattern UNCLOSED_TAG = Pattern.compile("</?[A-Za-z][\\w:.-]*[^<>]*$");
+  private static final Pattern TAG_TAIL = Pattern.compile(
+      "[^<>]*?(?:[\\w:.-]+\\s*=\\s*(?:\"[^\"]*\"|'[^']*')\\s*)+/?>");
+  private static final Pattern ENTITY = Pattern.compile(
+      "&(?:#(\\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));");
+  private static final Pattern FENCE = Pattern.compile("```+[\\w+-]*|`+");
+  private static final Pattern LINK_TARGET = Pattern.compile("\\]\\([^()\\s]*\\)");
+  private static final Pattern MD_LINE_START = Pattern.compile("(?:#{1,6}|[-*+]|>+)[ \\t]+");
+  private static final String URL_CHARS = "[^\\s<>\"'`]";
+  private static final Pattern URL = Pattern.compile("(?i)(?:(?:https?|ftp)://|www\\.)"
+      + URL_CHARS + "+");
+  private static final Pattern EMAIL = Pattern.compile(
+      "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+  private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)*"
+      + "\\.(?:com|org|net|io|dev|ai|app|co|uk|de|edu|gov|info|me|us|fr|eu|ly|tv)(?![\\w-])"
+      + "(?:/" + URL_CHARS + "*)?");
+  static final Pattern CURRENCY = Pattern.compile("([$€£¥₹])\\s?(\\d{1,3}(?:,\\d{3})+|\\d+)"
+      + "(?:\\.(\\d+))?(?:\\s?(thousand|million|billion|trillion|bn|mn|[kKmMbB])(?![A-Za-z]))?");
+  static final Pattern ISO_DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})(?!\\d)");
+  static final Pattern SLASH_DATE = Pattern.compile(
+      "(\\d{1,2})/(\\d{1,2})/(\\d{4}|\\d{2})(?![\\d/])");
+  static final Pattern DOT_DATE = Pattern.compile(
+      "(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})(?![\\d.]\\d)");
+  static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?!\\d)"
+      + "(?:\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z]))?");
+  static final Pattern HOUR_AMPM = Pattern.compile(
+      "(\\d{1,2})\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z])");
+  static final Pattern RATIO = Pattern.compile("(\\d+):(\\d+)(?![\\d:])");
+  static final Pattern PHONE = Pattern.compile("(?:\\d{3}-)?\\d{3}-\\d{4}(?![\\d-])");
+  static final Pattern RANGE = Pattern.compile("(\\d+)[-–](\\d+)(?![\\d.,-])");
+  static final Pattern FRACTION = Pattern.compile("(\\d{1,3})/(\\d{1,3})(?![\\d/])");
+  static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+){2,}");
+  static final Pattern NUMBER = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?");
+  static final Pattern ORDINAL_SUFFIX = Pattern.compile("(?i)(?:st|nd|rd|th)(?![A-Za-z])");
+  static final Pattern PLURAL_SUFFIX = Pattern.compile("'?s(?![A-Za-z])");
+  static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|°|%|km/h|mph|"
+      + "km|kg|cm|mm|ms|GB|MB|KB|TB|GHz|MHz|kHz|Hz|k|x)(?![A-Za-z])");
+  private static final Pattern OPERATOR = Pattern.compile("[=<>!&|+*/%^~\\-]{2,}");
+  private static final Pattern MONTH_DAY = Pattern.compile("\\s(\\d{1,2})(?![\\d:.,]\\d)");
+  static final String[] MONTHS = {"january", "february", "march", "april", "may", "june",
+      "july", "august", "september", "october", "november", "december"};
+
+  private TextNormalizer() {}
+
+  /**
+   * Loads what the first use would otherwise load (regular expressions, the ICU transliterator:
+   * about 2 s), so that the first session with text in another script does not wait for it.
+   */
+  static void warmUp() {
+    normalize("Warm up: $1.50 at 9:05 am on 2024-03-15, https://example.com, a@b.io, Привет 東京 😀");
+  }
+
+  /** The text as the offline voices say it, mapped back to every character of {@code text}. */
+  static NormalizedText normalize(String text) {
+    NormalizedText.Builder b = new NormalizedText.Builder(text);
+    new Scan(text, b).run();
+    return b.build();
+  }
+
+  /** One pass over one text. Not thread safe. */
+  static final class Scan {
+    final String s;
+    final int n;
+    final NormalizedText.Builder b;
+    final Matcher m;
+
+    Scan(String s, NormalizedText.Builder b) {
+      this.s = s;
+      this.n = s.length();
+      this.b = b;
+      this.m = ANSI.matcher(s);
+      m.useTransparentBounds(true);
+    }
+
+    /** Matches {@code p} at {@code i}; the match is then in {@link #m}. */
+    boolean at(Pattern p, int i) {
+      m.usePattern(p);
+      m.region(i, n);
+      return m.lookingAt();
+    }
+
+    void run() {
+      if (s.indexOf('<') < 0 && s.indexOf('>') >= 0 && at(TAG_TAIL, 0)) {
+        b.drop(m.end()); // the rest of a tag cut off at the end of the previous piece
+      }
+      int i = b.cursor();
+      while (i < n) {
+        step(i);
+        if (b.cursor() <= i) {
+          throw new IllegalStateException("no progress at " + i); // a bug, never input's fault
+        }
+        i = b.cursor();
+      }
+    }
+
+    private void step(int i) {
+      int cp = s.codePointAt(i);
+      int next = i + Character.charCount(cp);
+      if (isSpace(cp)) {
+        space(i);
+      } else if (cp == 0x1B && at(ANSI, i)) {
+        b.drop(m.end());
+      } else if (cp == '<' && (at(TAG, i) || at(UNCLOSED_TAG, i))) {
+        boolean pause = m.group().regionMatches(true, 0, "<break", 0, 6);
+        b.say(m.end(), pause && endsWithWord() ? "," : " ");
+      } else if (cp == '&' && at(ENTITY, i)) {
+        entity(i);
+      } else if (cp == '`' && at(FENCE, i)) {
+        b.drop(m.end());
+      } else if (lineStart(i) && at(MD_LINE_START, i)) {
+        b.drop(m.end());
+      } else if (cp == ']' && at(LINK_TARGET, i)) {
+        b.drop(m.end());
+      } else if (cp < 128 && Character.isLetterOrDigit(cp) && webAddress(i)) {
+        return;
+      } else if (cp >= '0' && cp <= '9') {
+        NumberTokens.number(this, i);
+      } else if (Character.isLetter(cp)) {
+        word(i);
+      } else if (isCurrency(cp) && at(CURRENCY, i)) {
+        NumberTokens.currency(this, i);
+      } else {
+        symbol(i, cp, next);
+      }
+    }
+
+    /** True when the last thing spoken, spaces aside, is a letter or digit. */
+    boolean endsWithWord() {
+      CharSequence sp = b.spokenSoFar();
+      int j = sp.length() - 1;
+      while (j >= 0 && sp.charAt(j) == ' ') {
+        j--;
+      }
+      return j >= 0 && Character.isLetterOrDigit(sp.charAt(j));
+    }
+
+    private boolean lineStart(int i) {
+      int j = i - 1;
+      while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
+        j--;
+      }
+      return j < 0 || s.charAt(j) == '\n' || s.charAt(j) == '\r';
+    }
+
+    private void space(int i) {
+      int j = i;
+      boolean lineBreak = false;
+      while (j < n && isSpace(s.codePointAt(j))) {
+        int c = s.codePointAt(j);
+        lineBreak |= c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+        j += Character.charCount(c);
+      }
+      if (j == i + 1 && s.charAt(i) == ' ') {
+        b.keep(j);
+      } else if (lineBreak && endsWithWord()) {
+        b.say(j, ", ");
+      } else {
+        b.drop(j);
+      }
+    }
+
+    private void entity(int i) {
+      String name = m.group(3);
+      int end = m.end();
+      if (name == null) {
+        int cp = m.group(1) != null ? parse(m.group(1), 10) : parse(m.group(2), 16);
+        boolean dash = cp == 0x2013 || cp == 0x2014;
+        b.say(end, dash && endsWithWord() ? "," : " ");
+        return;
+      }
+      switch (name.toLowerCase(Locale.ROOT)) {
+        case "amp" -> b.say(end, "and");
+        case "lt" -> b.say(end, "less than");
+        case "gt" -> b.say(end, "greater than");
+        case "mdash", "ndash" -> b.say(end, endsWithWord() ? "," : " ");
+        default -> b.drop(end);
+      }
+    }
+
+    private static int parse(String digits, int radix) {
+      try {
+        return Integer.parseInt(digits, radix);
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+
+    /** A URL, an e-mail address or a bare domain at {@code i}; false when there is none. */
+    private boolean webAddress(int i) {
+      if (at(URL, i) || at(DOMAIN, i)) {
+        int end = m.end();
+        while (end > i && ".,;:!?)]}'\"".indexOf(s.charAt(end - 1)) >= 0) {
+          end--;
+        }
+        b.say(end, WebWords.url(s.substring(i, end)));
+        return true;
+      }
+      if (at(EMAIL, i)) {
+        b.say(m.end(), WebWords.email(m.group()));
+        return true;
+      }
+      return false;
+    }
+
+    private void word(int i) {
+      int j = i;
+      while (j < n) {
+        int c = s.codePointAt(j);
+        int k = j + Character.charCount(c);
+        boolean apostrophe = (c == '\'' || c == '’') && j > i && k < n
+            && Character.isLetter(s.codePointAt(k));
+        if (!Character.isLetter(c) && Character.getType(c) != Character.NON_SPACING_MARK
+            && Character.getType(c) != Character.COMBINING_SPACING_MARK && !apostrophe) {
+          break;
+        }
+        j = k;
+      }
+      String w = s.substring(i, j);
+      int month = month(w);
+      if (month >= 0 && at(MONTH_DAY, j)) {
+        int day = Integer.parseInt(m.group(1));
+        if (day >= 1 && day <= 31) {
+          b.say(m.end(), MONTHS[month] + " " + NumberWords.ordinal(m.group(1)));
+          return;
+        }
+      }
+      String spoken = Words.speak(w);
+      if (spoken.equals(w)) {
+        b.keep(j);
+      } else {
+        b.say(j, spoken);
+      }
+    }
+
+    private static int month(String w) {
+      String l = w.toLowerCase(Locale.ROOT);
+      for (int k = 0; k < MONTHS.length; k++) {
+        if (MONTHS[k].equals(l) || (l.length() == 3 && MONTHS[k].startsWith(l))) {
+          return k;
+        }
+      }
+      return -1;
+    }
+
+    private void symbol(int i, int cp, int next) {
+      if (at(OPERATOR, i)) {
+        String op = m.group();
+        boolean dash = op.chars().allMatch(c -> c == '-');
+        b.say(m.end(), op.equals("&&") ? "and" : op.equals("||") ? "or"
+            : dash && endsWithWord() ? "," : " ");
+        return;
+      }
+      boolean beforeDigit = next < n && Character.isDigit(s.charAt(next));
+      boolean afterSpace = i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1));
+      switch (cp) {
+        case '.', ',', ';', ':', '!', '?', '…' -> punctuation(i);
+        case '-', '–', '—' -> {
+          if (cp == '-' && beforeDigit && afterSpace) {
+            b.say(next, "minus");
+          } else {
+            b.say(next, cp != '-' && endsWithWord() ? "," : " ");
+          }
+        }
+        case '+' -> b.say(next, "plus");
+        case '=' -> b.say(next, "equals");
+        case '&' -> b.say(next, "and");
+        case '@' -> b.say(next, "at");
+        case '%' -> b.say(next, "percent");
+        case '°' -> b.say(next, "degrees");
+        case '×' -> b.say(next, "times");
+        case '#' -> b.say(next, beforeDigit ? "number" : " ");
+        case '\'', '’' -> b.drop(next);
+        default -> b.drop(next);
+      }
+    }
+
+    /** A run of sentence marks keeps its first (an ellipsis is a full stop). */
+    private void punctuation(int i) {
+      int j = i;
+      while (j < n && ".,;:!?…".indexOf(s.charAt(j)) >= 0) {
+        j++;
+      }
+      CharSequence sp = b.spokenSoFar();
+      boolean afterWord = !sp.isEmpty()
+          && ".,;:!?".indexOf(sp.charAt(sp.length() - 1)) < 0
+          && !(sp.charAt(sp.length() - 1) == ' ' && sp.length() == 1);
+      char first = s.charAt(i) == '…' ? '.' : s.charAt(i);
+      if (!afterWord) {
+        b.drop(j);
+      } else if (j == i + 1 && first == s.charAt(i)) {
+        b.keep(j);
+      } else {
+        b.say(j, String.valueOf(first));
+      }
+    }
+  }
+
+  static boolean isCurrency(int cp) {
+    return cp == '$' || cp == '€' || cp == '£' || cp == '¥' || cp == '₹';
+  }
+
+  /** Whitespace, controls, format characters (zero-width, bidi marks), variation selectors. */
+  static boolean isSpace(int cp) {
+    if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+      return true;
+    }
+    int t = Character.getType(cp);
+    return (t == Character.CONTROL && cp != 0x1B) || t == Character.FORMAT
+        || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+  }
+}

@@ -1,0 +1,212 @@
+package io.voicewire.engine.local.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Tier (a): the normaliser on strings, and the alignment it maps back. */
+class TextNormalizerTest {
+  /** Everything the synthesizers may see. */
+  private static final String SAFE = "[A-Za-z' .,;:!?]*";
+
+  private static String say(String text) {
+    NormalizedText n = TextNormalizer.normalize(text);
+    assertWellFormed(n);
+    return n.spoken().replaceAll("\\s+", " ").strip();
+  }
+
+  /** The segments tile both texts, verbatim ones are copies, and the spoken text is safe. */
+  static void assertWellFormed(NormalizedText n) {
+    assertTrue(n.spoken().matches(SAFE), "unsafe spoken text: '" + n.spoken() + "' for '"
+        + n.original() + "'");
+    int o = 0;
+    int s = 0;
+    for (int k = 0; k < n.segments(); k++) {
+      assertTrue(n.origEnd(k) >= o && n.spokenEnd(k) >= s, "segments go backwards: " + n);
+      if (n.verbatim(k)) {
+        assertEquals(n.original().substring(o, n.origEnd(k)), n.spoken().substring(s,
+            n.spokenEnd(k)));
+      }
+      o = n.origEnd(k);
+      s = n.spokenEnd(k);
+    }
+    assertEquals(n.original().length(), o, "segments cover the original: " + n);
+    assertEquals(n.spoken().length(), s, "segments cover the spoken text: " + n);
+  }
+
+  @Test
+  void plainTextIsKeptAsItIs() {
+    NormalizedText n = TextNormalizer.normalize("Hello world, how are you? ");
+    assertEquals("Hello world, how are you? ", n.spoken());
+    assertTrue(n.speakable());
+  }
+
+  @Test
+  void numbers() {
+    assertEquals("There are one million two hundred thirty four thousand five hundred sixty "
+        + "seven people, up twelve point five percent.",
+        say("There are 1,234,567 people, up 12.5%."));
+    assertEquals("the twenty first century", say("the 21st century"));
+    assertEquals("in nineteen ninety nine and two thousand five and twenty twenty four",
+        say("in 1999 and 2005 and 2024"));
+    assertEquals("the nineteen nineties", say("the 1990s"));
+    assertEquals("minus three degrees", say("-3 degrees"));
+    assertEquals("twenty one to fourteen", say("21-14"));
+    assertEquals("one half or three quarters", say("1/2 or 3/4"));
+    assertEquals("version two point zero point one", say("version 2.0.1"));
+    assertEquals("call five five five, zero one two three", say("call 555-0123"));
+    assertEquals("twenty degrees Celsius", say("20°C"));
+    assertEquals("twelve kilometers per hour", say("12 km/h"));
+    assertEquals("number forty two", say("#42"));
+    assertEquals("one two three four five six seven eight nine zero one two three four five six",
+        say("1234567890123456"));
+  }
+
+  @Test
+  void currency() {
+    assertEquals("nineteen dollars and ninety nine cents", say("$19.99"));
+    assertEquals("seventeen euros and fifty cents", say("€17.50"));
+    assertEquals("fifteen pounds", say("£15"));
+    assertEquals("two point five million dollars", say("$2.5M"));
+    assertEquals("five cents", say("$0.05"));
+    assertEquals("one dollar", say("$1"));
+    assertEquals("five hundred yen", say("¥500"));
+  }
+
+  @Test
+  void datesAndTimes() {
+    assertEquals("march fifteenth, twenty twenty four", say("2024-03-15"));
+    assertEquals("march sixteenth, twenty twenty four", say("3/16/2024"));
+    assertEquals("december thirty first, twenty twenty five", say("31.12.2025"));
+    assertEquals("march fifth, twenty twenty five", say("March 5, 2025"));
+    assertEquals("at fourteen thirty", say("at 14:30"));
+    assertEquals("at nine oh five a m", say("at 9:05 am"));
+    assertEquals("at seven p m.", say("at 7 p.m."));
+    assertEquals("six o'clock", say("06:00"));
+    assertEquals("twelve o'clock and thirty seconds", say("12:00:30"));
+    assertEquals("three to two", say("3:2"));
+  }
+
+  @Test
+  void webAddresses() {
+    assertEquals("Visit w w w dot example dot com slash docs slash getting started for more.",
+        say("Visit https://www.example.com/docs/getting-started?lang=en#x for more."));
+    assertEquals("see voicewire dot io slash guide.", say("see voicewire.io/guide."));
+    assertEquals("jane dot doe at example dot org",
+        say("jane.doe@example.org"));
+    assertEquals("support plus billing at voicewire dot io", say("support+billing@voicewire.io"));
+  }
+
+  @Test
+  void markupIsSilentAndEntitiesAreDecoded() {
+    assertEquals("Hello , world, really .", say("<speak>Hello <break time=\"500ms\"/> world, "
+        + "<emphasis level=\"strong\">really</emphasis>.</speak>"));
+    assertEquals("Tom and Jerry", say("Tom &amp; Jerry"));
+    assertEquals("Release notes, Bold change and italic fix, See the guide for more.",
+        say("# Release notes\n\n- **Bold** change and _italic_ fix\n- See [the guide]"
+            + "(https://example.com/guide) for more."));
+    assertEquals("int total equals a plus b two;", say("```java\nint total = a + b * 2;"));
+    assertEquals("Call get User Name then set max retry count equals three;",
+        say("Call getUserName() then set max_retry_count = 3;"));
+    // a tag cut in two by the text releaser: both halves are silent
+    assertEquals("Hello ,", say("Hello <break"));
+    assertEquals("world", say("time=\"1s\"/> world"));
+  }
+
+  @Test
+  void emojiAndSymbolsAreSilent() {
+    assertEquals("Great job see you", say("Great job 😀👍 see you"));
+    assertEquals("Done tests next review", say("Done ✓ tests ✔ next → review"));
+    assertEquals("Family time", say("Family time 👨‍👩‍👧‍👦 🇺🇸"));
+    NormalizedText n = TextNormalizer.normalize("😀😀 🎉✨ ★");
+    assertFalse(n.speakable(), n.toString());
+  }
+
+  @Test
+  void otherScripts() {
+    assertEquals("creme brulee at the cafe in Zurich with Soren and Lukasz",
+        say("crème brûlée at the café in Zürich with Søren and Łukasz"));
+    assertEquals("hello is privet", say("hello is Привет"));
+    assertEquals("Athens is athena", say("Athens is Αθήνα"));
+    assertTrue(say("東京").matches("[a-z ]+"), say("東京"));
+    assertFalse(TextNormalizer.normalize("ー・。、").speakable());
+  }
+
+  @Test
+  void longWordsRepeatsAndPunctuationRuns() {
+    String hash = "3f2a9c7e4b1d8f6a0c5e9b2d7f4a1c8e6b3d0f9a";
+    assertTrue(say(hash).length() > 0);
+    String aah = say("A" + "a".repeat(90) + "h!");
+    assertEquals("Aah!", aah);
+    for (String part : say("pneumonoultramicroscopicsilicovolcanoconiosis").split(" ")) {
+      assertTrue(part.length() <= TextNormalizer.MAX_WORD_CHARS, part);
+    }
+    assertEquals("Wait. what? Really? Okay , fine; whatever.",
+        say("Wait... what?! Really?!?! Okay -- fine; whatever."));
+    assertFalse(TextNormalizer.normalize("... --- !!! ??? ;;; ***").speakable());
+  }
+
+  @Test
+  void whitespaceAndControlCharacters() {
+    assertEquals("Lots of spaces and, new lines here.",
+        say("  Lots   of\t\tspaces\tand\n\n\nnew lines   here.  "));
+    assertEquals("Bell and null and escape red text with a zero width space",
+        say("Bell\u0007 and null\u0000 and escape\u001B[31m red\u001B[0m text with a zero"
+            + "\u200Bwidth space"));
+    assertFalse(TextNormalizer.normalize(" \t\u0000\u200B\u007F\r\n").speakable());
+  }
+
+  @Test
+  void acronymsAreLeftToTheVoiceAndTheirPluralsKept() {
+    assertEquals("The API returned HTTP five hundred from NASA.",
+        say("The API returned HTTP 500 from NASA."));
+    assertEquals("the API's and PDF's", say("the APIs and PDFs"));
+    assertEquals("MP threes on USB C", say("MP3s on USB-C"));
+  }
+
+  @Test
+  void everyOriginalCharacterIsTimedExactlyOnceInOrder() {
+    String text = "Pay $19.99 😀 at https://x.io/a?b=1 on 2024-03-15, <b>now</b>! ";
+    NormalizedText n = TextNormalizer.normalize(text);
+    // a fake synthesizer timing: every spoken word takes 100 ms
+    List<SentenceTiming.Token> tokens = new ArrayList<>();
+    double t = 0;
+    for (String w : n.spoken().split("[\\s,.!?;:]+")) {
+      if (!w.isEmpty()) {
+        tokens.add(new SentenceTiming.Token(w, List.of(new SentenceTiming.Word(w,
+            new double[] {t, t + 50, t + 100}))));
+        t += 100;
+      }
+    }
+    CharTimeline c = CharTimeline.original(n, new SentenceTiming(tokens, t));
+    assertEquals(text, c.text());
+    double last = 0;
+    for (int i = 0; i < c.size(); i++) {
+      assertTrue(c.startMs(i) >= last - 1e-9, "times go back at " + i);
+      assertTrue(c.endMs(i) >= c.startMs(i));
+      last = c.startMs(i);
+    }
+    int dollar = text.indexOf('$');
+    assertTrue(c.endMs(dollar + 5) > c.startMs(dollar), "the amount spans its words");
+  }
+
+  @Test
+  void randomTextNeverBreaksTheMap() {
+    Random r = new Random(1);
+    String alphabet = "aZ09 .,;:!?-/$€%&@#<>\"'`*_~()[]{}=+\n\t\u0000\u200B😀é東Ж";
+    for (int round = 0; round < 2000; round++) {
+      StringBuilder b = new StringBuilder();
+      int len = r.nextInt(40);
+      for (int i = 0; i < len; i++) {
+        int k = r.nextInt(alphabet.codePointCount(0, alphabet.length()));
+        b.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0, k)));
+      }
+      assertWellFormed(TextNormalizer.normalize(b.toString()));
+    }
+  }
+}
