@@ -61,6 +61,9 @@ public final class LocalSpeechProvider implements SpeechProvider {
   public static final String VOICE_KEVIN = "kevin16";
   /** A speech-to-text segment is committed automatically after this much audio. */
   public static final long AUTO_COMMIT_MILLIS = LocalEngine.AUTO_COMMIT_MILLIS;
+  /** Default STT sessions served at once per core, for {@link Builder#sttStreams(int)}. */
+  public static final int DEFAULT_STT_STREAMS_PER_CORE = 3;
+
   /** Default for {@link Builder#maxWaitingStt(int)}. */
   public static final int DEFAULT_MAX_WAITING_STT = 4;
 
@@ -110,9 +113,22 @@ public final class LocalSpeechProvider implements SpeechProvider {
     return engine.models();
   }
 
-  /** Number of speech recognizers in the pool. */
+  /** Copies of the recognizer's models loaded ({@link Builder#sttDecoders(int)}). */
   public int sttDecoders() {
-    return engine.sttDecoders();
+    return engine.sttModelSets();
+  }
+
+  /**
+   * STT sessions served at once ({@link Builder#sttStreams(int)}): one more is refused with
+   * {@code resource_exhausted} until one of them has ended.
+   */
+  public int sttStreams() {
+    return engine.sttCapacity();
+  }
+
+  /** For testing: the engine behind this provider. */
+  LocalEngine engine() {
+    return engine;
   }
 
   /** Number of TTS worker threads. */
@@ -153,6 +169,8 @@ public final class LocalSpeechProvider implements SpeechProvider {
     private int ttsWorkers = Runtime.getRuntime().availableProcessors();
     private int sttDecoders = Math.min(2, Runtime.getRuntime().availableProcessors());
     private int maxWaitingStt = DEFAULT_MAX_WAITING_STT;
+    private int sttStreams = DEFAULT_STT_STREAMS_PER_CORE
+        * Runtime.getRuntime().availableProcessors();
     private RecognizerProfile profile = RecognizerProfile.FAST;
     private boolean warmUp = true;
     private boolean unknownVoiceUsesDefault;
@@ -193,12 +211,30 @@ public final class LocalSpeechProvider implements SpeechProvider {
       return this;
     }
 
-    /** Speech recognizers, 0–16 (0 disables STT); default one per core, at most 2. */
+    /**
+     * Copies of the recognizer's models (about 150 MB of heap each), 0–16 (0 disables STT);
+     * default one per core, at most 2. The {@link #sttStreams(int) streams} are spread over them.
+     */
     public Builder sttDecoders(int n) {
       if (n < 0 || n > 16) {
         throw new IllegalArgumentException("sttDecoders must be in range [0,16]: " + n);
       }
       this.sttDecoders = n;
+      return this;
+    }
+
+    /**
+     * The STT sessions served at once, 1–64: the engine's real-time capacity. Each gets a
+     * decoding lane of its own, and the lanes of one model copy take turns on it in short slices,
+     * so all streams progress together; a session beyond this is refused with
+     * {@code resource_exhausted} instead of falling behind real time. Default
+     * {@value #DEFAULT_STT_STREAMS_PER_CORE} per core (docs/bench-engine.md has the measurement).
+     */
+    public Builder sttStreams(int n) {
+      if (n < 1 || n > 64) {
+        throw new IllegalArgumentException("sttStreams must be in range [1,64]: " + n);
+      }
+      this.sttStreams = n;
       return this;
     }
 
@@ -263,7 +299,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
           : Executors.newThreadPerTaskExecutor(
               Thread.ofVirtual().name("voicewire-local-events-", 0).factory());
       return new LocalSpeechProvider(new EngineConfig(voices, ttsWorkers, sttDecoders,
-          maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
+          sttStreams, maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
           random != null ? random : new SecureRandom()));
     }
   }

@@ -28,7 +28,7 @@ class AudioPipeTest {
   void aWriteThatDoesNotFitIsRefusedWhole() {
     AudioPipe p = new AudioPipe(4);
     assertTrue(p.write(new byte[3]));
-    assertFalse(p.fits(2));
+    assertFalse(p.write(new byte[2]));
     assertFalse(p.write(new byte[2]));
     assertEquals(3, p.buffered());
   }
