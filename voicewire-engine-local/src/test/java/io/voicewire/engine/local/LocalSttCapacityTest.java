@@ -90,10 +90,14 @@ class LocalSttCapacityTest {
     assertTrue(refused, "a flood of " + sentMs + " ms of bursts was never refused");
     assertTrue(engine.sttBusy() >= 1, "the session's speech is being decoded");
     long flooded = usedHeapAfterGc() - heap0;
+    long cancelNanos = System.nanoTime();
     s.cancel();
     assertFalse(s.sendAudio(new byte[3_200]), "audio after cancel");
     assertFalse(s.commit(), "commit after cancel");
     l.awaitTerminal(60).assertOneTerminal();
+    System.out.printf("flood of %d ms refused at its bound; cancel -> onClosed %d ms (named: %d"
+        + " ms); heap +%d KB flooded%n", sentMs, (System.nanoTime() - cancelNanos) / 1_000_000,
+        1_000, flooded >> 10);
     assertNull(l.failure(), "cancel ends with onClosed");
     // the terminal event comes only once the decoder has let go of the session's work
     assertEquals(0, engine.sttBusy(), "a decoder still works for the cancelled session");

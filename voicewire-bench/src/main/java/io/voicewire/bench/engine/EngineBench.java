@@ -1,4 +1,4 @@
-package io.voicewire.engine.local.bench;
+package io.voicewire.bench.engine;
 
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
@@ -15,6 +15,8 @@ import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VadParams;
+import io.voicewire.testing.BenchSentences;
+import io.voicewire.testing.WordErrorRate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -40,7 +42,7 @@ import org.HdrHistogram.Histogram;
  *       end of the newest word of the partial) and end-of-speech → committed latency (VAD);
  *   <li>heap: per recognizer, per active and per idle STT session.
  * </ul>
- * Run with an explicit heap, e.g. {@code java -Xmx1g ... EngineBench [--quick | --accurate-only]}:
+ * Run: {@code ./voicewire bench engine --full [--quick | --accurate-only]}:
  * {@code --quick} measures 8 sentences with the FAST profile only; {@code --accurate-only} only
  * the ACCURATE profile's recognition.
  */
