@@ -1,17 +1,11 @@
 package io.voicewire.bench.engine;
 
 import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SpeechError;
-import io.voicewire.speech.SttListener;
-import io.voicewire.speech.SttRequest;
-import io.voicewire.speech.SttSession;
-import io.voicewire.speech.Transcript;
 import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
-import io.voicewire.speech.VadParams;
 import io.voicewire.testing.BenchSentences;
 import io.voicewire.testing.WordErrorRate;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -49,7 +42,8 @@ import org.HdrHistogram.Histogram;
  *       commit p90 ≤ {@value #COMMIT_TARGET_MS} ms.
  * </ul>
  *
- * <p>Run: {@code ./voicewire bench engine [--streams 1,2,4,6,8] [--rounds 5]}; {@code ./voicewire
+ * <p>Run: {@code ./voicewire bench engine [--streams 1,2,4,6,8] [--rounds 5] [--tts-workers N]
+ * [--tts-only]}; {@code ./voicewire
  * bench engine --full [--quick]} runs {@link EngineBench} instead (recognition quality per profile,
  * heap). Not thread safe; one run per JVM.
  */
@@ -68,11 +62,15 @@ public final class EngineLoadBench {
     }
     int[] counts = {1, 2, 4, 6, 8};
     int rounds = 5;
+    int ttsWorkers = Runtime.getRuntime().availableProcessors();
+    boolean stt = !Arrays.asList(args).contains("--tts-only");
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals("--streams")) {
         counts = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
       } else if (args[i].equals("--rounds")) {
         rounds = Integer.parseInt(args[i + 1]);
+      } else if (args[i].equals("--tts-workers")) {
+        ttsWorkers = Integer.parseInt(args[i + 1]);
       }
     }
     int max = Arrays.stream(counts).max().orElse(1);
@@ -81,7 +79,8 @@ public final class EngineLoadBench {
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
         Runtime.version(), os.getSystemLoadAverage());
     long t0 = System.nanoTime();
-    LocalSpeechProvider p = LocalSpeechProvider.builder().sttStreams(max).build();
+    LocalSpeechProvider p = LocalSpeechProvider.builder().sttStreams(max).ttsWorkers(ttsWorkers)
+        .sttDecoders(stt ? Math.min(2, Runtime.getRuntime().availableProcessors()) : 0).build();
     p.awaitReady(10, TimeUnit.MINUTES);
     OUT.printf("ready in %.1f s: %d model copies, %d STT lanes (default capacity on this machine:"
         + " %d streams)%n%n", (System.nanoTime() - t0) / 1e9, p.sttDecoders(), p.sttStreams(),
@@ -89,7 +88,8 @@ public final class EngineLoadBench {
             * Runtime.getRuntime().availableProcessors());
 
     List<Clip> clips = clips(p);
-    OUT.println("## TTS: N sessions at once, each flushes 3 sentences (cmu-slt-hsmm, pcm_16000)");
+    OUT.printf("## TTS: N sessions at once, each flushes 3 sentences (cmu-slt-hsmm, pcm_16000,"
+        + " %d workers)%n", p.ttsWorkers());
     OUT.println();
     OUT.println("| sessions | first audio p50 | p90 | p99 | max | n | load avg |");
     OUT.println("|---|---|---|---|---|---|---|");
@@ -97,6 +97,10 @@ public final class EngineLoadBench {
       tts(p, n, rounds);
     }
     OUT.println();
+    if (!stt) {
+      p.close();
+      System.exit(0);
+    }
     OUT.printf("## STT: N streams paced in real time (%s; VAD 0.5 s)%n%n", clips.get(0).source);
     OUT.println("| streams | partial lag p50 | p90 | first partial p50 | p90 | commit after VAD"
         + " window p50 | p90 | max | WER | CPU s per audio s | cores busy | load avg |");
@@ -158,31 +162,48 @@ public final class EngineLoadBench {
     return out.toByteArray();
   }
 
+  /** A TTS session that collects its audio and the time of its first audio. */
+  private static final class TtsProbe implements TtsListener {
+    final ByteArrayOutputStream audio = new ByteArrayOutputStream();
+    final CountDownLatch done;
+    volatile long firstNanos;
+    final TtsSession session;
+
+    TtsProbe(LocalSpeechProvider p, CountDownLatch done) {
+      this.done = done;
+      this.session = p.openTts(TtsRequest.builder(LocalSpeechProvider.VOICE_SLT)
+          .outputFormat(io.voicewire.audio.AudioFormat.PCM_16000).autoMode(true).build(), this);
+    }
+
+    @Override
+    public void onAudio(TtsAudio a) {
+      if (firstNanos == 0 && a.audio().length > 0) {
+        firstNanos = System.nanoTime();
+      }
+      synchronized (audio) {
+        audio.writeBytes(a.audio());
+      }
+    }
+
+    @Override
+    public void onClosed(boolean complete) {
+      done.countDown();
+    }
+
+    @Override
+    public void onFailure(SpeechError error) {
+      done.countDown();
+    }
+  }
+
   private static byte[] synthesize(LocalSpeechProvider p, String text) throws Exception {
-    ByteArrayOutputStream audio = new ByteArrayOutputStream();
-    CountDownLatch done = new CountDownLatch(1);
-    TtsSession s = p.openTts(TtsRequest.builder(LocalSpeechProvider.VOICE_SLT)
-        .outputFormat(io.voicewire.audio.AudioFormat.PCM_16000).autoMode(true).build(),
-        new TtsListener() {
-          @Override
-          public void onAudio(TtsAudio a) {
-            audio.writeBytes(a.audio());
-          }
-
-          @Override
-          public void onClosed(boolean complete) {
-            done.countDown();
-          }
-
-          @Override
-          public void onFailure(SpeechError error) {
-            done.countDown();
-          }
-        });
-    s.send(text + " ");
-    s.end();
-    done.await(2, TimeUnit.MINUTES);
-    return audio.toByteArray();
+    TtsProbe t = new TtsProbe(p, new CountDownLatch(1));
+    t.session.send(text + " ");
+    t.session.end();
+    t.done.await(2, TimeUnit.MINUTES);
+    synchronized (t.audio) {
+      return t.audio.toByteArray();
+    }
   }
 
   // ---------------------------------------------------------------- TTS
@@ -191,46 +212,26 @@ public final class EngineLoadBench {
     Histogram first = new Histogram(3);
     List<String> s = BenchSentences.ALL;
     for (int r = 0; r < rounds + 1; r++) {
-      long[] firstNanos = new long[n];
       CountDownLatch done = new CountDownLatch(n);
-      List<TtsSession> sessions = new ArrayList<>();
+      List<TtsProbe> sessions = new ArrayList<>();
       for (int k = 0; k < n; k++) {
-        int kk = k;
-        sessions.add(p.openTts(TtsRequest.builder(LocalSpeechProvider.VOICE_SLT)
-            .outputFormat(io.voicewire.audio.AudioFormat.PCM_16000).autoMode(true).build(),
-            new TtsListener() {
-              @Override
-              public void onAudio(TtsAudio a) {
-                if (firstNanos[kk] == 0 && a.audio().length > 0) {
-                  firstNanos[kk] = System.nanoTime();
-                }
-              }
-
-              @Override
-              public void onClosed(boolean complete) {
-                done.countDown();
-              }
-
-              @Override
-              public void onFailure(SpeechError error) {
-                done.countDown();
-              }
-            }));
+        sessions.add(new TtsProbe(p, done));
       }
       long[] sent = new long[n];
       for (int k = 0; k < n; k++) {
         int b = (3 * (k + r)) % (s.size() - 2);
         sent[k] = System.nanoTime();
-        sessions.get(k).send(s.get(b) + " " + s.get(b + 1) + " " + s.get(b + 2) + " ");
-        sessions.get(k).end();
+        sessions.get(k).session.send(s.get(b) + " " + s.get(b + 1) + " " + s.get(b + 2) + " ");
+        sessions.get(k).session.end();
       }
       done.await(3, TimeUnit.MINUTES);
       if (r == 0) {
         continue; // warm-up round
       }
       for (int k = 0; k < n; k++) {
-        if (firstNanos[k] > 0) {
-          first.recordValue(Math.max(0, (firstNanos[k] - sent[k]) / 1000));
+        long f = sessions.get(k).firstNanos;
+        if (f > 0) {
+          first.recordValue(Math.max(0, (f - sent[k]) / 1000));
         }
       }
     }
@@ -246,7 +247,7 @@ public final class EngineLoadBench {
   private static boolean stt(LocalSpeechProvider p, int n, List<Clip> clips) throws Exception {
     var os = (com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean();
-    List<Paced> runs = new ArrayList<>();
+    List<PacedStream> runs = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       List<byte[]> parts = new ArrayList<>(List.of(silence(500)));
       StringBuilder ref = new StringBuilder();
@@ -260,13 +261,13 @@ public final class EngineLoadBench {
         at += c.pcm().length / 32 + 1200;
         ref.append(c.text()).append(' ');
       }
-      runs.add(new Paced(concat(parts), ref.toString(), starts));
+      runs.add(new PacedStream(concat(parts), ref.toString(), starts));
     }
     long cpu0 = os.getProcessCpuTime();
     long wall0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     for (int k = 0; k < n; k++) {
-      Paced run = runs.get(k);
+      PacedStream run = runs.get(k);
       threads.add(Thread.ofPlatform().name("bench-stt-" + k).start(() -> run.run(p)));
     }
     for (Thread t : threads) {
@@ -281,7 +282,7 @@ public final class EngineLoadBench {
     int words = 0;
     int errors = 0;
     int failed = 0;
-    for (Paced r : runs) {
+    for (PacedStream r : runs) {
       r.lagMillis.forEach(v -> lag.recordValue(Math.max(0, v)));
       r.firstPartialMillis.forEach(v -> firstPartial.recordValue(Math.max(0, v)));
       r.commitMillis.forEach(v -> commit.recordValue(Math.max(0, v)));
@@ -300,85 +301,6 @@ public final class EngineLoadBench {
         commit.getMaxValue(), 100.0 * errors / Math.max(1, words), cpuS / audioS,
         cpuS / wallS, os.getSystemLoadAverage());
     return failed == 0 && lag90 <= LAG_TARGET_MS && commit90 <= COMMIT_TARGET_MS;
-  }
-
-  /** One real-time stream: sends 20 ms every 20 ms and times what comes back. */
-  private static final class Paced implements SttListener {
-    final byte[] audio;
-    final String ref;
-    final List<Long> lagMillis = new CopyOnWriteArrayList<>();
-    final List<Long> firstPartialMillis = new CopyOnWriteArrayList<>();
-    final List<Long> commitMillis = new CopyOnWriteArrayList<>();
-    final List<String> texts = new CopyOnWriteArrayList<>();
-    volatile SpeechError failure;
-    private volatile long startNanos;
-    private final long[] speechStartMs;
-    private volatile boolean segmentHasPartial;
-    private final CountDownLatch closed = new CountDownLatch(1);
-
-    Paced(byte[] audio, String ref, long[] speechStartMs) {
-      this.audio = audio;
-      this.ref = ref;
-      this.speechStartMs = speechStartMs;
-    }
-
-    private long wallOf(long ms) {
-      return startNanos + ms * 1_000_000;
-    }
-
-    @Override
-    public void onPartial(Transcript t) {
-      long now = System.nanoTime();
-      lagMillis.add((now - wallOf(t.audioEndMs())) / 1_000_000);
-      int segment = texts.size();
-      if (!segmentHasPartial && segment < speechStartMs.length) {
-        segmentHasPartial = true; // after the clip's first sample was sent
-        firstPartialMillis.add((now - wallOf(speechStartMs[segment])) / 1_000_000);
-      }
-    }
-
-    @Override
-    public void onCommitted(Transcript t) {
-      commitMillis.add((System.nanoTime() - wallOf(t.audioEndMs())) / 1_000_000);
-      texts.add(t.text());
-      segmentHasPartial = false;
-    }
-
-    @Override
-    public void onClosed() {
-      closed.countDown();
-    }
-
-    @Override
-    public void onFailure(SpeechError e) {
-      failure = e;
-      closed.countDown();
-    }
-
-    void run(LocalSpeechProvider p) {
-      SttSession s = p.openStt(SttRequest.builder().commitStrategy(CommitStrategy.VAD)
-          .vad(new VadParams(0.5, 0.4, 100, 100)).build(), this);
-      int chunk = 640;
-      startNanos = System.nanoTime();
-      for (int i = 0, k = 1; i < audio.length && failure == null; i += chunk, k++) {
-        s.sendAudio(Arrays.copyOfRange(audio, i, Math.min(audio.length, i + chunk)));
-        long wait = startNanos + k * 20_000_000L - System.nanoTime();
-        if (wait > 0) {
-          try {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-      s.close();
-      try {
-        closed.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static byte[] silence(int ms) {

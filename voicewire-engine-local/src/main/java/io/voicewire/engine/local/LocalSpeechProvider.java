@@ -40,13 +40,17 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>TTS: a pool of worker threads (by default one per core) shared by all sessions; sessions
  *       take turns sentence by sentence, and sessions waiting for their first audio go first.
- *   <li>STT: a fixed pool of Sphinx recognizers (by default one per core, at most two), each about
- *       150 MB of heap. A session holds one only while its speaker is talking; when all are busy,
- *       up to {@code maxWaitingStt} speech stretches wait, and a session beyond that fails with
- *       {@code resource_exhausted}.
+ *   <li>STT: a fixed number of copies of the Sphinx models (by default one per core, at most two),
+ *       each about 150 MB of heap, and {@link Builder#sttStreams(int) sttStreams} decoding lanes
+ *       spread over them (by default {@value #DEFAULT_STT_STREAMS_PER_CORE} per core). The lanes of
+ *       a copy decode in turns of a few tens of milliseconds, so all speaking sessions progress
+ *       together. At most {@code sttStreams} STT sessions are served at once; one more fails at
+ *       once with {@code resource_exhausted}. A session counts until its terminal event, which
+ *       {@link SttSession#cancel()} delivers only once its decoding has stopped.
  *   <li>Heap: size it explicitly, at most 1 GiB is assumed. The defaults (both voices, two
- *       decoders) hold about 420 MB live: ~150 MB per decoder, ~60 MB for MaryTTS, ~20 MB for
- *       FreeTTS; a speaking STT session adds a few MB, an idle one ~0.1 MB. {@code -Xmx1g} is the
+ *       model copies, six lanes) hold about 400 MB live: ~150 MB per copy, ~0.3 MB per lane,
+ *       ~60 MB for MaryTTS, ~20 MB for FreeTTS; a speaking STT session adds at most the 20 s of
+ *       audio it may have queued, an idle one ~0.1 MB. {@code -Xmx1g} is the
  *       tested setting ({@code -Xmx768m} is the least for the defaults). Without a cap Sphinx's
  *       allocation churn grows the heap to gigabytes.
  * </ul>
