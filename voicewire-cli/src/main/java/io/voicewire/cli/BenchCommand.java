@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
         "  relay  N concurrent STT streams of 20 ms chunks: direct to an upstream, through the"
             + " voicewire relay, and through a plain Node ws relay, side by side in one run",
         "  idle   heap per idle STT and TTS session on the server",
-        "Micro-benchmarks of the audio core: ./voicewire bench jmh [JMH options]"})
+        "Micro-benchmarks of the audio core: ./voicewire bench jmh [JMH options]",
+        "The offline engine under load (1-8 sessions side by side): ./voicewire bench engine"})
 public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

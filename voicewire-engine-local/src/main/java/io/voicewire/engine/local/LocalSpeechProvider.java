@@ -40,13 +40,17 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>TTS: a pool of worker threads (by default one per core) shared by all sessions; sessions
  *       take turns sentence by sentence, and sessions waiting for their first audio go first.
- *   <li>STT: a fixed pool of Sphinx recognizers (by default one per core, at most two), each about
- *       150 MB of heap. A session holds one only while its speaker is talking; when all are busy,
- *       up to {@code maxWaitingStt} speech stretches wait, and a session beyond that fails with
- *       {@code resource_exhausted}.
+ *   <li>STT: a fixed number of copies of the Sphinx models (by default one per core, at most two),
+ *       each about 150 MB of heap, and {@link Builder#sttStreams(int) sttStreams} decoding lanes
+ *       spread over them (by default {@value #DEFAULT_STT_STREAMS_PER_CORE} per core). The lanes of
+ *       a copy decode in turns of a few tens of milliseconds, so all speaking sessions progress
+ *       together. At most {@code sttStreams} STT sessions are served at once; one more fails at
+ *       once with {@code resource_exhausted}. A session counts until its terminal event, which
+ *       {@link SttSession#cancel()} delivers only once its decoding has stopped.
  *   <li>Heap: size it explicitly, at most 1 GiB is assumed. The defaults (both voices, two
- *       decoders) hold about 420 MB live: ~150 MB per decoder, ~60 MB for MaryTTS, ~20 MB for
- *       FreeTTS; a speaking STT session adds a few MB, an idle one ~0.1 MB. {@code -Xmx1g} is the
+ *       model copies, six lanes) hold about 400 MB live: ~150 MB per copy, ~0.3 MB per lane,
+ *       ~60 MB for MaryTTS, ~20 MB for FreeTTS; a speaking STT session adds at most the 20 s of
+ *       audio it may have queued, an idle one ~0.1 MB. {@code -Xmx1g} is the
  *       tested setting ({@code -Xmx768m} is the least for the defaults). Without a cap Sphinx's
  *       allocation churn grows the heap to gigabytes.
  * </ul>
@@ -61,6 +65,9 @@ public final class LocalSpeechProvider implements SpeechProvider {
   public static final String VOICE_KEVIN = "kevin16";
   /** A speech-to-text segment is committed automatically after this much audio. */
   public static final long AUTO_COMMIT_MILLIS = LocalEngine.AUTO_COMMIT_MILLIS;
+  /** Default STT sessions served at once per core, for {@link Builder#sttStreams(int)}. */
+  public static final int DEFAULT_STT_STREAMS_PER_CORE = 3;
+
   /** Default for {@link Builder#maxWaitingStt(int)}. */
   public static final int DEFAULT_MAX_WAITING_STT = 4;
 
@@ -110,9 +117,22 @@ public final class LocalSpeechProvider implements SpeechProvider {
     return engine.models();
   }
 
-  /** Number of speech recognizers in the pool. */
+  /** Copies of the recognizer's models loaded ({@link Builder#sttDecoders(int)}). */
   public int sttDecoders() {
-    return engine.sttDecoders();
+    return engine.sttModelSets();
+  }
+
+  /**
+   * STT sessions served at once ({@link Builder#sttStreams(int)}): one more is refused with
+   * {@code resource_exhausted} until one of them has ended.
+   */
+  public int sttStreams() {
+    return engine.sttCapacity();
+  }
+
+  /** For testing: the engine behind this provider. */
+  LocalEngine engine() {
+    return engine;
   }
 
   /** Number of TTS worker threads. */
@@ -153,6 +173,8 @@ public final class LocalSpeechProvider implements SpeechProvider {
     private int ttsWorkers = Runtime.getRuntime().availableProcessors();
     private int sttDecoders = Math.min(2, Runtime.getRuntime().availableProcessors());
     private int maxWaitingStt = DEFAULT_MAX_WAITING_STT;
+    private int sttStreams = DEFAULT_STT_STREAMS_PER_CORE
+        * Runtime.getRuntime().availableProcessors();
     private RecognizerProfile profile = RecognizerProfile.FAST;
     private boolean warmUp = true;
     private boolean unknownVoiceUsesDefault;
@@ -193,12 +215,30 @@ public final class LocalSpeechProvider implements SpeechProvider {
       return this;
     }
 
-    /** Speech recognizers, 0–16 (0 disables STT); default one per core, at most 2. */
+    /**
+     * Copies of the recognizer's models (about 150 MB of heap each), 0–16 (0 disables STT);
+     * default one per core, at most 2. The {@link #sttStreams(int) streams} are spread over them.
+     */
     public Builder sttDecoders(int n) {
       if (n < 0 || n > 16) {
         throw new IllegalArgumentException("sttDecoders must be in range [0,16]: " + n);
       }
       this.sttDecoders = n;
+      return this;
+    }
+
+    /**
+     * The STT sessions served at once, 1–64: the engine's real-time capacity. Each gets a
+     * decoding lane of its own, and the lanes of one model copy take turns on it in short slices,
+     * so all streams progress together; a session beyond this is refused with
+     * {@code resource_exhausted} instead of falling behind real time. Default
+     * {@value #DEFAULT_STT_STREAMS_PER_CORE} per core (docs/bench-engine.md has the measurement).
+     */
+    public Builder sttStreams(int n) {
+      if (n < 1 || n > 64) {
+        throw new IllegalArgumentException("sttStreams must be in range [1,64]: " + n);
+      }
+      this.sttStreams = n;
       return this;
     }
 
@@ -263,7 +303,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
           : Executors.newThreadPerTaskExecutor(
               Thread.ofVirtual().name("voicewire-local-events-", 0).factory());
       return new LocalSpeechProvider(new EngineConfig(voices, ttsWorkers, sttDecoders,
-          maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
+          sttStreams, maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
           random != null ? random : new SecureRandom()));
     }
   }

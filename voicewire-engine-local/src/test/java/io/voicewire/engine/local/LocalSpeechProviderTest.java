@@ -44,7 +44,7 @@ class LocalSpeechProviderTest {
   @Test
   void smallEngineRefusesSpeechBeyondItsDecodersThenClosesCleanly() throws Exception {
     LocalSpeechProvider p = LocalSpeechProvider.builder().voices(List.of("kevin16"))
-        .sttDecoders(1).maxWaitingStt(0).warmUp(false).ttsWorkers(1).build();
+        .sttDecoders(1).sttStreams(1).maxWaitingStt(0).warmUp(false).ttsWorkers(1).build();
     try {
       assertTrue(p.awaitReady(3, TimeUnit.MINUTES));
       assertTrue(p.isReady());
@@ -54,20 +54,22 @@ class LocalSpeechProviderTest {
       assertTrue(p.models().stream().anyMatch(ModelInfo::canDoTextToSpeech));
       assertTrue(p.models().stream().anyMatch(ModelInfo::canDoSpeechToText));
       assertEquals(1, p.sttDecoders());
+      assertEquals(1, p.sttStreams());
 
       byte[] speech = SpeechClips.concat(SpeechClips.silence(300),
           SpeechClips.pcm16k(p, "kevin16", "Testing one two three, testing the decoder pool."));
       RecordingSttListener a = new RecordingSttListener();
       SttSession sa = p.openStt(SttRequest.builder().build(), a);
-      LocalSttSessionTest.feed(sa, speech); // holds the only decoder: still "speaking"
+      LocalSttSessionTest.feed(sa, speech); // takes the engine's only stream: still "speaking"
       RecordingSttListener b = new RecordingSttListener();
-      SttSession sb = p.openStt(SttRequest.builder().build(), b);
-      for (int i = 0; i < speech.length; i += 3200) { // refused once the session has failed
-        sb.sendAudio(java.util.Arrays.copyOfRange(speech, i, Math.min(speech.length, i + 3200)));
+      SttSession sb = p.openStt(SttRequest.builder().build(), b); // beyond the capacity
+      for (int i = 0; i < speech.length; i += 3200) { // refused: the session has failed
+        assertFalse(sb.sendAudio(
+            java.util.Arrays.copyOfRange(speech, i, Math.min(speech.length, i + 3200))));
       }
       b.awaitTerminal(30).assertOneTerminal();
       assertEquals(ErrorCode.RESOURCE_EXHAUSTED, b.failure().code());
-      assertTrue(b.failure().message().contains("busy"), b.failure().message());
+      assertTrue(b.failure().message().contains("capacity"), b.failure().message());
       assertFalse(sb.sendAudio(new byte[320]));
 
       // the first session is unaffected

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
-import io.voicewire.engine.local.bench.WordErrorRate;
+import io.voicewire.testing.WordErrorRate;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SttRequest;

@@ -2,8 +2,8 @@ package io.voicewire.engine.local;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voicewire.engine.local.bench.BenchSentences;
-import io.voicewire.engine.local.bench.WordErrorRate;
+import io.voicewire.testing.BenchSentences;
+import io.voicewire.testing.WordErrorRate;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;

@@ -7,13 +7,20 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A bounded byte pipe from a session (writer, never blocks) to a decoder thread (reader, blocks
  * until bytes arrive or the pipe ends). {@link #finish()} ends the stream after what is buffered;
- * {@link #abort()} ends it at once.
+ * {@link #abort()} ends it at once and frees the buffer.
+ *
+ * <p>The buffer starts at {@link #INITIAL_BYTES} and doubles as audio arrives, up to the capacity,
+ * so a short burst of speech holds memory for its own length, not for the most a pass may buffer.
  *
  * <p>Overflow policy: {@link #write} refuses a write that does not fit and returns false; nothing
  * is taken. Thread safe for one writer and one reader.
  */
 final class AudioPipe extends InputStream {
-  private final byte[] ring;
+  /** The first buffer: 0.5 s of 16 kHz 16-bit audio. */
+  static final int INITIAL_BYTES = 16_000;
+
+  private final int capacity;
+  private byte[] ring;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
   private int head;
@@ -23,7 +30,8 @@ final class AudioPipe extends InputStream {
   private boolean aborted;
 
   AudioPipe(int capacityBytes) {
-    this.ring = new byte[capacityBytes];
+    this.capacity = capacityBytes;
+    this.ring = new byte[Math.min(capacityBytes, INITIAL_BYTES)];
   }
 
   /** Appends all of {@code b}, or nothing when it does not fit or the pipe has ended. */
@@ -34,8 +42,11 @@ final class AudioPipe extends InputStream {
   boolean write(byte[] b, int off, int len) {
     lock.lock();
     try {
-      if (finished || aborted || size + len > ring.length) {
+      if (finished || aborted || size + len > capacity) {
         return false;
+      }
+      if (size + len > ring.length) {
+        grow(size + len);
       }
       int tail = (head + size) % ring.length;
       int first = Math.min(len, ring.length - tail);
@@ -50,11 +61,47 @@ final class AudioPipe extends InputStream {
     }
   }
 
-  /** True when {@code len} more bytes would fit. */
-  boolean fits(int len) {
+  private void grow(int needed) {
+    assert lock.isHeldByCurrentThread();
+    int n = ring.length;
+    while (n < needed) {
+      n = (int) Math.min(capacity, n * 2L);
+    }
+    byte[] bigger = new byte[n];
+    int first = Math.min(size, ring.length - head);
+    System.arraycopy(ring, head, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, size - first);
+    ring = bigger;
+    head = 0;
+  }
+
+  /** Bytes of buffer allocated now, for tests. */
+  int allocated() {
     lock.lock();
     try {
-      return size + len <= ring.length;
+      return ring.length;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True when a read would not wait: bytes are buffered or the pipe has ended. */
+  boolean readable() {
+    lock.lock();
+    try {
+      return size > 0 || finished || aborted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until {@link #readable()}. */
+  void awaitReadable() {
+    lock.lock();
+    try {
+      while (size == 0 && !finished && !aborted) {
+        readable.awaitUninterruptibly();
+      }
     } finally {
       lock.unlock();
     }
@@ -97,6 +144,8 @@ final class AudioPipe extends InputStream {
     try {
       aborted = true;
       size = 0;
+      head = 0;
+      ring = new byte[0];
       readable.signalAll();
     } finally {
       lock.unlock();

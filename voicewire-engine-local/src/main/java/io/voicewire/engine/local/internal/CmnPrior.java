@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * from there as usual.
  *
  * <p>LiveCMN has no API for this; its fields are read and written reflectively. If that is not
- * possible, the decoder works as before (one warning). Confined to its decoder thread.
+ * possible, the decoder works as before (one warning). Confined to its decoder thread; {@link
+ * #adopt} reads another lane's prior once that lane has published it (through a future).
  */
 final class CmnPrior {
   private static final Logger LOG = LoggerFactory.getLogger(CmnPrior.class);
@@ -90,6 +91,17 @@ final class CmnPrior {
     } catch (IllegalAccessException e) {
       LOG.warn("cannot read LiveCMN's state", e);
     }
+  }
+
+  /** Takes {@code other}'s prior as this one's (another lane's, over the same models). */
+  void adopt(CmnPrior other) {
+    if (other.savedSum == null) {
+      useDefault();
+      return;
+    }
+    savedSum = other.savedSum.clone();
+    savedMean = other.savedMean.clone();
+    savedFrames = other.savedFrames;
   }
 
   /** Puts the prior back (no-op when none was captured). */

@@ -1,37 +1,39 @@
 package io.voicewire.engine.local.internal;
 
-import edu.cmu.sphinx.api.Configuration;
-import edu.cmu.sphinx.api.Context;
 import edu.cmu.sphinx.decoder.ResultListener;
-import edu.cmu.sphinx.frontend.feature.LiveCMN;
+import edu.cmu.sphinx.frontend.util.StreamDataSource;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
 import edu.cmu.sphinx.result.WordResult;
 import edu.cmu.sphinx.util.props.PropertySheet;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed set of Sphinx4 recognizers, each with its own thread, shared by all STT sessions.
+ * The Sphinx4 decoding lanes shared by all STT sessions.
  *
- * <p>Allocating a recognizer takes seconds and about 150 MB of heap (acoustic model, dictionary,
- * language model, search structures), so decoders are made once, at start-up, and reused: a
- * session borrows one for a {@link Job} (one stretch of speech) and gives it back when that
- * stretch has been decoded. Each decoder is warmed up with a clip of speech before it serves,
- * because the first utterance through a cold JVM decodes several times slower than real time.
+ * <p>Loading the models takes seconds and about 150 MB of heap (acoustic model, dictionary,
+ * language model, lexical tree), so they are loaded once per {@link ModelSet}, at start-up. Each
+ * model set serves {@code lanesPerSet} lanes: a lane is a thread with its own search and front end
+ * that decodes one {@link Job} (one stretch of speech) at a time, taking turns on its set's
+ * models in short slices with the other lanes of the set. So as many streams decode at once as
+ * there are lanes, all progressing together; the CPU they share is what bounds them, and the
+ * engine admits no more streams than it has lanes. Each lane is warmed up with a clip of speech
+ * before it serves, because the first utterance through a cold JVM decodes several times slower
+ * than real time.
  *
- * <p>Jobs wait in a FIFO queue while every decoder is busy; at most {@code maxWaiting} may wait.
+ * <p>Jobs wait in a FIFO queue while every lane is busy; at most {@code maxWaiting} may wait.
  * {@link #submit} refuses more (the session then fails with {@code resource_exhausted}).
+ * {@link #cancel} takes a job back that no lane has started.
  *
  * <p>Thread safe.
  */
@@ -40,7 +42,6 @@ final class DecoderPool implements AutoCloseable {
   static final int SAMPLE_RATE = 16_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
-  private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
   /**
    * Sphinx4 logs through java.util.logging, at INFO by default (LiveCMN logs every mean update,
    * the loaders every file). The config file's {@code logLevel} is set on a logger named after the
@@ -66,7 +67,7 @@ final class DecoderPool implements AutoCloseable {
   /** A stretch of audio to decode; callbacks come from the decoder's thread. */
   interface Job {
     /** The audio, 16 kHz 16-bit mono PCM; its end ends the job. */
-    InputStream audio();
+    AudioPipe audio();
 
     /** A decoder has taken the job. */
     default void started() {}
@@ -91,7 +92,7 @@ final class DecoderPool implements AutoCloseable {
   /** A recognized word, times in ms from the start of the job's audio. */
   record TimedWord(String text, long startMs, long endMs, double confidence) {}
 
-  private final String configResource;
+  private final List<ModelSet> sets = new ArrayList<>();
   private final int maxWaiting;
   private final CompletableFuture<byte[]> warmUpClip;
   private final ReentrantLock lock = new ReentrantLock();
@@ -107,23 +108,33 @@ final class DecoderPool implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Starts {@code size} decoder threads; each allocates its recognizer, decodes a synthetic buzz
-   * and {@code warmUpClip} (16 kHz PCM of speech; may complete with null), then serves jobs.
+   * Starts {@code modelSets × lanesPerSet} lane threads; each allocates its recognizer (the first
+   * of a set loads the set's models), decodes a synthetic buzz and {@code warmUpClip} (16 kHz PCM
+   * of speech; may complete with null), then serves jobs.
    */
-  DecoderPool(int size, int maxWaiting, String configResource,
+  DecoderPool(int modelSets, int lanesPerSet, int maxWaiting, String configResource,
       CompletableFuture<byte[]> warmUpClip) {
-    this.size = size;
+    this.size = modelSets * lanesPerSet;
     this.maxWaiting = maxWaiting;
-    this.configResource = configResource;
     this.warmUpClip = warmUpClip;
     if (size == 0) {
       ready.complete(null);
     }
-    for (int i = 0; i < size; i++) {
-      threads.add(Thread.ofPlatform().daemon().name("voicewire-stt-decoder-" + i)
-          .unstarted(this::runDecoder));
+    for (int m = 0; m < modelSets; m++) {
+      ModelSet set = new ModelSet(configResource, lanesPerSet);
+      sets.add(set);
+      for (int lane = 0; lane < lanesPerSet; lane++) {
+        int l = lane;
+        threads.add(Thread.ofPlatform().daemon().name("voicewire-stt-decoder-" + m + "-" + l)
+            .unstarted(() -> runDecoder(set, l)));
+      }
     }
     threads.forEach(Thread::start);
+  }
+
+  /** Copies of the models loaded. */
+  int modelSets() {
+    return sets.size();
   }
 
   /** Completes when every decoder is allocated and warmed (or has failed). */
@@ -155,6 +166,19 @@ final class DecoderPool implements AutoCloseable {
     lock.lock();
     try {
       return busy;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes back {@code job} if no lane has started it; returns false when a lane has (its audio
+   * must then be ended so that the lane finishes) or it was never queued.
+   */
+  boolean cancel(Job job) {
+    lock.lock();
+    try {
+      return queue.remove(job);
     } finally {
       lock.unlock();
     }
@@ -211,17 +235,26 @@ final class DecoderPool implements AutoCloseable {
     }
   }
 
-  private void runDecoder() {
+  private void runDecoder(ModelSet set, int lane) {
     Decoder d = null;
     try {
-      d = new Decoder(configResource);
-      byte[] clip = warmUpClip.get(2, TimeUnit.MINUTES);
-      d.warmUp(clip);
+      d = new Decoder(set, lane);
+      if (lane == 0) {
+        try {
+          d.warmUp(warmUpClip.get(2, TimeUnit.MINUTES));
+        } finally {
+          set.warmPrior().complete(d.cmn);
+        }
+      } else {
+        // the set's first lane has warmed the JIT and found the prior: only initialize the front end
+        d.warmUpFrontEnd(set.warmPrior().get(2, TimeUnit.MINUTES));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     } catch (Exception | LinkageError e) {
       if (d == null) {
+        set.warmPrior().completeExceptionally(e);
         LOG.error("could not allocate a Sphinx4 recognizer", e);
         decoderDied(e);
         return;
@@ -237,15 +270,9 @@ final class DecoderPool implements AutoCloseable {
         try {
           d.serve(job);
         } catch (Exception | LinkageError e) {
-          LOG.warn("decoding failed; re-allocating the recognizer", e);
+          // the lane's search starts afresh with the next job (Recognizer.recognize resets it)
+          LOG.warn("decoding failed in lane {}", lane, e);
           job.failed(e);
-          try {
-            d = new Decoder(configResource);
-          } catch (Exception | LinkageError e2) {
-            LOG.error("could not re-allocate a Sphinx4 recognizer", e2);
-            decoderDied(e2);
-            return;
-          }
         } finally {
           release();
         }
@@ -288,24 +315,31 @@ final class DecoderPool implements AutoCloseable {
     orphans.forEach(j -> j.failed(e));
   }
 
-  /** One recognizer and the job it is serving. Confined to its decoder thread. */
+  /** Numbers passes across all lanes, so that each has its own sample numbers. */
+  private static final AtomicLong PASSES = new AtomicLong();
+
+  /** One lane: a recognizer over its set's models and the job it is serving. Confined to its thread. */
   private static final class Decoder implements ResultListener {
-    private final Context context;
+    private final ModelSet set;
+    private final StreamDataSource source;
+    private final SampleOffset offset;
     private final Recognizer recognizer;
     private final CmnPrior cmn;
     private Job current;
 
-    Decoder(String configResource) throws Exception {
-      Configuration c = new Configuration();
-      c.setAcousticModelPath(MODELS + "en-us");
-      c.setDictionaryPath(MODELS + "cmudict-en-us.dict");
-      c.setLanguageModelPath(MODELS + "en-us.lm.bin");
-      c.setSampleRate(SAMPLE_RATE);
-      context = new Context("resource:/io/voicewire/engine/local/internal/" + configResource, c);
-      recognizer = context.getInstance(Recognizer.class);
-      recognizer.addResultListener(this);
-      recognizer.allocate();
-      cmn = new CmnPrior(context.getInstance(LiveCMN.class));
+    Decoder(ModelSet set, int lane) {
+      this.set = set;
+      set.lock().lock();
+      try {
+        recognizer = set.recognizer(lane);
+        source = set.dataSource(lane);
+        offset = set.sampleOffset(lane);
+        recognizer.addResultListener(this);
+        recognizer.allocate();
+        cmn = new CmnPrior(set.liveCmn(lane));
+      } finally {
+        set.lock().unlock();
+      }
     }
 
     /**
@@ -323,6 +357,12 @@ final class DecoderPool implements AutoCloseable {
       }
     }
 
+    /** Decodes the buzz (it initializes the front end) and adopts another lane's prior. */
+    void warmUpFrontEnd(CmnPrior prior) {
+      decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
+      cmn.adopt(prior);
+    }
+
     /** Decodes a session's job, starting from the warm-up's cepstral mean. */
     void serve(Job job) {
       cmn.restore();
@@ -332,8 +372,11 @@ final class DecoderPool implements AutoCloseable {
     private void decodeAndDiscard(byte[] audio) {
       decode(new Job() {
         @Override
-        public InputStream audio() {
-          return new ByteArrayInputStream(audio);
+        public AudioPipe audio() {
+          AudioPipe p = new AudioPipe(audio.length);
+          p.write(audio);
+          p.finish();
+          return p;
         }
 
         @Override
@@ -352,18 +395,22 @@ final class DecoderPool implements AutoCloseable {
 
     void decode(Job job) {
       current = job;
+      ReentrantLock models = set.lock();
+      models.lock();
       try {
         job.started();
-        context.setSpeechSource(job.audio());
+        offset.startPass(PASSES.incrementAndGet());
+        source.setInputStream(new ModelSet.SliceStream(job.audio(), models));
         Result r;
         while ((r = recognizer.recognize()) != null) {
-          List<TimedWord> words = words(r);
+          List<TimedWord> words = words(r, offset.offsetMs());
           job.utterance(text(words), words);
         }
-        job.done();
       } finally {
         current = null;
+        models.unlock();
       }
+      job.done();
     }
 
     @Override
@@ -372,22 +419,22 @@ final class DecoderPool implements AutoCloseable {
       if (job == null || result.isFinal()) {
         return;
       }
-      List<TimedWord> words = words(result);
+      List<TimedWord> words = words(result, offset.offsetMs());
       job.partial(text(words), words.isEmpty() ? -1 : words.get(words.size() - 1).endMs());
     }
 
     @Override
     public void newProperties(PropertySheet ps) {}
 
-    private static List<TimedWord> words(Result r) {
+    private static List<TimedWord> words(Result r, long offsetMs) {
       List<TimedWord> out = new ArrayList<>();
       for (WordResult w : r.getTimedBestResult(false)) {
         String s = w.getWord().getSpelling();
         if (w.getWord().isFiller() || s.startsWith("<") || s.startsWith("[")) {
           continue;
         }
-        out.add(new TimedWord(s, w.getTimeFrame().getStart(), w.getTimeFrame().getEnd(),
-            w.getConfidence()));
+        out.add(new TimedWord(s, w.getTimeFrame().getStart() - offsetMs,
+            w.getTimeFrame().getEnd() - offsetMs, w.getConfidence()));
       }
       return out;
     }

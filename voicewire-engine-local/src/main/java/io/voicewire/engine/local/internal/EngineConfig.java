@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  *
  * @param voices voice ids to load, the first is the default
  * @param ttsWorkers TTS worker threads
- * @param sttDecoders Sphinx recognizers (0 disables recognition)
+ * @param sttDecoders copies of the recognizer's models (0 disables recognition)
+ * @param sttStreams STT sessions served at once (decoding lanes, spread over the copies)
  * @param maxWaitingStt stretches of speech that may wait for a busy decoder
  * @param profile recognizer beam profile
  * @param warmUp whether to warm engines up at start
@@ -21,7 +22,7 @@ import java.util.function.LongSupplier;
  * @param random source of session ids
  */
 public record EngineConfig(List<String> voices, int ttsWorkers, int sttDecoders,
-    int maxWaitingStt, RecognizerProfile profile, boolean warmUp,
+    int sttStreams, int maxWaitingStt, RecognizerProfile profile, boolean warmUp,
     boolean unknownVoiceUsesDefault, Executor callbackExecutor, LongSupplier nanoClock,
     Random random) {
   public EngineConfig {

@@ -73,7 +73,8 @@ public final class LocalEngine implements AutoCloseable {
     this.voices = new VoiceRegistry(config.voices());
     this.scheduler = new TtsScheduler(voices, config.ttsWorkers());
     this.decoders = config.sttDecoders() > 0
-        ? new DecoderPool(config.sttDecoders(), config.maxWaitingStt(),
+        ? new DecoderPool(config.sttDecoders(),
+            Math.ceilDiv(config.sttStreams(), config.sttDecoders()), config.maxWaitingStt(),
             config.profile().configResource(), warmUpClip)
         : null;
     this.idPrefix = "local-" + Long.toHexString(config.random().nextLong() & 0xFFFFFFFFFFFFL);
@@ -190,9 +191,14 @@ public final class LocalEngine implements AutoCloseable {
     return MODELS;
   }
 
-  /** Number of STT decoders (recognizers) in the pool. */
+  /** Number of STT decoding lanes in the pool. */
   public int sttDecoders() {
     return decoders == null ? 0 : decoders.size();
+  }
+
+  /** Copies of the recognizer's models loaded. */
+  public int sttModelSets() {
+    return decoders == null ? 0 : decoders.modelSets();
   }
 
   /** TTS worker threads. */
@@ -256,18 +262,34 @@ public final class LocalEngine implements AutoCloseable {
     if (closed) {
       return RealSttSession.failed(id, request, listener, lane, closedError());
     }
-    if (openStt.size() >= MAX_OPEN_STT_SESSIONS) {
-      return RealSttSession.failed(id, request, listener, lane, new SpeechError(
-          ErrorCode.RESOURCE_EXHAUSTED, "the local engine already has " + MAX_OPEN_STT_SESSIONS
-              + " speech-to-text sessions open"));
-    }
     RealSttSession[] holder = new RealSttSession[1];
-    RealSttSession s = new RealSttSession(id, request, listener, decoders, lane,
-        config.nanoClock(), () -> openStt.remove(holder[0]));
-    holder[0] = s;
-    openStt.add(s);
+    RealSttSession s;
+    synchronized (openStt) {
+      if (openStt.size() >= sttCapacity()) {
+        return RealSttSession.failed(id, request, listener, lane, new SpeechError(
+            ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
+                + " streams, its real-time capacity (sttStreams " + sttCapacity() + ")"));
+      }
+      s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(),
+          () -> openStt.remove(holder[0]));
+      holder[0] = s;
+      openStt.add(s);
+    }
     s.start();
     return s;
+  }
+
+  /**
+   * STT sessions admitted at once: the decoding lanes, at most {@link #MAX_OPEN_STT_SESSIONS}.
+   * A session is counted until its terminal event, which comes only once its decoding stopped.
+   */
+  public int sttCapacity() {
+    return Math.min(MAX_OPEN_STT_SESSIONS, config.sttStreams());
+  }
+
+  /** STT sessions counted against {@link #sttCapacity()}. */
+  public int sttOpen() {
+    return openStt.size();
   }
 
   /** STT decoders busy / jobs waiting, for metrics and tests. */

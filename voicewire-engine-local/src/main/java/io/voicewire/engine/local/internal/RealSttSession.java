@@ -12,7 +12,6 @@ import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
 import io.voicewire.speech.Word;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +41,14 @@ import org.slf4j.LoggerFactory;
  * <p>Times ({@link Transcript#audioStartMs()}, {@link Word}) are in the session's audio time: the
  * milliseconds of audio received since the session started.
  *
- * <p>Bounds: a pass buffers at most {@link #MAX_PASS_BUFFER_MILLIS} of audio for its decoder.
- * While a pass still waits for a decoder and its buffer fills up, the session fails with
- * {@code resource_exhausted}; when a decoding pass falls that far behind, {@link #sendAudio}
- * returns false and the chunk is not taken. Thread safe.
+ * <p>Bounds: all the audio of a session that waits for decoding (in the pass being decoded and
+ * in the passes queued behind it) is at most {@link #MAX_QUEUED_AUDIO_MILLIS}; a chunk that would
+ * go beyond is refused ({@link #sendAudio} returns false and the chunk is not taken; the server
+ * answers {@code queue_overflow}). A pass's buffer grows with the audio it receives.
+ *
+ * <p>{@link #cancel()} drops the queued passes and ends the pass being decoded; the terminal
+ * event ({@code onClosed}) follows once the decoder has let go of the session's pass, within
+ * {@link #CANCEL_WITHIN_MILLIS}. Thread safe.
  */
 final class RealSttSession implements SttSession {
   /** The protocol's auto-commit: a segment never covers more audio than this. */
@@ -54,8 +57,17 @@ final class RealSttSession implements SttSession {
   static final int LEAD_IN_MILLIS = 500;
   /** Audio kept from before a speech start, for the lead-in (covers the VAD's reporting delay). */
   static final int RING_MILLIS = 3_000;
-  /** Most audio one pass may buffer ahead of its decoder. */
-  static final int MAX_PASS_BUFFER_MILLIS = 20_000;
+  /**
+   * Most audio a session may have waiting for its decoder, over all its queued passes (the
+   * lead-in of each pass included).
+   */
+  static final int MAX_QUEUED_AUDIO_MILLIS = 20_000;
+  /**
+   * After {@link #cancel()}, the decoder lets go of the session's pass within this time: it only
+   * finishes the frames its front end already holds (a few hundred ms of audio at most, decoded
+   * several times faster than real time), taking turns with the other lanes of its model set.
+   */
+  static final long CANCEL_WITHIN_MILLIS = 1_000;
   /**
    * A pass that receives no audio for this long (wall clock) is ended, so that a client that
    * stops sending mid-speech does not hold a decoder; later audio opens a new pass.
@@ -65,7 +77,7 @@ final class RealSttSession implements SttSession {
   private static final Logger LOG = LoggerFactory.getLogger(RealSttSession.class);
   private static final int BYTES_PER_MS = DecoderPool.SAMPLE_RATE * 2 / 1000;
 
-  private enum State { OPEN, CLOSING, CLOSED, FAILED }
+  private enum State { OPEN, CLOSING, CANCELLING, CLOSED, FAILED }
 
   private sealed interface Step permits PassStep, CommitStep, CloseStep {}
 
@@ -160,8 +172,8 @@ final class RealSttSession implements SttSession {
       if (audio.length == 0) {
         return true; // a keep-alive
       }
-      if (open != null && open.submitted && !open.pipe.fits(pcm16Bound(audio.length))) {
-        return false; // the decoder is more than MAX_PASS_BUFFER_MILLIS behind: not taken
+      if (queuedBytes() + pcm16Bound(audio.length) > MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS) {
+        return false; // MAX_QUEUED_AUDIO_MILLIS wait for the decoder: not taken
       }
       byte[] pcm = converter == null ? audio : converter.convert(audio);
       receivedBytes += audio.length;
@@ -170,9 +182,8 @@ final class RealSttSession implements SttSession {
       samples += pcm.length / 2;
       remember(pcm);
       if (open != null && !open.write(pcm)) {
-        failLocked(new SpeechError(ErrorCode.RESOURCE_EXHAUSTED, "no speech decoder became free"
-            + " within " + MAX_PASS_BUFFER_MILLIS / 1000 + " s of audio; all " + pool.size()
-            + " are busy"));
+        failLocked(new SpeechError(ErrorCode.QUEUE_OVERFLOW, "more than "
+            + MAX_QUEUED_AUDIO_MILLIS / 1000 + " s of audio are waiting to be transcribed"));
         return true;
       }
       boolean written = open != null;
@@ -237,6 +248,61 @@ final class RealSttSession implements SttSession {
   }
 
   /**
+   * Abandons the session: drops the open and queued passes, ends the one being decoded, and
+   * delivers {@code onClosed} once no decoder works for this session any more.
+   */
+  @Override
+  public void cancel() {
+    lock.lock();
+    try {
+      if (state == State.CANCELLING || state == State.CLOSED || state == State.FAILED) {
+        return;
+      }
+      state = State.CANCELLING;
+      dropQueuedLocked();
+      if (active != null && pool.cancel(active)) {
+        active.pipe.abort();
+        active = null;
+      }
+      if (active == null) {
+        state = State.CLOSED;
+        deliverTerminal(listener::onClosed);
+      } else {
+        active.pipe.abort(); // the decoder reads the end and calls done()
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes waiting for the decoder in this session's passes. */
+  private long queuedBytes() {
+    long n = 0;
+    if (active != null) {
+      n += active.pipe.buffered();
+    }
+    for (Step s : steps) {
+      if (s instanceof PassStep p) {
+        n += p.pipe.buffered();
+      }
+    }
+    return n; // the open pass is the last queued step or the active one
+  }
+
+  private void dropQueuedLocked() {
+    if (open != null) {
+      open.pipe.abort();
+      open = null;
+    }
+    for (Step s : steps) {
+      if (s instanceof PassStep p) {
+        p.pipe.abort();
+      }
+    }
+    steps.clear();
+  }
+
+  /**
    * Ends the open pass when no audio came for {@link #PASS_IDLE_MILLIS}; called periodically by
    * the engine's timer.
    */
@@ -261,49 +327,20 @@ final class RealSttSession implements SttSession {
     }
   }
 
-  /**
-   * Abandons the session: queued audio and decoding passes are dropped at once (their decoders
-   * go back to the pool), nothing more is transcribed, and the terminal event is
-   * {@code onClosed}.
-   */
-  @Override
-  public void cancel() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED || state == State.FAILED) {
-        return;
-      }
-      abortAllLocked(State.CLOSED);
-      deliverTerminal(listener::onClosed);
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void failLocked(SpeechError error) {
     if (state == State.CLOSED || state == State.FAILED) {
       return;
     }
-    abortAllLocked(State.FAILED);
-    deliverTerminal(() -> listener.onFailure(error));
-  }
-
-  private void abortAllLocked(State terminal) {
-    state = terminal;
-    if (open != null) {
-      open.pipe.abort();
-      open = null;
-    }
+    state = State.FAILED;
+    dropQueuedLocked();
     if (active != null) {
+      if (pool != null) {
+        pool.cancel(active);
+      }
       active.pipe.abort();
       active = null;
     }
-    for (Step s : steps) {
-      if (s instanceof PassStep p) {
-        p.pipe.abort();
-      }
-    }
-    steps.clear();
+    deliverTerminal(() -> listener.onFailure(error));
   }
 
   /** Session time as far as the decoder side has seen it (16 kHz samples produced). */
@@ -395,8 +432,8 @@ final class RealSttSession implements SttSession {
 
   /** Starts what can start: submits the next pass, emits commits whose passes are done. */
   private void advanceLocked() {
-    while (active == null && !steps.isEmpty() && state != State.FAILED
-        && state != State.CLOSED) {
+    while (active == null && !steps.isEmpty() && (state == State.OPEN
+        || state == State.CLOSING)) {
       Step step = steps.poll();
       switch (step) {
         case PassStep p -> {
@@ -461,7 +498,7 @@ final class RealSttSession implements SttSession {
   private final class PassStep implements Step, DecoderPool.Job {
     final int number;
     final long zeroMs; // session time of the first byte of the pipe
-    final AudioPipe pipe = new AudioPipe(MAX_PASS_BUFFER_MILLIS * BYTES_PER_MS);
+    final AudioPipe pipe = new AudioPipe(MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
     boolean submitted; // guarded by the session lock
 
     PassStep(int number, long zeroMs) {
@@ -474,7 +511,7 @@ final class RealSttSession implements SttSession {
     }
 
     @Override
-    public InputStream audio() {
+    public AudioPipe audio() {
       return pipe;
     }
 
@@ -482,7 +519,8 @@ final class RealSttSession implements SttSession {
     public void partial(String text, long lastWordEndMs) {
       lock.lock();
       try {
-        if (active != this || state == State.FAILED || state == State.CLOSED) {
+        if (active != this || state == State.FAILED || state == State.CLOSED
+            || state == State.CANCELLING) {
           return;
         }
         String full = join(text);
@@ -504,7 +542,7 @@ final class RealSttSession implements SttSession {
     public void utterance(String text, List<DecoderPool.TimedWord> words) {
       lock.lock();
       try {
-        if (active != this || text.isBlank()) {
+        if (active != this || text.isBlank() || state == State.CANCELLING) {
           return;
         }
         segmentText.add(text);
@@ -534,7 +572,12 @@ final class RealSttSession implements SttSession {
       try {
         if (active == this) {
           active = null;
-          advanceLocked();
+          if (state == State.CANCELLING) {
+            state = State.CLOSED;
+            deliverTerminal(listener::onClosed);
+          } else {
+            advanceLocked();
+          }
         }
       } finally {
         lock.unlock();
@@ -543,6 +586,15 @@ final class RealSttSession implements SttSession {
 
     @Override
     public void failed(Throwable error) {
+      lock.lock();
+      try {
+        if (state == State.CANCELLING) {
+          done(); // abandoned anyway: the decoder has let go
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
       LOG.warn("speech decoding failed for session {}", sessionId, error);
       fail(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "speech decoding failed: " + error));
     }

@@ -28,7 +28,7 @@ class AudioPipeTest {
   void aWriteThatDoesNotFitIsRefusedWhole() {
     AudioPipe p = new AudioPipe(4);
     assertTrue(p.write(new byte[3]));
-    assertFalse(p.fits(2));
+    assertFalse(p.write(new byte[2]));
     assertFalse(p.write(new byte[2]));
     assertEquals(3, p.buffered());
   }
@@ -59,5 +59,30 @@ class AudioPipeTest {
     Thread.sleep(50);
     q.abort();
     assertEquals(-1, r.get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void theBufferGrowsWithTheAudioUpToTheCapacityAndAbortFreesIt() {
+    AudioPipe p = new AudioPipe(640_000);
+    assertTrue(p.write(new byte[3_200]));
+    assertEquals(AudioPipe.INITIAL_BYTES, p.allocated(), "a short burst holds a small buffer");
+    byte[] ramp = new byte[40_000];
+    for (int i = 0; i < ramp.length; i++) {
+      ramp[i] = (byte) i;
+    }
+    byte[] head = new byte[1_000];
+    assertEquals(1_000, p.read(head, 0, head.length)); // the ring's head moves before it grows
+    assertTrue(p.write(ramp));
+    assertTrue(p.allocated() >= 42_200 && p.allocated() <= 64_000, "" + p.allocated());
+    byte[] out = new byte[2_200 + ramp.length];
+    int n = 0;
+    while (n < out.length) {
+      n += p.read(out, n, out.length - n);
+    }
+    assertArrayEquals(ramp, java.util.Arrays.copyOfRange(out, 2_200, out.length));
+    assertFalse(p.write(new byte[640_001]), "beyond the capacity");
+    p.abort();
+    assertEquals(0, p.allocated());
+    assertEquals(-1, p.read(out, 0, 1));
   }
 }

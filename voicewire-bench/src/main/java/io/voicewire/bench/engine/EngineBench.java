@@ -1,10 +1,9 @@
-package io.voicewire.engine.local.bench;
+package io.voicewire.bench.engine;
 
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.engine.local.RecognizerProfile;
-import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
@@ -14,7 +13,8 @@ import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
-import io.voicewire.speech.VadParams;
+import io.voicewire.testing.BenchSentences;
+import io.voicewire.testing.WordErrorRate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -40,7 +39,7 @@ import org.HdrHistogram.Histogram;
  *       end of the newest word of the partial) and end-of-speech → committed latency (VAD);
  *   <li>heap: per recognizer, per active and per idle STT session.
  * </ul>
- * Run with an explicit heap, e.g. {@code java -Xmx1g ... EngineBench [--quick | --accurate-only]}:
+ * Run: {@code ./voicewire bench engine --full [--quick | --accurate-only]}:
  * {@code --quick} measures 8 sentences with the FAST profile only; {@code --accurate-only} only
  * the ACCURATE profile's recognition.
  */
@@ -263,7 +262,7 @@ public final class EngineBench {
     OUT.println("|---|---|---|---|---|---|---|---|---|---|");
     List<String> refs = BenchSentences.ALL;
     for (int n : streamCounts) {
-      List<Paced> runs = new ArrayList<>();
+      List<PacedStream> runs = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();
       for (int k = 0; k < n; k++) {
         // stream k speaks 4 sentences with 1.2 s pauses
@@ -276,7 +275,8 @@ public final class EngineBench {
           parts.add(silence(1200));
           ref.append(refs.get(base + j)).append(' ');
         }
-        Paced run = new Paced(concat(parts.toArray(new byte[0][])), ref.toString());
+        PacedStream run = new PacedStream(concat(parts.toArray(new byte[0][])), ref.toString(),
+            new long[0]);
         runs.add(run);
         threads.add(Thread.ofPlatform().name("bench-feed-" + k).start(() -> run.run(p)));
       }
@@ -290,7 +290,7 @@ public final class EngineBench {
       double audioS = 0;
       int words = 0;
       int errors = 0;
-      for (Paced r : runs) {
+      for (PacedStream r : runs) {
         r.lagMillis.forEach(v -> lag.recordValue(Math.max(0, v)));
         r.commitMillis.forEach(v -> commit.recordValue(Math.max(0, v)));
         partials += r.lagMillis.size();
@@ -306,75 +306,6 @@ public final class EngineBench {
           100.0 * errors / words);
     }
     OUT.println();
-  }
-
-  /** One real-time stream: sends 20 ms every 20 ms and times what comes back. */
-  private static final class Paced implements SttListener {
-    final byte[] audio;
-    final String ref;
-    final List<Long> lagMillis = new CopyOnWriteArrayList<>();
-    final List<Long> commitMillis = new CopyOnWriteArrayList<>();
-    final List<String> texts = new CopyOnWriteArrayList<>();
-    private volatile long startNanos;
-    private final CountDownLatch closed = new CountDownLatch(1);
-
-    Paced(byte[] audio, String ref) {
-      this.audio = audio;
-      this.ref = ref;
-    }
-
-    /** Wall-clock time at which the audio up to {@code ms} had been sent. */
-    private long wallOf(long ms) {
-      return startNanos + ms * 1_000_000;
-    }
-
-    @Override
-    public void onPartial(Transcript t) {
-      lagMillis.add((System.nanoTime() - wallOf(t.audioEndMs())) / 1_000_000);
-    }
-
-    @Override
-    public void onCommitted(Transcript t) {
-      commitMillis.add((System.nanoTime() - wallOf(t.audioEndMs())) / 1_000_000);
-      texts.add(t.text());
-    }
-
-    @Override
-    public void onClosed() {
-      closed.countDown();
-    }
-
-    @Override
-    public void onFailure(SpeechError e) {
-      System.err.println("stream failed: " + e);
-      closed.countDown();
-    }
-
-    void run(LocalSpeechProvider p) {
-      SttSession s = p.openStt(SttRequest.builder().commitStrategy(CommitStrategy.VAD)
-          .vad(new VadParams(0.5, 0.4, 100, 100)).build(), this);
-      int chunk = 640;
-      startNanos = System.nanoTime();
-      for (int i = 0, k = 1; i < audio.length; i += chunk, k++) {
-        s.sendAudio(Arrays.copyOfRange(audio, i, Math.min(audio.length, i + chunk)));
-        long due = startNanos + k * 20_000_000L;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          try {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-      s.close();
-      try {
-        closed.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   // ---------------------------------------------------------------- heap

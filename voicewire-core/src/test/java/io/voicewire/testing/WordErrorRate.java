@@ -1,4 +1,4 @@
-package io.voicewire.engine.local.bench;
+package io.voicewire.testing;
 
 import java.util.ArrayList;
 import java.util.List;

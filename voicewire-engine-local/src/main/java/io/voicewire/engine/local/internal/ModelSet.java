@@ -1,0 +1,152 @@
+package io.voicewire.engine.local.internal;
+
+import edu.cmu.sphinx.frontend.feature.LiveCMN;
+import edu.cmu.sphinx.frontend.util.StreamDataSource;
+import edu.cmu.sphinx.recognizer.Recognizer;
+import edu.cmu.sphinx.util.props.ConfigurationManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One copy of the recognizer's models (acoustic model, dictionary, language model, lexical tree;
+ * about 150 MB of heap) and the decoding lanes that take turns on it.
+ *
+ * <p>Each lane has its own Sphinx search, scorer and front end (a few MB), so it keeps the state
+ * of one stream between turns. The models are not thread safe (the tied-mixture scorer keeps the
+ * scores of the last frames in the models), so a lane decodes only while it holds {@link #lock()},
+ * a fair lock; it lets go whenever its stream has no audio to decode and, when other lanes wait,
+ * after {@link #SLICE_MILLIS} of decoding ({@link SliceStream}). So N speaking streams progress
+ * together, each in slices, instead of the first two holding a decoder for a whole utterance.
+ *
+ * <p>Thread safe: the configuration is built once; the components are used under the lock.
+ */
+final class ModelSet {
+  /** Longest turn a lane decodes while another lane waits for the models. */
+  static final long SLICE_MILLIS = 40;
+
+  private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
+  private static final String PACKAGE = "/io/voicewire/engine/local/internal/";
+
+  private final ConfigurationManager cm;
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final CompletableFuture<CmnPrior> warmPrior = new CompletableFuture<>();
+  private final int lanes;
+
+  /** Builds the configuration for {@code lanes} lanes over the profile {@code configResource}. */
+  ModelSet(String configResource, int lanes) {
+    this.lanes = lanes;
+    String shared = resource(configResource)
+        .replace("@AM@", MODELS + "en-us")
+        .replace("@FILLER@", MODELS + "en-us/noisedict")
+        .replace("@DICT@", MODELS + "cmudict-en-us.dict")
+        .replace("@LM@", MODELS + "en-us.lm.bin");
+    String lane = resource("sphinx-lane.config.xml").replaceFirst("(?s)<!--.*?-->", "");
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < lanes; i++) {
+      all.append(lane.replace("@L@", "_" + i)).append('\n');
+    }
+    String xml = shared.replace("<!--@LANES@-->", all);
+    try {
+      Path tmp = Files.createTempFile("voicewire-sphinx-", ".config.xml");
+      try {
+        Files.writeString(tmp, xml, StandardCharsets.UTF_8);
+        cm = new ConfigurationManager(tmp.toUri().toURL());
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the recognizer configuration", e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = ModelSet.class.getResourceAsStream(PACKAGE + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The cepstral-mean prior the set's first lane found in warm-up; the other lanes adopt it. */
+  CompletableFuture<CmnPrior> warmPrior() {
+    return warmPrior;
+  }
+
+  int lanes() {
+    return lanes;
+  }
+
+  /** The lock a lane holds while it decodes. */
+  ReentrantLock lock() {
+    return lock;
+  }
+
+  Recognizer recognizer(int lane) {
+    return cm.lookup("recognizer_" + lane);
+  }
+
+  StreamDataSource dataSource(int lane) {
+    return cm.lookup("dataSource_" + lane);
+  }
+
+  SampleOffset sampleOffset(int lane) {
+    return cm.lookup("sampleOffset_" + lane);
+  }
+
+  LiveCMN liveCmn(int lane) {
+    return cm.lookup("liveCMN_" + lane);
+  }
+
+  /**
+   * The audio of one pass as a lane reads it: a read that would wait for audio lets go of the
+   * model lock while it waits, and a lane that has decoded for {@link #SLICE_MILLIS} while others
+   * wait lets go and queues again (the lock is fair). Confined to the lane's thread, which holds
+   * the lock whenever it calls in.
+   */
+  static final class SliceStream extends InputStream {
+    private final AudioPipe pipe;
+    private final ReentrantLock lock;
+    private long turnStartNanos = System.nanoTime();
+
+    SliceStream(AudioPipe pipe, ReentrantLock lock) {
+      this.pipe = pipe;
+      this.lock = lock;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      assert lock.isHeldByCurrentThread();
+      if (!pipe.readable()) {
+        lock.unlock();
+        try {
+          pipe.awaitReadable();
+        } finally {
+          lock.lock();
+          turnStartNanos = System.nanoTime();
+        }
+      } else if (lock.hasQueuedThreads() && System.nanoTime() - turnStartNanos
+          >= TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS)) {
+        lock.unlock();
+        lock.lock();
+        turnStartNanos = System.nanoTime();
+      }
+      return pipe.read(b, off, len);
+    }
+  }
+}
