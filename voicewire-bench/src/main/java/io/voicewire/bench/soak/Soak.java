@@ -118,7 +118,7 @@ public final class Soak {
     try {
       if (base == null) {
         out.println("soak: starting the offline engine and an in-process server ...");
-        engine = LocalSpeechProvider.builder().maxWaitingStt(1000).build();
+        engine = LocalSpeechProvider.create(); // the defaults, as `voicewire serve` runs it
         if (!engine.awaitReady(ENGINE_READY_SECONDS, TimeUnit.SECONDS)) {
           throw new IllegalStateException("offline engine not ready in " + ENGINE_READY_SECONDS
               + " s");
