@@ -145,6 +145,14 @@ final class ServerMetrics {
       sb.append("voicewire_http_responses_total{status=\"").append(e.getKey()).append("\"} ")
           .append(e.getValue().sum()).append('\n');
     }
+    java.lang.management.MemoryUsage heap =
+        java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    sb.append("# HELP jvm_memory_used_bytes Used bytes of a JVM memory area\n");
+    sb.append("# TYPE jvm_memory_used_bytes gauge\n");
+    sb.append("jvm_memory_used_bytes{area=\"heap\"} ").append(heap.getUsed()).append('\n');
+    sb.append("# HELP jvm_memory_max_bytes Max bytes of a JVM memory area (-1 when undefined)\n");
+    sb.append("# TYPE jvm_memory_max_bytes gauge\n");
+    sb.append("jvm_memory_max_bytes{area=\"heap\"} ").append(heap.getMax()).append('\n');
     sb.append(latencies.toPrometheus());
     return sb.toString();
   }

@@ -1,0 +1,92 @@
+package io.voicewire.bench.soak;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The soak's options, parsed from {@code bench soak} arguments.
+ *
+ * @param seconds how long new sessions start (sessions running at the end finish first)
+ * @param sessions concurrent normal sessions: a third each TTS stream-input, realtime STT and
+ *     multi-context TTS
+ * @param server base URL of a running server, or null to start one in-process on the offline
+ *     engine
+ * @param apiKey API key for {@code server} (null: none)
+ * @param cutFraction fraction of the sessions that go through the cutting proxy
+ * @param heapEverySeconds interval of the heap-over-time rows
+ * @param abuse whether to run the abuse mix alongside
+ * @param abuseClients abusive clients per kind
+ * @param voices TTS voices, used in turn by the sessions
+ * @param seed seed of every random choice
+ */
+record SoakOptions(int seconds, int sessions, String server, String apiKey, double cutFraction,
+    int heapEverySeconds, boolean abuse, int abuseClients, List<String> voices, long seed) {
+
+  static final String USAGE = """
+      usage: voicewire bench soak [--minutes N | --seconds S] [--sessions M] [--server URL]
+                                  [--api-key KEY] [--cut-fraction F] [--heap-every SECONDS]
+                                  [--abuse] [--abuse-clients K] [--voices V1,V2] [--seed N]
+        Mixed TTS stream-input, realtime STT and multi-context TTS sessions against a server
+        (in-process on the offline engine unless --server is given), a share of them through a
+        proxy that cuts connections (the SDK resumes). Reports heap over time, lost and repeated
+        content, errors by kind and latency percentiles as Markdown. Exit code 1 when content
+        was lost or repeated.
+        --minutes N         run time (default 5); --seconds S for short runs
+        --sessions M        concurrent normal sessions (default 30)
+        --server URL        a running server (default: one in-process on the offline engine)
+        --api-key KEY       its API key (default: $VOICEWIRE_API_KEY)
+        --cut-fraction F    share of sessions through the cutting proxy (default 0.25)
+        --heap-every S      seconds between heap samples (default: run time / 15, at least 5)
+        --abuse             add the abuse mix (issue: resource bounds) and a canary's latency
+        --abuse-clients K   abusive clients per kind (default 3)
+        --voices V1,V2      TTS voices used in turn (default kevin16,cmu-slt-hsmm)
+        --seed N            random seed (default 2026)
+      """;
+
+  static SoakOptions parse(String... args) {
+    int seconds = 300;
+    int sessions = 30;
+    String server = null;
+    String apiKey = System.getenv("VOICEWIRE_API_KEY");
+    double cut = 0.25;
+    int heapEvery = -1;
+    boolean abuse = false;
+    int abuseClients = 3;
+    List<String> voices = List.of("kevin16", "cmu-slt-hsmm");
+    long seed = 2026;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--minutes" -> seconds = (int) Math.round(Double.parseDouble(value(args, ++i, a)) * 60);
+        case "--seconds" -> seconds = Integer.parseInt(value(args, ++i, a));
+        case "--sessions" -> sessions = Integer.parseInt(value(args, ++i, a));
+        case "--server" -> server = value(args, ++i, a);
+        case "--api-key" -> apiKey = value(args, ++i, a);
+        case "--cut-fraction" -> cut = Double.parseDouble(value(args, ++i, a));
+        case "--heap-every" -> heapEvery = Integer.parseInt(value(args, ++i, a));
+        case "--abuse" -> abuse = true;
+        case "--abuse-clients" -> abuseClients = Integer.parseInt(value(args, ++i, a));
+        case "--voices" -> voices = List.of(value(args, ++i, a).split(","));
+        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
+      }
+    }
+    if (seconds < 1 || sessions < 0 || cut < 0 || cut > 1 || abuseClients < 0
+        || voices.isEmpty()) {
+      throw new IllegalArgumentException("need --seconds >= 1, --sessions >= 0, --cut-fraction "
+          + "in [0,1], --abuse-clients >= 0, at least one voice\n" + USAGE);
+    }
+    if (heapEvery < 1) {
+      heapEvery = Math.max(5, seconds / 15);
+    }
+    return new SoakOptions(seconds, sessions, server, apiKey, cut, heapEvery, abuse,
+        abuseClients, new ArrayList<>(voices), seed);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+    }
+    return args[i];
+  }
+}
