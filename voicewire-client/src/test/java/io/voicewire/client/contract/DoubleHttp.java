@@ -288,7 +288,9 @@ final class DoubleHttp {
         if (value.endsWith("\r\n")) {
           value = value.substring(0, value.length() - 2);
         }
-        String name = headers.replaceAll("(?s).*name=\"([^\"]*)\".*", "$1");
+        java.util.regex.Matcher nm = java.util.regex.Pattern.compile("[;\\s]name=\"([^\"]*)\"")
+            .matcher(headers);
+        String name = nm.find() ? nm.group(1) : "";
         if (headers.contains("filename=")) {
           out.put(name, "<" + value.length() + " bytes>");
           continue;
