@@ -28,7 +28,7 @@ final class HttpProblem extends Exception {
 
   /** A valid request this server cannot serve (an unsupported format, a limit): 400. */
   static HttpProblem badRequest(String code, String message, String param) {
-    return new HttpProblem(400, "invalid_request", code, message, param);
+    return new HttpProblem(400, "validation_error", code, message, param);
   }
 
   static HttpProblem unauthorized(String message) {

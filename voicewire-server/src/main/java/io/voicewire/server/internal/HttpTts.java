@@ -221,7 +221,8 @@ final class HttpTts {
         Redact.forLog(e.message()));
     return switch (e.code()) {
       case UNSUPPORTED -> HttpProblem.badRequest("unsupported", e.message(), null);
-      case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.validation(e.code().wireName(),
+      // the engine refused a well-formed request (an unknown voice, say): 400, as upstream
+      case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.badRequest(e.code().wireName(),
           e.message(), null);
       case AUTH_ERROR -> HttpProblem.unauthorized(e.message());
       case QUOTA_EXCEEDED -> new HttpProblem(401, "authentication_error", "quota_exceeded",
