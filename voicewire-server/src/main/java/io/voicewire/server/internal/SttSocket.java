@@ -416,9 +416,11 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onCommitted(Transcript c) {
     String json = new SttServerMessage.Committed(c.text()).encode();
+    // with include_language_detection alone the twin carries the language and no words
     String withTs = params.request().includeTimestamps()
-        ? new SttServerMessage.CommittedWithTimestamps(c.text(), c.languageCode(), c.words())
-            .encode()
+        || params.request().includeLanguageDetection()
+        ? new SttServerMessage.CommittedWithTimestamps(c.text(), c.languageCode(),
+            params.request().includeTimestamps() ? c.words() : null).encode()
         : null;
     synchronized (this) {
       if (state == State.DONE) {
