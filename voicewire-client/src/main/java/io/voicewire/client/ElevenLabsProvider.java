@@ -308,6 +308,13 @@ public final class ElevenLabsProvider implements SpeechProvider {
     }
 
     @Override
+    public void previousText(String text) {
+      if (stream instanceof io.voicewire.client.internal.RealSttStream real) {
+        real.previousText(text);
+      }
+    }
+
+    @Override
     public long audioReceivedMs() {
       return stream.audioSentMs();
     }

@@ -65,6 +65,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   private final SttRequest request;
   private final SttRequest wireRequest;
+  /** A relayed client's {@code previous_text}, for the first chunk when the request has none. */
+  private volatile String relayedPreviousText;
   private final Listener listener;
   private final AudioFormat format;
   private final int frame;
@@ -225,6 +227,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     end();
   }
 
+  /**
+   * For the relay: the {@code previous_text} its client sent with its first chunk; sent with this
+   * stream's first chunk when the request carries none. Call before that chunk's audio.
+   */
+  public void previousText(String text) {
+    relayedPreviousText = text;
+  }
+
   @Override
   public long audioSentMs() {
     lock();
@@ -312,7 +322,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
             ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
       } else {
-        prev = request.previousText();
+        prev = request.previousText() != null ? request.previousText() : relayedPreviousText;
       }
     }
     return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();

@@ -195,8 +195,8 @@ final class ProtocolSupport {
       return new String[] {Y, F, Y, Y, ""};
     }
     if (k.equals("send input_audio_chunk previous_text")) {
-      return new String[] {"accepted (first chunk)", "SDK requests: yes; raw clients: no", Y, Y,
-          "the relay opens upstream before a raw client's first chunk arrives"};
+      return new String[] {"accepted (first chunk)", "forwarded with the first chunk", Y, Y,
+          "the offline recogniser has no context model"};
     }
     if (k.startsWith("send ")) {
       return new String[] {Y, Y, Y, Y, ""};

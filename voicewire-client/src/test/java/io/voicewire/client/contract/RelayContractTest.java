@@ -172,6 +172,34 @@ class RelayContractTest {
   }
 
   @Test
+  void aRawClientsPreviousTextReachesUpstreamWithTheFirstChunk() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
+        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
+            + "model_id=scribe_v2_realtime&include_language_detection=true"), f)
+        .get(10, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (f.texts.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
+        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
+        + "\"sample_rate\":16000,\"previous_text\":\"Said before.\"}", true)
+        .get(5, TimeUnit.SECONDS);
+    while (f.texts.stream().noneMatch(t -> t.contains("committed_transcript_with_timestamps"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ws.abort();
+    assertTrue(f.texts.stream().anyMatch(t -> t.contains("committed_transcript_with_timestamps")
+        && t.contains("language_code") && !t.contains("words")), f.texts.toString());
+    List<Seen> up = d.seen("/v1/speech-to-text/realtime").stream()
+        .filter(s -> s.kind().equals("WS")).toList();
+    assertEquals("Said before.", up.get(0).body().path("previous_text").asText(), up.toString());
+    assertNull(up.get(0).query().get("audio_format"), "no format injected");
+  }
+
+  @Test
   void everySdkStreamThroughTheRelay() throws Exception {
     TtsRequest req = TtsRequest.builder(VOICE).outputFormat(AudioFormat.PCM_16000)
         .enableLogging(false).build();

@@ -208,6 +208,9 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     if (ss != null && state() == State.OPEN) {
       try {
+        if (m.previousText() != null) {
+          ss.previousText(m.previousText()); // validated: the first chunk only
+        }
         if (audio.length > 0) {
           s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
           if (!ss.sendAudio(audio) && state() == State.OPEN) {
