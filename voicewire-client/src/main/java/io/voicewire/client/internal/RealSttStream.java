@@ -465,6 +465,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           serverError(new SpeechError(e.code(), e.error() == null ? e.messageType() : e.error()));
         }
       }
+      case SttServerMessage.Other o ->
+          events.offer(() -> listener.onServerMessage(o.messageType(), o.encode()));
       default -> { }
     }
     if (replayHoldUntilNanos != 0 && pendingCommits.isEmpty()) {

@@ -17,6 +17,7 @@ import io.voicewire.client.VoiceClient;
 import io.voicewire.protocol.TimestampLine;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.PronunciationLocator;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
@@ -50,7 +51,6 @@ class SdkContractTest {
 
   @AfterEach
   void stop() throws Exception {
-    d.seen("/").forEach(s -> System.err.println("SEEN " + s));
     client.close();
     d.close();
     d.assertNoViolations();
@@ -87,6 +87,37 @@ class SdkContractTest {
       lines.forEach(l -> chars.append(String.join("", l.alignment().chars())));
     }
     assertEquals("Timed.", chars.toString());
+  }
+
+  @Test
+  void everyOfficialTtsOptionOfTheSdkIsOnContract() throws Exception {
+    TtsRequest full = tts().toBuilder().enableLogging(false).enableSsmlParsing(true)
+        .optimizeStreamingLatency(3).previousText("Before.").nextText("After.").seed(7L)
+        .languageCode("en").applyTextNormalization("off")
+        .pronunciationDictionaryLocators(List.of(new PronunciationLocator("d1", "v9")))
+        .build();
+    try (InputStream in = client.streamSpeech(full.toBuilder().enableSsmlParsing(null).build(),
+        "Options.")) {
+      assertTrue(in.readAllBytes().length > 0);
+    }
+    ElevenLabsDouble.Seen http = d.seen("/v1/text-to-speech/" + VOICE + "/stream").get(0);
+    assertEquals(List.of("false"), http.query().get("enable_logging"));
+    assertEquals(List.of("3"), http.query().get("optimize_streaming_latency"));
+    assertEquals("After.", http.body().path("next_text").asText());
+    assertEquals("v9", http.body().path("pronunciation_dictionary_locators").get(0)
+        .path("version_id").asText());
+    RecordingTtsListener l = new RecordingTtsListener();
+    try (TtsStream s = client.newTtsStream(full.toBuilder().optimizeStreamingLatency(null)
+        .previousText(null).nextText(null).build(), l)) {
+      s.send("Options on the socket.");
+      s.end();
+      l.await(20);
+    }
+    l.assertCompleted();
+    List<ElevenLabsDouble.Seen> ws = d.seen("/v1/text-to-speech/" + VOICE + "/stream-input");
+    assertEquals(List.of("true"), ws.get(0).query().get("enable_ssml_parsing"));
+    assertEquals("v9", ws.get(1).body().path("pronunciation_dictionary_locators").get(0)
+        .path("version_id").asText());
   }
 
   @Test
@@ -136,8 +167,16 @@ class SdkContractTest {
       SttRequest req = SttRequest.builder().audioFormat(AudioFormat.PCM_16000)
           .commitStrategy(CommitStrategy.MANUAL).includeTimestamps(true)
           .languageCode("en").keyterms(List.of("voicewire")).previousText("Earlier.")
+          .noVerbatim(true).entityDetection(List.of("pii")).secondaryLanguages(List.of("de"))
+          .filterBackgroundAudio(true).enableLogging(false).includeLanguageDetection(true)
           .build();
-      RecordingSttListener l = new RecordingSttListener();
+      List<String> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+      RecordingSttListener l = new RecordingSttListener() {
+        @Override
+        public void onServerMessage(String type, String json) {
+          others.add(type);
+        }
+      };
       try (SttStream s = tokenClient.newSttStream(req, l)) {
         l.awaitStarted(10);
         s.sendAudio(new byte[3200]);
@@ -151,6 +190,11 @@ class SdkContractTest {
       }
       assertEquals(ElevenLabsDouble.TRANSCRIPT, l.commits.get(0).text());
       assertFalse(l.commits.get(0).words().isEmpty());
+      assertEquals("en", l.commits.get(0).languageCode());
+      assertTrue(others.contains("committed_transcript_entities"), others.toString());
+      var open = d.seen("/v1/speech-to-text/realtime").get(0).query();
+      assertEquals(List.of("false"), open.get("enable_logging"));
+      assertEquals(List.of("pii"), open.get("entity_detection"));
     }
   }
 }
