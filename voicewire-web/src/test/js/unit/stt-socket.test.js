@@ -179,3 +179,42 @@ test('a congested socket: writing pauses at the high-water mark and the oldest l
   assert.ok(waiting <= 500, 'waiting live audio stays bounded: ' + waiting);
   assert.ok(stt.ws === null);
 });
+
+test('the official Scribe options reach the URL; previous_text rides the first chunk only; final and entities messages are events', async () => {
+  let url = null;
+  const peer = await startPeer(async (conn) => {
+    url = new URL(conn.url, 'http://x');
+    conn.send({ message_type: 'session_started', session_id: 's', config: {} });
+    await waitAudio(conn, 2);
+    conn.send({ message_type: 'final_transcript', text: 'settled' });
+    conn.send({ message_type: 'committed_transcript_entities', text: 'settled',
+      entities: [{ text: 'Ann', entity_type: 'person_name', start_char: 0, end_char: 3 }] });
+  });
+  const stt = new SttSocket({ baseUrl: peer.base, token: async () => 't', includeLanguageDetection: true,
+    keyterms: ['voicewire', 'relay'], secondaryLanguages: ['de'], noVerbatim: true,
+    entityDetection: 'pii', filterBackgroundAudio: true, enableLogging: false, previousText: 'Before.' });
+  const finals = [];
+  const entities = [];
+  stt.on('final', (d) => finals.push(d.text));
+  stt.on('entities', (d) => entities.push(d.entities));
+  stt.connect();
+  await waitFor(stt, 'started');
+  stt.sendAudio(chunkN(0));
+  stt.sendAudio(chunkN(1));
+  await waitFor(stt, 'entities');
+  const q = url.searchParams;
+  assert.equal(q.get('include_language_detection'), 'true');
+  assert.deepEqual(q.getAll('keyterms'), ['voicewire', 'relay']);
+  assert.deepEqual(q.getAll('secondary_languages'), ['de']);
+  assert.equal(q.get('no_verbatim'), 'true');
+  assert.equal(q.get('entity_detection'), 'pii');
+  assert.equal(q.get('filter_background_audio'), 'true');
+  assert.equal(q.get('enable_logging'), 'false');
+  const chunks = peer.connections[0].received.filter((m) => m.message_type === 'input_audio_chunk');
+  assert.equal(chunks[0].previous_text, 'Before.');
+  assert.ok(chunks.length >= 2 && chunks.slice(1).every((m) => m.previous_text === undefined));
+  assert.deepEqual(finals, ['settled']);
+  assert.equal(entities[0][0].entity_type, 'person_name');
+  stt.close();
+  await peer.close();
+});

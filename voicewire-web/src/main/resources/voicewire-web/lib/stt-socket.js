@@ -46,7 +46,10 @@ export class SttSocket extends ReconnectingSocket {
    * @param {object} o options: `baseUrl`, `token`, `modelId` (default `scribe_v2_realtime`),
    *   `sampleRate` (default 16000), `commitStrategy` (`manual`|`vad`), `vadSilenceThresholdSecs`,
    *   `vadThreshold`, `minSpeechDurationMs`, `minSilenceDurationMs`, `languageCode`,
-   *   `includeTimestamps`, `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
+   *   `includeTimestamps`, the official Scribe options `includeLanguageDetection`, `keyterms`
+   *   (array), `secondaryLanguages` (array), `noVerbatim`, `entityDetection` (string or array),
+   *   `filterBackgroundAudio`, `enableLogging` (false = zero retention) and `previousText` (sent
+   *   with the first audio chunk of the session only), `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
    *   `lowWaterBytes`, `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
    */
   constructor(o = {}) {
@@ -89,8 +92,15 @@ export class SttSocket extends ReconnectingSocket {
       min_speech_duration_ms: o.minSpeechDurationMs,
       min_silence_duration_ms: o.minSilenceDurationMs,
       language_code: o.languageCode,
+      secondary_languages: o.secondaryLanguages,
       // word times place each commit on the audio timeline: needed to drop repeats at a seam
       include_timestamps: true,
+      include_language_detection: o.includeLanguageDetection,
+      keyterms: o.keyterms,
+      no_verbatim: o.noVerbatim,
+      entity_detection: o.entityDetection,
+      filter_background_audio: o.filterBackgroundAudio,
+      enable_logging: o.enableLogging,
       ...(o.query || {}),
       token,
     });
@@ -127,8 +137,14 @@ export class SttSocket extends ReconnectingSocket {
 
   _sendChunk(base64, commit) {
     this._lastAudioAt = this.now();
-    return this._send({ message_type: 'input_audio_chunk', audio_base_64: base64, commit,
-      sample_rate: this.sampleRate });
+    const msg = { message_type: 'input_audio_chunk', audio_base_64: base64, commit,
+      sample_rate: this.sampleRate };
+    // previous_text goes with the first chunk of the first session only (the spec refuses it later)
+    if (this.options.previousText && !this._previousTextSent) {
+      msg.previous_text = String(this.options.previousText);
+      this._previousTextSent = true;
+    }
+    return this._send(msg);
   }
 
   /**
@@ -260,6 +276,18 @@ export class SttSocket extends ReconnectingSocket {
           msg.language_code || null);
         return;
       }
+      case 'final_transcript':
+        // settled text of a segment that is not committed yet
+        this._emit('final', { text: String(msg.text || '') });
+        return;
+      case 'final_transcript_with_timestamps':
+        this._emit('final', { text: String(msg.text || ''),
+          words: Array.isArray(msg.words) ? msg.words : null, languageCode: msg.language_code || null });
+        return;
+      case 'committed_transcript_entities':
+        this._emit('entities', { text: String(msg.text || ''),
+          entities: Array.isArray(msg.entities) ? msg.entities : [] });
+        return;
       default:
         if (typeof type === 'string' && (msg.error !== undefined || /error|exceeded|throttled|rate_limited|overflow|exhausted|insufficient|unaccepted|invalid/.test(type))) {
           const name = errorName(type);
@@ -268,7 +296,7 @@ export class SttSocket extends ReconnectingSocket {
           this._emit('error', err);
           this._serverError(name, err.message);
         }
-        // final_transcript and other informational types are ignored
+        // other informational types are ignored
     }
   }
 

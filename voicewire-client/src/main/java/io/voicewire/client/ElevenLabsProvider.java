@@ -28,15 +28,19 @@ import org.slf4j.Logger;
  * without giving them the key, and with resume on upstream drops.
  *
  * <ul>
- *   <li>TTS sessions are {@link TtsStream}s: the request (voice, model, format, voice settings,
- *       chunk-length schedule, {@code auto_mode}) goes upstream as is, and so do the pieces of
- *       text, {@code flush} and {@code try_trigger_generation}: the upstream server applies the
- *       protocol's buffering rules. Upstream always gets {@code sync_alignment=true}, which resume
- *       needs.
- *   <li>STT sessions are {@link SttStream}s with the same parameters (commit strategy, VAD
- *       parameters, language, timestamps, key terms, {@code previous_text}).
- *   <li>Voices and models come from {@code GET /v1/voices} and {@code GET /v1/models}, cached for
- *       {@link #CATALOG_TTL}; when a refresh fails the last good answer is kept.
+ *   <li>TTS sessions are {@link TtsStream}s: the official parameters and init fields the client
+ *       chose ({@link TtsRequest#explicit()}) go upstream as the client sent them, and nothing
+ *       else: no model, format, voice settings or schedule the client left out. The pieces of
+ *       text, {@code flush} and {@code try_trigger_generation} follow: the upstream server applies
+ *       the protocol's buffering rules. Upstream also gets {@code sync_alignment=true}, which
+ *       resume needs (the alignment is official and the relay's client may ignore it).
+ *   <li>STT sessions are {@link SttStream}s with exactly the client's official parameters (plus
+ *       {@code include_timestamps}, which resume needs).
+ *   <li>HTTP endpoints (text to speech, batch speech to text, voices, models) are relayed to the
+ *       same endpoint upstream by {@link #httpRelay()}, body and query unchanged.
+ *   <li>{@link #voices()} and {@link #models()} come from {@code GET /v1/voices} and
+ *       {@code GET /v1/models}, cached for {@link #CATALOG_TTL}; when a refresh fails the last
+ *       good answer is kept.
  * </ul>
  * Thread safe. {@link #close()} closes the client only when this provider created it.
  */
@@ -133,8 +137,7 @@ public final class ElevenLabsProvider implements SpeechProvider {
   public TtsSession openTts(TtsRequest request, TtsListener listener) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
-    TtsRequest upstream = request.syncAlignment() ? request
-        : request.toBuilder().syncAlignment(true).build();
+    TtsRequest upstream = upstream(request);
     RealTtsStream stream = (RealTtsStream) client.newTtsStream(upstream,
         new TtsStream.Listener() {
           @Override
@@ -160,6 +163,34 @@ public final class ElevenLabsProvider implements SpeechProvider {
           }
         });
     return new RelayTts(request, stream);
+  }
+
+  /** The official default {@code output_format}: what upstream sends when none is chosen. */
+  static final io.voicewire.audio.AudioFormat OFFICIAL_DEFAULT_FORMAT =
+      io.voicewire.audio.AudioFormat.parse("mp3_44100_128");
+
+  /**
+   * The request as it goes upstream: {@code sync_alignment=true} added for resume; when the
+   * client chose no {@code output_format}, the stream knows the audio is the official default
+   * (MP3) and sends no format.
+   */
+  static TtsRequest upstream(TtsRequest request) {
+    TtsRequest.Builder b = request.toBuilder().syncAlignment(true);
+    if (request.explicit() != null) {
+      java.util.Set<String> chosen = new java.util.LinkedHashSet<>(request.explicit());
+      chosen.add("sync_alignment");
+      if (!chosen.contains("output_format")) {
+        b.outputFormat(OFFICIAL_DEFAULT_FORMAT);
+      }
+      b.explicit(chosen);
+    }
+    return b.build();
+  }
+
+  /** The HTTP endpoints go to the same endpoints upstream. */
+  @Override
+  public io.voicewire.speech.HttpRelay httpRelay() {
+    return client::forward;
   }
 
   private static final class RelayTts implements TtsSession {
@@ -206,7 +237,13 @@ public final class ElevenLabsProvider implements SpeechProvider {
   public SttSession openStt(SttRequest request, SttListener listener) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
-    SttStream stream = client.newSttStream(request, new SttStream.Listener() {
+    SttRequest upstream = request;
+    if (request.explicit() != null) {
+      java.util.Set<String> chosen = new java.util.LinkedHashSet<>(request.explicit());
+      chosen.add("include_timestamps"); // resume places seams by word times
+      upstream = request.toBuilder().explicit(chosen).build();
+    }
+    SttStream stream = client.newSttStream(upstream, new SttStream.Listener() {
       @Override
       public void onStatus(ConnectionStatus status) {
         if (status.state() == ConnectionStatus.State.RECONNECTING) {
@@ -268,6 +305,13 @@ public final class ElevenLabsProvider implements SpeechProvider {
     @Override
     public boolean commit() {
       return stream.commit();
+    }
+
+    @Override
+    public void previousText(String text) {
+      if (stream instanceof io.voicewire.client.internal.RealSttStream real) {
+        real.previousText(text);
+      }
     }
 
     @Override

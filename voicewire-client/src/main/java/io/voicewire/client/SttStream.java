@@ -112,6 +112,17 @@ public interface SttStream extends AutoCloseable {
      */
     default void onReplayDropped(long droppedMillis, long totalDroppedMillis) {}
 
+    /**
+     * A server message this SDK does not model as an event, as received: Scribe's
+     * {@code final_transcript}, {@code final_transcript_with_timestamps} and
+     * {@code committed_transcript_entities} (with {@code entity_detection}), and newer types.
+     * After a resume, one may repeat what was said before the seam.
+     *
+     * @param messageType its {@code message_type}
+     * @param json the whole message
+     */
+    default void onServerMessage(String messageType, String json) {}
+
     /** Terminal. The stream ended. No further calls to this listener will be made. */
     default void onClosed() {}
 

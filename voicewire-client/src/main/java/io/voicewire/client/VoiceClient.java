@@ -255,6 +255,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     return api.streamSpeechWithTimestamps(request, text);
   }
 
+  /** For the relay: one HTTP request to the same endpoint upstream, authenticated as this client. */
+  io.voicewire.speech.HttpRelay.Response forward(String method, String pathAndQuery,
+      String contentType, byte[] body) throws IOException {
+    checkOpen();
+    return api.forward(method, pathAndQuery, contentType, body);
+  }
+
   /** Stops the client's threads; open streams fail. Idempotent. */
   @Override
   public void close() {

@@ -30,6 +30,15 @@ public interface SpeechProvider extends AutoCloseable {
   /** Opens a speech-to-text session; {@link SttListener#onStarted} follows. */
   SttSession openStt(SttRequest request, SttListener listener);
 
+  /**
+   * The upstream HTTP endpoints when this provider relays to another server (the ElevenLabs
+   * cloud): the server then forwards its HTTP text-to-speech, batch speech-to-text, voices and
+   * models endpoints there unchanged. Null (the default) for an engine that serves them itself.
+   */
+  default HttpRelay httpRelay() {
+    return null;
+  }
+
   /** Releases the engine's resources. */
   @Override
   void close();

@@ -17,6 +17,13 @@ import java.util.Objects;
  * @param includeLanguageDetection report the detected language
  * @param keyterms terms to favour (≤ 50, each ≤ 20 characters)
  * @param previousText context text for the first segment, or null
+ * @param enableLogging {@code enable_logging}: false asks for zero retention; null = not chosen
+ * @param noVerbatim {@code no_verbatim}: drop filler words and disfluencies; null = not chosen
+ * @param secondaryLanguages {@code secondary_languages}: other languages the audio may contain
+ * @param filterBackgroundAudio {@code filter_background_audio}, or null = not chosen
+ * @param entityDetection {@code entity_detection}: entity categories or types to detect
+ * @param explicit the official query parameter names the client chose, when the request was read
+ *     from a client (a relay forwards exactly those); null when built in code (everything is sent)
  */
 public record SttRequest(
     String modelId,
@@ -27,7 +34,13 @@ public record SttRequest(
     boolean includeTimestamps,
     boolean includeLanguageDetection,
     List<String> keyterms,
-    String previousText) {
+    String previousText,
+    Boolean enableLogging,
+    Boolean noVerbatim,
+    List<String> secondaryLanguages,
+    Boolean filterBackgroundAudio,
+    List<String> entityDetection,
+    java.util.Set<String> explicit) {
 
   /** The default model. */
   public static final String DEFAULT_MODEL = "scribe_v2_realtime";
@@ -46,6 +59,9 @@ public record SttRequest(
           + audioFormat.wireName());
     }
     keyterms = List.copyOf(keyterms == null ? List.of() : keyterms);
+    secondaryLanguages = List.copyOf(secondaryLanguages == null ? List.of() : secondaryLanguages);
+    entityDetection = List.copyOf(entityDetection == null ? List.of() : entityDetection);
+    explicit = explicit == null ? null : java.util.Set.copyOf(explicit);
     if (keyterms.size() > MAX_KEYTERMS) {
       throw new IllegalArgumentException("at most " + MAX_KEYTERMS + " keyterms: " + keyterms.size());
     }
@@ -55,6 +71,14 @@ public record SttRequest(
             + " characters: " + k);
       }
     }
+  }
+
+  /**
+   * True when the official query parameter {@code name} is to be sent: always for a request built
+   * in code, and only when the client chose it for one read from a client.
+   */
+  public boolean chose(String name) {
+    return explicit == null || explicit.contains(name);
   }
 
   /** A builder with the protocol's defaults. */
@@ -74,6 +98,12 @@ public record SttRequest(
     b.includeLanguageDetection = includeLanguageDetection;
     b.keyterms = keyterms;
     b.previousText = previousText;
+    b.enableLogging = enableLogging;
+    b.noVerbatim = noVerbatim;
+    b.secondaryLanguages = secondaryLanguages;
+    b.filterBackgroundAudio = filterBackgroundAudio;
+    b.entityDetection = entityDetection;
+    b.explicit = explicit;
     return b;
   }
 
@@ -88,6 +118,12 @@ public record SttRequest(
     private boolean includeLanguageDetection;
     private List<String> keyterms = List.of();
     private String previousText;
+    private Boolean enableLogging;
+    private Boolean noVerbatim;
+    private List<String> secondaryLanguages = List.of();
+    private Boolean filterBackgroundAudio;
+    private List<String> entityDetection = List.of();
+    private java.util.Set<String> explicit;
 
     private Builder() {}
 
@@ -136,10 +172,45 @@ public record SttRequest(
       return this;
     }
 
+    /** {@code enable_logging}: false asks ElevenLabs for zero retention; null = not chosen. */
+    public Builder enableLogging(Boolean v) {
+      this.enableLogging = v;
+      return this;
+    }
+
+    /** {@code no_verbatim}: remove filler words and disfluencies. */
+    public Builder noVerbatim(Boolean v) {
+      this.noVerbatim = v;
+      return this;
+    }
+
+    public Builder secondaryLanguages(List<String> v) {
+      this.secondaryLanguages = v;
+      return this;
+    }
+
+    public Builder filterBackgroundAudio(Boolean v) {
+      this.filterBackgroundAudio = v;
+      return this;
+    }
+
+    /** {@code entity_detection}: categories ({@code pii}, {@code all}, …) or entity types. */
+    public Builder entityDetection(List<String> v) {
+      this.entityDetection = v;
+      return this;
+    }
+
+    /** The official names the client chose (see {@link SttRequest#explicit()}); null = all. */
+    public Builder explicit(java.util.Set<String> v) {
+      this.explicit = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} with an exact message. */
     public SttRequest build() {
       return new SttRequest(modelId, audioFormat, commitStrategy, vad, languageCode,
-          includeTimestamps, includeLanguageDetection, keyterms, previousText);
+          includeTimestamps, includeLanguageDetection, keyterms, previousText, enableLogging,
+          noVerbatim, secondaryLanguages, filterBackgroundAudio, entityDetection, explicit);
     }
   }
 }

@@ -30,6 +30,13 @@ public interface SttSession extends AutoCloseable {
   /** Commits the current segment now. Returns false when closed. */
   boolean commit();
 
+  /**
+   * The {@code previous_text} a client sent with its first audio chunk, given just before that
+   * chunk's audio. A relay forwards it with its own first chunk upstream; an engine with no use
+   * for context text ignores it (the default).
+   */
+  default void previousText(String text) {}
+
   /** Milliseconds of audio accepted so far. */
   long audioReceivedMs();
 

@@ -3,6 +3,7 @@ package io.voicewire.speech;
 import io.voicewire.audio.AudioFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a text-to-speech session is opened with: the query parameters and the init message of
@@ -18,6 +19,15 @@ import java.util.Objects;
  * @param languageCode ISO 639-1 code, or null
  * @param seed deterministic-sampling seed, or null
  * @param applyTextNormalization {@code auto}, {@code on} or {@code off}
+ * @param enableLogging {@code enable_logging}: false asks for zero retention; null = not chosen
+ * @param enableSsmlParsing {@code enable_ssml_parsing}, or null = not chosen
+ * @param optimizeStreamingLatency {@code optimize_streaming_latency} (HTTP only, 0–4), or null
+ * @param pronunciationDictionaryLocators dictionaries to apply, in order (at most 3)
+ * @param previousText {@code previous_text} (HTTP only), or null
+ * @param nextText {@code next_text} (HTTP only), or null
+ * @param explicit the official parameter and field names the client chose, when the request was
+ *     read from a client's request (a relay forwards exactly those and nothing it filled in);
+ *     null when the request was built in code (everything is sent)
  */
 public record TtsRequest(
     String voiceId,
@@ -29,7 +39,14 @@ public record TtsRequest(
     boolean syncAlignment,
     String languageCode,
     Long seed,
-    String applyTextNormalization) {
+    String applyTextNormalization,
+    Boolean enableLogging,
+    Boolean enableSsmlParsing,
+    Integer optimizeStreamingLatency,
+    List<PronunciationLocator> pronunciationDictionaryLocators,
+    String previousText,
+    String nextText,
+    Set<String> explicit) {
 
   /** The protocol's default chunk-length schedule. */
   public static final List<Integer> DEFAULT_SCHEDULE = List.of(120, 160, 250, 290);
@@ -37,8 +54,12 @@ public record TtsRequest(
   public static final int MIN_SCHEDULE_CHARS = 50;
   /** Largest value of a schedule entry. */
   public static final int MAX_SCHEDULE_CHARS = 500;
-  /** The default model. */
+  /** The default model of the WebSockets in this SDK and server. */
   public static final String DEFAULT_MODEL = "eleven_flash_v2_5";
+  /** The official default {@code model_id} of the HTTP text-to-speech endpoints. */
+  public static final String DEFAULT_HTTP_MODEL = "eleven_multilingual_v2";
+  /** Most pronunciation dictionary locators per request. */
+  public static final int MAX_PRONUNCIATION_LOCATORS = 3;
 
   public TtsRequest {
     Objects.requireNonNull(voiceId, "voiceId == null");
@@ -66,6 +87,26 @@ public record TtsRequest(
       throw new IllegalArgumentException(
           "apply_text_normalization must be auto, on or off: " + applyTextNormalization);
     }
+    if (optimizeStreamingLatency != null && (optimizeStreamingLatency < 0
+        || optimizeStreamingLatency > 4)) {
+      throw new IllegalArgumentException("optimize_streaming_latency must be in range [0,4]: "
+          + optimizeStreamingLatency);
+    }
+    pronunciationDictionaryLocators = List.copyOf(pronunciationDictionaryLocators == null
+        ? List.of() : pronunciationDictionaryLocators);
+    if (pronunciationDictionaryLocators.size() > MAX_PRONUNCIATION_LOCATORS) {
+      throw new IllegalArgumentException("at most " + MAX_PRONUNCIATION_LOCATORS
+          + " pronunciation_dictionary_locators: " + pronunciationDictionaryLocators.size());
+    }
+    explicit = explicit == null ? null : Set.copyOf(explicit);
+  }
+
+  /**
+   * True when the official parameter or field {@code name} is to be sent: always for a request
+   * built in code, and only when the client chose it for one read from a client.
+   */
+  public boolean chose(String name) {
+    return explicit == null || explicit.contains(name);
   }
 
   /** A builder with the protocol's defaults for everything but the voice. */
@@ -85,6 +126,13 @@ public record TtsRequest(
     b.languageCode = languageCode;
     b.seed = seed;
     b.applyTextNormalization = applyTextNormalization;
+    b.enableLogging = enableLogging;
+    b.enableSsmlParsing = enableSsmlParsing;
+    b.optimizeStreamingLatency = optimizeStreamingLatency;
+    b.pronunciationDictionaryLocators = pronunciationDictionaryLocators;
+    b.previousText = previousText;
+    b.nextText = nextText;
+    b.explicit = explicit;
     return b;
   }
 
@@ -100,6 +148,13 @@ public record TtsRequest(
     private String languageCode;
     private Long seed;
     private String applyTextNormalization = "auto";
+    private Boolean enableLogging;
+    private Boolean enableSsmlParsing;
+    private Integer optimizeStreamingLatency;
+    private List<PronunciationLocator> pronunciationDictionaryLocators = List.of();
+    private String previousText;
+    private String nextText;
+    private Set<String> explicit;
 
     private Builder(String voiceId) {
       this.voiceId = voiceId;
@@ -155,10 +210,52 @@ public record TtsRequest(
       return this;
     }
 
+    /** {@code enable_logging}: false asks ElevenLabs for zero retention; null = not chosen. */
+    public Builder enableLogging(Boolean v) {
+      this.enableLogging = v;
+      return this;
+    }
+
+    public Builder enableSsmlParsing(Boolean v) {
+      this.enableSsmlParsing = v;
+      return this;
+    }
+
+    /** {@code optimize_streaming_latency} of the HTTP endpoints (deprecated upstream), 0–4. */
+    public Builder optimizeStreamingLatency(Integer v) {
+      this.optimizeStreamingLatency = v;
+      return this;
+    }
+
+    public Builder pronunciationDictionaryLocators(List<PronunciationLocator> v) {
+      this.pronunciationDictionaryLocators = v;
+      return this;
+    }
+
+    /** {@code previous_text} of the HTTP endpoints. */
+    public Builder previousText(String v) {
+      this.previousText = v;
+      return this;
+    }
+
+    /** {@code next_text} of the HTTP endpoints. */
+    public Builder nextText(String v) {
+      this.nextText = v;
+      return this;
+    }
+
+    /** The official names the client chose (see {@link TtsRequest#explicit()}); null = all. */
+    public Builder explicit(Set<String> v) {
+      this.explicit = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} with an exact message. */
     public TtsRequest build() {
       return new TtsRequest(voiceId, modelId, outputFormat, voiceSettings, chunkLengthSchedule,
-          autoMode, syncAlignment, languageCode, seed, applyTextNormalization);
+          autoMode, syncAlignment, languageCode, seed, applyTextNormalization, enableLogging,
+          enableSsmlParsing, optimizeStreamingLatency, pronunciationDictionaryLocators,
+          previousText, nextText, explicit);
     }
   }
 }

@@ -16,8 +16,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record HttpError(int httpStatus, String type, String code, String message,
     String requestId, String param) {
 
-  /** Encodes the body. */
+  /** The status of request validation errors, whose body is the FastAPI {@code detail} array. */
+  public static final int VALIDATION_STATUS = 422;
+
+  /**
+   * Encodes the body. A {@link #VALIDATION_STATUS} error is the official
+   * {@code {"detail":[{"loc":[...],"msg","type"}]}}, its location from {@code param}
+   * ({@code body.text} → {@code ["body","text"]}); every other error is the object form.
+   */
   public String encode() {
+    if (httpStatus == VALIDATION_STATUS) {
+      return Json.write(g -> {
+        g.writeStartObject();
+        g.writeArrayFieldStart("detail");
+        g.writeStartObject();
+        g.writeArrayFieldStart("loc");
+        for (String part : (param == null ? "body" : param).split("\\.")) {
+          g.writeString(part);
+        }
+        g.writeEndArray();
+        g.writeStringField("msg", message);
+        g.writeStringField("type", code);
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeEndObject();
+      });
+    }
     return Json.write(g -> {
       g.writeStartObject();
       g.writeObjectFieldStart("detail");
@@ -49,8 +73,12 @@ public record HttpError(int httpStatus, String type, String code, String message
       }
       if (d != null && d.isArray() && !d.isEmpty()) {
         JsonNode e = d.get(0);
+        StringBuilder loc = new StringBuilder();
+        for (JsonNode l : e.path("loc")) {
+          loc.append(loc.isEmpty() ? "" : ".").append(l.asText());
+        }
         return new HttpError(httpStatus, "validation_error", e.path("type").asText(""),
-            e.path("msg").asText(""), null, e.path("loc").toString());
+            e.path("msg").asText(""), null, loc.isEmpty() ? null : loc.toString());
       }
     } catch (Exception ignored) {
       // fall through: not JSON

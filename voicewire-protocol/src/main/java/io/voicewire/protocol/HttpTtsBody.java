@@ -1,5 +1,8 @@
 package io.voicewire.protocol;
 
+import io.voicewire.speech.PronunciationLocator;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voicewire.speech.VoiceSettings;
@@ -15,10 +18,16 @@ import io.voicewire.speech.VoiceSettings;
  * @param previousText continuity text before, or null
  * @param nextText continuity text after, or null
  * @param applyTextNormalization {@code auto}, {@code on} or {@code off}
+ * @param pronunciationDictionaryLocators dictionaries with their versions (empty when none)
  */
 public record HttpTtsBody(String text, String modelId, String languageCode,
     VoiceSettings voiceSettings, Long seed, String previousText, String nextText,
-    String applyTextNormalization) {
+    String applyTextNormalization, List<PronunciationLocator> pronunciationDictionaryLocators) {
+
+  public HttpTtsBody {
+    pronunciationDictionaryLocators = List.copyOf(pronunciationDictionaryLocators == null
+        ? List.of() : pronunciationDictionaryLocators);
+  }
 
   /** Longest text accepted in one HTTP request (Flash v2.5's limit). */
   public static final int MAX_TEXT_CHARS = 40_000;
@@ -50,7 +59,7 @@ public record HttpTtsBody(String text, String modelId, String languageCode,
     return new HttpTtsBody(text, Json.string(o, "model_id"), Json.string(o, "language_code"),
         vs == null ? null : TtsClientMessage.voiceSettings(vs), seed,
         Json.string(o, "previous_text"), Json.string(o, "next_text"),
-        norm == null ? "auto" : norm);
+        norm == null ? "auto" : norm, TtsClientMessage.locators(o));
   }
 
   /** Encodes as a client sends it. */
@@ -85,6 +94,7 @@ public record HttpTtsBody(String text, String modelId, String languageCode,
       if (!"auto".equals(applyTextNormalization) && applyTextNormalization != null) {
         g.writeStringField("apply_text_normalization", applyTextNormalization);
       }
+      TtsClientMessage.writeLocators(g, pronunciationDictionaryLocators);
       g.writeEndObject();
     });
   }

@@ -15,6 +15,16 @@ import io.voicewire.speech.VadParams;
  */
 public record SttParams(SttRequest request, String token, boolean enableLogging) {
 
+  /**
+   * The official query parameters of Scribe realtime, the token excepted (it is never forwarded).
+   * The contract tests check this list against what the official JS SDK sends.
+   */
+  public static final java.util.List<String> OFFICIAL_QUERY = java.util.List.of("model_id",
+      "commit_strategy", "audio_format", "vad_silence_threshold_secs", "vad_threshold",
+      "min_speech_duration_ms", "min_silence_duration_ms", "language_code",
+      "secondary_languages", "include_timestamps", "include_language_detection", "keyterms",
+      "no_verbatim", "entity_detection", "filter_background_audio", "enable_logging");
+
   /** Parses and validates; errors are {@code invalid_request} naming the parameter. */
   public static SttParams parse(Query q) throws ProtocolException {
     String model = q.get("model_id");
@@ -56,6 +66,13 @@ public record SttParams(SttRequest request, String token, boolean enableLogging)
           .includeTimestamps(q.bool("include_timestamps", false))
           .includeLanguageDetection(q.bool("include_language_detection", false))
           .keyterms(q.all("keyterms"))
+          .enableLogging(q.get("enable_logging") == null ? null : q.bool("enable_logging", true))
+          .noVerbatim(q.get("no_verbatim") == null ? null : q.bool("no_verbatim", false))
+          .secondaryLanguages(q.all("secondary_languages"))
+          .filterBackgroundAudio(q.get("filter_background_audio") == null ? null
+              : q.bool("filter_background_audio", false))
+          .entityDetection(q.all("entity_detection"))
+          .explicit(TtsParams.chosen(q, OFFICIAL_QUERY))
           .build();
       return new SttParams(r, q.get("token"), q.bool("enable_logging", true));
     } catch (IllegalArgumentException e) {
@@ -63,29 +80,45 @@ public record SttParams(SttRequest request, String token, boolean enableLogging)
     }
   }
 
-  /** The query string a client sends for {@code request} (no credentials). */
+  /**
+   * The query string a client sends for {@code request} (no credentials): for a request read from
+   * a client ({@link SttRequest#explicit()}), exactly the parameters that client chose.
+   */
   public static String toQuery(SttRequest r) {
+    boolean code = r.explicit() == null;
     Query.Builder b = Query.builder()
         .add("model_id", r.modelId())
-        .add("audio_format", r.audioFormat().wireName())
-        .add("commit_strategy", r.commitStrategy().wireName());
-    if (r.commitStrategy() == CommitStrategy.VAD) {
-      VadParams v = r.vad();
-      b.add("vad_silence_threshold_secs", v.silenceThresholdSecs())
-          .add("vad_threshold", v.threshold())
-          .add("min_speech_duration_ms", v.minSpeechDurationMs())
-          .add("min_silence_duration_ms", v.minSilenceDurationMs());
-    }
+        .add("audio_format", r.chose("audio_format") ? r.audioFormat().wireName() : null)
+        .add("commit_strategy", r.chose("commit_strategy") ? r.commitStrategy().wireName() : null);
+    VadParams v = r.vad();
+    boolean vad = r.commitStrategy() == CommitStrategy.VAD;
+    b.add("vad_silence_threshold_secs", code ? (vad ? v.silenceThresholdSecs() : null)
+            : r.chose("vad_silence_threshold_secs") ? v.silenceThresholdSecs() : null)
+        .add("vad_threshold", code ? (vad ? v.threshold() : null)
+            : r.chose("vad_threshold") ? v.threshold() : null)
+        .add("min_speech_duration_ms", code ? (vad ? v.minSpeechDurationMs() : null)
+            : r.chose("min_speech_duration_ms") ? v.minSpeechDurationMs() : null)
+        .add("min_silence_duration_ms", code ? (vad ? v.minSilenceDurationMs() : null)
+            : r.chose("min_silence_duration_ms") ? v.minSilenceDurationMs() : null);
     b.add("language_code", r.languageCode());
-    if (r.includeTimestamps()) {
-      b.add("include_timestamps", true);
+    for (String l : r.secondaryLanguages()) {
+      b.add("secondary_languages", l);
     }
-    if (r.includeLanguageDetection()) {
-      b.add("include_language_detection", true);
+    if (code ? r.includeTimestamps() : r.chose("include_timestamps")) {
+      b.add("include_timestamps", r.includeTimestamps());
+    }
+    if (code ? r.includeLanguageDetection() : r.chose("include_language_detection")) {
+      b.add("include_language_detection", r.includeLanguageDetection());
     }
     for (String k : r.keyterms()) {
       b.add("keyterms", k);
     }
+    b.add("no_verbatim", r.noVerbatim());
+    for (String e : r.entityDetection()) {
+      b.add("entity_detection", e);
+    }
+    b.add("filter_background_audio", r.filterBackgroundAudio());
+    b.add("enable_logging", r.enableLogging());
     return b.build();
   }
 }

@@ -66,11 +66,30 @@ public sealed interface SttServerMessage {
           g.writeString(k);
         }
         g.writeEndArray();
-        g.writeBooleanField("no_verbatim", false);
+        // newer options: echoed as chosen; the offline engine's vocabulary has no fillers, so its
+        // transcripts are non-verbatim already; it detects no entities and filters nothing
+        g.writeBooleanField("no_verbatim", Boolean.TRUE.equals(r.noVerbatim()));
+        writeList(g, "secondary_languages", r.secondaryLanguages());
+        writeList(g, "entity_detection", r.entityDetection());
+        if (r.filterBackgroundAudio() != null) {
+          g.writeBooleanField("filter_background_audio", r.filterBackgroundAudio());
+        }
         g.writeEndObject();
         g.writeEndObject();
       });
     }
+  }
+
+  private static void writeList(com.fasterxml.jackson.core.JsonGenerator g, String name,
+      List<String> values) throws java.io.IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart(name);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
   }
 
   /** {@code partial_transcript}. */
@@ -117,6 +136,10 @@ public sealed interface SttServerMessage {
           g.writeStringField("language_code", languageCode);
         } else {
           g.writeNullField("language_code");
+        }
+        if (words == null) {
+          g.writeEndObject(); // language detection only: no word list
+          return;
         }
         g.writeArrayFieldStart("words");
         for (Word w : words) {

@@ -2,6 +2,8 @@ package io.voicewire.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.speech.PronunciationLocator;
+import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.List;
  * @param tryTriggerGeneration the protocol's weak trigger
  * @param voiceSettings settings, only allowed on a context's first message; null when absent
  * @param chunkLengthSchedule from the generation config, null when absent
- * @param pronunciationDictionaryLocators dictionary ids (accepted and ignored by the local engine)
+ * @param pronunciationDictionaryLocators dictionaries with their versions (forwarded by the relay,
+ *     accepted and ignored by the local engine)
  * @param apiKey first-message API key, or null
  * @param authorization first-message bearer token, or null
  * @param contextId the context, or null for the default context
@@ -30,7 +33,7 @@ public record TtsClientMessage(
     boolean tryTriggerGeneration,
     VoiceSettings voiceSettings,
     List<Integer> chunkLengthSchedule,
-    List<String> pronunciationDictionaryLocators,
+    List<PronunciationLocator> pronunciationDictionaryLocators,
     String apiKey,
     String authorization,
     String contextId,
@@ -40,6 +43,33 @@ public record TtsClientMessage(
   /** True when the message carries settings that are allowed only on a context's first message. */
   public boolean hasSettings() {
     return voiceSettings != null || chunkLengthSchedule != null;
+  }
+
+  /**
+   * {@code base} with the settings of this first message of a stream or context applied; the
+   * names of the fields this message carries join {@link TtsRequest#explicit()} when {@code base}
+   * was read from a client, so a relay forwards them and nothing else.
+   */
+  public TtsRequest applyTo(TtsRequest base) {
+    TtsRequest.Builder b = base.toBuilder();
+    java.util.Set<String> chosen = base.explicit() == null ? null
+        : new java.util.LinkedHashSet<>(base.explicit());
+    if (voiceSettings != null) {
+      b.voiceSettings(voiceSettings);
+      if (chosen != null) {
+        chosen.add("voice_settings");
+      }
+    }
+    if (chunkLengthSchedule != null) {
+      b.chunkLengthSchedule(chunkLengthSchedule);
+      if (chosen != null) {
+        chosen.add("generation_config");
+      }
+    }
+    if (!pronunciationDictionaryLocators.isEmpty()) {
+      b.pronunciationDictionaryLocators(pronunciationDictionaryLocators);
+    }
+    return b.explicit(chosen).build();
   }
 
   /** A plain text message. */
@@ -84,21 +114,7 @@ public record TtsClientMessage(
         }
       }
     }
-    List<String> dicts = new ArrayList<>();
-    JsonNode pd = o.get("pronunciation_dictionary_locators");
-    if (pd != null && !pd.isNull()) {
-      if (!pd.isArray()) {
-        throw ProtocolException.input("field 'pronunciation_dictionary_locators' must be an array");
-      }
-      for (JsonNode e : pd) {
-        String id = e.isObject() ? Json.string(e, "pronunciation_dictionary_id") : null;
-        if (id == null) {
-          throw ProtocolException.input(
-              "pronunciation_dictionary_locators entries need a pronunciation_dictionary_id");
-        }
-        dicts.add(id);
-      }
-    }
+    List<PronunciationLocator> dicts = locators(o);
     String key = Json.string(o, "xi_api_key");
     if (key == null) {
       key = Json.string(o, "xi-api-key");
@@ -110,6 +126,44 @@ public record TtsClientMessage(
     return new TtsClientMessage(text, flush, tryTrigger, vs, schedule, dicts, key,
         Json.string(o, "authorization"), ctx, Json.bool(o, "close_context", false),
         Json.bool(o, "close_socket", false));
+  }
+
+  /** The {@code pronunciation_dictionary_locators} of {@code o}, versions kept; empty if none. */
+  static List<PronunciationLocator> locators(JsonNode o) throws ProtocolException {
+    List<PronunciationLocator> dicts = new ArrayList<>();
+    JsonNode pd = o.get("pronunciation_dictionary_locators");
+    if (pd != null && !pd.isNull()) {
+      if (!pd.isArray()) {
+        throw ProtocolException.input("field 'pronunciation_dictionary_locators' must be an array");
+      }
+      for (JsonNode e : pd) {
+        String id = e.isObject() ? Json.string(e, "pronunciation_dictionary_id") : null;
+        if (id == null) {
+          throw ProtocolException.input(
+              "pronunciation_dictionary_locators entries need a pronunciation_dictionary_id");
+        }
+        dicts.add(new PronunciationLocator(id, Json.string(e, "version_id")));
+      }
+    }
+    return dicts;
+  }
+
+  /** Writes {@code pronunciation_dictionary_locators} unless {@code locators} is empty. */
+  static void writeLocators(com.fasterxml.jackson.core.JsonGenerator g,
+      List<PronunciationLocator> locators) throws java.io.IOException {
+    if (locators == null || locators.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("pronunciation_dictionary_locators");
+    for (PronunciationLocator l : locators) {
+      g.writeStartObject();
+      g.writeStringField("pronunciation_dictionary_id", l.dictionaryId());
+      if (l.versionId() != null) {
+        g.writeStringField("version_id", l.versionId());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   static VoiceSettings voiceSettings(JsonNode n) throws ProtocolException {
@@ -162,15 +216,7 @@ public record TtsClientMessage(
         g.writeEndArray();
         g.writeEndObject();
       }
-      if (pronunciationDictionaryLocators != null && !pronunciationDictionaryLocators.isEmpty()) {
-        g.writeArrayFieldStart("pronunciation_dictionary_locators");
-        for (String id : pronunciationDictionaryLocators) {
-          g.writeStartObject();
-          g.writeStringField("pronunciation_dictionary_id", id);
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
+      writeLocators(g, pronunciationDictionaryLocators);
       if (apiKey != null) {
         g.writeStringField("xi_api_key", apiKey);
       }

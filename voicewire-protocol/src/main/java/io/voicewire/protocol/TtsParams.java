@@ -2,6 +2,9 @@ package io.voicewire.protocol;
 
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.speech.TtsRequest;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The query parameters of the TTS WebSockets (PROTOCOL.md §2.1), parsed and validated.
@@ -21,6 +24,15 @@ public record TtsParams(TtsRequest request, int inactivityTimeoutSecs, String si
   public static final int MAX_INACTIVITY_TIMEOUT_SECS = 180;
   /** The output format when none is given: PCM keeps the whole chain decodable. */
   public static final AudioFormat DEFAULT_OUTPUT_FORMAT = AudioFormat.PCM_24000;
+
+  /**
+   * The official query parameters of the TTS WebSockets, credentials excepted ({@code
+   * authorization} and the single-use token are never forwarded). The contract tests check this
+   * list against the vendored AsyncAPI document.
+   */
+  public static final List<String> OFFICIAL_QUERY = List.of("model_id", "language_code",
+      "enable_logging", "enable_ssml_parsing", "output_format", "inactivity_timeout",
+      "sync_alignment", "auto_mode", "apply_text_normalization", "seed");
 
   /** Parses and validates; errors are {@code invalid_request} naming the parameter. */
   public static TtsParams parse(String voiceId, Query q) throws ProtocolException {
@@ -44,7 +56,11 @@ public record TtsParams(TtsRequest request, int inactivityTimeoutSecs, String si
         .syncAlignment(q.bool("sync_alignment", false))
         .languageCode(q.get("language_code"))
         .seed(q.longOrNull("seed"))
-        .applyTextNormalization(norm);
+        .applyTextNormalization(norm)
+        .enableLogging(q.get("enable_logging") == null ? null : q.bool("enable_logging", true))
+        .enableSsmlParsing(q.get("enable_ssml_parsing") == null ? null
+            : q.bool("enable_ssml_parsing", false))
+        .explicit(chosen(q, OFFICIAL_QUERY));
     TtsRequest req;
     try {
       req = b.build();
@@ -57,18 +73,36 @@ public record TtsParams(TtsRequest request, int inactivityTimeoutSecs, String si
         q.bool("enable_logging", true));
   }
 
-  /** The query string a client sends for {@code request} (no credentials). */
+  /** The names of {@code official} present in {@code q}. */
+  static Set<String> chosen(Query q, List<String> official) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String n : official) {
+      if (q.get(n) != null) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The query string a client sends for {@code request} (no credentials): for a request read from
+   * a client ({@link TtsRequest#explicit()}), exactly the parameters that client chose, plus
+   * {@code inactivity_timeout} of this connection.
+   */
   public static String toQuery(TtsRequest r, int inactivityTimeoutSecs) {
+    boolean norm = r.explicit() == null ? !"auto".equals(r.applyTextNormalization())
+        : r.chose("apply_text_normalization");
     return Query.builder()
-        .add("model_id", r.modelId())
-        .add("output_format", r.outputFormat().wireName())
+        .add("model_id", r.chose("model_id") ? r.modelId() : null)
+        .add("output_format", r.chose("output_format") ? r.outputFormat().wireName() : null)
         .add("inactivity_timeout", inactivityTimeoutSecs)
-        .add("sync_alignment", r.syncAlignment())
-        .add("auto_mode", r.autoMode())
+        .add("sync_alignment", r.chose("sync_alignment") ? r.syncAlignment() : null)
+        .add("auto_mode", r.chose("auto_mode") ? r.autoMode() : null)
         .add("language_code", r.languageCode())
         .add("seed", r.seed())
-        .add("apply_text_normalization",
-            "auto".equals(r.applyTextNormalization()) ? null : r.applyTextNormalization())
+        .add("apply_text_normalization", norm ? r.applyTextNormalization() : null)
+        .add("enable_logging", r.enableLogging())
+        .add("enable_ssml_parsing", r.enableSsmlParsing())
         .build();
   }
 }

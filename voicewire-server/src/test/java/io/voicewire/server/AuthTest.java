@@ -165,8 +165,9 @@ class AuthTest {
     assertEquals(401, f.post("/v1/single-use-token/realtime_scribe", "").statusCode());
     HttpResponse<String> bad = f.post("/v1/single-use-token/everything", "", "xi-api-key", KEY);
     assertEquals(422, bad.statusCode());
-    assertEquals("token_type",
-        ServerFixture.json(bad.body()).get("detail").get("param").asText());
+    JsonNode loc = ServerFixture.json(bad.body()).get("detail").get(0).get("loc");
+    assertEquals("path", loc.get(0).asText());
+    assertEquals("token_type", loc.get(1).asText());
     assertEquals(404, f.get("/demo/token/realtime_scribe").statusCode(),
         "the demo endpoint is off when keys are configured");
   }

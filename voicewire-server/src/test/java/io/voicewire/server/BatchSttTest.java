@@ -179,7 +179,7 @@ class BatchSttTest {
   }
 
   @Test
-  void badUploadsAre400WithTheParameter() throws Exception {
+  void badUploadsAre422WithTheParameterInTheOfficialDetailArray() throws Exception {
     byte[] w = wav(speech(16000), 16000, 1, 16);
     record Case(byte[] body, String code, String param) {}
     for (Case k : List.of(
@@ -197,17 +197,18 @@ class BatchSttTest {
         new Case(multipart(new byte[3], "a.pcm", "model_id", "m", "file_format", "pcm_s16le_16"),
             "invalid_audio", "file"))) {
       HttpResponse<String> r = upload(f, "", k.body);
-      assertEquals(400, r.statusCode(), r.body());
-      JsonNode d = ServerFixture.json(r.body()).get("detail");
-      assertEquals(k.code, d.get("code").asText(), r.body());
-      assertEquals(k.param, d.get("param").asText(), r.body());
+      assertEquals(422, r.statusCode(), r.body());
+      JsonNode d = ServerFixture.json(r.body()).get("detail").get(0);
+      assertEquals(k.code, d.get("type").asText(), r.body());
+      assertEquals("body", d.get("loc").get(0).asText(), r.body());
+      assertEquals(k.param, d.get("loc").get(1).asText(), r.body());
     }
     HttpResponse<String> notMultipart = f.post("/v1/speech-to-text", "{}", "Content-Type",
         "application/json");
-    assertEquals(400, notMultipart.statusCode());
+    assertEquals(422, notMultipart.statusCode());
     HttpResponse<String> truncated = f.post("/v1/speech-to-text", "--" + BOUNDARY + "\r\nxx",
         "Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-    assertEquals(400, truncated.statusCode());
+    assertEquals(422, truncated.statusCode());
   }
 
   @Test

@@ -129,17 +129,20 @@ class HttpTtsTest {
   }
 
   @Test
-  void badRequestsAre400Or413() throws Exception {
+  void validationErrorsAre422WithTheOfficialDetailArray() throws Exception {
     HttpResponse<String> fmt = f.post(BASE + "/stream?output_format=flac_44100", body(TEXT));
-    assertEquals(400, fmt.statusCode());
-    assertEquals("output_format",
-        ServerFixture.json(fmt.body()).get("detail").get("param").asText());
+    assertEquals(422, fmt.statusCode());
+    JsonNode fd = ServerFixture.json(fmt.body()).get("detail").get(0);
+    assertEquals("query", fd.get("loc").get(0).asText());
+    assertEquals("output_format", fd.get("loc").get(1).asText());
+    assertEquals("invalid_output_format", fd.get("type").asText());
     HttpResponse<String> noText = f.post(BASE + "/stream", "{\"model_id\":\"x\"}");
-    assertEquals(400, noText.statusCode());
-    assertEquals("field 'text' is required",
-        ServerFixture.json(noText.body()).get("detail").get("message").asText());
-    assertEquals(400, f.post(BASE + "/stream", "{broken").statusCode());
-    assertEquals(400, f.post(BASE + "/stream", "{\"text\":\"x\",\"voice_settings\":"
+    assertEquals(422, noText.statusCode());
+    JsonNode nd = ServerFixture.json(noText.body()).get("detail").get(0);
+    assertEquals("field 'text' is required", nd.get("msg").asText());
+    assertEquals("body", nd.get("loc").get(0).asText());
+    assertEquals(422, f.post(BASE + "/stream", "{broken").statusCode());
+    assertEquals(422, f.post(BASE + "/stream", "{\"text\":\"x\",\"voice_settings\":"
         + "{\"speed\":9}}").statusCode());
     HttpResponse<String> voice = f.post("/v1/text-to-speech/nobody/stream", body(TEXT));
     assertEquals(400, voice.statusCode());

@@ -9,6 +9,7 @@ import io.voicewire.protocol.Json;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
 import io.voicewire.protocol.TimestampLine;
+import io.voicewire.speech.HttpRelay;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceInfo;
@@ -106,8 +107,10 @@ public final class HttpApi {
         if (id == null) {
           continue;
         }
+        // the official answer has no sample rate: a voice's rate is that of the output_format
+        // asked for, so it is 0 (unknown) here
         out.add(new VoiceInfo(id, v.path("name").asText(id), v.path("category").asText("premade"),
-            labels, v.path("description").asText(""), v.path("native_sample_rate").asInt(0)));
+            labels, v.path("description").asText(""), 0));
       }
     } catch (ProtocolException e) {
       throw new IOException("unreadable voices response: " + e.getMessage(), e);
@@ -137,17 +140,47 @@ public final class HttpApi {
       for (JsonNode l : m.path("languages")) {
         langs.add(l.isTextual() ? l.asText() : l.path("language_id").asText(""));
       }
+      // the official answer says only can_do_text_to_speech; speech-to-text models are the
+      // Scribe family, which no official field flags
       out.add(new ModelInfo(id, m.path("name").asText(id), m.path("description").asText(""),
-          m.path("can_do_text_to_speech").asBoolean(false),
-          m.path("can_do_speech_to_text").asBoolean(false), langs));
+          m.path("can_do_text_to_speech").asBoolean(false), isSpeechToText(id), langs));
     }
     return out;
   }
 
+  /** True for the ids of ElevenLabs' speech-to-text models ({@code scribe_*}). */
+  static boolean isSpeechToText(String modelId) {
+    return modelId.startsWith("scribe_");
+  }
+
+  /** One request to {@code pathAndQuery} with {@code body}, answered as it arrives. */
+  public HttpRelay.Response forward(String method, String pathAndQuery, String contentType,
+      byte[] body) throws IOException {
+    HttpRequest.Builder b = request(pathAndQuery).method(method, body == null
+        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return new HttpRelay.Response(r.statusCode(),
+          r.headers().firstValue("Content-Type").orElse(null), r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
   private HttpRequest ttsRequest(TtsRequest r, String text, String suffix) {
-    HttpTtsBody body = new HttpTtsBody(text, r.modelId(), r.languageCode(), r.voiceSettings(),
-        r.seed(), null, null, r.applyTextNormalization());
-    String q = Query.builder().add("output_format", r.outputFormat().wireName()).build();
+    HttpTtsBody body = new HttpTtsBody(text, r.chose("model_id") ? r.modelId() : null,
+        r.languageCode(), r.chose("voice_settings") ? r.voiceSettings() : null, r.seed(),
+        r.previousText(), r.nextText(), r.applyTextNormalization(),
+        r.pronunciationDictionaryLocators());
+    String q = Query.builder()
+        .add("output_format", r.chose("output_format") ? r.outputFormat().wireName() : null)
+        .add("enable_logging", r.enableLogging())
+        .add("optimize_streaming_latency", r.optimizeStreamingLatency())
+        .build();
     return request(Urls.ttsPath(r.voiceId(), suffix) + q)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();

@@ -80,6 +80,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   private final SttRequest request;
   private final SttRequest wireRequest;
+  /** A relayed client's {@code previous_text}, for the first chunk when the request has none. */
+  private volatile String relayedPreviousText;
   private final Listener listener;
   private final AudioFormat format;
   private final int frame;
@@ -247,6 +249,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     end();
   }
 
+  /**
+   * For the relay: the {@code previous_text} its client sent with its first chunk; sent with this
+   * stream's first chunk when the request carries none. Call before that chunk's audio.
+   */
+  public void previousText(String text) {
+    relayedPreviousText = text;
+  }
+
   @Override
   public long audioSentMs() {
     lock();
@@ -344,7 +354,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
             ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
       } else {
-        prev = request.previousText();
+        prev = request.previousText() != null ? request.previousText() : relayedPreviousText;
       }
     }
     return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();
@@ -531,6 +541,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           serverError(new SpeechError(e.code(), e.error() == null ? e.messageType() : e.error()));
         }
       }
+      case SttServerMessage.Other o ->
+          events.offer(() -> listener.onServerMessage(o.messageType(), o.encode()));
       default -> { }
     }
     if (replayHoldUntilNanos != 0 && pendingCommits.isEmpty()) {

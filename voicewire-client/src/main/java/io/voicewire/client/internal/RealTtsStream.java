@@ -214,11 +214,17 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
     lastChunkNanos = 0;
   }
 
-  /** The init message: one space, voice settings, and the schedule unless in auto_mode. */
+  /**
+   * The init message: one space, voice settings, the schedule unless in auto_mode, and the
+   * pronunciation dictionaries; for a request read from a client (a relay), only the settings
+   * that client chose.
+   */
   static String initMessage(TtsRequest request, String contextId) {
-    return new TtsClientMessage(" ", false, false, request.voiceSettings(),
-        request.autoMode() ? null : request.chunkLengthSchedule(), List.of(), null, null,
-        contextId, false, false).encode();
+    return new TtsClientMessage(" ", false, false,
+        request.chose("voice_settings") ? request.voiceSettings() : null,
+        request.autoMode() || !request.chose("generation_config") ? null
+            : request.chunkLengthSchedule(),
+        request.pronunciationDictionaryLocators(), null, null, contextId, false, false).encode();
   }
 
   @Override

@@ -12,7 +12,22 @@ final class HttpProblem extends Exception {
     this.error = new HttpError(status, type, code, ClientText.safe(message), null, param);
   }
 
+  /** Query parameters of the HTTP endpoints; every other named parameter is a body field. */
+  private static final java.util.Set<String> QUERY_PARAMS = java.util.Set.of("output_format",
+      "enable_logging", "optimize_streaming_latency", "token");
+
+  /**
+   * A request that does not validate: 422 with the official FastAPI body,
+   * {@code {"detail":[{"loc":["body"|"query", param],"msg":…,"type":code}]}}.
+   */
   static HttpProblem validation(String code, String message, String param) {
+    String loc = param == null ? "body" : (QUERY_PARAMS.contains(param) ? "query." : "body.")
+        + param;
+    return new HttpProblem(HttpError.VALIDATION_STATUS, "validation_error", code, message, loc);
+  }
+
+  /** A valid request this server cannot serve (an unsupported format, a limit): 400. */
+  static HttpProblem badRequest(String code, String message, String param) {
     return new HttpProblem(400, "validation_error", code, message, param);
   }
 

@@ -99,7 +99,7 @@ final class HttpTts {
     TtsRequest request;
     try {
       request = TtsRequest.builder(voiceId)
-          .modelId(body.modelId() == null ? TtsRequest.DEFAULT_MODEL : body.modelId())
+          .modelId(body.modelId() == null ? TtsRequest.DEFAULT_HTTP_MODEL : body.modelId())
           .outputFormat(format)
           .voiceSettings(body.voiceSettings() == null ? VoiceSettings.DEFAULT
               : body.voiceSettings())
@@ -201,7 +201,7 @@ final class HttpTts {
       Object ev = pipe.next();
       if (ev instanceof TtsAudio a) {
         if (audio.size() + (long) a.audio().length > MAX_CONVERT_AUDIO_BYTES) {
-          throw HttpProblem.validation("max_audio_exceeded", "The audio would exceed "
+          throw HttpProblem.badRequest("max_audio_exceeded", "The audio would exceed "
               + MAX_CONVERT_AUDIO_BYTES + " bytes: use the /stream endpoint", null);
         }
         audio.writeBytes(a.audio());
@@ -233,8 +233,9 @@ final class HttpTts {
     LOG.info("tts_http error type={} message={}", e.code().wireName(),
         Redact.forLog(e.message()));
     return switch (e.code()) {
-      case UNSUPPORTED -> HttpProblem.validation("unsupported", e.message(), null);
-      case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.validation(e.code().wireName(),
+      case UNSUPPORTED -> HttpProblem.badRequest("unsupported", e.message(), null);
+      // the engine refused a well-formed request (an unknown voice, say): 400, as upstream
+      case INVALID_REQUEST, INPUT_ERROR -> HttpProblem.badRequest(e.code().wireName(),
           e.message(), null);
       case AUTH_ERROR -> HttpProblem.unauthorized(e.message());
       case QUOTA_EXCEEDED -> new HttpProblem(401, "authentication_error", "quota_exceeded",

@@ -197,7 +197,7 @@ final class RestEndpoints {
     if (type == null) {
       throw new HttpProblem(422, "validation_error", "invalid_token_type",
           "token_type must be one of realtime_scribe, tts_websocket, batch_scribe: " + typeName,
-          "token_type");
+          "path.token_type");
     }
     String refused = s.tokens.admitMint(keyId);
     if (refused != null) {

@@ -30,19 +30,24 @@ final class Routes {
         s.auth.authenticate(rq.getHeaders(), q, "token", TokenType.REALTIME_SCRIBE,
             Request.getRemoteAddr(rq))));
 
-    // HTTP text to speech (§4)
-    r.post("/v1/text-to-speech/{voice_id}/stream", tts::stream);
-    r.post("/v1/text-to-speech/{voice_id}/stream/with-timestamps", tts::streamWithTimestamps);
-    r.post("/v1/text-to-speech/{voice_id}", tts::convert);
-    r.post("/v1/text-to-speech/{voice_id}/with-timestamps", tts::convertWithTimestamps);
+    // HTTP text to speech (§4); a relay forwards each to the same endpoint upstream
+    long json = s.limits.maxRequestBodyBytes();
+    r.post("/v1/text-to-speech/{voice_id}/stream",
+        RelayHttp.or(s, tts::stream, null, null, json));
+    r.post("/v1/text-to-speech/{voice_id}/stream/with-timestamps",
+        RelayHttp.or(s, tts::streamWithTimestamps, null, null, json));
+    r.post("/v1/text-to-speech/{voice_id}", RelayHttp.or(s, tts::convert, null, null, json));
+    r.post("/v1/text-to-speech/{voice_id}/with-timestamps",
+        RelayHttp.or(s, tts::convertWithTimestamps, null, null, json));
 
     // batch speech to text (§8.3)
-    r.post("/v1/speech-to-text", batch::handle);
+    r.post("/v1/speech-to-text", RelayHttp.or(s, batch::handle, "token", TokenType.BATCH_SCRIBE,
+        s.limits.maxUploadBytes()));
 
     // voices, models, tokens (§8.1, §8.2, §6.2)
-    r.get("/v1/voices", rest::voices);
-    r.get("/v1/voices/{voice_id}", rest::voice);
-    r.get("/v1/models", rest::models);
+    r.get("/v1/voices", RelayHttp.or(s, rest::voices, null, null, 0));
+    r.get("/v1/voices/{voice_id}", RelayHttp.or(s, rest::voice, null, null, 0));
+    r.get("/v1/models", RelayHttp.or(s, rest::models, null, null, 0));
     r.post("/v1/single-use-token/{token_type}", rest::mintToken);
     r.get("/demo/token/{token_type}", rest::demoToken);
     r.get("/demo/info", rest::demoInfo);

@@ -224,6 +224,9 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     }
     if (ss != null && state() == State.OPEN) {
       try {
+        if (m.previousText() != null) {
+          ss.previousText(m.previousText()); // validated: the first chunk only
+        }
         if (audio.length > 0) {
           s.metrics.audioIn(SessionKind.STT_REALTIME, audio.length);
           if (!ss.sendAudio(audio) && state() == State.OPEN) {
@@ -437,9 +440,11 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   @Override
   public void onCommitted(Transcript c) {
     String json = new SttServerMessage.Committed(c.text()).encode();
+    // with include_language_detection alone the twin carries the language and no words
     String withTs = params.request().includeTimestamps()
-        ? new SttServerMessage.CommittedWithTimestamps(c.text(), c.languageCode(), c.words())
-            .encode()
+        || params.request().includeLanguageDetection()
+        ? new SttServerMessage.CommittedWithTimestamps(c.text(), c.languageCode(),
+            params.request().includeTimestamps() ? c.words() : null).encode()
         : null;
     synchronized (this) {
       if (state == State.DONE) {

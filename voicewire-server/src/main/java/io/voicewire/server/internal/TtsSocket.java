@@ -352,10 +352,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       if (c == null || c.state != State.OPEN) {
         return;
       }
-      if (m.hasSettings() && !c.sameSettings(m)) {
-        settingsViolation(after);
-        return;
-      }
+      // settings again on a later message: allowed by the AsyncAPI document (SendText carries
+      // voice_settings); the session keeps the settings it was opened with
     }
     applyText(c, m, now, after);
     if (m.text() != null && m.text().isEmpty()) {
@@ -425,31 +423,16 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         return;
       }
       c = openContext(key, m, now, after);
-    } else if (m.hasSettings() && !c.sameSettings(m)) {
-      settingsViolation(after);
-      return;
     }
+    // re-initialising an open context (InitialiseContext again) is allowed by the AsyncAPI
+    // document; the context keeps the settings its session was opened with
     applyText(c, m, now, after);
-  }
-
-  private void settingsViolation(List<Runnable> after) {
-    clientError(ErrorCode.POLICY_VIOLATION, "voice_settings and generation_config are accepted "
-        + "only in the first message of a " + (multi ? "context" : "stream"),
-        CloseCodes.POLICY_VIOLATION, after);
   }
 
   private Context openContext(String key, TtsClientMessage m, long now, List<Runnable> after) {
     assert Thread.holdsLock(this);
-    TtsRequest base = params.request();
-    TtsRequest.Builder b = base.toBuilder();
-    if (m.voiceSettings() != null) {
-      b.voiceSettings(m.voiceSettings());
-    }
-    if (m.chunkLengthSchedule() != null) {
-      b.chunkLengthSchedule(m.chunkLengthSchedule());
-    }
-    Context c = new Context(key, DEFAULT_KEY.equals(key) ? null : key, b.build(),
-        m.voiceSettings());
+    Context c = new Context(key, DEFAULT_KEY.equals(key) ? null : key,
+        m.applyTo(params.request()), m.voiceSettings());
     c.lastActivityNanos = now;
     contexts.put(key, c);
     slot.workStarted();
@@ -733,13 +716,6 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       this.firstSettings = firstSettings;
     }
 
-    boolean sameSettings(TtsClientMessage m) {
-      VoiceSettings first = firstSettings == null ? VoiceSettings.DEFAULT : firstSettings;
-      VoiceSettings later = m.voiceSettings() == null ? first : m.voiceSettings();
-      List<Integer> ls = m.chunkLengthSchedule() == null ? request.chunkLengthSchedule()
-          : m.chunkLengthSchedule();
-      return first.equals(later) && Objects.equals(request.chunkLengthSchedule(), ls);
-    }
 
     // provider calls: never under the socket lock
 

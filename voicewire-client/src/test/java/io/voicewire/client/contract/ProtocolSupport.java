@@ -1,0 +1,253 @@
+package io.voicewire.client.contract;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What voicewire supports of each official row ({@link ProtocolTableTest#rows()}): the server
+ * with the offline engine, the relay ({@code --backend elevenlabs}), the Java SDK and the browser
+ * client. Used to write {@code docs/protocol-table.md}; the test then keeps every official row in
+ * it. Stateless.
+ */
+final class ProtocolSupport {
+  /** The HTTP operations voicewire serves. */
+  static final Set<String> SERVED = Set.of(
+      "POST /v1/text-to-speech/{voice_id}", "POST /v1/text-to-speech/{voice_id}/with-timestamps",
+      "POST /v1/text-to-speech/{voice_id}/stream",
+      "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps", "POST /v1/speech-to-text",
+      "GET /v1/voices", "GET /v1/voices/{voice_id}", "GET /v1/models");
+
+  /** Realtime query parameters the relay does not forward yet. */
+  static final Set<String> STT_QUERY_NOT_FORWARDED = Set.of("transcript_edit");
+
+  private static final String Y = "yes";
+  private static final String N = "no";
+  private static final String F = "forwarded";
+  private static final String NA = "—";
+
+  private ProtocolSupport() {}
+
+  /** Server, relay, SDK, browser, note. */
+  static String[] support(String section, String key) {
+    String k = key.replace("`", "");
+    if (section.equals("HTTP (not served)")) {
+      return new String[] {N, N, N, N, "outside voicewire's scope (real-time speech); 404"};
+    }
+    if (section.startsWith("HTTP POST /v1/single-use-token")) {
+      return new String[] {Y, Y, Y, "uses tokens", "the relay mints its own tokens for its "
+          + "clients; the browser gets them from the app's backend"};
+    }
+    if (section.startsWith("HTTP ")) {
+      return http(section.substring(5), k);
+    }
+    if (section.endsWith("/realtime")) {
+      return scribe(k);
+    }
+    return tts(section, k);
+  }
+
+  private static String[] http(String ep, String k) {
+    boolean tts = ep.contains("text-to-speech");
+    boolean sdkEp = ep.endsWith("/stream") || ep.endsWith("/stream/with-timestamps")
+        || ep.equals("GET /v1/voices") || ep.equals("GET /v1/models");
+    String sdk = sdkEp ? Y : N;
+    if (k.equals(ep)) {
+      return new String[] {Y, F, sdk, N, (sdkEp ? "" : "SDK: not wrapped, use plain HTTP; ")
+          + "browser: uses the WebSockets; relay: same endpoint upstream, body and query "
+          + "unchanged"};
+    }
+    if (k.equals("header xi-api-key")) {
+      return new String[] {Y, "authenticates at the relay", sdk, N, "the relay calls upstream "
+          + "with its own key"};
+    }
+    Map<String, String[]> known = Map.ofEntries(
+        Map.entry("query output_format", new String[] {"PCM, μ-law, A-law", F, Y, NA,
+            "MP3/Opus from the offline engine: issue #13 (400 until then); the SDK sends its "
+                + "format (PCM by default) explicitly"}),
+        Map.entry("query enable_logging", new String[] {"accepted", F, tts ? Y : N, NA,
+            "the offline server keeps nothing; SDK: TtsRequest.enableLogging"}),
+        Map.entry("query optimize_streaming_latency", new String[] {"accepted", F, Y, NA,
+            "deprecated upstream; the offline engine has no such trade-off"}),
+        Map.entry("body text", new String[] {Y, F, Y, NA, ""}),
+        Map.entry("body model_id", new String[] {tts ? "accepted, default eleven_multilingual_v2"
+            : "accepted", F, tts ? Y : NA, NA, "the offline engine has one model per kind"}),
+        Map.entry("body language_code", new String[] {Y, F, tts ? Y : NA, NA, ""}),
+        Map.entry("body voice_settings", new String[] {"accepted (speed honoured)", F, Y, NA,
+            ""}),
+        Map.entry("body seed", new String[] {"accepted", F, tts ? Y : NA, NA,
+            "the offline engine is deterministic anyway"}),
+        Map.entry("body previous_text", new String[] {"accepted", F, Y, NA,
+            "no context model in the offline engine"}),
+        Map.entry("body next_text", new String[] {"accepted", F, Y, NA,
+            "no context model in the offline engine"}),
+        Map.entry("body pronunciation_dictionary_locators", new String[] {"accepted", F, Y, NA,
+            "versions kept; the offline engine has no dictionaries"}),
+        Map.entry("body apply_text_normalization", new String[] {Y, F, Y, NA, ""}),
+        Map.entry("body file", new String[] {"WAV, raw PCM", F, NA, NA,
+            "other containers need a decoder the offline server does not ship"}),
+        Map.entry("body file_format", new String[] {Y, F, NA, NA, ""}),
+        Map.entry("body timestamps_granularity", new String[] {"none, word", F, NA, NA,
+            "character timings: the offline recogniser has word times only"}),
+        Map.entry("body cloud_storage_url", new String[] {N, F, NA, NA,
+            "the offline server fetches nothing from the network"}));
+    String[] s = known.get(k);
+    if (s != null) {
+      return s;
+    }
+    return new String[] {"ignored", F, N, NA, "no offline equivalent; the relay passes it "
+        + "through unchanged"};
+  }
+
+  /** The browser client speaks stream-input only. */
+  private static String[] tts(String section, String k) {
+    String[] s = ttsRow(k);
+    if (section.contains("multi-stream-input") && !s[3].equals(N)) {
+      s = s.clone();
+      s[3] = N;
+      s[4] = (s[4].isEmpty() ? "" : s[4] + "; ") + "browser: no multi-context client";
+    }
+    return s;
+  }
+
+  private static String[] ttsRow(String k) {
+    if (k.startsWith("WS ")) {
+      return new String[] {Y, Y, Y, Y, "relay: one upstream socket per stream, resumed on drops"};
+    }
+    Map<String, String[]> q = Map.ofEntries(
+        Map.entry("query authorization", new String[] {Y, "authenticates at the relay", N, N,
+            "SDK: xi-api-key header or single-use token; browser: single-use token"}),
+        Map.entry("query model_id", new String[] {"accepted", "forwarded when chosen", Y,
+            Y, "the offline engine has one TTS model"}),
+        Map.entry("query language_code", new String[] {Y, "forwarded when chosen", Y, "via "
+            + "query option", ""}),
+        Map.entry("query enable_logging", new String[] {"accepted", "forwarded when chosen", Y,
+            "via query option", "the offline server keeps nothing"}),
+        Map.entry("query enable_ssml_parsing", new String[] {"accepted, not parsed",
+            "forwarded when chosen", Y, "via query option", "the offline engine reads plain "
+                + "text; SSML tags are not interpreted"}),
+        Map.entry("query output_format", new String[] {"PCM, μ-law, A-law; default pcm_24000",
+            "forwarded when chosen (none: upstream MP3)", Y, Y, "MP3/Opus from the offline "
+                + "engine: issue #13"}),
+        Map.entry("query inactivity_timeout", new String[] {Y,
+            "enforced at the relay; upstream gets the relay's keep-alive setting", Y, Y, ""}),
+        Map.entry("query sync_alignment", new String[] {Y, "forwarded; true upstream (resume)",
+            Y, Y, "resume counts voiced characters from the alignment"}),
+        Map.entry("query auto_mode", new String[] {Y, "forwarded when chosen", Y,
+            "via query option", ""}),
+        Map.entry("query apply_text_normalization", new String[] {"accepted",
+            "forwarded when chosen", Y, "via query option", ""}),
+        Map.entry("query seed", new String[] {"accepted", "forwarded when chosen", Y,
+            "via query option", "the offline engine is deterministic anyway"}));
+    if (q.containsKey(k)) {
+      return q.get(k);
+    }
+    if (k.startsWith("receive ")) {
+      if (k.endsWith(" is_final")) {
+        return new String[] {N, N, "read", "read", "the documents name both; servers send "
+            + "isFinal, clients read either"};
+      }
+      return new String[] {Y, Y, Y, Y, ""};
+    }
+    if (k.endsWith(" pronunciation_dictionary_locators")) {
+      return new String[] {"accepted", "forwarded with version_id", Y, N,
+          "the offline engine has no dictionaries"};
+    }
+    if (k.endsWith(" xi-api-key") || k.endsWith(" xi_api_key") || k.endsWith(" authorization")) {
+      return new String[] {Y, "authenticates at the relay", N, N,
+          "the SDK authenticates in the handshake; never forwarded upstream"};
+    }
+    if (k.endsWith(" voice_settings") || k.endsWith(" generation_config")
+        || k.endsWith(" generator_config")) {
+      return new String[] {"first message of a stream/context; later ones accepted",
+          "first message's forwarded when chosen", Y, Y,
+          "a session keeps the settings it was opened with"};
+    }
+    return new String[] {Y, Y, Y, Y, ""};
+  }
+
+  private static String[] scribe(String k) {
+    if (k.startsWith("WS ")) {
+      return new String[] {Y, Y, Y, Y, "relay: one upstream session per client session, "
+          + "audio replayed on drops"};
+    }
+    Map<String, String[]> q = Map.ofEntries(
+        Map.entry("query token", new String[] {Y, "authenticates at the relay", Y, Y, ""}),
+        Map.entry("query model_id", new String[] {"accepted", F, Y, Y, ""}),
+        Map.entry("query secondary_languages", new String[] {"accepted, echoed", F, Y, Y,
+            "the offline recogniser is English only"}),
+        Map.entry("query include_language_detection", new String[] {Y, F, Y, Y,
+            "works on its own: the timestamped twin carries the language, no words"}),
+        Map.entry("query no_verbatim", new String[] {"echoed; transcripts have no fillers",
+            F, Y, Y, "the offline vocabulary has no filler words"}),
+        Map.entry("query entity_detection", new String[] {"accepted, echoed", F, Y, Y,
+            "the offline recogniser detects no entities (no entities message)"}),
+        Map.entry("query filter_background_audio", new String[] {"accepted, echoed", F, Y, Y,
+            "no background filter in the offline engine"}),
+        Map.entry("query enable_logging", new String[] {"accepted, echoed", F, Y, Y,
+            "the offline server keeps nothing"}),
+        Map.entry("query transcript_edit", new String[] {N, N, N, "via query option",
+            "not modelled yet: the relay drops it"}));
+    if (q.containsKey(k)) {
+      return q.get(k);
+    }
+    if (k.startsWith("query ")) {
+      return new String[] {Y, F, Y, Y, ""};
+    }
+    if (k.equals("send input_audio_chunk previous_text")) {
+      return new String[] {"accepted (first chunk)", "forwarded with the first chunk", Y, Y,
+          "the offline recogniser has no context model"};
+    }
+    if (k.startsWith("send ")) {
+      return new String[] {Y, Y, Y, Y, ""};
+    }
+    if (k.startsWith("word ")) {
+      boolean extra = k.endsWith("speaker_id") || k.endsWith("characters")
+          || k.endsWith("channel_index");
+      return extra ? new String[] {N, N, N, "passed through", "no diarisation or character "
+          + "times offline; the relay builds messages from the SDK's Word, which lacks it"}
+          : new String[] {Y, Y, Y, Y, ""};
+    }
+    if (k.startsWith("receive final_transcript") || k.startsWith("receive committed_transcript_"
+        + "entities")) {
+      return new String[] {N, N, "ignored", Y, "the offline engine has no settled-but-"
+          + "uncommitted stage nor entities; SDK listener events are not added yet"};
+    }
+    if (k.contains("config.")) {
+      return new String[] {"echoed", "relay's own session_started", "read", "read", ""};
+    }
+    return new String[] {Y, Y, Y, Y, ""};
+  }
+
+  static String render(List<ProtocolTableTest.Row> rows) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Protocol table: the official ElevenLabs API and voicewire\n\n")
+        .append("Every endpoint, parameter and message of the official documents vendored in\n")
+        .append("`voicewire-client/src/test/resources/elevenlabs-spec/` (see its README for ")
+        .append("sources and dates),\n")
+        .append("with what each part of voicewire supports. **server**: `voicewire serve` with ")
+        .append("the offline engine;\n")
+        .append("**relay**: `voicewire serve --backend elevenlabs`; **SDK**: the Java client; ")
+        .append("**browser**: `voicewire-web`.\n")
+        .append("\"forwarded\" means the relay sends the client's value upstream unchanged and ")
+        .append("nothing when the\n")
+        .append("client chose nothing. The rows are generated from the documents by ")
+        .append("`ProtocolTableTest`, which\n")
+        .append("fails when an official row is missing; regenerate with\n")
+        .append("`mvn -pl voicewire-client -am test -Dtest=ProtocolTableTest ")
+        .append("-Dvoicewire.writeProtocolTable=true`.\n");
+    String section = null;
+    for (ProtocolTableTest.Row r : rows) {
+      if (!r.section().equals(section)) {
+        section = r.section();
+        b.append("\n### ").append(section).append("\n\n")
+            .append("| row | server | relay | SDK | browser | note |\n")
+            .append("|---|---|---|---|---|---|\n");
+      }
+      String[] s = support(section, r.key());
+      b.append("| ").append(r.key()).append(" | ").append(String.join(" | ", s))
+          .append(" |\n");
+    }
+    return b.toString();
+  }
+}

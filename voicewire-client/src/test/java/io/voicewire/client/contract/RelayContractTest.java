@@ -1,0 +1,253 @@
+package io.voicewire.client.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.client.ElevenLabsProvider;
+import io.voicewire.client.MultiContextTts;
+import io.voicewire.client.ReconnectPolicy;
+import io.voicewire.client.RecordingSttListener;
+import io.voicewire.client.RecordingTtsListener;
+import io.voicewire.client.SttStream;
+import io.voicewire.client.TokenType;
+import io.voicewire.client.TtsStream;
+import io.voicewire.client.VoiceClient;
+import io.voicewire.client.contract.DoubleSelfTest.Frames;
+import io.voicewire.client.contract.ElevenLabsDouble.Seen;
+import io.voicewire.server.VoicewireServer;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.TtsRequest;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The relay backend ({@code voicewire serve --backend elevenlabs}: the server with
+ * {@link ElevenLabsProvider}) against the strict double, every endpoint through the server: each
+ * test fails on any off-contract upstream traffic, and checks that the client's official
+ * parameters reach upstream exactly, with nothing added.
+ */
+@Timeout(90)
+class RelayContractTest {
+  static final String RELAY_KEY = "relay-key";
+  static final String VOICE = DoubleHttp.VOICE_ID;
+  ElevenLabsDouble d;
+  VoiceClient upstream;
+  ElevenLabsProvider provider;
+  VoicewireServer relay;
+  String url;
+  HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    d = ElevenLabsDouble.start();
+    upstream = VoiceClient.builder().baseUrl(d.baseUrl()).apiKey(ElevenLabsDouble.API_KEY)
+        .transport(VoiceClient.Transport.JETTY).inlineCallbacks()
+        .reconnectPolicy(ReconnectPolicy.NEVER).build();
+    provider = new ElevenLabsProvider(upstream);
+    relay = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(RELAY_KEY)));
+    url = "http://127.0.0.1:" + relay.start(0);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    relay.close();
+    provider.close();
+    upstream.close();
+    http.close();
+    d.close();
+    d.assertNoViolations();
+  }
+
+  VoiceClient client() {
+    return VoiceClient.builder().baseUrl(url).apiKey(RELAY_KEY)
+        .reconnectPolicy(ReconnectPolicy.NEVER).build();
+  }
+
+  private HttpResponse<byte[]> post(String pathAndQuery, String contentType, byte[] body)
+      throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery))
+        .header("xi-api-key", RELAY_KEY).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private Seen last(String path) {
+    List<Seen> s = d.seen(path);
+    assertFalse(s.isEmpty(), "nothing reached " + path + " upstream");
+    return s.get(s.size() - 1);
+  }
+
+  @Test
+  void httpTtsGoesToTheSameEndpointUpstreamWithExactlyTheClientsFields() throws Exception {
+    String body = "{\"text\":\"Relayed.\",\"previous_text\":\"Before.\",\"next_text\":\"After.\","
+        + "\"pronunciation_dictionary_locators\":[{\"pronunciation_dictionary_id\":\"d1\","
+        + "\"version_id\":\"v7\"}]}";
+    for (String suffix : List.of("/stream", "/stream/with-timestamps", "", "/with-timestamps")) {
+      String path = "/v1/text-to-speech/" + VOICE + suffix;
+      HttpResponse<byte[]> r = post(path + "?enable_logging=false&optimize_streaming_latency=2",
+          "application/json", body.getBytes(StandardCharsets.UTF_8));
+      assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+      Seen up = last(path);
+      assertEquals(ElevenLabsDouble.JSON.readTree(body), up.body(), "body forwarded unchanged");
+      assertEquals(List.of("false"), up.query().get("enable_logging"));
+      assertEquals(List.of("2"), up.query().get("optimize_streaming_latency"));
+      assertNull(up.query().get("output_format"), "no format injected");
+    }
+    assertEquals(1, d.seen("/v1/text-to-speech/" + VOICE + "/stream").stream()
+        .filter(s -> s.kind().equals("HTTP") && s.path().endsWith("/stream")).count());
+    assertTrue(d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").isEmpty(),
+        "HTTP TTS must not use the WebSocket upstream");
+  }
+
+  @Test
+  void batchSttGoesToTheBatchEndpointUpstream() throws Exception {
+    String boundary = "b0undary";
+    String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model_id\"\r\n\r\n"
+        + "scribe_v1\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+        + "filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFFxxxx\r\n--" + boundary
+        + "--\r\n";
+    HttpResponse<byte[]> r = post("/v1/speech-to-text?enable_logging=false",
+        "multipart/form-data; boundary=" + boundary, form.getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+    JsonNode answer = ElevenLabsDouble.JSON.readTree(r.body());
+    assertEquals(ElevenLabsDouble.TRANSCRIPT, answer.path("text").asText());
+    assertEquals("scribe_v1", last("/v1/speech-to-text").body().path("model_id").asText());
+    assertTrue(d.seen("/v1/speech-to-text/realtime").isEmpty(), "not the realtime socket");
+  }
+
+  @Test
+  void catalogAndTokensThroughTheRelay() throws Exception {
+    try (VoiceClient c = client()) {
+      assertEquals(VOICE, c.voices().get(0).voiceId());
+      assertTrue(c.models().stream().allMatch(m -> m.canDoTextToSpeech()));
+      for (TokenType t : TokenType.values()) {
+        assertTrue(c.mintToken(t).startsWith("vwt_"), "the relay mints its own tokens");
+      }
+      HttpResponse<String> v = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/voices/"
+          + VOICE)).header("xi-api-key", RELAY_KEY).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, v.statusCode(), v.body());
+    }
+  }
+
+  @Test
+  void streamInputForwardsExactlyWhatTheClientChose() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
+        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/text-to-speech/" + VOICE
+            + "/stream-input?enable_logging=false&enable_ssml_parsing=true"), f)
+        .get(10, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\" \",\"pronunciation_dictionary_locators\":[{"
+        + "\"pronunciation_dictionary_id\":\"d1\",\"version_id\":\"v2\"}]}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Hello through the relay. \",\"flush\":true}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+    assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+    Seen open = d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").get(0);
+    assertEquals(List.of("false"), open.query().get("enable_logging"));
+    assertEquals(List.of("true"), open.query().get("enable_ssml_parsing"));
+    assertNull(open.query().get("output_format"), "no format injected: " + open.query());
+    assertNull(open.query().get("model_id"), "no model injected: " + open.query());
+    JsonNode init = d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").get(1).body();
+    assertEquals("v2", init.path("pronunciation_dictionary_locators").get(0).path("version_id")
+        .asText(), init.toString());
+    assertFalse(init.has("voice_settings"), "no settings injected: " + init);
+    assertFalse(init.has("generation_config"), "no schedule injected: " + init);
+  }
+
+  @Test
+  void aRawClientsPreviousTextReachesUpstreamWithTheFirstChunk() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
+        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
+            + "model_id=scribe_v2_realtime&include_language_detection=true"), f)
+        .get(10, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (f.texts.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
+        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
+        + "\"sample_rate\":16000,\"previous_text\":\"Said before.\"}", true)
+        .get(5, TimeUnit.SECONDS);
+    while (f.texts.stream().noneMatch(t -> t.contains("committed_transcript_with_timestamps"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ws.abort();
+    assertTrue(f.texts.stream().anyMatch(t -> t.contains("committed_transcript_with_timestamps")
+        && t.contains("language_code") && !t.contains("words")), f.texts.toString());
+    List<Seen> up = d.seen("/v1/speech-to-text/realtime").stream()
+        .filter(s -> s.kind().equals("WS")).toList();
+    assertEquals("Said before.", up.get(0).body().path("previous_text").asText(), up.toString());
+    assertNull(up.get(0).query().get("audio_format"), "no format injected");
+  }
+
+  @Test
+  void everySdkStreamThroughTheRelay() throws Exception {
+    TtsRequest req = TtsRequest.builder(VOICE).outputFormat(AudioFormat.PCM_16000)
+        .enableLogging(false).build();
+    try (VoiceClient c = client()) {
+      try (InputStream in = c.streamSpeech(req, "Over HTTP.")) {
+        assertTrue(in.readAllBytes().length > 0);
+      }
+      RecordingTtsListener l = new RecordingTtsListener();
+      try (TtsStream s = c.newTtsStream(req, l)) {
+        s.send("Hello relay. ");
+        s.end();
+        l.await(20);
+      }
+      l.assertCompleted();
+      CountDownLatch closed = new CountDownLatch(1);
+      try (MultiContextTts m = c.newMultiContextTts(req, new MultiContextTts.Listener() {})) {
+        MultiContextTts.Context ctx = m.openContext("a", new MultiContextTts.ContextListener() {
+          @Override
+          public void onClosed(boolean complete) {
+            closed.countDown();
+          }
+        }).get(10, TimeUnit.SECONDS);
+        ctx.send("One context. ");
+        ctx.flush();
+        ctx.close();
+        assertTrue(closed.await(20, TimeUnit.SECONDS));
+        m.end();
+      }
+      SttRequest stt = SttRequest.builder().audioFormat(AudioFormat.PCM_16000)
+          .noVerbatim(true).secondaryLanguages(List.of("de")).entityDetection(List.of("pii"))
+          .filterBackgroundAudio(true).enableLogging(false).previousText("Earlier.").build();
+      RecordingSttListener sl = new RecordingSttListener();
+      try (SttStream s = c.newSttStream(stt, sl)) {
+        sl.awaitStarted(10);
+        s.sendAudio(new byte[3200]);
+        s.commit();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sl.commits.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        s.end();
+      }
+      assertEquals(ElevenLabsDouble.TRANSCRIPT, sl.commits.get(0).text());
+      Seen open = d.seen("/v1/speech-to-text/realtime").get(0);
+      assertEquals(List.of("true"), open.query().get("no_verbatim"));
+      assertEquals(List.of("de"), open.query().get("secondary_languages"));
+      assertEquals(List.of("pii"), open.query().get("entity_detection"));
+      assertEquals(List.of("false"), open.query().get("enable_logging"));
+    }
+  }
+}
