@@ -5,6 +5,7 @@ import io.voicewire.server.TokenStore;
 import io.voicewire.speech.SpeechProvider;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -23,6 +24,11 @@ public final class Services implements AutoCloseable {
   final OriginPolicy origins;
   final SessionLimiter limiter;
   final ServerMetrics metrics = new ServerMetrics();
+  /** The graceful drain: live sockets register here. */
+  public final Drain drain = new Drain();
+  /** The Redis replicas share, or null when tokens and limits are in this process's memory. */
+  final RedisConnection redis;
+  final KeyLeases leases;
   final boolean demoTokens;
   final String staticFolder;
   final LongSupplier nanoTime;
@@ -41,13 +47,41 @@ public final class Services implements AutoCloseable {
   public Services(SpeechProvider provider, List<String> apiKeys, List<String> allowedOrigins,
       Limits limits, TokenStore tokenStore, Clock clock, SecureRandom random, boolean demoTokens,
       String staticFolder, LongSupplier nanoTime) {
+    this(provider, apiKeys, allowedOrigins, limits, tokenStore, clock, random, demoTokens,
+        staticFolder, nanoTime, new Shared(null, Integer.MAX_VALUE, null));
+  }
+
+  /**
+   * What replicas share.
+   *
+   * @param redis the Redis of tokens and per-key leases, or null for this process's memory
+   * @param maxStartsPerMinutePerKey session starts per key per minute ({@link Integer#MAX_VALUE}
+   *     is no limit)
+   * @param leaseTtl how long a lease outlives a replica that stopped renewing it (null: the
+   *     default)
+   */
+  public record Shared(RedisConnection redis, int maxStartsPerMinutePerKey, Duration leaseTtl) {}
+
+  /**
+   * @param tokenStore where tokens live; ignored when {@code shared} has a Redis
+   */
+  public Services(SpeechProvider provider, List<String> apiKeys, List<String> allowedOrigins,
+      Limits limits, TokenStore tokenStore, Clock clock, SecureRandom random, boolean demoTokens,
+      String staticFolder, LongSupplier nanoTime, Shared shared) {
     this.provider = provider;
     this.limits = limits;
     this.random = random;
-    this.tokens = new Tokens(tokenStore, clock, random);
+    this.redis = shared.redis();
+    this.tokens = new Tokens(redis != null ? new RedisTokenStore(redis, clock) : tokenStore,
+        clock, random);
     this.auth = new Auth(apiKeys, tokens);
     this.origins = new OriginPolicy(allowedOrigins);
-    this.limiter = new SessionLimiter(limits.maxSessions(), limits.maxSessionsPerKey());
+    this.leases = redis != null
+        ? new RedisKeyLeases(redis, limits.maxSessionsPerKey(), shared.maxStartsPerMinutePerKey(),
+            shared.leaseTtl() != null ? shared.leaseTtl() : RedisKeyLeases.DEFAULT_LEASE_TTL,
+            random)
+        : new LocalKeyLeases(shared.maxStartsPerMinutePerKey(), clock::millis);
+    this.limiter = new SessionLimiter(limits.maxSessions(), limits.maxSessionsPerKey(), leases);
     this.demoTokens = demoTokens;
     this.staticFolder = staticFolder;
     this.nanoTime = nanoTime;
@@ -77,11 +111,25 @@ public final class Services implements AutoCloseable {
 
   /** The metrics in Prometheus text format. */
   public String metricsText() {
-    return metrics.toPrometheus();
+    return metrics.toPrometheus() + ReplicaMetrics.toPrometheus(this);
+  }
+
+  /** HTTP streams (HTTP text to speech, batch speech to text) running now. */
+  public int httpStreams() {
+    return metrics.active(SessionKind.TTS_HTTP) + metrics.active(SessionKind.STT_BATCH);
+  }
+
+  /** Whether the shared Redis answers; true when there is none. */
+  public boolean redisUp() {
+    return redis == null || redis.up();
   }
 
   @Override
   public void close() {
+    leases.close();
+    if (redis != null) {
+      redis.close();
+    }
     timer.shutdownNow();
     try {
       timer.awaitTermination(2, TimeUnit.SECONDS);

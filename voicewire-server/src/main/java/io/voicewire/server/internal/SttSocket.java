@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public only because Jetty invokes listener methods reflectively; not an API.
  */
-public final class SttSocket implements Session.Listener.AutoDemanding, SttListener {
+public final class SttSocket implements Session.Listener.AutoDemanding, SttListener,
+    Drain.Drainable {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.stt");
 
   /** How long the final commit of a failing session may take before the error is sent anyway. */
@@ -89,6 +90,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   private long openedNanos;
   private ScheduledFuture<?> limitTask;
   private ScheduledFuture<?> finalTask;
+  private boolean drainAtCommit;
 
   SttSocket(Services s, Query query, Auth.Result handshakeAuth) {
     this.s = s;
@@ -113,6 +115,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     out = new Outbox(ws, SessionKind.STT_REALTIME, s.metrics, Long.MAX_VALUE,
         s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(SessionKind.STT_REALTIME);
+    s.drain.register(this);
     boolean open = false;
     synchronized (this) {
       openedNanos = s.now();
@@ -124,10 +127,10 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       } else if (handshakeAuth instanceof Auth.Missing) {
         failNow(ErrorCode.AUTH_ERROR, Auth.missing().message(), CloseCodes.POLICY_VIOLATION);
       } else if (handshakeAuth instanceof Auth.Ok ok) {
-        String[] why = new String[1];
-        permit = s.limiter.tryAcquire(ok.keyId(), why);
+        SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
+        permit = s.limiter.acquire(ok.keyId(), why);
         if (permit == null) {
-          failNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER);
+          failNow(why[0].code(), why[0].message(), CloseCodes.TRY_AGAIN_LATER);
         } else {
           open = true;
           limitTask = s.timer.schedule(this::onTimeLimit,
@@ -298,7 +301,46 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       p.release();
     }
     s.metrics.sessionClosed(SessionKind.STT_REALTIME);
+    s.drain.unregister(this);
     LOG.info("stt_realtime close id={} {} duration_ms={}", id, why, duration);
+  }
+
+  // ---------------------------------------------------------------- drain (Drain.Drainable)
+
+  /**
+   * The server drains: close 1012 right after the next committed transcript, so the client has
+   * little audio to replay elsewhere; {@link #drainNow} if none comes in time. See {@link Drain}.
+   */
+  @Override
+  public void drainAtBoundary() {
+    synchronized (this) {
+      drainAtCommit = true;
+    }
+  }
+
+  @Override
+  public void drainNow() {
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      moveLocked();
+    }
+    out.pump();
+  }
+
+  /** Closes 1012 after what is queued; the provider session is cancelled (the client replays). */
+  private void moveLocked() {
+    assert Thread.holdsLock(this);
+    state = State.DONE;
+    cancel(limitTask);
+    out.enqueueClose(Drain.SERVICE_RESTART, Drain.REASON);
+    s.timer.execute(() -> {
+      SttSession ss = session;
+      if (ss != null) {
+        ss.cancel();
+      }
+    });
   }
 
   // ---------------------------------------------------------------- failures
@@ -432,6 +474,9 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       offer(json);
       if (withTs != null) {
         offer(withTs);
+      }
+      if (drainAtCommit && state == State.OPEN) {
+        moveLocked();
       }
     }
     out.pump();

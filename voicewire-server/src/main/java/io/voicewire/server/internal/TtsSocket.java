@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public only because Jetty invokes listener methods reflectively; not an API.
  */
-public final class TtsSocket implements Session.Listener.AutoDemanding {
+public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Drainable {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.tts");
 
   /** Most live contexts on one multi-stream-input socket (ElevenLabs' limit). */
@@ -127,6 +127,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
     out = new Outbox(session, kind, s.metrics, s.limits.maxQueuedAudioMillis(),
         s.limits.maxQueuedMessages(), s.timer, this::peerGone);
     s.metrics.sessionOpened(kind);
+    s.drain.register(this);
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       openedNanos = s.now();
@@ -247,7 +248,35 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       p.release();
     }
     s.metrics.sessionClosed(kind);
+    s.drain.unregister(this);
     LOG.info("{} close id={} {} duration_ms={}", kind.label, id, why, duration);
+  }
+
+  // ---------------------------------------------------------------- drain (Drain.Drainable)
+
+  /** The server drains: the chunks already queued are sent, then close 1012; see {@link Drain}. */
+  @Override
+  public void drainAtBoundary() {
+    drainNow();
+  }
+
+  @Override
+  public void drainNow() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (terminal || closed) {
+        return;
+      }
+      terminal = true;
+      cancelTimers();
+      for (Context c : contexts.values()) {
+        c.state = State.DONE;
+        after.add(c::closeSession);
+      }
+      contexts.clear();
+      out.enqueueClose(Drain.SERVICE_RESTART, Drain.REASON);
+    }
+    run(after);
   }
 
   // ---------------------------------------------------------------- messages (under lock)
@@ -273,10 +302,10 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
   private boolean admit(String key, List<Runnable> after) {
     assert Thread.holdsLock(this);
-    String[] why = new String[1];
-    SessionLimiter.Permit p = s.limiter.tryAcquire(key, why);
+    SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
+    SessionLimiter.Permit p = s.limiter.acquire(key, why);
     if (p == null) {
-      endNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER, false, after);
+      endNow(why[0].code(), why[0].message(), CloseCodes.TRY_AGAIN_LATER, false, after);
       return false;
     }
     keyId = key;
