@@ -139,8 +139,9 @@ public final class VoicewireServer implements AutoCloseable {
    *       clients retry (through the load balancer, on another replica);
    *   <li>live WebSocket sessions are asked to move with close {@value Drain#SERVICE_RESTART}
    *       (service restart): a TTS socket after the audio already queued, an STT socket right
-   *       after its next committed transcript; sessions still open when {@link #DRAIN_FORCE_SHARE}
-   *       of the deadline has passed are asked to move at once;
+   *       after its next committed transcript; sessions still open {@link #DRAIN_CLOSE_ALLOWANCE}
+   *       before the deadline (at half of a shorter deadline) are asked to move at once, which
+   *       leaves them time for the close handshake;
    *   <li>the server {@link #stop() stops} when the last WebSocket session has gone and no HTTP
    *       stream is running, or at the deadline.
    * </ol>
@@ -159,7 +160,8 @@ public final class VoicewireServer implements AutoCloseable {
     }
     long start = System.nanoTime();
     long end = start + deadline.toNanos();
-    long force = start + (long) (deadline.toNanos() * DRAIN_FORCE_SHARE);
+    long force = start + Math.max(deadline.toNanos() / 2,
+        deadline.toNanos() - DRAIN_CLOSE_ALLOWANCE.toNanos());
     Drain d = services.drain;
     d.begin();
     boolean forced = false;
@@ -177,8 +179,11 @@ public final class VoicewireServer implements AutoCloseable {
     return empty;
   }
 
-  /** The share of the drain deadline after which sessions still waiting for a boundary move now. */
-  public static final double DRAIN_FORCE_SHARE = 0.8;
+  /**
+   * How long before the drain deadline sessions still waiting for a boundary are asked to move
+   * at once: 3 s, time for their close handshake.
+   */
+  public static final Duration DRAIN_CLOSE_ALLOWANCE = Duration.ofSeconds(3);
   private static final long DRAIN_POLL_MILLIS = 20;
 
   /** Whether {@link #drain} has begun. */
