@@ -95,6 +95,11 @@ public final class ServeCommand implements Callable<Integer> {
           + "within this time (default: 15).")
   Integer leaseSeconds;
 
+  @Option(names = "--metrics-allowed-from", split = ",", paramLabel = "ADDRESS",
+      description = "Only these addresses or CIDR blocks may read GET /metrics, e.g. "
+          + "10.0.0.0/8; repeatable (default: anyone who reaches the port).")
+  List<String> metricsAllowedFrom;
+
   @Option(names = "--demo-tokens",
       description = "Serve GET /demo/token/{type} (mints single-use tokens without a key) even "
           + "with API keys configured. On by default only in local-development mode.")
@@ -126,6 +131,9 @@ public final class ServeCommand implements Callable<Integer> {
         c.demoTokens(true);
       }
       c.redis(redis);
+      if (metricsAllowedFrom != null) {
+        c.metricsAllowedFrom(metricsAllowedFrom);
+      }
       if (maxSessionsPerKey != null) {
         c.limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxSessionsPerKey).build());
       }

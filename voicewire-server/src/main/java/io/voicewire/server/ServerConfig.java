@@ -57,6 +57,7 @@ public final class ServerConfig {
   String redisUrl;
   int maxSessionStartsPerMinutePerKey = Integer.MAX_VALUE;
   Duration leaseTtl = DEFAULT_LEASE_TTL;
+  List<String> metricsAllowedFrom;
 
   ServerConfig() {}
 
@@ -179,6 +180,20 @@ public final class ServerConfig {
       throw new IllegalArgumentException("leaseTtl < 300 ms: " + ttl);
     }
     this.leaseTtl = ttl;
+    return this;
+  }
+
+  /**
+   * Who may read {@code GET /metrics}: remote addresses and CIDR blocks, e.g.
+   * {@code List.of("127.0.0.1", "10.0.0.0/8")}; others get 404. An empty list turns
+   * {@code /metrics} off. By default (null) anyone who reaches the port may read it. Behind a
+   * load balancer the remote address is the balancer's: scrape the replicas directly.
+   *
+   * @throws IllegalArgumentException for an entry that is neither an address nor a CIDR block
+   */
+  public ServerConfig metricsAllowedFrom(List<String> addresses) {
+    io.voicewire.server.internal.Services.checkAddresses(addresses);
+    this.metricsAllowedFrom = addresses == null ? null : List.copyOf(addresses);
     return this;
   }
 

@@ -60,6 +60,7 @@ public final class VoicewireServer implements AutoCloseable {
         c.random != null ? c.random : new SecureRandom(), demo, c.staticFolder,
         System::nanoTime, new Services.Shared(redis, c.maxSessionStartsPerMinutePerKey,
             c.leaseTtl));
+    services.metricsAllowedFrom(c.metricsAllowedFrom);
     if (redis != null) {
       LOG.info("single-use tokens and per-key limits shared in Redis {} ({})",
           redis.describe(), redis.up() ? "up" : "not reachable yet");

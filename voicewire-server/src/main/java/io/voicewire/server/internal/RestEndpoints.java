@@ -212,7 +212,11 @@ final class RestEndpoints {
     }));
   }
 
-  void metrics(Exchange ex) throws IOException {
+  void metrics(Exchange ex) throws IOException, HttpProblem {
+    AddressFilter who = s.metricsAccess;
+    if (who != null && !who.allows(org.eclipse.jetty.server.Request.getRemoteAddr(ex.request))) {
+      throw HttpProblem.notFound("not_found", "No route for GET /metrics");
+    }
     ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
         s.metricsText().getBytes(StandardCharsets.UTF_8));
   }

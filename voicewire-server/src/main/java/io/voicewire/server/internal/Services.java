@@ -62,6 +62,19 @@ public final class Services implements AutoCloseable {
    */
   public record Shared(RedisConnection redis, int maxStartsPerMinutePerKey, Duration leaseTtl) {}
 
+  /** Who may read {@code /metrics}: null is anyone. Set once before the server starts. */
+  volatile AddressFilter metricsAccess;
+
+  /** Sets who may read {@code /metrics} (addresses and CIDR blocks); null is anyone. */
+  public void metricsAllowedFrom(List<String> addresses) {
+    metricsAccess = AddressFilter.parse(addresses);
+  }
+
+  /** Validates a list for {@link #metricsAllowedFrom}. */
+  public static void checkAddresses(List<String> addresses) {
+    AddressFilter.parse(addresses);
+  }
+
   /**
    * @param tokenStore where tokens live; ignored when {@code shared} has a Redis
    */
