@@ -262,21 +262,16 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
 
   @Override
   public void drainNow() {
-    List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       if (terminal || closed) {
         return;
       }
-      terminal = true;
-      cancelTimers();
-      for (Context c : contexts.values()) {
-        c.state = State.DONE;
-        after.add(c::closeSession);
+      if (ending == null || ending.sendFinals) {
+        // moving beats finishing here: the client resumes what is not voiced yet elsewhere
+        ending = new Ending(false, null, Drain.SERVICE_RESTART, Drain.REASON);
       }
-      contexts.clear();
-      out.enqueueClose(Drain.SERVICE_RESTART, Drain.REASON);
     }
-    run(after);
+    onDrainTimeout(); // cancels every context, then closes with the ending's code
   }
 
   // ---------------------------------------------------------------- messages (under lock)
