@@ -3,15 +3,18 @@ package io.voicewire.cli;
 import io.voicewire.client.ElevenLabsProvider;
 import io.voicewire.client.VoiceClient;
 import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.server.Limits;
 import io.voicewire.server.ServerConfig;
 import io.voicewire.server.VoicewireServer;
 import io.voicewire.speech.SpeechProvider;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -65,6 +68,38 @@ public final class ServeCommand implements Callable<Integer> {
           + "https://app.example.com; repeatable; * allows any.")
   List<String> allowedOrigins = List.of();
 
+  @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:VOICEWIRE_REDIS_URL}",
+      description = "Share single-use tokens and per-key limits with every replica using this "
+          + "Redis, e.g. redis://redis:6379 (default: $VOICEWIRE_REDIS_URL; none keeps them in "
+          + "this process).")
+  String redis;
+
+  @Option(names = "--drain-seconds", paramLabel = "SECONDS",
+      defaultValue = "${env:VOICEWIRE_DRAIN_SECONDS:-30}",
+      description = "On SIGTERM: how long live sessions get to move elsewhere (close 1012) "
+          + "before the process exits (default: ${DEFAULT-VALUE}).")
+  int drainSeconds;
+
+  @Option(names = "--max-sessions-per-key", paramLabel = "N",
+      description = "Concurrent sessions per API key, across replicas with --redis "
+          + "(default: 1000).")
+  Integer maxSessionsPerKey;
+
+  @Option(names = "--max-session-starts-per-minute-per-key", paramLabel = "N",
+      description = "Session starts per API key per minute, across replicas with --redis "
+          + "(default: no limit).")
+  Integer maxStartsPerMinute;
+
+  @Option(names = "--lease-seconds", paramLabel = "SECONDS",
+      description = "With --redis: a replica that dies gives its per-key session slots back "
+          + "within this time (default: 15).")
+  Integer leaseSeconds;
+
+  @Option(names = "--metrics-allowed-from", split = ",", paramLabel = "ADDRESS",
+      description = "Only these addresses or CIDR blocks may read GET /metrics, e.g. "
+          + "10.0.0.0/8; repeatable (default: anyone who reaches the port).")
+  List<String> metricsAllowedFrom;
+
   @Option(names = "--demo-tokens",
       description = "Serve GET /demo/token/{type} (mints single-use tokens without a key) even "
           + "with API keys configured. On by default only in local-development mode.")
@@ -84,6 +119,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> keys = apiKeys.get();
+    if (drainSeconds < 0) {
+      spec.commandLine().getErr().println("voicewire: --drain-seconds must be >= 0: "
+          + drainSeconds);
+      spec.commandLine().getErr().flush();
+      return CommandLine.ExitCode.USAGE;
+    }
     if (demoTokens && !keys.isEmpty() && !isLoopback(bind)) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("voicewire: refusing --demo-tokens on " + bind + ": it mints tokens without a "
@@ -95,6 +136,19 @@ public final class ServeCommand implements Callable<Integer> {
       c.allowedOrigins(allowedOrigins);
       if (demoTokens) {
         c.demoTokens(true);
+      }
+      c.redis(redis);
+      if (metricsAllowedFrom != null) {
+        c.metricsAllowedFrom(metricsAllowedFrom);
+      }
+      if (maxSessionsPerKey != null) {
+        c.limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxSessionsPerKey).build());
+      }
+      if (maxStartsPerMinute != null) {
+        c.maxSessionStartsPerMinutePerKey(maxStartsPerMinute);
+      }
+      if (leaseSeconds != null) {
+        c.leaseTtl(Duration.ofSeconds(leaseSeconds));
       }
     }, false);
   }
@@ -152,10 +206,18 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return CommandLine.ExitCode.USAGE;
     }
-    VoicewireServer server = VoicewireServer.create(c -> {
-      c.provider(provider).bindAddress(bindAddress).apiKeys(keys);
-      more.accept(c);
-    });
+    VoicewireServer server;
+    try {
+      server = VoicewireServer.create(c -> {
+        c.provider(provider).bindAddress(bindAddress).apiKeys(keys);
+        more.accept(c);
+      });
+    } catch (IllegalArgumentException e) {
+      provider.close();
+      err.println("voicewire: " + e.getMessage());
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
     int bound;
     try {
       bound = server.start(listenPort);
@@ -169,7 +231,8 @@ public final class ServeCommand implements Callable<Integer> {
       }
       throw e;
     }
-    Thread hook = new Thread(stop::countDown, "voicewire-shutdown");
+    CountDownLatch cleanedUp = new CountDownLatch(1);
+    Thread hook = new Thread(() -> drainOnSignal(server, err, cleanedUp), "voicewire-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
     String url = "http://" + ("0.0.0.0".equals(bindAddress) ? "127.0.0.1" : host) + ":" + bound
@@ -195,6 +258,7 @@ public final class ServeCommand implements Callable<Integer> {
       boundPort = -1;
       server.close();
       provider.close();
+      cleanedUp.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
@@ -203,6 +267,29 @@ public final class ServeCommand implements Callable<Integer> {
     }
     return CommandLine.ExitCode.OK;
   }
+
+  /**
+   * SIGTERM / Ctrl-C: drains (readiness 503, new sessions refused, live ones asked to move with
+   * 1012), bounded by {@code --drain-seconds}, then lets {@link #run} stop and waits (bounded)
+   * for its cleanup, so the JVM exits when the last session has gone or at the deadline.
+   */
+  private void drainOnSignal(VoicewireServer server, PrintWriter err, CountDownLatch cleanedUp) {
+    try {
+      if (drainSeconds > 0) {
+        err.println("voicewire: draining (up to " + drainSeconds + " s): live sessions are "
+            + "asked to reconnect elsewhere");
+        err.flush();
+        server.drain(Duration.ofSeconds(drainSeconds));
+      }
+      stop.countDown();
+      cleanedUp.await(CLEANUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Longest the shutdown hook waits for the server and provider to close after the drain. */
+  static final long CLEANUP_TIMEOUT_SECONDS = 10;
 
   private void waitReady(SpeechProvider provider, PrintWriter out) throws InterruptedException {
     long start = System.nanoTime();

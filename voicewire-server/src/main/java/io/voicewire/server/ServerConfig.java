@@ -3,6 +3,7 @@ package io.voicewire.server;
 import io.voicewire.speech.SpeechProvider;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,17 @@ public final class ServerConfig {
   public static final String API_KEYS_ENV = "VOICEWIRE_API_KEYS";
   /** The default bind address: loopback. */
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  /** The environment variable holding the URL of the Redis replicas share. */
+  public static final String REDIS_URL_ENV = "VOICEWIRE_REDIS_URL";
+  /** The environment variable holding the drain deadline in seconds. */
+  public static final String DRAIN_SECONDS_ENV = "VOICEWIRE_DRAIN_SECONDS";
+  /** The default drain deadline: 30 s. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The default lease TTL: when a replica dies, the per-key session slots it held come back
+   * within this time (its leases are renewed every third of it while their sessions live).
+   */
+  public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(15);
   /** The default classpath folder of the static web files. */
   public static final String DEFAULT_STATIC_FOLDER = "voicewire-web";
 
@@ -42,6 +54,10 @@ public final class ServerConfig {
   SecureRandom random;
   String staticFolder = DEFAULT_STATIC_FOLDER;
   Boolean demoTokens;
+  String redisUrl;
+  int maxSessionStartsPerMinutePerKey = Integer.MAX_VALUE;
+  Duration leaseTtl = DEFAULT_LEASE_TTL;
+  List<String> metricsAllowedFrom;
 
   ServerConfig() {}
 
@@ -126,6 +142,59 @@ public final class ServerConfig {
    */
   public ServerConfig demoTokens(boolean enabled) {
     this.demoTokens = enabled;
+    return this;
+  }
+
+  /**
+   * Shares single-use tokens and per-key limits with every replica that uses the same Redis
+   * ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS): a token minted
+   * on one replica is honoured once on any; {@link Limits#maxSessionsPerKey()} and
+   * {@link #maxSessionStartsPerMinutePerKey} hold across replicas. When Redis cannot be reached,
+   * token redemption fails closed (refused) and limits fall back to each replica's own; see
+   * {@code docs/server.md}. Null (the default) keeps both in this process's memory. This replaces
+   * {@link #tokenStore}.
+   */
+  public ServerConfig redis(String url) {
+    this.redisUrl = url == null || url.isBlank() ? null : url.trim();
+    return this;
+  }
+
+  /**
+   * Session starts per API key per minute (per calendar minute; across replicas with
+   * {@link #redis}); more is {@code rate_limited} (HTTP 429). No limit by default.
+   */
+  public ServerConfig maxSessionStartsPerMinutePerKey(int starts) {
+    if (starts <= 0) {
+      throw new IllegalArgumentException("maxSessionStartsPerMinutePerKey <= 0: " + starts);
+    }
+    this.maxSessionStartsPerMinutePerKey = starts;
+    return this;
+  }
+
+  /**
+   * How long a per-key lease in Redis outlives a replica that stopped renewing it;
+   * {@link #DEFAULT_LEASE_TTL} by default.
+   */
+  public ServerConfig leaseTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl == null");
+    if (ttl.toMillis() < 300) {
+      throw new IllegalArgumentException("leaseTtl < 300 ms: " + ttl);
+    }
+    this.leaseTtl = ttl;
+    return this;
+  }
+
+  /**
+   * Who may read {@code GET /metrics}: remote addresses and CIDR blocks, e.g.
+   * {@code List.of("127.0.0.1", "10.0.0.0/8")}; others get 404. An empty list turns
+   * {@code /metrics} off. By default (null) anyone who reaches the port may read it. Behind a
+   * load balancer the remote address is the balancer's: scrape the replicas directly.
+   *
+   * @throws IllegalArgumentException for an entry that is neither an address nor a CIDR block
+   */
+  public ServerConfig metricsAllowedFrom(List<String> addresses) {
+    io.voicewire.server.internal.Services.checkAddresses(addresses);
+    this.metricsAllowedFrom = addresses == null ? null : List.copyOf(addresses);
     return this;
   }
 

@@ -9,8 +9,8 @@ import java.time.Instant;
  *
  * <p>The default {@link #inMemory()} store serves one server process. Replicas behind a load
  * balancer need a shared store so that a token minted on one replica is honoured, once, on any
- * other: implement this interface over Redis ({@code SET hash grant EX ttl} to save, a
- * {@code GET}+type check+{@code DEL} Lua script to redeem).
+ * other: {@link ServerConfig#redis(String)} keeps tokens in Redis ({@code SET hash grant PX ttl}
+ * to save, a {@code GET}+type check+{@code DEL} Lua script to redeem).
  *
  * <p>Implementations are thread safe, and {@link #redeem} is atomic: of concurrent redeemers of
  * one token at most one is {@link Redemption.Status#ACCEPTED}.
@@ -19,6 +19,9 @@ public interface TokenStore {
 
   /**
    * Saves a token. Returns false when the store is full (the mint request then fails with 429).
+   *
+   * @throws UnavailableException when a shared store cannot be reached (the mint request then
+   *     fails with 503)
    */
   boolean save(String tokenHash, SingleUseToken grant);
 
@@ -41,11 +44,23 @@ public interface TokenStore {
       /** Older than its expiry. */
       EXPIRED,
       /** Minted for another endpoint. */
-      WRONG_TYPE
+      WRONG_TYPE,
+      /**
+       * A shared store could not be reached, so the token could not be checked: refused (fail
+       * closed); the token may still be valid.
+       */
+      UNAVAILABLE
     }
 
     public static Redemption of(Status status, SingleUseToken grant) {
       return new Redemption(status, grant);
+    }
+  }
+
+  /** A shared store cannot be reached; nothing was saved. */
+  final class UnavailableException extends RuntimeException {
+    public UnavailableException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

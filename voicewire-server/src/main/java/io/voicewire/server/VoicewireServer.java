@@ -1,10 +1,13 @@
 package io.voicewire.server;
 
+import io.voicewire.server.internal.Drain;
 import io.voicewire.server.internal.JettyServer;
+import io.voicewire.server.internal.RedisConnection;
 import io.voicewire.server.internal.Services;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -52,10 +55,17 @@ public final class VoicewireServer implements AutoCloseable {
     this.bindAddress = c.bindAddress;
     boolean dev = c.apiKeys.isEmpty();
     boolean demo = c.demoTokens != null ? c.demoTokens : dev;
+    RedisConnection redis = c.redisUrl != null ? new RedisConnection(c.redisUrl) : null;
     this.services = new Services(c.provider, c.apiKeys, c.allowedOrigins, c.limits,
         c.tokenStore != null ? c.tokenStore : TokenStore.inMemory(), c.clock,
         c.random != null ? c.random : new SecureRandom(), demo, c.staticFolder,
-        System::nanoTime);
+        System::nanoTime, new Services.Shared(redis, c.maxSessionStartsPerMinutePerKey,
+            c.leaseTtl));
+    services.metricsAllowedFrom(c.metricsAllowedFrom);
+    if (redis != null) {
+      LOG.info("single-use tokens and per-key limits shared in Redis {} ({})",
+          redis.describe(), redis.up() ? "up" : "not reachable yet");
+    }
     this.jetty = new JettyServer(services);
     this.providerName = c.provider.name();
     this.demoTokens = demo;
@@ -127,6 +137,67 @@ public final class VoicewireServer implements AutoCloseable {
   /** The current metrics in the Prometheus text format (as served at {@code /metrics}). */
   public String metrics() {
     return services.metricsText();
+  }
+
+  /**
+   * Drains, then stops: the graceful end of a replica behind a load balancer (what
+   * {@code voicewire serve} does on SIGTERM). In order:
+   * <ol>
+   *   <li>{@code /readyz} answers 503 at once, so the load balancer sends no new sessions;
+   *   <li>new WebSocket upgrades are refused with HTTP 503 and {@code Retry-After: 1}, which
+   *       clients retry (through the load balancer, on another replica);
+   *   <li>live WebSocket sessions are asked to move with close {@value Drain#SERVICE_RESTART}
+   *       (service restart): a TTS socket after the audio already queued, an STT socket right
+   *       after its next committed transcript; sessions still open {@link #DRAIN_CLOSE_ALLOWANCE}
+   *       before the deadline (at half of a shorter deadline) are asked to move at once, which
+   *       leaves them time for the close handshake;
+   *   <li>the server {@link #stop() stops} when the last WebSocket session has gone and no HTTP
+   *       stream is running, or at the deadline.
+   * </ol>
+   * The voicewire clients treat 1012 as "reconnect now, elsewhere" and resume without loss.
+   * Blocks the caller for at most {@code deadline} (plus the stop).
+   *
+   * @return true when every session had gone before the deadline; false when some were cut, or
+   *     when the server was not running
+   */
+  public boolean drain(Duration deadline) throws InterruptedException {
+    Objects.requireNonNull(deadline, "deadline == null");
+    synchronized (this) {
+      if (!started || stopped) {
+        return false;
+      }
+    }
+    long start = System.nanoTime();
+    long end = start + deadline.toNanos();
+    long force = start + Math.max(deadline.toNanos() / 2,
+        deadline.toNanos() - DRAIN_CLOSE_ALLOWANCE.toNanos());
+    Drain d = services.drain;
+    d.begin();
+    boolean forced = false;
+    boolean empty;
+    while (!(empty = d.live() == 0 && services.httpStreams() == 0) && System.nanoTime() < end) {
+      if (!forced && System.nanoTime() >= force) {
+        forced = true;
+        d.forceAll();
+      }
+      Thread.sleep(DRAIN_POLL_MILLIS);
+    }
+    LOG.info("drained in {} ms{}", (System.nanoTime() - start) / 1_000_000,
+        empty ? "" : ": " + d.live() + " sessions still open at the deadline are cut");
+    stop();
+    return empty;
+  }
+
+  /**
+   * How long before the drain deadline sessions still waiting for a boundary are asked to move
+   * at once: 3 s, time for their close handshake.
+   */
+  public static final Duration DRAIN_CLOSE_ALLOWANCE = Duration.ofSeconds(3);
+  private static final long DRAIN_POLL_MILLIS = 20;
+
+  /** Whether {@link #drain} has begun. */
+  public boolean isDraining() {
+    return services.drain.draining();
   }
 
   /**

@@ -131,6 +131,8 @@ final class Auth {
       case ACCEPTED -> new Ok(r.grant().keyId());
       case UNKNOWN -> new Denied("Invalid single-use token (unknown or already used)");
       case EXPIRED -> new Denied("Single-use token expired");
+      case UNAVAILABLE -> new Denied("Single-use tokens cannot be checked now: the shared "
+          + "token store is unreachable (refused for safety); try again with a new token");
       case WRONG_TYPE -> new Denied("Single-use token of type '" + r.grant().type().wireName()
           + "' cannot be used here (needs '" + type.wireName() + "')");
     };

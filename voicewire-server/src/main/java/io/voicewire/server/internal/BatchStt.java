@@ -185,10 +185,10 @@ final class BatchStt {
       format = AudioFormat.PCM_16000;
     }
 
-    String[] why = new String[1];
-    SessionLimiter.Permit permit = s.limiter.tryAcquire(keyId, why);
+    SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
+    SessionLimiter.Permit permit = s.limiter.acquire(keyId, why);
     if (permit == null) {
-      throw new HttpProblem(429, "rate_limit_error", "concurrent_limit_exceeded", why[0], null);
+      throw why[0].httpProblem();
     }
     s.metrics.sessionOpened(SessionKind.STT_BATCH);
     WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),

@@ -2,6 +2,7 @@ package io.voicewire.server.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.voicewire.protocol.Json;
+import io.voicewire.server.TokenStore;
 import io.voicewire.server.TokenType;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.VoiceInfo;
@@ -203,7 +204,13 @@ final class RestEndpoints {
     if (refused != null) {
       throw new HttpProblem(429, "rate_limit_error", "rate_limit_exceeded", refused, null);
     }
-    String token = s.tokens.issue(type, keyId);
+    String token;
+    try {
+      token = s.tokens.issue(type, keyId);
+    } catch (TokenStore.UnavailableException e) {
+      throw new HttpProblem(503, "service_unavailable", "token_store_unavailable",
+          e.getMessage() + "; try again shortly", null);
+    }
     if (token == null) {
       throw new HttpProblem(429, "rate_limit_error", "too_many_tokens",
           "Too many unused single-use tokens; use or let some expire first", null);
@@ -220,17 +227,30 @@ final class RestEndpoints {
     ex.json(200, "{\"status\":\"ok\"}");
   }
 
+  /**
+   * {@code GET /readyz}: 200 when the provider is ready and the server is not draining, else 503.
+   * Reports the shared Redis's health, which does not change the status: without Redis a replica
+   * still serves (tokens fail closed, limits fall back to this replica's own).
+   */
   void ready(Exchange ex) throws IOException {
-    boolean ready = s.provider.isReady();
+    boolean draining = s.drain.draining();
+    boolean ready = s.provider.isReady() && !draining;
     ex.json(ready ? 200 : 503, Json.write(g -> {
       g.writeStartObject();
-      g.writeStringField("status", ready ? "ready" : "starting");
+      g.writeStringField("status", draining ? "draining" : ready ? "ready" : "starting");
       g.writeStringField("provider", s.provider.name());
+      if (s.redis != null) {
+        g.writeStringField("redis", s.redis.up() ? "up" : "down");
+      }
       g.writeEndObject();
     }));
   }
 
-  void metrics(Exchange ex) throws IOException {
+  void metrics(Exchange ex) throws IOException, HttpProblem {
+    AddressFilter who = s.metricsAccess;
+    if (who != null && !who.allows(org.eclipse.jetty.server.Request.getRemoteAddr(ex.request))) {
+      throw HttpProblem.notFound("not_found", "No route for GET /metrics");
+    }
     ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
         s.metricsText().getBytes(StandardCharsets.UTF_8));
   }

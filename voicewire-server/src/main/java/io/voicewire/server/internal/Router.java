@@ -104,6 +104,12 @@ final class Router extends Handler.Abstract {
         return reject(response, callback, 403, "origin_not_allowed",
             "Origin " + origin + " may not open WebSockets on this server");
       }
+      if (s.drain.draining()) {
+        // retryable: the load balancer (readiness 503) sends the retry to another replica
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        return reject(response, callback, 503, "draining",
+            "This server is restarting and takes no new sessions: connect again");
+      }
       Query query = Query.parse(request.getHttpURI().getQuery());
       boolean upgraded = container.upgrade(
           (rq, rs, cb) -> r.factory.create(rq, params, query), request, response, callback);

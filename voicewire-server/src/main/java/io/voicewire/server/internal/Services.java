@@ -5,6 +5,7 @@ import io.voicewire.server.TokenStore;
 import io.voicewire.speech.SpeechProvider;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -25,6 +26,11 @@ public final class Services implements AutoCloseable {
   /** TTS sockets that opened without credentials and have not yet sent their first message. */
   final SessionLimiter unauthenticated;
   final ServerMetrics metrics = new ServerMetrics();
+  /** The graceful drain: live sockets register here. */
+  public final Drain drain = new Drain();
+  /** The Redis replicas share, or null when tokens and limits are in this process's memory. */
+  final RedisConnection redis;
+  final KeyLeases leases;
   final boolean demoTokens;
   final String staticFolder;
   final LongSupplier nanoTime;
@@ -43,13 +49,54 @@ public final class Services implements AutoCloseable {
   public Services(SpeechProvider provider, List<String> apiKeys, List<String> allowedOrigins,
       Limits limits, TokenStore tokenStore, Clock clock, SecureRandom random, boolean demoTokens,
       String staticFolder, LongSupplier nanoTime) {
+    this(provider, apiKeys, allowedOrigins, limits, tokenStore, clock, random, demoTokens,
+        staticFolder, nanoTime, new Shared(null, Integer.MAX_VALUE, null));
+  }
+
+  /**
+   * What replicas share.
+   *
+   * @param redis the Redis of tokens and per-key leases, or null for this process's memory
+   * @param maxStartsPerMinutePerKey session starts per key per minute ({@link Integer#MAX_VALUE}
+   *     is no limit)
+   * @param leaseTtl how long a lease outlives a replica that stopped renewing it (null: the
+   *     default)
+   */
+  public record Shared(RedisConnection redis, int maxStartsPerMinutePerKey, Duration leaseTtl) {}
+
+  /** Who may read {@code /metrics}: null is anyone. Set once before the server starts. */
+  volatile AddressFilter metricsAccess;
+
+  /** Sets who may read {@code /metrics} (addresses and CIDR blocks); null is anyone. */
+  public void metricsAllowedFrom(List<String> addresses) {
+    metricsAccess = AddressFilter.parse(addresses);
+  }
+
+  /** Validates a list for {@link #metricsAllowedFrom}. */
+  public static void checkAddresses(List<String> addresses) {
+    AddressFilter.parse(addresses);
+  }
+
+  /**
+   * @param tokenStore where tokens live; ignored when {@code shared} has a Redis
+   */
+  public Services(SpeechProvider provider, List<String> apiKeys, List<String> allowedOrigins,
+      Limits limits, TokenStore tokenStore, Clock clock, SecureRandom random, boolean demoTokens,
+      String staticFolder, LongSupplier nanoTime, Shared shared) {
     this.provider = provider;
     this.limits = limits;
     this.random = random;
-    this.tokens = new Tokens(tokenStore, clock, random);
+    this.redis = shared.redis();
+    this.tokens = new Tokens(redis != null ? new RedisTokenStore(redis, clock) : tokenStore,
+        clock, random);
     this.auth = new Auth(apiKeys, tokens, new LoginThrottle(clock));
     this.origins = new OriginPolicy(allowedOrigins);
-    this.limiter = new SessionLimiter(limits.maxSessions(), limits.maxSessionsPerKey());
+    this.leases = redis != null
+        ? new RedisKeyLeases(redis, limits.maxSessionsPerKey(), shared.maxStartsPerMinutePerKey(),
+            shared.leaseTtl() != null ? shared.leaseTtl() : RedisKeyLeases.DEFAULT_LEASE_TTL,
+            random)
+        : new LocalKeyLeases(shared.maxStartsPerMinutePerKey(), clock::millis);
+    this.limiter = new SessionLimiter(limits.maxSessions(), limits.maxSessionsPerKey(), leases);
     this.unauthenticated = new SessionLimiter(limits.maxUnauthenticatedSockets(),
         limits.maxUnauthenticatedSockets());
     this.demoTokens = demoTokens;
@@ -81,11 +128,25 @@ public final class Services implements AutoCloseable {
 
   /** The metrics in Prometheus text format. */
   public String metricsText() {
-    return metrics.toPrometheus();
+    return metrics.toPrometheus() + ReplicaMetrics.toPrometheus(this);
+  }
+
+  /** HTTP streams (HTTP text to speech, batch speech to text) running now. */
+  public int httpStreams() {
+    return metrics.active(SessionKind.TTS_HTTP) + metrics.active(SessionKind.STT_BATCH);
+  }
+
+  /** Whether the shared Redis answers; true when there is none. */
+  public boolean redisUp() {
+    return redis == null || redis.up();
   }
 
   @Override
   public void close() {
+    leases.close();
+    if (redis != null) {
+      redis.close();
+    }
     timer.shutdownNow();
     try {
       timer.awaitTermination(2, TimeUnit.SECONDS);

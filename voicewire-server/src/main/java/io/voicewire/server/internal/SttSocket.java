@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public only because Jetty invokes listener methods reflectively; not an API.
  */
-public final class SttSocket implements Session.Listener.AutoDemanding, SttListener {
+public final class SttSocket implements Session.Listener.AutoDemanding, SttListener,
+    Drain.Drainable {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.stt");
 
   /** How long the final commit of a failing session may take before the error is sent anyway. */
@@ -90,6 +91,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   private long openedNanos;
   private ScheduledFuture<?> limitTask;
   private ScheduledFuture<?> finalTask;
+  private boolean drainAtCommit;
 
   SttSocket(Services s, Query query, Auth.Result handshakeAuth) {
     this.s = s;
@@ -116,6 +118,7 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
         SttServerMessage.Error.of(ErrorCode.QUEUE_OVERFLOW,
             Outbox.overflowMessage(s.limits.maxQueuedBytes())).encode());
     s.metrics.sessionOpened(SessionKind.STT_REALTIME);
+    s.drain.register(this);
     boolean open = false;
     synchronized (this) {
       openedNanos = s.now();
@@ -127,10 +130,10 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       } else if (handshakeAuth instanceof Auth.Missing) {
         failNow(ErrorCode.AUTH_ERROR, Auth.missing().message(), CloseCodes.POLICY_VIOLATION);
       } else if (handshakeAuth instanceof Auth.Ok ok) {
-        String[] why = new String[1];
-        SessionLimiter.Permit permit = s.limiter.tryAcquire(ok.keyId(), why);
+        SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
+        SessionLimiter.Permit permit = s.limiter.acquire(ok.keyId(), why);
         if (permit == null) {
-          failNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER);
+          failNow(why[0].code(), why[0].message(), CloseCodes.TRY_AGAIN_LATER);
         } else {
           open = true;
           slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
@@ -322,7 +325,46 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       p.abandon();
     }
     s.metrics.sessionClosed(SessionKind.STT_REALTIME);
+    s.drain.unregister(this);
     LOG.info("stt_realtime close id={} {} duration_ms={}", id, why, duration);
+  }
+
+  // ---------------------------------------------------------------- drain (Drain.Drainable)
+
+  /**
+   * The server drains: close 1012 right after the next committed transcript, so the client has
+   * little audio to replay elsewhere; {@link #drainNow} if none comes in time. See {@link Drain}.
+   */
+  @Override
+  public void drainAtBoundary() {
+    synchronized (this) {
+      drainAtCommit = true;
+    }
+  }
+
+  @Override
+  public void drainNow() {
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      moveLocked();
+    }
+    out.pump();
+  }
+
+  /** Closes 1012 after what is queued; the provider session is cancelled (the client replays). */
+  private void moveLocked() {
+    assert Thread.holdsLock(this);
+    state = State.DONE;
+    cancel(limitTask);
+    out.enqueueClose(Drain.SERVICE_RESTART, Drain.REASON);
+    s.timer.execute(() -> {
+      SttSession ss = session;
+      if (ss != null) {
+        ss.cancel();
+      }
+    });
   }
 
   // ---------------------------------------------------------------- failures
@@ -458,6 +500,9 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
       offer(json);
       if (withTs != null) {
         offer(withTs);
+      }
+      if (drainAtCommit && state == State.OPEN) {
+        moveLocked();
       }
     }
     out.pump();

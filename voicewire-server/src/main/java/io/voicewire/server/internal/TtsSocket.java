@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public only because Jetty invokes listener methods reflectively; not an API.
  */
-public final class TtsSocket implements Session.Listener.AutoDemanding {
+public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Drainable {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.tts");
 
   /** Most live contexts on one multi-stream-input socket (ElevenLabs' limit). */
@@ -132,6 +132,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
         errorJson(Outbox.overflowMessage(s.limits.maxQueuedBytes()), ErrorCode.QUEUE_OVERFLOW,
             CloseCodes.POLICY_VIOLATION, null));
     s.metrics.sessionOpened(kind);
+    s.drain.register(this);
     if (session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a) {
       remote = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     }
@@ -265,7 +266,30 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
       p.abandon();
     }
     s.metrics.sessionClosed(kind);
+    s.drain.unregister(this);
     LOG.info("{} close id={} {} duration_ms={}", kind.label, id, why, duration);
+  }
+
+  // ---------------------------------------------------------------- drain (Drain.Drainable)
+
+  /** The server drains: the chunks already queued are sent, then close 1012; see {@link Drain}. */
+  @Override
+  public void drainAtBoundary() {
+    drainNow();
+  }
+
+  @Override
+  public void drainNow() {
+    synchronized (this) {
+      if (terminal || closed) {
+        return;
+      }
+      if (ending == null || ending.sendFinals) {
+        // moving beats finishing here: the client resumes what is not voiced yet elsewhere
+        ending = new Ending(false, null, Drain.SERVICE_RESTART, Drain.REASON);
+      }
+    }
+    onDrainTimeout(); // cancels every context, then closes with the ending's code
   }
 
   // ---------------------------------------------------------------- messages (under lock)
@@ -324,10 +348,10 @@ public final class TtsSocket implements Session.Listener.AutoDemanding {
 
   private boolean admit(String key, List<Runnable> after) {
     assert Thread.holdsLock(this);
-    String[] why = new String[1];
-    SessionLimiter.Permit p = s.limiter.tryAcquire(key, why);
+    SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
+    SessionLimiter.Permit p = s.limiter.acquire(key, why);
     if (p == null) {
-      endNow(ErrorCode.RESOURCE_EXHAUSTED, why[0], CloseCodes.TRY_AGAIN_LATER, false, after);
+      endNow(why[0].code(), why[0].message(), CloseCodes.TRY_AGAIN_LATER, false, after);
       return false;
     }
     keyId = key;
