@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.HumanSpeech;
 import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.engine.local.bench.WordErrorRate;
+import io.voicewire.testing.WordErrorRate;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Transcript;

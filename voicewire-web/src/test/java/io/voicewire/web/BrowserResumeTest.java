@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.audio.HumanSpeech;
 import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.engine.local.bench.WordErrorRate;
+import io.voicewire.testing.WordErrorRate;
 import io.voicewire.server.VoicewireServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

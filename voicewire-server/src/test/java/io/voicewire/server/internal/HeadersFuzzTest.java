@@ -22,7 +22,8 @@ class HeadersFuzzTest {
   private static final PathTemplate ROUTE =
       new PathTemplate("/v1/text-to-speech/{voice_id}/stream-input");
   private static final Auth AUTH = new Auth(List.of("fuzz-key"),
-      new Tokens(TokenStore.inMemory(), Clock.systemUTC(), new SecureRandom()));
+      new Tokens(TokenStore.inMemory(), Clock.systemUTC(), new SecureRandom()),
+      new LoginThrottle(Clock.systemUTC()));
   private static final OriginPolicy ORIGINS =
       new OriginPolicy(List.of("https://app.example.com", "http://localhost:3000"));
 
@@ -45,7 +46,7 @@ class HeadersFuzzTest {
       return; // Jetty's HTTP parser never hands such a header over
     }
     ParserProperty.check(n, () -> AUTH.authenticate(headers, Query.parse(query), "token",
-        TokenType.TTS_WEBSOCKET));
+        TokenType.TTS_WEBSOCKET, null));
     ParserProperty.check(n, () -> ORIGINS.allows(origin, host, secure));
   }
 }
