@@ -222,6 +222,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       bound = server.start(listenPort);
     } catch (Exception e) {
+      server.close();
       provider.close();
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         err.println("voicewire: cannot listen on " + bindAddress + ":" + listenPort

@@ -25,11 +25,7 @@ import org.HdrHistogram.Recorder;
  * setup, the sessions held to the end and the commit latency seen by the client (commit sent →
  * committed transcript received), so the load balancer's added latency shows.
  *
- * <pre>
- * mvn -q -pl voicewire-client -am test-compile
- * cd voicewire-client &amp;&amp; mvn -q org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
- *   -Dexec.classpathScope=test -Dexec.mainClass=io.voicewire.client.ScaleProbe -Dexec.args="60 20"
- * </pre>
+ * <p>How to run it: {@code docs/deploy/README.md}. Arguments: sessions (60), seconds (20).
  */
 public final class ScaleProbe {
   private ScaleProbe() {}
@@ -40,8 +36,11 @@ public final class ScaleProbe {
     try (RedisProcess redis = RedisProcess.start();
         Replicas rs = new Replicas(3, List.of(redis.url(), "10", "15", "100000"),
             Map.of("VOICEWIRE_API_KEYS", ScaleOutTest.KEY))) {
+      // warm-up (JIT) of every replica through the balancer, not reported
+      run(null, rs.baseUrl(), sessions, Math.max(5, seconds / 2));
       run("1 replica, direct", rs.replicaUrl(0), sessions, seconds);
       run("3 replicas behind HAProxy", rs.baseUrl(), sessions, seconds);
+      run("1 replica, direct (again)", rs.replicaUrl(0), sessions, seconds);
     }
   }
 
@@ -65,6 +64,9 @@ public final class ScaleProbe {
         f.get(seconds * 4L + 60, TimeUnit.SECONDS);
       }
       pool.shutdown();
+    }
+    if (setup == null) {
+      return;
     }
     Histogram h = latency.getIntervalHistogram();
     System.out.printf("%s: %d of %d sessions held to the end (%d failed); commit latency "

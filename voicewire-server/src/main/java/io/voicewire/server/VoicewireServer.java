@@ -220,9 +220,19 @@ public final class VoicewireServer implements AutoCloseable {
     return true;
   }
 
-  /** Same as {@link #stop()}. */
+  /**
+   * Same as {@link #stop()}; a server that was never started releases what it holds (the
+   * connection to a shared Redis) and cannot be started afterwards.
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      if (!started && !stopped) {
+        stopped = true;
+        services.close();
+        return;
+      }
+    }
     stop();
   }
 
