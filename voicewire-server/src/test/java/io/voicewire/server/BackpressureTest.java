@@ -66,7 +66,7 @@ class BackpressureTest {
         s.setReceiveBufferSize(4096);
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         s.getOutputStream().write(("POST /v1/text-to-speech/" + ToneSpeechProvider.VOICE
-            + "/stream?output_format=pcm_48000 HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            + "/stream?output_format=pcm_48000 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
             + "application/json\r\nContent-Length: " + b.length + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().write(b);

@@ -49,7 +49,7 @@ class SocketBoundsTest {
     }
   }
 
-  /** 3 s of audio in 20 ms chunks, sent as fast as the socket takes them. */
+  /** {@code chunks} chunks of 20 ms of audio, sent as fast as the socket takes them. */
   static void flood(WsClient c, int chunks) throws Exception {
     byte[] tone = Tones.pcm(440, 20, 16_000);
     for (int i = 0; i < chunks; i++) {
@@ -79,11 +79,11 @@ class SocketBoundsTest {
 
   @Test
   void sttWorkIsCancelledWhenTheSocketIsLostAndOnlyThenIsTheSlotReleased() throws Exception {
-    ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(20).build();
+    ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(50).build();
     withCanary(p, b -> b.maxSessionsPerKey(1), f -> {
       WsClient abuser = f.connect(STT, ABUSER_H);
       assertEquals("session_started", abuser.next().path("message_type").asText());
-      flood(abuser, 300); // 6 s of decoding queued (20 ms per chunk)
+      flood(abuser, 300); // 15 s of decoding queued (50 ms per chunk)
       abuser.ws.abort(); // the connection is lost, not closed
       // the queued decoding stops: the count settles far below the 300 chunks sent
       await("decoding stops", 10, () -> {
@@ -110,13 +110,13 @@ class SocketBoundsTest {
   @Test
   void aSlotIsHeldWhileAbandonedWorkRunsAndReleasedAtTheWorkStopDeadline() throws Exception {
     // an engine that cannot cancel: close() decodes everything queued first
-    ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(20)
+    ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(50)
         .sttCancellable(false).build();
     withCanary(p, b -> b.maxSessionsPerKey(1)
         .workStopDeadline(Duration.ofMillis(1500)), f -> {
       WsClient abuser = f.connect(STT, ABUSER_H);
       assertEquals("session_started", abuser.next().path("message_type").asText());
-      flood(abuser, 400); // 8 s of decoding queued
+      flood(abuser, 400); // 20 s of decoding queued
       long closedAt = System.nanoTime();
       abuser.ws.abort();
       // the work goes on, so the slot is still taken: the key is at its limit
