@@ -117,9 +117,11 @@ public final class SpeakCommand implements Callable<Integer> {
       String key = "org.slf4j.simpleLogger.log.io.voicewire.client";
       System.setProperty(key, System.getProperty(key, "warn"));
     }
-    // the sound card first: without one, say so before warming up an engine
-    try (StreamingPlayer player = playing ? AudioDevices.player(f, playTo) : null;
-        ClientOptions.Target t = target.open(err)) {
+    if (play && playTo == null) {
+      AudioDevices.checkSpeakers(f); // without a sound card, say so before warming up an engine
+    }
+    try (ClientOptions.Target t = target.open(err);
+        StreamingPlayer player = playing ? AudioDevices.player(f, playTo) : null) {
       VoiceClient client = t.client();
       String voiceId = voice != null ? voice : firstVoice(client);
       TtsRequest.Builder rb = VoiceClient.ttsRequest(voiceId).toBuilder().outputFormat(f);
