@@ -19,6 +19,36 @@ final class AudioDevices {
   private AudioDevices() {}
 
   /**
+   * Checks that there is a sound output for {@code format}, by opening it and closing it again
+   * (commands check before warming up an engine, and start playing only when there is audio).
+   *
+   * @throws IOException with a message saying what to do when there is no sound output
+   */
+  static void checkSpeakers(AudioFormat format) throws IOException {
+    PcmSink probe = PcmSink.line();
+    try {
+      probe.open(format);
+    } catch (IOException e) {
+      throw noSpeakers(format, e);
+    }
+    probe.close();
+  }
+
+  /**
+   * Checks that there is a microphone for {@code format}, by opening it and closing it again.
+   *
+   * @throws IOException with a message saying what to do when there is no microphone
+   */
+  static void checkMicrophone(AudioFormat format) throws IOException {
+    microphone(format).close();
+  }
+
+  private static IOException noSpeakers(AudioFormat format, IOException e) {
+    return new IOException("no sound output device to play " + format.wireName()
+        + " (javax.sound: " + cause(e) + "); write a WAV file instead with -o FILE", e);
+  }
+
+  /**
    * A started player on the default sound output, or, with {@code playTo}, on a raw PCM file
    * written at real time (the same player and jitter buffer, for machines without speakers).
    *
@@ -31,8 +61,7 @@ final class AudioDevices {
     try {
       return StreamingPlayer.start(format, PcmSink.line());
     } catch (IOException e) {
-      throw new IOException("no sound output device to play " + format.wireName()
-          + " (javax.sound: " + cause(e) + "); write a WAV file instead with -o FILE", e);
+      throw noSpeakers(format, e);
     }
   }
 

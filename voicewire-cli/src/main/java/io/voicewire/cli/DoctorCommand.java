@@ -79,8 +79,10 @@ public final class DoctorCommand implements Callable<Integer> {
     interactive = Terminal.interactive();
     failures = 0;
     // each check reports its own failure: the SDK's warnings about them would only repeat it
-    System.setProperty("org.slf4j.simpleLogger.log.io.voicewire.client",
-        System.getProperty("org.slf4j.simpleLogger.log.io.voicewire.client", "error"));
+    for (String quiet : List.of("io.voicewire.client", "io.voicewire.engine")) {
+      String key = "org.slf4j.simpleLogger.log." + quiet;
+      System.setProperty(key, System.getProperty(key, "error"));
+    }
     check(out, "JDK", this::jdk);
     if (noEngine) {
       line(out, "skip", "engine", "--no-engine", null);

@@ -112,9 +112,16 @@ public final class SpeakCommand implements Callable<Integer> {
     if (input.isBlank()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "TEXT is empty");
     }
-    // the sound card first: without one, say so before warming up an engine
-    try (StreamingPlayer player = playing ? AudioDevices.player(f, playTo) : null;
-        ClientOptions.Target t = target.open(err)) {
+    boolean interactive = Terminal.interactive();
+    if (playing && interactive) { // the latency line owns the terminal's last line
+      String key = "org.slf4j.simpleLogger.log.io.voicewire.client";
+      System.setProperty(key, System.getProperty(key, "warn"));
+    }
+    if (play && playTo == null) {
+      AudioDevices.checkSpeakers(f); // without a sound card, say so before warming up an engine
+    }
+    try (ClientOptions.Target t = target.open(err);
+        StreamingPlayer player = playing ? AudioDevices.player(f, playTo) : null) {
       VoiceClient client = t.client();
       String voiceId = voice != null ? voice : firstVoice(client);
       TtsRequest.Builder rb = VoiceClient.ttsRequest(voiceId).toBuilder().outputFormat(f);
@@ -126,7 +133,6 @@ public final class SpeakCommand implements Callable<Integer> {
       StringBuilder aligned = new StringBuilder();
       ByteArrayOutputStream timings = new ByteArrayOutputStream();
       StreamMetrics metrics;
-      boolean interactive = Terminal.interactive();
       long sentNanos = System.nanoTime();
       double[] firstAudioMillis = {-1};
       try (Terminal.StatusLine latency = Terminal.StatusLine.start(err, interactive && playing,

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 final class Terminal {
   /** How often a status line is redrawn, ms. */
   static final long TICK_MILLIS = 250;
+  /** A status line appears only for work that takes longer than this, ms. */
+  static final long FIRST_DRAW_MILLIS = 1000;
   /** Clears the current line (carriage return, erase to end of line). */
   static final String CLEAR_LINE = "\r\033[K";
 
@@ -32,24 +34,30 @@ final class Terminal {
   }
 
   /**
-   * A status line redrawn every {@link #TICK_MILLIS} on its own thread while open (terminals
-   * only; elsewhere nothing is drawn, the caller prints a final line). Thread safe.
+   * A status line redrawn every {@link #TICK_MILLIS} on its own thread while open, from
+   * {@link #FIRST_DRAW_MILLIS} on (terminals only; elsewhere nothing is drawn, the caller prints
+   * a final line). Thread safe.
    */
   static final class StatusLine implements AutoCloseable {
     private final PrintWriter err;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
+    private volatile boolean drawn;
 
     private StatusLine(PrintWriter err, Supplier<String> line) {
       this.err = err;
       this.thread = Thread.ofPlatform().name("voicewire status line").daemon(true)
           .unstarted(() -> {
             try {
+              if (stop.await(FIRST_DRAW_MILLIS, TimeUnit.MILLISECONDS)) {
+                return; // done quickly: no progress to show
+              }
               do {
                 synchronized (err) {
                   err.print(CLEAR_LINE + line.get());
                   err.flush();
                 }
+                drawn = true;
               } while (!stop.await(TICK_MILLIS, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
@@ -73,12 +81,14 @@ final class Terminal {
         return;
       }
       stop.countDown();
-      if (thread.isAlive()) {
+      if (thread.getState() != Thread.State.NEW) {
         try {
           thread.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (drawn) {
         synchronized (err) {
           err.print(CLEAR_LINE);
           err.flush();

@@ -110,8 +110,9 @@ public final class TranscribeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--seconds needs --mic and a positive number: " + seconds);
     }
-    // the microphone first: without one, say so before warming up an engine
-    InputStream micIn = mic ? AudioDevices.microphone(AudioFormat.PCM_16000) : null;
+    if (mic) { // without a microphone, say so before warming up an engine
+      AudioDevices.checkMicrophone(AudioFormat.PCM_16000);
+    }
     byte[] pcm = mic ? null : readPcm16k(input);
     SttRequest request = SttRequest.builder().modelId(model).audioFormat(AudioFormat.PCM_16000)
         .commitStrategy(strategy).languageCode(language).build();
@@ -119,8 +120,8 @@ public final class TranscribeCommand implements Callable<Integer> {
     StringBuilder committed = new StringBuilder();
     CountDownLatch done = new CountDownLatch(1);
     SpeechError[] failure = new SpeechError[1];
-    try (InputStream micLine = micIn; // closed also when the target fails to open
-        ClientOptions.Target t = target.open(err)) {
+    try (ClientOptions.Target t = target.open(err);
+        InputStream micLine = mic ? AudioDevices.microphone(AudioFormat.PCM_16000) : null) {
       SttStream s = t.client().newSttStream(request, new SttStream.Listener() {
         @Override
         public void onStatus(ConnectionStatus status) {
