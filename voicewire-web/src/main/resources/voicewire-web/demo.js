@@ -74,8 +74,10 @@ async function waitForServer() {
     let info = null;
     try {
       info = await getJson('/demo/info');
-    } catch {
-      setReadiness('unreachable', 'Cannot reach the server at ' + new URL(baseUrl).host + ' — retrying…');
+    } catch (e) {
+      const host = new URL(baseUrl).host;
+      setReadiness('unreachable', e.status ? 'The server at ' + host + ' answered HTTP ' + e.status
+        + ' to /demo/info (is it a voicewire server?) — retrying…' : 'Cannot reach the server at ' + host + ' — retrying…');
     }
     if (info && info.requires_key && !info.demo_tokens) {
       state.requiresKey = true;
