@@ -157,7 +157,7 @@ final class BatchStt {
         Wav.WavAudio w = Wav.read(new ByteArrayInputStream(file.data()));
         if (w.sampleRate() < MIN_SAMPLE_RATE_HZ || w.sampleRate() > MAX_SAMPLE_RATE_HZ) {
           // checked before resampling: a 1 Hz file would ask for 16,000 times its size
-          throw HttpProblem.validation("invalid_sample_rate", "WAV sample rate "
+          throw HttpProblem.badRequest("invalid_sample_rate", "WAV sample rate "
               + w.sampleRate() + " Hz is outside " + MIN_SAMPLE_RATE_HZ + "–" + MAX_SAMPLE_RATE_HZ
               + " Hz", "file");
         }

@@ -110,7 +110,7 @@ final class Exchange {
           throw (IOException) f; // the client went away
         }
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        throw HttpProblem.validation("invalid_body", "The request body is malformed (bad "
+        throw HttpProblem.badRequest("invalid_body", "The request body is malformed (bad "
             + "chunked encoding or framing)", null);
       }
       try {
