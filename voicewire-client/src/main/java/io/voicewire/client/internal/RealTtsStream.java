@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 /** {@link TtsStream} over {@code stream-input}, resuming through a {@link TtsCursor}. */
 public final class RealTtsStream extends ReconnectingStream implements TtsStream {
   private static final Logger log = LoggerFactory.getLogger(RealTtsStream.class);
+  /** A connection open this long, with our text sent, counts as healthy, ms. */
+  public static final long HEALTHY_AFTER_MILLIS = 500;
 
   private final TtsRequest request;
   private final Listener listener;
@@ -29,6 +31,7 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   private long lastSendNanos;
   private long awaitingAudioSince;
   private long lastChunkNanos;
+  private long openedNanos;
   private long seenSeams;
   private long seenDropped;
   private long seenMismatches;
@@ -213,6 +216,7 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
     }
     lastSendNanos = ctx.nanoClock().getAsLong();
     lastChunkNanos = 0;
+    openedNanos = lastSendNanos;
   }
 
   /** The init message: one space, voice settings, and the schedule unless in auto_mode. */
@@ -280,6 +284,12 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
 
   @Override
   protected void onTick(Connection c, long nowNanos) {
+    if (nowNanos - openedNanos >= HEALTHY_AFTER_MILLIS * 1_000_000L) {
+      // the server took the connection and our text and kept it: reachable, not refusing, so the
+      // backoff starts again after it; a server whose first audio takes longer than a connection
+      // lives is bounded by ReconnectPolicy.giveUpAfter instead
+      markHealthy();
+    }
     if (!endRequested && nowNanos - lastSendNanos >= ctx.ttsKeepAliveNanos()) {
       c.send(TtsClientMessage.text(" ", false, null).encode()); // keep-alive, PROTOCOL.md §2.6
       lastSendNanos = nowNanos;
