@@ -20,6 +20,8 @@ import { parseFormat, decodeAudio } from './pcm.js';
 
 /** Protocol keep-alive `{"text":" "}` after this long without sending (server timeout: 20 s). */
 export const KEEPALIVE_INTERVAL_MILLIS = 10000;
+/** A connection open this long, with our text sent, counts as healthy (resets the backoff). */
+export const HEALTHY_AFTER_MILLIS = 500;
 /** After the end of input, a silent server for this long counts as a dropped connection. */
 export const FINAL_WAIT_MILLIS = 20000;
 /** Default ElevenLabs host. */
@@ -90,6 +92,11 @@ export class TtsSocket extends ReconnectingSocket {
       this._sendText(msg);
     }
     if (plan.end) this._sendEnd();
+    // the server took the connection and our text and kept it: reachable, not refusing; the
+    // backoff starts again after it (a server too slow for the connections' life is bounded by
+    // giveUpAfterMillis)
+    const ws = this.ws;
+    this.setTimeout(() => { if (this.ws === ws && ws !== null) this._markHealthy(); }, HEALTHY_AFTER_MILLIS);
     this._armKeepAlive();
   }
 

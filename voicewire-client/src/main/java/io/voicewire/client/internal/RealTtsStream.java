@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 /** {@link TtsStream} over {@code stream-input}, resuming through a {@link TtsCursor}. */
 public final class RealTtsStream extends ReconnectingStream implements TtsStream {
   private static final Logger log = Logs.get(RealTtsStream.class);
+  /** A connection open this long, with our text sent, counts as healthy, ms. */
+  public static final long HEALTHY_AFTER_MILLIS = 500;
 
   private final TtsRequest request;
   private final Listener listener;
@@ -28,6 +30,7 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   private long lastSendNanos;
   private long awaitingAudioSince;
   private long lastChunkNanos;
+  private long openedNanos;
   private long seenSeams;
   private long seenDropped;
   private long seenMismatches;
@@ -212,6 +215,7 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
     }
     lastSendNanos = ctx.nanoClock().getAsLong();
     lastChunkNanos = 0;
+    openedNanos = lastSendNanos;
   }
 
   /**
@@ -285,6 +289,12 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
 
   @Override
   protected void onTick(Connection c, long nowNanos) {
+    if (nowNanos - openedNanos >= HEALTHY_AFTER_MILLIS * 1_000_000L) {
+      // the server took the connection and our text and kept it: reachable, not refusing, so the
+      // backoff starts again after it; a server whose first audio takes longer than a connection
+      // lives is bounded by ReconnectPolicy.giveUpAfter instead
+      markHealthy();
+    }
     if (!endRequested && nowNanos - lastSendNanos >= ctx.ttsKeepAliveNanos()) {
       c.send(TtsClientMessage.text(" ", false, null).encode()); // keep-alive, PROTOCOL.md §2.6
       lastSendNanos = nowNanos;

@@ -504,10 +504,10 @@ public abstract class ReconnectingStream {
       return;
     }
     // 1012: the server asks us to move now (a replica is drained); once in a row, else back off
-    boolean now0 = f.retry() == Retry.NOW && (healthy || !lastDropWasNow)
+    boolean immediate = f.retry() == Retry.NOW && (healthy || !lastDropWasNow)
         && policy.maxAttempts() > 0;
-    lastDropWasNow = now0;
-    if (now0) {
+    lastDropWasNow = immediate;
+    if (immediate) {
       phase = Phase.WAITING;
       log.info("{}: connection lost ({}); reconnecting now", name, f.error().message());
       emitStatus(State.RECONNECTING, 0, Duration.ZERO, f.error().message());
