@@ -151,10 +151,15 @@ public final class Soak {
     long t0 = System.nanoTime();
     try (CutProxy proxy = new CutProxy(new InetSocketAddress(u.getHost(), port), CUT_PROBABILITY,
             MIN_CUT_MILLIS, MAX_CUT_MILLIS, o.seed());
-        VoiceClient direct = client(base, key);
-        VoiceClient cut = client("http://127.0.0.1:" + proxy.port(), key)) {
+        VoiceClient direct = client(base, key).build();
+        VoiceClient cut = client("http://127.0.0.1:" + proxy.port(), key).build()) {
       out.println("soak: preparing STT clips (TTS, then a clean transcription of each) ...");
-      List<SoakSessions.Clip> clips = clips(direct);
+      List<SoakSessions.Clip> clips;
+      // the references wait as long as a session may (the SDK's default finish timeout is 30 s)
+      try (VoiceClient reference = client(base, key)
+          .finishTimeout(Duration.ofSeconds(SoakSessions.SESSION_TIMEOUT_SECONDS)).build()) {
+        clips = clips(reference);
+      }
       sessions.clips(clips);
       out.printf("soak: %d sessions for %d s against %s%s%n", o.sessions(), o.seconds(), base,
           o.abuse() ? ", with the abuse mix" : "");
@@ -194,12 +199,12 @@ public final class Soak {
     }
   }
 
-  private VoiceClient client(String base, String key) {
+  private VoiceClient.Builder client(String base, String key) {
     VoiceClient.Builder b = VoiceClient.builder().baseUrl(base).random(new Random(o.seed()));
     if (key != null) {
       b.apiKey(key);
     }
-    return b.build();
+    return b;
   }
 
   /** Synthesizes the STT clips, then transcribes each once on a clean stream (in parallel). */
