@@ -1,5 +1,6 @@
 package io.voicewire.protocol;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.voicewire.fuzz.ParserProperty;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,11 @@ import java.nio.charset.StandardCharsets;
  */
 class HttpBodiesFuzzTest {
   @FuzzTest
+  @DictionaryEntries({
+      "\"text\"", "\"model_id\"", "\"voice_settings\"", "\"seed\"", "\"previous_text\"",
+      "\"next_text\"", "\"audio_base64\"", "\"alignment\"", "\"characters\"",
+      "\"character_start_times_seconds\"", "\"character_end_times_seconds\"", "\"detail\"",
+      "\"status\"", "\"message\""})
   void decode(byte[] data) {
     if (data.length == 0) {
       return;

@@ -1,5 +1,6 @@
 package io.voicewire.protocol;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.voicewire.fuzz.ParserProperty;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,11 @@ import java.nio.charset.StandardCharsets;
  */
 class QueryFuzzTest {
   @FuzzTest
+  @DictionaryEntries({
+      "model_id=", "output_format=", "pcm_16000", "ulaw_8000", "inactivity_timeout=",
+      "sync_alignment=", "auto_mode=", "seed=", "audio_format=", "commit_strategy=", "vad",
+      "manual", "vad_silence_threshold_secs=", "vad_threshold=", "min_speech_duration_ms=",
+      "min_silence_duration_ms=", "include_timestamps=", "language_code=", "true", "&", "=", "%"})
   void parse(byte[] data) {
     String raw = new String(data, StandardCharsets.UTF_8);
     Query q = ParserProperty.check(data.length, () -> Query.parse(raw));

@@ -1,5 +1,6 @@
 package io.voicewire.protocol;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.voicewire.fuzz.ParserProperty;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,12 @@ import java.nio.charset.StandardCharsets;
  */
 class TtsClientMessageFuzzTest {
   @FuzzTest
+  @DictionaryEntries({
+      "\"text\"", "\"flush\"", "\"context_id\"", "\"close_context\"", "\"close_socket\"",
+      "\"voice_settings\"", "\"generation_config\"", "\"chunk_length_schedule\"",
+      "\"xi_api_key\"", "\"authorization\"", "\"try_trigger_generation\"",
+      "\"pronunciation_dictionary_locators\"", "\"stability\"", "\"speed\"", "true", "null", "[",
+      "]", "{", "}", ":", ","})
   void decode(byte[] data) {
     String json = new String(data, StandardCharsets.UTF_8);
     ParserProperty.check(data.length, () -> TtsClientMessage.decode(json),

@@ -151,10 +151,15 @@ public final class Soak {
     long t0 = System.nanoTime();
     try (CutProxy proxy = new CutProxy(new InetSocketAddress(u.getHost(), port), CUT_PROBABILITY,
             MIN_CUT_MILLIS, MAX_CUT_MILLIS, o.seed());
-        VoiceClient direct = client(base, key);
-        VoiceClient cut = client("http://127.0.0.1:" + proxy.port(), key)) {
+        VoiceClient direct = client(base, key).build();
+        VoiceClient cut = client("http://127.0.0.1:" + proxy.port(), key).build()) {
       out.println("soak: preparing STT clips (TTS, then a clean transcription of each) ...");
-      List<SoakSessions.Clip> clips = clips(direct);
+      List<SoakSessions.Clip> clips;
+      // the references wait as long as a session may (the SDK's default finish timeout is 30 s)
+      try (VoiceClient reference = client(base, key)
+          .finishTimeout(Duration.ofSeconds(SoakSessions.SESSION_TIMEOUT_SECONDS)).build()) {
+        clips = clips(reference);
+      }
       sessions.clips(clips);
       out.printf("soak: %d sessions for %d s against %s%s%n", o.sessions(), o.seconds(), base,
           o.abuse() ? ", with the abuse mix" : "");
@@ -165,7 +170,7 @@ public final class Soak {
       for (int i = 0; i < o.sessions(); i++) {
         int w = i;
         VoiceClient c = (w / 3) % cutEvery == 0 && o.cutFraction() > 0 ? cut : direct;
-        long delay = RAMP_MILLIS * w / Math.max(1, o.sessions());
+        long delay = ramp() * w / Math.max(1, o.sessions());
         workers.add(Thread.ofVirtual().name("soak worker " + w)
             .start(() -> worker(w, c, delay, deadline)));
       }
@@ -194,17 +199,18 @@ public final class Soak {
     }
   }
 
-  private VoiceClient client(String base, String key) {
+  private VoiceClient.Builder client(String base, String key) {
     VoiceClient.Builder b = VoiceClient.builder().baseUrl(base).random(new Random(o.seed()));
     if (key != null) {
       b.apiKey(key);
     }
-    return b.build();
+    return b;
   }
 
+  /** Synthesizes the STT clips, then transcribes each once on a clean stream (in parallel). */
   private List<SoakSessions.Clip> clips(VoiceClient c) throws Exception {
-    List<SoakSessions.Clip> clips = new ArrayList<>();
     byte[] pad = new byte[CLIP_PAD_MILLIS * SoakSessions.PCM16K_BYTES_PER_MS];
+    List<byte[]> audio = new ArrayList<>();
     for (String text : CLIP_TEXTS) {
       ByteArrayOutputStream pcm = new ByteArrayOutputStream();
       pcm.write(pad);
@@ -212,11 +218,26 @@ public final class Soak {
         in.transferTo(pcm);
       }
       pcm.write(pad);
-      byte[] audio = pcm.toByteArray();
-      String reference = SoakSessions.transcribeOnce(c, audio);
-      out.printf("  clip \"%s\": %.1f s, clean transcript \"%s\"%n", text,
-          audio.length / (double) (SoakSessions.PCM16K_BYTES_PER_MS * 1000), reference);
-      clips.add(new SoakSessions.Clip(text, audio, reference));
+      audio.add(pcm.toByteArray());
+    }
+    List<java.util.concurrent.CompletableFuture<String>> refs = new ArrayList<>();
+    for (byte[] a : audio) {
+      java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+      Thread.ofVirtual().name("soak reference").start(() -> {
+        try {
+          f.complete(SoakSessions.transcribeOnce(c, a));
+        } catch (Exception e) {
+          f.completeExceptionally(e);
+        }
+      });
+      refs.add(f);
+    }
+    List<SoakSessions.Clip> clips = new ArrayList<>();
+    for (int i = 0; i < audio.size(); i++) {
+      String reference = refs.get(i).get();
+      out.printf("  clip \"%s\": %.1f s, clean transcript \"%s\"%n", CLIP_TEXTS.get(i),
+          audio.get(i).length / (double) (SoakSessions.PCM16K_BYTES_PER_MS * 1000), reference);
+      clips.add(new SoakSessions.Clip(CLIP_TEXTS.get(i), audio.get(i), reference));
     }
     return clips;
   }
@@ -227,7 +248,7 @@ public final class Soak {
     try {
       Thread.sleep(delayMillis);
       int n = 0;
-      while (!stopping && System.nanoTime() < deadline) {
+      do { // every worker runs at least one session, however short the run
         try {
           switch (w % 3) {
             case 0 -> sessions.tts(c, voice, r, stats.ttsFirstAudio, "tts");
@@ -239,10 +260,15 @@ public final class Soak {
         }
         n++;
         Thread.sleep(MIN_THINK_MILLIS + r.nextInt(MAX_THINK_MILLIS - MIN_THINK_MILLIS));
-      }
+      } while (!stopping && System.nanoTime() < deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** How long the workers' start is spread over: {@link #RAMP_MILLIS}, at most half the run. */
+  private long ramp() {
+    return Math.min(RAMP_MILLIS, o.seconds() * 500L);
   }
 
   private static String kind(int w) {
@@ -256,8 +282,8 @@ public final class Soak {
   private void canary(VoiceClient c, long deadline) {
     Random r = new Random(o.seed() - 1);
     try {
-      Thread.sleep(RAMP_MILLIS);
-      while (!stopping && System.nanoTime() < deadline) {
+      Thread.sleep(ramp());
+      do {
         try {
           sessions.tts(c, o.voices().get(0), r, stats.canaryTts, "canary-tts");
           sessions.stt(c, r, stats.canaryStt, "canary-stt");
@@ -265,7 +291,7 @@ public final class Soak {
           stats.error("canary:exception:" + e.getClass().getSimpleName());
         }
         Thread.sleep(1_000);
-      }
+      } while (!stopping && System.nanoTime() < deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
