@@ -19,13 +19,13 @@ public final class NoVerbatim {
       "ah", "hmm", "mm", "mhm");
 
   private static final Pattern FILLER = Pattern.compile(
-      "(?i)\\b(" + String.join("|", FILLERS) + ")\\b[,.]?\\s*");
+      "(?i)(,\\s*)?\\b(" + String.join("|", FILLERS) + ")\\b[,.]?\\s*");
 
   private NoVerbatim() {}
 
   /** {@code text} without its filler words, spaces collapsed. */
   public static String text(String text) {
-    return FILLER.matcher(text).replaceAll("").replaceAll("\\s{2,}", " ").strip();
+    return FILLER.matcher(text).replaceAll(" ").replaceAll("\\s{2,}", " ").strip();
   }
 
   /** {@code t} without its filler words. */
