@@ -66,8 +66,8 @@ public sealed interface SttServerMessage {
           g.writeString(k);
         }
         g.writeEndArray();
-        // newer options: echoed as chosen; the offline engine's vocabulary has no fillers, so its
-        // transcripts are non-verbatim already; it detects no entities and filters nothing
+        // newer options, echoed as chosen (no_verbatim is applied by the server's NoVerbatim;
+        // the offline engine detects no entities and filters no background audio)
         g.writeBooleanField("no_verbatim", Boolean.TRUE.equals(r.noVerbatim()));
         writeList(g, "secondary_languages", r.secondaryLanguages());
         writeList(g, "entity_detection", r.entityDetection());

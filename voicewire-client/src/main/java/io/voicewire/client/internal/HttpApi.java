@@ -141,9 +141,12 @@ public final class HttpApi {
         langs.add(l.isTextual() ? l.asText() : l.path("language_id").asText(""));
       }
       // the official answer says only can_do_text_to_speech; speech-to-text models are the
-      // Scribe family, which no official field flags
+      // Scribe family, which no official field flags (a voicewire server adds
+      // can_do_speech_to_text, honoured when present)
+      JsonNode stt = m.get("can_do_speech_to_text");
       out.add(new ModelInfo(id, m.path("name").asText(id), m.path("description").asText(""),
-          m.path("can_do_text_to_speech").asBoolean(false), isSpeechToText(id), langs));
+          m.path("can_do_text_to_speech").asBoolean(false),
+          stt != null && stt.isBoolean() ? stt.asBoolean() : isSpeechToText(id), langs));
     }
     return out;
   }

@@ -13,6 +13,27 @@ final class DoubleAudio {
 
   private DoubleAudio() {}
 
+  /**
+   * Fills an alignment object for {@code text}: the HTTP form (seconds, start and end times)
+   * or the WebSocket form (milliseconds, start times and durations).
+   */
+  static void align(com.fasterxml.jackson.databind.node.ObjectNode al, String text,
+      boolean http) {
+    var chars = al.putArray(http ? "characters" : "chars");
+    var starts = al.putArray(http ? "character_start_times_seconds" : "charStartTimesMs");
+    var second = al.putArray(http ? "character_end_times_seconds" : "charsDurationsMs");
+    for (int i = 0; i < text.length(); i++) {
+      chars.add(String.valueOf(text.charAt(i)));
+      if (http) {
+        starts.add(i * MS_PER_CHAR / 1000.0);
+        second.add((i + 1) * MS_PER_CHAR / 1000.0);
+      } else {
+        starts.add(i * MS_PER_CHAR);
+        second.add(MS_PER_CHAR);
+      }
+    }
+  }
+
   /** The sample rate an official {@code output_format} name carries. */
   static int sampleRate(String format) {
     String[] p = format.split("_");

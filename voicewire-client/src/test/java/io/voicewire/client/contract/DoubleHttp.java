@@ -213,14 +213,7 @@ final class DoubleHttp {
     ObjectNode line = JSON.createObjectNode();
     line.put("audio_base64", Base64.getEncoder().encodeToString(audio));
     ObjectNode al = line.putObject("alignment");
-    ArrayNode chars = al.putArray("characters");
-    ArrayNode starts = al.putArray("character_start_times_seconds");
-    ArrayNode ends = al.putArray("character_end_times_seconds");
-    for (int i = 0; i < text.length(); i++) {
-      chars.add(String.valueOf(text.charAt(i)));
-      starts.add(i * DoubleAudio.MS_PER_CHAR / 1000.0);
-      ends.add((i + 1) * DoubleAudio.MS_PER_CHAR / 1000.0);
-    }
+    DoubleAudio.align(al, text, true);
     line.set("normalized_alignment", al.deepCopy());
     JsonNode schema = d.spec.httpSchema("StreamingAudioChunkWithTimestampsResponseModel");
     d.checkOwn(where, d.spec.http, schema, line);

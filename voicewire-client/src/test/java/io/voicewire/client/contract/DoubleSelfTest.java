@@ -174,12 +174,10 @@ class DoubleSelfTest {
     ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\"AAAAAA==\","
         + "\"commit\":true,\"sample_rate\":16000,\"previous_text\":\"before\"}", true)
         .get(5, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (f.texts.size() < 5 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(f.texts.stream().anyMatch(t -> t.contains("committed_transcript_entities")),
-        f.texts.toString());
+    Frames stt = f;
+    ElevenLabsDouble.await(() -> stt.texts.size() >= 5, 10);
+    assertTrue(stt.texts.stream().anyMatch(t -> t.contains("committed_transcript_entities")),
+        stt.texts.toString());
     ws.abort();
     d.assertNoViolations();
   }

@@ -3,7 +3,6 @@ package io.voicewire.client.contract;
 import static io.voicewire.client.contract.ElevenLabsDouble.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voicewire.client.contract.ElevenLabsDouble.Seen;
 import java.util.ArrayList;
@@ -175,14 +174,7 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
     out.put("audio", Base64.getEncoder().encodeToString(DoubleAudio.audio(format,
         text.length())));
     ObjectNode al = out.putObject("alignment");
-    ArrayNode chars = al.putArray("chars");
-    ArrayNode starts = al.putArray("charStartTimesMs");
-    ArrayNode durs = al.putArray("charsDurationsMs");
-    for (int i = 0; i < text.length(); i++) {
-      chars.add(String.valueOf(text.charAt(i)));
-      starts.add(i * DoubleAudio.MS_PER_CHAR);
-      durs.add(DoubleAudio.MS_PER_CHAR);
-    }
+    DoubleAudio.align(al, text, false);
     out.set("normalizedAlignment", al.deepCopy());
     if (multi) {
       out.put("contextId", ctx);

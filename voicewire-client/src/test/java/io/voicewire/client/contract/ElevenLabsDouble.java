@@ -276,6 +276,15 @@ public final class ElevenLabsDouble implements AutoCloseable {
     return t;
   }
 
+  /** Waits until {@code condition} holds or {@code seconds} pass (then the caller's asserts tell). */
+  public static void await(java.util.function.BooleanSupplier condition, long seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
   static String text(JsonNode n) {
     try {
       return JSON.writeValueAsString(n);

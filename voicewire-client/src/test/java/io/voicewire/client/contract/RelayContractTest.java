@@ -178,18 +178,13 @@ class RelayContractTest {
         .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
             + "model_id=scribe_v2_realtime&include_language_detection=true"), f)
         .get(10, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (f.texts.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
     ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
         + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
         + "\"sample_rate\":16000,\"previous_text\":\"Said before.\"}", true)
         .get(5, TimeUnit.SECONDS);
-    while (f.texts.stream().noneMatch(t -> t.contains("committed_transcript_with_timestamps"))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    ElevenLabsDouble.await(() -> f.texts.stream()
+        .anyMatch(t -> t.contains("committed_transcript_with_timestamps")), 10);
     ws.abort();
     assertTrue(f.texts.stream().anyMatch(t -> t.contains("committed_transcript_with_timestamps")
         && t.contains("language_code") && !t.contains("words")), f.texts.toString());
@@ -236,10 +231,7 @@ class RelayContractTest {
         sl.awaitStarted(10);
         s.sendAudio(new byte[3200]);
         s.commit();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (sl.commits.isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        ElevenLabsDouble.await(() -> !sl.commits.isEmpty(), 10);
         s.end();
       }
       assertEquals(ElevenLabsDouble.TRANSCRIPT, sl.commits.get(0).text());

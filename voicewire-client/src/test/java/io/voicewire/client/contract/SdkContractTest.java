@@ -182,10 +182,7 @@ class SdkContractTest {
         s.sendAudio(new byte[3200]);
         s.sendAudio(new byte[3200]);
         s.commit();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (l.commits.isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        ElevenLabsDouble.await(() -> !l.commits.isEmpty() && !others.isEmpty(), 10);
         s.end();
       }
       assertEquals(ElevenLabsDouble.TRANSCRIPT, l.commits.get(0).text());

@@ -4,6 +4,7 @@ import io.voicewire.audio.AudioFormat;
 import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
+import io.voicewire.protocol.NoVerbatim;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttServerMessage;
@@ -250,6 +251,11 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     out.pump();
   }
 
+  /** Scribe's {@code no_verbatim=true}: filler words are removed from what is sent. */
+  private boolean noVerbatim() {
+    return params != null && Boolean.TRUE.equals(params.request().noVerbatim());
+  }
+
   private String validate(SttClientMessage m) {
     assert Thread.holdsLock(this);
     if (m.sampleRate() != null && m.sampleRate() != format.sampleRate()) {
@@ -465,7 +471,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
 
   @Override
   public void onPartial(Transcript partial) {
-    String json = new SttServerMessage.Partial(partial.text()).encode();
+    String json = new SttServerMessage.Partial(noVerbatim()
+        ? NoVerbatim.text(partial.text()) : partial.text()).encode();
     synchronized (this) {
       if (state != State.OPEN) {
         return;
@@ -480,7 +487,8 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
   }
 
   @Override
-  public void onCommitted(Transcript c) {
+  public void onCommitted(Transcript committed) {
+    Transcript c = noVerbatim() ? NoVerbatim.apply(committed) : committed;
     String json = new SttServerMessage.Committed(c.text()).encode();
     // with include_language_detection alone the twin carries the language and no words
     String withTs = params.request().includeTimestamps()
