@@ -296,9 +296,8 @@ public final class EngineBench {
         partials += r.lagMillis.size();
         commits += r.commitMillis.size();
         audioS += r.audio.length / 32000.0;
-        List<String> ref = WordErrorRate.words(r.ref);
-        words += ref.size();
-        errors += WordErrorRate.errors(ref, WordErrorRate.words(String.join(" ", r.texts)));
+        words += r.referenceWords();
+        errors += r.wordErrors();
       }
       OUT.printf("| %d | %d | %d ms | %d ms | %d ms | %.1f | %d | %d ms | %d ms | %.1f %% |%n", n,
           partials, lag.getValueAtPercentile(50), lag.getValueAtPercentile(95), lag.getMaxValue(),

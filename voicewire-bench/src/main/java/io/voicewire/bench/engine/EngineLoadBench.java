@@ -7,7 +7,6 @@ import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
 import io.voicewire.testing.BenchSentences;
-import io.voicewire.testing.WordErrorRate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -287,9 +286,8 @@ public final class EngineLoadBench {
       r.firstPartialMillis.forEach(v -> firstPartial.recordValue(Math.max(0, v)));
       r.commitMillis.forEach(v -> commit.recordValue(Math.max(0, v)));
       audioS += r.audio.length / 32000.0;
-      List<String> ref = WordErrorRate.words(r.ref);
-      words += ref.size();
-      errors += WordErrorRate.errors(ref, WordErrorRate.words(String.join(" ", r.texts)));
+      words += r.referenceWords();
+      errors += r.wordErrors();
       failed += r.failure != null ? 1 : 0;
     }
     long lag90 = lag.getValueAtPercentile(90);

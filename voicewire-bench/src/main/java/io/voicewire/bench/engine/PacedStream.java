@@ -8,6 +8,7 @@ import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
 import io.voicewire.speech.VadParams;
+import io.voicewire.testing.WordErrorRate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,17 @@ final class PacedStream implements SttListener {
     this.audio = audio;
     this.ref = ref;
     this.speechStartMs = speechStartMs;
+  }
+
+  /** Words in the reference text. */
+  int referenceWords() {
+    return WordErrorRate.words(ref).size();
+  }
+
+  /** Word errors of the committed text against the reference. */
+  int wordErrors() {
+    return WordErrorRate.errors(WordErrorRate.words(ref),
+        WordErrorRate.words(String.join(" ", texts)));
   }
 
   private long wallOf(long ms) {
