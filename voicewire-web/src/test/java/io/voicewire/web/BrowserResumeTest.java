@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Timeout;
  * character exactly once.
  */
 @Tag("slow")
+// Acceptance test of issue #9: TTS passes, STT does not yet (WER 85.9 % through the cuts vs
+// 23.4 % uncut, measured on a quiet machine); one page run serves both, so the class is tagged
+// and runs with -Pacceptance (about 6 minutes).
+@Tag("acceptance")
 @Timeout(1200)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserResumeTest {
