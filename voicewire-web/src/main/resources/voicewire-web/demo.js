@@ -31,6 +31,7 @@ const state = {
   tts: null,
   stt: null,
   mic: null,
+  micStarting: false, // a start waits for the engine: further clicks do nothing
   speaking: false,
   ttsLog: [],      // status transitions of the current TTS socket (for tests)
   sttLog: [],
@@ -263,9 +264,19 @@ $('speak').addEventListener('click', () => {
 $('stop').addEventListener('click', () => stop(true));
 
 // ---------- speech to text ----------
+/** Starts the microphone and its STT session once the engine is ready; false if one is already on or starting. */
 async function startMic() {
+  if (state.mic || state.micStarting) return false;
+  state.micStarting = true;
+  try {
+    return await startMicWhenReady();
+  } finally {
+    state.micStarting = false;
+  }
+}
+
+async function startMicWhenReady() {
   if (!(await ready)) return false;
-  if (state.mic) return false;
   const stt = new SttSocket({ baseUrl, token: tokenFor('realtime_scribe'),
     commitStrategy: $('commit-mode').value, vadSilenceThresholdSecs: 0.8 });
   state.stt = stt;
@@ -318,8 +329,19 @@ function setMicButton(on) {
 
 $('mic').addEventListener('click', () => {
   if (state.mic) { stopMic(); return; }
+  if (state.micStarting) return; // one start at a time: a second click while it waits does nothing
   player.unlock(); // synchronously inside the gesture: iOS/Safari
-  startMic().catch((e) => { $('server-info').textContent = 'Microphone failed: ' + (e && e.message); });
+  const mic = $('mic');
+  if (state.readiness !== 'ready') {
+    // remembered: the microphone starts when the engine is ready, and the button says so
+    mic.setAttribute('aria-busy', 'true');
+    mic.querySelector('.mic-label').textContent = 'Waiting for the engine…';
+  }
+  startMic().catch((e) => { $('server-info').textContent = 'Microphone failed: ' + (e && e.message); })
+    .finally(() => {
+      mic.removeAttribute('aria-busy');
+      setMicButton(!!state.mic);
+    });
 });
 $('commit').addEventListener('click', () => state.stt && state.stt.commit());
 $('commit-mode').addEventListener('change', () => setMicButton(!!state.mic));

@@ -5,14 +5,19 @@
 //
 // A server with keys *and* demo tokens works: voices from /demo/info, tokens from /demo/token.
 //
-//   node demo-coldstart.mjs <cold server> <server with keys> <screenshot dir> <server with keys and demo tokens>
+// The microphone, clicked twice while the engine warms up, says that it waits and opens exactly one
+// STT session once the engine is ready.
+//
+//   node demo-coldstart.mjs <cold server> <server with keys> <screenshot dir> <server with keys and demo tokens> <mic wav>
 import { launch, report, run } from './browser.js';
 
-const [coldBase, keyedBase, shots, keyedDemoBase] = process.argv.slice(2);
+const [coldBase, keyedBase, shots, keyedDemoBase, micWav] = process.argv.slice(2);
 const TEXT = 'Spoken as soon as the engine is warm.';
 
 run(async () => {
-  const b = await launch();
+  const b = await launch({ wav: micWav, loop: true });
+  const sttSockets = [];
+  b.page.on('websocket', (ws) => { if (ws.url().includes('speech-to-text')) sttSockets.push(ws.url()); });
   const page = b.page;
   try {
     // ---- 1. cold start: click Speak at once ----
@@ -20,11 +25,15 @@ run(async () => {
     const clickedAt = Date.now();
     await page.fill('#text', TEXT);
     await page.click('#speak', { timeout: 5000 });
+    await page.click('#mic', { timeout: 5000 });
+    await page.click('#mic', { timeout: 5000 }); // an impatient second click while the engine warms up
     const waiting = await page.evaluate(() => {
       const s = document.querySelector('#speak');
+      const m = document.querySelector('#mic');
       const note = document.querySelector('#readiness');
       return { readiness: window.voicewireDemo.state.readiness, note: note.hidden ? '' : note.textContent,
-        speakLabel: s.textContent.trim(), speakDisabled: s.disabled, busy: s.getAttribute('aria-busy') };
+        speakLabel: s.textContent.trim(), speakDisabled: s.disabled, busy: s.getAttribute('aria-busy'),
+        micLabel: m.textContent.trim(), micBusy: m.getAttribute('aria-busy') };
     });
     await page.screenshot({ path: shots + '/demo-warming.png', fullPage: true });
     await page.waitForFunction(() => window.voicewireDemo.state.drained >= 1, null,
@@ -36,7 +45,14 @@ run(async () => {
         playedMs: d.player.stats ? d.player.stats.playedMs : 0, speakLabel: document.querySelector('#speak').textContent.trim(),
         noteHidden: document.querySelector('#readiness').hidden };
     });
-    report('cold', { waiting, played, secondsToAudio: (Date.now() - clickedAt) / 1000 });
+    await page.waitForFunction(() => window.voicewireDemo.state.mic !== null
+      && document.querySelector('#mic').getAttribute('aria-pressed') === 'true', null, { timeout: 60000, polling: 100 });
+    await page.waitForTimeout(500); // a second session, if the second click had made one, opens by now
+    const mic = await page.evaluate(() => ({ label: document.querySelector('#mic').textContent.trim(),
+      busy: document.querySelector('#mic').getAttribute('aria-busy') }));
+    await page.evaluate(() => window.voicewireDemo.stopMic());
+    report('cold', { waiting, played, mic: { ...mic, sttSockets: sttSockets.length },
+      secondsToAudio: (Date.now() - clickedAt) / 1000 });
     await page.evaluate(() => {
       document.querySelector('#text').value = 'Hello! This is voicewire. The words you type here are sent over a '
         + 'WebSocket, turned into speech as they arrive, and played while the rest is still being generated.';

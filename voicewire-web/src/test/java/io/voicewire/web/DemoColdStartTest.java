@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.audio.Wav;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * offline engine is not warm yet gets its page loaded and Speak clicked at once; the page shows
  * why it waits, throws nothing, logs no error, and plays the text once the engine is warm. A
  * server with API keys gets a clear message (an app token endpoint is needed) and no failed
- * request, and one with keys and demo tokens lists its voices and speaks. Screenshots of the page warming up and ready are written to {@code target/web-test}.
+ * request, and one with keys and demo tokens lists its voices and speaks. The microphone, clicked
+ * twice during the warm-up, says it waits and opens exactly one STT session when the engine is warm. Screenshots of the page warming up and ready are written to {@code target/web-test}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(420)
@@ -52,13 +54,29 @@ class DemoColdStartTest {
     assertFalse(provider.isReady(), "the engine must still be cold when the page opens");
     Path dir = NodeScripts.MODULE.resolve("target/web-test");
     Files.createDirectories(dir);
+    Path micWav = dir.resolve("coldstart-mic.wav");
+    Wav.write(micWav, 16000, quietTone(MIC_SECONDS));
     run = NodeScripts.node("src/test/js/browser/demo-coldstart.mjs",
         List.of("http://127.0.0.1:" + port, "http://127.0.0.1:" + keyedPort, dir.toString(),
-            "http://127.0.0.1:" + keyedDemoPort),
+            "http://127.0.0.1:" + keyedDemoPort, micWav.toString()),
         Map.of(), 360);
     Files.writeString(dir.resolve("demo-coldstart.out"), run.stdout() + "\n--- stderr ---\n"
         + run.stderr());
     run.assertSucceeded();
+  }
+
+  /** Length of the fake microphone's recording (it loops). */
+  private static final int MIC_SECONDS = 2;
+
+  /** A quiet 440 Hz tone at 16 kHz: the microphone only has to deliver audio. */
+  private static byte[] quietTone(int seconds) {
+    byte[] pcm = new byte[seconds * 16000 * 2];
+    for (int i = 0; i < pcm.length / 2; i++) {
+      short v = (short) (800 * Math.sin(2 * Math.PI * 440 * i / 16000.0));
+      pcm[2 * i] = (byte) v;
+      pcm[2 * i + 1] = (byte) (v >> 8);
+    }
+    return pcm;
   }
 
   @AfterAll
@@ -95,6 +113,19 @@ class DemoColdStartTest {
     assertEquals("Spoken as soon as the engine is warm. ", played.path("voiced").asText(),
         "every character voiced once, from the alignment");
     assertEquals("Speak", played.path("speakLabel").asText().replace("▶", "").strip());
+  }
+
+  @Test
+  void micClickedTwiceBeforeTheEngineIsWarmWaitsVisiblyThenOpensOneSession() {
+    JsonNode cold = run.result("cold");
+    JsonNode waiting = cold.path("waiting");
+    assertEquals("Waiting for the engine…", waiting.path("micLabel").asText().strip(),
+        waiting.toString());
+    assertEquals("true", waiting.path("micBusy").asText(), waiting.toString());
+    JsonNode mic = cold.path("mic");
+    assertEquals("Stop microphone", mic.path("label").asText().strip(), mic.toString());
+    assertTrue(mic.path("busy").isNull(), "no longer busy: " + mic);
+    assertEquals(1, mic.path("sttSockets").asInt(), "two clicks, one STT session: " + mic);
   }
 
   @Test
