@@ -213,6 +213,12 @@ public final class ElevenLabsProvider implements SpeechProvider {
     }
 
     @Override
+    public boolean sendWithSettings(String text, io.voicewire.speech.VoiceSettings voiceSettings,
+        List<Integer> chunkLengthSchedule) {
+      return stream.sendRaw(text, false, false, voiceSettings, chunkLengthSchedule);
+    }
+
+    @Override
     public boolean flush() {
       return stream.sendRaw("", true, false);
     }
@@ -264,6 +270,11 @@ public final class ElevenLabsProvider implements SpeechProvider {
       @Override
       public void onCommitted(Transcript committed) {
         listener.onCommitted(committed);
+      }
+
+      @Override
+      public void onServerMessage(String messageType, String json) {
+        listener.onServerMessage(messageType, json); // final/entities/edited: as received
       }
 
       @Override
