@@ -109,6 +109,13 @@ final class ProtocolSupport {
   /** The browser client speaks stream-input only. */
   private static String[] tts(String section, String k) {
     String[] s = ttsRow(k);
+    if (k.equals("send InitialiseContext voice_settings")
+        || k.equals("send InitialiseContext generation_config")) {
+      s = s.clone();
+      s[4] += "; relay: a context is one upstream stream-input socket, so settings that a "
+          + "re-initialisation changes go upstream on a SendText, where that document allows "
+          + "only unchanged ones";
+    }
     if (section.contains("multi-stream-input") && !s[3].equals(N)) {
       s = s.clone();
       s[3] = N;

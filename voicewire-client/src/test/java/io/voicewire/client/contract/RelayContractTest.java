@@ -87,6 +87,19 @@ class RelayContractTest {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  private WebSocket open(String pathAndQuery, Frames f) throws Exception {
+    return http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
+        .buildAsync(URI.create(url.replace("http", "ws") + pathAndQuery), f)
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** 100 ms of silence with {@code commit: true}, and {@code extraFields} (",\"k\":v" or ""). */
+  private static void sendCommittedChunk(WebSocket ws, String extraFields) throws Exception {
+    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
+        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
+        + "\"sample_rate\":16000" + extraFields + "}", true).get(5, TimeUnit.SECONDS);
+  }
+
   private Seen last(String path) {
     List<Seen> s = d.seen(path);
     assertFalse(s.isEmpty(), "nothing reached " + path + " upstream");
@@ -148,10 +161,8 @@ class RelayContractTest {
   @Test
   void streamInputForwardsExactlyWhatTheClientChose() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/text-to-speech/" + VOICE
-            + "/stream-input?enable_logging=false&enable_ssml_parsing=true"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE
+        + "/stream-input?enable_logging=false&enable_ssml_parsing=true", f);
     ws.sendText("{\"text\":\" \",\"pronunciation_dictionary_locators\":[{"
         + "\"pronunciation_dictionary_id\":\"d1\",\"version_id\":\"v2\"}]}", true)
         .get(5, TimeUnit.SECONDS);
@@ -174,15 +185,10 @@ class RelayContractTest {
   @Test
   void aRawClientsPreviousTextReachesUpstreamWithTheFirstChunk() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
-            + "model_id=scribe_v2_realtime&include_language_detection=true"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/speech-to-text/realtime?"
+        + "model_id=scribe_v2_realtime&include_language_detection=true", f);
     ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
-    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
-        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
-        + "\"sample_rate\":16000,\"previous_text\":\"Said before.\"}", true)
-        .get(5, TimeUnit.SECONDS);
+    sendCommittedChunk(ws, ",\"previous_text\":\"Said before.\"");
     ElevenLabsDouble.await(() -> f.texts.stream()
         .anyMatch(t -> t.contains("committed_transcript_with_timestamps")), 10);
     ws.abort();
@@ -246,15 +252,11 @@ class RelayContractTest {
   @Test
   void scribeMessagesVoicewireDoesNotModelReachTheClientAsSent() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
-            + "model_id=scribe_v2_realtime&include_timestamps=true&entity_detection=pii"
-            + "&transcript_edit=Capitalise%20every%20word."), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/speech-to-text/realtime?"
+        + "model_id=scribe_v2_realtime&include_timestamps=true&entity_detection=pii"
+            + "&transcript_edit=Capitalise%20every%20word.", f);
     ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
-    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
-        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
-        + "\"sample_rate\":16000}", true).get(5, TimeUnit.SECONDS);
+    sendCommittedChunk(ws, "");
     ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("edited_transcript")),
         10);
     ws.abort();
@@ -293,14 +295,9 @@ class RelayContractTest {
   @Test
   void finalWordsReachTheClientOnlyWhenItAskedForThem() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
-            + "model_id=scribe_v2_realtime"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime", f);
     ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
-    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
-        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
-        + "\"sample_rate\":16000}", true).get(5, TimeUnit.SECONDS);
+    sendCommittedChunk(ws, "");
     ElevenLabsDouble.await(() -> f.texts.stream()
         .anyMatch(t -> t.contains("\"committed_transcript\"")), 10);
     ws.abort();
@@ -320,10 +317,7 @@ class RelayContractTest {
   @Test
   void partialAndLaterVoiceSettingsGoUpstreamExactlyAsSent() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/text-to-speech/" + VOICE
-            + "/stream-input"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/stream-input", f);
     String settings = "{\"speed\":1.1}";
     ws.sendText("{\"text\":\" \",\"voice_settings\":" + settings + "}", true)
         .get(5, TimeUnit.SECONDS);
@@ -349,10 +343,7 @@ class RelayContractTest {
   @Test
   void aReinitialisedContextsSettingsGoUpstream() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/text-to-speech/" + VOICE
-            + "/multi-stream-input"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/multi-stream-input", f);
     String init = "{\"text\":\" \",\"context_id\":\"a\",\"voice_settings\":{\"stability\":0.3},"
         + "\"generation_config\":{\"chunk_length_schedule\":[120]}}";
     ws.sendText(init, true).get(5, TimeUnit.SECONDS);
@@ -383,10 +374,7 @@ class RelayContractTest {
     byte[] body = "{\"text\":\"Permit.\"}".getBytes(StandardCharsets.UTF_8);
     assertEquals(200, post(tts, "application/json", body).statusCode(), "a free permit");
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/text-to-speech/" + VOICE
-            + "/stream-input"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/stream-input", f);
     ws.sendText("{\"text\":\" \"}", true).get(5, TimeUnit.SECONDS);
     ws.sendText("{\"text\":\"Holding the permit. \",\"flush\":true}", true)
         .get(5, TimeUnit.SECONDS);
