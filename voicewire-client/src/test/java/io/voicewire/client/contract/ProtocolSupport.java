@@ -112,9 +112,9 @@ final class ProtocolSupport {
     if (k.equals("send InitialiseContext voice_settings")
         || k.equals("send InitialiseContext generation_config")) {
       s = s.clone();
-      s[4] += "; relay: a context is one upstream stream-input socket, so settings that a "
-          + "re-initialisation changes go upstream on a SendText, where that document allows "
-          + "only unchanged ones";
+      s[4] += "; relay: a context is one upstream stream-input socket, which allows later "
+          + "settings only unchanged: changed ones on a re-initialisation stay at the relay and "
+          + "the context keeps its settings, as on the offline server";
     }
     if (section.contains("multi-stream-input") && !s[3].equals(N)) {
       s = s.clone();
@@ -174,10 +174,10 @@ final class ProtocolSupport {
     if (k.endsWith(" voice_settings") || k.endsWith(" generation_config")
         || k.endsWith(" generator_config")) {
       return new String[] {"first message of a stream/context; later ones accepted",
-          "forwarded as sent (only the fields set), later ones with their text", Y, Y,
+          "forwarded as sent (only the fields set); later unchanged ones with their text", Y, Y,
           "the offline session keeps the settings it was opened with; RelayContractTest."
               + "partialAndLaterVoiceSettingsGoUpstreamExactlyAsSent, "
-              + "aReinitialisedContextsSettingsGoUpstream"};
+              + "aReinitialisedContextsUnchangedSettingsGoUpstreamAndChangedOnesStay"};
     }
     return new String[] {Y, Y, Y, Y, ""};
   }

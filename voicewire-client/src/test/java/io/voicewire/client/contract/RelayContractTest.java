@@ -341,7 +341,7 @@ class RelayContractTest {
   }
 
   @Test
-  void aReinitialisedContextsSettingsGoUpstream() throws Exception {
+  void aReinitialisedContextsUnchangedSettingsGoUpstreamAndChangedOnesStay() throws Exception {
     Frames f = new Frames();
     WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/multi-stream-input", f);
     String init = "{\"text\":\" \",\"context_id\":\"a\",\"voice_settings\":{\"stability\":0.3},"
@@ -349,6 +349,9 @@ class RelayContractTest {
     ws.sendText(init, true).get(5, TimeUnit.SECONDS);
     awaitUpstreamInit();
     ws.sendText(init.replace("\" \"", "\"Once more. \""), true).get(5, TimeUnit.SECONDS);
+    // changed settings: upstream's stream-input allows none, so the context keeps its own
+    ws.sendText(init.replace("\" \"", "\"Changed. \"").replace("0.3", "0.6"), true)
+        .get(5, TimeUnit.SECONDS);
     ws.sendText("{\"context_id\":\"a\",\"close_context\":true}", true).get(5, TimeUnit.SECONDS);
     ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("isFinal")), 20);
     ws.abort();
@@ -362,6 +365,10 @@ class RelayContractTest {
     assertEquals(up.get(0).path("voice_settings"), again.path("voice_settings"), up.toString());
     assertEquals(List.of(120), List.of(again.path("generator_config")
         .path("chunk_length_schedule").get(0).asInt()), up.toString());
+    JsonNode changed = up.stream().filter(m -> m.path("text").asText().equals("Changed. "))
+        .findFirst().orElseThrow(() -> new AssertionError(up.toString()));
+    assertFalse(changed.has("voice_settings"), changed.toString());
+    assertFalse(changed.has("generator_config"), changed.toString());
   }
 
   @Test
