@@ -52,11 +52,23 @@ function realtime(client, options) {
       connection.send({ audioBase64: pcm.toString("base64") });
       connection.commit();
     });
-    connection.on(RealtimeEvents.COMMITTED_TRANSCRIPT, (m) => {
+    // every transcript event the SDK emits, by message type (the last of each)
+    const seen = {};
+    const done = () => {
       clearTimeout(timer);
       connection.close();
-      resolve(m);
-    });
+      resolve(Object.assign({ seen }, seen.committed_transcript));
+    };
+    for (const ev of [RealtimeEvents.FINAL_TRANSCRIPT, RealtimeEvents.FINAL_TRANSCRIPT_WITH_TIMESTAMPS,
+      RealtimeEvents.COMMITTED_TRANSCRIPT, RealtimeEvents.COMMITTED_TRANSCRIPT_WITH_TIMESTAMPS,
+      RealtimeEvents.COMMITTED_TRANSCRIPT_ENTITIES, RealtimeEvents.EDITED_TRANSCRIPT]) {
+      connection.on(ev, (m) => {
+        seen[ev] = m;
+        // the edit (asked for) comes last; else the committed transcript ends the exchange
+        if (options.transcriptEdit ? ev === RealtimeEvents.EDITED_TRANSCRIPT
+          : ev === RealtimeEvents.COMMITTED_TRANSCRIPT) done();
+      });
+    }
   });
 }
 
@@ -106,9 +118,23 @@ async function main() {
     modelId: "scribe_v2_realtime", audioFormat: AudioFormat.PCM_16000, sampleRate: 16000,
     commitStrategy: CommitStrategy.MANUAL, includeTimestamps: true, noVerbatim: true,
     secondaryLanguages: ["de"], entityDetection: "pii", enableLogging: false,
+    transcriptEdit: "Capitalise every word.",
   });
   assert(rt.text === TRANSCRIPT, "committed: " + rt.text);
-  report("stt_realtime", { committed: rt.text });
+  const ev = rt.seen;
+  assert(ev.final_transcript && ev.final_transcript.text === TRANSCRIPT, "final_transcript");
+  const fw = (ev.final_transcript_with_timestamps || {}).words || [];
+  const cw = (ev.committed_transcript_with_timestamps || {}).words || [];
+  for (const w of [fw[0], cw[0]]) {
+    assert(w && w.speaker_id === "speaker_0", "word speaker_id: " + JSON.stringify(w));
+    assert(w.characters && w.characters.length === w.text.length, "word characters: "
+      + JSON.stringify(w));
+  }
+  assert(ev.committed_transcript_entities
+    && ev.committed_transcript_entities.entities[0].entity_type === "person_name", "entities");
+  assert(ev.edited_transcript && ev.edited_transcript.edited_text === TRANSCRIPT.toUpperCase(),
+    "edited_transcript");
+  report("stt_realtime", { committed: rt.text, events: Object.keys(ev) });
 
   const token = await client.tokens.singleUse.create("realtime_scribe");
   const rt2 = await realtime(client, {

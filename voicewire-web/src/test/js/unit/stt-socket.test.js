@@ -180,7 +180,7 @@ test('a congested socket: writing pauses at the high-water mark and the oldest l
   assert.ok(stt.ws === null);
 });
 
-test('the official Scribe options reach the URL; previous_text rides the first chunk only; final and entities messages are events', async () => {
+test('the official Scribe options reach the URL; previous_text rides the first chunk only; final, entities and edited messages are events', async () => {
   let url = null;
   const peer = await startPeer(async (conn) => {
     url = new URL(conn.url, 'http://x');
@@ -189,20 +189,26 @@ test('the official Scribe options reach the URL; previous_text rides the first c
     conn.send({ message_type: 'final_transcript', text: 'settled' });
     conn.send({ message_type: 'committed_transcript_entities', text: 'settled',
       entities: [{ text: 'Ann', entity_type: 'person_name', start_char: 0, end_char: 3 }] });
+    conn.send({ message_type: 'edited_transcript', text: 'settled', edited_text: 'Settled.' });
   });
   const stt = new SttSocket({ baseUrl: peer.base, token: async () => 't', includeLanguageDetection: true,
     keyterms: ['voicewire', 'relay'], secondaryLanguages: ['de'], noVerbatim: true,
-    entityDetection: 'pii', filterBackgroundAudio: true, enableLogging: false, previousText: 'Before.' });
+    entityDetection: 'pii', filterBackgroundAudio: true, enableLogging: false, previousText: 'Before.',
+    transcriptEdit: 'Punctuate.' });
   const finals = [];
   const entities = [];
+  const edited = [];
+  stt.on('edited', (d) => edited.push(d.editedText));
   stt.on('final', (d) => finals.push(d.text));
   stt.on('entities', (d) => entities.push(d.entities));
   stt.connect();
   await waitFor(stt, 'started');
   stt.sendAudio(chunkN(0));
   stt.sendAudio(chunkN(1));
-  await waitFor(stt, 'entities');
+  await waitFor(stt, 'edited');
   const q = url.searchParams;
+  assert.equal(q.get('transcript_edit'), 'Punctuate.');
+  assert.deepEqual(edited, ['Settled.']);
   assert.equal(q.get('include_language_detection'), 'true');
   assert.deepEqual(q.getAll('keyterms'), ['voicewire', 'relay']);
   assert.deepEqual(q.getAll('secondary_languages'), ['de']);

@@ -48,6 +48,7 @@ export class SttSocket extends ReconnectingSocket {
    *   `vadThreshold`, `minSpeechDurationMs`, `minSilenceDurationMs`, `languageCode`,
    *   `includeTimestamps`, the official Scribe options `includeLanguageDetection`, `keyterms`
    *   (array), `secondaryLanguages` (array), `noVerbatim`, `entityDetection` (string or array),
+   *   `transcriptEdit` (an edit instruction: each commit is followed by an `edited` event),
    *   `filterBackgroundAudio`, `enableLogging` (false = zero retention) and `previousText` (sent
    *   with the first audio chunk of the session only), `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
    *   `lowWaterBytes`, `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
@@ -99,6 +100,7 @@ export class SttSocket extends ReconnectingSocket {
       keyterms: o.keyterms,
       no_verbatim: o.noVerbatim,
       entity_detection: o.entityDetection,
+      transcript_edit: o.transcriptEdit,
       filter_background_audio: o.filterBackgroundAudio,
       enable_logging: o.enableLogging,
       ...(o.query || {}),
@@ -287,6 +289,9 @@ export class SttSocket extends ReconnectingSocket {
       case 'committed_transcript_entities':
         this._emit('entities', { text: String(msg.text || ''),
           entities: Array.isArray(msg.entities) ? msg.entities : [] });
+        return;
+      case 'edited_transcript':
+        this._emit('edited', { text: String(msg.text || ''), editedText: String(msg.edited_text || '') });
         return;
       default:
         if (typeof type === 'string' && (msg.error !== undefined || /error|exceeded|throttled|rate_limited|overflow|exhausted|insufficient|unaccepted|invalid/.test(type))) {

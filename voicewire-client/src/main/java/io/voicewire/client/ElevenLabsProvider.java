@@ -212,6 +212,27 @@ public final class ElevenLabsProvider implements SpeechProvider {
       return stream.sendRaw(text, false, false);
     }
 
+    /**
+     * Settings sent again go upstream with the text when they are the stream's own (all the
+     * upstream {@code stream-input} allows after the first message); changed ones (a
+     * re-initialised context) stay here, and the stream keeps its settings, as the offline server
+     * does.
+     */
+    @Override
+    public boolean sendWithSettings(String text, io.voicewire.speech.VoiceSettings voiceSettings,
+        List<Integer> chunkLengthSchedule) {
+      boolean same = Objects.equals(voiceSettings, request.chose("voice_settings")
+          ? request.voiceSettings() : null)
+          && Objects.equals(chunkLengthSchedule, request.chose("generation_config")
+              ? request.chunkLengthSchedule() : null);
+      if (!same) {
+        log.debug("relay tts {}: changed settings on a later message kept from upstream",
+            request.voiceId());
+        return " ".equals(text) || send(text);
+      }
+      return stream.sendRaw(text, false, false, voiceSettings, chunkLengthSchedule);
+    }
+
     @Override
     public boolean flush() {
       return stream.sendRaw("", true, false);
@@ -264,6 +285,11 @@ public final class ElevenLabsProvider implements SpeechProvider {
       @Override
       public void onCommitted(Transcript committed) {
         listener.onCommitted(committed);
+      }
+
+      @Override
+      public void onServerMessage(String messageType, String json) {
+        listener.onServerMessage(messageType, json); // final/entities/edited: as received
       }
 
       @Override

@@ -21,6 +21,17 @@ public interface SttListener {
    */
   default void onCommitted(Transcript committed) {}
 
+  /**
+   * A message of the official protocol this interface does not model, to be sent to the client as
+   * given: a relay's upstream {@code final_transcript}, {@code final_transcript_with_timestamps},
+   * {@code committed_transcript_entities} or {@code edited_transcript}. The offline engine sends
+   * none. Delivered in order with the other events.
+   *
+   * @param messageType its {@code message_type}
+   * @param json the whole message
+   */
+  default void onServerMessage(String messageType, String json) {}
+
   /** Terminal. The session closed normally. No further calls to this listener will be made. */
   default void onClosed() {}
 

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param secondaryLanguages {@code secondary_languages}: other languages the audio may contain
  * @param filterBackgroundAudio {@code filter_background_audio}, or null = not chosen
  * @param entityDetection {@code entity_detection}: entity categories or types to detect
+ * @param transcriptEdit {@code transcript_edit}: an instruction for editing each committed
+ *     transcript (answered by {@code edited_transcript}), or null = not chosen
  * @param explicit the official query parameter names the client chose, when the request was read
  *     from a client (a relay forwards exactly those); null when built in code (everything is sent)
  */
@@ -40,6 +42,7 @@ public record SttRequest(
     List<String> secondaryLanguages,
     Boolean filterBackgroundAudio,
     List<String> entityDetection,
+    String transcriptEdit,
     java.util.Set<String> explicit) {
 
   /** The default model. */
@@ -103,6 +106,7 @@ public record SttRequest(
     b.secondaryLanguages = secondaryLanguages;
     b.filterBackgroundAudio = filterBackgroundAudio;
     b.entityDetection = entityDetection;
+    b.transcriptEdit = transcriptEdit;
     b.explicit = explicit;
     return b;
   }
@@ -123,6 +127,7 @@ public record SttRequest(
     private List<String> secondaryLanguages = List.of();
     private Boolean filterBackgroundAudio;
     private List<String> entityDetection = List.of();
+    private String transcriptEdit;
     private java.util.Set<String> explicit;
 
     private Builder() {}
@@ -200,6 +205,15 @@ public record SttRequest(
       return this;
     }
 
+    /**
+     * {@code transcript_edit}: an instruction applied to each committed transcript, answered by an
+     * {@code edited_transcript} message ({@link SttListener#onServerMessage}); null = none.
+     */
+    public Builder transcriptEdit(String v) {
+      this.transcriptEdit = v;
+      return this;
+    }
+
     /** The official names the client chose (see {@link SttRequest#explicit()}); null = all. */
     public Builder explicit(java.util.Set<String> v) {
       this.explicit = v;
@@ -210,7 +224,8 @@ public record SttRequest(
     public SttRequest build() {
       return new SttRequest(modelId, audioFormat, commitStrategy, vad, languageCode,
           includeTimestamps, includeLanguageDetection, keyterms, previousText, enableLogging,
-          noVerbatim, secondaryLanguages, filterBackgroundAudio, entityDetection, explicit);
+          noVerbatim, secondaryLanguages, filterBackgroundAudio, entityDetection, transcriptEdit,
+          explicit);
     }
   }
 }

@@ -25,6 +25,22 @@ public interface TtsSession extends AutoCloseable {
   boolean send(String text);
 
   /**
+   * Appends text from a later message that carries settings again: {@code voice_settings} and/or
+   * the schedule of {@code generation_config}, which the protocol allows after a stream's first
+   * message only unchanged, and on re-initialising a context. An engine keeps the settings the
+   * session was opened with (the default appends the text, and nothing for the one-space
+   * keep-alive); a relay forwards the settings with the text.
+   *
+   * @param text the text, {@code " "} for none
+   * @param voiceSettings the message's settings, or null
+   * @param chunkLengthSchedule the message's schedule, or null
+   */
+  default boolean sendWithSettings(String text, VoiceSettings voiceSettings,
+      java.util.List<Integer> chunkLengthSchedule) {
+    return " ".equals(text) || send(text);
+  }
+
+  /**
    * Releases everything buffered for synthesis now, below the schedule's threshold too. Returns
    * false when the session no longer takes input.
    */

@@ -23,7 +23,8 @@ public record SttParams(SttRequest request, String token, boolean enableLogging)
       "commit_strategy", "audio_format", "vad_silence_threshold_secs", "vad_threshold",
       "min_speech_duration_ms", "min_silence_duration_ms", "language_code",
       "secondary_languages", "include_timestamps", "include_language_detection", "keyterms",
-      "no_verbatim", "entity_detection", "filter_background_audio", "enable_logging");
+      "no_verbatim", "entity_detection", "transcript_edit", "filter_background_audio",
+      "enable_logging");
 
   /** Parses and validates; errors are {@code invalid_request} naming the parameter. */
   public static SttParams parse(Query q) throws ProtocolException {
@@ -72,6 +73,7 @@ public record SttParams(SttRequest request, String token, boolean enableLogging)
           .filterBackgroundAudio(q.get("filter_background_audio") == null ? null
               : q.bool("filter_background_audio", false))
           .entityDetection(q.all("entity_detection"))
+          .transcriptEdit(q.get("transcript_edit"))
           .explicit(TtsParams.chosen(q, OFFICIAL_QUERY))
           .build();
       return new SttParams(r, q.get("token"), q.bool("enable_logging", true));
@@ -117,6 +119,7 @@ public record SttParams(SttRequest request, String token, boolean enableLogging)
     for (String e : r.entityDetection()) {
       b.add("entity_detection", e);
     }
+    b.add("transcript_edit", r.transcriptEdit());
     b.add("filter_background_audio", r.filterBackgroundAudio());
     b.add("enable_logging", r.enableLogging());
     return b.build();

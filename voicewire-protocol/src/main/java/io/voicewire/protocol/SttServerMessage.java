@@ -6,7 +6,6 @@ import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Word;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -143,13 +142,7 @@ public sealed interface SttServerMessage {
         }
         g.writeArrayFieldStart("words");
         for (Word w : words) {
-          g.writeStartObject();
-          g.writeStringField("text", w.text());
-          g.writeNumberField("start", round3(w.start()));
-          g.writeNumberField("end", round3(w.end()));
-          g.writeStringField("type", w.type());
-          g.writeNumberField("logprob", w.logprob());
-          g.writeEndObject();
+          SttWords.write(g, w);
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -210,7 +203,7 @@ public sealed interface SttServerMessage {
         return new Committed(nz(Json.string(o, "text")));
       case "committed_transcript_with_timestamps":
         return new CommittedWithTimestamps(nz(Json.string(o, "text")),
-            Json.string(o, "language_code"), words(o.get("words")));
+            Json.string(o, "language_code"), SttWords.read(o.get("words")));
       default:
         ErrorCode code = ErrorCode.fromWire(type);
         if (code != null) {
@@ -223,24 +216,6 @@ public sealed interface SttServerMessage {
 
   private static String nz(String s) {
     return s == null ? "" : s;
-  }
-
-  private static double round3(double v) {
-    return Math.round(v * 1000.0) / 1000.0;
-  }
-
-  private static List<Word> words(JsonNode arr) {
-    List<Word> out = new ArrayList<>();
-    if (arr == null || !arr.isArray()) {
-      return out;
-    }
-    for (JsonNode w : arr) {
-      double start = w.path("start").asDouble(0);
-      double end = Math.max(start, w.path("end").asDouble(start));
-      out.add(new Word(w.path("text").asText(""), start, end, w.path("type").asText("word"),
-          w.path("logprob").asDouble(0)));
-    }
-    return out;
   }
 
   private static String textMessage(String type, String text) {

@@ -166,6 +166,10 @@ public record TtsClientMessage(
     g.writeEndArray();
   }
 
+  /**
+   * The {@code voice_settings} object {@code n}: unset fields get the protocol's defaults, and
+   * {@link VoiceSettings#chosen()} names the ones it carried.
+   */
   static VoiceSettings voiceSettings(JsonNode n) throws ProtocolException {
     VoiceSettings d = VoiceSettings.DEFAULT;
     try {
@@ -173,17 +177,60 @@ public record TtsClientMessage(
       Double sim = Json.number(n, "similarity_boost");
       Double style = Json.number(n, "style");
       Double speed = Json.number(n, "speed");
+      java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
+      for (String f : VoiceSettings.FIELDS) {
+        if (n.hasNonNull(f)) {
+          chosen.add(f);
+        }
+      }
       return new VoiceSettings(st == null ? d.stability() : st,
           sim == null ? d.similarityBoost() : sim, style == null ? d.style() : style,
           Json.bool(n, "use_speaker_boost", d.useSpeakerBoost()),
-          speed == null ? d.speed() : speed);
+          speed == null ? d.speed() : speed, chosen);
     } catch (IllegalArgumentException e) {
       throw ProtocolException.input("voice_settings: " + e.getMessage());
     }
   }
 
+  /** Writes {@code voice_settings} with the fields the settings carry, unless null. */
+  static void writeVoiceSettings(com.fasterxml.jackson.core.JsonGenerator g, VoiceSettings vs)
+      throws java.io.IOException {
+    if (vs == null) {
+      return;
+    }
+    g.writeObjectFieldStart("voice_settings");
+    if (vs.chose("stability")) {
+      g.writeNumberField("stability", vs.stability());
+    }
+    if (vs.chose("similarity_boost")) {
+      g.writeNumberField("similarity_boost", vs.similarityBoost());
+    }
+    if (vs.chose("style")) {
+      g.writeNumberField("style", vs.style());
+    }
+    if (vs.chose("use_speaker_boost")) {
+      g.writeBooleanField("use_speaker_boost", vs.useSpeakerBoost());
+    }
+    if (vs.chose("speed")) {
+      g.writeNumberField("speed", vs.speed());
+    }
+    g.writeEndObject();
+  }
+
   /** Encodes as a client sends it ({@code context_id}, {@code generation_config}). */
   public String encode() {
+    return encode("generation_config");
+  }
+
+  /**
+   * Encodes as a later {@code SendText} on {@code stream-input}, whose document names the
+   * schedule's object {@code generator_config}.
+   */
+  public String encodeAsSendText() {
+    return encode("generator_config");
+  }
+
+  private String encode(String generationConfigName) {
     return Json.write(g -> {
       g.writeStartObject();
       if (text != null) {
@@ -198,17 +245,9 @@ public record TtsClientMessage(
       if (tryTriggerGeneration) {
         g.writeBooleanField("try_trigger_generation", true);
       }
-      if (voiceSettings != null) {
-        g.writeObjectFieldStart("voice_settings");
-        g.writeNumberField("stability", voiceSettings.stability());
-        g.writeNumberField("similarity_boost", voiceSettings.similarityBoost());
-        g.writeNumberField("style", voiceSettings.style());
-        g.writeBooleanField("use_speaker_boost", voiceSettings.useSpeakerBoost());
-        g.writeNumberField("speed", voiceSettings.speed());
-        g.writeEndObject();
-      }
+      writeVoiceSettings(g, voiceSettings);
       if (chunkLengthSchedule != null) {
-        g.writeObjectFieldStart("generation_config");
+        g.writeObjectFieldStart(generationConfigName);
         g.writeArrayFieldStart("chunk_length_schedule");
         for (int v : chunkLengthSchedule) {
           g.writeNumber(v);

@@ -1,6 +1,7 @@
 package io.voicewire.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,6 +144,38 @@ class BatchSttTest {
     assertEquals("bravo", w.get(2).get("text").asText());
     assertTrue(o.get("transcription_id").asText().length() > 0);
     assertEquals("scribe_v1", provider.lastSttRequest.modelId());
+  }
+
+  @Test
+  void characterGranularityAndDiarizeFillTheOfficialWordFields() throws Exception {
+    HttpResponse<String> plain = upload(f, "", multipart(
+        wav(speech(16000), 16000, 1, 16), "speech.wav", "model_id", "scribe_v1"));
+    JsonNode pw = ServerFixture.json(plain.body()).get("words").get(0);
+    assertFalse(pw.has("speaker_id"), "no speaker unless diarize: " + pw);
+    assertFalse(pw.has("characters"), "no characters unless asked for: " + pw);
+    HttpResponse<String> r = upload(f, "", multipart(
+        wav(speech(16000), 16000, 1, 16), "speech.wav", "model_id", "scribe_v1",
+        "timestamps_granularity", "character", "diarize", "true"));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode words = ServerFixture.json(r.body()).get("words");
+    assertEquals(3, words.size(), words.toString());
+    for (JsonNode w : words) {
+      assertEquals("speaker_0", w.path("speaker_id").asText(), w.toString());
+      JsonNode chars = w.get("characters");
+      assertEquals(w.get("text").asText().length(), chars.size(), w.toString());
+      // the characters tile the word's time, in order
+      assertEquals(w.get("start").asDouble(), chars.get(0).get("start").asDouble(), 0.002);
+      assertEquals(w.get("end").asDouble(), chars.get(chars.size() - 1).get("end").asDouble(),
+          0.002);
+      for (int i = 0; i < chars.size(); i++) {
+        assertEquals(String.valueOf(w.get("text").asText().charAt(i)),
+            chars.get(i).get("text").asText());
+        if (i > 0) {
+          assertEquals(chars.get(i - 1).get("end").asDouble(),
+              chars.get(i).get("start").asDouble(), 0.002);
+        }
+      }
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.protocol.SttWords;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
@@ -541,8 +542,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           serverError(new SpeechError(e.code(), e.error() == null ? e.messageType() : e.error()));
         }
       }
-      case SttServerMessage.Other o ->
-          events.offer(() -> listener.onServerMessage(o.messageType(), o.encode()));
+      case SttServerMessage.Other o -> {
+        String json = SttWords.asRequested(o.messageType(), o.encode(),
+            request.includeTimestamps(), request.includeLanguageDetection(),
+            ms(sessionBase) / 1000.0);
+        if (json != null) {
+          events.offer(() -> listener.onServerMessage(o.messageType(), json));
+        }
+      }
       default -> { }
     }
     if (replayHoldUntilNanos != 0 && pendingCommits.isEmpty()) {
@@ -629,7 +636,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       double shift = ms(sessionBase) / 1000.0;
       List<Word> shifted = new ArrayList<>(words.size());
       for (Word w : words) {
-        shifted.add(new Word(w.text(), w.start() + shift, w.end() + shift, w.type(), w.logprob()));
+        shifted.add(w.shifted(shift));
       }
       outWords = shifted;
     }

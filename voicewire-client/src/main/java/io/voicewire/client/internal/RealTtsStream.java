@@ -12,6 +12,7 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.VoiceSettings;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   private final TextChunker chunker;
   private final TtsCursor cursor;
   private boolean endRequested;
+  /** Settings a relay's client sent again, for the next message out (lock held). */
+  private VoiceSettings laterSettings;
+  private List<Integer> laterSchedule;
   private long lastSendNanos;
   private long awaitingAudioSince;
   private long lastChunkNanos;
@@ -92,6 +96,17 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
    * caller already follows the protocol. False when not accepting.
    */
   public boolean sendRaw(String text, boolean flush, boolean tryTrigger) {
+    return sendRaw(text, flush, tryTrigger, null, null);
+  }
+
+  /**
+   * {@link #sendRaw(String, boolean, boolean)} with the settings a relay's client sent again on
+   * a later message ({@code voice_settings}, the {@code generator_config} schedule), forwarded
+   * as given with the next message that goes out (the protocol allows them only unchanged, so
+   * sending them with the next piece is the same); {@code " "} carries them without adding text.
+   */
+  public boolean sendRaw(String text, boolean flush, boolean tryTrigger,
+      VoiceSettings voiceSettings, List<Integer> chunkLengthSchedule) {
     Objects.requireNonNull(text, "text == null");
     lock();
     try {
@@ -101,7 +116,7 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
       if (text.isEmpty() && !flush && !tryTrigger) {
         return true; // an empty piece would end the stream on the wire
       }
-      enqueueText(text, flush, tryTrigger);
+      enqueueText(text, flush, tryTrigger, voiceSettings, chunkLengthSchedule);
       return true;
     } finally {
       unlock();
@@ -168,11 +183,24 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
 
   /** Lock held. Records {@code text} and sends it when connected. */
   private void enqueueText(String text, boolean flush, boolean tryTrigger) {
+    enqueueText(text, flush, tryTrigger, null, null);
+  }
+
+  private void enqueueText(String text, boolean flush, boolean tryTrigger, VoiceSettings vs,
+      List<Integer> schedule) {
     long now = ctx.nanoClock().getAsLong();
-    if (!text.isEmpty() && cursor.unvoiced() == 0 && awaitingAudioSince == 0) {
+    boolean settings = vs != null || schedule != null;
+    boolean settingsOnly = settings && text.equals(" ");
+    if (!settingsOnly && !text.isEmpty() && cursor.unvoiced() == 0 && awaitingAudioSince == 0) {
       awaitingAudioSince = now;
     }
-    cursor.append(text);
+    if (!settingsOnly) {
+      cursor.append(text);
+    }
+    if (settings) {
+      laterSettings = vs;
+      laterSchedule = schedule;
+    }
     if (flush) {
       cursor.markFlush();
     }
@@ -181,13 +209,11 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
       return; // sent by the replay when a connection opens
     }
     String unsent = cursor.takeUnsent();
-    if (unsent.isEmpty() && !flush && !tryTrigger) {
+    if (unsent.isEmpty() && !flush && !tryTrigger && !settings) {
       return;
     }
     // a bare flush carries one space: {"text":""} would end the stream (PROTOCOL.md §2.3)
-    String wire = unsent.isEmpty() ? " " : unsent;
-    c.send(new TtsClientMessage(wire, flush, tryTrigger, null, null, List.of(), null, null, null,
-        false, false).encode());
+    c.send(sendText(unsent.isEmpty() ? " " : unsent, flush, tryTrigger));
     lastSendNanos = now;
   }
 
@@ -204,11 +230,23 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
     return TokenType.TTS_WEBSOCKET;
   }
 
+  /** Lock held: a SendText carrying the later settings not sent yet, if any. */
+  private String sendText(String text, boolean flush, boolean tryTrigger) {
+    String m = new TtsClientMessage(text, flush, tryTrigger, laterSettings, laterSchedule,
+        List.of(), null, null, null, false, false).encodeAsSendText();
+    laterSettings = null;
+    laterSchedule = null;
+    return m;
+  }
+
   @Override
   protected void onConnectionOpen(Connection c) {
     c.send(initMessage(request, null));
     for (TtsCursor.Piece p : cursor.replay()) {
-      c.send(TtsClientMessage.text(p.text(), p.flush(), null).encode());
+      c.send(sendText(p.text(), p.flush(), false));
+    }
+    if (laterSettings != null || laterSchedule != null) {
+      c.send(sendText(" ", false, false)); // settings sent again before any text
     }
     if (cursor.ended()) {
       c.send(TtsClientMessage.text("", false, null).encode());

@@ -18,8 +18,10 @@ import org.eclipse.jetty.websocket.api.Session;
  * parameters the official JS SDK sends (typed by the Scribe AsyncAPI document), every client
  * message against {@code InputAudioChunkPayload}, every answer against the document's server
  * messages. Answers: {@code session_started} echoing the configuration, a partial transcript per
- * chunk with audio, on commit a committed transcript, the timestamped one when timestamps or
- * language detection are on, and the entities one when entity detection is on. Errors are
+ * chunk with audio, on commit a final then a committed transcript, each followed by its
+ * timestamped twin when timestamps or language detection are on (words with {@code speaker_id}
+ * and timed {@code characters}), the entities message when entity detection is on and
+ * {@code edited_transcript} (the JS SDK's type) when {@code transcript_edit} is set. Errors are
  * {@code auth_error}/{@code invalid_request}/{@code input_error} followed by a close.
  *
  * <p>Jetty delivers one event at a time per socket; the state is confined to those events.
@@ -163,34 +165,50 @@ public final class DoubleScribeSocket implements Session.Listener.AutoDemanding 
 
   private void commit() {
     String t = ElevenLabsDouble.TRANSCRIPT;
-    send(JSON.createObjectNode().put("message_type", "committed_transcript").put("text", t));
     boolean words = on("include_timestamps");
-    if (words || on("include_language_detection")) {
-      ObjectNode m = JSON.createObjectNode()
-          .put("message_type", "committed_transcript_with_timestamps").put("text", t)
-          .put("language_code", first("language_code") == null ? "en" : first("language_code"));
-      if (words) {
-        ArrayNode arr = m.putArray("words");
-        double s = 0;
-        for (String w : t.split(" ")) {
-          ObjectNode word = arr.addObject().put("text", w).put("start", s).put("end", s + 0.3)
-              .put("type", "word").put("logprob", -0.05).put("speaker_id", "speaker_0");
-          ArrayNode chars = word.putArray("characters");
-          for (int i = 0; i < w.length(); i++) {
-            chars.addObject().put("text", String.valueOf(w.charAt(i)))
-                .put("start", s + i * 0.3 / w.length()).put("end", s + (i + 1) * 0.3 / w.length());
-          }
-          s += 0.35;
-        }
-      }
-      send(m);
+    boolean timed = words || on("include_language_detection");
+    // settled first (final), then committed; each with its timestamped twin when asked for
+    send(JSON.createObjectNode().put("message_type", "final_transcript").put("text", t));
+    if (timed) {
+      send(timestamped("final_transcript_with_timestamps", t, words));
+    }
+    send(JSON.createObjectNode().put("message_type", "committed_transcript").put("text", t));
+    if (timed) {
+      send(timestamped("committed_transcript_with_timestamps", t, words));
     }
     if (query.containsKey("entity_detection")) {
       ObjectNode m = JSON.createObjectNode()
           .put("message_type", "committed_transcript_entities").put("text", t);
-      m.putArray("entities");
+      String first = t.split(" ")[0];
+      m.putArray("entities").addObject().put("text", first).put("entity_type", "person_name")
+          .put("start_char", 0).put("end_char", first.length());
       send(m);
     }
+    if (first("transcript_edit") != null) {
+      send(JSON.createObjectNode().put("message_type", "edited_transcript").put("text", t)
+          .put("edited_text", t.toUpperCase(java.util.Locale.ROOT)));
+    }
+  }
+
+  /** A timestamped transcript: words with speaker and timed characters, as the document has. */
+  private ObjectNode timestamped(String type, String t, boolean words) {
+    ObjectNode m = JSON.createObjectNode().put("message_type", type).put("text", t)
+        .put("language_code", first("language_code") == null ? "en" : first("language_code"));
+    if (words) {
+      ArrayNode arr = m.putArray("words");
+      double s = 0;
+      for (String w : t.split(" ")) {
+        ObjectNode word = arr.addObject().put("text", w).put("start", s).put("end", s + 0.3)
+            .put("type", "word").put("logprob", -0.05).put("speaker_id", "speaker_0");
+        ArrayNode chars = word.putArray("characters");
+        for (int i = 0; i < w.length(); i++) {
+          chars.addObject().put("text", String.valueOf(w.charAt(i)))
+              .put("start", s + i * 0.3 / w.length()).put("end", s + (i + 1) * 0.3 / w.length());
+        }
+        s += 0.35;
+      }
+    }
+    return m;
   }
 
   private void inputError(String message) {

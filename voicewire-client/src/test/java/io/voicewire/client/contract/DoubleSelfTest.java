@@ -142,6 +142,28 @@ class DoubleSelfTest {
     assertEquals(1008, f.closed.get(10, TimeUnit.SECONDS));
     assertCaught("loudness: unknown field");
 
+    // settings again on SendText: allowed unchanged only
+    f = new Frames();
+    ws = open("/v1/text-to-speech/" + DoubleHttp.VOICE_ID + "/stream-input?output_format="
+        + "pcm_16000", f);
+    ws.sendText("{\"text\":\" \",\"voice_settings\":{\"speed\":1.1}}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Same. \",\"voice_settings\":{\"speed\":1.1}}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Changed. \",\"voice_settings\":{\"speed\":0.9}}", true)
+        .get(5, TimeUnit.SECONDS);
+    ElevenLabsDouble.await(() -> !d.violations().isEmpty(), 10);
+    assertEquals(1, d.violations().size(), d.violations().toString());
+    assertCaught("voice_settings changed after the first message");
+    ws.abort();
+
+    // the double's own answers are held to the documents, the JS SDK-only message too
+    assertTrue(d.spec.scribeServerMessage("edited_transcript") != null);
+    assertTrue(d.spec.scribeSchemas.check(d.spec.scribeServerMessage("edited_transcript"),
+        ElevenLabsDouble.JSON.readTree("{\"message_type\":\"edited_transcript\","
+            + "\"text\":\"a\"}"), "m").stream().anyMatch(v -> v.contains("edited_text")),
+        "edited_text is required");
+
     f = new Frames();
     open("/v1/speech-to-text/realtime?model_id=scribe_v1&audio_format=pcm_16000", f);
     assertEquals(1008, f.closed.get(10, TimeUnit.SECONDS));
@@ -170,13 +192,16 @@ class DoubleSelfTest {
 
     f = new Frames();
     ws = open("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime&include_timestamps=true"
-        + "&entity_detection=pii&no_verbatim=true", f);
+        + "&entity_detection=pii&no_verbatim=true&transcript_edit=Fix%20names.", f);
     ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\"AAAAAA==\","
         + "\"commit\":true,\"sample_rate\":16000,\"previous_text\":\"before\"}", true)
         .get(5, TimeUnit.SECONDS);
     Frames stt = f;
-    ElevenLabsDouble.await(() -> stt.texts.size() >= 5, 10);
+    ElevenLabsDouble.await(() -> stt.texts.stream().anyMatch(t -> t.contains("edited_text")),
+        10);
     assertTrue(stt.texts.stream().anyMatch(t -> t.contains("committed_transcript_entities")),
+        stt.texts.toString());
+    assertTrue(stt.texts.stream().anyMatch(t -> t.contains("\"final_transcript\"")),
         stt.texts.toString());
     ws.abort();
     d.assertNoViolations();

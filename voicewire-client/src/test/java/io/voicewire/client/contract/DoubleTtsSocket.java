@@ -34,6 +34,8 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
   private final String format;
   private final Map<String, StringBuilder> contexts = new LinkedHashMap<>();
   private boolean authed;
+  private JsonNode firstSettings;
+  private JsonNode firstSchedule;
   private String openError;
   private Session ws;
 
@@ -117,7 +119,19 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
     StringBuilder buf = contexts.get(DEFAULT_CONTEXT);
     if (buf == null) {
       contexts.put(DEFAULT_CONTEXT, new StringBuilder()); // the init message
+      firstSettings = msg.get("voice_settings");
+      firstSchedule = msg.path("generation_config").get("chunk_length_schedule");
       return;
+    }
+    // SendText: "can be provided in the first InitializeConnection message and then must either
+    // be not provided or not changed"
+    if (msg.has("voice_settings") && !msg.get("voice_settings").equals(firstSettings)) {
+      d.violation("WS " + path + ": voice_settings changed after the first message: "
+          + msg.get("voice_settings") + " after " + firstSettings);
+    }
+    JsonNode later = msg.path("generator_config").get("chunk_length_schedule");
+    if (later != null && !later.equals(firstSchedule)) {
+      d.violation("WS " + path + ": generator_config changed after the first message");
     }
     if (text.isEmpty() && !msg.path("flush").asBoolean(false)) {
       emit(DEFAULT_CONTEXT);

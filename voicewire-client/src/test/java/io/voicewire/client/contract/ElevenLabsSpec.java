@@ -48,6 +48,8 @@ final class ElevenLabsSpec {
   final Set<String> tokenTypes;
   /** The field of the single-use token answer. */
   final Set<String> tokenFields;
+  /** Realtime STT server messages only the JS SDK defines (see {@link #scribeServerMessages}). */
+  final Map<String, JsonNode> scribeSdkOnlyMessages;
 
   /** One HTTP operation of the OpenAPI document matched by a concrete request. */
   record Operation(String method, String template, JsonNode op, Map<String, String> pathParams) {}
@@ -64,6 +66,7 @@ final class ElevenLabsSpec {
     tokenFields = quoted(read("elevenlabs-js/SingleUseTokenResponseModel.d.ts"),
         Pattern.compile("^\\s+([a-z_]+)\\??:", Pattern.MULTILINE));
     scribeQuery = scribeQuery();
+    scribeSdkOnlyMessages = sdkOnlyMessages();
   }
 
   private static final class Holder {
@@ -155,11 +158,68 @@ final class ElevenLabsSpec {
             .path("oneOf"));
   }
 
-  /** Payload schemas of the messages a realtime STT server sends. */
+  /**
+   * Payload schemas of the messages a realtime STT server sends: the Scribe document's, then the
+   * ones only the official JS SDK's {@code WebSocketMessage} union defines (such as
+   * {@code edited_transcript}, the answer to {@code transcript_edit}), typed from its interface.
+   */
   Map<String, JsonNode> scribeServerMessages() {
-    return messages(scribeSchemas,
+    Map<String, JsonNode> out = messages(scribeSchemas,
         scribe.path("channels").path("ScribeMessages").path("publish").path("message")
             .path("oneOf"));
+    out.putAll(scribeSdkOnlyMessages);
+    return out;
+  }
+
+  /** Server messages of the JS SDK's union that the Scribe document lacks, by interface name. */
+  private Map<String, JsonNode> sdkOnlyMessages() {
+    String ts = read("elevenlabs-js/connection.d.ts");
+    Matcher union = Pattern.compile("export type WebSocketMessage = ([^;]+);").matcher(ts);
+    if (!union.find()) {
+      throw new IllegalStateException("the vendored connection.d.ts has no WebSocketMessage");
+    }
+    Set<String> known = new LinkedHashSet<>();
+    messages(scribeSchemas, scribe.path("channels").path("ScribeMessages").path("publish")
+        .path("message").path("oneOf")).values().forEach(p -> known.add(
+            p.path("properties").path("message_type").path("const").asText()));
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    for (String name : union.group(1).split("\\|")) {
+      Matcher body = Pattern.compile("export interface " + name.trim() + " \\{([^}]*)\\}")
+          .matcher(ts);
+      if (!body.find()) {
+        continue; // a union of other types (ServerErrorMessage)
+      }
+      Matcher mt = Pattern.compile("message_type:\\s*\"([a-z_]+)\"").matcher(body.group(1));
+      if (!mt.find() || known.contains(mt.group(1))) {
+        continue;
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode schema = JSON.createObjectNode()
+          .put("type", "object");
+      var required = schema.putArray("required");
+      var props = schema.putObject("properties");
+      Matcher f = Pattern.compile("^\\s+([a-z_]+)(\\??):\\s*([^;]+);", Pattern.MULTILINE)
+          .matcher(body.group(1));
+      while (f.find()) {
+        String type = f.group(3).trim();
+        var p = props.putObject(f.group(1));
+        if (type.startsWith("\"")) {
+          p.put("type", "string").put("const", type.replace("\"", ""));
+        } else {
+          p.put("type", switch (type) {
+            case "number" -> "number";
+            case "boolean" -> "boolean";
+            case "string" -> "string";
+            default -> throw new IllegalStateException("unsupported type " + type + " in "
+                + name.trim());
+          });
+        }
+        if (f.group(2).isEmpty()) {
+          required.add(f.group(1));
+        }
+      }
+      out.put(name.trim(), schema);
+    }
+    return out;
   }
 
   /** The server message schema whose {@code message_type} is {@code type}, or null. */

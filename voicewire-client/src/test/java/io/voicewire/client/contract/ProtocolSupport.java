@@ -18,8 +18,8 @@ final class ProtocolSupport {
       "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps", "POST /v1/speech-to-text",
       "GET /v1/voices", "GET /v1/voices/{voice_id}", "GET /v1/models");
 
-  /** Realtime query parameters the relay does not forward yet. */
-  static final Set<String> STT_QUERY_NOT_FORWARDED = Set.of("transcript_edit");
+  /** Realtime query parameters the relay does not forward (none). */
+  static final Set<String> STT_QUERY_NOT_FORWARDED = Set.of();
 
   private static final String Y = "yes";
   private static final String N = "no";
@@ -53,9 +53,12 @@ final class ProtocolSupport {
         || ep.equals("GET /v1/voices") || ep.equals("GET /v1/models");
     String sdk = sdkEp ? Y : N;
     if (k.equals(ep)) {
+      boolean speech = ep.startsWith("POST ");
       return new String[] {Y, F, sdk, N, (sdkEp ? "" : "SDK: not wrapped, use plain HTTP; ")
           + "browser: uses the WebSockets; relay: same endpoint upstream, body and query "
-          + "unchanged"};
+          + "unchanged" + (speech ? "; a relayed request holds a session permit like a socket "
+              + "(429 concurrent_limit_exceeded beyond the limits: RelayContractTest."
+              + "relayedHttpTakesSessionPermitsLikeSockets)" : "")};
     }
     if (k.equals("header xi-api-key")) {
       return new String[] {Y, "authenticates at the relay", sdk, N, "the relay calls upstream "
@@ -87,8 +90,12 @@ final class ProtocolSupport {
         Map.entry("body file", new String[] {"WAV, raw PCM", F, NA, NA,
             "other containers need a decoder the offline server does not ship"}),
         Map.entry("body file_format", new String[] {Y, F, NA, NA, ""}),
-        Map.entry("body timestamps_granularity", new String[] {"none, word", F, NA, NA,
-            "character timings: the offline recogniser has word times only"}),
+        Map.entry("body timestamps_granularity", new String[] {"none, word, character", F, NA, NA,
+            "character: each word's time split evenly across its characters (the offline "
+                + "recogniser times words only; BatchSttTest)"}),
+        Map.entry("body diarize", new String[] {"one speaker", F, NA, NA,
+            "every word is speaker_0: the offline recogniser does not tell speakers apart "
+                + "(BatchSttTest)"}),
         Map.entry("body cloud_storage_url", new String[] {N, F, NA, NA,
             "the offline server fetches nothing from the network"}));
     String[] s = known.get(k);
@@ -102,6 +109,13 @@ final class ProtocolSupport {
   /** The browser client speaks stream-input only. */
   private static String[] tts(String section, String k) {
     String[] s = ttsRow(k);
+    if (k.equals("send InitialiseContext voice_settings")
+        || k.equals("send InitialiseContext generation_config")) {
+      s = s.clone();
+      s[4] += "; relay: a context is one upstream stream-input socket, which allows later "
+          + "settings only unchanged: changed ones on a re-initialisation stay at the relay and "
+          + "the context keeps its settings, as on the offline server";
+    }
     if (section.contains("multi-stream-input") && !s[3].equals(N)) {
       s = s.clone();
       s[3] = N;
@@ -160,8 +174,10 @@ final class ProtocolSupport {
     if (k.endsWith(" voice_settings") || k.endsWith(" generation_config")
         || k.endsWith(" generator_config")) {
       return new String[] {"first message of a stream/context; later ones accepted",
-          "first message's forwarded when chosen", Y, Y,
-          "a session keeps the settings it was opened with"};
+          "forwarded as sent (only the fields set); later unchanged ones with their text", Y, Y,
+          "the offline session keeps the settings it was opened with; RelayContractTest."
+              + "partialAndLaterVoiceSettingsGoUpstreamExactlyAsSent, "
+              + "aReinitialisedContextsUnchangedSettingsGoUpstreamAndChangedOnesStay"};
     }
     return new String[] {Y, Y, Y, Y, ""};
   }
@@ -186,8 +202,10 @@ final class ProtocolSupport {
             "no background filter in the offline engine"}),
         Map.entry("query enable_logging", new String[] {"accepted, echoed", F, Y, Y,
             "the offline server keeps nothing"}),
-        Map.entry("query transcript_edit", new String[] {N, N, N, "via query option",
-            "not modelled yet: the relay drops it"}));
+        Map.entry("query transcript_edit", new String[] {"accepted, not applied", F, Y, Y,
+            "the offline engine has no editing model (no edited_transcript); SDK: "
+                + "SttRequest.transcriptEdit; browser: transcriptEdit (RelayContractTest, "
+                + "SdkContractTest)"}));
     if (q.containsKey(k)) {
       return q.get(k);
     }
@@ -201,17 +219,29 @@ final class ProtocolSupport {
     if (k.startsWith("send ")) {
       return new String[] {Y, Y, Y, Y, ""};
     }
+    if (k.equals("word speaker_id") || k.equals("word characters")) {
+      return new String[] {k.endsWith("speaker_id") ? "batch with diarize (speaker_0)"
+          : "batch with timestamps_granularity=character", Y, Y,
+          "passed through", "realtime: no option asks for them and the offline recogniser "
+              + "has neither; SDK: Word.speakerId/characters (SdkContractTest, "
+              + "RelayContractTest.scribeMessagesVoicewireDoesNotModelReachTheClientAsSent)"};
+    }
+    if (k.equals("word channel_index")) {
+      return new String[] {N, Y, Y, "passed through", "the offline server takes mono audio; "
+          + "SDK: Word.channelIndex"};
+    }
     if (k.startsWith("word ")) {
-      boolean extra = k.endsWith("speaker_id") || k.endsWith("characters")
-          || k.endsWith("channel_index");
-      return extra ? new String[] {N, N, N, "passed through", "no diarisation or character "
-          + "times offline; the relay builds messages from the SDK's Word, which lacks it"}
-          : new String[] {Y, Y, Y, Y, ""};
+      return new String[] {Y, Y, Y, Y, ""};
     }
     if (k.startsWith("receive final_transcript") || k.startsWith("receive committed_transcript_"
-        + "entities")) {
-      return new String[] {N, N, "ignored", Y, "the offline engine has no settled-but-"
-          + "uncommitted stage nor entities; SDK listener events are not added yet"};
+        + "entities") || k.startsWith("receive edited_transcript")) {
+      boolean edited = k.startsWith("receive edited_transcript");
+      return new String[] {N, "as received", "onServerMessage", edited ? "edited event" : Y,
+          (k.startsWith("receive final") ? "the offline engine has no settled-but-uncommitted "
+              + "stage; relay: words only when the client asked for them"
+              : edited ? "defined by the JS SDK's types only; the offline engine has no editing "
+                  + "model" : "the offline recogniser detects no entities")
+              + " (RelayContractTest.scribeMessagesVoicewireDoesNotModelReachTheClientAsSent)"};
     }
     if (k.contains("config.")) {
       return new String[] {"echoed", "relay's own session_started", "read", "read", ""};

@@ -87,6 +87,19 @@ class RelayContractTest {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  private WebSocket open(String pathAndQuery, Frames f) throws Exception {
+    return http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
+        .buildAsync(URI.create(url.replace("http", "ws") + pathAndQuery), f)
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** 100 ms of silence with {@code commit: true}, and {@code extraFields} (",\"k\":v" or ""). */
+  private static void sendCommittedChunk(WebSocket ws, String extraFields) throws Exception {
+    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
+        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
+        + "\"sample_rate\":16000" + extraFields + "}", true).get(5, TimeUnit.SECONDS);
+  }
+
   private Seen last(String path) {
     List<Seen> s = d.seen(path);
     assertFalse(s.isEmpty(), "nothing reached " + path + " upstream");
@@ -148,10 +161,8 @@ class RelayContractTest {
   @Test
   void streamInputForwardsExactlyWhatTheClientChose() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/text-to-speech/" + VOICE
-            + "/stream-input?enable_logging=false&enable_ssml_parsing=true"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE
+        + "/stream-input?enable_logging=false&enable_ssml_parsing=true", f);
     ws.sendText("{\"text\":\" \",\"pronunciation_dictionary_locators\":[{"
         + "\"pronunciation_dictionary_id\":\"d1\",\"version_id\":\"v2\"}]}", true)
         .get(5, TimeUnit.SECONDS);
@@ -174,15 +185,10 @@ class RelayContractTest {
   @Test
   void aRawClientsPreviousTextReachesUpstreamWithTheFirstChunk() throws Exception {
     Frames f = new Frames();
-    WebSocket ws = http.newWebSocketBuilder().header("xi-api-key", RELAY_KEY)
-        .buildAsync(URI.create(url.replace("http", "ws") + "/v1/speech-to-text/realtime?"
-            + "model_id=scribe_v2_realtime&include_language_detection=true"), f)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket ws = open("/v1/speech-to-text/realtime?"
+        + "model_id=scribe_v2_realtime&include_language_detection=true", f);
     ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
-    ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
-        + java.util.Base64.getEncoder().encodeToString(new byte[3200]) + "\",\"commit\":true,"
-        + "\"sample_rate\":16000,\"previous_text\":\"Said before.\"}", true)
-        .get(5, TimeUnit.SECONDS);
+    sendCommittedChunk(ws, ",\"previous_text\":\"Said before.\"");
     ElevenLabsDouble.await(() -> f.texts.stream()
         .anyMatch(t -> t.contains("committed_transcript_with_timestamps")), 10);
     ws.abort();
@@ -241,5 +247,163 @@ class RelayContractTest {
       assertEquals(List.of("pii"), open.query().get("entity_detection"));
       assertEquals(List.of("false"), open.query().get("enable_logging"));
     }
+  }
+
+  @Test
+  void scribeMessagesVoicewireDoesNotModelReachTheClientAsSent() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/speech-to-text/realtime?"
+        + "model_id=scribe_v2_realtime&include_timestamps=true&entity_detection=pii"
+            + "&transcript_edit=Capitalise%20every%20word.", f);
+    ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
+    sendCommittedChunk(ws, "");
+    ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("edited_transcript")),
+        10);
+    ws.abort();
+    List<String> types = f.texts.stream().map(t -> {
+      try {
+        return ElevenLabsDouble.JSON.readTree(t).path("message_type").asText();
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+    }).filter(t -> !t.equals("partial_transcript")).toList();
+    assertEquals(List.of("session_started", "final_transcript",
+        "final_transcript_with_timestamps", "committed_transcript",
+        "committed_transcript_with_timestamps", "committed_transcript_entities",
+        "edited_transcript"), types, f.texts.toString());
+    for (String t : f.texts) {
+      JsonNode m = ElevenLabsDouble.JSON.readTree(t);
+      if (m.path("message_type").asText().endsWith("_with_timestamps")) {
+        JsonNode w = m.path("words").get(0);
+        assertEquals("speaker_0", w.path("speaker_id").asText(), t);
+        assertEquals(w.path("text").asText().length(), w.path("characters").size(), t);
+        assertEquals(w.path("start").asDouble(), w.path("characters").get(0).path("start")
+            .asDouble(), 0.002, t);
+      }
+      if (m.path("message_type").asText().equals("committed_transcript_entities")) {
+        assertEquals("person_name", m.path("entities").get(0).path("entity_type").asText());
+      }
+      if (m.path("message_type").asText().equals("edited_transcript")) {
+        assertEquals(ElevenLabsDouble.TRANSCRIPT.toUpperCase(java.util.Locale.ROOT),
+            m.path("edited_text").asText());
+      }
+    }
+    assertEquals(List.of("Capitalise every word."),
+        d.seen("/v1/speech-to-text/realtime").get(0).query().get("transcript_edit"));
+  }
+
+  @Test
+  void finalWordsReachTheClientOnlyWhenItAskedForThem() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime", f);
+    ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10);
+    sendCommittedChunk(ws, "");
+    ElevenLabsDouble.await(() -> f.texts.stream()
+        .anyMatch(t -> t.contains("\"committed_transcript\"")), 10);
+    ws.abort();
+    // upstream got include_timestamps (resume needs it); the client asked for no timestamps
+    assertTrue(f.texts.stream().anyMatch(t -> t.contains("\"final_transcript\"")),
+        f.texts.toString());
+    assertFalse(f.texts.stream().anyMatch(t -> t.contains("_with_timestamps")),
+        f.texts.toString());
+  }
+
+  /** Waits until the upstream stream-input socket got its init message. */
+  private void awaitUpstreamInit() throws InterruptedException {
+    ElevenLabsDouble.await(() -> d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").stream()
+        .anyMatch(x -> x.kind().equals("WS")), 10);
+  }
+
+  @Test
+  void partialAndLaterVoiceSettingsGoUpstreamExactlyAsSent() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/stream-input", f);
+    String settings = "{\"speed\":1.1}";
+    ws.sendText("{\"text\":\" \",\"voice_settings\":" + settings + "}", true)
+        .get(5, TimeUnit.SECONDS);
+    awaitUpstreamInit();
+    // SendText may carry the first settings again, unchanged (the AsyncAPI document)
+    ws.sendText("{\"text\":\"Hello again. \",\"voice_settings\":" + settings + "}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\" \",\"voice_settings\":" + settings + ",\"flush\":true}",
+        true).get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+    assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+    List<JsonNode> up = d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").stream()
+        .filter(x -> x.kind().equals("WS")).map(Seen::body).toList();
+    JsonNode want = ElevenLabsDouble.JSON.readTree(settings);
+    assertEquals(want, up.get(0).path("voice_settings"), "only the chosen field: " + up.get(0));
+    List<JsonNode> later = up.subList(1, up.size()).stream()
+        .filter(m -> m.has("voice_settings")).toList();
+    assertEquals(2, later.size(), up.toString());
+    later.forEach(m -> assertEquals(want, m.get("voice_settings"), m.toString()));
+    assertEquals("Hello again. ", later.get(0).path("text").asText(), up.toString());
+  }
+
+  @Test
+  void aReinitialisedContextsUnchangedSettingsGoUpstreamAndChangedOnesStay() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/multi-stream-input", f);
+    String init = "{\"text\":\" \",\"context_id\":\"a\",\"voice_settings\":{\"stability\":0.3},"
+        + "\"generation_config\":{\"chunk_length_schedule\":[120]}}";
+    ws.sendText(init, true).get(5, TimeUnit.SECONDS);
+    awaitUpstreamInit();
+    ws.sendText(init.replace("\" \"", "\"Once more. \""), true).get(5, TimeUnit.SECONDS);
+    // changed settings: upstream's stream-input allows none, so the context keeps its own
+    ws.sendText(init.replace("\" \"", "\"Changed. \"").replace("0.3", "0.6"), true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"context_id\":\"a\",\"close_context\":true}", true).get(5, TimeUnit.SECONDS);
+    ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("isFinal")), 20);
+    ws.abort();
+    List<JsonNode> up = d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").stream()
+        .filter(x -> x.kind().equals("WS")).map(Seen::body).toList();
+    assertEquals(0.3, up.get(0).path("voice_settings").path("stability").asDouble(),
+        up.toString());
+    assertEquals(1, up.get(0).path("voice_settings").size(), "only the chosen field");
+    JsonNode again = up.stream().filter(m -> m.path("text").asText().equals("Once more. "))
+        .findFirst().orElseThrow(() -> new AssertionError(up.toString()));
+    assertEquals(up.get(0).path("voice_settings"), again.path("voice_settings"), up.toString());
+    assertEquals(List.of(120), List.of(again.path("generator_config")
+        .path("chunk_length_schedule").get(0).asInt()), up.toString());
+    JsonNode changed = up.stream().filter(m -> m.path("text").asText().equals("Changed. "))
+        .findFirst().orElseThrow(() -> new AssertionError(up.toString()));
+    assertFalse(changed.has("voice_settings"), changed.toString());
+    assertFalse(changed.has("generator_config"), changed.toString());
+  }
+
+  @Test
+  void relayedHttpTakesSessionPermitsLikeSockets() throws Exception {
+    relay.close();
+    relay = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(RELAY_KEY))
+        .limits(io.voicewire.server.Limits.DEFAULTS.toBuilder().maxSessionsPerKey(1).build()));
+    url = "http://127.0.0.1:" + relay.start(0);
+    String tts = "/v1/text-to-speech/" + VOICE + "/stream";
+    byte[] body = "{\"text\":\"Permit.\"}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(200, post(tts, "application/json", body).statusCode(), "a free permit");
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/stream-input", f);
+    ws.sendText("{\"text\":\" \"}", true).get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Holding the permit. \",\"flush\":true}", true)
+        .get(5, TimeUnit.SECONDS);
+    ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("audio")), 10);
+    int before = d.seen(tts).size();
+    for (String path : List.of(tts, "/v1/speech-to-text")) {
+      HttpResponse<byte[]> r = post(path, "application/json", body);
+      assertEquals(429, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+      JsonNode detail = ElevenLabsDouble.JSON.readTree(r.body()).path("detail");
+      assertEquals("concurrent_limit_exceeded", detail.path("code").asText(), detail.toString());
+      assertFalse(detail.path("message").asText().isEmpty(), detail.toString());
+    }
+    assertEquals(before, d.seen(tts).size(), "a refused request goes nowhere upstream");
+    ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+    assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS));
+    ElevenLabsDouble.await(() -> {
+      try {
+        return post(tts, "application/json", body).statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    }, 10);
+    assertEquals(200, post(tts, "application/json", body).statusCode(), "the permit came back");
   }
 }

@@ -169,12 +169,14 @@ class SdkContractTest {
           .languageCode("en").keyterms(List.of("voicewire")).previousText("Earlier.")
           .noVerbatim(true).entityDetection(List.of("pii")).secondaryLanguages(List.of("de"))
           .filterBackgroundAudio(true).enableLogging(false).includeLanguageDetection(true)
-          .build();
+          .transcriptEdit("Capitalise every word.").build();
       List<String> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.Map<String, String> otherJson = new java.util.concurrent.ConcurrentHashMap<>();
       RecordingSttListener l = new RecordingSttListener() {
         @Override
         public void onServerMessage(String type, String json) {
           others.add(type);
+          otherJson.put(type, json);
         }
       };
       try (SttStream s = tokenClient.newSttStream(req, l)) {
@@ -182,16 +184,30 @@ class SdkContractTest {
         s.sendAudio(new byte[3200]);
         s.sendAudio(new byte[3200]);
         s.commit();
-        ElevenLabsDouble.await(() -> !l.commits.isEmpty() && !others.isEmpty(), 10);
+        ElevenLabsDouble.await(() -> !l.commits.isEmpty()
+            && others.contains("edited_transcript"), 10);
         s.end();
       }
       assertEquals(ElevenLabsDouble.TRANSCRIPT, l.commits.get(0).text());
       assertFalse(l.commits.get(0).words().isEmpty());
       assertEquals("en", l.commits.get(0).languageCode());
-      assertTrue(others.contains("committed_transcript_entities"), others.toString());
+      // the word's official speaker and timed characters reach the SDK's Word
+      io.voicewire.speech.Word w = l.commits.get(0).words().get(0);
+      assertEquals("speaker_0", w.speakerId());
+      assertEquals(w.text().length(), w.characters().size());
+      assertEquals(w.start(), w.characters().get(0).start(), 0.002);
+      assertEquals(List.of("final_transcript", "final_transcript_with_timestamps",
+          "committed_transcript_entities", "edited_transcript"), others);
+      assertTrue(otherJson.get("final_transcript_with_timestamps").contains("\"speaker_id\""),
+          otherJson.toString());
+      assertTrue(otherJson.get("committed_transcript_entities").contains("person_name"));
+      assertEquals(ElevenLabsDouble.TRANSCRIPT.toUpperCase(java.util.Locale.ROOT),
+          ElevenLabsDouble.JSON.readTree(otherJson.get("edited_transcript"))
+              .path("edited_text").asText());
       var open = d.seen("/v1/speech-to-text/realtime").get(0).query();
       assertEquals(List.of("false"), open.get("enable_logging"));
       assertEquals(List.of("pii"), open.get("entity_detection"));
+      assertEquals(List.of("Capitalise every word."), open.get("transcript_edit"));
     }
   }
 }

@@ -6,6 +6,7 @@ import io.voicewire.audio.Wav;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import io.voicewire.protocol.Json;
+import io.voicewire.protocol.SttWords;
 import io.voicewire.server.TokenType;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SpeechError;
@@ -194,15 +195,47 @@ final class BatchStt {
     WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
         "stt_batch " + s.newId());
     try {
-      transcribe(ex, slot, modelId, format, pcm, language, !granularity.equals("none"));
+      transcribe(ex, slot, modelId, format, pcm, language, new Detail(granularity,
+          "true".equalsIgnoreCase(field(parts, "diarize"))));
     } finally {
       slot.abandon(); // released once the provider session has ended
       s.metrics.sessionClosed(SessionKind.STT_BATCH);
     }
   }
 
+  /**
+   * What the words of the answer carry: {@code timestamps_granularity} ({@code none},
+   * {@code word}, {@code character}) and {@code diarize}.
+   */
+  record Detail(String granularity, boolean diarize) {
+    boolean timestamps() {
+      return !granularity.equals("none");
+    }
+
+    /**
+     * {@code w} as the answer has it: with {@code character} granularity its characters, each
+     * an equal share of the word's time (the offline recogniser times words, not characters);
+     * with {@code diarize} the one speaker the offline recogniser knows, {@code speaker_0}.
+     */
+    Word apply(Word w) {
+      List<Word.Char> chars = new ArrayList<>();
+      if (granularity.equals("character")) {
+        int n = w.text().codePointCount(0, w.text().length());
+        double step = n == 0 ? 0 : (w.end() - w.start()) / n;
+        int[] cps = w.text().codePoints().toArray();
+        for (int i = 0; i < cps.length; i++) {
+          chars.add(new Word.Char(new String(cps, i, 1), w.start() + i * step,
+              w.start() + (i + 1) * step));
+        }
+      }
+      return new Word(w.text(), w.start(), w.end(), w.type(), w.logprob(),
+          diarize ? "speaker_0" : null, chars, null);
+    }
+  }
+
   private void transcribe(Exchange ex, WorkSlot slot, String modelId, AudioFormat format,
-      byte[] pcm, String language, boolean timestamps) throws Exception {
+      byte[] pcm, String language, Detail detail) throws Exception {
+    boolean timestamps = detail.timestamps();
     SttRequest req;
     try {
       req = SttRequest.builder().modelId(modelId).audioFormat(format)
@@ -269,11 +302,11 @@ final class BatchStt {
     synchronized (c) {
       segments = new ArrayList<>(c.committed);
     }
-    respond(ex, segments, language, durationSecs, timestamps);
+    respond(ex, segments, language, durationSecs, detail);
   }
 
   private void respond(Exchange ex, List<Transcript> segments, String requestedLanguage,
-      double durationSecs, boolean timestamps) throws Exception {
+      double durationSecs, Detail detail) throws Exception {
     StringBuilder text = new StringBuilder();
     List<Word> words = new ArrayList<>();
     String detected = null;
@@ -299,25 +332,14 @@ final class BatchStt {
       g.writeNumberField("language_probability", language == null ? 0.0 : 1.0);
       g.writeStringField("text", text.toString());
       g.writeArrayFieldStart("words");
-      if (timestamps) {
+      if (detail.timestamps()) {
         Word prev = null;
         for (Word w : words) {
           if (prev != null && "word".equals(prev.type()) && "word".equals(w.type())) {
-            g.writeStartObject();
-            g.writeStringField("text", " ");
-            g.writeNumberField("start", round3(prev.end()));
-            g.writeNumberField("end", round3(Math.max(prev.end(), w.start())));
-            g.writeStringField("type", "spacing");
-            g.writeNumberField("logprob", 0.0);
-            g.writeEndObject();
+            g.writeRawValue(SttWords.toJson(detail.apply(new Word(" ", prev.end(),
+                Math.max(prev.end(), w.start()), "spacing", 0.0))));
           }
-          g.writeStartObject();
-          g.writeStringField("text", w.text());
-          g.writeNumberField("start", round3(w.start()));
-          g.writeNumberField("end", round3(w.end()));
-          g.writeStringField("type", w.type());
-          g.writeNumberField("logprob", w.logprob());
-          g.writeEndObject();
+          g.writeRawValue(SttWords.toJson(detail.apply(w)));
           prev = w;
         }
       }

@@ -14,7 +14,10 @@ import java.util.Set;
  * request is authenticated here (the relay's own keys and single-use tokens), then sent to the
  * same endpoint upstream with its body and query unchanged, credentials removed, and the answer
  * (status, type, body) is streamed back as it arrives. Nothing is added: no default model, format
- * or setting the client did not choose. Without a relay the endpoint's local handler runs.
+ * or setting the client did not choose. A relayed speech request (every method but GET) holds a
+ * session permit from upload to the end of the answer, like a socket: beyond the server's or the
+ * key's concurrent sessions it is refused with 429 in the official error shape, and nothing goes
+ * upstream. Without a relay the endpoint's local handler runs.
  *
  * <p>Stateless: thread safe.
  */
@@ -48,9 +51,27 @@ final class RelayHttp {
 
   private static void forward(Exchange ex, HttpRelay up, String tokenParam, TokenType tokenType,
       long maxBody) throws IOException, HttpProblem {
-    ex.requireAuth(tokenParam, tokenType);
+    String keyId = ex.requireAuth(tokenParam, tokenType);
     String method = ex.request.getMethod();
-    byte[] body = "GET".equals(method) ? null : ex.body(maxBody);
+    if ("GET".equals(method)) {
+      relay(ex, up, method, null); // a catalog read: no session
+      return;
+    }
+    // speech (TTS, batch STT) is a session, as on the sockets: bounded in total and per key
+    SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
+    SessionLimiter.Permit permit = ex.s.limiter.acquire(keyId, why);
+    if (permit == null) {
+      throw why[0].httpProblem();
+    }
+    try {
+      relay(ex, up, method, ex.body(maxBody));
+    } finally {
+      permit.release();
+    }
+  }
+
+  private static void relay(Exchange ex, HttpRelay up, String method, byte[] body)
+      throws IOException {
     String path = org.eclipse.jetty.server.Request.getPathInContext(ex.request);
     String q = withoutCredentials(ex.request.getHttpURI().getQuery());
     HttpRelay.Response r = up.forward(method, q.isEmpty() ? path : path + "?" + q,

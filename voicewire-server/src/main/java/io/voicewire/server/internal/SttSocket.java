@@ -516,6 +516,17 @@ public final class SttSocket implements Session.Listener.AutoDemanding, SttListe
     out.pump();
   }
 
+  @Override
+  public void onServerMessage(String messageType, String json) {
+    synchronized (this) {
+      if (state == State.DONE) {
+        return;
+      }
+      offer(json); // a relay's upstream message the provider interface does not model
+    }
+    out.pump();
+  }
+
   /** The provider's terminal event: its work has stopped (counted once). */
   private void providerEnded() {
     WorkSlot w;

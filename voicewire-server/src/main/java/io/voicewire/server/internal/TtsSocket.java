@@ -376,8 +376,8 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
       if (c == null || c.state != State.OPEN) {
         return;
       }
-      // settings again on a later message: allowed by the AsyncAPI document (SendText carries
-      // voice_settings); the session keeps the settings it was opened with
+      // settings again on a later message: allowed unchanged by the AsyncAPI document (SendText
+      // carries voice_settings); the session gets them with the text (a relay forwards them)
     }
     applyText(c, m, now, after);
     if (m.text() != null && m.text().isEmpty()) {
@@ -449,7 +449,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
       c = openContext(key, m, now, after);
     }
     // re-initialising an open context (InitialiseContext again) is allowed by the AsyncAPI
-    // document; the context keeps the settings its session was opened with
+    // document; its settings go to the context's session with the text
     applyText(c, m, now, after);
   }
 
@@ -468,6 +468,11 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
     assert Thread.holdsLock(this);
     c.lastActivityNanos = now;
     String t = m.text();
+    // settings on a later message (or a re-initialised context) go to the session with the text
+    boolean laterSettings = c.messages++ > 0 && m.hasSettings();
+    if (laterSettings && (t == null || t.isEmpty() || t.equals(" "))) {
+      after.add(() -> c.sendWithSettings(" ", m));
+    }
     if (t != null && !t.isEmpty() && !t.equals(" ")) {
       long unvoiced = c.unvoicedBytes + TtsBounds.utf8Length(t);
       if (unvoiced > TtsBounds.MAX_UNVOICED_TEXT_BYTES) {
@@ -479,7 +484,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
       if (c.firstTextNanos < 0) {
         c.firstTextNanos = now;
       }
-      after.add(() -> c.send(t));
+      after.add(laterSettings ? () -> c.sendWithSettings(t, m) : () -> c.send(t));
     }
     if (m.flush()) {
       after.add(c::flush);
@@ -730,6 +735,7 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
     long firstTextNanos = -1; // guarded by TtsSocket.this
     boolean firstAudio; // guarded by TtsSocket.this
     long unvoicedBytes; // guarded by TtsSocket.this
+    int messages; // guarded by TtsSocket.this
     private final java.util.concurrent.atomic.AtomicBoolean ended =
         new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -771,6 +777,13 @@ public final class TtsSocket implements Session.Listener.AutoDemanding, Drain.Dr
       TtsSession ts = session;
       if (ts != null) {
         guard(() -> ts.send(text));
+      }
+    }
+
+    void sendWithSettings(String text, TtsClientMessage m) {
+      TtsSession ts = session;
+      if (ts != null) {
+        guard(() -> ts.sendWithSettings(text, m.voiceSettings(), m.chunkLengthSchedule()));
       }
     }
 
