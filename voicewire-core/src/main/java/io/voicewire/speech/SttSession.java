@@ -22,8 +22,10 @@ public interface SttSession extends AutoCloseable {
 
   /**
    * Sends audio in the request's format (16-bit LE PCM at its rate, or μ-law). Returns false when
-   * closed, or when the session's bounded input queue is full (the chunk is then not taken; the
-   * session goes on).
+   * closed, or when the session's bounded input queue is full: the chunk is then not taken, and
+   * nothing taken before is dropped (the uplink's overflow policy is to refuse, never to drop
+   * accepted audio; the server answers a refusal with {@code queue_overflow} and close 1013,
+   * after committing what was taken).
    */
   boolean sendAudio(byte[] audio);
 

@@ -44,6 +44,13 @@ class SocketStatesTest {
   }
 
   @Test
+  void sttSocketStates() throws IOException {
+    walk(SttState.class);
+    assertEquals(table(SttState.class), diagram(SttState.class, "SttState.java"));
+    assertTerminal(SttState.class, SttState.CLOSED);
+  }
+
+  @Test
   void theEndpointSummariesShowOnlyLegalTransitions() throws IOException {
     for (String f : List.of("StreamInputSocket.java", "MultiStreamInputSocket.java")) {
       Set<String> edges = diagram(TtsState.class, f);
