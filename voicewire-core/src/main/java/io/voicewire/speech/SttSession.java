@@ -33,6 +33,25 @@ public interface SttSession extends AutoCloseable {
   boolean commit();
 
   /**
+   * Commits the current segment only if it holds recognized words (the auto-commit of
+   * {@link CommitPolicy}); an empty segment just ends. Returns false when closed. The default
+   * commits like {@link #commit()}.
+   */
+  default boolean commitIfSpeech() {
+    return commit();
+  }
+
+  /**
+   * Whether this session applies the protocol's commit rules itself (VAD commit, the 90 s
+   * auto-commit): true (the default) for a relay, whose upstream applies them, and for a
+   * session of {@link CommitPolicy}. An engine that implements recognition only returns false,
+   * and its callers wrap it with {@link CommitPolicy#apply}.
+   */
+  default boolean appliesCommitRules() {
+    return true;
+  }
+
+  /**
    * The {@code previous_text} a client sent with its first audio chunk, given just before that
    * chunk's audio. A relay forwards it with its own first chunk upstream; an engine with no use
    * for context text ignores it (the default).

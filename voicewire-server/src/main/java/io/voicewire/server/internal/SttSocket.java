@@ -8,6 +8,7 @@ import io.voicewire.protocol.Query;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.speech.CommitPolicy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttListener;
@@ -22,7 +23,8 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.LoggerFactory;
 
 /**
- * The realtime speech-to-text socket (PROTOCOL.md §5) over one provider {@link SttSession}.
+ * The realtime speech-to-text socket (PROTOCOL.md §5) over one provider {@link SttSession}, under
+ * the core {@link CommitPolicy} (VAD commit, 90 s auto-commit) unless it applies them itself.
  *
  * <p>Lifecycle: {@link SttState} (its javadoc has the diagram); only {@code OPEN} takes audio.
  * Accepted audio is never lost: after a bad client message ({@code FAILING}) the provider session
@@ -103,7 +105,8 @@ public final class SttSocket extends SocketSession implements SttListener {
 
   private void openProvider() {
     try {
-      SttSession ss = s.provider.openStt(params.request(), this);
+      // the protocol's commit rules above an engine that recognizes only (applied once)
+      SttSession ss = CommitPolicy.apply(s.provider.openStt(params.request(), this));
       session = ss;
       SttState st;
       synchronized (this) {
