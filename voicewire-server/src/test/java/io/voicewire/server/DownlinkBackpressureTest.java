@@ -62,11 +62,7 @@ class DownlinkBackpressureTest {
       // 200 s of audio (25 MB of base64, more than the socket buffers hold) in 200 messages:
       // within every hard bound, so only the stall deadline can end it
       c.send("{\"text\":\"" + "word ".repeat(4_000) + "\",\"flush\":true}");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!f.server.metrics().contains("voicewire_errors_total{type=\"queue_overflow\"} 1")) {
-        assertTrue(System.nanoTime() < deadline, "no queue_overflow within 60 s");
-        Thread.sleep(50);
-      }
+      f.awaitMetric("voicewire_errors_total{type=\"queue_overflow\"} 1", 60);
       c.read(Integer.MAX_VALUE);
       List<JsonNode> got = c.untilClose();
       JsonNode last = got.get(got.size() - 1);
