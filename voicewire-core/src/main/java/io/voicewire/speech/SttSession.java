@@ -22,13 +22,34 @@ public interface SttSession extends AutoCloseable {
 
   /**
    * Sends audio in the request's format (16-bit LE PCM at its rate, or μ-law). Returns false when
-   * closed, or when the session's bounded input queue is full (the chunk is then not taken; the
-   * session goes on).
+   * closed, or when the session's bounded input queue is full: the chunk is then not taken, and
+   * nothing taken before is dropped (the uplink's overflow policy is to refuse, never to drop
+   * accepted audio; the server answers a refusal with {@code queue_overflow} and close 1013,
+   * after committing what was taken).
    */
   boolean sendAudio(byte[] audio);
 
   /** Commits the current segment now. Returns false when closed. */
   boolean commit();
+
+  /**
+   * Commits the current segment only if it holds recognized words (the auto-commit of
+   * {@link CommitPolicy}); an empty segment just ends. Returns false when closed. The default
+   * commits like {@link #commit()}.
+   */
+  default boolean commitIfSpeech() {
+    return commit();
+  }
+
+  /**
+   * Whether this session applies the protocol's commit rules itself (VAD commit, the 90 s
+   * auto-commit): true (the default) for a relay, whose upstream applies them, and for a
+   * session of {@link CommitPolicy}. An engine that implements recognition only returns false,
+   * and its callers wrap it with {@link CommitPolicy#apply}.
+   */
+  default boolean appliesCommitRules() {
+    return true;
+  }
 
   /**
    * The {@code previous_text} a client sent with its first audio chunk, given just before that

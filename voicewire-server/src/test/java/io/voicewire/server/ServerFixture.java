@@ -41,6 +41,16 @@ final class ServerFixture implements AutoCloseable {
     return "http://127.0.0.1:" + port + pathAndQuery;
   }
 
+  /** Waits until the metrics page contains {@code line}; fails after {@code seconds}. */
+  void awaitMetric(String line, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    while (!server.metrics().contains(line)) {
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline,
+          "no " + line + " within " + seconds + " s");
+      Thread.sleep(50);
+    }
+  }
+
   String ws(String pathAndQuery) {
     return "ws://127.0.0.1:" + port + pathAndQuery;
   }

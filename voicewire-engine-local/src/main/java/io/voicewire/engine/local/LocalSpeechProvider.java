@@ -6,6 +6,7 @@ import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.CommitPolicy;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
@@ -156,10 +157,13 @@ public final class LocalSpeechProvider implements SpeechProvider {
    *
    * <p>Any {@code model_id} is accepted; a {@code language_code} other than English fails the
    * session with {@code unsupported}. {@code keyterms} and {@code previous_text} are ignored.
+   * The engine recognizes; the commit rules (VAD commit, auto-commit) are the core
+   * {@link CommitPolicy}'s, applied here for direct users (the server applies the same policy
+   * to any provider, and it is applied once).
    */
   @Override
   public SttSession openStt(SttRequest request, SttListener listener) {
-    return engine.openStt(request, listener);
+    return CommitPolicy.apply(engine.openStt(request, listener));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.CloseCodes;
+import io.voicewire.speech.ErrorCode;
+import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -48,5 +51,36 @@ final class FirstMessageGate {
   void pass() {
     deadline.cancel(false);
     place.release();
+  }
+
+  /**
+   * The admission of a socket whose credentials come in its first message: the key from
+   * {@code xi_api_key} or {@code authorization} (a {@code Bearer} prefix allowed) is checked and
+   * a permit taken. May ask the token store and Redis: never call it under a lock.
+   */
+  static Admission admission(SocketSession socket, String apiKey,
+      String authorization) {
+    String key = apiKey;
+    if (key == null || key.isBlank()) {
+      key = stripBearer(authorization);
+    }
+    if (key == null || key.isBlank()) {
+      return Admission.refused(ErrorCode.AUTH_ERROR, Auth.missing().message(),
+          CloseCodes.POLICY_VIOLATION);
+    }
+    Auth.Result r = socket.s.auth.checkKey(key, socket.remote());
+    if (r instanceof Auth.Denied d) {
+      return Admission.refused(ErrorCode.AUTH_ERROR, d.message(),
+          CloseCodes.POLICY_VIOLATION);
+    }
+    return Admission.admit(socket.s, ((Auth.Ok) r).keyId());
+  }
+
+  private static String stripBearer(String v) {
+    if (v == null) {
+      return null;
+    }
+    String t = v.trim();
+    return t.toLowerCase(Locale.ROOT).startsWith("bearer ") ? t.substring(7).trim() : t;
   }
 }

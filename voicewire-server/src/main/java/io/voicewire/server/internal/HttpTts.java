@@ -258,7 +258,7 @@ final class HttpTts {
   }
 
   static long audioMillis(AudioFormat f, long bytes) {
-    return TtsSocket.audioMillis(f, bytes);
+    return TtsContext.audioMillis(f, bytes);
   }
 
   /** The alignment with {@code offsetMs} added to every start, or null. */

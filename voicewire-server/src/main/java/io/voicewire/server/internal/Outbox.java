@@ -87,6 +87,10 @@ final class Outbox {
   private boolean pumping;
   private boolean closeQueued;
   private boolean terminated;
+  /** Runs after each message written (outside the lock); the TTS downlink's resume check. */
+  private volatile Runnable onProgress = () -> { };
+  /** When the last write completed (or the outbox was made). */
+  private volatile long lastProgressNanos = System.nanoTime();
   /** Pump-thread only: a message went out before the close (the close then may wait). */
   private boolean wroteMessage;
 
@@ -106,6 +110,16 @@ final class Outbox {
     this.maxQueuedBytes = maxQueuedBytes;
     this.overflowJson = overflowJson;
     this.onWriteFailure = onWriteFailure;
+  }
+
+  /** Sets what runs after each message written (set once, before the first offer). */
+  void onProgress(Runnable r) {
+    onProgress = r;
+  }
+
+  /** Milliseconds since the last write completed. */
+  long millisSinceProgress() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
   }
 
   /** The message of a session whose outbox is over {@code maxQueuedBytes}. */
@@ -362,6 +376,8 @@ final class Outbox {
     synchronized (lock) {
       inFlight = false;
     }
+    lastProgressNanos = System.nanoTime();
+    onProgress.run();
     pump();
   }
 

@@ -6,8 +6,8 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Every route of the server, in one place. WebSocket routes authenticate at the handshake (a
- * failure is reported on the open socket, see {@link TtsSocket} and {@link SttSocket}); HTTP
- * routes authenticate in their handlers.
+ * failure is reported on the open socket, see {@link SocketSession}); HTTP routes authenticate
+ * in their handlers.
  */
 final class Routes {
   private Routes() {}
@@ -20,11 +20,11 @@ final class Routes {
     Router r = new Router(s, executor);
 
     // WebSockets (PROTOCOL.md §2, §3, §5)
-    r.ws("/v1/text-to-speech/{voice_id}/stream-input", (rq, p, q) -> new TtsSocket(s, false,
+    r.ws("/v1/text-to-speech/{voice_id}/stream-input", (rq, p, q) -> new StreamInputSocket(s,
         p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
             TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
-    r.ws("/v1/text-to-speech/{voice_id}/multi-stream-input", (rq, p, q) -> new TtsSocket(s, true,
-        p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
+    r.ws("/v1/text-to-speech/{voice_id}/multi-stream-input", (rq, p, q) ->
+        new MultiStreamInputSocket(s, p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
             TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
     r.ws("/v1/speech-to-text/realtime", (rq, p, q) -> new SttSocket(s, q,
         s.auth.authenticate(rq.getHeaders(), q, "token", TokenType.REALTIME_SCRIBE,

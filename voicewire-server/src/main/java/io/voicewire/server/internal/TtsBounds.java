@@ -72,4 +72,11 @@ final class TtsBounds {
     }
     return n;
   }
+
+  /** The client's message for an inactivity timeout of {@code secs} seconds. */
+  static String timeoutMessage(long secs) {
+    return "Have not received a new text input within the timeout of " + secs + " seconds. "
+        + "Streaming input terminated. Please make sure to either feed the input in a timely "
+        + "manner, or to send the end of input text (empty string \"\") when done.";
+  }
 }

@@ -2,6 +2,7 @@ package io.voicewire.engine.local.internal;
 
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.speech.CommitPolicy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechError;
@@ -37,7 +38,7 @@ public final class LocalEngine implements AutoCloseable {
   /** Most STT sessions open at once; more fail with {@code resource_exhausted}. */
   public static final int MAX_OPEN_STT_SESSIONS = 256;
   /** The protocol's STT auto-commit interval. */
-  public static final long AUTO_COMMIT_MILLIS = RealSttSession.AUTO_COMMIT_MILLIS;
+  public static final long AUTO_COMMIT_MILLIS = CommitPolicy.AUTO_COMMIT_MILLIS;
   /** The voices the local engine can offer, in default order. */
   public static final List<String> KNOWN_VOICES = VoiceRegistry.KNOWN;
 

@@ -4,7 +4,6 @@ import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.vad.VadEvent;
 import io.voicewire.audio.vad.VoiceActivityDetector;
-import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttListener;
@@ -32,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * decoder, so idle and silent sessions cost no decoding.
  *
  * <p>A <em>segment</em> is what one committed transcript covers: the passes since the previous
- * commit. It is committed by {@link #commit()}, by the VAD end of speech when the strategy is
- * {@code vad}, and after {@link #AUTO_COMMIT_MILLIS} of audio. Passes and commits of a session
- * are processed strictly in order (one pass decodes at a time), so transcripts come out in audio
+ * commit. It is committed by {@link #commit()} and {@link #commitIfSpeech()}: this session
+ * implements recognition only, and the VAD commit and the auto-commit are the core
+ * {@code CommitPolicy}'s, which the provider and the server put above it. Passes and commits of
+ * a session are processed strictly in order (one pass decodes at a time), so transcripts come out in audio
  * order and each committed text is emitted exactly once. Partials are the segment's text so far;
  * one identical to the previous partial is not sent again.
  *
@@ -51,8 +51,6 @@ import org.slf4j.LoggerFactory;
  * {@link #CANCEL_WITHIN_MILLIS}. Thread safe.
  */
 final class RealSttSession implements SttSession {
-  /** The protocol's auto-commit: a segment never covers more audio than this. */
-  static final long AUTO_COMMIT_MILLIS = 90_000;
   /** Audio before a speech start handed to the decoder, so that it keeps the first word. */
   static final int LEAD_IN_MILLIS = 500;
   /** Audio kept from before a speech start, for the lead-in (covers the VAD's reporting delay). */
@@ -198,18 +196,12 @@ final class RealSttSession implements SttSession {
           }
         } else {
           closePass();
-          if (request.commitStrategy() == CommitStrategy.VAD) {
-            commitLocked(true);
-          }
         }
       }
       if (state == State.OPEN && open == null && !written && vad.inSpeech()) {
         // speech goes on after a commit or an idle pause: continue in a new pass
         startPass(chunkStartMs - LEAD_IN_MILLIS, Noise.quiet(DecoderPool.SAMPLE_RATE,
             LEAD_IN_MILLIS, passCount), pcm);
-      }
-      if (state == State.OPEN && receivedMs() - segmentStartMs >= AUTO_COMMIT_MILLIS) {
-        commitLocked(false);
       }
       return true;
     } finally {
@@ -219,16 +211,32 @@ final class RealSttSession implements SttSession {
 
   @Override
   public boolean commit() {
+    return commit(true);
+  }
+
+  /** The auto-commit's commit: a segment without words is not emitted. */
+  @Override
+  public boolean commitIfSpeech() {
+    return commit(false);
+  }
+
+  private boolean commit(boolean always) {
     lock.lock();
     try {
       if (state != State.OPEN) {
         return false;
       }
-      commitLocked(true);
+      commitLocked(always);
       return true;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Recognition only: the VAD commit and the auto-commit are the core {@code CommitPolicy}'s. */
+  @Override
+  public boolean appliesCommitRules() {
+    return false;
   }
 
   @Override

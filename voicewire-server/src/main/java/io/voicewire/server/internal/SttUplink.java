@@ -1,0 +1,86 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.SttClientMessage;
+import io.voicewire.server.Limits;
+
+/**
+ * The uplink rules of one realtime STT socket: which chunks are valid, how long a chunk may be,
+ * whether a commit is too close to the previous one, and when each chunk arrived (for the
+ * latency metrics). Not thread safe: {@link SttSocket} calls it under its monitor.
+ */
+final class SttUplink {
+  private final AudioFormat format;
+  private final Limits limits;
+  private final ArrivalRing arrivals = new ArrivalRing();
+  private boolean firstChunkSeen;
+  private long lastCommitNanos = Long.MIN_VALUE;
+  private long commitRequestedNanos = -1;
+  private long audioBytes;
+
+  SttUplink(AudioFormat format, Limits limits) {
+    this.format = format;
+    this.limits = limits;
+  }
+
+  /** Why {@code m} is not a valid chunk, or null. */
+  String validate(SttClientMessage m) {
+    if (m.sampleRate() != null && m.sampleRate() != format.sampleRate()) {
+      return "sample_rate " + m.sampleRate() + " does not match audio_format "
+          + format.wireName() + " (" + format.sampleRate() + " Hz)";
+    }
+    if (m.previousText() != null && firstChunkSeen) {
+      return "previous_text is allowed only on the first audio chunk";
+    }
+    if (format.isPcm() && m.audio().length % 2 != 0) {
+      return "PCM audio must be whole 16-bit samples: got an odd number of bytes ("
+          + m.audio().length + ")";
+    }
+    return null;
+  }
+
+  /** Why {@code audio} is longer than {@code maxAudioChunkMillis}, or null. */
+  String tooLong(byte[] audio) {
+    if (!format.isDecodable()
+        || format.millisForBytes(audio.length) <= limits.maxAudioChunkMillis()) {
+      return null;
+    }
+    return "Audio chunk of " + Math.round(format.millisForBytes(audio.length))
+        + " ms exceeds the limit of " + limits.maxAudioChunkMillis() + " ms";
+  }
+
+  /** A valid chunk was taken at {@code now}. */
+  void accepted(byte[] audio, long now) {
+    firstChunkSeen = true;
+    if (audio.length > 0) {
+      audioBytes += audio.length;
+      arrivals.add(Math.round(format.millisForBytes(audioBytes)), now);
+    }
+  }
+
+  /** Whether a commit at {@code now} keeps {@code minCommitInterval}; if so it is recorded. */
+  boolean commitAllowed(long now) {
+    long min = limits.minCommitInterval().toNanos();
+    if (lastCommitNanos != Long.MIN_VALUE && now - lastCommitNanos < min) {
+      return false;
+    }
+    lastCommitNanos = now;
+    commitRequestedNanos = now;
+    return true;
+  }
+
+  /** Arrival time of the chunk holding audio time {@code audioMs}, or -1 if not remembered. */
+  long arrivalOf(long audioMs) {
+    return arrivals.arrivalOf(audioMs);
+  }
+
+  /**
+   * Where the latency of a commit ending at {@code audioEndMs} is measured from: the commit
+   * request, else the arrival of its last audio; -1 if unknown.
+   */
+  long commitStart(long audioEndMs) {
+    long start = commitRequestedNanos >= 0 ? commitRequestedNanos : arrivalOf(audioEndMs);
+    commitRequestedNanos = -1;
+    return start;
+  }
+}

@@ -1,0 +1,286 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.TtsClientMessage;
+import io.voicewire.protocol.TtsServerMessage;
+import io.voicewire.speech.Alignment;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One context of a TTS socket: one provider {@link TtsSession} and its listener.
+ *
+ * <h2>Lifecycle ({@link State})</h2>
+ * <pre>
+ *   OPEN ──end of input / close_context / socket ending──▶ ENDING
+ *   OPEN, ENDING ──isFinal / failure / cancelled / socket closes──▶ DONE
+ * </pre>
+ * A DONE context is out of its socket's map; nothing of it is queued after its {@code isFinal}.
+ *
+ * <p>Thread safety: its state is guarded by the owning socket's monitor; provider calls are made
+ * outside it (the socket's {@code Effects}); listener calls come serially from the provider.
+ */
+final class TtsContext implements TtsListener {
+
+  /** A context's states; see the class diagram. */
+  enum State implements StateMachine.State<State> {
+    OPEN,
+    ENDING,
+    DONE;
+
+    @Override
+    public Set<State> next() {
+      return switch (this) {
+        case OPEN -> EnumSet.of(ENDING, DONE);
+        case ENDING -> EnumSet.of(DONE);
+        case DONE -> EnumSet.noneOf(State.class);
+      };
+    }
+  }
+
+  private static final Alignment EMPTY = new Alignment(List.of(), new int[0], new int[0]);
+
+  private final TtsSocket owner;
+  private final Services s;
+  final String key;
+  final String wireId;
+  final TtsRequest request;
+  private volatile TtsSession session;
+  private final AtomicBoolean ended = new AtomicBoolean();
+
+  // guarded by owner
+  final StateMachine<State> state = new StateMachine<>(State.OPEN);
+  long lastActivityNanos;
+  long firstTextNanos = -1;
+  boolean firstAudio;
+  long unvoicedBytes;
+  int messages;
+
+  TtsContext(TtsSocket owner, String key, String wireId, TtsRequest request) {
+    this.owner = owner;
+    this.s = owner.s;
+    this.key = key;
+    this.wireId = wireId;
+    this.request = request;
+  }
+
+  /** OPEN → ENDING: end of input is handed to the provider after the lock. Under the lock. */
+  void end(SocketSession.Effects fx) {
+    assert Thread.holdsLock(owner);
+    if (state.is(State.OPEN)) {
+      state.moveTo(State.ENDING);
+      fx.add(this::endSession);
+    }
+  }
+
+  /**
+   * Takes a message's text, flush and trigger (handed to the provider after the lock); returns
+   * the problem when the text would pass {@code MAX_UNVOICED_TEXT_BYTES}. Under the lock.
+   */
+  String accept(TtsClientMessage m, long now, SocketSession.Effects fx) {
+    assert Thread.holdsLock(owner);
+    lastActivityNanos = now;
+    String t = m.text();
+    // settings on a later message (or a re-initialised context) go to the session with the text
+    boolean laterSettings = messages++ > 0 && m.hasSettings();
+    if (laterSettings && (t == null || t.isEmpty() || t.equals(" "))) {
+      fx.add(() -> sendWithSettings(" ", m));
+    }
+    if (t != null && !t.isEmpty() && !t.equals(" ")) {
+      long unvoiced = unvoicedBytes + TtsBounds.utf8Length(t);
+      if (unvoiced > TtsBounds.MAX_UNVOICED_TEXT_BYTES) {
+        return TtsBounds.unvoicedTextProblem(unvoiced) + " (MAX_UNVOICED_TEXT_BYTES)";
+      }
+      unvoicedBytes = unvoiced;
+      if (firstTextNanos < 0) {
+        firstTextNanos = now;
+      }
+      fx.add(laterSettings ? () -> sendWithSettings(t, m) : () -> send(t));
+    }
+    if (m.flush()) {
+      fx.add(this::flush);
+    }
+    if (m.tryTriggerGeneration()) {
+      fx.add(this::tryTrigger);
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- provider calls (no lock)
+
+  void openSession() {
+    TtsSession ts;
+    try {
+      ts = s.provider.openTts(request, this);
+    } catch (RuntimeException e) {
+      TtsSocket.LOG.warn("{} provider failed to open a session id={}: {}", owner.kind.label,
+          owner.id, Redact.exception(e));
+      TtsSocket.LOG.debug("{} provider failure", owner.kind.label, e);
+      onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
+          + "session"));
+      return;
+    }
+    session = ts;
+    State st;
+    synchronized (owner) {
+      st = state.get();
+    }
+    if (st == State.DONE) {
+      ts.close();
+    } else if (st == State.ENDING) {
+      ts.end();
+    }
+  }
+
+  void send(String text) {
+    call(ts -> ts.send(text));
+  }
+
+  void sendWithSettings(String text, TtsClientMessage m) {
+    call(ts -> ts.sendWithSettings(text, m.voiceSettings(), m.chunkLengthSchedule()));
+  }
+
+  void flush() {
+    call(TtsSession::flush);
+  }
+
+  void tryTrigger() {
+    call(TtsSession::tryTrigger);
+  }
+
+  void endSession() {
+    call(TtsSession::end);
+  }
+
+  void closeSession() {
+    call(ts -> {
+      ts.close();
+      return true;
+    });
+  }
+
+  /** Runs a provider call; a provider that throws fails this context, never the socket. */
+  private void call(java.util.function.Predicate<TtsSession> c) {
+    assert !Thread.holdsLock(owner);
+    TtsSession ts = session;
+    if (ts == null) {
+      return;
+    }
+    try {
+      c.test(ts);
+    } catch (RuntimeException e) {
+      TtsSocket.LOG.warn("{} provider call failed id={}: {}", owner.kind.label, owner.id,
+          Redact.exception(e));
+      TtsSocket.LOG.debug("{} provider failure", owner.kind.label, e);
+      onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed"));
+    }
+  }
+
+  // ---------------------------------------------------------------- listener (provider thread)
+
+  /** The provider's terminal event for this context: its work has stopped (counted once). */
+  private void workEnded() {
+    if (ended.compareAndSet(false, true)) {
+      owner.workStopped();
+    }
+  }
+
+  @Override
+  public void onAudio(TtsAudio a) {
+    long aligned = TtsBounds.alignedBytes(a.alignment());
+    synchronized (owner) {
+      // no alignment from this provider: progress cannot be told, audio counts as progress
+      unvoicedBytes = a.alignment() == null ? 0 : Math.max(0, unvoicedBytes - aligned);
+    }
+    if (a.audio().length == 0) {
+      return;
+    }
+    String json = encodeAudio(a, wireId, request.syncAlignment());
+    long ms = audioMillis(request.outputFormat(), a.audio().length);
+    owner.locked(fx -> {
+      if (state.is(State.DONE) || owner.state.is(TtsState.CLOSED)) {
+        return;
+      }
+      Outbox.Offer r = owner.out().enqueue(json, ms, a.audio().length, this);
+      if (r == Outbox.Offer.OVERFLOW) {
+        owner.endNow(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too slowly: more "
+            + "than " + s.limits.maxQueuedMessages() + " messages or "
+            + s.limits.maxQueuedBytes() + " bytes queued (maxQueuedMessages, maxQueuedBytes)",
+            CloseCodes.POLICY_VIOLATION, true, fx);
+      } else if (r == Outbox.Offer.OK) {
+        owner.audioQueued();
+        if (!firstAudio) {
+          firstAudio = true;
+          if (firstTextNanos >= 0) {
+            s.metrics.ttfa.recordNanos(s.now() - firstTextNanos);
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void onClosed(boolean complete) {
+    ended(fx -> {
+      if (complete) {
+        owner.contextCompleted(this, fx);
+      } else {
+        // the provider ended the session on its own, before all input was voiced
+        owner.contextFailed(this, new SpeechError(ErrorCode.ERROR, "The speech provider ended "
+            + "the session before all text was voiced"), fx);
+      }
+    });
+  }
+
+  @Override
+  public void onFailure(SpeechError error) {
+    ended(fx -> owner.contextFailed(this, error, fx));
+  }
+
+  /** The terminal event: the work stopped; unless already DONE, DONE and out of the map, then. */
+  private void ended(Consumer<SocketSession.Effects> then) {
+    workEnded();
+    owner.locked(fx -> {
+      if (state.is(State.DONE)) {
+        return;
+      }
+      state.moveTo(State.DONE);
+      owner.contexts.remove(key, this);
+      then.accept(fx);
+    });
+  }
+
+  /** The {@code isFinal} of this context. */
+  String finalJson() {
+    return new TtsServerMessage.Final(wireId).encode();
+  }
+
+  /** Milliseconds of audio in {@code bytes} of {@code f} (estimated from the bitrate if opaque). */
+  static long audioMillis(AudioFormat f, long bytes) {
+    if (f.isDecodable()) {
+      return Math.round(f.millisForBytes(bytes));
+    }
+    return f.bitrateKbps() > 0 ? bytes * 8 / f.bitrateKbps() : 0;
+  }
+
+  /** The audio message for a chunk, with alignment as {@code sync_alignment} asks. */
+  static String encodeAudio(TtsAudio a, String contextId, boolean syncAlignment) {
+    Alignment al = a.alignment();
+    Alignment na = a.normalizedAlignment();
+    if (syncAlignment) {
+      al = al == null ? EMPTY : al;
+      na = na == null ? al : na;
+    }
+    return new TtsServerMessage.Audio(a.audio(), al, na, contextId).encode();
+  }
+}
