@@ -4,6 +4,7 @@ import io.voicewire.audio.AudioFormat;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TokenType;
+import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 
 /**
@@ -52,6 +54,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
    */
   public static final long MIN_COMMIT_INTERVAL_MILLIS = 150;
   /**
+   * Upper bound of the commit pacing, ms: each {@code commit_throttled} doubles the stream's
+   * interval (from {@link #MIN_COMMIT_INTERVAL_MILLIS}) up to this, so a server with a longer
+   * minimum interval than ours throttles a stream at most a few times.
+   */
+  public static final long MAX_COMMIT_INTERVAL_MILLIS = 2_000;
+  /**
    * During a replay, after a replayed commit the rest waits until that commit is answered, for at
    * most this long, ms: on a flaky link every connection that gets one segment through makes
    * progress.
@@ -65,7 +73,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
    * cuts every connection then commits a piece it can transcribe in its short life, instead of
    * replaying an ever longer segment that never commits. The price: the commit boundary is no
    * pause the speaker made and may fall inside a word
-   * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms.
+   * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms. With manual
+   * commits the pieces are not delivered on their own: they are joined into the committed
+   * transcript of the user's next commit ({@link ManualSegment}).
    */
   public static final long FORCED_COMMIT_REPLAY_MILLIS = 2_000;
   /**
@@ -101,6 +111,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
   private long lastCommitSentNanos;
+  /** The current commit pacing; see {@link #MAX_COMMIT_INTERVAL_MILLIS}. */
+  private long commitIntervalNanos = MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L;
+  /** Stream offsets of forced commits not answered yet (manual commits only). */
+  private final TreeSet<Long> forcedAt = new TreeSet<>();
+  /** Manual commits: forced pieces of the user's current segment, held back. */
+  private final ManualSegment segment = new ManualSegment();
   private long replayHoldUntilNanos;
   private long lastCommitOffset = -1;
   private long horizon;
@@ -294,7 +310,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           }
           batch = null;
         }
-        if (now - lastCommitSentNanos < MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L) {
+        if (now - lastCommitSentNanos < commitIntervalNanos) {
           return; // onTick sends it when the interval has passed
         }
         if (!c.send(chunkMessage(new byte[0], true))) {
@@ -418,6 +434,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           break;
         }
         metrics.forcedCommits.increment();
+        if (request.commitStrategy() == CommitStrategy.MANUAL) {
+          forcedAt.add(at);
+        }
         log.debug("{}: forced a commit at {} ms in a replay", name, ms(at));
         from = at;
       }
@@ -529,8 +548,19 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       case SttServerMessage.Error e -> {
         if (e.code() == ErrorCode.COMMIT_THROTTLED) {
-          // not fatal: the server ignored the oldest unanswered commit (answers come in order);
-          // a later commit covers its audio, or a new one is added
+          // the server ignored the commit it received last, which need not be our oldest
+          // unanswered one (its answer may still be on its way): pace commits wider from now on
+          commitIntervalNanos = Math.min(2 * commitIntervalNanos,
+              MAX_COMMIT_INTERVAL_MILLIS * 1_000_000L);
+          if (request.commitStrategy() == CommitStrategy.MANUAL) {
+            // the user's boundaries must stay exact, and which one was ignored is unknown: start
+            // a new session now; it replays everything after the last answered commit, commits
+            // included, paced wider
+            dropLocked(new Failure(new SpeechError(ErrorCode.COMMIT_THROTTLED,
+                e.error() == null ? "commit throttled" : e.error()), Retry.NOW));
+            return;
+          }
+          // VAD: our commits are no boundaries; a later commit covers its audio, or one is added
           pendingCommits.pollFirst();
           pendingCommitNanos.pollFirst();
           if (pendingCommits.isEmpty() && ring.after(sentSeq) == null) {
@@ -575,11 +605,15 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       wordsEnd = sessionBase + bytesForSeconds(e);
     }
     boolean manual = request.commitStrategy() == CommitStrategy.MANUAL;
-    if (wordsEnd >= 0 && haveHorizon && wordsEnd <= horizon) {
+    // manual: the server answers each of our commits once, in order (a throttled one makes the
+    // stream reconnect), so the oldest unanswered commit places the answer, whatever its words
+    boolean inOrder = manual && !pendingCommits.isEmpty();
+    if (!inOrder && wordsEnd >= 0 && haveHorizon && wordsEnd <= horizon) {
       dropRepeat(wordsEnd); // word times place it exactly: it ends where delivered text ended
       return;
     }
-    while (wordsEnd >= 0 && !pendingCommits.isEmpty() && pendingCommits.peekFirst() < wordsEnd) {
+    while (!inOrder && wordsEnd >= 0 && !pendingCommits.isEmpty()
+        && pendingCommits.peekFirst() < wordsEnd) {
       pendingCommits.pollFirst(); // commits answered earlier (or never): stale
       pendingCommitNanos.pollFirst();
     }
@@ -623,7 +657,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     horizon = end;
     haveHorizon = true;
     ring.trimTo(end);
-    lastCommittedText = text;
+    boolean forced = inOrder && forcedAt.remove(commitAt);
+    forcedAt.headSet(end, true).clear();
+    lastCommittedText = segment.joined(text);
     List<Word> outWords = List.of();
     if (request.includeTimestamps() && !words.isEmpty()) {
       double shift = ms(sessionBase) / 1000.0;
@@ -633,10 +669,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       outWords = shifted;
     }
-    Transcript t = new Transcript(text, true, ms(startB), ms(end), outWords,
-        request.includeLanguageDetection() || request.includeTimestamps() ? languageCode : null);
+    String lang = request.includeLanguageDetection() || request.includeTimestamps()
+        ? languageCode : null;
     partialClockStart = 0;
     markProgress();
+    if (forced) {
+      // a piece of the user's segment, committed by us: delivered with the user's commit
+      segment.hold(text, ms(startB), outWords, lang);
+      log.debug("{}: forced piece {}-{} ms held: '{}'", name, ms(startB), ms(end), text);
+      return;
+    }
+    Transcript t = segment.complete(new Transcript(text, true, ms(startB), ms(end), outWords,
+        lang));
     log.debug("{}: committed {}-{} ms on connection {}: '{}'", name, ms(startB), ms(end),
         metrics.connections.sum(), text);
     events.offer(() -> listener.onCommitted(t));
