@@ -85,6 +85,13 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static final long QUIET_SEARCH_MILLIS = 600;
   /** Window of the quiet-point search, ms. */
   public static final long QUIET_WINDOW_MILLIS = 20;
+  /**
+   * The answer to a forced commit keeps only the words that end at least this long before its
+   * boundary, ms: a word that reaches the boundary may be cut by it. The stream then trims its
+   * replay at the end of the last kept word and starts a new session at once, which transcribes
+   * the cut word whole (an answer with no word to keep is taken whole, so progress is certain).
+   */
+  public static final long WORD_GUARD_MILLIS = 60;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -113,7 +120,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private long lastCommitSentNanos;
   /** The current commit pacing; see {@link #MAX_COMMIT_INTERVAL_MILLIS}. */
   private long commitIntervalNanos = MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L;
-  /** Stream offsets of forced commits not answered yet (manual commits only). */
+  /** Stream offsets of forced commits not answered yet. */
   private final TreeSet<Long> forcedAt = new TreeSet<>();
   /** Manual commits: forced pieces of the user's current segment, held back. */
   private final ManualSegment segment = new ManualSegment();
@@ -132,6 +139,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private long seenOverflow;
   /** Stream offset after the last audio ever sent (on any connection). */
   private long sentMax;
+  /** A forced commit's answer kept fewer words than it had: start a new session now. */
+  private boolean retranscribe;
   /** The server started the session on the current connection. */
   private boolean startedOnConn;
 
@@ -434,9 +443,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           break;
         }
         metrics.forcedCommits.increment();
-        if (request.commitStrategy() == CommitStrategy.MANUAL) {
-          forcedAt.add(at);
-        }
+        forcedAt.add(at);
         log.debug("{}: forced a commit at {} ms in a replay", name, ms(at));
         from = at;
       }
@@ -447,6 +454,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   protected void onConnectionOpen(Connection c) {
     long now = ctx.nanoClock().getAsLong();
     startedOnConn = false;
+    retranscribe = false;
+    // forced commits are decided per replay, from where the committed text ends now
+    ring.removeCommits(forcedAt);
+    forcedAt.clear();
     forceCommitsInLongReplay(now);
     sessionBase = ring.start();
     sentOnConn = 0;
@@ -575,10 +586,29 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           events.offer(() -> listener.onServerMessage(o.messageType(), o.encode()));
       default -> { }
     }
+    if (retranscribe) {
+      retranscribe = false;
+      dropLocked(new Failure(new SpeechError(ErrorCode.ERROR,
+          "a new session re-transcribes a word cut by a forced commit"), Retry.NOW));
+      return;
+    }
     if (replayHoldUntilNanos != 0 && pendingCommits.isEmpty()) {
       pump(now); // the replayed commit was answered: go on
     }
     maybeFinish(now);
+  }
+
+  /** The text of {@code words}: their texts joined, with a space unless spacing entries exist. */
+  private static String textOf(List<Word> words) {
+    boolean spacing = words.stream().anyMatch(w -> "spacing".equals(w.type()));
+    StringBuilder sb = new StringBuilder();
+    for (Word w : words) {
+      if (!spacing && !sb.isEmpty()) {
+        sb.append(' ');
+      }
+      sb.append(w.text());
+    }
+    return sb.toString();
   }
 
   private void releaseHeld() {
@@ -604,6 +634,32 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       wordsStart = sessionBase + bytesForSeconds(s);
       wordsEnd = sessionBase + bytesForSeconds(e);
     }
+    Long head = pendingCommits.peekFirst();
+    long guard = format.bytesForMillis((double) WORD_GUARD_MILLIS);
+    boolean cutWords = false;
+    if (head != null && forcedAt.contains(head) && wordsEnd > head - guard
+        && wordsEnd <= head + guard) {
+      List<Word> kept = new ArrayList<>();
+      for (Word w : words) {
+        if (sessionBase + bytesForSeconds(w.end()) <= head - guard) {
+          kept.add(w);
+        }
+      }
+      while (!kept.isEmpty() && "spacing".equals(kept.getLast().type())) {
+        kept.removeLast();
+      }
+      if (!kept.isEmpty()) {
+        metrics.wordsRetranscribed.add(words.size() - kept.size());
+        words = kept;
+        text = textOf(kept);
+        double e = 0;
+        for (Word w : kept) {
+          e = Math.max(e, w.end());
+        }
+        wordsEnd = sessionBase + bytesForSeconds(e);
+        cutWords = true;
+      }
+    }
     boolean manual = request.commitStrategy() == CommitStrategy.MANUAL;
     // manual: the server answers each of our commits once, in order (a throttled one makes the
     // stream reconnect), so the oldest unanswered commit places the answer, whatever its words
@@ -619,9 +675,14 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     Long commitAt = pendingCommits.pollFirst();
     Long commitAtNanos = pendingCommitNanos.pollFirst();
+    boolean forced = commitAt != null && forcedAt.remove(commitAt) && inOrder;
     long end;
     long commitNanos = 0;
-    if (manual && commitAt != null) {
+    if (cutWords) {
+      end = wordsEnd; // the rest, from the cut word on, goes to a new session
+      retranscribe = true;
+      forcedAt.add(commitAt); // its ring entry goes when that session opens
+    } else if (manual && commitAt != null) {
       // the answer to our commit covers the audio up to where we sent it (in order, exactly);
       // with VAD a client commit's position is no segment boundary, so it never places one
       end = commitAt;
@@ -657,7 +718,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     horizon = end;
     haveHorizon = true;
     ring.trimTo(end);
-    boolean forced = inOrder && forcedAt.remove(commitAt);
     forcedAt.headSet(end, true).clear();
     lastCommittedText = segment.joined(text);
     List<Word> outWords = List.of();
