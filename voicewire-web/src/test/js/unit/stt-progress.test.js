@@ -6,7 +6,7 @@ import { SttSocket } from '../../../main/resources/voicewire-web/lib/stt-socket.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SttResume, FORCED_COMMIT_REPLAY_MILLIS, QUIET_SEARCH_MILLIS, QUIET_WINDOW_MILLIS,
-  REPLAY_COMMIT_WAIT_MILLIS, MIN_COMMIT_INTERVAL_MILLIS, MAX_REPLAY_SECONDS } from '../../../main/resources/voicewire-web/lib/stt-resume.js';
+  REPLAY_COMMIT_WAIT_MILLIS, MIN_COMMIT_INTERVAL_MILLIS, MAX_REPLAY_SECONDS, WORD_GUARD_MILLIS } from '../../../main/resources/voicewire-web/lib/stt-resume.js';
 import { startPeer, waitFor, sleep } from './peer.js';
 
 const RATE = 16000;
@@ -49,7 +49,8 @@ test('the resume policy is the shared one (test-vectors/stt-resume/policy.json)'
   const p = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../../test-vectors/stt-resume/policy.json', import.meta.url)), 'utf8'));
   assert.deepEqual({ forcedCommitReplayMillis: FORCED_COMMIT_REPLAY_MILLIS, quietSearchMillis: QUIET_SEARCH_MILLIS,
     quietWindowMillis: QUIET_WINDOW_MILLIS, replayCommitWaitMillis: REPLAY_COMMIT_WAIT_MILLIS,
-    minCommitIntervalMillis: MIN_COMMIT_INTERVAL_MILLIS, maxReplaySeconds: MAX_REPLAY_SECONDS }, p);
+    minCommitIntervalMillis: MIN_COMMIT_INTERVAL_MILLIS, maxReplaySeconds: MAX_REPLAY_SECONDS,
+    wordGuardMillis: WORD_GUARD_MILLIS }, p);
 });
 
 test('a long replay gets a forced commit every 2 s, each at the quietest point before its mark', () => {

@@ -34,6 +34,12 @@ export const QUIET_SEARCH_MILLIS = 600;
 export const QUIET_WINDOW_MILLIS = 20;
 /** After a replayed (forced) commit, the rest of the replay waits this long at most for its answer. */
 export const REPLAY_COMMIT_WAIT_MILLIS = 1000;
+/**
+ * The answer to a forced commit keeps only the words that end at least this long before its
+ * boundary (a word reaching it may be cut by it); the socket then trims the replay at the last kept
+ * word and starts a new session at once, which transcribes the cut word whole.
+ */
+export const WORD_GUARD_MILLIS = 60;
 /** Commits are sent at least this far apart (servers throttle closer ones). */
 export const MIN_COMMIT_INTERVAL_MILLIS = 150;
 
@@ -254,7 +260,7 @@ export class SttResume {
    * on the global timeline, or null for a repeat of an already delivered commit. Accepting a
    * commit trims the replay ring up to the commit's end.
    */
-  acceptCommit(words, text) {
+  acceptCommit(words, text, exact = false) {
     const timed = Array.isArray(words) && words.length > 0;
     let startMs;
     let endMs;
@@ -278,21 +284,49 @@ export class SttResume {
       startMs = Math.max(0, this.lastCommitEndMs);
     }
     if (endMs > this.lastCommitEndMs) this.lastCommitEndMs = endMs;
-    this._trimTo(endMs);
+    this._trimTo(endMs, exact);
     return { startMs, endMs };
   }
 
-  /** Drops sent ring chunks that end at or before `globalMs`. */
-  _trimTo(globalMs) {
-    const limit = (globalMs * this.sampleRate) / 1000;
+  /**
+   * Drops the sent chunks that end at or before `globalMs`; `exact` also drops the head of a
+   * chunk that straddles it (the next session starts exactly there).
+   */
+  _trimTo(globalMs, exact = false) {
+    const limit = Math.floor((globalMs * this.sampleRate) / 1000);
     while (this.ring.length > 0) {
       const c = this.ring[0];
-      if (c.globalStart < 0 || c.globalStart + c.pcm.length > limit) break;
+      if (c.globalStart < 0 || c.globalStart >= limit) break;
       if (this.sendIndex === 0) break; // not sent on this session yet: keep order simple
+      if (c.globalStart + c.pcm.length > limit) {
+        if (!exact) break;
+        const k = limit - c.globalStart;
+        c.pcm = c.pcm.subarray(k);
+        c.globalStart += k;
+        this.ringSamples -= k;
+        break;
+      }
       this.ring.shift();
       this.ringSamples -= c.pcm.length;
       this.sendIndex--;
     }
+  }
+
+  /**
+   * The words of a forced commit's answer that end at least WORD_GUARD_MILLIS before its boundary
+   * `forcedMs` (global), when its last word reaches the boundary and some word is kept; else null.
+   */
+  wordsBefore(words, forcedMs) {
+    if (!Array.isArray(words) || words.length === 0 || !Number.isFinite(forcedMs)) return null;
+    const said = words.filter((w) => w.type !== 'spacing');
+    if (said.length === 0) return null;
+    const end = Math.max(...said.map((w) => this.sessionToGlobalMs(Number(w.end) || 0)));
+    if (end <= forcedMs - WORD_GUARD_MILLIS || end > forcedMs + WORD_GUARD_MILLIS) return null;
+    const kept = words.filter((w) => this.sessionToGlobalMs(Number(w.end) || 0) <= forcedMs - WORD_GUARD_MILLIS);
+    while (kept.length > 0 && kept[kept.length - 1].type === 'spacing') kept.pop();
+    if (kept.length === 0) return null;
+    const spacing = kept.some((w) => w.type === 'spacing');
+    return { words: kept, text: kept.map((w) => w.text).join(spacing ? '' : ' ') };
   }
 
   /** Audio in the replay ring, ms. */

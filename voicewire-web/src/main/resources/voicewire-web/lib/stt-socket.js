@@ -27,7 +27,7 @@
 
 import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-core.js';
 import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS, REPLAY_COMMIT_WAIT_MILLIS,
-  MIN_COMMIT_INTERVAL_MILLIS } from './stt-resume.js';
+  MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS } from './stt-resume.js';
 import { int16ToBase64, rmsDbfs } from './pcm.js';
 
 /** Empty audio chunk as keep-alive after this long without audio (server idle limit: ~10 s). */
@@ -89,6 +89,8 @@ export class SttSocket extends ReconnectingSocket {
     this._sentCommits = [];
     /** Manual: forced pieces of the app's current segment, held back: {text, words, startMs}. */
     this._held = null;
+    /** Global ms of this session's forced commits, unanswered, oldest first. */
+    this._forcedAt = [];
   }
 
   _url(token) {
@@ -124,6 +126,7 @@ export class SttSocket extends ReconnectingSocket {
     this._sentThisSession = 0;
     this._release(0);
     this._sentCommits = [];
+    this._forcedAt = [];
     this.uplink.beginSession();
     if (reconnecting) {
       this.metrics.seams = this.uplink.seams;
@@ -220,6 +223,7 @@ export class SttSocket extends ReconnectingSocket {
           this.uplink.forcedCommits++;
           this.metrics.forcedCommits = this.uplink.forcedCommits;
           if (this._manual()) this._sentCommits.push('forced');
+          this._forcedAt.push(this.uplink.sessionEndGlobalMs());
           this._release(REPLAY_COMMIT_WAIT_MILLIS);
           break;
         }
@@ -358,7 +362,18 @@ export class SttSocket extends ReconnectingSocket {
       this._release(wait > 0 ? wait : 0);
       if (!(wait > 0)) this._pump();
     }
-    const placed = this.uplink.acceptCommit(words, text);
+    // a word reaching a forced commit's boundary may be cut by it: keep the words before it and
+    // let a new session transcribe the rest whole
+    const cut = this.uplink.wordsBefore(words, this._forcedAt[0]);
+    if (cut) { text = cut.text; words = cut.words; }
+    const placed = this.uplink.acceptCommit(words, text, !!cut);
+    while (placed && this._forcedAt.length > 0 && this._forcedAt[0] <= placed.endMs + WORD_GUARD_MILLIS) {
+      this._forcedAt.shift();
+    }
+    if (cut) {
+      this.metrics.wordsRetranscribed = (this.metrics.wordsRetranscribed || 0) + 1;
+      this._reconnectNow('a new session transcribes a word cut by a forced commit');
+    }
     this.lastPartial = '';
     if (!placed) {
       this.metrics.duplicatesDropped = this.uplink.duplicatesDropped;

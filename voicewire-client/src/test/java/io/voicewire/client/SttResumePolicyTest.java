@@ -29,6 +29,7 @@ class SttResumePolicyTest {
         RealSttStream.MIN_COMMIT_INTERVAL_MILLIS);
     assertEquals(p.get("maxReplaySeconds").asLong(),
         VoiceClient.DEFAULT_STT_REPLAY_LIMIT.toSeconds());
-    assertEquals(6, p.size(), "a new policy number needs a check here");
+    assertEquals(p.get("wordGuardMillis").asLong(), RealSttStream.WORD_GUARD_MILLIS);
+    assertEquals(7, p.size(), "a new policy number needs a check here");
   }
 }
