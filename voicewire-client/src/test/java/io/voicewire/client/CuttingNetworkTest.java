@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * SDK with its default reconnect policy.
  *
  * <ul>
- *   <li>STT: over a minute of recorded human speech (Debian's pocketsphinx-testdata) gives a
+ *   <li>STT: about 30 s of recorded human speech (Debian's pocketsphinx-testdata) gives a
  *       committed transcript whose WER is within {@link #MAX_WER_POINTS} points of the uncut run,
  *       with no committed transcript repeated (their audio spans never overlap), and the stream
  *       never gives up although no connection lives long enough for an utterance;
@@ -113,9 +113,10 @@ class CuttingNetworkTest {
   }
 
   /**
-   * Acceptance test of issue #9, not met yet (measured on a quiet 2-core machine: WER 23.4 %
-   * uncut, 43.8 % through the cuts, 0 overlapping commits), so excluded from the default suite
-   * by its tag; run it with {@code -Pacceptance}.
+   * Acceptance test of issue #9, not met yet (measured on a quiet 2-core machine with 90 s of
+   * speech and the earlier forced-commit policy: WER 23.4 % uncut, 43.8 % through the cuts, 0
+   * overlapping commits; see docs/client.md for the word guard since), so excluded from the
+   * default suite by its tag; run it with {@code -Pacceptance}.
    */
   @Test
   @Tag("acceptance")
