@@ -110,3 +110,15 @@ test('a forced commit\'s answer keeps the words before its boundary; an exact tr
   assert.equal(first.pcm[0], 16, 'inside chunk 15');
   assert.equal(first.pcm.length, 1600 - 50 * 16);
 });
+
+test('audio waiting behind a held replay is the gap: the lag policy never drops it', () => {
+  const u = new SttResume({ sampleRate: 16000, maxLagMillis: 500 });
+  u.beginSession();
+  for (let i = 0; i < 20; i++) u.push(new Int16Array(1600).fill(1), true); // 2 s live, waiting
+  u.protectWaiting(); // a forced commit holds the replay
+  assert.equal(u.enforceLag(), 0);
+  u.push(new Int16Array(1600).fill(1), false); // pushed while held: protected too
+  assert.equal(u.enforceLag(), 0);
+  u.push(new Int16Array(1600 * 8).fill(1), true); // live again after the hold: the policy applies
+  assert.ok(u.enforceLag() > 0);
+});

@@ -209,6 +209,11 @@ export class SttResume {
     this.sendIndex++;
   }
 
+  /** Marks the audio waiting to be sent as the gap (never dropped by the lag policy). */
+  protectWaiting() {
+    for (let i = this.sendIndex; i < this.ring.length; i++) this.ring[i].protected = true;
+  }
+
   /** Live audio waiting to be sent on an open session, in ms. */
   waitingMs() {
     let s = 0;

@@ -172,7 +172,8 @@ export class SttSocket extends ReconnectingSocket {
     if (this.state === 'closed' || this.state === 'failed' || this.state === 'closing' || this.state === 'idle') return false;
     this._trackSpeech(pcm);
     if (this.uplink.ringSamples === 0) this._markAccepted(); // nothing was waiting: the clock starts now
-    const ringDropped = this.uplink.push(pcm, this.isOpen());
+    // audio that waits behind a held replay is part of the gap, not lag: never dropped for lag
+    const ringDropped = this.uplink.push(pcm, this.isOpen() && !this._holdUntil);
     if (ringDropped > 0) {
       this.metrics.replayDroppedMs = this.uplink.droppedRingMs;
       this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
@@ -225,6 +226,7 @@ export class SttSocket extends ReconnectingSocket {
           if (this._manual()) this._sentCommits.push('forced');
           this._forcedAt.push(this.uplink.sessionEndGlobalMs());
           this._release(REPLAY_COMMIT_WAIT_MILLIS);
+          this.uplink.protectWaiting();
           break;
         }
       }
