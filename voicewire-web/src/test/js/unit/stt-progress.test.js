@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SttSocket } from '../../../main/resources/voicewire-web/lib/stt-socket.js';
-import { SttResume, FORCED_COMMIT_REPLAY_MILLIS, QUIET_SEARCH_MILLIS } from '../../../main/resources/voicewire-web/lib/stt-resume.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SttResume, FORCED_COMMIT_REPLAY_MILLIS, QUIET_SEARCH_MILLIS, QUIET_WINDOW_MILLIS,
+  REPLAY_COMMIT_WAIT_MILLIS, MIN_COMMIT_INTERVAL_MILLIS, MAX_REPLAY_SECONDS, WORD_GUARD_MILLIS } from '../../../main/resources/voicewire-web/lib/stt-resume.js';
 import { startPeer, waitFor, sleep } from './peer.js';
 
 const RATE = 16000;
@@ -42,18 +45,35 @@ test('connections that take audio never exhaust the attempts; no input accepted 
   assert.match(failed.message, /gave up after \d+ ms of reconnecting without any input accepted/);
 });
 
-test('a long replay gets a forced commit after its quietest chunk near the end', () => {
+test('the resume policy is the shared one (test-vectors/stt-resume/policy.json)', () => {
+  const p = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../../test-vectors/stt-resume/policy.json', import.meta.url)), 'utf8'));
+  assert.deepEqual({ forcedCommitReplayMillis: FORCED_COMMIT_REPLAY_MILLIS, quietSearchMillis: QUIET_SEARCH_MILLIS,
+    quietWindowMillis: QUIET_WINDOW_MILLIS, replayCommitWaitMillis: REPLAY_COMMIT_WAIT_MILLIS,
+    minCommitIntervalMillis: MIN_COMMIT_INTERVAL_MILLIS, maxReplaySeconds: MAX_REPLAY_SECONDS,
+    wordGuardMillis: WORD_GUARD_MILLIS }, p);
+});
+
+test('a long replay gets a forced commit every 2 s, each at the quietest point before its mark', () => {
   const u = new SttResume({ sampleRate: RATE });
-  const chunks = [];
-  for (let i = 0; i < 30; i++) chunks.push(i === 27 ? new Int16Array(1600) : loud(100));
-  for (const c of chunks) u.push(c, true);
+  // 5 s: loud, with silent 100 ms chunks at 1.7 s (inside the first search window) and at 3.0 s
+  for (let i = 0; i < 50; i++) u.push(i === 17 || i === 30 ? new Int16Array(1600) : loud(100), true);
   u.beginSession();
   let c;
   while ((c = u.nextToSend())) u.markSent(c);
-  assert.equal(u.forceCommitAfter, null, 'a first session replays nothing');
-  u.beginSession(); // a reconnect: 3 s of sent audio to replay
-  assert.ok(3000 > FORCED_COMMIT_REPLAY_MILLIS && 300 < QUIET_SEARCH_MILLIS);
-  assert.equal(u.forceCommitAfter, u.ring[27], 'the silent chunk 300 ms before the end');
+  assert.ok(!u.ring.some((x) => x.forceCommit), 'a first session replays nothing');
+  u.beginSession(); // a reconnect: 5 s of sent audio to replay
+  const ends = [];
+  let off = 0;
+  for (const x of u.ring) {
+    off += x.pcm.length;
+    if (x.forceCommit) ends.push((off * 1000) / RATE);
+  }
+  // first mark 2 s: the silence at 1.7–1.8 s is quietest (its middle window); second mark
+  // 1.71 + 2 = 3.71 s: searched from 3.11 s, loud everywhere, so the first window (3.12 s)
+  assert.equal(ends.length, 2, JSON.stringify(ends));
+  assert.ok(ends[0] > 1700 && ends[0] < 1800, 'first at ' + ends[0]);
+  assert.ok(ends[1] > ends[0] + 1000 && ends[1] <= ends[0] + 2000, 'second at ' + ends[1]);
+  assert.equal(u.ring.reduce((n, x) => n + x.pcm.length, 0), 50 * 1600, 'splitting kept every sample');
 });
 
 test('the full replay ring drops the oldest audio and says so in a dropped event', async () => {

@@ -86,3 +86,39 @@ test('the replay ring is bounded in seconds and drops the oldest', () => {
   assert.equal(u.droppedRingMs, 500);
   assert.throws(() => new SttResume({ maxReplaySeconds: 0 }), /maxReplaySeconds must be > 0: 0/);
 });
+
+test('a forced commit\'s answer keeps the words before its boundary; an exact trim starts the next session there', async () => {
+  const { WORD_GUARD_MILLIS } = await import('../../../main/resources/voicewire-web/lib/stt-resume.js');
+  const u = new SttResume({ sampleRate: 16000 });
+  for (let i = 0; i < 30; i++) u.push(new Int16Array(1600).fill(i + 1), true); // 3 s
+  u.beginSession();
+  let c;
+  while ((c = u.nextToSend())) u.markSent(c);
+  const words = [{ text: 'alpha', start: 0.1, end: 0.9, type: 'word' }, { text: ' ', start: 0.9, end: 1.0, type: 'spacing' },
+    { text: 'bravo', start: 1.0, end: 1.55, type: 'word' }, { text: ' ', start: 1.55, end: 1.6, type: 'spacing' },
+    { text: 'cha', start: 1.6, end: 2.0, type: 'word' }];
+  assert.equal(u.wordsBefore(words, 2500), null, 'the last word ends well before the boundary: nothing is cut');
+  const cut = u.wordsBefore(words, 2000);
+  assert.deepEqual(cut.text, 'alpha bravo');
+  assert.ok(2000 - 1550 >= WORD_GUARD_MILLIS);
+  assert.equal(u.wordsBefore([{ text: 'cha', start: 1.6, end: 2.0, type: 'word' }], 2000), null, 'nothing to keep: taken whole');
+  const placed = u.acceptCommit(cut.words, cut.text, true);
+  assert.equal(placed.endMs, 1550);
+  u.beginSession();
+  const first = u.nextToSend();
+  assert.equal(first.globalStart, 1550 * 16, 'the replay starts exactly at the end of the last kept word');
+  assert.equal(first.pcm[0], 16, 'inside chunk 15');
+  assert.equal(first.pcm.length, 1600 - 50 * 16);
+});
+
+test('audio waiting behind a held replay is the gap: the lag policy never drops it', () => {
+  const u = new SttResume({ sampleRate: 16000, maxLagMillis: 500 });
+  u.beginSession();
+  for (let i = 0; i < 20; i++) u.push(new Int16Array(1600).fill(1), true); // 2 s live, waiting
+  u.protectWaiting(); // a forced commit holds the replay
+  assert.equal(u.enforceLag(), 0);
+  u.push(new Int16Array(1600).fill(1), false); // pushed while held: protected too
+  assert.equal(u.enforceLag(), 0);
+  u.push(new Int16Array(1600 * 8).fill(1), true); // live again after the hold: the policy applies
+  assert.ok(u.enforceLag() > 0);
+});

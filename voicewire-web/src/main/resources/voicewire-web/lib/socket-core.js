@@ -240,7 +240,8 @@ export class ReconnectingSocket extends EventTarget {
     const detail = { code, reason, opened };
     const err = this._connError;
     this._connError = null;
-    const retry = retryAfter(err ? err.error : null, code);
+    let retry = retryAfter(err ? err.error : null, code);
+    if (this._nowRequested) { this._nowRequested = false; retry = 'now'; }
     if (retry === 'never') {
       this._finish('failed', err ? { ...detail, error: err.error, message: err.message }
         : { ...detail, error: code === 1008 ? 'policy_violation' : 'closed', message: reason || 'closed by server' });
@@ -263,6 +264,14 @@ export class ReconnectingSocket extends EventTarget {
    */
   _serverError(error, message) {
     this._connError = { error, message };
+  }
+
+  /** Ends the current connection and reconnects at once: the subclass needs a new session. */
+  _reconnectNow(reason) {
+    if (!this.ws) return;
+    this._healthy = true;
+    this._nowRequested = true;
+    try { this.ws.close(4000, reason); } catch (e) { /* closing anyway */ }
   }
 
   /** The current connection is healthy (session accepted, input sent): the backoff resets at its end. */

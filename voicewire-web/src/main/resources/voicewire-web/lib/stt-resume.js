@@ -18,14 +18,30 @@ export const MAX_REPLAY_SECONDS = 30;
 export const MAX_UPLINK_LAG_MILLIS = 1000;
 /** A commit ending within this much of the last commit's end counts as the same audio. */
 export const DUPLICATE_TOLERANCE_MILLIS = 30;
+// The resume policy numbers are shared with the Java SDK (RealSttStream): a test compares them
+// with test-vectors/stt-resume/policy.json.
 /**
- * A replay longer than this (audio sent before, not committed yet) gets a commit of its own right
- * after the replayed audio, so that commits advance under repeated cuts. The price: the boundary
- * is no pause the speaker made and may fall inside a word (counted as `forcedCommits`).
+ * A replay longer than this (audio sent before, not committed yet) gets commits of its own, one
+ * per this much replayed audio, each sent as soon as its audio has been; the rest of the replay
+ * waits for its answer (at most REPLAY_COMMIT_WAIT_MILLIS), so every connection that lives long
+ * enough to transcribe one piece commits it and commits advance under repeated cuts. The price:
+ * the boundary is no pause the speaker made and may fall inside a word (`forcedCommits`).
  */
 export const FORCED_COMMIT_REPLAY_MILLIS = 2000;
-/** The forced commit follows the quietest chunk within this much of the end of the replay. */
+/** A forced commit goes to the quietest window within this much before its mark. */
 export const QUIET_SEARCH_MILLIS = 600;
+/** Window of the quiet-point search. */
+export const QUIET_WINDOW_MILLIS = 20;
+/** After a replayed (forced) commit, the rest of the replay waits this long at most for its answer. */
+export const REPLAY_COMMIT_WAIT_MILLIS = 1000;
+/**
+ * The answer to a forced commit keeps only the words that end at least this long before its
+ * boundary (a word reaching it may be cut by it); the socket then trims the replay at the last kept
+ * word and starts a new session at once, which transcribes the cut word whole.
+ */
+export const WORD_GUARD_MILLIS = 60;
+/** Commits are sent at least this far apart (servers throttle closer ones). */
+export const MIN_COMMIT_INTERVAL_MILLIS = 150;
 
 /**
  *     const u = new SttResume({sampleRate: 16000});
@@ -93,30 +109,87 @@ export class SttResume {
     return ms;
   }
 
-  /** Starts a session: the whole ring is replayed first. */
+  /**
+   * Starts a session: the ring (audio since the last accepted commit) is replayed first. A replay
+   * longer than FORCED_COMMIT_REPLAY_MILLIS gets a forced commit every FORCED_COMMIT_REPLAY_MILLIS
+   * of it, each at the quietest QUIET_WINDOW_MILLIS window within QUIET_SEARCH_MILLIS before its
+   * mark (a chunk is split there): the chunk before it carries `forceCommit`.
+   */
   beginSession() {
     this.seams++;
     this.sendIndex = 0;
     this.sessionSent = 0;
     this.sessionBase = -1;
     let replay = 0;
-    for (const c of this.ring) if (c.globalStart >= 0) replay += c.pcm.length;
+    for (const c of this.ring) {
+      c.forceCommit = false;
+      if (c.globalStart >= 0) replay += c.pcm.length;
+    }
     this.replayedMs += this._ms(replay);
     this.forceCommitAfter = null;
-    if (this._ms(replay) > FORCED_COMMIT_REPLAY_MILLIS) {
-      // commit after the quietest chunk near the end of the replay: between words if possible
-      let quiet = Infinity;
-      let seen = 0;
-      for (let i = this.ring.length - 1; i >= 0 && this._ms(seen) <= QUIET_SEARCH_MILLIS; i--) {
-        const c = this.ring[i];
-        if (c.globalStart < 0) continue;
-        seen += c.pcm.length;
-        let e = 0;
-        for (let k = 0; k < c.pcm.length; k++) e += c.pcm[k] * c.pcm[k];
-        e /= c.pcm.length;
-        if (e < quiet) { quiet = e; this.forceCommitAfter = c; }
-      }
+    const piece = Math.round((FORCED_COMMIT_REPLAY_MILLIS * this.sampleRate) / 1000);
+    const search = Math.round((QUIET_SEARCH_MILLIS * this.sampleRate) / 1000);
+    const win = Math.max(1, Math.round((QUIET_WINDOW_MILLIS * this.sampleRate) / 1000));
+    let from = 0;
+    while (replay - from > piece) {
+      const target = from + piece;
+      const at = this._quietest(Math.max(from + 1, target - search), target, win);
+      if (at <= from) break;
+      const c = this._splitAt(at);
+      if (!c) break;
+      c.forceCommit = true;
+      if (!this.forceCommitAfter) this.forceCommitAfter = c;
+      from = at;
     }
+  }
+
+  /** Replay offset (samples from the ring head) at the middle of the quietest window in [from, to). */
+  _quietest(from, to, win) {
+    let best = Infinity;
+    let bestAt = to;
+    let off = 0;
+    let winStart = from;
+    let energy = 0;
+    let inWin = 0;
+    for (const c of this.ring) {
+      if (c.globalStart < 0) break;
+      const end = off + c.pcm.length;
+      if (end > from && off < to) {
+        for (let o = Math.max(from, off); o < Math.min(to, end); o++) {
+          const v = c.pcm[o - off];
+          energy += v * v;
+          if (++inWin >= win) {
+            if (energy < best) { best = energy; bestAt = winStart + Math.floor(win / 2); }
+            winStart = o + 1;
+            energy = 0;
+            inWin = 0;
+          }
+        }
+      }
+      off = end;
+    }
+    return bestAt;
+  }
+
+  /** Splits the ring so that a chunk ends at replay offset `at`; returns that chunk (or null). */
+  _splitAt(at) {
+    let off = 0;
+    for (let i = 0; i < this.ring.length; i++) {
+      const c = this.ring[i];
+      const end = off + c.pcm.length;
+      if (at === end) return c;
+      if (at > off && at < end) {
+        const k = at - off;
+        const head = { pcm: c.pcm.subarray(0, k), globalStart: c.globalStart, protected: c.protected,
+          forceCommit: false };
+        c.pcm = c.pcm.subarray(k);
+        c.globalStart = c.globalStart >= 0 ? c.globalStart + k : -1;
+        this.ring.splice(i, 0, head);
+        return head;
+      }
+      off = end;
+    }
+    return null;
   }
 
   /** The next chunk to send on this session, or null. */
@@ -134,6 +207,11 @@ export class SttResume {
     chunk.protected = true; // sent audio is never dropped by the lag policy
     this.sessionSent += chunk.pcm.length;
     this.sendIndex++;
+  }
+
+  /** Marks the audio waiting to be sent as the gap (never dropped by the lag policy). */
+  protectWaiting() {
+    for (let i = this.sendIndex; i < this.ring.length; i++) this.ring[i].protected = true;
   }
 
   /** Live audio waiting to be sent on an open session, in ms. */
@@ -187,7 +265,7 @@ export class SttResume {
    * on the global timeline, or null for a repeat of an already delivered commit. Accepting a
    * commit trims the replay ring up to the commit's end.
    */
-  acceptCommit(words, text) {
+  acceptCommit(words, text, exact = false) {
     const timed = Array.isArray(words) && words.length > 0;
     let startMs;
     let endMs;
@@ -211,21 +289,49 @@ export class SttResume {
       startMs = Math.max(0, this.lastCommitEndMs);
     }
     if (endMs > this.lastCommitEndMs) this.lastCommitEndMs = endMs;
-    this._trimTo(endMs);
+    this._trimTo(endMs, exact);
     return { startMs, endMs };
   }
 
-  /** Drops sent ring chunks that end at or before `globalMs`. */
-  _trimTo(globalMs) {
-    const limit = (globalMs * this.sampleRate) / 1000;
+  /**
+   * Drops the sent chunks that end at or before `globalMs`; `exact` also drops the head of a
+   * chunk that straddles it (the next session starts exactly there).
+   */
+  _trimTo(globalMs, exact = false) {
+    const limit = Math.floor((globalMs * this.sampleRate) / 1000);
     while (this.ring.length > 0) {
       const c = this.ring[0];
-      if (c.globalStart < 0 || c.globalStart + c.pcm.length > limit) break;
+      if (c.globalStart < 0 || c.globalStart >= limit) break;
       if (this.sendIndex === 0) break; // not sent on this session yet: keep order simple
+      if (c.globalStart + c.pcm.length > limit) {
+        if (!exact) break;
+        const k = limit - c.globalStart;
+        c.pcm = c.pcm.subarray(k);
+        c.globalStart += k;
+        this.ringSamples -= k;
+        break;
+      }
       this.ring.shift();
       this.ringSamples -= c.pcm.length;
       this.sendIndex--;
     }
+  }
+
+  /**
+   * The words of a forced commit's answer that end at least WORD_GUARD_MILLIS before its boundary
+   * `forcedMs` (global), when its last word reaches the boundary and some word is kept; else null.
+   */
+  wordsBefore(words, forcedMs) {
+    if (!Array.isArray(words) || words.length === 0 || !Number.isFinite(forcedMs)) return null;
+    const said = words.filter((w) => w.type !== 'spacing');
+    if (said.length === 0) return null;
+    const end = Math.max(...said.map((w) => this.sessionToGlobalMs(Number(w.end) || 0)));
+    if (end <= forcedMs - WORD_GUARD_MILLIS || end > forcedMs + WORD_GUARD_MILLIS) return null;
+    const kept = words.filter((w) => this.sessionToGlobalMs(Number(w.end) || 0) <= forcedMs - WORD_GUARD_MILLIS);
+    while (kept.length > 0 && kept[kept.length - 1].type === 'spacing') kept.pop();
+    if (kept.length === 0) return null;
+    const spacing = kept.some((w) => w.type === 'spacing');
+    return { words: kept, text: kept.map((w) => w.text).join(spacing ? '' : ' ') };
   }
 
   /** Audio in the replay ring, ms. */

@@ -12,9 +12,12 @@
 //     stt.on('partial', ({text}) => …); stt.on('committed', ({text, startMs, endMs}) => …);
 //     stt.connect(); mic.on('chunk', ({pcm}) => stt.sendAudio(pcm));
 //
-// Under repeated cuts a replay longer than FORCED_COMMIT_REPLAY_MILLIS is committed right after
-// it is sent (at its quietest chunk near the end), so commits advance: the price is a boundary
-// that may fall inside a word (`metrics.forcedCommits`). A connection whose session started and
+// Under repeated cuts a replay longer than FORCED_COMMIT_REPLAY_MILLIS gets a commit every
+// FORCED_COMMIT_REPLAY_MILLIS of it (at the quietest point before each mark), and the rest of the
+// replay waits for each one's answer (at most REPLAY_COMMIT_WAIT_MILLIS), as in the Java SDK, so
+// commits advance: the price is a boundary that may fall inside a word (`metrics.forcedCommits`).
+// With manual commits those pieces are not delivered on their own: they are joined into the
+// committed transcript of the app's next commit(), so the app's boundaries are exactly what it gets. A connection whose session started and
 // took audio resets the backoff; the socket gives up only when the server is unreachable or
 // refuses, or after `giveUpAfterMillis` without any audio transcribed.
 //
@@ -23,7 +26,8 @@
 // `error` {error, message}.
 
 import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-core.js';
-import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS } from './stt-resume.js';
+import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS, REPLAY_COMMIT_WAIT_MILLIS,
+  MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS } from './stt-resume.js';
 import { int16ToBase64, rmsDbfs } from './pcm.js';
 
 /** Empty audio chunk as keep-alive after this long without audio (server idle limit: ~10 s). */
@@ -79,6 +83,15 @@ export class SttSocket extends ReconnectingSocket {
       partials: 0, commits: 0, sentMs: 0, forcedCommits: 0, replayDroppedMs: 0 };
     this._sessionStarted = false;
     this._sentThisSession = 0;
+    /** Until then the rest of a replay waits for the answer to a forced commit (0: no hold). */
+    this._holdUntil = 0;
+    this._holdTimer = null;
+    /** Manual: the kind ('forced' | 'app') of each commit sent on this session, unanswered. */
+    this._sentCommits = [];
+    /** Manual: forced pieces of the app's current segment, held back: {text, words, startMs}. */
+    this._held = null;
+    /** Global ms of this session's forced commits, unanswered, oldest first. */
+    this._forcedAt = [];
   }
 
   _url(token) {
@@ -113,6 +126,9 @@ export class SttSocket extends ReconnectingSocket {
     this.metrics.reconnects = this.reconnects;
     this._sessionStarted = false;
     this._sentThisSession = 0;
+    this._release(0);
+    this._sentCommits = [];
+    this._forcedAt = [];
     this.uplink.beginSession();
     if (reconnecting) {
       this.metrics.seams = this.uplink.seams;
@@ -158,7 +174,8 @@ export class SttSocket extends ReconnectingSocket {
     if (this.state === 'closed' || this.state === 'failed' || this.state === 'closing' || this.state === 'idle') return false;
     this._trackSpeech(pcm);
     if (this.uplink.ringSamples === 0) this._markAccepted(); // nothing was waiting: the clock starts now
-    const ringDropped = this.uplink.push(pcm, this.isOpen());
+    // audio that waits behind a held replay is part of the gap, not lag: never dropped for lag
+    const ringDropped = this.uplink.push(pcm, this.isOpen() && !this._holdUntil);
     if (ringDropped > 0) {
       this.metrics.replayDroppedMs = this.uplink.droppedRingMs;
       this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
@@ -168,10 +185,27 @@ export class SttSocket extends ReconnectingSocket {
     return true;
   }
 
+  _manual() {
+    return this.options.commitStrategy === 'manual';
+  }
+
+  /** Ends a replay hold no sooner than `afterMillis` from now (0: at once, no pump). */
+  _release(afterMillis) {
+    if (this._holdTimer) { this.clearTimeout(this._holdTimer); this._holdTimer = null; }
+    if (afterMillis <= 0) { this._holdUntil = 0; return; }
+    this._holdUntil = this.now() + afterMillis;
+    this._holdTimer = this.setTimeout(() => {
+      this._holdTimer = null;
+      this._holdUntil = 0;
+      this._pump();
+    }, afterMillis);
+  }
+
   _pump() {
     if (!this._wsReady()) return;
     const ws = this.ws;
     for (;;) {
+      if (this._holdUntil) break; // waiting for the answer to a forced commit
       const buffered = ws.bufferedAmount || 0;
       if (this._paused ? buffered > this.lowWater : buffered >= this.highWater) {
         this._paused = true;
@@ -185,11 +219,17 @@ export class SttSocket extends ReconnectingSocket {
       this._sentThisSession++;
       if (this._sessionStarted) this._markHealthy();
       this.metrics.sentMs += (chunk.pcm.length * 1000) / this.sampleRate;
-      if (chunk === this.uplink.forceCommitAfter) {
-        this.uplink.forceCommitAfter = null;
+      if (chunk.forceCommit) {
+        chunk.forceCommit = false;
         if (this._sendChunk('', true)) {
+          this._lastCommitAt = this.now();
           this.uplink.forcedCommits++;
           this.metrics.forcedCommits = this.uplink.forcedCommits;
+          if (this._manual()) this._sentCommits.push('forced');
+          this._forcedAt.push(this.uplink.sessionEndGlobalMs());
+          this._release(REPLAY_COMMIT_WAIT_MILLIS);
+          this.uplink.protectWaiting();
+          break;
         }
       }
     }
@@ -219,8 +259,12 @@ export class SttSocket extends ReconnectingSocket {
   }
 
   _sendCommit() {
-    if (!this._wsReady() || this.uplink.nextToSend()) return; // after the queued audio
+    if (!this._wsReady() || this.uplink.nextToSend() || this._holdUntil) return; // after the queued audio
     this._commitSentThisSession = this._sendChunk('', true);
+    if (this._commitSentThisSession) {
+      this._lastCommitAt = this.now();
+      if (this._manual()) this._sentCommits.push('app');
+    }
   }
 
   _trackSpeech(pcm) {
@@ -318,11 +362,45 @@ export class SttSocket extends ReconnectingSocket {
   }
 
   _deliverCommit(text, words, languageCode) {
-    const placed = this.uplink.acceptCommit(words, text);
+    const kind = this._manual() ? this._sentCommits.shift() : undefined;
+    if (this._holdUntil) {
+      // the forced commit was answered: the replay goes on (commits stay paced)
+      const wait = (this._lastCommitAt || 0) + MIN_COMMIT_INTERVAL_MILLIS - this.now();
+      this._release(wait > 0 ? wait : 0);
+      if (!(wait > 0)) this._pump();
+    }
+    // a word reaching a forced commit's boundary may be cut by it: keep the words before it and
+    // let a new session transcribe the rest whole
+    const cut = this.uplink.wordsBefore(words, this._forcedAt[0]);
+    if (cut) { text = cut.text; words = cut.words; }
+    const placed = this.uplink.acceptCommit(words, text, !!cut);
+    while (placed && this._forcedAt.length > 0 && this._forcedAt[0] <= placed.endMs + WORD_GUARD_MILLIS) {
+      this._forcedAt.shift();
+    }
+    if (cut) {
+      this.metrics.wordsRetranscribed = (this.metrics.wordsRetranscribed || 0) + 1;
+      this._reconnectNow('a new session transcribes a word cut by a forced commit');
+    }
     this.lastPartial = '';
     if (!placed) {
       this.metrics.duplicatesDropped = this.uplink.duplicatesDropped;
       return;
+    }
+    if (kind === 'forced') {
+      // a piece of the app's segment that we committed: delivered with the app's commit
+      const h = this._held || (this._held = { text: '', words: [], startMs: placed.startMs });
+      h.text = joinPieces(h.text, text);
+      if (words) h.words.push(...words); // times within their own session, like every commit's words
+      this._markHealthy();
+      this._markAccepted();
+      return;
+    }
+    if (this._held) {
+      const h = this._held;
+      this._held = null;
+      text = joinPieces(h.text, text);
+      words = h.words.concat(words || []);
+      placed.startMs = h.startMs;
     }
     this._commitRequested = false;
     this._markHealthy();
@@ -344,6 +422,8 @@ export class SttSocket extends ReconnectingSocket {
 
   _onDrop() {
     this._flushPendingCommit();
+    this._release(0);
+    this._sentCommits = [];
     this._commitSentThisSession = false;
     if (this._drainTimer) { this.clearTimeout(this._drainTimer); this._drainTimer = null; }
   }
@@ -366,3 +446,11 @@ export class SttSocket extends ReconnectingSocket {
     if (this._drainTimer) { this.clearTimeout(this._drainTimer); this._drainTimer = null; }
   }
 }
+
+/** Joins two transcript pieces: a space between them unless one has whitespace at the seam. */
+export function joinPieces(a, b) {
+  if (!b || b.trim() === '') return a;
+  if (!a) return b;
+  return /\s$/.test(a) || /^\s/.test(b) ? a + b : a + ' ' + b;
+}
+

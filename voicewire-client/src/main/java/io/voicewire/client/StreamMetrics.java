@@ -30,6 +30,8 @@ import io.voicewire.metrics.LatencySnapshot;
  * @param forcedCommits STT: commits the client added after a replay longer than
  *     {@code RealSttStream.FORCED_COMMIT_REPLAY_MILLIS}, so that transcripts advance under
  *     repeated cuts; each may put a segment boundary inside a word
+ * @param wordsRetranscribed STT: words dropped from a forced commit's answer because they reached
+ *     its boundary (possibly cut by it), and transcribed again whole by a new session
  */
 public record StreamMetrics(
     LatencySnapshot timeToFirstAudioMicros,
@@ -45,7 +47,8 @@ public record StreamMetrics(
     long replayedAudioMillis,
     long replayOverflowMillis,
     long alignmentMismatches,
-    long forcedCommits) {
+    long forcedCommits,
+    long wordsRetranscribed) {
 
   /** A short form of a latency summary: {@code n=12 p50=80.1ms p90=... max=...}. */
   public static String summary(LatencySnapshot s) {
@@ -66,6 +69,6 @@ public record StreamMetrics(
         + droppedAudioBytes + " duplicateCommitsDropped=" + duplicateCommitsDropped
         + " replayedAudioMs=" + replayedAudioMillis + " replayOverflowMs=" + replayOverflowMillis
         + " alignmentMismatches=" + alignmentMismatches + " forcedCommits=" + forcedCommits
-        + "]";
+        + " wordsRetranscribed=" + wordsRetranscribed + "]";
   }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * SDK with its default reconnect policy.
  *
  * <ul>
- *   <li>STT: over a minute of recorded human speech (Debian's pocketsphinx-testdata) gives a
+ *   <li>STT: about 30 s of recorded human speech (Debian's pocketsphinx-testdata) gives a
  *       committed transcript whose WER is within {@link #MAX_WER_POINTS} points of the uncut run,
  *       with no committed transcript repeated (their audio spans never overlap), and the stream
  *       never gives up although no connection lives long enough for an utterance;
@@ -47,8 +47,15 @@ class CuttingNetworkTest {
   static final double MAX_WER_POINTS = 5.0;
   /** Audio per {@code sendAudio}, ms. */
   static final int CHUNK_MILLIS = 100;
-  /** Audio is sent this many times faster than real time (a live source). */
+  /** Through the cuts, audio is sent in real time (a live source). */
   static final int SPEED = 1;
+  /**
+   * The uncut reference run is sent at this speed too: faster, a loaded machine's engine falls
+   * more than its 20 s session queue behind and the "uncut" run resumes.
+   */
+  static final int UNCUT_SPEED = 1;
+  /** The held-out clips up to about 30 s of speech: at least 15 cuts, a quick test. */
+  static final long SPEECH_MILLIS = 28_000;
 
   ServerHarness h;
 
@@ -77,7 +84,7 @@ class CuttingNetworkTest {
     }
   }
 
-  Run transcribe(HumanSpeech.Speech speech) throws Exception {
+  Run transcribe(HumanSpeech.Speech speech, int speed) throws Exception {
     try (VoiceClient client = client()) {
       RecordingSttListener l = new RecordingSttListener();
       SttStream s = client.newSttStream(SttRequest.builder()
@@ -93,7 +100,7 @@ class CuttingNetworkTest {
         if (s.sendAudio(pcm, i, n)) {
           i += n;
         }
-        long due = t0 + TimeUnit.MILLISECONDS.toNanos((long) i / 32 / SPEED);
+        long due = t0 + TimeUnit.MILLISECONDS.toNanos((long) i / 32 / speed);
         long wait = due - System.nanoTime();
         Thread.sleep(Math.max(5, wait / 1_000_000)); // paced; a refused chunk is offered again
       }
@@ -106,22 +113,23 @@ class CuttingNetworkTest {
   }
 
   /**
-   * Acceptance test of issue #9, not met yet (measured on a quiet 2-core machine: WER 23.4 %
-   * uncut, 43.8 % through the cuts, 0 overlapping commits), so excluded from the default suite
-   * by its tag; run it with {@code -Pacceptance}.
+   * Acceptance test of issue #9, not met yet (measured on a quiet 2-core machine with 90 s of
+   * speech and the earlier forced-commit policy: WER 23.4 % uncut, 43.8 % through the cuts, 0
+   * overlapping commits; see docs/client.md for the word guard since), so excluded from the
+   * default suite by its tag; run it with {@code -Pacceptance}.
    */
   @Test
   @Tag("acceptance")
   void transcriptSurvivesACuttingNetwork() throws Exception {
-    HumanSpeech.Speech speech = HumanSpeech.atLeast(60_000);
-    assertTrue(speech.millis() >= 60_000, "speech: " + speech.millis() + " ms");
+    HumanSpeech.Speech speech = HumanSpeech.first(SPEECH_MILLIS);
+    assertTrue(speech.millis() >= SPEECH_MILLIS, "speech: " + speech.millis() + " ms");
     h.proxy.noCuts();
-    Run uncut = transcribe(speech);
+    Run uncut = transcribe(speech, UNCUT_SPEED);
     int before = h.proxy.cuts();
     h.proxy.cutAfterUpgradeBetween(CUT_MIN, CUT_MAX);
     Run cut;
     try {
-      cut = transcribe(speech);
+      cut = transcribe(speech, SPEED);
     } finally {
       h.proxy.noCuts();
     }
@@ -132,7 +140,7 @@ class CuttingNetworkTest {
         speech.millis(), werUncut, uncut.commits().size(), werCut, cut.commits().size(),
         h.proxy.cuts() - before, uncut.text(), cut.text(), uncut.metrics(), cut.metrics());
     System.out.println(report);
-    assertTrue(h.proxy.cuts() - before >= 10, "too few cuts: " + report);
+    assertTrue(h.proxy.cuts() - before >= 15, "too few cuts: " + report);
     assertTrue(werCut <= werUncut + MAX_WER_POINTS, report);
     // no repeated commit: every committed transcript covers audio after the previous one's
     long end = -1;

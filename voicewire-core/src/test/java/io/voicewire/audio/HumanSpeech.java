@@ -44,6 +44,18 @@ public final class HumanSpeech {
    * order, repeated until long enough, each followed by {@link #GAP_MILLIS} of silence.
    */
   public static Speech atLeast(long minMillis) throws IOException {
+    return build(minMillis, false);
+  }
+
+  /**
+   * The first clips, in {@link #atLeast} order, until at least {@code minMillis} (at most one
+   * pass): a shorter held-out file for tests that must stay quick.
+   */
+  public static Speech first(long minMillis) throws IOException {
+    return build(minMillis, true);
+  }
+
+  private static Speech build(long minMillis, boolean stopEarly) throws IOException {
     if (!available()) {
       throw new IOException(DATA + " is missing: install the Debian package pocketsphinx-testdata "
           + "(./voicewire test does)");
@@ -61,6 +73,12 @@ public final class HumanSpeech {
         pcm.writeBytes(read(Path.of(c[0])));
         pcm.writeBytes(gap);
         text.append(c[1]).append(' ');
+        if (stopEarly && pcm.size() / 32 >= minMillis) {
+          break;
+        }
+      }
+      if (stopEarly) {
+        break;
       }
     }
     return new Speech(pcm.toByteArray(), text.toString().trim());

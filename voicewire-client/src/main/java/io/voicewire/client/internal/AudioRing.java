@@ -121,6 +121,35 @@ public final class AudioRing {
   }
 
   /**
+   * Removes the commits at the given stream offsets; the entries after the first one removed get
+   * new sequence numbers: call it only while no sequence number is held elsewhere. Returns how
+   * many were removed.
+   */
+  public int removeCommits(java.util.Set<Long> offsets) {
+    if (offsets.isEmpty()) {
+      return 0;
+    }
+    Entry[] all = new Entry[entries.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = entries.get(i);
+    }
+    while (entries.pollFirst() != null) {
+      // rebuilt below
+    }
+    long seq = all.length == 0 ? nextSeq : all[0].seq();
+    int removed = 0;
+    for (Entry e : all) {
+      if (e.isCommit() && offsets.contains(e.offset())) {
+        removed++;
+        continue;
+      }
+      entries.add(new Entry(seq++, e.offset(), e.audio(), e.sendNanos()));
+    }
+    nextSeq = seq;
+    return removed;
+  }
+
+  /**
    * Forgets everything before stream offset {@code offset} (rounded down to a frame): whole
    * chunks and commits before it, and the head of a chunk that straddles it.
    */

@@ -25,6 +25,7 @@ public final class Metrics {
   public final LongAdder replayOverflowMillis = new LongAdder();
   public final LongAdder alignmentMismatches = new LongAdder();
   public final LongAdder forcedCommits = new LongAdder();
+  public final LongAdder wordsRetranscribed = new LongAdder();
 
   /** @param nanoClock the stream's monotonic clock (interval timestamps only) */
   public Metrics(LongSupplier nanoClock) {
@@ -66,6 +67,6 @@ public final class Metrics {
         partial.totalSnapshot(), commit.totalSnapshot(), rtt.totalSnapshot(), connections.sum(),
         reconnects.sum(), seams.sum(), droppedAudioBytes.sum(), duplicateCommitsDropped.sum(),
         replayedAudioMillis.sum(), replayOverflowMillis.sum(), alignmentMismatches.sum(),
-        forcedCommits.sum());
+        forcedCommits.sum(), wordsRetranscribed.sum());
   }
 }

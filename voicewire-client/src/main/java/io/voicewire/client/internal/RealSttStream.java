@@ -4,6 +4,7 @@ import io.voicewire.audio.AudioFormat;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TokenType;
+import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 
 /**
@@ -53,6 +55,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
    */
   public static final long MIN_COMMIT_INTERVAL_MILLIS = 150;
   /**
+   * Upper bound of the commit pacing, ms: each {@code commit_throttled} doubles the stream's
+   * interval (from {@link #MIN_COMMIT_INTERVAL_MILLIS}) up to this, so a server with a longer
+   * minimum interval than ours throttles a stream at most a few times.
+   */
+  public static final long MAX_COMMIT_INTERVAL_MILLIS = 2_000;
+  /**
    * During a replay, after a replayed commit the rest waits until that commit is answered, for at
    * most this long, ms: on a flaky link every connection that gets one segment through makes
    * progress.
@@ -66,7 +74,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
    * cuts every connection then commits a piece it can transcribe in its short life, instead of
    * replaying an ever longer segment that never commits. The price: the commit boundary is no
    * pause the speaker made and may fall inside a word
-   * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms.
+   * ({@link io.voicewire.client.StreamMetrics#forcedCommits()} counts them), ms. With manual
+   * commits the pieces are not delivered on their own: they are joined into the committed
+   * transcript of the user's next commit ({@link ManualSegment}).
    */
   public static final long FORCED_COMMIT_REPLAY_MILLIS = 2_000;
   /**
@@ -76,6 +86,13 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static final long QUIET_SEARCH_MILLIS = 600;
   /** Window of the quiet-point search, ms. */
   public static final long QUIET_WINDOW_MILLIS = 20;
+  /**
+   * The answer to a forced commit keeps only the words that end at least this long before its
+   * boundary, ms: a word that reaches the boundary may be cut by it. The stream then trims its
+   * replay at the end of the last kept word and starts a new session at once, which transcribes
+   * the cut word whole (an answer with no word to keep is taken whole, so progress is certain).
+   */
+  public static final long WORD_GUARD_MILLIS = 60;
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -102,6 +119,12 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   private final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
   private long lastCommitSentNanos;
+  /** The current commit pacing; see {@link #MAX_COMMIT_INTERVAL_MILLIS}. */
+  private long commitIntervalNanos = MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L;
+  /** Stream offsets of forced commits not answered yet. */
+  private final TreeSet<Long> forcedAt = new TreeSet<>();
+  /** Manual commits: forced pieces of the user's current segment, held back. */
+  private final ManualSegment segment = new ManualSegment();
   private long replayHoldUntilNanos;
   private long lastCommitOffset = -1;
   private long horizon;
@@ -117,6 +140,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private long seenOverflow;
   /** Stream offset after the last audio ever sent (on any connection). */
   private long sentMax;
+  /** A forced commit's answer kept fewer words than it had: start a new session now. */
+  private boolean retranscribe;
   /** The server started the session on the current connection. */
   private boolean startedOnConn;
 
@@ -295,7 +320,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           }
           batch = null;
         }
-        if (now - lastCommitSentNanos < MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L) {
+        if (now - lastCommitSentNanos < commitIntervalNanos) {
           return; // onTick sends it when the interval has passed
         }
         if (!c.send(chunkMessage(new byte[0], true))) {
@@ -419,6 +444,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
           break;
         }
         metrics.forcedCommits.increment();
+        forcedAt.add(at);
         log.debug("{}: forced a commit at {} ms in a replay", name, ms(at));
         from = at;
       }
@@ -429,6 +455,10 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   protected void onConnectionOpen(Connection c) {
     long now = ctx.nanoClock().getAsLong();
     startedOnConn = false;
+    retranscribe = false;
+    // forced commits are decided per replay, from where the committed text ends now
+    ring.removeCommits(forcedAt);
+    forcedAt.clear();
     forceCommitsInLongReplay(now);
     sessionBase = ring.start();
     sentOnConn = 0;
@@ -530,8 +560,19 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       case SttServerMessage.Error e -> {
         if (e.code() == ErrorCode.COMMIT_THROTTLED) {
-          // not fatal: the server ignored the oldest unanswered commit (answers come in order);
-          // a later commit covers its audio, or a new one is added
+          // the server ignored the commit it received last, which need not be our oldest
+          // unanswered one (its answer may still be on its way): pace commits wider from now on
+          commitIntervalNanos = Math.min(2 * commitIntervalNanos,
+              MAX_COMMIT_INTERVAL_MILLIS * 1_000_000L);
+          if (request.commitStrategy() == CommitStrategy.MANUAL) {
+            // the user's boundaries must stay exact, and which one was ignored is unknown: start
+            // a new session now; it replays everything after the last answered commit, commits
+            // included, paced wider
+            dropLocked(new Failure(new SpeechError(ErrorCode.COMMIT_THROTTLED,
+                e.error() == null ? "commit throttled" : e.error()), Retry.NOW));
+            return;
+          }
+          // VAD: our commits are no boundaries; a later commit covers its audio, or one is added
           pendingCommits.pollFirst();
           pendingCommitNanos.pollFirst();
           if (pendingCommits.isEmpty() && ring.after(sentSeq) == null) {
@@ -552,10 +593,29 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       default -> { }
     }
+    if (retranscribe) {
+      retranscribe = false;
+      dropLocked(new Failure(new SpeechError(ErrorCode.ERROR,
+          "a new session re-transcribes a word cut by a forced commit"), Retry.NOW));
+      return;
+    }
     if (replayHoldUntilNanos != 0 && pendingCommits.isEmpty()) {
       pump(now); // the replayed commit was answered: go on
     }
     maybeFinish(now);
+  }
+
+  /** The text of {@code words}: their texts joined, with a space unless spacing entries exist. */
+  private static String textOf(List<Word> words) {
+    boolean spacing = words.stream().anyMatch(w -> "spacing".equals(w.type()));
+    StringBuilder sb = new StringBuilder();
+    for (Word w : words) {
+      if (!spacing && !sb.isEmpty()) {
+        sb.append(' ');
+      }
+      sb.append(w.text());
+    }
+    return sb.toString();
   }
 
   private void releaseHeld() {
@@ -581,20 +641,55 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       wordsStart = sessionBase + bytesForSeconds(s);
       wordsEnd = sessionBase + bytesForSeconds(e);
     }
+    Long head = pendingCommits.peekFirst();
+    long guard = format.bytesForMillis((double) WORD_GUARD_MILLIS);
+    boolean cutWords = false;
+    if (head != null && forcedAt.contains(head) && wordsEnd > head - guard
+        && wordsEnd <= head + guard) {
+      List<Word> kept = new ArrayList<>();
+      for (Word w : words) {
+        if (sessionBase + bytesForSeconds(w.end()) <= head - guard) {
+          kept.add(w);
+        }
+      }
+      while (!kept.isEmpty() && "spacing".equals(kept.getLast().type())) {
+        kept.removeLast();
+      }
+      if (!kept.isEmpty()) {
+        metrics.wordsRetranscribed.add(words.size() - kept.size());
+        words = kept;
+        text = textOf(kept);
+        double e = 0;
+        for (Word w : kept) {
+          e = Math.max(e, w.end());
+        }
+        wordsEnd = sessionBase + bytesForSeconds(e);
+        cutWords = true;
+      }
+    }
     boolean manual = request.commitStrategy() == CommitStrategy.MANUAL;
-    if (wordsEnd >= 0 && haveHorizon && wordsEnd <= horizon) {
+    // manual: the server answers each of our commits once, in order (a throttled one makes the
+    // stream reconnect), so the oldest unanswered commit places the answer, whatever its words
+    boolean inOrder = manual && !pendingCommits.isEmpty();
+    if (!inOrder && wordsEnd >= 0 && haveHorizon && wordsEnd <= horizon) {
       dropRepeat(wordsEnd); // word times place it exactly: it ends where delivered text ended
       return;
     }
-    while (wordsEnd >= 0 && !pendingCommits.isEmpty() && pendingCommits.peekFirst() < wordsEnd) {
+    while (!inOrder && wordsEnd >= 0 && !pendingCommits.isEmpty()
+        && pendingCommits.peekFirst() < wordsEnd) {
       pendingCommits.pollFirst(); // commits answered earlier (or never): stale
       pendingCommitNanos.pollFirst();
     }
     Long commitAt = pendingCommits.pollFirst();
     Long commitAtNanos = pendingCommitNanos.pollFirst();
+    boolean forced = commitAt != null && forcedAt.remove(commitAt) && inOrder;
     long end;
     long commitNanos = 0;
-    if (manual && commitAt != null) {
+    if (cutWords) {
+      end = wordsEnd; // the rest, from the cut word on, goes to a new session
+      retranscribe = true;
+      forcedAt.add(commitAt); // its ring entry goes when that session opens
+    } else if (manual && commitAt != null) {
       // the answer to our commit covers the audio up to where we sent it (in order, exactly);
       // with VAD a client commit's position is no segment boundary, so it never places one
       end = commitAt;
@@ -630,7 +725,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     horizon = end;
     haveHorizon = true;
     ring.trimTo(end);
-    lastCommittedText = text;
+    forcedAt.headSet(end, true).clear();
+    lastCommittedText = segment.joined(text);
     List<Word> outWords = List.of();
     if (request.includeTimestamps() && !words.isEmpty()) {
       double shift = ms(sessionBase) / 1000.0;
@@ -640,10 +736,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       outWords = shifted;
     }
-    Transcript t = new Transcript(text, true, ms(startB), ms(end), outWords,
-        request.includeLanguageDetection() || request.includeTimestamps() ? languageCode : null);
+    String lang = request.includeLanguageDetection() || request.includeTimestamps()
+        ? languageCode : null;
     partialClockStart = 0;
     markProgress();
+    if (forced) {
+      // a piece of the user's segment, committed by us: delivered with the user's commit
+      segment.hold(text, ms(startB), outWords, lang);
+      log.debug("{}: forced piece {}-{} ms held: '{}'", name, ms(startB), ms(end), text);
+      return;
+    }
+    Transcript t = segment.complete(new Transcript(text, true, ms(startB), ms(end), outWords,
+        lang));
     log.debug("{}: committed {}-{} ms on connection {}: '{}'", name, ms(startB), ms(end),
         metrics.connections.sum(), text);
     events.offer(() -> listener.onCommitted(t));
