@@ -1,14 +1,14 @@
 package io.voicewire.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.voicewire.client.TokenType;
 import io.voicewire.client.VoiceClientException;
 import io.voicewire.protocol.HttpError;
+import io.voicewire.protocol.HttpQuery;
 import io.voicewire.protocol.HttpTtsBody;
-import io.voicewire.protocol.Json;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
+import io.voicewire.protocol.RestBodies;
 import io.voicewire.protocol.TimestampLine;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.HttpRelay;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.TtsRequest;
@@ -22,10 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /** The REST endpoints an SDK touches (PROTOCOL.md §4, §6.2, §8). Thread safe. */
@@ -83,11 +80,7 @@ public final class HttpApi {
     String body = sendForString(request("/v1/single-use-token/" + type.wireName())
         .POST(HttpRequest.BodyPublishers.noBody()).build());
     try {
-      String token = Json.string(Json.parseObject(body), "token");
-      if (token == null || token.isEmpty()) {
-        throw new IOException("the token response has no 'token'");
-      }
-      return token;
+      return RestBodies.decodeToken(body);
     } catch (ProtocolException e) {
       throw new IOException("unreadable token response: " + e.getMessage(), e);
     }
@@ -96,64 +89,21 @@ public final class HttpApi {
   /** {@code GET /v1/voices}. */
   public List<VoiceInfo> voices() throws IOException {
     String body = sendForString(request("/v1/voices").GET().build());
-    List<VoiceInfo> out = new ArrayList<>();
     try {
-      JsonNode arr = Json.parseObject(body).path("voices");
-      for (JsonNode v : arr) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        v.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(),
-            e.getValue().asText()));
-        String id = v.path("voice_id").asText(null);
-        if (id == null) {
-          continue;
-        }
-        // the official answer has no sample rate: a voice's rate is that of the output_format
-        // asked for, so it is 0 (unknown) here
-        out.add(new VoiceInfo(id, v.path("name").asText(id), v.path("category").asText("premade"),
-            labels, v.path("description").asText(""), 0));
-      }
+      return RestBodies.decodeVoices(body);
     } catch (ProtocolException e) {
       throw new IOException("unreadable voices response: " + e.getMessage(), e);
     }
-    return out;
   }
 
   /** {@code GET /v1/models} (a bare JSON array). */
   public List<ModelInfo> models() throws IOException {
     String body = sendForString(request("/v1/models").GET().build());
-    List<ModelInfo> out = new ArrayList<>();
-    JsonNode arr;
     try {
-      arr = Json.mapper().readTree(body);
-    } catch (IOException e) {
+      return RestBodies.decodeModels(body);
+    } catch (ProtocolException e) {
       throw new IOException("unreadable models response: " + e.getMessage(), e);
     }
-    if (arr == null || !arr.isArray()) {
-      throw new IOException("the models response is not a JSON array");
-    }
-    for (JsonNode m : arr) {
-      String id = m.path("model_id").asText(null);
-      if (id == null) {
-        continue;
-      }
-      List<String> langs = new ArrayList<>();
-      for (JsonNode l : m.path("languages")) {
-        langs.add(l.isTextual() ? l.asText() : l.path("language_id").asText(""));
-      }
-      // the official answer says only can_do_text_to_speech; speech-to-text models are the
-      // Scribe family, which no official field flags (a voicewire server adds
-      // can_do_speech_to_text, honoured when present)
-      JsonNode stt = m.get("can_do_speech_to_text");
-      out.add(new ModelInfo(id, m.path("name").asText(id), m.path("description").asText(""),
-          m.path("can_do_text_to_speech").asBoolean(false),
-          stt != null && stt.isBoolean() ? stt.asBoolean() : isSpeechToText(id), langs));
-    }
-    return out;
-  }
-
-  /** True for the ids of ElevenLabs' speech-to-text models ({@code scribe_*}). */
-  static boolean isSpeechToText(String modelId) {
-    return modelId.startsWith("scribe_");
   }
 
   /** One request to {@code pathAndQuery} with {@code body}, answered as it arrives. */
@@ -180,9 +130,10 @@ public final class HttpApi {
         r.previousText(), r.nextText(), r.applyTextNormalization(),
         r.pronunciationDictionaryLocators());
     String q = Query.builder()
-        .add("output_format", r.chose("output_format") ? r.outputFormat().wireName() : null)
-        .add("enable_logging", r.enableLogging())
-        .add("optimize_streaming_latency", r.optimizeStreamingLatency())
+        .add(HttpQuery.OUTPUT_FORMAT,
+            r.chose("output_format") ? r.outputFormat().wireName() : null)
+        .add(HttpQuery.ENABLE_LOGGING, r.enableLogging())
+        .add(HttpQuery.OPTIMIZE_STREAMING_LATENCY, r.optimizeStreamingLatency())
         .build();
     return request(Urls.ttsPath(r.voiceId(), suffix) + q)
         .header("Content-Type", "application/json")

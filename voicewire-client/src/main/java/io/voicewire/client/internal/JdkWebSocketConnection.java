@@ -1,6 +1,6 @@
 package io.voicewire.client.internal;
 
-import io.voicewire.protocol.Json;
+import io.voicewire.protocol.internal.Json;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.net.URI;

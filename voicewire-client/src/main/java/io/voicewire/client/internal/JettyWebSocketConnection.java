@@ -1,5 +1,6 @@
 package io.voicewire.client.internal;
 
+import io.voicewire.protocol.CloseCodes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -215,7 +216,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
-    if (statusCode == 1006) {
+    if (statusCode == CloseCodes.ABNORMAL) {
       // Jetty's name for "the connection dropped without a close frame": a failure, as on the JDK
       failed(new IOException("connection lost"
           + (reason == null || reason.isEmpty() ? "" : ": " + reason)), 0);

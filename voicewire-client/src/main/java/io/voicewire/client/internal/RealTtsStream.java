@@ -2,9 +2,9 @@ package io.voicewire.client.internal;
 
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.TextChunker;
-import io.voicewire.client.TokenType;
 import io.voicewire.client.TtsStream;
 import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsParams;
 import io.voicewire.protocol.TtsServerMessage;

@@ -1,15 +1,15 @@
 package io.voicewire.client.internal;
 
-import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.ConnectionStatus.State;
+import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.StreamMetrics;
-import io.voicewire.client.TokenType;
 import io.voicewire.client.VoiceClientException;
 import io.voicewire.protocol.CloseCodes;
-import io.voicewire.protocol.ErrorPolicy;
 import io.voicewire.protocol.ErrorPolicy.Retry;
+import io.voicewire.protocol.ErrorPolicy;
 import io.voicewire.protocol.Query;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import java.io.IOException;
@@ -704,13 +704,7 @@ public abstract class ReconnectingStream {
   public static Failure classifyClose(int code, String reason) {
     String msg = "the server closed the connection (" + code
         + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")";
-    ErrorCode kind = switch (code) {
-      case CloseCodes.POLICY_VIOLATION -> ErrorCode.POLICY_VIOLATION;
-      case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD,
-          CloseCodes.MESSAGE_TOO_BIG, CloseCodes.MANDATORY_EXTENSION -> ErrorCode.INPUT_ERROR;
-      case CloseCodes.TRY_AGAIN_LATER -> ErrorCode.RESOURCE_EXHAUSTED;
-      default -> ErrorCode.ERROR;
-    };
-    return new Failure(new SpeechError(kind, msg), ErrorPolicy.retryAfterClose(code));
+    return new Failure(new SpeechError(ErrorPolicy.errorAfterClose(code), msg),
+        ErrorPolicy.retryAfterClose(code));
   }
 }

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

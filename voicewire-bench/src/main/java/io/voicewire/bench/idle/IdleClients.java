@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.idle;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.idle;
 
 import io.voicewire.server.VoicewireServer;
 import io.voicewire.speech.SpeechProvider;

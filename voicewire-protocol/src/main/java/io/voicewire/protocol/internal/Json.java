@@ -1,4 +1,4 @@
-package io.voicewire.protocol;
+package io.voicewire.protocol.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The raw echo upstream is protocol-correct for the relay: the Java SDK's {@code SttStream} (what
  * the voicewire relay uses upstream) and the JDK WebSocket client get the answers the real server
- * with {@link EchoSpeechProvider} gives.
+ * with {@code io.voicewire.testing.EchoSpeechProvider} gives.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RawWsEchoUpstreamTest {

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.testing;
 
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.ModelInfo;

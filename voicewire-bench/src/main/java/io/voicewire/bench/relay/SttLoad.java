@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttServerMessage;
@@ -21,7 +21,7 @@ import org.HdrHistogram.Recorder;
 /**
  * Load generator for the realtime STT endpoint: N concurrent streams, each sending one chunk of
  * {@code chunkMillis} of 16 kHz PCM every {@code chunkMillis}, paced. Each chunk carries a
- * sequence number in its first 8 bytes; the upstream {@link EchoSpeechProvider} answers every
+ * sequence number in its first 8 bytes; the upstream {@code io.voicewire.testing.EchoSpeechProvider} answers every
  * chunk with a {@code partial_transcript} naming it, so the time from send to that partial is the
  * round trip through everything between (the relay under test, or nothing).
  *

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.server.Limits;
 import io.voicewire.server.VoicewireServer;
+import io.voicewire.testing.EchoSpeechProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttServerMessage;

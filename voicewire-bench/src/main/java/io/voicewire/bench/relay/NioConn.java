@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.voicewire.cli.bench;
+package io.voicewire.bench.relay;
 
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The lean upstream of the relay benchmark: the realtime STT endpoint on plain java.nio with one
- * selector thread. It answers like a {@code VoicewireServer} running {@link EchoSpeechProvider}:
+ * selector thread. It answers like a {@code VoicewireServer} running {@code io.voicewire.testing.EchoSpeechProvider}:
  * {@code session_started} on connect, a {@code partial_transcript "seq N"} for every audio chunk of
  * at least 8 bytes (N = its first 8 bytes, big-endian), {@code committed_transcript} (and the
  * {@code _with_timestamps} form when asked for) for every commit, pongs to pings, and the close
