@@ -9,11 +9,14 @@ import io.voicewire.client.internal.JettyWebSocketConnector;
 import io.voicewire.client.internal.RealMultiContextTts;
 import io.voicewire.client.internal.RealSttStream;
 import io.voicewire.client.internal.RealTtsStream;
+import io.voicewire.client.internal.RelaySessions;
 import io.voicewire.protocol.TimestampLine;
 import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
 import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,6 +203,18 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   public SttStream newSttStream(SttRequest request, SttStream.Listener listener) {
     checkOpen();
     return RealSttStream.open(ctx, request, listener);
+  }
+
+  /** The relay's TTS session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
+  TtsSession openRelayTts(TtsRequest request, TtsRequest upstream, TtsStream.Listener listener) {
+    checkOpen();
+    return RelaySessions.tts(ctx, request, upstream, listener);
+  }
+
+  /** The relay's STT session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
+  SttSession openRelayStt(SttRequest request, SttRequest upstream, SttStream.Listener listener) {
+    checkOpen();
+    return RelaySessions.stt(ctx, request, upstream, listener);
   }
 
   @Override

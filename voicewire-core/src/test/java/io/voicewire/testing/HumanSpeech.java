@@ -1,5 +1,6 @@
-package io.voicewire.audio;
+package io.voicewire.testing;
 
+import io.voicewire.audio.Wav;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

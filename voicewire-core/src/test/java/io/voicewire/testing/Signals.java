@@ -1,5 +1,6 @@
-package io.voicewire.audio;
+package io.voicewire.testing;
 
+import io.voicewire.audio.Pcm16;
 import java.util.Random;
 
 /**
