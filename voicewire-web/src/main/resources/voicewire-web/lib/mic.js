@@ -12,16 +12,11 @@
 //
 // Events: `chunk` {pcm, rms, peak, capturedAt}, `state` {state: 'starting'|'running'|'stopped'|'error', error}.
 
+import { makeEvent } from './events.js';
+
 /** Chunk duration bounds (ms). */
 export const MIN_CHUNK_MILLIS = 20;
 export const MAX_CHUNK_MILLIS = 100;
-
-function makeEvent(type, detail) {
-  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
-  const e = new Event(type);
-  e.detail = detail;
-  return e;
-}
 
 export class Microphone extends EventTarget {
   /**

@@ -11,15 +11,10 @@
 //
 // Events: `stats`, `started` {at}, `drained`, `interrupted`, `state` {context state}.
 
+import { makeEvent } from './events.js';
+
 /** Default fade length of interrupt(). */
 export const DEFAULT_FADE_MILLIS = 15;
-
-function makeEvent(type, detail) {
-  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
-  const e = new Event(type);
-  e.detail = detail;
-  return e;
-}
 
 export class Player extends EventTarget {
   /**

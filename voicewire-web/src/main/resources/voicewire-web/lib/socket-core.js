@@ -11,6 +11,7 @@
 // Calls in the wrong state return false; they never throw.
 
 import { Backoff } from './backoff.js';
+import { makeEvent } from './events.js';
 
 /** How long a graceful close waits for the server before closing anyway. */
 export const GRACEFUL_CLOSE_MILLIS = 5000;
@@ -99,13 +100,6 @@ export function withQuery(url, params) {
   }
   if (parts.length === 0) return url;
   return url + (url.includes('?') ? '&' : '?') + parts.join('&');
-}
-
-function makeEvent(type, detail) {
-  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
-  const e = new Event(type);
-  e.detail = detail;
-  return e;
 }
 
 /**
