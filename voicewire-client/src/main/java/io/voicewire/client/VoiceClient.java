@@ -1,15 +1,15 @@
 package io.voicewire.client;
 
 import io.voicewire.client.internal.ClientContext;
-import io.voicewire.client.internal.Connector;
+import io.voicewire.client.internal.transport.Connector;
 import io.voicewire.client.internal.Dispatcher;
-import io.voicewire.client.internal.HttpApi;
-import io.voicewire.client.internal.JdkWebSocketConnector;
-import io.voicewire.client.internal.JettyWebSocketConnector;
-import io.voicewire.client.internal.RealMultiContextTts;
-import io.voicewire.client.internal.RealSttStream;
-import io.voicewire.client.internal.RealTtsStream;
-import io.voicewire.client.internal.RelaySessions;
+import io.voicewire.client.internal.http.HttpApi;
+import io.voicewire.client.internal.transport.JdkWebSocketConnector;
+import io.voicewire.client.internal.transport.JettyWebSocketConnector;
+import io.voicewire.client.internal.stream.RealMultiContextTts;
+import io.voicewire.client.internal.stream.RealSttStream;
+import io.voicewire.client.internal.stream.RealTtsStream;
+import io.voicewire.client.internal.stream.RelaySessions;
 import io.voicewire.protocol.TimestampLine;
 import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.ModelInfo;

@@ -1,6 +1,7 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.http;
 
 import io.voicewire.client.VoiceClientException;
+import io.voicewire.client.internal.Urls;
 import io.voicewire.protocol.HttpError;
 import io.voicewire.protocol.HttpQuery;
 import io.voicewire.protocol.HttpTtsBody;

@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.resume;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.resume;
 
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.speech.Alignment;

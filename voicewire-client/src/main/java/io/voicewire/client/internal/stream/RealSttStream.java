@@ -1,8 +1,12 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.stream;
 
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.SttStream;
+import io.voicewire.client.internal.ClientContext;
+import io.voicewire.client.internal.Logs;
+import io.voicewire.client.internal.resume.AudioRing;
+import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;

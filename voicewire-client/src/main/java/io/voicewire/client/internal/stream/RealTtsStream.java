@@ -1,8 +1,13 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.TextChunker;
 import io.voicewire.client.TtsStream;
+import io.voicewire.client.internal.ClientContext;
+import io.voicewire.client.internal.Logs;
+import io.voicewire.client.internal.Urls;
+import io.voicewire.client.internal.resume.TtsCursor;
+import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.TokenType;
 import io.voicewire.protocol.TtsClientMessage;

@@ -1,10 +1,17 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.ConnectionStatus.State;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.VoiceClientException;
+import io.voicewire.client.internal.ClientContext;
+import io.voicewire.client.internal.Dispatcher;
+import io.voicewire.client.internal.Logs;
+import io.voicewire.client.internal.Metrics;
+import io.voicewire.client.internal.Urls;
+import io.voicewire.client.internal.transport.Connection;
+import io.voicewire.client.internal.transport.ConnectionListener;
 import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.ErrorPolicy;

@@ -1,7 +1,8 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TtsStream;
+import io.voicewire.client.internal.ClientContext;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.TtsRequest;

@@ -1,5 +1,6 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
+import io.voicewire.client.internal.Urls;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
 /**
  * One WebSocket connection, used once: after its terminal event (closed or failed) it is never

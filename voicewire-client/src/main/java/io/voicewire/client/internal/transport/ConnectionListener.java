@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
 /**
  * Events of one {@link Connection}, serially, on the connection's reader thread: handlers must

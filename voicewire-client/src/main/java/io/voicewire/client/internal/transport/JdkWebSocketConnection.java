@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
 import io.voicewire.protocol.internal.Json;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
 import io.voicewire.protocol.CloseCodes;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,9 +1,10 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voicewire.client.internal.Urls;
 import io.voicewire.protocol.ErrorPolicy;
 import io.voicewire.speech.ErrorCode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.voicewire.client.internal;
+package io.voicewire.client.internal.transport;
 
 import java.io.IOException;
 import java.net.URI;
