@@ -11,12 +11,12 @@
 //
 // Events: `stats`, `started` {at}, `drained`, `interrupted`, `state` {context state}.
 
-import { makeEvent } from './events.js';
+import { Emitter } from './events.js';
 
 /** Default fade length of interrupt(). */
 export const DEFAULT_FADE_MILLIS = 15;
 
-export class Player extends EventTarget {
+export class Player extends Emitter {
   /**
    * @param {object} o `context` (an AudioContext to share), `sampleRate` (of a context created
    *   here; default: the device's), `jitter` (jitter-buffer options, e.g. {targetMillis}),
@@ -33,16 +33,6 @@ export class Player extends EventTarget {
     this.pushedMs = 0;
     this._ready = null;
     this._resumeOnGesture = null;
-  }
-
-  on(type, fn) {
-    const h = (e) => fn(e.detail, e);
-    this.addEventListener(type, h);
-    return () => this.removeEventListener(type, h);
-  }
-
-  _emit(type, detail) {
-    this.dispatchEvent(makeEvent(type, detail));
   }
 
   /**

@@ -74,13 +74,7 @@ public record HttpTtsBody(String text, String modelId, String languageCode,
         g.writeStringField("language_code", languageCode);
       }
       if (voiceSettings != null) {
-        g.writeObjectFieldStart("voice_settings");
-        g.writeNumberField("stability", voiceSettings.stability());
-        g.writeNumberField("similarity_boost", voiceSettings.similarityBoost());
-        g.writeNumberField("style", voiceSettings.style());
-        g.writeBooleanField("use_speaker_boost", voiceSettings.useSpeakerBoost());
-        g.writeNumberField("speed", voiceSettings.speed());
-        g.writeEndObject();
+        TtsClientMessage.writeVoiceSettings(g, "voice_settings", voiceSettings);
       }
       if (seed != null) {
         g.writeNumberField("seed", seed);

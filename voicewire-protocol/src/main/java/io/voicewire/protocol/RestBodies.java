@@ -54,7 +54,6 @@ public final class RestBodies {
 
   private static void writeVoice(JsonGenerator g, VoiceInfo v, List<String> ttsModelIds)
       throws IOException {
-    VoiceSettings d = VoiceSettings.DEFAULT;
     g.writeStartObject();
     g.writeStringField("voice_id", v.voiceId());
     g.writeStringField("name", v.name());
@@ -68,13 +67,7 @@ public final class RestBodies {
     g.writeNullField("preview_url");
     g.writeArrayFieldStart("samples");
     g.writeEndArray();
-    g.writeObjectFieldStart("settings");
-    g.writeNumberField("stability", d.stability());
-    g.writeNumberField("similarity_boost", d.similarityBoost());
-    g.writeNumberField("style", d.style());
-    g.writeBooleanField("use_speaker_boost", d.useSpeakerBoost());
-    g.writeNumberField("speed", d.speed());
-    g.writeEndObject();
+    TtsClientMessage.writeVoiceSettings(g, "settings", VoiceSettings.DEFAULT);
     g.writeArrayFieldStart("high_quality_base_model_ids");
     for (String id : ttsModelIds) {
       g.writeString(id);

@@ -1,11 +1,13 @@
 package io.voicewire.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.PronunciationLocator;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceSettings;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -167,6 +169,18 @@ public record TtsClientMessage(
     g.writeEndArray();
   }
 
+  /** Writes {@code vs} as the object field {@code field} (all five settings). */
+  static void writeVoiceSettings(JsonGenerator g, String field, VoiceSettings vs)
+      throws IOException {
+    g.writeObjectFieldStart(field);
+    g.writeNumberField("stability", vs.stability());
+    g.writeNumberField("similarity_boost", vs.similarityBoost());
+    g.writeNumberField("style", vs.style());
+    g.writeBooleanField("use_speaker_boost", vs.useSpeakerBoost());
+    g.writeNumberField("speed", vs.speed());
+    g.writeEndObject();
+  }
+
   static VoiceSettings voiceSettings(JsonNode n) throws ProtocolException {
     VoiceSettings d = VoiceSettings.DEFAULT;
     try {
@@ -200,13 +214,7 @@ public record TtsClientMessage(
         g.writeBooleanField("try_trigger_generation", true);
       }
       if (voiceSettings != null) {
-        g.writeObjectFieldStart("voice_settings");
-        g.writeNumberField("stability", voiceSettings.stability());
-        g.writeNumberField("similarity_boost", voiceSettings.similarityBoost());
-        g.writeNumberField("style", voiceSettings.style());
-        g.writeBooleanField("use_speaker_boost", voiceSettings.useSpeakerBoost());
-        g.writeNumberField("speed", voiceSettings.speed());
-        g.writeEndObject();
+        writeVoiceSettings(g, "voice_settings", voiceSettings);
       }
       if (chunkLengthSchedule != null) {
         g.writeObjectFieldStart("generation_config");
