@@ -117,7 +117,7 @@ public final class Bench implements Callable<Integer> {
       }
       default -> {
         spec.commandLine().getErr().println("voicewire: unknown scenario '" + scenario
-            + "'; known: relay, idle (and: ./voicewire bench jmh)");
+            + "'; known: relay, idle, jmh, engine, soak");
         return 2;
       }
     }

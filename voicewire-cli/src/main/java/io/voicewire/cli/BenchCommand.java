@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         "  jmh     micro-benchmarks of the audio core [JMH options]",
         "  engine  the offline engine under load",
         "  soak    a long mixed load against one server (docs/soak.md)",
-        "'voicewire bench SCENARIO --help' lists a scenario's options.",
+        "A scenario's own options: ./voicewire bench SCENARIO --help (the launcher),",
+        "  or java -cp benchmarks.jar io.voicewire.bench.Bench SCENARIO --help",
         "The benchmarks jar: $VOICEWIRE_BENCH_JAR, or voicewire-bench/target/benchmarks.jar"
             + " (mvn -pl voicewire-bench -am package -DskipTests)"})
 public final class BenchCommand implements Callable<Integer> {
