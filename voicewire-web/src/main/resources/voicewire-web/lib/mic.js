@@ -12,18 +12,13 @@
 //
 // Events: `chunk` {pcm, rms, peak, capturedAt}, `state` {state: 'starting'|'running'|'stopped'|'error', error}.
 
+import { Emitter } from './events.js';
+
 /** Chunk duration bounds (ms). */
 export const MIN_CHUNK_MILLIS = 20;
 export const MAX_CHUNK_MILLIS = 100;
 
-function makeEvent(type, detail) {
-  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
-  const e = new Event(type);
-  e.detail = detail;
-  return e;
-}
-
-export class Microphone extends EventTarget {
+export class Microphone extends Emitter {
   /**
    * @param {object} o options: `sampleRate` (16000), `chunkMillis` (50, 20–100),
    *   `echoCancellation`, `noiseSuppression`, `autoGainControl` (all true), `deviceId`,
@@ -53,15 +48,9 @@ export class Microphone extends EventTarget {
     this.level = 0;
   }
 
-  on(type, fn) {
-    const h = (e) => fn(e.detail, e);
-    this.addEventListener(type, h);
-    return () => this.removeEventListener(type, h);
-  }
-
   _state(state, extra = {}) {
     this.state = state;
-    this.dispatchEvent(makeEvent('state', { state, ...extra }));
+    this._emit('state', { state, ...extra });
   }
 
   /** Asks for the microphone and starts capturing. Call from a user gesture. Returns false if running. */
@@ -86,7 +75,7 @@ export class Microphone extends EventTarget {
         this.chunks++;
         this.level = m.rms;
         const capturedAt = t0 + (m.time - t0ctx) * 1000;
-        this.dispatchEvent(makeEvent('chunk', { pcm: m.pcm, rms: m.rms, peak: m.peak, capturedAt }));
+        this._emit('chunk', { pcm: m.pcm, rms: m.rms, peak: m.peak, capturedAt });
       };
       this.source.connect(this.node);
       // the node outputs silence; connecting it keeps the graph pulling it in every browser

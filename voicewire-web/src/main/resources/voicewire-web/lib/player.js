@@ -11,17 +11,12 @@
 //
 // Events: `stats`, `started` {at}, `drained`, `interrupted`, `state` {context state}.
 
+import { Emitter } from './events.js';
+
 /** Default fade length of interrupt(). */
 export const DEFAULT_FADE_MILLIS = 15;
 
-function makeEvent(type, detail) {
-  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
-  const e = new Event(type);
-  e.detail = detail;
-  return e;
-}
-
-export class Player extends EventTarget {
+export class Player extends Emitter {
   /**
    * @param {object} o `context` (an AudioContext to share), `sampleRate` (of a context created
    *   here; default: the device's), `jitter` (jitter-buffer options, e.g. {targetMillis}),
@@ -38,16 +33,6 @@ export class Player extends EventTarget {
     this.pushedMs = 0;
     this._ready = null;
     this._resumeOnGesture = null;
-  }
-
-  on(type, fn) {
-    const h = (e) => fn(e.detail, e);
-    this.addEventListener(type, h);
-    return () => this.removeEventListener(type, h);
-  }
-
-  _emit(type, detail) {
-    this.dispatchEvent(makeEvent(type, detail));
   }
 
   /**

@@ -11,6 +11,7 @@
 // Calls in the wrong state return false; they never throw.
 
 import { Backoff } from './backoff.js';
+import { Emitter } from './events.js';
 
 /** How long a graceful close waits for the server before closing anyway. */
 export const GRACEFUL_CLOSE_MILLIS = 5000;
@@ -101,19 +102,12 @@ export function withQuery(url, params) {
   return url + (url.includes('?') ? '&' : '?') + parts.join('&');
 }
 
-function makeEvent(type, detail) {
-  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
-  const e = new Event(type);
-  e.detail = detail;
-  return e;
-}
-
 /**
  * Base class: a logical session that survives dropped connections.
  * Subclasses implement `_url()`, `_onOpen()`, `_onMessage(obj)`, `_isComplete()` and may
  * override `_onDrop()`, `_onClosedForGood()`.
  */
-export class ReconnectingSocket extends EventTarget {
+export class ReconnectingSocket extends Emitter {
   constructor(options = {}) {
     super();
     const o = options;
@@ -140,17 +134,6 @@ export class ReconnectingSocket extends EventTarget {
     this._timer = null;
     this._closeTimer = null;
     this._connError = null;
-  }
-
-  /** Adds a listener; returns a function that removes it. */
-  on(type, fn) {
-    const h = (e) => fn(e.detail, e);
-    this.addEventListener(type, h);
-    return () => this.removeEventListener(type, h);
-  }
-
-  _emit(type, detail) {
-    this.dispatchEvent(makeEvent(type, detail));
   }
 
   _status(state, extra = {}) {

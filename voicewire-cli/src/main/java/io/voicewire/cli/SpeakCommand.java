@@ -1,5 +1,6 @@
 package io.voicewire.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
@@ -9,7 +10,6 @@ import io.voicewire.client.TtsAudioQueue;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.VoiceClient;
 import io.voicewire.client.audio.StreamingPlayer;
-import io.voicewire.protocol.Json;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
@@ -137,7 +137,7 @@ public final class SpeakCommand implements Callable<Integer> {
       double[] firstAudioMillis = {-1};
       try (Terminal.StatusLine latency = Terminal.StatusLine.start(err, interactive && playing,
           () -> AudioDevices.latencyLine(firstAudioMillis[0], player.stats()));
-          JsonGenerator g = Json.mapper().getFactory().createGenerator(timings);
+          JsonGenerator g = new JsonFactory().createGenerator(timings);
           TtsStream s = client.newTtsStream(rb.build(), queue)) {
         g.writeStartArray();
         s.send(input);

@@ -1,14 +1,14 @@
 package io.voicewire.cli;
 
-import io.voicewire.client.TokenType;
+import io.voicewire.protocol.TokenType;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code voicewire token}: mints a single-use token (valid 15 minutes, one use). */
 @Command(name = "token", mixinStandardHelpOptions = true,

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.audio.Wav;
-import io.voicewire.cli.bench.EchoSpeechProvider;
+import io.voicewire.testing.EchoSpeechProvider;
 import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.protocol.Json;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.server.VoicewireServer;
 import java.net.URI;
 import java.net.http.HttpClient;

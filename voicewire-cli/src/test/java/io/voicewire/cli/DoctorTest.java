@@ -3,7 +3,7 @@ package io.voicewire.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voicewire.cli.bench.EchoSpeechProvider;
+import io.voicewire.testing.EchoSpeechProvider;
 import io.voicewire.server.VoicewireServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;

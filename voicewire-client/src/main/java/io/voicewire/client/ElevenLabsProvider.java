@@ -1,7 +1,6 @@
 package io.voicewire.client;
 
 import io.voicewire.client.internal.Logs;
-import io.voicewire.client.internal.RealTtsStream;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SpeechProvider;
@@ -138,7 +137,7 @@ public final class ElevenLabsProvider implements SpeechProvider {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
     TtsRequest upstream = upstream(request);
-    RealTtsStream stream = (RealTtsStream) client.newTtsStream(upstream,
+    return client.openRelayTts(request, upstream,
         new TtsStream.Listener() {
           @Override
           public void onStatus(ConnectionStatus status) {
@@ -162,7 +161,6 @@ public final class ElevenLabsProvider implements SpeechProvider {
             listener.onFailure(error);
           }
         });
-    return new RelayTts(request, stream);
   }
 
   /** The official default {@code output_format}: what upstream sends when none is chosen. */
@@ -193,67 +191,6 @@ public final class ElevenLabsProvider implements SpeechProvider {
     return client::forward;
   }
 
-  private static final class RelayTts implements TtsSession {
-    private final TtsRequest request;
-    private final RealTtsStream stream;
-
-    RelayTts(TtsRequest request, RealTtsStream stream) {
-      this.request = request;
-      this.stream = stream;
-    }
-
-    @Override
-    public TtsRequest request() {
-      return request;
-    }
-
-    @Override
-    public boolean send(String text) {
-      return stream.sendRaw(text, false, false);
-    }
-
-    /**
-     * Settings sent again go upstream with the text when they are the stream's own (all the
-     * upstream {@code stream-input} allows after the first message); changed ones (a
-     * re-initialised context) stay here, and the stream keeps its settings, as the offline server
-     * does.
-     */
-    @Override
-    public boolean sendWithSettings(String text, io.voicewire.speech.VoiceSettings voiceSettings,
-        List<Integer> chunkLengthSchedule) {
-      boolean same = Objects.equals(voiceSettings, request.chose("voice_settings")
-          ? request.voiceSettings() : null)
-          && Objects.equals(chunkLengthSchedule, request.chose("generation_config")
-              ? request.chunkLengthSchedule() : null);
-      if (!same) {
-        log.debug("relay tts {}: changed settings on a later message kept from upstream",
-            request.voiceId());
-        return " ".equals(text) || send(text);
-      }
-      return stream.sendRaw(text, false, false, voiceSettings, chunkLengthSchedule);
-    }
-
-    @Override
-    public boolean flush() {
-      return stream.sendRaw("", true, false);
-    }
-
-    @Override
-    public boolean tryTrigger() {
-      return stream.sendRaw("", false, true);
-    }
-
-    @Override
-    public boolean end() {
-      return stream.end();
-    }
-
-    @Override
-    public void close() {
-      stream.cancel();
-    }
-  }
-
   @Override
   public SttSession openStt(SttRequest request, SttListener listener) {
     Objects.requireNonNull(request, "request == null");
@@ -264,7 +201,7 @@ public final class ElevenLabsProvider implements SpeechProvider {
       chosen.add("include_timestamps"); // resume places seams by word times
       upstream = request.toBuilder().explicit(chosen).build();
     }
-    SttStream stream = client.newSttStream(upstream, new SttStream.Listener() {
+    return client.openRelayStt(request, upstream, new SttStream.Listener() {
       @Override
       public void onStatus(ConnectionStatus status) {
         if (status.state() == ConnectionStatus.State.RECONNECTING) {
@@ -302,53 +239,6 @@ public final class ElevenLabsProvider implements SpeechProvider {
         listener.onFailure(error);
       }
     });
-    return new RelayStt(request, stream);
-  }
-
-  private static final class RelayStt implements SttSession {
-    private final SttRequest request;
-    private final SttStream stream;
-
-    RelayStt(SttRequest request, SttStream stream) {
-      this.request = request;
-      this.stream = stream;
-    }
-
-    @Override
-    public SttRequest request() {
-      return request;
-    }
-
-    @Override
-    public boolean sendAudio(byte[] audio) {
-      try {
-        return stream.sendAudio(audio);
-      } catch (IllegalArgumentException e) {
-        return false; // not a whole number of frames: not taken
-      }
-    }
-
-    @Override
-    public boolean commit() {
-      return stream.commit();
-    }
-
-    @Override
-    public void previousText(String text) {
-      if (stream instanceof io.voicewire.client.internal.RealSttStream real) {
-        real.previousText(text);
-      }
-    }
-
-    @Override
-    public long audioReceivedMs() {
-      return stream.audioSentMs();
-    }
-
-    @Override
-    public void close() {
-      stream.end();
-    }
   }
 
   @Override

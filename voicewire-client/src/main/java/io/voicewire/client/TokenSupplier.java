@@ -1,5 +1,7 @@
 package io.voicewire.client;
 
+import io.voicewire.protocol.TokenType;
+
 /**
  * Supplies single-use tokens. A stream asks for a fresh token on <em>every</em> connection and
  * reconnection, because a token is consumed by its first use (PROTOCOL.md §6.2).

@@ -1,18 +1,22 @@
 package io.voicewire.client;
 
 import io.voicewire.client.internal.ClientContext;
-import io.voicewire.client.internal.Connector;
+import io.voicewire.client.internal.transport.Connector;
 import io.voicewire.client.internal.Dispatcher;
-import io.voicewire.client.internal.HttpApi;
-import io.voicewire.client.internal.JdkWebSocketConnector;
-import io.voicewire.client.internal.JettyWebSocketConnector;
-import io.voicewire.client.internal.RealMultiContextTts;
-import io.voicewire.client.internal.RealSttStream;
-import io.voicewire.client.internal.RealTtsStream;
+import io.voicewire.client.internal.http.HttpApi;
+import io.voicewire.client.internal.transport.JdkWebSocketConnector;
+import io.voicewire.client.internal.transport.JettyWebSocketConnector;
+import io.voicewire.client.internal.stream.RealMultiContextTts;
+import io.voicewire.client.internal.stream.RealSttStream;
+import io.voicewire.client.internal.stream.RealTtsStream;
+import io.voicewire.client.internal.stream.RelaySessions;
 import io.voicewire.protocol.TimestampLine;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
 import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +26,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -199,6 +203,18 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   public SttStream newSttStream(SttRequest request, SttStream.Listener listener) {
     checkOpen();
     return RealSttStream.open(ctx, request, listener);
+  }
+
+  /** The relay's TTS session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
+  TtsSession openRelayTts(TtsRequest request, TtsRequest upstream, TtsStream.Listener listener) {
+    checkOpen();
+    return RelaySessions.tts(ctx, request, upstream, listener);
+  }
+
+  /** The relay's STT session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
+  SttSession openRelayStt(SttRequest request, SttRequest upstream, SttStream.Listener listener) {
+    checkOpen();
+    return RelaySessions.stt(ctx, request, upstream, listener);
   }
 
   @Override

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.audio.AudioFormat;
-import io.voicewire.audio.HumanSpeech;
+import io.voicewire.testing.HumanSpeech;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.testing.WordErrorRate;
 import io.voicewire.speech.CommitStrategy;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.client.internal.FakeVoice;
 import io.voicewire.protocol.TimestampLine;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.server.VoicewireServer;
 import io.voicewire.speech.TtsRequest;
 import java.io.InputStream;

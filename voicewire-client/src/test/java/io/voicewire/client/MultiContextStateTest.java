@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.client.internal.FakeTtsPeer;
 import io.voicewire.client.internal.FakeVoice;
-import io.voicewire.client.internal.InMemoryConnector;
-import io.voicewire.client.internal.RealMultiContextTts;
+import io.voicewire.client.internal.transport.InMemoryConnector;
+import io.voicewire.client.internal.stream.RealMultiContextTts;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import java.time.Duration;

@@ -291,7 +291,7 @@ class ResumeIntegrationTest {
         }
       }
       assertNull(socket.failure, "no 1008 from the server");
-      assertTrue(((io.voicewire.client.internal.RealMultiContextTts) m).maxContextsInUse() <= 5);
+      assertTrue(((io.voicewire.client.internal.stream.RealMultiContextTts) m).maxContextsInUse() <= 5);
       assertEquals(1, h.proxy.connections());
       assertTrue(m.end());
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.client.internal.FakeSpeech;
 import io.voicewire.client.internal.FakeSttPeer;
-import io.voicewire.client.internal.InMemoryConnector;
+import io.voicewire.client.internal.transport.InMemoryConnector;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.Transcript;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voicewire.client.ConnectionStatus.State;
 import io.voicewire.client.internal.FakeTtsPeer;
 import io.voicewire.client.internal.FakeVoice;
-import io.voicewire.client.internal.InMemoryConnector;
+import io.voicewire.client.internal.transport.InMemoryConnector;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.TtsRequest;
 import java.time.Duration;

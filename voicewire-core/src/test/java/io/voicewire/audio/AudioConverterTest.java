@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voicewire.testing.Signals;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Random;

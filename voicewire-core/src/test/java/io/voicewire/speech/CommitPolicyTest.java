@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.audio.AudioFormat;
-import io.voicewire.audio.Signals;
+import io.voicewire.testing.Signals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

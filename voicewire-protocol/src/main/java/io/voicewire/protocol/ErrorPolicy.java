@@ -145,6 +145,21 @@ public final class ErrorPolicy {
   }
 
   /**
+   * The error a client reports for a close with {@code closeCode} and no error message before
+   * it: policy violation (1008), input error (1002, 1003, 1007, 1009, 1010), resource exhausted
+   * (1013), else {@link ErrorCode#ERROR}.
+   */
+  public static ErrorCode errorAfterClose(int closeCode) {
+    return switch (closeCode) {
+      case CloseCodes.POLICY_VIOLATION -> ErrorCode.POLICY_VIOLATION;
+      case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD,
+          CloseCodes.MESSAGE_TOO_BIG, CloseCodes.MANDATORY_EXTENSION -> ErrorCode.INPUT_ERROR;
+      case CloseCodes.TRY_AGAIN_LATER -> ErrorCode.RESOURCE_EXHAUSTED;
+      default -> ErrorCode.ERROR;
+    };
+  }
+
+  /**
    * The decision: the error that arrived before the close ({@code null} when none) decides,
    * otherwise the close code.
    */

@@ -1,6 +1,7 @@
 package io.voicewire.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.protocol.internal.Json;
 
 /**
  * The HTTP error body (PROTOCOL.md §8.4), current format with the legacy {@code status} kept:

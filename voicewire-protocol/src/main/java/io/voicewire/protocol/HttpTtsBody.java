@@ -1,11 +1,11 @@
 package io.voicewire.protocol;
 
-import io.voicewire.speech.PronunciationLocator;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.internal.Json;
+import io.voicewire.speech.PronunciationLocator;
 import io.voicewire.speech.VoiceSettings;
+import java.util.List;
 
 /**
  * The JSON body of the HTTP TTS endpoints (PROTOCOL.md §4.3).

@@ -1,6 +1,7 @@
 package io.voicewire.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.internal.Json;
 import java.util.Base64;
 
 /**

@@ -2,6 +2,7 @@ package io.voicewire.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SttRequest;

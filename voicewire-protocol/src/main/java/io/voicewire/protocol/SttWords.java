@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.Word;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ public final class SttWords {
           }
         }
       }
-      return Json.MAPPER.writeValueAsString(o);
+      return Json.mapper().writeValueAsString(o);
     } catch (ProtocolException | IOException | ClassCastException e) {
       return json;
     }
@@ -135,7 +136,7 @@ public final class SttWords {
       if (o.remove("words") == null) {
         return json;
       }
-      return Json.MAPPER.writeValueAsString(o);
+      return Json.mapper().writeValueAsString(o);
     } catch (ProtocolException | IOException e) {
       return json;
     }

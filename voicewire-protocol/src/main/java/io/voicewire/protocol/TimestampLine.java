@@ -3,6 +3,7 @@ package io.voicewire.protocol;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.Alignment;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
 package io.voicewire.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.PronunciationLocator;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceSettings;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -195,10 +198,16 @@ public record TtsClientMessage(
   /** Writes {@code voice_settings} with the fields the settings carry, unless null. */
   static void writeVoiceSettings(com.fasterxml.jackson.core.JsonGenerator g, VoiceSettings vs)
       throws java.io.IOException {
+    writeVoiceSettings(g, "voice_settings", vs);
+  }
+
+  /** Writes {@code vs} as the object field {@code field}, with the fields it carries, unless null. */
+  static void writeVoiceSettings(com.fasterxml.jackson.core.JsonGenerator g, String field,
+      VoiceSettings vs) throws java.io.IOException {
     if (vs == null) {
       return;
     }
-    g.writeObjectFieldStart("voice_settings");
+    g.writeObjectFieldStart(field);
     if (vs.chose("stability")) {
       g.writeNumberField("stability", vs.stability());
     }

@@ -2,6 +2,7 @@ package io.voicewire.protocol;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.voicewire.fuzz.ParserProperty;
+import io.voicewire.protocol.internal.Json;
 import java.nio.charset.StandardCharsets;
 
 /** Fuzz target: base64 audio as every decoder reads it ({@link Json#base64}). */

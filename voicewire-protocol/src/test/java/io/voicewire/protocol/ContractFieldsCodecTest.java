@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.VoiceSettings;
 import io.voicewire.speech.Word;

@@ -1,5 +1,6 @@
 package io.voicewire.server;
 
+import io.voicewire.protocol.TokenType;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.voicewire.server;
 
+import io.voicewire.protocol.TokenType;
 import io.voicewire.server.internal.InMemoryTokenStore;
 import java.time.Instant;
 

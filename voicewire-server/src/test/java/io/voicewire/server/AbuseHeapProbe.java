@@ -1,5 +1,6 @@
 package io.voicewire.server;
 
+import io.voicewire.testing.RawWs;
 import java.util.Map;
 
 /**
@@ -31,15 +32,15 @@ public final class AbuseHeapProbe {
         if (which.equals("context-id")) {
           String id = "x".repeat(1_000_000);
           for (int i = 0; i < 4; i++) {
-            ws.send("{\"text\":\"" + "hello world ".repeat(20) + "\",\"flush\":true,"
+            ws.sendText("{\"text\":\"" + "hello world ".repeat(20) + "\",\"flush\":true,"
                 + "\"context_id\":\"" + id + i + "\"}");
           }
         } else {
           String id = "u".repeat(250);
           try {
             for (int i = 0; i < 20_000; i++) {
-              ws.send("{\"text\":\" \",\"context_id\":\"" + id + "\"}");
-              ws.send("{\"context_id\":\"" + id + "\",\"close_context\":true}");
+              ws.sendText("{\"text\":\" \",\"context_id\":\"" + id + "\"}");
+              ws.sendText("{\"context_id\":\"" + id + "\",\"close_context\":true}");
             }
           } catch (java.io.IOException cut) {
             System.out.println("the server cut the connection");

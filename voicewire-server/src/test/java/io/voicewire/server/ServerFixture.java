@@ -1,7 +1,7 @@
 package io.voicewire.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.voicewire.protocol.Json;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.SpeechProvider;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.testing.RawWs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -170,8 +171,8 @@ class SocketBoundsTest {
         String id = "u".repeat(250);
         try {
           for (; sent < reuses; sent++) {
-            c.send("{\"text\":\" \",\"context_id\":\"" + id + "\"}");
-            c.send("{\"context_id\":\"" + id + "\",\"close_context\":true}");
+            c.sendText("{\"text\":\" \",\"context_id\":\"" + id + "\"}");
+            c.sendText("{\"context_id\":\"" + id + "\",\"close_context\":true}");
           }
         } catch (java.io.IOException cut) {
           // the server disconnected a client that reads nothing (Outbox.FAIL_DISCONNECT_MILLIS)

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.protocol.Json;
+import io.voicewire.protocol.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

@@ -2,6 +2,7 @@ package io.voicewire.server;
 
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.G711;
+import io.voicewire.testing.Signals;
 
 /** Signals synthesised in code for tests, encoded with core's codecs. */
 final class Tones {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.voicewire.audio.HumanSpeech;
+import io.voicewire.testing.HumanSpeech;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.testing.WordErrorRate;
 import io.voicewire.server.VoicewireServer;

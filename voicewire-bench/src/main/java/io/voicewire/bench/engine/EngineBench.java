@@ -283,26 +283,12 @@ public final class EngineBench {
       for (Thread t : threads) {
         t.join(TimeUnit.MINUTES.toMillis(3));
       }
-      Histogram lag = new Histogram(3);
-      Histogram commit = new Histogram(3);
-      int partials = 0;
-      int commits = 0;
-      double audioS = 0;
-      int words = 0;
-      int errors = 0;
-      for (PacedStream r : runs) {
-        r.lagMillis.forEach(v -> lag.recordValue(Math.max(0, v)));
-        r.commitMillis.forEach(v -> commit.recordValue(Math.max(0, v)));
-        partials += r.lagMillis.size();
-        commits += r.commitMillis.size();
-        audioS += r.audio.length / 32000.0;
-        words += r.referenceWords();
-        errors += r.wordErrors();
-      }
+      PacedStream.Totals t = PacedStream.Totals.of(runs);
       OUT.printf("| %d | %d | %d ms | %d ms | %d ms | %.1f | %d | %d ms | %d ms | %.1f %% |%n", n,
-          partials, lag.getValueAtPercentile(50), lag.getValueAtPercentile(95), lag.getMaxValue(),
-          partials / audioS, commits, commit.getValueAtPercentile(50), commit.getMaxValue(),
-          100.0 * errors / words);
+          t.partials(), t.lag().getValueAtPercentile(50), t.lag().getValueAtPercentile(95),
+          t.lag().getMaxValue(), t.partials() / t.audioSeconds(), t.commits(),
+          t.commit().getValueAtPercentile(50), t.commit().getMaxValue(),
+          100.0 * t.errors() / t.words());
     }
     OUT.println();
   }

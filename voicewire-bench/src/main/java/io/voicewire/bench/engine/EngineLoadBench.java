@@ -274,29 +274,18 @@ public final class EngineLoadBench {
     }
     double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
     double wallS = (System.nanoTime() - wall0) / 1e9;
-    Histogram lag = new Histogram(3);
-    Histogram firstPartial = new Histogram(3);
-    Histogram commit = new Histogram(3);
-    double audioS = 0;
-    int words = 0;
-    int errors = 0;
-    int failed = 0;
-    for (PacedStream r : runs) {
-      r.lagMillis.forEach(v -> lag.recordValue(Math.max(0, v)));
-      r.firstPartialMillis.forEach(v -> firstPartial.recordValue(Math.max(0, v)));
-      r.commitMillis.forEach(v -> commit.recordValue(Math.max(0, v)));
-      audioS += r.audio.length / 32000.0;
-      words += r.referenceWords();
-      errors += r.wordErrors();
-      failed += r.failure != null ? 1 : 0;
-    }
+    PacedStream.Totals t = PacedStream.Totals.of(runs);
+    Histogram lag = t.lag();
+    Histogram firstPartial = t.firstPartial();
+    Histogram commit = t.commit();
     long lag90 = lag.getValueAtPercentile(90);
     long commit90 = commit.getValueAtPercentile(90);
+    int failed = t.failed();
     OUT.printf("| %d%s | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %.1f %% | %.2f |"
         + " %.2f | %.1f |%n", n, failed > 0 ? " (" + failed + " failed)" : "",
         lag.getValueAtPercentile(50), lag90, firstPartial.getValueAtPercentile(50),
         firstPartial.getValueAtPercentile(90), commit.getValueAtPercentile(50), commit90,
-        commit.getMaxValue(), 100.0 * errors / Math.max(1, words), cpuS / audioS,
+        commit.getMaxValue(), 100.0 * t.errors() / Math.max(1, t.words()), cpuS / t.audioSeconds(),
         cpuS / wallS, os.getSystemLoadAverage());
     return failed == 0 && lag90 <= LAG_TARGET_MS && commit90 <= COMMIT_TARGET_MS;
   }

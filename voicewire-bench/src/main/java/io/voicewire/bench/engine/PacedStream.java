@@ -9,6 +9,7 @@ import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
 import io.voicewire.speech.VadParams;
 import io.voicewire.testing.WordErrorRate;
+import org.HdrHistogram.Histogram;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +38,40 @@ final class PacedStream implements SttListener {
     this.audio = audio;
     this.ref = ref;
     this.speechStartMs = speechStartMs;
+  }
+
+  /**
+   * What a set of finished streams measured together: lag of partials, time to a segment's first
+   * partial and to its commit (ms), how many partials and commits, seconds of audio, reference
+   * words, word errors and failed streams.
+   */
+  record Totals(Histogram lag, Histogram firstPartial, Histogram commit, int partials,
+      int commits, double audioSeconds, int words, int errors, int failed) {
+    /** The totals of {@code runs}, after each {@link #run} returned. */
+    static Totals of(List<PacedStream> runs) {
+      Histogram lag = new Histogram(3);
+      Histogram firstPartial = new Histogram(3);
+      Histogram commit = new Histogram(3);
+      int partials = 0;
+      int commits = 0;
+      double audioS = 0;
+      int words = 0;
+      int errors = 0;
+      int failed = 0;
+      for (PacedStream r : runs) {
+        r.lagMillis.forEach(v -> lag.recordValue(Math.max(0, v)));
+        r.firstPartialMillis.forEach(v -> firstPartial.recordValue(Math.max(0, v)));
+        r.commitMillis.forEach(v -> commit.recordValue(Math.max(0, v)));
+        partials += r.lagMillis.size();
+        commits += r.commitMillis.size();
+        audioS += r.audio.length / 32000.0;
+        words += r.referenceWords();
+        errors += r.wordErrors();
+        failed += r.failure != null ? 1 : 0;
+      }
+      return new Totals(lag, firstPartial, commit, partials, commits, audioS, words, errors,
+          failed);
+    }
   }
 
   /** Words in the reference text. */

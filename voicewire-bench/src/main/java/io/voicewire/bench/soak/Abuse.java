@@ -1,5 +1,6 @@
 package io.voicewire.bench.soak;
 
+import io.voicewire.testing.RawWs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

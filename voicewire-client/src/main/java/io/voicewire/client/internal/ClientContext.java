@@ -2,6 +2,7 @@ package io.voicewire.client.internal;
 
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.TokenSupplier;
+import io.voicewire.client.internal.transport.Connector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Random;

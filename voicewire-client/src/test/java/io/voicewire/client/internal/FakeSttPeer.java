@@ -1,5 +1,6 @@
 package io.voicewire.client.internal;
 
+import io.voicewire.client.internal.transport.InMemoryConnector;
 import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voicewire.audio.Signals;
+import io.voicewire.testing.Signals;
 import io.voicewire.speech.VadParams;
 import java.util.ArrayList;
 import java.util.Arrays;

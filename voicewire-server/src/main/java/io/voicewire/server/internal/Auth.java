@@ -1,8 +1,8 @@
 package io.voicewire.server.internal;
 
 import io.voicewire.protocol.Query;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.server.TokenStore;
-import io.voicewire.server.TokenType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;

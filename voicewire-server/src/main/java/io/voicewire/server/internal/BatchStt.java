@@ -3,11 +3,11 @@ package io.voicewire.server.internal;
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.Wav;
+import io.voicewire.protocol.SttWords;
+import io.voicewire.protocol.TokenType;
+import io.voicewire.protocol.internal.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import io.voicewire.protocol.Json;
-import io.voicewire.protocol.SttWords;
-import io.voicewire.server.TokenType;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttListener;
@@ -15,6 +15,8 @@ import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
 import io.voicewire.speech.Word;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -65,7 +67,7 @@ final class BatchStt {
   }
 
   void handle(Exchange ex) throws Exception {
-    String keyId = ex.requireAuth("token", TokenType.BATCH_SCRIBE);
+    String keyId = ex.requireAuth(TokenType.BATCH_SCRIBE.queryParam(), TokenType.BATCH_SCRIBE);
     String boundary = Multipart.boundary(ex.header("Content-Type"));
     if (boundary == null) {
       throw HttpProblem.validation("invalid_content_type",

@@ -2,7 +2,7 @@ package io.voicewire.server.internal;
 
 import io.voicewire.protocol.HttpError;
 import io.voicewire.protocol.Query;
-import io.voicewire.server.TokenType;
+import io.voicewire.protocol.TokenType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
 package io.voicewire.server.internal;
 
 import io.voicewire.protocol.HttpError;
+import io.voicewire.protocol.HttpQuery;
 
 /** Thrown by HTTP handlers to answer with an error body (PROTOCOL.md §8.4). */
 final class HttpProblem extends Exception {
@@ -12,16 +13,12 @@ final class HttpProblem extends Exception {
     this.error = new HttpError(status, type, code, ClientText.safe(message), null, param);
   }
 
-  /** Query parameters of the HTTP endpoints; every other named parameter is a body field. */
-  private static final java.util.Set<String> QUERY_PARAMS = java.util.Set.of("output_format",
-      "enable_logging", "optimize_streaming_latency", "token");
-
   /**
    * A request that does not validate: 422 with the official FastAPI body,
    * {@code {"detail":[{"loc":["body"|"query", param],"msg":…,"type":code}]}}.
    */
   static HttpProblem validation(String code, String message, String param) {
-    String loc = param == null ? "body" : (QUERY_PARAMS.contains(param) ? "query." : "body.")
+    String loc = param == null ? "body" : (HttpQuery.isQueryParam(param) ? "query." : "body.")
         + param;
     return new HttpProblem(HttpError.VALIDATION_STATUS, "validation_error", code, message, loc);
   }

@@ -1,6 +1,7 @@
 package io.voicewire.server.internal;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.HttpQuery;
 import io.voicewire.protocol.HttpTtsBody;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.TimestampLine;
@@ -82,12 +83,13 @@ final class HttpTts {
     String keyId = ex.requireAuth(null, null);
     String voiceId = ex.pathParam("voice_id");
     AudioFormat format = DEFAULT_OUTPUT_FORMAT;
-    String of = ex.query().get("output_format");
+    String of = ex.query().get(HttpQuery.OUTPUT_FORMAT);
     if (of != null && !of.isEmpty()) {
       try {
         format = AudioFormat.parse(of);
       } catch (IllegalArgumentException e) {
-        throw HttpProblem.validation("invalid_output_format", e.getMessage(), "output_format");
+        throw HttpProblem.validation("invalid_output_format", e.getMessage(),
+            HttpQuery.OUTPUT_FORMAT);
       }
     }
     HttpTtsBody body;

@@ -1,8 +1,8 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.TokenType;
 import io.voicewire.server.SingleUseToken;
 import io.voicewire.server.TokenStore;
-import io.voicewire.server.TokenType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -89,7 +89,7 @@ public final class RedisTokenStore implements TokenStore {
     if (first < 0 || last <= first) {
       return null;
     }
-    TokenType t = TokenType.fromWire(v.substring(0, first));
+    TokenType t = TokenType.fromWire(v.substring(0, first)).orElse(null);
     try {
       return t == null ? null : new SingleUseToken(t, v.substring(first + 1, last),
           Instant.ofEpochMilli(Long.parseLong(v.substring(last + 1))));

@@ -1,6 +1,6 @@
 package io.voicewire.server.internal;
 
-import io.voicewire.server.TokenType;
+import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.HttpRelay;
 import java.io.IOException;
 import java.io.InputStream;

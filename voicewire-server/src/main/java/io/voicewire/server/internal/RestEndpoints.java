@@ -1,17 +1,14 @@
 package io.voicewire.server.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.voicewire.protocol.Json;
+import io.voicewire.protocol.RestBodies;
+import io.voicewire.protocol.TokenType;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.server.TokenStore;
-import io.voicewire.server.TokenType;
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.VoiceInfo;
-import io.voicewire.speech.VoiceSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +19,6 @@ import org.slf4j.LoggerFactory;
 final class RestEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");
 
-  /** Languages by ISO 639-1 code, for the {@code languages} of {@code /v1/models}. */
-  private static final Map<String, String> LANGUAGE_NAMES = Map.ofEntries(
-      Map.entry("en", "English"), Map.entry("de", "German"), Map.entry("fr", "French"),
-      Map.entry("es", "Spanish"), Map.entry("it", "Italian"), Map.entry("pt", "Portuguese"),
-      Map.entry("nl", "Dutch"), Map.entry("pl", "Polish"), Map.entry("ja", "Japanese"),
-      Map.entry("zh", "Chinese"), Map.entry("ko", "Korean"), Map.entry("ru", "Russian"),
-      Map.entry("sv", "Swedish"), Map.entry("tr", "Turkish"), Map.entry("hi", "Hindi"),
-      Map.entry("ar", "Arabic"), Map.entry("te", "Telugu"));
-
   private final Services s;
 
   RestEndpoints(Services s) {
@@ -39,16 +27,7 @@ final class RestEndpoints {
 
   void voices(Exchange ex) throws IOException, HttpProblem {
     ex.requireAuth(null, null);
-    List<VoiceInfo> voices = s.provider.voices();
-    ex.json(200, Json.write(g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("voices");
-      for (VoiceInfo v : voices) {
-        writeVoice(g, v);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }));
+    ex.json(200, RestBodies.encodeVoices(s.provider.voices(), ttsModelIds()));
   }
 
   void voice(Exchange ex) throws IOException, HttpProblem {
@@ -56,7 +35,7 @@ final class RestEndpoints {
     String id = ex.pathParam("voice_id");
     for (VoiceInfo v : s.provider.voices()) {
       if (v.voiceId().equals(id)) {
-        ex.json(200, Json.write(g -> writeVoice(g, v)));
+        ex.json(200, RestBodies.encodeVoice(v, ttsModelIds()));
         return;
       }
     }
@@ -64,83 +43,15 @@ final class RestEndpoints {
         + "' was not found");
   }
 
-  private void writeVoice(JsonGenerator g, VoiceInfo v) throws IOException {
-    VoiceSettings d = VoiceSettings.DEFAULT;
-    g.writeStartObject();
-    g.writeStringField("voice_id", v.voiceId());
-    g.writeStringField("name", v.name());
-    g.writeStringField("category", v.category());
-    g.writeObjectFieldStart("labels");
-    for (Map.Entry<String, String> e : v.labels().entrySet()) {
-      g.writeStringField(e.getKey(), e.getValue());
-    }
-    g.writeEndObject();
-    g.writeStringField("description", v.description());
-    g.writeNullField("preview_url");
-    g.writeArrayFieldStart("samples");
-    g.writeEndArray();
-    g.writeObjectFieldStart("settings");
-    g.writeNumberField("stability", d.stability());
-    g.writeNumberField("similarity_boost", d.similarityBoost());
-    g.writeNumberField("style", d.style());
-    g.writeBooleanField("use_speaker_boost", d.useSpeakerBoost());
-    g.writeNumberField("speed", d.speed());
-    g.writeEndObject();
-    g.writeArrayFieldStart("high_quality_base_model_ids");
-    for (ModelInfo m : s.provider.models()) {
-      if (m.canDoTextToSpeech()) {
-        g.writeString(m.modelId());
-      }
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart("available_for_tiers");
-    g.writeEndArray();
-    g.writeBooleanField("is_owner", false);
-    g.writeBooleanField("is_legacy", false);
-    g.writeBooleanField("is_mixed", false);
-    g.writeNumberField("native_sample_rate", v.nativeSampleRate());
-    g.writeEndObject();
+  /** The provider's TTS models: every voice's {@code high_quality_base_model_ids}. */
+  private List<String> ttsModelIds() {
+    return s.provider.models().stream().filter(ModelInfo::canDoTextToSpeech)
+        .map(ModelInfo::modelId).toList();
   }
 
   void models(Exchange ex) throws IOException, HttpProblem {
     ex.requireAuth(null, null);
-    List<ModelInfo> models = s.provider.models();
-    ex.json(200, Json.write(g -> {
-      g.writeStartArray();
-      for (ModelInfo m : models) {
-        g.writeStartObject();
-        g.writeStringField("model_id", m.modelId());
-        g.writeStringField("name", m.name());
-        g.writeStringField("description", m.description());
-        g.writeBooleanField("can_be_finetuned", false);
-        g.writeBooleanField("can_do_text_to_speech", m.canDoTextToSpeech());
-        g.writeBooleanField("can_do_voice_conversion", false);
-        g.writeBooleanField("can_do_speech_to_text", m.canDoSpeechToText());
-        g.writeBooleanField("can_use_style", false);
-        g.writeBooleanField("can_use_speaker_boost", false);
-        g.writeBooleanField("serves_pro_voices", false);
-        g.writeNumberField("token_cost_factor", 1.0);
-        g.writeBooleanField("requires_alpha_access", false);
-        g.writeNumberField("max_characters_request_free_user", 40_000);
-        g.writeNumberField("max_characters_request_subscribed_user", 40_000);
-        g.writeNumberField("maximum_text_length_per_request", 40_000);
-        g.writeArrayFieldStart("languages");
-        for (String lang : m.languages()) {
-          g.writeStartObject();
-          g.writeStringField("language_id", lang);
-          g.writeStringField("name",
-              LANGUAGE_NAMES.getOrDefault(lang.toLowerCase(Locale.ROOT), lang));
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeObjectFieldStart("model_rates");
-        g.writeNumberField("character_cost_multiplier", 1.0);
-        g.writeEndObject();
-        g.writeStringField("concurrency_group", "standard");
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }));
+    ex.json(200, RestBodies.encodeModels(s.provider.models()));
   }
 
   /** {@code POST /v1/single-use-token/{token_type}}: needs an API key (or local-dev mode). */
@@ -194,7 +105,7 @@ final class RestEndpoints {
 
   private void mint(Exchange ex, String keyId) throws IOException, HttpProblem {
     String typeName = ex.pathParam("token_type");
-    TokenType type = TokenType.fromWire(typeName);
+    TokenType type = TokenType.fromWire(typeName).orElse(null);
     if (type == null) {
       throw new HttpProblem(422, "validation_error", "invalid_token_type",
           "token_type must be one of realtime_scribe, tts_websocket, batch_scribe: " + typeName,
@@ -216,11 +127,7 @@ final class RestEndpoints {
           "Too many unused single-use tokens; use or let some expire first", null);
     }
     LOG.info("token minted type={} key={}", type.wireName(), keyId);
-    ex.json(200, Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("token", token);
-      g.writeEndObject();
-    }));
+    ex.json(200, RestBodies.encodeToken(token));
   }
 
   void health(Exchange ex) throws IOException {

@@ -1,6 +1,6 @@
 package io.voicewire.server.internal;
 
-import io.voicewire.server.TokenType;
+import io.voicewire.protocol.TokenType;
 import java.util.concurrent.ExecutorService;
 import org.eclipse.jetty.server.Request;
 
@@ -21,13 +21,14 @@ final class Routes {
 
     // WebSockets (PROTOCOL.md §2, §3, §5)
     r.ws("/v1/text-to-speech/{voice_id}/stream-input", (rq, p, q) -> new StreamInputSocket(s,
-        p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
-            TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
+        p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q,
+            TokenType.TTS_WEBSOCKET.queryParam(), TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
     r.ws("/v1/text-to-speech/{voice_id}/multi-stream-input", (rq, p, q) ->
-        new MultiStreamInputSocket(s, p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q, "single_use_token",
-            TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
+        new MultiStreamInputSocket(s, p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q,
+            TokenType.TTS_WEBSOCKET.queryParam(), TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
     r.ws("/v1/speech-to-text/realtime", (rq, p, q) -> new SttSocket(s, q,
-        s.auth.authenticate(rq.getHeaders(), q, "token", TokenType.REALTIME_SCRIBE,
+        s.auth.authenticate(rq.getHeaders(), q, TokenType.REALTIME_SCRIBE.queryParam(),
+            TokenType.REALTIME_SCRIBE,
             Request.getRemoteAddr(rq))));
 
     // HTTP text to speech (§4); a relay forwards each to the same endpoint upstream
@@ -41,7 +42,8 @@ final class Routes {
         RelayHttp.or(s, tts::convertWithTimestamps, null, null, json));
 
     // batch speech to text (§8.3)
-    r.post("/v1/speech-to-text", RelayHttp.or(s, batch::handle, "token", TokenType.BATCH_SCRIBE,
+    r.post("/v1/speech-to-text", RelayHttp.or(s, batch::handle,
+        TokenType.BATCH_SCRIBE.queryParam(), TokenType.BATCH_SCRIBE,
         s.limits.maxUploadBytes()));
 
     // voices, models, tokens (§8.1, §8.2, §6.2)

@@ -1,8 +1,8 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.TokenType;
 import io.voicewire.server.SingleUseToken;
 import io.voicewire.server.TokenStore;
-import io.voicewire.server.TokenType;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

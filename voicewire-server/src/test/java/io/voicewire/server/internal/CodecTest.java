@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voicewire.protocol.TokenType;
 import io.voicewire.server.SingleUseToken;
 import io.voicewire.server.TokenStore;
-import io.voicewire.server.TokenType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

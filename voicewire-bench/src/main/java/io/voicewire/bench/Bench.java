@@ -1,0 +1,278 @@
+package io.voicewire.bench;
+
+import io.voicewire.bench.engine.EngineLoadBench;
+import io.voicewire.bench.idle.IdleSessionBench;
+import io.voicewire.bench.relay.RawWsEchoUpstream;
+import io.voicewire.bench.relay.RawWsLoad;
+import io.voicewire.bench.relay.SttLoad;
+import io.voicewire.bench.soak.Soak;
+import io.voicewire.cli.App;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.server.VoicewireServer;
+import io.voicewire.speech.SpeechProvider;
+import io.voicewire.testing.EchoSpeechProvider;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code voicewire bench ...}: every benchmark, outside the product. {@code relay} and
+ * {@code idle} are scenario benchmarks measured from outside the server; {@code jmh},
+ * {@code engine} and {@code soak} hand over to the JMH runner, {@link EngineLoadBench} and
+ * {@link Soak}. The launcher ({@code ./voicewire bench}) and the CLI's {@code bench} command run
+ * this class from {@code voicewire-bench/target/benchmarks.jar}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Scenario benchmarks, measured from outside the server:",
+        "  relay  N concurrent STT streams of 20 ms chunks: direct to an upstream, through the"
+            + " voicewire relay, and through a plain Node ws relay, side by side in one run",
+        "  idle   heap per idle STT and TTS session on the server",
+        "Micro-benchmarks of the audio core: bench jmh [JMH options]",
+        "The offline engine under load (1-8 sessions side by side): bench engine",
+        "A long mixed load against one server (docs/soak.md): bench soak"})
+public final class Bench implements Callable<Integer> {
+  /** Runs one benchmark: {@code jmh|engine|soak|relay|idle [options]}; exits with its code. */
+  public static void main(String[] args) throws Exception {
+    String first = args.length == 0 ? "" : args[0];
+    String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+    switch (first) {
+      case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      case "engine" -> EngineLoadBench.main(rest);
+      case "soak" -> Soak.main(rest);
+      default -> System.exit(new CommandLine(new Bench()).execute(args));
+    }
+  }
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "relay or idle")
+  String scenario;
+
+  @Option(names = "--streams", split = ",", defaultValue = "1,400",
+      description = "relay: concurrent stream counts to run (default: ${DEFAULT-VALUE})")
+  List<Integer> streams;
+
+  @Option(names = "--seconds", defaultValue = "20",
+      description = "relay: measured seconds per configuration (default: ${DEFAULT-VALUE})")
+  int seconds;
+
+  @Option(names = "--chunk-ms", defaultValue = "20", description = "relay: audio per chunk, ms")
+  int chunkMs;
+
+  @Option(names = "--sessions", defaultValue = "1000",
+      description = "idle: sessions to open (default: ${DEFAULT-VALUE})")
+  int sessions;
+
+  @Option(names = "--no-node", description = "relay: skip the Node ws relay comparison")
+  boolean noNode;
+
+  @Option(names = "--only", description = "relay: run only this path (direct, voicewire, node)")
+  String only;
+
+  @Option(names = "--harness", defaultValue = "raw",
+      description = "relay: raw (default; java.nio load generator and echo upstream, one thread"
+          + " each, so the CPU stays with the relay under test) or jdk (JDK WebSocket clients"
+          + " and the Jetty voicewire server with the echo provider as upstream)")
+  String harness;
+
+  @Option(names = "--relay-jvm-arg", paramLabel = "ARG",
+      description = "relay: extra JVM option for the relay process, e.g."
+          + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
+  List<String> relayJvmArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    switch (scenario) {
+      case "relay" -> relay(out);
+      case "idle" -> {
+        out.println("## Heap per idle session (" + sessions + " sessions, offline engine)");
+        out.flush();
+        try (LocalSpeechProvider p = LocalSpeechProvider.create()) {
+          PrintStream ps = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+          IdleSessionBench.run(p, sessions, ps);
+        }
+      }
+      default -> {
+        spec.commandLine().getErr().println("voicewire: unknown scenario '" + scenario
+            + "'; known: relay, idle, jmh, engine, soak");
+        return 2;
+      }
+    }
+    return 0;
+  }
+
+  private void relay(PrintWriter out) throws Exception {
+    boolean raw = switch (harness) {
+      case "raw" -> true;
+      case "jdk" -> false;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--harness must be raw or jdk: " + harness);
+    };
+    if (raw) {
+      try (RawWsEchoUpstream upstream = RawWsEchoUpstream.start(0)) {
+        relay(out, upstream.port(), true);
+      }
+    } else {
+      SpeechProvider echo = new EchoSpeechProvider();
+      try (VoicewireServer upstream = VoicewireServer.create(c -> c.provider(echo))) {
+        relay(out, upstream.start(0), false);
+      }
+    }
+  }
+
+  private void relay(PrintWriter out, int up, boolean raw) throws Exception {
+    String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
+    List<Process> children = new ArrayList<>();
+    try {
+      Map<String, URI> targets = new LinkedHashMap<>();
+      targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
+      if (only == null || "voicewire".startsWith(only)) {
+        int relayPort = freePort();
+        children.add(startRelay(relayPort, up, relayJvmArgs));
+        awaitPort(relayPort, Duration.ofSeconds(60));
+        targets.put("voicewire relay", URI.create("ws://127.0.0.1:" + relayPort + path));
+      }
+      if (!noNode && (only == null || "node".startsWith(only))) {
+        int nodePort = freePort();
+        Process node = startNodeRelay(nodePort, up);
+        if (node != null) {
+          children.add(node);
+          awaitPort(nodePort, Duration.ofSeconds(20));
+          targets.put("node ws relay", URI.create("ws://127.0.0.1:" + nodePort + path));
+        }
+      }
+      out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's"
+          + " answer (ms), %d s measured per row, harness: %s%n%n", chunkMs, seconds,
+          raw ? "raw (java.nio load generator + java.nio echo upstream)"
+              : "jdk (JDK WebSocket load generator + Jetty voicewire echo upstream)");
+      out.println("| streams | path | sent | answered | errors | p50 | p90 | p99 | max |"
+          + " added p50 | added p99 |");
+      out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      out.flush();
+      if (only != null) {
+        targets.keySet().removeIf(k -> !k.startsWith(only));
+      }
+      for (int n : streams) {
+        SttLoad.Result direct = null;
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+          SttLoad.Result r = raw
+              ? new RawWsLoad(t.getValue(), n, chunkMs)
+                  .run(Duration.ofSeconds(5), Duration.ofSeconds(seconds))
+              : new SttLoad(t.getValue(), n, chunkMs)
+                  .run(Duration.ofSeconds(5), Duration.ofSeconds(seconds));
+          if (direct == null) {
+            direct = r;
+          }
+          out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %s |"
+                  + " %s |%n", n, t.getKey(), r.sent(), r.received(), r.errors(), r.p(50),
+              r.p(90), r.p(99), r.rttMicros().getMaxValue() / 1000.0,
+              r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(50) - direct.p(50)),
+              r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(99) - direct.p(99)));
+          out.flush();
+          Thread.sleep(2000);
+        }
+      }
+    } finally {
+      for (Process p : children) {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static Process startRelay(int port, int upstreamPort, List<String> jvmArgs)
+      throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), App.class.getName(),
+        "serve", "--port", Integer.toString(port), "--backend", "elevenlabs", "--upstream",
+        "http://127.0.0.1:" + upstreamPort));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("ELEVENLABS_API_KEY", "bench-upstream-needs-no-key");
+    pb.environment().remove("VOICEWIRE_API_KEYS");
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    return pb.start();
+  }
+
+  /** The Node relay of the comparison, or null when node or the ws package is missing. */
+  private static Process startNodeRelay(int port, int upstreamPort) throws Exception {
+    Path script = Files.createTempFile("ws-relay", ".mjs");
+    try (InputStream in = Bench.class.getResourceAsStream("/ws-relay.mjs")) {
+      if (in == null) {
+        return null;
+      }
+      Files.write(script, in.readAllBytes());
+    }
+    Path nodeModules = findNodeModules();
+    if (nodeModules == null) {
+      return null;
+    }
+    Path linked = script.getParent().resolve("node_modules");
+    if (!Files.exists(linked)) {
+      Files.createSymbolicLink(linked, nodeModules);
+    }
+    ProcessBuilder pb = new ProcessBuilder("node", script.toString(), Integer.toString(port),
+        "ws://127.0.0.1:" + upstreamPort);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    try {
+      return pb.start();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static Path findNodeModules() {
+    Path dir = Paths.get("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      Path nm = d.resolve("voicewire-web/node_modules");
+      if (Files.isDirectory(nm.resolve("ws"))) {
+        return nm;
+      }
+    }
+    return null;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitPort(int port, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
+  }
+}

@@ -1,0 +1,368 @@
+package io.voicewire.client.internal.resume;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The STT replay ring, which is also the stream's outbox: every audio chunk (and commit) taken
+ * since the last committed transcript, in stream order, with stream byte offsets and the time each
+ * was taken. The stream sends from it in order, and after a drop sends it again from its start.
+ *
+ * <p>Bounded by {@code maxBytes} (the client's replay limit in seconds, converted). Overflow
+ * policy: <b>drop-oldest</b>. When a chunk would exceed the bound, the oldest chunks (and commits
+ * before them) are forgotten; they were already sent live, so nothing is lost unless the
+ * connection drops before their transcript is committed, and {@link #overflowBytes()} counts
+ * them. The newest audio is never refused.
+ *
+ * <p>This class is not thread safe; the stream uses it under its lock.
+ */
+public final class AudioRing {
+  /**
+   * A chunk of audio ({@code audio != null}) or a commit ({@code audio == null}) at a stream
+   * offset, with a sequence number that orders entries (and survives trimming).
+   */
+  public record Entry(long seq, long offset, byte[] audio, long sendNanos) {
+    public boolean isCommit() {
+      return audio == null;
+    }
+
+    public long end() {
+      return offset + (audio == null ? 0 : audio.length);
+    }
+  }
+
+  /** Kept entries, oldest first; their sequence numbers are consecutive, so lookups index. */
+  private final EntryDeque entries = new EntryDeque();
+  private final long maxBytes;
+  private final int frameSize;
+  private long start;
+  private long end;
+  private long bytes;
+  private long overflowBytes;
+  private long nextSeq = 1;
+
+  public AudioRing(long maxBytes, int frameSize) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes <= 0: " + maxBytes);
+    }
+    this.maxBytes = maxBytes;
+    this.frameSize = frameSize;
+  }
+
+  /** Appends a chunk (not copied; do not modify it) and returns its stream offset. */
+  public long addAudio(byte[] audio, long sendNanos) {
+    long off = end;
+    entries.add(new Entry(nextSeq++, off, audio, sendNanos));
+    end += audio.length;
+    bytes += audio.length;
+    while (bytes > maxBytes && entries.size() > 1) {
+      Entry e = entries.pollFirst();
+      if (!e.isCommit()) {
+        bytes -= e.audio().length;
+        overflowBytes += e.audio().length;
+      }
+      start = entries.isEmpty() ? end : entries.peekFirst().offset();
+    }
+    return off;
+  }
+
+  /** Records a commit at the current end. */
+  public void addCommit(long sendNanos) {
+    entries.add(new Entry(nextSeq++, end, null, sendNanos));
+  }
+
+  /**
+   * Inserts a commit at stream offset {@code offset} (rounded down to a frame, within the kept
+   * audio), splitting the chunk that holds it. The entries after it get new sequence numbers
+   * (each one more, or two when a chunk was split): call it only while no sequence number is
+   * held elsewhere. Returns the offset used, or -1 when a commit is already there.
+   */
+  public long insertCommit(long offset, long sendNanos) {
+    offset = Math.max(start, Math.min(end, offset));
+    offset -= (offset - start) % frameSize;
+    Entry[] all = new Entry[entries.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = entries.get(i);
+    }
+    int at = 0;
+    while (at < all.length && all[at].offset() < offset && all[at].end() <= offset) {
+      at++; // whole chunks (and commits) before the offset
+    }
+    if (at < all.length && all[at].isCommit() && all[at].offset() == offset) {
+      return -1;
+    }
+    while (entries.pollFirst() != null) {
+      // rebuilt below
+    }
+    long seq = all.length == 0 ? nextSeq : all[0].seq();
+    for (int i = 0; i < at; i++) {
+      entries.add(all[i]);
+      seq = all[i].seq() + 1;
+    }
+    if (at < all.length && all[at].offset() < offset) {
+      Entry e = all[at];
+      int cut = (int) (offset - e.offset());
+      entries.add(new Entry(seq++, e.offset(), Arrays.copyOfRange(e.audio(), 0, cut),
+          e.sendNanos()));
+      entries.add(new Entry(seq++, offset, null, sendNanos));
+      entries.add(new Entry(seq++, offset, Arrays.copyOfRange(e.audio(), cut, e.audio().length),
+          e.sendNanos()));
+      at++;
+    } else {
+      entries.add(new Entry(seq++, offset, null, sendNanos));
+    }
+    for (int i = at; i < all.length; i++) {
+      Entry e = all[i];
+      entries.add(new Entry(seq++, e.offset(), e.audio(), e.sendNanos()));
+    }
+    nextSeq = seq;
+    return offset;
+  }
+
+  /**
+   * Removes the commits at the given stream offsets; the entries after the first one removed get
+   * new sequence numbers: call it only while no sequence number is held elsewhere. Returns how
+   * many were removed.
+   */
+  public int removeCommits(java.util.Set<Long> offsets) {
+    if (offsets.isEmpty()) {
+      return 0;
+    }
+    Entry[] all = new Entry[entries.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = entries.get(i);
+    }
+    while (entries.pollFirst() != null) {
+      // rebuilt below
+    }
+    long seq = all.length == 0 ? nextSeq : all[0].seq();
+    int removed = 0;
+    for (Entry e : all) {
+      if (e.isCommit() && offsets.contains(e.offset())) {
+        removed++;
+        continue;
+      }
+      entries.add(new Entry(seq++, e.offset(), e.audio(), e.sendNanos()));
+    }
+    nextSeq = seq;
+    return removed;
+  }
+
+  /**
+   * Forgets everything before stream offset {@code offset} (rounded down to a frame): whole
+   * chunks and commits before it, and the head of a chunk that straddles it.
+   */
+  public void trimTo(long offset) {
+    if (offset <= start) {
+      return;
+    }
+    offset = Math.min(offset, end);
+    while (!entries.isEmpty()) {
+      Entry e = entries.peekFirst();
+      if (e.isCommit()) {
+        if (e.offset() <= offset) {
+          entries.pollFirst();
+          continue;
+        }
+        break;
+      }
+      if (e.end() <= offset) {
+        entries.pollFirst();
+        bytes -= e.audio().length;
+        continue;
+      }
+      if (e.offset() < offset) {
+        int cut = (int) (offset - e.offset());
+        cut -= cut % frameSize;
+        if (cut > 0) {
+          entries.pollFirst();
+          byte[] rest = Arrays.copyOfRange(e.audio(), cut, e.audio().length);
+          long nanos = e.sendNanos();
+          entries.addFirst(new Entry(e.seq(), e.offset() + cut, rest, nanos));
+          bytes -= cut;
+        }
+      }
+      break;
+    }
+    start = entries.isEmpty() ? offset : Math.min(offset, firstOffset());
+  }
+
+  private long firstOffset() {
+    return entries.isEmpty() ? end : entries.peekFirst().offset();
+  }
+
+  /** The sequence number the next entry will get; entries below it exist or existed. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /** The first entry with a sequence number above {@code seq}, or null. O(1). */
+  public Entry after(long seq) {
+    Entry first = entries.peekFirst();
+    if (first == null) {
+      return null;
+    }
+    long i = seq + 1 - first.seq();
+    if (i <= 0) {
+      return first;
+    }
+    return i < entries.size() ? entries.get((int) i) : null;
+  }
+
+  /** The entries, oldest first (a copy of the list; the chunks are shared). */
+  public List<Entry> entries() {
+    List<Entry> copy = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      copy.add(entries.get(i));
+    }
+    return copy;
+  }
+
+  /** Stream offset of the first byte kept. */
+  public long start() {
+    return start;
+  }
+
+  /** Stream offset after the last byte. */
+  public long end() {
+    return end;
+  }
+
+  /** Audio bytes kept. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** True when no audio and no commit is kept. */
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** Bytes forgotten by the drop-oldest policy. */
+  public long overflowBytes() {
+    return overflowBytes;
+  }
+
+  /** The send time of the chunk holding stream offset {@code offset}, or -1 when not kept. */
+  public long sendNanosAt(long offset) {
+    // offsets never decrease along the ring: binary search for the last entry starting at or
+    // before the offset, then step back over commits (zero-length) to the chunk holding it
+    int lo = 0;
+    int hi = entries.size() - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).offset() <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    for (int i = found; i >= 0; i--) {
+      Entry e = entries.get(i);
+      if (!e.isCommit()) {
+        return offset < e.end() ? e.sendNanos() : -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * For 16-bit PCM: the offset in {@code [from, to)} at the middle of the quietest window of
+   * {@code windowBytes} (lowest energy), frame aligned; {@code to} when the range holds no whole
+   * window. Lets a forced commit fall between words rather than inside one.
+   */
+  public long quietestPcm16(long from, long to, int windowBytes) {
+    from = Math.max(from, start);
+    to = Math.min(to, end);
+    long best = Long.MAX_VALUE;
+    long bestAt = to;
+    long winStart = from;
+    long energy = 0;
+    int inWin = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.isCommit() || e.end() <= from || e.offset() >= to) {
+        continue;
+      }
+      byte[] a = e.audio();
+      for (long o = Math.max(from, e.offset()); o + 1 < Math.min(to, e.end()); o += 2) {
+        int k = (int) (o - e.offset());
+        int v = (short) ((a[k] & 0xff) | (a[k + 1] << 8));
+        energy += (long) v * v;
+        inWin += 2;
+        if (inWin >= windowBytes) {
+          if (energy < best) {
+            best = energy;
+            bestAt = winStart + windowBytes / 2;
+          }
+          winStart = o + 2;
+          energy = 0;
+          inWin = 0;
+        }
+      }
+    }
+    return bestAt - (bestAt - start) % frameSize;
+  }
+
+  /** A growable circular array of entries with indexed access (ArrayDeque has none). */
+  private static final class EntryDeque {
+    private Entry[] a = new Entry[16];
+    private int head;
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    Entry get(int i) {
+      return a[(head + i) & (a.length - 1)];
+    }
+
+    Entry peekFirst() {
+      return size == 0 ? null : a[head];
+    }
+
+    Entry pollFirst() {
+      if (size == 0) {
+        return null;
+      }
+      Entry e = a[head];
+      a[head] = null;
+      head = (head + 1) & (a.length - 1);
+      size--;
+      return e;
+    }
+
+    void addFirst(Entry e) {
+      grow();
+      head = (head - 1) & (a.length - 1);
+      a[head] = e;
+      size++;
+    }
+
+    void add(Entry e) {
+      grow();
+      a[(head + size) & (a.length - 1)] = e;
+      size++;
+    }
+
+    private void grow() {
+      if (size < a.length) {
+        return;
+      }
+      Entry[] b = new Entry[a.length * 2];
+      for (int i = 0; i < size; i++) {
+        b[i] = get(i);
+      }
+      a = b;
+      head = 0;
+    }
+  }
+}

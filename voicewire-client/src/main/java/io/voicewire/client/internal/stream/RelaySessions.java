@@ -1,0 +1,111 @@
+package io.voicewire.client.internal.stream;
+
+import io.voicewire.client.SttStream;
+import io.voicewire.client.TtsStream;
+import io.voicewire.client.internal.ClientContext;
+import io.voicewire.speech.SttRequest;
+import io.voicewire.speech.SttSession;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.TtsSession;
+import io.voicewire.speech.VoiceSettings;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The relay's seam into the SDK's streams: an upstream TTS or STT stream seen as an engine
+ * session of the server's SPI. Text goes upstream as the relay's client sent it (no chunking:
+ * that client already follows the protocol), and a relayed {@code previous_text} reaches the
+ * STT stream's resume. The streams keep their own thread safety; these adapters add no state.
+ */
+public final class RelaySessions {
+  private RelaySessions() {}
+
+  /** A TTS session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
+  public static TtsSession tts(ClientContext ctx, TtsRequest request, TtsRequest upstream,
+      TtsStream.Listener listener) {
+    return new Tts(request, RealTtsStream.open(ctx, upstream, listener));
+  }
+
+  /** An STT session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
+  public static SttSession stt(ClientContext ctx, SttRequest request, SttRequest upstream,
+      SttStream.Listener listener) {
+    return new Stt(request, RealSttStream.open(ctx, upstream, listener));
+  }
+
+  private record Tts(TtsRequest request, RealTtsStream stream) implements TtsSession {
+    @Override
+    public boolean send(String text) {
+      return stream.sendRaw(text, false, false);
+    }
+
+    /**
+     * Settings sent again go upstream with the text when they are the stream's own (all the
+     * upstream {@code stream-input} allows after the first message); changed ones (a
+     * re-initialised context) stay here, and the stream keeps its settings, as the offline server
+     * does.
+     */
+    @Override
+    public boolean sendWithSettings(String text, VoiceSettings voiceSettings,
+        List<Integer> chunkLengthSchedule) {
+      boolean same = Objects.equals(voiceSettings, request.chose("voice_settings")
+          ? request.voiceSettings() : null)
+          && Objects.equals(chunkLengthSchedule, request.chose("generation_config")
+              ? request.chunkLengthSchedule() : null);
+      if (!same) {
+        return " ".equals(text) || send(text);
+      }
+      return stream.sendRaw(text, false, false, voiceSettings, chunkLengthSchedule);
+    }
+
+    @Override
+    public boolean flush() {
+      return stream.sendRaw("", true, false);
+    }
+
+    @Override
+    public boolean tryTrigger() {
+      return stream.sendRaw("", false, true);
+    }
+
+    @Override
+    public boolean end() {
+      return stream.end();
+    }
+
+    @Override
+    public void close() {
+      stream.cancel();
+    }
+  }
+
+  private record Stt(SttRequest request, RealSttStream stream) implements SttSession {
+    @Override
+    public boolean sendAudio(byte[] audio) {
+      try {
+        return stream.sendAudio(audio);
+      } catch (IllegalArgumentException e) {
+        return false; // not a whole number of frames: not taken
+      }
+    }
+
+    @Override
+    public boolean commit() {
+      return stream.commit();
+    }
+
+    @Override
+    public void previousText(String text) {
+      stream.previousText(text);
+    }
+
+    @Override
+    public long audioReceivedMs() {
+      return stream.audioSentMs();
+    }
+
+    @Override
+    public void close() {
+      stream.end();
+    }
+  }
+}

@@ -1,0 +1,345 @@
+package io.voicewire.client.internal.transport;
+
+import io.voicewire.client.internal.Urls;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * What both transports' connections share: the one-shot terminal state, read demand with
+ * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection), the
+ * close timeout and the single failure path. A subclass supplies the transport calls on its socket
+ * type {@code T} ({@link #demand}, {@link #ping(Object)}, {@link #abort}) and the sending.
+ *
+ * <p>Concurrency: {@link #lock} guards the state here and the subclass's; it is never held across
+ * a listener call or a transport call that may block.
+ */
+abstract class BaseConnection<T> implements Connection {
+  final URI uri;
+  final ConnectionListener listener;
+  final ScheduledExecutorService scheduler;
+  final long pingIntervalMillis;
+  final long closeTimeoutMillis;
+  final LongSupplier nanoClock;
+
+  final ReentrantLock lock = new ReentrantLock();
+  /** Set once, by the terminal event; final after that. */
+  boolean terminal;
+  /** A graceful close was asked for. */
+  boolean closeEnqueued;
+  /** The open socket, or null. */
+  T socket;
+  /** The handshake in progress, or null. */
+  private CompletableFuture<T> pending;
+  boolean readPaused;
+  boolean demandOutstanding;
+  private boolean awaitingPong;
+  private int sentPings;
+  private int receivedPongs;
+  private long pingSentNanos;
+  private ScheduledFuture<?> pingTask;
+  private ScheduledFuture<?> cancelTask;
+
+  BaseConnection(URI uri, ConnectionListener listener, ScheduledExecutorService scheduler,
+      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
+    this.uri = uri;
+    this.listener = listener;
+    this.scheduler = scheduler;
+    this.pingIntervalMillis = pingIntervalMillis;
+    this.closeTimeoutMillis = closeTimeoutMillis;
+    this.nanoClock = nanoClock;
+  }
+
+  /** Asks the transport for one more inbound message. No lock held. */
+  abstract void demand(T socket);
+
+  /** Sends an empty ping frame; never blocks. No lock held. */
+  abstract void ping(T socket);
+
+  /** Drops the socket at once. No lock held. */
+  abstract void abort(T socket);
+
+  /** The HTTP status of a refused handshake in this error, else 0. */
+  abstract int handshakeStatus(Throwable error);
+
+  /** Clears the subclass's outbound state after a failure. Lock held. */
+  abstract void clearOutbound();
+
+  /** Records the handshake in progress; its failure is this connection's failure. */
+  final void handshakeStarted(CompletableFuture<T> f) {
+    lock.lock();
+    try {
+      pending = f;
+    } finally {
+      lock.unlock();
+    }
+    f.whenComplete((s, ex) -> {
+      if (ex != null) {
+        Throwable cause = unwrap(ex);
+        failed(cause, handshakeStatus(cause));
+      }
+    });
+  }
+
+  /** The open socket, read under the lock. */
+  final T socket() {
+    lock.lock();
+    try {
+      return socket;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void requestOne() {
+    T s = socket();
+    if (s != null) {
+      demand(s);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return Urls.redact(uri);
+  }
+
+  @Override
+  public void cancel() {
+    failed(new java.io.IOException("Canceled"), 0);
+  }
+
+  // --- inbound flow control ---
+
+  @Override
+  public void pauseReading() {
+    lock.lock();
+    try {
+      readPaused = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void resumeReading() {
+    lock.lock();
+    try {
+      if (!readPaused) {
+        return;
+      }
+      readPaused = false;
+      if (terminal || socket == null || demandOutstanding) {
+        return;
+      }
+      demandOutstanding = true;
+    } finally {
+      lock.unlock();
+    }
+    requestOne();
+  }
+
+  /** After each inbound message or pong: ask for the next one unless reading is paused. */
+  final void afterMessage() {
+    lock.lock();
+    try {
+      if (terminal) {
+        return;
+      }
+      if (readPaused) {
+        demandOutstanding = false;
+        return;
+      }
+      demandOutstanding = true;
+    } finally {
+      lock.unlock();
+    }
+    requestOne();
+  }
+
+  /**
+   * At open, under the lock: starts the heartbeat and notes whether to ask for the first message.
+   *
+   * @return false when the client is shutting down (the scheduler refused the heartbeat)
+   */
+  final boolean openedLocked(T s) {
+    assert lock.isHeldByCurrentThread();
+    socket = s;
+    if (pingIntervalMillis > 0) {
+      try {
+        pingTask = scheduler.scheduleAtFixedRate(this::heartbeat, pingIntervalMillis,
+            pingIntervalMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException clientClosed) {
+        return false;
+      }
+    }
+    demandOutstanding = !readPaused;
+    return true;
+  }
+
+  /**
+   * When our close frame goes out, under the lock: a peer that does not answer within the close
+   * timeout is cancelled.
+   *
+   * @return false when the client is shutting down (no graceful close is possible)
+   */
+  final boolean scheduleCloseTimeoutLocked() {
+    assert lock.isHeldByCurrentThread();
+    try {
+      cancelTask = scheduler.schedule(() -> failed(new SocketTimeoutException(
+          "peer did not close within " + closeTimeoutMillis + " ms of our close frame"), 0),
+          closeTimeoutMillis, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (RejectedExecutionException clientClosed) {
+      return false;
+    }
+  }
+
+  // --- heartbeat ---
+
+  private void heartbeat() {
+    int pongs;
+    boolean missed;
+    lock.lock();
+    try {
+      if (terminal || socket == null) {
+        return;
+      }
+      if (readPaused) {
+        // we stopped reading on purpose (back-pressure): a pong could not be read, so it is not
+        // missed; skip this beat
+        awaitingPong = false;
+        return;
+      }
+      missed = awaitingPong;
+      pongs = receivedPongs;
+      if (!missed) {
+        awaitingPong = true;
+        sentPings++;
+        pingSentNanos = nanoClock.getAsLong();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (missed) {
+      failed(new SocketTimeoutException("sent ping but didn't receive pong within "
+          + pingIntervalMillis + "ms (after " + pongs + " successful ping/pongs)"), 0);
+      return;
+    }
+    T s = socket();
+    if (s != null) {
+      ping(s);
+    }
+  }
+
+  /** A pong arrived: reports the round trip and asks for the next message. */
+  final void pongReceived() {
+    long rtt;
+    lock.lock();
+    try {
+      awaitingPong = false;
+      receivedPongs++;
+      rtt = nanoClock.getAsLong() - pingSentNanos;
+    } finally {
+      lock.unlock();
+    }
+    listener.onRoundTrip(rtt);
+    afterMessage();
+  }
+
+  /** For testing: pings sent. */
+  final int sentPingCount() {
+    lock.lock();
+    try {
+      return sentPings;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** For testing: pongs received. */
+  final int receivedPongCount() {
+    lock.lock();
+    try {
+      return receivedPongs;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // --- terminal events ---
+
+  final boolean isTerminal() {
+    lock.lock();
+    try {
+      return terminal;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The peer's close frame arrived: the terminal event, unless one happened already. */
+  final void closedByPeer(int code, String reason) {
+    lock.lock();
+    try {
+      if (terminal) {
+        return;
+      }
+      terminal = true;
+      cancelTimers();
+    } finally {
+      lock.unlock();
+    }
+    listener.onClosed(this, code, reason == null ? "" : reason);
+  }
+
+  /** The terminal failure, once; drops the transport. */
+  final void failed(Throwable error, int httpStatus) {
+    T s;
+    CompletableFuture<T> p;
+    lock.lock();
+    try {
+      if (terminal) {
+        return;
+      }
+      terminal = true;
+      cancelTimers();
+      clearOutbound();
+      s = socket;
+      p = pending;
+    } finally {
+      lock.unlock();
+    }
+    if (s != null) {
+      abort(s);
+    } else if (p != null) {
+      p.cancel(true);
+    }
+    listener.onFailure(this, error, httpStatus);
+  }
+
+  private void cancelTimers() {
+    assert lock.isHeldByCurrentThread();
+    if (pingTask != null) {
+      pingTask.cancel(false);
+    }
+    if (cancelTask != null) {
+      cancelTask.cancel(false);
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

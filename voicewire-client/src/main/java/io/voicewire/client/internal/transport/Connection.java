@@ -1,0 +1,42 @@
+package io.voicewire.client.internal.transport;
+
+/**
+ * One WebSocket connection, used once: after its terminal event (closed or failed) it is never
+ * reused; a reconnect makes a new one.
+ *
+ * <p>Sends are queued (bounded by {@link #MAX_QUEUED_CHARS}) and written in order by the
+ * connection's own writer, never on the caller's thread, so callers may enqueue while holding
+ * their own lock. Thread safe.
+ */
+public interface Connection {
+  /** Most characters queued for writing; a send beyond it is refused (returns false). */
+  long MAX_QUEUED_CHARS = 16L * 1024 * 1024;
+
+  /**
+   * Queues a text message. False when the connection is closing, closed or failed, or the queue
+   * is full (the message is then not taken and the connection goes on).
+   */
+  boolean send(String text);
+
+  /** Characters queued and not yet written. */
+  long queuedChars();
+
+  /**
+   * Graceful close: the close frame follows the queued messages; if the peer has not closed its
+   * side within the connection's close timeout, the connection is cancelled. False if a close was
+   * already started or the connection is done.
+   */
+  boolean close(int code, String reason);
+
+  /** Drops the connection at once, without a close handshake. Idempotent. */
+  void cancel();
+
+  /** Stops asking for inbound messages until {@link #resumeReading()} (back-pressure). */
+  void pauseReading();
+
+  /** Asks for inbound messages again. Call without holding locks. */
+  void resumeReading();
+
+  /** A description for logs, with credentials removed. */
+  String describe();
+}

@@ -1,0 +1,77 @@
+package io.voicewire.client.internal.transport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * Opens {@link Connection}s on Jetty's WebSocket client (see {@link JettyWebSocketConnection}):
+ * the transport for servers that relay many streams. Owns one started {@link WebSocketClient}
+ * (its own selector and a small named thread pool) until {@link #close()}. Thread safe.
+ */
+public final class JettyWebSocketConnector implements Connector, AutoCloseable {
+  /** Most threads of the client's pool (selector, reads and completions; sends need none). */
+  public static final int MAX_THREADS = 32;
+
+  private final WebSocketClient client;
+  private final ScheduledExecutorService scheduler;
+  private final long pingIntervalMillis;
+  private final long closeTimeoutMillis;
+  private final LongSupplier nanoClock;
+
+  /**
+   * Starts the client.
+   *
+   * @param scheduler runs heartbeats, close timeouts and failure reports
+   * @param pingIntervalMillis heartbeat interval; 0 disables it
+   * @param closeTimeoutMillis how long a graceful close waits for the peer's close frame
+   */
+  public JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
+      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
+    this.pingIntervalMillis = pingIntervalMillis;
+    this.closeTimeoutMillis = closeTimeoutMillis;
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock == null");
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
+    pool.setName("VoiceClient jetty");
+    pool.setDaemon(true);
+    HttpClient http = new HttpClient();
+    http.setExecutor(pool);
+    http.setConnectTimeout(connectTimeout.toMillis());
+    WebSocketClient c = new WebSocketClient(http);
+    c.setConnectTimeout(connectTimeout.toMillis());
+    c.setIdleTimeout(Duration.ZERO); // liveness is the heartbeat's job, as on the JDK transport
+    c.setMaxTextMessageSize(JdkWebSocketConnection.MAX_MESSAGE_CHARS);
+    c.setStopAtShutdown(false);
+    try {
+      c.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the Jetty WebSocket client", e);
+    }
+    this.client = c;
+  }
+
+  @Override
+  public Connection connect(URI uri, Map<String, String> headers, ConnectionListener listener) {
+    JettyWebSocketConnection c = new JettyWebSocketConnection(uri, listener, scheduler,
+        pingIntervalMillis, closeTimeoutMillis, nanoClock);
+    c.start(client, headers);
+    return c;
+  }
+
+  /** Stops the client: its connections drop. */
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (Exception ignored) {
+      // stopping anyway
+    }
+  }
+}

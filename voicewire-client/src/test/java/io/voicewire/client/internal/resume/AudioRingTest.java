@@ -1,0 +1,139 @@
+package io.voicewire.client.internal.resume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tier (a): the STT replay ring. */
+class AudioRingTest {
+
+  private static byte[] bytes(int n, int v) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) v);
+    return b;
+  }
+
+  @Test
+  void keepsOffsetsAndCommitsInOrder() {
+    AudioRing r = new AudioRing(1000, 2);
+    assertEquals(0, r.addAudio(bytes(100, 1), 1));
+    r.addCommit(2);
+    assertEquals(100, r.addAudio(bytes(50, 2), 3));
+    List<AudioRing.Entry> e = r.entries();
+    assertEquals(3, e.size());
+    assertTrue(e.get(1).isCommit());
+    assertEquals(100, e.get(1).offset());
+    assertEquals(150, r.end());
+    assertEquals(150, r.bytes());
+  }
+
+  @Test
+  void trimSlicesAStraddlingChunkAtAFrame() {
+    AudioRing r = new AudioRing(1000, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addCommit(2);
+    r.addAudio(bytes(100, 2), 3);
+    r.trimTo(151); // rounded down to 150
+    List<AudioRing.Entry> e = r.entries();
+    assertEquals(1, e.size());
+    assertEquals(150, e.get(0).offset());
+    assertEquals(50, e.get(0).audio().length);
+    assertEquals(150, r.start());
+    assertEquals(50, r.bytes());
+  }
+
+  @Test
+  void trimDropsTheCommitAtTheHorizon() {
+    AudioRing r = new AudioRing(1000, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addCommit(2);
+    r.trimTo(100);
+    assertTrue(r.isEmpty());
+    assertEquals(100, r.start());
+  }
+
+  @Test
+  void overflowDropsTheOldest() {
+    AudioRing r = new AudioRing(250, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addAudio(bytes(100, 2), 2);
+    r.addAudio(bytes(100, 3), 3);
+    assertEquals(200, r.bytes());
+    assertEquals(100, r.overflowBytes());
+    assertEquals(100, r.start());
+    assertEquals(3, r.entries().get(1).audio()[0]);
+  }
+
+  @Test
+  void sendTimeLookup() {
+    AudioRing r = new AudioRing(1000, 2);
+    r.addAudio(bytes(100, 1), 11);
+    r.addAudio(bytes(100, 2), 22);
+    assertEquals(22, r.sendNanosAt(150));
+    assertEquals(-1, r.sendNanosAt(250));
+  }
+
+  @Test
+  void indexedLookupsMatchALinearScanThroughGrowthTrimsAndSplits() {
+    java.util.Random rnd = new java.util.Random(7);
+    AudioRing r = new AudioRing(4000, 2);
+    for (int step = 0; step < 5000; step++) {
+      int op = rnd.nextInt(10);
+      if (op < 6) {
+        r.addAudio(bytes(2 * (1 + rnd.nextInt(60)), step), step);
+      } else if (op < 8) {
+        r.addCommit(step);
+      } else {
+        r.trimTo(r.start() + rnd.nextInt(300)); // often splits a chunk
+      }
+      List<AudioRing.Entry> all = r.entries();
+      for (int k = 0; k < 3 && !all.isEmpty(); k++) {
+        long seq = all.get(0).seq() - 2 + rnd.nextInt(all.size() + 4);
+        AudioRing.Entry want = all.stream().filter(e -> e.seq() > seq).findFirst().orElse(null);
+        assertEquals(want, r.after(seq), "after(" + seq + ") at step " + step);
+        long off = r.start() - 5 + rnd.nextInt((int) (r.end() - r.start()) + 10);
+        long nanos = all.stream().filter(e -> !e.isCommit() && e.offset() <= off && off < e.end())
+            .mapToLong(AudioRing.Entry::sendNanos).findFirst().orElse(-1);
+        assertEquals(nanos, r.sendNanosAt(off), "sendNanosAt(" + off + ") at step " + step);
+      }
+    }
+  }
+
+  @Test
+  void insertsACommitInsideAChunkAndRenumbers() {
+    AudioRing r = new AudioRing(10_000, 2);
+    r.addAudio(bytes(100, 1), 1);
+    r.addAudio(bytes(100, 2), 2);
+    r.addCommit(3);
+    assertEquals(150, r.insertCommit(151, 9)); // rounded down to a frame
+    List<AudioRing.Entry> e = r.entries();
+    assertEquals(5, e.size());
+    assertEquals(List.of(0L, 100L, 150L, 150L, 200L),
+        e.stream().map(AudioRing.Entry::offset).toList());
+    assertTrue(e.get(2).isCommit() && e.get(4).isCommit());
+    for (int i = 0; i < e.size(); i++) {
+      assertEquals(i + 1, e.get(i).seq(), "consecutive sequence numbers");
+    }
+    assertEquals(6, r.nextSeq());
+    assertEquals(200, r.bytes());
+    assertEquals(-1, r.insertCommit(150, 10), "already a commit there");
+    assertEquals(e.get(3), r.after(3));
+  }
+
+  @Test
+  void findsTheQuietestWindow() {
+    AudioRing r = new AudioRing(100_000, 2);
+    byte[] loud = new byte[640];
+    for (int i = 0; i < loud.length; i += 2) {
+      loud[i + 1] = 0x20; // 8192
+    }
+    r.addAudio(loud.clone(), 1);
+    r.addAudio(new byte[640], 2); // 20 ms of silence at 640..1280
+    r.addAudio(loud.clone(), 3);
+    long at = r.quietestPcm16(0, 1920, 320);
+    assertTrue(at >= 640 && at < 1280, "at " + at);
+    assertEquals(0, at % 2);
+  }
+}

@@ -1,0 +1,59 @@
+package io.voicewire.client.internal.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.client.internal.Urls;
+import io.voicewire.protocol.ErrorPolicy;
+import io.voicewire.speech.ErrorCode;
+import java.io.IOException;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+/** Tier (a): which failures are retried, and URL handling. */
+class ClassificationTest {
+
+  @Test
+  void handshakeStatuses() {
+    ReconnectingStream.Failure f = ReconnectingStream.classifyFailure(new IOException("x"), 401);
+    assertEquals(ErrorCode.AUTH_ERROR, f.error().code());
+    assertFalse(f.retryable());
+    assertFalse(ReconnectingStream.classifyFailure(null, 403).retryable());
+    assertTrue(ReconnectingStream.classifyFailure(null, 429).retryable());
+    assertTrue(ReconnectingStream.classifyFailure(null, 503).retryable());
+    assertFalse(ReconnectingStream.classifyFailure(null, 404).retryable());
+    ReconnectingStream.Failure io =
+        ReconnectingStream.classifyFailure(new IOException("reset"), 0);
+    assertTrue(io.retryable());
+    assertEquals("connection failed: IOException: reset", io.error().message());
+  }
+
+  @Test
+  void closeCodes() {
+    assertTrue(ReconnectingStream.classifyClose(1001, "").retryable());
+    // a server failure on this very input (e.g. synthesis failed) fails the same way again
+    assertFalse(ReconnectingStream.classifyClose(1011, "boom").retryable());
+    assertEquals(ErrorPolicy.Retry.NOW, ReconnectingStream.classifyClose(1012, "restart").retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, ReconnectingStream.classifyClose(1013, "").retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, ReconnectingStream.classifyClose(1006, "").retry());
+    assertFalse(ReconnectingStream.classifyClose(1010, "").retryable());
+    assertTrue(ReconnectingStream.classifyClose(1000, "").retryable());
+    assertFalse(ReconnectingStream.classifyClose(1008, "too many").retryable());
+    assertFalse(ReconnectingStream.classifyClose(1007, "").retryable());
+    assertEquals("the server closed the connection (1011 boom)",
+        ReconnectingStream.classifyClose(1011, "boom").error().message());
+  }
+
+  @Test
+  void urls() {
+    assertEquals(URI.create("wss://api.elevenlabs.io/v1/x"),
+        Urls.toWebSocket(URI.create("https://api.elevenlabs.io/v1/x")));
+    assertEquals(URI.create("ws://127.0.0.1:8080/v1/x"),
+        Urls.toWebSocket(URI.create("http://127.0.0.1:8080/v1/x")));
+    assertEquals(URI.create("http://h:1/base/v1/x?a=1"),
+        Urls.resolve(URI.create("http://h:1/base/"), "/v1/x?a=1"));
+    assertEquals("wss://h/v1/x?model_id=m&token=***&single_use_token=***",
+        Urls.redact(URI.create("wss://h/v1/x?model_id=m&token=abc&single_use_token=def")));
+  }
+}

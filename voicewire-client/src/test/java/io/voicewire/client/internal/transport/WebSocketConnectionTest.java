@@ -1,0 +1,200 @@
+package io.voicewire.client.internal.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.client.CodedSpeechProvider;
+import io.voicewire.client.FaultProxy;
+import io.voicewire.server.VoicewireServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Tier (c): the one-shot connection, on both transports (JDK and Jetty), against a real server:
+ * heartbeat, close, cancel, refused handshakes, order of messages sent before the socket opens.
+ */
+@Timeout(30)
+class WebSocketConnectionTest {
+  CodedSpeechProvider provider;
+  VoicewireServer server;
+  FaultProxy proxy;
+  ScheduledExecutorService scheduler;
+  HttpClient http;
+
+  @BeforeEach
+  void start() throws Exception {
+    provider = new CodedSpeechProvider(12, 0);
+    server = VoicewireServer.create(c -> c.provider(provider));
+    proxy = FaultProxy.start(server.start(0), 1);
+    scheduler = Executors.newSingleThreadScheduledExecutor();
+    http = HttpClient.newHttpClient();
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    server.close();
+    provider.close();
+    for (AutoCloseable c : connectors) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing anyway
+      }
+    }
+    scheduler.shutdownNow();
+  }
+
+  /** Records connection events. */
+  static final class Events implements ConnectionListener {
+    final CompletableFuture<Connection> open = new CompletableFuture<>();
+    final CompletableFuture<String> terminal = new CompletableFuture<>();
+    final CopyOnWriteArrayList<String> messages = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onOpen(Connection c) {
+      open.complete(c);
+    }
+
+    @Override
+    public void onMessage(Connection c, String text) {
+      messages.add(text);
+    }
+
+    @Override
+    public void onClosed(Connection c, int code, String reason) {
+      terminal.complete("closed " + code);
+    }
+
+    @Override
+    public void onFailure(Connection c, Throwable error, int httpStatus) {
+      terminal.complete("failed " + httpStatus + " " + error.getMessage());
+    }
+  }
+
+  /** A connection under test and its heartbeat counters. */
+  record Conn(Connection c, IntSupplier pings, IntSupplier pongs) {}
+
+  final java.util.List<AutoCloseable> connectors = new CopyOnWriteArrayList<>();
+
+  Connector connector(String transport, long pingMillis, long closeTimeoutMillis) {
+    if (transport.equals("jetty")) {
+      JettyWebSocketConnector j = new JettyWebSocketConnector(scheduler, Duration.ofSeconds(5),
+          pingMillis, closeTimeoutMillis, System::nanoTime);
+      connectors.add(j);
+      return j;
+    }
+    return new JdkWebSocketConnector(http, scheduler, Executors.newVirtualThreadPerTaskExecutor(),
+        Duration.ofSeconds(5), pingMillis, closeTimeoutMillis, System::nanoTime);
+  }
+
+  Conn connect(String transport, long pingMillis, long closeTimeoutMillis, Events e) {
+    Connection c = connector(transport, pingMillis, closeTimeoutMillis).connect(
+        URI.create("ws://127.0.0.1:" + proxy.port() + "/v1/speech-to-text/realtime?model_id=m"),
+        Map.of(), e);
+    if (c instanceof JettyWebSocketConnection j) {
+      return new Conn(c, j::sentPingCount, j::receivedPongCount);
+    }
+    JdkWebSocketConnection j = (JdkWebSocketConnection) c;
+    return new Conn(c, j::sentPingCount, j::receivedPongCount);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "jetty"})
+  void clientPingsOnTheIntervalAndPongsCome(String transport) throws Exception {
+    Events e = new Events();
+    Conn k = connect(transport, 50, 1000, e);
+    Connection c = k.c();
+    e.open.get(5, TimeUnit.SECONDS);
+    Thread.sleep(600);
+    assertTrue(k.pings().getAsInt() >= 5, "pings " + k.pings().getAsInt());
+    assertTrue(k.pongs().getAsInt() >= k.pings().getAsInt() - 1,
+        "pongs " + k.pongs().getAsInt());
+    assertFalse(e.terminal.isDone());
+    assertTrue(c.close(1000, "bye"));
+    assertFalse(c.close(1000, "again"), "a second close returns false");
+    assertEquals("closed 1000", e.terminal.get(5, TimeUnit.SECONDS));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "jetty"})
+  void anUnacknowledgedPingFailsTheConnectionWithCounts(String transport) throws Exception {
+    Events e = new Events();
+    Connection c = connect(transport, 100, 1000, e).c();
+    e.open.get(5, TimeUnit.SECONDS);
+    Thread.sleep(350);
+    proxy.stall(Duration.ofSeconds(3));
+    String t = e.terminal.get(5, TimeUnit.SECONDS);
+    assertTrue(t.startsWith("failed 0 sent ping but didn't receive pong within 100ms (after "),
+        t);
+    assertTrue(t.endsWith(" successful ping/pongs)"), t);
+    assertFalse(c.send("{}"), "a failed connection takes nothing");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "jetty"})
+  void aPeerThatNeverAnswersTheCloseIsCancelledAfterTheTimeout(String transport)
+      throws Exception {
+    Events e = new Events();
+    Connection c = connect(transport, 0, 300, e).c();
+    e.open.get(5, TimeUnit.SECONDS);
+    proxy.stall(Duration.ofSeconds(5));
+    long t0 = System.nanoTime();
+    assertTrue(c.close(1000, "bye"));
+    String t = e.terminal.get(5, TimeUnit.SECONDS);
+    assertEquals("failed 0 peer did not close within 300 ms of our close frame", t);
+    assertTrue(System.nanoTime() - t0 >= 250_000_000L);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "jetty"})
+  void aRefusedHandshakeReportsItsStatus(String transport) throws Exception {
+    Events e = new Events();
+    connector(transport, 0, 1000).connect(
+        URI.create("ws://127.0.0.1:" + proxy.port() + "/no/such/endpoint"), Map.of(), e);
+    String t = e.terminal.get(5, TimeUnit.SECONDS);
+    assertTrue(t.startsWith("failed 404"), t);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "jetty"})
+  void messagesSentBeforeTheSocketOpensGoFirstAndInOrder(String transport) throws Exception {
+    Events e = new Events();
+    Connection c = connect(transport, 0, 1000, e).c();
+    String commit = "{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\"\","
+        + "\"commit\":true,\"sample_rate\":16000}";
+    String chunk = "{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
+        + java.util.Base64.getEncoder().encodeToString(new byte[640]) + "\",\"commit\":false,"
+        + "\"sample_rate\":16000}";
+    assertTrue(c.send(chunk), "queued while connecting");
+    assertTrue(c.send(commit));
+    e.open.get(5, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (e.messages.stream().noneMatch(m -> m.contains("committed_transcript"))) {
+      assertTrue(System.nanoTime() < deadline, "no commit answer: " + e.messages);
+      Thread.sleep(10);
+    }
+    assertTrue(e.messages.get(0).contains("session_started"), e.messages.toString());
+    long deadline2 = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (c.queuedChars() != 0) {
+      assertTrue(System.nanoTime() < deadline2, "queued " + c.queuedChars());
+      Thread.sleep(10);
+    }
+    assertTrue(c.close(1000, "bye"));
+    assertEquals("closed 1000", e.terminal.get(5, TimeUnit.SECONDS));
+  }
+}

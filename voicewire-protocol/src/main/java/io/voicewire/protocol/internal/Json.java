@@ -1,0 +1,171 @@
+package io.voicewire.protocol.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voicewire.protocol.ProtocolException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Shared JSON plumbing of the protocol: one configured mapper, typed field readers that turn a
+ * wrong type into a {@link ProtocolException} naming the field, and a writer helper.
+ *
+ * <p>Thread safe.
+ */
+public final class Json {
+  private Json() {}
+
+  /** Longest string value accepted in one message: 16 MiB (a large audio chunk in base64). */
+  public static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
+
+  static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxStringLength(MAX_STRING_CHARS).maxNestingDepth(32).build())
+      .build();
+  static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+  /** The shared mapper (configured; do not reconfigure). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** Parses a JSON object, or throws an input error. */
+  public static ObjectNode parseObject(String text) throws ProtocolException {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ProtocolException.input("malformed JSON: " + e.getOriginalMessage());
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw ProtocolException.input("expected a JSON object, got "
+          + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+    }
+    return obj;
+  }
+
+  /** A string field, null when absent or JSON null; a non-string is an input error. */
+  public static String string(JsonNode obj, String field) throws ProtocolException {
+    JsonNode v = obj.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw ProtocolException.input("field '" + field + "' must be a string");
+    }
+    return v.textValue();
+  }
+
+  /** A boolean field, {@code dflt} when absent or null; a non-boolean is an input error. */
+  public static boolean bool(JsonNode obj, String field, boolean dflt) throws ProtocolException {
+    JsonNode v = obj.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw ProtocolException.input("field '" + field + "' must be a boolean");
+    }
+    return v.booleanValue();
+  }
+
+  /** An integer field, null when absent; a non-integer is an input error. */
+  public static Integer integer(JsonNode obj, String field) throws ProtocolException {
+    JsonNode v = obj.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.canConvertToInt() || !(v.isIntegralNumber() || (v.isNumber()
+        && v.doubleValue() == Math.rint(v.doubleValue())))) {
+      throw ProtocolException.input("field '" + field + "' must be an integer");
+    }
+    return v.intValue();
+  }
+
+  /** A number field, null when absent; a non-number is an input error. */
+  public static Double number(JsonNode obj, String field) throws ProtocolException {
+    JsonNode v = obj.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber()) {
+      throw ProtocolException.input("field '" + field + "' must be a number");
+    }
+    return v.doubleValue();
+  }
+
+  /** An object field, null when absent; a non-object is an input error. */
+  public static JsonNode object(JsonNode obj, String field) throws ProtocolException {
+    JsonNode v = obj.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw ProtocolException.input("field '" + field + "' must be an object");
+    }
+    return v;
+  }
+
+  /** An integer array field, null when absent. */
+  public static List<Integer> intList(JsonNode obj, String field) throws ProtocolException {
+    JsonNode v = obj.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray()) {
+      throw ProtocolException.input("field '" + field + "' must be an array of numbers");
+    }
+    List<Integer> out = new ArrayList<>(v.size());
+    for (JsonNode e : v) {
+      if (!e.isNumber()) {
+        throw ProtocolException.input("field '" + field + "' must be an array of numbers");
+      }
+      double d = e.doubleValue();
+      if (!(d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE)) {
+        // a cast would wrap (4294967346 became 50): refuse instead
+        throw ProtocolException.input("field '" + field + "' holds a number out of range: "
+            + e.asText());
+      }
+      out.add((int) Math.round(d));
+    }
+    return out;
+  }
+
+  /** Decodes base64 (standard alphabet, padding optional), or throws an input error. */
+  public static byte[] base64(String field, String value) throws ProtocolException {
+    if (value == null || value.isEmpty()) {
+      return new byte[0];
+    }
+    try {
+      return Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw ProtocolException.input("field '" + field + "' is not valid base64: "
+          + e.getMessage());
+    }
+  }
+
+  /** Writes one JSON value with a generator and returns the text. */
+  public static String write(GeneratorBody body) {
+    StringWriter w = new StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  /** Writes into a generator. */
+  @FunctionalInterface
+  public interface GeneratorBody {
+    void write(JsonGenerator g) throws IOException;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The server (Jetty 12): ElevenLabs' endpoints over any {@code SpeechProvider}, its
+ * configuration, limits and token stores. Routing, sockets and endpoints
+ * ({@code io.voicewire.server.internal}) are not exported.
+ */
+module io.voicewire.server {
+  requires transitive io.voicewire.core;
+  requires io.voicewire.protocol;
+  requires com.fasterxml.jackson.core; // JSON bodies written through protocol.internal.Json
+  requires org.eclipse.jetty.server;
+  requires org.eclipse.jetty.http;
+  requires org.eclipse.jetty.io;
+  requires org.eclipse.jetty.util;
+  requires org.eclipse.jetty.websocket.server;
+  requires org.eclipse.jetty.websocket.api;
+  requires redis.clients.jedis;
+  requires org.apache.commons.pool2;
+  requires org.slf4j;
+  requires HdrHistogram;
+  requires java.management;
+
+  exports io.voicewire.server;
+}
