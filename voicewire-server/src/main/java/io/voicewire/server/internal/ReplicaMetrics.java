@@ -25,6 +25,11 @@ final class ReplicaMetrics {
         counter(sb, "voicewire_redis_limit_fallbacks_total", "Sessions admitted under this "
             + "replica's own per-key limit because Redis was unreachable", r.fallbacks());
       }
+      if (s.authLimits != null) {
+        counter(sb, "voicewire_redis_auth_fallbacks_total", "Failed-login throttle and token "
+            + "mint budget checks decided by this replica alone because Redis was unreachable",
+            s.authLimits.fallbacks());
+      }
     }
     return sb.toString();
   }
