@@ -238,7 +238,7 @@ class SharedStateTest {
     assertTrue(minted >= 100 && minted <= 100 + Math.ceil(seconds * 10) + 1,
         minted + " mints granted in " + seconds + " s");
     String metrics = r.get(0).get("/metrics").body();
-    assertTrue(metrics.contains("\nvoicewire_redis_auth_fallbacks_total 0\n"), metrics);
+    assertTrue(metrics.contains("\nvoicewire_redis_auth_fallbacks_total 0.0\n"), metrics);
   }
 
   @Test
@@ -275,8 +275,8 @@ class SharedStateTest {
     assertEquals(200, ready.statusCode());
     assertTrue(ready.body().contains("\"redis\":\"down\""), ready.body());
     String metrics = r.get(0).get("/metrics").body();
-    assertTrue(metrics.contains("\nvoicewire_redis_up 0\n"), metrics);
-    assertTrue(metrics.contains("\nvoicewire_redis_limit_fallbacks_total 2\n"), metrics);
+    assertTrue(metrics.contains("\nvoicewire_redis_up 0.0\n"), metrics);
+    assertTrue(metrics.contains("\nvoicewire_redis_limit_fallbacks_total 2.0\n"), metrics);
 
     // back: the token minted before the outage is still good, once
     redis.startAgain();
@@ -286,6 +286,6 @@ class SharedStateTest {
     clients.forEach(WsClient::close);
     assertEquals("session_started", firstStt(r.get(0), "&token=" + fresh, Map.of())
         .get("message_type").asText());
-    assertTrue(r.get(0).get("/metrics").body().contains("\nvoicewire_redis_up 1\n"));
+    assertTrue(r.get(0).get("/metrics").body().contains("\nvoicewire_redis_up 1.0\n"));
   }
 }

@@ -112,6 +112,7 @@ public final class Services implements AutoCloseable {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
+    ReplicaMetrics.register(this, metrics.registry());
   }
 
   /** Whether no API keys are configured. */
@@ -132,7 +133,7 @@ public final class Services implements AutoCloseable {
 
   /** The metrics in Prometheus text format. */
   public String metricsText() {
-    return metrics.toPrometheus() + ReplicaMetrics.toPrometheus(this);
+    return metrics.toPrometheus();
   }
 
   /** HTTP streams (HTTP text to speech, batch speech to text) running now. */
