@@ -119,7 +119,9 @@ class RedisAuthLimitsTest {
       assertNotNull(refused, "this replica's own throttle still holds");
       assertTrue(refused.contains("MAX_FAILED_LOGINS"), refused);
 
-      MintBudget budget = new MintBudget(Clock.systemUTC(), TTL_MILLIS, shared);
+      // a stopped clock: the in-process bucket must not refill while Redis calls fail slowly
+      MintBudget budget = new MintBudget(Clock.fixed(java.time.Instant.now(),
+          java.time.ZoneOffset.UTC), TTL_MILLIS, shared);
       for (int i = 0; i < MintBudget.MINT_BURST; i++) {
         assertNull(budget.tryMint("k"), "mint " + i);
       }
