@@ -43,8 +43,18 @@ class LocalSttCapacityTest {
   }
 
   @AfterEach
-  void closeAll() {
+  void closeAll() throws InterruptedException {
     opened.forEach(SttSession::cancel);
+    awaitNoOpenStt(); // a session counts against the capacity until its terminal event
+  }
+
+  /** Waits (bounded) until the shared engine has no STT session left, this test's or others'. */
+  private static void awaitNoOpenStt() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (local.engine().sttOpen() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, local.engine().sttOpen(), "STT sessions still open on the shared engine");
   }
 
   private SttSession open(RecordingSttListener l) {
@@ -94,6 +104,7 @@ class LocalSttCapacityTest {
    * all at once, so that each lane takes one.
    */
   private void warmEveryLane() throws InterruptedException {
+    awaitNoOpenStt(); // every lane free for one of these streams
     List<RecordingSttListener> listeners = new ArrayList<>();
     List<SttSession> sessions = new ArrayList<>();
     for (int i = 0; i < local.sttStreams(); i++) {
