@@ -117,7 +117,7 @@ final class Replicas implements AutoCloseable {
           HttpResponse.BodyHandlers.ofString());
       for (String line : r.body().split("\n")) {
         if (line.startsWith(name + " ")) {
-          return Long.parseLong(line.substring(name.length() + 1).trim());
+          return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
         }
       }
     } catch (Exception e) {

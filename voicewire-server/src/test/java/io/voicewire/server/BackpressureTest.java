@@ -33,7 +33,7 @@ class BackpressureTest {
       slow.send("{\"text\":\" \"}");
       slow.send("{\"text\":\"" + text + "\",\"flush\":true}");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!f.server.metrics().contains("voicewire_errors_total{type=\"queue_overflow\"} 1")) {
+      while (!f.server.metrics().contains("voicewire_errors_total{type=\"queue_overflow\"} 1.0\n")) {
         assertTrue(System.nanoTime() < deadline, "no queue_overflow within 60 s");
         Thread.sleep(50);
       }
@@ -74,7 +74,7 @@ class BackpressureTest {
         // never read: the server must give up on this request, not buffer 400 s of audio
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!f.server.metrics().contains(
-            "voicewire_errors_total{type=\"queue_overflow\"} 1")) {
+            "voicewire_errors_total{type=\"queue_overflow\"} 1.0\n")) {
           assertTrue(System.nanoTime() < deadline, "no queue_overflow within 60 s");
           Thread.sleep(50);
         }

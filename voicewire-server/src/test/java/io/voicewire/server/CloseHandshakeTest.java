@@ -61,7 +61,7 @@ class CloseHandshakeTest {
       long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(waited < 15_000, "disconnected after " + waited + " ms");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!f.server.metrics().contains("voicewire_sessions_active{kind=\"stt_realtime\"} 0")) {
+      while (!f.server.metrics().contains("voicewire_sessions_active{kind=\"stt_realtime\"} 0.0\n")) {
         assertTrue(System.nanoTime() < deadline, "the session was not released");
         Thread.sleep(20);
       }

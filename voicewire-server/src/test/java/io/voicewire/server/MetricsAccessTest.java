@@ -23,8 +23,8 @@ class MetricsAccessTest {
             c -> c.metricsAllowedFrom(List.of("10.1.2.3", "fd00::/8")));
         ServerFixture off = ServerFixture.start(p, c -> c.metricsAllowedFrom(List.of()))) {
       String body = anyone.get("/metrics").body();
-      assertTrue(body.contains("\nvoicewire_draining 0\n"), body);
-      assertTrue(body.contains("\nvoicewire_redis_configured 0\n"), body);
+      assertTrue(body.contains("\nvoicewire_draining 0.0\n"), body);
+      assertTrue(body.contains("\nvoicewire_redis_configured 0.0\n"), body);
       assertEquals(200, loopback.get("/metrics").statusCode());
       assertEquals(404, elsewhere.get("/metrics").statusCode());
       assertEquals(404, off.get("/metrics").statusCode());

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +36,7 @@ class SharedStateTest {
   private RedisProcess redis;
   private ToneSpeechProvider provider;
   private final List<ServerFixture> replicas = new ArrayList<>();
-  private final List<WsClient> clients = new ArrayList<>();
+  private final List<WsClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -99,11 +104,19 @@ class SharedStateTest {
     try {
       for (int round = 0; round < 3; round++) {
         String token = mint(r.get(round), "realtime_scribe");
+        // each round from its own address: its 19 refusals are failed logins, and the failed-login
+        // throttle (30 per address, shared by the replicas) must not refuse the next round
+        HttpClient from = HttpClient.newBuilder()
+            .localAddress(InetAddress.getByName("127.0.1." + (round + 1)))
+            .connectTimeout(Duration.ofSeconds(5)).build();
         List<Callable<String>> racers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
           ServerFixture f = r.get(i % 3);
-          racers.add(() -> firstStt(f, "&token=" + token, Map.of()).get("message_type")
-              .asText());
+          racers.add(() -> {
+            WsClient c = WsClient.connect(from, f.ws(STT + "&token=" + token), Map.of(), true);
+            clients.add(c);
+            return c.next().get("message_type").asText();
+          });
         }
         int started = 0;
         for (Future<String> outcome : pool.invokeAll(racers, 30, TimeUnit.SECONDS)) {
@@ -190,6 +203,45 @@ class SharedStateTest {
   }
 
   @Test
+  void failedLoginsAndMintBudgetsHoldAcrossReplicas() throws Exception {
+    List<ServerFixture> r = replicas(3, c -> { });
+    // failed logins from one address, spread over three replicas: 10 each, 30 in all
+    HttpClient from = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2"))
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    for (int i = 0; i < 30; i++) {
+      HttpRequest guess = HttpRequest.newBuilder(URI.create(r.get(i % 3).http("/v1/voices")))
+          .timeout(Duration.ofSeconds(10)).header("xi-api-key", "guess-" + i).build();
+      assertEquals(401, from.send(guess, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+    for (ServerFixture f : r) {
+      HttpResponse<String> refused = from.send(HttpRequest.newBuilder(
+          URI.create(f.http("/v1/voices"))).timeout(Duration.ofSeconds(10))
+          .header("xi-api-key", KEY).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(429, refused.statusCode(), "a replica forgot the other replicas' failures");
+      assertTrue(refused.body().contains("MAX_FAILED_LOGINS"), refused.body());
+    }
+    assertEquals(200, r.get(0).get("/v1/voices", "xi-api-key", KEY).statusCode(),
+        "another address is not affected");
+
+    // mints of one key, round robin over the replicas, until the shared bucket says no
+    long start = System.nanoTime();
+    int minted = 0;
+    HttpResponse<String> last;
+    while ((last = r.get(minted % 3).post("/v1/single-use-token/realtime_scribe", "",
+        "xi-api-key", KEY)).statusCode() == 200 && minted < 400) {
+      minted++;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(429, last.statusCode(), last.body());
+    assertTrue(last.body().contains("MINTS_PER_SECOND"), last.body());
+    // one budget for the key, not one per replica (which would grant 3 × 100 at once)
+    assertTrue(minted >= 100 && minted <= 100 + Math.ceil(seconds * 10) + 1,
+        minted + " mints granted in " + seconds + " s");
+    String metrics = r.get(0).get("/metrics").body();
+    assertTrue(metrics.contains("\nvoicewire_redis_auth_fallbacks_total 0.0\n"), metrics);
+  }
+
+  @Test
   void whenRedisIsDownTokensFailClosedAndLimitsFallBackToEachReplica() throws Exception {
     List<ServerFixture> r = replicas(2, c -> c.limits(Limits.DEFAULTS.toBuilder()
         .maxSessionsPerKey(2).build()));
@@ -223,8 +275,8 @@ class SharedStateTest {
     assertEquals(200, ready.statusCode());
     assertTrue(ready.body().contains("\"redis\":\"down\""), ready.body());
     String metrics = r.get(0).get("/metrics").body();
-    assertTrue(metrics.contains("\nvoicewire_redis_up 0\n"), metrics);
-    assertTrue(metrics.contains("\nvoicewire_redis_limit_fallbacks_total 2\n"), metrics);
+    assertTrue(metrics.contains("\nvoicewire_redis_up 0.0\n"), metrics);
+    assertTrue(metrics.contains("\nvoicewire_redis_limit_fallbacks_total 2.0\n"), metrics);
 
     // back: the token minted before the outage is still good, once
     redis.startAgain();
@@ -234,6 +286,6 @@ class SharedStateTest {
     clients.forEach(WsClient::close);
     assertEquals("session_started", firstStt(r.get(0), "&token=" + fresh, Map.of())
         .get("message_type").asText());
-    assertTrue(r.get(0).get("/metrics").body().contains("\nvoicewire_redis_up 1\n"));
+    assertTrue(r.get(0).get("/metrics").body().contains("\nvoicewire_redis_up 1.0\n"));
   }
 }

@@ -351,16 +351,16 @@ public final class Soak {
   }
 
   private long remoteHeap() {
-    Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\d+)")
+    Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)")
         .matcher(metrics());
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   private long activeSessions() {
-    Matcher m = Pattern.compile("(?m)^voicewire_sessions_active\\{[^}]*} (\\d+)").matcher(metrics());
+    Matcher m = Pattern.compile("(?m)^voicewire_sessions_active\\{[^}]*} (\\S+)").matcher(metrics());
     long n = 0;
     while (m.find()) {
-      n += Long.parseLong(m.group(1));
+      n += (long) Double.parseDouble(m.group(1));
     }
     return n;
   }

@@ -12,6 +12,10 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_TRACKED_ADDRESSES} addresses are remembered; past that, windows that have ended are
  * dropped, and an address that still does not fit is not tracked (logged once per window).
  *
+ * <p>With Redis ({@link RedisAuthLimits}) the failures are counted there, so the limit holds per
+ * address across all replicas; the in-process windows below are then used only while Redis
+ * cannot be reached.
+ *
  * <p>Thread safe and lock-free apart from the map's own per-entry locking.
  */
 final class LoginThrottle {
@@ -29,9 +33,12 @@ final class LoginThrottle {
   private final Clock clock;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
   private volatile long fullLoggedAt = Long.MIN_VALUE;
+  private final RedisAuthLimits shared;
 
-  LoginThrottle(Clock clock) {
+  /** @param shared the throttle in Redis, or null to keep it in this process only */
+  LoginThrottle(Clock clock, RedisAuthLimits shared) {
     this.clock = clock;
+    this.shared = shared;
   }
 
   /** Null when {@code address} may try to log in, else the refusal message. */
@@ -39,12 +46,20 @@ final class LoginThrottle {
     if (address == null) {
       return null;
     }
-    long now = clock.millis();
-    Window w = windows.get(address);
-    if (w == null || now - w.startMillis >= WINDOW_MILLIS || w.failures < MAX_FAILED_LOGINS) {
+    long waitMillis = shared == null ? RedisAuthLimits.UNREACHABLE
+        : shared.loginRefusalMillis(address);
+    if (waitMillis == RedisAuthLimits.UNREACHABLE) {
+      long now = clock.millis();
+      Window w = windows.get(address);
+      if (w == null || now - w.startMillis >= WINDOW_MILLIS || w.failures < MAX_FAILED_LOGINS) {
+        return null;
+      }
+      waitMillis = w.startMillis + WINDOW_MILLIS - now;
+    }
+    if (waitMillis <= 0) {
       return null;
     }
-    long retry = Math.max(1, (w.startMillis + WINDOW_MILLIS - now + 999) / 1000);
+    long retry = Math.max(1, (waitMillis + 999) / 1000);
     return "Too many failed authentication attempts from this address (limit "
         + MAX_FAILED_LOGINS + " per " + WINDOW_MILLIS / 1000 + " s, MAX_FAILED_LOGINS); retry in "
         + retry + " s";
@@ -52,7 +67,7 @@ final class LoginThrottle {
 
   /** Counts a failed login from {@code address}. */
   void failed(String address) {
-    if (address == null) {
+    if (address == null || shared != null && shared.loginFailed(address)) {
       return;
     }
     long now = clock.millis();

@@ -1,43 +1,39 @@
 package io.voicewire.server.internal;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
- * The metrics of one replica among several, in the Prometheus text format: its drain state, the
- * WebSocket sessions it holds, and the health of the Redis the replicas share. Stateless; thread
- * safe.
+ * The meters of one replica among several: its drain state, the WebSocket sessions it holds,
+ * and the health of the Redis the replicas share. Registered once, read at scrape time. Stateless;
+ * thread safe.
  */
 final class ReplicaMetrics {
   private ReplicaMetrics() {}
 
-  static String toPrometheus(Services s) {
-    StringBuilder sb = new StringBuilder(1024);
-    gauge(sb, "voicewire_draining", "1 while this replica drains (SIGTERM): /readyz is 503, "
-        + "new WebSockets are refused, live ones are asked to move", s.drain.draining() ? 1 : 0);
-    gauge(sb, "voicewire_websocket_sessions_live", "WebSocket sessions this replica holds now",
-        s.drain.live());
-    gauge(sb, "voicewire_redis_configured", "1 when tokens and per-key limits are shared in "
-        + "Redis", s.redis != null ? 1 : 0);
-    gauge(sb, "voicewire_redis_up", "1 when the shared Redis answered its last ping (1 without "
-        + "Redis)", s.redisUp() ? 1 : 0);
+  static void register(Services s, MeterRegistry r) {
+    Gauge.builder("voicewire.draining", s, x -> x.drain.draining() ? 1 : 0)
+        .description("1 while this replica drains (SIGTERM): /readyz is 503, new WebSockets are "
+            + "refused, live ones are asked to move").register(r);
+    Gauge.builder("voicewire.websocket.sessions.live", s, x -> x.drain.live())
+        .description("WebSocket sessions this replica holds now").register(r);
+    Gauge.builder("voicewire.redis.configured", s, x -> x.redis != null ? 1 : 0)
+        .description("1 when tokens and per-key limits are shared in Redis").register(r);
+    Gauge.builder("voicewire.redis.up", s, x -> x.redisUp() ? 1 : 0)
+        .description("1 when the shared Redis answered its last ping (1 without Redis)")
+        .register(r);
     if (s.redis != null) {
-      counter(sb, "voicewire_redis_failures_total", "Redis commands that failed to reach Redis",
-          s.redis.failures());
-      if (s.leases instanceof RedisKeyLeases r) {
-        counter(sb, "voicewire_redis_limit_fallbacks_total", "Sessions admitted under this "
-            + "replica's own per-key limit because Redis was unreachable", r.fallbacks());
+      FunctionCounter.builder("voicewire.redis.failures", s.redis, RedisConnection::failures)
+          .description("Redis commands that failed to reach Redis").register(r);
+      if (s.leases instanceof RedisKeyLeases leases) {
+        FunctionCounter.builder("voicewire.redis.limit.fallbacks", leases,
+            RedisKeyLeases::fallbacks).description("Sessions admitted under this replica's own "
+            + "per-key limit because Redis was unreachable").register(r);
       }
+      FunctionCounter.builder("voicewire.redis.auth.fallbacks", s.authLimits,
+          RedisAuthLimits::fallbacks).description("Failed-login throttle and token mint budget "
+          + "checks decided by this replica alone because Redis was unreachable").register(r);
     }
-    return sb.toString();
-  }
-
-  private static void gauge(StringBuilder sb, String name, String help, long v) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" gauge\n");
-    sb.append(name).append(' ').append(v).append('\n');
-  }
-
-  private static void counter(StringBuilder sb, String name, String help, long v) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" counter\n");
-    sb.append(name).append(' ').append(v).append('\n');
   }
 }

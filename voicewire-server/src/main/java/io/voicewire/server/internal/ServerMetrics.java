@@ -1,54 +1,85 @@
 package io.voicewire.server.internal;
 
-import io.voicewire.metrics.LatencyRecorder;
-import io.voicewire.metrics.MetricsRegistry;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The server's metrics, rendered in the Prometheus text format by {@link #toPrometheus()}:
- * sessions (active and total) by kind, WebSocket messages and audio bytes by kind and direction,
- * errors by protocol error type, HTTP responses by status, and three latency summaries in
- * microseconds recorded with core's {@link MetricsRegistry} (HdrHistogram): TTS time to first
- * audio, STT audio-to-partial and STT end-of-audio-to-committed.
+ * The server's metrics, kept in a Micrometer {@link PrometheusMeterRegistry} and rendered in the
+ * Prometheus text format by {@link #toPrometheus()}: sessions (active and total) by kind,
+ * WebSocket messages and audio bytes by kind and direction, errors by protocol error type, HTTP
+ * responses by status, the heap, and three latency summaries in microseconds: TTS time to first
+ * audio, STT audio-to-partial and STT end-of-audio-to-committed. The replica's own gauges
+ * ({@link ReplicaMetrics}) are registered in the same registry.
  *
- * <p>Recording is wait-free (LongAdder, HdrHistogram Recorder) and may happen on any thread.
+ * <p>Exported names are those of the hand-written exposition this replaced (docs/server.md has
+ * the mapping); values are written as Prometheus floating-point numbers ({@code 1.0}).
+ *
+ * <p>Thread safe; recording is lock-free (Micrometer's counters and summaries) and may happen on
+ * any thread.
  */
 final class ServerMetrics {
-    private static final SessionKind[] KINDS = SessionKind.values();
+  private static final SessionKind[] KINDS = SessionKind.values();
+  /** Quantiles published for every latency summary. */
+  static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
 
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger[] active = new AtomicInteger[KINDS.length];
-  private final LongAdder[] opened = new LongAdder[KINDS.length];
-  private final LongAdder[] messagesIn = new LongAdder[KINDS.length];
-  private final LongAdder[] messagesOut = new LongAdder[KINDS.length];
-  private final LongAdder[] audioBytesIn = new LongAdder[KINDS.length];
-  private final LongAdder[] audioBytesOut = new LongAdder[KINDS.length];
-  private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Integer, LongAdder> httpResponses = new ConcurrentHashMap<>();
+  private final Counter[] opened = new Counter[KINDS.length];
+  private final Counter[] messagesIn = new Counter[KINDS.length];
+  private final Counter[] messagesOut = new Counter[KINDS.length];
+  private final Counter[] audioBytesIn = new Counter[KINDS.length];
+  private final Counter[] audioBytesOut = new Counter[KINDS.length];
 
-  /** Latency summaries: core's {@link MetricsRegistry} over HdrHistogram recorders. */
-  private final MetricsRegistry latencies = new MetricsRegistry("voicewire",
-      System::currentTimeMillis);
-  final Latency ttfa = latency("ttsTimeToFirstAudioMicros",
+  final Latency ttfa = latency("voicewire.tts.time.to.first.audio",
       "Time from the first text of a TTS stream or context to its first audio message");
-  final Latency partial = latency("sttPartialLatencyMicros",
+  final Latency partial = latency("voicewire.stt.partial.latency",
       "Time from the arrival of the newest audio a partial transcript covers to sending it");
-  final Latency commit = latency("sttCommitLatencyMicros",
+  final Latency commit = latency("voicewire.stt.commit.latency",
       "Time from the arrival of a committed segment's last audio (or the commit request) to "
           + "sending the committed transcript");
 
   ServerMetrics() {
-    for (int i = 0; i < KINDS.length; i++) {
+    for (SessionKind k : KINDS) {
+      int i = k.ordinal();
       active[i] = new AtomicInteger();
-      opened[i] = new LongAdder();
-      messagesIn[i] = new LongAdder();
-      messagesOut[i] = new LongAdder();
-      audioBytesIn[i] = new LongAdder();
-      audioBytesOut[i] = new LongAdder();
+      Gauge.builder("voicewire.sessions.active", active[i], AtomicInteger::get)
+          .description("Sessions open now, by kind").tag("kind", k.label).register(registry);
+      opened[i] = Counter.builder("voicewire.sessions").description("Sessions opened, by kind")
+          .tag("kind", k.label).register(registry);
+      messagesIn[i] = directional("voicewire.messages", "WebSocket messages, by kind and "
+          + "direction", k, "in");
+      messagesOut[i] = directional("voicewire.messages", "WebSocket messages, by kind and "
+          + "direction", k, "out");
+      audioBytesIn[i] = directional("voicewire.audio.bytes", "Audio bytes (decoded), by kind "
+          + "and direction", k, "in");
+      audioBytesOut[i] = directional("voicewire.audio.bytes", "Audio bytes (decoded), by kind "
+          + "and direction", k, "out");
     }
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    Gauge.builder("jvm.memory.used", memory, m -> m.getHeapMemoryUsage().getUsed())
+        .description("Used bytes of a JVM memory area").baseUnit("bytes").tag("area", "heap")
+        .register(registry);
+    Gauge.builder("jvm.memory.max", memory, m -> m.getHeapMemoryUsage().getMax())
+        .description("Max bytes of a JVM memory area (-1 when undefined)").baseUnit("bytes")
+        .tag("area", "heap").register(registry);
+  }
+
+  private Counter directional(String name, String help, SessionKind k, String direction) {
+    return Counter.builder(name).description(help).tag("kind", k.label)
+        .tag("direction", direction).register(registry);
+  }
+
+  /** The registry, for the replica's own meters. */
+  MeterRegistry registry() {
+    return registry;
   }
 
   void sessionOpened(SessionKind k) {
@@ -73,106 +104,50 @@ final class ServerMetrics {
   }
 
   void audioIn(SessionKind k, long bytes) {
-    audioBytesIn[k.ordinal()].add(bytes);
+    audioBytesIn[k.ordinal()].increment(bytes);
   }
 
   void audioOut(SessionKind k, long bytes) {
-    audioBytesOut[k.ordinal()].add(bytes);
+    audioBytesOut[k.ordinal()].increment(bytes);
   }
 
+  /** Counts a protocol error sent; {@code type} is one of the protocol's error types. */
   void error(String type) {
-    errors.computeIfAbsent(type, t -> new LongAdder()).increment();
+    Counter.builder("voicewire.errors").description("Protocol errors sent, by error type")
+        .tag("type", type).register(registry).increment();
   }
 
   long errors(String type) {
-    LongAdder a = errors.get(type);
-    return a == null ? 0 : a.sum();
+    Counter c = registry.find("voicewire.errors").tag("type", type).counter();
+    return c == null ? 0 : (long) c.count();
   }
 
   void httpResponse(int status) {
-    httpResponses.computeIfAbsent(status, s -> new LongAdder()).increment();
+    Counter.builder("voicewire.http.responses").description("HTTP responses, by status")
+        .tag("status", Integer.toString(status)).register(registry).increment();
   }
 
   private Latency latency(String name, String help) {
-    latencies.describe(name, help);
-    return new Latency(latencies.latency(name));
+    return new Latency(DistributionSummary.builder(name).description(help).baseUnit("micros")
+        .publishPercentiles(QUANTILES).register(registry));
   }
 
-  /** One latency summary; recording is wait-free. */
+  /** One latency summary; recording is lock-free. */
   static final class Latency {
-    private final LatencyRecorder recorder;
+    private final DistributionSummary summary;
 
-    private Latency(LatencyRecorder recorder) {
-      this.recorder = recorder;
+    private Latency(DistributionSummary summary) {
+      this.summary = summary;
     }
 
     /** Records a latency given in nanoseconds, as microseconds. */
     void recordNanos(long nanos) {
-      recorder.record(Math.max(0, nanos / 1000));
+      summary.record(Math.max(0, nanos / 1000));
     }
   }
 
-  /** The Prometheus text exposition (version 0.0.4). */
-  synchronized String toPrometheus() {
-    StringBuilder sb = new StringBuilder(4096);
-    gauge(sb, "voicewire_sessions_active", "Sessions open now, by kind", active);
-    counter(sb, "voicewire_sessions_total", "Sessions opened, by kind", opened);
-    sb.append("# HELP voicewire_messages_total WebSocket messages, by kind and direction\n");
-    sb.append("# TYPE voicewire_messages_total counter\n");
-    for (SessionKind k : KINDS) {
-      sb.append("voicewire_messages_total{kind=\"").append(k.label)
-          .append("\",direction=\"in\"} ").append(messagesIn[k.ordinal()].sum()).append('\n');
-      sb.append("voicewire_messages_total{kind=\"").append(k.label)
-          .append("\",direction=\"out\"} ").append(messagesOut[k.ordinal()].sum()).append('\n');
-    }
-    sb.append("# HELP voicewire_audio_bytes_total Audio bytes (decoded), by kind and direction\n");
-    sb.append("# TYPE voicewire_audio_bytes_total counter\n");
-    for (SessionKind k : KINDS) {
-      sb.append("voicewire_audio_bytes_total{kind=\"").append(k.label)
-          .append("\",direction=\"in\"} ").append(audioBytesIn[k.ordinal()].sum()).append('\n');
-      sb.append("voicewire_audio_bytes_total{kind=\"").append(k.label)
-          .append("\",direction=\"out\"} ").append(audioBytesOut[k.ordinal()].sum()).append('\n');
-    }
-    sb.append("# HELP voicewire_errors_total Protocol errors sent, by error type\n");
-    sb.append("# TYPE voicewire_errors_total counter\n");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
-      sb.append("voicewire_errors_total{type=\"").append(e.getKey()).append("\"} ")
-          .append(e.getValue().sum()).append('\n');
-    }
-    sb.append("# HELP voicewire_http_responses_total HTTP responses, by status\n");
-    sb.append("# TYPE voicewire_http_responses_total counter\n");
-    for (Map.Entry<Integer, LongAdder> e : new TreeMap<>(httpResponses).entrySet()) {
-      sb.append("voicewire_http_responses_total{status=\"").append(e.getKey()).append("\"} ")
-          .append(e.getValue().sum()).append('\n');
-    }
-    java.lang.management.MemoryUsage heap =
-        java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    sb.append("# HELP jvm_memory_used_bytes Used bytes of a JVM memory area\n");
-    sb.append("# TYPE jvm_memory_used_bytes gauge\n");
-    sb.append("jvm_memory_used_bytes{area=\"heap\"} ").append(heap.getUsed()).append('\n');
-    sb.append("# HELP jvm_memory_max_bytes Max bytes of a JVM memory area (-1 when undefined)\n");
-    sb.append("# TYPE jvm_memory_max_bytes gauge\n");
-    sb.append("jvm_memory_max_bytes{area=\"heap\"} ").append(heap.getMax()).append('\n');
-    sb.append(latencies.toPrometheus());
-    return sb.toString();
+  /** The Prometheus text exposition (version 0.0.4) of every meter in the registry. */
+  String toPrometheus() {
+    return registry.scrape();
   }
-
-  private static void gauge(StringBuilder sb, String name, String help, AtomicInteger[] v) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" gauge\n");
-    for (SessionKind k : KINDS) {
-      sb.append(name).append("{kind=\"").append(k.label).append("\"} ")
-          .append(v[k.ordinal()].get()).append('\n');
-    }
-  }
-
-  private static void counter(StringBuilder sb, String name, String help, LongAdder[] v) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" counter\n");
-    for (SessionKind k : KINDS) {
-      sb.append(name).append("{kind=\"").append(k.label).append("\"} ")
-          .append(v[k.ordinal()].sum()).append('\n');
-    }
-  }
-
 }

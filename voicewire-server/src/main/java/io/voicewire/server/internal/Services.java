@@ -30,6 +30,8 @@ public final class Services implements AutoCloseable {
   public final Drain drain = new Drain();
   /** The Redis replicas share, or null when tokens and limits are in this process's memory. */
   final RedisConnection redis;
+  /** The failed-login throttle and mint budgets in Redis, or null without Redis. */
+  final RedisAuthLimits authLimits;
   final KeyLeases leases;
   final boolean demoTokens;
   final String staticFolder;
@@ -87,9 +89,11 @@ public final class Services implements AutoCloseable {
     this.limits = limits;
     this.random = random;
     this.redis = shared.redis();
+    this.authLimits = redis != null ? new RedisAuthLimits(redis, MintBudget.Limits.DEFAULT,
+        Tokens.TOKEN_TTL.toMillis(), random) : null;
     this.tokens = new Tokens(redis != null ? new RedisTokenStore(redis, clock) : tokenStore,
-        clock, random);
-    this.auth = new Auth(apiKeys, tokens, new LoginThrottle(clock));
+        clock, random, authLimits);
+    this.auth = new Auth(apiKeys, tokens, new LoginThrottle(clock, authLimits));
     this.origins = new OriginPolicy(allowedOrigins);
     this.leases = redis != null
         ? new RedisKeyLeases(redis, limits.maxSessionsPerKey(), shared.maxStartsPerMinutePerKey(),
@@ -108,6 +112,7 @@ public final class Services implements AutoCloseable {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
+    ReplicaMetrics.register(this, metrics.registry());
   }
 
   /** Whether no API keys are configured. */
@@ -128,7 +133,7 @@ public final class Services implements AutoCloseable {
 
   /** The metrics in Prometheus text format. */
   public String metricsText() {
-    return metrics.toPrometheus() + ReplicaMetrics.toPrometheus(this);
+    return metrics.toPrometheus();
   }
 
   /** HTTP streams (HTTP text to speech, batch speech to text) running now. */

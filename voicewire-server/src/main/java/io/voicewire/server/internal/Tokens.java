@@ -23,16 +23,17 @@ final class Tokens {
   private final SecureRandom random;
   private final MintBudget budget;
 
-  Tokens(TokenStore store, Clock clock, SecureRandom random) {
+  /** @param shared the mint budget in Redis, or null to keep it in this process */
+  Tokens(TokenStore store, Clock clock, SecureRandom random, RedisAuthLimits shared) {
     this.store = store;
     this.clock = clock;
     this.random = random;
-    this.budget = new MintBudget(clock, TOKEN_TTL.toMillis());
+    this.budget = new MintBudget(clock, TOKEN_TTL.toMillis(), shared);
   }
 
   /**
-   * Takes one mint from {@code keyId}'s budget ({@link MintBudget}, per process): null when it may
-   * mint, else why not.
+   * Takes one mint from {@code keyId}'s budget ({@link MintBudget}; across replicas with Redis):
+   * null when it may mint, else why not.
    */
   String admitMint(String keyId) {
     return budget.tryMint(keyId);

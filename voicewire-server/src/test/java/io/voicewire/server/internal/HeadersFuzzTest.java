@@ -22,8 +22,8 @@ class HeadersFuzzTest {
   private static final PathTemplate ROUTE =
       new PathTemplate("/v1/text-to-speech/{voice_id}/stream-input");
   private static final Auth AUTH = new Auth(List.of("fuzz-key"),
-      new Tokens(TokenStore.inMemory(), Clock.systemUTC(), new SecureRandom()),
-      new LoginThrottle(Clock.systemUTC()));
+      new Tokens(TokenStore.inMemory(), Clock.systemUTC(), new SecureRandom(), null),
+      new LoginThrottle(Clock.systemUTC(), null));
   private static final OriginPolicy ORIGINS =
       new OriginPolicy(List.of("https://app.example.com", "http://localhost:3000"));
 

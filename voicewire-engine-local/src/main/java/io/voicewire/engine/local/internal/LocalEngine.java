@@ -298,6 +298,18 @@ public final class LocalEngine implements AutoCloseable {
     return decoders == null ? 0 : decoders.busy();
   }
 
+  /**
+   * Bytes of audio buffer the open STT sessions hold (lead-in rings and queued passes), by the
+   * engine's own accounting; for metrics and tests.
+   */
+  public long sttHeldAudioBytes() {
+    long n = 0;
+    for (RealSttSession s : List.copyOf(openStt)) {
+      n += s.heldAudioBytes();
+    }
+    return n;
+  }
+
   public int sttWaiting() {
     return decoders == null ? 0 : decoders.waiting();
   }

@@ -283,6 +283,34 @@ final class RealSttSession implements SttSession {
     }
   }
 
+  /**
+   * Bytes of audio buffer this session holds now: its lead-in ring and the buffers of its passes
+   * (queued, open and being decoded). The engine's own accounting of what a session's audio costs,
+   * for metrics and tests; bounded by the ring ({@link #RING_MILLIS}) plus, since a pass's buffer
+   * at most doubles past its content, twice {@link #MAX_QUEUED_AUDIO_MILLIS} of 16 kHz audio and
+   * one initial buffer per queued pass.
+   */
+  long heldAudioBytes() {
+    lock.lock();
+    try {
+      long n = ring == null ? 0 : ring.length;
+      if (active != null) {
+        n += active.pipe.allocated();
+      }
+      for (Step s : steps) {
+        if (s instanceof PassStep p && p != active) {
+          n += p.pipe.allocated();
+        }
+      }
+      if (open != null && open != active && !steps.contains(open)) {
+        n += open.pipe.allocated();
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Bytes waiting for the decoder in this session's passes. */
   private long queuedBytes() {
     long n = 0;
