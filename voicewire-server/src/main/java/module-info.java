@@ -18,6 +18,8 @@ module io.voicewire.server {
   requires org.slf4j;
   requires HdrHistogram;
   requires java.management;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
 
   exports io.voicewire.server;
 }
