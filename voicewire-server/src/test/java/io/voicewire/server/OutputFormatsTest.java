@@ -37,24 +37,20 @@ class OutputFormatsTest {
   static final List<String> FORMATS = List.of("mp3_22050_32", "mp3_24000_48", "mp3_44100_32",
       "mp3_44100_64", "mp3_44100_96", "mp3_44100_128", "mp3_44100_192", "opus_48000_32",
       "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192");
-  static LocalSpeechProvider provider;
+  static LocalServer server;
   static ServerFixture f;
   static final Map<Integer, byte[]> PCM = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
-    provider = LocalSpeechProvider.create();
-    assertTrue(provider.awaitReady(240, TimeUnit.SECONDS), "the local engine did not load");
-    f = ServerFixture.start(provider);
+    server = LocalServer.start();
+    f = server.fixture;
   }
 
   @AfterAll
   static void stop() {
-    if (f != null) {
-      f.close();
-    }
-    if (provider != null) {
-      provider.close();
+    if (server != null) {
+      server.close();
     }
   }
 
