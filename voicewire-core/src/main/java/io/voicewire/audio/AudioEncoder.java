@@ -52,6 +52,15 @@ public interface AudioEncoder {
   byte[] encode(byte[] pcm);
 
   /**
+   * Returns every sample fed so far, now, and goes on: the codec's last partial frame (and
+   * look-ahead) is padded with silence, so a decoder plays a short silence at this point (Opus:
+   * under 20 ms plus 6.5 ms of look-ahead; MP3: up to about two frames, the stream's delay and
+   * padding). For a speaker that has said everything it was given ({@code flush}): without it
+   * the last partial frame would wait for more audio. PCM and G.711 hold nothing.
+   */
+  byte[] drain();
+
+  /**
    * Ends the stream: pads and drains the codec, returns the last bytes (for Ogg, the final page
    * with its end-of-stream flag). Later calls return an empty array.
    */

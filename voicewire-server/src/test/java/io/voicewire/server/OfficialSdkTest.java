@@ -63,8 +63,7 @@ class OfficialSdkTest {
         }
       }
       for (String c : List.of("tts_stream", "tts_stream_with_timestamps", "tts_convert",
-          "tts_convert_with_timestamps", "tts_default_mp3", "tts_unknown_format_refused",
-          "voices_models", "stt_realtime",
+          "tts_convert_with_timestamps", "tts_default_mp3", "voices_models", "stt_realtime",
           "stt_realtime_token", "stt_batch", "done")) {
         assertTrue(checks.containsKey(c), "missing check " + c + " in:\n" + r.out);
       }

@@ -60,6 +60,8 @@ public final class Encoders {
   interface Codec {
     byte[] encode(byte[] pcm, int off, int len);
 
+    byte[] drain();
+
     byte[] finish();
   }
 
@@ -88,6 +90,14 @@ public final class Encoders {
       }
       byte[] p = front.convert(pcm);
       return codec == null ? p : codec.encode(p, 0, p.length);
+    }
+
+    @Override
+    public byte[] drain() {
+      if (finished || codec == null) {
+        return new byte[0];
+      }
+      return codec.drain();
     }
 
     @Override

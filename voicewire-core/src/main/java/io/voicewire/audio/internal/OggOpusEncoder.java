@@ -36,6 +36,8 @@ final class OggOpusEncoder implements Encoders.Codec {
   private int filled;
   private long inputSamples;
   private long encodedSamples;
+  /** Silence {@link #drain()} put into the timeline. */
+  private long silence;
   private boolean headersWritten;
 
   OggOpusEncoder(int kbps, int inputRate) {
@@ -70,17 +72,36 @@ final class OggOpusEncoder implements Encoders.Codec {
   }
 
   @Override
+  public byte[] drain() {
+    if (inputSamples + silence + preSkip <= encodedSamples) {
+      return new byte[0];
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    headers(out);
+    pad(out);
+    silence = encodedSamples - preSkip - inputSamples;
+    pages.page(encodedSamples, 0, out);
+    return out.toByteArray();
+  }
+
+  @Override
   public byte[] finish() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     headers(out);
-    long needed = inputSamples + preSkip;
+    long needed = pad(out);
+    pages.page(needed, OggPages.EOS, out);
+    return out.toByteArray();
+  }
+
+  /** Encodes silence until every sample fed has passed the look-ahead; the granule they end at. */
+  private long pad(ByteArrayOutputStream out) {
+    long needed = inputSamples + silence + preSkip;
     while (encodedSamples < needed) {
       java.util.Arrays.fill(frame, filled, FRAME_SAMPLES, (short) 0);
       filled = FRAME_SAMPLES;
       encodeFrame(out);
     }
-    pages.page(needed, OggPages.EOS, out);
-    return out.toByteArray();
+    return needed;
   }
 
   private void encodeFrame(ByteArrayOutputStream out) {

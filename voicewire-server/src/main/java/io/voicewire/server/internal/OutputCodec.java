@@ -47,11 +47,28 @@ final class OutputCodec {
 
   /** Encodes one provider chunk; null while the codec holds it back. */
   Chunk encode(TtsAudio a) {
+    return encode(a, false);
+  }
+
+  /**
+   * Encodes one provider chunk; with {@code drain} (the provider has voiced all text given so
+   * far) the codec gives out everything now ({@link AudioEncoder#drain()}); else null while it
+   * holds the chunk back.
+   */
+  Chunk encode(TtsAudio a, boolean drain) {
     long ms = TtsContext.audioMillis(produced, a.audio().length);
     if (encoder == null) {
       return new Chunk(a, ms);
     }
     byte[] out = encoder.encode(a.audio());
+    if (drain) {
+      byte[] rest = encoder.drain();
+      if (rest.length > 0) {
+        byte[] both = java.util.Arrays.copyOf(out, out.length + rest.length);
+        System.arraycopy(rest, 0, both, out.length, rest.length);
+        out = both;
+      }
+    }
     held.add(a);
     heldMillis.add(ms);
     return out.length == 0 ? null : release(out);

@@ -191,14 +191,19 @@ final class TtsContext implements TtsListener {
   @Override
   public void onAudio(TtsAudio a) {
     long aligned = TtsBounds.alignedBytes(a.alignment());
+    boolean caughtUp;
     synchronized (owner) {
       // no alignment from this provider: progress cannot be told, audio counts as progress
       unvoicedBytes = a.alignment() == null ? 0 : Math.max(0, unvoicedBytes - aligned);
+      // once input has ended the codec's finish gives out the rest, with no silence added
+      caughtUp = a.alignment() != null && unvoicedBytes == 0 && state.is(State.OPEN);
     }
     if (a.audio().length == 0) {
       return;
     }
-    OutputCodec.Chunk c = codec.encode(a);
+    // all text given so far is voiced (a flush, or the speaker waits for text) and more may
+    // come: nothing may wait in the codec for audio that is not coming
+    OutputCodec.Chunk c = codec.encode(a, caughtUp);
     if (c != null) {
       queue(c);
     }
