@@ -163,15 +163,11 @@ async function main() {
   assert(withTs.alignment.characters.join("") === TEXT, "convertWithTimestamps characters");
   report("tts_convert_with_timestamps", { characters: withTs.alignment.characters.length });
 
-  // an unsupported format is a typed SDK error with the server's message
-  try {
-    await readAll(await client.textToSpeech.stream(VOICE_ID, { text: TEXT,
-      outputFormat: "mp3_44100_128" }));
-    throw new Error("mp3 should have failed");
-  } catch (e) {
-    assert(e.statusCode === 400, "mp3 status " + e.statusCode);
-    report("tts_mp3_refused", { status: e.statusCode });
-  }
+  // no output format: the official default, MP3 (mp3_44100_128), which the Java side decodes
+  const mp3 = await readAll(await client.textToSpeech.stream(VOICE_ID, { text: TEXT }));
+  assert(mp3.bytes[0] === 0xff && (mp3.bytes[1] & 0xe0) === 0xe0, "MPEG frame sync");
+  report("tts_default_mp3", { bytes: mp3.bytes.length, chunks: mp3.chunks,
+    base64: Buffer.from(mp3.bytes).toString("base64") });
 
   // voices and models
   const voices = await client.voices.getAll();

@@ -185,6 +185,12 @@ public final class ElevenLabsProvider implements SpeechProvider {
     return b.build();
   }
 
+  /** Upstream makes every official format itself: nothing is encoded on the way. */
+  @Override
+  public boolean producesFormat(io.voicewire.audio.AudioFormat format) {
+    return true;
+  }
+
   /** The HTTP endpoints go to the same endpoints upstream. */
   @Override
   public io.voicewire.speech.HttpRelay httpRelay() {

@@ -1,5 +1,6 @@
 package io.voicewire.speech;
 
+import io.voicewire.audio.AudioFormat;
 import java.util.List;
 
 /**
@@ -37,6 +38,16 @@ public interface SpeechProvider extends AutoCloseable {
    */
   default HttpRelay httpRelay() {
     return null;
+  }
+
+  /**
+   * True when this provider makes audio in {@code format} itself. For a format it does not make
+   * but {@link io.voicewire.audio.AudioEncoder} can encode (MP3 and Opus from the offline
+   * engine), the server asks the provider for PCM at the codec's rate and encodes each chunk as
+   * it arrives. The default: the formats voicewire decodes ({@code pcm_*}, G.711).
+   */
+  default boolean producesFormat(AudioFormat format) {
+    return format.isDecodable();
   }
 
   /** Releases the engine's resources. */

@@ -22,8 +22,11 @@ public record TtsParams(TtsRequest request, int inactivityTimeoutSecs, String si
   public static final int DEFAULT_INACTIVITY_TIMEOUT_SECS = 20;
   /** Largest inactivity timeout, seconds. */
   public static final int MAX_INACTIVITY_TIMEOUT_SECS = 180;
-  /** The output format when none is given: PCM keeps the whole chain decodable. */
-  public static final AudioFormat DEFAULT_OUTPUT_FORMAT = AudioFormat.PCM_24000;
+  /**
+   * The output format when none is given: the official default of the TTS WebSockets and the
+   * HTTP text-to-speech endpoints, {@code mp3_44100_128}.
+   */
+  public static final AudioFormat DEFAULT_OUTPUT_FORMAT = AudioFormat.parse("mp3_44100_128");
 
   /**
    * The official query parameters of the TTS WebSockets, credentials excepted ({@code

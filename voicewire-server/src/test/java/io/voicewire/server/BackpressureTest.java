@@ -79,7 +79,8 @@ class BackpressureTest {
           Thread.sleep(50);
         }
         HttpResponse<byte[]> ok = f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
-            + "/stream", "{\"text\":\"fine\"}".getBytes(StandardCharsets.UTF_8));
+            + "/stream?output_format=pcm_24000",
+            "{\"text\":\"fine\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, ok.statusCode());
         assertEquals(4 * 240 * 2, ok.body().length);
       }

@@ -53,8 +53,13 @@ class HttpTtsTest {
   }
 
   @Test
-  void theDefaultFormatIsPcm24000AndUlawIsAudioBasic() throws Exception {
-    HttpResponse<byte[]> r = f.postBytes(BASE + "/stream", body("ab").getBytes());
+  void theDefaultFormatIsMp3AndPcmAndUlawKeepTheirTypes() throws Exception {
+    HttpResponse<byte[]> d = f.postBytes(BASE + "/stream", body("ab").getBytes());
+    assertEquals("audio/mpeg", d.headers().firstValue("Content-Type").orElseThrow());
+    // the provider was asked for PCM at the MP3 codec's rate; the server encoded it
+    assertEquals("pcm_44100", provider.lastTtsRequest.outputFormat().wireName());
+    HttpResponse<byte[]> r = f.postBytes(BASE + "/stream?output_format=pcm_24000",
+        body("ab").getBytes());
     assertEquals("audio/pcm;rate=24000", r.headers().firstValue("Content-Type").orElseThrow());
     assertEquals(2 * 240 * 2, r.body().length);
     HttpResponse<byte[]> u = f.postBytes(BASE + "/stream?output_format=ulaw_8000",
@@ -118,14 +123,31 @@ class HttpTtsTest {
   }
 
   @Test
-  void mp3IsA400WithTheErrorBody() throws Exception {
-    HttpResponse<String> r = f.post(BASE + "/stream?output_format=mp3_44100_128", body(TEXT));
-    assertEquals(400, r.statusCode());
-    JsonNode d = ServerFixture.json(r.body()).get("detail");
-    assertEquals("unsupported", d.get("code").asText());
-    assertEquals("unsupported", d.get("status").asText());
-    assertEquals("validation_error", d.get("type").asText());
-    assertTrue(d.get("message").asText().contains("not supported by this backend"));
+  void mp3IsEncodedFromTheProvidersPcm() throws Exception {
+    HttpResponse<byte[]> r = f.postBytes(BASE + "/stream?output_format=mp3_44100_128",
+        body(TEXT).getBytes());
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    assertEquals("audio/mpeg", r.headers().firstValue("content-type").orElse(""));
+    short[] pcm = io.voicewire.audio.Ffmpeg.decode(r.body(), 44_100);
+    double want = TEXT.length() * 0.01;
+    double got = pcm.length / 44_100.0;
+    assertTrue(got >= want - 0.002 && got <= want
+        + (io.voicewire.audio.AudioEncoder.MP3_DECODER_DELAY_SAMPLES + 2 * 1152) / 44_100.0,
+        got + " s decoded for " + want + " s of tones");
+  }
+
+  @Test
+  void aFormatTheProviderRefusesIsA400WithTheErrorBody() throws Exception {
+    // a provider that claims to make MP3 itself (as a relay does) gets the request unencoded
+    try (ServerFixture g = ServerFixture.start(new ClaimsEveryFormat(provider))) {
+      HttpResponse<String> r = g.post(BASE + "/stream?output_format=mp3_44100_128", body(TEXT));
+      assertEquals(400, r.statusCode());
+      JsonNode d = ServerFixture.json(r.body()).get("detail");
+      assertEquals("unsupported", d.get("code").asText());
+      assertEquals("unsupported", d.get("status").asText());
+      assertEquals("validation_error", d.get("type").asText());
+      assertTrue(d.get("message").asText().contains("not supported by this backend"));
+    }
   }
 
   @Test

@@ -249,12 +249,14 @@ class TtsMultiStreamInputTest {
 
   @Test
   void aFailingContextReportsOnItselfAndTheSocketGoesOn() throws Exception {
-    WsClient c = f.connect(path("output_format=opus_48000_64"));
-    c.send("{\"text\":\" \",\"context_id\":\"o\"}");
-    JsonNode err = c.next();
-    assertEquals("unsupported", err.get("error").asText());
-    assertEquals("o", err.get("contextId").asText());
-    assertFalse(c.closed.isDone());
-    c.close();
+    try (ServerFixture g = ServerFixture.start(new ClaimsEveryFormat(provider))) {
+      WsClient c = g.connect(path("output_format=opus_48000_64"));
+      c.send("{\"text\":\" \",\"context_id\":\"o\"}");
+      JsonNode err = c.next();
+      assertEquals("unsupported", err.get("error").asText());
+      assertEquals("o", err.get("contextId").asText());
+      assertFalse(c.closed.isDone());
+      c.close();
+    }
   }
 }

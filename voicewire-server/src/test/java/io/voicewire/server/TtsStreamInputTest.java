@@ -196,13 +196,35 @@ class TtsStreamInputTest {
   }
 
   @Test
-  void mp3IsReportedAsUnsupportedByThisBackend() throws Exception {
-    WsClient c = f.connect(path("output_format=mp3_44100_128"));
+  void mp3IsEncodedFromTheProvidersPcmWithEveryCharactersTiming() throws Exception {
+    WsClient c = f.connect(path("output_format=mp3_44100_128&sync_alignment=true"));
     c.send("{\"text\":\" \"}");
-    JsonNode err = c.next();
-    assertEquals("unsupported", err.get("error").asText());
-    assertTrue(err.get("message").asText().contains("not supported by this backend"));
-    assertEquals(1008, c.awaitClose().code());
+    c.send("{\"text\":\"abc \"}");
+    c.send("{\"text\":\"\"}");
+    java.io.ByteArrayOutputStream mp3 = new java.io.ByteArrayOutputStream();
+    StringBuilder chars = new StringBuilder();
+    for (JsonNode m = c.next(); !m.path("isFinal").asBoolean(false); m = c.next()) {
+      mp3.writeBytes(Base64.getDecoder().decode(m.get("audio").asText()));
+      m.path("alignment").path("chars").forEach(ch -> chars.append(ch.asText()));
+    }
+    assertEquals("abc ", chars.toString());
+    assertEquals("pcm_44100", provider.lastTtsRequest.outputFormat().wireName());
+    byte[] b = mp3.toByteArray();
+    assertEquals(0xFF, b[0] & 0xFF, "an MPEG frame first");
+    short[] pcm = io.voicewire.audio.Ffmpeg.decode(b, 44_100);
+    assertTrue(pcm.length >= 4 * 441 - 88, pcm.length + " samples for 40 ms of tones");
+  }
+
+  @Test
+  void aFormatTheProviderRefusesIsReportedAsUnsupported() throws Exception {
+    try (ServerFixture g = ServerFixture.start(new ClaimsEveryFormat(provider))) {
+      WsClient c = g.connect(path("output_format=mp3_44100_128"));
+      c.send("{\"text\":\" \"}");
+      JsonNode err = c.next();
+      assertEquals("unsupported", err.get("error").asText());
+      assertTrue(err.get("message").asText().contains("not supported by this backend"));
+      assertEquals(1008, c.awaitClose().code());
+    }
   }
 
   @Test

@@ -70,6 +70,12 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
 
   /** A player with the default jitter settings for {@code format}, started. */
   public static StreamingPlayer start(AudioFormat format, PcmSink sink) throws IOException {
+    Objects.requireNonNull(format, "format == null");
+    if (!format.isDecodable()) {
+      throw new IllegalArgumentException("StreamingPlayer plays pcm_*, ulaw_8000 and alaw_8000, "
+          + "not " + format.wireName() + ": ask the stream for one of those (TtsRequest's "
+          + "default is pcm_24000)");
+    }
     return start(JitterBufferConfig.of(format, OverflowPolicy.BACKPRESSURE), sink,
         System::nanoTime);
   }

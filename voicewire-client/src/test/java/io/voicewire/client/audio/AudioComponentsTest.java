@@ -2,6 +2,7 @@ package io.voicewire.client.audio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.audio.buffer.JitterStats;
@@ -43,6 +44,17 @@ class AudioComponentsTest {
     JitterStats st = player.stats();
     assertTrue(st.playedMillis() >= text.length() * FakeVoice.MS_PER_CHAR, st.toString());
     assertNull(player.sinkError());
+  }
+
+  @Test
+  void thePlayerRefusesCompressedFormatsAndTheSdkAsksForPcm() {
+    for (String name : new String[] {"mp3_44100_128", "opus_48000_64"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> StreamingPlayer.start(io.voicewire.audio.AudioFormat.parse(name),
+              PcmSink.memory()));
+      assertTrue(e.getMessage().contains("pcm_24000"), e.getMessage());
+    }
+    assertEquals("pcm_24000", TtsRequest.builder("v").build().outputFormat().wireName());
   }
 
   @Test

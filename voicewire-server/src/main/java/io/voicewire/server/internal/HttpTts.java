@@ -5,6 +5,7 @@ import io.voicewire.protocol.HttpQuery;
 import io.voicewire.protocol.HttpTtsBody;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.TimestampLine;
+import io.voicewire.protocol.TtsParams;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
 final class HttpTts {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");
 
-  /** The output format when the query names none (PCM keeps it decodable by every client). */
-  static final AudioFormat DEFAULT_OUTPUT_FORMAT = AudioFormat.PCM_24000;
+  /** The output format when the query names none: the official default, MP3. */
+  static final AudioFormat DEFAULT_OUTPUT_FORMAT = TtsParams.DEFAULT_OUTPUT_FORMAT;
   /** Most chunks waiting for a slow client. */
   static final int MAX_QUEUED_CHUNKS = 1024;
   /** Most audio the whole-file endpoints collect: 128 MiB. */
@@ -122,12 +123,13 @@ final class HttpTts {
     s.metrics.sessionOpened(SessionKind.TTS_HTTP);
     WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
         "tts_http " + s.newId());
-    Pipe pipe = new Pipe(format, streaming, slot);
+    OutputCodec codec = new OutputCodec(s.provider, format);
+    Pipe pipe = new Pipe(codec.produced(), streaming, slot);
     TtsSession session = null;
     try {
       slot.workStarted();
       try {
-        session = s.provider.openTts(request, pipe);
+        session = s.provider.openTts(codec.providerRequest(request), pipe);
       } catch (RuntimeException e) {
         pipe.onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
             + "session"));
@@ -142,9 +144,9 @@ final class HttpTts {
       ex.response.getHeaders().put("request-id", requestId);
       ex.response.getHeaders().put("character-cost", body.text().length());
       if (streaming) {
-        streamOut(ex, pipe, format, timestamps);
+        streamOut(ex, pipe, codec, timestamps);
       } else {
-        convertOut(ex, pipe, format, timestamps);
+        convertOut(ex, pipe, codec, timestamps);
       }
     } finally {
       if (session != null) {
@@ -155,13 +157,17 @@ final class HttpTts {
     }
   }
 
-  private void streamOut(Exchange ex, Pipe pipe, AudioFormat format, boolean timestamps)
+  private void streamOut(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps)
       throws Exception {
+    AudioFormat format = codec.wanted();
     long offsetMs = 0;
     boolean started = false;
     while (true) {
       Object ev = pipe.next();
-      if (ev instanceof TtsAudio a) {
+      OutputCodec.Chunk c = ev instanceof TtsAudio a ? codec.encode(a)
+          : ev == Pipe.END ? codec.finish() : null;
+      if (c != null) {
+        TtsAudio a = c.audio();
         if (!started) {
           ex.startStream(200, timestamps ? "application/json" : contentType(format));
           started = true;
@@ -174,16 +180,17 @@ final class HttpTts {
         } else {
           out = a.audio();
         }
-        offsetMs += audioMillis(format, a.audio().length);
+        offsetMs += c.millis();
         s.metrics.audioOut(SessionKind.TTS_HTTP, a.audio().length);
         ex.write(false, ByteBuffer.wrap(out));
-      } else if (ev instanceof SpeechError e) {
+      }
+      if (ev instanceof SpeechError e) {
         if (!started) {
           throw problem(e);
         }
         s.metrics.error(e.code().wireName());
         throw new IOException("synthesis failed mid-stream: " + e);
-      } else {
+      } else if (ev == Pipe.END) {
         if (!started) {
           ex.startStream(200, timestamps ? "application/json" : contentType(format));
         }
@@ -193,15 +200,19 @@ final class HttpTts {
     }
   }
 
-  private void convertOut(Exchange ex, Pipe pipe, AudioFormat format, boolean timestamps)
+  private void convertOut(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps)
       throws Exception {
+    AudioFormat format = codec.wanted();
     ByteArrayOutputStream audio = new ByteArrayOutputStream();
     List<Alignment> al = new ArrayList<>();
     List<Alignment> nal = new ArrayList<>();
     long offsetMs = 0;
     while (true) {
       Object ev = pipe.next();
-      if (ev instanceof TtsAudio a) {
+      OutputCodec.Chunk c = ev instanceof TtsAudio t ? codec.encode(t)
+          : ev == Pipe.END ? codec.finish() : null;
+      if (c != null) {
+        TtsAudio a = c.audio();
         if (audio.size() + (long) a.audio().length > MAX_CONVERT_AUDIO_BYTES) {
           throw HttpProblem.badRequest("max_audio_exceeded", "The audio would exceed "
               + MAX_CONVERT_AUDIO_BYTES + " bytes: use the /stream endpoint", null);
@@ -213,10 +224,11 @@ final class HttpTts {
         if (a.normalizedAlignment() != null) {
           nal.add(shift(a.normalizedAlignment(), offsetMs));
         }
-        offsetMs += audioMillis(format, a.audio().length);
-      } else if (ev instanceof SpeechError e) {
+        offsetMs += c.millis();
+      }
+      if (ev instanceof SpeechError e) {
         throw problem(e);
-      } else {
+      } else if (ev == Pipe.END) {
         break;
       }
     }

@@ -55,6 +55,8 @@ final class TtsContext implements TtsListener {
   final String key;
   final String wireId;
   final TtsRequest request;
+  /** Encodes what the provider does not make itself; used only by the listener calls. */
+  private final OutputCodec codec;
   private volatile TtsSession session;
   private final AtomicBoolean ended = new AtomicBoolean();
 
@@ -72,6 +74,7 @@ final class TtsContext implements TtsListener {
     this.key = key;
     this.wireId = wireId;
     this.request = request;
+    this.codec = new OutputCodec(s.provider, request.outputFormat());
   }
 
   /** OPEN → ENDING: end of input is handed to the provider after the lock. Under the lock. */
@@ -121,7 +124,7 @@ final class TtsContext implements TtsListener {
   void openSession() {
     TtsSession ts;
     try {
-      ts = s.provider.openTts(request, this);
+      ts = s.provider.openTts(codec.providerRequest(request), this);
     } catch (RuntimeException e) {
       TtsSocket.LOG.warn("{} provider failed to open a session id={}: {}", owner.kind.label,
           owner.id, Redact.exception(e));
@@ -198,15 +201,29 @@ final class TtsContext implements TtsListener {
   @Override
   public void onAudio(TtsAudio a) {
     long aligned = TtsBounds.alignedBytes(a.alignment());
+    boolean caughtUp;
     synchronized (owner) {
       // no alignment from this provider: progress cannot be told, audio counts as progress
       unvoicedBytes = a.alignment() == null ? 0 : Math.max(0, unvoicedBytes - aligned);
+      // once input has ended the codec's finish gives out the rest, with no silence added
+      caughtUp = a.alignment() != null && unvoicedBytes == 0 && state.is(State.OPEN);
     }
     if (a.audio().length == 0) {
       return;
     }
+    // all text given so far is voiced (a flush, or the speaker waits for text) and more may
+    // come: nothing may wait in the codec for audio that is not coming
+    OutputCodec.Chunk c = codec.encode(a, caughtUp);
+    if (c != null) {
+      queue(c);
+    }
+  }
+
+  /** Queues one audio message for the client (never under the lock: it encodes JSON first). */
+  private void queue(OutputCodec.Chunk c) {
+    TtsAudio a = c.audio();
     String json = encodeAudio(a, wireId, request.syncAlignment());
-    long ms = audioMillis(request.outputFormat(), a.audio().length);
+    long ms = c.millis();
     owner.locked(fx -> {
       if (state.is(State.DONE) || owner.state.is(TtsState.CLOSED)) {
         return;
@@ -231,6 +248,12 @@ final class TtsContext implements TtsListener {
 
   @Override
   public void onClosed(boolean complete) {
+    if (complete) {
+      OutputCodec.Chunk tail = codec.finish();
+      if (tail != null) {
+        queue(tail); // the codec's last frames, before the isFinal
+      }
+    }
     ended(fx -> {
       if (complete) {
         owner.contextCompleted(this, fx);

@@ -1,0 +1,34 @@
+package io.voicewire.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.engine.local.LocalSpeechProvider;
+import java.util.concurrent.TimeUnit;
+
+/** The offline engine, loaded and warmed, behind a server on a loopback port; close both. */
+final class LocalServer implements AutoCloseable {
+  final LocalSpeechProvider provider;
+  final ServerFixture fixture;
+
+  private LocalServer(LocalSpeechProvider provider, ServerFixture fixture) {
+    this.provider = provider;
+    this.fixture = fixture;
+  }
+
+  static LocalServer start() throws Exception {
+    LocalSpeechProvider p = LocalSpeechProvider.create();
+    try {
+      assertTrue(p.awaitReady(240, TimeUnit.SECONDS), "the local engine did not load");
+      return new LocalServer(p, ServerFixture.start(p));
+    } catch (Exception | AssertionError e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    fixture.close();
+    provider.close();
+  }
+}
