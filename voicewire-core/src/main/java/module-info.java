@@ -6,6 +6,10 @@
  */
 module io.voicewire.core {
   requires HdrHistogram; // no module descriptor, no Automatic-Module-Name: named after its jar
+  // the MP3 and Opus encoders (AudioEncoder) are optional: a module that encodes requires them
+  requires static jump3r; // named after its jar, as HdrHistogram
+  requires static concentus;
+  requires static java.desktop; // jump3r's API names javax.sound.sampled types
 
   exports io.voicewire.audio;
   exports io.voicewire.audio.buffer;

@@ -18,6 +18,8 @@ module io.voicewire.server {
   requires org.slf4j;
   requires HdrHistogram;
   requires java.management;
+  requires jump3r; // core's AudioEncoder encodes MP3 and Opus for the server (optional in core)
+  requires concentus;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
 

@@ -128,7 +128,7 @@ class HttpTtsTest {
         body(TEXT).getBytes());
     assertEquals(200, r.statusCode(), new String(r.body()));
     assertEquals("audio/mpeg", r.headers().firstValue("content-type").orElse(""));
-    short[] pcm = io.voicewire.audio.Ffmpeg.decode(r.body(), 44_100);
+    short[] pcm = io.voicewire.testing.Ffmpeg.decode(r.body(), 44_100);
     double want = TEXT.length() * 0.01;
     double got = pcm.length / 44_100.0;
     assertTrue(got >= want - 0.002 && got <= want

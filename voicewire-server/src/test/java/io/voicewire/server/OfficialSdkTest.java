@@ -69,14 +69,14 @@ class OfficialSdkTest {
       }
       assertTrue(checks.get("tts_stream_with_timestamps").get("lines").asInt() > 1);
       // the SDK's default request plays as MP3: ffmpeg decodes it to the PCM stream's length
-      short[] mp3 = io.voicewire.audio.Ffmpeg.decode(java.util.Base64.getDecoder().decode(
+      short[] mp3 = io.voicewire.testing.Ffmpeg.decode(java.util.Base64.getDecoder().decode(
           checks.get("tts_default_mp3").get("base64").asText()), 16_000);
       double pcmSeconds = checks.get("tts_stream").get("bytes").asInt() / 32_000.0;
       double mp3Seconds = mp3.length / 16_000.0;
       assertTrue(mp3Seconds >= pcmSeconds - 0.002 && mp3Seconds <= pcmSeconds + (
           io.voicewire.audio.AudioEncoder.MP3_DECODER_DELAY_SAMPLES + 2 * 1152) / 44_100.0,
           "default MP3 lasts " + mp3Seconds + " s, PCM " + pcmSeconds + " s");
-      assertTrue(io.voicewire.audio.Ffmpeg.rms(mp3) > 0.01, "the MP3 is not silent");
+      assertTrue(io.voicewire.testing.Ffmpeg.rms(mp3) > 0.01, "the MP3 is not silent");
       assertEquals("alpha bravo", checks.get("stt_realtime").get("committed").asText());
       assertEquals("alpha bravo", checks.get("stt_batch").get("text").asText());
     } finally {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.audio.AudioEncoder;
 import io.voicewire.audio.AudioFormat;
-import io.voicewire.audio.Ffmpeg;
+import io.voicewire.testing.Ffmpeg;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;

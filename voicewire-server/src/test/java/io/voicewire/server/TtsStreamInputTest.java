@@ -211,7 +211,7 @@ class TtsStreamInputTest {
     assertEquals("pcm_44100", provider.lastTtsRequest.outputFormat().wireName());
     byte[] b = mp3.toByteArray();
     assertEquals(0xFF, b[0] & 0xFF, "an MPEG frame first");
-    short[] pcm = io.voicewire.audio.Ffmpeg.decode(b, 44_100);
+    short[] pcm = io.voicewire.testing.Ffmpeg.decode(b, 44_100);
     assertTrue(pcm.length >= 4 * 441 - 88, pcm.length + " samples for 40 ms of tones");
   }
 

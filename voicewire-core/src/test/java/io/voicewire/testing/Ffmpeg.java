@@ -1,4 +1,4 @@
-package io.voicewire.audio;
+package io.voicewire.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
