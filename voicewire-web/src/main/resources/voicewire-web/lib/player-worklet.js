@@ -25,13 +25,19 @@ const STARTUP_MILLIS = 1000;
  * Overflow: the newest chunk is dropped and counted as an overrun.
  */
 const MAX_PENDING_SECONDS = 600;
+/** Dropped streams remembered, to recognise their late chunks (oldest forgotten first). */
+const MAX_DROPPED_STREAMS = 64;
 
 class PlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.opts = options.processorOptions || {};
     this.totals = { underruns: 0, overruns: 0, underrunSamplesMs: 0, playedMs: 0, droppedMs: 0,
-      steadyUnderruns: 0 };
+      steadyUnderruns: 0, staleChunksDropped: 0, staleMsDropped: 0, staleMs: 0 };
+    // streams (TTS contexts) the main thread dropped, and the stream of the audio in the buffer:
+    // output rendered while that stream is a dropped one is stale audio, counted in staleMs
+    this.dropped = new Set();
+    this.jbStream = null;
     this.fifo = new Float32Array(FIFO_SAMPLES);
     this.fifoHead = 0;
     this.fifoSize = 0;
@@ -79,6 +85,12 @@ class PlayerProcessor extends AudioWorkletProcessor {
   _onMessage(m) {
     switch (m.type) {
       case 'audio': {
+        if (m.stream != null && this.dropped.has(m.stream)) {
+          // a late chunk of a dropped stream (posted before the drop reached the caller)
+          this.totals.staleChunksDropped++;
+          this.totals.staleMsDropped += (m.pcm.length * 1000) / m.rate;
+          break;
+        }
         if (m.rate !== this.streamRate || this.jb.ended) this._newStream(m.rate);
         const arrival = Number.isFinite(m.arrival) ? Math.round(m.arrival) : Math.round(currentTime * 1000);
         const piece = Math.max(1, Math.floor((MAX_OFFER_MILLIS * m.rate) / 1000));
@@ -89,7 +101,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
         }
         for (let off = 0; off < m.pcm.length; off += piece) {
           const p = m.pcm.subarray(off, Math.min(m.pcm.length, off + piece));
-          this.pending.push({ pcm: p, arrival });
+          this.pending.push({ pcm: p, arrival, stream: m.stream ?? null });
           this.pendingSamples += p.length;
         }
         this._offerPending();
@@ -106,6 +118,9 @@ class PlayerProcessor extends AudioWorkletProcessor {
       case 'reset':
         this._flushAll();
         break;
+      case 'drop':
+        this._drop(m.stream);
+        break;
       default:
     }
   }
@@ -117,10 +132,36 @@ class PlayerProcessor extends AudioWorkletProcessor {
       // offer only when it fits: under back-pressure a refused offer just waits, so do not count it
       if (jb.buffered + p.pcm.length > jb.capacity) break;
       if (!jb.offer(p.pcm, p.arrival)) break;
+      this.jbStream = p.stream;
       this.pending.shift();
       this.pendingSamples -= p.pcm.length;
     }
     if (this.ended && this.pending.length === 0) jb.end();
+  }
+
+  /** Drops one stream at once: its waiting chunks, and the buffer if it holds that stream. */
+  _drop(stream) {
+    this.dropped.add(stream);
+    if (this.dropped.size > MAX_DROPPED_STREAMS) this.dropped.delete(this.dropped.values().next().value);
+    const keep = [];
+    for (const p of this.pending) {
+      if (p.stream === stream) {
+        this.pendingSamples -= p.pcm.length;
+        this.totals.staleMsDropped += (p.pcm.length * 1000) / this.streamRate;
+      } else {
+        keep.push(p);
+      }
+    }
+    this.pending = keep;
+    if (this.jbStream === stream) {
+      this.totals.staleMsDropped += (this.jb.buffered * 1000) / this.streamRate;
+      const pending = this.pending;
+      const pendingSamples = this.pendingSamples;
+      this._flushAll();
+      this.pending = pending;
+      this.pendingSamples = pendingSamples;
+      this._offerPending();
+    }
   }
 
   _flushAll() {
@@ -132,6 +173,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.fifoSize = 0;
     this.fadeLeft = 0;
     this.drainLeft = -1;
+    this.jbStream = null;
   }
 
   _fifoPush(samples) {
@@ -184,6 +226,9 @@ class PlayerProcessor extends AudioWorkletProcessor {
     } else {
       this.fifoSize -= take;
       if (take < n) ch0.fill(0, take);
+      if (take > 0 && this.jbStream !== null && this.dropped.has(this.jbStream)) {
+        this.totals.staleMs += (take * 1000) / sampleRate;
+      }
       this.outSamples += take;
       if (this.drainLeft >= 0) {
         this.drainLeft -= n;
@@ -218,6 +263,11 @@ class PlayerProcessor extends AudioWorkletProcessor {
       overruns: this.totals.overruns + s.overruns,
       droppedMs: this.totals.droppedMs,
       playedMs: this.totals.playedMs + s.playedMs,
+      stream: this.jbStream,
+      streamPlayedMs: s.playedMs,
+      staleMs: this.totals.staleMs,
+      staleChunksDropped: this.totals.staleChunksDropped,
+      staleMsDropped: this.totals.staleMsDropped,
       streamRate: this.streamRate,
       outputRate: sampleRate,
       time: currentTime,

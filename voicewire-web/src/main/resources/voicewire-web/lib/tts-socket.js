@@ -27,6 +27,29 @@ export const FINAL_WAIT_MILLIS = 20000;
 /** Default ElevenLabs host. */
 export const ELEVENLABS_BASE = 'https://api.elevenlabs.io';
 
+/** The output format of a TTS socket (`pcm_*` or `ulaw_8000`; default `pcm_16000`), parsed. */
+export function ttsFormat(outputFormat) {
+  const name = outputFormat || 'pcm_16000';
+  const format = parseFormat(name);
+  if (!format) throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000: ' + outputFormat);
+  return { format, name };
+}
+
+/** The URL of a TTS socket (`stream-input` or `multi-stream-input`) from the socket's options. */
+export function ttsUrl(o, endpoint, outputFormat, token) {
+  const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : ELEVENLABS_BASE));
+  const url = base + '/v1/text-to-speech/' + encodeURIComponent(o.voiceId) + '/' + endpoint;
+  return withQuery(url, {
+    model_id: o.modelId,
+    output_format: outputFormat,
+    sync_alignment: true,
+    auto_mode: o.autoMode,
+    inactivity_timeout: o.inactivityTimeout,
+    ...(o.query || {}),
+    single_use_token: token,
+  });
+}
+
 export class TtsSocket extends ReconnectingSocket {
   /**
    * @param {object} o options: `voiceId` (required), `baseUrl` (default: the page's origin),
@@ -38,10 +61,9 @@ export class TtsSocket extends ReconnectingSocket {
   constructor(o = {}) {
     super(o);
     if (typeof o.voiceId !== 'string' || o.voiceId === '') throw new TypeError('voiceId is required');
-    const format = parseFormat(o.outputFormat || 'pcm_16000');
-    if (!format) throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000: ' + o.outputFormat);
+    const { format, name } = ttsFormat(o.outputFormat);
     this.format = format;
-    this.outputFormat = o.outputFormat || 'pcm_16000';
+    this.outputFormat = name;
     this.sampleRate = format.sampleRate;
     this.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
     this.resume = new TtsResume();
@@ -54,18 +76,7 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _url(token) {
-    const o = this.options;
-    const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : ELEVENLABS_BASE));
-    const url = base + '/v1/text-to-speech/' + encodeURIComponent(o.voiceId) + '/stream-input';
-    return withQuery(url, {
-      model_id: o.modelId,
-      output_format: this.outputFormat,
-      sync_alignment: true,
-      auto_mode: o.autoMode,
-      inactivity_timeout: o.inactivityTimeout,
-      ...(o.query || {}),
-      single_use_token: token,
-    });
+    return ttsUrl(this.options, 'stream-input', this.outputFormat, token);
   }
 
   _onOpen(reconnecting) {
