@@ -153,8 +153,10 @@ class PlayerProcessor extends AudioWorkletProcessor {
       }
     }
     this.pending = keep;
-    if (this.jbStream === stream) {
-      this.totals.staleMsDropped += (this.jb.buffered * 1000) / this.streamRate;
+    // the buffer holds that stream, or nothing live: a fresh buffer, so that `streamPlayedMs`
+    // counts the next stream alone
+    if (this.jbStream === stream || this.jbStream === null || this.dropped.has(this.jbStream)) {
+      if (this.jbStream !== null) this.totals.staleMsDropped += (this.jb.buffered * 1000) / this.streamRate;
       const pending = this.pending;
       const pendingSamples = this.pendingSamples;
       this._flushAll();
