@@ -13,7 +13,9 @@
 //     tts.interrupt('Sure, go ahead. ');          // close_context + a new context, no stale audio
 //     tts.counters  // {opened, closed, finals, maxConcurrent, staleChunksDropped, …}
 //
-// Contexts (each): queued ─slot free→ open ─closeContext()→ closing ─isFinal→ final
+// Contexts (each): queued ─slot free→ open ─closeContext()/interrupt()→ closing ─isFinal→ final
+//                  open ─endContext()→ ending (plays to its end) ─isFinal→ final
+//                  ending ─closeContext()/interrupt()→ closing
 //                  queued ─closeContext()/interrupt()→ final (never sent to the server)
 // Events: `status` (socket-core), `audio` {contextId, pcm, sampleRate, chars, starts, durs},
 // `context` {contextId, state}, `final` {contextId, chars, audioMs} (a context's isFinal),
@@ -126,7 +128,7 @@ export class MultiTtsSocket extends ReconnectingSocket {
     return this._sendTo(c, { text });
   }
 
-  /** Speaks `text` on the current context, opening one if none is current (or it was closed). */
+  /** Speaks `text` on the current context, opening one if none is current (or it was ended). */
   speak(text) {
     const c = this.current === null ? null : this.contexts.get(this.current);
     if (!c || (c.state !== 'queued' && c.state !== 'open')) return this.openContext(text) !== null;
@@ -144,11 +146,11 @@ export class MultiTtsSocket extends ReconnectingSocket {
   /**
    * Closes a context: its audio is dropped from now on (here and in the player) and it stops
    * counting against the limit at its `isFinal`. A queued context never reaches the server.
-   * Returns false if it was not open or queued.
+   * Returns false if it was not speaking (queued, open, or ending after endContext()).
    */
   closeContext(contextId = this.current) {
     const c = this.contexts.get(contextId);
-    if (!c || (c.state !== 'queued' && c.state !== 'open')) return false;
+    if (!c || (c.state !== 'queued' && c.state !== 'open' && c.state !== 'ending')) return false;
     if (this.current === contextId) this.current = null;
     if (this.player) this.player.drop(contextId);
     if (c.state === 'queued') {
@@ -158,27 +160,34 @@ export class MultiTtsSocket extends ReconnectingSocket {
       return true;
     }
     this.counters.closed++;
+    const ending = c.state === 'ending';
     this._setState(c, 'closing');
-    this._sendTo(c, { close_context: true });
+    if (!ending) this._sendTo(c, { close_context: true }); // an ending one has sent it already
     return true;
   }
 
   /**
-   * Barge-in: closes the current context (no more of its audio plays) and opens a new one with
-   * `text`. Returns the new context's id, or null if it could not be opened.
+   * Barge-in: closes every context that is speaking or waiting to (no more of their audio
+   * plays) and opens a new one with `text`. Returns the new context's id, or null if it could
+   * not be opened.
    */
   interrupt(text = '') {
-    if (this.current !== null) this.closeContext(this.current);
+    for (const c of [...this.contexts.values()]) {
+      if (c.state === 'queued' || c.state === 'open' || c.state === 'ending') this.closeContext(c.id);
+    }
     return this.openContext(text);
   }
 
-  /** Ends the current context's input gracefully: it speaks what it has, then sends its isFinal. */
+  /**
+   * Ends a context's input gracefully (default: the current one): it speaks what it has, all of
+   * it plays, then it sends its isFinal. It can still be interrupted until then; speak() after
+   * it opens the next context, whose audio plays after this one's.
+   */
   endContext(contextId = this.current) {
     const c = this.contexts.get(contextId);
     if (!c || (c.state !== 'queued' && c.state !== 'open')) return false;
     if (c.state === 'queued') { c.endAfterOpen = true; return true; }
     this._setState(c, 'ending');
-    if (this.current === contextId) this.current = null;
     return this._sendTo(c, { close_context: true });
   }
 
@@ -254,7 +263,10 @@ export class MultiTtsSocket extends ReconnectingSocket {
     const c = id === null ? null : this.contexts.get(id);
     if (typeof msg.audio === 'string' && msg.audio.length > 0) this._onAudio(c, id, msg);
     if (msg.isFinal === true || msg.is_final === true) {
-      if (c && c.state !== 'final') this._end(c, false);
+      if (c && c.state !== 'final') {
+        this.counters.finals++;
+        this._end(c, false);
+      }
       this._pump();
       return;
     }
