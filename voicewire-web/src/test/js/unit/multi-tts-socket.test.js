@@ -54,7 +54,7 @@ function strictPeer({ finalDelayMs = 40, limit = MAX_CONTEXTS } = {}) {
           live.delete(id);
           stats.finals.push(id);
           conn.send({ isFinal: true, contextId: id });
-        }, finalDelayMs);
+        }, finalDelayMs).unref();
       }
     });
   } };
@@ -198,6 +198,20 @@ test('a dropped connection ends its live contexts as lost and opens the waiting 
   assert.ok(player.dropped.includes(ids[0]));
   assert.equal(peer.connections.length, 2);
   assert.equal(strict.stats.violations, 0);
+  tts.abort();
+  await peer.close();
+});
+
+test('keep-alive: an empty text for every open context and the connection, never a space', async () => {
+  const peer = await startPeer(() => {});
+  const tts = new MultiTtsSocket({ baseUrl: peer.base, voiceId: 'v1', keepAliveMillis: 100 });
+  tts.connect();
+  await waitFor(tts, 'status', (s) => s.state === 'open');
+  const id = tts.openContext();
+  const conn = peer.connections[0];
+  await conn.next((m) => m.context_id === id && m.text === '', 3000);
+  await conn.next((m) => m.context_id === undefined && m.text === '', 3000);
+  assert.equal(conn.received.filter((m) => m.context_id === id && m.text === ' ').length, 1, 'only the init');
   tts.abort();
   await peer.close();
 });

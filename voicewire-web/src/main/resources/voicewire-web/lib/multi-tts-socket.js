@@ -27,7 +27,7 @@
 import { ReconnectingSocket, errorName } from './socket-core.js';
 import { readAlignment } from './tts-resume.js';
 import { decodeAudio } from './pcm.js';
-import { ttsUrl, ttsFormat, KEEPALIVE_INTERVAL_MILLIS, HEALTHY_AFTER_MILLIS } from './tts-socket.js';
+import { ttsUrl, initTts, HEALTHY_AFTER_MILLIS } from './tts-socket.js';
 
 /** The server's limit of live contexts per connection (PROTOCOL.md §3; ElevenLabs' too). */
 export const MAX_CONTEXTS = 5;
@@ -45,23 +45,16 @@ let sequence = 0;
 
 export class MultiTtsSocket extends ReconnectingSocket {
   /**
-   * @param {object} o the options of TtsSocket (`voiceId` required, `baseUrl`, `token`,
-   *   `modelId`, `outputFormat`, `voiceSettings`, `generationConfig`, `autoMode`,
-   *   `inactivityTimeout`, `query`, `keepAliveMillis`, `backoff`, `WebSocket`, `now`), plus
+   * @param {object} o TtsSocket's options (see there; `voiceId` is required), plus
    *   `player` (a Player: audio of the current context is pushed to it, that of a closed one
    *   dropped from it), `maxContexts` (default 5), `maxQueuedOpens` (default 8), `idPrefix`.
    */
   constructor(o = {}) {
     super(o);
-    if (typeof o.voiceId !== 'string' || o.voiceId === '') throw new TypeError('voiceId is required');
-    const { format, name } = ttsFormat(o.outputFormat);
-    this.format = format;
-    this.outputFormat = name;
-    this.sampleRate = format.sampleRate;
+    initTts(this, o);
     this.player = o.player || null;
     this.maxContexts = o.maxContexts ?? MAX_CONTEXTS;
     this.maxQueuedOpens = o.maxQueuedOpens ?? MAX_QUEUED_OPENS;
-    this.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
     this.idPrefix = o.idPrefix || 'ctx' + (++sequence) + '-';
     this._next = 0;
     /** contextId → {id, state, queued: string[], queuedChars, chars, audioMs} of every known context. */
@@ -242,20 +235,12 @@ export class MultiTtsSocket extends ReconnectingSocket {
   }
 
   _armKeepAlive() {
-    if (this._keepAlive) this.clearTimeout(this._keepAlive);
-    if (!(this.keepAliveMillis > 0)) return;
-    const tick = () => {
-      this._keepAlive = null;
-      if (!this.isOpen()) return;
-      if (this.now() - this._lastSendAt >= this.keepAliveMillis - 5) {
-        // keeps the connection and every open context alive (§3)
-        for (const c of this.contexts.values()) if (c.state === 'open') this._sendTo(c, { text: '' });
-        this._send({ text: '' });
-        this._lastSendAt = this.now();
-      }
-      this._keepAlive = this.setTimeout(tick, Math.max(50, this.keepAliveMillis - (this.now() - this._lastSendAt)));
-    };
-    this._keepAlive = this.setTimeout(tick, this.keepAliveMillis);
+    // keeps the connection and every open context alive (§3)
+    this._keepAliveEvery(this.keepAliveMillis, () => this._lastSendAt, () => {
+      for (const c of this.contexts.values()) if (c.state === 'open') this._sendTo(c, { text: '' });
+      this._send({ text: '' });
+      this._lastSendAt = this.now();
+    });
   }
 
   _onMessage(msg) {
