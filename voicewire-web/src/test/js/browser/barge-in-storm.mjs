@@ -57,7 +57,7 @@ async function bargeIn({ interruptions, windowMs, finalText }) {
   const gap = windowMs / interruptions;
   const contexts = [];
   for (let i = 1; i <= interruptions; i++) {
-    await sleep(Math.max(0, started + i * gap - performance.now()));
+    await sleep(Math.max(0, started + (i - 0.5) * gap - performance.now())); // the last at 97.5 %
     const last = i === interruptions;
     contexts.push(tts.interrupt(last ? finalText : answer(i)));
     if (!last) tts.flush();

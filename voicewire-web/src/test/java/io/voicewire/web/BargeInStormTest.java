@@ -55,7 +55,8 @@ class BargeInStormTest {
     JsonNode c = s.path("counters");
     JsonNode p = s.path("player");
     assertEquals(INTERRUPTIONS, s.path("interruptions").asInt(), s.toString());
-    assertTrue(s.path("stormMs").asDouble() <= WINDOW_MILLIS + 500, "the storm took too long: " + s);
+    // the precondition of the test (the interruptions came within the window), not a benchmark
+    assertTrue(s.path("stormMs").asDouble() <= WINDOW_MILLIS, "the storm took too long: " + s);
     // never hit the limit: no error from the server, the connection never dropped
     assertEquals("[]", s.path("errors").toString(), "errors: " + s);
     assertEquals(0, c.path("serverErrors").asInt(), c.toString());
