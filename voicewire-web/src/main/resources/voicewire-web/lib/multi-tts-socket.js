@@ -63,6 +63,7 @@ export class MultiTtsSocket extends ReconnectingSocket {
     this.current = null;
     this._lastSendAt = 0;
     this._keepAlive = null;
+    this.metrics = { handshakeMs: NaN, reconnects: 0 };
     this.counters = { opened: 0, closed: 0, finals: 0, live: 0, maxConcurrent: 0, queuedOpens: 0,
       maxQueued: 0, discarded: 0, refused: 0, staleChunksDropped: 0, staleMsDropped: 0, lost: 0,
       serverErrors: 0 };
