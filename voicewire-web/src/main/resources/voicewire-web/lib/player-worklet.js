@@ -34,10 +34,13 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.opts = options.processorOptions || {};
     this.totals = { underruns: 0, overruns: 0, underrunSamplesMs: 0, playedMs: 0, droppedMs: 0,
       steadyUnderruns: 0, staleChunksDropped: 0, staleMsDropped: 0, staleMs: 0 };
-    // streams (TTS contexts) the main thread dropped, and the stream of the audio in the buffer:
-    // output rendered while that stream is a dropped one is stale audio, counted in staleMs
+    // streams (TTS contexts) the main thread dropped; the streams of the audio in the buffer, in
+    // order ({stream, samples}, one per offered piece): samples read from the buffer whose stream
+    // is a dropped one are stale audio, counted in staleMs
     this.dropped = new Set();
     this.jbStream = null;
+    this.segments = [];
+    this.readMark = 0;
     this.fifo = new Float32Array(FIFO_SAMPLES);
     this.fifoHead = 0;
     this.fifoSize = 0;
@@ -68,6 +71,8 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.resampler = new Resampler(rate, sampleRate);
     }
     this.jb = new JitterBuffer({ sampleRate: rate, ...(this.opts.jitter || {}), overflow: 'BACKPRESSURE' });
+    this.segments = [];
+    this.readMark = 0;
     const startup = Math.floor((STARTUP_MILLIS * rate) / 1000);
     this.jb.onState = (from, to, wasStarted) => {
       if (to === PLAYING && !wasStarted) this.port.postMessage({ type: 'started', time: currentTime });
@@ -133,6 +138,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
       if (jb.buffered + p.pcm.length > jb.capacity) break;
       if (!jb.offer(p.pcm, p.arrival)) break;
       this.jbStream = p.stream;
+      this.segments.push({ stream: p.stream, samples: p.pcm.length });
       this.pending.shift();
       this.pendingSamples -= p.pcm.length;
     }
@@ -178,6 +184,20 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.jbStream = null;
   }
 
+  /** Accounts the samples just read from the buffer to their streams; counts the stale ones. */
+  _consumed() {
+    let n = this.jb.played - this.readMark;
+    this.readMark = this.jb.played;
+    while (n > 0 && this.segments.length > 0) {
+      const seg = this.segments[0];
+      const k = Math.min(n, seg.samples);
+      if (seg.stream !== null && this.dropped.has(seg.stream)) this.totals.staleMs += (k * 1000) / this.streamRate;
+      seg.samples -= k;
+      n -= k;
+      if (seg.samples === 0) this.segments.shift();
+    }
+  }
+
   _fifoPush(samples) {
     const n = Math.min(samples.length, FIFO_SAMPLES - this.fifoSize);
     let tail = (this.fifoHead + this.fifoSize) % FIFO_SAMPLES;
@@ -197,6 +217,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.ftmp = new Float32Array(want);
     }
     this.jb.read(this.tmp);
+    this._consumed();
     for (let i = 0; i < want; i++) this.ftmp[i] = this.tmp[i] / 32768;
     this._fifoPush(this.resampler.process(this.ftmp));
   }
@@ -228,9 +249,6 @@ class PlayerProcessor extends AudioWorkletProcessor {
     } else {
       this.fifoSize -= take;
       if (take < n) ch0.fill(0, take);
-      if (take > 0 && this.jbStream !== null && this.dropped.has(this.jbStream)) {
-        this.totals.staleMs += (take * 1000) / sampleRate;
-      }
       this.outSamples += take;
       if (this.drainLeft >= 0) {
         this.drainLeft -= n;
