@@ -53,16 +53,22 @@ async function bargeIn({ interruptions, windowMs, finalText }) {
     + 'the listener has plenty of time to interrupt it before it ends. ';
   tts.speak(answer(0));
   tts.flush();
-  const started = performance.now();
+  // interruption i at begin + i × gap (i = 1…n): n interruptions within (n − 1) × gap, 9.5 s for
+  // 20 every 500 ms; stormMs is the span from the first to the last as it happened
+  const begin = performance.now();
   const gap = windowMs / interruptions;
   const contexts = [];
+  let first = NaN;
+  let lastAt = NaN;
   for (let i = 1; i <= interruptions; i++) {
-    await sleep(Math.max(0, started + (i - 0.5) * gap - performance.now())); // the last at 97.5 %
+    await sleep(Math.max(0, begin + i * gap - performance.now()));
     const last = i === interruptions;
+    lastAt = performance.now();
+    if (i === 1) first = lastAt;
     contexts.push(tts.interrupt(last ? finalText : answer(i)));
     if (!last) tts.flush();
   }
-  const stormMs = performance.now() - started;
+  const stormMs = lastAt - first;
   const lastId = contexts[contexts.length - 1];
   tts.endContext(lastId);
   const lastFinal = await within(new Promise((r) => {

@@ -55,7 +55,8 @@ class BargeInStormTest {
     JsonNode c = s.path("counters");
     JsonNode p = s.path("player");
     assertEquals(INTERRUPTIONS, s.path("interruptions").asInt(), s.toString());
-    // the precondition of the test (the interruptions came within the window), not a benchmark
+    // the precondition of the test (20 interruptions within 10 s: 9.5 s from the first to the
+    // last as scheduled, so timer drift under load has 0.5 s), not a benchmark
     assertTrue(s.path("stormMs").asDouble() <= WINDOW_MILLIS, "the storm took too long: " + s);
     // never hit the limit: no error from the server, the connection never dropped
     assertEquals("[]", s.path("errors").toString(), "errors: " + s);
