@@ -25,13 +25,22 @@ const STARTUP_MILLIS = 1000;
  * Overflow: the newest chunk is dropped and counted as an overrun.
  */
 const MAX_PENDING_SECONDS = 600;
+/** Dropped streams remembered, to recognise their late chunks (oldest forgotten first). */
+const MAX_DROPPED_STREAMS = 64;
 
 class PlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.opts = options.processorOptions || {};
     this.totals = { underruns: 0, overruns: 0, underrunSamplesMs: 0, playedMs: 0, droppedMs: 0,
-      steadyUnderruns: 0 };
+      steadyUnderruns: 0, staleChunksDropped: 0, staleMsDropped: 0, staleMs: 0 };
+    // streams (TTS contexts) the main thread dropped; the streams of the audio in the buffer, in
+    // order ({stream, samples}, one per offered piece): samples read from the buffer whose stream
+    // is a dropped one are stale audio, counted in staleMs
+    this.dropped = new Set();
+    this.jbStream = null;
+    this.segments = [];
+    this.readMark = 0;
     this.fifo = new Float32Array(FIFO_SAMPLES);
     this.fifoHead = 0;
     this.fifoSize = 0;
@@ -62,6 +71,8 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.resampler = new Resampler(rate, sampleRate);
     }
     this.jb = new JitterBuffer({ sampleRate: rate, ...(this.opts.jitter || {}), overflow: 'BACKPRESSURE' });
+    this.segments = [];
+    this.readMark = 0;
     const startup = Math.floor((STARTUP_MILLIS * rate) / 1000);
     this.jb.onState = (from, to, wasStarted) => {
       if (to === PLAYING && !wasStarted) this.port.postMessage({ type: 'started', time: currentTime });
@@ -79,6 +90,12 @@ class PlayerProcessor extends AudioWorkletProcessor {
   _onMessage(m) {
     switch (m.type) {
       case 'audio': {
+        if (m.stream != null && this.dropped.has(m.stream)) {
+          // a late chunk of a dropped stream (posted before the drop reached the caller)
+          this.totals.staleChunksDropped++;
+          this.totals.staleMsDropped += (m.pcm.length * 1000) / m.rate;
+          break;
+        }
         if (m.rate !== this.streamRate || this.jb.ended) this._newStream(m.rate);
         const arrival = Number.isFinite(m.arrival) ? Math.round(m.arrival) : Math.round(currentTime * 1000);
         const piece = Math.max(1, Math.floor((MAX_OFFER_MILLIS * m.rate) / 1000));
@@ -89,7 +106,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
         }
         for (let off = 0; off < m.pcm.length; off += piece) {
           const p = m.pcm.subarray(off, Math.min(m.pcm.length, off + piece));
-          this.pending.push({ pcm: p, arrival });
+          this.pending.push({ pcm: p, arrival, stream: m.stream ?? null });
           this.pendingSamples += p.length;
         }
         this._offerPending();
@@ -106,6 +123,9 @@ class PlayerProcessor extends AudioWorkletProcessor {
       case 'reset':
         this._flushAll();
         break;
+      case 'drop':
+        this._drop(m.stream);
+        break;
       default:
     }
   }
@@ -117,10 +137,39 @@ class PlayerProcessor extends AudioWorkletProcessor {
       // offer only when it fits: under back-pressure a refused offer just waits, so do not count it
       if (jb.buffered + p.pcm.length > jb.capacity) break;
       if (!jb.offer(p.pcm, p.arrival)) break;
+      this.jbStream = p.stream;
+      this.segments.push({ stream: p.stream, samples: p.pcm.length });
       this.pending.shift();
       this.pendingSamples -= p.pcm.length;
     }
     if (this.ended && this.pending.length === 0) jb.end();
+  }
+
+  /** Drops one stream at once: its waiting chunks, and the buffer if it holds that stream. */
+  _drop(stream) {
+    this.dropped.add(stream);
+    if (this.dropped.size > MAX_DROPPED_STREAMS) this.dropped.delete(this.dropped.values().next().value);
+    const keep = [];
+    for (const p of this.pending) {
+      if (p.stream === stream) {
+        this.pendingSamples -= p.pcm.length;
+        this.totals.staleMsDropped += (p.pcm.length * 1000) / this.streamRate;
+      } else {
+        keep.push(p);
+      }
+    }
+    this.pending = keep;
+    // the buffer holds that stream, or nothing live: a fresh buffer, so that `streamPlayedMs`
+    // counts the next stream alone
+    if (this.jbStream === stream || this.jbStream === null || this.dropped.has(this.jbStream)) {
+      if (this.jbStream !== null) this.totals.staleMsDropped += (this.jb.buffered * 1000) / this.streamRate;
+      const pending = this.pending;
+      const pendingSamples = this.pendingSamples;
+      this._flushAll();
+      this.pending = pending;
+      this.pendingSamples = pendingSamples;
+      this._offerPending();
+    }
   }
 
   _flushAll() {
@@ -132,6 +181,21 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.fifoSize = 0;
     this.fadeLeft = 0;
     this.drainLeft = -1;
+    this.jbStream = null;
+  }
+
+  /** Accounts the samples just read from the buffer to their streams; counts the stale ones. */
+  _consumed() {
+    let n = this.jb.played - this.readMark;
+    this.readMark = this.jb.played;
+    while (n > 0 && this.segments.length > 0) {
+      const seg = this.segments[0];
+      const k = Math.min(n, seg.samples);
+      if (seg.stream !== null && this.dropped.has(seg.stream)) this.totals.staleMs += (k * 1000) / this.streamRate;
+      seg.samples -= k;
+      n -= k;
+      if (seg.samples === 0) this.segments.shift();
+    }
   }
 
   _fifoPush(samples) {
@@ -153,6 +217,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.ftmp = new Float32Array(want);
     }
     this.jb.read(this.tmp);
+    this._consumed();
     for (let i = 0; i < want; i++) this.ftmp[i] = this.tmp[i] / 32768;
     this._fifoPush(this.resampler.process(this.ftmp));
   }
@@ -218,6 +283,11 @@ class PlayerProcessor extends AudioWorkletProcessor {
       overruns: this.totals.overruns + s.overruns,
       droppedMs: this.totals.droppedMs,
       playedMs: this.totals.playedMs + s.playedMs,
+      stream: this.jbStream,
+      streamPlayedMs: s.playedMs,
+      staleMs: this.totals.staleMs,
+      staleChunksDropped: this.totals.staleChunksDropped,
+      staleMsDropped: this.totals.staleMsDropped,
       streamRate: this.streamRate,
       outputRate: sampleRate,
       time: currentTime,

@@ -10,6 +10,8 @@
 //     player.stats  // {bufferedMs, targetMs, underruns, steadyUnderruns, overruns, state, playing, …}
 //
 // Events: `stats`, `started` {at}, `drained`, `interrupted`, `state` {context state}.
+// With MultiTtsSocket: push(pcm, rate, contextId) tags chunks and drop(contextId) removes one
+// context's audio at once (barge-in without stale audio; counters in `stats`).
 
 import { Emitter } from './events.js';
 
@@ -112,16 +114,17 @@ export class Player extends Emitter {
   }
 
   /**
-   * Queues PCM16 mono samples at `sampleRate` for playback. Returns false before unlock()
-   * has finished.
+   * Queues PCM16 mono samples at `sampleRate` for playback. `stream` (optional: a TTS context
+   * id) tags the chunk so that drop(stream) can remove it. Returns false before unlock() has
+   * finished.
    */
-  push(pcm, sampleRate) {
+  push(pcm, sampleRate, stream = null) {
     if (!this.node) return false;
     if (!(pcm instanceof Int16Array)) throw new TypeError('pcm must be an Int16Array');
     this._ensureRunning();
     const copy = pcm.slice(); // transferred to the worklet: the caller's array stays usable
     this.pushedMs += (copy.length * 1000) / sampleRate;
-    this.node.port.postMessage({ type: 'audio', pcm: copy, rate: sampleRate, arrival: performance.now() },
+    this.node.port.postMessage({ type: 'audio', pcm: copy, rate: sampleRate, arrival: performance.now(), stream },
       [copy.buffer]);
     return true;
   }
@@ -137,6 +140,17 @@ export class Player extends Emitter {
   interrupt(fadeMillis = this.fadeMillis) {
     if (!this.node) return false;
     this.node.port.postMessage({ type: 'interrupt', fadeMillis });
+    return true;
+  }
+
+  /**
+   * Multi-context barge-in: drops the audio of `stream` at once (no fade), queued or arriving
+   * later; the rest plays on. `stats.staleMs` counts what of a dropped stream was heard anyway
+   * (0 unless something is wrong), `staleChunksDropped`/`staleMsDropped` what was dropped.
+   */
+  drop(stream) {
+    if (!this.node) return false;
+    this.node.port.postMessage({ type: 'drop', stream });
     return true;
   }
 

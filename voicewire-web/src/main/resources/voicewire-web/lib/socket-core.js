@@ -348,6 +348,24 @@ export class ReconnectingSocket extends Emitter {
     }
   }
 
+  /**
+   * Protocol keep-alive: `ping()` whenever nothing was sent for `millis` (`lastSendAt()`, the
+   * time of the last send), while the socket is open and `wanted()` holds. Re-arming replaces
+   * the timer; subclasses clear `_keepAlive` when they close for good.
+   */
+  _keepAliveEvery(millis, lastSendAt, ping, wanted = () => true) {
+    if (this._keepAlive) this.clearTimeout(this._keepAlive);
+    this._keepAlive = null;
+    if (!(millis > 0)) return;
+    const tick = () => {
+      this._keepAlive = null;
+      if (!this.isOpen() || !wanted()) return;
+      if (this.now() - lastSendAt() >= millis - 5) ping();
+      this._keepAlive = this.setTimeout(tick, Math.max(50, millis - (this.now() - lastSendAt())));
+    };
+    this._keepAlive = this.setTimeout(tick, millis);
+  }
+
   // hooks
   _url(token) { throw new Error('not implemented: ' + token); }
   _onOpen() {}

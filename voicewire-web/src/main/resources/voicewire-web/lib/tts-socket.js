@@ -27,6 +27,37 @@ export const FINAL_WAIT_MILLIS = 20000;
 /** Default ElevenLabs host. */
 export const ELEVENLABS_BASE = 'https://api.elevenlabs.io';
 
+/**
+ * Checks and sets the options both TTS sockets share: `voiceId` (required), `outputFormat`
+ * (`pcm_*` or `ulaw_8000`; default `pcm_16000`) → `format`, `outputFormat`, `sampleRate`; and
+ * `keepAliveMillis`.
+ */
+export function initTts(socket, o) {
+  if (typeof o.voiceId !== 'string' || o.voiceId === '') throw new TypeError('voiceId is required');
+  const name = o.outputFormat || 'pcm_16000';
+  const format = parseFormat(name);
+  if (!format) throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000: ' + o.outputFormat);
+  socket.format = format;
+  socket.outputFormat = name;
+  socket.sampleRate = format.sampleRate;
+  socket.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
+}
+
+/** The URL of a TTS socket (`stream-input` or `multi-stream-input`) from the socket's options. */
+export function ttsUrl(o, endpoint, outputFormat, token) {
+  const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : ELEVENLABS_BASE));
+  const url = base + '/v1/text-to-speech/' + encodeURIComponent(o.voiceId) + '/' + endpoint;
+  return withQuery(url, {
+    model_id: o.modelId,
+    output_format: outputFormat,
+    sync_alignment: true,
+    auto_mode: o.autoMode,
+    inactivity_timeout: o.inactivityTimeout,
+    ...(o.query || {}),
+    single_use_token: token,
+  });
+}
+
 export class TtsSocket extends ReconnectingSocket {
   /**
    * @param {object} o options: `voiceId` (required), `baseUrl` (default: the page's origin),
@@ -37,13 +68,7 @@ export class TtsSocket extends ReconnectingSocket {
    */
   constructor(o = {}) {
     super(o);
-    if (typeof o.voiceId !== 'string' || o.voiceId === '') throw new TypeError('voiceId is required');
-    const format = parseFormat(o.outputFormat || 'pcm_16000');
-    if (!format) throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000: ' + o.outputFormat);
-    this.format = format;
-    this.outputFormat = o.outputFormat || 'pcm_16000';
-    this.sampleRate = format.sampleRate;
-    this.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
+    initTts(this, o);
     this.resume = new TtsResume();
     this.finalReceived = false;
     this._lastSendAt = 0;
@@ -54,18 +79,7 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _url(token) {
-    const o = this.options;
-    const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : ELEVENLABS_BASE));
-    const url = base + '/v1/text-to-speech/' + encodeURIComponent(o.voiceId) + '/stream-input';
-    return withQuery(url, {
-      model_id: o.modelId,
-      output_format: this.outputFormat,
-      sync_alignment: true,
-      auto_mode: o.autoMode,
-      inactivity_timeout: o.inactivityTimeout,
-      ...(o.query || {}),
-      single_use_token: token,
-    });
+    return ttsUrl(this.options, 'stream-input', this.outputFormat, token);
   }
 
   _onOpen(reconnecting) {
@@ -115,18 +129,10 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _armKeepAlive() {
-    if (this._keepAlive) this.clearTimeout(this._keepAlive);
-    if (!(this.keepAliveMillis > 0)) return;
-    const tick = () => {
-      this._keepAlive = null;
-      if (!this.isOpen() || this.resume.ended) return;
-      if (this.now() - this._lastSendAt >= this.keepAliveMillis - 5) {
-        this._send({ text: ' ' });
-        this._lastSendAt = this.now();
-      }
-      this._keepAlive = this.setTimeout(tick, Math.max(50, this.keepAliveMillis - (this.now() - this._lastSendAt)));
-    };
-    this._keepAlive = this.setTimeout(tick, this.keepAliveMillis);
+    this._keepAliveEvery(this.keepAliveMillis, () => this._lastSendAt, () => {
+      this._send({ text: ' ' });
+      this._lastSendAt = this.now();
+    }, () => !this.resume.ended);
   }
 
   _armFinalWait() {

@@ -44,7 +44,7 @@ final class ProtocolSupport {
     if (section.endsWith("/realtime")) {
       return scribe(k);
     }
-    return tts(section, k);
+    return tts(k);
   }
 
   private static String[] http(String ep, String k) {
@@ -106,8 +106,8 @@ final class ProtocolSupport {
         + "through unchanged"};
   }
 
-  /** The browser client speaks stream-input only. */
-  private static String[] tts(String section, String k) {
+  /** The TTS sockets' rows (the multi-context rows note the relay's context mapping). */
+  private static String[] tts(String k) {
     String[] s = ttsRow(k);
     if (k.equals("send InitialiseContext voice_settings")
         || k.equals("send InitialiseContext generation_config")) {
@@ -116,11 +116,7 @@ final class ProtocolSupport {
           + "settings only unchanged: changed ones on a re-initialisation stay at the relay and "
           + "the context keeps its settings, as on the offline server";
     }
-    if (section.contains("multi-stream-input") && !s[3].equals(N)) {
-      s = s.clone();
-      s[3] = N;
-      s[4] = (s[4].isEmpty() ? "" : s[4] + "; ") + "browser: no multi-context client";
-    }
+    // the browser speaks both: TtsSocket (stream-input) and MultiTtsSocket (multi-stream-input)
     return s;
   }
 
