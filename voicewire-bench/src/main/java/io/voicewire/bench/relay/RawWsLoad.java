@@ -1,7 +1,6 @@
 package io.voicewire.bench.relay;
 
 import io.voicewire.protocol.SttClientMessage;
-import io.voicewire.protocol.SttServerMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -12,10 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.HdrHistogram.Histogram;
 
 /**
  * The lean load generator of the relay benchmark: the same load and the same measurement as
@@ -84,13 +81,7 @@ public final class RawWsLoad {
   }
 
   // state of the selector thread (all of it confined to that thread)
-  private long sent;
-  private long received;
-  private long errors;
-  private boolean measuring;
-  private boolean ending;
-  private final Histogram histogram = new Histogram(3);
-  private long expectedIntervalMicros;
+  private final LoadTally tally = new LoadTally();
 
   /**
    * Connects every stream, runs for {@code warmup + measure} and records only during measure.
@@ -120,19 +111,13 @@ public final class RawWsLoad {
   }
 
   private SttLoad.Result loop(Duration warmup, Duration measure) throws Exception {
-    expectedIntervalMicros = chunkMillis * 1000L;
-    sent = 0;
-    received = 0;
-    errors = 0;
-    measuring = false;
-    ending = false;
-    histogram.reset();
+    tally.reset(chunkMillis * 1000L);
     byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
         .getBytes(StandardCharsets.UTF_8);
     int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
     InetSocketAddress addr = new InetSocketAddress(uri.getHost(), uri.getPort());
     String target = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
-    List<Stream> all = new ArrayList<>(streams);
+    List<RawWsStream> all = new ArrayList<>(streams);
     try (Selector sel = Selector.open()) {
       try {
         // connect, in batches
@@ -141,7 +126,8 @@ public final class RawWsLoad {
         while (true) {
           if (all.size() < streams) {
             for (int b = 0; b < CONNECT_BATCH && all.size() < streams; b++) {
-              Stream s = new Stream(all.size(), SocketChannel.open(), payload, b64Off, target);
+              RawWsStream s = new RawWsStream(all.size(), SocketChannel.open(),
+                  new SeqFrame(payload, b64Off, random), new WsUpgrade(uri, target, random), tally);
               all.add(s);
               s.ch.configureBlocking(false);
               s.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -157,7 +143,7 @@ public final class RawWsLoad {
             handle(sel);
           } while (System.nanoTime() < pauseEnd && all.size() < streams);
           opened = 0;
-          for (Stream s : all) {
+          for (RawWsStream s : all) {
             if (s.failure != null) {
               throw new IOException("stream " + s.id + " did not open: " + s.failure);
             }
@@ -186,18 +172,18 @@ public final class RawWsLoad {
         long err0 = 0;
         while (true) {
           long now = System.nanoTime();
-          if (!measuring && now >= warmupEnd) {
-            measuring = true;
-            histogram.reset();
-            sent0 = sent;
-            recv0 = received;
-            err0 = errors;
+          if (!tally.measuring && now >= warmupEnd) {
+            tally.measuring = true;
+            tally.histogram.reset();
+            sent0 = tally.sent;
+            recv0 = tally.received;
+            err0 = tally.errors;
           }
           if (now >= measureEnd) {
             break;
           }
           while (due <= now) {
-            Stream s = all.get(cursor);
+            RawWsStream s = all.get(cursor);
             if (!s.closed) {
               s.sendNext();
             }
@@ -208,7 +194,7 @@ public final class RawWsLoad {
             due = start + tick * period + cursor * period / streams;
             now = System.nanoTime();
           }
-          long wait = Math.min(due, measuring ? measureEnd : warmupEnd) - now;
+          long wait = Math.min(due, tally.measuring ? measureEnd : warmupEnd) - now;
           if (wait < 1_000_000L) {
             sel.select(1);
           } else {
@@ -216,12 +202,12 @@ public final class RawWsLoad {
           }
           handle(sel);
         }
-        measuring = false;
-        SttLoad.Result r = new SttLoad.Result(streams, sent - sent0, received - recv0,
-            errors - err0, histogram.copy());
+        tally.measuring = false;
+        SttLoad.Result r = new SttLoad.Result(streams, tally.sent - sent0,
+            tally.received - recv0, tally.errors - err0, tally.histogram.copy());
         // close handshakes
-        ending = true;
-        for (Stream s : all) {
+        tally.ending = true;
+        for (RawWsStream s : all) {
           s.sendClose(1000);
         }
         long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
@@ -231,7 +217,7 @@ public final class RawWsLoad {
         }
         return r;
       } finally {
-        for (Stream s : all) {
+        for (RawWsStream s : all) {
           s.closeNow();
         }
       }
@@ -240,7 +226,7 @@ public final class RawWsLoad {
 
   private void handle(Selector sel) {
     for (SelectionKey k : sel.selectedKeys()) {
-      Stream s = (Stream) k.attachment();
+      RawWsStream s = (RawWsStream) k.attachment();
       if (!k.isValid()) {
         continue;
       }
@@ -294,205 +280,5 @@ public final class RawWsLoad {
       return Long.MIN_VALUE;
     }
     return n;
-  }
-
-  private final class Stream extends NioConn implements WsCodec.Handler {
-    final int id;
-    final byte[] frame;
-    final byte[] mask = new byte[4];
-    final int seqAt; // index in frame of the 12 base64 characters holding bytes 0..8
-    final int seqMaskPhase; // payload index of seqAt, for the mask
-    final byte[] plain = new byte[12];
-    final String request;
-    final String expectedAccept;
-    final WsCodec.Parser parser = new WsCodec.Parser(false);
-    final long[] sentSeq = new long[SENT_RING];
-    final long[] sentAt = new long[SENT_RING];
-    final byte[] chunkStart; // the template's first 9 PCM bytes (the 9th shares a quad)
-    boolean upgraded;
-    boolean closeSent;
-    String failure;
-    long seq;
-    int need;
-
-    Stream(int id, SocketChannel ch, byte[] payload, int b64Off, String target) {
-      super(ch, MAX_OUTBOUND_BYTES);
-      this.id = id;
-      random.nextBytes(mask);
-      frame = WsCodec.frame(WsCodec.OP_TEXT, payload, mask);
-      int header = frame.length - payload.length;
-      seqAt = header + b64Off;
-      seqMaskPhase = b64Off;
-      chunkStart = Base64.getDecoder().decode(
-          new String(payload, b64Off, 12, StandardCharsets.US_ASCII));
-      java.util.Arrays.fill(sentSeq, -1);
-      byte[] k = new byte[16];
-      random.nextBytes(k);
-      String key = Base64.getEncoder().encodeToString(k);
-      expectedAccept = WsCodec.acceptKey(key);
-      request = "GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-          + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    }
-
-    void onConnected() throws IOException {
-      key.interestOps(SelectionKey.OP_READ);
-      byte[] r = request.getBytes(StandardCharsets.US_ASCII);
-      send(r, 0, r.length);
-    }
-
-    void sendNext() {
-      if (!upgraded || closeSent || hasPendingOutput()) {
-        return; // the previous frame is not written yet: saturated; skip a beat (as SttLoad)
-      }
-      long n = seq++;
-      byte[] c = chunkStart;
-      base64Quad((int) (n >>> 56), (int) (n >>> 48), (int) (n >>> 40), plain, 0);
-      base64Quad((int) (n >>> 32), (int) (n >>> 24), (int) (n >>> 16), plain, 4);
-      base64Quad((int) (n >>> 8), (int) n, c[8], plain, 8);
-      for (int i = 0; i < 12; i++) {
-        frame[seqAt + i] = (byte) (plain[i] ^ mask[(seqMaskPhase + i) & 3]);
-      }
-      int slot = (int) (n & (SENT_RING - 1));
-      sentSeq[slot] = n;
-      sentAt[slot] = System.nanoTime();
-      try {
-        if (!send(frame, 0, frame.length)) {
-          fail("outbound buffer full");
-          return;
-        }
-      } catch (IOException e) {
-        fail(e.toString());
-        return;
-      }
-      sent++;
-    }
-
-    void onReadable() throws IOException {
-      int n = read(need);
-      if (n < 0) {
-        fail("connection closed by the peer without a close frame");
-        return;
-      }
-      in.flip();
-      if (!upgraded) {
-        int end = WsCodec.headEnd(in.array(), in.position(), in.remaining());
-        if (end < 0) {
-          if (in.remaining() > 16 * 1024) {
-            fail("upgrade response head too large");
-          } else {
-            in.compact();
-          }
-          return;
-        }
-        String head = new String(in.array(), in.position(), end - in.position(),
-            StandardCharsets.ISO_8859_1);
-        in.position(end);
-        String status = head.substring(0, head.indexOf("\r\n"));
-        if (!status.startsWith("HTTP/1.1 101")) {
-          fail("upgrade refused: " + status);
-          return;
-        }
-        if (!expectedAccept.equals(WsCodec.header(head, "Sec-WebSocket-Accept"))) {
-          fail("wrong Sec-WebSocket-Accept");
-          return;
-        }
-        upgraded = true;
-      }
-      try {
-        need = parser.parse(in, this);
-      } catch (WsCodec.ProtocolError e) {
-        fail("protocol error: " + e.getMessage());
-        return;
-      }
-      in.compact();
-    }
-
-    @Override
-    public void onMessage(int opcode, byte[] a, int off, int len) {
-      if (opcode != WsCodec.OP_TEXT) {
-        return; // SttLoad ignores binary messages too
-      }
-      long n = partialSeq(a, off, len);
-      if (n == Long.MIN_VALUE) {
-        try {
-          SttServerMessage m = SttServerMessage.decode(new String(a, off, len,
-              StandardCharsets.UTF_8));
-          if (m instanceof SttServerMessage.Partial p && p.text().startsWith("seq ")) {
-            n = Long.parseLong(p.text().substring(4).trim());
-          } else {
-            if (m instanceof SttServerMessage.Error) {
-              errors++;
-            }
-            return;
-          }
-        } catch (Exception e) {
-          errors++;
-          return;
-        }
-      }
-      int slot = (int) (n & (SENT_RING - 1));
-      if (sentSeq[slot] == n) {
-        sentSeq[slot] = -1;
-        long micros = (System.nanoTime() - sentAt[slot]) / 1000;
-        if (measuring) {
-          histogram.recordValueWithExpectedInterval(micros, expectedIntervalMicros);
-        }
-        received++;
-      }
-    }
-
-    @Override
-    public void onControl(int opcode, byte[] a, int off, int len) {
-      try {
-        if (opcode == WsCodec.OP_PING) {
-          byte[] f = WsCodec.frame(WsCodec.OP_PONG, java.util.Arrays.copyOfRange(a, off,
-              off + len), mask);
-          if (!closeSent && !send(f, 0, f.length)) {
-            fail("outbound buffer full");
-          }
-        } else if (opcode == WsCodec.OP_CLOSE) {
-          if (!ending) {
-            int code = len >= 2 ? ((a[off] & 0xff) << 8) | (a[off + 1] & 0xff) : 1005;
-            fail("closed by the peer with " + code + " "
-                + new String(a, off + Math.min(2, len), Math.max(0, len - 2),
-                    StandardCharsets.UTF_8));
-            return;
-          }
-          closeNow(); // the answer to our close
-        }
-      } catch (IOException e) {
-        fail(e.toString());
-      }
-    }
-
-    void sendClose(int code) {
-      if (closed || closeSent || !upgraded) {
-        return;
-      }
-      closeSent = true;
-      byte[] f = WsCodec.frame(WsCodec.OP_CLOSE, new byte[] {(byte) (code >> 8), (byte) code},
-          mask);
-      try {
-        send(f, 0, f.length);
-      } catch (IOException e) {
-        closeNow();
-      }
-    }
-
-    /** An error: counted once; the stream stops. */
-    void fail(String why) {
-      if (closed) {
-        return;
-      }
-      if (!ending) {
-        errors++;
-        if (failure == null) {
-          failure = why;
-        }
-      }
-      sendClose(1002);
-      closeNow();
-    }
   }
 }

@@ -122,13 +122,7 @@ public final class SpscJitterBuffer implements JitterBuffer {
 
   @Override
   public boolean offer(byte[] chunk, int off, int len, long arrivalMillis) {
-    Objects.requireNonNull(chunk, "chunk == null");
-    Objects.checkFromIndexSize(off, len, chunk.length);
-    if (len % bps != 0) {
-      throw new IllegalArgumentException("chunk of " + len + " bytes is not a whole number of "
-          + bps + "-byte samples");
-    }
-    long n = len / bps;
+    long n = wholeSamples(chunk, off, len, "chunk == null", "chunk");
     if (n > capacitySamples) {
       throw new IllegalArgumentException("chunk of " + len + " bytes exceeds the capacity of "
           + capacitySamples * bps + " bytes (maxBufferedMillis=" + config.maxBufferedMillis() + ")");
@@ -214,13 +208,7 @@ public final class SpscJitterBuffer implements JitterBuffer {
 
   @Override
   public int read(byte[] dst, int off, int len) {
-    Objects.requireNonNull(dst, "dst == null");
-    Objects.checkFromIndexSize(off, len, dst.length);
-    if (len % bps != 0) {
-      throw new IllegalArgumentException("read of " + len + " bytes is not a whole number of "
-          + bps + "-byte samples");
-    }
-    long n = len / bps;
+    long n = wholeSamples(dst, off, len, "dst == null", "read");
     boolean end = ended; // read before tail: audio offered before end() is then visible
     // the drop position before the tail: a drop position is published after the tail it is
     // computed from, so a tail read later is never behind it (read the other way round, an
@@ -355,5 +343,20 @@ public final class SpscJitterBuffer implements JitterBuffer {
   @Override
   public String toString() {
     return "SpscJitterBuffer" + stats();
+  }
+
+  /**
+   * The samples in {@code a[off, off + len)}, a caller's range; throws when it is out of bounds or
+   * not a whole number of samples. Allocation-free unless it throws (the messages are constants
+   * until then).
+   */
+  private long wholeSamples(byte[] a, int off, int len, String nullMessage, String what) {
+    Objects.requireNonNull(a, nullMessage);
+    Objects.checkFromIndexSize(off, len, a.length);
+    if (len % bps != 0) {
+      throw new IllegalArgumentException(what + " of " + len + " bytes is not a whole number of "
+          + bps + "-byte samples");
+    }
+    return len / bps;
   }
 }

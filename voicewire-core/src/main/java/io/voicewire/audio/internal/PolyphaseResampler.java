@@ -3,7 +3,6 @@ package io.voicewire.audio.internal;
 import io.voicewire.audio.Resampler;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Polyphase windowed-sinc resampler; see {@link Resampler} for the contract.
@@ -23,15 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code M} input phases and does the same. Other ratios (44.1 → 16 kHz) use a dot product with
  * four independent accumulators.
  *
+ * <p>The taps come from {@link PolyphaseTable}; equal rates get an {@link IdentityResampler}.
+ *
  * <p>This class is not thread safe; its coefficient tables are immutable and shared.
  */
 public final class PolyphaseResampler implements Resampler {
-  /** Zero crossings of the sinc on each side, counted at the lower of the two rates. */
-  static final int ZERO_CROSSINGS = 24;
-  /** Kaiser β for about 80 dB stop-band attenuation. */
-  static final double KAISER_BETA = 7.857;
-  /** Cut-off as a fraction of the lower Nyquist frequency: the stop band starts at Nyquist. */
-  static final double CUTOFF = 0.448 / 0.5;
   /** Largest reduced interpolation factor {@code L} with one exact tap set per phase. */
   public static final int MAX_EXACT_PHASES = 1024;
   /** Tap sets of the interpolated table used beyond {@link #MAX_EXACT_PHASES}. */
@@ -39,14 +34,9 @@ public final class PolyphaseResampler implements Resampler {
   /** Highest rate accepted. */
   static final int MAX_RATE = 1_000_000;
 
-  private static final ConcurrentHashMap<Long, Table> TABLES = new ConcurrentHashMap<>();
-
-  /** Immutable taps of one reduced ratio. */
-  record Table(int up, int down, int taps, int phases, boolean exact, float[] coef) {}
-
   private final int fromRate;
   private final int toRate;
-  private final Table table;
+  private final PolyphaseTable table;
   private final int up;
   private final int down;
   private final int taps;
@@ -64,15 +54,15 @@ public final class PolyphaseResampler implements Resampler {
   private long outCount;
   private float[] scratch = new float[0];
 
-  private PolyphaseResampler(int fromRate, int toRate, Table table) {
+  private PolyphaseResampler(int fromRate, int toRate, PolyphaseTable table) {
     this.fromRate = fromRate;
     this.toRate = toRate;
     this.table = table;
-    this.up = table.up;
-    this.down = table.down;
-    this.taps = table.taps;
+    this.up = table.up();
+    this.down = table.down();
+    this.taps = table.taps();
     this.half = taps / 2;
-    this.coef = table.coef;
+    this.coef = table.coef();
     this.buf = new float[taps + 1024];
     reset();
   }
@@ -82,66 +72,18 @@ public final class PolyphaseResampler implements Resampler {
     checkRate("fromRate", fromRate);
     checkRate("toRate", toRate);
     if (fromRate == toRate) {
-      return new Identity(fromRate);
+      return new IdentityResampler(fromRate);
     }
     int g = gcd(fromRate, toRate);
     int up = toRate / g;
     int down = fromRate / g;
-    Table t = TABLES.computeIfAbsent(((long) up << 32) | down, k -> design(up, down));
-    return new PolyphaseResampler(fromRate, toRate, t);
+    return new PolyphaseResampler(fromRate, toRate, PolyphaseTable.of(up, down));
   }
 
   private static void checkRate(String name, int rate) {
     if (rate < 1 || rate > MAX_RATE) {
       throw new IllegalArgumentException(name + " must be in range [1," + MAX_RATE + "]: " + rate);
     }
-  }
-
-  static Table design(int up, int down) {
-    // cut-off in cycles per input sample, half-length H in input samples
-    double ratio = Math.min(1.0, (double) up / down);
-    double fc = 0.5 * CUTOFF * ratio;
-    int half = (int) Math.ceil(ZERO_CROSSINGS / ratio);
-    int taps = 2 * half;
-    boolean exact = up <= MAX_EXACT_PHASES;
-    int phases = exact ? up : INTERPOLATED_PHASES;
-    // interpolated tables carry one extra phase (p = phases, i.e. the next integer position)
-    int rows = exact ? phases : phases + 1;
-    float[] coef = new float[rows * taps];
-    double i0beta = besselI0(KAISER_BETA);
-    for (int p = 0; p < rows; p++) {
-      double frac = (double) p / phases;
-      double[] row = new double[taps];
-      double sum = 0;
-      for (int k = 0; k < taps; k++) {
-        double tau = frac + half - 1 - k;
-        double x = tau / half;
-        double w = Math.abs(x) >= 1 ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - x * x)) / i0beta;
-        double arg = 2 * fc * tau;
-        double sinc = arg == 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg);
-        row[k] = 2 * fc * sinc * w;
-        sum += row[k];
-      }
-      for (int k = 0; k < taps; k++) {
-        coef[p * taps + k] = (float) (row[k] / sum);
-      }
-    }
-    return new Table(up, down, taps, phases, exact, coef);
-  }
-
-  /** Zeroth-order modified Bessel function of the first kind, by its power series. */
-  static double besselI0(double x) {
-    double sum = 1;
-    double term = 1;
-    double q = x * x / 4;
-    for (int k = 1; k < 200; k++) {
-      term *= q / ((double) k * k);
-      sum += term;
-      if (term < sum * 1e-17) {
-        break;
-      }
-    }
-    return sum;
   }
 
   private static int gcd(int a, int b) {
@@ -267,7 +209,7 @@ public final class PolyphaseResampler implements Resampler {
 
   private void produce(float[] out, int outOff, int count) {
     int j = 0;
-    if (down == 1 && table.exact) {
+    if (down == 1 && table.exact()) {
       // integer interpolation: every output of phase p in a run of whole groups uses the same
       // taps on consecutive inputs, so compute them together with an axpy loop the JIT turns
       // into SIMD; the per-output path uses the same summation order, so the results (and
@@ -281,7 +223,7 @@ public final class PolyphaseResampler implements Resampler {
         j += groups * up;
       }
     }
-    if (up == 1 && table.exact && taps % down == 0 && count > 1) {
+    if (up == 1 && table.exact() && taps % down == 0 && count > 1) {
       // integer decimation: the same trick on the M interleaved input phases
       decimateBlock(out, outOff, count);
       j = count;
@@ -342,8 +284,8 @@ public final class PolyphaseResampler implements Resampler {
     final int k = taps;
     int base = (int) (i0 - half + 1 - bufStart);
     float y;
-    if (!table.exact) {
-      double pos = (double) phase * table.phases / up;
+    if (!table.exact()) {
+      double pos = (double) phase * table.phases() / up;
       int p = (int) pos;
       float a = (float) (pos - p);
       float y0 = dot(buf, base, c, p * k, k);
@@ -415,57 +357,5 @@ public final class PolyphaseResampler implements Resampler {
       s0 += x[xo + i] * c[co + i];
     }
     return (s0 + s1) + (s2 + s3);
-  }
-
-  /** Equal rates: copies. */
-  static final class Identity implements Resampler {
-    private final int rate;
-
-    Identity(int rate) {
-      this.rate = rate;
-    }
-
-    @Override
-    public float[] process(float[] in, int off, int len) {
-      Objects.requireNonNull(in, "in == null");
-      Objects.checkFromIndexSize(off, len, in.length);
-      return Arrays.copyOfRange(in, off, off + len);
-    }
-
-    @Override
-    public int process(float[] in, int off, int len, float[] out, int outOff) {
-      Objects.requireNonNull(in, "in == null");
-      Objects.checkFromIndexSize(off, len, in.length);
-      System.arraycopy(in, off, out, outOff, len);
-      return len;
-    }
-
-    @Override
-    public int maxOutput(int inLen) {
-      return inLen;
-    }
-
-    @Override
-    public float[] flush() {
-      return new float[0];
-    }
-
-    @Override
-    public void reset() {}
-
-    @Override
-    public int fromRate() {
-      return rate;
-    }
-
-    @Override
-    public int toRate() {
-      return rate;
-    }
-
-    @Override
-    public int latencySamples() {
-      return 0;
-    }
   }
 }

@@ -2,7 +2,6 @@ package io.voicewire.server.internal;
 
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.protocol.CloseCodes;
-import io.voicewire.protocol.NoVerbatim;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
 import io.voicewire.protocol.SttClientMessage;
@@ -44,6 +43,7 @@ public final class SttSocket extends SocketSession implements SttListener {
   private final SttParams params;
   private final ProtocolException paramError;
   private final Auth.Result handshakeAuth;
+  private final SttMessages messages;
 
   private volatile SttSession session;
 
@@ -69,6 +69,7 @@ public final class SttSocket extends SocketSession implements SttListener {
     this.params = p;
     this.paramError = err;
     this.handshakeAuth = handshakeAuth;
+    this.messages = new SttMessages(p);
     this.uplink = new SttUplink(p == null ? AudioFormat.PCM_16000 : p.request().audioFormat(),
         s.limits);
   }
@@ -226,11 +227,6 @@ public final class SttSocket extends SocketSession implements SttListener {
     return true;
   }
 
-  /** Scribe's {@code no_verbatim=true}: filler words are removed from what is sent. */
-  private boolean noVerbatim() {
-    return params != null && Boolean.TRUE.equals(params.request().noVerbatim());
-  }
-
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
@@ -348,16 +344,14 @@ public final class SttSocket extends SocketSession implements SttListener {
   public void onStarted(String sessionId) {
     locked(fx -> {
       if (state.isAny(SttState.OPEN, SttState.FAILING)) {
-        offer(new SttServerMessage.SessionStarted(sessionId, params.request(),
-            params.enableLogging()).encode(), fx);
+        offer(messages.started(sessionId), fx);
       }
     });
   }
 
   @Override
   public void onPartial(Transcript partial) {
-    String json = new SttServerMessage.Partial(noVerbatim()
-        ? NoVerbatim.text(partial.text()) : partial.text()).encode();
+    String json = messages.partial(partial);
     locked(fx -> {
       if (!state.is(SttState.OPEN)) {
         return;
@@ -372,25 +366,18 @@ public final class SttSocket extends SocketSession implements SttListener {
 
   @Override
   public void onCommitted(Transcript committed) {
-    Transcript c = noVerbatim() ? NoVerbatim.apply(committed) : committed;
-    String json = new SttServerMessage.Committed(c.text()).encode();
-    // with include_language_detection alone the twin carries the language and no words
-    String withTs = params.request().includeTimestamps()
-        || params.request().includeLanguageDetection()
-        ? new SttServerMessage.CommittedWithTimestamps(c.text(), c.languageCode(),
-            params.request().includeTimestamps() ? c.words() : null).encode()
-        : null;
+    SttMessages.Committed out = messages.committed(committed);
     locked(fx -> {
       if (!state.isAny(SttState.OPEN, SttState.FAILING)) {
         return;
       }
-      long start = uplink.commitStart(c.audioEndMs());
+      long start = uplink.commitStart(committed.audioEndMs());
       if (start >= 0) {
         s.metrics.commit.recordNanos(s.now() - start);
       }
-      offer(json, fx);
-      if (withTs != null) {
-        offer(withTs, fx);
+      offer(out.json(), fx);
+      if (out.withTimestamps() != null) {
+        offer(out.withTimestamps(), fx);
       }
       if (drainAtCommit && state.is(SttState.OPEN)) {
         move(fx);

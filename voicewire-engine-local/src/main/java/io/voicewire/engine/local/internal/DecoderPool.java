@@ -1,18 +1,11 @@
 package io.voicewire.engine.local.internal;
 
-import edu.cmu.sphinx.decoder.ResultListener;
-import edu.cmu.sphinx.frontend.util.StreamDataSource;
-import edu.cmu.sphinx.recognizer.Recognizer;
-import edu.cmu.sphinx.result.Result;
-import edu.cmu.sphinx.result.WordResult;
-import edu.cmu.sphinx.util.props.PropertySheet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -29,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * there are lanes, all progressing together; the CPU they share is what bounds them, and the
  * engine admits no more streams than it has lanes. Each lane is warmed up with a clip of speech
  * before it serves, because the first utterance through a cold JVM decodes several times slower
- * than real time.
+ * than real time. A lane's decoding is a {@link DecoderLane}.
  *
  * <p>Jobs wait in a FIFO queue while every lane is busy; at most {@code maxWaiting} may wait.
  * {@link #submit} refuses more (the session then fails with {@code resource_exhausted}).
@@ -236,14 +229,14 @@ final class DecoderPool implements AutoCloseable {
   }
 
   private void runDecoder(ModelSet set, int lane) {
-    Decoder d = null;
+    DecoderLane d = null;
     try {
-      d = new Decoder(set, lane);
+      d = new DecoderLane(set, lane);
       if (lane == 0) {
         try {
           d.warmUp(warmUpClip.get(2, TimeUnit.MINUTES));
         } finally {
-          set.warmPrior().complete(d.cmn);
+          set.warmPrior().complete(d.cmn());
         }
       } else {
         // the set's first lane has warmed the JIT and found the prior: only initialize the front end
@@ -313,141 +306,5 @@ final class DecoderPool implements AutoCloseable {
     }
     IllegalStateException e = new IllegalStateException("the speech recognizer pool was closed");
     orphans.forEach(j -> j.failed(e));
-  }
-
-  /** Numbers passes across all lanes, so that each has its own sample numbers. */
-  private static final AtomicLong PASSES = new AtomicLong();
-
-  /** One lane: a recognizer over its set's models and the job it is serving. Confined to its thread. */
-  private static final class Decoder implements ResultListener {
-    private final ModelSet set;
-    private final StreamDataSource source;
-    private final SampleOffset offset;
-    private final Recognizer recognizer;
-    private final CmnPrior cmn;
-    private Job current;
-
-    Decoder(ModelSet set, int lane) {
-      this.set = set;
-      set.lock().lock();
-      try {
-        recognizer = set.recognizer(lane);
-        source = set.dataSource(lane);
-        offset = set.sampleOffset(lane);
-        recognizer.addResultListener(this);
-        recognizer.allocate();
-        cmn = new CmnPrior(set.liveCmn(lane));
-      } finally {
-        set.lock().unlock();
-      }
-    }
-
-    /**
-     * Decodes the buzz (always: it initializes the front end), then the speech clip, if any, and
-     * keeps the cepstral mean it ends with as the prior of every job (the default prior without
-     * a clip).
-     */
-    void warmUp(byte[] clip) {
-      decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
-      if (clip != null) {
-        decodeAndDiscard(clip);
-        cmn.capture();
-      } else {
-        cmn.useDefault();
-      }
-    }
-
-    /** Decodes the buzz (it initializes the front end) and adopts another lane's prior. */
-    void warmUpFrontEnd(CmnPrior prior) {
-      decodeAndDiscard(Noise.buzz(SAMPLE_RATE));
-      cmn.adopt(prior);
-    }
-
-    /** Decodes a session's job, starting from the warm-up's cepstral mean. */
-    void serve(Job job) {
-      cmn.restore();
-      decode(job);
-    }
-
-    private void decodeAndDiscard(byte[] audio) {
-      decode(new Job() {
-        @Override
-        public AudioPipe audio() {
-          AudioPipe p = new AudioPipe(audio.length);
-          p.write(audio);
-          p.finish();
-          return p;
-        }
-
-        @Override
-        public void partial(String text, long lastWordEndMs) {}
-
-        @Override
-        public void utterance(String text, List<TimedWord> words) {}
-
-        @Override
-        public void done() {}
-
-        @Override
-        public void failed(Throwable error) {}
-      });
-    }
-
-    void decode(Job job) {
-      current = job;
-      ReentrantLock models = set.lock();
-      models.lock();
-      try {
-        job.started();
-        offset.startPass(PASSES.incrementAndGet());
-        source.setInputStream(new ModelSet.SliceStream(job.audio(), models));
-        Result r;
-        while ((r = recognizer.recognize()) != null) {
-          List<TimedWord> words = words(r, offset.offsetMs());
-          job.utterance(text(words), words);
-        }
-      } finally {
-        current = null;
-        models.unlock();
-      }
-      job.done();
-    }
-
-    @Override
-    public void newResult(Result result) {
-      Job job = current;
-      if (job == null || result.isFinal()) {
-        return;
-      }
-      List<TimedWord> words = words(result, offset.offsetMs());
-      job.partial(text(words), words.isEmpty() ? -1 : words.get(words.size() - 1).endMs());
-    }
-
-    @Override
-    public void newProperties(PropertySheet ps) {}
-
-    private static List<TimedWord> words(Result r, long offsetMs) {
-      List<TimedWord> out = new ArrayList<>();
-      for (WordResult w : r.getTimedBestResult(false)) {
-        String s = w.getWord().getSpelling();
-        if (w.getWord().isFiller() || s.startsWith("<") || s.startsWith("[")) {
-          continue;
-        }
-        out.add(new TimedWord(s, w.getTimeFrame().getStart() - offsetMs,
-            w.getTimeFrame().getEnd() - offsetMs, w.getConfidence()));
-      }
-      return out;
-    }
-
-    private static String text(List<TimedWord> words) {
-      StringBuilder sb = new StringBuilder();
-      for (TimedWord w : words) {
-        if (!sb.isEmpty()) {
-          sb.append(' ');
-        }
-        sb.append(w.text());
-      }
-      return sb.toString();
-    }
   }
 }

@@ -4,15 +4,16 @@ import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.vad.VadEvent;
 import io.voicewire.audio.vad.VoiceActivityDetector;
+import io.voicewire.engine.local.internal.PassQueue.CloseStep;
+import io.voicewire.engine.local.internal.PassQueue.CommitStep;
+import io.voicewire.engine.local.internal.PassQueue.Pass;
+import io.voicewire.engine.local.internal.PassQueue.Step;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
-import io.voicewire.speech.Word;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,21 +26,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector} (with
  * the request's {@code VadParams}). A <em>pass</em> is a stretch of speech sent to a pooled Sphinx
- * decoder: it opens at a VAD speech start, with up to {@link #LEAD_IN_MILLIS} of the audio before
- * it (quiet noise where the session has less) because Sphinx needs silence before the first word,
- * and it ends at the VAD speech end, a commit, or the close. Between passes the session holds no
- * decoder, so idle and silent sessions cost no decoding.
+ * decoder: it opens at a VAD speech start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the
+ * audio before it (quiet noise where the session has less; {@link LeadInRing}) because Sphinx
+ * needs silence before the first word, and it ends at the VAD speech end, a commit, or the close.
+ * Between passes the session holds no decoder, so idle and silent sessions cost no decoding. The
+ * passes, commits and the close wait in order in a {@link PassQueue}.
  *
  * <p>A <em>segment</em> is what one committed transcript covers: the passes since the previous
  * commit. It is committed by {@link #commit()} and {@link #commitIfSpeech()}: this session
  * implements recognition only, and the VAD commit and the auto-commit are the core
- * {@code CommitPolicy}'s, which the provider and the server put above it. Passes and commits of
- * a session are processed strictly in order (one pass decodes at a time), so transcripts come out in audio
- * order and each committed text is emitted exactly once. Partials are the segment's text so far;
- * one identical to the previous partial is not sent again.
+ * {@code CommitPolicy}'s, which the provider and the server put above it. Passes and commits of a
+ * session are processed strictly in order (one pass decodes at a time), so transcripts come out in
+ * audio order and each committed text is emitted exactly once. Partials are the segment's text
+ * so far; one identical to the previous partial is not sent again ({@link SegmentText}).
  *
- * <p>Times ({@link Transcript#audioStartMs()}, {@link Word}) are in the session's audio time: the
- * milliseconds of audio received since the session started.
+ * <p>Times ({@link Transcript#audioStartMs()}, {@link io.voicewire.speech.Word}) are in the
+ * session's audio time: the milliseconds of audio received since the session started.
  *
  * <p>Bounds: all the audio of a session that waits for decoding (in the pass being decoded and
  * in the passes queued behind it) is at most {@link #MAX_QUEUED_AUDIO_MILLIS}; a chunk that would
@@ -51,10 +53,6 @@ import org.slf4j.LoggerFactory;
  * {@link #CANCEL_WITHIN_MILLIS}. Thread safe.
  */
 final class RealSttSession implements SttSession {
-  /** Audio before a speech start handed to the decoder, so that it keeps the first word. */
-  static final int LEAD_IN_MILLIS = 500;
-  /** Audio kept from before a speech start, for the lead-in (covers the VAD's reporting delay). */
-  static final int RING_MILLIS = 3_000;
   /**
    * Most audio a session may have waiting for its decoder, over all its queued passes (the
    * lead-in of each pass included).
@@ -77,13 +75,6 @@ final class RealSttSession implements SttSession {
 
   private enum State { OPEN, CLOSING, CANCELLING, CLOSED, FAILED }
 
-  private sealed interface Step permits PassStep, CommitStep, CloseStep {}
-
-  /** A segment boundary; {@code always} false skips it when the segment has no words. */
-  private record CommitStep(long startMs, long endMs, boolean always) implements Step {}
-
-  private record CloseStep() implements Step {}
-
   private final String sessionId;
   private final SttRequest request;
   private final SttListener listener;
@@ -96,18 +87,12 @@ final class RealSttSession implements SttSession {
   // guarded by lock
   private final AudioConverter converter;
   private final VoiceActivityDetector vad;
-  // allocated with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
-  private byte[] ring;
+  // allocates with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
+  private final LeadInRing ring = new LeadInRing();
   private long samples; // 16 kHz samples received (session audio time)
   private long receivedBytes; // bytes in the request's format
-  private PassStep open; // the pass receiving audio, if any
-  private final ArrayDeque<Step> steps = new ArrayDeque<>();
-  private PassStep active; // the pass submitted to the pool
-  private long segmentStartMs; // start of the segment being requested
-  private long assembledStartMs; // start of the segment being assembled from finished passes
-  private final List<DecoderPool.TimedWord> segmentWords = new ArrayList<>();
-  private final List<String> segmentText = new ArrayList<>();
-  private String lastPartial = "";
+  private final PassQueue passes = new PassQueue(MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
+  private final SegmentText segment;
   private State state = State.OPEN;
   private int passCount;
 
@@ -124,6 +109,8 @@ final class RealSttSession implements SttSession {
     this.converter = in.equals(AudioFormat.PCM_16000) ? null
         : AudioConverter.create(in, AudioFormat.PCM_16000);
     this.vad = new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, request.vad());
+    this.segment = new SegmentText(request.includeTimestamps(),
+        request.includeLanguageDetection());
   }
 
   /** Announces the session to its listener (the first event). */
@@ -170,7 +157,7 @@ final class RealSttSession implements SttSession {
       if (audio.length == 0) {
         return true; // a keep-alive
       }
-      if (queuedBytes() + pcm16Bound(audio.length) > MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS) {
+      if (!passes.hasRoomFor(audio.length)) {
         return false; // MAX_QUEUED_AUDIO_MILLIS wait for the decoder: not taken
       }
       byte[] pcm = converter == null ? audio : converter.convert(audio);
@@ -178,30 +165,29 @@ final class RealSttSession implements SttSession {
       lastAudioNanos = nanoClock.getAsLong();
       long chunkStartMs = nowMs();
       samples += pcm.length / 2;
-      remember(pcm);
-      if (open != null && !open.write(pcm)) {
+      ring.remember(pcm);
+      if (passes.open != null && !passes.open.write(pcm)) {
         failLocked(new SpeechError(ErrorCode.QUEUE_OVERFLOW, "more than "
             + MAX_QUEUED_AUDIO_MILLIS / 1000 + " s of audio are waiting to be transcribed"));
         return true;
       }
-      boolean written = open != null;
+      boolean written = passes.open != null;
       for (VadEvent e : vad.process(pcm)) {
         if (state != State.OPEN) {
           break;
         }
         if (e.type() == VadEvent.Type.SPEECH_START) {
-          if (open == null) {
-            openPass(e.audioMs());
+          if (passes.open == null) {
+            startPass(ring.atSpeechStart(e.audioMs(), nowMs(), passCount));
             written = true;
           }
         } else {
-          closePass();
+          passes.finishOpen();
         }
       }
-      if (state == State.OPEN && open == null && !written && vad.inSpeech()) {
+      if (state == State.OPEN && passes.open == null && !written && vad.inSpeech()) {
         // speech goes on after a commit or an idle pause: continue in a new pass
-        startPass(chunkStartMs - LEAD_IN_MILLIS, Noise.quiet(DecoderPool.SAMPLE_RATE,
-            LEAD_IN_MILLIS, passCount), pcm);
+        startPass(LeadInRing.continuing(chunkStartMs, pcm, passCount));
       }
       return true;
     } finally {
@@ -248,7 +234,7 @@ final class RealSttSession implements SttSession {
       }
       commitLocked(false); // what is pending, if it has words
       state = State.CLOSING;
-      steps.add(new CloseStep());
+      passes.add(new CloseStep());
       advanceLocked();
     } finally {
       lock.unlock();
@@ -267,16 +253,10 @@ final class RealSttSession implements SttSession {
         return;
       }
       state = State.CANCELLING;
-      dropQueuedLocked();
-      if (active != null && pool.cancel(active)) {
-        active.pipe.abort();
-        active = null;
-      }
-      if (active == null) {
+      passes.dropQueued();
+      if (passes.cancelActive(pool)) {
         state = State.CLOSED;
-        deliverTerminal(listener::onClosed);
-      } else {
-        active.pipe.abort(); // the decoder reads the end and calls done()
+        events.deliverTerminal(listener::onClosed);
       }
     } finally {
       lock.unlock();
@@ -286,56 +266,17 @@ final class RealSttSession implements SttSession {
   /**
    * Bytes of audio buffer this session holds now: its lead-in ring and the buffers of its passes
    * (queued, open and being decoded). The engine's own accounting of what a session's audio costs,
-   * for metrics and tests; bounded by the ring ({@link #RING_MILLIS}) plus, since a pass's buffer
-   * at most doubles past its content, twice {@link #MAX_QUEUED_AUDIO_MILLIS} of 16 kHz audio and
-   * one initial buffer per queued pass.
+   * for metrics and tests; bounded by the ring ({@link LeadInRing#RING_MILLIS}) plus, since a
+   * pass's buffer at most doubles past its content, twice {@link #MAX_QUEUED_AUDIO_MILLIS} of
+   * 16 kHz audio and one initial buffer per queued pass.
    */
   long heldAudioBytes() {
     lock.lock();
     try {
-      long n = ring == null ? 0 : ring.length;
-      if (active != null) {
-        n += active.pipe.allocated();
-      }
-      for (Step s : steps) {
-        if (s instanceof PassStep p && p != active) {
-          n += p.pipe.allocated();
-        }
-      }
-      if (open != null && open != active && !steps.contains(open)) {
-        n += open.pipe.allocated();
-      }
-      return n;
+      return ring.allocated() + passes.allocatedBytes();
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Bytes waiting for the decoder in this session's passes. */
-  private long queuedBytes() {
-    long n = 0;
-    if (active != null) {
-      n += active.pipe.buffered();
-    }
-    for (Step s : steps) {
-      if (s instanceof PassStep p) {
-        n += p.pipe.buffered();
-      }
-    }
-    return n; // the open pass is the last queued step or the active one
-  }
-
-  private void dropQueuedLocked() {
-    if (open != null) {
-      open.pipe.abort();
-      open = null;
-    }
-    for (Step s : steps) {
-      if (s instanceof PassStep p) {
-        p.pipe.abort();
-      }
-    }
-    steps.clear();
   }
 
   /**
@@ -345,8 +286,8 @@ final class RealSttSession implements SttSession {
   void checkIdle(long nowNanos) {
     lock.lock();
     try {
-      if (open != null && nowNanos - lastAudioNanos >= PASS_IDLE_MILLIS * 1_000_000) {
-        closePass();
+      if (passes.open != null && nowNanos - lastAudioNanos >= PASS_IDLE_MILLIS * 1_000_000) {
+        passes.finishOpen();
       }
     } finally {
       lock.unlock();
@@ -368,15 +309,9 @@ final class RealSttSession implements SttSession {
       return;
     }
     state = State.FAILED;
-    dropQueuedLocked();
-    if (active != null) {
-      if (pool != null) {
-        pool.cancel(active);
-      }
-      active.pipe.abort();
-      active = null;
-    }
-    deliverTerminal(() -> listener.onFailure(error));
+    passes.dropQueued();
+    passes.abandonActive(pool);
+    events.deliverTerminal(() -> listener.onFailure(error));
   }
 
   /** Session time as far as the decoder side has seen it (16 kHz samples produced). */
@@ -389,134 +324,50 @@ final class RealSttSession implements SttSession {
     return Math.round(request.audioFormat().millisForBytes(receivedBytes));
   }
 
-  private static int pcm16Bound(int inputBytes) {
-    return inputBytes * 4 + 64; // 8-bit 8 kHz to 16-bit 16 kHz is the largest growth (x4)
-  }
-
-  // ring of the last RING_MILLIS of 16 kHz audio; ringEnd = total bytes written
-  private long ringEnd;
-
-  private void remember(byte[] pcm) {
-    if (ring == null) {
-      ring = new byte[RING_MILLIS * BYTES_PER_MS];
-    }
-    int n = pcm.length;
-    int off = 0;
-    if (n > ring.length) {
-      off = n - ring.length;
-      ringEnd += off;
-      n = ring.length;
-    }
-    int pos = (int) (ringEnd % ring.length);
-    int first = Math.min(n, ring.length - pos);
-    System.arraycopy(pcm, off, ring, pos, first);
-    System.arraycopy(pcm, off + first, ring, 0, n - first);
-    ringEnd += n;
-  }
-
-  /** The ring's audio from session time {@code fromMs} to now (clipped to what it holds). */
-  private byte[] recent(long fromMs) {
-    if (ring == null) {
-      return new byte[0];
-    }
-    long fromByte = Math.max(fromMs * BYTES_PER_MS, Math.max(0, ringEnd - ring.length));
-    fromByte -= fromByte & 1;
-    int n = (int) (ringEnd - fromByte);
-    byte[] out = new byte[Math.max(0, n)];
-    for (int i = 0; i < out.length; ) {
-      int pos = (int) ((fromByte + i) % ring.length);
-      int len = Math.min(out.length - i, ring.length - pos);
-      System.arraycopy(ring, pos, out, i, len);
-      i += len;
-    }
-    return out;
-  }
-
-  /** Opens a pass at a VAD speech start, with a lead-in of the audio before it. */
-  private void openPass(long speechStartMs) {
-    long leadFrom = Math.max(0, speechStartMs - LEAD_IN_MILLIS);
-    byte[] real = recent(leadFrom);
-    long realStartMs = nowMs() - real.length / BYTES_PER_MS;
-    int synthetic = (int) Math.max(0, LEAD_IN_MILLIS - (speechStartMs - realStartMs));
-    startPass(realStartMs - synthetic, Noise.quiet(DecoderPool.SAMPLE_RATE, synthetic,
-        passCount), real);
-  }
-
-  private void startPass(long zeroMs, byte[] pad, byte[] real) {
-    PassStep p = new PassStep(++passCount, zeroMs);
-    p.write(pad);
-    p.write(real);
-    open = p;
-    steps.add(p);
+  /** Opens a pass (at a VAD speech start, or where speech goes on) with its lead-in. */
+  private void startPass(LeadInRing.LeadIn lead) {
+    PassStep p = new PassStep(++passCount, lead.zeroMs());
+    p.write(lead.pad());
+    p.write(lead.real());
+    passes.open(p);
     advanceLocked();
   }
 
-  private void closePass() {
-    if (open != null) {
-      open.pipe.finish();
-      open = null;
-    }
-  }
-
   private void commitLocked(boolean always) {
-    closePass();
-    long end = receivedMs();
-    steps.add(new CommitStep(segmentStartMs, end, always));
-    segmentStartMs = end;
+    passes.finishOpen();
+    passes.commit(receivedMs(), always);
     advanceLocked();
   }
 
   /** Starts what can start: submits the next pass, emits commits whose passes are done. */
   private void advanceLocked() {
-    while (active == null && !steps.isEmpty() && (state == State.OPEN
-        || state == State.CLOSING)) {
-      Step step = steps.poll();
+    while (state == State.OPEN || state == State.CLOSING) {
+      Step step = passes.next();
+      if (step == null) {
+        return;
+      }
       switch (step) {
-        case PassStep p -> {
-          if (pool == null || !pool.submit(p)) {
-            steps.addFirst(p);
-            failLocked(new SpeechError(ErrorCode.RESOURCE_EXHAUSTED, "all "
-                + (pool == null ? 0 : pool.size()) + " speech decoders are busy and "
-                + (pool == null ? 0 : pool.waiting()) + " sessions are waiting for one"));
+        case Pass p -> {
+          SpeechError refused = passes.submit(p, pool);
+          if (refused != null) {
+            failLocked(refused);
             return;
           }
-          p.submitted = true;
-          active = p;
         }
         case CommitStep c -> emitCommitted(c);
         case CloseStep c -> {
           state = State.CLOSED;
-          deliverTerminal(listener::onClosed);
+          events.deliverTerminal(listener::onClosed);
         }
       }
     }
   }
 
   private void emitCommitted(CommitStep c) {
-    String text = String.join(" ", segmentText).strip();
-    if (!c.always() && text.isEmpty()) {
-      segmentWords.clear();
-      segmentText.clear();
-      lastPartial = "";
-      assembledStartMs = c.endMs();
-      return;
+    Transcript t = segment.commit(c.startMs(), c.endMs(), c.always());
+    if (t != null) {
+      deliver(() -> listener.onCommitted(t));
     }
-    List<Word> words = new ArrayList<>();
-    if (request.includeTimestamps()) {
-      for (DecoderPool.TimedWord w : segmentWords) {
-        double start = Math.max(c.startMs(), w.startMs()) / 1000.0;
-        double end = Math.max(start * 1000, w.endMs()) / 1000.0;
-        double conf = w.confidence() > 0 ? Math.min(0, Math.log(w.confidence())) : 0;
-        words.add(new Word(w.text(), start, end, "word", conf));
-      }
-    }
-    segmentText.clear();
-    segmentWords.clear();
-    lastPartial = "";
-    assembledStartMs = c.endMs();
-    Transcript t = new Transcript(text, true, c.startMs(), Math.max(c.startMs(), c.endMs()),
-        words, request.includeLanguageDetection() ? "en" : null);
-    deliver(() -> listener.onCommitted(t));
   }
 
   private void deliver(Runnable event) {
@@ -526,49 +377,25 @@ final class RealSttSession implements SttSession {
     }
   }
 
-  private void deliverTerminal(Runnable event) {
-    events.deliverTerminal(event);
-  }
-
   /** One stretch of speech and its decoding; callbacks come from a decoder thread. */
-  private final class PassStep implements Step, DecoderPool.Job {
-    final int number;
-    final long zeroMs; // session time of the first byte of the pipe
-    final AudioPipe pipe = new AudioPipe(MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
-    boolean submitted; // guarded by the session lock
-
+  /** The decoder's callbacks for one pass of this session; they come from a decoder thread. */
+  private final class PassStep extends Pass {
     PassStep(int number, long zeroMs) {
-      this.number = number;
-      this.zeroMs = zeroMs;
-    }
-
-    boolean write(byte[] pcm) {
-      return pipe.write(pcm);
-    }
-
-    @Override
-    public AudioPipe audio() {
-      return pipe;
+      super(number, zeroMs, MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
     }
 
     @Override
     public void partial(String text, long lastWordEndMs) {
       lock.lock();
       try {
-        if (active != this || state == State.FAILED || state == State.CLOSED
+        if (passes.active != this || state == State.FAILED || state == State.CLOSED
             || state == State.CANCELLING) {
           return;
         }
-        String full = join(text);
-        if (full.isEmpty() || full.equals(lastPartial)) {
-          return;
+        Transcript t = segment.partial(text, zeroMs, lastWordEndMs, nowMs());
+        if (t != null) {
+          deliver(() -> listener.onPartial(t));
         }
-        lastPartial = full;
-        long end = lastWordEndMs < 0 ? nowMs() : Math.max(assembledStartMs,
-            zeroMs + lastWordEndMs);
-        Transcript t = Transcript.partial(full, assembledStartMs,
-            Math.max(assembledStartMs, end));
-        deliver(() -> listener.onPartial(t));
       } finally {
         lock.unlock();
       }
@@ -578,39 +405,24 @@ final class RealSttSession implements SttSession {
     public void utterance(String text, List<DecoderPool.TimedWord> words) {
       lock.lock();
       try {
-        if (active != this || text.isBlank() || state == State.CANCELLING) {
+        if (passes.active != this || text.isBlank() || state == State.CANCELLING) {
           return;
         }
-        segmentText.add(text);
-        for (DecoderPool.TimedWord w : words) {
-          segmentWords.add(new DecoderPool.TimedWord(w.text(), zeroMs + w.startMs(),
-              zeroMs + w.endMs(), w.confidence()));
-        }
+        segment.add(text, words, zeroMs);
       } finally {
         lock.unlock();
       }
-    }
-
-    private String join(String hypothesis) {
-      StringBuilder sb = new StringBuilder(String.join(" ", segmentText));
-      if (!hypothesis.isBlank()) {
-        if (!sb.isEmpty()) {
-          sb.append(' ');
-        }
-        sb.append(hypothesis.strip());
-      }
-      return sb.toString();
     }
 
     @Override
     public void done() {
       lock.lock();
       try {
-        if (active == this) {
-          active = null;
+        if (passes.active == this) {
+          passes.active = null;
           if (state == State.CANCELLING) {
             state = State.CLOSED;
-            deliverTerminal(listener::onClosed);
+            events.deliverTerminal(listener::onClosed);
           } else {
             advanceLocked();
           }

@@ -1,0 +1,160 @@
+package io.voicewire.engine.local.internal;
+
+import edu.cmu.sphinx.decoder.ResultListener;
+import edu.cmu.sphinx.frontend.util.StreamDataSource;
+import edu.cmu.sphinx.recognizer.Recognizer;
+import edu.cmu.sphinx.result.Result;
+import edu.cmu.sphinx.result.WordResult;
+import edu.cmu.sphinx.util.props.PropertySheet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One decoding lane of the {@link DecoderPool}: a recognizer with its own search and front end
+ * over its {@link ModelSet}'s shared models, and the job it is serving. It takes the set's models
+ * in slices, in turn with the set's other lanes ({@link ModelSet.SliceStream}).
+ *
+ * <p>Not thread safe: confined to its lane's thread (the recognizer's result callbacks come on
+ * that thread too).
+ */
+final class DecoderLane implements ResultListener {
+  /** Numbers passes across all lanes, so that each has its own sample numbers. */
+  private static final AtomicLong PASSES = new AtomicLong();
+
+  private final ModelSet set;
+  private final StreamDataSource source;
+  private final SampleOffset offset;
+  private final Recognizer recognizer;
+  private final CmnPrior cmn;
+  private DecoderPool.Job current;
+
+  DecoderLane(ModelSet set, int lane) {
+    this.set = set;
+    set.lock().lock();
+    try {
+      recognizer = set.recognizer(lane);
+      source = set.dataSource(lane);
+      offset = set.sampleOffset(lane);
+      recognizer.addResultListener(this);
+      recognizer.allocate();
+      cmn = new CmnPrior(set.liveCmn(lane));
+    } finally {
+      set.lock().unlock();
+    }
+  }
+
+  /** The lane's cepstral-mean prior. */
+  CmnPrior cmn() {
+    return cmn;
+  }
+
+  /**
+   * Decodes the buzz (always: it initializes the front end), then the speech clip, if any, and
+   * keeps the cepstral mean it ends with as the prior of every job (the default prior without
+   * a clip).
+   */
+  void warmUp(byte[] clip) {
+    decodeAndDiscard(Noise.buzz(DecoderPool.SAMPLE_RATE));
+    if (clip != null) {
+      decodeAndDiscard(clip);
+      cmn.capture();
+    } else {
+      cmn.useDefault();
+    }
+  }
+
+  /** Decodes the buzz (it initializes the front end) and adopts another lane's prior. */
+  void warmUpFrontEnd(CmnPrior prior) {
+    decodeAndDiscard(Noise.buzz(DecoderPool.SAMPLE_RATE));
+    cmn.adopt(prior);
+  }
+
+  /** Decodes a session's job, starting from the warm-up's cepstral mean. */
+  void serve(DecoderPool.Job job) {
+    cmn.restore();
+    decode(job);
+  }
+
+  private void decodeAndDiscard(byte[] audio) {
+    decode(new DecoderPool.Job() {
+      @Override
+      public AudioPipe audio() {
+        AudioPipe p = new AudioPipe(audio.length);
+        p.write(audio);
+        p.finish();
+        return p;
+      }
+
+      @Override
+      public void partial(String text, long lastWordEndMs) {}
+
+      @Override
+      public void utterance(String text, List<DecoderPool.TimedWord> words) {}
+
+      @Override
+      public void done() {}
+
+      @Override
+      public void failed(Throwable error) {}
+    });
+  }
+
+  void decode(DecoderPool.Job job) {
+    current = job;
+    ReentrantLock models = set.lock();
+    models.lock();
+    try {
+      job.started();
+      offset.startPass(PASSES.incrementAndGet());
+      source.setInputStream(new ModelSet.SliceStream(job.audio(), models));
+      Result r;
+      while ((r = recognizer.recognize()) != null) {
+        List<DecoderPool.TimedWord> words = words(r, offset.offsetMs());
+        job.utterance(text(words), words);
+      }
+    } finally {
+      current = null;
+      models.unlock();
+    }
+    job.done();
+  }
+
+  @Override
+  public void newResult(Result result) {
+    DecoderPool.Job job = current;
+    if (job == null || result.isFinal()) {
+      return;
+    }
+    List<DecoderPool.TimedWord> words = words(result, offset.offsetMs());
+    job.partial(text(words), words.isEmpty() ? -1 : words.get(words.size() - 1).endMs());
+  }
+
+  @Override
+  public void newProperties(PropertySheet ps) {}
+
+  private static List<DecoderPool.TimedWord> words(Result r, long offsetMs) {
+    List<DecoderPool.TimedWord> out = new ArrayList<>();
+    for (WordResult w : r.getTimedBestResult(false)) {
+      String s = w.getWord().getSpelling();
+      if (w.getWord().isFiller() || s.startsWith("<") || s.startsWith("[")) {
+        continue;
+      }
+      out.add(new DecoderPool.TimedWord(s, w.getTimeFrame().getStart() - offsetMs,
+          w.getTimeFrame().getEnd() - offsetMs, w.getConfidence()));
+    }
+    return out;
+  }
+
+  private static String text(List<DecoderPool.TimedWord> words) {
+    StringBuilder sb = new StringBuilder();
+    for (DecoderPool.TimedWord w : words) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      sb.append(w.text());
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,187 @@
+package io.voicewire.engine.local.internal;
+
+import io.voicewire.audio.AudioConverter;
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.speech.Alignment;
+import io.voicewire.speech.TtsAudio;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The audio side of a local TTS session: converts each sentence's synthesized audio to the
+ * requested format and cuts it into chunks of growing size ({@link #CHUNK_MILLIS}: the first is
+ * small so that playback can start early), each with the alignment of the characters that start
+ * in it ({@link ChunkAlignment}). Text with nothing to say waits for the next chunk, or goes out on
+ * a carrier at a flush or the end ({@link #emitSilent}). It also keeps how far the audio produced
+ * is ahead of real time ({@link #leadMillis}), which the session's scheduling reads.
+ *
+ * <p>Thread safety: driven by the one worker that runs its session at a time (the scheduler hands
+ * the session over between workers, which orders these writes); {@link #leadMillis} may be called
+ * from any thread (its inputs are volatile).
+ */
+final class TtsOutput {
+  /** Sizes of successive audio chunks; the last repeats. */
+  static final int[] CHUNK_MILLIS = {20, 40, 80, 160};
+  /** Silence that carries the alignment of trailing text with nothing to say. */
+  static final int SILENT_CARRIER_MILLIS = 10;
+
+  private final VoiceEngine voice;
+  private final AudioFormat out;
+  private final LongSupplier nanoClock;
+  private final BooleanSupplier cancelled;
+  private final Consumer<TtsAudio> emit;
+  // written by the one worker running the session at a time; handed over through the scheduler
+  private AudioConverter converter;
+  private long outputSamples;
+  private int chunkIndex;
+  private final StringBuilder silentChars = new StringBuilder();
+  private volatile long firstAudioNanos = -1;
+  private volatile long producedMillis;
+
+  /**
+   * @param cancelled whether the session was cancelled: synthesis then stops
+   * @param emit takes each chunk, in order
+   */
+  TtsOutput(VoiceEngine voice, AudioFormat out, LongSupplier nanoClock,
+      BooleanSupplier cancelled, Consumer<TtsAudio> emit) {
+    this.voice = voice;
+    this.out = out;
+    this.nanoClock = nanoClock;
+    this.cancelled = cancelled;
+    this.emit = emit;
+  }
+
+  /** Audio produced minus real time elapsed since the first chunk: how far ahead we are. */
+  long leadMillis() {
+    long first = firstAudioNanos;
+    if (first < 0) {
+      return 0;
+    }
+    long elapsed = (nanoClock.getAsLong() - first) / 1_000_000;
+    return producedMillis - elapsed;
+  }
+
+  /** Keeps text with nothing to say for the next chunk (or {@link #emitSilent}). */
+  void silent(String text) {
+    silentChars.append(text);
+  }
+
+  /** Synthesizes {@code sentence} with {@code synth} and emits its chunks. */
+  void voice(String sentence, Synthesizer synth, double speed) throws Exception {
+    if (converter == null) {
+      converter = AudioConverter.create(
+          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
+    }
+    if (leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
+      chunkIndex = 0; // the listener is (nearly) waiting: start small again
+    }
+    NormalizedText text = TextNormalizer.normalize(sentence);
+    if (!text.speakable()) {
+      silentChars.append(sentence);
+      return;
+    }
+    SentenceEmitter em = new SentenceEmitter(text);
+    synth.synthesize(text.spoken(), speed, em);
+    if (!cancelled.getAsBoolean()) {
+      em.finish();
+    }
+  }
+
+  /**
+   * Emits text that had nothing to say, unless a chunk will carry it: on {@link
+   * #SILENT_CARRIER_MILLIS} of silence once the session has made audio (servers drop a chunk
+   * without audio, and its alignment with it), else on an empty chunk.
+   */
+  void emitSilent() {
+    if (silentChars.isEmpty()) {
+      return;
+    }
+    byte[] carrier = new byte[0];
+    if (converter != null && outputSamples > 0) {
+      byte[] silence = new byte[SILENT_CARRIER_MILLIS * voice.sampleRate() / 1000 * 2];
+      byte[] a = converter.convert(silence);
+      byte[] b = converter.flush();
+      carrier = Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, carrier, a.length, b.length);
+      outputSamples += carrier.length / out.frameSize();
+      producedMillis = outputSamples * 1000 / out.sampleRate();
+    }
+    Alignment a = ChunkAlignment.silent(silentChars.toString());
+    silentChars.setLength(0);
+    emit.accept(new TtsAudio(carrier, a, new Alignment(List.of(), new int[0], new int[0])));
+  }
+
+  /** Receives one sentence's timing and audio on the worker; cuts it into chunks. */
+  private final class SentenceEmitter implements Synthesizer.Sink {
+    private final ChunkAlignment alignment;
+    private final int rate = out.sampleRate();
+    private final int frame = out.frameSize();
+    private final long startSample = outputSamples;
+    private byte[] pending = new byte[8192];
+    private int pendingLen;
+    private long emittedSamples;
+
+    SentenceEmitter(NormalizedText text) {
+      this.alignment = new ChunkAlignment(text, silentChars);
+    }
+
+    @Override
+    public void timing(SentenceTiming timing) {
+      alignment.timing(timing);
+    }
+
+    @Override
+    public boolean audio(byte[] pcm, int off, int len) {
+      if (cancelled.getAsBoolean()) {
+        return false;
+      }
+      append(converter.convert(Arrays.copyOfRange(pcm, off, off + len)));
+      int target;
+      while (pendingLen > (target = targetBytes())) {
+        chunk(target, false);
+      }
+      return !cancelled.getAsBoolean();
+    }
+
+    void finish() {
+      append(converter.flush());
+      chunk(pendingLen, true);
+    }
+
+    private int targetBytes() {
+      int ms = CHUNK_MILLIS[Math.min(chunkIndex, CHUNK_MILLIS.length - 1)];
+      return (int) ((long) ms * rate / 1000) * frame;
+    }
+
+    private void append(byte[] b) {
+      if (pendingLen + b.length > pending.length) {
+        pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + b.length));
+      }
+      System.arraycopy(b, 0, pending, pendingLen, b.length);
+      pendingLen += b.length;
+    }
+
+    private void chunk(int bytes, boolean last) {
+      byte[] audio = Arrays.copyOf(pending, bytes);
+      System.arraycopy(pending, bytes, pending, 0, pendingLen - bytes);
+      pendingLen -= bytes;
+      long samples = bytes / frame;
+      double chunkStartMs = (startSample + emittedSamples) * 1000.0 / rate;
+      double chunkEndMs = (startSample + emittedSamples + samples) * 1000.0 / rate;
+      double sentenceStartMs = startSample * 1000.0 / rate;
+      Alignment a = alignment.original(sentenceStartMs, chunkStartMs, chunkEndMs, last);
+      Alignment n = alignment.normalized(sentenceStartMs, chunkStartMs, chunkEndMs, last);
+      emittedSamples += samples;
+      outputSamples = startSample + emittedSamples;
+      chunkIndex++;
+      if (firstAudioNanos < 0) {
+        firstAudioNanos = nanoClock.getAsLong();
+      }
+      producedMillis = outputSamples * 1000 / rate;
+      emit.accept(new TtsAudio(audio, a, n));
+    }
+  }
+}
