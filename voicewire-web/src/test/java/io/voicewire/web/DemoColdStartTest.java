@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.audio.Wav;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
+import io.voicewire.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,13 +71,7 @@ class DemoColdStartTest {
 
   /** A quiet 440 Hz tone at 16 kHz: the microphone only has to deliver audio. */
   private static byte[] quietTone(int seconds) {
-    byte[] pcm = new byte[seconds * 16000 * 2];
-    for (int i = 0; i < pcm.length / 2; i++) {
-      short v = (short) (800 * Math.sin(2 * Math.PI * 440 * i / 16000.0));
-      pcm[2 * i] = (byte) v;
-      pcm[2 * i + 1] = (byte) (v >> 8);
-    }
-    return pcm;
+    return Signals.pcm(Signals.sine(440, 0.025, 16_000, seconds * 16_000));
   }
 
   @AfterAll
