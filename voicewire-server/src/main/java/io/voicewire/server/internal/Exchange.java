@@ -160,6 +160,15 @@ final class Exchange {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
   }
 
+  /**
+   * Closes the connection under this exchange from any thread: a write blocked on a client that
+   * stopped reading fails at once instead of waiting for the idle timeout.
+   */
+  void abortConnection() {
+    request.getConnectionMetaData().getConnection().getEndPoint()
+        .close(new org.eclipse.jetty.io.EofException("the client stopped reading the stream"));
+  }
+
   /** Writes and waits until the bytes are handed to the network (or the client is gone). */
   void write(boolean last, ByteBuffer buf) throws IOException {
     try (Blocker.Callback cb = Blocker.callback()) {

@@ -171,6 +171,7 @@ final class HttpTts {
         if (!started) {
           ex.startStream(200, timestamps ? "application/json" : contentType(format));
           started = true;
+          pipe.streamStarted(ex::abortConnection);
         }
         byte[] out;
         if (timestamps) {
@@ -186,9 +187,11 @@ final class HttpTts {
       }
       if (ev instanceof SpeechError e) {
         if (!started) {
-          throw problem(e);
+          throw problem(e, pipe.counted(e));
         }
-        s.metrics.error(e.code().wireName());
+        if (!pipe.counted(e)) {
+          s.metrics.error(e.code().wireName());
+        }
         throw new IOException("synthesis failed mid-stream: " + e);
       } else if (ev == Pipe.END) {
         if (!started) {
@@ -227,7 +230,7 @@ final class HttpTts {
         offsetMs += c.millis();
       }
       if (ev instanceof SpeechError e) {
-        throw problem(e);
+        throw problem(e, pipe.counted(e));
       } else if (ev == Pipe.END) {
         break;
       }
@@ -242,8 +245,11 @@ final class HttpTts {
     }
   }
 
-  private HttpProblem problem(SpeechError e) {
-    s.metrics.error(e.code().wireName());
+  /** @param counted whether the error is already in the metrics */
+  private HttpProblem problem(SpeechError e, boolean counted) {
+    if (!counted) {
+      s.metrics.error(e.code().wireName());
+    }
     LOG.info("tts_http error type={} message={}", e.code().wireName(),
         Redact.forLog(e.message()));
     return switch (e.code()) {
@@ -321,6 +327,10 @@ final class HttpTts {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Object terminal;
     volatile TtsSession session;
+    /** Breaks the response's connection once it has started; see {@link #streamStarted}. */
+    private volatile Runnable abort;
+    /** The pipe's own overflow error, already counted in the metrics when it happened. */
+    private volatile Object counted;
 
     /**
      * @param slowClientLimit whether a client reading the stream too slowly fails the request
@@ -355,18 +365,45 @@ final class HttpTts {
       }
       long ms = audioMillis(format, a.audio().length);
       if (overflows(ms, a.audio().length) || !queue.offer(a)) {
-        terminal = slowClientLimit
-            ? new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too "
-                + "slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued")
-            : new SpeechError(ErrorCode.INPUT_ERROR, "The audio would exceed "
-                + MAX_CONVERT_AUDIO_BYTES + " bytes (MAX_CONVERT_AUDIO_BYTES): use the /stream "
-                + "endpoint");
+        if (slowClientLimit) {
+          SpeechError e = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading "
+              + "audio too slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+          // counted here, not by the request thread: it may be blocked in a write to this very
+          // client. Marked before it is published, so that the request thread never counts it.
+          counted = e;
+          s.metrics.error(ErrorCode.QUEUE_OVERFLOW.wireName());
+          terminal = e;
+        } else {
+          terminal = new SpeechError(ErrorCode.INPUT_ERROR, "The audio would exceed "
+              + MAX_CONVERT_AUDIO_BYTES + " bytes (MAX_CONVERT_AUDIO_BYTES): use the /stream "
+              + "endpoint");
+        }
         queue.clear();
         TtsSession ts = session;
         if (ts != null) {
           ts.close(); // stop generating for a client that is not reading
         }
+        Runnable ab = abort; // read after terminal was written: see streamStarted
+        if (ab != null) {
+          ab.run();
+        }
       }
+    }
+
+    /**
+     * The response has started: from now on an overflow breaks the connection, since a request
+     * thread blocked writing to a client that stopped reading would otherwise wait for the idle
+     * timeout. Written before terminal is read, the mirror of onAudio: one of the two runs it.
+     */
+    void streamStarted(Runnable abortConnection) {
+      abort = abortConnection;
+      if (terminal != null && counted(terminal)) {
+        abortConnection.run();
+      }
+    }
+
+    boolean counted(Object error) {
+      return error != null && error == counted;
     }
 
     @Override
