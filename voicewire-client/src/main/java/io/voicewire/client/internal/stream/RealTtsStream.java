@@ -1,55 +1,56 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.ConnectionStatus;
-import io.voicewire.client.TextChunker;
+import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.internal.ClientContext;
-import io.voicewire.client.internal.Logs;
 import io.voicewire.client.internal.Urls;
 import io.voicewire.client.internal.resume.TtsCursor;
 import io.voicewire.client.internal.transport.Connection;
-import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.TokenType;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsParams;
 import io.voicewire.protocol.TtsServerMessage;
-import io.voicewire.speech.ErrorCode;
-import io.voicewire.speech.SpeechError;
-import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceSettings;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
 
-/** {@link TtsStream} over {@code stream-input}, resuming through a {@link TtsCursor}. */
-public final class RealTtsStream extends ReconnectingStream implements TtsStream {
-  private static final Logger log = Logs.get(RealTtsStream.class);
+/**
+ * {@link TtsStream} over {@code stream-input}, composed of a {@link ConnectionSupervisor}
+ * (connections, retries, status), a {@link TextReplay} (the text, its resume and its
+ * {@link ResumeState}) and this class's {@link WireSession}: the init message, the replay, the
+ * routing of server messages and the keep-alive. Thread safe: all state is guarded by the
+ * supervisor's lock.
+ */
+public final class RealTtsStream implements TtsStream {
   /** A connection open this long, with our text sent, counts as healthy, ms. */
   public static final long HEALTHY_AFTER_MILLIS = 500;
 
   private final TtsRequest request;
-  private final Listener listener;
-  private final TextChunker chunker;
+  private final ClientContext ctx;
+  private final ConnectionSupervisor sup;
+  private final TextReplay text;
   private final TtsCursor cursor;
   private boolean endRequested;
   /** Settings a relay's client sent again, for the next message out (lock held). */
   private VoiceSettings laterSettings;
   private List<Integer> laterSchedule;
   private long lastSendNanos;
-  private long awaitingAudioSince;
   private long lastChunkNanos;
   private long openedNanos;
-  private long seenSeams;
-  private long seenDropped;
-  private long seenMismatches;
 
   private RealTtsStream(ClientContext ctx, TtsRequest request, Listener listener) {
-    super(ctx, "tts " + request.voiceId());
     this.request = request;
-    this.listener = listener;
-    this.chunker = TextChunker.forRequest(request);
-    this.cursor = new TtsCursor(request.outputFormat());
+    this.ctx = ctx;
+    this.sup = new ConnectionSupervisor(ctx, new Endpoint("tts " + request.voiceId(),
+        Urls.ttsPath(request.voiceId(), "stream-input")
+            + TtsParams.toQuery(request, ctx.ttsInactivityTimeoutSecs()),
+        TokenType.TTS_WEBSOCKET, "no audio or isFinal"));
+    this.text = new TextReplay(request);
+    this.cursor = text.cursor();
+    sup.bind(new Wire(listener), text, StreamOutcomes.queued(sup.events, listener::onStatus,
+        listener::onClosed, listener::onFailure));
   }
 
   /** Opens a stream and starts connecting. */
@@ -57,15 +58,12 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
     RealTtsStream s = new RealTtsStream(ctx, request, listener);
-    s.lock();
-    try {
+    s.sup.run(() -> {
       if (!s.cursor.exact()) {
-        s.setResumable(true, "retries only before the first audio: " + s.cursor.inexactReason());
+        s.sup.setResumable(true, s.text.inexactNote());
       }
-    } finally {
-      s.unlock();
-    }
-    s.start();
+    });
+    s.sup.start();
     return s;
   }
 
@@ -77,23 +75,17 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   // ------------------------------------------------------------------ input
 
   @Override
-  public boolean send(CharSequence text) {
-    Objects.requireNonNull(text, "text == null");
-    lock();
-    try {
-      if (isTerminal() || endRequested) {
+  public boolean send(CharSequence t) {
+    Objects.requireNonNull(t, "text == null");
+    return sup.call(() -> {
+      if (sup.isTerminal() || endRequested || !text.hasRoomFor(t)) {
         return false;
       }
-      if (!cursor.hasRoomFor(text.length() + chunker.buffered())) {
-        return false;
-      }
-      for (String piece : chunker.push(text)) {
-        enqueueText(piece, false, false);
+      for (String piece : text.push(t)) {
+        enqueueText(piece, false, false, null, null);
       }
       return true;
-    } finally {
-      unlock();
-    }
+    });
   }
 
   /**
@@ -113,9 +105,8 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
   public boolean sendRaw(String text, boolean flush, boolean tryTrigger,
       VoiceSettings voiceSettings, List<Integer> chunkLengthSchedule) {
     Objects.requireNonNull(text, "text == null");
-    lock();
-    try {
-      if (isTerminal() || endRequested || !cursor.hasRoomFor(text.length())) {
+    return sup.call(() -> {
+      if (sup.isTerminal() || endRequested || !cursor.hasRoomFor(text.length())) {
         return false;
       }
       if (text.isEmpty() && !flush && !tryTrigger) {
@@ -123,95 +114,84 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
       }
       enqueueText(text, flush, tryTrigger, voiceSettings, chunkLengthSchedule);
       return true;
-    } finally {
-      unlock();
-    }
+    });
   }
 
   @Override
   public boolean flush() {
-    lock();
-    try {
-      if (isTerminal() || endRequested) {
+    return sup.call(() -> {
+      if (sup.isTerminal() || endRequested) {
         return false;
       }
-      List<String> rest = chunker.flush();
-      if (rest.isEmpty()) {
-        enqueueText("", true, false);
-      } else {
-        enqueueText(rest.get(0), true, false);
-      }
+      List<String> rest = text.drain();
+      enqueueText(rest.isEmpty() ? "" : rest.get(0), true, false, null, null);
       return true;
-    } finally {
-      unlock();
-    }
+    });
   }
 
   @Override
   public boolean end() {
-    lock();
-    try {
-      if (isTerminal() || endRequested) {
+    return sup.call(() -> {
+      if (sup.isTerminal() || endRequested) {
         return false;
       }
       endRequested = true;
-      for (String piece : chunker.flush()) {
-        enqueueText(piece, false, false);
+      for (String piece : text.drain()) {
+        enqueueText(piece, false, false, null, null);
       }
       cursor.markEnded();
-      markEnding();
-      Connection c = connection();
+      sup.markEnding();
+      Connection c = sup.connection();
       if (c != null) {
-        c.send(TtsClientMessage.text("", false, null).encode());
+        c.send(TtsWire.text("", false, null));
         lastSendNanos = ctx.nanoClock().getAsLong();
       }
       return true;
-    } finally {
-      unlock();
-    }
+    });
+  }
+
+  @Override
+  public void cancel() {
+    sup.cancel();
   }
 
   @Override
   public void close() {
-    cancel();
+    sup.cancel();
+  }
+
+  @Override
+  public ConnectionStatus status() {
+    return sup.status();
+  }
+
+  @Override
+  public StreamMetrics metrics() {
+    return sup.metrics();
   }
 
   @Override
   public long unvoicedChars() {
-    lock();
-    try {
-      return cursor.unvoiced() + chunker.buffered();
-    } finally {
-      unlock();
-    }
+    return sup.call(text::unvoiced);
   }
 
-  /** Lock held. Records {@code text} and sends it when connected. */
-  private void enqueueText(String text, boolean flush, boolean tryTrigger) {
-    enqueueText(text, flush, tryTrigger, null, null);
-  }
-
-  private void enqueueText(String text, boolean flush, boolean tryTrigger, VoiceSettings vs,
+  /**
+   * Lock held. Records {@code t} (with the settings sent again, if any) and sends it when
+   * connected; otherwise the replay sends it when a connection opens.
+   */
+  private void enqueueText(String t, boolean flush, boolean tryTrigger, VoiceSettings vs,
       List<Integer> schedule) {
     long now = ctx.nanoClock().getAsLong();
     boolean settings = vs != null || schedule != null;
-    boolean settingsOnly = settings && text.equals(" ");
-    if (!settingsOnly && !text.isEmpty() && cursor.unvoiced() == 0 && awaitingAudioSince == 0) {
-      awaitingAudioSince = now;
-    }
-    if (!settingsOnly) {
-      cursor.append(text);
-    }
+    boolean settingsOnly = settings && t.equals(" ");
+    text.record(settingsOnly ? "" : t, flush, now);
     if (settings) {
       laterSettings = vs;
       laterSchedule = schedule;
     }
-    if (flush) {
-      cursor.markFlush();
-    }
-    Connection c = connection();
+    Connection c = sup.connection();
     if (c == null) {
-      return; // sent by the replay when a connection opens
+      return;
     }
     String unsent = cursor.takeUnsent();
     if (unsent.isEmpty() && !flush && !tryTrigger && !settings) {
@@ -222,170 +202,74 @@ public final class RealTtsStream extends ReconnectingStream implements TtsStream
     lastSendNanos = now;
   }
 
-  // ------------------------------------------------------------------ hooks
-
-  @Override
-  protected String pathAndQuery() {
-    return Urls.ttsPath(request.voiceId(), "stream-input")
-        + TtsParams.toQuery(request, ctx.ttsInactivityTimeoutSecs());
-  }
-
-  @Override
-  protected TokenType tokenType() {
-    return TokenType.TTS_WEBSOCKET;
-  }
-
   /** Lock held: a SendText carrying the later settings not sent yet, if any. */
-  private String sendText(String text, boolean flush, boolean tryTrigger) {
-    String m = new TtsClientMessage(text, flush, tryTrigger, laterSettings, laterSchedule,
+  private String sendText(String t, boolean flush, boolean tryTrigger) {
+    String m = new TtsClientMessage(t, flush, tryTrigger, laterSettings, laterSchedule,
         List.of(), null, null, null, false, false).encodeAsSendText();
     laterSettings = null;
     laterSchedule = null;
     return m;
   }
 
-  @Override
-  protected void onConnectionOpen(Connection c) {
-    c.send(initMessage(request, null));
-    for (TtsCursor.Piece p : cursor.replay()) {
-      c.send(sendText(p.text(), p.flush(), false));
-    }
-    if (laterSettings != null || laterSchedule != null) {
-      c.send(sendText(" ", false, false)); // settings sent again before any text
-    }
-    if (cursor.ended()) {
-      c.send(TtsClientMessage.text("", false, null).encode());
-    }
-    lastSendNanos = ctx.nanoClock().getAsLong();
-    lastChunkNanos = 0;
-    openedNanos = lastSendNanos;
-  }
+  /** What goes over each connection; lock held. */
+  private final class Wire implements WireSession {
+    private final Listener listener;
 
-  /**
-   * The init message: one space, voice settings, the schedule unless in auto_mode, and the
-   * pronunciation dictionaries; for a request read from a client (a relay), only the settings
-   * that client chose.
-   */
-  static String initMessage(TtsRequest request, String contextId) {
-    return new TtsClientMessage(" ", false, false,
-        request.chose("voice_settings") ? request.voiceSettings() : null,
-        request.autoMode() || !request.chose("generation_config") ? null
-            : request.chunkLengthSchedule(),
-        request.pronunciationDictionaryLocators(), null, null, contextId, false, false).encode();
-  }
-
-  @Override
-  protected void onText(Connection c, String text) {
-    TtsServerMessage m;
-    try {
-      m = TtsServerMessage.decode(text);
-    } catch (ProtocolException e) {
-      log.debug("{}: ignoring an unreadable server message: {}", name, e.getMessage());
-      return;
+    Wire(Listener listener) {
+      this.listener = listener;
     }
-    switch (m) {
-      case TtsServerMessage.Audio a -> onAudio(a);
-      case TtsServerMessage.Final f -> {
-        if (endRequested) {
-          finishLocked(true, "");
+
+    @Override
+    public void onOpen(Connection c) {
+      c.send(TtsWire.init(request, null));
+      for (TtsCursor.Piece p : cursor.replay()) {
+        c.send(sendText(p.text(), p.flush(), false));
+      }
+      if (laterSettings != null || laterSchedule != null) {
+        c.send(sendText(" ", false, false)); // settings sent again before any text
+      }
+      if (cursor.ended()) {
+        c.send(TtsWire.text("", false, null));
+      }
+      lastSendNanos = ctx.nanoClock().getAsLong();
+      lastChunkNanos = 0;
+      openedNanos = lastSendNanos;
+    }
+
+    @Override
+    public void onMessage(Connection c, String message) {
+      switch (TtsWire.decode(sup.name, message)) {
+        case null -> { }
+        case TtsServerMessage.Audio a -> {
+          long now = ctx.nanoClock().getAsLong();
+          if (lastChunkNanos != 0) {
+            sup.metrics.chunkInterArrivalNanos(now - lastChunkNanos);
+          }
+          lastChunkNanos = now;
+          text.onAudio(a, now, sup, out -> sup.events.offer(() -> listener.onAudio(out)));
         }
+        case TtsServerMessage.Final f -> {
+          if (endRequested) {
+            sup.finishLocked(true, "");
+          }
+        }
+        case TtsServerMessage.Error e -> sup.serverError(TtsWire.error(e));
+        case TtsServerMessage.Other o -> { }
       }
-      case TtsServerMessage.Error e -> {
-        ErrorCode code = ErrorCode.fromWire(e.error());
-        serverError(new SpeechError(code == null ? ErrorCode.ERROR : code,
-            e.message() == null ? e.error() : e.message()));
+    }
+
+    @Override
+    public void onTick(Connection c, long nowNanos) {
+      if (nowNanos - openedNanos >= HEALTHY_AFTER_MILLIS * 1_000_000L) {
+        // the server took the connection and our text and kept it: reachable, not refusing, so
+        // the backoff starts again after it; a server whose first audio takes longer than a
+        // connection lives is bounded by ReconnectPolicy.giveUpAfter instead
+        sup.markHealthy();
       }
-      case TtsServerMessage.Other o -> { }
-    }
-  }
-
-  private void onAudio(TtsServerMessage.Audio a) {
-    long now = ctx.nanoClock().getAsLong();
-    if (lastChunkNanos != 0) {
-      metrics.chunkInterArrivalNanos(now - lastChunkNanos);
-    }
-    lastChunkNanos = now;
-    TtsAudio out = cursor.onAudio(new TtsAudio(a.audio(), a.alignment(), a.normalizedAlignment()));
-    syncCounters();
-    if (out != null && out.audio().length > 0) {
-      markProgress();
-      if (awaitingAudioSince != 0) {
-        metrics.timeToFirstAudioNanos(now - awaitingAudioSince);
-        awaitingAudioSince = 0;
+      if (!endRequested && nowNanos - lastSendNanos >= ctx.ttsKeepAliveNanos()) {
+        c.send(TtsWire.text(" ", false, null)); // keep-alive, PROTOCOL.md §2.6
+        lastSendNanos = nowNanos;
       }
-      events.offer(() -> listener.onAudio(out));
-    }
-    if (!cursor.exact()) {
-      setResumable(cursor.cannotResumeReason() == null,
-          "retries only before the first audio: " + cursor.inexactReason());
-    }
-  }
-
-  private void syncCounters() {
-    metrics.seams.add(cursor.seams() - seenSeams);
-    metrics.droppedAudioBytes.add(cursor.droppedBytes() - seenDropped);
-    metrics.alignmentMismatches.add(cursor.mismatches() - seenMismatches);
-    seenSeams = cursor.seams();
-    seenDropped = cursor.droppedBytes();
-    seenMismatches = cursor.mismatches();
-  }
-
-  @Override
-  protected void onTick(Connection c, long nowNanos) {
-    if (nowNanos - openedNanos >= HEALTHY_AFTER_MILLIS * 1_000_000L) {
-      // the server took the connection and our text and kept it: reachable, not refusing, so the
-      // backoff starts again after it; a server whose first audio takes longer than a connection
-      // lives is bounded by ReconnectPolicy.giveUpAfter instead
-      markHealthy();
-    }
-    if (!endRequested && nowNanos - lastSendNanos >= ctx.ttsKeepAliveNanos()) {
-      c.send(TtsClientMessage.text(" ", false, null).encode()); // keep-alive, PROTOCOL.md §2.6
-      lastSendNanos = nowNanos;
-    }
-  }
-
-  @Override
-  protected String cannotResumeReason() {
-    return cursor.cannotResumeReason();
-  }
-
-  @Override
-  protected boolean awaitingAcceptance() {
-    return cursor.unvoiced() > 0;
-  }
-
-  @Override
-  protected boolean completesOnDrop() {
-    return endRequested && cursor.isComplete();
-  }
-
-  @Override
-  protected String finishTimeoutWhat() {
-    return "no audio or isFinal";
-  }
-
-  @Override
-  protected void deliverStatus(ConnectionStatus status) {
-    events.offer(() -> listener.onStatus(status));
-  }
-
-  @Override
-  protected void deliverClosed(boolean complete) {
-    events.offer(() -> listener.onClosed(complete));
-  }
-
-  @Override
-  protected void deliverFailure(SpeechError error) {
-    events.offer(() -> listener.onFailure(error));
-  }
-
-  /** For testing: the cursor's absolute position. */
-  long cursorPosition() {
-    lock();
-    try {
-      return cursor.cursor();
-    } finally {
-      unlock();
     }
   }
 }
