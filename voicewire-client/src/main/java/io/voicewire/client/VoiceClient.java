@@ -1,11 +1,9 @@
 package io.voicewire.client;
 
-import io.voicewire.client.internal.ClientContext;
+import io.voicewire.client.internal.ClientConfig;
+import io.voicewire.client.internal.ClientRuntime;
 import io.voicewire.client.internal.transport.Connector;
 import io.voicewire.client.internal.Dispatcher;
-import io.voicewire.client.internal.http.HttpApi;
-import io.voicewire.client.internal.transport.JdkWebSocketConnector;
-import io.voicewire.client.internal.transport.JettyWebSocketConnector;
 import io.voicewire.client.internal.stream.RealMultiContextTts;
 import io.voicewire.client.internal.stream.RealSttStream;
 import io.voicewire.client.internal.stream.RealTtsStream;
@@ -27,13 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -90,77 +82,16 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
     /** Whether this transport's classes are on the class path. */
     public boolean isAvailable() {
-      if (this == JDK) {
-        return true;
-      }
-      try {
-        Class.forName("org.eclipse.jetty.websocket.client.WebSocketClient", false,
-            VoiceClient.class.getClassLoader());
-        return true;
-      } catch (ClassNotFoundException | LinkageError e) {
-        return false;
-      }
+      return this == JDK || ClientRuntime.jettyOnClassPath();
     }
   }
 
-  private final Builder config;
-  private final ClientContext ctx;
-  private final HttpClient http;
-  private final HttpApi api;
-  private final ExecutorService ownedHttpExecutor;
-  private final ScheduledExecutorService ownedScheduler;
-  private final AutoCloseable ownedConnector;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ClientConfig config;
+  private final ClientRuntime runtime;
 
-  private VoiceClient(Builder b) {
-    this.config = b.copy();
-    ExecutorService httpExec = null;
-    HttpClient h = b.httpClient;
-    if (h == null) {
-      httpExec = Executors.newCachedThreadPool(named("VoiceClient http-", true));
-      h = HttpClient.newBuilder().connectTimeout(b.connectTimeout).executor(httpExec)
-          .followRedirects(HttpClient.Redirect.NORMAL).build();
-    }
-    this.ownedHttpExecutor = httpExec;
-    this.http = h;
-    ScheduledExecutorService sched = b.scheduler;
-    if (sched == null) {
-      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
-          named("VoiceClient scheduler", true));
-      s.setRemoveOnCancelPolicy(true);
-      sched = s;
-      this.ownedScheduler = s;
-    } else {
-      this.ownedScheduler = null;
-    }
-    ExecutorService virt = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("VoiceClient task-", 0).factory());
-    Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : virt;
-    Connector connector = b.connector;
-    AutoCloseable owned = null;
-    if (connector == null && b.transport == Transport.JETTY) {
-      JettyWebSocketConnector jetty = new JettyWebSocketConnector(sched, b.connectTimeout,
-          b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
-      connector = jetty;
-      owned = jetty;
-    } else if (connector == null) {
-      connector = new JdkWebSocketConnector(h, sched, virt, b.connectTimeout,
-          b.pingInterval.toMillis(), b.closeTimeout.toMillis(), b.nanoClock);
-    }
-    this.ownedConnector = owned;
-    this.ctx = new ClientContext(b.baseUrl, b.apiKey, b.tokenSupplier, connector, sched,
-        callbacks, virt, b.random, b.nanoClock, b.reconnectPolicy, b.finishTimeout,
-        b.ttsInactivityTimeout, b.sttKeepAlive, b.sttReplayLimit, b.contextWaitTimeout);
-    this.api = new HttpApi(h, b.baseUrl, b.apiKey, b.requestTimeout);
-  }
-
-  private static ThreadFactory named(String prefix, boolean daemon) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix.endsWith("-") ? prefix + n.incrementAndGet() : prefix);
-      t.setDaemon(daemon);
-      return t;
-    };
+  private VoiceClient(ClientConfig config) {
+    this.config = config;
+    this.runtime = new ClientRuntime(config);
   }
 
   /** A builder with the defaults (ElevenLabs, no credentials). */
@@ -170,7 +101,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
   /** A builder holding this client's settings, for a variant. The new client shares nothing. */
   public Builder newBuilder() {
-    return config.copy();
+    return new Builder(config);
   }
 
   /**
@@ -184,43 +115,37 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
   /** The base URL. */
   public URI baseUrl() {
-    return ctx.baseUrl();
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("VoiceClient is closed");
-    }
+    return config.baseUrl();
   }
 
   @Override
   public TtsStream newTtsStream(TtsRequest request, TtsStream.Listener listener) {
-    checkOpen();
-    return RealTtsStream.open(ctx, request, listener);
+    runtime.checkOpen();
+    return RealTtsStream.open(runtime.context(), request, listener);
   }
 
   @Override
   public SttStream newSttStream(SttRequest request, SttStream.Listener listener) {
-    checkOpen();
-    return RealSttStream.open(ctx, request, listener);
+    runtime.checkOpen();
+    return RealSttStream.open(runtime.context(), request, listener);
   }
 
   /** The relay's TTS session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
   TtsSession openRelayTts(TtsRequest request, TtsRequest upstream, TtsStream.Listener listener) {
-    checkOpen();
-    return RelaySessions.tts(ctx, request, upstream, listener);
+    runtime.checkOpen();
+    return RelaySessions.tts(runtime.context(), request, upstream, listener);
   }
 
   /** The relay's STT session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
   SttSession openRelayStt(SttRequest request, SttRequest upstream, SttStream.Listener listener) {
-    checkOpen();
-    return RelaySessions.stt(ctx, request, upstream, listener);
+    runtime.checkOpen();
+    return RelaySessions.stt(runtime.context(), request, upstream, listener);
   }
 
   @Override
   public MultiContextTts newMultiContextTts(TtsRequest request, MultiContextTts.Listener listener) {
-    checkOpen();
-    return RealMultiContextTts.open(ctx, request, listener);
+    runtime.checkOpen();
+    return RealMultiContextTts.open(runtime.context(), request, listener);
   }
 
   /**
@@ -231,20 +156,20 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
    */
   public String mintToken(TokenType type) throws IOException {
     Objects.requireNonNull(type, "type == null");
-    checkOpen();
-    return api.mintToken(type);
+    runtime.checkOpen();
+    return runtime.api().mintToken(type);
   }
 
   /** {@code GET /v1/voices}. Blocks. */
   public List<VoiceInfo> voices() throws IOException {
-    checkOpen();
-    return api.voices();
+    runtime.checkOpen();
+    return runtime.api().voices();
   }
 
   /** {@code GET /v1/models}. Blocks. */
   public List<ModelInfo> models() throws IOException {
-    checkOpen();
-    return api.models();
+    runtime.checkOpen();
+    return runtime.api().models();
   }
 
   /**
@@ -255,8 +180,8 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   public InputStream streamSpeech(TtsRequest request, String text) throws IOException {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(text, "text == null");
-    checkOpen();
-    return api.streamSpeech(request, text);
+    runtime.checkOpen();
+    return runtime.api().streamSpeech(request, text);
   }
 
   /**
@@ -267,39 +192,21 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       throws IOException {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(text, "text == null");
-    checkOpen();
-    return api.streamSpeechWithTimestamps(request, text);
+    runtime.checkOpen();
+    return runtime.api().streamSpeechWithTimestamps(request, text);
   }
 
   /** For the relay: one HTTP request to the same endpoint upstream, authenticated as this client. */
   io.voicewire.speech.HttpRelay.Response forward(String method, String pathAndQuery,
       String contentType, byte[] body) throws IOException {
-    checkOpen();
-    return api.forward(method, pathAndQuery, contentType, body);
+    runtime.checkOpen();
+    return runtime.api().forward(method, pathAndQuery, contentType, body);
   }
 
   /** Stops the client's threads; open streams fail. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow(); // first: streams that lose their socket then cannot retry
-    }
-    if (ownedConnector != null) {
-      try {
-        ownedConnector.close();
-      } catch (Exception ignored) {
-        // closing anyway
-      }
-    }
-    // the virtual-thread executor holds no threads when idle and is not shut down: streams that
-    // fail because of this close still deliver their terminal callback through it
-    if (ownedHttpExecutor != null) {
-      http.shutdownNow();
-      ownedHttpExecutor.shutdownNow();
-    }
+    runtime.close();
   }
 
   /** Configures a {@link VoiceClient}. Not thread safe. */
@@ -327,29 +234,28 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
     private Builder() {}
 
-    private Builder copy() {
-      Builder b = new Builder();
-      b.baseUrl = baseUrl;
-      b.apiKey = apiKey;
-      b.tokenSupplier = tokenSupplier;
-      b.connectTimeout = connectTimeout;
-      b.requestTimeout = requestTimeout;
-      b.pingInterval = pingInterval;
-      b.closeTimeout = closeTimeout;
-      b.finishTimeout = finishTimeout;
-      b.ttsInactivityTimeout = ttsInactivityTimeout;
-      b.sttKeepAlive = sttKeepAlive;
-      b.sttReplayLimit = sttReplayLimit;
-      b.contextWaitTimeout = contextWaitTimeout;
-      b.reconnectPolicy = reconnectPolicy;
-      b.scheduler = scheduler;
-      b.callbackExecutor = callbackExecutor;
-      b.httpClient = httpClient;
-      b.random = random;
-      b.nanoClock = nanoClock;
-      b.connector = connector;
-      b.transport = transport;
-      return b;
+    /** A builder holding the settings of {@code c}. */
+    private Builder(ClientConfig c) {
+      baseUrl = c.baseUrl();
+      apiKey = c.apiKey();
+      tokenSupplier = c.tokenSupplier();
+      connectTimeout = c.connectTimeout();
+      requestTimeout = c.requestTimeout();
+      pingInterval = c.pingInterval();
+      closeTimeout = c.closeTimeout();
+      finishTimeout = c.finishTimeout();
+      ttsInactivityTimeout = c.ttsInactivityTimeout();
+      sttKeepAlive = c.sttKeepAlive();
+      sttReplayLimit = c.sttReplayLimit();
+      contextWaitTimeout = c.contextWaitTimeout();
+      reconnectPolicy = c.reconnectPolicy();
+      scheduler = c.scheduler();
+      callbackExecutor = c.callbackExecutor();
+      httpClient = c.httpClient();
+      random = c.random();
+      nanoClock = c.nanoClock();
+      connector = c.connector();
+      transport = c.jetty() ? Transport.JETTY : Transport.JDK;
     }
 
     /**
@@ -381,13 +287,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
     /** TCP + WebSocket handshake timeout; default 10 s. */
     public Builder connectTimeout(Duration d) {
-      this.connectTimeout = positive(d, "connectTimeout");
+      this.connectTimeout = ClientConfig.positive(d, "connectTimeout");
       return this;
     }
 
     /** HTTP request timeout (until the response starts); default 60 s. */
     public Builder requestTimeout(Duration d) {
-      this.requestTimeout = positive(d, "requestTimeout");
+      this.requestTimeout = ClientConfig.positive(d, "requestTimeout");
       return this;
     }
 
@@ -406,7 +312,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
     /** How long a graceful close waits for the server's close frame before aborting; 2 s. */
     public Builder closeTimeout(Duration d) {
-      this.closeTimeout = positive(d, "closeTimeout");
+      this.closeTimeout = ClientConfig.positive(d, "closeTimeout");
       return this;
     }
 
@@ -415,7 +321,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * audio, the last committed transcript) before the stream fails; default 30 s.
      */
     public Builder finishTimeout(Duration d) {
-      this.finishTimeout = positive(d, "finishTimeout");
+      this.finishTimeout = ClientConfig.positive(d, "finishTimeout");
       return this;
     }
 
@@ -425,7 +331,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * automatically after 40 % of it without text.
      */
     public Builder ttsInactivityTimeout(Duration d) {
-      positive(d, "ttsInactivityTimeout");
+      ClientConfig.positive(d, "ttsInactivityTimeout");
       if (d.toSeconds() < 1 || d.toSeconds() > 180) {
         throw new IllegalArgumentException("ttsInactivityTimeout must be in range [1s,180s]: " + d);
       }
@@ -435,7 +341,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
     /** STT: an empty audio chunk is sent after this long without audio; default 5 s. */
     public Builder sttKeepAlive(Duration d) {
-      this.sttKeepAlive = positive(d, "sttKeepAlive");
+      this.sttKeepAlive = ClientConfig.positive(d, "sttKeepAlive");
       return this;
     }
 
@@ -446,13 +352,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * {@link SttStream.Listener#onReplayDropped}.
      */
     public Builder sttReplayLimit(Duration d) {
-      this.sttReplayLimit = positive(d, "sttReplayLimit");
+      this.sttReplayLimit = ClientConfig.positive(d, "sttReplayLimit");
       return this;
     }
 
     /** Multi-context: the longest wait for a free context slot; default 10 s. */
     public Builder contextWaitTimeout(Duration d) {
-      this.contextWaitTimeout = positive(d, "contextWaitTimeout");
+      this.contextWaitTimeout = ClientConfig.positive(d, "contextWaitTimeout");
       return this;
     }
 
@@ -525,17 +431,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       return this;
     }
 
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name + " == null");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " <= 0: " + d);
-      }
-      return d;
-    }
-
     /** Builds the client. */
     public VoiceClient build() {
-      return new VoiceClient(this);
+      return new VoiceClient(new ClientConfig(baseUrl, apiKey, tokenSupplier, connectTimeout,
+          requestTimeout, pingInterval, closeTimeout, finishTimeout, ttsInactivityTimeout,
+          sttKeepAlive, sttReplayLimit, contextWaitTimeout, reconnectPolicy, scheduler,
+          callbackExecutor, httpClient, random, nanoClock, connector,
+          transport == Transport.JETTY));
     }
   }
 }
