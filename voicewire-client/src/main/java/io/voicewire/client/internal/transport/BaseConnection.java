@@ -1,6 +1,7 @@
 package io.voicewire.client.internal.transport;
 
 import io.voicewire.client.internal.Urls;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What both transports' connections share: the one-shot terminal state, read demand with
@@ -39,6 +42,8 @@ abstract class BaseConnection<T> implements Connection {
   T socket;
   /** The handshake in progress, or null. */
   private CompletableFuture<T> pending;
+  /** Characters handed to send, not yet written; at most {@link Connection#MAX_QUEUED_CHARS}. */
+  long queuedChars;
   boolean readPaused;
   boolean demandOutstanding;
   private boolean awaitingPong;
@@ -70,7 +75,7 @@ abstract class BaseConnection<T> implements Connection {
   /** The HTTP status of a refused handshake in this error, else 0. */
   abstract int handshakeStatus(Throwable error);
 
-  /** Clears the subclass's outbound state after a failure. Lock held. */
+  /** Clears the subclass's outbound queue after a failure. Lock held. */
   abstract void clearOutbound();
 
   /** Records the handshake in progress; its failure is this connection's failure. */
@@ -89,14 +94,50 @@ abstract class BaseConnection<T> implements Connection {
     });
   }
 
-  /** The open socket, read under the lock. */
-  final T socket() {
+  /** {@code read} under the lock. */
+  private <V> V locked(Supplier<V> read) {
     lock.lock();
     try {
-      return socket;
+      return read.get();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The open socket, read under the lock. */
+  final T socket() {
+    return locked(() -> socket);
+  }
+
+  @Override
+  public final long queuedChars() {
+    return locked(() -> queuedChars);
+  }
+
+  /**
+   * Lock held: whether {@code chars} more may be sent (not closed, and under
+   * {@link Connection#MAX_QUEUED_CHARS}); if so they are counted as queued.
+   */
+  final boolean admitLocked(int chars) {
+    assert lock.isHeldByCurrentThread();
+    if (terminal || closeEnqueued || queuedChars + chars > MAX_QUEUED_CHARS) {
+      return false;
+    }
+    queuedChars += chars;
+    return true;
+  }
+
+  /**
+   * Lock held: marks the graceful close asked for; false when the connection is closed or
+   * closing already.
+   */
+  final boolean closeRequestedLocked() {
+    assert lock.isHeldByCurrentThread();
+    if (terminal || closeEnqueued) {
+      return false;
+    }
+    closeEnqueued = true;
+    return true;
   }
 
   private void requestOne() {
@@ -113,7 +154,7 @@ abstract class BaseConnection<T> implements Connection {
 
   @Override
   public void cancel() {
-    failed(new java.io.IOException("Canceled"), 0);
+    failed(new IOException("Canceled"), 0);
   }
 
   // --- inbound flow control ---
@@ -169,7 +210,7 @@ abstract class BaseConnection<T> implements Connection {
    *
    * @return false when the client is shutting down (the scheduler refused the heartbeat)
    */
-  final boolean openedLocked(T s) {
+  private boolean openedLocked(T s) {
     assert lock.isHeldByCurrentThread();
     socket = s;
     if (pingIntervalMillis > 0) {
@@ -256,33 +297,68 @@ abstract class BaseConnection<T> implements Connection {
 
   /** For testing: pings sent. */
   final int sentPingCount() {
-    lock.lock();
-    try {
-      return sentPings;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> sentPings);
   }
 
   /** For testing: pongs received. */
   final int receivedPongCount() {
+    return locked(() -> receivedPongs);
+  }
+
+  // --- inbound events ---
+
+  /**
+   * The socket opened: under the lock, {@code handOverLocked} passes on what was sent before
+   * (true when {@code afterOpen} must run) and the heartbeat starts; then the listener hears of
+   * it, {@code afterOpen} runs, and the first message is asked for. A connection that ended
+   * meanwhile drops the socket; a client shutting down fails it.
+   */
+  final void opened(T s, BooleanSupplier handOverLocked, Runnable afterOpen) {
+    boolean dropped = false;
+    boolean started = false;
+    boolean after = false;
+    boolean demand = false;
     lock.lock();
     try {
-      return receivedPongs;
+      if (terminal) {
+        dropped = true;
+      } else {
+        after = handOverLocked.getAsBoolean();
+        started = openedLocked(s);
+        demand = demandOutstanding;
+      }
     } finally {
       lock.unlock();
     }
+    if (dropped) {
+      abort(s);
+      return;
+    }
+    if (!started) {
+      failed(new IOException("the client is shutting down"), 0);
+      return;
+    }
+    listener.onOpen(this);
+    if (after) {
+      afterOpen.run();
+    }
+    if (demand) {
+      demand(s);
+    }
+  }
+
+  /** One whole text message arrived: to the listener unless ended, then the next is asked for. */
+  final void received(String message) {
+    if (!isTerminal()) {
+      listener.onMessage(this, message);
+    }
+    afterMessage();
   }
 
   // --- terminal events ---
 
   final boolean isTerminal() {
-    lock.lock();
-    try {
-      return terminal;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> terminal);
   }
 
   /** The peer's close frame arrived: the terminal event, unless one happened already. */
@@ -312,6 +388,7 @@ abstract class BaseConnection<T> implements Connection {
       terminal = true;
       cancelTimers();
       clearOutbound();
+      queuedChars = 0;
       s = socket;
       p = pending;
     } finally {

@@ -36,7 +36,6 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
   private final Executor writer;
 
   private final ArrayDeque<Object> outgoing = new ArrayDeque<>();
-  private long queuedChars;
   private boolean writing;
 
   /** Reader-thread only: the text of a message arriving in several frames. */
@@ -70,14 +69,10 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
     boolean kick;
     lock.lock();
     try {
-      if (terminal || closeEnqueued) {
-        return false;
-      }
-      if (queuedChars + text.length() > MAX_QUEUED_CHARS) {
+      if (!admitLocked(text.length())) {
         return false;
       }
       outgoing.add(text);
-      queuedChars += text.length();
       kick = socket != null && !writing;
       if (kick) {
         writing = true;
@@ -89,16 +84,6 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
       kickWriter();
     }
     return true;
-  }
-
-  @Override
-  public long queuedChars() {
-    lock.lock();
-    try {
-      return queuedChars;
-    } finally {
-      lock.unlock();
-    }
   }
 
   private void writeNext() {
@@ -165,10 +150,9 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
     boolean connecting;
     lock.lock();
     try {
-      if (terminal || closeEnqueued) {
+      if (!closeRequestedLocked()) {
         return false;
       }
-      closeEnqueued = true;
       connecting = socket == null;
       if (!connecting) {
         outgoing.add(new CloseFrame(code, reason == null ? "" : reason));
@@ -217,42 +201,19 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
   @Override
   void clearOutbound() {
     outgoing.clear();
-    queuedChars = 0;
   }
 
   // --- WebSocket.Listener ---
 
   @Override
   public void onOpen(WebSocket w) {
-    boolean kick;
-    boolean demand;
-    boolean started;
-    lock.lock();
-    try {
-      if (terminal) {
-        w.abort();
-        return;
-      }
-      started = openedLocked(w);
-      kick = !writing && !outgoing.isEmpty();
+    opened(w, () -> {
+      boolean kick = !writing && !outgoing.isEmpty();
       if (kick) {
         writing = true;
       }
-      demand = demandOutstanding;
-    } finally {
-      lock.unlock();
-    }
-    if (!started) {
-      failed(new IOException("the client is shutting down"), 0);
-      return;
-    }
-    listener.onOpen(this);
-    if (kick) {
-      kickWriter();
-    }
-    if (demand) {
-      w.request(1);
-    }
+      return kick;
+    }, this::kickWriter);
   }
 
   @Override
@@ -277,10 +238,7 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
       message = partial.toString();
       partial = null;
     }
-    if (!isTerminal()) {
-      listener.onMessage(this, message);
-    }
-    afterMessage();
+    received(message);
     return null;
   }
 

@@ -32,7 +32,6 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
     implements Session.Listener {
   /** Messages sent before the socket opened, in order. */
   private final ArrayDeque<String> early = new ArrayDeque<>();
-  private long queuedChars;
 
   JettyWebSocketConnection(URI uri, ConnectionListener listener,
       ScheduledExecutorService scheduler, long pingIntervalMillis, long closeTimeoutMillis,
@@ -59,13 +58,9 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   public boolean send(String text) {
     lock.lock();
     try {
-      if (terminal || closeEnqueued) {
+      if (!admitLocked(text.length())) {
         return false;
       }
-      if (queuedChars + text.length() > MAX_QUEUED_CHARS) {
-        return false;
-      }
-      queuedChars += text.length();
       if (socket == null) {
         early.add(text);
       } else {
@@ -106,24 +101,13 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   }
 
   @Override
-  public long queuedChars() {
-    lock.lock();
-    try {
-      return queuedChars;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
   public boolean close(int code, String reason) {
     Session s;
     lock.lock();
     try {
-      if (terminal || closeEnqueued) {
+      if (!closeRequestedLocked()) {
         return false;
       }
-      closeEnqueued = true;
       s = socket;
       if (s != null && !scheduleCloseTimeoutLocked()) {
         s = null; // the client is shutting down: no graceful close
@@ -161,45 +145,23 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   @Override
   void clearOutbound() {
     early.clear();
-    queuedChars = 0;
   }
 
   // --- Session.Listener (Jetty's I/O threads, one event at a time) ---
 
   @Override
   public void onWebSocketOpen(Session s) {
-    boolean demand;
-    boolean started;
-    lock.lock();
-    try {
-      if (terminal) {
-        s.disconnect();
-        return;
-      }
+    opened(s, () -> {
       for (String text; (text = early.poll()) != null; ) {
         write(s, text);
       }
-      started = openedLocked(s);
-      demand = demandOutstanding;
-    } finally {
-      lock.unlock();
-    }
-    if (!started) {
-      failed(new IOException("the client is shutting down"), 0);
-      return;
-    }
-    listener.onOpen(this);
-    if (demand) {
-      s.demand();
-    }
+      return false;
+    }, () -> { });
   }
 
   @Override
   public void onWebSocketText(String message) {
-    if (!isTerminal()) {
-      listener.onMessage(this, message);
-    }
-    afterMessage();
+    received(message);
   }
 
   @Override
