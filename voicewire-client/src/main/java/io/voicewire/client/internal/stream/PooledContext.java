@@ -85,15 +85,8 @@ final class PooledContext implements Context {
   @Override
   public boolean send(CharSequence t) {
     Objects.requireNonNull(t, "text == null");
-    return sup.call(() -> {
-      if (state != State.OPEN || sup.isTerminal() || !text.hasRoomFor(t)) {
-        return false;
-      }
-      for (String piece : text.push(t)) {
-        enqueue(piece, false);
-      }
-      return true;
-    });
+    return sup.call(() -> state == State.OPEN && !sup.isTerminal()
+        && text.take(t, piece -> enqueue(piece, false)));
   }
 
   @Override
@@ -102,8 +95,7 @@ final class PooledContext implements Context {
       if (state != State.OPEN || sup.isTerminal()) {
         return false;
       }
-      List<String> rest = text.drain();
-      enqueue(rest.isEmpty() ? "" : rest.get(0), true);
+      enqueue(text.flushPiece(), true);
       return true;
     });
   }
@@ -137,9 +129,7 @@ final class PooledContext implements Context {
 
   /** Sends what the chunker holds, then {@code close_context}; the server's isFinal ends it. */
   void closeLocked() {
-    for (String piece : text.drain()) {
-      enqueue(piece, false);
-    }
+    text.drainTo(piece -> enqueue(piece, false));
     cursor.markEnded();
     state = State.CLOSING;
     sup.markEnding();

@@ -77,15 +77,8 @@ public final class RealTtsStream implements TtsStream {
   @Override
   public boolean send(CharSequence t) {
     Objects.requireNonNull(t, "text == null");
-    return sup.call(() -> {
-      if (sup.isTerminal() || endRequested || !text.hasRoomFor(t)) {
-        return false;
-      }
-      for (String piece : text.push(t)) {
-        enqueueText(piece, false, false, null, null);
-      }
-      return true;
-    });
+    return sup.call(() -> !sup.isTerminal() && !endRequested
+        && text.take(t, piece -> enqueueText(piece, false, false, null, null)));
   }
 
   /**
@@ -123,8 +116,7 @@ public final class RealTtsStream implements TtsStream {
       if (sup.isTerminal() || endRequested) {
         return false;
       }
-      List<String> rest = text.drain();
-      enqueueText(rest.isEmpty() ? "" : rest.get(0), true, false, null, null);
+      enqueueText(text.flushPiece(), true, false, null, null);
       return true;
     });
   }
@@ -136,9 +128,7 @@ public final class RealTtsStream implements TtsStream {
         return false;
       }
       endRequested = true;
-      for (String piece : text.drain()) {
-        enqueueText(piece, false, false, null, null);
-      }
+      text.drainTo(piece -> enqueueText(piece, false, false, null, null));
       cursor.markEnded();
       sup.markEnding();
       Connection c = sup.connection();

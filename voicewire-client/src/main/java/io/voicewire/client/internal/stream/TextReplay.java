@@ -34,19 +34,31 @@ final class TextReplay implements ResumeState {
     return cursor;
   }
 
-  /** True when {@code text} fits, with what the chunker holds, under the unvoiced limit. */
-  boolean hasRoomFor(CharSequence text) {
-    return cursor.hasRoomFor(text.length() + chunker.buffered());
+  /**
+   * Takes {@code text} when it fits, with what the chunker holds, under the unvoiced limit: each
+   * piece the chunker lets go of goes to {@code send}. False, and nothing taken, when it does not.
+   */
+  boolean take(CharSequence text, Consumer<String> send) {
+    if (!cursor.hasRoomFor(text.length() + chunker.buffered())) {
+      return false;
+    }
+    for (String piece : chunker.push(text)) {
+      send.accept(piece);
+    }
+    return true;
   }
 
-  /** The pieces the chunker lets go of after {@code text}. */
-  List<String> push(CharSequence text) {
-    return chunker.push(text);
+  /** What the chunker holds, as the one piece a flush sends ({@code ""} when nothing). */
+  String flushPiece() {
+    List<String> rest = chunker.flush();
+    return rest.isEmpty() ? "" : rest.get(0);
   }
 
-  /** What the chunker still holds, as pieces; it is empty afterwards. */
-  List<String> drain() {
-    return chunker.flush();
+  /** At the end of input: what the chunker holds goes to {@code send}, piece by piece. */
+  void drainTo(Consumer<String> send) {
+    for (String piece : chunker.flush()) {
+      send.accept(piece);
+    }
   }
 
   /** Characters held or sent whose audio has not arrived. */
