@@ -365,11 +365,9 @@ abstract class BaseConnection<T> implements Connection {
   final void closedByPeer(int code, String reason) {
     lock.lock();
     try {
-      if (terminal) {
+      if (!endLocked()) {
         return;
       }
-      terminal = true;
-      cancelTimers();
     } finally {
       lock.unlock();
     }
@@ -382,11 +380,9 @@ abstract class BaseConnection<T> implements Connection {
     CompletableFuture<T> p;
     lock.lock();
     try {
-      if (terminal) {
+      if (!endLocked()) {
         return;
       }
-      terminal = true;
-      cancelTimers();
       clearOutbound();
       queuedChars = 0;
       s = socket;
@@ -402,14 +398,20 @@ abstract class BaseConnection<T> implements Connection {
     listener.onFailure(this, error, httpStatus);
   }
 
-  private void cancelTimers() {
+  /** Lock held: the terminal event, once; false when it happened already. Stops the timers. */
+  private boolean endLocked() {
     assert lock.isHeldByCurrentThread();
+    if (terminal) {
+      return false;
+    }
+    terminal = true;
     if (pingTask != null) {
       pingTask.cancel(false);
     }
     if (cancelTask != null) {
       cancelTask.cancel(false);
     }
+    return true;
   }
 
   static Throwable unwrap(Throwable t) {
