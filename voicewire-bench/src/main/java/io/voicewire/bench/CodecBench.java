@@ -4,26 +4,11 @@ import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.G711;
 import io.voicewire.audio.Pcm16;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** G.711 and format conversion per 20 ms chunk. */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-@State(Scope.Thread)
-public class CodecBench {
+public class CodecBench extends PerChunkBench {
   private byte[] pcm8k20ms;
   private byte[] ulaw20ms;
   private byte[] pcm48k20ms;
