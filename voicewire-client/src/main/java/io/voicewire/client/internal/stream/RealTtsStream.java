@@ -28,6 +28,7 @@ public final class RealTtsStream implements TtsStream {
   public static final long HEALTHY_AFTER_MILLIS = 500;
 
   private final TtsRequest request;
+  private final Listener listener;
   private final ClientContext ctx;
   private final ConnectionSupervisor sup;
   private final TextReplay text;
@@ -42,6 +43,7 @@ public final class RealTtsStream implements TtsStream {
 
   private RealTtsStream(ClientContext ctx, TtsRequest request, Listener listener) {
     this.request = request;
+    this.listener = listener;
     this.ctx = ctx;
     this.sup = new ConnectionSupervisor(ctx, new Endpoint("tts " + request.voiceId(),
         Urls.ttsPath(request.voiceId(), "stream-input")
@@ -49,7 +51,7 @@ public final class RealTtsStream implements TtsStream {
         TokenType.TTS_WEBSOCKET, "no audio or isFinal"));
     this.text = new TextReplay(request);
     this.cursor = text.cursor();
-    sup.bind(new Wire(listener), text, StreamOutcomes.queued(sup.events, listener::onStatus,
+    sup.bind(new Wire(), text, StreamOutcomes.queued(sup.events, listener::onStatus,
         listener::onClosed, listener::onFailure));
   }
 
@@ -203,12 +205,6 @@ public final class RealTtsStream implements TtsStream {
 
   /** What goes over each connection; lock held. */
   private final class Wire implements WireSession {
-    private final Listener listener;
-
-    Wire(Listener listener) {
-      this.listener = listener;
-    }
-
     @Override
     public void onOpen(Connection c) {
       c.send(TtsWire.init(request, null));
