@@ -199,6 +199,17 @@ public final class CodedSpeechProvider implements SpeechProvider {
       return true;
     }
 
+    /** close_context: what the releaser still holds (never flushed) is dropped. */
+    @Override
+    public synchronized boolean closeContext() {
+      if (ended || closed) {
+        return false;
+      }
+      ended = true;
+      serial.submit(() -> terminal(() -> listener.onClosed(true)));
+      return true;
+    }
+
     @Override
     public void close() {
       closed = true;

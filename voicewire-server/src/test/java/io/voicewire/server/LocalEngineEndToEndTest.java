@@ -116,6 +116,40 @@ class LocalEngineEndToEndTest {
     assertEquals(1000, c.awaitClose().code());
   }
 
+  /**
+   * close_context with the real engine: the flushed sentence is voiced; text sent after the flush
+   * (a short tail kept by the schedule, and a long one the schedule released) never is, and the
+   * context ends with its isFinal.
+   */
+  @Test
+  void closeContextVoicesOnlyTheFlushedText() throws Exception {
+    WsClient c = f.connect("/v1/text-to-speech/" + VOICE + "/multi-stream-input"
+        + "?output_format=pcm_16000&sync_alignment=true");
+    c.send("{\"text\":\"Flushed first. \",\"context_id\":\"a\",\"flush\":true}");
+    String released = "Zebra yonder. ".repeat(12); // past the schedule's 120 characters
+    c.send("{\"text\":\"" + released + "\",\"context_id\":\"a\"}");
+    c.send("{\"text\":\"Unflushed tail. \",\"context_id\":\"a\"}");
+    c.send("{\"context_id\":\"a\",\"close_context\":true}");
+    StringBuilder voiced = new StringBuilder();
+    while (true) {
+      JsonNode m = c.next();
+      if (m.path("isFinal").asBoolean(false)) {
+        assertEquals("a", m.path("contextId").asText());
+        break;
+      }
+      assertTrue(m.has("audio"), m.toString());
+      for (JsonNode ch : m.get("alignment").get("chars")) {
+        voiced.append(ch.asText());
+      }
+    }
+    String v = voiced.toString();
+    assertTrue(v.contains("Flushed first."), v);
+    assertFalse(v.contains("Unflushed"), v);
+    assertFalse(v.contains("Zebra yonder. Zebra"), "schedule-released text after the flush: " + v);
+    c.send("{\"close_socket\":true}");
+    assertEquals(1000, c.awaitClose().code());
+  }
+
   @Test
   void realtimeSpeechToTextTranscribesSynthesizedSpeech() throws Exception {
     byte[] pcm = Tones.concat(Tones.silence(500, 16000), synthesize(SENTENCE, "pcm_16000"),

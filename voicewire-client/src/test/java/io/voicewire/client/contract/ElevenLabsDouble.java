@@ -54,6 +54,8 @@ public final class ElevenLabsDouble implements AutoCloseable {
   final ElevenLabsSpec spec = ElevenLabsSpec.load();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final List<String> synthesised = new CopyOnWriteArrayList<>();
+  private final List<String> dropped = new CopyOnWriteArrayList<>();
   final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Server server = new Server();
   private ServerWebSocketContainer container;
@@ -111,11 +113,35 @@ public final class ElevenLabsDouble implements AutoCloseable {
   public void reset() {
     violations.clear();
     seen.clear();
+    synthesised.clear();
+    dropped.clear();
   }
 
   /** What the double received on paths starting with {@code pathPrefix}. */
   public List<Seen> seen(String pathPrefix) {
     return seen.stream().filter(s -> s.path().startsWith(pathPrefix)).toList();
+  }
+
+  /** Every text the double's TTS sockets turned into audio, one entry per generation. */
+  public List<String> synthesised() {
+    return List.copyOf(synthesised);
+  }
+
+  /**
+   * Unflushed text a {@code close_context} dropped unvoiced (AsyncAPI {@code CloseContext}: "No
+   * further audio will be generated for this context [...] If it has already been set to flush
+   * it will continue flushing"), one entry per closed context that held some.
+   */
+  public List<String> dropped() {
+    return List.copyOf(dropped);
+  }
+
+  void synthesised(String text) {
+    synthesised.add(text);
+  }
+
+  void dropped(String text) {
+    dropped.add(text);
   }
 
   void violation(String what) {

@@ -26,6 +26,15 @@ final class ProtocolSupport {
   private static final String F = "forwarded";
   private static final String NA = "—";
 
+  /** The close_context row: its semantics are the AsyncAPI CloseContext's (checked by tests). */
+  static final String CLOSE_CONTEXT_ROW = "send CloseContextClient close_context";
+  static final String CLOSE_CONTEXT_SERVER = "yes: only flushed text is voiced, then isFinal";
+  static final String CLOSE_CONTEXT_RELAY = "yes: upstream stops once the flushed text is voiced";
+  static final String CLOSE_CONTEXT_NOTE = "CloseContext: \"If it has already been set to flush "
+      + "it will continue flushing\"; unflushed text is dropped unvoiced. TtsMultiStreamInputTest."
+      + "closeContextVoicesOnlyFlushedTextAndStillSendsIsFinal, RelayContractTest."
+      + "closeContextThroughTheRelayVoicesOnlyFlushedText";
+
   private ProtocolSupport() {}
 
   /** Server, relay, SDK, browser, note. */
@@ -158,6 +167,11 @@ final class ProtocolSupport {
             + "isFinal, clients read either"};
       }
       return new String[] {Y, Y, Y, Y, ""};
+    }
+    if (k.equals(CLOSE_CONTEXT_ROW)) {
+      return new String[] {CLOSE_CONTEXT_SERVER, CLOSE_CONTEXT_RELAY,
+          "yes: close() flushes first, cancel() does not", "yes: endContext() flushes first, "
+              + "closeContext() does not", CLOSE_CONTEXT_NOTE};
     }
     if (k.endsWith(" pronunciation_dictionary_locators")) {
       return new String[] {"accepted", "forwarded with version_id", Y, N,

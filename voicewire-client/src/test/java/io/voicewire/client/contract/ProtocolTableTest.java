@@ -136,6 +136,19 @@ class ProtocolTableTest {
         + String.join("\n", missing));
   }
 
+  /** The close_context row states the document's semantics: only flushed text is voiced. */
+  @Test
+  void theCloseContextRowSaysOnlyFlushedTextIsVoiced() throws Exception {
+    String table = Files.readString(TABLE, StandardCharsets.UTF_8);
+    String row = table.lines().filter(l -> l.startsWith("| send `CloseContextClient` "
+        + "`close_context` |")).findFirst().orElseThrow();
+    String[] want = ProtocolSupport.support("WS " + ElevenLabsSpec.MULTI_STREAM_INPUT,
+        "send `CloseContextClient` `close_context`");
+    for (String cell : want) {
+      assertTrue(row.contains("| " + cell + " |"), "row: " + row + "\nwants: " + cell);
+    }
+  }
+
   @Test
   void theRelaysForwardListsAreTheOfficialQueryParameters() {
     ElevenLabsSpec spec = ElevenLabsSpec.load();

@@ -48,7 +48,7 @@ public final class MultiStreamInputSocket extends TtsSocket {
     TtsContext c = contexts.get(key);
     if (m.closeContext()) {
       if (c != null) {
-        c.end(fx);
+        c.closeContext(fx); // voices only what was flushed (AsyncAPI CloseContext)
       }
       return;
     }

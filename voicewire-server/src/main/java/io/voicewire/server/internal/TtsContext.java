@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  *
  * <h2>Lifecycle ({@link State})</h2>
  * <pre>
- *   OPEN ──end of input / close_context / socket ending──▶ ENDING
+ *   OPEN ──end of input / socket ending──▶ ENDING            (everything sent is voiced)
+ *   OPEN ──close_context──▶ ENDING                           (only flushed text is voiced)
  *   OPEN, ENDING ──isFinal / failure / cancelled / socket closes──▶ DONE
  * </pre>
  * A DONE context is out of its socket's map; nothing of it is queued after its {@code isFinal}.
@@ -59,6 +60,8 @@ final class TtsContext implements TtsListener {
   private final OutputCodec codec;
   private volatile TtsSession session;
   private final AtomicBoolean ended = new AtomicBoolean();
+  /** Ending by {@code close_context}: unflushed text is dropped (set under the owner's lock). */
+  private volatile boolean closedByContext;
 
   // guarded by owner
   final StateMachine<State> state = new StateMachine<>(State.OPEN);
@@ -83,6 +86,19 @@ final class TtsContext implements TtsListener {
     if (state.is(State.OPEN)) {
       state.moveTo(State.ENDING);
       fx.add(this::endSession);
+    }
+  }
+
+  /**
+   * OPEN → ENDING by {@code close_context}: only the flushed text is voiced, the rest dropped
+   * (the AsyncAPI document's {@code CloseContext}). Under the lock.
+   */
+  void closeContext(SocketSession.Effects fx) {
+    assert Thread.holdsLock(owner);
+    if (state.is(State.OPEN)) {
+      state.moveTo(State.ENDING);
+      closedByContext = true;
+      fx.add(() -> call(TtsSession::closeContext));
     }
   }
 
@@ -141,7 +157,11 @@ final class TtsContext implements TtsListener {
     if (st == State.DONE) {
       ts.close();
     } else if (st == State.ENDING) {
-      ts.end();
+      if (closedByContext) {
+        ts.closeContext();
+      } else {
+        ts.end();
+      }
     }
   }
 

@@ -325,8 +325,13 @@ public final class RealMultiContextTts extends ReconnectingStream implements Mul
     }
 
     void closeLocked() {
-      for (String piece : chunker.flush()) {
-        enqueue(piece, false);
+      // close_context voices only flushed text (AsyncAPI CloseContext): the rest goes flushed
+      java.util.List<String> rest = chunker.flush();
+      for (int i = 0; i < rest.size(); i++) {
+        enqueue(rest.get(i), i == rest.size() - 1);
+      }
+      if (rest.isEmpty()) {
+        enqueue("", true);
       }
       cursor.markEnded();
       state = CtxState.CLOSING;
