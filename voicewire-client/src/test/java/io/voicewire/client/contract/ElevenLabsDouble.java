@@ -52,6 +52,7 @@ public final class ElevenLabsDouble implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
   final ElevenLabsSpec spec = ElevenLabsSpec.load();
+  final DialogueSpec dialogue = new DialogueSpec();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final List<String> synthesised = new CopyOnWriteArrayList<>();
@@ -175,6 +176,16 @@ public final class ElevenLabsDouble implements AutoCloseable {
           ? new DoubleScribeSocket(this, query, authed)
           : new DoubleTtsSocket(this, channel, params.get("voice_id"), query, authed), rq, rs, cb);
       if (!upgraded) {
+        violation(where + ": a WebSocket endpoint requested without an upgrade");
+        return json(rs, cb, 400, "{\"detail\":\"WebSocket upgrade required\"}");
+      }
+      return true;
+    }
+    if (path.equals(DialogueSpec.STREAM_INPUT) || path.equals(DialogueSpec.MULTI_STREAM_INPUT)) {
+      record(new Seen("WS-OPEN", path, query, null));
+      boolean authed = API_KEY.equals(rq.getHeaders().get("xi-api-key"));
+      if (!container.upgrade((q, r, c) -> new DoubleDialogueSocket(this, path, query, authed),
+          rq, rs, cb)) {
         violation(where + ": a WebSocket endpoint requested without an upgrade");
         return json(rs, cb, 400, "{\"detail\":\"WebSocket upgrade required\"}");
       }
