@@ -22,8 +22,8 @@ import org.eclipse.jetty.websocket.api.Session;
  * for {@code eleven_v3_conversational}, 10 for {@code eleven_v3}), no {@code voices}, settings or
  * credentials later, registered {@code voice_id}s only, {@code context_id} on every multi message
  * but a lone {@code close_socket}, at most 5 contexts. Text is buffered per turn and "synthesised"
- * at 40 characters and 8 words, a new turn ({@code new_turn} or another voice), a {@code flush},
- * a {@code close_context} or {@code close_socket}; a finished turn gets
+ * at 40 characters and 8 words, a {@code flush}, a new turn ({@code new_turn} or another voice),
+ * a {@code close_context} or {@code close_socket}; a finished turn (the last two) gets
  * {@code is_final_audio_for_turn}, a closed context or stream {@code is_final}. Protocol errors
  * are answered with the error payload and close 1008, as the page says.
  *
@@ -171,7 +171,7 @@ public final class DoubleDialogueSocket implements Session.Listener.AutoDemandin
       }
     }
     if (msg.path("flush").asBoolean(false)) {
-      endTurn(id, dl);
+      emit(id, dl); // generation only: the turn goes on until new_turn, another voice or a close
     }
     if (multi && msg.path("close_context").asBoolean(false)) {
       finish(id); // unlike TTS: "flush the context's remaining audio, emit its is_final"
