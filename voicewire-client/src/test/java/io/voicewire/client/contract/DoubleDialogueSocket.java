@@ -127,11 +127,11 @@ public final class DoubleDialogueSocket implements Session.Listener.AutoDemandin
       d.violation(where + ": credentials after the first message of the connection");
     }
     if (msg.path("close_socket").asBoolean(false) && (!multi || !msg.has("context_id"))) {
+      if (!multi && dialogues.isEmpty()) {
+        send(JSON.createObjectNode().put("is_final", true)); // nothing registered yet
+      }
       for (String id : new ArrayList<>(dialogues.keySet())) {
         finish(id);
-      }
-      if (!multi && dialogues.isEmpty()) {
-        send(JSON.createObjectNode().put("is_final", true));
       }
       ws.close(1000, "", Callback.NOOP);
       return;

@@ -201,6 +201,33 @@ class SdkContractTest {
         d.synthesised().toString());
   }
 
+  /** The SDK's DialogueStream on both Text-to-Dialogue sockets: official traffic only. */
+  @Test
+  void textToDialogueOverBothSockets() throws Exception {
+    String a = DoubleHttp.VOICE_ID;
+    String b = "AZnzlk1XvdvUeBnXmlld";
+    for (boolean multi : new boolean[] {false, true}) {
+      io.voicewire.client.DialogueStreamTest.Recorder r =
+          new io.voicewire.client.DialogueStreamTest.Recorder();
+      io.voicewire.client.DialogueStream.Options o = io.voicewire.client.DialogueStream.Options
+          .dialogue(AudioFormat.PCM_16000);
+      String ctx = multi ? "c1" : null;
+      try (io.voicewire.client.DialogueStream d = client.newDialogueStream(multi
+          ? o.multiContext() : o, r)) {
+        d.open(ctx, List.of(a, b));
+        d.say(ctx, List.of(io.voicewire.client.DialogueStream.Line.of(a, "Knock knock. "),
+            io.voicewire.client.DialogueStream.Line.of(b, "Who is there? ")), true);
+        d.keepAlive(ctx);
+        if (multi) {
+          d.closeContext(ctx);
+        }
+        d.end();
+        assertTrue(r.done.get(20, TimeUnit.SECONDS));
+      }
+      assertEquals("Knock knock. |turn|Who is there? |turn||final(" + ctx + ")", r.text());
+    }
+  }
+
   @Test
   void scribeRealtimeWithATokenAndTheNewOptions() throws Exception {
     try (VoiceClient tokenClient = VoiceClient.builder().baseUrl(d.baseUrl())
