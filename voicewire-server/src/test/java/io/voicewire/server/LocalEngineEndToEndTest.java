@@ -150,6 +150,41 @@ class LocalEngineEndToEndTest {
     assertEquals(1000, c.awaitClose().code());
   }
 
+  /** Text-to-Dialogue with the engine's two voices taking the turns (both sockets). */
+  @Test
+  void aDialogueOfTheEnginesTwoVoices() throws Exception {
+    String kevin = LocalSpeechProvider.VOICE_KEVIN;
+    for (String socket : List.of("stream-input", "multi-stream-input")) {
+      String ctx = socket.startsWith("multi") ? "\"context_id\":\"d\"," : "";
+      WsClient c = f.connect("/v1/text-to-dialogue/" + socket
+          + "?model_id=eleven_v3&output_format=pcm_16000&sync_alignment=true");
+      c.send("{" + ctx + "\"voices\":[\"" + VOICE + "\",\"" + kevin + "\"]}");
+      c.send("{" + ctx + "\"inputs\":[{\"text\":\"Knock knock. \",\"voice_id\":\"" + VOICE
+          + "\"},{\"text\":\"Who is there? \",\"voice_id\":\"" + kevin + "\"}]}");
+      c.send("{\"close_socket\":true}");
+      List<String> turns = new ArrayList<>();
+      StringBuilder turn = new StringBuilder();
+      long bytes = 0;
+      int finals = 0;
+      for (JsonNode m : c.untilClose()) {
+        if (m.has("audio")) {
+          assertEquals(0, finals, "audio after is_final: " + m);
+          bytes += Base64.getDecoder().decode(m.get("audio").asText()).length;
+          m.path("alignment").path("chars").forEach(ch -> turn.append(ch.asText()));
+        } else if (m.path("is_final_audio_for_turn").asBoolean(false)) {
+          turns.add(turn.toString());
+          turn.setLength(0);
+        } else if (m.path("is_final").asBoolean(false)) {
+          finals++;
+        }
+      }
+      assertEquals(1000, c.awaitClose().code());
+      assertEquals(List.of("Knock knock. ", "Who is there? "), turns, socket);
+      assertEquals(1, finals, socket);
+      assertTrue(bytes > 32_000, "more than a second of two voices: " + bytes);
+    }
+  }
+
   @Test
   void realtimeSpeechToTextTranscribesSynthesizedSpeech() throws Exception {
     byte[] pcm = Tones.concat(Tones.silence(500, 16000), synthesize(SENTENCE, "pcm_16000"),
