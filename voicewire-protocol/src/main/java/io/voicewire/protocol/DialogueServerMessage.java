@@ -1,14 +1,11 @@
 package io.voicewire.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.Alignment;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * A server message of the Text-to-Dialogue WebSockets (the official SDK's
@@ -33,7 +30,8 @@ public sealed interface DialogueServerMessage {
         g.writeStartObject();
         g.writeStringField("audio", Base64.getEncoder().encodeToString(audio));
         if (alignment != null) {
-          writeAlignment(g, alignment);
+          TtsServerMessage.writeAlignment(g, "alignment", alignment, "char_start_times_ms",
+              "char_durations_ms");
         }
         context(g, contextId);
         g.writeEndObject();
@@ -93,7 +91,8 @@ public sealed interface DialogueServerMessage {
     String ctx = Json.string(o, "context_id");
     String audio = Json.string(o, "audio");
     if (audio != null) {
-      return new Audio(Json.base64("audio", audio), alignment(o.get("alignment")), ctx);
+      return new Audio(Json.base64("audio", audio),
+          TtsServerMessage.readAlignment(o.get("alignment")), ctx);
     }
     if (Json.bool(o, "is_final", false)) {
       return new Final(ctx);
@@ -124,47 +123,5 @@ public sealed interface DialogueServerMessage {
     if (contextId != null) {
       g.writeStringField("context_id", contextId);
     }
-  }
-
-  private static void writeAlignment(JsonGenerator g, Alignment a) throws IOException {
-    g.writeObjectFieldStart("alignment");
-    g.writeArrayFieldStart("chars");
-    for (String c : a.chars()) {
-      g.writeString(c);
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart("char_start_times_ms");
-    for (int i = 0; i < a.size(); i++) {
-      g.writeNumber(a.startMs(i));
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart("char_durations_ms");
-    for (int i = 0; i < a.size(); i++) {
-      g.writeNumber(a.durationMs(i));
-    }
-    g.writeEndArray();
-    g.writeEndObject();
-  }
-
-  private static Alignment alignment(JsonNode n) throws ProtocolException {
-    if (n == null || n.isNull() || !n.path("chars").isArray()) {
-      return null;
-    }
-    List<String> cs = new ArrayList<>();
-    n.get("chars").forEach(c -> cs.add(c.asText()));
-    try {
-      return new Alignment(cs, ints(n.get("char_start_times_ms"), cs.size()),
-          ints(n.get("char_durations_ms"), cs.size()));
-    } catch (IllegalArgumentException e) {
-      throw ProtocolException.input(e.getMessage());
-    }
-  }
-
-  private static int[] ints(JsonNode arr, int expected) {
-    int[] out = new int[arr == null || !arr.isArray() ? expected : arr.size()];
-    for (int i = 0; arr != null && arr.isArray() && i < out.length; i++) {
-      out[i] = (int) Math.round(arr.get(i).asDouble());
-    }
-    return out;
   }
 }

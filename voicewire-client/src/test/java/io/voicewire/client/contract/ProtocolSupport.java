@@ -53,6 +53,9 @@ final class ProtocolSupport {
     if (section.endsWith("/realtime")) {
       return scribe(k);
     }
+    if (section.contains("/text-to-dialogue/")) {
+      return dialogue(k);
+    }
     return tts(k);
   }
 
@@ -127,6 +130,28 @@ final class ProtocolSupport {
     }
     // the browser speaks both: TtsSocket (stream-input) and MultiTtsSocket (multi-stream-input)
     return s;
+  }
+
+  /** Text-to-Dialogue rows: the server and the Java SDK; the relay and the browser not yet. */
+  static String[] dialogue(String k) {
+    if (k.startsWith("WS ")) {
+      return new String[] {Y, N, "yes (DialogueStream)", N, "relay: each turn goes to an "
+          + "upstream TTS stream-input, not the upstream dialogue socket; browser: no client yet"};
+    }
+    if (k.endsWith(" xi_api_key") || k.endsWith(" authorization")
+        || k.endsWith(" single_use_token")) {
+      return new String[] {Y, N, "handshake credentials", N, "the SDK authenticates in the "
+          + "handshake (xi-api-key header or single-use token)"};
+    }
+    if (k.endsWith(" normalized_alignment")) {
+      return new String[] {N, N, N, N, "\"Reserved for future use; currently unused by the "
+          + "server\""};
+    }
+    if (k.endsWith(" voice_settings") || k.endsWith(" pronunciation_dictionary_locators")) {
+      return new String[] {"accepted", N, N, N, "the offline engine keeps its voices' settings "
+          + "and has no dictionaries"};
+    }
+    return new String[] {Y, N, Y, N, ""};
   }
 
   private static String[] ttsRow(String k) {

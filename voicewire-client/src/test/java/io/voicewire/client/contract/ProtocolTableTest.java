@@ -47,6 +47,25 @@ class ProtocolTableTest {
         }
       }
     }
+    // Text-to-Dialogue WebSockets (the SDK's vendored wire types)
+    DialogueSpec ttd = new DialogueSpec();
+    for (boolean multi : List.of(false, true)) {
+      String ch = multi ? DialogueSpec.MULTI_STREAM_INPUT : DialogueSpec.STREAM_INPUT;
+      String sec = "WS " + ch;
+      out.add(new Row(sec, "`WS " + ch + "`"));
+      ttd.query().keySet().forEach(q -> out.add(new Row(sec, "query `" + q + "`")));
+      String send = "send `" + (multi ? "TextToDialogueWebsocketClientMessageMulti"
+          : "TextToDialogueWebsocketClientMessage") + "`";
+      out.add(new Row(sec, send));
+      ttd.clientMessage(multi).path("properties").fieldNames()
+          .forEachRemaining(f -> out.add(new Row(sec, send + " `" + f + "`")));
+      for (Map.Entry<String, JsonNode> m : ttd.serverMessages(multi).entrySet()) {
+        String msg = "receive `" + m.getKey() + "`";
+        out.add(new Row(sec, msg));
+        m.getValue().path("properties").fieldNames()
+            .forEachRemaining(f -> out.add(new Row(sec, msg + " `" + f + "`")));
+      }
+    }
     // Scribe realtime
     String sec = "WS " + ElevenLabsSpec.SCRIBE_PATH;
     out.add(new Row(sec, "`WS " + ElevenLabsSpec.SCRIBE_PATH + "`"));
