@@ -30,5 +30,13 @@ mkdir -p "$here/elevenlabs-js"
 cp "$pkg/wrapper/realtime/scribe.js" "$pkg/wrapper/realtime/connection.d.ts" \
    "$pkg/api/types/SingleUseTokenType.d.ts" "$pkg/api/types/SingleUseTokenResponseModel.d.ts" \
    "$here/elevenlabs-js/"
+# Text-to-Dialogue WebSockets: the SDK's generated wire types (no AsyncAPI document in the repos)
+mkdir -p "$here/elevenlabs-js/dialogue"
+cp "$pkg"/serialization/types/TextToDialogueWebsocket*.js \
+   "$pkg/serialization/types/DialogueTextAlignment.js" \
+   "$pkg/serialization/types/PronunciationDictionaryLocator.js" \
+   "$pkg/serialization/resources/v1TextToDialogueStreamInput/types/ReceiveTextToDialogueWebsocketMessage.js" \
+   "$pkg/serialization/resources/v1TextToDialogueMultiStreamInput/types/ReceiveTextToDialogueWebsocketMessageMulti.js" \
+   "$here/elevenlabs-js/dialogue/"
 echo "@elevenlabs/elevenlabs-js@$JS_VERSION -> elevenlabs-js/"
 date -u +"refreshed %Y-%m-%dT%H:%M:%SZ"

@@ -20,11 +20,12 @@ function audioFor(contextId, text) {
  * text is answered with its audio at once.
  */
 function strictPeer({ finalDelayMs = 40, limit = MAX_CONTEXTS } = {}) {
-  const stats = { maxLive: 0, violations: 0, opened: [], finals: [] };
+  const stats = { maxLive: 0, violations: 0, opened: [], finals: [], received: [] };
   return { stats, onConnection: (conn) => {
     const live = new Map(); // id → {closing}
     conn.ws.on('message', (data) => {
       const m = JSON.parse(data.toString());
+      stats.received.push(m);
       if (m.close_socket) {
         for (const id of live.keys()) conn.send({ isFinal: true, contextId: id });
         live.clear();
@@ -114,6 +115,14 @@ test('a barge-in storm never exceeds 5 live contexts and hands the player no sta
   }
   // the last context was ended gracefully: all of it plays, the audio after its end too
   assert.equal(played.get(last), 'Answer 19. late later ');
+  // close_context voices only flushed text (AsyncAPI CloseContext): endContext flushes right
+  // before it; a barge-in sends close_context alone, so no synthesis is spent on its text
+  const toLast = strict.stats.received.filter((m) => m.context_id === last);
+  const closeAt = toLast.findIndex((m) => m.close_context);
+  assert.ok(closeAt > 0 && toLast[closeAt - 1].flush === true, JSON.stringify(toLast));
+  for (const m of strict.stats.received) {
+    if (m.context_id !== last) assert.ok(!m.flush, 'an interrupted context was flushed: ' + JSON.stringify(m));
+  }
 });
 
 test('opens wait for a free slot: the 6th context opens only after an isFinal', async () => {

@@ -182,6 +182,8 @@ export class MultiTtsSocket extends ReconnectingSocket {
     if (!c || (c.state !== 'queued' && c.state !== 'open')) return false;
     if (c.state === 'queued') { c.endAfterOpen = true; return true; }
     this._setState(c, 'ending');
+    // close_context voices only flushed text (AsyncAPI CloseContext): flush the rest first
+    this._sendTo(c, { text: ' ', flush: true });
     return this._sendTo(c, { close_context: true });
   }
 

@@ -77,8 +77,9 @@ public interface MultiContextTts extends AutoCloseable {
     boolean flush();
 
     /**
-     * Ends the turn: flushes, the rest is voiced, then {@code isFinal} and {@code onClosed(true)}.
-     * False if already closing or done.
+     * Ends the turn: the rest is sent with a {@code flush} before {@code close_context} (which
+     * voices only flushed text), so all of it is voiced, then {@code isFinal} and
+     * {@code onClosed(true)}. False if already closing or done.
      */
     boolean close();
 

@@ -148,6 +148,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     return RealMultiContextTts.open(runtime.context(), request, listener);
   }
 
+  /** Opens a Text-to-Dialogue WebSocket ({@link DialogueStream}). */
+  public DialogueStream newDialogueStream(DialogueStream.Options options,
+      DialogueStream.Listener listener) {
+    checkOpen();
+    return io.voicewire.client.internal.stream.RealDialogueStream.open(ctx, options, listener);
+  }
+
   /**
    * Mints a single-use token ({@code POST /v1/single-use-token/{type}}); needs an API key.
    * Blocks (virtual-thread friendly).

@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CodedSpeechProvider implements SpeechProvider {
   public static final String VOICE = "coded";
+  /** A second voice (the same code points): dialogue turns need two. */
+  public static final String VOICE_2 = "coded-two";
   public static final int MS_PER_CHAR = 10;
 
   final int chunkChars;
@@ -75,6 +77,7 @@ public final class CodedSpeechProvider implements SpeechProvider {
   @Override
   public List<VoiceInfo> voices() {
     return List.of(new VoiceInfo(VOICE, "Coded", "premade", Map.of(), "Code points as PCM",
+        24000), new VoiceInfo(VOICE_2, "Coded two", "premade", Map.of(), "Code points as PCM",
         24000));
   }
 
@@ -195,6 +198,17 @@ public final class CodedSpeechProvider implements SpeechProvider {
       }
       ended = true;
       voice(releaser.flush());
+      serial.submit(() -> terminal(() -> listener.onClosed(true)));
+      return true;
+    }
+
+    /** close_context: what the releaser still holds (never flushed) is dropped. */
+    @Override
+    public synchronized boolean closeContext() {
+      if (ended || closed) {
+        return false;
+      }
+      ended = true;
       serial.submit(() -> terminal(() -> listener.onClosed(true)));
       return true;
     }

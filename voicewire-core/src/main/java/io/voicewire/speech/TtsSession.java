@@ -8,6 +8,7 @@ package io.voicewire.speech;
  * <pre>
  *   OPEN ──send/flush/tryTrigger──▶ OPEN
  *   OPEN ──end()──▶ ENDING ──all audio delivered──▶ CLOSED  (listener.onClosed(true))
+ *   OPEN ──closeContext()──▶ ENDING ──flushed audio delivered──▶ CLOSED (onClosed(true))
  *   OPEN/ENDING ──close()──▶ CLOSED                        (listener.onClosed(false))
  *   any ──engine failure──▶ FAILED                         (listener.onFailure(error))
  * </pre>
@@ -54,6 +55,15 @@ public interface TtsSession extends AutoCloseable {
 
   /** End of input: flush, voice the rest, then {@code onClosed(true)}. False if already ended. */
   boolean end();
+
+  /**
+   * The protocol's {@code close_context} (multi-stream-input AsyncAPI: "No further audio will be
+   * generated for this context [...] If it has already been set to flush it will continue
+   * flushing"): input ends; the text a {@link #flush()} released before this call is voiced,
+   * text sent after the last flush is dropped unvoiced (a sentence already being synthesised may
+   * finish), then {@code onClosed(true)}. False if already ended.
+   */
+  boolean closeContext();
 
   /** Cancels: stops generating at once, then {@code onClosed(false)}. Idempotent. */
   @Override

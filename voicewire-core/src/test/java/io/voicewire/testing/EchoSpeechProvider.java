@@ -75,6 +75,11 @@ public final class EchoSpeechProvider implements SpeechProvider {
       }
 
       @Override
+      public boolean closeContext() {
+        return false;
+      }
+
+      @Override
       public void close() {}
     };
   }

@@ -126,18 +126,24 @@ public sealed interface TtsServerMessage {
       g.writeNullField(field);
       return;
     }
+    writeAlignment(g, field, a, "charStartTimesMs", "charDurationsMs");
+  }
+
+  /** Writes {@code a} as the object {@code field} with these names of its time arrays. */
+  static void writeAlignment(JsonGenerator g, String field, Alignment a, String startsName,
+      String durationsName) throws IOException {
     g.writeObjectFieldStart(field);
     g.writeArrayFieldStart("chars");
     for (String c : a.chars()) {
       g.writeString(c);
     }
     g.writeEndArray();
-    g.writeArrayFieldStart("charStartTimesMs");
+    g.writeArrayFieldStart(startsName);
     for (int i = 0; i < a.size(); i++) {
       g.writeNumber(a.startMs(i));
     }
     g.writeEndArray();
-    g.writeArrayFieldStart("charDurationsMs");
+    g.writeArrayFieldStart(durationsName);
     for (int i = 0; i < a.size(); i++) {
       g.writeNumber(a.durationMs(i));
     }
@@ -154,8 +160,9 @@ public sealed interface TtsServerMessage {
       throw ProtocolException.input("alignment must be an object");
     }
     JsonNode chars = n.get("chars");
-    JsonNode starts = first(n, "charStartTimesMs", "charsStartTimesMs");
-    JsonNode durs = first(n, "charDurationsMs", "charsDurationsMs");
+    // camelCase on the TTS sockets (two spellings), snake_case on the dialogue sockets
+    JsonNode starts = first(n, "charStartTimesMs", "charsStartTimesMs", "char_start_times_ms");
+    JsonNode durs = first(n, "charDurationsMs", "charsDurationsMs", "char_durations_ms");
     if (chars == null || !chars.isArray()) {
       return null;
     }
@@ -172,9 +179,14 @@ public sealed interface TtsServerMessage {
     }
   }
 
-  private static JsonNode first(JsonNode n, String a, String b) {
-    JsonNode v = n.get(a);
-    return v != null ? v : n.get(b);
+  private static JsonNode first(JsonNode n, String... names) {
+    for (String name : names) {
+      JsonNode v = n.get(name);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
   }
 
   private static int[] ints(JsonNode arr, int expected) {

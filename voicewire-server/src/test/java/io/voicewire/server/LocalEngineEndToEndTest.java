@@ -116,6 +116,75 @@ class LocalEngineEndToEndTest {
     assertEquals(1000, c.awaitClose().code());
   }
 
+  /**
+   * close_context with the real engine: the flushed sentence is voiced; text sent after the flush
+   * (a short tail kept by the schedule, and a long one the schedule released) never is, and the
+   * context ends with its isFinal.
+   */
+  @Test
+  void closeContextVoicesOnlyTheFlushedText() throws Exception {
+    WsClient c = f.connect("/v1/text-to-speech/" + VOICE + "/multi-stream-input"
+        + "?output_format=pcm_16000&sync_alignment=true");
+    c.send("{\"text\":\"Flushed first. \",\"context_id\":\"a\",\"flush\":true}");
+    String released = "Zebra yonder. ".repeat(12); // past the schedule's 120 characters
+    c.send("{\"text\":\"" + released + "\",\"context_id\":\"a\"}");
+    c.send("{\"text\":\"Unflushed tail. \",\"context_id\":\"a\"}");
+    c.send("{\"context_id\":\"a\",\"close_context\":true}");
+    StringBuilder voiced = new StringBuilder();
+    while (true) {
+      JsonNode m = c.next();
+      if (m.path("isFinal").asBoolean(false)) {
+        assertEquals("a", m.path("contextId").asText());
+        break;
+      }
+      assertTrue(m.has("audio"), m.toString());
+      for (JsonNode ch : m.get("alignment").get("chars")) {
+        voiced.append(ch.asText());
+      }
+    }
+    String v = voiced.toString();
+    assertTrue(v.contains("Flushed first."), v);
+    assertFalse(v.contains("Unflushed"), v);
+    assertFalse(v.contains("Zebra yonder. Zebra"), "schedule-released text after the flush: " + v);
+    c.send("{\"close_socket\":true}");
+    assertEquals(1000, c.awaitClose().code());
+  }
+
+  /** Text-to-Dialogue with the engine's two voices taking the turns (both sockets). */
+  @Test
+  void aDialogueOfTheEnginesTwoVoices() throws Exception {
+    String kevin = LocalSpeechProvider.VOICE_KEVIN;
+    for (String socket : List.of("stream-input", "multi-stream-input")) {
+      String ctx = socket.startsWith("multi") ? "\"context_id\":\"d\"," : "";
+      WsClient c = f.connect("/v1/text-to-dialogue/" + socket
+          + "?model_id=eleven_v3&output_format=pcm_16000&sync_alignment=true");
+      c.send("{" + ctx + "\"voices\":[\"" + VOICE + "\",\"" + kevin + "\"]}");
+      c.send("{" + ctx + "\"inputs\":[{\"text\":\"Knock knock. \",\"voice_id\":\"" + VOICE
+          + "\"},{\"text\":\"Who is there? \",\"voice_id\":\"" + kevin + "\"}]}");
+      c.send("{\"close_socket\":true}");
+      List<String> turns = new ArrayList<>();
+      StringBuilder turn = new StringBuilder();
+      long bytes = 0;
+      int finals = 0;
+      for (JsonNode m : c.untilClose()) {
+        if (m.has("audio")) {
+          assertEquals(0, finals, "audio after is_final: " + m);
+          bytes += Base64.getDecoder().decode(m.get("audio").asText()).length;
+          m.path("alignment").path("chars").forEach(ch -> turn.append(ch.asText()));
+        } else if (m.path("is_final_audio_for_turn").asBoolean(false)) {
+          turns.add(turn.toString());
+          turn.setLength(0);
+        } else if (m.path("is_final").asBoolean(false)) {
+          finals++;
+        }
+      }
+      assertEquals(1000, c.awaitClose().code());
+      assertEquals(List.of("Knock knock. ", "Who is there? "), turns, socket);
+      assertEquals(1, finals, socket);
+      assertTrue(bytes > 32_000, "more than a second of two voices: " + bytes);
+    }
+  }
+
   @Test
   void realtimeSpeechToTextTranscribesSynthesizedSpeech() throws Exception {
     byte[] pcm = Tones.concat(Tones.silence(500, 16000), synthesize(SENTENCE, "pcm_16000"),

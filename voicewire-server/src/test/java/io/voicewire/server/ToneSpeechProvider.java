@@ -348,6 +348,23 @@ final class ToneSpeechProvider implements SpeechProvider {
       return true;
     }
 
+    /** close_context: what the releaser still holds (never flushed) is dropped. */
+    @Override
+    public boolean closeContext() {
+      synchronized (this) {
+        if (state != St.OPEN) {
+          return false;
+        }
+        state = St.ENDING;
+      }
+      serial.submit(() -> {
+        if (!cancelled) {
+          terminal(() -> listener.onClosed(true));
+        }
+      });
+      return true;
+    }
+
     @Override
     public void close() {
       synchronized (this) {

@@ -213,6 +213,31 @@ class TtsMultiStreamInputTest {
     assertEquals(longText, t.voiced("turn1"), "close_context voices what was flushed");
   }
 
+  /**
+   * The AsyncAPI document's CloseContext: "No further audio will be generated for this context
+   * [...] If it has already been set to flush it will continue flushing". Text sent after the
+   * last flush is never voiced, and the context still ends with exactly one isFinal.
+   */
+  @Test
+  void closeContextVoicesOnlyFlushedTextAndStillSendsIsFinal() throws Exception {
+    WsClient c = slowServer.connect(path("sync_alignment=true"));
+    c.send("{\"text\":\"Flushed words. \",\"context_id\":\"t\",\"flush\":true}");
+    c.send("{\"text\":\"Never voiced words here. \",\"context_id\":\"t\"}");
+    c.send("{\"context_id\":\"t\",\"close_context\":true}");
+    c.send("{\"text\":\"Other context. \",\"context_id\":\"u\",\"flush\":true}");
+    Transcript t = new Transcript();
+    while (!t.finals.containsKey("t") || !t.voiced("u").equals("Other context. ")) {
+      t.add(c.next());
+    }
+    c.send("{\"close_socket\":true}");
+    for (JsonNode m : c.untilClose()) {
+      t.add(m); // fails on any audio of t after its isFinal
+    }
+    assertEquals("Flushed words. ", t.voiced("t"), "only the flushed text is voiced");
+    assertEquals(1, t.finals.get("t"));
+    assertEquals(1000, c.awaitClose().code());
+  }
+
   @Test
   void reusingAnIdBeforeItsIsFinalFinishesTheOldContextFirst() throws Exception {
     WsClient c = slowServer.connect(path(""));

@@ -18,7 +18,9 @@ import org.eclipse.jetty.websocket.api.Session;
  * {@code multi-stream-input}): every client message is checked against the AsyncAPI document's
  * {@code publish} messages of the channel, and every answer against its {@code subscribe}
  * messages. Text is buffered per context and "synthesised" on {@code flush},
- * {@code try_trigger_generation}, a full first schedule step, the end of input or a context close.
+ * {@code try_trigger_generation}, a full first schedule step or the end of input; a
+ * {@code close_context} drops the context's unflushed text unvoiced
+ * ({@link ElevenLabsDouble#dropped}).
  *
  * <p>Jetty delivers one event at a time per socket; the state is confined to those events.
  */
@@ -162,7 +164,13 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
         d.violation("WS " + path + ": close_context for unknown context '" + ctx + "'");
         return;
       }
+      // CloseContext: "No further audio will be generated for this context [...] If it has
+      // already been set to flush it will continue flushing": what was flushed is already out
+      // (emit is synchronous here); the unflushed rest is dropped, never voiced
       contexts.remove(ctx);
+      if (!buf.isEmpty()) {
+        d.dropped(buf.toString());
+      }
       sendFinal(ctx);
       return;
     }
@@ -184,6 +192,7 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
     }
     String text = buf.toString();
     buf.setLength(0);
+    d.synthesised(text);
     ObjectNode out = JSON.createObjectNode();
     out.put("audio", Base64.getEncoder().encodeToString(DoubleAudio.audio(format,
         text.length())));

@@ -52,8 +52,11 @@ public final class ElevenLabsDouble implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
   final ElevenLabsSpec spec = ElevenLabsSpec.load();
+  final DialogueSpec dialogue = new DialogueSpec();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final List<String> synthesised = new CopyOnWriteArrayList<>();
+  private final List<String> dropped = new CopyOnWriteArrayList<>();
   final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Server server = new Server();
   private ServerWebSocketContainer container;
@@ -111,11 +114,35 @@ public final class ElevenLabsDouble implements AutoCloseable {
   public void reset() {
     violations.clear();
     seen.clear();
+    synthesised.clear();
+    dropped.clear();
   }
 
   /** What the double received on paths starting with {@code pathPrefix}. */
   public List<Seen> seen(String pathPrefix) {
     return seen.stream().filter(s -> s.path().startsWith(pathPrefix)).toList();
+  }
+
+  /** Every text the double's TTS sockets turned into audio, one entry per generation. */
+  public List<String> synthesised() {
+    return List.copyOf(synthesised);
+  }
+
+  /**
+   * Unflushed text a {@code close_context} dropped unvoiced (AsyncAPI {@code CloseContext}: "No
+   * further audio will be generated for this context [...] If it has already been set to flush
+   * it will continue flushing"), one entry per closed context that held some.
+   */
+  public List<String> dropped() {
+    return List.copyOf(dropped);
+  }
+
+  void synthesised(String text) {
+    synthesised.add(text);
+  }
+
+  void dropped(String text) {
+    dropped.add(text);
   }
 
   void violation(String what) {
@@ -149,6 +176,16 @@ public final class ElevenLabsDouble implements AutoCloseable {
           ? new DoubleScribeSocket(this, query, authed)
           : new DoubleTtsSocket(this, channel, params.get("voice_id"), query, authed), rq, rs, cb);
       if (!upgraded) {
+        violation(where + ": a WebSocket endpoint requested without an upgrade");
+        return json(rs, cb, 400, "{\"detail\":\"WebSocket upgrade required\"}");
+      }
+      return true;
+    }
+    if (path.equals(DialogueSpec.STREAM_INPUT) || path.equals(DialogueSpec.MULTI_STREAM_INPUT)) {
+      record(new Seen("WS-OPEN", path, query, null));
+      boolean authed = API_KEY.equals(rq.getHeaders().get("xi-api-key"));
+      if (!container.upgrade((q, r, c) -> new DoubleDialogueSocket(this, path, query, authed),
+          rq, rs, cb)) {
         violation(where + ": a WebSocket endpoint requested without an upgrade");
         return json(rs, cb, 400, "{\"detail\":\"WebSocket upgrade required\"}");
       }

@@ -26,6 +26,15 @@ final class ProtocolSupport {
   private static final String F = "forwarded";
   private static final String NA = "—";
 
+  /** The close_context row: its semantics are the AsyncAPI CloseContext's (checked by tests). */
+  static final String CLOSE_CONTEXT_ROW = "send CloseContextClient close_context";
+  static final String CLOSE_CONTEXT_SERVER = "yes: only flushed text is voiced, then isFinal";
+  static final String CLOSE_CONTEXT_RELAY = "yes: upstream stops once the flushed text is voiced";
+  static final String CLOSE_CONTEXT_NOTE = "CloseContext: \"If it has already been set to flush "
+      + "it will continue flushing\"; unflushed text is dropped unvoiced. TtsMultiStreamInputTest."
+      + "closeContextVoicesOnlyFlushedTextAndStillSendsIsFinal, RelayContractTest."
+      + "closeContextThroughTheRelayVoicesOnlyFlushedText";
+
   private ProtocolSupport() {}
 
   /** Server, relay, SDK, browser, note. */
@@ -43,6 +52,9 @@ final class ProtocolSupport {
     }
     if (section.endsWith("/realtime")) {
       return scribe(k);
+    }
+    if (section.contains("/text-to-dialogue/")) {
+      return dialogue(k);
     }
     return tts(k);
   }
@@ -120,6 +132,28 @@ final class ProtocolSupport {
     return s;
   }
 
+  /** Text-to-Dialogue rows: the server and the Java SDK; the relay and the browser not yet. */
+  static String[] dialogue(String k) {
+    if (k.startsWith("WS ")) {
+      return new String[] {Y, N, "yes (DialogueStream)", N, "relay: each turn goes to an "
+          + "upstream TTS stream-input, not the upstream dialogue socket; browser: no client yet"};
+    }
+    if (k.endsWith(" xi_api_key") || k.endsWith(" authorization")
+        || k.endsWith(" single_use_token")) {
+      return new String[] {Y, N, "handshake credentials", N, "the SDK authenticates in the "
+          + "handshake (xi-api-key header or single-use token)"};
+    }
+    if (k.endsWith(" normalized_alignment")) {
+      return new String[] {N, N, N, N, "\"Reserved for future use; currently unused by the "
+          + "server\""};
+    }
+    if (k.endsWith(" voice_settings") || k.endsWith(" pronunciation_dictionary_locators")) {
+      return new String[] {"accepted", N, N, N, "the offline engine keeps its voices' settings "
+          + "and has no dictionaries"};
+    }
+    return new String[] {Y, N, Y, N, ""};
+  }
+
   private static String[] ttsRow(String k) {
     if (k.startsWith("WS ")) {
       return new String[] {Y, Y, Y, Y, "relay: one upstream socket per stream, resumed on drops"};
@@ -158,6 +192,11 @@ final class ProtocolSupport {
             + "isFinal, clients read either"};
       }
       return new String[] {Y, Y, Y, Y, ""};
+    }
+    if (k.equals(CLOSE_CONTEXT_ROW)) {
+      return new String[] {CLOSE_CONTEXT_SERVER, CLOSE_CONTEXT_RELAY,
+          "yes: close() flushes first, cancel() does not", "yes: endContext() flushes first, "
+              + "closeContext() does not", CLOSE_CONTEXT_NOTE};
     }
     if (k.endsWith(" pronunciation_dictionary_locators")) {
       return new String[] {"accepted", "forwarded with version_id", Y, N,

@@ -47,6 +47,25 @@ class ProtocolTableTest {
         }
       }
     }
+    // Text-to-Dialogue WebSockets (the SDK's vendored wire types)
+    DialogueSpec ttd = new DialogueSpec();
+    for (boolean multi : List.of(false, true)) {
+      String ch = multi ? DialogueSpec.MULTI_STREAM_INPUT : DialogueSpec.STREAM_INPUT;
+      String sec = "WS " + ch;
+      out.add(new Row(sec, "`WS " + ch + "`"));
+      ttd.query().keySet().forEach(q -> out.add(new Row(sec, "query `" + q + "`")));
+      String send = "send `" + (multi ? "TextToDialogueWebsocketClientMessageMulti"
+          : "TextToDialogueWebsocketClientMessage") + "`";
+      out.add(new Row(sec, send));
+      ttd.clientMessage(multi).path("properties").fieldNames()
+          .forEachRemaining(f -> out.add(new Row(sec, send + " `" + f + "`")));
+      for (Map.Entry<String, JsonNode> m : ttd.serverMessages(multi).entrySet()) {
+        String msg = "receive `" + m.getKey() + "`";
+        out.add(new Row(sec, msg));
+        m.getValue().path("properties").fieldNames()
+            .forEachRemaining(f -> out.add(new Row(sec, msg + " `" + f + "`")));
+      }
+    }
     // Scribe realtime
     String sec = "WS " + ElevenLabsSpec.SCRIBE_PATH;
     out.add(new Row(sec, "`WS " + ElevenLabsSpec.SCRIBE_PATH + "`"));
@@ -134,6 +153,19 @@ class ProtocolTableTest {
     assertTrue(missing.isEmpty(), missing.size() + " rows of the official documents are missing "
         + "from docs/protocol-table.md (regenerate with -Dvoicewire.writeProtocolTable=true):\n"
         + String.join("\n", missing));
+  }
+
+  /** The close_context row states the document's semantics: only flushed text is voiced. */
+  @Test
+  void theCloseContextRowSaysOnlyFlushedTextIsVoiced() throws Exception {
+    String table = Files.readString(TABLE, StandardCharsets.UTF_8);
+    String row = table.lines().filter(l -> l.startsWith("| send `CloseContextClient` "
+        + "`close_context` |")).findFirst().orElseThrow();
+    String[] want = ProtocolSupport.support("WS " + ElevenLabsSpec.MULTI_STREAM_INPUT,
+        "send `CloseContextClient` `close_context`");
+    for (String cell : want) {
+      assertTrue(row.contains("| " + cell + " |"), "row: " + row + "\nwants: " + cell);
+    }
   }
 
   @Test

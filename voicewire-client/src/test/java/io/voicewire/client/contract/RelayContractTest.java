@@ -340,6 +340,44 @@ class RelayContractTest {
     assertEquals("Hello again. ", later.get(0).path("text").asText(), up.toString());
   }
 
+  /**
+   * close_context through the relay (AsyncAPI CloseContext): the flushed text is voiced, the
+   * text sent after the flush is not (upstream never synthesises it), and the relay's client
+   * still gets the context's isFinal.
+   */
+  @Test
+  void closeContextThroughTheRelayVoicesOnlyFlushedText() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE + "/multi-stream-input?output_format="
+        + "pcm_16000", f);
+    ws.sendText("{\"text\":\" \",\"context_id\":\"a\"}", true).get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Flushed through. \",\"context_id\":\"a\",\"flush\":true}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Never voiced by the relay. \",\"context_id\":\"a\"}", true)
+        .get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"context_id\":\"a\",\"close_context\":true}", true).get(5, TimeUnit.SECONDS);
+    ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("isFinal")), 20);
+    ws.sendText("{\"close_socket\":true}", true).get(5, TimeUnit.SECONDS);
+    assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+    StringBuilder voiced = new StringBuilder();
+    int finals = 0;
+    boolean afterFinal = false;
+    for (String t : f.texts) {
+      JsonNode m = ElevenLabsDouble.JSON.readTree(t);
+      if (m.path("isFinal").asBoolean(false)) {
+        finals++;
+        afterFinal = true;
+      } else if (m.has("audio")) {
+        assertFalse(afterFinal, "audio after the isFinal: " + f.texts);
+        m.path("alignment").path("chars").forEach(c -> voiced.append(c.asText()));
+      }
+    }
+    assertEquals(1, finals, f.texts.toString());
+    assertEquals("Flushed through.", voiced.toString().strip(), f.texts.toString());
+    assertTrue(d.synthesised().stream().noneMatch(t -> t.contains("Never voiced")),
+        d.synthesised().toString());
+  }
+
   @Test
   void aReinitialisedContextsUnchangedSettingsGoUpstreamAndChangedOnesStay() throws Exception {
     Frames f = new Frames();

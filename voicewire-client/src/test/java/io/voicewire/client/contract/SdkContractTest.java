@@ -159,6 +159,75 @@ class SdkContractTest {
     }
   }
 
+  /**
+   * close_context voices only flushed text (AsyncAPI CloseContext), so a graceful
+   * {@code Context.close()} must flush what it holds first: all of it is voiced; a barge-in
+   * {@code cancel()} sends close_context alone, and its unflushed text is never synthesised.
+   */
+  @Test
+  void contextCloseVoicesAllItsTextAndCancelWastesNoSynthesis() throws Exception {
+    d.reset();
+    CountDownLatch closed = new CountDownLatch(1);
+    StringBuilder voiced = new StringBuilder();
+    try (MultiContextTts m = client.newMultiContextTts(tts(), new MultiContextTts.Listener() {})) {
+      MultiContextTts.Context c = m.openContext("graceful", new MultiContextTts.ContextListener() {
+        @Override
+        public void onAudio(io.voicewire.speech.TtsAudio a) {
+          synchronized (voiced) {
+            voiced.append(String.join("", a.alignment().chars()));
+          }
+        }
+
+        @Override
+        public void onClosed(boolean complete) {
+          closed.countDown();
+        }
+      }).get(10, TimeUnit.SECONDS);
+      c.send("Never flushed by hand, closed gracefully. ");
+      c.close();
+      assertTrue(closed.await(20, TimeUnit.SECONDS));
+      MultiContextTts.Context b = m.openContext("barge", new MultiContextTts.ContextListener() {})
+          .get(10, TimeUnit.SECONDS);
+      b.send("Interrupted before any flush. ");
+      b.cancel();
+      ElevenLabsDouble.await(() -> !d.dropped().isEmpty(), 10);
+      m.end();
+    }
+    synchronized (voiced) {
+      assertEquals("Never flushed by hand, closed gracefully.", voiced.toString().strip());
+    }
+    assertEquals(List.of("Interrupted before any flush. "), d.dropped());
+    assertTrue(d.synthesised().stream().noneMatch(t -> t.contains("Interrupted")),
+        d.synthesised().toString());
+  }
+
+  /** The SDK's DialogueStream on both Text-to-Dialogue sockets: official traffic only. */
+  @Test
+  void textToDialogueOverBothSockets() throws Exception {
+    String a = DoubleHttp.VOICE_ID;
+    String b = "AZnzlk1XvdvUeBnXmlld";
+    for (boolean multi : new boolean[] {false, true}) {
+      io.voicewire.client.DialogueStreamTest.Recorder r =
+          new io.voicewire.client.DialogueStreamTest.Recorder();
+      io.voicewire.client.DialogueStream.Options o = io.voicewire.client.DialogueStream.Options
+          .dialogue(AudioFormat.PCM_16000);
+      String ctx = multi ? "c1" : null;
+      try (io.voicewire.client.DialogueStream d = client.newDialogueStream(multi
+          ? o.multiContext() : o, r)) {
+        d.open(ctx, List.of(a, b));
+        d.say(ctx, List.of(io.voicewire.client.DialogueStream.Line.of(a, "Knock knock. "),
+            io.voicewire.client.DialogueStream.Line.of(b, "Who is there? ")), true);
+        d.keepAlive(ctx);
+        if (multi) {
+          d.closeContext(ctx);
+        }
+        d.end();
+        assertTrue(r.done.get(20, TimeUnit.SECONDS));
+      }
+      assertEquals("Knock knock. |turn|Who is there? |turn||final(" + ctx + ")", r.text());
+    }
+  }
+
   @Test
   void scribeRealtimeWithATokenAndTheNewOptions() throws Exception {
     try (VoiceClient tokenClient = VoiceClient.builder().baseUrl(d.baseUrl())

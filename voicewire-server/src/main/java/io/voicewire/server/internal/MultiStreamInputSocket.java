@@ -22,14 +22,14 @@ import java.util.ArrayList;
  *
  * <p>Public only because Jetty invokes listener methods reflectively; not an API.
  */
-public final class MultiStreamInputSocket extends TtsSocket {
+public final class MultiStreamInputSocket extends TtsSocket<TtsClientMessage> {
   /** Most live contexts on one multi-stream-input socket (ElevenLabs' limit). */
   static final int MAX_CONTEXTS = 5;
 
   private static final String DEFAULT_KEY = "\u0000default";
 
   MultiStreamInputSocket(Services s, String voiceId, Query query, Auth.Result handshakeAuth) {
-    super(s, SessionKind.TTS_MULTI_STREAM_INPUT, voiceId, query, handshakeAuth);
+    super(s, SessionKind.TTS_MULTI_STREAM_INPUT, voiceId, query, handshakeAuth, TTS);
   }
 
   @Override
@@ -48,7 +48,7 @@ public final class MultiStreamInputSocket extends TtsSocket {
     TtsContext c = contexts.get(key);
     if (m.closeContext()) {
       if (c != null) {
-        c.end(fx);
+        c.closeContext(fx); // voices only what was flushed (AsyncAPI CloseContext)
       }
       return;
     }

@@ -26,6 +26,12 @@ final class Routes {
     r.ws("/v1/text-to-speech/{voice_id}/multi-stream-input", (rq, p, q) ->
         new MultiStreamInputSocket(s, p.get("voice_id"), q, s.auth.authenticate(rq.getHeaders(), q,
             TokenType.TTS_WEBSOCKET.queryParam(), TokenType.TTS_WEBSOCKET, Request.getRemoteAddr(rq))));
+    for (boolean multi : new boolean[] {false, true}) {
+      r.ws(multi ? "/v1/text-to-dialogue/multi-stream-input" : "/v1/text-to-dialogue/stream-input",
+          (rq, p, q) -> new DialogueSocket(s, multi, q, s.auth.authenticate(rq.getHeaders(), q,
+              TokenType.TTS_WEBSOCKET.queryParam(), TokenType.TTS_WEBSOCKET,
+              Request.getRemoteAddr(rq))));
+    }
     r.ws("/v1/speech-to-text/realtime", (rq, p, q) -> new SttSocket(s, q,
         s.auth.authenticate(rq.getHeaders(), q, TokenType.REALTIME_SCRIBE.queryParam(),
             TokenType.REALTIME_SCRIBE,

@@ -18,14 +18,14 @@ import io.voicewire.speech.SpeechError;
  *
  * <p>Public only because Jetty invokes listener methods reflectively; not an API.
  */
-public final class StreamInputSocket extends TtsSocket {
+public final class StreamInputSocket extends TtsSocket<TtsClientMessage> {
   private static final String KEY = "\u0000default";
 
   // guarded by this
   private boolean contextOpened;
 
   StreamInputSocket(Services s, String voiceId, Query query, Auth.Result handshakeAuth) {
-    super(s, SessionKind.TTS_STREAM_INPUT, voiceId, query, handshakeAuth);
+    super(s, SessionKind.TTS_STREAM_INPUT, voiceId, query, handshakeAuth, TTS);
   }
 
   @Override

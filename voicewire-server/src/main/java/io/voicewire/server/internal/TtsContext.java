@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  *
  * <h2>Lifecycle ({@link State})</h2>
  * <pre>
- *   OPEN ──end of input / close_context / socket ending──▶ ENDING
+ *   OPEN ──end of input / socket ending──▶ ENDING            (everything sent is voiced)
+ *   OPEN ──close_context──▶ ENDING                           (only flushed text is voiced)
  *   OPEN, ENDING ──isFinal / failure / cancelled / socket closes──▶ DONE
  * </pre>
  * A DONE context is out of its socket's map; nothing of it is queued after its {@code isFinal}.
@@ -50,7 +51,7 @@ final class TtsContext implements TtsListener {
 
   private static final Alignment EMPTY = new Alignment(List.of(), new int[0], new int[0]);
 
-  private final TtsSocket owner;
+  private final TtsSocket<?> owner;
   private final Services s;
   final String key;
   final String wireId;
@@ -59,6 +60,10 @@ final class TtsContext implements TtsListener {
   private final OutputCodec codec;
   private volatile TtsSession session;
   private final AtomicBoolean ended = new AtomicBoolean();
+  /** Ending by {@code close_context}: unflushed text is dropped (set under the owner's lock). */
+  private volatile boolean closedByContext;
+  /** An end that came before the session was opened (guarded by owner). */
+  private boolean missedEnd;
 
   // guarded by owner
   final StateMachine<State> state = new StateMachine<>(State.OPEN);
@@ -68,7 +73,7 @@ final class TtsContext implements TtsListener {
   long unvoicedBytes;
   int messages;
 
-  TtsContext(TtsSocket owner, String key, String wireId, TtsRequest request) {
+  TtsContext(TtsSocket<?> owner, String key, String wireId, TtsRequest request) {
     this.owner = owner;
     this.s = owner.s;
     this.key = key;
@@ -83,6 +88,23 @@ final class TtsContext implements TtsListener {
     if (state.is(State.OPEN)) {
       state.moveTo(State.ENDING);
       fx.add(this::endSession);
+    }
+  }
+
+  /**
+   * OPEN → ENDING by {@code close_context}: only the flushed text is voiced, the rest dropped
+   * (the AsyncAPI document's {@code CloseContext}). Under the lock.
+   */
+  void closeContext(SocketSession.Effects fx) {
+    assert Thread.holdsLock(owner);
+    if (state.is(State.OPEN)) {
+      state.moveTo(State.ENDING);
+      closedByContext = true;
+      fx.add(() -> {
+        if (sessionOpened()) {
+          call(TtsSession::closeContext);
+        }
+      });
     }
   }
 
@@ -135,13 +157,21 @@ final class TtsContext implements TtsListener {
     }
     session = ts;
     State st;
+    boolean endMissed;
     synchronized (owner) {
       st = state.get();
+      endMissed = missedEnd;
     }
     if (st == State.DONE) {
       ts.close();
-    } else if (st == State.ENDING) {
-      ts.end();
+    } else if (endMissed) {
+      // the end ran before the session existed (another thread's effects): end it now; an end
+      // queued after this open (same effects) ends it itself, after the text queued before it
+      if (closedByContext) {
+        ts.closeContext();
+      } else {
+        ts.end();
+      }
     }
   }
 
@@ -162,7 +192,20 @@ final class TtsContext implements TtsListener {
   }
 
   void endSession() {
-    call(TtsSession::end);
+    if (sessionOpened()) {
+      call(TtsSession::end);
+    }
+  }
+
+  /** False (and the end remembered for {@link #openSession}) when there is no session yet. */
+  private boolean sessionOpened() {
+    synchronized (owner) {
+      if (session == null) {
+        missedEnd = true;
+        return false;
+      }
+      return true;
+    }
   }
 
   void closeSession() {
@@ -222,7 +265,7 @@ final class TtsContext implements TtsListener {
   /** Queues one audio message for the client (never under the lock: it encodes JSON first). */
   private void queue(OutputCodec.Chunk c) {
     TtsAudio a = c.audio();
-    String json = encodeAudio(a, wireId, request.syncAlignment());
+    String json = owner.audioJson(this, a);
     long ms = c.millis();
     owner.locked(fx -> {
       if (state.is(State.DONE) || owner.state.is(TtsState.CLOSED)) {

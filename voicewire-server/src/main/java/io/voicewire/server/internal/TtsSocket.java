@@ -33,12 +33,29 @@ import org.slf4j.LoggerFactory;
  * {@code isFinal}) are queued under it, so a cancelled context's audio never follows its
  * {@code isFinal}. Thread safe. Public only for Jetty's reflection; not an API.
  */
-public abstract sealed class TtsSocket extends SocketSession
-    permits StreamInputSocket, MultiStreamInputSocket {
+public abstract sealed class TtsSocket<M> extends SocketSession
+    permits StreamInputSocket, MultiStreamInputSocket, DialogueSocket {
   static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.tts");
 
   /** After a bad client message, how long the accepted text may take to be voiced. */
   static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+
+  /** Decodes a client message of the endpoint. */
+  interface Decoder<M> {
+    M decode(String json) throws ProtocolException;
+  }
+
+  /**
+   * How an endpoint's client messages are read: decoded, and the first message's credentials.
+   *
+   * @param <M> the endpoint's message type
+   */
+  record Wire<M>(Decoder<M> decoder, java.util.function.Function<M, String> apiKey,
+      java.util.function.Function<M, String> authorization) {}
+
+  /** The TTS sockets' messages. */
+  static final Wire<TtsClientMessage> TTS = new Wire<>(TtsClientMessage::decode,
+      TtsClientMessage::apiKey, TtsClientMessage::authorization);
 
   /** How the socket ends: with or without {@code isFinal}s, and which error and close follow. */
   private record Ending(boolean sendFinals, String errorJson, int closeCode, String reason) {}
@@ -48,6 +65,7 @@ public abstract sealed class TtsSocket extends SocketSession
   private final ProtocolException paramError;
   private final Auth.Result handshakeAuth;
   private final long timeoutNanos;
+  private final Wire<M> wire;
 
   // guarded by this
   final StateMachine<TtsState> state = new StateMachine<>(TtsState.ADMITTING);
@@ -57,9 +75,11 @@ public abstract sealed class TtsSocket extends SocketSession
   private ScheduledFuture<?> inactivityTask;
   private ScheduledFuture<?> drainTask;
 
-  TtsSocket(Services s, SessionKind kind, String voiceId, Query query, Auth.Result auth) {
+  TtsSocket(Services s, SessionKind kind, String voiceId, Query query, Auth.Result auth,
+      Wire<M> wire) {
     super(s, kind, LOG);
     this.voiceId = voiceId;
+    this.wire = wire;
     TtsParams p = null;
     ProtocolException err = null;
     try {
@@ -77,7 +97,7 @@ public abstract sealed class TtsSocket extends SocketSession
   // ---------------------------------------------------------------- what each endpoint adds
 
   /** An accepted message of an admitted socket. Under the lock. */
-  abstract void onMessage(TtsClientMessage m, long now, Effects fx);
+  abstract void onMessage(M m, long now, Effects fx);
 
   /** A context's provider failed or ended early. Under the lock; {@code c} is already DONE. */
   abstract void contextFailed(TtsContext c, SpeechError error, Effects fx);
@@ -159,9 +179,9 @@ public abstract sealed class TtsSocket extends SocketSession
       return; // failed or closing (e.g. the outbox overflowed): nothing more is taken
     }
     long now = s.now();
-    TtsClientMessage m;
+    M m;
     try {
-      m = TtsClientMessage.decode(text);
+      m = wire.decoder().decode(text);
     } catch (ProtocolException e) {
       locked(fx -> clientError(e.code(), e.getMessage(), e.closeCode(), fx));
       return;
@@ -175,7 +195,8 @@ public abstract sealed class TtsSocket extends SocketSession
     }
     // credentials in the first message: checked (token store, permit) before the lock
     Admission a = admitting
-        ? FirstMessageGate.admission(this, m.apiKey(), m.authorization()) : null;
+        ? FirstMessageGate.admission(this, wire.apiKey().apply(m), wire.authorization().apply(m))
+        : null;
     locked(fx -> {
       if (!state.isAny(TtsState.ADMITTING, TtsState.STREAMING)) {
         if (a != null && a.granted()) {
@@ -251,8 +272,14 @@ public abstract sealed class TtsSocket extends SocketSession
   /** Opens a context (its provider session is opened after the lock). */
   final TtsContext openContext(String key, String wireId, TtsClientMessage m, long now,
       Effects fx) {
+    return openContext(key, wireId, m.applyTo(params.request()), now, fx);
+  }
+
+  /** Opens a context for {@code request} (its provider session is opened after the lock). */
+  final TtsContext openContext(String key, String wireId, io.voicewire.speech.TtsRequest request,
+      long now, Effects fx) {
     assert Thread.holdsLock(this);
-    TtsContext c = new TtsContext(this, key, wireId, m.applyTo(params.request()));
+    TtsContext c = new TtsContext(this, key, wireId, request);
     c.lastActivityNanos = now;
     contexts.put(key, c);
     workStarted();
@@ -302,7 +329,7 @@ public abstract sealed class TtsSocket extends SocketSession
     contexts.remove(c.key, c);
     out().purge(c);
     if (sendFinal) {
-      out().enqueueUrgent(c.finalJson());
+      out().enqueueUrgent(finalJson(c));
     }
     fx.add(c::closeSession);
   }
@@ -311,10 +338,24 @@ public abstract sealed class TtsSocket extends SocketSession
   final void contextCompleted(TtsContext c, Effects fx) {
     assert Thread.holdsLock(this);
     if (ending == null || ending.sendFinals) {
-      out().enqueueUrgent(c.finalJson());
+      out().enqueueUrgent(finalJson(c));
     }
+    afterContextCompleted(c, fx);
     contextGone(fx);
   }
+
+  /** The message that ends a context's audio ({@code isFinal} here). Under the lock. */
+  String finalJson(TtsContext c) {
+    return c.finalJson();
+  }
+
+  /** A context's audio message. Never under the lock. */
+  String audioJson(TtsContext c, io.voicewire.speech.TtsAudio a) {
+    return TtsContext.encodeAudio(a, c.wireId, c.request.syncAlignment());
+  }
+
+  /** After a context's completion was queued (an endpoint may open the next). Under the lock. */
+  void afterContextCompleted(TtsContext c, Effects fx) {}
 
   /** A context left while ending: the last one finishes the ending. */
   final void contextGone(Effects fx) {

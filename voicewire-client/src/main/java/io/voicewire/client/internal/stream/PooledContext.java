@@ -1,5 +1,6 @@
 package io.voicewire.client.internal.stream;
 
+
 import io.voicewire.client.MultiContextTts.Context;
 import io.voicewire.client.MultiContextTts.ContextListener;
 import io.voicewire.client.internal.ClientContext;
@@ -9,6 +10,7 @@ import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsServerMessage;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -127,9 +129,20 @@ final class PooledContext implements Context {
     });
   }
 
-  /** Sends what the chunker holds, then {@code close_context}; the server's isFinal ends it. */
+  /**
+   * Sends what the chunker holds, flushed, then {@code close_context}; the server's isFinal ends
+   * it. The flush matters: after {@code close_context} the server voices only flushed text
+   * (AsyncAPI CloseContext), and closing a context here means "finish what I sent".
+   */
   void closeLocked() {
-    text.drainTo(piece -> enqueue(piece, false));
+    List<String> rest = new ArrayList<>();
+    text.drainTo(rest::add);
+    for (int i = 0; i < rest.size(); i++) {
+      enqueue(rest.get(i), i == rest.size() - 1);
+    }
+    if (rest.isEmpty()) {
+      enqueue("", true);
+    }
     cursor.markEnded();
     state = State.CLOSING;
     sup.markEnding();

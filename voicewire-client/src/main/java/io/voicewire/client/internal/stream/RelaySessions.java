@@ -23,7 +23,10 @@ public final class RelaySessions {
   /** A TTS session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
   public static TtsSession tts(ClientContext ctx, TtsRequest request, TtsRequest upstream,
       TtsStream.Listener listener) {
-    return new Tts(request, RealTtsStream.open(ctx, upstream, listener));
+    FlushedCloseGate gate = new FlushedCloseGate(listener);
+    RealTtsStream stream = RealTtsStream.open(ctx, upstream, gate);
+    gate.attach(stream);
+    return new Tts(request, stream, gate);
   }
 
   /** An STT session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
@@ -32,9 +35,11 @@ public final class RelaySessions {
     return new Stt(request, RealSttStream.open(ctx, upstream, listener));
   }
 
-  private record Tts(TtsRequest request, RealTtsStream stream) implements TtsSession {
+  private record Tts(TtsRequest request, RealTtsStream stream, FlushedCloseGate gate)
+      implements TtsSession {
     @Override
     public boolean send(String text) {
+      gate.sent(text);
       return stream.sendRaw(text, false, false);
     }
 
@@ -54,11 +59,13 @@ public final class RelaySessions {
       if (!same) {
         return " ".equals(text) || send(text);
       }
+      gate.sent(text);
       return stream.sendRaw(text, false, false, voiceSettings, chunkLengthSchedule);
     }
 
     @Override
     public boolean flush() {
+      gate.flushed();
       return stream.sendRaw("", true, false);
     }
 
@@ -70,6 +77,12 @@ public final class RelaySessions {
     @Override
     public boolean end() {
       return stream.end();
+    }
+
+    /** close_context: see {@link FlushedCloseGate}. */
+    @Override
+    public boolean closeContext() {
+      return gate.closeContext();
     }
 
     @Override

@@ -164,6 +164,32 @@ final class RealTtsSession implements TtsSession {
     }
   }
 
+  /**
+   * Drops what no flush released (the buffer, and sentences the schedule released after the last
+   * flush mark), then ends after the flushed ones.
+   */
+  @Override
+  public boolean closeContext() {
+    lock.lock();
+    try {
+      if (state != State.OPEN) {
+        return false;
+      }
+      while (!items.isEmpty() && !(items.peekLast() instanceof FlushMark)) {
+        if (items.pollLast() instanceof Sentence s) {
+          queuedChars -= s.text().length();
+        }
+      }
+      boolean ok = enqueueLocked(List.of(), new EndMark());
+      if (ok) {
+        state = State.ENDING;
+      }
+      return ok;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void close() {
     lock.lock();
