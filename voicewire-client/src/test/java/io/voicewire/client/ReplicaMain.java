@@ -28,13 +28,7 @@ public final class ReplicaMain {
     VoicewireServer server = VoicewireServer.create(c -> c.provider(provider)
         .apiKeys(ServerConfig.apiKeysFromEnvironment()).redis(redis)
         .leaseTtl(Duration.ofSeconds(leaseSeconds))
-        // commits closer than 20 ms are throttled (default 100 ms): the SDK paces commits 150 ms
-        // apart, but on a loaded machine two can reach the server back to back, and the SDK
-        // then attributes the commit_throttled answer to the oldest unanswered commit rather
-        // than the throttled one, which misplaces the next commit on the timeline (a known SDK
-        // issue, reported; not what this test is about)
-        .limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxPerKey)
-            .minCommitInterval(Duration.ofMillis(20)).build()));
+        .limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxPerKey).build()));
     server.start(port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
