@@ -166,6 +166,8 @@ class ScaleOutIT {
       opened.forEach(RawSession::close);
       assertEquals(1, started, "of 20 concurrent redemptions exactly one succeeds");
     }
+    // the closed sockets' sessions end on their replicas a moment later: then the key holds none
+    awaitNoLeases(rs, "the token sessions gave their slots back");
     List<RawSession> held = new ArrayList<>();
     try {
       for (int i = 0; i < LIMIT; i++) {
@@ -182,11 +184,16 @@ class ScaleOutIT {
     } finally {
       held.forEach(RawSession::close);
     }
+    awaitNoLeases(rs, "the held sessions gave their slots back");
+  }
+
+  /** Waits (bounded) until every session of the key has given its slot back. */
+  static void awaitNoLeases(JarReplicas rs, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE_SECONDS * 3L);
     while (validLeases(rs) > 0 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertEquals(0, validLeases(rs), "the held sessions gave their slots back");
+    assertEquals(0, validLeases(rs), what);
   }
 
   // ---------------------------------------------------------------- sessions
