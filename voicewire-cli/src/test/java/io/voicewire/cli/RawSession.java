@@ -67,6 +67,11 @@ final class RawSession implements AutoCloseable {
     return t.find() ? t.group(1) : m;
   }
 
+  /** The first message as received (or what closed the socket), bounded wait. */
+  String firstMessage() throws Exception {
+    return first.get(30, TimeUnit.SECONDS);
+  }
+
   /** The close code the server sent, bounded wait. */
   int awaitClose() throws Exception {
     return closed.get(30, TimeUnit.SECONDS);
