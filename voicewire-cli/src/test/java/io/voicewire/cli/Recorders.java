@@ -60,13 +60,25 @@ final class Recorders {
     }
   }
 
-  /** Audio with alignment, of a TTS stream or a context. */
-  abstract static class Voiced extends Terminal {
+  /** Audio with alignment, of a TTS stream or of one context of a multi-context socket. */
+  static final class Voiced extends Terminal
+      implements TtsStream.Listener, MultiContextTts.ContextListener {
     final List<TtsAudio> audio = new CopyOnWriteArrayList<>();
 
-    void audio(TtsAudio a) {
+    @Override
+    public void onAudio(TtsAudio a) {
       event();
       audio.add(a);
+    }
+
+    @Override
+    public void onClosed(boolean c) {
+      ended(c, null);
+    }
+
+    @Override
+    public void onFailure(SpeechError error) {
+      ended(null, error);
     }
 
     /** The characters the received audio voices, in order (the alignment audit). */
@@ -74,40 +86,6 @@ final class Recorders {
       StringBuilder sb = new StringBuilder();
       audio.forEach(a -> sb.append(a.alignment() == null ? "" : a.alignment().text()));
       return sb.toString();
-    }
-  }
-
-  static final class Tts extends Voiced implements TtsStream.Listener {
-    @Override
-    public void onAudio(TtsAudio a) {
-      audio(a);
-    }
-
-    @Override
-    public void onClosed(boolean c) {
-      ended(c, null);
-    }
-
-    @Override
-    public void onFailure(SpeechError error) {
-      ended(null, error);
-    }
-  }
-
-  static final class Context extends Voiced implements MultiContextTts.ContextListener {
-    @Override
-    public void onAudio(TtsAudio a) {
-      audio(a);
-    }
-
-    @Override
-    public void onClosed(boolean c) {
-      ended(c, null);
-    }
-
-    @Override
-    public void onFailure(SpeechError error) {
-      ended(null, error);
     }
   }
 

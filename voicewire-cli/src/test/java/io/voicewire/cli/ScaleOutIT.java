@@ -210,7 +210,7 @@ class ScaleOutIT {
   static Callable<Long> ttsStream(VoiceClient client, int chars, long seed) {
     return () -> {
       String text = text(chars, seed);
-      Recorders.Tts l = new Recorders.Tts();
+      Recorders.Voiced l = new Recorders.Voiced();
       TtsStream s = client.newTtsStream(tts(LocalSpeechProvider.VOICE_KEVIN), l);
       for (int i = 0; i < text.length(); i += 60) {
         assertTrue(s.send(text.substring(i, Math.min(text.length(), i + 60))));
@@ -260,7 +260,7 @@ class ScaleOutIT {
           new MultiContextTts.Listener() {});
       for (int k = 0; k < load.contexts(); k++) {
         String text = text(load.contextChars(), seed * 100 + k);
-        Recorders.Context l = new Recorders.Context();
+        Recorders.Voiced l = new Recorders.Voiced();
         MultiContextTts.Context c = m.openContext("ctx" + k, l).get(120, TimeUnit.SECONDS);
         for (int i = 0; i < text.length(); i += 30) {
           assertTrue(c.send(text.substring(i, Math.min(text.length(), i + 30))));
