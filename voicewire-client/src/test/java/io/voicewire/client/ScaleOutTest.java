@@ -24,11 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Scale-out through a real load balancer: three replicas (separate JVMs, {@link ReplicaMain})
- * behind Debian's {@code haproxy}, sharing one {@code redis-server}, all on loopback. The engine
- * renders text as auditable PCM and recognises coded speech exactly ({@link CodedSpeechProvider}),
- * so "every character voiced exactly once" and "committed text identical, no duplicate commit"
- * are checked exactly; it is fast enough for 30 sessions and three JVMs on two cores.
+ * Scale-out through a real load balancer at the issue's full load: three replicas (separate JVMs,
+ * {@link ReplicaMain}) behind Debian's {@code haproxy}, sharing one {@code redis-server}, all on
+ * loopback. The engine renders text as auditable PCM and recognises coded speech exactly
+ * ({@link CodedSpeechProvider}), so "every character voiced exactly once" and "committed text
+ * identical, no duplicate commit" are checked exactly; it is fast enough for 30 sessions with
+ * 60 s STT streams and three JVMs on two cores, which the offline engine is not. The same
+ * rolling restart and crash with the real product ({@code voicewire.jar serve} over the offline
+ * engine, human speech) are voicewire-cli's {@code ScaleOutIT}; {@code ReplicaMain} exists only
+ * because {@code serve} cannot host this test engine.
  */
 @Tag("slow")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
