@@ -17,6 +17,12 @@ final class Mp3Encoder implements Encoders.Codec {
   private final int rate;
   private final int kbps;
   private boolean started;
+  /** MPEG frames returned so far, over every segment ({@link #drain()} starts one). */
+  private long framesOut;
+  /** Bytes of the last returned frame still to come in the next output. */
+  private int frameRest;
+  /** Decoded samples before the current segment's first frame. */
+  private long segmentStart;
 
   Mp3Encoder(int rate, int kbps) {
     javax.sound.sampled.AudioFormat src =
@@ -36,6 +42,7 @@ final class Mp3Encoder implements Encoders.Codec {
       return new byte[0];
     }
     byte[] out = finish();
+    segmentStart = framesOut * samplesPerFrame();
     lame = new LameEncoder(lame.getSourceFormat(), kbps, LameEncoder.CHANNEL_MODE_MONO,
         LameEncoder.QUALITY_LOW, false);
     fedBytes = 0;
@@ -51,8 +58,53 @@ final class Mp3Encoder implements Encoders.Codec {
       int n = lame.encodeBuffer(pcm, p, Math.min(maxIn, end - p), buf);
       out.write(buf, 0, n);
     }
-    return withoutTagPlaceholder(out.toByteArray());
+    return counted(withoutTagPlaceholder(out.toByteArray()));
   }
+
+  @Override
+  public long decodedSamples() {
+    return framesOut * samplesPerFrame();
+  }
+
+  @Override
+  public long nextInputPosition() {
+    return segmentStart + io.voicewire.audio.AudioEncoder.MP3_DECODER_DELAY_SAMPLES + fedBytes / 2;
+  }
+
+  private int samplesPerFrame() {
+    return rate >= 32_000 ? 1152 : 576;
+  }
+
+  /** Counts the frames in {@code b} (whole frames, a frame's rest possibly in the next call). */
+  private byte[] counted(byte[] b) {
+    int p = frameRest;
+    while (p + 4 <= b.length) {
+      int size = frameBytes(b, p);
+      if (size <= 0) {
+        break;
+      }
+      framesOut++;
+      p += size;
+    }
+    frameRest = Math.max(0, p - b.length);
+    return b;
+  }
+
+  /** The size of the frame whose header is at {@code p}, 0 if none is there. */
+  private int frameBytes(byte[] b, int p) {
+    if ((b[p] & 0xFF) != 0xFF || (b[p + 1] & 0xE0) != 0xE0) {
+      return 0;
+    }
+    int index = (b[p + 2] >> 4) & 0x0F;
+    boolean mpeg1 = (b[p + 1] & 0x18) == 0x18;
+    int kbpsOf = (mpeg1 ? MPEG1_KBPS : MPEG2_KBPS)[index];
+    return (mpeg1 ? 144 : 72) * kbpsOf * 1000 / rate + ((b[p + 2] >> 1) & 1);
+  }
+
+  private static final int[] MPEG1_KBPS =
+      {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0};
+  private static final int[] MPEG2_KBPS =
+      {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0};
 
   /**
    * Drops the blank first frame LAME reserves for a Xing/Info tag that only a seekable file can
@@ -83,6 +135,6 @@ final class Mp3Encoder implements Encoders.Codec {
     // an empty stream is an empty file (LAME cannot flush a stream it never saw)
     int n = fedBytes == 0 ? 0 : lame.encodeFinish(buf);
     lame.close();
-    return java.util.Arrays.copyOf(buf, n);
+    return counted(java.util.Arrays.copyOf(buf, n));
   }
 }
