@@ -16,7 +16,8 @@
 
 import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-core.js';
 import { TtsResume, readAlignment } from './tts-resume.js';
-import { parseFormat, decodeAudio } from './pcm.js';
+import { parseFormat, decodeAudio, base64ToBytes } from './pcm.js';
+import { parseCompressed, StreamDecoder } from './compressed-decoder.js';
 
 /** Protocol keep-alive `{"text":" "}` after this long without sending (server timeout: 20 s). */
 export const KEEPALIVE_INTERVAL_MILLIS = 10000;
@@ -29,14 +30,17 @@ export const ELEVENLABS_BASE = 'https://api.elevenlabs.io';
 
 /**
  * Checks and sets the options both TTS sockets share: `voiceId` (required), `outputFormat`
- * (`pcm_*` or `ulaw_8000`; default `pcm_16000`) → `format`, `outputFormat`, `sampleRate`; and
- * `keepAliveMillis`.
+ * (`pcm_*` or `ulaw_8000`, and with `compressed` also `mp3_*` / `opus_48000_*`; default
+ * `pcm_16000`) → `format`, `outputFormat`, `sampleRate`; and `keepAliveMillis`.
  */
-export function initTts(socket, o) {
+export function initTts(socket, o, compressed = false) {
   if (typeof o.voiceId !== 'string' || o.voiceId === '') throw new TypeError('voiceId is required');
   const name = o.outputFormat || 'pcm_16000';
-  const format = parseFormat(name);
-  if (!format) throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000: ' + o.outputFormat);
+  const format = parseFormat(name) || (compressed ? parseCompressed(name) : null);
+  if (!format) {
+    throw new RangeError('outputFormat must be pcm_<rate> or ulaw_8000'
+      + (compressed ? ', mp3_* or opus_48000_*: ' : ': ') + o.outputFormat);
+  }
   socket.format = format;
   socket.outputFormat = name;
   socket.sampleRate = format.sampleRate;
@@ -62,13 +66,19 @@ export class TtsSocket extends ReconnectingSocket {
   /**
    * @param {object} o options: `voiceId` (required), `baseUrl` (default: the page's origin),
    *   `token` (async function → single-use token; omit for a server that needs none), `modelId`,
-   *   `outputFormat` (`pcm_*` or `ulaw_8000`; default `pcm_16000`), `voiceSettings`,
+   *   `outputFormat` (`pcm_*` or `ulaw_8000`; default `pcm_16000`; or `mp3_*` / `opus_48000_*`,
+   *   decoded with WebCodecs: pick it with chooseOutputFormat() of compressed-decoder.js, which
+   *   falls back to PCM where the browser cannot decode it), `voiceSettings`,
    *   `generationConfig`, `autoMode`, `inactivityTimeout` (s), `query` (extra parameters),
    *   `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
    */
   constructor(o = {}) {
     super(o);
-    initTts(this, o);
+    initTts(this, o, true);
+    // mp3/opus: decoded here, in order; the audio event carries PCM as for every format
+    this.decoder = this.format.codec === 'mp3' || this.format.codec === 'opus'
+      ? new StreamDecoder(this.outputFormat, (pcm, rate, al) => this._onDecoded(pcm, rate, al)) : null;
+    this._voiced = '';
     this.resume = new TtsResume();
     this.finalReceived = false;
     this._lastSendAt = 0;
@@ -147,7 +157,12 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _onMessage(msg) {
-    if (typeof msg.audio === 'string' && msg.audio.length > 0) {
+    if (this.decoder && typeof msg.audio === 'string' && msg.audio.length > 0) {
+      if (this.resume.ended) this._armFinalWait();
+      this._markHealthy();
+      this._markAccepted();
+      this.decoder.push(base64ToBytes(msg.audio), readAlignment(msg));
+    } else if (typeof msg.audio === 'string' && msg.audio.length > 0) {
       if (this.resume.ended) this._armFinalWait();
       const pcm = decodeAudio(msg.audio, this.format);
       const out = this.resume.onAudio(pcm, this.sampleRate, readAlignment(msg));
@@ -178,14 +193,33 @@ export class TtsSocket extends ReconnectingSocket {
     }
   }
 
+  /** PCM the decoder made from an mp3/opus message; `al` is that message's alignment. */
+  _onDecoded(pcm, sampleRate, al) {
+    if (!Number.isFinite(this.metrics.firstAudioAt)) {
+      this.metrics.firstAudioAt = this.now();
+      this.metrics.ttfaMs = this.metrics.firstAudioAt - this.metrics.firstTextAt;
+    }
+    this.sampleRate = sampleRate;
+    this.metrics.chunks++;
+    this.metrics.audioMs += (pcm.length * 1000) / sampleRate;
+    if (al) this._voiced += al.chars.join('');
+    this._emit('audio', { pcm, sampleRate, chars: al ? al.chars : [], starts: al ? al.starts : [],
+      durs: al ? al.durs : [], cutSamples: 0 });
+  }
+
   _onFinal() {
     if (this.finalReceived) return;
     this.finalReceived = true;
     if (this._finalWait) { this.clearTimeout(this._finalWait); this._finalWait = null; }
     this.backoff.reset();
-    this._emit('final', { chars: this.resume.deliveredChars, audioMs: this.resume.deliveredMs });
-    // the server closes after isFinal; close() bounds the wait
-    this.close();
+    const done = () => {
+      this._emit('final', this.decoder ? { chars: this._voiced, audioMs: this.metrics.audioMs }
+        : { chars: this.resume.deliveredChars, audioMs: this.resume.deliveredMs });
+      // the server closes after isFinal; close() bounds the wait
+      this.close();
+    };
+    // mp3/opus: the final comes after the decoder gave out the last PCM
+    if (this.decoder) this.decoder.flush().catch(() => {}).then(done); else done();
   }
 
   _isComplete() {
@@ -193,7 +227,8 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _canResume() {
-    return this.resume.canResume();
+    // a compressed stream cannot be cut at a sample on a resume seam: a drop ends it
+    return !this.decoder && this.resume.canResume();
   }
 
   _awaitingAcceptance() {
@@ -210,6 +245,7 @@ export class TtsSocket extends ReconnectingSocket {
   }
 
   _onClosedForGood() {
+    if (this.decoder && this.finalReceived) this.decoder.flush().catch(() => {}).then(() => this.decoder.close());
     if (this._keepAlive) { this.clearTimeout(this._keepAlive); this._keepAlive = null; }
     if (this._finalWait) { this.clearTimeout(this._finalWait); this._finalWait = null; }
   }
@@ -247,7 +283,7 @@ export class TtsSocket extends ReconnectingSocket {
 
   /** Every character voiced so far, from the alignment (for audits and live captions). */
   voicedText() {
-    return this.resume.deliveredChars;
+    return this.decoder ? this._voiced : this.resume.deliveredChars;
   }
 
   /** The full input text given so far. */

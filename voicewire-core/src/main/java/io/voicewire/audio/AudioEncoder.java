@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * Encodes a stream of 16-bit PCM into an output format of the protocol, chunk by chunk as the
  * audio is produced: {@code mp3_*} (MPEG layer III, constant bitrate), {@code opus_48000_*} (Opus
- * in Ogg, 20 ms frames) and every decodable format ({@code pcm_*}, {@code ulaw_8000},
- * {@code alaw_8000}).
+ * in Ogg, 20 ms frames), {@code wav_*} (a streaming WAVE header whose sizes say "to the end",
+ * then PCM; {@link Wav#withSizes} fixes them for a whole file) and every decodable format
+ * ({@code pcm_*}, {@code ulaw_8000}, {@code alaw_8000}). {@link AudioDecoder} reads them all.
  *
  * <p>Each {@link #encode} returns the bytes that are ready (possibly none): a codec holds back
  * less than one frame of input (MP3: 1152 samples plus the encoder's look-ahead; Opus: one 20 ms
@@ -16,11 +17,12 @@ import java.util.Objects;
  * byte arrays is one valid file of the format (an MP3 elementary stream, an Ogg Opus file whose
  * pre-skip and final granule position cut the encoder's delay and padding exactly).
  *
- * <p>Timing belongs to the PCM, not to the bytes: a chunk of {@code n} input samples lasts
- * {@code n / rate} seconds whatever the codec returns for it, which is how callers keep
- * alignment and durations exact. MP3 has no standard way to announce its delay in a stream, so a
- * decoder plays about {@value #MP3_DECODER_DELAY_SAMPLES} samples of encoder and decoder delay
- * first and up to one frame of padding last, as every streamed MP3 does.
+ * <p>Timing: the bytes decode to a timeline that a codec may shift and stretch: MP3 has no
+ * standard way to announce its delay in a stream, so a decoder plays
+ * {@value #MP3_DECODER_DELAY_SAMPLES} samples of encoder and decoder delay first and pads the
+ * last frame, as every streamed MP3 does; Ogg Opus trims its own. {@link #decodedSamples()} and
+ * {@link #nextInputPosition()} tell exactly where each input sample lands in that timeline, which
+ * is how callers keep alignment exact.
  *
  * <p>The source PCM may be at any rate: it is resampled to the codec's rate ({@link
  * #codecInput(AudioFormat)}) with the {@link Resampler}. Feeding PCM at that rate avoids it.
@@ -65,6 +67,23 @@ public interface AudioEncoder {
    * with its end-of-stream flag). Later calls return an empty array.
    */
   byte[] finish();
+
+  /**
+   * Samples (at the target's rate) a standard decoder outputs for all the bytes returned so far:
+   * PCM, G.711 and WAV count their samples; MP3 counts whole frames (1152 or 576 samples each),
+   * delay and padding included; Ogg Opus counts the samples after its pre-skip, up to the last
+   * page's granule position.
+   */
+  long decodedSamples();
+
+  /**
+   * Where, in the decoded timeline of {@link #decodedSamples()}, the next PCM sample fed will
+   * play (samples at the target's rate). The difference from {@code decodedSamples()} taken
+   * when a chunk's bytes go out is how late that chunk's first sample plays relative to the
+   * start of those bytes: the codec's delay plus the audio it holds. Timing that follows the
+   * decoded audio (alignment of MP3, for example) adds it.
+   */
+  long nextInputPosition();
 
   /** True when {@link #create} can produce {@code target}. */
   static boolean canEncode(AudioFormat target) {

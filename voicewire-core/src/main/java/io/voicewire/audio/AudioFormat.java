@@ -10,8 +10,9 @@ import java.util.Objects;
  * {@code mp3_44100_128}.
  *
  * <p>PCM is always 16-bit signed little-endian mono; μ-law and A-law are 8-bit mono (G.711).
- * MP3 and Opus formats are recognised by name and carried as opaque bytes: voicewire does not
- * decode them, so {@link #frameSize()} is 0 and the duration helpers throw for them.
+ * MP3, Opus and WAV formats are carried as opaque bytes ({@link #frameSize()} is 0 and the
+ * duration helpers throw for them); {@link AudioEncoder} makes them and {@link AudioDecoder}
+ * turns them back into PCM.
  *
  * <p>Instances are immutable values; compare them with {@code equals}.
  *
@@ -32,7 +33,12 @@ public record AudioFormat(Encoding encoding, int sampleRate, int bitrateKbps) {
     /** MPEG-1/2 layer III, opaque to voicewire. */
     MP3("mp3", 0),
     /** Opus, opaque to voicewire. */
-    OPUS("opus", 0);
+    OPUS("opus", 0),
+    /**
+     * 16-bit PCM in a WAVE container (a 44-byte header, then the samples), opaque to voicewire
+     * because of the header: {@link AudioDecoder} reads it.
+     */
+    WAV("wav", 0);
 
     private final String prefix;
     private final int bytesPerSample;
@@ -72,7 +78,8 @@ public record AudioFormat(Encoding encoding, int sampleRate, int bitrateKbps) {
       "mp3_22050_32", "mp3_24000_48", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96",
       "mp3_44100_128", "mp3_44100_192", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000",
       "pcm_32000", "pcm_44100", "pcm_48000", "ulaw_8000", "alaw_8000", "opus_48000_32",
-      "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192");
+      "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192", "wav_8000",
+      "wav_16000", "wav_22050", "wav_24000", "wav_32000", "wav_44100", "wav_48000");
 
   public AudioFormat {
     Objects.requireNonNull(encoding, "encoding == null");

@@ -176,6 +176,31 @@ public final class Wav {
     Files.write(path, toBytes(sampleRate, pcm16le));
   }
 
+  /**
+   * The 44-byte header of a streamed 16-bit mono WAVE file whose length is not known yet: the
+   * RIFF and {@code data} sizes are {@code 0xFFFFFFFF} ("to the end of the stream").
+   */
+  public static byte[] streamingHeader(int sampleRate) {
+    byte[] h = toBytes(sampleRate, new byte[0]);
+    putLe32(h, 4, -1);
+    putLe32(h, 40, -1);
+    return h;
+  }
+
+  /**
+   * A whole WAVE file from a stream that began with {@link #streamingHeader}: the same bytes with
+   * the RIFF and {@code data} sizes filled in.
+   */
+  public static byte[] withSizes(byte[] file) {
+    if (file.length < 44 || !fourCc(file, 0).equals("RIFF") || !fourCc(file, 36).equals("data")) {
+      throw new IllegalArgumentException("not a canonical 44-byte-header WAVE file");
+    }
+    byte[] out = file.clone();
+    putLe32(out, 4, out.length - 8);
+    putLe32(out, 40, out.length - 44);
+    return out;
+  }
+
   /** 16-bit mono PCM as the bytes of a WAVE file (44-byte header + data). */
   public static byte[] toBytes(int sampleRate, byte[] pcm16le) {
     if (sampleRate <= 0) {

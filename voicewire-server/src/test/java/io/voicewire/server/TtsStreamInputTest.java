@@ -250,7 +250,7 @@ class TtsStreamInputTest {
   @Test
   void invalidQueryParametersAreInvalidRequest() throws Exception {
     for (String q : List.of("inactivity_timeout=181", "inactivity_timeout=0",
-        "output_format=wav_16000", "seed=-1", "sync_alignment=maybe",
+        "output_format=wav_12345", "seed=-1", "sync_alignment=maybe",
         "apply_text_normalization=sometimes")) {
       WsClient c = f.connect(path(q));
       JsonNode err = c.next();

@@ -1,5 +1,6 @@
 package io.voicewire.client.audio;
 
+import io.voicewire.audio.AudioDecoder;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.buffer.JitterBuffer;
 import io.voicewire.audio.buffer.JitterBufferConfig;
@@ -9,6 +10,7 @@ import io.voicewire.audio.buffer.SpscJitterBuffer;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.internal.Logs;
+import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
 import java.io.IOException;
@@ -22,6 +24,13 @@ import org.slf4j.Logger;
  * Plays a {@link TtsStream} as it arrives: a {@link TtsStream.Listener} that feeds core's
  * {@link SpscJitterBuffer} (pre-roll to a target delay that adapts to the measured jitter,
  * underruns counted), drained by one player thread into a {@link PcmSink}.
+ *
+ * <p>It plays every output format a stream can carry: PCM and G.711 as they are, and MP3, Ogg
+ * Opus and WAV through core's {@link AudioDecoder}, chunk by chunk as they arrive (the decoder
+ * keeps its state across chunks, so playback has no gap at chunk boundaries). The sink then
+ * receives PCM at the codec's rate ({@link #outputFormat()}: 44.1, 24 or 22.05 kHz for MP3,
+ * 48 kHz for Opus). MP3 and Opus need {@code de.sciss:jump3r} and
+ * {@code io.github.jaredmdobson:concentus}, which the SDK brings.
  *
  * <pre>{@code
  * try (StreamingPlayer player = StreamingPlayer.start(AudioFormat.PCM_24000, PcmSink.line())) {
@@ -48,6 +57,8 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
   static final long RETRY_MILLIS = 5;
 
   private final AudioFormat format;
+  /** Null for PCM and G.711 (the buffer takes them as they are). */
+  private final AudioDecoder decoder;
   private final PcmSink sink;
   private final JitterBuffer buffer;
   private final LongSupplier nanoClock;
@@ -58,9 +69,10 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
   private volatile IOException sinkError;
   private volatile ConnectionStatus lastStatus;
 
-  private StreamingPlayer(AudioFormat format, PcmSink sink, JitterBufferConfig config,
-      LongSupplier nanoClock) {
+  private StreamingPlayer(AudioFormat format, AudioDecoder decoder, PcmSink sink,
+      JitterBufferConfig config, LongSupplier nanoClock) {
     this.format = format;
+    this.decoder = decoder;
     this.sink = sink;
     this.nanoClock = nanoClock;
     this.buffer = new SpscJitterBuffer(config, () -> nanoClock.getAsLong() / 1_000_000L);
@@ -68,15 +80,39 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
         .daemon(true).unstarted(this::run);
   }
 
-  /** A player with the default jitter settings for {@code format}, started. */
+  /**
+   * A player with the default jitter settings for a stream in {@code format} (any format of the
+   * protocol: {@code pcm_*}, {@code ulaw_8000}, {@code alaw_8000}, {@code mp3_*},
+   * {@code opus_48000_*}, {@code wav_*}), started. The sink is opened with {@link
+   * #outputFormat()}.
+   *
+   * @throws IllegalArgumentException when the format cannot be decoded
+   */
   public static StreamingPlayer start(AudioFormat format, PcmSink sink) throws IOException {
     Objects.requireNonNull(format, "format == null");
-    if (!format.isDecodable()) {
-      throw new IllegalArgumentException("StreamingPlayer plays pcm_*, ulaw_8000 and alaw_8000, "
-          + "not " + format.wireName() + ": ask the stream for one of those (TtsRequest's "
-          + "default is pcm_24000)");
+    if (!AudioDecoder.canDecode(format)) {
+      throw new IllegalArgumentException("StreamingPlayer cannot decode " + format.wireName());
     }
-    return start(JitterBufferConfig.of(format, OverflowPolicy.BACKPRESSURE), sink,
+    AudioDecoder decoder = format.isDecodable() ? null : AudioDecoder.create(format);
+    AudioFormat pcm = decoder == null ? format : decoder.output();
+    return start(JitterBufferConfig.of(pcm, OverflowPolicy.BACKPRESSURE), decoder, sink,
+        System::nanoTime);
+  }
+
+  /**
+   * A player for a stream in {@code format} (any format of the protocol) with explicit jitter
+   * settings for the PCM it plays: {@code config.format()} must be {@link
+   * AudioDecoder#outputOf}{@code (format)}, and the overflow policy back-pressure. Started.
+   */
+  public static StreamingPlayer start(AudioFormat format, JitterBufferConfig config,
+      PcmSink sink) throws IOException {
+    Objects.requireNonNull(format, "format == null");
+    Objects.requireNonNull(config, "config == null");
+    if (!AudioDecoder.outputOf(format).equals(config.format())) {
+      throw new IllegalArgumentException("a " + format.wireName() + " stream plays as "
+          + AudioDecoder.outputOf(format).wireName() + ", not " + config.format().wireName());
+    }
+    return start(config, format.isDecodable() ? null : AudioDecoder.create(format), sink,
         System::nanoTime);
   }
 
@@ -86,6 +122,11 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
    */
   public static StreamingPlayer start(JitterBufferConfig config, PcmSink sink,
       LongSupplier nanoClock) throws IOException {
+    return start(config, null, sink, nanoClock);
+  }
+
+  private static StreamingPlayer start(JitterBufferConfig config, AudioDecoder decoder,
+      PcmSink sink, LongSupplier nanoClock) throws IOException {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(sink, "sink == null");
     if (config.overflowPolicy() != OverflowPolicy.BACKPRESSURE) {
@@ -93,7 +134,7 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
           + config.overflowPolicy());
     }
     sink.open(config.format());
-    StreamingPlayer p = new StreamingPlayer(config.format(), sink, config, nanoClock);
+    StreamingPlayer p = new StreamingPlayer(config.format(), decoder, sink, config, nanoClock);
     p.thread.start();
     return p;
   }
@@ -107,7 +148,31 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
 
   @Override
   public void onAudio(TtsAudio audio) {
-    byte[] a = audio.audio();
+    if (decoder == null) {
+      offer(audio.audio());
+      return;
+    }
+    byte[] pcm;
+    try {
+      pcm = decoder.decode(audio.audio());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      decodeFailed(e);
+      return;
+    }
+    offer(pcm);
+  }
+
+  private void decodeFailed(RuntimeException e) {
+    log.warn("player: cannot decode the stream's {}: {}", decoder.source(), e.toString());
+    onFailure(new SpeechError(ErrorCode.ERROR, "the player cannot decode the "
+        + decoder.source().wireName() + " stream: " + e.getMessage()));
+  }
+
+  /** Puts PCM into the buffer, waiting for room (back-pressure). */
+  private void offer(byte[] a) {
+    if (a.length == 0) {
+      return;
+    }
     long arrival = nanoClock.getAsLong() / 1_000_000L;
     while (!stopped && !buffer.offer(a, 0, a.length, arrival)) {
       try {
@@ -121,6 +186,9 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
 
   @Override
   public void onClosed(boolean complete) {
+    if (decoder != null) {
+      offer(decoder.finish());
+    }
     buffer.end();
   }
 
@@ -168,6 +236,11 @@ public final class StreamingPlayer implements TtsStream.Listener, AutoCloseable 
   /** Waits until the stream ended and all its audio was played. False on timeout. */
   public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
     return finished.await(timeout, unit);
+  }
+
+  /** The PCM format the sink plays: the stream's, or its codec's PCM for MP3, Opus and WAV. */
+  public AudioFormat outputFormat() {
+    return format;
   }
 
   /** The jitter buffer's counters: underruns, target delay, buffered audio... */

@@ -47,12 +47,13 @@ class AudioComponentsTest {
   }
 
   @Test
-  void thePlayerRefusesCompressedFormatsAndTheSdkAsksForPcm() {
-    for (String name : new String[] {"mp3_44100_128", "opus_48000_64"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> StreamingPlayer.start(io.voicewire.audio.AudioFormat.parse(name),
-              PcmSink.memory()));
-      assertTrue(e.getMessage().contains("pcm_24000"), e.getMessage());
+  void thePlayerTakesCompressedFormatsAndTheSdkAsksForPcmByDefault() throws Exception {
+    for (String name : new String[] {"mp3_44100_128", "opus_48000_64", "wav_16000"}) {
+      io.voicewire.audio.AudioFormat f = io.voicewire.audio.AudioFormat.parse(name);
+      try (StreamingPlayer p = StreamingPlayer.start(f, PcmSink.memory())) {
+        assertEquals(io.voicewire.audio.AudioFormat.PCM_48000.withSampleRate(f.sampleRate()),
+            p.outputFormat(), name + ": the sink plays the codec's PCM");
+      }
     }
     assertEquals("pcm_24000", TtsRequest.builder("v").build().outputFormat().wireName());
   }

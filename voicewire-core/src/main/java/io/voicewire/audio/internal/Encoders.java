@@ -3,6 +3,7 @@ package io.voicewire.audio.internal;
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioEncoder;
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.Wav;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -20,7 +21,7 @@ public final class Encoders {
   /** True when {@code target} can be encoded. */
   public static boolean canEncode(AudioFormat target) {
     return switch (target.encoding()) {
-      case PCM_S16LE, ULAW, ALAW -> true;
+      case PCM_S16LE, ULAW, ALAW, WAV -> true;
       case MP3 -> java.util.Arrays.stream(MP3_RATES).anyMatch(r -> r == target.sampleRate());
       case OPUS -> target.sampleRate() == OggOpusEncoder.RATE;
     };
@@ -42,12 +43,13 @@ public final class Encoders {
             "io.github.jaredmdobson:concentus");
         yield new OggOpusEncoder(target.bitrateKbps(), source.sampleRate());
       }
+      case WAV -> new WavCodec(target.sampleRate());
       default -> throw new IllegalArgumentException("cannot encode " + target);
     };
     return new Chain(AudioConverter.create(source, pcm), codec, target);
   }
 
-  private static void requireClass(String name, String artifact) {
+  static void requireClass(String name, String artifact) {
     try {
       Class.forName(name, false, Encoders.class.getClassLoader());
     } catch (ClassNotFoundException e) {
@@ -63,6 +65,54 @@ public final class Encoders {
     byte[] drain();
 
     byte[] finish();
+
+    /** Samples a standard decoder outputs for every byte returned so far. */
+    long decodedSamples();
+
+    /** Where the next sample fed plays in that decoded timeline. */
+    long nextInputPosition();
+  }
+
+  /** 16-bit PCM after a streaming WAVE header (sizes unknown: {@code 0xFFFFFFFF}). */
+  private static final class WavCodec implements Codec {
+    private final int rate;
+    private boolean started;
+    private long samples;
+
+    WavCodec(int rate) {
+      this.rate = rate;
+    }
+
+    @Override
+    public byte[] encode(byte[] pcm, int off, int len) {
+      samples += len / 2;
+      byte[] body = java.util.Arrays.copyOfRange(pcm, off, off + len);
+      if (started) {
+        return body;
+      }
+      started = true;
+      return Bytes.concat(Wav.streamingHeader(rate), body);
+    }
+
+    @Override
+    public byte[] drain() {
+      return new byte[0];
+    }
+
+    @Override
+    public byte[] finish() {
+      return started ? new byte[0] : encode(new byte[0], 0, 0);
+    }
+
+    @Override
+    public long decodedSamples() {
+      return samples;
+    }
+
+    @Override
+    public long nextInputPosition() {
+      return samples;
+    }
   }
 
   /** Converter, then codec (null: the converter is the whole encoder). */
@@ -71,6 +121,8 @@ public final class Encoders {
     private final Codec codec;
     private final AudioFormat target;
     private boolean finished;
+    /** Samples passed through when there is no codec. */
+    private long passed;
 
     Chain(AudioConverter front, Codec codec, AudioFormat target) {
       this.front = front;
@@ -89,7 +141,11 @@ public final class Encoders {
         throw new IllegalStateException("encode after finish");
       }
       byte[] p = front.convert(pcm);
-      return codec == null ? p : codec.encode(p, 0, p.length);
+      if (codec == null) {
+        passed += p.length / target.frameSize();
+        return p;
+      }
+      return codec.encode(p, 0, p.length);
     }
 
     @Override
@@ -108,12 +164,23 @@ public final class Encoders {
       finished = true;
       byte[] tail = front.flush();
       if (codec == null) {
+        passed += tail.length / target.frameSize();
         return tail;
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.writeBytes(codec.encode(tail, 0, tail.length));
       out.writeBytes(codec.finish());
       return out.toByteArray();
+    }
+
+    @Override
+    public long decodedSamples() {
+      return codec == null ? passed : codec.decodedSamples();
+    }
+
+    @Override
+    public long nextInputPosition() {
+      return codec == null ? passed : codec.nextInputPosition();
     }
 
     @Override

@@ -39,6 +39,8 @@ final class OggOpusEncoder implements Encoders.Codec {
   /** Silence {@link #drain()} put into the timeline. */
   private long silence;
   private boolean headersWritten;
+  /** Granule position of the last page returned. */
+  private long lastGranule;
 
   OggOpusEncoder(int kbps, int inputRate) {
     try {
@@ -68,6 +70,7 @@ final class OggOpusEncoder implements Encoders.Codec {
     if (pages.openSegments() > 0) {
       pages.page(encodedSamples, 0, out);
     }
+    lastGranule = encodedSamples;
     return out.toByteArray();
   }
 
@@ -81,6 +84,7 @@ final class OggOpusEncoder implements Encoders.Codec {
     pad(out);
     silence = encodedSamples - preSkip - inputSamples;
     pages.page(encodedSamples, 0, out);
+    lastGranule = encodedSamples;
     return out.toByteArray();
   }
 
@@ -90,7 +94,18 @@ final class OggOpusEncoder implements Encoders.Codec {
     headers(out);
     long needed = pad(out);
     pages.page(needed, OggPages.EOS, out);
+    lastGranule = needed;
     return out.toByteArray();
+  }
+
+  @Override
+  public long decodedSamples() {
+    return Math.max(0, lastGranule - preSkip);
+  }
+
+  @Override
+  public long nextInputPosition() {
+    return inputSamples + silence;
   }
 
   /** Encodes silence until every sample fed has passed the look-ahead; the granule they end at. */

@@ -1,6 +1,7 @@
 package io.voicewire.server.internal;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.Wav;
 import io.voicewire.protocol.HttpQuery;
 import io.voicewire.protocol.HttpTtsBody;
 import io.voicewire.protocol.ProtocolException;
@@ -236,12 +237,15 @@ final class HttpTts {
       }
     }
     s.metrics.audioOut(SessionKind.TTS_HTTP, audio.size());
+    // a whole WAVE file states its sizes (the streamed header says "to the end")
+    byte[] bytes = format.encoding() == AudioFormat.Encoding.WAV
+        ? Wav.withSizes(audio.toByteArray()) : audio.toByteArray();
     if (timestamps) {
       Alignment merged = merge(al);
       Alignment nmerged = nal.isEmpty() ? merged : merge(nal);
-      ex.json(200, new TimestampLine(audio.toByteArray(), merged, nmerged).encode());
+      ex.json(200, new TimestampLine(bytes, merged, nmerged).encode());
     } else {
-      ex.send(200, contentType(format), audio.toByteArray());
+      ex.send(200, contentType(format), bytes);
     }
   }
 
@@ -274,6 +278,7 @@ final class HttpTts {
       case ALAW -> "audio/x-alaw-basic";
       case MP3 -> "audio/mpeg";
       case OPUS -> "audio/ogg";
+      case WAV -> "audio/wav";
     };
   }
 

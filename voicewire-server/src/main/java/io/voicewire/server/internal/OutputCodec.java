@@ -15,10 +15,15 @@ import java.util.List;
  * through; otherwise (MP3 and Opus from the offline engine) the provider is asked for PCM at the
  * codec's rate and each chunk is encoded here as it arrives ({@link AudioEncoder}).
  *
- * <p>Timing stays the PCM's: {@link Chunk#millis()} is the duration of the provider's audio, and
- * alignment is passed on untouched. A codec that returns no bytes for a chunk (LAME's first
- * frame needs more input) holds the chunk's alignment and duration back and sends them with the
- * next bytes, shifted by the duration held, so no character's timing is lost or moved in time.
+ * <p>Timing follows the audio a decoder plays ({@link AudioEncoder#decodedSamples()}): {@link
+ * Chunk#millis()} is the decoded duration of the chunk's bytes, and each character's times are
+ * shifted by where the chunk's PCM really plays relative to the start of those bytes ({@link
+ * AudioEncoder#nextInputPosition()}): the codec's delay (MP3: 1,105 samples, about 25 ms; Ogg
+ * Opus: none, its pre-skip is trimmed) plus the audio the codec still held. Summing the
+ * chunks' durations and adding a character's time gives where that character plays in the
+ * decoded stream, to the millisecond. A codec that returns no bytes for a chunk (LAME's first
+ * frame needs more input) holds the chunk's alignment back and sends it with the next bytes,
+ * so no character's timing is lost. For PCM and G.711 all of this is the identity.
  *
  * <p>Not thread safe: one per stream, called serially (the provider's listener calls, or the
  * HTTP request's thread).
@@ -28,7 +33,10 @@ final class OutputCodec {
   private final AudioFormat produced;
   private final AudioEncoder encoder;
   private final List<TtsAudio> held = new ArrayList<>();
-  private final List<Long> heldMillis = new ArrayList<>();
+  /** Where each held chunk's first sample plays in the decoded timeline, samples. */
+  private final List<Long> heldAt = new ArrayList<>();
+  /** The decoded samples of every byte released so far. */
+  private long releasedSamples;
 
   /** One chunk for the client: the bytes in the wanted format and the time they cover. */
   record Chunk(TtsAudio audio, long millis) {}
@@ -60,6 +68,7 @@ final class OutputCodec {
     if (encoder == null) {
       return new Chunk(a, ms);
     }
+    long at = encoder.nextInputPosition();
     byte[] out = encoder.encode(a.audio());
     if (drain) {
       byte[] rest = encoder.drain();
@@ -70,7 +79,7 @@ final class OutputCodec {
       }
     }
     held.add(a);
-    heldMillis.add(ms);
+    heldAt.add(at);
     return out.length == 0 ? null : release(out);
   }
 
@@ -96,20 +105,26 @@ final class OutputCodec {
   private Chunk release(byte[] bytes) {
     List<Alignment> al = new ArrayList<>();
     List<Alignment> nal = new ArrayList<>();
-    long offset = 0;
+    long start = millis(releasedSamples);
     for (int i = 0; i < held.size(); i++) {
       TtsAudio h = held.get(i);
+      long offset = millis(heldAt.get(i)) - start;
       if (h.alignment() != null) {
         al.add(HttpTts.shift(h.alignment(), offset));
       }
       if (h.normalizedAlignment() != null) {
         nal.add(HttpTts.shift(h.normalizedAlignment(), offset));
       }
-      offset += heldMillis.get(i);
     }
     held.clear();
-    heldMillis.clear();
+    heldAt.clear();
+    releasedSamples = encoder.decodedSamples();
     return new Chunk(new TtsAudio(bytes, al.isEmpty() ? null : HttpTts.merge(al),
-        nal.isEmpty() ? null : HttpTts.merge(nal)), offset);
+        nal.isEmpty() ? null : HttpTts.merge(nal)), millis(releasedSamples) - start);
+  }
+
+  /** Milliseconds from the stream's start to {@code samples} of the decoded timeline. */
+  private long millis(long samples) {
+    return Math.round(samples * 1000.0 / wanted.sampleRate());
   }
 }

@@ -1,0 +1,135 @@
+package io.voicewire.audio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.testing.Ffmpeg;
+import io.voicewire.testing.Signals;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link AudioDecoder} against ffmpeg on what {@link AudioEncoder} streams, and the encoder's
+ * timeline ({@link AudioEncoder#nextInputPosition()}) against where a tone really starts.
+ */
+class AudioDecoderTest {
+  /** Silence before the tone, ms. */
+  private static final int ONSET_MS = 400;
+  /** How far the decoded tone onset may be from where the encoder's timeline puts it, ms. */
+  private static final double ONSET_TOLERANCE_MS = 3;
+
+  /** {@code ONSET_MS} of silence, then 0.8 s of a 440 Hz tone, at {@code rate}. */
+  static byte[] silenceThenTone(int rate) {
+    float[] tone = Signals.sine(440, 0.3, rate, rate * 4 / 5);
+    float[] all = new float[rate * ONSET_MS / 1000 + tone.length];
+    System.arraycopy(tone, 0, all, all.length - tone.length, tone.length);
+    byte[] b = new byte[all.length * 2];
+    Pcm16.fromFloat(all, 0, all.length, b, 0);
+    return b;
+  }
+
+  /** The first sample of the first 1 ms window louder than a quarter of the tone's RMS. */
+  static int onset(short[] s, int rate) {
+    int w = rate / 1000;
+    double threshold = 0.3 * 32767 / Math.sqrt(2) / 4;
+    for (int i = 0; i + w <= s.length; i++) {
+      double sum = 0;
+      for (int j = i; j < i + w; j++) {
+        sum += (double) s[j] * s[j];
+      }
+      if (Math.sqrt(sum / w) > threshold) {
+        return i + w / 2;
+      }
+    }
+    return -1;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mp3_22050_32", "mp3_24000_48", "mp3_44100_32", "mp3_44100_128", "mp3_44100_192",
+      "opus_48000_32", "opus_48000_128", "wav_16000", "wav_44100", "pcm_32000", "ulaw_8000"})
+  void decodesTheStreamChunkByChunkLikeFfmpegAndTheEncoderKnowsWhereEachSampleLands(String name)
+      throws Exception {
+    AudioFormat target = AudioFormat.parse(name);
+    AudioFormat in = AudioEncoder.codecInput(target);
+    byte[] pcm = silenceThenTone(in.sampleRate());
+    AudioEncoder e = AudioEncoder.create(in, target);
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    int onsetSample = in.sampleRate() * ONSET_MS / 1000;
+    long onsetAt = -1;
+    for (int p = 0; p < pcm.length; p += 4_002) {
+      int end = Math.min(pcm.length, p + 4_002);
+      if (p < onsetSample * 2 && end > onsetSample * 2) {
+        encoded.writeBytes(e.encode(Arrays.copyOfRange(pcm, p, onsetSample * 2)));
+        onsetAt = e.nextInputPosition();
+        encoded.writeBytes(e.encode(Arrays.copyOfRange(pcm, onsetSample * 2, end)));
+      } else {
+        encoded.writeBytes(e.encode(Arrays.copyOfRange(pcm, p, end)));
+      }
+    }
+    encoded.writeBytes(e.finish());
+    byte[] bytes = encoded.toByteArray();
+    if (target.encoding() == AudioFormat.Encoding.MP3) { // the frames' own rate, not a lower one
+      int srIndex = (bytes[2] >> 2) & 3;
+      boolean mpeg1 = (bytes[1] & 0x18) == 0x18;
+      assertEquals(target.sampleRate(), (mpeg1 ? new int[] {44100, 48000, 32000}
+          : new int[] {22050, 24000, 16000})[srIndex], name + ": the MPEG header's rate");
+    }
+    // raw PCM and G.711 have no header for ffmpeg to probe: the converter is their reference
+    byte[] raw = target.isDecodable() ? AudioConverter.create(target, in).convert(bytes) : null;
+    short[] ref = raw != null ? Pcm16.toShorts(raw, 0, raw.length)
+        : Ffmpeg.decode(bytes, in.sampleRate());
+    assertEquals(ref.length, e.decodedSamples(), 1, name + ": decodedSamples is ffmpeg's length");
+
+    AudioDecoder d = AudioDecoder.create(target);
+    assertEquals(in, d.output());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int p = 0; p < bytes.length; p += 97) { // cuts frames, pages and the WAVE header
+      out.writeBytes(d.decode(Arrays.copyOfRange(bytes, p, Math.min(bytes.length, p + 97))));
+    }
+    out.writeBytes(d.finish());
+    assertThrows(IllegalStateException.class, () -> d.decode(new byte[1]));
+    byte[] decoded = out.toByteArray();
+    short[] ours = Pcm16.toShorts(decoded, 0, decoded.length);
+    assertEquals(ref.length, ours.length, 1, name + ": decoded length, ours vs ffmpeg");
+    double ratio = Ffmpeg.rms(ours) / Ffmpeg.rms(pcm);
+    assertTrue(ratio > 0.8 && ratio < 1.15, name + ": level ratio " + ratio);
+
+    double rate = in.sampleRate() / 1000.0;
+    assertEquals(onsetAt / rate, onset(ref, in.sampleRate()) / rate, ONSET_TOLERANCE_MS,
+        name + ": ffmpeg's tone onset vs the encoder's timeline, ms");
+    assertEquals(onsetAt / rate, onset(ours, in.sampleRate()) / rate, ONSET_TOLERANCE_MS,
+        name + ": our tone onset vs the encoder's timeline, ms");
+  }
+
+  @Test
+  void badStreamsFailClearlyAndUnknownFormatsAreRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> AudioDecoder.create(AudioFormat.parse("opus_48000_64")).decode(new byte[64]));
+    assertThrows(IllegalArgumentException.class,
+        () -> AudioDecoder.create(AudioFormat.parse("wav_16000")).decode(new byte[64]));
+    assertFalse(AudioDecoder.canDecode(new AudioFormat(AudioFormat.Encoding.OPUS, 16_000, 32)));
+    assertThrows(IllegalArgumentException.class,
+        () -> AudioDecoder.create(new AudioFormat(AudioFormat.Encoding.OPUS, 16_000, 32)));
+  }
+
+  @Test
+  void aWholeWavFileGetsItsSizes() throws Exception {
+    AudioEncoder e = AudioEncoder.create(AudioFormat.PCM_16000, AudioFormat.parse("wav_16000"));
+    byte[] pcm = silenceThenTone(16_000);
+    byte[] file = Wav.withSizes(concat(e.encode(pcm), e.finish()));
+    Wav.WavAudio a = Wav.read(new java.io.ByteArrayInputStream(file));
+    assertEquals(16_000, a.sampleRate());
+    assertEquals(pcm.length, a.pcm16le().length);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] o = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, o, a.length, b.length);
+    return o;
+  }
+}
