@@ -7,6 +7,7 @@ import io.voicewire.speech.TtsAudio;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -153,13 +154,16 @@ final class TtsOutput {
   }
 
   /**
-   * Its place in the scheduler's queue: when its listener runs out of audio, or {@code nowNanos}
-   * when it has already (before its first audio, after a pause), so that sessions with nothing
-   * to play are served in the order they became ready, ahead of those with audio in hand.
+   * Its place in the scheduler's queue: when its listener runs out of audio; when it has nothing
+   * left to play (before its first audio, after a pause), {@link
+   * TtsScheduler#FIRST_AUDIO_TARGET_MILLIS} after {@code nowNanos}, the moment it became ready.
+   * So a new session goes ahead of sessions with more than that in hand, and behind those about
+   * to fall silent.
    */
   long deadlineNanos(long nowNanos) {
     long end = playoutEndNanos();
-    return end == Long.MIN_VALUE || end - nowNanos < 0 ? nowNanos : end;
+    return end == Long.MIN_VALUE || end - nowNanos < 0
+        ? nowNanos + TimeUnit.MILLISECONDS.toNanos(TtsScheduler.FIRST_AUDIO_TARGET_MILLIS) : end;
   }
 
   /** The sentence being emitted: its utterance, its chunker and the read buffer. */

@@ -14,10 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * first</em>, in turns smaller than a sentence.
  *
  * <p>Every waiting job (a session with text to voice) has a deadline: the moment its listener runs
- * out of audio, or the moment it became ready when it has no audio in hand (before its first
- * audio, after a pause). A free worker takes the job with the earliest deadline (ties in arrival
- * order), so the first sentence of a new session goes ahead of every session that still has audio
- * to play, and sessions that are playing take turns by how soon they would fall silent.
+ * out of audio or, when it has no audio in hand (before its first audio, after a pause), {@link
+ * #FIRST_AUDIO_TARGET_MILLIS} after it became ready. A free worker takes the job with the earliest
+ * deadline (ties in arrival order): the first sentence of a new session goes ahead of every
+ * session with more than that target in hand, a session about to fall silent goes ahead of a new
+ * one, and sessions that are playing take turns by how soon they would fall silent.
  *
  * <p>A turn is not a whole sentence: a job reads its sentence's audio piece by piece ({@link
  * TtsOutput#READ_BYTES}) and, after each piece, asks {@link Turn#shouldYield}; it hands the worker
@@ -44,6 +45,11 @@ final class TtsScheduler implements AutoCloseable {
    * (switching more often than that gains nothing and costs a hand-over per read).
    */
   static final long YIELD_MARGIN_MILLIS = 100;
+  /**
+   * The first-audio target: a session with nothing to play is due this long after it became
+   * ready (its deadline in the queue, on the same scale as a playing session's).
+   */
+  static final long FIRST_AUDIO_TARGET_MILLIS = 75;
 
   /** What the scheduler runs: a session with text to voice. */
   interface Job {
