@@ -41,10 +41,13 @@ final class TtsScheduler implements AutoCloseable {
   static final long URGENT_LEAD_MILLIS = 500;
   /**
    * How much later than a waiting job's deadline the running job's own must be before it hands
-   * its worker over: the audio it makes in hand for its listener before it lets another go first
-   * (switching more often than that gains nothing and costs a hand-over per read).
+   * its worker over: the audio it keeps in hand for its listener while another goes first. It
+   * covers the waiting job's start (~50 ms of front end and parameters on an idle machine) a few
+   * times over, so that a playing session does not fall silent while a new one starts on a busy
+   * machine; a new session pays for it with the time the running one takes to make that much
+   * audio (~25–50 ms at the vocoder's speed), not a whole sentence.
    */
-  static final long YIELD_MARGIN_MILLIS = 100;
+  static final long YIELD_MARGIN_MILLIS = 250;
   /**
    * The first-audio target: a session with nothing to play is due this long after it became
    * ready (its deadline in the queue, on the same scale as a playing session's).
