@@ -31,7 +31,9 @@ import org.HdrHistogram.Histogram;
  *
  * <ul>
  *   <li>TTS: N sessions start together, each flushes three sentences; time from the send to each
- *       session's first audio, p50/p90/p99 over all rounds;
+ *       session's first audio, p50/p90/p99 over all rounds; and the gaps a player started at the
+ *       first chunk would hear (sessions whose player waited ≥ {@value #GAP_MIN_MS} ms in silence
+ *       for audio, and the longest total wait of one session);
  *   <li>STT: N streams paced in real time (20 ms chunks) of human read speech (Debian's
  *       pocketsphinx-testdata LibriVox clips when installed, else the engine's own voice), VAD
  *       commit after 0.5 s of silence: partial lag (wall clock minus the end of the newest word of
@@ -49,6 +51,8 @@ import org.HdrHistogram.Histogram;
 public final class EngineLoadBench {
   static final int LAG_TARGET_MS = 300;
   static final int COMMIT_TARGET_MS = 350;
+  /** A session whose player waited this long in silence after its first audio counts as gapped. */
+  static final int GAP_MIN_MS = 20;
   private static final Path LIBRIVOX = Path.of("/usr/share/pocketsphinx/test/data/librivox");
   private static final PrintStream OUT = System.out;
 
@@ -90,8 +94,9 @@ public final class EngineLoadBench {
     OUT.printf("## TTS: N sessions at once, each flushes 3 sentences (cmu-slt-hsmm, pcm_16000,"
         + " %d workers)%n", p.ttsWorkers());
     OUT.println();
-    OUT.println("| sessions | first audio p50 | p90 | p99 | max | n | load avg |");
-    OUT.println("|---|---|---|---|---|---|---|");
+    OUT.println("| sessions | first audio p50 | p90 | p99 | max | n | with a gap | longest gap"
+        + " | load avg |");
+    OUT.println("|---|---|---|---|---|---|---|---|---|");
     for (int n : counts) {
       tts(p, n, rounds);
     }
@@ -167,6 +172,9 @@ public final class EngineLoadBench {
     final CountDownLatch done;
     volatile long firstNanos;
     final TtsSession session;
+    // a player's view, on the listener's thread: audio received, time it fell silent waiting
+    private double audioMs;
+    private double gapMs;
 
     TtsProbe(LocalSpeechProvider p, CountDownLatch done) {
       this.done = done;
@@ -176,12 +184,26 @@ public final class EngineLoadBench {
 
     @Override
     public void onAudio(TtsAudio a) {
+      long now = System.nanoTime();
       if (firstNanos == 0 && a.audio().length > 0) {
-        firstNanos = System.nanoTime();
+        firstNanos = now;
+      } else if (firstNanos != 0) {
+        // a player started at the first chunk has played this much; beyond the audio it had, it
+        // waited in silence (and plays on later by as much)
+        double silent = (now - firstNanos) / 1e6 - gapMs - audioMs;
+        if (silent > 0) {
+          gapMs += silent;
+        }
       }
+      audioMs += a.audio().length / 32.0; // pcm_16000
       synchronized (audio) {
         audio.writeBytes(a.audio());
       }
+    }
+
+    /** Milliseconds a player of this session's audio waited in silence after it had started. */
+    double gapMs() {
+      return gapMs;
     }
 
     @Override
@@ -209,6 +231,8 @@ public final class EngineLoadBench {
 
   private static void tts(LocalSpeechProvider p, int n, int rounds) throws Exception {
     Histogram first = new Histogram(3);
+    int withGap = 0;
+    double maxGap = 0;
     List<String> s = BenchSentences.ALL;
     for (int r = 0; r < rounds + 1; r++) {
       CountDownLatch done = new CountDownLatch(n);
@@ -232,12 +256,15 @@ public final class EngineLoadBench {
         if (f > 0) {
           first.recordValue(Math.max(0, (f - sent[k]) / 1000));
         }
+        double gap = sessions.get(k).gapMs();
+        withGap += gap >= GAP_MIN_MS ? 1 : 0;
+        maxGap = Math.max(maxGap, gap);
       }
     }
-    OUT.printf("| %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d | %.1f |%n", n,
+    OUT.printf("| %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d | %d | %.0f ms | %.1f |%n", n,
         first.getValueAtPercentile(50) / 1e3, first.getValueAtPercentile(90) / 1e3,
         first.getValueAtPercentile(99) / 1e3, first.getMaxValue() / 1e3, first.getTotalCount(),
-        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        withGap, maxGap, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   // ---------------------------------------------------------------- STT

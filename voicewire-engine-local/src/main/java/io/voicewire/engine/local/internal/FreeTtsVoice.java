@@ -17,7 +17,7 @@ import javax.sound.sampled.AudioFormat;
 
 /**
  * FreeTTS 1.2.2 kevin16: an old diphone voice, about a thousand times faster than real time. A
- * sentence is synthesized whole into memory (a few milliseconds), then handed to the sink with
+ * sentence is synthesized whole into memory (a few milliseconds), then read from there with
  * the timing FreeTTS planned (its {@code Segment} relation), stretched to the audio it really
  * produced. FreeTTS writes big-endian PCM; it is swapped here.
  */
@@ -62,7 +62,6 @@ final class FreeTtsVoice implements VoiceEngine {
 
   /** Not thread safe: one per worker thread. */
   static final class FreeTtsSynthesizer implements Synthesizer, UtteranceProcessor {
-    private static final int CHUNK_BYTES = 3200;
     private final Voice voice;
     private final float baseStretch;
     private final Collector collector = new Collector();
@@ -77,7 +76,7 @@ final class FreeTtsVoice implements VoiceEngine {
     }
 
     @Override
-    public void synthesize(String sentence, double speed, Sink sink) {
+    public SentenceAudio start(String sentence, double speed) {
       collector.clear();
       utterances.clear();
       voice.setDurationStretch((float) (baseStretch / speed));
@@ -104,12 +103,8 @@ final class FreeTtsVoice implements VoiceEngine {
         }
         offset += realMs;
       }
-      sink.timing(new SentenceTiming(tokens, pcm.length * 1000.0 / (2 * RATE)));
-      for (int off = 0; off < pcm.length; off += CHUNK_BYTES) {
-        if (!sink.audio(pcm, off, Math.min(CHUNK_BYTES, pcm.length - off))) {
-          return;
-        }
-      }
+      return Synthesizer.inMemory(new SentenceTiming(tokens, pcm.length * 1000.0 / (2 * RATE)),
+          pcm);
     }
 
     /** Records the planned timing of each utterance (called by FreeTTS). */

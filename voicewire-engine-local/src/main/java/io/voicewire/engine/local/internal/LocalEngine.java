@@ -72,7 +72,7 @@ public final class LocalEngine implements AutoCloseable {
   public LocalEngine(EngineConfig config) {
     this.config = config;
     this.voices = new VoiceRegistry(config.voices());
-    this.scheduler = new TtsScheduler(voices, config.ttsWorkers());
+    this.scheduler = new TtsScheduler(voices::awaitLoaded, config.ttsWorkers());
     this.decoders = config.sttDecoders() > 0
         ? new DecoderPool(config.sttDecoders(),
             Math.ceilDiv(config.sttStreams(), config.sttDecoders()), config.maxWaitingStt(),

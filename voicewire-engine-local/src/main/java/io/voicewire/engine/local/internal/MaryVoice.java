@@ -22,13 +22,14 @@ import org.w3c.dom.Node;
  * to the sink is the timing of the audio, frame for frame.
  *
  * <p>The vocoder runs in a thread of its own and the audio stream can be read while it is being
- * made. It must be read to its end, or that thread blocks forever: a cancelled sentence's stream
- * is drained and discarded by a short-lived virtual thread.
+ * made (profile: the vocoder is about three quarters of the CPU, parameter generation an eighth;
+ * docs/bench-engine.md). It must be read to its end, or that thread blocks forever: a cancelled
+ * sentence's stream is drained and discarded by a short-lived virtual thread.
  */
 final class MaryVoice implements VoiceEngine {
   /** The first read is small so that the first chunk of audio leaves early. */
   static final int FIRST_READ_MILLIS = 30;
-  private static final int READ_BYTES = 4096;
+  private static final int DRAIN_BYTES = 4096;
 
   private final String name;
   private final VoiceInfo info;
@@ -92,14 +93,13 @@ final class MaryVoice implements VoiceEngine {
     }
 
     @Override
-    public void synthesize(String sentence, double speed, Sink sink) throws Exception {
+    public SentenceAudio start(String sentence, double speed) throws Exception {
       mary.setInputType("TEXT");
       mary.setOutputType("ACOUSTPARAMS");
       Document doc = mary.generateXML(sentence);
       SentenceTiming timing = retime(doc, speed, frameMillis);
-      sink.timing(timing);
       if (timing.durationMs() <= 0) {
-        return;
+        return Synthesizer.inMemory(timing, new byte[0]);
       }
       mary.setInputType("ACOUSTPARAMS");
       mary.setOutputType("AUDIO");
@@ -110,34 +110,72 @@ final class MaryVoice implements VoiceEngine {
         drain(ais);
         throw new IOException("MaryTTS produced " + f + ", expected 16-bit mono at " + sampleRate);
       }
-      boolean bigEndian = f.isBigEndian();
-      byte[] buf = new byte[READ_BYTES];
-      int firstBytes = Math.min(buf.length, sampleRate * 2 * FIRST_READ_MILLIS / 1000);
-      boolean first = true;
+      return new MarySentenceAudio(timing, ais, sampleRate * 2 * FIRST_READ_MILLIS / 1000);
+    }
+  }
+
+  /**
+   * The audio of one sentence as Mary's vocoder thread makes it. That thread hands its samples
+   * over through a small bounded queue (1,024 samples), so while nobody reads, it waits and costs
+   * no CPU: a sentence put aside by the scheduler holds a parked thread, not a core.
+   */
+  private static final class MarySentenceAudio implements Synthesizer.SentenceAudio {
+    private final SentenceTiming timing;
+    private final AudioInputStream ais;
+    private final boolean bigEndian;
+    private int firstBytes;
+    private boolean done;
+
+    MarySentenceAudio(SentenceTiming timing, AudioInputStream ais, int firstBytes) {
+      this.timing = timing;
+      this.ais = ais;
+      this.bigEndian = ais.getFormat().isBigEndian();
+      this.firstBytes = firstBytes & ~1;
+    }
+
+    @Override
+    public SentenceTiming timing() {
+      return timing;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (done) {
+        return -1;
+      }
+      // the first read is small so that the first chunk leaves early
+      int want = Math.min(len, firstBytes > 0 ? firstBytes : len) & ~1;
       int n;
       // MaryTTS's stream returns only 16 KiB from readAllBytes(); a plain read loop gets it all
-      while ((n = ais.read(buf, 0, first ? firstBytes : buf.length)) != -1) {
-        if (n == 0) {
-          continue;
-        }
-        first = false;
-        byte[] pcm = buf;
-        if (bigEndian) {
-          pcm = Pcm16.swapEndian(java.util.Arrays.copyOf(buf, n));
-        }
-        if (!sink.audio(pcm, 0, n)) {
-          drain(ais);
-          return;
-        }
+      while ((n = ais.read(b, off, want)) == 0) {
+        // keep reading
       }
-      ais.close();
+      if (n < 0) {
+        done = true;
+        ais.close();
+        return -1;
+      }
+      firstBytes = 0;
+      if (bigEndian) {
+        byte[] swapped = Pcm16.swapEndian(java.util.Arrays.copyOfRange(b, off, off + n));
+        System.arraycopy(swapped, 0, b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public void abandon() {
+      if (!done) {
+        done = true;
+        drain(ais);
+      }
     }
   }
 
   /** Reads {@code ais} to its end on a virtual thread so that Mary's vocoder thread can finish. */
   private static void drain(AudioInputStream ais) {
     Thread.ofVirtual().name("voicewire-marytts-drain").start(() -> {
-      byte[] b = new byte[READ_BYTES];
+      byte[] b = new byte[DRAIN_BYTES];
       try (ais) {
         while (ais.read(b) != -1) {
           // discard

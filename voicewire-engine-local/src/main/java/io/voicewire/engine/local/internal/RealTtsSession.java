@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * auto_mode); each released piece is split into sentences ({@link Sentences#split}, and long ones
  * at a comma or space near {@link #MAX_SENTENCE_CHARS}) and queued. Each sentence is normalized
  * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. The
- * {@link TtsScheduler} runs one sentence of this session at a time on a worker; its
+ * {@link TtsScheduler} runs this session in turns on its workers (a turn ends with the sentence
+ * or earlier, when a session whose listener needs audio sooner is waiting); its
  * {@link TtsOutput} converts the audio to the requested format and sends it in chunks of growing
  * size ({@link TtsOutput#CHUNK_MILLIS}: the first is small so that playback can start early)
  * with the alignment of the characters that start in each chunk.
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listener events go through the session's {@link SerialLane}. Thread safe.
  */
-final class RealTtsSession implements TtsSession {
+final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   /** Sentences longer than this are split at a comma or space before synthesis. */
   static final int MAX_SENTENCE_CHARS = 300;
   /** Most characters released for synthesis and not yet voiced; more is an input error. */
@@ -60,6 +61,7 @@ final class RealTtsSession implements TtsSession {
   private final TtsScheduler scheduler;
   private final ListenerEvents events;
   private final double speed;
+  private final LongSupplier nanoClock;
 
   private final ReentrantLock lock = new ReentrantLock();
   // guarded by lock
@@ -83,6 +85,7 @@ final class RealTtsSession implements TtsSession {
     this.output = new TtsOutput(voice, request.outputFormat(), nanoClock, () -> cancelled,
         this::emit);
     this.speed = request.voiceSettings().speed();
+    this.nanoClock = nanoClock;
     this.releaser = new TextReleaser(request.chunkLengthSchedule(), request.autoMode());
   }
 
@@ -260,24 +263,34 @@ final class RealTtsSession implements TtsSession {
     }
     if (!items.isEmpty() && !scheduled) {
       scheduled = true;
-      scheduler.schedule(this, isUrgent());
+      scheduler.schedule(this, output.deadlineNanos(nanoClock.getAsLong()));
     }
     return true;
   }
 
-  /** True when the listener has less than {@link TtsScheduler#URGENT_LEAD_MILLIS} queued. */
-  private boolean isUrgent() {
-    return output.leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS;
-  }
-
-  /** Called by a worker: processes the next item, then requeues the session if it has more. */
-  void runOne(TtsScheduler.Synthesizers synthesizers) {
+  /**
+   * Called by a worker: goes on with the sentence in progress, or takes the next item; then
+   * queues the session again if it has more. A sentence runs until its audio ends or the turn
+   * says to hand over ({@link TtsScheduler}).
+   */
+  @Override
+  public void runTurn(TtsScheduler.Turn turn) {
+    if (output.inProgress() && !cancelled) {
+      try {
+        output.pump(() -> turn.shouldYield(output.playoutEndNanos()));
+      } catch (Exception | LinkageError e) {
+        failed(e);
+      }
+      requeue();
+      return;
+    }
     Item item;
     lock.lock();
     try {
       item = cancelled ? null : items.poll();
       if (item == null) {
         scheduled = false;
+        output.abandon();
         return;
       }
       if (item instanceof Sentence s) {
@@ -288,7 +301,7 @@ final class RealTtsSession implements TtsSession {
     }
     try {
       switch (item) {
-        case Sentence s -> voice(s, synthesizers);
+        case Sentence s -> voice(s, turn);
         case FlushMark f -> {
           output.emitSilent();
           deliver(listener::onFlushed);
@@ -307,27 +320,46 @@ final class RealTtsSession implements TtsSession {
         }
       }
     } catch (Exception | LinkageError e) {
-      LOG.warn("synthesis failed", e);
-      fail(new SpeechError(ErrorCode.ERROR, "synthesis failed: " + e));
+      failed(e);
     }
+    requeue();
+  }
+
+  @Override
+  public void dropped() {
+    output.abandon();
+  }
+
+  private void failed(Throwable e) {
+    LOG.warn("synthesis failed", e);
+    output.abandon();
+    fail(new SpeechError(ErrorCode.ERROR, "synthesis failed: " + e));
+  }
+
+  /** After a turn: queues the session again if it has a sentence in progress or more items. */
+  private void requeue() {
     lock.lock();
     try {
-      if (cancelled || items.isEmpty()) {
+      if (cancelled) {
         scheduled = false;
+        output.abandon();
+      } else if (output.inProgress() || !items.isEmpty()) {
+        scheduler.schedule(this, output.deadlineNanos(nanoClock.getAsLong()));
       } else {
-        scheduler.schedule(this, isUrgent());
+        scheduled = false;
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private void voice(Sentence s, TtsScheduler.Synthesizers synthesizers) throws Exception {
+  private void voice(Sentence s, TtsScheduler.Turn turn) throws Exception {
     if (!s.speakable()) {
       output.silent(s.text());
       return;
     }
-    output.voice(s.text(), synthesizers.forVoice(voice.info().voiceId()), speed);
+    output.begin(s.text(), turn.synthesizer(voice.info().voiceId()), speed);
+    output.pump(() -> turn.shouldYield(output.playoutEndNanos()));
   }
 
   private void emit(TtsAudio audio) {

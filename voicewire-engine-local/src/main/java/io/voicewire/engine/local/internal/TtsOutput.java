@@ -4,8 +4,10 @@ import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.TtsAudio;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -18,15 +20,20 @@ import java.util.function.LongSupplier;
  * a carrier at a flush or the end ({@link #emitSilent}). It also keeps how far the audio produced
  * is ahead of real time ({@link #leadMillis}), which the session's scheduling reads.
  *
+ * <p>A sentence is {@link #begin begun}, then {@link #pump pumped} until its audio ends; between
+ * pumps it stays here (the scheduler may serve other sessions meanwhile).
+ *
  * <p>Thread safety: driven by the one worker that runs its session at a time (the scheduler hands
- * the session over between workers, which orders these writes); {@link #leadMillis} may be called
- * from any thread (its inputs are volatile).
+ * the session over between workers, which orders these writes); {@link #leadMillis} and {@link
+ * #playoutEndNanos} may be called from any thread (their inputs are volatile).
  */
 final class TtsOutput {
   /** Sizes of successive audio chunks; the last repeats. */
   static final int[] CHUNK_MILLIS = {20, 40, 80, 160};
   /** Silence that carries the alignment of trailing text with nothing to say. */
   static final int SILENT_CARRIER_MILLIS = 10;
+  /** Bytes read from the engine at a time (about 43 ms at 48 kHz): the grain of preemption. */
+  static final int READ_BYTES = 4096;
 
   private final VoiceEngine voice;
   private final AudioFormat out;
@@ -37,6 +44,7 @@ final class TtsOutput {
   private AudioConverter converter;
   private long outputSamples;
   private int chunkIndex;
+  private Current current;
   private final StringBuilder silentChars = new StringBuilder();
   private volatile long firstAudioNanos = -1;
   private volatile long producedMillis;
@@ -69,8 +77,11 @@ final class TtsOutput {
     silentChars.append(text);
   }
 
-  /** Synthesizes {@code sentence} with {@code synth} and emits its chunks. */
-  void voice(String sentence, Synthesizer synth, double speed) throws Exception {
+  /**
+   * Starts {@code sentence} with {@code synth}: normalizes it and runs the work before its first
+   * audio; {@link #pump} then emits its chunks. Text with nothing to say waits for the next chunk.
+   */
+  void begin(String sentence, Synthesizer synth, double speed) throws Exception {
     if (converter == null) {
       converter = AudioConverter.create(
           new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
@@ -84,9 +95,81 @@ final class TtsOutput {
       return;
     }
     SentenceEmitter em = new SentenceEmitter(text);
-    synth.synthesize(text.spoken(), speed, em);
-    if (!cancelled.getAsBoolean()) {
-      em.finish();
+    Synthesizer.SentenceAudio u = synth.start(text.spoken(), speed);
+    em.timing(u.timing());
+    current = new Current(u, em);
+  }
+
+  /** True while a sentence has been begun and not all of its audio emitted. */
+  boolean inProgress() {
+    return current != null;
+  }
+
+  /**
+   * Reads and emits the current sentence's audio, at least one read, until it ends (true) or
+   * {@code yield} says to hand the worker over (false; call again later, from any worker).
+   */
+  boolean pump(BooleanSupplier yield) throws IOException {
+    Current c = current;
+    if (c == null) {
+      return true;
+    }
+    while (true) {
+      if (cancelled.getAsBoolean()) {
+        abandon();
+        return true;
+      }
+      int n = c.utterance.read(c.buf, 0, c.buf.length);
+      if (n < 0) {
+        current = null;
+        c.emitter.finish();
+        return true;
+      }
+      if (n > 0 && !c.emitter.audio(c.buf, 0, n)) {
+        abandon();
+        return true;
+      }
+      if (yield.getAsBoolean()) {
+        return false;
+      }
+    }
+  }
+
+  /** Drops the current sentence, if any, and lets its engine threads go (cancel, close). */
+  void abandon() {
+    Current c = current;
+    current = null;
+    if (c != null) {
+      c.utterance.abandon();
+    }
+  }
+
+  /**
+   * When this session's listener runs out of audio, on the {@code nanoClock}: the first audio's
+   * time plus the audio produced since; {@code Long.MIN_VALUE} before the first audio.
+   */
+  long playoutEndNanos() {
+    long first = firstAudioNanos;
+    return first < 0 ? Long.MIN_VALUE : first + producedMillis * 1_000_000;
+  }
+
+  /**
+   * Its place in the scheduler's queue: when its listener runs out of audio; when it has nothing
+   * left to play (before its first audio, after a pause), {@link
+   * TtsScheduler#FIRST_AUDIO_TARGET_MILLIS} after {@code nowNanos}, the moment it became ready.
+   * So a new session goes ahead of sessions with more than that in hand, and behind those about
+   * to fall silent.
+   */
+  long deadlineNanos(long nowNanos) {
+    long end = playoutEndNanos();
+    return end == Long.MIN_VALUE || end - nowNanos < 0
+        ? nowNanos + TimeUnit.MILLISECONDS.toNanos(TtsScheduler.FIRST_AUDIO_TARGET_MILLIS) : end;
+  }
+
+  /** The sentence being emitted: its utterance, its chunker and the read buffer. */
+  private record Current(Synthesizer.SentenceAudio utterance, SentenceEmitter emitter, byte[] buf) {
+    Current(Synthesizer.SentenceAudio utterance, SentenceEmitter emitter) {
+      this(utterance, emitter, new byte[READ_BYTES]);
     }
   }
 

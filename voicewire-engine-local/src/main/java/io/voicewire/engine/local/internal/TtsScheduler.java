@@ -1,41 +1,103 @@
 package io.voicewire.engine.local.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded pool of TTS worker threads and its fair schedule.
+ * The bounded pool of TTS worker threads and its schedule: <em>earliest playback deadline
+ * first</em>, in turns smaller than a sentence.
  *
- * <p>A worker takes one session, synthesizes <em>one</em> sentence of it, and puts the session
- * back at the end of a queue if it has more: sessions take turns sentence by sentence, so one long
- * text never holds a worker for more than a sentence. There are two queues: a session whose
- * listener has less than {@link #URGENT_LEAD_MILLIS} of audio ahead of real time (every session
- * before its first audio, and after a pause) is served before any session that is ahead. A
- * session is in at most one queue at a time, so the queues are bounded by the number of open
- * sessions ({@code MAX_OPEN_TTS_SESSIONS} in the provider).
+ * <p>Every waiting job (a session with text to voice) has a deadline: the moment its listener runs
+ * out of audio or, when it has no audio in hand (before its first audio, after a pause), {@link
+ * #FIRST_AUDIO_TARGET_MILLIS} after it became ready. A free worker takes the job with the earliest
+ * deadline (ties in arrival order): the first sentence of a new session goes ahead of every
+ * session with more than that target in hand, a session about to fall silent goes ahead of a new
+ * one, and sessions that are playing take turns by how soon they would fall silent.
  *
- * <p>Each worker owns one synthesizer per voice, created on first use after the voice has loaded.
- * Thread safe.
+ * <p>A turn is not a whole sentence: a job reads its sentence's audio piece by piece ({@link
+ * TtsOutput#READ_BYTES}) and, after each piece, asks {@link Turn#shouldYield}; it hands the worker
+ * over as soon as a waiting job's deadline is more than {@link #YIELD_MARGIN_MILLIS} earlier than
+ * its own (its sentence is put aside, not lost: MaryTTS's vocoder thread waits without using CPU
+ * and the job is queued again with its new deadline). So one long synthesis never holds a worker
+ * while another session waits for its first audio; what a new session still waits for is the
+ * part of a sentence that cannot be cut: the front end and parameter generation of the sentence
+ * that a worker has already started (docs/bench-engine.md has the profile).
+ *
+ * <p>A job is in the queue at most once, so the queue is bounded by the number of open sessions
+ * ({@code MAX_OPEN_TTS_SESSIONS} in the provider). Each worker owns one synthesizer per voice,
+ * created on first use after the voice has loaded. Thread safe.
  */
 final class TtsScheduler implements AutoCloseable {
-  /** A session with less audio than this ahead of its listener's real time is served first. */
+  /**
+   * A session with less audio than this ahead of its listener's real time starts its next
+   * sentence with small chunks again ({@link TtsOutput}).
+   */
   static final long URGENT_LEAD_MILLIS = 500;
+  /**
+   * How much later than a waiting job's deadline the running job's own must be before it hands
+   * its worker over: the audio it keeps in hand for its listener while another goes first. It
+   * covers the waiting job's start (~50 ms of front end and parameters on an idle machine) a few
+   * times over, so that a playing session does not fall silent while a new one starts on a busy
+   * machine; a new session pays for it with the time the running one takes to make that much
+   * audio (~25–50 ms at the vocoder's speed), not a whole sentence.
+   */
+  static final long YIELD_MARGIN_MILLIS = 250;
+  /**
+   * The first-audio target: a session with nothing to play is due this long after it became
+   * ready (its deadline in the queue, on the same scale as a playing session's).
+   */
+  static final long FIRST_AUDIO_TARGET_MILLIS = 75;
 
-  private final VoiceRegistry voices;
+  /** What the scheduler runs: a session with text to voice. */
+  interface Job {
+    /**
+     * Runs one turn on a worker: some audio of this job, until it has none left to make or
+     * {@link Turn#shouldYield} says to hand over. The job queues itself again if it has more.
+     */
+    void runTurn(Turn turn);
+
+    /** The scheduler is closing and will not run this queued job again: drop its work. */
+    void dropped();
+  }
+
+  /** What a worker gives a job for one turn. */
+  interface Turn {
+    /** The worker's synthesizer for a voice. */
+    Synthesizer synthesizer(String voiceId) throws Exception;
+
+    /**
+     * True when a waiting job's deadline is more than {@link #YIELD_MARGIN_MILLIS} before {@code
+     * playoutEndNanos}, the moment the running job's listener would run out of audio.
+     */
+    boolean shouldYield(long playoutEndNanos);
+  }
+
+  /** Where a worker gets a voice's engine (the provider's {@link VoiceRegistry}). */
+  interface Voices {
+    /** The voice's engine once loaded; throws its loading failure. */
+    VoiceEngine awaitLoaded(String voiceId) throws Exception;
+  }
+
+  private record Entry(Job job, long deadlineNanos, long seq) {}
+
+  private final Voices voices;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition nonEmpty = lock.newCondition();
-  private final ArrayDeque<RealTtsSession> urgent = new ArrayDeque<>();
-  private final ArrayDeque<RealTtsSession> normal = new ArrayDeque<>();
+  private final PriorityQueue<Entry> queue = new PriorityQueue<>((a, b) -> {
+    long d = a.deadlineNanos - b.deadlineNanos; // nanoTime values: compare by difference
+    return d != 0 ? (d < 0 ? -1 : 1) : Long.compare(a.seq, b.seq);
+  });
   private final List<Thread> threads = new ArrayList<>();
+  private long seq;
   private boolean closed;
 
-  TtsScheduler(VoiceRegistry voices, int workers) {
+  TtsScheduler(Voices voices, int workers) {
     this.voices = voices;
     for (int i = 0; i < workers; i++) {
       Thread t = Thread.ofPlatform().daemon().name("voicewire-tts-worker-" + i)
@@ -49,40 +111,60 @@ final class TtsScheduler implements AutoCloseable {
     return threads.size();
   }
 
-  /** Queues a session that has work; it must not be queued or running already. */
-  void schedule(RealTtsSession s, boolean isUrgent) {
+  /**
+   * Queues a job that has work, to run by {@code deadlineNanos} ({@code System.nanoTime()} scale
+   * of the engine's clock); it must not be queued or running already.
+   */
+  void schedule(Job job, long deadlineNanos) {
+    boolean drop;
     lock.lock();
     try {
-      if (closed) {
-        return;
+      drop = closed;
+      if (!drop) {
+        queue.add(new Entry(job, deadlineNanos, seq++));
+        nonEmpty.signal();
       }
-      (isUrgent ? urgent : normal).add(s);
-      nonEmpty.signal();
     } finally {
       lock.unlock();
     }
+    if (drop) {
+      job.dropped();
+    }
   }
 
-  /** Sessions waiting for a worker, for tests and metrics. */
+  /** Jobs waiting for a worker, for tests and metrics. */
   int queued() {
     lock.lock();
     try {
-      return urgent.size() + normal.size();
+      return queue.size();
     } finally {
       lock.unlock();
     }
   }
 
-  private RealTtsSession take() throws InterruptedException {
+  /** The test of {@link Turn#shouldYield}. */
+  boolean shouldYield(long playoutEndNanos) {
+    if (playoutEndNanos == Long.MIN_VALUE) {
+      return false; // no audio out yet: nothing to play while another goes first
+    }
     lock.lock();
     try {
-      while (!closed && urgent.isEmpty() && normal.isEmpty()) {
+      Entry head = queue.peek();
+      return head != null && head.deadlineNanos
+          - (playoutEndNanos - TimeUnit.MILLISECONDS.toNanos(YIELD_MARGIN_MILLIS)) < 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes the job with the earliest deadline, waiting for one; null once closed. */
+  Job take() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed && queue.isEmpty()) {
         nonEmpty.await();
       }
-      if (closed) {
-        return null;
-      }
-      return urgent.isEmpty() ? normal.poll() : urgent.poll();
+      return closed ? null : queue.poll().job;
     } finally {
       lock.unlock();
     }
@@ -90,38 +172,45 @@ final class TtsScheduler implements AutoCloseable {
 
   private void runWorker() {
     Map<String, Synthesizer> mine = new HashMap<>();
+    Turn turn = new Turn() {
+      @Override
+      public Synthesizer synthesizer(String voiceId) throws Exception {
+        Synthesizer s = mine.get(voiceId);
+        if (s == null) {
+          s = voices.awaitLoaded(voiceId).newSynthesizer();
+          mine.put(voiceId, s);
+        }
+        return s;
+      }
+
+      @Override
+      public boolean shouldYield(long playoutEndNanos) {
+        return TtsScheduler.this.shouldYield(playoutEndNanos);
+      }
+    };
     try {
-      RealTtsSession s;
-      while ((s = take()) != null) {
-        s.runOne(voiceId -> synthesizer(mine, voiceId));
+      Job j;
+      while ((j = take()) != null) {
+        j.runTurn(turn);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private Synthesizer synthesizer(Map<String, Synthesizer> mine, String voiceId)
-      throws Exception {
-    Synthesizer s = mine.get(voiceId);
-    if (s == null) {
-      VoiceEngine v = voices.awaitLoaded(voiceId);
-      s = v.newSynthesizer();
-      mine.put(voiceId, s);
-    }
-    return s;
-  }
-
   @Override
   public void close() {
+    List<Entry> left;
     lock.lock();
     try {
       closed = true;
-      urgent.clear();
-      normal.clear();
+      left = new ArrayList<>(queue);
+      queue.clear();
       nonEmpty.signalAll();
     } finally {
       lock.unlock();
     }
+    left.forEach(e -> e.job.dropped());
     for (Thread t : threads) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(2));
@@ -130,10 +219,5 @@ final class TtsScheduler implements AutoCloseable {
         return;
       }
     }
-  }
-
-  /** What a worker gives a session: its synthesizer for a voice. */
-  interface Synthesizers {
-    Synthesizer forVoice(String voiceId) throws Exception;
   }
 }

@@ -1,0 +1,284 @@
+package io.voicewire.engine.local.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsRequest;
+import io.voicewire.speech.VoiceInfo;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The order in which the TTS scheduler serves sessions, checked by the sequence of engine calls
+ * on a scripted voice and a clock that only the scripted engine moves: no timing is measured.
+ * The voice "costs" {@link #START_MS} of clock per sentence start and a tenth of the audio's
+ * length per read (real time factor 0.1), and records every start and read in {@link #log}.
+ */
+@Timeout(20)
+class TtsSchedulingTest {
+  static final long START_MS = 50;
+  static final int WORD_MS = 500;
+
+  final AtomicLong clock = new AtomicLong(1_000_000_000L);
+  final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  /** Runs once when the log gets the given entry (on the worker, inside the engine call). */
+  volatile String hookAt;
+  volatile Runnable hook;
+  final List<Script> started = Collections.synchronizedList(new ArrayList<>());
+
+  @Test
+  void queueServesTheEarliestDeadlineFirstAndTiesInArrivalOrder() throws Exception {
+    try (TtsScheduler s = new TtsScheduler(id -> null, 0)) {
+      Named late = new Named("late");
+      Named first = new Named("first");
+      Named second = new Named("second");
+      Named middle = new Named("middle");
+      s.schedule(late, 300);
+      s.schedule(first, 100);
+      s.schedule(second, 100);
+      s.schedule(middle, 200);
+      assertSame(first, s.take());
+      assertSame(second, s.take());
+      assertSame(middle, s.take());
+      assertSame(late, s.take());
+      assertEquals(0, s.queued());
+    }
+  }
+
+  @Test
+  void aRunningJobYieldsOnlyToADeadlineEarlierThanItsOwnByTheMargin() {
+    long margin = TimeUnit.MILLISECONDS.toNanos(TtsScheduler.YIELD_MARGIN_MILLIS);
+    try (TtsScheduler s = new TtsScheduler(id -> null, 0)) {
+      assertFalse(s.shouldYield(5_000), "nobody waits");
+      s.schedule(new Named("waiting"), 1_000);
+      assertFalse(s.shouldYield(Long.MIN_VALUE), "no audio out yet: keep going");
+      assertFalse(s.shouldYield(1_000 + margin), "not ahead by more than the margin");
+      assertTrue(s.shouldYield(1_000 + margin + 1));
+    }
+  }
+
+  @Test
+  void aNewSessionsFirstSentenceGoesAheadOfTheRestOfAnotherSessionsSentence() throws Exception {
+    try (TtsScheduler s = new TtsScheduler(id -> voice(), 1)) {
+      Probe a = new Probe();
+      Probe b = new Probe();
+      String textA = "Alpha " + "word ".repeat(19).strip() + ". ";
+      String textB = "Bravo two. ";
+      RealTtsSession[] sb = new RealTtsSession[1];
+      hookAt = "read Alpha";
+      hook = () -> { // A's first piece of audio is out: B arrives while A's sentence runs
+        sb[0] = session(s, b);
+        sb[0].send(textB);
+        sb[0].end();
+      };
+      RealTtsSession sa = session(s, a);
+      sa.send(textA);
+      sa.end();
+      assertTrue(a.done.await(10, TimeUnit.SECONDS) && b.done.await(10, TimeUnit.SECONDS));
+
+      List<String> order = List.copyOf(log);
+      int bStart = order.indexOf("start Bravo");
+      int alphaReads = Collections.frequency(order, "read Alpha");
+      int alphaReadsBeforeB = Collections.frequency(order.subList(0, bStart), "read Alpha");
+      assertTrue(bStart > 0, order.toString());
+      // A keeps the worker only until the audio it has sent reaches YIELD_MARGIN_MILLIS past B's
+      // deadline (FIRST_AUDIO_TARGET_MILLIS after B arrived): a few of its 128 ms reads (sent in
+      // growing chunks), not the rest of its 10 s sentence (78 reads)
+      assertTrue(alphaReadsBeforeB <= 4, "B waited for " + alphaReadsBeforeB + " reads: " + order);
+      assertTrue(alphaReads > alphaReadsBeforeB + 10, "A's sentence was cut short: " + order);
+      // B's first audio follows its start at once: A does not get the worker back in between
+      assertEquals("read Bravo", order.get(bStart + 1));
+      // nothing lost: all audio and every character of both texts, in order
+      assertEquals(20 * WORD_MS * 32L, a.bytes());
+      assertEquals(2 * WORD_MS * 32L, b.bytes());
+      assertEquals(textA, a.text());
+      assertEquals(textB, b.text());
+    }
+  }
+
+  @Test
+  void aSentencePutAsideIsReleasedWhenItsSessionClosesOrTheSchedulerCloses() throws Exception {
+    TtsScheduler s = new TtsScheduler(id -> voice(), 0);
+    TtsScheduler.Turn handOver = new TtsScheduler.Turn() {
+      @Override
+      public Synthesizer synthesizer(String voiceId) throws Exception {
+        return voice().newSynthesizer();
+      }
+
+      @Override
+      public boolean shouldYield(long playoutEndNanos) {
+        return true; // after every read
+      }
+    };
+    RealTtsSession a = session(s, new Probe());
+    RealTtsSession b = session(s, new Probe());
+    a.send("Alpha one two three. ");
+    a.flush();
+    b.send("Bravo one two three. ");
+    b.flush();
+    assertSame(a, s.take());
+    a.runTurn(handOver); // starts its sentence, reads once, is queued again
+    assertSame(b, s.take());
+    b.runTurn(handOver);
+    assertEquals(2, s.queued());
+    assertEquals(2, started.size());
+    a.close();
+    assertSame(a, s.take());
+    a.runTurn(handOver); // closed: its sentence is abandoned, not read on
+    assertTrue(started.get(0).abandoned);
+    assertEquals(1, Collections.frequency(log, "read Alpha"));
+    s.close(); // b is still queued with its sentence half read
+    assertTrue(started.get(1).abandoned);
+    assertNull(s.take());
+  }
+
+  private RealTtsSession session(TtsScheduler s, Probe p) {
+    return new RealTtsSession(TtsRequest.builder("scripted").outputFormat(AudioFormat.PCM_16000)
+        .build(), p, voice(), s, new SerialLane(Runnable::run), clock::get, () -> {});
+  }
+
+  private void record(String entry) {
+    log.add(entry);
+    Runnable h = hook;
+    if (entry.equals(hookAt) && h != null) {
+      hook = null;
+      h.run();
+    }
+  }
+
+  private void advance(double ms) {
+    clock.addAndGet((long) (ms * 1_000_000));
+  }
+
+  /** The scripted voice: 16 kHz, {@link #WORD_MS} of audio per word. */
+  private VoiceEngine voice() {
+    return new VoiceEngine() {
+      @Override
+      public VoiceInfo info() {
+        return new VoiceInfo("scripted", "Scripted", "premade", Map.of(), "test voice", 16_000);
+      }
+
+      @Override
+      public int sampleRate() {
+        return 16_000;
+      }
+
+      @Override
+      public void load() {}
+
+      @Override
+      public Synthesizer newSynthesizer() {
+        return (sentence, speed) -> {
+          String name = sentence.split(" ")[0];
+          List<SentenceTiming.Token> tokens = new ArrayList<>();
+          String[] words = sentence.replaceAll("[.]", "").split(" ");
+          for (int i = 0; i < words.length; i++) {
+            SentenceTiming.Word w = new SentenceTiming.Word(words[i],
+                new double[] {i * WORD_MS, (i + 1) * WORD_MS});
+            tokens.add(new SentenceTiming.Token(words[i], List.of(w)));
+          }
+          advance(START_MS);
+          Script script = new Script(name, words.length * WORD_MS * 32);
+          started.add(script);
+          record("start " + name);
+          return script.audio(new SentenceTiming(tokens, words.length * WORD_MS));
+        };
+      }
+    };
+  }
+
+  /** One started sentence of the scripted voice. */
+  private final class Script {
+    final String name;
+    int left;
+    volatile boolean abandoned;
+
+    Script(String name, int bytes) {
+      this.name = name;
+      this.left = bytes;
+    }
+
+    Synthesizer.SentenceAudio audio(SentenceTiming timing) {
+      return new Synthesizer.SentenceAudio() {
+        @Override
+        public SentenceTiming timing() {
+          return timing;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left == 0) {
+            return -1;
+          }
+          int n = Math.min(len, left);
+          left -= n;
+          advance(n / 32.0 / 10);
+          record("read " + name);
+          return n;
+        }
+
+        @Override
+        public void abandon() {
+          abandoned = true;
+        }
+      };
+    }
+  }
+
+  /** A job that is only queued, never run. */
+  private record Named(String name) implements TtsScheduler.Job {
+    @Override
+    public void runTurn(TtsScheduler.Turn turn) {}
+
+    @Override
+    public void dropped() {}
+  }
+
+  private static final class Probe implements TtsListener {
+    final CountDownLatch done = new CountDownLatch(1);
+    final List<TtsAudio> chunks = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onFailure(SpeechError error) {
+      onClosed(false);
+    }
+
+    @Override
+    public void onClosed(boolean complete) {
+      done.countDown();
+    }
+
+    @Override
+    public void onAudio(TtsAudio audio) {
+      chunks.add(audio);
+    }
+
+    long bytes() {
+      return chunks.stream().mapToLong(c -> c.audio().length).sum();
+    }
+
+    String text() {
+      StringBuilder sb = new StringBuilder();
+      for (TtsAudio c : chunks) {
+        for (int i = 0; i < c.alignment().size(); i++) {
+          sb.append(c.alignment().chars().get(i));
+        }
+      }
+      return sb.toString();
+    }
+  }
+}
