@@ -158,7 +158,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   private RealSttStream(ClientContext ctx, SttRequest request, Listener listener,
       boolean passThrough) {
-    super(ctx, "stt " + request.modelId());
+    super(ctx, "stt " + request.modelId(), !passThrough);
     this.request = request;
     this.passThrough = passThrough;
     this.wireRequest = request.toBuilder().includeTimestamps(true).previousText(null).build();
@@ -182,8 +182,9 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   /**
    * Opens a relay's stream and starts connecting: like {@link #open}, but each
    * {@code partial_transcript} reaches {@link Listener#onServerMessage} as received (the relay
-   * forwards it unchanged) instead of {@link Listener#onPartial}, and {@link #sendFrame} forwards
-   * client frames as received.
+   * forwards it unchanged) instead of {@link Listener#onPartial}, {@link #sendFrame} forwards
+   * client frames as received, and the metrics have counters only (the relay's server keeps the
+   * latencies).
    */
   public static RealSttStream openPassThrough(ClientContext ctx, SttRequest request,
       Listener listener) {
