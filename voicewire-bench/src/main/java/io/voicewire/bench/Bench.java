@@ -109,6 +109,11 @@ public final class Bench implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   int capacityMax;
 
+  @Option(names = "--baseline-classpath", paramLabel = "JAR",
+      description = "relay: also run the voicewire relay of another build (e.g. the"
+          + " benchmarks.jar of main) in the same run, for a before/after comparison")
+  String baselineClasspath;
+
   @Option(names = "--relay-jvm-arg", paramLabel = "ARG",
       description = "relay: extra JVM option for the relay process, e.g."
           + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
@@ -146,7 +151,8 @@ public final class Bench implements Callable<Integer> {
     if (raw) {
       try (RawWsEchoUpstream upstream = RawWsEchoUpstream.start(0)) {
         RelayBench.run(new RelayBench.Options(streams, seconds, chunkMs, noNode, only,
-            relayJvmArgs, idleSessions, !noCapacity, probeSeconds, capacityMax), out,
+            relayJvmArgs, idleSessions, !noCapacity, probeSeconds, capacityMax,
+            baselineClasspath), out,
             upstream.port());
       }
     } else {
@@ -166,7 +172,8 @@ public final class Bench implements Callable<Integer> {
       targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
       if (only == null || "voicewire".startsWith(only)) {
         int relayPort = RelayBench.freePort();
-        children.add(RelayBench.startRelay(relayPort, up, relayJvmArgs));
+        children.add(RelayBench.startRelay(relayPort, up, relayJvmArgs,
+            System.getProperty("java.class.path")));
         RelayBench.awaitPort(relayPort, Duration.ofSeconds(60));
         targets.put("voicewire relay", URI.create("ws://127.0.0.1:" + relayPort + path));
       }

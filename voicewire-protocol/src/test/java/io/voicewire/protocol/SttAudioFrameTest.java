@@ -67,7 +67,8 @@ class SttAudioFrameTest {
   void topLevelStringSkipsNestedValuesAndEscapes() {
     assertEquals("partial_transcript", JsonScan.topLevelString(
         "{\"message_type\":\"partial_transcript\",\"text\":\"hi\"}", "message_type"));
-    assertEquals("committed_transcript", JsonScan.topLevelString("{\"text\":\"a \\\"message_type\\\""
+    assertEquals("committed_transcript", JsonScan.topLevelString(
+        "{\"text\":\"a \\\"message_type\\\""
         + ":\\\"x\\\"\",\"words\":[{\"message_type\":\"y\"}],\"n\":1,"
         + "\"message_type\":\"committed_transcript\"}", "message_type"));
     assertNull(JsonScan.topLevelString("{\"message_type\":\"a\\u0062\"}", "message_type"));

@@ -45,7 +45,10 @@ public final class RelayBench {
   /** What to run. */
   public record Options(List<Integer> streams, int seconds, int chunkMs, boolean noNode,
       String only, List<String> relayJvmArgs, int idleSessions, boolean capacity,
-      int probeSeconds, int capacityMax) {}
+      int probeSeconds, int capacityMax, String baselineClasspath) {}
+
+  /** The name of the {@code --baseline-classpath} relay's rows. */
+  static final String BASELINE = "voicewire relay (baseline)";
 
   /** One relay under test: its URL and process (null for the direct path). */
   private record Target(String name, URI uri, Process process, Path heapFile) {
@@ -79,11 +82,19 @@ public final class RelayBench {
       targets.add(new Target("direct", URI.create("ws://127.0.0.1:" + up + PATH), null, null));
       if (o.only() == null || "voicewire".startsWith(o.only())) {
         int port = freePort();
-        Process p = startRelay(port, up, o.relayJvmArgs());
+        Process p = startRelay(port, up, o.relayJvmArgs(), System.getProperty("java.class.path"));
         children.add(p);
         awaitPort(port, Duration.ofSeconds(60));
         targets.add(new Target("voicewire relay", URI.create("ws://127.0.0.1:" + port + PATH),
             p, null));
+        if (o.baselineClasspath() != null) {
+          int bport = freePort();
+          Process b = startRelay(bport, up, o.relayJvmArgs(), o.baselineClasspath());
+          children.add(b);
+          awaitPort(bport, Duration.ofSeconds(60));
+          targets.add(new Target(BASELINE, URI.create("ws://127.0.0.1:" + bport + PATH), b,
+              null));
+        }
       }
       if (!o.noNode() && (o.only() == null || "node".startsWith(o.only()))) {
         int port = freePort();
@@ -158,7 +169,8 @@ public final class RelayBench {
     out.println();
     out.println("### Side by side (same run)");
     out.println();
-    out.println("| streams | voicewire added p50 / p99 | node added p50 / p99 | p99 voicewire/node |"
+    out.println("| streams | voicewire added p50 / p99 | node added p50 / p99 |"
+        + " p99 voicewire/node |"
         + " CPU µs/chunk voicewire | CPU µs/chunk node | CPU voicewire/node |");
     out.println("|---|---|---|---|---|---|---|");
     for (int n : o.streams()) {
@@ -244,7 +256,7 @@ public final class RelayBench {
     out.flush();
     Target direct = targets.get(0);
     for (Target t : targets) {
-      if (t.process() == null) {
+      if (t.process() == null || t.name().equals(BASELINE)) {
         continue;
       }
       int lo = 0;
@@ -309,13 +321,16 @@ public final class RelayBench {
     }
   }
 
-  /** The voicewire relay: {@code serve --backend elevenlabs} in a child JVM. */
-  public static Process startRelay(int port, int upstreamPort, List<String> jvmArgs)
-      throws Exception {
+  /**
+   * The voicewire relay: {@code serve --backend elevenlabs} in a child JVM on {@code classpath}
+   * (this benchmark's, or another build's for a before/after comparison in one run).
+   */
+  public static Process startRelay(int port, int upstreamPort, List<String> jvmArgs,
+      String classpath) throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
     cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+    cmd.addAll(List.of("-cp", classpath,
         "io.voicewire.cli.App", "serve", "--port", Integer.toString(port), "--backend",
         "elevenlabs", "--upstream", "http://127.0.0.1:" + upstreamPort));
     ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -429,6 +429,10 @@ public final class SttSocket extends SocketSession implements SttListener {
     String send = out;
     locked(fx -> {
       if (state.is(SttState.OPEN)) {
+        long arrival = uplink.latestArrival();
+        if (arrival >= 0) {
+          s.metrics.partial.recordNanos(s.now() - arrival);
+        }
         offer(send, fx);
       }
     });

@@ -41,7 +41,7 @@ final class SttUplink {
     return null;
   }
 
-  /** Why {@code audioLength} bytes of audio are longer than {@code maxAudioChunkMillis}, or null. */
+  /** Why {@code audioLength} bytes of audio exceed {@code maxAudioChunkMillis}, or null. */
   String tooLong(int audioLength) {
     if (!format.isDecodable()
         || format.millisForBytes(audioLength) <= limits.maxAudioChunkMillis()) {
@@ -74,6 +74,12 @@ final class SttUplink {
   /** Arrival time of the chunk holding audio time {@code audioMs}, or -1 if not remembered. */
   long arrivalOf(long audioMs) {
     return arrivals.arrivalOf(audioMs);
+  }
+
+  /** When the latest audio arrived (what a relayed partial answers), or -1 if unknown. */
+  long latestArrival() {
+    return audioBytes == 0 ? -1
+        : arrivals.arrivalOf(Math.round(format.millisForBytes(audioBytes)));
   }
 
   /**

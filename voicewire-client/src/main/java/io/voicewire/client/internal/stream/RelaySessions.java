@@ -19,7 +19,8 @@ import java.util.Objects;
  * STT stream's resume. STT is relayed at wire speed: a plain client audio frame goes upstream as
  * the same text and stays undecoded in the replay ring, and each upstream
  * {@code partial_transcript} comes back to the listener's {@code onServerMessage} as received
- * ({@link RealSttStream#openPassThrough}). The streams keep their own thread safety; these adapters add no state.
+ * ({@link RealSttStream#openPassThrough}). The streams keep their own thread safety; these
+ * adapters add no state.
  */
 public final class RelaySessions {
   private RelaySessions() {}
