@@ -22,3 +22,13 @@ wss.on('connection', (client, req) => {
   up.on('error', closeBoth);
 });
 wss.on('listening', () => console.log(`relay listening ${port} -> ${upstream}`));
+// The benchmark's heap probe (not part of the relay): on SIGUSR2, collect garbage (node runs
+// with --expose-gc) and write heapUsed + external in bytes to the file named by RELAY_HEAP_FILE.
+process.on('SIGUSR2', () => {
+  if (global.gc) { global.gc(); global.gc(); }
+  const m = process.memoryUsage();
+  if (process.env.RELAY_HEAP_FILE) {
+    import('node:fs').then(fs => fs.writeFileSync(process.env.RELAY_HEAP_FILE,
+      String(m.heapUsed + m.external)));
+  }
+});

@@ -3,24 +3,19 @@ package io.voicewire.bench;
 import io.voicewire.bench.engine.EngineLoadBench;
 import io.voicewire.bench.idle.IdleSessionBench;
 import io.voicewire.bench.relay.RawWsEchoUpstream;
+import io.voicewire.bench.relay.RelayBench;
 import io.voicewire.bench.relay.RawWsLoad;
 import io.voicewire.bench.relay.SttLoad;
 import io.voicewire.bench.soak.Soak;
-import io.voicewire.cli.App;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.testing.EchoSpeechProvider;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,6 +92,28 @@ public final class Bench implements Callable<Integer> {
           + " and the Jetty voicewire server with the echo provider as upstream)")
   String harness;
 
+  @Option(names = "--idle-sessions", defaultValue = "200",
+      description = "relay: idle sessions for the memory-per-session row, 0 to skip"
+          + " (default: ${DEFAULT-VALUE})")
+  int idleSessions;
+
+  @Option(names = "--no-capacity", description = "relay: skip the capacity search")
+  boolean noCapacity;
+
+  @Option(names = "--probe-seconds", defaultValue = "5",
+      description = "relay: measured seconds per capacity probe (default: ${DEFAULT-VALUE})")
+  int probeSeconds;
+
+  @Option(names = "--capacity-max", defaultValue = "1600",
+      description = "relay: the capacity search stops at this stream count"
+          + " (default: ${DEFAULT-VALUE})")
+  int capacityMax;
+
+  @Option(names = "--baseline-classpath", paramLabel = "JAR",
+      description = "relay: also run the voicewire relay of another build (e.g. the"
+          + " benchmarks.jar of main) in the same run, for a before/after comparison")
+  String baselineClasspath;
+
   @Option(names = "--relay-jvm-arg", paramLabel = "ARG",
       description = "relay: extra JVM option for the relay process, e.g."
           + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
@@ -133,7 +150,10 @@ public final class Bench implements Callable<Integer> {
     };
     if (raw) {
       try (RawWsEchoUpstream upstream = RawWsEchoUpstream.start(0)) {
-        relay(out, upstream.port(), true);
+        RelayBench.run(new RelayBench.Options(streams, seconds, chunkMs, noNode, only,
+            relayJvmArgs, idleSessions, !noCapacity, probeSeconds, capacityMax,
+            baselineClasspath), out,
+            upstream.port());
       }
     } else {
       SpeechProvider echo = new EchoSpeechProvider();
@@ -143,6 +163,7 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
+  /** The {@code --harness jdk} table (latency only). */
   private void relay(PrintWriter out, int up, boolean raw) throws Exception {
     String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
     List<Process> children = new ArrayList<>();
@@ -150,17 +171,19 @@ public final class Bench implements Callable<Integer> {
       Map<String, URI> targets = new LinkedHashMap<>();
       targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
       if (only == null || "voicewire".startsWith(only)) {
-        int relayPort = freePort();
-        children.add(startRelay(relayPort, up, relayJvmArgs));
-        awaitPort(relayPort, Duration.ofSeconds(60));
+        int relayPort = RelayBench.freePort();
+        children.add(RelayBench.startRelay(relayPort, up, relayJvmArgs,
+            System.getProperty("java.class.path")));
+        RelayBench.awaitPort(relayPort, Duration.ofSeconds(60));
         targets.put("voicewire relay", URI.create("ws://127.0.0.1:" + relayPort + path));
       }
       if (!noNode && (only == null || "node".startsWith(only))) {
-        int nodePort = freePort();
-        Process node = startNodeRelay(nodePort, up);
+        int nodePort = RelayBench.freePort();
+        Process node = RelayBench.startNodeRelay(nodePort, up,
+            Files.createTempFile("ws-relay-heap", ".txt"));
         if (node != null) {
           children.add(node);
-          awaitPort(nodePort, Duration.ofSeconds(20));
+          RelayBench.awaitPort(nodePort, Duration.ofSeconds(20));
           targets.put("node ws relay", URI.create("ws://127.0.0.1:" + nodePort + path));
         }
       }
@@ -203,76 +226,5 @@ public final class Bench implements Callable<Integer> {
         }
       }
     }
-  }
-
-  private static Process startRelay(int port, int upstreamPort, List<String> jvmArgs)
-      throws Exception {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
-    cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), App.class.getName(),
-        "serve", "--port", Integer.toString(port), "--backend", "elevenlabs", "--upstream",
-        "http://127.0.0.1:" + upstreamPort));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("ELEVENLABS_API_KEY", "bench-upstream-needs-no-key");
-    pb.environment().remove("VOICEWIRE_API_KEYS");
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    return pb.start();
-  }
-
-  /** The Node relay of the comparison, or null when node or the ws package is missing. */
-  private static Process startNodeRelay(int port, int upstreamPort) throws Exception {
-    Path script = Files.createTempFile("ws-relay", ".mjs");
-    try (InputStream in = Bench.class.getResourceAsStream("/ws-relay.mjs")) {
-      if (in == null) {
-        return null;
-      }
-      Files.write(script, in.readAllBytes());
-    }
-    Path nodeModules = findNodeModules();
-    if (nodeModules == null) {
-      return null;
-    }
-    Path linked = script.getParent().resolve("node_modules");
-    if (!Files.exists(linked)) {
-      Files.createSymbolicLink(linked, nodeModules);
-    }
-    ProcessBuilder pb = new ProcessBuilder("node", script.toString(), Integer.toString(port),
-        "ws://127.0.0.1:" + upstreamPort);
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    try {
-      return pb.start();
-    } catch (java.io.IOException e) {
-      return null;
-    }
-  }
-
-  private static Path findNodeModules() {
-    Path dir = Paths.get("").toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      Path nm = d.resolve("voicewire-web/node_modules");
-      if (Files.isDirectory(nm.resolve("ws"))) {
-        return nm;
-      }
-    }
-    return null;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void awaitPort(int port, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
   }
 }

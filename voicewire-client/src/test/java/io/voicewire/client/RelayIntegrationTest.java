@@ -104,4 +104,43 @@ class RelayIntegrationTest {
       assertEquals(1, s.metrics().connections(), "the client saw no drop");
     }
   }
+
+  /**
+   * The pass-through path: a raw client's plain frames go upstream as received, and upstream cuts
+   * between relay and cloud stay invisible: every segment committed once, in order, none lost.
+   */
+  @Test
+  void rawFramesPassThroughTheRelayAcrossUpstreamCutsWithNoLossOrRepeat() throws Exception {
+    try (Relay r = new Relay(4)) {
+      r.cloud.proxy.cutUpstreamBetween(20_000, 100_000, 5);
+      String q = io.voicewire.protocol.SttParams.toQuery(FakeSttPeer.request(false));
+      try (RawScribeClient c = RawScribeClient.open("ws://127.0.0.1:" + r.port
+          + "/v1/speech-to-text/realtime?" + q, null)) {
+        List<String> words = SttStreamStateTest.words(90, 5);
+        StringBuilder expected = new StringBuilder();
+        int segments = 0;
+        for (int i = 0; i < words.size(); i += 3) {
+          String seg = String.join(" ", words.subList(i, Math.min(words.size(), i + 3))) + " ";
+          expected.append(seg);
+          c.sendAudio(FakeSpeech.say(seg), 2 * FakeSpeech.FRAME_BYTES);
+          Thread.sleep(150); // commits closer than 100 ms are throttled (the protocol's rule)
+          c.commit();
+          segments++;
+          c.awaitCount("committed_transcript", segments, 60);
+        }
+        assertEquals(1000, c.closeAndAwait(90), c.texts().toString());
+        StringBuilder got = new StringBuilder();
+        for (String m : c.ofType("committed_transcript")) {
+          got.append(JSON.readTree(m).path("text").asText());
+        }
+        assertEquals(expected.toString(), got.toString());
+        assertEquals(segments, c.ofType("committed_transcript").size(), "no repeat");
+        assertTrue(c.ofType("error").isEmpty(), c.texts().toString());
+        assertTrue(r.cloud.proxy.cuts() >= 3, "cuts " + r.cloud.proxy.cuts());
+      }
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -82,6 +82,57 @@ public final class RawWsLoad {
 
   // state of the selector thread (all of it confined to that thread)
   private final LoadTally tally = new LoadTally();
+  private Runnable atMeasureStart = () -> { };
+  private Runnable atMeasureEnd = () -> { };
+
+  /**
+   * Runs {@code start} on the load thread as the measured window opens and {@code end} as it
+   * closes (e.g. to read a process's CPU time); both must be quick. Call before {@link #run}.
+   */
+  public RawWsLoad atMeasure(Runnable start, Runnable end) {
+    this.atMeasureStart = start;
+    this.atMeasureEnd = end;
+    return this;
+  }
+
+  /**
+   * Connects every stream and keeps them open and idle (no audio: each stream has only its
+   * session) while {@code measure} runs on another thread; then closes them and returns what
+   * {@code measure} returned.
+   */
+  public <T> T holdIdle(java.util.concurrent.Callable<T> measure) throws Exception {
+    byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
+    List<RawWsStream> all = new ArrayList<>(streams);
+    try (Selector sel = Selector.open()) {
+      try {
+        connectAll(sel, all, payload, b64Off);
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(measure);
+        Thread t = new Thread(task, "rawwsload-idle-measure");
+        t.setDaemon(true);
+        t.start();
+        while (!task.isDone()) {
+          sel.select(10);
+          handle(sel);
+        }
+        tally.ending = true;
+        for (RawWsStream s : all) {
+          s.sendClose(1000);
+        }
+        long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
+        while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
+          sel.select(10);
+          handle(sel);
+        }
+        return task.get();
+      } finally {
+        for (RawWsStream s : all) {
+          s.closeNow();
+        }
+      }
+    }
+  }
 
   /**
    * Connects every stream, runs for {@code warmup + measure} and records only during measure.
@@ -115,50 +166,10 @@ public final class RawWsLoad {
     byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
         .getBytes(StandardCharsets.UTF_8);
     int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
-    InetSocketAddress addr = new InetSocketAddress(uri.getHost(), uri.getPort());
-    String target = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
     List<RawWsStream> all = new ArrayList<>(streams);
     try (Selector sel = Selector.open()) {
       try {
-        // connect, in batches
-        long deadline = System.nanoTime() + CONNECT_TIMEOUT_MILLIS * 1_000_000L;
-        int opened = 0;
-        while (true) {
-          if (all.size() < streams) {
-            for (int b = 0; b < CONNECT_BATCH && all.size() < streams; b++) {
-              RawWsStream s = new RawWsStream(all.size(), SocketChannel.open(),
-                  new SeqFrame(payload, b64Off, random), new WsUpgrade(uri, target, random), tally);
-              all.add(s);
-              s.ch.configureBlocking(false);
-              s.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-              s.key = s.ch.register(sel, SelectionKey.OP_CONNECT, s);
-              if (s.ch.connect(addr)) {
-                s.onConnected();
-              }
-            }
-          }
-          long pauseEnd = System.nanoTime() + CONNECT_PAUSE_MILLIS * 1_000_000L;
-          do {
-            sel.select(10);
-            handle(sel);
-          } while (System.nanoTime() < pauseEnd && all.size() < streams);
-          opened = 0;
-          for (RawWsStream s : all) {
-            if (s.failure != null) {
-              throw new IOException("stream " + s.id + " did not open: " + s.failure);
-            }
-            if (s.upgraded) {
-              opened++;
-            }
-          }
-          if (opened == streams) {
-            break;
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IOException(opened + " of " + streams + " streams opened in "
-                + CONNECT_TIMEOUT_MILLIS + " ms");
-          }
-        }
+        connectAll(sel, all, payload, b64Off);
         // pace: stream i sends at start + k * period + i * period / streams
         long period = chunkMillis * 1_000_000L;
         long start = System.nanoTime() + 1_000_000L;
@@ -175,11 +186,13 @@ public final class RawWsLoad {
           if (!tally.measuring && now >= warmupEnd) {
             tally.measuring = true;
             tally.histogram.reset();
+            atMeasureStart.run();
             sent0 = tally.sent;
             recv0 = tally.received;
             err0 = tally.errors;
           }
           if (now >= measureEnd) {
+            atMeasureEnd.run();
             break;
           }
           while (due <= now) {
@@ -220,6 +233,51 @@ public final class RawWsLoad {
         for (RawWsStream s : all) {
           s.closeNow();
         }
+      }
+    }
+  }
+
+  /** Opens every stream, in batches, and waits until all are upgraded. */
+  private void connectAll(Selector sel, List<RawWsStream> all, byte[] payload, int b64Off)
+      throws IOException {
+    InetSocketAddress addr = new InetSocketAddress(uri.getHost(), uri.getPort());
+    String target = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    long deadline = System.nanoTime() + CONNECT_TIMEOUT_MILLIS * 1_000_000L;
+    int opened = 0;
+    while (true) {
+      if (all.size() < streams) {
+        for (int b = 0; b < CONNECT_BATCH && all.size() < streams; b++) {
+          RawWsStream s = new RawWsStream(all.size(), SocketChannel.open(),
+              new SeqFrame(payload, b64Off, random), new WsUpgrade(uri, target, random), tally);
+          all.add(s);
+          s.ch.configureBlocking(false);
+          s.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          s.key = s.ch.register(sel, SelectionKey.OP_CONNECT, s);
+          if (s.ch.connect(addr)) {
+            s.onConnected();
+          }
+        }
+      }
+      long pauseEnd = System.nanoTime() + CONNECT_PAUSE_MILLIS * 1_000_000L;
+      do {
+        sel.select(10);
+        handle(sel);
+      } while (System.nanoTime() < pauseEnd && all.size() < streams);
+      opened = 0;
+      for (RawWsStream s : all) {
+        if (s.failure != null) {
+          throw new IOException("stream " + s.id + " did not open: " + s.failure);
+        }
+        if (s.upgraded) {
+          opened++;
+        }
+      }
+      if (opened == streams) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(opened + " of " + streams + " streams opened in "
+            + CONNECT_TIMEOUT_MILLIS + " ms");
       }
     }
   }

@@ -8,8 +8,21 @@ import java.util.function.LongSupplier;
 /**
  * One stream's metrics. Latencies go into core's {@link LatencyRecorder}s (wait-free, any
  * thread); counters are {@link LongAdder}s. {@link #snapshot()} may be called from any thread.
+ * A {@link #countersOnly} instance (a relay's stream: the server keeps its own latency metrics)
+ * records no latencies and holds no histograms, which are about 0.5 MiB each stream.
  */
 public final class Metrics {
+  /** Shared, never written: the latencies of a {@link #countersOnly} instance. */
+  private static final class Empty {
+    static final LongSupplier CLOCK = () -> 0;
+    static final LatencyRecorder TTFA = new LatencyRecorder("timeToFirstAudioMicros", CLOCK);
+    static final LatencyRecorder INTER = new LatencyRecorder("chunkInterArrivalMicros", CLOCK);
+    static final LatencyRecorder PARTIAL = new LatencyRecorder("partialLatencyMicros", CLOCK);
+    static final LatencyRecorder COMMIT = new LatencyRecorder("commitLatencyMicros", CLOCK);
+    static final LatencyRecorder RTT = new LatencyRecorder("roundTripMicros", CLOCK);
+  }
+
+  private final boolean latencies;
   private final LatencyRecorder ttfa;
   private final LatencyRecorder interArrival;
   private final LatencyRecorder partial;
@@ -29,6 +42,7 @@ public final class Metrics {
 
   /** @param nanoClock the stream's monotonic clock (interval timestamps only) */
   public Metrics(LongSupplier nanoClock) {
+    latencies = true;
     LongSupplier millis = () -> nanoClock.getAsLong() / 1_000_000L;
     ttfa = new LatencyRecorder("timeToFirstAudioMicros", millis);
     interArrival = new LatencyRecorder("chunkInterArrivalMicros", millis);
@@ -37,8 +51,24 @@ public final class Metrics {
     rtt = new LatencyRecorder("roundTripMicros", millis);
   }
 
-  private static void record(LatencyRecorder r, long nanos) {
-    r.record(Math.max(0, nanos / 1000));
+  private Metrics() {
+    latencies = false;
+    ttfa = Empty.TTFA;
+    interArrival = Empty.INTER;
+    partial = Empty.PARTIAL;
+    commit = Empty.COMMIT;
+    rtt = Empty.RTT;
+  }
+
+  /** Metrics with the counters only: latencies are not recorded (they read as empty). */
+  public static Metrics countersOnly() {
+    return new Metrics();
+  }
+
+  private void record(LatencyRecorder r, long nanos) {
+    if (latencies) {
+      r.record(Math.max(0, nanos / 1000));
+    }
   }
 
   public void timeToFirstAudioNanos(long nanos) {

@@ -46,7 +46,7 @@ final class SttMessages {
     return new Committed(json, withTs);
   }
 
-  private boolean noVerbatim() {
+  boolean noVerbatim() {
     return params != null && Boolean.TRUE.equals(params.request().noVerbatim());
   }
 }

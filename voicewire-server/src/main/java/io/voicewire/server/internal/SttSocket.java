@@ -4,6 +4,7 @@ import io.voicewire.audio.AudioFormat;
 import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
+import io.voicewire.protocol.SttAudioFrame;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttServerMessage;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class SttSocket extends SocketSession implements SttListener {
   /** How long the final commit of a failing session may take before the error is sent anyway. */
   static final long FINAL_COMMIT_TIMEOUT_MILLIS = 5_000;
+  private static final String PARTIAL = "partial_transcript";
   private final SttParams params;
   private final ProtocolException paramError;
   private final Auth.Result handshakeAuth;
@@ -162,6 +164,13 @@ public final class SttSocket extends SocketSession implements SttListener {
       return; // the outbox failed the session by itself: no more audio is taken
     }
     long now = s.now();
+    SttAudioFrame f = SttAudioFrame.scan(text); // a plain chunk needs no parse (a relay's path)
+    if (f != null) {
+      locked(fx -> acceptChunk(f.sampleRate(), false, f.audioBytes(), false, now, fx));
+      toProvider(null, f.audioBytes(), ss -> ss.sendAudioFrame(text, f.audioFrom(),
+          f.audioTo(), f.audioBytes()), false);
+      return;
+    }
     SttClientMessage m;
     try {
       m = SttClientMessage.decode(text);
@@ -171,24 +180,31 @@ public final class SttSocket extends SocketSession implements SttListener {
     }
     byte[] audio = m.audio();
     boolean[] commit = new boolean[1];
-    locked(fx -> commit[0] = acceptChunk(m, now, fx));
+    locked(fx -> commit[0] = acceptChunk(m.sampleRate(), m.previousText() != null, audio.length,
+        m.commit(), now, fx));
+    toProvider(m.previousText(), audio.length, ss -> ss.sendAudio(audio), commit[0]);
+  }
+
+  /** Hands an accepted chunk to the provider session (outside the lock). */
+  private void toProvider(String previousText, int audioLength,
+      java.util.function.Predicate<SttSession> sendAudio, boolean commit) {
     SttSession ss = session;
     if (ss == null || state() != SttState.OPEN) {
       return;
     }
     try {
-      if (m.previousText() != null) {
-        ss.previousText(m.previousText()); // validated: the first chunk only
+      if (previousText != null) {
+        ss.previousText(previousText); // validated: the first chunk only
       }
-      if (audio.length > 0) {
-        s.metrics.audioIn(kind, audio.length);
-        if (!ss.sendAudio(audio)) {
+      if (audioLength > 0) {
+        s.metrics.audioIn(kind, audioLength);
+        if (!sendAudio.test(ss)) {
           locked(fx -> clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue "
               + "is full: audio is arriving faster than it can be transcribed",
               CloseCodes.TRY_AGAIN_LATER, fx));
         }
       }
-      if (commit[0]) {
+      if (commit) {
         ss.commit();
       }
     } catch (RuntimeException e) {
@@ -199,22 +215,23 @@ public final class SttSocket extends SocketSession implements SttListener {
   }
 
   /** Validates and counts a chunk; returns whether it commits. Under the lock. */
-  private boolean acceptChunk(SttClientMessage m, long now, Effects fx) {
+  private boolean acceptChunk(Integer sampleRate, boolean previousText, int audioLength,
+      boolean commit, long now, Effects fx) {
     if (!state.is(SttState.OPEN)) {
       return false;
     }
-    String problem = uplink.validate(m);
+    String problem = uplink.validate(sampleRate, previousText, audioLength);
     if (problem != null) {
       clientFailure(ErrorCode.INPUT_ERROR, problem, CloseCodes.INVALID_PAYLOAD, fx);
       return false;
     }
-    problem = uplink.tooLong(m.audio());
+    problem = uplink.tooLong(audioLength);
     if (problem != null) {
       clientFailure(ErrorCode.CHUNK_SIZE_EXCEEDED, problem, CloseCodes.POLICY_VIOLATION, fx);
       return false;
     }
-    uplink.accepted(m.audio(), now);
-    if (!m.commit()) {
+    uplink.accepted(audioLength, now);
+    if (!commit) {
       return false;
     }
     if (!uplink.commitAllowed(now)) {
@@ -387,9 +404,36 @@ public final class SttSocket extends SocketSession implements SttListener {
 
   @Override
   public void onServerMessage(String messageType, String json) {
+    if (PARTIAL.equals(messageType)) {
+      passPartial(json);
+      return;
+    }
     locked(fx -> { // a relay's upstream message the provider interface does not model, as sent
       if (state.isAny(SttState.OPEN, SttState.FAILING)) {
         offer(json, fx);
+      }
+    });
+  }
+
+  /** A relay's upstream partial, forwarded as received (rewritten only for no_verbatim). */
+  private void passPartial(String json) {
+    String out = json;
+    if (messages.noVerbatim()) {
+      try {
+        out = messages.partial(Transcript.partial(
+            ((SttServerMessage.Partial) SttServerMessage.decode(json)).text(), 0, 0));
+      } catch (ProtocolException | ClassCastException e) {
+        return; // unreadable: dropped, as the typed path drops it
+      }
+    }
+    String send = out;
+    locked(fx -> {
+      if (state.is(SttState.OPEN)) {
+        long arrival = uplink.latestArrival();
+        if (arrival >= 0) {
+          s.metrics.partial.recordNanos(s.now() - arrival);
+        }
+        offer(send, fx);
       }
     });
   }

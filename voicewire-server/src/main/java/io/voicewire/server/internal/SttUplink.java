@@ -1,7 +1,6 @@
 package io.voicewire.server.internal;
 
 import io.voicewire.audio.AudioFormat;
-import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.server.Limits;
 
 /**
@@ -23,37 +22,40 @@ final class SttUplink {
     this.limits = limits;
   }
 
-  /** Why {@code m} is not a valid chunk, or null. */
-  String validate(SttClientMessage m) {
-    if (m.sampleRate() != null && m.sampleRate() != format.sampleRate()) {
-      return "sample_rate " + m.sampleRate() + " does not match audio_format "
+  /**
+   * Why a chunk with this {@code sample_rate} (null: absent), with or without
+   * {@code previous_text}, and {@code audioLength} bytes of audio is not valid, or null.
+   */
+  String validate(Integer sampleRate, boolean previousText, int audioLength) {
+    if (sampleRate != null && sampleRate != format.sampleRate()) {
+      return "sample_rate " + sampleRate + " does not match audio_format "
           + format.wireName() + " (" + format.sampleRate() + " Hz)";
     }
-    if (m.previousText() != null && firstChunkSeen) {
+    if (previousText && firstChunkSeen) {
       return "previous_text is allowed only on the first audio chunk";
     }
-    if (format.isPcm() && m.audio().length % 2 != 0) {
+    if (format.isPcm() && audioLength % 2 != 0) {
       return "PCM audio must be whole 16-bit samples: got an odd number of bytes ("
-          + m.audio().length + ")";
+          + audioLength + ")";
     }
     return null;
   }
 
-  /** Why {@code audio} is longer than {@code maxAudioChunkMillis}, or null. */
-  String tooLong(byte[] audio) {
+  /** Why {@code audioLength} bytes of audio exceed {@code maxAudioChunkMillis}, or null. */
+  String tooLong(int audioLength) {
     if (!format.isDecodable()
-        || format.millisForBytes(audio.length) <= limits.maxAudioChunkMillis()) {
+        || format.millisForBytes(audioLength) <= limits.maxAudioChunkMillis()) {
       return null;
     }
-    return "Audio chunk of " + Math.round(format.millisForBytes(audio.length))
+    return "Audio chunk of " + Math.round(format.millisForBytes(audioLength))
         + " ms exceeds the limit of " + limits.maxAudioChunkMillis() + " ms";
   }
 
   /** A valid chunk was taken at {@code now}. */
-  void accepted(byte[] audio, long now) {
+  void accepted(int audioLength, long now) {
     firstChunkSeen = true;
-    if (audio.length > 0) {
-      audioBytes += audio.length;
+    if (audioLength > 0) {
+      audioBytes += audioLength;
       arrivals.add(Math.round(format.millisForBytes(audioBytes)), now);
     }
   }
@@ -72,6 +74,12 @@ final class SttUplink {
   /** Arrival time of the chunk holding audio time {@code audioMs}, or -1 if not remembered. */
   long arrivalOf(long audioMs) {
     return arrivals.arrivalOf(audioMs);
+  }
+
+  /** When the latest audio arrived (what a relayed partial answers), or -1 if unknown. */
+  long latestArrival() {
+    return audioBytes == 0 ? -1
+        : arrivals.arrivalOf(Math.round(format.millisForBytes(audioBytes)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.voicewire.client.internal.resume;
 
+import io.voicewire.protocol.SttAudioFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,16 +20,30 @@ import java.util.List;
  */
 public final class AudioRing {
   /**
-   * A chunk of audio ({@code audio != null}) or a commit ({@code audio == null}) at a stream
-   * offset, with a sequence number that orders entries (and survives trimming).
+   * A chunk of audio ({@code pcm} or a client's {@code frame} as received) or a commit (neither)
+   * at a stream offset, with a sequence number that orders entries (and survives trimming).
    */
-  public record Entry(long seq, long offset, byte[] audio, long sendNanos) {
+  public record Entry(long seq, long offset, byte[] pcm, SttAudioFrame frame, long sendNanos) {
     public boolean isCommit() {
-      return audio == null;
+      return pcm == null && frame == null;
+    }
+
+    /** Bytes of audio (0 for a commit). */
+    public int length() {
+      return pcm != null ? pcm.length : frame != null ? frame.audioBytes() : 0;
     }
 
     public long end() {
-      return offset + (audio == null ? 0 : audio.length);
+      return offset + length();
+    }
+
+    /** The audio: the bytes kept, or a frame's decoded (a new array); null for a commit. */
+    public byte[] audio() {
+      return pcm != null ? pcm : frame != null ? frame.decodeAudio() : null;
+    }
+
+    Entry withSeq(long s) {
+      return new Entry(s, offset, pcm, frame, sendNanos);
     }
   }
 
@@ -52,15 +67,27 @@ public final class AudioRing {
 
   /** Appends a chunk (not copied; do not modify it) and returns its stream offset. */
   public long addAudio(byte[] audio, long sendNanos) {
-    long off = end;
-    entries.add(new Entry(nextSeq++, off, audio, sendNanos));
-    end += audio.length;
-    bytes += audio.length;
+    return add(new Entry(nextSeq++, end, audio, null, sendNanos));
+  }
+
+  /**
+   * Appends a client's audio frame as received (kept undecoded; its audio is decoded only when
+   * a replay must split or join it) and returns its stream offset.
+   */
+  public long addFrame(SttAudioFrame frame, long sendNanos) {
+    return add(new Entry(nextSeq++, end, null, frame, sendNanos));
+  }
+
+  private long add(Entry entry) {
+    long off = entry.offset();
+    entries.add(entry);
+    end += entry.length();
+    bytes += entry.length();
     while (bytes > maxBytes && entries.size() > 1) {
       Entry e = entries.pollFirst();
       if (!e.isCommit()) {
-        bytes -= e.audio().length;
-        overflowBytes += e.audio().length;
+        bytes -= e.length();
+        overflowBytes += e.length();
       }
       start = entries.isEmpty() ? end : entries.peekFirst().offset();
     }
@@ -69,7 +96,7 @@ public final class AudioRing {
 
   /** Records a commit at the current end. */
   public void addCommit(long sendNanos) {
-    entries.add(new Entry(nextSeq++, end, null, sendNanos));
+    entries.add(new Entry(nextSeq++, end, null, null, sendNanos));
   }
 
   /**
@@ -103,18 +130,18 @@ public final class AudioRing {
     if (at < all.length && all[at].offset() < offset) {
       Entry e = all[at];
       int cut = (int) (offset - e.offset());
-      entries.add(new Entry(seq++, e.offset(), Arrays.copyOfRange(e.audio(), 0, cut),
+      byte[] a = e.audio();
+      entries.add(new Entry(seq++, e.offset(), Arrays.copyOfRange(a, 0, cut), null,
           e.sendNanos()));
-      entries.add(new Entry(seq++, offset, null, sendNanos));
-      entries.add(new Entry(seq++, offset, Arrays.copyOfRange(e.audio(), cut, e.audio().length),
+      entries.add(new Entry(seq++, offset, null, null, sendNanos));
+      entries.add(new Entry(seq++, offset, Arrays.copyOfRange(a, cut, a.length), null,
           e.sendNanos()));
       at++;
     } else {
-      entries.add(new Entry(seq++, offset, null, sendNanos));
+      entries.add(new Entry(seq++, offset, null, null, sendNanos));
     }
     for (int i = at; i < all.length; i++) {
-      Entry e = all[i];
-      entries.add(new Entry(seq++, e.offset(), e.audio(), e.sendNanos()));
+      entries.add(all[i].withSeq(seq++));
     }
     nextSeq = seq;
     return offset;
@@ -143,7 +170,7 @@ public final class AudioRing {
         removed++;
         continue;
       }
-      entries.add(new Entry(seq++, e.offset(), e.audio(), e.sendNanos()));
+      entries.add(e.withSeq(seq++));
     }
     nextSeq = seq;
     return removed;
@@ -169,7 +196,7 @@ public final class AudioRing {
       }
       if (e.end() <= offset) {
         entries.pollFirst();
-        bytes -= e.audio().length;
+        bytes -= e.length();
         continue;
       }
       if (e.offset() < offset) {
@@ -177,9 +204,10 @@ public final class AudioRing {
         cut -= cut % frameSize;
         if (cut > 0) {
           entries.pollFirst();
-          byte[] rest = Arrays.copyOfRange(e.audio(), cut, e.audio().length);
+          byte[] a = e.audio();
+          byte[] rest = Arrays.copyOfRange(a, cut, a.length);
           long nanos = e.sendNanos();
-          entries.addFirst(new Entry(e.seq(), e.offset() + cut, rest, nanos));
+          entries.addFirst(new Entry(e.seq(), e.offset() + cut, rest, null, nanos));
           bytes -= cut;
         }
       }

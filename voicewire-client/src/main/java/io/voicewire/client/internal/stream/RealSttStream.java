@@ -8,7 +8,9 @@ import io.voicewire.client.internal.Logs;
 import io.voicewire.client.internal.resume.AudioRing;
 import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.ErrorPolicy.Retry;
+import io.voicewire.protocol.JsonScan;
 import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.SttAudioFrame;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttServerMessage;
@@ -20,7 +22,6 @@ import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Transcript;
 import io.voicewire.speech.Word;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,6 +98,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
    * the cut word whole (an answer with no word to keep is taken whole, so progress is certain).
    */
   public static final long WORD_GUARD_MILLIS = 60;
+  private static final String PARTIAL = "partial_transcript";
   /** Longest {@code previous_text} sent to a resumed session, chars. */
   public static final int MAX_PREVIOUS_TEXT_CHARS = 300;
 
@@ -105,6 +107,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   /** A relayed client's {@code previous_text}, for the first chunk when the request has none. */
   private volatile String relayedPreviousText;
   private final Listener listener;
+  /**
+   * The relay's stream: {@code partial_transcript} messages go to
+   * {@link Listener#onServerMessage} exactly as received, without a parse.
+   */
+  private final boolean passThrough;
   private final AudioFormat format;
   private final int frame;
   private final AudioRing ring;
@@ -149,9 +156,11 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   /** The server started the session on the current connection. */
   private boolean startedOnConn;
 
-  private RealSttStream(ClientContext ctx, SttRequest request, Listener listener) {
-    super(ctx, "stt " + request.modelId());
+  private RealSttStream(ClientContext ctx, SttRequest request, Listener listener,
+      boolean passThrough) {
+    super(ctx, "stt " + request.modelId(), !passThrough);
     this.request = request;
+    this.passThrough = passThrough;
     this.wireRequest = request.toBuilder().includeTimestamps(true).previousText(null).build();
     this.listener = listener;
     this.format = request.audioFormat();
@@ -165,7 +174,23 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   public static RealSttStream open(ClientContext ctx, SttRequest request, Listener listener) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
-    RealSttStream s = new RealSttStream(ctx, request, listener);
+    RealSttStream s = new RealSttStream(ctx, request, listener, false);
+    s.start();
+    return s;
+  }
+
+  /**
+   * Opens a relay's stream and starts connecting: like {@link #open}, but each
+   * {@code partial_transcript} reaches {@link Listener#onServerMessage} as received (the relay
+   * forwards it unchanged) instead of {@link Listener#onPartial}, {@link #sendFrame} forwards
+   * client frames as received, and the metrics have counters only (the relay's server keeps the
+   * latencies).
+   */
+  public static RealSttStream openPassThrough(ClientContext ctx, SttRequest request,
+      Listener listener) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(listener, "listener == null");
+    RealSttStream s = new RealSttStream(ctx, request, listener, true);
     s.start();
     return s;
   }
@@ -204,6 +229,29 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       return true;
     }
     byte[] chunk = Arrays.copyOfRange(audio, offset, offset + len);
+    return take(len, now -> ring.addAudio(chunk, now));
+  }
+
+  /**
+   * Sends a client's plain audio chunk (no commit, no {@code previous_text}) as received: the
+   * frame goes upstream unchanged unless it must be joined, split or given a
+   * {@code previous_text} (a replay, a resumed session's first chunk), and the replay ring keeps
+   * it undecoded. Same results as {@link #sendAudio(byte[])}.
+   *
+   * @throws IllegalArgumentException when its audio is not a whole number of frames
+   */
+  public boolean sendFrame(SttAudioFrame f) {
+    Objects.requireNonNull(f, "frame == null");
+    int len = f.audioBytes();
+    if (len % frame != 0) {
+      throw new IllegalArgumentException("audio length must be a whole number of " + frame
+          + "-byte frames: " + len);
+    }
+    return len == 0 || take(len, now -> ring.addFrame(f, now));
+  }
+
+  /** Takes {@code len} bytes of audio that {@code add} appends to the ring at a time. */
+  private boolean take(int len, java.util.function.LongConsumer add) {
     lock();
     try {
       if (isTerminal() || endRequested) {
@@ -214,7 +262,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         return false; // the network is behind: this chunk is not taken
       }
       long now = ctx.nanoClock().getAsLong();
-      ring.addAudio(chunk, now);
+      add.accept(now);
       streamBytes += len;
       long overflow = ring.overflowBytes();
       if (overflow != seenOverflow) {
@@ -312,17 +360,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       replayHoldUntilNanos = 0;
     }
-    ByteArrayOutputStream batch = null;
-    long batchSeq = sentSeq;
-    long batchEnd = 0;
+    AudioRing.Entry runFirst = null; // consecutive audio entries sent as one message
+    AudioRing.Entry runLast = null;
+    long runBytes = 0;
     AudioRing.Entry e;
-    while ((e = ring.after(Math.max(sentSeq, batchSeq))) != null) {
+    while ((e = ring.after(runLast != null ? runLast.seq() : sentSeq)) != null) {
       if (e.isCommit()) {
-        if (batch != null) {
-          if (!sendBatch(c, batch, batchSeq, batchEnd)) {
+        if (runFirst != null) {
+          if (!sendRun(c, runFirst, runLast, runBytes)) {
             return;
           }
-          batch = null;
+          runFirst = null;
+          runLast = null;
         }
         if (now - lastCommitSentNanos < commitIntervalNanos) {
           return; // onTick sends it when the interval has passed
@@ -343,31 +392,57 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         }
         continue;
       }
-      if (batch == null) {
-        batch = new ByteArrayOutputStream();
-      } else if (batch.size() + e.audio().length > maxBytes) {
-        if (!sendBatch(c, batch, batchSeq, batchEnd)) {
+      if (runFirst != null && runBytes + e.length() > maxBytes) {
+        if (!sendRun(c, runFirst, runLast, runBytes)) {
           return;
         }
-        batch = new ByteArrayOutputStream();
+        runFirst = null;
       }
-      batch.writeBytes(e.audio());
-      batchSeq = e.seq();
-      batchEnd = e.end();
+      if (runFirst == null) {
+        runFirst = e;
+        runBytes = 0;
+      }
+      runBytes += e.length();
+      runLast = e;
     }
-    if (batch != null) {
-      sendBatch(c, batch, batchSeq, batchEnd);
+    if (runFirst != null) {
+      sendRun(c, runFirst, runLast, runBytes);
     }
   }
 
-  private boolean sendBatch(Connection c, ByteArrayOutputStream batch, long lastSeq, long end) {
-    byte[] b = batch.toByteArray();
-    if (!c.send(chunkMessage(b, false))) {
+  /**
+   * Sends the audio entries {@code first..last} ({@code bytes} of audio) as one message: a
+   * client's frame as received when it is alone and needs no {@code previous_text}, else a
+   * message made here.
+   */
+  private boolean sendRun(Connection c, AudioRing.Entry first, AudioRing.Entry last,
+      long bytes) {
+    String msg = null;
+    if (first == last && first.frame() != null && (!firstOnConn || previousTextNow() == null)) {
+      firstOnConn = false;
+      msg = first.frame().text();
+    }
+    if (msg == null) {
+      byte[] b = new byte[(int) bytes];
+      int at = 0;
+      for (AudioRing.Entry x = first; x != null; x = ring.after(x.seq())) {
+        if (!x.isCommit()) {
+          byte[] a = x.audio();
+          System.arraycopy(a, 0, b, at, a.length);
+          at += a.length;
+        }
+        if (x.seq() == last.seq()) {
+          break;
+        }
+      }
+      msg = chunkMessage(b, false);
+    }
+    if (!c.send(msg)) {
       return false;
     }
-    sentSeq = lastSeq;
-    sentOnConn += b.length;
-    sentMax = Math.max(sentMax, end);
+    sentSeq = last.seq();
+    sentOnConn += bytes;
+    sentMax = Math.max(sentMax, last.end());
     lastSendNanos = ctx.nanoClock().getAsLong();
     if (startedOnConn) {
       markHealthy(); // the session was accepted and took our audio
@@ -379,15 +454,19 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     String prev = null;
     if (firstOnConn) {
       firstOnConn = false;
-      if (lastCommittedText != null && !lastCommittedText.isBlank()) {
-        String t = lastCommittedText; // a resumed session: the context is what was said
-        prev = t.length() > MAX_PREVIOUS_TEXT_CHARS
-            ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
-      } else {
-        prev = request.previousText() != null ? request.previousText() : relayedPreviousText;
-      }
+      prev = previousTextNow();
     }
     return new SttClientMessage(chunk, commit, format.sampleRate(), prev).encode();
+  }
+
+  /** The {@code previous_text} of a connection's first chunk, or null. Lock held. */
+  private String previousTextNow() {
+    if (lastCommittedText != null && !lastCommittedText.isBlank()) {
+      String t = lastCommittedText; // a resumed session: the context is what was said
+      return t.length() > MAX_PREVIOUS_TEXT_CHARS
+          ? t.substring(t.length() - MAX_PREVIOUS_TEXT_CHARS) : t;
+    }
+    return request.previousText() != null ? request.previousText() : relayedPreviousText;
   }
 
   /** Lock held: finishes once every commit was sent and answered (with VAD, and settled). */
@@ -511,6 +590,17 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   @Override
   protected void onText(Connection c, String text) {
+    if (passThrough && PARTIAL.equals(JsonScan.topLevelString(text, "message_type"))) {
+      long now = ctx.nanoClock().getAsLong();
+      lastInboundNanos = now;
+      if (held != null) {
+        releaseHeld();
+      }
+      partialSeen(now);
+      events.offer(() -> listener.onServerMessage(PARTIAL, text)); // as received: no parse
+      afterMessage(now);
+      return;
+    }
     SttServerMessage m;
     try {
       m = SttServerMessage.decode(text);
@@ -536,13 +626,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         }
       }
       case SttServerMessage.Partial p -> {
-        if (sentOnConn > 0) {
-          markAccepted(); // the server is transcribing audio we sent on this connection
-        }
-        if (partialClockStart != 0) {
-          metrics.partialLatencyNanos(now - partialClockStart);
-          partialClockStart = 0;
-        }
+        partialSeen(now);
         long start = haveHorizon ? ms(horizon) : ms(sessionBase);
         long end = Math.max(start, ms(sessionBase + sentOnConn));
         Transcript t = Transcript.partial(p.text(), start, end);
@@ -597,6 +681,22 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       }
       default -> { }
     }
+    afterMessage(now);
+  }
+
+  /** Lock held: a partial transcript arrived at {@code now}. */
+  private void partialSeen(long now) {
+    if (sentOnConn > 0) {
+      markAccepted(); // the server is transcribing audio we sent on this connection
+    }
+    if (partialClockStart != 0) {
+      metrics.partialLatencyNanos(now - partialClockStart);
+      partialClockStart = 0;
+    }
+  }
+
+  /** Lock held: what follows every server message. */
+  private void afterMessage(long now) {
     if (retranscribe) {
       retranscribe = false;
       dropLocked(new Failure(new SpeechError(ErrorCode.ERROR,

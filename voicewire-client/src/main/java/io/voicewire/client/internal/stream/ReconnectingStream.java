@@ -83,9 +83,17 @@ public abstract class ReconnectingStream {
       new ConnectionStatus(State.CONNECTING, 0, Duration.ZERO, true, "");
 
   protected ReconnectingStream(ClientContext ctx, String name) {
+    this(ctx, name, true);
+  }
+
+  /**
+   * @param latencyMetrics false for a relay's stream: {@link #metrics()} then has the counters
+   *     only (see {@link Metrics#countersOnly()})
+   */
+  protected ReconnectingStream(ClientContext ctx, String name, boolean latencyMetrics) {
     this.ctx = ctx;
     this.name = name;
-    this.metrics = new Metrics(ctx.nanoClock());
+    this.metrics = latencyMetrics ? new Metrics(ctx.nanoClock()) : Metrics.countersOnly();
     this.events = new Dispatcher(ctx.callbackExecutor(), "VoiceClient " + name + " events",
         this::pauseReading, this::resumeReading, lock::isHeldByCurrentThread);
   }

@@ -3,6 +3,7 @@ package io.voicewire.client.internal.stream;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.internal.ClientContext;
+import io.voicewire.protocol.SttAudioFrame;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.TtsRequest;
@@ -15,7 +16,11 @@ import java.util.Objects;
  * The relay's seam into the SDK's streams: an upstream TTS or STT stream seen as an engine
  * session of the server's SPI. Text goes upstream as the relay's client sent it (no chunking:
  * that client already follows the protocol), and a relayed {@code previous_text} reaches the
- * STT stream's resume. The streams keep their own thread safety; these adapters add no state.
+ * STT stream's resume. STT is relayed at wire speed: a plain client audio frame goes upstream as
+ * the same text and stays undecoded in the replay ring, and each upstream
+ * {@code partial_transcript} comes back to the listener's {@code onServerMessage} as received
+ * ({@link RealSttStream#openPassThrough}). The streams keep their own thread safety; these
+ * adapters add no state.
  */
 public final class RelaySessions {
   private RelaySessions() {}
@@ -32,7 +37,7 @@ public final class RelaySessions {
   /** An STT session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
   public static SttSession stt(ClientContext ctx, SttRequest request, SttRequest upstream,
       SttStream.Listener listener) {
-    return new Stt(request, RealSttStream.open(ctx, upstream, listener));
+    return new Stt(request, RealSttStream.openPassThrough(ctx, upstream, listener));
   }
 
   private record Tts(TtsRequest request, RealTtsStream stream, FlushedCloseGate gate)
@@ -96,6 +101,16 @@ public final class RelaySessions {
     public boolean sendAudio(byte[] audio) {
       try {
         return stream.sendAudio(audio);
+      } catch (IllegalArgumentException e) {
+        return false; // not a whole number of frames: not taken
+      }
+    }
+
+    /** The client's frame goes upstream as received; the ring keeps it undecoded. */
+    @Override
+    public boolean sendAudioFrame(String frame, int b64From, int b64To, int audioBytes) {
+      try {
+        return stream.sendFrame(new SttAudioFrame(frame, b64From, b64To, audioBytes, null));
       } catch (IllegalArgumentException e) {
         return false; // not a whole number of frames: not taken
       }

@@ -1,0 +1,401 @@
+package io.voicewire.bench.relay;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bench relay}: the time a relay adds to a 20 ms STT chunk's round trip, for the voicewire
+ * relay ({@code voicewire serve --backend elevenlabs}, a child JVM) and a plain Node {@code ws}
+ * relay (a child process), side by side in one run against the same upstream. Per stream count:
+ * added p50/p99 and the relay's CPU per answered chunk (its process CPU time over the measured
+ * window); then each relay's heap per idle relayed session and its capacity (the highest stream
+ * count whose added p99 stays within {@link #CAPACITY_P99_MILLIS}, found by a search).
+ *
+ * <p>Not thread safe: one run at a time.
+ */
+public final class RelayBench {
+  /** The capacity criterion: added p99 at most this, ms. */
+  public static final double CAPACITY_P99_MILLIS = 100;
+  /** Warm-up before each measured window of the stream-count table. */
+  static final Duration WARMUP = Duration.ofSeconds(5);
+  /** Warm-up before each measured window of the capacity search. */
+  static final Duration PROBE_WARMUP = Duration.ofSeconds(3);
+  /** Pause between rows, so one row's close handshakes do not overlap the next row. */
+  static final long ROW_PAUSE_MILLIS = 2_000;
+
+  private static final String PATH = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
+  private static final Pattern G1_USED = Pattern.compile("used (\\d+)K");
+
+  /** What to run. */
+  public record Options(List<Integer> streams, int seconds, int chunkMs, boolean noNode,
+      String only, List<String> relayJvmArgs, int idleSessions, boolean capacity,
+      int probeSeconds, int capacityMax, String baselineClasspath) {}
+
+  /** The name of the {@code --baseline-classpath} relay's rows. */
+  static final String BASELINE = "voicewire relay (baseline)";
+
+  /** One relay under test: its URL and process (null for the direct path). */
+  private record Target(String name, URI uri, Process process, Path heapFile) {
+    long cpuNanos() {
+      return process == null ? 0 : process.toHandle().info().totalCpuDuration()
+          .map(Duration::toNanos).orElse(0L);
+    }
+  }
+
+  private record Row(int streams, double p50, double p99, double cpuMicrosPerChunk,
+      long answered) {}
+
+  private final Options o;
+  private final PrintWriter out;
+  private final Map<String, Map<Integer, Row>> rows = new LinkedHashMap<>();
+
+  private RelayBench(Options o, PrintWriter out) {
+    this.o = o;
+    this.out = out;
+  }
+
+  /** Runs the benchmark against a raw echo upstream on {@code upstreamPort}. */
+  public static void run(Options o, PrintWriter out, int upstreamPort) throws Exception {
+    new RelayBench(o, out).run(upstreamPort);
+  }
+
+  private void run(int up) throws Exception {
+    List<Process> children = new ArrayList<>();
+    try {
+      List<Target> targets = new ArrayList<>();
+      targets.add(new Target("direct", URI.create("ws://127.0.0.1:" + up + PATH), null, null));
+      if (o.only() == null || "voicewire".startsWith(o.only())) {
+        int port = freePort();
+        Process p = startRelay(port, up, o.relayJvmArgs(), System.getProperty("java.class.path"));
+        children.add(p);
+        awaitPort(port, Duration.ofSeconds(60));
+        targets.add(new Target("voicewire relay", URI.create("ws://127.0.0.1:" + port + PATH),
+            p, null));
+        if (o.baselineClasspath() != null) {
+          int bport = freePort();
+          Process b = startRelay(bport, up, o.relayJvmArgs(), o.baselineClasspath());
+          children.add(b);
+          awaitPort(bport, Duration.ofSeconds(60));
+          targets.add(new Target(BASELINE, URI.create("ws://127.0.0.1:" + bport + PATH), b,
+              null));
+        }
+      }
+      if (!o.noNode() && (o.only() == null || "node".startsWith(o.only()))) {
+        int port = freePort();
+        Path heap = Files.createTempFile("ws-relay-heap", ".txt");
+        Process node = startNodeRelay(port, up, heap);
+        if (node != null) {
+          children.add(node);
+          awaitPort(port, Duration.ofSeconds(20));
+          targets.add(new Target("node ws relay", URI.create("ws://127.0.0.1:" + port + PATH),
+              node, heap));
+        } else {
+          out.println("(node or its ws package is missing: `npm ci` in voicewire-web/)");
+        }
+      }
+      table(targets);
+      if (o.idleSessions() > 0) {
+        heapTable(targets);
+      }
+      if (o.capacity()) {
+        capacityTable(targets);
+      }
+    } finally {
+      for (Process p : children) {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the stream-count table
+
+  private void table(List<Target> targets) throws Exception {
+    out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's answer (ms),"
+        + " %d s measured per row, load average %s%n%n", o.chunkMs(), o.seconds(), loadAverage());
+    out.println("| streams | path | sent | answered | errors | p50 | p90 | p99 | max | added p50 |"
+        + " added p99 | relay CPU µs/chunk |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    out.flush();
+    for (int n : o.streams()) {
+      SttLoad.Result direct = null;
+      for (Target t : targets) {
+        long[] cpu = new long[2];
+        SttLoad.Result r = new RawWsLoad(t.uri(), n, o.chunkMs())
+            .atMeasure(() -> cpu[0] = t.cpuNanos(), () -> cpu[1] = t.cpuNanos())
+            .run(WARMUP, Duration.ofSeconds(o.seconds()));
+        if (direct == null) {
+          direct = r;
+        }
+        double cpuPerChunk = t.process() == null || r.received() == 0 ? Double.NaN
+            : (cpu[1] - cpu[0]) / 1000.0 / r.received();
+        if (r != direct) {
+          rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
+              r.p(50) - direct.p(50), r.p(99) - direct.p(99), cpuPerChunk, r.received()));
+        }
+        out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %s | %s |"
+                + " %s |%n", n, t.name(), r.sent(), r.received(), r.errors(), r.p(50), r.p(90),
+            r.p(99), r.rttMicros().getMaxValue() / 1000.0,
+            r == direct ? "—" : fmt(r.p(50) - direct.p(50)),
+            r == direct ? "—" : fmt(r.p(99) - direct.p(99)),
+            Double.isNaN(cpuPerChunk) ? "—" : String.format(Locale.ROOT, "%.1f", cpuPerChunk));
+        out.flush();
+        Thread.sleep(ROW_PAUSE_MILLIS);
+      }
+    }
+    Map<Integer, Row> vw = rows.get("voicewire relay");
+    Map<Integer, Row> node = rows.get("node ws relay");
+    if (vw == null || node == null) {
+      return;
+    }
+    out.println();
+    out.println("### Side by side (same run)");
+    out.println();
+    out.println("| streams | voicewire added p50 / p99 | node added p50 / p99 |"
+        + " p99 voicewire/node |"
+        + " CPU µs/chunk voicewire | CPU µs/chunk node | CPU voicewire/node |");
+    out.println("|---|---|---|---|---|---|---|");
+    for (int n : o.streams()) {
+      Row a = vw.get(n);
+      Row b = node.get(n);
+      out.printf(Locale.ROOT, "| %d | %s / %s | %s / %s | %.2f | %.1f | %.1f | %.2f |%n", n,
+          fmt(a.p50()), fmt(a.p99()), fmt(b.p50()), fmt(b.p99()), a.p99() / b.p99(),
+          a.cpuMicrosPerChunk(), b.cpuMicrosPerChunk(),
+          a.cpuMicrosPerChunk() / b.cpuMicrosPerChunk());
+    }
+    out.flush();
+  }
+
+  // ---------------------------------------------------------------- heap per idle session
+
+  private void heapTable(List<Target> targets) throws Exception {
+    out.println();
+    out.printf(Locale.ROOT, "### Memory per idle relayed session (%d idle sessions; voicewire: JVM"
+        + " heap used after full GCs; node: heapUsed + external after gc())%n%n",
+        o.idleSessions());
+    out.println("| relay | before (KiB) | with sessions (KiB) | per session (KiB) |");
+    out.println("|---|---|---|---|");
+    for (Target t : targets) {
+      if (t.process() == null) {
+        continue;
+      }
+      long before = heapBytes(t);
+      long with = new RawWsLoad(t.uri(), o.idleSessions(), o.chunkMs()).holdIdle(() -> {
+        Thread.sleep(2_000); // every relayed session is open upstream too
+        return heapBytes(t);
+      });
+      out.printf(Locale.ROOT, "| %s | %d | %d | %.1f |%n", t.name(), before / 1024, with / 1024,
+          (with - before) / 1024.0 / o.idleSessions());
+      out.flush();
+      Thread.sleep(ROW_PAUSE_MILLIS);
+    }
+  }
+
+  /** The relay's live heap: after full GCs (JVM, by jcmd) or gc() (node, by its probe). */
+  private static long heapBytes(Target t) throws Exception {
+    if (t.heapFile() != null) {
+      Files.writeString(t.heapFile(), "");
+      new ProcessBuilder("kill", "-USR2", Long.toString(t.process().pid())).start().waitFor();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        String s = Files.readString(t.heapFile()).trim();
+        if (!s.isEmpty()) {
+          return Long.parseLong(s);
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException("the node relay did not report its heap");
+    }
+    Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      String pid = Long.toString(t.process().pid());
+      new ProcessBuilder(jcmd.toString(), pid, "GC.run").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+      Process p = new ProcessBuilder(jcmd.toString(), pid, "GC.heap_info")
+          .redirectErrorStream(true).start();
+      String info = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      Matcher m = G1_USED.matcher(info);
+      if (m.find()) {
+        best = Math.min(best, Long.parseLong(m.group(1)) * 1024);
+      }
+    }
+    if (best == Long.MAX_VALUE) {
+      throw new IllegalStateException("no heap figure from jcmd GC.heap_info");
+    }
+    return best;
+  }
+
+  // ---------------------------------------------------------------- capacity
+
+  private void capacityTable(List<Target> targets) throws Exception {
+    out.println();
+    out.printf(Locale.ROOT, "### Capacity: highest stream count with added p99 <= %.0f ms (search,"
+        + " %d s measured per probe)%n%n", CAPACITY_P99_MILLIS, o.probeSeconds());
+    out.println("| relay | capacity (streams) | probes (streams: added p99 ms) |");
+    out.println("|---|---|---|");
+    out.flush();
+    Target direct = targets.get(0);
+    for (Target t : targets) {
+      if (t.process() == null || t.name().equals(BASELINE)) {
+        continue;
+      }
+      int lo = 0;
+      int hi = Integer.MAX_VALUE;
+      for (Row r : rows.getOrDefault(t.name(), Map.of()).values()) {
+        if (r.p99() <= CAPACITY_P99_MILLIS) {
+          lo = Math.max(lo, r.streams());
+        } else {
+          hi = Math.min(hi, r.streams());
+        }
+      }
+      StringBuilder probes = new StringBuilder();
+      while (hi == Integer.MAX_VALUE || hi - lo > Math.max(25, lo / 10)) {
+        int n = hi == Integer.MAX_VALUE ? Math.max(100, lo * 2) : (lo + hi) / 2;
+        if (n > o.capacityMax()) {
+          lo = Math.max(lo, o.capacityMax());
+          probes.append(" (stopped at --capacity-max)");
+          break;
+        }
+        double added = probe(direct, t, n);
+        probes.append(String.format(Locale.ROOT, " %d: %s;", n, fmt(added)));
+        if (added <= CAPACITY_P99_MILLIS) {
+          lo = n;
+        } else {
+          hi = n;
+        }
+      }
+      out.printf(Locale.ROOT, "| %s | %d |%s |%n", t.name(), lo, probes);
+      out.flush();
+    }
+  }
+
+  /** Added p99 at {@code n} streams (the direct path measured right before); +inf on failure. */
+  private double probe(Target direct, Target t, int n) throws Exception {
+    Duration measure = Duration.ofSeconds(o.probeSeconds());
+    try {
+      SttLoad.Result d = new RawWsLoad(direct.uri(), n, o.chunkMs()).run(PROBE_WARMUP, measure);
+      Thread.sleep(ROW_PAUSE_MILLIS);
+      SttLoad.Result r = new RawWsLoad(t.uri(), n, o.chunkMs()).run(PROBE_WARMUP, measure);
+      Thread.sleep(ROW_PAUSE_MILLIS);
+      if (r.received() < r.sent() * 9 / 10) {
+        return Double.POSITIVE_INFINITY; // fell behind: most answers never came
+      }
+      return r.p(99) - d.p(99);
+    } catch (Exception e) {
+      return Double.POSITIVE_INFINITY;
+    }
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  private static String fmt(double ms) {
+    return Double.isInfinite(ms) ? "fell behind" : String.format(Locale.ROOT, "%.2f", ms);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * The voicewire relay: {@code serve --backend elevenlabs} in a child JVM on {@code classpath}
+   * (this benchmark's, or another build's for a before/after comparison in one run).
+   */
+  public static Process startRelay(int port, int upstreamPort, List<String> jvmArgs,
+      String classpath) throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", classpath,
+        "io.voicewire.cli.App", "serve", "--port", Integer.toString(port), "--backend",
+        "elevenlabs", "--upstream", "http://127.0.0.1:" + upstreamPort));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("ELEVENLABS_API_KEY", "bench-upstream-needs-no-key");
+    pb.environment().remove("VOICEWIRE_API_KEYS");
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    return pb.start();
+  }
+
+  /** The Node relay of the comparison, or null when node or the ws package is missing. */
+  public static Process startNodeRelay(int port, int upstreamPort, Path heapFile) throws Exception {
+    Path script = Files.createTempFile("ws-relay", ".mjs");
+    try (InputStream in = RelayBench.class.getResourceAsStream("/ws-relay.mjs")) {
+      if (in == null) {
+        return null;
+      }
+      Files.write(script, in.readAllBytes());
+    }
+    Path nodeModules = findNodeModules();
+    if (nodeModules == null) {
+      return null;
+    }
+    Path linked = script.getParent().resolve("node_modules");
+    if (!Files.exists(linked)) {
+      Files.createSymbolicLink(linked, nodeModules);
+    }
+    ProcessBuilder pb = new ProcessBuilder("node", "--expose-gc", script.toString(),
+        Integer.toString(port), "ws://127.0.0.1:" + upstreamPort);
+    pb.environment().put("RELAY_HEAP_FILE", heapFile.toString());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    try {
+      return pb.start();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static Path findNodeModules() {
+    Path dir = Paths.get("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      Path nm = d.resolve("voicewire-web/node_modules");
+      if (Files.isDirectory(nm.resolve("ws"))) {
+        return nm;
+      }
+    }
+    return null;
+  }
+
+  /** A free loopback port. */
+  public static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Waits until something listens on {@code port}. */
+  public static void awaitPort(int port, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
+  }
+}

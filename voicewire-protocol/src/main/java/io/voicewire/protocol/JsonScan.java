@@ -1,0 +1,118 @@
+package io.voicewire.protocol;
+
+/**
+ * Targeted scans of JSON text: what a relay reads from a message it forwards unchanged, without
+ * building a tree. Each scan walks the top-level object once, allocates at most the result, and
+ * answers null for anything it does not recognise (the caller then parses the message fully), so
+ * a scan never accepts what the full parser would reject.
+ *
+ * <p>Stateless and thread safe.
+ */
+public final class JsonScan {
+  private JsonScan() {}
+
+  /**
+   * The value of the top-level string member {@code key} of the object {@code json}, or null
+   * when {@code json} is no object, has no such member, the member is no string or its value
+   * holds escapes. Nested objects, arrays and strings are skipped, escapes included, so a key
+   * inside a value is never mistaken for a member. The text after the member is not validated.
+   */
+  public static String topLevelString(String json, String key) {
+    int i = skipWs(json, 0);
+    if (i >= json.length() || json.charAt(i) != '{') {
+      return null;
+    }
+    i = skipWs(json, i + 1);
+    while (i < json.length() && json.charAt(i) == '"') {
+      int keyEnd = stringEnd(json, i);
+      if (keyEnd < 0) {
+        return null;
+      }
+      boolean match = keyEnd - i - 1 == key.length() && json.startsWith(key, i + 1);
+      i = skipWs(json, keyEnd + 1);
+      if (i >= json.length() || json.charAt(i) != ':') {
+        return null;
+      }
+      i = skipWs(json, i + 1);
+      if (match) {
+        if (i >= json.length() || json.charAt(i) != '"') {
+          return null;
+        }
+        int end = stringEnd(json, i);
+        if (end < 0 || json.indexOf('\\', i + 1) >= 0 && json.indexOf('\\', i + 1) < end) {
+          return null;
+        }
+        return json.substring(i + 1, end);
+      }
+      i = valueEnd(json, i);
+      if (i < 0) {
+        return null;
+      }
+      i = skipWs(json, i);
+      if (i >= json.length() || json.charAt(i) != ',') {
+        return null;
+      }
+      i = skipWs(json, i + 1);
+    }
+    return null;
+  }
+
+  /** Index after the white space at or after {@code i}. */
+  static int skipWs(String s, int i) {
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** Index of the closing quote of the string opening at {@code i}, or -1. */
+  static int stringEnd(String s, int i) {
+    for (int j = i + 1; j < s.length(); j++) {
+      char c = s.charAt(j);
+      if (c == '\\') {
+        j++;
+      } else if (c == '"') {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /** Index after the value starting at {@code i} (any kind, nested ones skipped whole), or -1. */
+  static int valueEnd(String s, int i) {
+    if (i >= s.length()) {
+      return -1;
+    }
+    char c = s.charAt(i);
+    if (c == '"') {
+      int e = stringEnd(s, i);
+      return e < 0 ? -1 : e + 1;
+    }
+    if (c == '{' || c == '[') {
+      int depth = 0;
+      for (int j = i; j < s.length(); j++) {
+        char d = s.charAt(j);
+        if (d == '"') {
+          j = stringEnd(s, j);
+          if (j < 0) {
+            return -1;
+          }
+        } else if (d == '{' || d == '[') {
+          depth++;
+        } else if ((d == '}' || d == ']') && --depth == 0) {
+          return j + 1;
+        }
+      }
+      return -1;
+    }
+    int j = i;
+    while (j < s.length() && ",}] \n\r\t".indexOf(s.charAt(j)) < 0) {
+      j++;
+    }
+    return j == i ? -1 : j;
+  }
+}

@@ -1,0 +1,80 @@
+package io.voicewire.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The targeted scans agree with the parser on what they accept, and leave the rest to it. */
+class SttAudioFrameTest {
+
+  @Test
+  void plainChunksAreRecognisedWithTheParsersMeaning() throws Exception {
+    Random r = new Random(7);
+    for (int len : new int[] {0, 1, 2, 3, 640, 641, 642, 3200}) {
+      byte[] audio = new byte[len];
+      r.nextBytes(audio);
+      String b64 = Base64.getEncoder().encodeToString(audio);
+      for (String text : List.of(
+          SttClientMessage.audio(audio, 16000).encode(),
+          "{\"audio_base_64\":\"" + b64 + "\",\"message_type\":\"input_audio_chunk\"}",
+          " { \"message_type\" : \"input_audio_chunk\" ,\n\"audio_base_64\":\"" + b64
+              + "\", \"commit\": false, \"sample_rate\": 8000 } ")) {
+        SttAudioFrame f = SttAudioFrame.scan(text);
+        SttClientMessage m = SttClientMessage.decode(text);
+        assertEquals(m.audio().length, f.audioBytes(), text);
+        assertArrayEquals(m.audio(), f.decodeAudio(), text);
+        assertEquals(m.sampleRate(), f.sampleRate(), text);
+        assertEquals(b64, f.audioBase64());
+      }
+    }
+  }
+
+  @Test
+  void everythingElseIsLeftToTheParser() {
+    String a = "\"audio_base_64\":\"AAAA\"";
+    String t = "\"message_type\":\"input_audio_chunk\"";
+    for (String text : List.of(
+        "{" + t + "," + a + ",\"commit\":true}", // a commit
+        "{" + t + "," + a + ",\"previous_text\":\"x\"}",
+        "{" + t + "," + a + ",\"extra\":1}",
+        "{" + t + "," + a + "," + a + "}", // repeated member
+        "{" + t + "}", // no audio
+        "{" + a + "}", // no type
+        "{\"message_type\":\"other\"," + a + "}",
+        "{" + t + ",\"audio_base_64\":\"AAA\"}", // unpadded
+        "{" + t + ",\"audio_base_64\":\"AA=A\"}",
+        "{" + t + ",\"audio_base_64\":\"AB==\"}", // non-zero unused bits
+        "{" + t + ",\"audio_base_64\":\"AA\\u0041A\"}", // an escape
+        "{" + t + "," + a + ",\"sample_rate\":16000.0}",
+        "{" + t + "," + a + ",\"sample_rate\":-1}",
+        "{" + t + "," + a + ",\"sample_rate\":016000}",
+        "{" + t + "," + a + ",\"commit\":null}",
+        "{" + t + "," + a + "} x", // trailing text
+        "{" + t + "," + a + ",}",
+        "{" + t + "," + a,
+        "[" + t + "]",
+        "")) {
+      assertNull(SttAudioFrame.scan(text), text);
+    }
+  }
+
+  @Test
+  void topLevelStringSkipsNestedValuesAndEscapes() {
+    assertEquals("partial_transcript", JsonScan.topLevelString(
+        "{\"message_type\":\"partial_transcript\",\"text\":\"hi\"}", "message_type"));
+    assertEquals("committed_transcript", JsonScan.topLevelString(
+        "{\"text\":\"a \\\"message_type\\\""
+        + ":\\\"x\\\"\",\"words\":[{\"message_type\":\"y\"}],\"n\":1,"
+        + "\"message_type\":\"committed_transcript\"}", "message_type"));
+    assertNull(JsonScan.topLevelString("{\"message_type\":\"a\\u0062\"}", "message_type"));
+    assertNull(JsonScan.topLevelString("{\"message_type\":1}", "message_type"));
+    assertNull(JsonScan.topLevelString("{\"text\":\"x\"}", "message_type"));
+    assertNull(JsonScan.topLevelString("not json", "message_type"));
+    assertNull(JsonScan.topLevelString("{\"text\":\"unterminated", "message_type"));
+  }
+}
