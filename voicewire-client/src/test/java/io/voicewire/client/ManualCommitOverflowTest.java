@@ -16,21 +16,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * With manual commits, a server that fails a session with {@code queue_overflow} (its engine
- * refused a chunk: close 1013, after it committed the audio accepted before) does not give the
- * user a segment of its own: the SDK resumes, and the user still gets one committed transcript
- * per {@code commit()}, ending where it was called (the soak's "repeated commits", issue
- * "resource bounds"). Through a real server on the deterministic coded engine, real sockets.
+ * With manual commits, a session that the server fails with {@code queue_overflow} (its engine
+ * refused a chunk; close 1013, after the server committed the audio accepted before it) neither
+ * splits nor shortens the user's segment: the SDK resumes, and the user still gets one committed
+ * transcript per {@code commit()}, with its words, ending where it was called (the soak's
+ * "repeated commits", issue "resource bounds"). The server sends the error before that commit
+ * ({@code SttSocket}). Through a real server on the deterministic coded engine, real sockets.
  */
 @Timeout(180)
 class ManualCommitOverflowTest {
 
   @Test
   void aServerCommitBeforeQueueOverflowStaysInsideTheUsersSegment() throws Exception {
-    // the engine refuses a chunk once 2.5 s of audio arrived (its input queue is full), mid-segment: the
-    // server commits what it accepted (cutting a word), sends queue_overflow, closes 1013. Before
-    // the fix the user got that commit as a segment of its own: five transcripts for four
-    // commits, the last word of the fourth cut in two ("hotel2", "2 foxtrot23")
+    // the engine refuses a chunk once 2.5 s of audio arrived (its input queue is full), mid-segment.
+    // When the server sent its commit of the accepted audio before the error, the SDK took it for
+    // a segment: either one of its own (five transcripts for four commits, a word cut in two,
+    // "hotel2" + "2 foxtrot23") or, when the user's commit was in flight, the answer to it (the
+    // segment ended there: "alpha12 hotel13", four words lost)
     Refusing provider = new Refusing(new CodedSpeechProvider(12, 0), 2_500);
     try (ServerHarness h = new ServerHarness(provider, 21);
         VoiceClient client = VoiceClient.builder().baseUrl(h.proxy.baseUrl())

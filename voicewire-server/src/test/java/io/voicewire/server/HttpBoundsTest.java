@@ -94,6 +94,18 @@ class HttpBoundsTest {
         + "\r\nContent-Type: multipart/form-data; boundary=" + BatchSttTest.BOUNDARY;
   }
 
+  /** A whole-file TTS request for {@code text} as 16 kHz PCM, with {@code key}. */
+  static HttpResponse<byte[]> convert(ServerFixture f, String key, String text) {
+    try {
+      return f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
+          + "?output_format=pcm_16000", ("{\"text\":\"" + text + "\"}")
+          .getBytes(StandardCharsets.UTF_8), "xi-api-key", key,
+          "Content-Type", "application/json");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void batchSttRefusesAnAbsurdSampleRateBeforeResampling() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
@@ -161,16 +173,7 @@ class HttpBoundsTest {
       String text = "abcdefghij ".repeat(272);
       List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        all.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
-                + "?output_format=pcm_16000", ("{\"text\":\"" + text + "\"}")
-                .getBytes(StandardCharsets.UTF_8), "xi-api-key", ABUSER,
-                "Content-Type", "application/json");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, EACH_ON_ITS_THREAD));
+        all.add(CompletableFuture.supplyAsync(() -> convert(f, ABUSER, text), EACH_ON_ITS_THREAD));
       }
       for (CompletableFuture<HttpResponse<byte[]>> r : all) {
         HttpResponse<byte[]> resp = r.get(60, TimeUnit.SECONDS);
@@ -189,16 +192,7 @@ class HttpBoundsTest {
       String text = "abcdefghi ".repeat(400);
       List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        all.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
-                + "?output_format=pcm_16000", ("{\"text\":\"" + text + "\"}")
-                .getBytes(StandardCharsets.UTF_8), "xi-api-key", ABUSER,
-                "Content-Type", "application/json");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, EACH_ON_ITS_THREAD));
+        all.add(CompletableFuture.supplyAsync(() -> convert(f, ABUSER, text), EACH_ON_ITS_THREAD));
       }
       int refused = 0;
       for (CompletableFuture<HttpResponse<byte[]>> r : all) {
@@ -215,10 +209,7 @@ class HttpBoundsTest {
       }
       assertTrue(refused > 0, "six 32 MB answers of one key were all collected at once");
       // what the refused answers had collected was released: another key is not refused
-      HttpResponse<byte[]> other = f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
-          + "?output_format=pcm_16000", ("{\"text\":\"" + text + "\"}")
-          .getBytes(StandardCharsets.UTF_8), "xi-api-key", CANARY,
-          "Content-Type", "application/json");
+      HttpResponse<byte[]> other = convert(f, CANARY, text);
       assertEquals(200, other.statusCode(), new String(other.body(), StandardCharsets.UTF_8));
     });
   }

@@ -129,14 +129,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private final TreeSet<Long> forcedAt = new TreeSet<>();
   /** Manual commits: forced pieces of the user's current segment, held back. */
   private final ManualSegment segment = new ManualSegment();
-  /**
-   * Manual commits: the server's own commit on this connection (the one before a failure close,
-   * such as {@code queue_overflow}, or its auto-commit), answering none of ours; null if none. The
-   * horizon stays before it: if the connection is lost it is dropped and its audio replayed (to be
-   * transcribed whole, not cut where the server stopped); if a commit of ours is answered on the
-   * same connection it becomes the first piece of the user's segment.
-   */
-  private Transcript serverPiece;
   private long replayHoldUntilNanos;
   private long lastCommitOffset = -1;
   private long horizon;
@@ -515,7 +507,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     }
     pendingCommits.clear();
     pendingCommitNanos.clear();
-    serverPiece = null; // its audio is after the horizon: the next connection replays it
   }
 
   @Override
@@ -688,21 +679,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
       dropRepeat(wordsEnd); // word times place it exactly: it ends where delivered text ended
       return;
     }
-    if (manual && !inOrder) {
-      long upTo = wordsEnd >= 0 ? wordsEnd : sessionBase + sentOnConn;
-      if (haveHorizon && upTo <= horizon) {
-        dropRepeat(upTo);
-      } else {
-        keepServerPiece(text, languageCode, words, wordsStart);
-      }
-      return;
-    }
-    if (serverPiece != null) {
-      // ours answered on the connection the server's own commit came on: not a failure's
-      segment.hold(serverPiece.text(), serverPiece.audioStartMs(), serverPiece.words(),
-          serverPiece.languageCode());
-      serverPiece = null;
-    }
     while (!inOrder && wordsEnd >= 0 && !pendingCommits.isEmpty()
         && pendingCommits.peekFirst() < wordsEnd) {
       pendingCommits.pollFirst(); // commits answered earlier (or never): stale
@@ -755,8 +731,17 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     ring.trimTo(end);
     forcedAt.headSet(end, true).clear();
     lastCommittedText = segment.joined(text);
-    List<Word> outWords = userWords(words);
-    String lang = userLanguage(languageCode);
+    List<Word> outWords = List.of();
+    if (request.includeTimestamps() && !words.isEmpty()) {
+      double shift = ms(sessionBase) / 1000.0;
+      List<Word> shifted = new ArrayList<>(words.size());
+      for (Word w : words) {
+        shifted.add(w.shifted(shift));
+      }
+      outWords = shifted;
+    }
+    String lang = request.includeLanguageDetection() || request.includeTimestamps()
+        ? languageCode : null;
     partialClockStart = 0;
     markProgress();
     if (forced) {
@@ -770,39 +755,6 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     log.debug("{}: committed {}-{} ms on connection {}: '{}'", name, ms(startB), ms(end),
         metrics.connections.sum(), text);
     events.offer(() -> listener.onCommitted(t));
-  }
-
-  /** Lock held, manual commits: keeps the server's own commit aside; see {@link #serverPiece}. */
-  private void keepServerPiece(String text, String languageCode, List<Word> words,
-      long wordsStart) {
-    if (serverPiece != null) {
-      // an earlier one, and the connection lived on: it was no failure's
-      segment.hold(serverPiece.text(), serverPiece.audioStartMs(), serverPiece.words(),
-          serverPiece.languageCode());
-    }
-    long start = Math.max(haveHorizon ? horizon : 0, wordsStart);
-    serverPiece = new Transcript(text, true, ms(start), ms(start), userWords(words),
-        userLanguage(languageCode));
-    log.debug("{}: the server committed on its own at {} ms: kept aside: '{}'", name, ms(start),
-        text);
-  }
-
-  /** {@code words} on the stream's timeline if the user asked for timestamps, else none. */
-  private List<Word> userWords(List<Word> words) {
-    if (!request.includeTimestamps() || words.isEmpty()) {
-      return List.of();
-    }
-    double shift = ms(sessionBase) / 1000.0;
-    List<Word> shifted = new ArrayList<>(words.size());
-    for (Word w : words) {
-      shifted.add(w.shifted(shift));
-    }
-    return shifted;
-  }
-
-  private String userLanguage(String languageCode) {
-    return request.includeLanguageDetection() || request.includeTimestamps() ? languageCode
-        : null;
   }
 
   /** True when the audio at stream offset {@code offset} was sent before this connection. */
