@@ -94,6 +94,18 @@ class HttpBoundsTest {
         + "\r\nContent-Type: multipart/form-data; boundary=" + BatchSttTest.BOUNDARY;
   }
 
+  /** A whole-file TTS request for {@code text} as 16 kHz PCM, with {@code key}. */
+  static HttpResponse<byte[]> convert(ServerFixture f, String key, String text) {
+    try {
+      return f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
+          + "?output_format=pcm_16000", ("{\"text\":\"" + text + "\"}")
+          .getBytes(StandardCharsets.UTF_8), "xi-api-key", key,
+          "Content-Type", "application/json");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void batchSttRefusesAnAbsurdSampleRateBeforeResampling() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
@@ -161,22 +173,44 @@ class HttpBoundsTest {
       String text = "abcdefghij ".repeat(272);
       List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        all.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
-                + "?output_format=pcm_16000", ("{\"text\":\"" + text + "\"}")
-                .getBytes(StandardCharsets.UTF_8), "xi-api-key", ABUSER,
-                "Content-Type", "application/json");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, EACH_ON_ITS_THREAD));
+        all.add(CompletableFuture.supplyAsync(() -> convert(f, ABUSER, text), EACH_ON_ITS_THREAD));
       }
       for (CompletableFuture<HttpResponse<byte[]>> r : all) {
         HttpResponse<byte[]> resp = r.get(60, TimeUnit.SECONDS);
         assertEquals(200, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
         assertEquals(text.length() * 10 * 32, resp.body().length); // 16 kHz 16-bit: 32 B/ms
       }
+    });
+  }
+
+  @Test
+  void wholeFileTtsAnswersInFlightAreBoundedPerKey() throws Exception {
+    // 4,000 characters at 250 ms each: 1,000 s of 16 kHz audio, 32 MB per answer, all collected
+    // in memory before it is sent; six at once would hold 192 MB of one key's audio
+    ToneSpeechProvider p = ToneSpeechProvider.builder().msPerChar(250).build();
+    withCanary(p, Limits.DEFAULTS, f -> {
+      String text = "abcdefghi ".repeat(400);
+      List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        all.add(CompletableFuture.supplyAsync(() -> convert(f, ABUSER, text), EACH_ON_ITS_THREAD));
+      }
+      int refused = 0;
+      for (CompletableFuture<HttpResponse<byte[]>> r : all) {
+        HttpResponse<byte[]> resp = r.get(60, TimeUnit.SECONDS);
+        if (resp.statusCode() == 200) {
+          assertEquals(text.length() * 250L * 32, resp.body().length);
+          continue;
+        }
+        refused++;
+        assertEquals(429, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
+        JsonNode d = json(resp).path("detail");
+        assertEquals("concurrent_limit_exceeded", d.path("code").asText(), d.toString());
+        assertTrue(d.path("message").asText().contains("MAX_CONVERT_BYTES_PER_KEY"), d.toString());
+      }
+      assertTrue(refused > 0, "six 32 MB answers of one key were all collected at once");
+      // what the refused answers had collected was released: another key is not refused
+      HttpResponse<byte[]> other = convert(f, CANARY, text);
+      assertEquals(200, other.statusCode(), new String(other.body(), StandardCharsets.UTF_8));
     });
   }
 

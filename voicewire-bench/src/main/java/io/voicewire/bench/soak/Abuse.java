@@ -29,7 +29,12 @@ import java.util.concurrent.atomic.LongAdder;
  *       fast as it takes them, then dropped with a TCP reset;
  *   <li><b>slow-upload</b>: a batch STT upload that sends {@value #SLOW_UPLOAD_BYTES_PER_SECOND}
  *       bytes a second of a body announced far larger;
- *   <li><b>unauthenticated</b>: a TTS socket opened without credentials that sends nothing.
+ *   <li><b>unauthenticated</b>: a TTS socket opened without credentials that sends nothing;
+ *   <li><b>nothing-to-say</b>: a TTS socket fed text without a word ({@code ". "} over and over),
+ *       which an engine holds until it has audio to attach it to;
+ *   <li><b>context-reuse</b>: a multi-context socket that opens and closes one context id over
+ *       and over (each close queues an urgent {@code isFinal}) and never reads;
+ *   <li><b>low-rate-wav</b>: a batch STT upload of a WAV whose header says 1 Hz.
  * </ul>
  * What each got (refused, closed with which code, held until it gave up) is counted per kind.
  *
@@ -45,6 +50,11 @@ final class Abuse implements AutoCloseable {
   static final int BURST_MILLIS = 300;
   /** Pace of the slow upload. */
   static final int SLOW_UPLOAD_BYTES_PER_SECOND = 100;
+  /** Text without a word per nothing-to-say message, characters, and messages per socket. */
+  static final int NOTHING_CHARS_PER_MESSAGE = 48 * 1024;
+  static final int NOTHING_MESSAGES = 16;
+  /** Opens and closes of one context id per context-reuse socket. */
+  static final int CONTEXT_REUSES = 5_000;
   /** Pause before an abusive client starts over, ms. */
   static final long RESTART_MILLIS = 1_000;
 
@@ -82,6 +92,9 @@ final class Abuse implements AutoCloseable {
       loop("stt-burst-flood", () -> sttBurstFlood(r));
       loop("slow-upload", this::slowUpload);
       loop("unauthenticated", () -> unauthenticated(r));
+      loop("nothing-to-say", () -> nothingToSay(r));
+      loop("context-reuse", () -> contextReuse(r));
+      loop("low-rate-wav", this::lowRateWav);
     }
   }
 
@@ -261,6 +274,89 @@ final class Abuse implements AutoCloseable {
         open.remove(ws);
       }
     }
+  }
+
+  private void nothingToSay(Random r) throws Exception {
+    try (RawWs ws = connect("nothing-to-say",
+        "/v1/text-to-speech/kevin16/stream-input?output_format=pcm_16000", auth(), r)) {
+      if (ws.status != 101) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      try {
+        ws.sendText("{\"text\":\" \"}");
+        String dots = "{\"text\":\"" + ". ".repeat(NOTHING_CHARS_PER_MESSAGE / 2) + "\"}";
+        for (int i = 0; i < NOTHING_MESSAGES && !closed; i++) {
+          ws.sendText(dots);
+        }
+        outcome("nothing-to-say", ws, t0, 10_000);
+      } catch (IOException e) {
+        count("nothing-to-say", "connection ended by the server " + bucket(t0));
+      } finally {
+        open.remove(ws);
+      }
+    }
+  }
+
+  private void contextReuse(Random r) throws Exception {
+    try (RawWs ws = connect("context-reuse",
+        "/v1/text-to-speech/kevin16/multi-stream-input?output_format=pcm_16000", auth(), r)) {
+      if (ws.status != 101) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      try {
+        for (int i = 0; i < CONTEXT_REUSES && !closed; i++) {
+          ws.sendText("{\"text\":\" \",\"context_id\":\"c\"}");
+          ws.sendText("{\"context_id\":\"c\",\"close_context\":true}");
+        }
+        Thread.sleep(HOLD_MILLIS / 3); // not reading meanwhile
+        outcome("context-reuse", ws, t0, 25_000);
+      } catch (IOException e) {
+        count("context-reuse", "connection ended by the server " + bucket(t0));
+      } finally {
+        open.remove(ws);
+      }
+    }
+  }
+
+  private void lowRateWav() throws Exception {
+    java.io.ByteArrayOutputStream wav = new java.io.ByteArrayOutputStream();
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(44).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int data = 40_000;
+    h.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data)
+        .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+        .putShort((short) 1).putInt(1).putInt(2).putShort((short) 2).putShort((short) 16)
+        .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
+    wav.write(h.array());
+    wav.write(new byte[data]);
+    byte[] body = multipart(wav.toByteArray());
+    long t0 = System.nanoTime();
+    try (Socket s = RawWs.socket(host, port)) {
+      String head = "POST /v1/speech-to-text HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+          + (key == null ? "" : "xi-api-key: " + key + "\r\n")
+          + "Content-Type: multipart/form-data; boundary=soakboundary\r\n"
+          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(body);
+      s.getOutputStream().flush();
+      s.setSoTimeout((int) HOLD_MILLIS);
+      count("low-rate-wav", "answered HTTP " + RawWs.readStatus(s.getInputStream()) + " "
+          + bucket(t0));
+    } catch (IOException e) {
+      count("low-rate-wav", "connection ended by the server " + bucket(t0));
+    }
+  }
+
+  private static byte[] multipart(byte[] file) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.write(("--soakboundary\r\nContent-Disposition: form-data; name=\"model_id\"\r\n\r\n"
+        + "scribe_v1\r\n--soakboundary\r\nContent-Disposition: form-data; name=\"file\"; "
+        + "filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    b.write(file);
+    b.write("\r\n--soakboundary--\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    return b.toByteArray();
   }
 
   /** Reads until a close frame, the end of the connection or {@code waitMillis}; counts it. */

@@ -51,8 +51,6 @@ public final class Soak {
   /** A cut connection is cut this long after it opened: uniformly 1–8 s. */
   static final long MIN_CUT_MILLIS = 1_000;
   static final long MAX_CUT_MILLIS = 8_000;
-  /** Silence around each STT clip, ms. */
-  static final int CLIP_PAD_MILLIS = 300;
 
   static final List<String> TEXTS = List.of(
       "The meeting moved to Thursday at three in the afternoon.",
@@ -83,6 +81,7 @@ public final class Soak {
   private boolean inProcess;
   private String metricsUrl;
   private String metricsKey;
+  private String abuseKey;
 
   Soak(SoakOptions options, PrintStream out) {
     this.o = options;
@@ -115,6 +114,7 @@ public final class Soak {
     VoicewireServer server = null;
     String base = o.server();
     String key = o.apiKey();
+    abuseKey = o.abuseApiKey() != null ? o.abuseApiKey() : key;
     try {
       if (base == null) {
         out.println("soak: starting the offline engine and an in-process server ...");
@@ -123,11 +123,11 @@ public final class Soak {
           throw new IllegalStateException("offline engine not ready in " + ENGINE_READY_SECONDS
               + " s");
         }
-        byte[] k = new byte[16];
-        new SecureRandom().nextBytes(k);
-        String soakKey = "soak-" + HexFormat.of().formatHex(k);
+        String soakKey = randomKey("soak-");
+        abuseKey = randomKey("abuse-"); // the abusers have a key of their own, as they would
         LocalSpeechProvider p = engine;
-        server = VoicewireServer.create(c -> c.provider(p).apiKeys(List.of(soakKey)));
+        List<String> keys = List.of(soakKey, abuseKey);
+        server = VoicewireServer.create(c -> c.provider(p).apiKeys(keys));
         base = "http://127.0.0.1:" + server.start(0);
         key = soakKey;
         inProcess = true;
@@ -164,6 +164,7 @@ public final class Soak {
       out.printf("soak: %d sessions for %d s against %s%s%n", o.sessions(), o.seconds(), base,
           o.abuse() ? ", with the abuse mix" : "");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
+      long d0 = deadline;
       List<Thread> workers = new ArrayList<>();
       int cutEvery = o.cutFraction() <= 0 ? Integer.MAX_VALUE
           : (int) Math.max(1, Math.round(1 / o.cutFraction()));
@@ -172,18 +173,43 @@ public final class Soak {
         VoiceClient c = (w / 3) % cutEvery == 0 && o.cutFraction() > 0 ? cut : direct;
         long delay = ramp() * w / Math.max(1, o.sessions());
         workers.add(Thread.ofVirtual().name("soak worker " + w)
-            .start(() -> worker(w, c, delay, deadline)));
+            .start(() -> worker(w, c, delay, d0)));
       }
-      workers.add(Thread.ofVirtual().name("soak canary").start(() -> canary(direct, deadline)));
+      CanaryAb ab = o.ab() ? new CanaryAb(o.phaseSeconds(), o.phases(),
+          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ramp())) : null;
+      if (ab != null) {
+        deadline = ab.endNanos();
+      }
+      for (int i = 0; i < o.canaries(); i++) {
+        long d = deadline;
+        int n = i;
+        workers.add(Thread.ofVirtual().name("soak canary " + i)
+            .start(() -> canary(direct, n, ab, d)));
+      }
+      java.util.function.Supplier<Abuse> abuses = () -> new Abuse(URI.create(base), abuseKey,
+          o.abuseClients(), o.seed(), clips.get(0).pcm16k());
       Abuse abuse = null;
-      if (o.abuse()) {
-        abuse = new Abuse(URI.create(base), key, o.abuseClients(), o.seed(), clips.get(0).pcm16k());
+      Thread driver = null;
+      if (ab != null) {
+        driver = Thread.ofPlatform().name("soak a/b").start(() -> {
+          try {
+            Thread.sleep(ramp());
+            ab.drive(abuses, stats, out);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      } else if (o.abuse()) {
+        abuse = abuses.get();
         abuse.start();
       }
       sampleUntil(deadline, t0, proxy);
       stopping = true;
       if (abuse != null) {
         abuse.close();
+      }
+      if (driver != null) {
+        driver.join();
       }
       out.println("soak: time is up; waiting for running sessions to finish ...");
       for (Thread t : workers) {
@@ -192,11 +218,17 @@ public final class Soak {
       Thread.sleep(2_000);
       sample(t0, proxy, "after the run, all sessions closed");
       SoakReport r = new SoakReport(o, base, inProcess, stats, heap, proxy.connections(),
-          proxy.cuts(), abuse == null ? null : abuse.summary(),
-          (System.nanoTime() - t0) / 1e9);
+          proxy.cuts(), abuse != null ? abuse.summary() : ab != null ? ab.abuseOutcomes() : null,
+          ab, (System.nanoTime() - t0) / 1e9);
       r.print(out);
       return r;
     }
+  }
+
+  private static String randomKey(String prefix) {
+    byte[] k = new byte[16];
+    new SecureRandom().nextBytes(k);
+    return prefix + HexFormat.of().formatHex(k);
   }
 
   private VoiceClient.Builder client(String base, String key) {
@@ -209,7 +241,7 @@ public final class Soak {
 
   /** Synthesizes the STT clips, then transcribes each once on a clean stream (in parallel). */
   private List<SoakSessions.Clip> clips(VoiceClient c) throws Exception {
-    byte[] pad = new byte[CLIP_PAD_MILLIS * SoakSessions.PCM16K_BYTES_PER_MS];
+    byte[] pad = new byte[SoakSessions.CLIP_PAD_MILLIS * SoakSessions.PCM16K_BYTES_PER_MS];
     List<byte[]> audio = new ArrayList<>();
     for (String text : CLIP_TEXTS) {
       ByteArrayOutputStream pcm = new ByteArrayOutputStream();
@@ -251,8 +283,8 @@ public final class Soak {
       do { // every worker runs at least one session, however short the run
         try {
           switch (w % 3) {
-            case 0 -> sessions.tts(c, voice, r, stats.ttsFirstAudio, "tts");
-            case 1 -> sessions.stt(c, r, stats.sttCommit, "stt");
+            case 0 -> sessions.tts(c, voice, r, stats.ttsFirstAudio::recordSinceNanos, "tts");
+            case 1 -> sessions.stt(c, r, stats.sttCommit::recordSinceNanos, null, "stt");
             default -> sessions.multi(c, voice, r, w * 100_000 + n);
           }
         } catch (RuntimeException e) {
@@ -279,14 +311,41 @@ public final class Soak {
     };
   }
 
-  private void canary(VoiceClient c, long deadline) {
-    Random r = new Random(o.seed() - 1);
+  /**
+   * Canary {@code n} on a clean connection, started spread over the first seconds: a lone canary
+   * runs a TTS and an STT session in turn; of several, even ones run TTS sessions and odd ones
+   * STT sessions (so that a slow transcription does not thin out the TTS samples). With
+   * {@code ab} its latencies also go to the A/B phases.
+   */
+  private void canary(VoiceClient c, int n, CanaryAb ab, long deadline) {
+    Random r = new Random(o.seed() - 1 - n);
+    SoakSessions.Timing tts = stats.canaryTts::recordSinceNanos;
+    SoakSessions.Timing stt = stats.canaryStt::recordSinceNanos;
+    SoakSessions.Timing partial = null;
+    if (ab != null) {
+      SoakSessions.Timing t = ab.timing(0);
+      SoakSessions.Timing p = ab.timing(1);
+      SoakSessions.Timing m = ab.timing(2);
+      tts = start -> {
+        stats.canaryTts.recordSinceNanos(start);
+        t.since(start);
+      };
+      stt = start -> {
+        stats.canaryStt.recordSinceNanos(start);
+        m.since(start);
+      };
+      partial = p;
+    }
     try {
-      Thread.sleep(ramp());
+      Thread.sleep(ramp() * n / Math.max(1, o.canaries()));
       do {
         try {
-          sessions.tts(c, o.voices().get(0), r, stats.canaryTts, "canary-tts");
-          sessions.stt(c, r, stats.canaryStt, "canary-stt");
+          if (o.canaries() == 1 || n % 2 == 0) {
+            sessions.tts(c, o.voices().get(n / 2 % o.voices().size()), r, tts, "canary-tts");
+          }
+          if (o.canaries() == 1 || n % 2 == 1) {
+            sessions.stt(c, r, stt, partial, "canary-stt");
+          }
         } catch (RuntimeException e) {
           stats.error("canary:exception:" + e.getClass().getSimpleName());
         }

@@ -18,14 +18,32 @@ import java.util.List;
  * @param abuseClients abusive clients per kind
  * @param voices TTS voices, used in turn by the sessions
  * @param seed seed of every random choice
+ * @param canaries canary workers (each alternates a TTS and an STT session, clean connection)
+ * @param phaseSeconds with the A/B comparison ({@code --ab}): length of one quiet or abused
+ *     phase; 0 without it
+ * @param abuseApiKey API key of the abusive clients (null: {@code apiKey}; in-process: a key of
+ *     their own)
  */
 record SoakOptions(int seconds, int sessions, String server, String apiKey, double cutFraction,
-    int heapEverySeconds, boolean abuse, int abuseClients, List<String> voices, long seed) {
+    int heapEverySeconds, boolean abuse, int abuseClients, List<String> voices, long seed,
+    int canaries, int phaseSeconds, String abuseApiKey) {
+
+  /** Whether the canaries are compared without and with the abuse mix, in alternating phases. */
+  boolean ab() {
+    return phaseSeconds > 0;
+  }
+
+  /** Number of A/B phases (even, at least 2). */
+  int phases() {
+    return ab() ? seconds / phaseSeconds : 0;
+  }
 
   static final String USAGE = """
       usage: voicewire bench soak [--minutes N | --seconds S] [--sessions M] [--server URL]
                                   [--api-key KEY] [--cut-fraction F] [--heap-every SECONDS]
-                                  [--abuse] [--abuse-clients K] [--voices V1,V2] [--seed N]
+                                  [--abuse] [--abuse-clients K] [--abuse-api-key KEY]
+                                  [--ab] [--phase-seconds S] [--canaries N]
+                                  [--voices V1,V2] [--seed N]
         Mixed TTS stream-input, realtime STT and multi-context TTS sessions against a server
         (in-process on the offline engine unless --server is given), a share of them through a
         proxy that cuts connections (the SDK resumes). Reports heap over time, lost and repeated
@@ -39,6 +57,14 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
         --heap-every S      seconds between heap samples (default: run time / 15, at least 5)
         --abuse             add the abuse mix (issue: resource bounds) and a canary's latency
         --abuse-clients K   abusive clients per kind (default 3)
+        --abuse-api-key KEY the abusers' key (default: in-process a key of their own, else
+                            --api-key)
+        --ab                canary latency without and with the abuse mix in one run: phases of
+                            --phase-seconds alternate quiet and abused (A/B/A/B...); the run
+                            time is rounded up to an even number of phases
+        --phase-seconds S   length of one A/B phase (default 60)
+        --canaries N        canary workers on clean connections (default 1: TTS and STT in
+                            turn; with --ab 3); of several, even ones run TTS, odd ones STT
         --voices V1,V2      TTS voices used in turn (default kevin16,cmu-slt-hsmm)
         --seed N            random seed (default 2026)
       """;
@@ -54,6 +80,10 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
     int abuseClients = 3;
     List<String> voices = List.of("kevin16", "cmu-slt-hsmm");
     long seed = 2026;
+    boolean ab = false;
+    int phaseSeconds = 60;
+    int canaries = -1;
+    String abuseKey = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -68,19 +98,32 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
         case "--abuse-clients" -> abuseClients = Integer.parseInt(value(args, ++i, a));
         case "--voices" -> voices = List.of(value(args, ++i, a).split(","));
         case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--ab" -> ab = true;
+        case "--phase-seconds" -> phaseSeconds = Integer.parseInt(value(args, ++i, a));
+        case "--canaries" -> canaries = Integer.parseInt(value(args, ++i, a));
+        case "--abuse-api-key" -> abuseKey = value(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
       }
     }
     if (seconds < 1 || sessions < 0 || cut < 0 || cut > 1 || abuseClients < 0
-        || voices.isEmpty()) {
+        || voices.isEmpty() || phaseSeconds < 10 || canaries < -1) {
       throw new IllegalArgumentException("need --seconds >= 1, --sessions >= 0, --cut-fraction "
-          + "in [0,1], --abuse-clients >= 0, at least one voice\n" + USAGE);
+          + "in [0,1], --abuse-clients >= 0, at least one voice, --phase-seconds >= 10, "
+          + "--canaries >= 0\n" + USAGE);
+    }
+    if (canaries < 0) {
+      canaries = ab ? 3 : 1;
+    }
+    if (ab) {
+      abuse = true;
+      int phases = Math.max(2, (seconds + phaseSeconds - 1) / phaseSeconds);
+      seconds = (phases + phases % 2) * phaseSeconds;
     }
     if (heapEvery < 1) {
       heapEvery = Math.max(5, seconds / 15);
     }
     return new SoakOptions(seconds, sessions, server, apiKey, cut, heapEvery, abuse,
-        abuseClients, new ArrayList<>(voices), seed);
+        abuseClients, new ArrayList<>(voices), seed, canaries, ab ? phaseSeconds : 0, abuseKey);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -35,11 +35,12 @@ final class SoakReport {
   private final long proxyConnections;
   private final long proxyCuts;
   private final Map<String, Long> abuse;
+  private final CanaryAb ab;
   private final double wallSeconds;
 
   SoakReport(SoakOptions options, String server, boolean inProcess, SoakStats stats,
       List<HeapRow> heap, long proxyConnections, long proxyCuts, Map<String, Long> abuse,
-      double wallSeconds) {
+      CanaryAb ab, double wallSeconds) {
     this.options = options;
     this.server = server;
     this.inProcess = inProcess;
@@ -48,6 +49,7 @@ final class SoakReport {
     this.proxyConnections = proxyConnections;
     this.proxyCuts = proxyCuts;
     this.abuse = abuse;
+    this.ab = ab;
     this.wallSeconds = wallSeconds;
   }
 
@@ -82,6 +84,10 @@ final class SoakReport {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         mib(Runtime.getRuntime().maxMemory()), wallSeconds, proxyCuts, proxyConnections,
         String.join(",", options.voices()), options.seed());
+    out.printf(Locale.ROOT, "%d canaries; abuse mix: %s.%n%n", options.canaries(),
+        !options.abuse() ? "none" : options.ab() ? options.phases() + " phases of "
+            + options.phaseSeconds() + " s, quiet and abused in turn, " + options.abuseClients()
+            + " clients per kind" : options.abuseClients() + " clients per kind, all along");
     out.println("### Heap over time (MiB) and interval latency p50/p99 (ms)");
     out.println();
     out.println("| t (s) | heap used | live after GC | server sessions | sessions started "
@@ -141,6 +147,9 @@ final class SoakReport {
       out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", l.name,
           h.getTotalCount(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
           h.getTotalCount() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", h.getMaxValue() / 1e3));
+    }
+    if (ab != null) {
+      ab.print(out);
     }
     if (abuse != null) {
       out.println();

@@ -35,8 +35,16 @@ final class SoakSessions {
   static final long SESSION_TIMEOUT_SECONDS = 300;
   /** Audio per STT message, ms (the guide recommends 0.1–1 s). */
   static final int STT_CHUNK_MILLIS = 100;
+  /** Silence before and after the speech of each STT clip, ms. */
+  static final int CLIP_PAD_MILLIS = 300;
   /** Bytes per millisecond of 16 kHz 16-bit mono PCM. */
   static final int PCM16K_BYTES_PER_MS = 32;
+
+  /** Where a latency goes: called with the start of the interval, when it ends (now). */
+  @FunctionalInterface
+  interface Timing {
+    void since(long startNanos);
+  }
 
   /** A short recording for STT sessions with its transcript on a clean connection. */
   record Clip(String text, byte[] pcm16k, String reference) {}
@@ -73,7 +81,7 @@ final class SoakSessions {
   }
 
   /** One {@code stream-input} utterance sent as LLM-style 1–6 character pieces. */
-  void tts(VoiceClient client, String voice, Random r, SoakStats.Latency firstAudio, String kind)
+  void tts(VoiceClient client, String voice, Random r, Timing firstAudio, String kind)
       throws InterruptedException {
     String text = text(r);
     StringBuilder aligned = new StringBuilder();
@@ -84,7 +92,7 @@ final class SoakSessions {
       @Override
       public void onAudio(TtsAudio a) {
         if (firstAt.get() != 0) {
-          firstAudio.recordSinceNanos(firstAt.getAndSet(0));
+          firstAudio.since(firstAt.getAndSet(0));
         }
         if (a.alignment() != null) {
           aligned.append(a.alignment().text());
@@ -192,9 +200,13 @@ final class SoakSessions {
     }
   }
 
-  /** One realtime STT stream: 1–2 clips at real time, each followed by a manual commit. */
-  void stt(VoiceClient client, Random r, SoakStats.Latency commitLatency, String kind)
-      throws InterruptedException {
+  /**
+   * One realtime STT stream: 1–2 clips at real time, each followed by a manual commit.
+   * {@code partialLatency} (may be null) gets the time from sending the chunk where the first
+   * clip's speech starts (after its silent pad) to the first partial with words.
+   */
+  void stt(VoiceClient client, Random r, Timing commitLatency, Timing partialLatency,
+      String kind) throws InterruptedException {
     List<Clip> pool = clips;
     if (pool.isEmpty()) {
       return;
@@ -202,13 +214,23 @@ final class SoakSessions {
     List<Transcript> commits = new CopyOnWriteArrayList<>();
     List<Long> commitSentNanos = new CopyOnWriteArrayList<>();
     CompletableFuture<Boolean> done = new CompletableFuture<>();
+    AtomicLong speechSentAt = new AtomicLong();
     SttStream s = client.newSttStream(sttRequest(), new SttStream.Listener() {
+      @Override
+      public void onPartial(Transcript t) {
+        long at = speechSentAt.get();
+        if (partialLatency != null && at > 0 && !t.text().isBlank()
+            && speechSentAt.compareAndSet(at, -1)) {
+          partialLatency.since(at);
+        }
+      }
+
       @Override
       public void onCommitted(Transcript t) {
         int i = commits.size();
         commits.add(t);
         if (i < commitSentNanos.size()) {
-          commitLatency.recordSinceNanos(commitSentNanos.get(i));
+          commitLatency.since(commitSentNanos.get(i));
         }
       }
 
@@ -228,6 +250,7 @@ final class SoakSessions {
     List<Long> commitEndsMs = new ArrayList<>();
     long offset = 0;
     int n = 1 + r.nextInt(2);
+    int speechStart = CLIP_PAD_MILLIS * PCM16K_BYTES_PER_MS;
     outer:
     for (int k = 0; k < n; k++) {
       Clip clip = pool.get(r.nextInt(pool.size()));
@@ -236,6 +259,9 @@ final class SoakSessions {
         if (!s.sendAudio(clip.pcm16k(), i, Math.min(step, clip.pcm16k().length - i))) {
           stats.error(kind + ":audio_refused");
           break outer;
+        }
+        if (k == 0 && i + step > speechStart && speechSentAt.get() == 0) {
+          speechSentAt.set(System.nanoTime());
         }
         Thread.sleep(STT_CHUNK_MILLIS);
       }
@@ -247,13 +273,14 @@ final class SoakSessions {
     }
     s.end();
     boolean complete = await(done, kind, s::cancel);
-    long reconnects = s.metrics().reconnects();
-    stats.add(kind + ".reconnects", reconnects);
-    auditStt(kind, sent, commitEndsMs, commits, complete, reconnects > 0);
+    io.voicewire.client.StreamMetrics m = s.metrics();
+    stats.add(kind + ".reconnects", m.reconnects());
+    auditStt(kind, sent, commitEndsMs, commits, complete, m);
   }
 
   private void auditStt(String kind, List<Clip> sent, List<Long> ends, List<Transcript> commits,
-      boolean complete, boolean resumed) {
+      boolean complete, io.voicewire.client.StreamMetrics m) {
+    boolean resumed = m.reconnects() > 0;
     long matched = 0;
     List<Transcript> left = new ArrayList<>(commits);
     for (long end : ends) {
@@ -271,6 +298,15 @@ final class SoakSessions {
     }
     stats.add(kind + ".lostCommits", ends.size() - matched);
     stats.add(kind + ".repeatedCommits", left.size());
+    if (!left.isEmpty()) {
+      // what an unmatched committed transcript is: its place, its words, and what the stream did
+      stats.sample(kind + ": committed transcript(s) not at a commit sent: " + left.stream()
+          .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " ms \"" + t.text() + "\"")
+          .toList() + "; commits sent at " + ends + " ms; all committed: " + commits.stream()
+          .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " \"" + t.text() + "\"").toList()
+          + "; reconnects " + m.reconnects() + ", forced commits " + m.forcedCommits()
+          + ", duplicate commits dropped " + m.duplicateCommitsDropped());
+    }
     // Words: the recognizer's own variance shows up here too, so this is told apart by whether
     // the session resumed (a resume that dropped or replayed audio twice shows up only there).
     String expected = String.join(" ", sent.stream().map(Clip::reference).toList());

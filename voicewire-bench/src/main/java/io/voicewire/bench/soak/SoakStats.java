@@ -63,7 +63,7 @@ final class SoakStats {
   private final java.util.Queue<String> samples = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** Most audit differences kept as examples for the report. */
-  static final int MAX_SAMPLES = 8;
+  static final int MAX_SAMPLES = 16;
 
   Latency[] latencies() {
     return new Latency[] {ttsFirstAudio, ttsTotal, multiFirstAudio, sttCommit, canaryTts,

@@ -60,6 +60,7 @@ final class HttpTts {
   static final long EVENT_TIMEOUT_MILLIS = 60_000;
 
   private final Services s;
+  private final ConvertBudget convertBudget = new ConvertBudget();
 
   HttpTts(Services s) {
     this.s = s;
@@ -147,7 +148,7 @@ final class HttpTts {
       if (streaming) {
         streamOut(ex, pipe, codec, timestamps);
       } else {
-        convertOut(ex, pipe, codec, timestamps);
+        convertOut(ex, pipe, codec, timestamps, keyId);
       }
     } finally {
       if (session != null) {
@@ -204,10 +205,20 @@ final class HttpTts {
     }
   }
 
-  private void convertOut(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps)
-      throws Exception {
-    AudioFormat format = codec.wanted();
+  private void convertOut(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps,
+      String keyId) throws Exception {
     ByteArrayOutputStream audio = new ByteArrayOutputStream();
+    try {
+      collect(ex, pipe, codec, timestamps, keyId, audio);
+    } finally {
+      convertBudget.releaseRequest(keyId, audio.size());
+    }
+  }
+
+  /** Collects the whole answer in {@code audio}, each chunk reserved in the budget first. */
+  private void collect(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps,
+      String keyId, ByteArrayOutputStream audio) throws Exception {
+    AudioFormat format = codec.wanted();
     List<Alignment> al = new ArrayList<>();
     List<Alignment> nal = new ArrayList<>();
     long offsetMs = 0;
@@ -220,6 +231,11 @@ final class HttpTts {
         if (audio.size() + (long) a.audio().length > MAX_CONVERT_AUDIO_BYTES) {
           throw HttpProblem.badRequest("max_audio_exceeded", "The audio would exceed "
               + MAX_CONVERT_AUDIO_BYTES + " bytes: use the /stream endpoint", null);
+        }
+        HttpProblem over = convertBudget.reserve(keyId, a.audio().length);
+        if (over != null) {
+          s.metrics.error("concurrent_limit_exceeded");
+          throw over;
         }
         audio.writeBytes(a.audio());
         if (a.alignment() != null) {

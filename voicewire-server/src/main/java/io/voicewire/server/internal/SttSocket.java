@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Uplink overflow policy: the provider's input queue is bounded; a chunk it refuses
  * ({@link SttSession#sendAudio} returns false) is never dropped silently: the session fails with
- * {@code queue_overflow} and close 1013, after committing the audio accepted before it. Downlink:
+ * {@code queue_overflow} and close 1013, after committing the audio accepted before it. That error
+ * goes out at once, before that commit: a client with a manual commit in flight could not tell
+ * the server's commit from the answer to its own (its SDK would end its segment there and lose
+ * the audio between); knowing first that the session failed, it resumes from its last answered
+ * commit and the server's commit is only what a client that does not resume keeps. Downlink:
  * transcripts beyond the outbox bounds fail the session with {@code queue_overflow}, close 1008.
  *
  * <p>Thread safe: the {@link SocketSession} idiom. Public only for Jetty's reflection.
@@ -56,6 +60,8 @@ public final class SttSocket extends SocketSession implements SttListener {
   private String pendingError;
   private int pendingClose;
   private ErrorCode pendingCode;
+  /** The pending error was sent when the failure began (queue_overflow; see the class javadoc). */
+  private boolean pendingErrorSent;
   private ScheduledFuture<?> finalTask;
   private boolean drainAtCommit;
 
@@ -307,6 +313,10 @@ public final class SttSocket extends SocketSession implements SttListener {
     pendingError = message;
     pendingClose = closeCode;
     pendingCode = code;
+    if (code == ErrorCode.QUEUE_OVERFLOW) {
+      out().enqueueUrgent(SttServerMessage.Error.of(code, message).encode());
+      pendingErrorSent = true;
+    }
     cancelSessionTimers();
     finalTask = s.timer.schedule(this::finishFailing, FINAL_COMMIT_TIMEOUT_MILLIS,
         TimeUnit.MILLISECONDS);
@@ -328,7 +338,9 @@ public final class SttSocket extends SocketSession implements SttListener {
       }
       state.moveTo(SttState.CLOSING);
       cancel(finalTask);
-      out().enqueueUrgent(SttServerMessage.Error.of(pendingCode, pendingError).encode());
+      if (!pendingErrorSent) {
+        out().enqueueUrgent(SttServerMessage.Error.of(pendingCode, pendingError).encode());
+      }
       out().enqueueClose(pendingClose, pendingError);
     });
   }
