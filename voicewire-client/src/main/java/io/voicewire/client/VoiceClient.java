@@ -151,8 +151,9 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   /** Opens a Text-to-Dialogue WebSocket ({@link DialogueStream}). */
   public DialogueStream newDialogueStream(DialogueStream.Options options,
       DialogueStream.Listener listener) {
-    checkOpen();
-    return io.voicewire.client.internal.stream.RealDialogueStream.open(ctx, options, listener);
+    runtime.checkOpen();
+    return io.voicewire.client.internal.stream.RealDialogueStream.open(runtime.context(), options,
+        listener);
   }
 
   /**
