@@ -52,6 +52,7 @@ public final class SttCostProbe {
     p.awaitReady(10, TimeUnit.MINUTES);
     run(p, List.of(card("001"))); // warm-up (the engine's own warm-up has decoded already)
     double[] d = run(p, dev);
+    System.out.printf("dev: %.1f %% WER, %.2f CPU s per audio s%n", d[0], d[1]);
     double[] h = run(p, held);
     System.out.printf("| %s | %.1f %% | %.2f | %.1f %% | %.2f | %.1f |%n",
         System.getProperty("probe.label", "shipped"), d[0], d[1], h[0], h[1],
