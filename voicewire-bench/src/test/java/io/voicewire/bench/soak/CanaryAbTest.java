@@ -14,19 +14,19 @@ class CanaryAbTest {
   @Test
   void latenciesGoToThePhaseTheyStartedAndEndedIn() {
     long now = System.nanoTime();
-    // phases of 20 s: we are 5 s into phase 3 (abused), phase 2 (quiet) ended 5 s ago
-    CanaryAb ab = new CanaryAb(20, 4, now - 45 * SECOND);
+    // phases of 20 s: we are 5 s into the second phase (abused); the first (quiet) ended 5 s ago
+    CanaryAb ab = new CanaryAb(20, 4, now - 25 * SECOND);
     SoakSessions.Timing tts = ab.timing(0);
-    tts.since(now - 2 * SECOND); // started and ended in phase 3: counted, abused
-    tts.since(now - 7 * SECOND); // started in phase 2, ended in 3: dropped
+    tts.since(now - 2 * SECOND); // started and ended in the second phase: counted, abused
+    tts.since(now - 7 * SECOND); // started in the first phase, ended in the second: dropped
     tts.since(now - 60 * SECOND); // before the first phase: dropped
     assertEquals(1, ab.merged(true, 0).getTotalCount());
     assertEquals(0, ab.merged(false, 0).getTotalCount());
-    // 5 s into phase 2 (quiet): within the settle time, dropped; 15 s in: counted
-    CanaryAb quiet = new CanaryAb(20, 4, now - 25 * SECOND);
+    // 4 s into the third phase (quiet): within the settle time, dropped; 14 s in: counted
+    CanaryAb quiet = new CanaryAb(20, 4, now - 45 * SECOND);
     quiet.timing(0).since(now - 1 * SECOND);
     assertEquals(0, quiet.merged(false, 0).getTotalCount());
-    CanaryAb later = new CanaryAb(20, 4, now - 35 * SECOND);
+    CanaryAb later = new CanaryAb(20, 4, now - 55 * SECOND);
     later.timing(0).since(now - 1 * SECOND);
     assertEquals(1, later.merged(false, 0).getTotalCount());
   }
