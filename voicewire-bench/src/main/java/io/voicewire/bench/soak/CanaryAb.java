@@ -88,8 +88,13 @@ final class CanaryAb {
       if (!abused(p) && intoPhase < TimeUnit.SECONDS.toNanos(SETTLE_SECONDS)) {
         return;
       }
-      latency[p][s].recordValue(Math.min(SoakStats.MAX_TRACKED_MICROS, (now - start) / 1_000));
+      record(p, s, (now - start) / 1_000);
     };
+  }
+
+  /** Records a latency of series {@code s} in phase {@code p}. */
+  void record(int p, int s, long micros) {
+    latency[p][s].recordValue(Math.min(SoakStats.MAX_TRACKED_MICROS, Math.max(0, micros)));
   }
 
   private int phaseOf(long nanos) {
