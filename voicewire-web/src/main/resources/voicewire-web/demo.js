@@ -1,6 +1,7 @@
 // The demo page: type text → hear it stream; press the mic → see the live transcript.
 // Works against the server that serves it (no configuration on the offline engine).
 import { TtsSocket } from './lib/tts-socket.js';
+import { chooseOutputFormat } from './lib/compressed-decoder.js';
 import { SttSocket } from './lib/stt-socket.js';
 import { Player } from './lib/player.js';
 import { Microphone } from './lib/mic.js';
@@ -166,7 +167,9 @@ const caption = { voiced: $('caption').querySelector('.voiced'), unvoiced: $('ca
 
 function renderCaption(tts) {
   const input = tts ? tts.inputText() : '';
-  const cursor = tts ? Math.min(tts.resume.cursor, input.length) : 0;
+  // mp3/opus: the voiced characters come from the decoded messages' alignment
+  const voiced = tts && tts.decoder ? tts.voicedText().length : tts ? tts.resume.cursor : 0;
+  const cursor = Math.min(voiced, input.length);
   caption.voiced.textContent = input.slice(0, cursor);
   caption.unvoiced.textContent = input.slice(cursor);
   $('caption').classList.toggle('empty', input === '');
@@ -181,6 +184,7 @@ async function speak(text, { llm = false, format = $('format').value, voiceId } 
   voiceId = voiceId || $('voice').value;
   if (!voiceId) return null;
   stop(false);
+  format = await chooseOutputFormat(format); // mp3/opus where WebCodecs decodes them, else PCM
   const tts = new TtsSocket({
     baseUrl, voiceId, outputFormat: format, token: tokenFor('tts_websocket'),
     // token streams: start generating early, and flush at sentence ends (below)

@@ -32,7 +32,9 @@ async function speak({ format, text }) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const within = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { throw new Error('timeout: ' + what); })]);
   const chosen = await chooseOutputFormat(format);
-  const player = new Player({ sampleRate: 48000 });
+  // a pre-roll longer than the sentence: the engine's pace on a busy machine cannot cause an
+  // underrun, so an underrun here is a gap in the decoded audio
+  const player = new Player({ sampleRate: 48000, jitter: { minDelayMs: 8000, maxDelayMs: 8000, maxBufferedMs: 16000 } });
   await player.unlock();
   let stats = null;
   player.on('stats', (s) => { stats = s; });

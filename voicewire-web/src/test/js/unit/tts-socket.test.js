@@ -135,7 +135,9 @@ test('send("") never ends the stream; calls after end() return false', async () 
   assert.equal(tts.end(), true);
   assert.equal(tts.send('more'), false);
   assert.equal(tts.end(), false);
-  assert.throws(() => new TtsSocket({ voiceId: 'v', outputFormat: 'mp3_44100_128' }), /outputFormat must be pcm_<rate> or ulaw_8000: mp3_44100_128/);
+  // mp3/opus need WebCodecs (Node has none): the error names the PCM to ask for instead
+  assert.throws(() => new TtsSocket({ voiceId: 'v', outputFormat: 'mp3_44100_128' }), /no WebCodecs AudioDecoder: ask for pcm_44100/);
+  assert.throws(() => new TtsSocket({ voiceId: 'v', outputFormat: 'flac_44100' }), /outputFormat must be pcm_<rate> or ulaw_8000, mp3_\* or opus_48000_\*: flac_44100/);
   assert.throws(() => new TtsSocket({}), /voiceId is required/);
 });
 

@@ -15,6 +15,8 @@
 const MP3_MPEG1_KBPS = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0];
 const MP3_MPEG2_KBPS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0];
 const MP3_RATES = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+/** Most decoded audio held back to go out with the rest of its message, ms. */
+export const MAX_BATCH_MILLIS = 200;
 /** Largest Ogg page, bytes: what the demuxer may hold while a page is incomplete. */
 export const MAX_OGG_PAGE_BYTES = 27 + 255 + 255 * 255;
 
@@ -61,7 +63,9 @@ export function opusPacketSamples(p) {
 
 /**
  * Decodes one stream. `onPcm(Int16Array, sampleRate, tag)` gets the PCM in order; `tag` is what
- * push() was given with the bytes that made it (alignment, say), on the first PCM they make.
+ * push() was given with the bytes (alignment, say), handed over with the PCM that reaches the
+ * point in the stream where those bytes start; tags that meet in one output are merged
+ * (`chars`, `starts`, `durs` concatenated), and flush() hands over the rest with no PCM.
  * Counters in `stats`: `framesIn`, `samplesOut`, `errors`.
  */
 export class StreamDecoder {
@@ -73,12 +77,16 @@ export class StreamDecoder {
     this.onPcm = onPcm;
     this.pending = new Uint8Array(0);
     this.stats = { framesIn: 0, samplesOut: 0, errors: 0 };
-    this.tags = new Map();
+    this.tags = []; // {ts, tag}: where in the stream (µs) each push's bytes start
     this.timestampUs = 0;
     this.preSkipLeft = 0;
     this.limit = Infinity; // Opus: samples the final granule position allows
     this.packets = 0;
     this.partial = [];
+    this.batch = [];
+    this.batchSamples = 0;
+    this.batchEndUs = 0;
+    this.batchRate = f.codec === 'mp3' ? f.sampleRate : 48000;
     this.decoder = new AudioDecoder({
       output: (data) => this._output(data),
       error: (e) => { this.stats.errors++; this.lastError = String(e); },
@@ -95,15 +103,28 @@ export class StreamDecoder {
     const all = new Uint8Array(this.pending.length + bytes.length);
     all.set(this.pending);
     all.set(bytes, this.pending.length);
-    this._pendingTag = tag;
+    if (tag) this.tags.push({ ts: this.timestampUs, tag });
     const used = this.format.codec === 'mp3' ? this._mp3(all) : this._ogg(all);
     this.pending = all.slice(used);
-    if (this._pendingTag !== undefined) this._lateTag = this._pendingTag; // no frame yet
   }
 
-  /** Decodes everything queued; resolves when all PCM was given to onPcm. */
+  /** Decodes everything queued; resolves when all PCM (and every tag) was given to onPcm. */
   async flush() {
     if (this.decoder.state === 'configured') await this.decoder.flush();
+    if (this.batch.length > 0) this._emitBatch();
+    const rest = this._tagsBefore(Infinity);
+    if (rest) this.onPcm(new Int16Array(0), this.format.codec === 'mp3' ? this.format.sampleRate : 48000, rest);
+  }
+
+  /** The tags whose bytes start before `us`, merged, taken off the queue; undefined if none. */
+  _tagsBefore(us) {
+    let n = 0;
+    while (n < this.tags.length && this.tags[n].ts < us) n++;
+    if (n === 0) return undefined;
+    const taken = this.tags.splice(0, n).map((t) => t.tag);
+    if (taken.length === 1) return taken[0];
+    return { chars: taken.flatMap((t) => t.chars || []), starts: taken.flatMap((t) => t.starts || []),
+      durs: taken.flatMap((t) => t.durs || []) };
   }
 
   close() {
@@ -112,8 +133,6 @@ export class StreamDecoder {
 
   _chunk(data, samples) {
     const ts = Math.round(this.timestampUs);
-    const tag = this._pendingTag !== undefined ? this._pendingTag : this._lateTag;
-    if (tag !== undefined) { this.tags.set(ts, tag); this._pendingTag = undefined; this._lateTag = undefined; }
     const rate = this.format.codec === 'mp3' ? this.format.sampleRate : 48000;
     this.timestampUs += (samples * 1e6) / rate;
     this.stats.framesIn++;
@@ -192,9 +211,8 @@ export class StreamDecoder {
       data.copyTo(f, { planeIndex: c, format: 'f32-planar' });
       planes.push(f);
     }
-    const tag = this.tags.get(data.timestamp);
-    this.tags.delete(data.timestamp);
     const rate = data.sampleRate;
+    const endUs = data.timestamp + (n * 1e6) / rate;
     data.close();
     let from = 0;
     if (this.preSkipLeft > 0) { from = Math.min(n, this.preSkipLeft); this.preSkipLeft -= from; }
@@ -207,6 +225,23 @@ export class StreamDecoder {
       pcm[i] = Math.max(-32768, Math.min(32767, Math.round(v * 32768)));
     }
     this.stats.samplesOut += count;
-    if (count > 0 || tag !== undefined) this.onPcm(pcm, rate, tag);
+    // one message's frames go out as one chunk (as PCM arrives), not one per frame: the
+    // player's jitter estimate then sees the network's rhythm, not the decoder's
+    this.batch.push(pcm);
+    this.batchSamples += count;
+    this.batchEndUs = endUs;
+    this.batchRate = rate;
+    if (this.decoder.decodeQueueSize === 0 || this.batchSamples >= rate * MAX_BATCH_MILLIS / 1000) this._emitBatch();
+  }
+
+  _emitBatch() {
+    const tag = this._tagsBefore(this.batchEndUs - 1);
+    if (this.batch.length === 0 && tag === undefined) return;
+    const pcm = new Int16Array(this.batchSamples);
+    let o = 0;
+    for (const b of this.batch) { pcm.set(b, o); o += b.length; }
+    this.batch = [];
+    this.batchSamples = 0;
+    this.onPcm(pcm, this.batchRate, tag);
   }
 }
