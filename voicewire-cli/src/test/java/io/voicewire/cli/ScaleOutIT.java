@@ -52,11 +52,14 @@ import org.junit.jupiter.api.Timeout;
  * slower than real time here. The same full load with the coded engine (exact, fast) is
  * voicewire-client's {@code ScaleOutTest}, in the default tier.
  *
- * <p>Status: the default-tier test is tagged {@code acceptance} too until it has been seen green
- * end to end. On the shared build machine where it was written (load average 20–42 from other
- * jobs) the token checks passed, but replicas took 2–4 minutes each to warm up and one warm-up
- * starved past the engine's own timeout, so no run reached the waves. Run it with
- * {@code -Pacceptance} on a quieter machine, then move it back to the default tier.
+ * <p>Status: tagged {@code acceptance} because it is not green yet. On the shared build machine
+ * where it was written (load average 15–42 from other jobs) replicas took 0.5–4 minutes each to
+ * warm up. The one run that reached the first wave (load average about 20) passed the token and
+ * limit checks, the uninterrupted reference and the TTS alignment audits, and drained in 13 s;
+ * then one STT stream, after 8 reconnects (the drain's 1012, then "a new session re-transcribes
+ * a word cut by a forced commit"), committed text different from the reference — the SDK's
+ * forced replay commits cut utterances elsewhere — and without the last clip's words. That is a
+ * finding for the SDK's STT resume on a slow engine, not fixed here.
  */
 @Tag("slow")
 @Timeout(value = 1800, unit = TimeUnit.SECONDS)
