@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class JarReplicas implements AutoCloseable {
   static final long CHECK_INTERVAL_MILLIS = 300;
   /** Longest start of one replica until {@code /readyz} is 200 (its engine warmed up), ms. */
-  static final long START_TIMEOUT_MILLIS = 240_000;
+  static final long START_TIMEOUT_MILLIS = 360_000;
   /** Heap of one replica: MaryTTS, FreeTTS and the Sphinx pool fit with room for sessions. */
   static final String HEAP = "-Xmx512m";
   static final HttpClient HTTP = HttpClient.newBuilder()
