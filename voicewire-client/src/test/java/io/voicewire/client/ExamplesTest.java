@@ -7,6 +7,7 @@ import io.voicewire.audio.Wav;
 import io.voicewire.client.internal.FakeSpeech;
 import io.voicewire.client.internal.FakeSttPeer;
 import io.voicewire.client.internal.FakeVoice;
+import io.voicewire.examples.DialogueToPcm;
 import io.voicewire.examples.LiveTranscription;
 import io.voicewire.examples.LlmTokensSpoken;
 import io.voicewire.examples.SpeakFileToWav;
@@ -70,6 +71,16 @@ class ExamplesTest {
     String out = stdout.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("] hello world"), out);
     assertTrue(out.contains("] live and well"), out);
+  }
+
+  @Test
+  void dialogueToPcm() throws Exception {
+    Path pcm = dir.resolve("dialogue.pcm");
+    DialogueToPcm.main(new String[] {"--server", url, "--out", pcm.toString()});
+    assertEquals(String.join("", DialogueToPcm.SCRIPT),
+        FakeVoice.decode(Files.readAllBytes(pcm)));
+    String out = stdout.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("turn 5 spoken"), out);
   }
 
   @Test

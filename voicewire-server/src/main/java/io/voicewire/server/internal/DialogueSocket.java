@@ -39,7 +39,7 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
   /** The official default dialogue model. */
   static final String DEFAULT_MODEL = "eleven_v3_conversational";
 
-  private static final Wire<DialogueClientMessage> WIRE = new Wire<>(
+  private static final TtsWire<DialogueClientMessage> WIRE = new TtsWire<>(
       DialogueClientMessage::decode, DialogueClientMessage::apiKey,
       m -> m.authorization() != null ? m.authorization() : m.singleUseToken());
   private static final String SINGLE = "\u0000dialogue";

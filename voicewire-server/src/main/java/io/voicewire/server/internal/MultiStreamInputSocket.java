@@ -29,7 +29,7 @@ public final class MultiStreamInputSocket extends TtsSocket<TtsClientMessage> {
   private static final String DEFAULT_KEY = "\u0000default";
 
   MultiStreamInputSocket(Services s, String voiceId, Query query, Auth.Result handshakeAuth) {
-    super(s, SessionKind.TTS_MULTI_STREAM_INPUT, voiceId, query, handshakeAuth, TTS);
+    super(s, SessionKind.TTS_MULTI_STREAM_INPUT, voiceId, query, handshakeAuth, TtsWire.TTS);
   }
 
   @Override
@@ -77,7 +77,8 @@ public final class MultiStreamInputSocket extends TtsSocket<TtsClientMessage> {
             CloseCodes.POLICY_VIOLATION, fx);
         return;
       }
-      c = openContext(key, DEFAULT_KEY.equals(key) ? null : key, m, now, fx);
+      c = openContext(key, DEFAULT_KEY.equals(key) ? null : key,
+          m.applyTo(params.request()), now, fx);
     }
     // re-initialising an open context (InitialiseContext again) is allowed by the AsyncAPI
     // document; its settings go to the context's session with the text

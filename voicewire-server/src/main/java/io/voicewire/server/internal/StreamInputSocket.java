@@ -25,7 +25,7 @@ public final class StreamInputSocket extends TtsSocket<TtsClientMessage> {
   private boolean contextOpened;
 
   StreamInputSocket(Services s, String voiceId, Query query, Auth.Result handshakeAuth) {
-    super(s, SessionKind.TTS_STREAM_INPUT, voiceId, query, handshakeAuth, TTS);
+    super(s, SessionKind.TTS_STREAM_INPUT, voiceId, query, handshakeAuth, TtsWire.TTS);
   }
 
   @Override
@@ -33,7 +33,7 @@ public final class StreamInputSocket extends TtsSocket<TtsClientMessage> {
     TtsContext c = contexts.get(KEY);
     if (!contextOpened) {
       contextOpened = true;
-      c = openContext(KEY, null, m, now, fx);
+      c = openContext(KEY, null, m.applyTo(params.request()), now, fx);
     } else {
       if (m.text() == null && !m.flush() && !m.tryTriggerGeneration()) {
         clientError(ErrorCode.INPUT_ERROR, "Message has no 'text': send {\"text\":\"...\"}, "

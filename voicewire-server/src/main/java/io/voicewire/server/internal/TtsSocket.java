@@ -40,23 +40,6 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   /** After a bad client message, how long the accepted text may take to be voiced. */
   static final long DRAIN_TIMEOUT_MILLIS = 10_000;
 
-  /** Decodes a client message of the endpoint. */
-  interface Decoder<M> {
-    M decode(String json) throws ProtocolException;
-  }
-
-  /**
-   * How an endpoint's client messages are read: decoded, and the first message's credentials.
-   *
-   * @param <M> the endpoint's message type
-   */
-  record Wire<M>(Decoder<M> decoder, java.util.function.Function<M, String> apiKey,
-      java.util.function.Function<M, String> authorization) {}
-
-  /** The TTS sockets' messages. */
-  static final Wire<TtsClientMessage> TTS = new Wire<>(TtsClientMessage::decode,
-      TtsClientMessage::apiKey, TtsClientMessage::authorization);
-
   /** How the socket ends: with or without {@code isFinal}s, and which error and close follow. */
   private record Ending(boolean sendFinals, String errorJson, int closeCode, String reason) {}
 
@@ -65,7 +48,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   private final ProtocolException paramError;
   private final Auth.Result handshakeAuth;
   private final long timeoutNanos;
-  private final Wire<M> wire;
+  private final TtsWire<M> wire;
 
   // guarded by this
   final StateMachine<TtsState> state = new StateMachine<>(TtsState.ADMITTING);
@@ -76,7 +59,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   private ScheduledFuture<?> drainTask;
 
   TtsSocket(Services s, SessionKind kind, String voiceId, Query query, Auth.Result auth,
-      Wire<M> wire) {
+      TtsWire<M> wire) {
     super(s, kind, LOG);
     this.voiceId = voiceId;
     this.wire = wire;
@@ -269,12 +252,6 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   // ---------------------------------------------------------------- contexts (under lock)
 
-  /** Opens a context (its provider session is opened after the lock). */
-  final TtsContext openContext(String key, String wireId, TtsClientMessage m, long now,
-      Effects fx) {
-    return openContext(key, wireId, m.applyTo(params.request()), now, fx);
-  }
-
   /** Opens a context for {@code request} (its provider session is opened after the lock). */
   final TtsContext openContext(String key, String wireId, io.voicewire.speech.TtsRequest request,
       long now, Effects fx) {
@@ -349,7 +326,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     return c.finalJson();
   }
 
-  /** A context's audio message. Never under the lock. */
+  /** A context's audio message (never under the lock). */
   String audioJson(TtsContext c, io.voicewire.speech.TtsAudio a) {
     return TtsContext.encodeAudio(a, c.wireId, c.request.syncAlignment());
   }
@@ -485,6 +462,4 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   static String errorJson(String message, ErrorCode code, int closeCode, String ctx) {
     return new TtsServerMessage.Error(message, code.wireName(), closeCode, ctx).encode();
   }
-
-
 }
