@@ -116,15 +116,7 @@ public final class RawWsLoad {
           sel.select(10);
           handle(sel);
         }
-        tally.ending = true;
-        for (RawWsStream s : all) {
-          s.sendClose(1000);
-        }
-        long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
-        while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
-          sel.select(10);
-          handle(sel);
-        }
+        closeAll(sel, all);
         return task.get();
       } finally {
         for (RawWsStream s : all) {
@@ -219,21 +211,26 @@ public final class RawWsLoad {
         SttLoad.Result r = new SttLoad.Result(streams, tally.sent - sent0,
             tally.received - recv0, tally.errors - err0, tally.histogram.copy());
         // close handshakes
-        tally.ending = true;
-        for (RawWsStream s : all) {
-          s.sendClose(1000);
-        }
-        long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
-        while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
-          sel.select(10);
-          handle(sel);
-        }
+        closeAll(sel, all);
         return r;
       } finally {
         for (RawWsStream s : all) {
           s.closeNow();
         }
       }
+    }
+  }
+
+  /** Close handshakes on every stream, for at most {@link #CLOSE_MILLIS}. */
+  private void closeAll(Selector sel, List<RawWsStream> all) throws IOException {
+    tally.ending = true;
+    for (RawWsStream s : all) {
+      s.sendClose(1000);
+    }
+    long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
+    while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
+      sel.select(10);
+      handle(sel);
     }
   }
 

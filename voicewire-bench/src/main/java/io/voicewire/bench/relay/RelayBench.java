@@ -139,9 +139,21 @@ public final class RelayBench {
       SttLoad.Result direct = null;
       for (Target t : targets) {
         long[] cpu = new long[2];
-        SttLoad.Result r = new RawWsLoad(t.uri(), n, o.chunkMs())
-            .atMeasure(() -> cpu[0] = t.cpuNanos(), () -> cpu[1] = t.cpuNanos())
-            .run(WARMUP, Duration.ofSeconds(o.seconds()));
+        SttLoad.Result r;
+        try {
+          r = new RawWsLoad(t.uri(), n, o.chunkMs())
+              .atMeasure(() -> cpu[0] = t.cpuNanos(), () -> cpu[1] = t.cpuNanos())
+              .run(WARMUP, Duration.ofSeconds(o.seconds()));
+        } catch (Exception e) {
+          out.printf(Locale.ROOT, "| %d | %s | failed: %s |%n", n, t.name(), e.getMessage());
+          if (t.process() != null) {
+            rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 0));
+          }
+          out.flush();
+          Thread.sleep(ROW_PAUSE_MILLIS);
+          continue;
+        }
         if (direct == null) {
           direct = r;
         }
@@ -176,6 +188,9 @@ public final class RelayBench {
     for (int n : o.streams()) {
       Row a = vw.get(n);
       Row b = node.get(n);
+      if (a == null || b == null) {
+        continue; // the direct path failed: no added figures
+      }
       out.printf(Locale.ROOT, "| %d | %s / %s | %s / %s | %.2f | %.1f | %.1f | %.2f |%n", n,
           fmt(a.p50()), fmt(a.p99()), fmt(b.p50()), fmt(b.p99()), a.p99() / b.p99(),
           a.cpuMicrosPerChunk(), b.cpuMicrosPerChunk(),
