@@ -101,13 +101,10 @@ public final class RawWsLoad {
    * {@code measure} returned.
    */
   public <T> T holdIdle(java.util.concurrent.Callable<T> measure) throws Exception {
-    byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
-        .getBytes(StandardCharsets.UTF_8);
-    int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
     List<RawWsStream> all = new ArrayList<>(streams);
     try (Selector sel = Selector.open()) {
       try {
-        connectAll(sel, all, payload, b64Off);
+        connectAll(sel, all);
         java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(measure);
         Thread t = new Thread(task, "rawwsload-idle-measure");
         t.setDaemon(true);
@@ -116,15 +113,7 @@ public final class RawWsLoad {
           sel.select(10);
           handle(sel);
         }
-        tally.ending = true;
-        for (RawWsStream s : all) {
-          s.sendClose(1000);
-        }
-        long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
-        while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
-          sel.select(10);
-          handle(sel);
-        }
+        closeAll(sel, all);
         return task.get();
       } finally {
         for (RawWsStream s : all) {
@@ -163,13 +152,10 @@ public final class RawWsLoad {
 
   private SttLoad.Result loop(Duration warmup, Duration measure) throws Exception {
     tally.reset(chunkMillis * 1000L);
-    byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
-        .getBytes(StandardCharsets.UTF_8);
-    int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
     List<RawWsStream> all = new ArrayList<>(streams);
     try (Selector sel = Selector.open()) {
       try {
-        connectAll(sel, all, payload, b64Off);
+        connectAll(sel, all);
         // pace: stream i sends at start + k * period + i * period / streams
         long period = chunkMillis * 1_000_000L;
         long start = System.nanoTime() + 1_000_000L;
@@ -219,15 +205,7 @@ public final class RawWsLoad {
         SttLoad.Result r = new SttLoad.Result(streams, tally.sent - sent0,
             tally.received - recv0, tally.errors - err0, tally.histogram.copy());
         // close handshakes
-        tally.ending = true;
-        for (RawWsStream s : all) {
-          s.sendClose(1000);
-        }
-        long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
-        while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
-          sel.select(10);
-          handle(sel);
-        }
+        closeAll(sel, all);
         return r;
       } finally {
         for (RawWsStream s : all) {
@@ -237,9 +215,27 @@ public final class RawWsLoad {
     }
   }
 
-  /** Opens every stream, in batches, and waits until all are upgraded. */
-  private void connectAll(Selector sel, List<RawWsStream> all, byte[] payload, int b64Off)
-      throws IOException {
+  /** Close handshakes on every stream, for at most {@link #CLOSE_MILLIS}. */
+  private void closeAll(Selector sel, List<RawWsStream> all) throws IOException {
+    tally.ending = true;
+    for (RawWsStream s : all) {
+      s.sendClose(1000);
+    }
+    long closeEnd = System.nanoTime() + CLOSE_MILLIS * 1_000_000L;
+    while (System.nanoTime() < closeEnd && all.stream().anyMatch(s -> !s.closed)) {
+      sel.select(10);
+      handle(sel);
+    }
+  }
+
+  /**
+   * Opens every stream, in batches, and waits until all are upgraded; each stream's chunk frame
+   * is built here.
+   */
+  private void connectAll(Selector sel, List<RawWsStream> all) throws IOException {
+    byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
     InetSocketAddress addr = new InetSocketAddress(uri.getHost(), uri.getPort());
     String target = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
     long deadline = System.nanoTime() + CONNECT_TIMEOUT_MILLIS * 1_000_000L;

@@ -139,9 +139,21 @@ public final class RelayBench {
       SttLoad.Result direct = null;
       for (Target t : targets) {
         long[] cpu = new long[2];
-        SttLoad.Result r = new RawWsLoad(t.uri(), n, o.chunkMs())
-            .atMeasure(() -> cpu[0] = t.cpuNanos(), () -> cpu[1] = t.cpuNanos())
-            .run(WARMUP, Duration.ofSeconds(o.seconds()));
+        SttLoad.Result r;
+        try {
+          r = new RawWsLoad(t.uri(), n, o.chunkMs())
+              .atMeasure(() -> cpu[0] = t.cpuNanos(), () -> cpu[1] = t.cpuNanos())
+              .run(WARMUP, Duration.ofSeconds(o.seconds()));
+        } catch (Exception e) {
+          out.printf(Locale.ROOT, "| %d | %s | failed: %s |%n", n, t.name(), e.getMessage());
+          if (t.process() != null) {
+            rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 0));
+          }
+          out.flush();
+          Thread.sleep(ROW_PAUSE_MILLIS);
+          continue;
+        }
         if (direct == null) {
           direct = r;
         }
@@ -176,6 +188,9 @@ public final class RelayBench {
     for (int n : o.streams()) {
       Row a = vw.get(n);
       Row b = node.get(n);
+      if (a == null || b == null) {
+        continue; // the direct path failed: no added figures
+      }
       out.printf(Locale.ROOT, "| %d | %s / %s | %s / %s | %.2f | %.1f | %.1f | %.2f |%n", n,
           fmt(a.p50()), fmt(a.p99()), fmt(b.p50()), fmt(b.p99()), a.p99() / b.p99(),
           a.cpuMicrosPerChunk(), b.cpuMicrosPerChunk(),
@@ -259,12 +274,18 @@ public final class RelayBench {
       if (t.process() == null || t.name().equals(BASELINE)) {
         continue;
       }
+      // start from the table: the highest passing row, and the lowest failing row above it (a
+      // failing row below it, e.g. a cold first row, does not bound the search)
       int lo = 0;
       int hi = Integer.MAX_VALUE;
-      for (Row r : rows.getOrDefault(t.name(), Map.of()).values()) {
+      Map<Integer, Row> known = rows.getOrDefault(t.name(), Map.of());
+      for (Row r : known.values()) {
         if (r.p99() <= CAPACITY_P99_MILLIS) {
           lo = Math.max(lo, r.streams());
-        } else {
+        }
+      }
+      for (Row r : known.values()) {
+        if (r.p99() > CAPACITY_P99_MILLIS && r.streams() > lo) {
           hi = Math.min(hi, r.streams());
         }
       }
