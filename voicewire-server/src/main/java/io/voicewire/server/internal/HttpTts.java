@@ -11,7 +11,6 @@ import io.voicewire.speech.Alignment;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
-import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceSettings;
@@ -21,10 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +121,7 @@ final class HttpTts {
     WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
         "tts_http " + s.newId());
     OutputCodec codec = new OutputCodec(s.provider, format);
-    Pipe pipe = new Pipe(codec.produced(), streaming, slot);
+    HttpTtsPipe pipe = new HttpTtsPipe(s, codec.produced(), streaming, slot);
     TtsSession session = null;
     try {
       slot.workStarted();
@@ -159,7 +154,7 @@ final class HttpTts {
     }
   }
 
-  private void streamOut(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps)
+  private void streamOut(Exchange ex, HttpTtsPipe pipe, OutputCodec codec, boolean timestamps)
       throws Exception {
     AudioFormat format = codec.wanted();
     long offsetMs = 0;
@@ -167,7 +162,7 @@ final class HttpTts {
     while (true) {
       Object ev = pipe.next();
       OutputCodec.Chunk c = ev instanceof TtsAudio a ? codec.encode(a)
-          : ev == Pipe.END ? codec.finish() : null;
+          : ev == HttpTtsPipe.END ? codec.finish() : null;
       if (c != null) {
         TtsAudio a = c.audio();
         if (!started) {
@@ -195,7 +190,7 @@ final class HttpTts {
           s.metrics.error(e.code().wireName());
         }
         throw new IOException("synthesis failed mid-stream: " + e);
-      } else if (ev == Pipe.END) {
+      } else if (ev == HttpTtsPipe.END) {
         if (!started) {
           ex.startStream(200, timestamps ? "application/json" : contentType(format));
         }
@@ -205,7 +200,7 @@ final class HttpTts {
     }
   }
 
-  private void convertOut(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps,
+  private void convertOut(Exchange ex, HttpTtsPipe pipe, OutputCodec codec, boolean timestamps,
       String keyId) throws Exception {
     ByteArrayOutputStream audio = new ByteArrayOutputStream();
     try {
@@ -216,7 +211,7 @@ final class HttpTts {
   }
 
   /** Collects the whole answer in {@code audio}, each chunk reserved in the budget first. */
-  private void collect(Exchange ex, Pipe pipe, OutputCodec codec, boolean timestamps,
+  private void collect(Exchange ex, HttpTtsPipe pipe, OutputCodec codec, boolean timestamps,
       String keyId, ByteArrayOutputStream audio) throws Exception {
     AudioFormat format = codec.wanted();
     List<Alignment> al = new ArrayList<>();
@@ -225,7 +220,7 @@ final class HttpTts {
     while (true) {
       Object ev = pipe.next();
       OutputCodec.Chunk c = ev instanceof TtsAudio t ? codec.encode(t)
-          : ev == Pipe.END ? codec.finish() : null;
+          : ev == HttpTtsPipe.END ? codec.finish() : null;
       if (c != null) {
         TtsAudio a = c.audio();
         if (audio.size() + (long) a.audio().length > MAX_CONVERT_AUDIO_BYTES) {
@@ -248,7 +243,7 @@ final class HttpTts {
       }
       if (ev instanceof SpeechError e) {
         throw problem(e, pipe.counted(e));
-      } else if (ev == Pipe.END) {
+      } else if (ev == HttpTtsPipe.END) {
         break;
       }
     }
@@ -331,141 +326,5 @@ final class HttpTts {
       }
     }
     return new Alignment(chars, st, du);
-  }
-
-  /**
-   * The hand-over from the provider's thread to the request's virtual thread: a bounded queue of
-   * {@link TtsAudio}, then one {@link SpeechError} or {@link #END}. Listener calls never block.
-   */
-  private final class Pipe implements TtsListener {
-    static final Object END = new Object();
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final AtomicLong queuedMillis = new AtomicLong();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AudioFormat format;
-    private final boolean slowClientLimit;
-    private final WorkSlot slot;
-    private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile Object terminal;
-    volatile TtsSession session;
-    /** Breaks the response's connection once it has started; see {@link #streamStarted}. */
-    private volatile Runnable abort;
-    /** The pipe's own overflow error, already counted in the metrics when it happened. */
-    private volatile Object counted;
-
-    /**
-     * @param slowClientLimit whether a client reading the stream too slowly fails the request
-     *     (streaming endpoints); otherwise only {@link #MAX_CONVERT_AUDIO_BYTES} bounds the queue
-     */
-    Pipe(AudioFormat format, boolean slowClientLimit, WorkSlot slot) {
-      this.format = format;
-      this.slowClientLimit = slowClientLimit;
-      this.slot = slot;
-    }
-
-    private void ended() {
-      if (ended.compareAndSet(false, true)) {
-        slot.workStopped();
-      }
-    }
-
-    private boolean overflows(long ms, long bytes) {
-      long q = queuedMillis.addAndGet(ms);
-      long b = queuedBytes.addAndGet(bytes);
-      if (slowClientLimit) {
-        return (q > s.limits.maxQueuedAudioMillis() && q > ms)
-            || queue.size() >= MAX_QUEUED_CHUNKS;
-      }
-      return b > MAX_CONVERT_AUDIO_BYTES;
-    }
-
-    @Override
-    public void onAudio(TtsAudio a) {
-      if (terminal != null || a.audio().length == 0) {
-        return;
-      }
-      long ms = audioMillis(format, a.audio().length);
-      if (overflows(ms, a.audio().length) || !queue.offer(a)) {
-        if (slowClientLimit) {
-          SpeechError e = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading "
-              + "audio too slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
-          // counted here, not by the request thread: it may be blocked in a write to this very
-          // client. Marked before it is published, so that the request thread never counts it.
-          counted = e;
-          s.metrics.error(ErrorCode.QUEUE_OVERFLOW.wireName());
-          terminal = e;
-        } else {
-          terminal = new SpeechError(ErrorCode.INPUT_ERROR, "The audio would exceed "
-              + MAX_CONVERT_AUDIO_BYTES + " bytes (MAX_CONVERT_AUDIO_BYTES): use the /stream "
-              + "endpoint");
-        }
-        queue.clear();
-        TtsSession ts = session;
-        if (ts != null) {
-          ts.close(); // stop generating for a client that is not reading
-        }
-        Runnable ab = abort; // read after terminal was written: see streamStarted
-        if (ab != null) {
-          ab.run();
-        }
-      }
-    }
-
-    /**
-     * The response has started: from now on an overflow breaks the connection, since a request
-     * thread blocked writing to a client that stopped reading would otherwise wait for the idle
-     * timeout. Written before terminal is read, the mirror of onAudio: one of the two runs it.
-     */
-    void streamStarted(Runnable abortConnection) {
-      abort = abortConnection;
-      if (terminal != null && counted(terminal)) {
-        abortConnection.run();
-      }
-    }
-
-    boolean counted(Object error) {
-      return error != null && error == counted;
-    }
-
-    @Override
-    public void onClosed(boolean complete) {
-      ended();
-      if (terminal == null) {
-        terminal = complete ? END : new SpeechError(ErrorCode.ERROR,
-            "The speech provider ended the session before all text was voiced");
-      }
-    }
-
-    @Override
-    public void onFailure(SpeechError error) {
-      ended();
-      if (terminal == null) {
-        terminal = error;
-      }
-    }
-
-    /** The next event: audio, then the terminal event; waits on the request's thread. */
-    Object next() throws InterruptedException, HttpProblem {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EVENT_TIMEOUT_MILLIS);
-      while (true) {
-        Object t = terminal;
-        if (t instanceof SpeechError) {
-          return t; // failures win over queued audio: the response is broken anyway
-        }
-        Object ev = queue.poll(10, TimeUnit.MILLISECONDS);
-        if (ev instanceof TtsAudio a) {
-          queuedMillis.addAndGet(-audioMillis(format, a.audio().length));
-          queuedBytes.addAndGet(-a.audio().length);
-          return a;
-        }
-        if (t != null && queue.isEmpty()) {
-          return t;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new HttpProblem(504, "server_error", "synthesis_timeout",
-              "The speech provider produced nothing for " + EVENT_TIMEOUT_MILLIS + " ms", null);
-        }
-      }
-    }
   }
 }

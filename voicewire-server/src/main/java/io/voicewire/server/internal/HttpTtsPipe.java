@@ -1,0 +1,153 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.audio.AudioFormat;
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
+import io.voicewire.speech.TtsSession;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hand-over from the provider's thread to the request's virtual thread: a bounded queue of
+ * {@link TtsAudio}, then one {@link SpeechError} or {@link #END}. Listener calls never block.
+ *
+ * <p>Thread safe: the provider's thread calls the listener methods, the request's thread
+ * {@link #next} and {@link #streamStarted}; they meet in atomics and volatiles only.
+ */
+final class HttpTtsPipe implements TtsListener {
+  static final Object END = new Object();
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong queuedMillis = new AtomicLong();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final Services s;
+  private final AudioFormat format;
+  private final boolean slowClientLimit;
+  private final WorkSlot slot;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile Object terminal;
+  volatile TtsSession session;
+  /** Breaks the response's connection once it has started; see {@link #streamStarted}. */
+  private volatile Runnable abort;
+  /** The pipe's own overflow error, already counted in the metrics when it happened. */
+  private volatile Object counted;
+
+  /**
+   * @param slowClientLimit whether a client reading the stream too slowly fails the request
+   *     (streaming endpoints); otherwise only {@link HttpTts#MAX_CONVERT_AUDIO_BYTES} bounds the queue
+   */
+  HttpTtsPipe(Services s, AudioFormat format, boolean slowClientLimit, WorkSlot slot) {
+    this.s = s;
+    this.format = format;
+    this.slowClientLimit = slowClientLimit;
+    this.slot = slot;
+  }
+
+  private void ended() {
+    if (ended.compareAndSet(false, true)) {
+      slot.workStopped();
+    }
+  }
+
+  private boolean overflows(long ms, long bytes) {
+    long q = queuedMillis.addAndGet(ms);
+    long b = queuedBytes.addAndGet(bytes);
+    if (slowClientLimit) {
+      return (q > s.limits.maxQueuedAudioMillis() && q > ms)
+          || queue.size() >= HttpTts.MAX_QUEUED_CHUNKS;
+    }
+    return b > HttpTts.MAX_CONVERT_AUDIO_BYTES;
+  }
+
+  @Override
+  public void onAudio(TtsAudio a) {
+    if (terminal != null || a.audio().length == 0) {
+      return;
+    }
+    long ms = HttpTts.audioMillis(format, a.audio().length);
+    if (overflows(ms, a.audio().length) || !queue.offer(a)) {
+      if (slowClientLimit) {
+        SpeechError e = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading "
+            + "audio too slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+        // counted here, not by the request thread: it may be blocked in a write to this very
+        // client. Marked before it is published, so that the request thread never counts it.
+        counted = e;
+        s.metrics.error(ErrorCode.QUEUE_OVERFLOW.wireName());
+        terminal = e;
+      } else {
+        terminal = new SpeechError(ErrorCode.INPUT_ERROR, "The audio would exceed "
+            + HttpTts.MAX_CONVERT_AUDIO_BYTES + " bytes (MAX_CONVERT_AUDIO_BYTES): use the /stream "
+            + "endpoint");
+      }
+      queue.clear();
+      TtsSession ts = session;
+      if (ts != null) {
+        ts.close(); // stop generating for a client that is not reading
+      }
+      Runnable ab = abort; // read after terminal was written: see streamStarted
+      if (ab != null) {
+        ab.run();
+      }
+    }
+  }
+
+  /**
+   * The response has started: from now on an overflow breaks the connection, since a request
+   * thread blocked writing to a client that stopped reading would otherwise wait for the idle
+   * timeout. Written before terminal is read, the mirror of onAudio: one of the two runs it.
+   */
+  void streamStarted(Runnable abortConnection) {
+    abort = abortConnection;
+    if (terminal != null && counted(terminal)) {
+      abortConnection.run();
+    }
+  }
+
+  boolean counted(Object error) {
+    return error != null && error == counted;
+  }
+
+  @Override
+  public void onClosed(boolean complete) {
+    ended();
+    if (terminal == null) {
+      terminal = complete ? END : new SpeechError(ErrorCode.ERROR,
+          "The speech provider ended the session before all text was voiced");
+    }
+  }
+
+  @Override
+  public void onFailure(SpeechError error) {
+    ended();
+    if (terminal == null) {
+      terminal = error;
+    }
+  }
+
+  /** The next event: audio, then the terminal event; waits on the request's thread. */
+  Object next() throws InterruptedException, HttpProblem {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HttpTts.EVENT_TIMEOUT_MILLIS);
+    while (true) {
+      Object t = terminal;
+      if (t instanceof SpeechError) {
+        return t; // failures win over queued audio: the response is broken anyway
+      }
+      Object ev = queue.poll(10, TimeUnit.MILLISECONDS);
+      if (ev instanceof TtsAudio a) {
+        queuedMillis.addAndGet(-HttpTts.audioMillis(format, a.audio().length));
+        queuedBytes.addAndGet(-a.audio().length);
+        return a;
+      }
+      if (t != null && queue.isEmpty()) {
+        return t;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new HttpProblem(504, "server_error", "synthesis_timeout",
+            "The speech provider produced nothing for " + HttpTts.EVENT_TIMEOUT_MILLIS + " ms", null);
+      }
+    }
+  }
+}
