@@ -219,8 +219,16 @@ final class SttServerSession extends SttSessionEvents {
     } finally {
       locked(fx -> {
         handing--;
-        if (handing == 0 && startPending && state.is(SttState.OPEN)) {
-          resumeStart(fx);
+        if (handing == 0 && startPending) {
+          if (state.is(SttState.OPEN)) {
+            resumeStart(fx);
+          } else { // it failed meanwhile: its error and close are queued, read the client's close
+            startPending = false;
+            SttSocket a = attached;
+            if (a != null) {
+              fx.add(a::resumeReading);
+            }
+          }
         }
       });
     }
