@@ -186,6 +186,53 @@ class SttResumeTest {
     }
   }
 
+  /**
+   * A TCP reset in the middle of the stream (a proxy resets both sides: no close frame, data in
+   * flight lost): the resume reports exactly what the engine accepted, the client sends the rest
+   * from there, and the committed transcript equals the uncut one.
+   */
+  @Test
+  void aTcpResetMidStreamLosesNothing() throws Exception {
+    ToneSpeechProvider p = ToneSpeechProvider.create();
+    byte[] all = Tones.concat(word(440), word(660), word(880), word(1100));
+    try (ServerFixture f = ServerFixture.start(p); ResetProxy proxy = new ResetProxy(f.port)) {
+      WsClient a = WsClient.connect("ws://127.0.0.1:" + proxy.port() + VAD + RESUMABLE);
+      String id = type(a, "session_started").get("session_id").asText();
+      int step = RATE / 50 * 2;
+      int sent = 0;
+      try {
+        for (; sent < all.length; sent += step) {
+          if (sent == all.length / 2) {
+            proxy.resetAll(); // the reset lands while chunks are still on their way
+          }
+          a.send(chunk(Arrays.copyOfRange(all, sent, Math.min(all.length, sent + step)), false,
+              RATE));
+        }
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+          | IllegalStateException e) {
+        // the client noticed the reset
+      }
+      assertEquals(1006, a.awaitClose().code(), "the client saw the reset");
+      List<String> first = new ArrayList<>(a.messages);
+      long n = first.stream().filter(m -> m.contains("\"committed_transcript")).count();
+      f.awaitMetric("voicewire_stt_sessions_parked 1.0", 10);
+
+      WsClient b = f.connect(resumeQuery(VAD, id, n));
+      JsonNode r = type(b, "session_started").get("voicewire_resume");
+      assertTrue(r.get("resumed").asBoolean());
+      long accepted = r.get("audio_bytes_received").asLong();
+      assertEquals(p.sttBytesReceived.get(), accepted);
+      assertTrue(accepted <= all.length && accepted % 2 == 0, "B " + accepted);
+      send(b, all, (int) accepted);
+      List<String> texts = new ArrayList<>(commitTexts(first));
+      texts.addAll(commitTexts(untilCommits(b, 4 - (int) n)));
+      assertEquals(List.of("alpha", "bravo", "charlie", "delta"), texts);
+      b.close();
+    } finally {
+      p.close();
+    }
+  }
+
   @Test
   void commitsAfterNAreReplayedByteIdenticalAndInOrderWithTheirTimestampTwins() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.builder().sttDelayPerChunkMillis(15).build();
@@ -383,6 +430,27 @@ class SttResumeTest {
   }
 
   @Test
+  void theSessionTimeLimitCountsFromTheSessionsStartOverItsConnections() throws Exception {
+    ToneSpeechProvider p = ToneSpeechProvider.create();
+    try (ServerFixture f = server(p, l -> l.sessionTimeLimit(Duration.ofMillis(800))
+        .sttResumeGrace(Duration.ofSeconds(20)))) {
+      WsClient a = f.connect(VAD + RESUMABLE);
+      String id = type(a, "session_started").get("session_id").asText();
+      a.ws.abort();
+      f.awaitMetric("voicewire_stt_sessions_parked 1.0", 10);
+      Thread.sleep(1000); // the limit passes while parked
+      WsClient b = f.connect(resumeQuery(VAD, id, 0));
+      assertTrue(type(b, "session_started").get("voicewire_resume").get("resumed").asBoolean());
+      List<JsonNode> rest = b.untilClose();
+      assertEquals("session_time_limit_exceeded",
+          rest.get(rest.size() - 1).get("message_type").asText(), rest.toString());
+      assertEquals(1008, b.awaitClose().code());
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
   void moreCommitsThanSentIsAPolicyViolation() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
     try (ServerFixture f = ServerFixture.start(p)) {
@@ -442,6 +510,71 @@ class SttResumeTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A loopback TCP proxy whose connections can be reset (RST both ways, no close frame). */
+  static final class ResetProxy implements AutoCloseable {
+    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress());
+    private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final int target;
+
+    ResetProxy(int target) throws java.io.IOException {
+      this.target = target;
+      Thread t = new Thread(this::accept, "ResetProxy accept");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void accept() {
+      try {
+        while (true) {
+          Socket in = server.accept();
+          Socket out = new Socket("127.0.0.1", target);
+          sockets.add(in);
+          sockets.add(out);
+          pump(in, out);
+          pump(out, in);
+        }
+      } catch (java.io.IOException e) {
+        // closed
+      }
+    }
+
+    private static void pump(Socket from, Socket to) {
+      Thread t = new Thread(() -> {
+        byte[] buf = new byte[8192];
+        try {
+          int n;
+          while ((n = from.getInputStream().read(buf)) >= 0) {
+            to.getOutputStream().write(buf, 0, n);
+          }
+        } catch (java.io.IOException e) {
+          // reset or closed
+        }
+      }, "ResetProxy pump");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /** Resets every connection now, both sides. */
+    void resetAll() throws java.io.IOException {
+      for (Socket s : sockets) {
+        s.setSoLinger(true, 0);
+        s.close();
+      }
+      sockets.clear();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+      resetAll();
+    }
+  }
 
   /** The response headers (lower-case names) of a WebSocket upgrade of {@code pathAndQuery}. */
   static Map<String, String> upgradeHeaders(ServerFixture f, String pathAndQuery)
