@@ -10,8 +10,12 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -87,6 +91,30 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   /** Ends contexts idle past the timeout; returns the next deadline. Under the lock. */
   long expireIdleContexts(long now, long next, Effects fx) {
+    return next;
+  }
+
+  /**
+   * The per-context inactivity rule of the multi sockets (the AsyncAPI document's
+   * {@code inactivity_timeout}: "Timeout for inactivity before a context is closed", default
+   * 20 s, one value for the socket): each of {@code live} without a message for the socket's
+   * timeout is counted, logged and handed to {@code close}. Returns the earliest deadline of the
+   * others, at most {@code next}. Under the lock; {@code live} is a copy ({@code close} may
+   * remove).
+   */
+  final <T> long closeIdle(List<T> live, ToLongFunction<T> lastActivityNanos,
+      Function<T, String> wireId, Consumer<T> close, long now, long next) {
+    assert Thread.holdsLock(this);
+    for (T c : live) {
+      long last = lastActivityNanos.applyAsLong(c);
+      if (now - last >= timeoutNanos) {
+        s.metrics.error(ErrorCode.INPUT_TIMEOUT_EXCEEDED.wireName());
+        LOG.info("{} context timeout id={} context={}", kind.label, id, wireId.apply(c));
+        close.accept(c);
+      } else {
+        next = Math.min(next, last + timeoutNanos);
+      }
+    }
     return next;
   }
 
