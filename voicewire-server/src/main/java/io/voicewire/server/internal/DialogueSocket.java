@@ -27,7 +27,13 @@ import java.util.Set;
  * turn's text waits, bounded, until the previous turn's audio is complete), each ends with
  * {@code is_final_audio_for_turn}, the dialogue with {@code is_final}. On multi,
  * {@code close_context} voices the context's remaining text (unlike TTS), at most
- * {@value #MAX_CONTEXTS} contexts, and protocol errors close the whole connection.
+ * {@value #MAX_CONTEXTS} contexts, each closing on its own after the inactivity timeout, and
+ * protocol errors close the whole connection. Its lifecycle is {@link TtsState}; in short:
+ * <pre>
+ *   ADMITTING ──key accepted──▶ STREAMING ──close_socket──▶ ENDING ──every is_final──▶ CLOSING
+ *   STREAMING ──bad message──▶ DRAINING ──accepted text voiced──▶ CLOSING (error)
+ *   STREAMING ──provider failure / socket timeout / time limit / drain──▶ CLOSING (error)
+ * </pre>
  *
  * <p>Thread safe (see {@link TtsSocket}). Public only for Jetty's reflection; not an API.
  */
