@@ -46,11 +46,7 @@ final class TtsEnding {
   void endOfInput(SocketSession.Effects fx) {
     assert Thread.holdsLock(socket);
     ending = new Ending(true, null, CloseCodes.NORMAL, "");
-    socket.stopInactivity();
-    socket.endLiveContexts(fx);
-    if (socket.contexts.isEmpty()) {
-      finish(fx);
-    } else {
+    if (!windDown(fx)) {
       socket.state.moveTo(TtsState.ENDING);
     }
   }
@@ -61,18 +57,26 @@ final class TtsEnding {
     if (!socket.state.isAny(TtsState.ADMITTING, TtsState.STREAMING)) {
       return;
     }
-    socket.logError(code, message);
-    ending = new Ending(false, TtsSocket.errorJson(message, code, closeCode, null), closeCode,
-        message);
-    socket.stopInactivity();
-    socket.endLiveContexts(fx);
-    if (socket.contexts.isEmpty()) {
-      finish(fx);
-    } else {
+    endWithError(code, message, closeCode);
+    if (!windDown(fx)) {
       socket.state.moveTo(TtsState.DRAINING);
       drainTask = socket.s.timer.schedule(this::onDrainTimeout, DRAIN_TIMEOUT_MILLIS,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * No more input: the live contexts voice what they hold. True when none is left, and the
+   * ending is {@link #finish}ed; false while contexts still voice.
+   */
+  private boolean windDown(SocketSession.Effects fx) {
+    socket.stopInactivity();
+    socket.endLiveContexts(fx);
+    if (socket.contexts.isEmpty()) {
+      finish(fx);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -86,9 +90,7 @@ final class TtsEnding {
       return;
     }
     socket.state.moveTo(TtsState.CLOSING);
-    socket.logError(code, message);
-    ending = new Ending(false, TtsSocket.errorJson(message, code, closeCode, null), closeCode,
-        message);
+    endWithError(code, message, closeCode);
     stopTimers();
     socket.releaseSlotWhenStopped(fx);
     socket.closeAllContexts(fx);
@@ -98,6 +100,13 @@ final class TtsEnding {
       socket.out().enqueueUrgent(ending.errorJson);
       socket.out().enqueueClose(closeCode, message);
     }
+  }
+
+  /** The ending carries this error, logged now, then its close. */
+  private void endWithError(ErrorCode code, String message, int closeCode) {
+    socket.logError(code, message);
+    ending = new Ending(false, TtsSocket.errorJson(message, code, closeCode, null), closeCode,
+        message);
   }
 
   /** The server drains: moving beats finishing, the client resumes the rest elsewhere. */
