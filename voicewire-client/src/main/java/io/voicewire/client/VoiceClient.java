@@ -4,6 +4,7 @@ import io.voicewire.client.internal.ClientConfig;
 import io.voicewire.client.internal.ClientRuntime;
 import io.voicewire.client.internal.transport.Connector;
 import io.voicewire.client.internal.Dispatcher;
+import io.voicewire.client.internal.stream.RealDialogueStream;
 import io.voicewire.client.internal.stream.RealMultiContextTts;
 import io.voicewire.client.internal.stream.RealSttStream;
 import io.voicewire.client.internal.stream.RealTtsStream;
@@ -87,6 +88,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   }
 
   private final ClientConfig config;
+  /** Every stream and request starts from it; it refuses once the client is closed. */
   private final ClientRuntime runtime;
 
   private VoiceClient(ClientConfig config) {
@@ -120,40 +122,33 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
   @Override
   public TtsStream newTtsStream(TtsRequest request, TtsStream.Listener listener) {
-    runtime.checkOpen();
     return RealTtsStream.open(runtime.context(), request, listener);
   }
 
   @Override
   public SttStream newSttStream(SttRequest request, SttStream.Listener listener) {
-    runtime.checkOpen();
     return RealSttStream.open(runtime.context(), request, listener);
   }
 
   /** The relay's TTS session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
   TtsSession openRelayTts(TtsRequest request, TtsRequest upstream, TtsStream.Listener listener) {
-    runtime.checkOpen();
     return RelaySessions.tts(runtime.context(), request, upstream, listener);
   }
 
   /** The relay's STT session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
   SttSession openRelayStt(SttRequest request, SttRequest upstream, SttStream.Listener listener) {
-    runtime.checkOpen();
     return RelaySessions.stt(runtime.context(), request, upstream, listener);
   }
 
   @Override
   public MultiContextTts newMultiContextTts(TtsRequest request, MultiContextTts.Listener listener) {
-    runtime.checkOpen();
     return RealMultiContextTts.open(runtime.context(), request, listener);
   }
 
   /** Opens a Text-to-Dialogue WebSocket ({@link DialogueStream}). */
   public DialogueStream newDialogueStream(DialogueStream.Options options,
       DialogueStream.Listener listener) {
-    runtime.checkOpen();
-    return io.voicewire.client.internal.stream.RealDialogueStream.open(runtime.context(), options,
-        listener);
+    return RealDialogueStream.open(runtime.context(), options, listener);
   }
 
   /**
@@ -164,19 +159,16 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
    */
   public String mintToken(TokenType type) throws IOException {
     Objects.requireNonNull(type, "type == null");
-    runtime.checkOpen();
     return runtime.api().mintToken(type);
   }
 
   /** {@code GET /v1/voices}. Blocks. */
   public List<VoiceInfo> voices() throws IOException {
-    runtime.checkOpen();
     return runtime.api().voices();
   }
 
   /** {@code GET /v1/models}. Blocks. */
   public List<ModelInfo> models() throws IOException {
-    runtime.checkOpen();
     return runtime.api().models();
   }
 
@@ -188,7 +180,6 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   public InputStream streamSpeech(TtsRequest request, String text) throws IOException {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(text, "text == null");
-    runtime.checkOpen();
     return runtime.api().streamSpeech(request, text);
   }
 
@@ -200,14 +191,12 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       throws IOException {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(text, "text == null");
-    runtime.checkOpen();
     return runtime.api().streamSpeechWithTimestamps(request, text);
   }
 
   /** For the relay: one HTTP request to the same endpoint upstream, authenticated as this client. */
   io.voicewire.speech.HttpRelay.Response forward(String method, String pathAndQuery,
       String contentType, byte[] body) throws IOException {
-    runtime.checkOpen();
     return runtime.api().forward(method, pathAndQuery, contentType, body);
   }
 

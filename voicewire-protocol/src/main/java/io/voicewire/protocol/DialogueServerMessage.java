@@ -68,16 +68,7 @@ public sealed interface DialogueServerMessage {
 
     @Override
     public String encode() {
-      return Json.write(g -> {
-        g.writeStartObject();
-        g.writeStringField("message", message);
-        g.writeStringField("error", error);
-        g.writeNumberField("code", code);
-        if (param != null) {
-          g.writeStringField("param", param);
-        }
-        g.writeEndObject();
-      });
+      return Json.error(message, error, code, "param", param);
     }
   }
 

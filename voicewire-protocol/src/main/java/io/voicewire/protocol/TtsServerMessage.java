@@ -72,16 +72,7 @@ public sealed interface TtsServerMessage {
       implements TtsServerMessage {
     @Override
     public String encode() {
-      return Json.write(g -> {
-        g.writeStartObject();
-        g.writeStringField("message", message);
-        g.writeStringField("error", error);
-        g.writeNumberField("code", code);
-        if (contextId != null) {
-          g.writeStringField("contextId", contextId);
-        }
-        g.writeEndObject();
-      });
+      return Json.error(message, error, code, "contextId", contextId);
     }
   }
 

@@ -99,6 +99,47 @@ class DialogueSocketTest {
     assertEquals("Other room. |turn||final", transcript(ms, "y"));
   }
 
+  /**
+   * Multi: a context without a message for {@code inactivity_timeout} (the AsyncAPI document's
+   * rule, default 20 s, here 1 s) closes on its own: its unvoiced text is dropped, its
+   * {@code is_final} sent, its slot freed; the others and the socket go on, and
+   * {@code keep_alive} keeps a context open.
+   */
+  @Test
+  void multiContextsIdleForTheTimeoutCloseAloneAndTheSocketGoesOn() throws Exception {
+    WsClient c = f.connect("/v1/text-to-dialogue/multi-stream-input?model_id=eleven_v3"
+        + "&output_format=pcm_16000&sync_alignment=true&inactivity_timeout=1");
+    c.send("{\"context_id\":\"busy\",\"voices\":[\"" + A + "\",\"" + B + "\"]}");
+    // a turn in progress whose text was never flushed: nothing of it is voiced yet
+    c.send("{\"context_id\":\"idle\",\"voices\":[\"" + A + "\"],\"inputs\":["
+        + line("Never flushed ", A) + "]}");
+    for (int i = 0; i < 5; i++) {
+      Thread.sleep(300);
+      c.send("{\"context_id\":\"busy\",\"keep_alive\":true}");
+    }
+    JsonNode fin = c.next(m -> m.has("error") || m.path("is_final").asBoolean(false));
+    assertFalse(fin.has("error"), fin.toString());
+    assertEquals("idle", fin.get("context_id").asText(), fin.toString());
+    assertFalse(c.closed.isDone());
+    // its slot is free: busy and four more make the limit of 5, refused if idle still counted
+    for (int i = 1; i <= 4; i++) {
+      c.send("{\"context_id\":\"c" + i + "\",\"voices\":[\"" + B + "\"]}");
+    }
+    c.send("{\"context_id\":\"busy\",\"inputs\":[" + line("Still here. ", B) + "],"
+        + "\"close_context\":true}");
+    List<JsonNode> ms = new ArrayList<>();
+    while (!transcript(ms, "busy").endsWith("|final")) {
+      JsonNode m = c.next();
+      assertFalse(m.has("error"), m.toString());
+      ms.add(m);
+    }
+    assertEquals("Still here. |turn||final", transcript(ms, "busy"));
+    c.send("{\"close_socket\":true}");
+    ms.addAll(c.untilClose());
+    assertEquals(1000, c.awaitClose().code());
+    assertEquals("", transcript(ms, "idle"), "nothing of the closed context after its is_final");
+  }
+
   @Test
   void officialRulesAreEnforced() throws Exception {
     WsClient c = f.connect("/v1/text-to-dialogue/stream-input"); // eleven_v3_conversational

@@ -62,6 +62,10 @@ final class ToneSpeechProvider implements SpeechProvider {
   volatile SttRequest lastSttRequest;
   final AtomicInteger openTts = new AtomicInteger();
   final AtomicInteger openStt = new AtomicInteger();
+  /** TTS sessions closed before their end (cancelled), to watch work stop. */
+  final AtomicInteger ttsCancelled = new AtomicInteger();
+  /** TTS audio chunks synthesised so far, by every session (to watch work stop). */
+  final AtomicInteger ttsChunksMade = new AtomicInteger();
   /** STT audio chunks decoded so far, by every session (to watch work stop). */
   final AtomicInteger sttChunksProcessed = new AtomicInteger();
   /** STT audio bytes accepted by {@code sendAudio}, by every session. */
@@ -376,6 +380,9 @@ final class ToneSpeechProvider implements SpeechProvider {
         if (state == St.CLOSED) {
           return;
         }
+        if (state == St.OPEN || !terminal) {
+          ttsCancelled.incrementAndGet();
+        }
         state = St.CLOSED;
       }
       cancelled = true;
@@ -431,6 +438,7 @@ final class ToneSpeechProvider implements SpeechProvider {
           off += p.length;
         }
         Alignment al = new Alignment(chars, starts, durs);
+        ttsChunksMade.incrementAndGet();
         listener.onAudio(new TtsAudio(audio, al, al));
       }
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What one {@code VoiceClient} owns and starts from its {@link ClientConfig}: the scheduler
  * thread, the HTTP client and its reader threads, the virtual-thread executor for callbacks and
  * blocking work, and the WebSocket connector; and what it builds on them: the streams'
- * {@link ClientContext} and the REST {@link HttpApi}. What the caller gave (a scheduler, an HTTP
+ * {@link ClientContext} and the REST {@link HttpApi}, handed out only while the client is open
+ * (the one place that refuses a closed client). What the caller gave (a scheduler, an HTTP
  * client) is used and never shut down. Thread safe; {@link #close()} is idempotent.
  */
 public final class ClientRuntime implements AutoCloseable {
@@ -96,18 +97,27 @@ public final class ClientRuntime implements AutoCloseable {
     }
   }
 
-  /** What the streams share. */
+  /**
+   * What the streams share: every stream starts here.
+   *
+   * @throws IllegalStateException when the client is closed
+   */
   public ClientContext context() {
+    checkOpen();
     return context;
   }
 
-  /** The REST endpoints. */
+  /**
+   * The REST endpoints: every HTTP call starts here.
+   *
+   * @throws IllegalStateException when the client is closed
+   */
   public HttpApi api() {
+    checkOpen();
     return api;
   }
 
-  /** Throws when closed. */
-  public void checkOpen() {
+  private void checkOpen() {
     if (closed.get()) {
       throw new IllegalStateException("VoiceClient is closed");
     }

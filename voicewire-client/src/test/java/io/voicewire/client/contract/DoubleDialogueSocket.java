@@ -4,7 +4,6 @@ import static io.voicewire.client.contract.ElevenLabsDouble.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.voicewire.client.contract.ElevenLabsDouble.Seen;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One Text-to-Dialogue WebSocket of {@link ElevenLabsDouble} ({@code stream-input} or
@@ -29,7 +27,7 @@ import org.eclipse.jetty.websocket.api.Session;
  *
  * <p>Jetty delivers one event at a time per socket; the state is confined to those events.
  */
-public final class DoubleDialogueSocket implements Session.Listener.AutoDemanding {
+public final class DoubleDialogueSocket extends DoubleSocket {
   private static final int TRIGGER_CHARS = 40;
   private static final int TRIGGER_WORDS = 8;
   private static final int MAX_CONTEXTS = 5;
@@ -44,10 +42,7 @@ public final class DoubleDialogueSocket implements Session.Listener.AutoDemandin
     String voice;
   }
 
-  private final ElevenLabsDouble d;
   private final DialogueSpec spec;
-  private final String path;
-  private final Map<String, List<String>> query;
   private final boolean multi;
   private final boolean sync;
   private final String format;
@@ -55,15 +50,11 @@ public final class DoubleDialogueSocket implements Session.Listener.AutoDemandin
   private final Map<String, Dialogue> dialogues = new LinkedHashMap<>();
   private boolean authed;
   private boolean first = true;
-  private String openError;
-  private Session ws;
 
   DoubleDialogueSocket(ElevenLabsDouble d, String path, Map<String, List<String>> query,
       boolean authed) {
-    this.d = d;
+    super(d, path, query);
     this.spec = d.dialogue;
-    this.path = path;
-    this.query = query;
     this.multi = path.equals(DialogueSpec.MULTI_STREAM_INPUT);
     this.authed = authed || first("single_use_token") != null
         && d.tokens.contains(first("single_use_token"));
@@ -83,30 +74,13 @@ public final class DoubleDialogueSocket implements Session.Listener.AutoDemandin
     this.format = f == null ? "mp3_44100_128" : f;
   }
 
-  private String first(String name) {
-    List<String> v = query.get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
-  @Override
-  public void onWebSocketOpen(Session session) {
-    this.ws = session;
-    if (openError != null) {
-      session.close(1008, openError, Callback.NOOP);
-    }
-  }
-
   @Override
   public void onWebSocketText(String text) {
     String where = "WS " + path + " message";
-    JsonNode msg;
-    try {
-      msg = JSON.readTree(text);
-    } catch (java.io.IOException e) {
-      fail(where + ": not JSON: " + text, "invalid_message", null);
+    JsonNode msg = read(text);
+    if (msg == null) {
       return;
     }
-    d.record(new Seen("WS", path, query, msg));
     List<String> bad = spec.schemas.check(spec.clientMessage(multi), msg, "message");
     if (!bad.isEmpty()) {
       bad.forEach(b -> d.violation(where + ": " + b));
@@ -259,6 +233,11 @@ public final class DoubleDialogueSocket implements Session.Listener.AutoDemandin
   }
 
   /** A protocol error: recorded (when {@code violation} is set), answered, closed with 1008. */
+  @Override
+  void refuse(String violation, String error) {
+    fail(violation, error, null);
+  }
+
   private void fail(String violation, String error, String param) {
     if (violation != null) {
       d.violation(violation);

@@ -4,14 +4,12 @@ import static io.voicewire.client.contract.ElevenLabsDouble.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.voicewire.client.contract.ElevenLabsDouble.Seen;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One TTS WebSocket of {@link ElevenLabsDouble} ({@code stream-input} or
@@ -24,29 +22,22 @@ import org.eclipse.jetty.websocket.api.Session;
  *
  * <p>Jetty delivers one event at a time per socket; the state is confined to those events.
  */
-public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
+public final class DoubleTtsSocket extends DoubleSocket {
   private static final int TRIGGER_CHARS = 120;
   private static final String DEFAULT_CONTEXT = "";
 
-  private final ElevenLabsDouble d;
   private final String channel;
-  private final String path;
-  private final Map<String, List<String>> query;
   private final boolean multi;
   private final String format;
   private final Map<String, StringBuilder> contexts = new LinkedHashMap<>();
   private boolean authed;
   private JsonNode firstSettings;
   private JsonNode firstSchedule;
-  private String openError;
-  private Session ws;
 
   DoubleTtsSocket(ElevenLabsDouble d, String channel, String voiceId,
       Map<String, List<String>> query, boolean authed) {
-    this.d = d;
+    super(d, channel.replace("{voice_id}", voiceId), query);
     this.channel = channel;
-    this.path = channel.replace("{voice_id}", voiceId);
-    this.query = query;
     this.multi = channel.equals(ElevenLabsSpec.MULTI_STREAM_INPUT);
     this.authed = authed;
     String where = "WS " + path;
@@ -72,31 +63,13 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
     }
   }
 
-  private String first(String name) {
-    List<String> v = query.get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
-  @Override
-  public void onWebSocketOpen(Session session) {
-    this.ws = session;
-    if (openError != null) {
-      session.close(1008, openError, Callback.NOOP);
-    }
-  }
-
   @Override
   public void onWebSocketText(String text) {
     String where = "WS " + path + " message";
-    JsonNode msg;
-    try {
-      msg = JSON.readTree(text);
-    } catch (java.io.IOException e) {
-      d.violation(where + ": not JSON: " + text);
-      ws.close(1008, "invalid_message", Callback.NOOP);
+    JsonNode msg = read(text);
+    if (msg == null) {
       return;
     }
-    d.record(new Seen("WS", path, query, msg));
     if (!conforms(where, msg, d.spec.ttsMessages(channel, true), true)) {
       ws.close(1008, "invalid_message", Callback.NOOP);
       return;
@@ -239,4 +212,10 @@ public final class DoubleTtsSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketError(Throwable cause) {}
+
+  @Override
+  void refuse(String violation, String error) {
+    d.violation(violation);
+    ws.close(1008, error, Callback.NOOP);
+  }
 }

@@ -163,6 +163,25 @@ public final class Json {
     return w.toString();
   }
 
+  /**
+   * The error object the WebSocket protocols send before a close:
+   * {@code {"message","error","code"}}, plus {@code extraField} when {@code extraValue} is not
+   * null (the TTS sockets' {@code contextId}, the dialogue sockets' {@code param}).
+   */
+  public static String error(String message, String error, int code, String extraField,
+      String extraValue) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("message", message);
+      g.writeStringField("error", error);
+      g.writeNumberField("code", code);
+      if (extraValue != null) {
+        g.writeStringField(extraField, extraValue);
+      }
+      g.writeEndObject();
+    });
+  }
+
   /** Writes into a generator. */
   @FunctionalInterface
   public interface GeneratorBody {

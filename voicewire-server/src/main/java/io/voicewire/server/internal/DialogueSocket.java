@@ -27,7 +27,13 @@ import java.util.Set;
  * turn's text waits, bounded, until the previous turn's audio is complete), each ends with
  * {@code is_final_audio_for_turn}, the dialogue with {@code is_final}. On multi,
  * {@code close_context} voices the context's remaining text (unlike TTS), at most
- * {@value #MAX_CONTEXTS} contexts, and protocol errors close the whole connection.
+ * {@value #MAX_CONTEXTS} contexts, each closing on its own after the inactivity timeout, and
+ * protocol errors close the whole connection. Its lifecycle is {@link TtsState}; in short:
+ * <pre>
+ *   ADMITTING ──key accepted──▶ STREAMING ──close_socket──▶ ENDING ──every is_final──▶ CLOSING
+ *   STREAMING ──bad message──▶ DRAINING ──accepted text voiced──▶ CLOSING (error)
+ *   STREAMING ──provider failure / socket timeout / time limit / drain──▶ CLOSING (error)
+ * </pre>
  *
  * <p>Thread safe (see {@link TtsSocket}). Public only for Jetty's reflection; not an API.
  */
@@ -66,6 +72,7 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
     boolean closing;
     long waitingBytes;
     int turns;
+    long lastActivityNanos;
 
     Dialogue(String key, String wireId, Set<String> voices) {
       this.key = key;
@@ -134,6 +141,7 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
           CloseCodes.POLICY_VIOLATION, fx);
       return;
     }
+    d.lastActivityNanos = now; // any message naming the context, keep_alive included
     for (DialogueClientMessage.Input in : m.inputs()) {
       if (!d.voices.contains(in.voiceId())) {
         clientError(ErrorCode.INPUT_ERROR, "voice_id '" + in.voiceId() + "' is not one of the "
@@ -248,6 +256,31 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
   private void finished(Dialogue d) {
     dialogues.remove(d.key, d);
     out().enqueueUrgent(new DialogueServerMessage.Final(d.wireId).encode());
+  }
+
+  /**
+   * Multi: a context without a message for the socket's inactivity timeout closes on its own,
+   * like a TTS multi-stream-input context ({@link #closeIdle}); the socket goes on. Its queued
+   * audio and waiting turns are dropped and its {@code is_final} sent: the dialogue error
+   * message names no context, so the context's end is how a client learns it is gone.
+   */
+  @Override
+  long expireIdleContexts(long now, long next, Effects fx) {
+    if (!multi) {
+      return next; // stream-input: the socket's own timeout is the dialogue's
+    }
+    List<Dialogue> open = dialogues.values().stream().filter(d -> !d.closing).toList();
+    return closeIdle(open, d -> d.lastActivityNanos, d -> d.wireId, d -> {
+      d.waiting.clear();
+      d.waitingBytes = 0;
+      if (d.head != null) {
+        byTurnKey.remove(d.head.key);
+        cancelContext(d.head, false, fx); // its queued audio goes: none follows the is_final
+        d.head = null;
+      }
+      d.closing = true;
+      finished(d);
+    }, now, next);
   }
 
   @Override

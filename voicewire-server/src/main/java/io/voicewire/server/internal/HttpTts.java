@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * {@code maxQueuedAudioMillis} of audio (or {@link #MAX_QUEUED_CHUNKS} chunks) wait, the request
  * fails ({@code queue_overflow}) and its session is closed. The whole-file endpoints have no slow
  * client to wait for (the request's own thread collects the audio), so they are bounded by
- * {@link #MAX_CONVERT_AUDIO_BYTES} instead. The concurrency slot is released when the provider
- * session has ended (or after {@code workStopDeadline}). Stateless; thread safe.
+ * {@link #MAX_CONVERT_AUDIO_BYTES} instead. A client that disconnects cancels its provider
+ * session within {@link HttpTtsPipe#CLIENT_POLL_MILLIS} ({@link ClientWatch}), whether the answer
+ * has started or not. The concurrency slot is released when the provider session has ended (or
+ * after {@code workStopDeadline}). Stateless; thread safe.
  */
 final class HttpTts {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");
@@ -123,6 +125,7 @@ final class HttpTts {
     OutputCodec codec = new OutputCodec(s.provider, format);
     HttpTtsPipe pipe = new HttpTtsPipe(s, codec.produced(), streaming, slot);
     TtsSession session = null;
+    ClientWatch client = null;
     try {
       slot.workStarted();
       try {
@@ -133,6 +136,8 @@ final class HttpTts {
         throw e;
       }
       pipe.session = session;
+      client = ClientWatch.start(ex.request, pipe::clientGone);
+      pipe.client = client;
       if (!body.text().isEmpty()) {
         session.send(body.text());
       }
@@ -146,6 +151,9 @@ final class HttpTts {
         convertOut(ex, pipe, codec, timestamps, keyId);
       }
     } finally {
+      if (client != null) {
+        client.close();
+      }
       if (session != null) {
         session.close();
       }

@@ -10,16 +10,30 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.io.EofException;
 
 /**
  * The hand-over from the provider's thread to the request's virtual thread: a bounded queue of
  * {@link TtsAudio}, then one {@link SpeechError} or {@link #END}. Listener calls never block.
  *
+ * <p>When the client disconnects ({@link ClientWatch}: Jetty's failure and close listeners, or
+ * the probe {@link #next} runs every {@link #CLIENT_POLL_MILLIS}), {@link #clientGone} cancels the
+ * provider session: the synthesis ends with the request, and the slot with the synthesis.
+ *
  * <p>Thread safe: the provider's thread calls the listener methods, the request's thread
- * {@link #next} and {@link #streamStarted}; they meet in atomics and volatiles only.
+ * {@link #next} and {@link #streamStarted}, a Jetty thread may call {@link #clientGone}; they
+ * meet in atomics and volatiles only.
  */
 final class HttpTtsPipe implements TtsListener {
   static final Object END = new Object();
+  /**
+   * How often the request's thread probes its connection while it waits for audio: the longest a
+   * disconnected client's synthesis goes on (plus the engine's own cancellation time).
+   */
+  static final long CLIENT_POLL_MILLIS = 200;
+  /** The terminal event when the client disconnected: the request ends without an answer. */
+  private static final SpeechError CLIENT_GONE = new SpeechError(ErrorCode.ERROR,
+      "The client disconnected before the answer was complete");
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedMillis = new AtomicLong();
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -30,6 +44,9 @@ final class HttpTtsPipe implements TtsListener {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Object terminal;
   volatile TtsSession session;
+  /** The request's client, probed by {@link #next}; set before the first call. */
+  volatile ClientWatch client;
+  private long nextPollNanos; // request thread only
   /** Breaks the response's connection once it has started; see {@link #streamStarted}. */
   private volatile Runnable abort;
   /** The pipe's own overflow error, already counted in the metrics when it happened. */
@@ -110,6 +127,22 @@ final class HttpTtsPipe implements TtsListener {
     return error != null && error == counted;
   }
 
+  /**
+   * The client is gone (any thread; never blocks): the provider session is cancelled now, so
+   * its work stops with the request and the slot follows ({@link WorkSlot}); the request's
+   * thread stops waiting at its next {@link #next} poll.
+   */
+  void clientGone() {
+    if (terminal == null) {
+      terminal = CLIENT_GONE;
+    }
+    queue.clear();
+    TtsSession ts = session;
+    if (ts != null) {
+      ts.close();
+    }
+  }
+
   @Override
   public void onClosed(boolean complete) {
     ended();
@@ -127,11 +160,28 @@ final class HttpTtsPipe implements TtsListener {
     }
   }
 
-  /** The next event: audio, then the terminal event; waits on the request's thread. */
-  Object next() throws InterruptedException, HttpProblem {
+  private void pollClient() {
+    ClientWatch w = client;
+    long now = System.nanoTime();
+    if (w != null && now - nextPollNanos >= 0) {
+      nextPollNanos = now + TimeUnit.MILLISECONDS.toNanos(CLIENT_POLL_MILLIS);
+      w.poll();
+    }
+  }
+
+  /**
+   * The next event: audio, then the terminal event; waits on the request's thread.
+   *
+   * @throws EofException when the client disconnected ({@link #clientGone})
+   */
+  Object next() throws InterruptedException, HttpProblem, EofException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HttpTts.EVENT_TIMEOUT_MILLIS);
     while (true) {
+      pollClient();
       Object t = terminal;
+      if (t == CLIENT_GONE) {
+        throw new EofException(CLIENT_GONE.message());
+      }
       if (t instanceof SpeechError) {
         return t; // failures win over queued audio: the response is broken anyway
       }

@@ -5,7 +5,7 @@ import io.voicewire.protocol.Query;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
-import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code multi-stream-input} socket (PROTOCOL.md §3): up to {@value #MAX_CONTEXTS} contexts,
@@ -99,23 +99,15 @@ public final class MultiStreamInputSocket extends TtsSocket<TtsClientMessage> {
 
   @Override
   long expireIdleContexts(long now, long next, Effects fx) {
-    long timeout = timeoutNanos();
-    for (TtsContext c : new ArrayList<>(contexts.values())) {
-      if (!c.state.is(TtsContext.State.OPEN)) {
-        continue;
-      }
-      if (now - c.lastActivityNanos >= timeout) {
-        s.metrics.error(ErrorCode.INPUT_TIMEOUT_EXCEEDED.wireName());
-        LOG.info("{} context timeout id={} context={}", kind.label, id, c.wireId);
-        out().enqueueUrgent(errorJson(timeoutMessage(), ErrorCode.INPUT_TIMEOUT_EXCEEDED,
-            CloseCodes.POLICY_VIOLATION, c.wireId));
-        c.state.moveTo(TtsContext.State.DONE);
-        contexts.remove(c.key, c);
-        fx.add(c::closeSession);
-      } else {
-        next = Math.min(next, c.lastActivityNanos + timeout);
-      }
-    }
-    return next;
+    // only open contexts time out: one that is ending voices what it holds, then its isFinal
+    List<TtsContext> open = contexts.values().stream()
+        .filter(c -> c.state.is(TtsContext.State.OPEN)).toList();
+    return closeIdle(open, c -> c.lastActivityNanos, c -> c.wireId, c -> {
+      out().enqueueUrgent(errorJson(timeoutMessage(), ErrorCode.INPUT_TIMEOUT_EXCEEDED,
+          CloseCodes.POLICY_VIOLATION, c.wireId));
+      c.state.moveTo(TtsContext.State.DONE);
+      contexts.remove(c.key, c);
+      fx.add(c::closeSession);
+    }, now, next);
   }
 }

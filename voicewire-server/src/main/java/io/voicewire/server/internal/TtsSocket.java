@@ -10,21 +10,34 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the two text-to-speech sockets share: admission by handshake or first message, the
- * socket's lifecycle, its contexts ({@link TtsContext}, one provider session each), the endings,
- * the inactivity timeout and the downlink's backpressure. {@link StreamInputSocket} and
- * {@link MultiStreamInputSocket} add their message rules (PROTOCOL.md §2, §3).
+ * What the text-to-speech sockets share: admission by handshake or first message, the frames,
+ * the socket's contexts ({@link TtsContext}, one provider session each), the inactivity timeouts
+ * (the socket's, and the per-context rule of the multi sockets, {@link #closeIdle}) and the
+ * downlink's backpressure. How the socket ends is {@link TtsEnding}. {@link StreamInputSocket},
+ * {@link MultiStreamInputSocket} and {@link DialogueSocket} add their message rules
+ * (PROTOCOL.md §2, §3; docs/server.md).
  *
- * <p>Lifecycle: {@link TtsState} (its javadoc has the diagram). Only {@code ADMITTING} and
- * {@code STREAMING} take client messages.
+ * <p>Lifecycle: {@link TtsState}; its javadoc has the diagram, and {@code SocketStatesTest} walks
+ * every transition, the illegal ones included:
+ * <pre>
+ *   ADMITTING ──key accepted──▶ STREAMING ──end of input──▶ ENDING ──every isFinal──▶ CLOSING
+ *   STREAMING ──bad message──▶ DRAINING ──accepted text voiced──▶ CLOSING (error)
+ *   ADMITTING, STREAMING ──refusal / timeout / time limit / drain / overflow──▶ CLOSING
+ *   ADMITTING, STREAMING, ENDING, DRAINING, CLOSING ──peer gone──▶ CLOSED
+ * </pre>
+ * Only {@code ADMITTING} and {@code STREAMING} take client messages.
  *
  * <p>The downlink applies backpressure: see {@link SocketSession#audioQueued()}.
  *
@@ -37,12 +50,6 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     permits StreamInputSocket, MultiStreamInputSocket, DialogueSocket {
   static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.tts");
 
-  /** After a bad client message, how long the accepted text may take to be voiced. */
-  static final long DRAIN_TIMEOUT_MILLIS = 10_000;
-
-  /** How the socket ends: with or without {@code isFinal}s, and which error and close follow. */
-  private record Ending(boolean sendFinals, String errorJson, int closeCode, String reason) {}
-
   final String voiceId;
   final TtsParams params;
   private final ProtocolException paramError;
@@ -53,10 +60,9 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   // guarded by this
   final StateMachine<TtsState> state = new StateMachine<>(TtsState.ADMITTING);
   final LinkedHashMap<String, TtsContext> contexts = new LinkedHashMap<>();
-  private Ending ending;
+  private final TtsEnding end = new TtsEnding(this);
   private long lastMessageNanos;
   private ScheduledFuture<?> inactivityTask;
-  private ScheduledFuture<?> drainTask;
 
   TtsSocket(Services s, SessionKind kind, String voiceId, Query query, Auth.Result auth,
       TtsWire<M> wire) {
@@ -87,6 +93,30 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   /** Ends contexts idle past the timeout; returns the next deadline. Under the lock. */
   long expireIdleContexts(long now, long next, Effects fx) {
+    return next;
+  }
+
+  /**
+   * The per-context inactivity rule of the multi sockets (the AsyncAPI document's
+   * {@code inactivity_timeout}: "Timeout for inactivity before a context is closed", default
+   * 20 s, one value for the socket): each of {@code live} without a message for the socket's
+   * timeout is counted, logged and handed to {@code close}. Returns the earliest deadline of the
+   * others, at most {@code next}. Under the lock; {@code live} is a copy ({@code close} may
+   * remove).
+   */
+  final <T> long closeIdle(List<T> live, ToLongFunction<T> lastActivityNanos,
+      Function<T, String> wireId, Consumer<T> close, long now, long next) {
+    assert Thread.holdsLock(this);
+    for (T c : live) {
+      long last = lastActivityNanos.applyAsLong(c);
+      if (now - last >= timeoutNanos) {
+        s.metrics.error(ErrorCode.INPUT_TIMEOUT_EXCEEDED.wireName());
+        LOG.info("{} context timeout id={} context={}", kind.label, id, wireId.apply(c));
+        close.accept(c);
+      } else {
+        next = Math.min(next, last + timeoutNanos);
+      }
+    }
     return next;
   }
 
@@ -141,7 +171,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   @Override
   void peerGone(Effects fx) {
     state.moveTo(TtsState.CLOSED);
-    cancelTimers();
+    end.stopTimers();
     closeAllContexts(fx);
   }
 
@@ -237,17 +267,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   @Override
   public void drainNow() {
-    locked(fx -> {
-      if (state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
-        return;
-      }
-      if (ending == null || ending.sendFinals) {
-        // moving beats finishing here: the client resumes what is not voiced yet elsewhere
-        ending = new Ending(false, null, Drain.SERVICE_RESTART, Drain.REASON);
-      }
-      closeAllContexts(fx);
-      finishEnding(fx);
-    });
+    locked(end::restart);
   }
 
   // ---------------------------------------------------------------- contexts (under lock)
@@ -272,26 +292,18 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     }
   }
 
-  /** End of input ({@code ""} or {@code close_socket}): voice the rest, isFinals, close 1000. */
+  /** End of input ({@code ""} or {@code close_socket}): see {@link TtsEnding#endOfInput}. */
   final void beginEnding(Effects fx) {
-    assert Thread.holdsLock(this);
-    ending = new Ending(true, null, CloseCodes.NORMAL, "");
-    cancel(inactivityTask);
-    endLiveContexts(fx);
-    if (contexts.isEmpty()) {
-      finishEnding(fx);
-    } else {
-      state.moveTo(TtsState.ENDING);
-    }
+    end.endOfInput(fx);
   }
 
-  private void endLiveContexts(Effects fx) {
+  final void endLiveContexts(Effects fx) {
     for (TtsContext c : contexts.values()) {
       c.end(fx);
     }
   }
 
-  private void closeAllContexts(Effects fx) {
+  final void closeAllContexts(Effects fx) {
     for (TtsContext c : contexts.values()) {
       c.state.moveTo(TtsContext.State.DONE);
       fx.add(c::closeSession);
@@ -314,7 +326,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   /** A context ended with everything voiced: its {@code isFinal}, and the end of an ending. */
   final void contextCompleted(TtsContext c, Effects fx) {
     assert Thread.holdsLock(this);
-    if (ending == null || ending.sendFinals) {
+    if (end.sendsFinals()) {
       out().enqueueUrgent(finalJson(c));
     }
     afterContextCompleted(c, fx);
@@ -338,64 +350,20 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   final void contextGone(Effects fx) {
     assert Thread.holdsLock(this);
     if (contexts.isEmpty() && state.isAny(TtsState.ENDING, TtsState.DRAINING)) {
-      finishEnding(fx);
+      end.finish(fx);
     }
   }
 
   // ---------------------------------------------------------------- endings (under lock)
 
-  /**
-   * A bad client message: what was accepted before it is still voiced (bounded by
-   * {@link #DRAIN_TIMEOUT_MILLIS}), then the error is sent and the socket closes.
-   */
+  /** A bad client message: see {@link TtsEnding#clientError}. */
   final void clientError(ErrorCode code, String message, int closeCode, Effects fx) {
-    assert Thread.holdsLock(this);
-    if (!state.isAny(TtsState.ADMITTING, TtsState.STREAMING)) {
-      return;
-    }
-    logError(code, message);
-    ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
-    cancel(inactivityTask);
-    endLiveContexts(fx);
-    if (contexts.isEmpty()) {
-      finishEnding(fx);
-    } else {
-      state.moveTo(TtsState.DRAINING);
-      drainTask = s.timer.schedule(this::onDrainTimeout, DRAIN_TIMEOUT_MILLIS,
-          TimeUnit.MILLISECONDS);
-    }
+    end.clientError(code, message, closeCode, fx);
   }
 
-  /** Ends the socket now: every context is cancelled, then the error and the close follow. */
+  /** Ends the socket now: see {@link TtsEnding#now}. */
   final void endNow(ErrorCode code, String message, int closeCode, boolean purge, Effects fx) {
-    assert Thread.holdsLock(this);
-    if (state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
-      return;
-    }
-    state.moveTo(TtsState.CLOSING);
-    logError(code, message);
-    ending = new Ending(false, errorJson(message, code, closeCode, null), closeCode, message);
-    cancelTimers();
-    releaseSlotWhenStopped(fx);
-    closeAllContexts(fx);
-    if (purge) {
-      out().enqueueFailWith(ending.errorJson, closeCode, message);
-    } else {
-      out().enqueueUrgent(ending.errorJson);
-      out().enqueueClose(closeCode, message);
-    }
-  }
-
-  /** The ending is over (no live context): the error, if any, and the close are queued. */
-  private void finishEnding(Effects fx) {
-    assert Thread.holdsLock(this);
-    state.moveTo(TtsState.CLOSING);
-    cancelTimers();
-    releaseSlotWhenStopped(fx);
-    if (ending.errorJson != null) {
-      out().enqueueUrgent(ending.errorJson);
-    }
-    out().enqueueClose(ending.closeCode, ending.reason);
+    end.now(code, message, closeCode, purge, fx);
   }
 
   // ---------------------------------------------------------------- timers
@@ -424,30 +392,12 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     });
   }
 
-  final long timeoutNanos() {
-    return timeoutNanos;
-  }
-
   final String timeoutMessage() {
     return TtsBounds.timeoutMessage(TimeUnit.NANOSECONDS.toSeconds(timeoutNanos));
   }
 
-
-  private void onDrainTimeout() {
-    locked(fx -> {
-      if (!state.isAny(TtsState.ENDING, TtsState.DRAINING)) {
-        return;
-      }
-      closeAllContexts(fx);
-      finishEnding(fx);
-    });
-  }
-
-  private void cancelTimers() {
-    assert Thread.holdsLock(this);
+  final void stopInactivity() {
     cancel(inactivityTask);
-    cancel(drainTask);
-    cancelSessionTimers();
   }
 
   @Override

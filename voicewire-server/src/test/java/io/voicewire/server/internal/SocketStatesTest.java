@@ -70,7 +70,8 @@ class SocketStatesTest {
 
   @Test
   void theEndpointSummariesShowOnlyLegalTransitions() throws IOException {
-    for (String f : List.of("StreamInputSocket.java", "MultiStreamInputSocket.java")) {
+    for (String f : List.of("TtsSocket.java", "StreamInputSocket.java",
+        "MultiStreamInputSocket.java", "DialogueSocket.java")) {
       Set<String> edges = diagram(TtsState.class, f);
       assertFalse(edges.isEmpty(), f);
       assertTrue(table(TtsState.class).containsAll(edges), f + ": " + edges);

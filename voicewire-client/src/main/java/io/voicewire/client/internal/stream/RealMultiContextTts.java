@@ -2,12 +2,8 @@ package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.MultiContextTts;
-import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.internal.ClientContext;
-import io.voicewire.client.internal.Urls;
 import io.voicewire.client.internal.transport.Connection;
-import io.voicewire.protocol.TokenType;
-import io.voicewire.protocol.TtsParams;
 import io.voicewire.protocol.TtsServerMessage;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
@@ -31,16 +27,14 @@ import java.util.concurrent.TimeoutException;
  * {@link ResumeState} over all contexts and the {@link StreamOutcomes} that end them with the
  * socket. Thread safe: all state is guarded by the supervisor's lock.
  */
-public final class RealMultiContextTts implements MultiContextTts {
+public final class RealMultiContextTts extends SupervisedStream<TtsRequest>
+    implements MultiContextTts {
   /** Most {@code openContext} calls waiting for a slot; more fail at once. */
   public static final int MAX_WAITING_CONTEXTS = 64;
 
-  private final TtsRequest request;
   private final ClientContext ctx;
-  private final ConnectionSupervisor sup;
   private final Map<String, PooledContext> contexts = new LinkedHashMap<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-  private boolean endRequested;
   private int maxInUse;
   private long lastSocketKeepAlive;
 
@@ -48,12 +42,9 @@ public final class RealMultiContextTts implements MultiContextTts {
       ScheduledFuture<?>[] timeout) {}
 
   private RealMultiContextTts(ClientContext ctx, TtsRequest request, Listener listener) {
-    this.request = request;
+    super(request, new ConnectionSupervisor(ctx, Endpoint.tts(ctx, request,
+        "multi-stream-input", "tts-multi", "no isFinal for the closed contexts")));
     this.ctx = ctx;
-    this.sup = new ConnectionSupervisor(ctx, new Endpoint("tts-multi " + request.voiceId(),
-        Urls.ttsPath(request.voiceId(), "multi-stream-input")
-            + TtsParams.toQuery(request, ctx.ttsInactivityTimeoutSecs()),
-        TokenType.TTS_WEBSOCKET, "no isFinal for the closed contexts"));
     Pool pool = new Pool(listener);
     sup.bind(new Wire(), pool, pool);
   }
@@ -66,21 +57,6 @@ public final class RealMultiContextTts implements MultiContextTts {
     RealMultiContextTts s = new RealMultiContextTts(ctx, request, listener);
     s.sup.start();
     return s;
-  }
-
-  @Override
-  public TtsRequest request() {
-    return request;
-  }
-
-  @Override
-  public ConnectionStatus status() {
-    return sup.status();
-  }
-
-  @Override
-  public StreamMetrics metrics() {
-    return sup.metrics();
   }
 
   // ------------------------------------------------------------------ pool
@@ -109,7 +85,7 @@ public final class RealMultiContextTts implements MultiContextTts {
 
   /** Lock held: why a context cannot be opened (or wait for a slot) now, or null. */
   private String refusal(String contextId) {
-    if (sup.isTerminal() || endRequested) {
+    if (!takingInput()) {
       return "the socket is closed";
     }
     if (contexts.containsKey(contextId) || waiters.stream().anyMatch(w -> w.id().equals(contextId))) {
@@ -175,11 +151,7 @@ public final class RealMultiContextTts implements MultiContextTts {
 
   @Override
   public boolean end() {
-    return sup.call(() -> {
-      if (sup.isTerminal() || endRequested) {
-        return false;
-      }
-      endRequested = true;
+    return endOnce(() -> {
       sup.markEnding();
       failWaiters(new IllegalStateException("the socket is ending"));
       for (PooledContext c : new ArrayList<>(contexts.values())) {
@@ -190,18 +162,7 @@ public final class RealMultiContextTts implements MultiContextTts {
       if (contexts.isEmpty()) {
         sup.finishLocked(true, "");
       }
-      return true;
     });
-  }
-
-  @Override
-  public void cancel() {
-    sup.cancel();
-  }
-
-  @Override
-  public void close() {
-    sup.cancel();
   }
 
   private void failWaiters(Throwable t) {

@@ -1,15 +1,10 @@
 package io.voicewire.client.internal.stream;
 
-import io.voicewire.client.ConnectionStatus;
-import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.internal.ClientContext;
-import io.voicewire.client.internal.Urls;
 import io.voicewire.client.internal.resume.TtsCursor;
 import io.voicewire.client.internal.transport.Connection;
-import io.voicewire.protocol.TokenType;
 import io.voicewire.protocol.TtsClientMessage;
-import io.voicewire.protocol.TtsParams;
 import io.voicewire.protocol.TtsServerMessage;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceSettings;
@@ -23,17 +18,14 @@ import java.util.Objects;
  * routing of server messages and the keep-alive. Thread safe: all state is guarded by the
  * supervisor's lock.
  */
-public final class RealTtsStream implements TtsStream {
+public final class RealTtsStream extends SupervisedStream<TtsRequest> implements TtsStream {
   /** A connection open this long, with our text sent, counts as healthy, ms. */
   public static final long HEALTHY_AFTER_MILLIS = 500;
 
-  private final TtsRequest request;
   private final Listener listener;
   private final ClientContext ctx;
-  private final ConnectionSupervisor sup;
   private final TextReplay text;
   private final TtsCursor cursor;
-  private boolean endRequested;
   /** Settings a relay's client sent again, for the next message out (lock held). */
   private VoiceSettings laterSettings;
   private List<Integer> laterSchedule;
@@ -42,13 +34,10 @@ public final class RealTtsStream implements TtsStream {
   private long openedNanos;
 
   private RealTtsStream(ClientContext ctx, TtsRequest request, Listener listener) {
-    this.request = request;
+    super(request, new ConnectionSupervisor(ctx, Endpoint.tts(ctx, request, "stream-input",
+        "tts", "no audio or isFinal")));
     this.listener = listener;
     this.ctx = ctx;
-    this.sup = new ConnectionSupervisor(ctx, new Endpoint("tts " + request.voiceId(),
-        Urls.ttsPath(request.voiceId(), "stream-input")
-            + TtsParams.toQuery(request, ctx.ttsInactivityTimeoutSecs()),
-        TokenType.TTS_WEBSOCKET, "no audio or isFinal"));
     this.text = new TextReplay(request);
     this.cursor = text.cursor();
     sup.bind(new Wire(), text, StreamOutcomes.queued(sup.events, listener::onStatus,
@@ -69,17 +58,12 @@ public final class RealTtsStream implements TtsStream {
     return s;
   }
 
-  @Override
-  public TtsRequest request() {
-    return request;
-  }
-
   // ------------------------------------------------------------------ input
 
   @Override
   public boolean send(CharSequence t) {
     Objects.requireNonNull(t, "text == null");
-    return sup.call(() -> !sup.isTerminal() && !endRequested
+    return sup.call(() -> takingInput()
         && text.take(t, piece -> enqueueText(piece, false, false, null, null)));
   }
 
@@ -101,7 +85,7 @@ public final class RealTtsStream implements TtsStream {
       VoiceSettings voiceSettings, List<Integer> chunkLengthSchedule) {
     Objects.requireNonNull(text, "text == null");
     return sup.call(() -> {
-      if (sup.isTerminal() || endRequested || !cursor.hasRoomFor(text.length())) {
+      if (!takingInput() || !cursor.hasRoomFor(text.length())) {
         return false;
       }
       if (text.isEmpty() && !flush && !tryTrigger) {
@@ -115,7 +99,7 @@ public final class RealTtsStream implements TtsStream {
   @Override
   public boolean flush() {
     return sup.call(() -> {
-      if (sup.isTerminal() || endRequested) {
+      if (!takingInput()) {
         return false;
       }
       enqueueText(text.flushPiece(), true, false, null, null);
@@ -125,11 +109,7 @@ public final class RealTtsStream implements TtsStream {
 
   @Override
   public boolean end() {
-    return sup.call(() -> {
-      if (sup.isTerminal() || endRequested) {
-        return false;
-      }
-      endRequested = true;
+    return endOnce(() -> {
       text.drainTo(piece -> enqueueText(piece, false, false, null, null));
       cursor.markEnded();
       sup.markEnding();
@@ -138,28 +118,7 @@ public final class RealTtsStream implements TtsStream {
         c.send(TtsWire.text("", false, null));
         lastSendNanos = ctx.nanoClock().getAsLong();
       }
-      return true;
     });
-  }
-
-  @Override
-  public void cancel() {
-    sup.cancel();
-  }
-
-  @Override
-  public void close() {
-    sup.cancel();
-  }
-
-  @Override
-  public ConnectionStatus status() {
-    return sup.status();
-  }
-
-  @Override
-  public StreamMetrics metrics() {
-    return sup.metrics();
   }
 
   @Override
