@@ -243,8 +243,7 @@ public final class SttSocket extends SocketSession implements SttListener {
     if (!uplink.commitAllowed(now)) {
       s.metrics.error(ErrorCode.COMMIT_THROTTLED.wireName());
       out().enqueueUrgent(SttServerMessage.Error.of(ErrorCode.COMMIT_THROTTLED,
-          "Commits must be at least " + s.limits.minCommitInterval().toMillis()
-              + " ms apart; this commit was ignored").encode());
+          uplink.throttledMessage()).encode());
       return false;
     }
     return true;
