@@ -45,6 +45,8 @@ final class JarReplicas implements AutoCloseable {
   private final Path dir;
   private final Process redis;
   private Process haproxy;
+  /** A system property: when true, the logs of the replicas, Redis and HAProxy are kept. */
+  static final String KEEP_LOGS = "voicewire.scaleout.keepLogs";
 
   /**
    * Starts Redis, {@code n} replicas (each waited for until ready) and HAProxy.
@@ -275,6 +277,10 @@ final class JarReplicas implements AutoCloseable {
       }
     }
     redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (Boolean.getBoolean(KEEP_LOGS)) {
+      System.out.println("replica, redis and haproxy logs kept in " + dir);
+      return;
+    }
     try (var files = Files.list(dir)) {
       for (Path p : files.toList()) {
         Files.deleteIfExists(p);

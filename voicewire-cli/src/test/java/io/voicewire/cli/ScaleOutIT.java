@@ -255,7 +255,8 @@ class ScaleOutIT {
       }
       s.end();
       l.awaitEnd(900);
-      assertNull(l.failure, () -> "stt failed: " + l.failure + " " + s.metrics());
+      l.metrics = s.metrics().toString();
+      assertNull(l.failure, () -> "stt failed: " + l.failure + " " + l.report());
       l.assertOneTerminal();
       l.reconnects = s.metrics().reconnects();
       return l;
@@ -328,7 +329,7 @@ class ScaleOutIT {
         Recorders.Stt l = f.get(1200, TimeUnit.SECONDS);
         // identical to the uninterrupted run's, and no commit repeats audio of an earlier one
         assertEquals(reference.committedText(), l.committedText(), "stt after " + l.reconnects
-            + " reconnects: commits " + l.spans());
+            + " reconnects: " + l.report() + "; reference " + reference.spans());
         l.assertInAudioOrder();
         stt += l.reconnects;
       }
