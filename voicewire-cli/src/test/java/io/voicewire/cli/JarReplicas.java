@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * that are each the real {@code voicewire.jar serve} (the offline engine, in its own JVM), and
  * Debian's {@code haproxy} in front of them. Each replica keeps its port across restarts; HAProxy
  * checks {@code /readyz} every {@link #CHECK_INTERVAL_MILLIS} and retries a refused upgrade (503)
- * or a failed connection on another replica (the shape of {@code docs/deploy/haproxy.cfg}). Every
+ * or a failed connection on another replica, and sends an STT resume by session id to the replica
+ * that announced that id in its upgrade response (the shape of {@code docs/deploy/haproxy.cfg}). Every
  * wait is bounded. Not thread-safe: one test thread drives it. Close after use.
  */
 final class JarReplicas implements AutoCloseable {
@@ -241,6 +242,9 @@ final class JarReplicas implements AutoCloseable {
           option httpchk GET /readyz
           http-check expect status 200
           default-server inter %dms fall 1 rise 2
+          stick-table type string len 128 size 100k expire 2h
+          stick match url_param(voicewire_resume_session)
+          stick store-response res.hdr(X-Voicewire-Session-Id)
         """.formatted(lbPort, CHECK_INTERVAL_MILLIS));
     for (int i = 0; i < ports.length; i++) {
       cfg.append("  server r").append(i).append(" 127.0.0.1:").append(ports[i])
