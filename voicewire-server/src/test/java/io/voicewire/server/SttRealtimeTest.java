@@ -289,7 +289,8 @@ class SttRealtimeTest {
     List<String> seen = new ArrayList<>();
     c.next(m -> {
       seen.add(m.path("message_type").asText() + ":" + m.path("text").asText());
-      return m.path("text").asText().equals("bravo");
+      return m.path("message_type").asText().equals("committed_transcript")
+          && m.path("text").asText().equals("bravo");
     });
     assertFalse(seen.stream().anyMatch(t -> t.startsWith("commit_throttled")), seen.toString());
     assertTrue(seen.contains("committed_transcript:alpha"), seen.toString());
