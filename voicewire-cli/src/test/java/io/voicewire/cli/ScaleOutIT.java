@@ -424,6 +424,18 @@ class ScaleOutIT {
     rollingRestartThenCrash(1);
   }
 
+  /**
+   * The checks that need no speech: tokens, limits and resume stickiness through HAProxy (three
+   * warm-ups, about two minutes on a quiet machine).
+   */
+  @Test
+  void tokensLimitsAndResumeStickinessAcrossReplicas() throws Exception {
+    try (JarReplicas rs = cluster(LIMIT)) {
+      tokensAndLimits(rs);
+      resumesStickToTheirReplica(rs);
+    }
+  }
+
   /** Every replica restarted in turn, each during its own wave, then the crash: ~4 more minutes. */
   @Test
   @Tag("acceptance")
@@ -437,6 +449,7 @@ class ScaleOutIT {
     try (JarReplicas rs = cluster(LIMIT)) {
       long startedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       tokensAndLimits(rs);
+      resumesStickToTheirReplica(rs);
       Recorders.Stt reference = uninterrupted(rs, speech);
       List<Long> drains = new ArrayList<>();
       List<Outcome> outcomes = new ArrayList<>();
