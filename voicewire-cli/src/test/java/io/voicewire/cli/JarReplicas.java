@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * that are each the real {@code voicewire.jar serve} (the offline engine, in its own JVM), and
  * Debian's {@code haproxy} in front of them. Each replica keeps its port across restarts; HAProxy
  * checks {@code /readyz} every {@link #CHECK_INTERVAL_MILLIS} and retries a refused upgrade (503)
- * or a failed connection on another replica (the shape of {@code docs/deploy/haproxy.cfg}). Every
+ * or a failed connection on another replica, and sends an STT resume by session id to the replica
+ * that announced that id in its upgrade response (the shape of {@code docs/deploy/haproxy.cfg}). Every
  * wait is bounded. Not thread-safe: one test thread drives it. Close after use.
  */
 final class JarReplicas implements AutoCloseable {
@@ -45,6 +46,8 @@ final class JarReplicas implements AutoCloseable {
   private final Path dir;
   private final Process redis;
   private Process haproxy;
+  /** A system property: when true, the logs of the replicas, Redis and HAProxy are kept. */
+  static final String KEEP_LOGS = "voicewire.scaleout.keepLogs";
 
   /**
    * Starts Redis, {@code n} replicas (each waited for until ready) and HAProxy.
@@ -239,6 +242,9 @@ final class JarReplicas implements AutoCloseable {
           option httpchk GET /readyz
           http-check expect status 200
           default-server inter %dms fall 1 rise 2
+          stick-table type string len 128 size 100k expire 2h
+          stick match url_param(voicewire_resume_session)
+          stick store-response res.hdr(X-Voicewire-Session-Id)
         """.formatted(lbPort, CHECK_INTERVAL_MILLIS));
     for (int i = 0; i < ports.length; i++) {
       cfg.append("  server r").append(i).append(" 127.0.0.1:").append(ports[i])
@@ -275,6 +281,10 @@ final class JarReplicas implements AutoCloseable {
       }
     }
     redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (Boolean.getBoolean(KEEP_LOGS)) {
+      System.out.println("replica, redis and haproxy logs kept in " + dir);
+      return;
+    }
     try (var files = Files.list(dir)) {
       for (Path p : files.toList()) {
         Files.deleteIfExists(p);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.MultiContextTts;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TtsStream;
@@ -91,7 +92,35 @@ final class Recorders {
 
   static final class Stt extends Terminal implements SttStream.Listener {
     final List<Transcript> commits = new CopyOnWriteArrayList<>();
+    /** Connection and session events, ms since the recorder was made: what a failed audit shows. */
+    final List<String> events = new CopyOnWriteArrayList<>();
+    private final long t0 = System.nanoTime();
     volatile long reconnects;
+    volatile String metrics = "";
+
+    private void note(String what) {
+      events.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + "ms " + what);
+    }
+
+    @Override
+    public void onStatus(ConnectionStatus status) {
+      note(status.toString());
+    }
+
+    @Override
+    public void onStarted(String sessionId) {
+      note("started " + sessionId);
+    }
+
+    @Override
+    public void onReplayDropped(long droppedMillis, long totalDroppedMillis) {
+      note("replay dropped " + droppedMillis + " ms");
+    }
+
+    @Override
+    public void onServerMessage(String messageType, String json) {
+      note(messageType);
+    }
 
     @Override
     public void onPartial(Transcript partial) {
@@ -102,6 +131,7 @@ final class Recorders {
     public void onCommitted(Transcript committed) {
       event();
       commits.add(committed);
+      note("committed " + committed.audioStartMs() + "-" + committed.audioEndMs());
     }
 
     @Override
@@ -124,6 +154,11 @@ final class Recorders {
     List<String> spans() {
       return commits.stream().map(t -> t.text().strip() + "@" + t.audioStartMs() + "-"
           + t.audioEndMs()).toList();
+    }
+
+    /** What a failed audit shows: the commits, the SDK's metrics and the events. */
+    String report() {
+      return "commits " + spans() + "; " + metrics + "; events " + events;
     }
 
     /** No commit covers audio of an earlier one: no duplicate. */

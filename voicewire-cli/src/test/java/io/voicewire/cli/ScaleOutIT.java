@@ -44,22 +44,30 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Sizes. Each replica's engine warm-up takes 30 s on a quiet 2-core machine (two minutes at
  * load average 18), and Sphinx needs about 0.67 CPU-seconds per second of human speech
- * (docs/bench-engine.md), so two shared cores carry a {@link #WAVE} of 9 sessions in real time
- * next to a warm-up, not 30. The default tier ({@code slow}) runs one wave during which replica 0
- * is restarted with SIGTERM and one during which a replica is killed. {@code acceptance} runs
- * the rolling restart of all three (a wave each) and the issue's full load, {@link #FULL} (30
+ * (docs/bench-engine.md), so the waves are {@link #WAVE}s of 9 sessions, not 30, with the STT
+ * streams paced at {@link #STT_PACE_PERCENT} of real time. One test runs a wave during which the
+ * replica holding the most STT sessions is restarted with SIGTERM and one during which a replica
+ * is killed; another the rolling restart of all three (a wave each); a third the issue's full
+ * load, {@link #FULL} (30
  * sessions, 60 s speech streams, the three restarts one after another during it), which is
  * slower than real time here. The same full load with the coded engine (exact, fast) is
  * voicewire-client's {@code ScaleOutTest}, in the default tier.
  *
- * <p>Status: tagged {@code acceptance} because it is not green yet. On the shared build machine
- * where it was written (load average 15–42 from other jobs) replicas took 0.5–4 minutes each to
- * warm up. The one run that reached the first wave (load average about 20) passed the token and
- * limit checks, the uninterrupted reference and the TTS alignment audits, and drained in 13 s;
- * then one STT stream, after 8 reconnects (the drain's 1012, then "a new session re-transcribes
- * a word cut by a forced commit"), committed text different from the reference — the SDK's
- * forced replay commits cut utterances elsewhere — and without the last clip's words. That is a
- * finding for the SDK's STT resume on a slow engine, not fixed here.
+ * <p>Status: the token, limit and resume-stickiness checks pass
+ * ({@link #tokensLimitsAndResumeStickinessAcrossReplicas}, 638 s at load average 38, nearly all
+ * of it three engine warm-ups). The waves are not green on the shared build machine, and what
+ * fails is the STT stream, not the move: even one stream alone decodes slower than real time there
+ * (the reference took 27.5 s for 20 s of speech at load average 9), so with a wave running the
+ * engine falls more than 20 s behind and fails the session with {@code queue_overflow} (1013);
+ * the SDK then replays everything since its last commit — more than the engine's 20 s queue, so
+ * the new session overflows at once (112 times in one stream of one run) — and forces a commit
+ * every 2 s inside each replay ({@code RealSttStream.FORCED_COMMIT_REPLAY_MILLIS}), whose cut
+ * words make it reconnect again ("a new session re-transcribes a word cut by a forced commit").
+ * One run's failing stream: 13 connections, 133 forced commits, 5 words re-transcribed, 256 s of
+ * audio replayed for a 20 s clip, committed text different from the reference. A drain's 1012
+ * leads to the same forced-commit path when the engine lags (the replay after the commit boundary
+ * is longer than 2 s); so does {@code kill -9}. Hence {@code acceptance}; the findings are in
+ * docs/deploy/README.md.
  */
 @Tag("slow")
 @Timeout(value = 1800, unit = TimeUnit.SECONDS)
@@ -67,6 +75,8 @@ class ScaleOutIT {
   static final String KEY = "vw-scale-it-key";
   static final Map<String, String> ENV = Map.of("VOICEWIRE_API_KEYS", KEY);
   static final int DRAIN_SECONDS = 15;
+  /** The gauge of the realtime STT sessions a replica holds. */
+  static final String STT_LIVE = "voicewire_sessions_active{kind=\"stt_realtime\"}";
   static final int LEASE_SECONDS = 5;
   /**
    * {@code --max-sessions-per-key} of the default tier's replicas: above a wave's 9 sessions, and
@@ -83,8 +93,18 @@ class ScaleOutIT {
    */
   static final ReconnectPolicy POLICY = new ReconnectPolicy(60, Duration.ofMillis(50),
       Duration.ofMillis(1000), 2.0, 0.5, Duration.ofSeconds(2), Duration.ofMinutes(5));
-  /** Audio per {@code sendAudio}, ms; sent in real time, as a microphone does. */
+  /** Audio per {@code sendAudio}, ms. */
   static final int CHUNK_MILLIS = 100;
+  /**
+   * The pace of the STT streams, percent of real time. The offline engine on the shared 2-core
+   * build machine decodes even one stream slower than real time (the uninterrupted reference, 20 s
+   * of speech alone on its replica, took 27.5 s at load average 9), and a session whose engine
+   * falls more than {@code RealSttSession.MAX_QUEUED_AUDIO_MILLIS} (20 s) behind fails with
+   * {@code queue_overflow}; its stream then replays everything since its last commit into a new
+   * session that is just as slow. These audits are about moving sessions between replicas, not
+   * about the engine's speed: the streams are paced so that the engines keep up.
+   */
+  static final int STT_PACE_PERCENT = 50;
   static final VadParams VAD = new VadParams(0.5, 0.4, 100, 100);
 
   /**
@@ -204,9 +224,47 @@ class ScaleOutIT {
     awaitNoLeases(rs, "the held sessions gave their slots back");
   }
 
+  /**
+   * Resume stickiness: a resumable STT session opened through HAProxy, then re-attached by its id
+   * through HAProxy while its first connection is still open, lands on the replica holding it —
+   * HAProxy learned the id from the upgrade response's {@code X-Voicewire-Session-Id}
+   * ({@code stick store-response}) and matches {@code voicewire_resume_session} — so it resumes.
+   * Without the stick table {@code leastconn} would send the re-attachment to a replica with
+   * fewer connections, where it would start anew ({@code "resumed": false}).
+   */
+  static void resumesStickToTheirReplica(JarReplicas rs) throws Exception {
+    Map<String, String> auth = Map.of("xi-api-key", KEY);
+    for (int i = 0; i < 3; i++) {
+      try (RawSession first = new RawSession(rs.baseUrl(), "&voicewire_resumable=true", auth)) {
+        String started = first.firstMessage();
+        java.util.regex.Matcher id = SESSION_ID.matcher(started);
+        assertTrue(id.find() && started.contains("voicewire_resume"), started);
+        try (RawSession again = new RawSession(rs.baseUrl(), "&voicewire_resumable=true"
+            + "&voicewire_resume_session=" + id.group(1) + "&voicewire_commits_received=0",
+            auth)) {
+          String resumed = again.firstMessage();
+          assertTrue(RESUMED.matcher(resumed).find(), "re-attachment " + i + " through HAProxy "
+              + "did not reach the replica holding " + id.group(1) + ": " + resumed);
+        }
+      }
+    }
+    // aborted, the resumed sessions are parked for their grace (10 s), then end
+    awaitNoLeases(rs, "the resumed sessions gave their slots back", 30);
+  }
+
+  static final java.util.regex.Pattern SESSION_ID =
+      java.util.regex.Pattern.compile("\"session_id\"\\s*:\\s*\"([^\"]+)\"");
+  static final java.util.regex.Pattern RESUMED =
+      java.util.regex.Pattern.compile("\"resumed\"\\s*:\\s*true");
+
   /** Waits (bounded) until every session of the key has given its slot back. */
   static void awaitNoLeases(JarReplicas rs, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEASE_SECONDS * 3L);
+    awaitNoLeases(rs, what, LEASE_SECONDS * 3L);
+  }
+
+  /** Waits up to {@code seconds} until every session of the key has given its slot back. */
+  static void awaitNoLeases(JarReplicas rs, String what, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (validLeases(rs) > 0 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
@@ -236,7 +294,10 @@ class ScaleOutIT {
     };
   }
 
-  /** Streams {@code speech} in real time (VAD commits); returns the commits and reconnects. */
+  /**
+   * Streams {@code speech} at {@link #STT_PACE_PERCENT} of real time (VAD commits); returns the
+   * commits and reconnects.
+   */
   static Callable<Recorders.Stt> sttStream(VoiceClient client, HumanSpeech.Speech speech) {
     return () -> {
       Recorders.Stt l = new Recorders.Stt();
@@ -250,12 +311,13 @@ class ScaleOutIT {
         if (s.sendAudio(pcm, i, n)) {
           i += n;
         }
-        long due = t0 + TimeUnit.MILLISECONDS.toNanos(i / 32);
+        long due = t0 + TimeUnit.MILLISECONDS.toNanos(i / 32 * 100L / STT_PACE_PERCENT);
         Thread.sleep(Math.max(5, (due - System.nanoTime()) / 1_000_000)); // a refused chunk waits
       }
       s.end();
       l.awaitEnd(900);
-      assertNull(l.failure, () -> "stt failed: " + l.failure + " " + s.metrics());
+      l.metrics = s.metrics().toString();
+      assertNull(l.failure, () -> "stt failed: " + l.failure + " " + l.report());
       l.assertOneTerminal();
       l.reconnects = s.metrics().reconnects();
       return l;
@@ -328,7 +390,7 @@ class ScaleOutIT {
         Recorders.Stt l = f.get(1200, TimeUnit.SECONDS);
         // identical to the uninterrupted run's, and no commit repeats audio of an earlier one
         assertEquals(reference.committedText(), l.committedText(), "stt after " + l.reconnects
-            + " reconnects: commits " + l.spans());
+            + " reconnects: " + l.report() + "; reference " + reference.spans());
         l.assertInAudioOrder();
         stt += l.reconnects;
       }
@@ -365,9 +427,22 @@ class ScaleOutIT {
    * (30 s each on a quiet 2-core machine, two minutes at load average 18) are most of its time.
    */
   @Test
-  @Tag("acceptance") // not yet seen green end to end: see the class comment
+  @Tag("acceptance") // not green on the shared machine: see the class comment
   void aRestartAndACrashOfRealReplicasLoseNothing() throws Exception {
     rollingRestartThenCrash(1);
+  }
+
+  /**
+   * The checks that need no speech: tokens, limits and resume stickiness through HAProxy (three
+   * warm-ups, about two minutes on a quiet machine).
+   */
+  @Test
+  @Tag("acceptance") // three engine warm-ups: 1 minute on a quiet machine, 10 at load average 38
+  void tokensLimitsAndResumeStickinessAcrossReplicas() throws Exception {
+    try (JarReplicas rs = cluster(LIMIT)) {
+      tokensAndLimits(rs);
+      resumesStickToTheirReplica(rs);
+    }
   }
 
   /** Every replica restarted in turn, each during its own wave, then the crash: ~4 more minutes. */
@@ -383,25 +458,41 @@ class ScaleOutIT {
     try (JarReplicas rs = cluster(LIMIT)) {
       long startedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       tokensAndLimits(rs);
+      resumesStickToTheirReplica(rs);
       Recorders.Stt reference = uninterrupted(rs, speech);
       List<Long> drains = new ArrayList<>();
       List<Outcome> outcomes = new ArrayList<>();
+      List<Integer> victims = new ArrayList<>();
+      List<Long> sttMoved = new ArrayList<>();
+      List<Integer> notRestarted = new ArrayList<>(List.of(0, 1, 2));
       for (int r = 0; r < restarts; r++) {
-        int victim = r;
         outcomes.add(run(rs, WAVE, speech, reference, 1000L * r, () -> {
+          // the replica (not restarted yet) holding the most STT sessions: the drain's commit
+          // boundary is what this audits
+          int victim = notRestarted.getFirst();
+          for (int i : notRestarted) {
+            if (rs.metric(i, STT_LIVE) > rs.metric(victim, STT_LIVE)) {
+              victim = i;
+            }
+          }
+          notRestarted.remove(Integer.valueOf(victim));
+          victims.add(victim);
+          sttMoved.add(rs.metric(victim, STT_LIVE));
           drains.add(restart(rs, victim));
           return null;
         }));
-        rs.awaitReady(victim);
+        rs.awaitReady(victims.get(r));
       }
-      System.out.printf("voicewire.jar replicas started in %d ms; restarts with SIGTERM: %d "
-          + "sessions a wave, drains %s ms, reconnects %s%n", startedMillis, WAVE.sessions(),
-          drains, outcomes);
+      System.out.printf("voicewire.jar replicas started in %d ms; restarts with SIGTERM of "
+          + "replicas %s holding %s STT sessions: %d sessions a wave, drains %s ms, reconnects "
+          + "%s%n", startedMillis, victims, sttMoved, WAVE.sessions(), drains, outcomes);
       for (int r = 0; r < restarts; r++) {
         assertTrue(outcomes.get(r).total() >= 1, "restart " + r + " moved sessions: " + outcomes);
         assertTrue(drains.get(r) < DRAIN_SECONDS * 1000L, "drained before the deadline: "
             + drains);
       }
+      assertTrue(sttMoved.stream().mapToLong(Long::longValue).sum() >= 1,
+          "a drain moved STT sessions: " + sttMoved);
       Crash crash = new Crash(rs);
       Outcome crashed = run(rs, WAVE, speech, reference, 5000, crash);
       System.out.printf("kill -9 of replica %d holding %d sessions: its leases freed after %d ms "

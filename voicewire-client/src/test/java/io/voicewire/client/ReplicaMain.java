@@ -28,17 +28,7 @@ public final class ReplicaMain {
     VoicewireServer server = VoicewireServer.create(c -> c.provider(provider)
         .apiKeys(ServerConfig.apiKeysFromEnvironment()).redis(redis)
         .leaseTtl(Duration.ofSeconds(leaseSeconds))
-        // commits closer than 20 ms are throttled (default 100 ms). The SDK paces commits 150 ms
-        // apart when it sends them, but the server measures the gap between arrivals, one commit
-        // against the previous, with no allowance for a burst: on a loaded machine two commits
-        // arrive closer than 100 ms, the server answers commit_throttled, and a manual-commit
-        // stream resumes (exactly, since the SDK's fix of its commit attribution). With the
-        // default 100 ms, at load average 30, a stream of ScaleOutTest resumed on every few
-        // commits and did not finish its 60 s within 120 s. The cause is the server's
-        // arrival-gap throttle (a rate with a small burst would tolerate the jitter); until it
-        // changes, this test keeps the jitter out of what it measures.
-        .limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxPerKey)
-            .minCommitInterval(Duration.ofMillis(20)).build()));
+        .limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxPerKey).build()));
     server.start(port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Three (or more) {@link ReplicaMain} JVMs behind a real Debian {@code haproxy} on loopback, for
  * {@link ScaleOutTest}. Each replica keeps its port across restarts; HAProxy checks
  * {@code /readyz} every {@link #CHECK_INTERVAL_MILLIS} and retries a refused upgrade (503) or a
- * failed connection on another replica. Every wait is bounded. Close after use.
+ * failed connection on another replica, and sends an STT resume by session id to the replica
+ * holding it (the shape of {@code docs/deploy/haproxy.cfg}). Every wait is bounded. Close after
+ * use.
  */
 final class Replicas implements AutoCloseable {
   static final long CHECK_INTERVAL_MILLIS = 300;
@@ -164,6 +166,9 @@ final class Replicas implements AutoCloseable {
           option httpchk GET /readyz
           http-check expect status 200
           default-server inter %dms fall 1 rise 2
+          stick-table type string len 128 size 100k expire 2h
+          stick match url_param(voicewire_resume_session)
+          stick store-response res.hdr(X-Voicewire-Session-Id)
         """.formatted(lbPort, CHECK_INTERVAL_MILLIS));
     for (int i = 0; i < ports.length; i++) {
       cfg.append("  server r").append(i).append(" 127.0.0.1:").append(ports[i])

@@ -23,7 +23,8 @@ import org.HdrHistogram.Recorder;
  * (coded speech at real time, a manual commit every three words) on one replica reached directly
  * and on three replicas behind HAProxy, all separate JVMs sharing one redis-server. Prints, per
  * setup, the sessions held to the end and the commit latency seen by the client (commit sent →
- * committed transcript received), so the load balancer's added latency shows.
+ * committed transcript received), so the load balancer's added latency shows. The two setups
+ * run in {@link #PAIRS} pairs, back to back, and the ratio of each pair is printed.
  *
  * <p>How to run it: {@code docs/deploy/README.md}. Arguments: sessions (60), seconds (20).
  */
@@ -38,13 +39,32 @@ public final class ScaleProbe {
             Map.of("VOICEWIRE_API_KEYS", ScaleOutTest.KEY))) {
       // warm-up (JIT) of every replica through the balancer, not reported
       run(null, rs.baseUrl(), sessions, Math.max(5, seconds / 2));
-      run("1 replica, direct", rs.replicaUrl(0), sessions, seconds);
-      run("3 replicas behind HAProxy", rs.baseUrl(), sessions, seconds);
-      run("1 replica, direct (again)", rs.replicaUrl(0), sessions, seconds);
+      // pairs one right after the other, so that the other jobs of a shared machine load both
+      // rows of a pair alike: the ratio within a pair is the figure, not the rows' absolute values
+      List<Double> p50 = new ArrayList<>();
+      List<Double> p90 = new ArrayList<>();
+      for (int pair = 1; pair <= PAIRS; pair++) {
+        Histogram direct = run("pair " + pair + ": 1 replica, direct", rs.replicaUrl(0),
+            sessions, seconds);
+        Histogram lb = run("pair " + pair + ": 3 replicas behind HAProxy", rs.baseUrl(),
+            sessions, seconds);
+        p50.add(lb.getValueAtPercentile(50) / (double) direct.getValueAtPercentile(50));
+        p90.add(lb.getValueAtPercentile(90) / (double) direct.getValueAtPercentile(90));
+      }
+      System.out.printf("HAProxy / direct, per pair: p50 %s, p90 %s%n", ratios(p50),
+          ratios(p90));
     }
   }
 
-  static void run(String setup, String url, int sessions, int seconds) throws Exception {
+  /** Pairs of rows (one replica direct, then three behind HAProxy). */
+  static final int PAIRS = 3;
+
+  private static String ratios(List<Double> r) {
+    return r.stream().map(x -> String.format(java.util.Locale.ROOT, "%.2f", x)).toList()
+        .toString();
+  }
+
+  static Histogram run(String setup, String url, int sessions, int seconds) throws Exception {
     Recorder latency = new Recorder(3);
     AtomicInteger held = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -65,15 +85,16 @@ public final class ScaleProbe {
       }
       pool.shutdown();
     }
-    if (setup == null) {
-      return;
-    }
     Histogram h = latency.getIntervalHistogram();
+    if (setup == null) {
+      return h;
+    }
     System.out.printf("%s: %d of %d sessions held to the end (%d failed); commit latency "
         + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %d commits%n", setup,
         held.get(), sessions, failed.get(), h.getValueAtPercentile(50) / 1000.0,
         h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
         h.getMaxValue() / 1000.0, h.getTotalCount());
+    return h;
   }
 
   private static void session(VoiceClient client, long seed, int seconds, Recorder latency,

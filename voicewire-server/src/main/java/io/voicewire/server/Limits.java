@@ -25,8 +25,9 @@ import java.util.Objects;
  * @param pingInterval interval of server pings on idle WebSockets; {@link Duration#ZERO} disables
  * @param maxRequestBodyBytes largest JSON body of an HTTP request
  * @param maxUploadBytes largest multipart upload of the batch speech-to-text endpoint
- * @param minCommitInterval STT commits closer together than this are {@code commit_throttled}
- *     and ignored (the session goes on)
+ * @param minCommitInterval the STT commit rate: one commit per this interval on average, with a
+ *     burst of a few (3) closer together; a commit over that rate is {@code commit_throttled} and
+ *     ignored (the session goes on)
  * @param maxQueuedBytes bytes of messages (urgent ones included: errors, {@code isFinal}) queued
  *     for one slow WebSocket client before its session fails with {@code queue_overflow}
  * @param maxUnauthenticatedSockets TTS WebSockets open at once that have not yet presented a key

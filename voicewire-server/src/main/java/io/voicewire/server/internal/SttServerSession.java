@@ -258,8 +258,7 @@ final class SttServerSession extends SttSessionEvents {
     if (!uplink.commitAllowed(now)) {
       s.metrics.error(ErrorCode.COMMIT_THROTTLED.wireName());
       from.out().enqueueUrgent(SttServerMessage.Error.of(ErrorCode.COMMIT_THROTTLED,
-          "Commits must be at least " + s.limits.minCommitInterval().toMillis()
-              + " ms apart; this commit was ignored").encode());
+          uplink.throttledMessage()).encode());
       return 1;
     }
     return 2;

@@ -5,15 +5,27 @@ import io.voicewire.server.Limits;
 
 /**
  * The uplink rules of one realtime STT socket: which chunks are valid, how long a chunk may be,
- * whether a commit is too close to the previous one, and when each chunk arrived (for the
- * latency metrics). Not thread safe: {@link SttSocket} calls it under its monitor.
+ * whether a commit exceeds the commit rate, and when each chunk arrived (for the latency
+ * metrics). Not thread safe: {@link SttSocket} calls it under its monitor.
+ *
+ * <p>The commit rate is a token bucket (kept as its theoretical arrival time, GCRA): sustained,
+ * one commit per {@code minCommitInterval}; a burst of {@link #COMMIT_BURST} commits may arrive
+ * closer together. A client that paces its commits at or above the interval is never refused
+ * when the network delivers two of them close together (jitter, a stalled machine), while a flood
+ * gets {@code commit_throttled} after its first {@value #COMMIT_BURST}.
  */
 final class SttUplink {
+  /**
+   * Commits that may arrive closer than {@code minCommitInterval} to each other, as a burst:
+   * the token bucket's depth, in commits. The sustained rate stays one per interval.
+   */
+  static final int COMMIT_BURST = 3;
   private final AudioFormat format;
   private final Limits limits;
   private final ArrivalRing arrivals = new ArrivalRing();
   private boolean firstChunkSeen;
-  private long lastCommitNanos = Long.MIN_VALUE;
+  /** When the bucket would next be full at the sustained rate (GCRA); MIN_VALUE: no commit yet. */
+  private long commitTatNanos = Long.MIN_VALUE;
   private long commitRequestedNanos = -1;
   private long audioBytes;
 
@@ -60,15 +72,25 @@ final class SttUplink {
     }
   }
 
-  /** Whether a commit at {@code now} keeps {@code minCommitInterval}; if so it is recorded. */
+  /**
+   * Whether a commit at {@code now} keeps the commit rate (one per {@code minCommitInterval},
+   * bursts of {@link #COMMIT_BURST}); if so it is recorded.
+   */
   boolean commitAllowed(long now) {
-    long min = limits.minCommitInterval().toNanos();
-    if (lastCommitNanos != Long.MIN_VALUE && now - lastCommitNanos < min) {
+    long interval = limits.minCommitInterval().toNanos();
+    long tat = commitTatNanos == Long.MIN_VALUE ? now : Math.max(commitTatNanos, now);
+    if (tat - now > (COMMIT_BURST - 1) * interval) {
       return false;
     }
-    lastCommitNanos = now;
+    commitTatNanos = tat + interval;
     commitRequestedNanos = now;
     return true;
+  }
+
+  /** What a throttled commit is told. */
+  String throttledMessage() {
+    return "Commits may come at most one per " + limits.minCommitInterval().toMillis()
+        + " ms on average, in bursts of up to " + COMMIT_BURST + "; this commit was ignored";
   }
 
   /** Arrival time of the chunk holding audio time {@code audioMs}, or -1 if not remembered. */
