@@ -98,6 +98,12 @@ public final class ElevenLabsProvider implements SpeechProvider {
     return "elevenlabs";
   }
 
+  /** Opening a session and every session call are asynchronous sends: none blocks. */
+  @Override
+  public boolean nonBlockingCalls() {
+    return true;
+  }
+
   /** True unless the last catalog request to the upstream failed. */
   @Override
   public boolean isReady() {

@@ -50,6 +50,15 @@ public interface SpeechProvider extends AutoCloseable {
     return format.isDecodable();
   }
 
+  /**
+   * True when no call on this provider or its sessions ever blocks the caller (a relay's
+   * asynchronous sends): the server may then run its WebSocket handlers on the socket's selector
+   * thread, with no hand-off per frame. False (the default) for an engine that may wait.
+   */
+  default boolean nonBlockingCalls() {
+    return false;
+  }
+
   /** Releases the engine's resources. */
   @Override
   void close();
