@@ -63,14 +63,10 @@ final class InlineReadConnector extends ServerConnector {
       super(channel, selector, key, connector.getScheduler());
     }
 
+    /** Only {@code AbstractConnection.fillInterested()} registers a WebSocket read here. */
     @Override
     public void fillInterested(Callback callback) {
       super.fillInterested(inline(callback));
-    }
-
-    @Override
-    public boolean tryFillInterested(Callback callback) {
-      return super.tryFillInterested(inline(callback));
     }
 
     private Callback inline(Callback callback) {

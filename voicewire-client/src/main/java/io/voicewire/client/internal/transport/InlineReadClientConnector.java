@@ -38,31 +38,19 @@ final class InlineReadClientConnector extends ClientConnector {
       return super.newEndPoint(channel, selector, key);
     }
     return new SocketChannelEndPoint(sc, selector, key, getScheduler()) {
-      /** The last read callback wrapped (a connection registers the same one each time). */
-      private volatile Callback last;
-      private volatile Callback lastWrapped;
+      /** The read callback the connection registers each time, as non-blocking; or null. */
+      private volatile Callback[] wrapped;
 
       @Override
-      public void fillInterested(Callback callback) {
-        super.fillInterested(inline(callback));
-      }
-
-      @Override
-      public boolean tryFillInterested(Callback callback) {
-        return super.tryFillInterested(inline(callback));
-      }
-
-      private Callback inline(Callback read) {
-        if (!(getConnection() instanceof WebSocketConnection)) {
-          return read;
+      public void fillInterested(Callback read) {
+        // only AbstractConnection.fillInterested() comes here for a WebSocket connection
+        Callback[] w = wrapped;
+        if (getConnection() instanceof WebSocketConnection && (w == null || w[0] != read)) {
+          w = new Callback[] {read, Callback.from(Invocable.InvocationType.NON_BLOCKING,
+              read::succeeded, read::failed)};
+          wrapped = w;
         }
-        Callback w = lastWrapped;
-        if (w == null || last != read) {
-          w = Callback.from(Invocable.InvocationType.NON_BLOCKING, read::succeeded, read::failed);
-          lastWrapped = w;
-          last = read;
-        }
-        return w;
+        super.fillInterested(getConnection() instanceof WebSocketConnection ? w[1] : read);
       }
     };
   }
