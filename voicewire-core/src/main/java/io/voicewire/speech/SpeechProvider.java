@@ -51,9 +51,11 @@ public interface SpeechProvider extends AutoCloseable {
   }
 
   /**
-   * True when no call on this provider or its sessions ever blocks the caller (a relay's
+   * True when opening a session and every call on a session never block the caller (a relay's
    * asynchronous sends): the server may then run its WebSocket handlers on the socket's selector
-   * thread, with no hand-off per frame. False (the default) for an engine that may wait.
+   * thread, with no hand-off per frame (opt-in, see the server docs). {@link #voices()} and
+   * {@link #models()} may still block (a relay fetches its catalog). False (the default) for an
+   * engine that may wait.
    */
   default boolean nonBlockingCalls() {
     return false;
