@@ -14,6 +14,7 @@ module io.voicewire.client {
   requires static org.eclipse.jetty.websocket.client;
   requires static org.eclipse.jetty.client;
   requires static org.eclipse.jetty.util;
+  requires static org.eclipse.jetty.io; // InlineReadClientConnector
   requires static org.eclipse.jetty.websocket.api;
   requires static org.eclipse.jetty.websocket.core.common;
 

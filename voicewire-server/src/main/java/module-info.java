@@ -13,6 +13,7 @@ module io.voicewire.server {
   requires org.eclipse.jetty.util;
   requires org.eclipse.jetty.websocket.server;
   requires org.eclipse.jetty.websocket.api;
+  requires org.eclipse.jetty.websocket.core.common; // InlineReadConnector
   requires redis.clients.jedis;
   requires org.apache.commons.pool2;
   requires org.slf4j;

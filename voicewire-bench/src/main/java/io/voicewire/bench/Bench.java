@@ -6,6 +6,7 @@ import io.voicewire.bench.relay.RawWsEchoUpstream;
 import io.voicewire.bench.relay.RelayBench;
 import io.voicewire.bench.relay.RawWsLoad;
 import io.voicewire.bench.relay.SttLoad;
+import io.voicewire.bench.relay.TtsRelayBench;
 import io.voicewire.bench.soak.Soak;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
@@ -97,6 +98,11 @@ public final class Bench implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   int idleSessions;
 
+  @Option(names = "--tts-streams", split = ",", defaultValue = "1,50",
+      description = "relay: stream counts of the TTS scenario (text pieces in, audio out; "
+          + "0 skips it) (default: ${DEFAULT-VALUE})")
+  List<Integer> ttsStreams;
+
   @Option(names = "--no-capacity", description = "relay: skip the capacity search")
   boolean noCapacity;
 
@@ -154,6 +160,11 @@ public final class Bench implements Callable<Integer> {
             relayJvmArgs, idleSessions, !noCapacity, probeSeconds, capacityMax,
             baselineClasspath), out,
             upstream.port());
+      }
+      List<Integer> tts = ttsStreams.stream().filter(n -> n > 0).toList();
+      if (!tts.isEmpty() && (only == null || !"direct".startsWith(only))) {
+        out.println();
+        TtsRelayBench.run(tts, seconds, relayJvmArgs, baselineClasspath, !noNode, out);
       }
     } else {
       SpeechProvider echo = new EchoSpeechProvider();

@@ -98,6 +98,16 @@ public final class ElevenLabsProvider implements SpeechProvider {
     return "elevenlabs";
   }
 
+  /**
+   * Opening a session and every session call are asynchronous sends: none blocks. The catalog
+   * ({@link #voices()}, {@link #models()}) is an HTTP request when its cache is older than
+   * {@link #CATALOG_TTL}.
+   */
+  @Override
+  public boolean nonBlockingCalls() {
+    return true;
+  }
+
   /** True unless the last catalog request to the upstream failed. */
   @Override
   public boolean isReady() {

@@ -50,6 +50,17 @@ public interface SpeechProvider extends AutoCloseable {
     return format.isDecodable();
   }
 
+  /**
+   * True when opening a session and every call on a session never block the caller (a relay's
+   * asynchronous sends): the server may then run its WebSocket handlers on the socket's selector
+   * thread, with no hand-off per frame (opt-in, see the server docs). {@link #voices()} and
+   * {@link #models()} may still block (a relay fetches its catalog). False (the default) for an
+   * engine that may wait.
+   */
+  default boolean nonBlockingCalls() {
+    return false;
+  }
+
   /** Releases the engine's resources. */
   @Override
   void close();

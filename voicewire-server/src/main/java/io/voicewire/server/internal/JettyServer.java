@@ -41,7 +41,8 @@ public final class JettyServer {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("voicewire-jetty");
     server = new Server(pool);
-    connector = new ServerConnector(server);
+    connector = InlineReadConnector.enabled(s.provider.nonBlockingCalls(), s.redis != null)
+        ? new InlineReadConnector(server) : new ServerConnector(server);
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);

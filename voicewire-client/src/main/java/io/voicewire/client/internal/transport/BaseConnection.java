@@ -34,16 +34,19 @@ abstract class BaseConnection<T> implements Connection {
   final LongSupplier nanoClock;
 
   final ReentrantLock lock = new ReentrantLock();
-  /** Set once, by the terminal event; final after that. */
-  boolean terminal;
+  /** Set once, by the terminal event, under the lock; final after that (read without it). */
+  volatile boolean terminal;
   /** A graceful close was asked for. */
   boolean closeEnqueued;
   /** The open socket, or null. */
   T socket;
   /** The handshake in progress, or null. */
   private CompletableFuture<T> pending;
-  /** Characters handed to send, not yet written; at most {@link Connection#MAX_QUEUED_CHARS}. */
-  long queuedChars;
+  /**
+   * Characters handed to send, not yet written; at most {@link Connection#MAX_QUEUED_CHARS}.
+   * Written under the lock, read without it by {@link #queuedChars()} (once per relayed frame).
+   */
+  volatile long queuedChars;
   boolean readPaused;
   boolean demandOutstanding;
   private boolean awaitingPong;
@@ -111,7 +114,7 @@ abstract class BaseConnection<T> implements Connection {
 
   @Override
   public final long queuedChars() {
-    return locked(() -> queuedChars);
+    return queuedChars;
   }
 
   /**
@@ -358,7 +361,7 @@ abstract class BaseConnection<T> implements Connection {
   // --- terminal events ---
 
   final boolean isTerminal() {
-    return locked(() -> terminal);
+    return terminal;
   }
 
   /** The peer's close frame arrived: the terminal event, unless one happened already. */

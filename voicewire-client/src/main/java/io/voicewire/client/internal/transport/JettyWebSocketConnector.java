@@ -7,13 +7,17 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * Opens {@link Connection}s on Jetty's WebSocket client (see {@link JettyWebSocketConnection}):
  * the transport for servers that relay many streams. Owns one started {@link WebSocketClient}
- * (its own selector and a small named thread pool) until {@link #close()}. Thread safe.
+ * (its own selector and a small named thread pool) until {@link #close()}. With {@value
+ * InlineReadClientConnector#PROPERTY}{@code =true} its WebSocket connections read on the selector
+ * thread ({@link InlineReadClientConnector}; opt-in). Thread safe.
  */
 public final class JettyWebSocketConnector implements Connector, AutoCloseable {
   /** Most threads of the client's pool (selector, reads and completions; sends need none). */
@@ -41,7 +45,10 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
     pool.setName("VoiceClient jetty");
     pool.setDaemon(true);
-    HttpClient http = new HttpClient();
+    ClientConnector io = Boolean.getBoolean(InlineReadClientConnector.PROPERTY)
+        ? new InlineReadClientConnector() : new ClientConnector();
+    io.setExecutor(pool);
+    HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(io));
     http.setExecutor(pool);
     http.setConnectTimeout(connectTimeout.toMillis());
     WebSocketClient c = new WebSocketClient(http);

@@ -1,0 +1,102 @@
+package io.voicewire.server.internal;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+
+/**
+ * A connector whose WebSocket connections read their frames on the selector thread: no hand-off
+ * to a pool thread per readable socket (the relay's hot path, issue #14). Jetty dispatches every
+ * read of a WebSocket connection to its pool because the connection's read callback is
+ * {@code BLOCKING}; this endpoint registers that callback as {@code NON_BLOCKING}, so the selector
+ * runs it at once (Jetty's produce-consume mode), the frame handlers' writes to the other socket
+ * included. HTTP requests (and the upgrade itself) are dispatched as before.
+ *
+ * <p>Opt-in ({@value #PROPERTY}{@code =true}), and only where no WebSocket handler can block: a
+ * provider whose calls never block ({@code SpeechProvider.nonBlockingCalls}) and no Redis (a
+ * credential or permit check may ask it on a frame). Not the default: a handler that waits, even
+ * for a lock another thread holds, stalls every socket of its selector, and on a loaded machine
+ * the relay's stream lock made that happen (docs/bench-relay.md). Thread safe (an endpoint's fill
+ * interest is registered by one thread at a time).
+ */
+final class InlineReadConnector extends ServerConnector {
+
+  /** The system property that turns inline reads on for a relay. */
+  static final String PROPERTY = "voicewire.relay.inlineReads";
+
+  /**
+   * Selector threads: they do all the relaying, so one per core (Jetty's default is half the
+   * cores, for selectors that only dispatch).
+   */
+  static final int SELECTORS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /** Whether a server with this provider (and Redis or not) reads inline. */
+  static boolean enabled(boolean providerNeverBlocks, boolean redis) {
+    return providerNeverBlocks && !redis && Boolean.getBoolean(PROPERTY);
+  }
+
+  InlineReadConnector(Server server) {
+    super(server, -1, SELECTORS);
+  }
+
+  @Override
+  protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector,
+      SelectionKey key) {
+    SocketChannelEndPoint ep = new Inline(channel, selector, key, this);
+    ep.setIdleTimeout(getIdleTimeout());
+    return ep;
+  }
+
+  /** The endpoint: a WebSocket connection's read callback runs on the selector thread. */
+  private static final class Inline extends SocketChannelEndPoint {
+    /** The last callback wrapped (a connection registers the same one each time). */
+    private volatile NonBlockingRead last;
+
+    Inline(SocketChannel channel, ManagedSelector selector, SelectionKey key,
+        ServerConnector connector) {
+      super(channel, selector, key, connector.getScheduler());
+    }
+
+    /** Only {@code AbstractConnection.fillInterested()} registers a WebSocket read here. */
+    @Override
+    public void fillInterested(Callback callback) {
+      super.fillInterested(inline(callback));
+    }
+
+    private Callback inline(Callback callback) {
+      if (!(getConnection() instanceof WebSocketConnection)) {
+        return callback;
+      }
+      NonBlockingRead w = last;
+      if (w == null || w.read() != callback) {
+        w = new NonBlockingRead(callback);
+        last = w;
+      }
+      return w;
+    }
+  }
+
+  /** A read callback that says it does not block. */
+  private record NonBlockingRead(Callback read) implements Callback {
+    @Override
+    public void succeeded() {
+      read.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable x) {
+      read.failed(x);
+    }
+
+    @Override
+    public Invocable.InvocationType getInvocationType() {
+      return Invocable.InvocationType.NON_BLOCKING;
+    }
+  }
+}
