@@ -51,8 +51,8 @@ public final class SttCostProbe {
         new Clip("goforward", Files.readAllBytes(DATA.resolve("goforward.raw")),
             "go forward ten meters"));
     System.out.println("| setting | dev WER | dev CPU s / audio s | held-out WER "
-        + "| held-out CPU s / audio s | load avg |");
-    System.out.println("|---|---|---|---|---|---|");
+        + "| held-out CPU s / audio s | lanes' CPU s / audio s (all) | load avg |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (String setting : args.length == 0 ? new String[] {"shipped"} : args) {
       String[] parts = setting.split(";");
       List<String> names = new java.util.ArrayList<>();
@@ -68,8 +68,8 @@ public final class SttCostProbe {
         run(p, List.of(card("001"))); // warm-up (the engine's own warm-up has decoded already)
         double[] d = run(p, dev);
         double[] h = run(p, held);
-        System.out.printf("| %s | %.1f %% | %.3f | %.1f %% | %.3f | %.1f |%n", setting,
-            d[0], d[1], h[0], h[1],
+        System.out.printf("| %s | %.1f %% | %.3f | %.1f %% | %.3f | %.3f | %.1f |%n", setting,
+            d[0], d[1], h[0], h[1], p.engine().sttCpuPerAudioSecond()[1],
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.flush();
       } finally {

@@ -33,6 +33,7 @@ final class DecodeCost {
   private final int cores;
   private double cpuPerAudioSecond = PRIOR_CPU_PER_AUDIO_SECOND; // guarded by this
   private double audioSeconds; // guarded by this
+  private double cpuSeconds; // guarded by this
 
   /** @param cores the processors the decoding lanes may use */
   DecodeCost(int cores) {
@@ -48,6 +49,7 @@ final class DecodeCost {
     double weight = audioSeconds / (audioSeconds + WINDOW_AUDIO_SECONDS);
     cpuPerAudioSecond += (sample - cpuPerAudioSecond) * weight;
     this.audioSeconds += audioSeconds;
+    this.cpuSeconds += cpuNanos / 1e9;
   }
 
   /** The current estimate, CPU seconds per audio second. */
@@ -58,6 +60,11 @@ final class DecodeCost {
   /** Audio seconds measured so far (0: the estimate is still the prior). */
   synchronized double measuredAudioSeconds() {
     return audioSeconds;
+  }
+
+  /** The plain mean over everything measured (the prior when nothing was), for benchmarks. */
+  synchronized double meanCpuPerAudioSecond() {
+    return audioSeconds == 0 ? PRIOR_CPU_PER_AUDIO_SECOND : cpuSeconds / audioSeconds;
   }
 
   int cores() {

@@ -292,9 +292,13 @@ public final class LocalEngine implements AutoCloseable {
     return config.sttStreamsByCost() && decoders != null ? decoders.cost().streams(lanes) : lanes;
   }
 
-  /** Decoding CPU seconds per audio second, as measured so far (the prior before any). */
-  public double sttCpuPerAudioSecond() {
-    return decoders == null ? 0 : decoders.cost().cpuPerAudioSecond();
+  /**
+   * Decoding CPU seconds per audio second (the lanes' own CPU): the moving estimate admission
+   * uses, and the plain mean of everything decoded so far (the prior before any).
+   */
+  public double[] sttCpuPerAudioSecond() {
+    return decoders == null ? new double[2] : new double[] {decoders.cost().cpuPerAudioSecond(),
+        decoders.cost().meanCpuPerAudioSecond()};
   }
 
   private String capacityReason(int capacity) {
