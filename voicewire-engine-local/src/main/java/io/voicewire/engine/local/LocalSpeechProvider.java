@@ -244,7 +244,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
      * a session beyond this is refused with {@code resource_exhausted}. Not set (the default),
      * the engine has {@value #DEFAULT_STT_STREAMS_PER_CORE} lanes per core and admits as many
      * streams as the cores can decode in real time at the decoding cost it measures on the
-     * speech it gets (about 4 on 2 cores for human speech; docs/bench-engine.md).
+     * speech it gets (5 on 2 cores for human read speech; docs/bench-engine.md).
      */
     public Builder sttStreams(int n) {
       if (n < 1 || n > 64) {

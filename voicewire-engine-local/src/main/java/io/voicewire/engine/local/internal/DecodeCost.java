@@ -8,8 +8,8 @@ package io.voicewire.engine.local.internal;
  * the audio it decoded ({@link #record}). The estimate is an exponential average over about
  * {@link #WINDOW_AUDIO_SECONDS} of decoded audio, starting from {@link #PRIOR_CPU_PER_AUDIO_SECOND}
  * (measured on human read speech, docs/bench-engine.md), so the capacity follows the machine and
- * the speech the engine really gets: about 4 streams on 2 cores for human speech, more for the
- * engine's own synthetic speech, which costs about half as much. A stream is counted as if it
+ * the speech the engine really gets: 5 streams on 2 cores for human read speech (0.31–0.34
+ * CPU-s per audio second), up to the lanes for the engine's own synthetic speech, which costs less. A stream is counted as if it
  * spoke all the time: a real-time guarantee cannot rely on callers pausing.
  *
  * <p>Thread safe.
@@ -19,7 +19,7 @@ final class DecodeCost {
    * Decoding CPU seconds per audio second assumed before any session was decoded: the `FAST`
    * profile on the held-out LibriVox clips, lane thread CPU (docs/bench-engine.md).
    */
-  static final double PRIOR_CPU_PER_AUDIO_SECOND = 0.45;
+  static final double PRIOR_CPU_PER_AUDIO_SECOND = 0.35;
   /** Seconds of decoded audio over which the measured cost is averaged. */
   static final double WINDOW_AUDIO_SECONDS = 60;
   /**
