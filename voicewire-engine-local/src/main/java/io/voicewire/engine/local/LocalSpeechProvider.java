@@ -45,8 +45,9 @@ import java.util.function.LongSupplier;
  *       each about 150 MB of heap, and {@link Builder#sttStreams(int) sttStreams} decoding lanes
  *       spread over them (by default {@value #DEFAULT_STT_STREAMS_PER_CORE} per core). The lanes of
  *       a copy decode in turns of a few tens of milliseconds, so all speaking sessions progress
- *       together. At most {@code sttStreams} STT sessions are served at once; one more fails at
- *       once with {@code resource_exhausted}. A session counts until its terminal event, which
+ *       together. The engine admits as many STT sessions as its cores decode in real time at
+ *       the decoding cost it measures (or exactly {@code sttStreams} when that is set); one
+ *       more fails at once with {@code resource_exhausted}. A session counts until its terminal event, which
  *       {@link SttSession#cancel()} delivers only once its decoding has stopped.
  *   <li>Heap: size it explicitly, at most 1 GiB is assumed. The defaults (both voices, two
  *       model copies, six lanes) hold about 400 MB live: ~150 MB per copy, ~0.3 MB per lane,
@@ -66,7 +67,11 @@ public final class LocalSpeechProvider implements SpeechProvider {
   public static final String VOICE_KEVIN = "kevin16";
   /** A speech-to-text segment is committed automatically after this much audio. */
   public static final long AUTO_COMMIT_MILLIS = LocalEngine.AUTO_COMMIT_MILLIS;
-  /** Default STT sessions served at once per core, for {@link Builder#sttStreams(int)}. */
+  /**
+   * Decoding lanes per core by default: the most STT sessions served at once when
+   * {@link Builder#sttStreams(int)} is not set; how many of them are admitted is set by the
+   * measured decoding cost.
+   */
   public static final int DEFAULT_STT_STREAMS_PER_CORE = 3;
 
   /** Default for {@link Builder#maxWaitingStt(int)}. */
@@ -124,8 +129,9 @@ public final class LocalSpeechProvider implements SpeechProvider {
   }
 
   /**
-   * STT sessions served at once ({@link Builder#sttStreams(int)}): one more is refused with
-   * {@code resource_exhausted} until one of them has ended.
+   * STT sessions served at once now ({@link Builder#sttStreams(int)}, or by default what the
+   * measured decoding cost allows): one more is refused with {@code resource_exhausted} until
+   * one of them has ended.
    */
   public int sttStreams() {
     return engine.sttCapacity();
@@ -179,6 +185,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
     private int maxWaitingStt = DEFAULT_MAX_WAITING_STT;
     private int sttStreams = DEFAULT_STT_STREAMS_PER_CORE
         * Runtime.getRuntime().availableProcessors();
+    private boolean sttStreamsByCost = true;
     private RecognizerProfile profile = RecognizerProfile.FAST;
     private boolean warmUp = true;
     private boolean unknownVoiceUsesDefault;
@@ -232,17 +239,19 @@ public final class LocalSpeechProvider implements SpeechProvider {
     }
 
     /**
-     * The STT sessions served at once, 1–64: the engine's real-time capacity. Each gets a
-     * decoding lane of its own, and the lanes of one model copy take turns on it in short slices,
-     * so all streams progress together; a session beyond this is refused with
-     * {@code resource_exhausted} instead of falling behind real time. Default
-     * {@value #DEFAULT_STT_STREAMS_PER_CORE} per core (docs/bench-engine.md has the measurement).
+     * The STT sessions served at once, 1–64, fixed. Each gets a decoding lane of its own, and the
+     * lanes of one model copy take turns on it in short slices, so all streams progress together;
+     * a session beyond this is refused with {@code resource_exhausted}. Not set (the default),
+     * the engine has {@value #DEFAULT_STT_STREAMS_PER_CORE} lanes per core and admits as many
+     * streams as the cores can decode in real time at the decoding cost it measures on the
+     * speech it gets (5 on 2 cores for human read speech; docs/bench-engine.md).
      */
     public Builder sttStreams(int n) {
       if (n < 1 || n > 64) {
         throw new IllegalArgumentException("sttStreams must be in range [1,64]: " + n);
       }
       this.sttStreams = n;
+      this.sttStreamsByCost = false;
       return this;
     }
 
@@ -307,7 +316,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
           : Executors.newThreadPerTaskExecutor(
               Thread.ofVirtual().name("voicewire-local-events-", 0).factory());
       return new LocalSpeechProvider(new EngineConfig(voices, ttsWorkers, sttDecoders,
-          sttStreams, maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
+          sttStreams, sttStreamsByCost, maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
           random != null ? random : new SecureRandom()));
     }
   }

@@ -14,8 +14,8 @@ final class SharedEngine {
   static synchronized LocalSpeechProvider get() throws InterruptedException {
     if (provider == null) {
       provider = LocalSpeechProvider.builder().sttDecoders(2).build();
-      if (!provider.awaitReady(3, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the local engine did not get ready in 3 minutes");
+      if (!provider.awaitReady(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the local engine did not get ready in 10 minutes");
       }
     }
     return provider;

@@ -26,6 +26,7 @@ final class AudioPipe extends InputStream {
   private int head;
   private int size;
   private long written;
+  private long consumed;
   private boolean finished;
   private boolean aborted;
 
@@ -117,6 +118,16 @@ final class AudioPipe extends InputStream {
     }
   }
 
+  /** Bytes read so far (what the decoder has taken). */
+  long consumed() {
+    lock.lock();
+    try {
+      return consumed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Bytes waiting to be read. */
   int buffered() {
     lock.lock();
@@ -177,6 +188,7 @@ final class AudioPipe extends InputStream {
       System.arraycopy(ring, 0, b, off + first, n - first);
       head = (head + n) % ring.length;
       size -= n;
+      consumed += n;
       return n;
     } finally {
       lock.unlock();

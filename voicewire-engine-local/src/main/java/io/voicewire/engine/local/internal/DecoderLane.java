@@ -6,6 +6,8 @@ import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
 import edu.cmu.sphinx.result.WordResult;
 import edu.cmu.sphinx.util.props.PropertySheet;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class DecoderLane implements ResultListener {
   /** Numbers passes across all lanes, so that each has its own sample numbers. */
   private static final AtomicLong PASSES = new AtomicLong();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final ModelSet set;
   private final StreamDataSource source;
@@ -71,10 +74,21 @@ final class DecoderLane implements ResultListener {
     cmn.adopt(prior);
   }
 
-  /** Decodes a session's job, starting from the warm-up's cepstral mean. */
-  void serve(DecoderPool.Job job) {
+  /**
+   * Decodes a session's job, starting from the warm-up's cepstral mean, and reports the lane's
+   * CPU time for the audio it read to {@code cost}.
+   */
+  void serve(DecoderPool.Job job, DecodeCost cost) {
     cmn.restore();
-    decode(job);
+    long cpu0 = THREADS.getCurrentThreadCpuTime();
+    BiasedLanguageModel.use(job.bias());
+    try {
+      decode(job);
+    } finally {
+      BiasedLanguageModel.use(LmBias.NONE);
+    }
+    cost.record(THREADS.getCurrentThreadCpuTime() - cpu0,
+        job.audio().consumed() / (2.0 * DecoderPool.SAMPLE_RATE));
   }
 
   private void decodeAndDiscard(byte[] audio) {

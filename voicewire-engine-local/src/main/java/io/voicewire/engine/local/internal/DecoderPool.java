@@ -65,6 +65,11 @@ final class DecoderPool implements AutoCloseable {
     /** A decoder has taken the job. */
     default void started() {}
 
+    /** What the language model favours for this job (keyterms, context). */
+    default LmBias bias() {
+      return LmBias.NONE;
+    }
+
     /**
      * The current best hypothesis of the utterance being decoded.
      *
@@ -96,6 +101,7 @@ final class DecoderPool implements AutoCloseable {
   private final AtomicInteger dead = new AtomicInteger();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final int size;
+  private final DecodeCost cost = new DecodeCost(Runtime.getRuntime().availableProcessors());
   private int idle;
   private int busy;
   private boolean closed;
@@ -123,6 +129,11 @@ final class DecoderPool implements AutoCloseable {
       }
     }
     threads.forEach(Thread::start);
+  }
+
+  /** The measured decoding cost of the sessions' speech. */
+  DecodeCost cost() {
+    return cost;
   }
 
   /** Copies of the models loaded. */
@@ -261,7 +272,7 @@ final class DecoderPool implements AutoCloseable {
       Job job;
       while ((job = take()) != null) {
         try {
-          d.serve(job);
+          d.serve(job, cost);
         } catch (Exception | LinkageError e) {
           // the lane's search starts afresh with the next job (Recognizer.recognize resets it)
           LOG.warn("decoding failed in lane {}", lane, e);

@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * @param voices voice ids to load, the first is the default
  * @param ttsWorkers TTS worker threads
  * @param sttDecoders copies of the recognizer's models (0 disables recognition)
- * @param sttStreams STT sessions served at once (decoding lanes, spread over the copies)
+ * @param sttStreams decoding lanes, spread over the copies: the most STT sessions served at once
+ * @param sttStreamsByCost admit only the streams that the measured decoding cost lets the cores
+ *     serve in real time (at most {@code sttStreams}); false: admit {@code sttStreams}
  * @param maxWaitingStt stretches of speech that may wait for a busy decoder
  * @param profile recognizer beam profile
  * @param warmUp whether to warm engines up at start
@@ -22,7 +24,7 @@ import java.util.function.LongSupplier;
  * @param random source of session ids
  */
 public record EngineConfig(List<String> voices, int ttsWorkers, int sttDecoders,
-    int sttStreams, int maxWaitingStt, RecognizerProfile profile, boolean warmUp,
+    int sttStreams, boolean sttStreamsByCost, int maxWaitingStt, RecognizerProfile profile, boolean warmUp,
     boolean unknownVoiceUsesDefault, Executor callbackExecutor, LongSupplier nanoClock,
     Random random) {
   public EngineConfig {

@@ -2,7 +2,9 @@ package io.voicewire.engine.local.internal;
 
 /**
  * One session's listener events on its {@link SerialLane}: delivered in order, none after the
- * terminal event, and exactly one terminal event (which then runs the session's clean-up).
+ * terminal event, and exactly one terminal event. The session's clean-up (which frees its slot
+ * in the engine) runs just before the terminal event reaches the listener, so a caller that
+ * opens a new session as soon as it hears the end of the previous one finds the slot free.
  *
  * <p>The terminal flag is read and written only inside lane tasks, which a lane runs one at a
  * time, so it needs no lock.
@@ -37,9 +39,9 @@ final class ListenerEvents {
       }
       terminalDelivered = true;
       try {
-        event.run();
-      } finally {
         onTerminal.run();
+      } finally {
+        event.run();
       }
     });
   }

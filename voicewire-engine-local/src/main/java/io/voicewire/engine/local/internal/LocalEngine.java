@@ -266,10 +266,11 @@ public final class LocalEngine implements AutoCloseable {
     RealSttSession[] holder = new RealSttSession[1];
     RealSttSession s;
     synchronized (openStt) {
-      if (openStt.size() >= sttCapacity()) {
+      int capacity = sttCapacity();
+      if (openStt.size() >= capacity) {
         return RealSttSession.failed(id, request, listener, lane, new SpeechError(
             ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
-                + " streams, its real-time capacity (sttStreams " + sttCapacity() + ")"));
+                + " streams, its real-time capacity (" + capacityReason(capacity) + ")"));
       }
       s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(),
           () -> openStt.remove(holder[0]));
@@ -281,11 +282,32 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /**
-   * STT sessions admitted at once: the decoding lanes, at most {@link #MAX_OPEN_STT_SESSIONS}.
-   * A session is counted until its terminal event, which comes only once its decoding stopped.
+   * STT sessions admitted at once: with the default configuration, as many as the measured
+   * decoding cost lets the cores serve in real time ({@link DecodeCost}), at most one per lane;
+   * with an explicit {@code sttStreams}, that many. A session is counted until its terminal
+   * event, which comes only once its decoding stopped.
    */
   public int sttCapacity() {
-    return Math.min(MAX_OPEN_STT_SESSIONS, config.sttStreams());
+    int lanes = Math.min(MAX_OPEN_STT_SESSIONS, config.sttStreams());
+    return config.sttStreamsByCost() && decoders != null ? decoders.cost().streams(lanes) : lanes;
+  }
+
+  /**
+   * Decoding CPU seconds per audio second (the lanes' own CPU): the moving estimate admission
+   * uses, and the plain mean of everything decoded so far (the prior before any).
+   */
+  public double[] sttCpuPerAudioSecond() {
+    return decoders == null ? new double[2] : new double[] {decoders.cost().cpuPerAudioSecond(),
+        decoders.cost().meanCpuPerAudioSecond()};
+  }
+
+  private String capacityReason(int capacity) {
+    if (!config.sttStreamsByCost()) {
+      return "sttStreams " + capacity;
+    }
+    DecodeCost c = decoders.cost();
+    return String.format(Locale.ROOT, "%d streams of %.2f CPU-s per audio second on %d cores",
+        capacity, c.cpuPerAudioSecond(), c.cores());
   }
 
   /** STT sessions counted against {@link #sttCapacity()}. */

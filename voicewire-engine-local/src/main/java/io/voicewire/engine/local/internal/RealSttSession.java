@@ -24,21 +24,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A local speech-to-text session.
  *
- * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector} (with
- * the request's {@code VadParams}). A <em>pass</em> is a stretch of speech sent to a pooled Sphinx
- * decoder: it opens at a VAD speech start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the
- * audio before it (quiet noise where the session has less; {@link LeadInRing}) because Sphinx
- * needs silence before the first word, and it ends at the VAD speech end, a commit, or the close.
- * Between passes the session holds no decoder, so idle and silent sessions cost no decoding. The
- * passes, commits and the close wait in order in a {@link PassQueue}.
- *
- * <p>A <em>segment</em> is what one committed transcript covers: the passes since the previous
- * commit. It is committed by {@link #commit()} and {@link #commitIfSpeech()}: this session
- * implements recognition only, and the VAD commit and the auto-commit are the core
- * {@code CommitPolicy}'s, which the provider and the server put above it. Passes and commits of a
- * session are processed strictly in order (one pass decodes at a time), so transcripts come out in
- * audio order and each committed text is emitted exactly once. Partials are the segment's text
- * so far; one identical to the previous partial is not sent again ({@link SegmentText}).
+ * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector}. A
+ * <em>pass</em> is a stretch of speech sent to a pooled Sphinx decoder: it opens at a VAD speech
+ * start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the audio before it (Sphinx needs
+ * silence before the first word), and ends at the VAD speech end, a commit, or the close; between
+ * passes the session holds no decoder. Passes, commits and the close wait in order in a
+ * {@link PassQueue}. A <em>segment</em> is what one committed transcript covers: the passes since
+ * the previous commit ({@link #commit()}, {@link #commitIfSpeech()}; the VAD commit and the
+ * auto-commit are the core {@code CommitPolicy}'s). One pass decodes at a time, so transcripts
+ * come out in audio order, each exactly once. Partials are the segment's text so far, never the
+ * same twice in a row ({@link SegmentText}). Each pass carries the session's {@link LmBias}
+ * ({@code keyterms}, {@code previous_text}) to its decoder.
  *
  * <p>Times ({@link Transcript#audioStartMs()}, {@link io.voicewire.speech.Word}) are in the
  * session's audio time: the milliseconds of audio received since the session started.
@@ -53,15 +49,11 @@ import org.slf4j.LoggerFactory;
  * {@link #CANCEL_WITHIN_MILLIS}. Thread safe.
  */
 final class RealSttSession implements SttSession {
-  /**
-   * Most audio a session may have waiting for its decoder, over all its queued passes (the
-   * lead-in of each pass included).
-   */
+  /** Most audio a session may have waiting for its decoder, over all its passes and lead-ins. */
   static final int MAX_QUEUED_AUDIO_MILLIS = 20_000;
   /**
    * After {@link #cancel()}, the decoder lets go of the session's pass within this time: it only
-   * finishes the frames its front end already holds (a few hundred ms of audio at most, decoded
-   * several times faster than real time), taking turns with the other lanes of its model set.
+   * finishes the frames its front end already holds (a few hundred ms of audio at most).
    */
   static final long CANCEL_WITHIN_MILLIS = 1_000;
   /**
@@ -95,6 +87,7 @@ final class RealSttSession implements SttSession {
   private final SegmentText segment;
   private State state = State.OPEN;
   private int passCount;
+  private LmBias bias;
 
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
       SerialLane lane, LongSupplier nanoClock, Runnable onTerminal) {
@@ -111,6 +104,7 @@ final class RealSttSession implements SttSession {
     this.vad = new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, request.vad());
     this.segment = new SegmentText(request.includeTimestamps(),
         request.includeLanguageDetection());
+    this.bias = LmBias.of(request.keyterms(), request.previousText());
   }
 
   /** Announces the session to its listener (the first event). */
@@ -200,6 +194,12 @@ final class RealSttSession implements SttSession {
     return commit(true);
   }
 
+  /** Context for the speech to come: its words are favoured, after the keyterms. */
+  @Override
+  public void previousText(String text) {
+    locked(() -> bias = LmBias.of(request.keyterms(), text));
+  }
+
   /** The auto-commit's commit: a segment without words is not emitted. */
   @Override
   public boolean commitIfSpeech() {
@@ -207,16 +207,14 @@ final class RealSttSession implements SttSession {
   }
 
   private boolean commit(boolean always) {
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return false;
+    boolean[] open = new boolean[1];
+    locked(() -> {
+      open[0] = state == State.OPEN;
+      if (open[0]) {
+        commitLocked(always);
       }
-      commitLocked(always);
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    });
+    return open[0];
   }
 
   /** Recognition only: the VAD commit and the auto-commit are the core {@code CommitPolicy}'s. */
@@ -227,18 +225,14 @@ final class RealSttSession implements SttSession {
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return;
+    locked(() -> {
+      if (state == State.OPEN) {
+        commitLocked(false); // what is pending, if it has words
+        state = State.CLOSING;
+        passes.add(new CloseStep());
+        advanceLocked();
       }
-      commitLocked(false); // what is pending, if it has words
-      state = State.CLOSING;
-      passes.add(new CloseStep());
-      advanceLocked();
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /**
@@ -264,11 +258,9 @@ final class RealSttSession implements SttSession {
   }
 
   /**
-   * Bytes of audio buffer this session holds now: its lead-in ring and the buffers of its passes
-   * (queued, open and being decoded). The engine's own accounting of what a session's audio costs,
-   * for metrics and tests; bounded by the ring ({@link LeadInRing#RING_MILLIS}) plus, since a
-   * pass's buffer at most doubles past its content, twice {@link #MAX_QUEUED_AUDIO_MILLIS} of
-   * 16 kHz audio and one initial buffer per queued pass.
+   * Bytes of audio buffer this session holds now (lead-in ring, passes queued, open and being
+   * decoded), for metrics and tests; at most the ring ({@link LeadInRing#RING_MILLIS}), twice
+   * {@link #MAX_QUEUED_AUDIO_MILLIS} of 16 kHz audio and one initial buffer per queued pass.
    */
   long heldAudioBytes() {
     lock.lock();
@@ -284,21 +276,22 @@ final class RealSttSession implements SttSession {
    * the engine's timer.
    */
   void checkIdle(long nowNanos) {
-    lock.lock();
-    try {
+    locked(() -> {
       if (passes.open != null && nowNanos - lastAudioNanos >= PASS_IDLE_MILLIS * 1_000_000) {
         passes.finishOpen();
       }
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /** Fails the session at once (engine closed, no capacity, decoder failure). */
   void fail(SpeechError error) {
+    locked(() -> failLocked(error));
+  }
+
+  private void locked(Runnable action) {
     lock.lock();
     try {
-      failLocked(error);
+      action.run();
     } finally {
       lock.unlock();
     }
@@ -377,11 +370,17 @@ final class RealSttSession implements SttSession {
     }
   }
 
-  /** One stretch of speech and its decoding; callbacks come from a decoder thread. */
   /** The decoder's callbacks for one pass of this session; they come from a decoder thread. */
   private final class PassStep extends Pass {
+    private final LmBias passBias = bias; // constructed under the session lock
+
     PassStep(int number, long zeroMs) {
       super(number, zeroMs, MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
+    }
+
+    @Override
+    public LmBias bias() {
+      return passBias;
     }
 
     @Override
