@@ -6,6 +6,7 @@ import io.voicewire.client.SttStream;
 import io.voicewire.client.internal.ClientContext;
 import io.voicewire.client.internal.Logs;
 import io.voicewire.client.internal.resume.AudioRing;
+import io.voicewire.client.internal.resume.SttSessionResume;
 import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.JsonScan;
@@ -155,6 +156,18 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private boolean retranscribe;
   /** The server started the session on the current connection. */
   private boolean startedOnConn;
+  /** Resume by session id (the voicewire extension). */
+  private final SttSessionResume resume;
+  /** The current connection asked to resume: nothing is sent until its session_started. */
+  private boolean awaitingResume;
+  /** The current connection continues a re-attached session: replayed commits are not held. */
+  private boolean resumedConn;
+  /**
+   * Commits sent and not answered when the last connection dropped (stream offsets, send
+   * times): a re-attached session answers those it received.
+   */
+  private final ArrayDeque<Long> lostCommits = new ArrayDeque<>();
+  private final ArrayDeque<Long> lostCommitNanos = new ArrayDeque<>();
 
   private RealSttStream(ClientContext ctx, SttRequest request, Listener listener,
       boolean passThrough) {
@@ -168,6 +181,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     long maxBytes = Math.max(frame, ctx.sttReplayLimit().toMillis() * format.bytesPerSecond()
         / 1000);
     this.ring = new AudioRing(maxBytes, frame);
+    // a relay's upstream is the cloud: it never asks for the extension
+    this.resume = new SttSessionResume(ctx.sttResumable() && !passThrough);
   }
 
   /** Opens a stream and starts connecting. */
@@ -350,7 +365,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   /** Lock held: sends ring entries after {@link #sentSeq}, pacing commits. */
   private void pump(long now) {
     Connection c = connection();
-    if (c == null) {
+    if (c == null || awaitingResume) {
       return;
     }
     int maxBytes = Math.max(frame, format.bytesForMillis(MAX_MESSAGE_MILLIS));
@@ -386,7 +401,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         pendingCommitNanos.add(e.seq() <= replaySeq ? now : e.sendNanos());
         lastCommitSentNanos = now;
         lastSendNanos = now;
-        if (e.seq() <= replaySeq) {
+        if (e.seq() <= replaySeq && !resumedConn) {
           replayHoldUntilNanos = now + REPLAY_COMMIT_WAIT_MILLIS * 1_000_000L;
           return;
         }
@@ -471,7 +486,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   /** Lock held: finishes once every commit was sent and answered (with VAD, and settled). */
   private void maybeFinish(long now) {
-    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()) {
+    if (!endRequested || isTerminal() || held != null || !pendingCommits.isEmpty()
+        || awaitingResume) {
       return;
     }
     if (connection() == null || ring.after(sentSeq) != null) {
@@ -490,7 +506,8 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
 
   @Override
   protected String pathAndQuery() {
-    return "/v1/speech-to-text/realtime?" + SttParams.toQuery(wireRequest);
+    return "/v1/speech-to-text/realtime?" + SttParams.toQuery(wireRequest)
+        + resume.nextAttemptQuery();
   }
 
   @Override
@@ -539,6 +556,24 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     long now = ctx.nanoClock().getAsLong();
     startedOnConn = false;
     retranscribe = false;
+    resumedConn = false;
+    lastInboundNanos = now;
+    lastSendNanos = now;
+    awaitingResume = resume.attemptIsResume();
+    if (awaitingResume) {
+      metrics.resumesAttempted.increment();
+      return; // session_started says whether the server still has the session
+    }
+    startNewSession(now);
+  }
+
+  /**
+   * Lock held: the current connection starts a new server session, which gets the ring from its
+   * start (audio since the last committed transcript), with forced commits in a long replay.
+   */
+  private void startNewSession(long now) {
+    lostCommits.clear();
+    lostCommitNanos.clear();
     // forced commits are decided per replay, from where the committed text ends now
     ring.removeCommits(forcedAt);
     forcedAt.clear();
@@ -571,8 +606,99 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     pump(now);
   }
 
+  /**
+   * Lock held: the server re-attached the session ({@code resumed: true}); it holds the first
+   * {@code audioBytesReceived} bytes of the audio sent since {@link #sessionBase}. The stream
+   * sends the rest from there, without forced commits; commits the session received before the
+   * drop stay pending (their answers come again or live). A commit sent right at that offset
+   * may or may not have reached the server: with VAD it is sent again (an extra answer is
+   * placed by its words, or is blank); with manual commits it counts as received when the
+   * server answered it already (manual: the server's commits answer ours in order), else the
+   * session cannot be continued exactly. Then, and when that audio is no longer in the ring, the
+   * stream starts a new session instead.
+   */
+  private void continueSession(SttSessionResume.Answer a, long now) {
+    long boundary = sessionBase + a.audioBytesReceived();
+    String why = null;
+    boolean boundaryCommitReceived = false;
+    if (boundary > sentMax || boundary < ring.start() || boundary > ring.end()) {
+      why = "the resumed session holds audio up to " + ms(boundary) + " ms, the replay ring "
+          + ms(ring.start()) + "-" + ms(ring.end()) + " ms";
+    } else if (request.commitStrategy() == CommitStrategy.MANUAL
+        && lostCommits.contains(boundary)) {
+      long answered = a.commitsSent() - resume.commitsReceived();
+      int index = 0;
+      for (long at : lostCommits) {
+        if (at == boundary) {
+          break;
+        }
+        index++;
+      }
+      boundaryCommitReceived = index < answered;
+      if (!boundaryCommitReceived) {
+        why = "a commit sent at " + ms(boundary) + " ms may not have reached the server";
+      }
+    }
+    if (why != null) {
+      metrics.resumesFellBack.increment();
+      resume.forget();
+      dropLocked(new Failure(new SpeechError(ErrorCode.ERROR, "a new session: " + why),
+          Retry.NOW));
+      return;
+    }
+    // forced commits are for new sessions: those the server did not receive go
+    java.util.Set<Long> unsent = new TreeSet<>(forcedAt.tailSet(boundary, true));
+    ring.removeCommits(unsent);
+    forcedAt.removeAll(unsent);
+    ring.splitAt(boundary);
+    pendingCommits.clear();
+    pendingCommitNanos.clear();
+    while (!lostCommits.isEmpty()) {
+      long at = lostCommits.pollFirst();
+      long sent = lostCommitNanos.pollFirst();
+      if (at < boundary || at == boundary && boundaryCommitReceived) {
+        pendingCommits.add(at); // received: answered again (if not counted) or live
+        pendingCommitNanos.add(sent);
+      }
+    }
+    sentSeq = ring.nextSeq() - 1;
+    for (AudioRing.Entry e : ring.entries()) {
+      if (e.offset() > boundary || e.offset() == boundary
+          && (!e.isCommit() || !boundaryCommitReceived)) {
+        sentSeq = e.seq() - 1; // what the server never received starts here
+        break;
+      }
+    }
+    replaySeq = ring.nextSeq() - 1;
+    long again = Math.max(0, sentMax - boundary);
+    metrics.resumesSucceeded.increment();
+    metrics.resumeReplayedBytes.add(again);
+    metrics.replayedAudioMillis.add(ms(again));
+    sentOnConn = a.audioBytesReceived();
+    firstOnConn = false; // the session has its context
+    resumedConn = true;
+    replayHoldUntilNanos = 0;
+    log.debug("{}: session resumed at {} ms ({} ms sent again, {} commits pending)", name,
+        ms(boundary), ms(again), pendingCommits.size());
+    pump(now);
+  }
+
   @Override
   protected void onConnectionLost() {
+    boolean resumable = resume.resumableId() != null;
+    if (!awaitingResume) {
+      lostCommits.clear();
+      lostCommitNanos.clear();
+      lostCommits.addAll(pendingCommits);
+      lostCommitNanos.addAll(pendingCommitNanos);
+    }
+    awaitingResume = false;
+    if (held != null && resumable) {
+      // a re-attached session sends it again, with its timestamps (it is not counted); a new
+      // session transcribes its audio again from the ring
+      held = null;
+      resume.commitUncounted();
+    }
     if (held != null) {
       // its end is exact only if it answers a manual commit; otherwise forget it: the ring still
       // holds its audio and the next session transcribes it again
@@ -616,6 +742,21 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
     switch (m) {
       case SttServerMessage.Started s -> {
         startedOnConn = true;
+        SttSessionResume.Answer a = resume.started(s.sessionId(), s.json());
+        if (awaitingResume) {
+          awaitingResume = false;
+          if (a != null && a.resumed()) {
+            continueSession(a, now);
+            if (connection() == null) {
+              return; // it could not be continued: a new session is on its way
+            }
+          } else {
+            metrics.resumesFellBack.increment();
+            log.debug("{}: the server no longer had the session; a new one replays {} ms",
+                name, ms(ring.bytes()));
+            startNewSession(now);
+          }
+        }
         if (sentOnConn > 0) {
           markHealthy();
         }
@@ -634,6 +775,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
         events.offer(() -> listener.onPartial(t));
       }
       case SttServerMessage.Committed cm -> {
+        resume.commitReceived();
         if (timestampsUnsupported) {
           deliverCommit(cm.text(), null, List.of());
         } else {
@@ -656,6 +798,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
             // the user's boundaries must stay exact, and which one was ignored is unknown: start
             // a new session now; it replays everything after the last answered commit, commits
             // included, paced wider
+            resume.forget();
             dropLocked(new Failure(new SpeechError(ErrorCode.COMMIT_THROTTLED,
                 e.error() == null ? "commit throttled" : e.error()), Retry.NOW));
             return;
@@ -699,6 +842,7 @@ public final class RealSttStream extends ReconnectingStream implements SttStream
   private void afterMessage(long now) {
     if (retranscribe) {
       retranscribe = false;
+      resume.forget(); // a new session: the resumed one would not transcribe the word again
       dropLocked(new Failure(new SpeechError(ErrorCode.ERROR,
           "a new session re-transcribes a word cut by a forced commit"), Retry.NOW));
       return;
