@@ -10,7 +10,6 @@ module io.voicewire.client {
   requires transitive java.net.http;
   requires static java.desktop; // javax.sound for the player and the microphone, when used
   requires org.slf4j;
-  requires com.fasterxml.jackson.databind; // reading the voicewire_resume extension
   requires HdrHistogram;
   requires static org.eclipse.jetty.websocket.client;
   requires static org.eclipse.jetty.client;

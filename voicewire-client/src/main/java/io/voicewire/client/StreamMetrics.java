@@ -33,7 +33,7 @@ import io.voicewire.metrics.LatencySnapshot;
  * @param wordsRetranscribed STT: words dropped from a forced commit's answer because they reached
  *     its boundary (possibly cut by it), and transcribed again whole by a new session
  * @param resumesAttempted STT: connections that asked the server to re-attach the stream's
- *     session by its id (the voicewire extension, {@link SttResume})
+ *     session by its id (the voicewire extension, {@link SttResumeMode})
  * @param resumesSucceeded STT: of those, the ones the server re-attached: the stream sent only
  *     the audio the server had not received, and no forced commit
  * @param resumesFellBack STT: of those, the ones where the server no longer had the session (or

@@ -1,7 +1,7 @@
 package io.voicewire.client.internal;
 
 import io.voicewire.client.ReconnectPolicy;
-import io.voicewire.client.SttResume;
+import io.voicewire.client.SttResumeMode;
 import io.voicewire.client.TokenSupplier;
 import io.voicewire.client.internal.transport.Connector;
 import java.net.URI;
@@ -61,7 +61,7 @@ public record ClientConfig(
     LongSupplier nanoClock,
     Connector connector,
     boolean jetty,
-    SttResume sttResume) {
+    SttResumeMode sttResume) {
 
   public ClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl == null");
@@ -71,7 +71,7 @@ public record ClientConfig(
     Objects.requireNonNull(nanoClock, "nanoClock == null");
   }
 
-  /** The settings with {@link SttResume#defaultMode()} for {@code sttResume}. */
+  /** The settings with {@link SttResumeMode#defaultMode()} for {@code sttResume}. */
   public ClientConfig(URI baseUrl, String apiKey, TokenSupplier tokenSupplier,
       Duration connectTimeout, Duration requestTimeout, Duration pingInterval,
       Duration closeTimeout, Duration finishTimeout, Duration ttsInactivityTimeout,
@@ -82,7 +82,7 @@ public record ClientConfig(
     this(baseUrl, apiKey, tokenSupplier, connectTimeout, requestTimeout, pingInterval,
         closeTimeout, finishTimeout, ttsInactivityTimeout, sttKeepAlive, sttReplayLimit,
         contextWaitTimeout, reconnectPolicy, scheduler, callbackExecutor, httpClient, random,
-        nanoClock, connector, jetty, SttResume.defaultMode());
+        nanoClock, connector, jetty, SttResumeMode.defaultMode());
   }
 
   /** {@code d}, when it is a positive duration; else an exception naming {@code name}. */

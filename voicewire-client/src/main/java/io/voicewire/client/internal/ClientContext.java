@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * @param sttReplayLimit audio kept for replay after a drop
  * @param contextWaitTimeout longest wait for a free multi-context slot
  * @param sttResumable STT streams ask the server for resumable sessions (the voicewire
- *     extension; decided from the client's {@code SttResume} mode and {@code baseUrl})
+ *     extension; decided from the client's {@code SttResumeMode} mode and {@code baseUrl})
  */
 public record ClientContext(
     URI baseUrl,

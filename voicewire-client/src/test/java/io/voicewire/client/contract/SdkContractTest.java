@@ -9,7 +9,7 @@ import io.voicewire.client.MultiContextTts;
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.RecordingSttListener;
 import io.voicewire.client.RecordingTtsListener;
-import io.voicewire.client.SttResume;
+import io.voicewire.client.SttResumeMode;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TokenSupplier;
 import io.voicewire.client.TtsStream;
@@ -47,18 +47,18 @@ class SdkContractTest {
 
   /**
    * The double stands for the official API on a loopback address, where a client's default
-   * {@link io.voicewire.client.SttResume#AUTO} would ask for the voicewire extension: the
+   * {@link io.voicewire.client.SttResumeMode#AUTO} would ask for the voicewire extension: the
    * clients here are set up as for the official host ({@code OFF}, what {@code AUTO} gives for
-   * {@code api.elevenlabs.io}, {@code SttResumeTest}).
+   * {@code api.elevenlabs.io}, {@code SttSessionResumeTest}).
    */
   @BeforeAll
   static void officialHost() {
-    System.setProperty(SttResume.PROPERTY, "off");
+    System.setProperty(SttResumeMode.PROPERTY, "off");
   }
 
   @AfterAll
   static void anyHost() {
-    System.clearProperty(SttResume.PROPERTY);
+    System.clearProperty(SttResumeMode.PROPERTY);
   }
 
   @BeforeEach

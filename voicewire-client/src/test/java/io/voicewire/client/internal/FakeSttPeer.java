@@ -67,7 +67,8 @@ public class FakeSttPeer implements InMemoryConnector.Peer {
     final List<Integer> segmentFrames = new ArrayList<>();
     int silent;
     long audioBytes;
-    final List<List<String>> commits = new ArrayList<>();
+    /** Every commit message sent, in order (both types count, as on a voicewire server). */
+    final List<String> commits = new ArrayList<>();
 
     Session(String id, boolean vad, boolean timestamps) {
       this.id = id;
@@ -89,8 +90,9 @@ public class FakeSttPeer implements InMemoryConnector.Peer {
   public void onOpen(InMemoryConnector.ServerEnd end) {
     world.queries.add(end.uri.getRawQuery());
     Query q = Query.parse(end.uri.getRawQuery());
-    boolean opted = world.resumable && "true".equals(q.get("voicewire_resumable"));
-    String askedId = q.get("voicewire_resume_session");
+    String askedId = q.get("voicewire_resume_session"); // implies voicewire_resumable
+    boolean opted = world.resumable
+        && ("true".equals(q.get("voicewire_resumable")) || askedId != null);
     Session old = opted && askedId != null ? world.byId.get(askedId) : null;
     if (old != null) {
       int n = Integer.parseInt(q.get("voicewire_commits_received"));
@@ -102,9 +104,7 @@ public class FakeSttPeer implements InMemoryConnector.Peer {
       ss = old;
       world.resumed.incrementAndGet();
       end.send(started(ss.id, true));
-      for (List<String> c : ss.commits.subList(n, ss.commits.size())) {
-        c.forEach(end::send);
-      }
+      ss.commits.subList(n, ss.commits.size()).forEach(end::send);
       return;
     }
     ss = new Session("s" + world.sessions.incrementAndGet(),
@@ -223,7 +223,7 @@ public class FakeSttPeer implements InMemoryConnector.Peer {
         out.add(new SttServerMessage.CommittedWithTimestamps(t, "en", words).encode());
       }
     }
-    ss.commits.add(out);
+    ss.commits.addAll(out);
     out.forEach(end::send);
     ss.segment.setLength(0);
     ss.segmentFrames.clear();

@@ -1,49 +1,28 @@
 package io.voicewire.client.internal.resume;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
-import io.voicewire.protocol.internal.Json;
+import io.voicewire.protocol.SttResume;
 
 /**
- * One STT stream's side of resume by session id (the voicewire extension,
- * RESUME-PROTOCOL / docs/client.md): which server session the stream may re-attach to, how many
- * committed transcripts it received in that session, and the query parameters of the next
- * connection attempt.
+ * One STT stream's side of resume by session id (the voicewire extension, docs/stt-resume.md,
+ * vocabulary in {@link SttResume}): which server session the stream may re-attach to, how many
+ * commit messages it received in that session, and the query parameters of the next connection
+ * attempt.
  *
  * <ul>
  *   <li>A stream that {@link #enabled() may use the extension} asks every new session to be
- *       resumable ({@value #RESUMABLE}{@code =true});
+ *       resumable ({@link SttResume#RESUMABLE});
  *   <li>a session becomes {@link #resumableId() resumable} only when its
- *       {@code session_started} carried {@value #FIELD} (a server that does not know the
+ *       {@code session_started} carried {@link SttResume#FIELD} (a server that does not know the
  *       extension never gets the resume parameters);
- *   <li>the next attempt after a drop asks for that session ({@value #SESSION},
- *       {@value #COMMITS}); its {@code session_started} says whether the server still had it.
+ *   <li>the next attempt after a drop asks for that session ({@link SttResume#RESUME_SESSION},
+ *       {@link SttResume#COMMITS_RECEIVED}); its {@code session_started} says whether the
+ *       server still had it.
  * </ul>
  *
  * <p>Not thread safe: the owning stream calls it with its lock held.
  */
 public final class SttSessionResume {
-  /** Query parameter asking for a resumable session. */
-  public static final String RESUMABLE = "voicewire_resumable";
-  /** Query parameter naming the session to resume. */
-  public static final String SESSION = "voicewire_resume_session";
-  /** Query parameter: committed transcripts the client received in that session. */
-  public static final String COMMITS = "voicewire_commits_received";
-  /** The {@code session_started} field a resumable session carries. */
-  public static final String FIELD = "voicewire_resume";
-
-  /**
-   * What {@code session_started}'s {@value #FIELD} said.
-   *
-   * @param resumed the server re-attached the session asked for
-   * @param audioBytesReceived decoded input audio the session accepted since it began, bytes
-   * @param commitsSent committed transcripts the session produced so far
-   * @param graceMillis how long the server keeps the session after a drop, ms
-   */
-  public record Answer(boolean resumed, long audioBytesReceived, long commitsSent,
-      long graceMillis) {}
-
   private final boolean enabled;
   private String sessionId;
   private long commitsReceived;
@@ -64,7 +43,7 @@ public final class SttSessionResume {
     return sessionId;
   }
 
-  /** Committed transcripts received in the resumable session. */
+  /** Commit messages received in the resumable session. */
   public long commitsReceived() {
     return commitsReceived;
   }
@@ -78,11 +57,8 @@ public final class SttSessionResume {
     if (!enabled) {
       return "";
     }
-    Query.Builder q = Query.builder().add(RESUMABLE, "true");
-    if (sessionId != null) {
-      q.add(SESSION, sessionId).add(COMMITS, Long.toString(commitsReceived));
-    }
-    return "&" + q.build();
+    return "&" + new SttResume.Params(true, sessionId, sessionId == null ? 0 : commitsReceived)
+        .addTo(Query.builder()).build();
   }
 
   /** True when the current attempt asked to resume a session. */
@@ -91,16 +67,16 @@ public final class SttSessionResume {
   }
 
   /**
-   * A {@code committed_transcript} of the current session was received: each commit has
-   * exactly one (its {@code _with_timestamps} twin is not counted).
+   * A {@code committed_transcript} or {@code committed_transcript_with_timestamps} of the
+   * current session was received: each is one commit message.
    */
   public void commitReceived() {
     commitsReceived++;
   }
 
   /**
-   * The last committed transcript counted was not handled (the connection dropped before its
-   * timestamps came): a re-attached session is asked to send it again.
+   * The last commit message counted was not handled (the connection dropped before its
+   * {@code _with_timestamps} twin came): a re-attached session is asked to send it again.
    */
   public void commitUncounted() {
     commitsReceived = Math.max(0, commitsReceived - 1);
@@ -113,48 +89,23 @@ public final class SttSessionResume {
   }
 
   /**
-   * A {@code session_started} arrived on the current attempt. Returns what its {@value #FIELD}
-   * said, or null when it has none (or an unreadable one): the session is then not resumable.
-   * A session that was not resumed is a new one: its id becomes the resumable one and the count
-   * of commits starts again.
+   * A {@code session_started} with {@code info} (its {@link SttResume#FIELD}, or null) arrived on
+   * the current attempt. Returns the info when the server re-attached the session this attempt
+   * asked for, else null: the session is a new one, resumable (its id is kept, the count starts
+   * again) only when the field was there.
    */
-  public Answer started(String sessionIdSent, String json) {
-    Answer a = enabled ? read(json) : null;
-    boolean resumed = a != null && a.resumed() && attemptId != null
+  public SttResume.Info started(String sessionIdSent, SttResume.Info info) {
+    if (!enabled) {
+      info = null;
+    }
+    boolean resumed = info != null && info.resumed() && attemptId != null
         && attemptId.equals(sessionIdSent);
-    if (a != null && a.resumed() && !resumed) {
-      a = null; // resumed, but not the session asked for: do not trust it
-    }
-    if (!resumed) {
-      sessionId = a != null && !sessionIdSent.isEmpty() ? sessionIdSent : null;
-      commitsReceived = 0;
-    }
     attemptId = null;
-    return a;
-  }
-
-  /** Reads {@value #FIELD} from a {@code session_started}; null when absent or unreadable. */
-  static Answer read(String json) {
-    try {
-      JsonNode r = Json.object(Json.parseObject(json), FIELD);
-      if (r == null) {
-        return null;
-      }
-      return new Answer(Json.bool(r, "resumed", false), count(r, "audio_bytes_received"),
-          count(r, "commits_sent"), count(r, "grace_ms"));
-    } catch (ProtocolException e) {
-      return null;
+    if (resumed) {
+      return info;
     }
-  }
-
-  private static long count(JsonNode o, String field) throws ProtocolException {
-    JsonNode v = o.get(field);
-    if (v == null || v.isNull()) {
-      return 0;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-      throw ProtocolException.input("field '" + field + "' must be a count");
-    }
-    return v.longValue();
+    sessionId = info != null && !sessionIdSent.isEmpty() ? sessionIdSent : null;
+    commitsReceived = 0;
+    return null;
   }
 }

@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
  * <p>The ring is the outbox: audio and commits are appended to it, and a pump sends them in order
  * on the current connection, holding a commit back until {@link #MIN_COMMIT_INTERVAL_MILLIS}
  * after the previous one (servers throttle closer commits). After a drop the stream asks a
- * voicewire server to re-attach its session by id ({@link io.voicewire.client.SttResume}) and
+ * voicewire server to re-attach its session by id ({@link io.voicewire.client.SttResumeMode}) and
  * sends only the audio the server never received; otherwise (another server, or the session is
  * gone) the pump starts again at the ring's start in a new session, so the replay keeps the
  * original commits (paced the same way).

@@ -2,11 +2,11 @@ package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.internal.Logs;
 import io.voicewire.client.internal.resume.AudioRing;
-import io.voicewire.client.internal.resume.SttSessionResume;
 import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.JsonScan;
 import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.SttResume;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.protocol.SttWords;
 import io.voicewire.speech.CommitStrategy;
@@ -21,7 +21,7 @@ import org.slf4j.Logger;
  * An STT stream's side of each connection ({@link WireSession}) and what a drop means for it
  * ({@link ResumeState}): a new server session gets the ring from its start (the audio since the
  * last committed transcript); a session the server re-attached by id
- * ({@link io.voicewire.client.SttResume}) gets only the audio it never received; server messages
+ * ({@link io.voicewire.client.SttResumeMode}) gets only the audio it never received; server messages
  * are routed to the listener and to {@link SttCommits}; keep-alives; the end of the stream once
  * every commit was answered.
  *
@@ -113,7 +113,7 @@ final class SttWire implements WireSession, ResumeState {
    * session cannot be continued exactly. Then, and when that audio is no longer in the ring, the
    * stream starts a new session instead.
    */
-  private void continueSession(SttSessionResume.Answer a, long now) {
+  private void continueSession(SttResume.Info a, long now) {
     long boundary = st.sessionBase + a.audioBytesReceived();
     String why = null;
     boolean boundaryCommitReceived = false;
@@ -122,7 +122,10 @@ final class SttWire implements WireSession, ResumeState {
           + st.ms(st.ring.start()) + "-" + st.ms(st.ring.end()) + " ms";
     } else if (st.request.commitStrategy() == CommitStrategy.MANUAL
         && st.lostCommits.contains(boundary)) {
-      long answered = a.commitsSent() - st.resume.commitsReceived();
+      // commits the server answered that this client has not seen (a commit is two messages
+      // unless the server sends no timestamps)
+      long answered = (a.commitsSent() - st.resume.commitsReceived())
+          / (st.timestampsUnsupported ? 1 : 2);
       int index = 0;
       for (long at : st.lostCommits) {
         if (at == boundary) {
@@ -240,10 +243,10 @@ final class SttWire implements WireSession, ResumeState {
     switch (m) {
       case SttServerMessage.Started s -> {
         st.startedOnConn = true;
-        SttSessionResume.Answer a = st.resume.started(s.sessionId(), s.json());
+        SttResume.Info a = st.resume.started(s.sessionId(), s.voicewireResume());
         if (st.awaitingResume) {
           st.awaitingResume = false;
-          if (a != null && a.resumed()) {
+          if (a != null) {
             continueSession(a, now);
             if (sup.connection() == null) {
               return; // it could not be continued: a new session is on its way
@@ -282,6 +285,7 @@ final class SttWire implements WireSession, ResumeState {
         }
       }
       case SttServerMessage.CommittedWithTimestamps cw -> {
+        st.resume.commitReceived();
         String t = st.held != null ? st.held.text() : cw.text();
         st.held = null;
         commits.deliverCommit(t, cw.languageCode(), cw.words());

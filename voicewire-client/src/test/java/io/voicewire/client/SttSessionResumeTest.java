@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * the official API and from servers without it.
  */
 @Timeout(60)
-class SttResumeTest {
+class SttSessionResumeTest {
   final FakeSttPeer.World world = new FakeSttPeer.World();
   final InMemoryConnector connector = new InMemoryConnector(n -> new FakeSttPeer(world));
   VoiceClient client;
@@ -153,30 +153,30 @@ class SttResumeTest {
 
   @Test
   void theModeDecidesByHost() {
-    assertTrue(SttResume.isOfficial(URI.create("https://api.elevenlabs.io")));
-    assertTrue(SttResume.isOfficial(URI.create("wss://api.us.ElevenLabs.io./v1")));
-    assertTrue(SttResume.isOfficial(URI.create("https://elevenlabs.io")));
-    assertFalse(SttResume.isOfficial(URI.create("https://notelevenlabs.io")));
-    assertFalse(SttResume.isOfficial(URI.create("https://elevenlabs.io.example.com")));
-    assertFalse(SttResume.isOfficial(URI.create("http://127.0.0.1:8080")));
-    assertFalse(SttResume.AUTO.appliesTo(URI.create("https://api.elevenlabs.io")));
-    assertTrue(SttResume.AUTO.appliesTo(URI.create("https://speech.example.com")));
-    assertTrue(SttResume.ON.appliesTo(URI.create("https://api.elevenlabs.io")));
-    assertFalse(SttResume.OFF.appliesTo(URI.create("https://speech.example.com")));
+    assertTrue(SttResumeMode.isOfficial(URI.create("https://api.elevenlabs.io")));
+    assertTrue(SttResumeMode.isOfficial(URI.create("wss://api.us.ElevenLabs.io./v1")));
+    assertTrue(SttResumeMode.isOfficial(URI.create("https://elevenlabs.io")));
+    assertFalse(SttResumeMode.isOfficial(URI.create("https://notelevenlabs.io")));
+    assertFalse(SttResumeMode.isOfficial(URI.create("https://elevenlabs.io.example.com")));
+    assertFalse(SttResumeMode.isOfficial(URI.create("http://127.0.0.1:8080")));
+    assertFalse(SttResumeMode.AUTO.appliesTo(URI.create("https://api.elevenlabs.io")));
+    assertTrue(SttResumeMode.AUTO.appliesTo(URI.create("https://speech.example.com")));
+    assertTrue(SttResumeMode.ON.appliesTo(URI.create("https://api.elevenlabs.io")));
+    assertFalse(SttResumeMode.OFF.appliesTo(URI.create("https://speech.example.com")));
   }
 
   @Test
   void theDefaultModeComesFromTheSystemProperty() {
     try {
-      assertEquals(SttResume.AUTO, SttResume.defaultMode());
-      System.setProperty(SttResume.PROPERTY, " Off ");
-      assertEquals(SttResume.OFF, SttResume.defaultMode());
-      System.setProperty(SttResume.PROPERTY, "sometimes");
+      assertEquals(SttResumeMode.AUTO, SttResumeMode.defaultMode());
+      System.setProperty(SttResumeMode.PROPERTY, " Off ");
+      assertEquals(SttResumeMode.OFF, SttResumeMode.defaultMode());
+      System.setProperty(SttResumeMode.PROPERTY, "sometimes");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          SttResume::defaultMode);
-      assertEquals(SttResume.PROPERTY + " must be auto, on or off: sometimes", e.getMessage());
+          SttResumeMode::defaultMode);
+      assertEquals(SttResumeMode.PROPERTY + " must be auto, on or off: sometimes", e.getMessage());
     } finally {
-      System.clearProperty(SttResume.PROPERTY);
+      System.clearProperty(SttResumeMode.PROPERTY);
     }
   }
 }

@@ -20,7 +20,7 @@ import java.util.Locale;
  * <p>The default mode of a client is {@link #AUTO}, unless the system property
  * {@value #PROPERTY} says {@code on}, {@code off} or {@code auto}. Immutable.
  */
-public enum SttResume {
+public enum SttResumeMode {
   /** On unless the base URL's host is {@code elevenlabs.io} or one of its subdomains. */
   AUTO,
   /** Always ask for a resumable session (a voicewire server behind any host name). */
@@ -39,7 +39,7 @@ public enum SttResume {
    *
    * @throws IllegalArgumentException when the property holds another value
    */
-  public static SttResume defaultMode() {
+  public static SttResumeMode defaultMode() {
     String v = System.getProperty(PROPERTY);
     if (v == null || v.isBlank()) {
       return AUTO;
