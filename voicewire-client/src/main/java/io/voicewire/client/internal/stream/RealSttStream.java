@@ -42,6 +42,12 @@ import java.util.function.LongConsumer;
 public final class RealSttStream implements SttStream {
   /** Longest wait for a {@code committed_transcript_with_timestamps} after its text, ms. */
   public static final long TIMESTAMPS_WAIT_MILLIS = 1_000;
+  /**
+   * VAD mode, after end: when no answer the stream could tell from a VAD commit's came for its
+   * final commit, it still finishes once the server has been quiet this long with no uncommitted
+   * text, ms (see {@code SttCommits}).
+   */
+  public static final long FINAL_ANSWER_QUIET_MILLIS = 5_000;
   /** VAD mode: after end, finish once the server has sent nothing for this long, ms. */
   public static final long END_SETTLE_MILLIS = 500;
   /**

@@ -104,8 +104,14 @@ final class SttCommits {
       st.pendingCommits.pollFirst(); // commits answered earlier (or never): stale
       st.pendingCommitNanos.pollFirst();
     }
-    Long commitAt = st.pendingCommits.pollFirst();
-    Long commitAtNanos = st.pendingCommitNanos.pollFirst();
+    Long ours = st.pendingCommits.peekFirst();
+    Long commitAt = null;
+    Long commitAtNanos = null;
+    if (inOrder || ours == null || !vadCommitBefore(ours, wordsEnd)) {
+      commitAt = st.pendingCommits.pollFirst();
+      commitAtNanos = st.pendingCommitNanos.pollFirst();
+    }
+    st.partialSinceCommit = false;
     boolean forced = commitAt != null && st.forcedAt.remove(commitAt) && inOrder;
     long end;
     long commitNanos = 0;
@@ -177,6 +183,22 @@ final class SttCommits {
     log.debug("{}: committed {}-{} ms on connection {}: '{}'", sup.name, st.ms(startB), st.ms(end),
         sup.metrics.connections.sum(), text);
     sup.events.offer(() -> st.listener.onCommitted(t));
+  }
+
+  /**
+   * True when an answer whose words end at stream offset {@code wordsEnd} is a VAD commit of
+   * audio before our (non-forced) commit at {@code ours}, not its answer: the VAD commits only
+   * after {@code vad_silence_threshold_secs} of silence, so its words end at least that long
+   * before any point it committed at, while the answer to our commit holds the words said up to
+   * it (or is blank when the VAD committed them first). The server answers in audio order, so
+   * ours comes after (a slow server's VAD commits arrive long after our last commit).
+   */
+  private boolean vadCommitBefore(long ours, long wordsEnd) {
+    if (st.request.commitStrategy() != CommitStrategy.VAD || wordsEnd < 0
+        || st.forcedAt.contains(ours)) {
+      return false;
+    }
+    return wordsEnd <= ours - st.bytesForSeconds(st.request.vad().silenceThresholdSecs());
   }
 
   /** True when the audio at stream offset {@code offset} was sent before this connection. */

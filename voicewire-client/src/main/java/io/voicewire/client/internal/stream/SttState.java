@@ -71,6 +71,8 @@ final class SttState {
   long lastInboundNanos;
   long lastSendNanos;
   long partialClockStart;
+  /** A non-blank partial transcript came after the last committed one. */
+  boolean partialSinceCommit;
   /** A {@code committed_transcript} waiting for its {@code _with_timestamps}. */
   SttServerMessage.Committed held;
   long heldSince;

@@ -269,6 +269,7 @@ final class SttWire implements WireSession, ResumeState {
       }
       case SttServerMessage.Partial p -> {
         partialSeen(now);
+        st.partialSinceCommit |= !p.text().isBlank();
         long start = st.haveHorizon ? st.ms(st.horizon) : st.ms(st.sessionBase);
         long end = Math.max(start, st.ms(st.sessionBase + st.sentOnConn));
         Transcript t = Transcript.partial(p.text(), start, end);
@@ -358,8 +359,8 @@ final class SttWire implements WireSession, ResumeState {
 
   /** Lock held: finishes once every commit was sent and answered (with VAD, and settled). */
   void maybeFinish(long now) {
-    if (!st.endRequested || sup.isTerminal() || st.held != null || !st.pendingCommits.isEmpty()
-        || st.awaitingResume) {
+    if (!st.endRequested || sup.isTerminal() || st.held != null || st.awaitingResume
+        || !st.pendingCommits.isEmpty() && !finalAnswerOverdue(now)) {
       return;
     }
     if (sup.connection() == null || st.ring.after(st.sentSeq) != null) {
@@ -367,11 +368,22 @@ final class SttWire implements WireSession, ResumeState {
     }
     if (st.request.commitStrategy() == CommitStrategy.VAD
         && now - st.lastInboundNanos < RealSttStream.END_SETTLE_MILLIS * 1_000_000L) {
-      // a VAD commit and the answer to our last commit cannot be told apart: wait until the
+      // the answer to our last commit may be followed by a VAD commit's: wait until the
       // server has been quiet for a moment
       return;
     }
     sup.finishLocked(true, "");
+  }
+
+  /**
+   * Lock held, VAD after end: when our final commit is still pending although the server has
+   * been quiet for {@link RealSttStream#FINAL_ANSWER_QUIET_MILLIS} and has no uncommitted text
+   * (no partial since the last commit), its answer was taken for a VAD commit's: finish.
+   */
+  private boolean finalAnswerOverdue(long now) {
+    return st.request.commitStrategy() == CommitStrategy.VAD && st.pendingCommits.size() == 1
+        && !st.forcedAt.contains(st.pendingCommits.peekFirst()) && !st.partialSinceCommit
+        && now - st.lastInboundNanos >= RealSttStream.FINAL_ANSWER_QUIET_MILLIS * 1_000_000L;
   }
 
   @Override
