@@ -152,6 +152,19 @@ class SttSessionResumeTest {
   }
 
   @Test
+  void aStrictServerThatRefusesTheParameterGetsTheOfficialProtocol() throws Exception {
+    world.refuseExtension = true;
+    Run run = transcribeThroughDrops("http://test.invalid", true, 61);
+    assertEquals(run.expected(), run.listener().committedText());
+    assertTrue(run.metrics().reconnects() > 5);
+    assertEquals(0, run.metrics().resumesAttempted());
+    assertEquals(world.sessions.get(), run.metrics().connections(), "one refusal, then sessions");
+    for (String q : world.queries) {
+      assertFalse(q.contains("voicewire_"), "only accepted connections are recorded: " + q);
+    }
+  }
+
+  @Test
   void theModeDecidesByHost() {
     assertTrue(SttResumeMode.isOfficial(URI.create("https://api.elevenlabs.io")));
     assertTrue(SttResumeMode.isOfficial(URI.create("wss://api.us.ElevenLabs.io./v1")));

@@ -44,6 +44,8 @@ public class FakeSttPeer implements InMemoryConnector.Peer {
     public volatile boolean duplicateCommits;
     /** Answer the first message with this error type, then close. */
     public volatile String errorType;
+    /** Refuse a handshake with any query parameter of the extension (HTTP 400), strictly. */
+    public volatile boolean refuseExtension;
     /** The server knows the resume extension. */
     public volatile boolean resumable;
     /** The server forgets dropped sessions at once (a resume finds nothing). */
@@ -84,6 +86,11 @@ public class FakeSttPeer implements InMemoryConnector.Peer {
   public FakeSttPeer(World world) {
     this.world = world;
     this.left = world.dropAfterMessages.getAsInt();
+  }
+
+  @Override
+  public int onHandshake(java.net.URI uri, Map<String, String> headers) {
+    return world.refuseExtension && uri.getRawQuery().contains("voicewire_") ? 400 : 101;
   }
 
   @Override

@@ -23,7 +23,7 @@ import io.voicewire.protocol.SttResume;
  * <p>Not thread safe: the owning stream calls it with its lock held.
  */
 public final class SttSessionResume {
-  private final boolean enabled;
+  private boolean enabled;
   private String sessionId;
   private long commitsReceived;
   private String attemptId;
@@ -36,6 +36,12 @@ public final class SttSessionResume {
   /** True when this stream asks for resumable sessions. */
   public boolean enabled() {
     return enabled;
+  }
+
+  /** From now on this stream speaks the official protocol only. */
+  public void disable() {
+    enabled = false;
+    forget();
   }
 
   /** The id of the resumable session the next attempt asks for, or null. */

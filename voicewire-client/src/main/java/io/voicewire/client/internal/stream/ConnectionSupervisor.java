@@ -274,10 +274,11 @@ final class ConnectionSupervisor {
   }
 
   /** The current connection is lost for the given reason. Lock held. */
-  void dropLocked(Failure f) {
+  void dropLocked(Failure failure) {
     if (isTerminal()) {
       return;
     }
+    Failure f = resume.reclassify(failure);
     Connection old = dialer.release();
     if (old != null) {
       lock.defer(old::cancel);

@@ -47,6 +47,25 @@ final class SttWire implements WireSession, ResumeState {
     return st.resume.nextAttemptQuery();
   }
 
+  /**
+   * A server that refuses the stream's first connection as a bad request (an HTTP 4xx other
+   * than auth and rate limits, {@code invalid_request}, {@code policy_violation}) before any
+   * session started may be a strict server that does not know the voicewire extension's
+   * parameter: the stream drops the extension and tries again at once, once.
+   */
+  @Override
+  public Failure reclassify(Failure f) {
+    ErrorCode code = f.error().code();
+    if (f.retryable() || st.started || !st.resume.enabled()
+        || code != ErrorCode.INVALID_REQUEST && code != ErrorCode.POLICY_VIOLATION) {
+      return f;
+    }
+    st.resume.disable();
+    log.info("{}: refused ({}); trying again without the voicewire extension", sup.name,
+        f.error().message());
+    return new Failure(f.error(), Retry.NOW);
+  }
+
   @Override
   public void onOpen(Connection c) {
     long now = sup.ctx.nanoClock().getAsLong();
