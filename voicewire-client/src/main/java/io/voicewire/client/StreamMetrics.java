@@ -32,6 +32,14 @@ import io.voicewire.metrics.LatencySnapshot;
  *     repeated cuts; each may put a segment boundary inside a word
  * @param wordsRetranscribed STT: words dropped from a forced commit's answer because they reached
  *     its boundary (possibly cut by it), and transcribed again whole by a new session
+ * @param resumesAttempted STT: connections that asked the server to re-attach the stream's
+ *     session by its id (the voicewire extension, {@link SttResumeMode})
+ * @param resumesSucceeded STT: of those, the ones the server re-attached: the stream sent only
+ *     the audio the server had not received, and no forced commit
+ * @param resumesFellBack STT: of those, the ones where the server no longer had the session (or
+ *     the stream could not continue it exactly): a new session, replayed from the last commit
+ * @param resumeReplayedBytes STT: audio sent again on re-attached sessions (what was in flight
+ *     when the connection dropped), bytes
  */
 public record StreamMetrics(
     LatencySnapshot timeToFirstAudioMicros,
@@ -48,7 +56,11 @@ public record StreamMetrics(
     long replayOverflowMillis,
     long alignmentMismatches,
     long forcedCommits,
-    long wordsRetranscribed) {
+    long wordsRetranscribed,
+    long resumesAttempted,
+    long resumesSucceeded,
+    long resumesFellBack,
+    long resumeReplayedBytes) {
 
   /** A short form of a latency summary: {@code n=12 p50=80.1ms p90=... max=...}. */
   public static String summary(LatencySnapshot s) {
@@ -69,6 +81,8 @@ public record StreamMetrics(
         + droppedAudioBytes + " duplicateCommitsDropped=" + duplicateCommitsDropped
         + " replayedAudioMs=" + replayedAudioMillis + " replayOverflowMs=" + replayOverflowMillis
         + " alignmentMismatches=" + alignmentMismatches + " forcedCommits=" + forcedCommits
-        + " wordsRetranscribed=" + wordsRetranscribed + "]";
+        + " wordsRetranscribed=" + wordsRetranscribed + " resumesAttempted=" + resumesAttempted
+        + " resumesSucceeded=" + resumesSucceeded + " resumesFellBack=" + resumesFellBack
+        + " resumeReplayedBytes=" + resumeReplayedBytes + "]";
   }
 }

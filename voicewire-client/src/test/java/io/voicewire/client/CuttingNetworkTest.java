@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Timeout;
  * SDK with its default reconnect policy.
  *
  * <ul>
- *   <li>STT: about 30 s of recorded human speech (Debian's pocketsphinx-testdata) gives a
+ *   <li>STT: at least 60 s of recorded human speech (Debian's pocketsphinx-testdata) gives a
  *       committed transcript whose WER is within {@link #MAX_WER_POINTS} points of the uncut run,
  *       with no committed transcript repeated (their audio spans never overlap), and the stream
- *       never gives up although no connection lives long enough for an utterance;
+ *       never gives up although no connection lives long enough for an utterance: the server
+ *       session outlives each cut and the stream re-attaches to it by id (the voicewire
+ *       extension, docs/stt-resume.md), sending only the audio the server never received;
  *   <li>TTS: every character of a long text is voiced exactly once (alignment audit).
  * </ul>
  */
@@ -54,8 +56,11 @@ class CuttingNetworkTest {
    * more than its 20 s session queue behind and the "uncut" run resumes.
    */
   static final int UNCUT_SPEED = 1;
-  /** The held-out clips up to about 30 s of speech: at least 15 cuts, a quick test. */
-  static final long SPEECH_MILLIS = 28_000;
+  /**
+   * At least 60 s of speech (issue #9's bar; the held-out clips are 45 s, so they start again):
+   * 40 cuts or more.
+   */
+  static final long SPEECH_MILLIS = 60_000;
 
   ServerHarness h;
 
@@ -113,15 +118,17 @@ class CuttingNetworkTest {
   }
 
   /**
-   * Acceptance test of issue #9, not met yet (measured on a quiet 2-core machine with 90 s of
-   * speech and the earlier forced-commit policy: WER 23.4 % uncut, 43.8 % through the cuts, 0
-   * overlapping commits; see docs/client.md for the word guard since), so excluded from the
-   * default suite by its tag; run it with {@code -Pacceptance}.
+   * Acceptance test of issue #9 (docs/client.md "STT WER through the cuts"): each real-time run
+   * takes about as long as the speech (90 s), so 4–10 minutes with the engine's warm-up. Not
+   * confirmed yet: on the shared build box (load 17–30) the offline engine falls behind real
+   * time even without cuts (its server closes with 1013, the uncut run itself resumed 16 times;
+   * WER 67.7 % uncut, 82.3 % cut with 197 of 371 resumes re-attached), so it keeps its tag and
+   * runs with {@code -Pacceptance}.
    */
   @Test
   @Tag("acceptance")
   void transcriptSurvivesACuttingNetwork() throws Exception {
-    HumanSpeech.Speech speech = HumanSpeech.first(SPEECH_MILLIS);
+    HumanSpeech.Speech speech = HumanSpeech.atLeast(SPEECH_MILLIS);
     assertTrue(speech.millis() >= SPEECH_MILLIS, "speech: " + speech.millis() + " ms");
     h.proxy.noCuts();
     Run uncut = transcribe(speech, UNCUT_SPEED);
@@ -140,7 +147,8 @@ class CuttingNetworkTest {
         speech.millis(), werUncut, uncut.commits().size(), werCut, cut.commits().size(),
         h.proxy.cuts() - before, uncut.text(), cut.text(), uncut.metrics(), cut.metrics());
     System.out.println(report);
-    assertTrue(h.proxy.cuts() - before >= 15, "too few cuts: " + report);
+    assertTrue(h.proxy.cuts() - before >= 30, "too few cuts: " + report);
+    assertTrue(cut.metrics().resumesSucceeded() > 0, "no session was re-attached: " + report);
     assertTrue(werCut <= werUncut + MAX_WER_POINTS, report);
     // no repeated commit: every committed transcript covers audio after the previous one's
     long end = -1;

@@ -102,9 +102,34 @@ class ManualCommitResumeTest {
     }
   }
 
+  /**
+   * The same through sessions the server keeps: the cuts are resumed by id (no forced commit
+   * unless a commit in flight at a cut made a new session), and the user's segments come out
+   * exactly as with the fallback.
+   */
+  @Test
+  void resumedSessionsKeepTheUsersSegmentsWithoutForcedCommits() throws Exception {
+    try (ServerHarness h = new ServerHarness(new CodedSpeechProvider(12, 0), 12);
+        VoiceClient client = VoiceClient.builder().baseUrl(h.proxy.baseUrl())
+            .reconnectPolicy(POLICY).random(new Random(3)).build()) {
+      h.proxy.cutAfterUpgradeBetween(Duration.ofMillis(600), Duration.ofMillis(1800));
+      StreamMetrics m = runAndAudit(client, segments(6, 22, 6), 4);
+      assertTrue(h.proxy.cuts() >= 3, "cuts: " + h.proxy.cuts() + " " + m);
+      assertTrue(m.resumesSucceeded() > 0, m.toString());
+      if (m.resumesFellBack() == 0) { // a commit in flight at a cut makes a new session
+        assertEquals(0, m.forcedCommits(), m.toString());
+      }
+    }
+  }
+
+  /**
+   * The fallback path: a server that parks nothing (grace 0) makes every resume by id fall back
+   * to a new session and the replay from the last commit, with forced commits in long replays.
+   */
   @Test
   void forcedCommitsInAReplayStayInsideTheUsersSegment() throws Exception {
-    try (ServerHarness h = new ServerHarness(new CodedSpeechProvider(12, 0), 12);
+    try (ServerHarness h = new ServerHarness(new CodedSpeechProvider(12, 0), 12,
+            c -> c.limits(Limits.DEFAULTS.toBuilder().sttResumeGrace(Duration.ZERO).build()));
         VoiceClient client = VoiceClient.builder().baseUrl(h.proxy.baseUrl())
             .reconnectPolicy(POLICY).random(new Random(3)).build()) {
       h.proxy.cutAfterUpgradeBetween(Duration.ofMillis(600), Duration.ofMillis(1800));
@@ -112,6 +137,7 @@ class ManualCommitResumeTest {
       StreamMetrics m = runAndAudit(client, segments(6, 22, 6), 4);
       assertTrue(h.proxy.cuts() >= 3, "cuts: " + h.proxy.cuts() + " " + m);
       assertTrue(m.forcedCommits() > 0, "no replay was long enough to force a commit: " + m);
+      assertEquals(m.resumesAttempted(), m.resumesFellBack(), "nothing was parked: " + m);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.voicewire.client.internal;
 
 import io.voicewire.client.ReconnectPolicy;
+import io.voicewire.client.SttResumeMode;
 import io.voicewire.client.TokenSupplier;
 import io.voicewire.client.internal.transport.Connector;
 import java.net.URI;
@@ -37,6 +38,7 @@ import java.util.function.LongSupplier;
  * @param nanoClock monotonic time
  * @param connector a test transport, or null
  * @param jetty true for Jetty's WebSocket client, false for the JDK's
+ * @param sttResume whether STT streams resume server sessions by id (the voicewire extension)
  */
 public record ClientConfig(
     URI baseUrl,
@@ -58,13 +60,29 @@ public record ClientConfig(
     Random random,
     LongSupplier nanoClock,
     Connector connector,
-    boolean jetty) {
+    boolean jetty,
+    SttResumeMode sttResume) {
 
   public ClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl == null");
+    Objects.requireNonNull(sttResume, "sttResume == null");
     Objects.requireNonNull(reconnectPolicy, "reconnectPolicy == null");
     Objects.requireNonNull(random, "random == null");
     Objects.requireNonNull(nanoClock, "nanoClock == null");
+  }
+
+  /** The settings with {@link SttResumeMode#defaultMode()} for {@code sttResume}. */
+  public ClientConfig(URI baseUrl, String apiKey, TokenSupplier tokenSupplier,
+      Duration connectTimeout, Duration requestTimeout, Duration pingInterval,
+      Duration closeTimeout, Duration finishTimeout, Duration ttsInactivityTimeout,
+      Duration sttKeepAlive, Duration sttReplayLimit, Duration contextWaitTimeout,
+      ReconnectPolicy reconnectPolicy, ScheduledExecutorService scheduler,
+      Executor callbackExecutor, HttpClient httpClient, Random random, LongSupplier nanoClock,
+      Connector connector, boolean jetty) {
+    this(baseUrl, apiKey, tokenSupplier, connectTimeout, requestTimeout, pingInterval,
+        closeTimeout, finishTimeout, ttsInactivityTimeout, sttKeepAlive, sttReplayLimit,
+        contextWaitTimeout, reconnectPolicy, scheduler, callbackExecutor, httpClient, random,
+        nanoClock, connector, jetty, SttResumeMode.defaultMode());
   }
 
   /** {@code d}, when it is a positive duration; else an exception naming {@code name}. */

@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
  * @param sttKeepAlive an empty audio chunk is sent when no audio was sent for this long
  * @param sttReplayLimit audio kept for replay after a drop
  * @param contextWaitTimeout longest wait for a free multi-context slot
+ * @param sttResumable STT streams ask the server for resumable sessions (the voicewire
+ *     extension; decided from the client's {@code SttResumeMode} mode and {@code baseUrl})
  */
 public record ClientContext(
     URI baseUrl,
@@ -45,7 +47,8 @@ public record ClientContext(
     Duration ttsInactivityTimeout,
     Duration sttKeepAlive,
     Duration sttReplayLimit,
-    Duration contextWaitTimeout) {
+    Duration contextWaitTimeout,
+    boolean sttResumable) {
 
   /** The TTS keep-alive interval: 40 % of the inactivity timeout. */
   public long ttsKeepAliveNanos() {

@@ -72,7 +72,7 @@ public final class ClientRuntime implements AutoCloseable {
     this.context = new ClientContext(c.baseUrl(), c.apiKey(), c.tokenSupplier(), connector,
         sched, callbacks, virt, c.random(), c.nanoClock(), c.reconnectPolicy(),
         c.finishTimeout(), c.ttsInactivityTimeout(), c.sttKeepAlive(), c.sttReplayLimit(),
-        c.contextWaitTimeout());
+        c.contextWaitTimeout(), c.sttResume().appliesTo(c.baseUrl()));
     this.api = new HttpApi(h, c.baseUrl(), c.apiKey(), c.requestTimeout());
   }
 

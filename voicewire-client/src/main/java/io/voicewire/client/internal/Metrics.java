@@ -39,6 +39,10 @@ public final class Metrics {
   public final LongAdder alignmentMismatches = new LongAdder();
   public final LongAdder forcedCommits = new LongAdder();
   public final LongAdder wordsRetranscribed = new LongAdder();
+  public final LongAdder resumesAttempted = new LongAdder();
+  public final LongAdder resumesSucceeded = new LongAdder();
+  public final LongAdder resumesFellBack = new LongAdder();
+  public final LongAdder resumeReplayedBytes = new LongAdder();
 
   /** @param nanoClock the stream's monotonic clock (interval timestamps only) */
   public Metrics(LongSupplier nanoClock) {
@@ -97,6 +101,7 @@ public final class Metrics {
         partial.totalSnapshot(), commit.totalSnapshot(), rtt.totalSnapshot(), connections.sum(),
         reconnects.sum(), seams.sum(), droppedAudioBytes.sum(), duplicateCommitsDropped.sum(),
         replayedAudioMillis.sum(), replayOverflowMillis.sum(), alignmentMismatches.sum(),
-        forcedCommits.sum(), wordsRetranscribed.sum());
+        forcedCommits.sum(), wordsRetranscribed.sum(), resumesAttempted.sum(),
+        resumesSucceeded.sum(), resumesFellBack.sum(), resumeReplayedBytes.sum());
   }
 }

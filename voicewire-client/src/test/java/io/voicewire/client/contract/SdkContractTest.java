@@ -9,6 +9,7 @@ import io.voicewire.client.MultiContextTts;
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.RecordingSttListener;
 import io.voicewire.client.RecordingTtsListener;
+import io.voicewire.client.SttResumeMode;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TokenSupplier;
 import io.voicewire.client.TtsStream;
@@ -27,7 +28,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +44,22 @@ class SdkContractTest {
   static final String VOICE = DoubleHttp.VOICE_ID;
   ElevenLabsDouble d;
   VoiceClient client;
+
+  /**
+   * The double stands for the official API on a loopback address, where a client's default
+   * {@link io.voicewire.client.SttResumeMode#AUTO} would ask for the voicewire extension: the
+   * clients here are set up as for the official host ({@code OFF}, what {@code AUTO} gives for
+   * {@code api.elevenlabs.io}, {@code SttSessionResumeTest}).
+   */
+  @BeforeAll
+  static void officialHost() {
+    System.setProperty(SttResumeMode.PROPERTY, "off");
+  }
+
+  @AfterAll
+  static void anyHost() {
+    System.clearProperty(SttResumeMode.PROPERTY);
+  }
 
   @BeforeEach
   void start() throws Exception {

@@ -106,6 +106,19 @@ public final class AudioRing {
    * held elsewhere. Returns the offset used, or -1 when a commit is already there.
    */
   public long insertCommit(long offset, long sendNanos) {
+    return rebuildAt(offset, true, sendNanos);
+  }
+
+  /**
+   * Splits the chunk that holds stream offset {@code offset} (rounded down to a frame, within
+   * the kept audio) in two, so that an entry starts there; like {@link #insertCommit}, the
+   * entries after it get new sequence numbers. Returns the offset used.
+   */
+  public long splitAt(long offset) {
+    return rebuildAt(offset, false, 0);
+  }
+
+  private long rebuildAt(long offset, boolean commit, long sendNanos) {
     offset = Math.max(start, Math.min(end, offset));
     offset -= (offset - start) % frameSize;
     Entry[] all = new Entry[entries.size()];
@@ -116,8 +129,12 @@ public final class AudioRing {
     while (at < all.length && all[at].offset() < offset && all[at].end() <= offset) {
       at++; // whole chunks (and commits) before the offset
     }
-    if (at < all.length && all[at].isCommit() && all[at].offset() == offset) {
+    if (commit && at < all.length && all[at].isCommit() && all[at].offset() == offset) {
       return -1;
+    }
+    boolean split = at < all.length && all[at].offset() < offset;
+    if (!commit && !split) {
+      return offset; // an entry starts there already
     }
     while (entries.pollFirst() != null) {
       // rebuilt below
@@ -127,13 +144,15 @@ public final class AudioRing {
       entries.add(all[i]);
       seq = all[i].seq() + 1;
     }
-    if (at < all.length && all[at].offset() < offset) {
+    if (split) {
       Entry e = all[at];
       int cut = (int) (offset - e.offset());
       byte[] a = e.audio();
       entries.add(new Entry(seq++, e.offset(), Arrays.copyOfRange(a, 0, cut), null,
           e.sendNanos()));
-      entries.add(new Entry(seq++, offset, null, null, sendNanos));
+      if (commit) {
+        entries.add(new Entry(seq++, offset, null, null, sendNanos));
+      }
       entries.add(new Entry(seq++, offset, Arrays.copyOfRange(a, cut, a.length), null,
           e.sendNanos()));
       at++;

@@ -1,33 +1,114 @@
 package io.voicewire.client.internal.stream;
 
+import io.voicewire.client.ConnectionStatus.State;
 import io.voicewire.client.ConnectionStatus;
+import io.voicewire.client.StreamMetrics;
 import io.voicewire.client.internal.ClientContext;
+import io.voicewire.client.internal.Dispatcher;
+import io.voicewire.client.internal.Logs;
+import io.voicewire.client.internal.Metrics;
 import io.voicewire.client.internal.transport.Connection;
-import io.voicewire.protocol.TokenType;
+import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.ErrorPolicy;
+import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 
 /**
- * The connection supervisor of one stream: it connects, reconnects with backoff, reports status
- * and ends the stream (all of {@link ReconnectingStream}), and knows nothing of the protocol. A
- * stream holds one and gives it three narrow parts: a {@link WireSession} (what goes over each
- * connection), a {@link ResumeState} (what a drop means) and {@link StreamOutcomes} (where
- * status and the terminal event go). The supervisor is the only place that implements
- * {@link ReconnectingStream}'s hooks, so the streams composed from it override nothing.
+ * The reconnect layer above one-shot {@link Connection}s, shared by every stream kind: it opens
+ * connections (asking the token supplier each time), classifies drops ({@link Failure}), backs
+ * off and retries or gives up loudly ({@link ReconnectBudget}), reports status, runs keep-alive
+ * ticks and the finish timeout, and routes back-pressure from the listener's {@link Dispatcher}
+ * to the current connection. It knows nothing of the protocol: a stream holds one and gives it
+ * three narrow parts, a {@link WireSession} (what goes over each connection), a
+ * {@link ResumeState} (what a drop means) and {@link StreamOutcomes} (where status and the
+ * terminal event go).
  *
- * <p>Thread safety: as {@link ReconnectingStream}; the parts are called with the lock held, and
- * the stream takes the same lock ({@link #call}, {@link #run}) around its own state.
+ * <p>Phases: {@code CONNECTING → OPEN → (drop) WAITING → CONNECTING → …}, ending in
+ * {@code CLOSED} ({@link #finishLocked}, {@link #cancel}) or {@code FAILED} ({@link #failLocked}).
+ *
+ * <p>Thread safety: one {@link StreamLock} guards the supervisor and its stream's state; the
+ * parts are called with it held, and the stream takes it ({@link #call}, {@link #run}) around
+ * its own state. It is never held while calling a listener (callbacks go through
+ * {@link #events}) or doing socket I/O (connections only queue under the lock; cancels and
+ * closes are {@link #defer deferred} until the lock is released).
  */
-final class ConnectionSupervisor extends ReconnectingStream {
+final class ConnectionSupervisor {
+  private static final Logger log = Logs.get(ConnectionSupervisor.class);
+
+  /** Period of the keep-alive and timeout checks, ms. */
+  static final long TICK_MILLIS = 100;
+  /** Close reason sent when the client ends a session. */
+  static final String CLOSE_REASON = "User ended session";
+
+  /** The phases of the logical stream. */
+  enum Phase { CONNECTING, OPEN, WAITING, CLOSED, FAILED }
+
+  final ClientContext ctx;
+  final Dispatcher events;
+  final Metrics metrics;
+  final String name;
+
+  private final StreamLock lock;
   private final Endpoint endpoint;
+  private final ReconnectBudget budget;
+  private final Dialer dialer;
   private WireSession wire;
   private ResumeState resume;
   private StreamOutcomes outcomes;
+  private Phase phase = Phase.CONNECTING;
+  private long lastInboundNanos;
+  private boolean everOpened;
+  private boolean readingPaused;
+  private boolean resumable = true;
+  private String resumeNote = "";
+  private boolean ending;
+  private ScheduledFuture<?> retryTask;
+  private ScheduledFuture<?> tickTask;
+  private ConnectionStatus status =
+      new ConnectionStatus(State.CONNECTING, 0, Duration.ZERO, true, "");
 
   ConnectionSupervisor(ClientContext ctx, Endpoint endpoint) {
-    super(ctx, endpoint.name());
+    this(ctx, endpoint, true);
+  }
+
+  /**
+   * @param latencyMetrics false for a relay's stream: {@link #metrics()} then has the counters
+   *     only (see {@link Metrics#countersOnly()})
+   */
+  ConnectionSupervisor(ClientContext ctx, Endpoint endpoint, boolean latencyMetrics) {
+    this.ctx = ctx;
     this.endpoint = endpoint;
+    this.name = endpoint.name();
+    this.lock = new StreamLock(name);
+    this.budget = new ReconnectBudget(ctx.reconnectPolicy(), ctx.random());
+    this.metrics = latencyMetrics ? new Metrics(ctx.nanoClock()) : Metrics.countersOnly();
+    this.events = new Dispatcher(ctx.callbackExecutor(), "VoiceClient " + name + " events",
+        this::pauseReading, this::resumeReading, lock::isHeldByCurrentThread);
+    lock.afterRelease(events::flush);
+    this.dialer = new Dialer(ctx, endpoint, lock, metrics, this::isTerminal,
+        () -> wire.queryExtras(), new Dialer.Events() {
+          @Override
+          public void opened(Connection c) {
+            ConnectionSupervisor.this.opened(c);
+          }
+
+          @Override
+          public void message(Connection c, String text) {
+            received(c, text);
+          }
+
+          @Override
+          public void lost(Failure f) {
+            dropLocked(f);
+          }
+        });
   }
 
   /** Gives the supervisor its parts; once, before anything can report a status. */
@@ -42,93 +123,300 @@ final class ConnectionSupervisor extends ReconnectingStream {
 
   /** Runs {@code body} with the lock held; deferred actions and callbacks run after release. */
   <T> T call(Supplier<T> body) {
-    lock();
-    try {
-      return body.get();
-    } finally {
-      unlock();
-    }
+    return lock.call(body);
   }
 
   /** {@link #call} without a result. */
   void run(Runnable body) {
-    lock();
-    try {
-      body.run();
-    } finally {
-      unlock();
+    lock.run(body);
+  }
+
+  /** Runs {@code r} once the lock is released. Lock held. */
+  void defer(Runnable r) {
+    lock.defer(r);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts the first connection. Call once, after {@link #bind}. */
+  void start() {
+    lock.run(() -> {
+      outcomes.status(status);
+      budget.started(ctx.nanoClock().getAsLong());
+      tickTask = ctx.scheduler().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS,
+          TimeUnit.MILLISECONDS);
+      connectLocked();
+    });
+  }
+
+  /**
+   * Cancels at once: the stream stops, and the only event still delivered is the terminal one.
+   * Idempotent.
+   */
+  void cancel() {
+    lock.run(() -> finishLocked(false, "cancelled"));
+  }
+
+  /** The phase. Lock held. */
+  Phase phase() {
+    return phase;
+  }
+
+  /** True once CLOSED or FAILED. Lock held. */
+  boolean isTerminal() {
+    return phase == Phase.CLOSED || phase == Phase.FAILED;
+  }
+
+  /** The open connection, or null while connecting or waiting. Lock held. */
+  Connection connection() {
+    return phase == Phase.OPEN ? dialer.open() : null;
+  }
+
+  /** The last status. */
+  ConnectionStatus status() {
+    return lock.call(() -> status);
+  }
+
+  /** The metrics so far. */
+  StreamMetrics metrics() {
+    return metrics.snapshot();
+  }
+
+  /**
+   * The current connection delivered something new (audio past the resume point, a committed
+   * transcript): it was healthy, and the server accepted our input. Lock held.
+   */
+  void markProgress() {
+    budget.markProgress(ctx.nanoClock().getAsLong());
+  }
+
+  /**
+   * The current connection is healthy (the server accepted the session and our input was sent
+   * on it): the backoff starts again from its first delay after a drop. Lock held.
+   */
+  void markHealthy() {
+    budget.markHealthy();
+  }
+
+  /**
+   * The server answered input sent on the current connection (e.g. a partial transcript of it),
+   * or nothing is waiting to be accepted: the give-up clock starts again. Lock held.
+   */
+  void markAccepted() {
+    budget.markAccepted(ctx.nanoClock().getAsLong());
+  }
+
+  /** The stream is ending: the finish timeout applies from now. Lock held. */
+  void markEnding() {
+    ending = true;
+    lastInboundNanos = ctx.nanoClock().getAsLong();
+  }
+
+  /** Changes whether drops can be resumed; reports it in the status. Lock held. */
+  void setResumable(boolean r, String note) {
+    if (resumable == r && resumeNote.equals(note)) {
+      return;
+    }
+    resumable = r;
+    resumeNote = note;
+    if (!isTerminal()) {
+      emitStatus(status.state(), status.attempt(), status.retryDelay(), note);
     }
   }
 
-  // ------------------------------------------------ ReconnectingStream's hooks, to the parts
-
-  @Override
-  protected String pathAndQuery() {
-    return endpoint.pathAndQuery();
-  }
-
-  @Override
-  protected TokenType tokenType() {
-    return endpoint.tokenType();
-  }
-
-  @Override
-  protected String finishTimeoutWhat() {
-    return endpoint.finishTimeoutWhat();
-  }
-
-  @Override
-  protected void onConnectionOpen(Connection c) {
-    wire.onOpen(c);
-  }
-
-  @Override
-  protected void onText(Connection c, String text) {
-    wire.onMessage(c, text);
-  }
-
-  @Override
-  protected void onTick(Connection c, long nowNanos) {
-    wire.onTick(c, nowNanos);
-  }
-
-  @Override
-  protected void onConnectionLost() {
-    wire.onLost();
-  }
-
-  @Override
-  protected String cannotResumeReason() {
-    return resume.cannotResumeReason();
-  }
-
-  @Override
-  protected boolean completesOnDrop() {
-    return resume.completesOnDrop();
-  }
-
-  @Override
-  protected boolean awaitingAcceptance() {
-    return resume.awaitingAcceptance();
-  }
-
-  @Override
-  protected void onTerminal() {
-    outcomes.onTerminal();
-  }
-
-  @Override
-  protected void deliverStatus(ConnectionStatus status) {
+  private void emitStatus(State state, int attempt, Duration delay, String message) {
+    status = new ConnectionStatus(state, attempt, delay, resumable, message == null ? "" : message);
     outcomes.status(status);
   }
 
-  @Override
-  protected void deliverClosed(boolean complete) {
+  private void connectLocked() {
+    try {
+      dialer.dial();
+    } catch (RejectedExecutionException clientClosed) {
+      failLocked(new SpeechError(ErrorCode.ERROR, "the client was closed"));
+    }
+  }
+
+  /** The current attempt's connection opened. Lock held. */
+  private void opened(Connection c) {
+    phase = Phase.OPEN;
+    long now = ctx.nanoClock().getAsLong();
+    budget.opened(now);
+    lastInboundNanos = now;
+    metrics.connections.increment();
+    if (everOpened) {
+      metrics.reconnects.increment();
+    }
+    everOpened = true;
+    if (readingPaused) {
+      c.pauseReading();
+    }
+    wire.onOpen(c);
+    if (phase == Phase.OPEN) {
+      emitStatus(State.OPEN, 0, Duration.ZERO, resumeNote);
+    }
+  }
+
+  /** A message on the current attempt's connection. Lock held. */
+  private void received(Connection c, String text) {
+    lastInboundNanos = ctx.nanoClock().getAsLong();
+    wire.onMessage(c, text);
+  }
+
+  /**
+   * The server reported an error in a message: drop the connection and retry or fail according
+   * to its code. Lock held.
+   */
+  void serverError(SpeechError error) {
+    if (!isTerminal()) {
+      dropLocked(new Failure(error, ErrorPolicy.retry(error.code())));
+    }
+  }
+
+  /** The current connection is lost for the given reason. Lock held. */
+  void dropLocked(Failure failure) {
+    if (isTerminal()) {
+      return;
+    }
+    Failure f = resume.reclassify(failure);
+    Connection old = dialer.release();
+    if (old != null) {
+      lock.defer(old::cancel);
+    }
+    long now = ctx.nanoClock().getAsLong();
+    boolean healthy = budget.dropped(phase == Phase.OPEN, now);
+    wire.onLost();
+    if (isTerminal()) {
+      return;
+    }
+    if (resume.completesOnDrop()) {
+      finishLocked(true, "");
+      return;
+    }
+    if (!f.retryable()) {
+      failLocked(f.error());
+      return;
+    }
+    String why = resume.cannotResumeReason();
+    if (why != null) {
+      failLocked(new SpeechError(f.error().code(),
+          "connection lost and " + why + " (" + f.error().message() + ")"));
+      return;
+    }
+    ReconnectBudget.Decision d = budget.decide(f, healthy, resume.awaitingAcceptance(), now);
+    if (d.failure() != null) {
+      failLocked(d.failure());
+      return;
+    }
+    phase = Phase.WAITING;
+    if (d.attempt() == 0) {
+      log.info("{}: connection lost ({}); reconnecting now", name, f.error().message());
+    } else {
+      log.info("{}: connection lost ({}); reconnecting, attempt {} in {} ms", name,
+          f.error().message(), d.attempt(), d.delay().toMillis());
+    }
+    emitStatus(State.RECONNECTING, d.attempt(), d.delay(), f.error().message());
+    try {
+      retryTask = ctx.scheduler().schedule(this::retry, d.delay().toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException clientClosed) {
+      failLocked(new SpeechError(ErrorCode.ERROR, "the client was closed"));
+    }
+  }
+
+  private void retry() {
+    lock.run(() -> {
+      if (phase == Phase.WAITING) {
+        phase = Phase.CONNECTING;
+        connectLocked();
+      }
+    });
+  }
+
+  /** Fails the stream for good. Lock held. */
+  void failLocked(SpeechError error) {
+    if (isTerminal()) {
+      return;
+    }
+    phase = Phase.FAILED;
+    Connection old = stopLocked();
+    if (old != null) {
+      lock.defer(old::cancel);
+    }
+    log.warn("{} failed: {}", name, error);
+    outcomes.onTerminal();
+    emitStatus(State.FAILED, 0, Duration.ZERO, error.message());
+    outcomes.failed(error);
+  }
+
+  /**
+   * Ends the stream normally: closes the connection gracefully (the peer gets our close frame and
+   * a bounded time to answer), reports CLOSED and the terminal callback. Lock held.
+   */
+  void finishLocked(boolean complete, String message) {
+    if (isTerminal()) {
+      return;
+    }
+    phase = Phase.CLOSED;
+    Connection open = dialer.open();
+    Connection pending = stopLocked();
+    if (open != null) {
+      lock.defer(() -> open.close(CloseCodes.NORMAL, CLOSE_REASON));
+    }
+    if (pending != null && pending != open) {
+      lock.defer(pending::cancel);
+    }
+    outcomes.onTerminal();
+    emitStatus(State.CLOSED, 0, Duration.ZERO, message);
     outcomes.closed(complete);
   }
 
-  @Override
-  protected void deliverFailure(SpeechError error) {
-    outcomes.failed(error);
+  /** Stops timers and connections; returns the connection (open, else pending), or null. */
+  private Connection stopLocked() {
+    if (retryTask != null) {
+      retryTask.cancel(false);
+    }
+    if (tickTask != null) {
+      tickTask.cancel(false);
+    }
+    return dialer.release();
+  }
+
+  private void tick() {
+    lock.run(() -> {
+      if (phase != Phase.OPEN) {
+        return;
+      }
+      long now = ctx.nanoClock().getAsLong();
+      if (ending && now - lastInboundNanos > ctx.finishTimeout().toNanos()) {
+        failLocked(new SpeechError(ErrorCode.ERROR, endpoint.finishTimeoutWhat() + " within "
+            + ctx.finishTimeout().toMillis() + " ms after end of input"));
+        return;
+      }
+      if (!resume.awaitingAcceptance()) {
+        budget.markAccepted(now);
+      }
+      wire.onTick(dialer.open(), now);
+    });
+  }
+
+  private void pauseReading() {
+    Connection c = lock.call(() -> {
+      readingPaused = true;
+      return dialer.open();
+    });
+    if (c != null) {
+      c.pauseReading();
+    }
+  }
+
+  private void resumeReading() {
+    Connection c = lock.call(() -> {
+      readingPaused = false;
+      return dialer.open();
+    });
+    if (c != null) {
+      c.resumeReading();
+    }
   }
 }

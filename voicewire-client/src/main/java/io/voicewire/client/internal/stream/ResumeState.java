@@ -9,6 +9,14 @@ interface ResumeState {
   /** Null when a drop can be resumed now, else why not (a phrase: "...and <reason>"). */
   String cannotResumeReason();
 
+  /**
+   * The failure a drop reports, as this stream sees it: e.g. a refusal it avoids on the next
+   * attempt becomes retryable. Called first, before the other questions.
+   */
+  default Failure reclassify(Failure f) {
+    return f;
+  }
+
   /** True when a drop now needs no reconnect because the stream is complete. */
   boolean completesOnDrop();
 

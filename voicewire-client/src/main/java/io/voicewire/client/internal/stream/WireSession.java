@@ -14,9 +14,17 @@ interface WireSession {
   /** One message from the server on the current connection. */
   void onMessage(Connection c, String text);
 
-  /** Called every {@link ReconnectingStream#TICK_MILLIS} while a connection is open. */
+  /** Called every {@link ConnectionSupervisor#TICK_MILLIS} while a connection is open. */
   default void onTick(Connection c, long nowNanos) {}
 
   /** The current connection was lost (before any retry decision). */
   default void onLost() {}
+
+  /**
+   * Query parameters the next connection attempt adds to the endpoint's ({@code &}-prefixed),
+   * or empty; asked once per attempt.
+   */
+  default String queryExtras() {
+    return "";
+  }
 }

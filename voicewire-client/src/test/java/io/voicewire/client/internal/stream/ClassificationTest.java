@@ -16,33 +16,33 @@ class ClassificationTest {
 
   @Test
   void handshakeStatuses() {
-    ReconnectingStream.Failure f = ReconnectingStream.classifyFailure(new IOException("x"), 401);
+    Failure f = Failure.classifyFailure(new IOException("x"), 401);
     assertEquals(ErrorCode.AUTH_ERROR, f.error().code());
     assertFalse(f.retryable());
-    assertFalse(ReconnectingStream.classifyFailure(null, 403).retryable());
-    assertTrue(ReconnectingStream.classifyFailure(null, 429).retryable());
-    assertTrue(ReconnectingStream.classifyFailure(null, 503).retryable());
-    assertFalse(ReconnectingStream.classifyFailure(null, 404).retryable());
-    ReconnectingStream.Failure io =
-        ReconnectingStream.classifyFailure(new IOException("reset"), 0);
+    assertFalse(Failure.classifyFailure(null, 403).retryable());
+    assertTrue(Failure.classifyFailure(null, 429).retryable());
+    assertTrue(Failure.classifyFailure(null, 503).retryable());
+    assertFalse(Failure.classifyFailure(null, 404).retryable());
+    Failure io =
+        Failure.classifyFailure(new IOException("reset"), 0);
     assertTrue(io.retryable());
     assertEquals("connection failed: IOException: reset", io.error().message());
   }
 
   @Test
   void closeCodes() {
-    assertTrue(ReconnectingStream.classifyClose(1001, "").retryable());
+    assertTrue(Failure.classifyClose(1001, "").retryable());
     // a server failure on this very input (e.g. synthesis failed) fails the same way again
-    assertFalse(ReconnectingStream.classifyClose(1011, "boom").retryable());
-    assertEquals(ErrorPolicy.Retry.NOW, ReconnectingStream.classifyClose(1012, "restart").retry());
-    assertEquals(ErrorPolicy.Retry.BACKOFF, ReconnectingStream.classifyClose(1013, "").retry());
-    assertEquals(ErrorPolicy.Retry.BACKOFF, ReconnectingStream.classifyClose(1006, "").retry());
-    assertFalse(ReconnectingStream.classifyClose(1010, "").retryable());
-    assertTrue(ReconnectingStream.classifyClose(1000, "").retryable());
-    assertFalse(ReconnectingStream.classifyClose(1008, "too many").retryable());
-    assertFalse(ReconnectingStream.classifyClose(1007, "").retryable());
+    assertFalse(Failure.classifyClose(1011, "boom").retryable());
+    assertEquals(ErrorPolicy.Retry.NOW, Failure.classifyClose(1012, "restart").retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, Failure.classifyClose(1013, "").retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, Failure.classifyClose(1006, "").retry());
+    assertFalse(Failure.classifyClose(1010, "").retryable());
+    assertTrue(Failure.classifyClose(1000, "").retryable());
+    assertFalse(Failure.classifyClose(1008, "too many").retryable());
+    assertFalse(Failure.classifyClose(1007, "").retryable());
     assertEquals("the server closed the connection (1011 boom)",
-        ReconnectingStream.classifyClose(1011, "boom").error().message());
+        Failure.classifyClose(1011, "boom").error().message());
   }
 
   @Test
