@@ -29,6 +29,7 @@ import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-cor
 import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS, REPLAY_COMMIT_WAIT_MILLIS,
   MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS } from './stt-resume.js';
 import { int16ToBase64, rmsDbfs } from './pcm.js';
+import { SessionResume, isElevenLabsHost } from './stt-session-resume.js';
 
 /** Empty audio chunk as keep-alive after this long without audio (server idle limit: ~10 s). */
 export const KEEPALIVE_INTERVAL_MILLIS = 5000;
@@ -54,7 +55,9 @@ export class SttSocket extends ReconnectingSocket {
    *   (array), `secondaryLanguages` (array), `noVerbatim`, `entityDetection` (string or array),
    *   `transcriptEdit` (an edit instruction: each commit is followed by an `edited` event),
    *   `filterBackgroundAudio`, `enableLogging` (false = zero retention) and `previousText` (sent
-   *   with the first audio chunk of the session only), `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
+   *   with the first audio chunk of the session only), `resumable` (resume the server session by
+   *   id after a cut: a voicewire extension; default on unless the host is *.elevenlabs.io),
+   *   `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
    *   `lowWaterBytes`, `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
    */
   constructor(o = {}) {
@@ -68,6 +71,11 @@ export class SttSocket extends ReconnectingSocket {
       maxReplaySeconds: o.maxReplaySeconds ?? MAX_REPLAY_SECONDS,
       maxLagMillis: o.maxLagMillis ?? MAX_UPLINK_LAG_MILLIS });
     this.sessionId = null;
+    this.byId = new SessionResume(o.resumable ?? !isElevenLabsHost(this._base()));
+    /** This connection asked to resume: its audio waits for session_started (where to go on). */
+    this._awaitResume = false;
+    /** Audio position (samples of the session) after which the last commit message went out. */
+    this._commitSentAt = -1;
     this.lastPartial = '';
     this._paused = false;
     this._drainTimer = null;
@@ -80,7 +88,8 @@ export class SttSocket extends ReconnectingSocket {
     this._speech = { active: false, startAt: NaN, lastLoudAt: NaN, partialSeen: false };
     this.metrics = { handshakeMs: NaN, partialLatencyMs: NaN, commitLatencyMs: NaN,
       droppedMs: 0, replayedMs: 0, duplicatesDropped: 0, seams: 0, reconnects: 0,
-      partials: 0, commits: 0, sentMs: 0, forcedCommits: 0, replayDroppedMs: 0 };
+      partials: 0, commits: 0, sentMs: 0, forcedCommits: 0, replayDroppedMs: 0,
+      resumeAttempts: 0, resumes: 0, resumeFallbacks: 0, resumeReplayedBytes: 0 };
     this._sessionStarted = false;
     this._sentThisSession = 0;
     /** Until then the rest of a replay waits for the answer to a forced commit (0: no hold). */
@@ -94,10 +103,13 @@ export class SttSocket extends ReconnectingSocket {
     this._forcedAt = [];
   }
 
+  _base() {
+    return toWsBase(this.options.baseUrl || (globalThis.location ? location.origin : 'https://api.elevenlabs.io'));
+  }
+
   _url(token) {
     const o = this.options;
-    const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : 'https://api.elevenlabs.io'));
-    return withQuery(base + '/v1/speech-to-text/realtime', {
+    return withQuery(this._base() + '/v1/speech-to-text/realtime', {
       model_id: o.modelId || 'scribe_v2_realtime',
       audio_format: 'pcm_' + this.sampleRate,
       commit_strategy: o.commitStrategy,
@@ -116,6 +128,7 @@ export class SttSocket extends ReconnectingSocket {
       transcript_edit: o.transcriptEdit,
       filter_background_audio: o.filterBackgroundAudio,
       enable_logging: o.enableLogging,
+      ...this.byId.query(),
       ...(o.query || {}),
       token,
     });
@@ -127,18 +140,61 @@ export class SttSocket extends ReconnectingSocket {
     this._sessionStarted = false;
     this._sentThisSession = 0;
     this._release(0);
-    this._sentCommits = [];
     this._forcedAt = [];
-    this.uplink.beginSession();
-    if (reconnecting) {
-      this.metrics.seams = this.uplink.seams;
-      this.metrics.replayedMs = this.uplink.replayedMs;
-      this._emit('seam', { replayMs: this.uplink.ringMs() });
-    }
     this._paused = false;
+    this._armKeepAlive();
+    this.metrics.resumeAttempts = this.byId.counters.attempts;
+    // resuming: session_started says which audio the server has
+    this._awaitResume = this.byId.attempting;
+    if (!this._awaitResume) this._beginNewSession(reconnecting);
+  }
+
+  /** A new server session: the ring is replayed (with forced commits when long). */
+  _beginNewSession(reconnecting) {
+    this._sentCommits = [];
+    this._commitSentThisSession = false;
+    this._commitSentAt = Infinity; // no commit message reached this session
+    this.uplink.beginSession();
+    if (reconnecting) this._seam(false);
     this._pump();
     if (this._commitRequested) this._sendCommit();
-    this._armKeepAlive();
+  }
+
+  _seam(resumed) {
+    this.metrics.seams = this.uplink.seams;
+    this.metrics.replayedMs = this.uplink.replayedMs;
+    this._emit('seam', { replayMs: resumed ? this.metrics.replayedMs : this.uplink.ringMs(), resumed });
+  }
+
+  /** session_started of a connection that asked to resume. */
+  _onResumeAnswer(answer) {
+    this._awaitResume = false;
+    const c = this.byId.counters;
+    if (!answer.resumed) {
+      this.metrics.resumeFallbacks = c.fallbacks;
+      this._beginNewSession(true); // a new session: the usual replay
+      return;
+    }
+    const replay = answer.receivedSamples < 0 ? -1
+      : this.uplink.resumeSession(this.byId.base, answer.receivedSamples);
+    if (replay < 0) {
+      // the server holds audio this client cannot continue from: end it, start a new session
+      this.byId.refuse();
+      this._reconnectNow('cannot continue the resumed session', 1000);
+      return;
+    }
+    this.byId.onResumed(replay * 2);
+    this.metrics.resumes = c.resumed;
+    this.metrics.resumeReplayedBytes = c.replayedBytes;
+    this.metrics.replayedMs = this.uplink.replayedMs;
+    // a commit message sent after audio the server never got was lost with it: send it again
+    if (this._commitRequested && this._commitSentAt >= this.uplink.sessionSent) {
+      this._commitSentThisSession = false;
+      const i = this._sentCommits.lastIndexOf('app');
+      if (i >= 0) this._sentCommits.splice(i, 1);
+    }
+    this._seam(true);
+    this._pump();
   }
 
   _armKeepAlive() {
@@ -175,7 +231,7 @@ export class SttSocket extends ReconnectingSocket {
     this._trackSpeech(pcm);
     if (this.uplink.ringSamples === 0) this._markAccepted(); // nothing was waiting: the clock starts now
     // audio that waits behind a held replay is part of the gap, not lag: never dropped for lag
-    const ringDropped = this.uplink.push(pcm, this.isOpen() && !this._holdUntil);
+    const ringDropped = this.uplink.push(pcm, this.isOpen() && !this._holdUntil && !this._awaitResume);
     if (ringDropped > 0) {
       this.metrics.replayDroppedMs = this.uplink.droppedRingMs;
       this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
@@ -202,7 +258,7 @@ export class SttSocket extends ReconnectingSocket {
   }
 
   _pump() {
-    if (!this._wsReady()) return;
+    if (!this._wsReady() || this._awaitResume) return;
     const ws = this.ws;
     for (;;) {
       if (this._holdUntil) break; // waiting for the answer to a forced commit
@@ -263,6 +319,7 @@ export class SttSocket extends ReconnectingSocket {
     this._commitSentThisSession = this._sendChunk('', true);
     if (this._commitSentThisSession) {
       this._lastCommitAt = this.now();
+      this._commitSentAt = this.uplink.sessionSent;
       if (this._manual()) this._sentCommits.push('app');
     }
   }
@@ -285,11 +342,16 @@ export class SttSocket extends ReconnectingSocket {
     const type = msg.message_type;
     switch (type) {
       case 'session_started':
+      {
         this._sessionStarted = true;
         if (this._sentThisSession > 0) this._markHealthy();
         this.sessionId = msg.session_id || null;
-        this._emit('started', { sessionId: this.sessionId, config: msg.config || {} });
+        const answer = this.byId.onStarted(msg);
+        this._emit('started', { sessionId: this.sessionId, config: msg.config || {},
+          resumed: !!(answer && answer.resumed) });
+        if (answer && this._awaitResume) this._onResumeAnswer(answer);
         return;
+      }
       case 'partial_transcript': {
         this._flushPendingCommit();
         if (this._sentThisSession > 0) this._markAccepted(); // our audio is being transcribed
@@ -308,6 +370,7 @@ export class SttSocket extends ReconnectingSocket {
       }
       case 'committed_transcript':
         this._flushPendingCommit();
+        this.byId.commits++;
         this._pendingCommit = { text: String(msg.text || '') };
         this._pairTimer = this.setTimeout(() => {
           this._pairTimer = null;
@@ -317,6 +380,7 @@ export class SttSocket extends ReconnectingSocket {
       case 'committed_transcript_with_timestamps': {
         const text = String(msg.text || '');
         const pending = this._pendingCommit;
+        if (!pending) this.byId.commits++; // a twin without its plain message counts alone
         this._clearPair();
         this._deliverCommit(pending ? pending.text : text, Array.isArray(msg.words) ? msg.words : null,
           msg.language_code || null);
@@ -379,7 +443,8 @@ export class SttSocket extends ReconnectingSocket {
     }
     if (cut) {
       this.metrics.wordsRetranscribed = (this.metrics.wordsRetranscribed || 0) + 1;
-      this._reconnectNow('a new session transcribes a word cut by a forced commit');
+      this.byId.forget(); // its server session heard the cut word: a new one must
+      this._reconnectNow('a new session transcribes a word cut by a forced commit', 1000);
     }
     this.lastPartial = '';
     if (!placed) {
@@ -423,8 +488,9 @@ export class SttSocket extends ReconnectingSocket {
   _onDrop() {
     this._flushPendingCommit();
     this._release(0);
-    this._sentCommits = [];
-    this._commitSentThisSession = false;
+    // where the session's audio began: a resume continues it on the same timeline
+    if (this.byId.sessionId !== null && !this._awaitResume) this.byId.base = this.uplink.sessionBase;
+    this._awaitResume = false;
     if (this._drainTimer) { this.clearTimeout(this._drainTimer); this._drainTimer = null; }
   }
 
