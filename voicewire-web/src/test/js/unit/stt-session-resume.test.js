@@ -220,3 +220,33 @@ test('resumeSession continues mid-chunk on the session timeline, and refuses wha
   assert.equal(u.sessionToGlobalMs(0.25), 250);
   assert.equal(u.ringSamples, 5 * CHUNK, 'what the server holds stays for a fallback');
 });
+
+test('manual: the app commit cut off with its connection is answered once after the resume', async () => {
+  const { peer, sessions } = await resumableServer((s, conn, index, m) => {
+    if (m.commit !== true) return;
+    if (index === 0) {
+      // the commit arrived, the connection dies before its answer; the session decodes it parked
+      conn.deaf = true;
+      conn.ws.terminate();
+      setTimeout(() => commit(s, 'hello', 0.1, 0.9), 30);
+    } else {
+      commit(s, '', 0, 0); // the commit sent again: nothing new to commit
+    }
+  });
+  const stt = new SttSocket({ baseUrl: peer.base, commitStrategy: 'manual', backoff: { initialMillis: 100, maxMillis: 100 } });
+  const commits = [];
+  stt.on('committed', (d) => commits.push(d.text));
+  stt.connect();
+  await waitFor(stt, 'started');
+  for (let i = 0; i < 10; i++) stt.sendAudio(chunkN(i));
+  stt.commit();
+  await waitFor(stt, 'committed', () => true, 5000);
+  await sleep(300);
+  stt.abort();
+  await peer.close();
+  assert.deepEqual(commits, ['hello']);
+  assert.ok(peer.connections[1].received.some((m) => m.commit === true), 'the commit went again (it may have been lost)');
+  assert.equal(stt.metrics.resumes, 1);
+  assertContiguous(sessions.get('sess0').samples);
+  assert.equal(sessions.get('sess0').samples.length, 10 * CHUNK);
+});

@@ -427,6 +427,9 @@ export class SttSocket extends ReconnectingSocket {
 
   _deliverCommit(text, words, languageCode) {
     const kind = this._manual() ? this._sentCommits.shift() : undefined;
+    // manual: an empty answer to no outstanding commit (one sent again after a resume, which
+    // the server had after all) is nobody's segment
+    if (this._manual() && kind === undefined && text.trim() === '') return;
     if (this._holdUntil) {
       // the forced commit was answered: the replay goes on (commits stay paced)
       const wait = (this._lastCommitAt || 0) + MIN_COMMIT_INTERVAL_MILLIS - this.now();
