@@ -2,10 +2,16 @@
 // engine: DialogueSocket with the real Player, once on `/v1/text-to-dialogue/stream-input` and
 // once on `/multi-stream-input` (one dialogue context). Prints RESULT lines (each turn's voice,
 // text, voiced characters from the alignment and audio length; the player's counters) for the
-// JUnit side, which judges them.
+// JUnit side, which judges them. Then the example page examples/web/dialogue.html, served from
+// another origin (the server allows it), plays its script: its turns and final status.
 //
 //   node dialogue.mjs <server base URL> <script as JSON: [[speaker 0|1, text], …]>
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { launch, report, run } from './browser.js';
+import { serveStatic } from './static-server.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../../../../examples/web/dialogue.html', import.meta.url));
 
 const [serverBase, scriptJson] = process.argv.slice(2);
 
@@ -16,6 +22,20 @@ run(async () => {
     const script = JSON.parse(scriptJson);
     report('stream-input', await b.page.evaluate(dialogue, { script, multi: false }));
     report('multi-stream-input', await b.page.evaluate(dialogue, { script, multi: true }));
+    const html = await readFile(EXAMPLE);
+    const site = await serveStatic({ '/dialogue.html': (req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html) });
+    try {
+      await b.page.goto(site.base + '/dialogue.html?server=' + encodeURIComponent(serverBase));
+      await b.page.waitForSelector('#play:not([disabled])', { timeout: 30000 });
+      await b.page.click('#play');
+      await b.page.waitForFunction(() => /^(Done|Failed)/.test(document.getElementById('status').textContent), null,
+        { timeout: 180000 });
+      report('example', await b.page.evaluate(() => ({ status: document.getElementById('status').textContent,
+        turns: [...document.querySelectorAll('#turns li')].map((li) => li.textContent),
+        origin: location.origin })));
+    } finally {
+      await site.close();
+    }
     report('errors', { errors: b.errors });
   } finally {
     await b.close();

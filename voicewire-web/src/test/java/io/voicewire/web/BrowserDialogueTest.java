@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * voices over {@code /v1/text-to-dialogue/stream-input} and over {@code /multi-stream-input}.
  * Every turn arrives in its voice with its {@code is_final_audio_for_turn}, its alignment
  * accounts for exactly the turn's text, the dialogue ends with {@code is_final} and a clean
- * close, and the player plays all of its audio.
+ * close, and the player plays all of its audio. The example page {@code examples/web/dialogue.html},
+ * served from another origin, plays its script.
  */
 @Tag("slow") // loads the offline engine (MaryTTS): about half a minute before the page runs
 @Timeout(600)
@@ -40,7 +41,9 @@ class BrowserDialogueTest {
     NodeScripts.Run r;
     try (LocalSpeechProvider provider = LocalSpeechProvider.create()) {
       assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
-      VoicewireServer server = VoicewireServer.create(config -> config.provider(provider));
+      // the example page comes from another origin: the server must allow it
+      VoicewireServer server = VoicewireServer.create(config -> config.provider(provider)
+          .allowedOrigins(List.of("*")));
       try {
         int port = server.start(0);
         r = NodeScripts.node("src/test/js/browser/dialogue.mjs", List.of("http://127.0.0.1:" + port,
@@ -86,6 +89,14 @@ class BrowserDialogueTest {
       assertEquals(audioMs, p.path("streamPlayedMs").asDouble(), 1.0, socket + ": " + p);
       assertEquals(0.0, p.path("staleMs").asDouble(), 0.0, p.toString());
     }
+    // the example page (examples/web/dialogue.html) from another origin plays its script
+    JsonNode ex = r.result("example");
+    System.out.println("example: " + ex);
+    assertEquals("Done: 4 turns.", ex.path("status").asText(), ex.toString());
+    assertEquals(4, ex.path("turns").size(), ex.toString());
+    assertTrue(ex.path("turns").get(0).asText().startsWith("A: Good morning, did you sleep well?"),
+        ex.toString());
+    assertTrue(ex.path("turns").get(3).asText().startsWith("B: Yes please, a large one."), ex.toString());
     assertEquals("[]", r.result("errors").path("errors").toString());
   }
 
