@@ -46,13 +46,9 @@ run(async () => {
 
 async function dialogue({ script, multi }) {
   const { DialogueSocket } = await import('/lib/dialogue-socket.js');
-  const { Player } = await import('/lib/player.js');
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const within = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { throw new Error('timeout: ' + what); })]);
-  const player = new Player();
-  await player.unlock();
-  let stats = null;
-  player.on('stats', (s) => { stats = s; });
+  const { sleep, within } = vwTest;
+  const audio = await vwTest.player();
+  const player = audio.player;
   const voices = (await (await fetch('/v1/voices')).json()).voices.slice(0, 2).map((v) => v.voice_id);
   const d = new DialogueSocket({ baseUrl: location.origin, voices, multi, outputFormat: 'pcm_16000', player });
   const errors = [];
@@ -83,7 +79,8 @@ async function dialogue({ script, multi }) {
     multi, voices, contextId: id, turns, final: { chars: f.chars, audioMs: f.audioMs, lost: f.lost },
     pushedMs, firstTurnMs: turns.length ? turns[0].at - t0 : NaN, counters: { ...d.counters }, errors, log,
     end: { state: end.state, error: end.error || null, message: end.message || null },
-    player: stats && { stream: stats.stream, streamPlayedMs: stats.streamPlayedMs, playedMs: stats.playedMs,
-      staleMs: stats.staleMs, underruns: stats.underruns, overruns: stats.overruns },
+    player: audio.stats && { stream: audio.stats.stream, streamPlayedMs: audio.stats.streamPlayedMs,
+      playedMs: audio.stats.playedMs, staleMs: audio.stats.staleMs, underruns: audio.stats.underruns,
+      overruns: audio.stats.overruns },
   };
 }

@@ -61,6 +61,20 @@ function commit(s, text, start, end) {
   if (s.conn && s.conn.ws.readyState === 1 && !s.conn.deaf) for (const m of pair) s.conn.send(m);
 }
 
+/** Connects, feeds chunk after chunk (2.5× real time) until the commit `text`, then aborts. */
+async function feedUntil(stt, text) {
+  stt.connect();
+  await waitFor(stt, 'started');
+  let n = 0;
+  const pump = setInterval(() => stt.sendAudio(chunkN(n++)), 40);
+  try {
+    await waitFor(stt, 'committed', (d) => d.text === text, 10000);
+  } finally {
+    clearInterval(pump);
+    stt.abort();
+  }
+}
+
 /** Every sample is chunk k's value for k = 0, 1, … in order: nothing lost, nothing twice. */
 function assertContiguous(samples) {
   for (let i = 0; i < samples.length; i++) {
@@ -84,13 +98,7 @@ test('a cut resumes the server session: only the audio it never got is sent, no 
   const seams = [];
   stt.on('committed', (d) => commits.push(d));
   stt.on('seam', (d) => seams.push(d));
-  stt.connect();
-  await waitFor(stt, 'started');
-  let n = 0;
-  const pump = setInterval(() => stt.sendAudio(chunkN(n++)), 40);
-  await waitFor(stt, 'committed', (d) => d.text === 'three', 10000);
-  clearInterval(pump);
-  stt.abort();
+  await feedUntil(stt, 'three');
   await peer.close();
   assert.equal(peer.connections.length, 2);
   const q0 = new URL(peer.connections[0].url, 'http://x').searchParams;
@@ -127,13 +135,7 @@ test('an expired session falls back to a new one and the usual replay; the new s
   const stt = new SttSocket({ baseUrl: peer.base, commitStrategy: 'vad', backoff: { initialMillis: 30, maxMillis: 60 } });
   const commits = [];
   stt.on('committed', (d) => commits.push(d));
-  stt.connect();
-  await waitFor(stt, 'started');
-  let n = 0;
-  const pump = setInterval(() => stt.sendAudio(chunkN(n++)), 40);
-  await waitFor(stt, 'committed', (d) => d.text === 'two', 10000);
-  clearInterval(pump);
-  stt.abort();
+  await feedUntil(stt, 'two');
   await peer.close();
   assert.equal(peer.connections.length, 3);
   const q = peer.connections.map((c) => new URL(c.url, 'http://x').searchParams);

@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.server.VoicewireServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,23 +32,10 @@ class BrowserDialogueTest {
 
   @Test
   void aDialogueOfTwoVoicesPlaysTurnByTurnOverBothSockets() throws Exception {
-    NodeScripts.Run r;
-    try (LocalSpeechProvider provider = LocalSpeechProvider.create()) {
-      assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
-      // the example page comes from another origin: the server must allow it
-      VoicewireServer server = VoicewireServer.create(config -> config.provider(provider)
-          .allowedOrigins(List.of("*")));
-      try {
-        int port = server.start(0);
-        r = NodeScripts.node("src/test/js/browser/dialogue.mjs", List.of("http://127.0.0.1:" + port,
-            new ObjectMapper().writeValueAsString(SCRIPT)), Map.of(), 330);
-      } finally {
-        server.close();
-      }
-    }
-    Path dir = NodeScripts.MODULE.resolve("target/web-test");
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("dialogue.out"), r.stdout() + "\n--- stderr ---\n" + r.stderr());
+    // the example page comes from another origin: the server must allow it
+    NodeScripts.Run r = NodeScripts.againstOfflineServer(
+        config -> config.allowedOrigins(List.of("*")), "src/test/js/browser/dialogue.mjs",
+        List.of(new ObjectMapper().writeValueAsString(SCRIPT)), 330, "dialogue.out");
     r.assertSucceeded();
     for (String socket : List.of("stream-input", "multi-stream-input")) {
       JsonNode d = r.result(socket);
