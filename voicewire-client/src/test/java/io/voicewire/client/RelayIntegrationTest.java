@@ -141,6 +141,76 @@ class RelayIntegrationTest {
     }
   }
 
+  /**
+   * The relay's client-facing side resumes by id (docs/stt-resume.md) like any voicewire server:
+   * a raw client opts in, loses its connection without a close frame in the middle of a segment,
+   * reconnects naming the session and the commit messages it received, sends the audio from the
+   * offset the relay reports, and the same upstream session goes on: every segment committed
+   * once, in order, nothing lost.
+   */
+  @Test
+  void aRelayedSttSessionIsResumedByIdAfterTheClientsConnectionIsLost() throws Exception {
+    try (Relay r = new Relay(5)) {
+      String base = "ws://127.0.0.1:" + r.port + "/v1/speech-to-text/realtime?"
+          + io.voicewire.protocol.SttParams.toQuery(FakeSttPeer.request(false));
+      byte[] one = FakeSpeech.say("alpha bravo charlie ");
+      byte[] two = FakeSpeech.say("delta echo foxtrot ");
+      byte[] three = FakeSpeech.say("golf hotel india ");
+      int frame = 2 * FakeSpeech.FRAME_BYTES;
+      String id;
+      int received;
+      List<String> firstCommits;
+      try (RawScribeClient a = RawScribeClient.open(base + "&voicewire_resumable=true", null)) {
+        a.awaitCount("session_started", 1, 30);
+        var started = JSON.readTree(a.ofType("session_started").get(0));
+        id = started.path("session_id").asText();
+        assertEquals(false, started.path("voicewire_resume").path("resumed").asBoolean(true));
+        a.sendAudio(one, frame);
+        Thread.sleep(150);
+        a.commit();
+        a.awaitCount("committed_transcript", 1, 60);
+        a.sendAudio(two, frame);
+        firstCommits = a.ofType("committed_transcript");
+        received = firstCommits.size() + a.ofType("committed_transcript_with_timestamps").size();
+      } // abort(): no close frame, the relay parks the session
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (!r.relay.metrics().contains("voicewire_stt_sessions_parked 1.0")) {
+        assertTrue(System.nanoTime() < deadline, "the relay parked nothing");
+        Thread.sleep(20);
+      }
+      try (RawScribeClient b = RawScribeClient.open(base + "&voicewire_resume_session=" + id
+          + "&voicewire_commits_received=" + received, null)) {
+        b.awaitCount("session_started", 1, 30);
+        var started = JSON.readTree(b.ofType("session_started").get(0));
+        assertEquals(id, started.path("session_id").asText());
+        var resume = started.path("voicewire_resume");
+        assertTrue(resume.path("resumed").asBoolean(), started.toString());
+        long offset = resume.path("audio_bytes_received").asLong() - one.length;
+        assertTrue(offset >= 0 && offset <= two.length, "offset " + offset);
+        b.sendAudio(java.util.Arrays.copyOfRange(two, (int) offset, two.length), frame);
+        Thread.sleep(150);
+        b.commit();
+        b.awaitCount("committed_transcript", 1, 60);
+        b.sendAudio(three, frame);
+        Thread.sleep(150);
+        b.commit();
+        b.awaitCount("committed_transcript", 2, 60);
+        assertEquals(1000, b.closeAndAwait(30), b.texts().toString());
+        StringBuilder got = new StringBuilder();
+        for (String m : firstCommits) {
+          got.append(JSON.readTree(m).path("text").asText());
+        }
+        for (String m : b.ofType("committed_transcript")) {
+          got.append(JSON.readTree(m).path("text").asText());
+        }
+        assertEquals("alpha bravo charlie delta echo foxtrot golf hotel india ", got.toString());
+        assertEquals(2, b.ofType("committed_transcript").size(), "no repeat");
+      }
+      assertTrue(r.relay.metrics().contains(
+          "voicewire_stt_resume_sessions_total{event=\"resumed\"} 1.0"));
+    }
+  }
+
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -27,9 +27,18 @@ public sealed interface SttServerMessage {
    *
    * @param sessionId the session id
    * @param request the effective configuration (written into {@code config})
+   * @param enableLogging the client's logging choice (echoed in {@code config})
+   * @param voicewireResume voicewire's resume extension ({@link SttResume}), or null (the
+   *     official shape; always null for a client that did not opt in)
    */
-  record SessionStarted(String sessionId, SttRequest request, boolean enableLogging)
-      implements SttServerMessage {
+  record SessionStarted(String sessionId, SttRequest request, boolean enableLogging,
+      SttResume.Info voicewireResume) implements SttServerMessage {
+
+    /** The official shape: no {@code voicewire_resume} field. */
+    public SessionStarted(String sessionId, SttRequest request, boolean enableLogging) {
+      this(sessionId, request, enableLogging, null);
+    }
+
     @Override
     public String messageType() {
       return "session_started";
@@ -75,6 +84,9 @@ public sealed interface SttServerMessage {
           g.writeBooleanField("filter_background_audio", r.filterBackgroundAudio());
         }
         g.writeEndObject();
+        if (voicewireResume != null) {
+          voicewireResume.write(g); // only to a client that opted in (SttResume)
+        }
         g.writeEndObject();
       });
     }
@@ -244,6 +256,18 @@ public sealed interface SttServerMessage {
     @Override
     public String encode() {
       return json;
+    }
+
+    /**
+     * voicewire's resume field ({@link SttResume#FIELD}), or null when the server sent none (an
+     * official server, or a connection that did not opt in).
+     */
+    public SttResume.Info voicewireResume() {
+      try {
+        return SttResume.Info.from(Json.mapper().readTree(json));
+      } catch (java.io.IOException e) {
+        return null;
+      }
     }
 
     /** The commit strategy from either key ({@code commit_strategy}/{@code vad_commit_strategy}), or null. */

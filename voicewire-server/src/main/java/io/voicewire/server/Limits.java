@@ -38,6 +38,15 @@ import java.util.Objects;
  *     until then and released anyway (and logged) when the deadline passes
  * @param uploadReadDeadline longest a batch speech-to-text upload may take to arrive; a slower
  *     one is answered 408 ({@code request_timeout}), before any decode slot is taken
+ * @param sttResumeGrace how long a resumable realtime STT session whose connection was lost
+ *     without the client's close stays parked, waiting for the client to resume it by id
+ *     (docs/stt-resume.md; the design's {@code STT_RESUME_GRACE_MILLIS}); it keeps its session
+ *     slot meanwhile. {@link Duration#ZERO} parks nothing (a lost connection ends the session)
+ * @param sttResumeLogMessages commit messages a resumable STT session holds for a client that
+ *     may not have received them (the design's {@code STT_RESUME_LOG_MESSAGES}); while attached
+ *     the oldest are forgotten, while parked more ends the session
+ * @param sttResumeLogBytes heap bytes (2 per UTF-16 char) of those held messages and the latest
+ *     partial (the design's {@code STT_RESUME_LOG_BYTES}); same policy
  */
 public record Limits(
     int maxSessions,
@@ -56,7 +65,10 @@ public record Limits(
     int maxUnauthenticatedSockets,
     Duration authDeadline,
     Duration workStopDeadline,
-    Duration uploadReadDeadline) {
+    Duration uploadReadDeadline,
+    Duration sttResumeGrace,
+    int sttResumeLogMessages,
+    long sttResumeLogBytes) {
 
   /** Default {@link #maxSessions}. */
   public static final int DEFAULT_MAX_SESSIONS = 2000;
@@ -96,6 +108,12 @@ public record Limits(
   public static final Duration DEFAULT_WORK_STOP_DEADLINE = Duration.ofSeconds(10);
   /** Default {@link #uploadReadDeadline}: 60 s (64 MiB at about 9 Mbit/s). */
   public static final Duration DEFAULT_UPLOAD_READ_DEADLINE = Duration.ofSeconds(60);
+  /** Default {@link #sttResumeGrace}: 10 s. */
+  public static final Duration DEFAULT_STT_RESUME_GRACE = Duration.ofSeconds(10);
+  /** Default {@link #sttResumeLogMessages}: 256 commit messages. */
+  public static final int DEFAULT_STT_RESUME_LOG_MESSAGES = 256;
+  /** Default {@link #sttResumeLogBytes}: 256 KiB. */
+  public static final long DEFAULT_STT_RESUME_LOG_BYTES = 256L * 1024;
 
   /** The defaults. */
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_SESSIONS,
@@ -104,7 +122,8 @@ public record Limits(
       DEFAULT_IDLE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_MAX_REQUEST_BODY_BYTES,
       DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MIN_COMMIT_INTERVAL, DEFAULT_MAX_QUEUED_BYTES,
       DEFAULT_MAX_UNAUTHENTICATED_SOCKETS, DEFAULT_AUTH_DEADLINE, DEFAULT_WORK_STOP_DEADLINE,
-      DEFAULT_UPLOAD_READ_DEADLINE);
+      DEFAULT_UPLOAD_READ_DEADLINE, DEFAULT_STT_RESUME_GRACE, DEFAULT_STT_RESUME_LOG_MESSAGES,
+      DEFAULT_STT_RESUME_LOG_BYTES);
 
   public Limits {
     positive("maxSessions", maxSessions);
@@ -134,6 +153,14 @@ public record Limits(
     positive("authDeadline", authDeadline);
     positive("workStopDeadline", workStopDeadline);
     positive("uploadReadDeadline", uploadReadDeadline);
+    Objects.requireNonNull(sttResumeGrace, "sttResumeGrace == null");
+    if (sttResumeGrace.isNegative()) {
+      throw new IllegalArgumentException("sttResumeGrace < 0: " + sttResumeGrace);
+    }
+    positive("sttResumeLogMessages", sttResumeLogMessages);
+    if (sttResumeLogBytes < 1024) {
+      throw new IllegalArgumentException("sttResumeLogBytes < 1024: " + sttResumeLogBytes);
+    }
   }
 
   private static void positive(String name, long v) {
@@ -173,6 +200,9 @@ public record Limits(
     private Duration authDeadline;
     private Duration workStopDeadline;
     private Duration uploadReadDeadline;
+    private Duration sttResumeGrace;
+    private int sttResumeLogMessages;
+    private long sttResumeLogBytes;
 
     private Builder(Limits l) {
       maxSessions = l.maxSessions;
@@ -192,6 +222,9 @@ public record Limits(
       authDeadline = l.authDeadline;
       workStopDeadline = l.workStopDeadline;
       uploadReadDeadline = l.uploadReadDeadline;
+      sttResumeGrace = l.sttResumeGrace;
+      sttResumeLogMessages = l.sttResumeLogMessages;
+      sttResumeLogBytes = l.sttResumeLogBytes;
     }
 
     public Builder maxSessions(int v) {
@@ -279,12 +312,28 @@ public record Limits(
       return this;
     }
 
+    public Builder sttResumeGrace(Duration v) {
+      sttResumeGrace = v;
+      return this;
+    }
+
+    public Builder sttResumeLogMessages(int v) {
+      sttResumeLogMessages = v;
+      return this;
+    }
+
+    public Builder sttResumeLogBytes(long v) {
+      sttResumeLogBytes = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
     public Limits build() {
       return new Limits(maxSessions, maxSessionsPerKey, maxTextMessageBytes, maxAudioChunkMillis,
           sessionTimeLimit, maxQueuedAudioMillis, maxQueuedMessages, idleTimeout, pingInterval,
           maxRequestBodyBytes, maxUploadBytes, minCommitInterval, maxQueuedBytes,
-          maxUnauthenticatedSockets, authDeadline, workStopDeadline, uploadReadDeadline);
+          maxUnauthenticatedSockets, authDeadline, workStopDeadline, uploadReadDeadline,
+          sttResumeGrace, sttResumeLogMessages, sttResumeLogBytes);
     }
   }
 }

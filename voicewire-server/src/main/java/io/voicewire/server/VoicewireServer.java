@@ -209,6 +209,7 @@ public final class VoicewireServer implements AutoCloseable {
       return false;
     }
     stopped = true;
+    services.stopping(); // realtime STT sessions are not parked when the server closes them
     try {
       jetty.stop();
     } catch (Exception e) {

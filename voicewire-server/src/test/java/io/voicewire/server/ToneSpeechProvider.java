@@ -64,6 +64,11 @@ final class ToneSpeechProvider implements SpeechProvider {
   final AtomicInteger openStt = new AtomicInteger();
   /** STT audio chunks decoded so far, by every session (to watch work stop). */
   final AtomicInteger sttChunksProcessed = new AtomicInteger();
+  /** STT audio bytes accepted by {@code sendAudio}, by every session. */
+  final java.util.concurrent.atomic.AtomicLong sttBytesReceived =
+      new java.util.concurrent.atomic.AtomicLong();
+  /** STT sessions {@code cancel()}led. */
+  final AtomicInteger sttCancelled = new AtomicInteger();
   /** Whether STT sessions honour {@code cancel()} (else it falls back to {@code close()}). */
   final boolean sttCancellable;
   private final ExecutorService pool;
@@ -481,6 +486,7 @@ final class ToneSpeechProvider implements SpeechProvider {
           return false;
         }
         receivedBytes += audio.length;
+        sttBytesReceived.addAndGet(audio.length);
       }
       byte[] copy = audio.clone();
       serial.submit(() -> process(copy));
@@ -538,6 +544,9 @@ final class ToneSpeechProvider implements SpeechProvider {
         return;
       }
       synchronized (this) {
+        if (!cancelled) {
+          sttCancelled.incrementAndGet();
+        }
         cancelled = true;
         closed = true;
       }

@@ -111,8 +111,14 @@ final class Router extends Handler.Abstract {
             "This server is restarting and takes no new sessions: connect again");
       }
       Query query = Query.parse(request.getHttpURI().getQuery());
-      boolean upgraded = container.upgrade(
-          (rq, rs, cb) -> r.factory.create(rq, params, query), request, response, callback);
+      boolean upgraded = container.upgrade((rq, rs, cb) -> {
+        Object socket = r.factory.create(rq, params, query);
+        String[] header = socket instanceof SocketSession ss ? ss.upgradeHeader() : null;
+        if (header != null) {
+          rs.getHeaders().put(header[0], header[1]);
+        }
+        return socket;
+      }, request, response, callback);
       if (upgraded) {
         return true;
       }

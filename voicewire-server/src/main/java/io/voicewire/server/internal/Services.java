@@ -26,6 +26,8 @@ public final class Services implements AutoCloseable {
   /** TTS sockets that opened without credentials and have not yet sent their first message. */
   final SessionLimiter unauthenticated;
   final ServerMetrics metrics = new ServerMetrics();
+  /** The resumable realtime STT sessions by id (docs/stt-resume.md). */
+  final SttSessions sttSessions = new SttSessions(metrics.registry());
   /** The graceful drain: live sockets register here. */
   public final Drain drain = new Drain();
   /** The Redis replicas share, or null when tokens and limits are in this process's memory. */
@@ -125,6 +127,21 @@ public final class Services implements AutoCloseable {
     byte[] b = new byte[4];
     random.nextBytes(b);
     return HexFormat.of().formatHex(b);
+  }
+
+  /** A realtime STT session id: 128 random bits in hex (unguessable; names a resumable session). */
+  String newSessionId() {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /**
+   * The server is about to stop (before its sockets close): realtime STT sessions are no longer
+   * parked, and those parked end now.
+   */
+  public void stopping() {
+    sttSessions.stop();
   }
 
   long now() {

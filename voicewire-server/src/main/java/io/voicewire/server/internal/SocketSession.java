@@ -44,7 +44,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
       list.add(r);
     }
 
-    private void run() {
+    void run() {
       for (Runnable r : list) {
         r.run();
       }
@@ -76,6 +76,8 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   private boolean gone;
   private boolean readPaused;
   private boolean demandOwed;
+  /** The close code the peer sent (1006 for a lost connection), -1 after a failed write. */
+  private int peerCloseCode = -1;
 
   SocketSession(Services s, SessionKind kind, Logger log) {
     this.s = s;
@@ -149,12 +151,22 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
       log.info("{} open id={}{} remote={}", kind.label, id, openLogDetail(),
           session.getRemoteSocketAddress());
       if (opened(admission, fx) && !gone) {
-        limitTask = s.timer.schedule(this::onTimeLimit, s.limits.sessionTimeLimit().toMillis(),
+        limitTask = s.timer.schedule(this::onTimeLimit, Math.max(0, timeLimitMillis()),
             TimeUnit.MILLISECONDS);
       }
     }
     after(fx);
     readNext();
+  }
+
+  /** How long this socket's session may still last: {@code sessionTimeLimit} unless resumed. */
+  long timeLimitMillis() {
+    return s.limits.sessionTimeLimit().toMillis();
+  }
+
+  /** An extra header of the upgrade response, {@code {name, value}}, or null. */
+  String[] upgradeHeader() {
+    return null;
   }
 
   /** Extra fields of the open log line (the TTS voice). */
@@ -178,18 +190,18 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   @Override
   public final void onWebSocketClose(int statusCode, String reason) {
-    teardown("code=" + statusCode);
+    teardown("code=" + statusCode, statusCode);
   }
 
   final void writeFailed(Throwable cause) {
-    teardown("write failed: " + cause.getClass().getSimpleName());
+    teardown("write failed: " + cause.getClass().getSimpleName(), -1);
   }
 
   /**
    * The socket is gone: the endpoint cancels its provider work, and the concurrency slot is
    * released once that work has stopped (or after {@code workStopDeadline}).
    */
-  private void teardown(String why) {
+  private void teardown(String why, int closeCode) {
     Effects fx = new Effects();
     long duration;
     WorkSlot w;
@@ -198,6 +210,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
         return;
       }
       gone = true;
+      peerCloseCode = closeCode;
       cancel(limitTask);
       cancel(stallTask);
       leaveGate();
@@ -220,6 +233,12 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   private void onTimeLimit() {
     locked(this::timeLimitPassed);
+  }
+
+  /** The close code the peer sent, 1006 when lost, -1 after a failed write. Under the lock. */
+  final int peerCloseCode() {
+    assert Thread.holdsLock(this);
+    return peerCloseCode;
   }
 
   /** Whether the peer is gone (teardown ran). Under the lock. */

@@ -2,6 +2,7 @@ package io.voicewire.server.internal;
 
 import io.voicewire.protocol.NoVerbatim;
 import io.voicewire.protocol.SttParams;
+import io.voicewire.protocol.SttResume;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.speech.Transcript;
 
@@ -25,8 +26,13 @@ final class SttMessages {
   }
 
   String started(String sessionId) {
+    return started(sessionId, null);
+  }
+
+  /** {@code session_started} with voicewire's resume field (null: the official shape). */
+  String started(String sessionId, SttResume.Info resume) {
     return new SttServerMessage.SessionStarted(sessionId, params.request(),
-        params.enableLogging()).encode();
+        params.enableLogging(), resume).encode();
   }
 
   String partial(Transcript partial) {

@@ -1,85 +1,77 @@
 package io.voicewire.server.internal;
 
-import io.voicewire.audio.AudioFormat;
 import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
 import io.voicewire.protocol.SttAudioFrame;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
+import io.voicewire.protocol.SttResume;
 import io.voicewire.protocol.SttServerMessage;
-import io.voicewire.speech.CommitPolicy;
 import io.voicewire.speech.ErrorCode;
-import io.voicewire.speech.SpeechError;
-import io.voicewire.speech.SttListener;
-import io.voicewire.speech.SttSession;
-import io.voicewire.speech.Transcript;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.LoggerFactory;
 
 /**
- * The realtime speech-to-text socket (PROTOCOL.md §5) over one provider {@link SttSession}, under
- * the core {@link CommitPolicy} (VAD commit, 90 s auto-commit) unless it applies them itself.
+ * One connection of the realtime speech-to-text socket (PROTOCOL.md §5): the WebSocket, its
+ * admission and its outbox. The session itself — engine session, permit, uplink rules, commit
+ * log, state ({@link SttState}) — is an {@link SttServerSession}, attached to one connection at a
+ * time: a connection admitted with a key and a permit starts a new one; a reconnect that names a
+ * resumable session ({@link SttResume#RESUME_SESSION}, same key and parameters) is attached to
+ * it without a new permit (docs/stt-resume.md). A refused connection never gets a session: its
+ * error and close are queued at once.
  *
- * <p>Lifecycle: {@link SttState} (its javadoc has the diagram); only {@code OPEN} takes audio.
- * Accepted audio is never lost: after a bad client message ({@code FAILING}) the provider session
- * is closed first (committing what was pending), its {@code committed_transcript} is sent, then
- * the error and the close. Partials that arrive while failing are dropped.
+ * <p>Frames are parsed here and handed to the attached session; a connection the session no
+ * longer has (replaced by a resume) gets its frames ignored. When the connection goes, the
+ * session is told ({@link SttServerSession#detached}) with whether it was the client's close
+ * 1000: otherwise a resumable session is parked.
  *
- * <p>Uplink overflow policy: the provider's input queue is bounded; a chunk it refuses
- * ({@link SttSession#sendAudio} returns false) is never dropped silently: the session fails with
- * {@code queue_overflow} and close 1013, after committing the audio accepted before it. That error
- * goes out at once, before that commit: a client with a manual commit in flight could not tell
- * the server's commit from the answer to its own (its SDK would end its segment there and lose
- * the audio between); knowing first that the session failed, it resumes from its last answered
- * commit and the server's commit is only what a client that does not resume keeps. Downlink:
- * transcripts beyond the outbox bounds fail the session with {@code queue_overflow}, close 1008.
- *
- * <p>Thread safe: the {@link SocketSession} idiom. Public only for Jetty's reflection.
+ * <p>Thread safe: the {@link SocketSession} idiom for the connection's own state; the session's
+ * state is the session's (their monitors are never held together). Public only for Jetty's
+ * reflection.
  */
-public final class SttSocket extends SocketSession implements SttListener {
-  /** How long the final commit of a failing session may take before the error is sent anyway. */
-  static final long FINAL_COMMIT_TIMEOUT_MILLIS = 5_000;
-  private static final String PARTIAL = "partial_transcript";
+public final class SttSocket extends SocketSession {
   private final SttParams params;
+  private final SttResume.Params resume;
   private final ProtocolException paramError;
   private final Auth.Result handshakeAuth;
-  private final SttMessages messages;
-
-  private volatile SttSession session;
-
-  // guarded by this
-  private final StateMachine<SttState> state = new StateMachine<>(SttState.ADMITTING);
-  private boolean providerEnded;
-  private final SttUplink uplink;
-  private String pendingError;
-  private int pendingClose;
-  private ErrorCode pendingCode;
-  /** The pending error was sent when the failure began (queue_overflow; see the class javadoc). */
-  private boolean pendingErrorSent;
-  private ScheduledFuture<?> finalTask;
-  private boolean drainAtCommit;
+  /** The resumable session's id announced at the upgrade, or null (not resumable). */
+  private final String sessionId;
+  /** The live session a resume names, found at the upgrade, or null. */
+  private final SttServerSession candidate;
+  private volatile SttServerSession session;
+  private volatile boolean lost;
+  /** Why the resume asked for was not honoured (told in session_started), or null. */
+  private String fallbackReason;
 
   SttSocket(Services s, Query query, Auth.Result handshakeAuth) {
     super(s, SessionKind.STT_REALTIME, LoggerFactory.getLogger("io.voicewire.server.stt"));
     SttParams p = null;
+    SttResume.Params r = SttResume.Params.NONE;
     ProtocolException err = null;
     try {
       p = SttParams.parse(query);
+      r = SttResume.Params.parse(query);
     } catch (ProtocolException e) {
       err = e;
     }
     this.params = p;
+    this.resume = r;
     this.paramError = err;
     this.handshakeAuth = handshakeAuth;
-    this.messages = new SttMessages(p);
-    this.uplink = new SttUplink(p == null ? AudioFormat.PCM_16000 : p.request().audioFormat(),
-        s.limits);
+    SttServerSession c = null;
+    if (err == null && r.resuming() && handshakeAuth instanceof Auth.Ok ok) {
+      c = s.sttSessions.find(r.resumeSession(), ok.keyId());
+      if (c != null && !c.request().equals(p.request())) {
+        c = null;
+        fallbackReason = "the query parameters differ from the session's";
+      }
+    }
+    this.candidate = c;
+    this.sessionId = err != null || !(handshakeAuth instanceof Auth.Ok) || !r.resumable() ? null
+        : c != null ? c.id() : s.newSessionId();
   }
 
   // ---------------------------------------------------------------- SocketSession
@@ -93,62 +85,93 @@ public final class SttSocket extends SocketSession implements SttListener {
   }
 
   @Override
+  String[] upgradeHeader() {
+    return sessionId == null ? null : new String[] {SttResume.SESSION_ID_HEADER, sessionId};
+  }
+
+  /**
+   * A resume is settled here, before the monitor (the claim takes the session's): on success the
+   * connection is attached and null is returned (no new permit: the session holds one); reading
+   * waits until the session has queued the resumed {@code session_started}.
+   */
+  @Override
   Admission handshakeAdmission() {
-    return Admission.ofHandshake(s, paramError, handshakeAuth, false);
+    Auth.Result auth = handshakeAuth;
+    if (candidate != null) {
+      synchronized (this) {
+        pauseReading();
+      }
+      String[] why = new String[1];
+      SttServerSession.Claim c = candidate.claim(this, resume.commitsReceived(),
+          params.request(), why);
+      if (c == SttServerSession.Claim.RESUMED) {
+        session = candidate;
+        if (lost) {
+          candidate.detached(this, false);
+        }
+        return null;
+      }
+      resumeReading();
+      s.sttSessions.refused();
+      if (c == SttServerSession.Claim.BAD_COUNT) {
+        return Admission.refused(ErrorCode.POLICY_VIOLATION, why[0],
+            CloseCodes.POLICY_VIOLATION);
+      }
+      fallbackReason = why[0];
+    } else if (paramError == null && resume.resuming() && auth instanceof Auth.Ok) {
+      s.sttSessions.refused();
+      if (fallbackReason == null) {
+        fallbackReason = s.sttSessions.whyNot(resume.resumeSession(), s.now());
+      }
+    }
+    return Admission.ofHandshake(s, paramError, auth, false);
   }
 
   @Override
   boolean opened(Admission a, Effects fx) {
+    if (session != null) {
+      return true; // resumed at the handshake
+    }
     if (!a.granted()) {
-      failNow(a.code(), a.message(), a.closeCode());
+      closeWith(a.code(), a.message(), a.closeCode(), false);
       return false;
     }
-    if (!bind(a, fx)) {
+    if (isGone()) {
+      fx.add(a.permit()::release);
       return false;
     }
-    state.moveTo(SttState.OPEN);
-    workStarted();
-    fx.add(this::openProvider);
+    // a resume that failed after the upgrade announced its id (it ended meanwhile) gets a new id
+    String sid = sessionId == null ? id : candidate != null ? s.newSessionId() : sessionId;
+    SttServerSession ss = new SttServerSession(s, sid, a.keyId(), params, sessionId != null,
+        a.permit(), this, fallbackReason, log);
+    ss.admitted();
+    session = ss;
+    fx.add(ss::start);
     return true;
   }
 
-  private void openProvider() {
-    try {
-      // the protocol's commit rules above an engine that recognizes only (applied once)
-      SttSession ss = CommitPolicy.apply(s.provider.openStt(params.request(), this));
-      session = ss;
-      SttState st;
-      synchronized (this) {
-        st = state.get();
-      }
-      if (st == SttState.CLOSED) {
-        ss.cancel();
-      } else if (st != SttState.OPEN) {
-        ss.close();
-      }
-    } catch (RuntimeException e) {
-      log.warn("stt_realtime provider failed to open a session id={}: {}", id,
-          Redact.exception(e));
-      log.debug("stt_realtime provider failure", e);
-      onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR,
-          "The speech provider failed to open a session"));
-    }
+  @Override
+  long timeLimitMillis() {
+    SttServerSession ss = session;
+    return ss == null ? super.timeLimitMillis() : ss.remainingMillis();
   }
 
   @Override
   void timeLimitPassed(Effects fx) {
-    clientFailure(ErrorCode.SESSION_TIME_LIMIT_EXCEEDED, "Session exceeded the time limit of "
-        + s.limits.sessionTimeLimit().toSeconds() + " seconds", CloseCodes.POLICY_VIOLATION, fx);
+    SttServerSession ss = session;
+    if (ss != null) {
+      fx.add(() -> ss.timeLimit(this));
+    }
   }
 
   @Override
   void peerGone(Effects fx) {
-    state.moveTo(SttState.CLOSED);
-    cancel(finalTask);
+    lost = true;
+    boolean clientClosed = peerCloseCode() == CloseCodes.NORMAL;
     fx.add(() -> {
-      SttSession ss = session;
+      SttServerSession ss = session;
       if (ss != null) {
-        ss.cancel(); // the client is gone: nobody would receive what decoding is still queued
+        ss.detached(this, clientClosed);
       }
     });
   }
@@ -166,198 +189,61 @@ public final class SttSocket extends SocketSession implements SttListener {
   }
 
   private void handleText(String text) {
-    if (out().isClosing() && state() == SttState.OPEN) {
-      return; // the outbox failed the session by itself: no more audio is taken
+    SttServerSession ss = session;
+    if (ss == null || out().isClosing()) {
+      return; // refused, or the outbox failed the session by itself: no more audio is taken
     }
-    long now = s.now();
     SttAudioFrame f = SttAudioFrame.scan(text); // a plain chunk needs no parse (a relay's path)
     if (f != null) {
-      locked(fx -> acceptChunk(f.sampleRate(), false, f.audioBytes(), false, now, fx));
-      toProvider(null, f.audioBytes(), ss -> ss.sendAudioFrame(text, f.audioFrom(),
-          f.audioTo(), f.audioBytes()), false);
+      ss.chunk(this, f.sampleRate(), null, f.audioBytes(), false,
+          es -> es.sendAudioFrame(text, f.audioFrom(), f.audioTo(), f.audioBytes()));
       return;
     }
     SttClientMessage m;
     try {
       m = SttClientMessage.decode(text);
     } catch (ProtocolException e) {
-      locked(fx -> clientFailure(e.code(), e.getMessage(), e.closeCode(), fx));
+      ss.clientError(this, e.code(), e.getMessage(), e.closeCode());
       return;
     }
     byte[] audio = m.audio();
-    boolean[] commit = new boolean[1];
-    locked(fx -> commit[0] = acceptChunk(m.sampleRate(), m.previousText() != null, audio.length,
-        m.commit(), now, fx));
-    toProvider(m.previousText(), audio.length, ss -> ss.sendAudio(audio), commit[0]);
-  }
-
-  /** Hands an accepted chunk to the provider session (outside the lock). */
-  private void toProvider(String previousText, int audioLength,
-      java.util.function.Predicate<SttSession> sendAudio, boolean commit) {
-    SttSession ss = session;
-    if (ss == null || state() != SttState.OPEN) {
-      return;
-    }
-    try {
-      if (previousText != null) {
-        ss.previousText(previousText); // validated: the first chunk only
-      }
-      if (audioLength > 0) {
-        s.metrics.audioIn(kind, audioLength);
-        if (!sendAudio.test(ss)) {
-          locked(fx -> clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue "
-              + "is full: audio is arriving faster than it can be transcribed",
-              CloseCodes.TRY_AGAIN_LATER, fx));
-        }
-      }
-      if (commit) {
-        ss.commit();
-      }
-    } catch (RuntimeException e) {
-      log.warn("stt_realtime provider call failed id={}: {}", id, Redact.exception(e));
-      log.debug("stt_realtime provider failure", e);
-      onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
-    }
-  }
-
-  /** Validates and counts a chunk; returns whether it commits. Under the lock. */
-  private boolean acceptChunk(Integer sampleRate, boolean previousText, int audioLength,
-      boolean commit, long now, Effects fx) {
-    if (!state.is(SttState.OPEN)) {
-      return false;
-    }
-    String problem = uplink.validate(sampleRate, previousText, audioLength);
-    if (problem != null) {
-      clientFailure(ErrorCode.INPUT_ERROR, problem, CloseCodes.INVALID_PAYLOAD, fx);
-      return false;
-    }
-    problem = uplink.tooLong(audioLength);
-    if (problem != null) {
-      clientFailure(ErrorCode.CHUNK_SIZE_EXCEEDED, problem, CloseCodes.POLICY_VIOLATION, fx);
-      return false;
-    }
-    uplink.accepted(audioLength, now);
-    if (!commit) {
-      return false;
-    }
-    if (!uplink.commitAllowed(now)) {
-      s.metrics.error(ErrorCode.COMMIT_THROTTLED.wireName());
-      out().enqueueUrgent(SttServerMessage.Error.of(ErrorCode.COMMIT_THROTTLED,
-          "Commits must be at least " + s.limits.minCommitInterval().toMillis()
-              + " ms apart; this commit was ignored").encode());
-      return false;
-    }
-    return true;
+    ss.chunk(this, m.sampleRate(), m.previousText(), audio.length, m.commit(),
+        es -> es.sendAudio(audio));
   }
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
     s.metrics.messageIn(kind);
-    locked(fx -> clientFailure(ErrorCode.INPUT_ERROR, "Binary frames are not supported: send "
-        + "input_audio_chunk JSON messages with base64 audio", CloseCodes.UNSUPPORTED_DATA, fx));
+    SttServerSession ss = session;
+    if (ss != null) {
+      ss.clientError(this, ErrorCode.INPUT_ERROR, "Binary frames are not supported: send "
+          + "input_audio_chunk JSON messages with base64 audio", CloseCodes.UNSUPPORTED_DATA);
+    }
     readNext();
   }
 
-  /**
-   * The server drains: close 1012 right after the next committed transcript, so the client has
-   * little audio to replay elsewhere; {@link #drainNow} if none comes in time. See {@link Drain}.
-   */
   @Override
   public void drainAtBoundary() {
-    synchronized (this) {
-      drainAtCommit = true;
+    SttServerSession ss = session;
+    if (ss != null) {
+      ss.drainAtCommit(this);
     }
   }
 
   @Override
   public void drainNow() {
-    locked(fx -> {
-      if (state.is(SttState.OPEN)) {
-        move(fx);
-      }
-    });
-  }
-
-  /** Closes 1012 after what is queued; the provider session is cancelled (the client replays). */
-  private void move(Effects fx) {
-    state.moveTo(SttState.CLOSING);
-    cancelSessionTimers();
-    out().enqueueClose(Drain.SERVICE_RESTART, Drain.REASON);
-    providerLater(fx, SttSession::cancel);
-  }
-
-  // ---------------------------------------------------------------- failures (under lock)
-
-  /** After the lock, on the timer thread: {@code call} on the provider session, if open. */
-  private void providerLater(Effects fx, Consumer<SttSession> call) {
-    fx.add(() -> s.timer.execute(() -> {
-      SttSession ss = session;
-      if (ss != null) {
-        call.accept(ss);
-      }
-    }));
-  }
-
-  private synchronized SttState state() {
-    return state.get();
-  }
-
-  /** A client-caused failure: commit what was accepted, then the error, then close. */
-  private void clientFailure(ErrorCode code, String message, int closeCode, Effects fx) {
-    if (!state.is(SttState.OPEN)) {
-      return;
+    SttServerSession ss = session;
+    if (ss != null) {
+      ss.drainNow(this);
     }
-    state.moveTo(SttState.FAILING);
+  }
+
+  // ---------------------------------------------------------------- called by the session
+
+  /** The error and the close, after what is queued or ({@code purge}) not. */
+  void closeWith(ErrorCode code, String message, int closeCode, boolean purge) {
     logError(code, message);
-    pendingError = message;
-    pendingClose = closeCode;
-    pendingCode = code;
-    if (code == ErrorCode.QUEUE_OVERFLOW) {
-      out().enqueueUrgent(SttServerMessage.Error.of(code, message).encode());
-      pendingErrorSent = true;
-    }
-    cancelSessionTimers();
-    finalTask = s.timer.schedule(this::finishFailing, FINAL_COMMIT_TIMEOUT_MILLIS,
-        TimeUnit.MILLISECONDS);
-    // close the provider session off this thread: it commits what is pending
-    fx.add(() -> s.timer.execute(() -> {
-      SttSession ss = session;
-      if (ss != null) {
-        ss.close();
-      } else {
-        finishFailing();
-      }
-    }));
-  }
-
-  private void finishFailing() {
-    locked(fx -> {
-      if (!state.is(SttState.FAILING)) {
-        return;
-      }
-      state.moveTo(SttState.CLOSING);
-      cancel(finalTask);
-      if (!pendingErrorSent) {
-        out().enqueueUrgent(SttServerMessage.Error.of(pendingCode, pendingError).encode());
-      }
-      out().enqueueClose(pendingClose, pendingError);
-    });
-  }
-
-  /** Fails now: error and close; the provider session (if any) is closed by its owner. */
-  private void failNow(ErrorCode code, String message, int closeCode) {
-    if (!state.isAny(SttState.CLOSING, SttState.CLOSED)) {
-      closeWith(code, message, closeCode, false);
-    }
-  }
-
-  /** Moves to CLOSING: the error and the close, after what is queued or ({@code purge}) not. */
-  private void closeWith(ErrorCode code, String message, int closeCode, boolean purge) {
-    state.moveTo(SttState.CLOSING);
-    logError(code, message);
-    cancelSessionTimers();
-    cancel(finalTask);
     String json = SttServerMessage.Error.of(code, message).encode();
     if (purge) {
       out().enqueueFailWith(json, closeCode, message);
@@ -367,136 +253,10 @@ public final class SttSocket extends SocketSession implements SttListener {
     }
   }
 
-  // ---------------------------------------------------------------- provider events
-
-  @Override
-  public void onStarted(String sessionId) {
-    locked(fx -> {
-      if (state.isAny(SttState.OPEN, SttState.FAILING)) {
-        offer(messages.started(sessionId), fx);
-      }
-    });
-  }
-
-  @Override
-  public void onPartial(Transcript partial) {
-    String json = messages.partial(partial);
-    locked(fx -> {
-      if (!state.is(SttState.OPEN)) {
-        return;
-      }
-      long arrival = uplink.arrivalOf(partial.audioEndMs());
-      if (arrival >= 0) {
-        s.metrics.partial.recordNanos(s.now() - arrival);
-      }
-      offer(json, fx);
-    });
-  }
-
-  @Override
-  public void onCommitted(Transcript committed) {
-    SttMessages.Committed out = messages.committed(committed);
-    locked(fx -> {
-      if (!state.isAny(SttState.OPEN, SttState.FAILING)) {
-        return;
-      }
-      long start = uplink.commitStart(committed.audioEndMs());
-      if (start >= 0) {
-        s.metrics.commit.recordNanos(s.now() - start);
-      }
-      offer(out.json(), fx);
-      if (out.withTimestamps() != null) {
-        offer(out.withTimestamps(), fx);
-      }
-      if (drainAtCommit && state.is(SttState.OPEN)) {
-        move(fx);
-      }
-    });
-  }
-
-  @Override
-  public void onServerMessage(String messageType, String json) {
-    if (PARTIAL.equals(messageType)) {
-      passPartial(json);
-      return;
-    }
-    locked(fx -> { // a relay's upstream message the provider interface does not model, as sent
-      if (state.isAny(SttState.OPEN, SttState.FAILING)) {
-        offer(json, fx);
-      }
-    });
-  }
-
-  /** A relay's upstream partial, forwarded as received (rewritten only for no_verbatim). */
-  private void passPartial(String json) {
-    String out = json;
-    if (messages.noVerbatim()) {
-      try {
-        out = messages.partial(Transcript.partial(
-            ((SttServerMessage.Partial) SttServerMessage.decode(json)).text(), 0, 0));
-      } catch (ProtocolException | ClassCastException e) {
-        return; // unreadable: dropped, as the typed path drops it
-      }
-    }
-    String send = out;
-    locked(fx -> {
-      if (state.is(SttState.OPEN)) {
-        long arrival = uplink.latestArrival();
-        if (arrival >= 0) {
-          s.metrics.partial.recordNanos(s.now() - arrival);
-        }
-        offer(send, fx);
-      }
-    });
-  }
-
-  @Override
-  public void onClosed() {
-    providerEnded(fx -> { // the provider ended the session on its own
-      state.moveTo(SttState.CLOSING);
-      cancelSessionTimers();
-      out().enqueueClose(CloseCodes.NORMAL, "");
-    });
-  }
-
-  @Override
-  public void onFailure(SpeechError error) {
-    providerEnded(fx -> failNow(error.code(), ClientText.safe(error.message()),
-        Errors.closeCode(error.code())));
-  }
-
-  /**
-   * The provider's terminal event: its work has stopped (counted once); a failing session sends
-   * its error now, an open one ends as {@code whenOpen} says.
-   */
-  private void providerEnded(Consumer<Effects> whenOpen) {
-    boolean first;
-    SttState st;
-    synchronized (this) {
-      first = !providerEnded;
-      providerEnded = true;
-      st = state.get();
-    }
-    if (first) {
-      workStopped();
-    }
-    if (st == SttState.FAILING) {
-      finishFailing();
-    } else {
-      locked(fx -> {
-        if (state.is(SttState.OPEN)) {
-          whenOpen.accept(fx);
-        }
-      });
-    }
-  }
-
-  /** Queues within the bounds; on overflow the session fails with {@code queue_overflow}. */
-  private void offer(String json, Effects fx) {
-    if (out().enqueue(json, 0, 0, null) == Outbox.Offer.OVERFLOW) {
-      closeWith(ErrorCode.QUEUE_OVERFLOW, "The client is reading too slowly: more than "
-          + s.limits.maxQueuedMessages() + " messages queued", CloseCodes.POLICY_VIOLATION, true);
-      providerLater(fx, SttSession::close);
-    }
+  /** A resume took this connection's session over: close 1001 after what is queued. */
+  void replaced() {
+    log.info("{} replaced id={} by a resumed connection", kind.label, id);
+    out().enqueueClose(CloseCodes.GOING_AWAY, "replaced by a resumed connection");
+    out().pump();
   }
 }

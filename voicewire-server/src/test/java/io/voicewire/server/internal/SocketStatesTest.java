@@ -50,6 +50,24 @@ class SocketStatesTest {
     assertTerminal(SttState.class, SttState.CLOSED);
   }
 
+  /**
+   * PARKED (docs/stt-resume.md): only an open session is parked; a parked one is resumed (OPEN)
+   * or ends (CLOSED), never fails or closes on a connection it does not have.
+   */
+  @Test
+  void sttParkedStateIsEnteredOnlyFromOpenAndLeftOnlyByResumeOrEnd() {
+    for (SttState from : SttState.values()) {
+      assertEquals(from == SttState.OPEN, from.next().contains(SttState.PARKED), from.name());
+    }
+    assertEquals(EnumSet.of(SttState.OPEN, SttState.CLOSED), SttState.PARKED.next());
+    StateMachine<SttState> m = new StateMachine<>(SttState.OPEN);
+    m.moveTo(SttState.PARKED);
+    m.moveTo(SttState.OPEN); // resumed
+    m.moveTo(SttState.PARKED);
+    m.moveTo(SttState.CLOSED); // grace passed
+    assertTrue(m.get().next().isEmpty());
+  }
+
   @Test
   void theEndpointSummariesShowOnlyLegalTransitions() throws IOException {
     for (String f : List.of("StreamInputSocket.java", "MultiStreamInputSocket.java")) {
