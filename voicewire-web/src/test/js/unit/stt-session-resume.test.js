@@ -42,7 +42,7 @@ async function resumableServer(script, { forget = () => false } = {}) {
     conn.send(started);
     if (resumed) {
       const n = Number(q.get('voicewire_commits_received'));
-      for (const pair of s.commits.slice(n)) for (const m of pair) conn.send(m);
+      for (const m of s.commits.slice(n)) conn.send(m);
     }
     conn.ws.on('message', (d) => {
       const m = JSON.parse(d.toString());
@@ -53,12 +53,15 @@ async function resumableServer(script, { forget = () => false } = {}) {
   return { peer, sessions };
 }
 
-function commit(s, text, start, end) {
+/** A commit: two commit messages, each counted (docs/stt-resume.md); `sent` of them go out now. */
+function commit(s, text, start, end, sent = 2) {
   const pair = [{ message_type: 'committed_transcript', text },
     { message_type: 'committed_transcript_with_timestamps', text, language_code: 'en',
       words: [{ text, start, end, type: 'word', logprob: 0 }] }];
-  s.commits.push(pair);
-  if (s.conn && s.conn.ws.readyState === 1 && !s.conn.deaf) for (const m of pair) s.conn.send(m);
+  for (const [i, m] of pair.entries()) {
+    s.commits.push(m);
+    if (i < sent && s.conn && s.conn.ws.readyState === 1 && !s.conn.deaf) s.conn.send(m);
+  }
 }
 
 /** Connects, feeds chunk after chunk (2.5× real time) until the commit `text`, then aborts. */
@@ -82,16 +85,17 @@ function assertContiguous(samples) {
   }
 }
 
-test('a cut resumes the server session: only the audio it never got is sent, no forced commit, the missed commit comes once', async () => {
+test('a cut resumes the server session: only the audio it never got is sent, no forced commit, the commit cut from its twin is joined with it', async () => {
   const { peer, sessions } = await resumableServer((s, conn, index) => {
     const chunks = s.samples.length / CHUNK;
     if (index === 0 && chunks >= 12 && s.commits.length === 0) commit(s, 'one', 0.2, 0.95);
     if (index === 0 && chunks >= 15 && !conn.deaf) {
-      // chunks after 15 are lost in transit; "two" is decoded while the session is parked
+      // "two" is cut off from its timestamps twin; chunks after 15 are lost in transit
+      commit(s, 'two', 1.0, 1.45, 1);
       conn.deaf = true;
-      setTimeout(() => { conn.ws.terminate(); commit(s, 'two', 1.0, 1.45); }, 120);
+      setTimeout(() => conn.ws.terminate(), 120);
     }
-    if (index === 1 && chunks >= 30 && s.commits.length === 2) commit(s, 'three', 1.5, 2.9);
+    if (index === 1 && chunks >= 30 && s.commits.length === 4) commit(s, 'three', 1.5, 2.9);
   });
   const stt = new SttSocket({ baseUrl: peer.base, commitStrategy: 'vad', backoff: { initialMillis: 30, maxMillis: 60 } });
   const commits = [];
@@ -106,7 +110,7 @@ test('a cut resumes the server session: only the audio it never got is sent, no 
   assert.equal(q0.get('voicewire_resumable'), 'true');
   assert.equal(q0.get('voicewire_resume_session'), null);
   assert.equal(q1.get('voicewire_resume_session'), 'sess0');
-  assert.equal(q1.get('voicewire_commits_received'), '1');
+  assert.equal(q1.get('voicewire_commits_received'), '3', 'one and its twin, two without');
   assert.equal(sessions.size, 1, 'one server session');
   assertContiguous(sessions.get('sess0').samples);
   const first = peer.connections[1].received.find((m) => m.audio_base_64);
@@ -230,7 +234,7 @@ test('manual: the app commit cut off with its connection is answered once after 
       // the commit arrived, the connection dies before its answer; the session decodes it parked
       conn.deaf = true;
       conn.ws.terminate();
-      setTimeout(() => commit(s, 'hello', 0.1, 0.9), 30);
+      setTimeout(() => commit(s, 'hello', 0.1, 0.9, 0), 30);
     } else {
       commit(s, '', 0, 0); // the commit sent again: nothing new to commit
     }

@@ -38,7 +38,7 @@ export class SessionResume {
     this.sessionId = null;
     /** Global sample where that session's audio begins (-1: none sent to it yet). */
     this.base = -1;
-    /** Commits received in that session (a committed_transcript and its timestamps twin: one). */
+    /** Commit messages received in that session (a committed_transcript and its timestamps twin: two). */
     this.commits = 0;
     /** The current connection asked to resume (its audio waits for session_started). */
     this.attempting = false;

@@ -151,6 +151,7 @@ export class SttSocket extends ReconnectingSocket {
 
   /** A new server session: the ring is replayed (with forced commits when long). */
   _beginNewSession(reconnecting) {
+    this._flushPendingCommit(); // its twin will not come: a new session
     this._sentCommits = [];
     this._commitSentThisSession = false;
     this._commitSentAt = Infinity; // no commit message reached this session
@@ -184,6 +185,7 @@ export class SttSocket extends ReconnectingSocket {
       return;
     }
     this.byId.onResumed(replay * 2);
+    if (this._pendingCommit && !this._pairTimer) this._armPair();
     this.metrics.resumes = c.resumed;
     this.metrics.resumeReplayedBytes = c.replayedBytes;
     this.metrics.replayedMs = this.uplink.replayedMs;
@@ -372,15 +374,12 @@ export class SttSocket extends ReconnectingSocket {
         this._flushPendingCommit();
         this.byId.commits++;
         this._pendingCommit = { text: String(msg.text || '') };
-        this._pairTimer = this.setTimeout(() => {
-          this._pairTimer = null;
-          this._flushPendingCommit();
-        }, COMMIT_PAIR_WAIT_MILLIS);
+        this._armPair();
         return;
       case 'committed_transcript_with_timestamps': {
         const text = String(msg.text || '');
         const pending = this._pendingCommit;
-        if (!pending) this.byId.commits++; // a twin without its plain message counts alone
+        this.byId.commits++; // every commit message counts, the twin too (docs/stt-resume.md)
         this._clearPair();
         this._deliverCommit(pending ? pending.text : text, Array.isArray(msg.words) ? msg.words : null,
           msg.language_code || null);
@@ -411,6 +410,13 @@ export class SttSocket extends ReconnectingSocket {
         }
         // other informational types are ignored
     }
+  }
+
+  _armPair() {
+    this._pairTimer = this.setTimeout(() => {
+      this._pairTimer = null;
+      this._flushPendingCommit();
+    }, COMMIT_PAIR_WAIT_MILLIS);
   }
 
   _clearPair() {
@@ -489,7 +495,12 @@ export class SttSocket extends ReconnectingSocket {
   }
 
   _onDrop() {
-    this._flushPendingCommit();
+    if (this.byId.sessionId !== null && this._pendingCommit) {
+      // a resume sends the twin of a commit cut off from it: wait for it (a new session flushes)
+      if (this._pairTimer) { this.clearTimeout(this._pairTimer); this._pairTimer = null; }
+    } else {
+      this._flushPendingCommit();
+    }
     this._release(0);
     // where the session's audio began: a resume continues it on the same timeline
     if (this.byId.sessionId !== null && !this._awaitResume) this.byId.base = this.uplink.sessionBase;
