@@ -103,7 +103,6 @@ export class SttSocket extends SttUplinkSocket {
     this._sessionStarted = false;
     this._sentThisSession = 0;
     this._release(0);
-    this._forcedAt = [];
     this._paused = false;
     this._armKeepAlive();
     this.metrics.resumeAttempts = this.byId.counters.attempts;
@@ -116,6 +115,7 @@ export class SttSocket extends SttUplinkSocket {
   _beginNewSession(reconnecting) {
     this._flushPendingCommit(); // its twin will not come: a new session
     this._sentCommits = [];
+    this._forcedAt = [];
     this._commitSentThisSession = false;
     this._commitSentAt = Infinity; // no commit message reached this session
     this.uplink.beginSession();
