@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzz target: a WebSocket upgrade's query string, parsed and read as the TTS and the STT socket
- * read it ({@link TtsParams}, {@link SttParams}). {@link Query#parse} itself refuses nothing.
+ * read it ({@link TtsParams}, {@link SttParams}, voicewire's {@link SttResume.Params}).
+ * {@link Query#parse} itself refuses nothing.
  */
 class QueryFuzzTest {
   @FuzzTest
@@ -15,11 +16,13 @@ class QueryFuzzTest {
       "model_id=", "output_format=", "pcm_16000", "ulaw_8000", "inactivity_timeout=",
       "sync_alignment=", "auto_mode=", "seed=", "audio_format=", "commit_strategy=", "vad",
       "manual", "vad_silence_threshold_secs=", "vad_threshold=", "min_speech_duration_ms=",
-      "min_silence_duration_ms=", "include_timestamps=", "language_code=", "true", "&", "=", "%"})
+      "min_silence_duration_ms=", "include_timestamps=", "language_code=", "true", "&", "=", "%",
+      "voicewire_resumable=", "voicewire_resume_session=", "voicewire_commits_received="})
   void parse(byte[] data) {
     String raw = new String(data, StandardCharsets.UTF_8);
     Query q = ParserProperty.check(data.length, () -> Query.parse(raw));
     ParserProperty.check(data.length, () -> TtsParams.parse("voice", q), ProtocolException.class);
     ParserProperty.check(data.length, () -> SttParams.parse(q), ProtocolException.class);
+    ParserProperty.check(data.length, () -> SttResume.Params.parse(q), ProtocolException.class);
   }
 }
