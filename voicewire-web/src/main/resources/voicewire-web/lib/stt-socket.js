@@ -1,8 +1,10 @@
 // Realtime speech-to-text over `/v1/speech-to-text/realtime` (PROTOCOL.md §5), against a
 // voicewire server or straight against ElevenLabs Scribe with a single-use `realtime_scribe`
-// token. Reconnects on a drop, replays the audio since the last commit from a bounded ring and
-// drops committed transcripts repeated across the seam (by audio time; see stt-resume.js).
-// The uplink watches `WebSocket.bufferedAmount` and drops the oldest live audio rather than
+// token. Toward a voicewire server it resumes its server session by id after a drop and sends
+// only the audio the server never got (stt-session-resume.js); otherwise it reconnects to a new
+// session, replays the audio since the last commit from a bounded ring and drops committed
+// transcripts repeated across the seam (by audio time; see stt-resume.js). The uplink
+// (stt-uplink-socket.js) watches `WebSocket.bufferedAmount` and drops the oldest live audio rather than
 // build lag (counted in `metrics.droppedMs`).
 //
 //     const stt = new SttSocket({
@@ -21,8 +23,8 @@
 // took audio resets the backoff; the socket gives up only when the server is unreachable or
 // refuses, or after `giveUpAfterMillis` without any audio transcribed.
 //
-// Events: `status`, `started` {sessionId, config}, `partial` {text}, `committed` {text, words,
-// startMs, endMs}, `seam`, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
+// Events: `status`, `started` {sessionId, config, resumed}, `partial` {text}, `committed` {text,
+// words, startMs, endMs}, `seam` {replayMs, resumed}, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
 // `error` {error, message}.
 
 import { toWsBase, withQuery, errorName } from './socket-core.js';

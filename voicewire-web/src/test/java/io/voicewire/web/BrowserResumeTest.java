@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Timeout;
  * exactly once.
  */
 @Tag("slow")
-// Acceptance test of issue #9: TTS passes, STT does not yet (WER 85.9 % through the cuts vs
-// 23.4 % uncut, measured on a quiet machine); one page run serves both, so the class is tagged
-// and runs with -Pacceptance (about 6 minutes).
+// Acceptance test of issue #9: TTS passes; STT resumes its server session by id through the
+// cuts, but on the shared build machine (load 28-42) the recogniser cannot keep up even uncut, so
+// the WER target is unproven here (docs/web.md, "STT through a cutting network"); one page run
+// serves both, so the class is tagged and runs with -Pacceptance (12-25 minutes).
 @Tag("acceptance")
 @Timeout(1800)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
