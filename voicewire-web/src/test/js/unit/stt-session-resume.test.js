@@ -256,3 +256,22 @@ test('manual: the app commit cut off with its connection is answered once after 
   assertContiguous(sessions.get('sess0').samples);
   assert.equal(sessions.get('sess0').samples.length, 10 * CHUNK);
 });
+
+test('connections that start their session with nothing to send are healthy: an idle stream under repeated cuts never gives up', async () => {
+  const { peer } = await resumableServer(() => {});
+  peer.connections.length = 0;
+  const cutter = setInterval(() => { for (const c of peer.connections) if (c.ws.readyState === 1) setTimeout(() => c.ws.terminate(), 30); }, 20);
+  const stt = new SttSocket({ baseUrl: peer.base, backoff: { initialMillis: 10, maxMillis: 20, maxAttempts: 2 } });
+  stt.connect();
+  await waitFor(stt, 'started');
+  stt.sendAudio(chunkN(0)); // never committed: the ring stays, nothing new to send
+  const t0 = Date.now();
+  while (peer.connections.length < 12 && stt.state !== 'failed' && Date.now() - t0 < 8000) await sleep(20);
+  clearInterval(cutter);
+  const state = stt.state;
+  stt.abort();
+  await peer.close();
+  assert.notEqual(state, 'failed');
+  assert.ok(peer.connections.length >= 12, 'connections: ' + peer.connections.length);
+  assert.ok(stt.metrics.resumes >= 8, 'resumes: ' + stt.metrics.resumes);
+});

@@ -176,6 +176,9 @@ export class SttSocket extends SttUplinkSocket {
         this._emit('started', { sessionId: this.sessionId, config: msg.config || {},
           resumed: !!(answer && answer.resumed) });
         if (answer && this._awaitResume) this._onResumeAnswer(answer);
+        // the server took the session and nothing waits to be sent: healthy (an idle stream
+        // under repeated cuts never exhausts the attempts)
+        if (this.state === 'open' && !this.uplink.nextToSend()) this._markHealthy();
         return;
       }
       case 'partial_transcript': {
