@@ -150,6 +150,7 @@ export class SttSocket extends SttUplinkSocket {
       return;
     }
     this.byId.onResumed(replay * 2);
+    if (replay === 0) this._markAccepted(); // the server holds all the audio sent: it was accepted
     if (this._pendingCommit && !this._pairTimer) this._armPair();
     this.metrics.resumes = c.resumed;
     this.metrics.resumeReplayedBytes = c.replayedBytes;
