@@ -21,6 +21,7 @@ export async function launch({ wav, loop = false } = {}) {
     executablePath: CHROMIUM, headless: true, args, viewport: { width: 1360, height: 1000 },
     permissions: ['microphone'],
   });
+  await context.addInitScript(pageHelpers);
   const page = context.pages()[0] || await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
@@ -33,6 +34,26 @@ export async function launch({ wav, loop = false } = {}) {
     rmSync(userDataDir, { recursive: true, force: true });
   };
   return { context, page, errors, close };
+}
+
+/**
+ * Helpers every page gets as `vwTest` (page functions are serialised by Playwright and cannot
+ * share code otherwise): `sleep(ms)`, `within(promise, ms, what)` (a bounded wait) and
+ * `player()` (a started Player from the server's /lib, with its latest `stats`).
+ */
+function pageHelpers() {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  globalThis.vwTest = {
+    sleep,
+    within: (p, ms, what) => Promise.race([p, sleep(ms).then(() => { throw new Error('timeout: ' + what); })]),
+    async player() {
+      const { Player } = await import('/lib/player.js');
+      const t = { player: new Player(), stats: null };
+      await t.player.unlock();
+      t.player.on('stats', (s) => { t.stats = s; });
+      return t;
+    },
+  };
 }
 
 /** One result line for the JUnit side: `RESULT {...}`. */

@@ -4,12 +4,16 @@
 // once uncut and once through the cuts; TTS: a long text through the cuts. Prints RESULT lines
 // (commits with their audio spans, metrics, voiced text) for the JUnit side, which judges them.
 //
-//   node resume-e2e.mjs <server base URL> <speech.pcm> <tts text>
+//   node resume-e2e.mjs <server base URL> <speech.pcm> <tts text> [pace]
+//
+// `pace` (default 1) is the speed of the audio feed relative to real time, the same for the uncut
+// and the cut run: below 1 on a machine too loaded for the recogniser to keep up in real time.
 import { readFileSync } from 'node:fs';
 import { launch, report, run } from './browser.js';
 import { startProxy } from './proxy.js';
 
-const [serverBase, pcmPath, ttsText] = process.argv.slice(2);
+const [serverBase, pcmPath, ttsText, paceArg] = process.argv.slice(2);
+const PACE = Number(paceArg || 1);
 const CUT_MIN_MILLIS = 600;
 const CUT_MAX_MILLIS = 1800;
 const SEED = 20261203;
@@ -28,12 +32,12 @@ run(async () => {
     report('tts-cut', { ...tts, cuts: proxy.cuts - beforeTts });
 
     proxy.noCuts();
-    const uncut = await b.page.evaluate(transcribe, pcm);
+    const uncut = await b.page.evaluate(transcribe, { pcmBase64: pcm, pace: PACE });
     report('stt-uncut', { ...uncut, cuts: 0 });
 
     proxy.cutAfterUpgrade(CUT_MIN_MILLIS, CUT_MAX_MILLIS, SEED);
     const before = proxy.cuts;
-    const cut = await b.page.evaluate(transcribe, pcm);
+    const cut = await b.page.evaluate(transcribe, { pcmBase64: pcm, pace: PACE });
     report('stt-cut', { ...cut, cuts: proxy.cuts - before });
     proxy.noCuts();
     report('errors', { errors: b.errors });
@@ -41,11 +45,11 @@ run(async () => {
     await b.close();
     await proxy.close();
   }
-}, 900000);
+}, 1450000);
 
 // ---- page-side functions (serialised by Playwright) ----
 
-async function transcribe(pcmBase64) {
+async function transcribe({ pcmBase64, pace }) {
   const { SttSocket } = await import('/lib/stt-socket.js');
   const bin = atob(pcmBase64);
   const all = new Int16Array(bin.length / 2);
@@ -57,11 +61,11 @@ async function transcribe(pcmBase64) {
   stt.on('status', (s) => { if (log[log.length - 1] !== s.state) log.push(s.state); });
   const done = new Promise((r) => stt.on('status', (s) => { if (s.state === 'closed' || s.state === 'failed') r(s); }));
   stt.connect();
-  const CHUNK = 1600; // 100 ms, sent in real time like a microphone
+  const CHUNK = 1600; // 100 ms, sent in real time (× pace) like a microphone
   const t0 = performance.now();
   for (let off = 0; off < all.length && stt.state !== 'failed'; off += CHUNK) {
     stt.sendAudio(all.slice(off, off + CHUNK));
-    const due = t0 + ((off + CHUNK) / 16) - performance.now();
+    const due = t0 + ((off + CHUNK) / 16) / pace - performance.now();
     await new Promise((r) => setTimeout(r, Math.max(0, due)));
   }
   // wait (bounded) until the ring is committed, then close gracefully
@@ -71,7 +75,7 @@ async function transcribe(pcmBase64) {
   }
   stt.close();
   const end = await Promise.race([done, new Promise((r) => setTimeout(() => r({ state: 'timeout' }), 30000))]);
-  return { commits, end: { state: end.state, error: end.error || null, message: end.message || null },
+  return { commits, pace, feedMs: performance.now() - t0, end: { state: end.state, error: end.error || null, message: end.message || null },
     metrics: stt.metrics, log: log.slice(0, 20), logLength: log.length };
 }
 

@@ -249,12 +249,16 @@ export class ReconnectingSocket extends Emitter {
     this._connError = { error, message };
   }
 
-  /** Ends the current connection and reconnects at once: the subclass needs a new session. */
-  _reconnectNow(reason) {
+  /**
+   * Ends the current connection and reconnects at once: the subclass needs a new session.
+   * `code` 1000 also ends the server's session (a voicewire server keeps one that lost its
+   * connection otherwise, for a resume).
+   */
+  _reconnectNow(reason, code = 4000) {
     if (!this.ws) return;
     this._healthy = true;
     this._nowRequested = true;
-    try { this.ws.close(4000, reason); } catch (e) { /* closing anyway */ }
+    try { this.ws.close(code, reason); } catch (e) { /* closing anyway */ }
   }
 
   /** The current connection is healthy (session accepted, input sent): the backoff resets at its end. */

@@ -143,6 +143,45 @@ export class SttResume {
     }
   }
 
+  /**
+   * Continues a server session that outlived its connection (RESUME-PROTOCOL: resume by id):
+   * the session's audio began at global sample `baseSamples` (-1: none sent yet) and the server
+   * holds `receivedSamples` of it. Sending restarts right after them, without forced commits,
+   * and the session's word times keep mapping from `baseSamples`. The audio the server holds
+   * stays in the ring (a later fallback to a new session replays it). Returns the samples to
+   * replay (sent before, never received), or -1 when the ring cannot continue there (the server
+   * holds audio this client never sent, or audio the ring no longer has): then a new session.
+   */
+  resumeSession(baseSamples, receivedSamples) {
+    const sentEnd = this.globalSent;
+    if (baseSamples < 0) {
+      if (receivedSamples !== 0) return -1;
+    } else if (baseSamples + receivedSamples > sentEnd) {
+      return -1;
+    }
+    const first = this.ring.find((c) => c.globalStart >= 0);
+    // nothing reached the session yet: all of the ring is replayed (its base is set on sending)
+    const target = baseSamples >= 0 ? baseSamples + receivedSamples : first ? first.globalStart : sentEnd;
+    if (first && first.globalStart > target) return -1; // the ring dropped what comes next
+    this.seams++;
+    for (const c of this.ring) c.forceCommit = false;
+    this.forceCommitAfter = null;
+    let off = 0;
+    for (const c of this.ring) {
+      if (c.globalStart < 0 || c.globalStart >= target) break;
+      off += Math.min(c.pcm.length, target - c.globalStart);
+    }
+    if (off > 0) this._splitAt(off);
+    this.sendIndex = 0;
+    while (this.sendIndex < this.ring.length && this.ring[this.sendIndex].globalStart >= 0
+      && this.ring[this.sendIndex].globalStart < target) this.sendIndex++;
+    this.sessionBase = baseSamples;
+    this.sessionSent = baseSamples < 0 ? 0 : receivedSamples;
+    const replay = sentEnd - target;
+    this.replayedMs += this._ms(replay);
+    return replay;
+  }
+
   /** Replay offset (samples from the ring head) at the middle of the quietest window in [from, to). */
   _quietest(from, to, win) {
     let best = Infinity;

@@ -1,8 +1,10 @@
 // Realtime speech-to-text over `/v1/speech-to-text/realtime` (PROTOCOL.md §5), against a
 // voicewire server or straight against ElevenLabs Scribe with a single-use `realtime_scribe`
-// token. Reconnects on a drop, replays the audio since the last commit from a bounded ring and
-// drops committed transcripts repeated across the seam (by audio time; see stt-resume.js).
-// The uplink watches `WebSocket.bufferedAmount` and drops the oldest live audio rather than
+// token. Toward a voicewire server it resumes its server session by id after a drop and sends
+// only the audio the server never got (stt-session-resume.js); otherwise it reconnects to a new
+// session, replays the audio since the last commit from a bounded ring and drops committed
+// transcripts repeated across the seam (by audio time; see stt-resume.js). The uplink
+// (stt-uplink-socket.js) watches `WebSocket.bufferedAmount` and drops the oldest live audio rather than
 // build lag (counted in `metrics.droppedMs`).
 //
 //     const stt = new SttSocket({
@@ -21,31 +23,22 @@
 // took audio resets the backoff; the socket gives up only when the server is unreachable or
 // refuses, or after `giveUpAfterMillis` without any audio transcribed.
 //
-// Events: `status`, `started` {sessionId, config}, `partial` {text}, `committed` {text, words,
-// startMs, endMs}, `seam`, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
+// Events: `status`, `started` {sessionId, config, resumed}, `partial` {text}, `committed` {text,
+// words, startMs, endMs}, `seam` {replayMs, resumed}, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
 // `error` {error, message}.
 
-import { ReconnectingSocket, toWsBase, withQuery, errorName } from './socket-core.js';
-import { SttResume, MAX_REPLAY_SECONDS, MAX_UPLINK_LAG_MILLIS, REPLAY_COMMIT_WAIT_MILLIS,
-  MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS } from './stt-resume.js';
-import { int16ToBase64, rmsDbfs } from './pcm.js';
+import { toWsBase, withQuery, errorName } from './socket-core.js';
+import { MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS } from './stt-resume.js';
+import { SessionResume, isElevenLabsHost } from './stt-session-resume.js';
+import { SttUplinkSocket } from './stt-uplink-socket.js';
 
-/** Empty audio chunk as keep-alive after this long without audio (server idle limit: ~10 s). */
-export const KEEPALIVE_INTERVAL_MILLIS = 5000;
-/** Stop writing to the socket while `bufferedAmount` is at or above this. */
-export const HIGH_WATER_BYTES = 64 * 1024;
-/** Resume writing once `bufferedAmount` is at or below this. */
-export const LOW_WATER_BYTES = 16 * 1024;
-/** How often a paused uplink looks at `bufferedAmount` again. */
-export const DRAIN_POLL_MILLIS = 20;
+export { KEEPALIVE_INTERVAL_MILLIS, HIGH_WATER_BYTES, LOW_WATER_BYTES, DRAIN_POLL_MILLIS, SPEECH_DBFS,
+  SPEECH_GAP_MILLIS } from './stt-uplink-socket.js';
+
 /** How long a `committed_transcript` waits for its `…_with_timestamps` twin. */
 export const COMMIT_PAIR_WAIT_MILLIS = 300;
-/** Chunk level above which the client counts speech, for the latency figures only. */
-export const SPEECH_DBFS = -45;
-/** Silence that ends an utterance, for the latency figures only. */
-export const SPEECH_GAP_MILLIS = 400;
 
-export class SttSocket extends ReconnectingSocket {
+export class SttSocket extends SttUplinkSocket {
   /**
    * @param {object} o options: `baseUrl`, `token`, `modelId` (default `scribe_v2_realtime`),
    *   `sampleRate` (default 16000), `commitStrategy` (`manual`|`vad`), `vadSilenceThresholdSecs`,
@@ -54,50 +47,34 @@ export class SttSocket extends ReconnectingSocket {
    *   (array), `secondaryLanguages` (array), `noVerbatim`, `entityDetection` (string or array),
    *   `transcriptEdit` (an edit instruction: each commit is followed by an `edited` event),
    *   `filterBackgroundAudio`, `enableLogging` (false = zero retention) and `previousText` (sent
-   *   with the first audio chunk of the session only), `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
+   *   with the first audio chunk of the session only), `resumable` (resume the server session by
+   *   id after a cut: a voicewire extension; default on unless the host is *.elevenlabs.io),
+   *   `query`, `maxReplaySeconds`, `maxLagMillis`, `highWaterBytes`,
    *   `lowWaterBytes`, `keepAliveMillis`, `backoff`, `WebSocket`, `random`, `now`.
    */
   constructor(o = {}) {
     super(o);
-    this.sampleRate = o.sampleRate || 16000;
-    this.highWater = o.highWaterBytes ?? HIGH_WATER_BYTES;
-    this.lowWater = o.lowWaterBytes ?? LOW_WATER_BYTES;
-    if (!(this.lowWater <= this.highWater)) throw new RangeError('lowWaterBytes must be <= highWaterBytes');
-    this.keepAliveMillis = o.keepAliveMillis ?? KEEPALIVE_INTERVAL_MILLIS;
-    this.uplink = new SttResume({ sampleRate: this.sampleRate,
-      maxReplaySeconds: o.maxReplaySeconds ?? MAX_REPLAY_SECONDS,
-      maxLagMillis: o.maxLagMillis ?? MAX_UPLINK_LAG_MILLIS });
     this.sessionId = null;
+    this.byId = new SessionResume(o.resumable ?? !isElevenLabsHost(this._base()));
     this.lastPartial = '';
-    this._paused = false;
-    this._drainTimer = null;
-    this._keepAlive = null;
-    this._lastAudioAt = 0;
     this._pendingCommit = null;
     this._pairTimer = null;
-    this._commitRequested = false;
     this._closeAfterCommit = false;
-    this._speech = { active: false, startAt: NaN, lastLoudAt: NaN, partialSeen: false };
     this.metrics = { handshakeMs: NaN, partialLatencyMs: NaN, commitLatencyMs: NaN,
       droppedMs: 0, replayedMs: 0, duplicatesDropped: 0, seams: 0, reconnects: 0,
-      partials: 0, commits: 0, sentMs: 0, forcedCommits: 0, replayDroppedMs: 0 };
-    this._sessionStarted = false;
-    this._sentThisSession = 0;
-    /** Until then the rest of a replay waits for the answer to a forced commit (0: no hold). */
-    this._holdUntil = 0;
-    this._holdTimer = null;
-    /** Manual: the kind ('forced' | 'app') of each commit sent on this session, unanswered. */
-    this._sentCommits = [];
+      partials: 0, commits: 0, sentMs: 0, forcedCommits: 0, replayDroppedMs: 0,
+      resumeAttempts: 0, resumes: 0, resumeFallbacks: 0, resumeReplayedBytes: 0 };
     /** Manual: forced pieces of the app's current segment, held back: {text, words, startMs}. */
     this._held = null;
-    /** Global ms of this session's forced commits, unanswered, oldest first. */
-    this._forcedAt = [];
+  }
+
+  _base() {
+    return toWsBase(this.options.baseUrl || (globalThis.location ? location.origin : 'https://api.elevenlabs.io'));
   }
 
   _url(token) {
     const o = this.options;
-    const base = toWsBase(o.baseUrl || (globalThis.location ? location.origin : 'https://api.elevenlabs.io'));
-    return withQuery(base + '/v1/speech-to-text/realtime', {
+    return withQuery(this._base() + '/v1/speech-to-text/realtime', {
       model_id: o.modelId || 'scribe_v2_realtime',
       audio_format: 'pcm_' + this.sampleRate,
       commit_strategy: o.commitStrategy,
@@ -116,6 +93,7 @@ export class SttSocket extends ReconnectingSocket {
       transcript_edit: o.transcriptEdit,
       filter_background_audio: o.filterBackgroundAudio,
       enable_logging: o.enableLogging,
+      ...this.byId.query(),
       ...(o.query || {}),
       token,
     });
@@ -127,169 +105,83 @@ export class SttSocket extends ReconnectingSocket {
     this._sessionStarted = false;
     this._sentThisSession = 0;
     this._release(0);
+    this._paused = false;
+    this._armKeepAlive();
+    this.metrics.resumeAttempts = this.byId.counters.attempts;
+    // resuming: session_started says which audio the server has
+    this._awaitResume = this.byId.attempting;
+    if (!this._awaitResume) this._beginNewSession(reconnecting);
+  }
+
+  /** A new server session: the ring is replayed (with forced commits when long). */
+  _beginNewSession(reconnecting) {
+    this._flushPendingCommit(); // its twin will not come: a new session
     this._sentCommits = [];
     this._forcedAt = [];
+    this._commitSentThisSession = false;
+    this._commitSentAt = Infinity; // no commit message reached this session
     this.uplink.beginSession();
-    if (reconnecting) {
-      this.metrics.seams = this.uplink.seams;
-      this.metrics.replayedMs = this.uplink.replayedMs;
-      this._emit('seam', { replayMs: this.uplink.ringMs() });
-    }
-    this._paused = false;
+    if (reconnecting) this._seam(false);
     this._pump();
     if (this._commitRequested) this._sendCommit();
-    this._armKeepAlive();
   }
 
-  _armKeepAlive() {
-    if (this._keepAlive) this.clearTimeout(this._keepAlive);
-    if (!(this.keepAliveMillis > 0)) return;
-    const tick = () => {
-      this._keepAlive = null;
-      if (!this.isOpen()) return;
-      if (this.now() - this._lastAudioAt >= this.keepAliveMillis - 5) this._sendChunk('', false);
-      this._keepAlive = this.setTimeout(tick, Math.max(50, this.keepAliveMillis - (this.now() - this._lastAudioAt)));
-    };
-    this._keepAlive = this.setTimeout(tick, this.keepAliveMillis);
+  _seam(resumed) {
+    this.metrics.seams = this.uplink.seams;
+    this.metrics.replayedMs = this.uplink.replayedMs;
+    this._emit('seam', { replayMs: resumed ? this.metrics.replayedMs : this.uplink.ringMs(), resumed });
   }
 
-  _sendChunk(base64, commit) {
-    this._lastAudioAt = this.now();
-    const msg = { message_type: 'input_audio_chunk', audio_base_64: base64, commit,
-      sample_rate: this.sampleRate };
-    // previous_text goes with the first chunk of the first session only (the spec refuses it later)
-    if (this.options.previousText && !this._previousTextSent) {
-      msg.previous_text = String(this.options.previousText);
-      this._previousTextSent = true;
+  /** session_started of a connection that asked to resume. */
+  _onResumeAnswer(answer) {
+    this._awaitResume = false;
+    const c = this.byId.counters;
+    if (!answer.resumed) {
+      this.metrics.resumeFallbacks = c.fallbacks;
+      this._beginNewSession(true); // a new session: the usual replay
+      return;
     }
-    return this._send(msg);
-  }
-
-  /**
-   * Queues PCM16 mono audio at `sampleRate` for upload. Audio given while reconnecting is kept
-   * (bounded) and sent after the replay. Returns false once closed.
-   */
-  sendAudio(pcm) {
-    if (!(pcm instanceof Int16Array)) throw new TypeError('pcm must be an Int16Array');
-    if (this.state === 'closed' || this.state === 'failed' || this.state === 'closing' || this.state === 'idle') return false;
-    this._trackSpeech(pcm);
-    if (this.uplink.ringSamples === 0) this._markAccepted(); // nothing was waiting: the clock starts now
-    // audio that waits behind a held replay is part of the gap, not lag: never dropped for lag
-    const ringDropped = this.uplink.push(pcm, this.isOpen() && !this._holdUntil);
-    if (ringDropped > 0) {
-      this.metrics.replayDroppedMs = this.uplink.droppedRingMs;
-      this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
-      this._emit('dropped', { ms: ringDropped, totalMs: this.metrics.droppedMs, reason: 'replay-ring' });
+    const replay = answer.receivedSamples < 0 ? -1
+      : this.uplink.resumeSession(this.byId.base, answer.receivedSamples);
+    if (replay < 0) {
+      // the server holds audio this client cannot continue from: end it, start a new session
+      this.byId.refuse();
+      this._reconnectNow('cannot continue the resumed session', 1000);
+      return;
     }
+    this.byId.onResumed(replay * 2);
+    if (replay === 0) this._markAccepted(); // the server holds all the audio sent: it was accepted
+    if (this._pendingCommit && !this._pairTimer) this._armPair();
+    this.metrics.resumes = c.resumed;
+    this.metrics.resumeReplayedBytes = c.replayedBytes;
+    this.metrics.replayedMs = this.uplink.replayedMs;
+    // a commit message sent after audio the server never got was lost with it: send it again
+    if (this._commitRequested && this._commitSentAt >= this.uplink.sessionSent) {
+      this._commitSentThisSession = false;
+      const i = this._sentCommits.lastIndexOf('app');
+      if (i >= 0) this._sentCommits.splice(i, 1);
+    }
+    this._seam(true);
     this._pump();
-    return true;
-  }
-
-  _manual() {
-    return this.options.commitStrategy === 'manual';
-  }
-
-  /** Ends a replay hold no sooner than `afterMillis` from now (0: at once, no pump). */
-  _release(afterMillis) {
-    if (this._holdTimer) { this.clearTimeout(this._holdTimer); this._holdTimer = null; }
-    if (afterMillis <= 0) { this._holdUntil = 0; return; }
-    this._holdUntil = this.now() + afterMillis;
-    this._holdTimer = this.setTimeout(() => {
-      this._holdTimer = null;
-      this._holdUntil = 0;
-      this._pump();
-    }, afterMillis);
-  }
-
-  _pump() {
-    if (!this._wsReady()) return;
-    const ws = this.ws;
-    for (;;) {
-      if (this._holdUntil) break; // waiting for the answer to a forced commit
-      const buffered = ws.bufferedAmount || 0;
-      if (this._paused ? buffered > this.lowWater : buffered >= this.highWater) {
-        this._paused = true;
-        break;
-      }
-      this._paused = false;
-      const chunk = this.uplink.nextToSend();
-      if (!chunk) break;
-      if (!this._sendChunk(int16ToBase64(chunk.pcm), false)) break;
-      this.uplink.markSent(chunk);
-      this._sentThisSession++;
-      if (this._sessionStarted) this._markHealthy();
-      this.metrics.sentMs += (chunk.pcm.length * 1000) / this.sampleRate;
-      if (chunk.forceCommit) {
-        chunk.forceCommit = false;
-        if (this._sendChunk('', true)) {
-          this._lastCommitAt = this.now();
-          this.uplink.forcedCommits++;
-          this.metrics.forcedCommits = this.uplink.forcedCommits;
-          if (this._manual()) this._sentCommits.push('forced');
-          this._forcedAt.push(this.uplink.sessionEndGlobalMs());
-          this._release(REPLAY_COMMIT_WAIT_MILLIS);
-          this.uplink.protectWaiting();
-          break;
-        }
-      }
-    }
-    const dropped = this.uplink.enforceLag();
-    if (dropped > 0) {
-      this.metrics.droppedMs = this.uplink.droppedLagMs + this.uplink.droppedRingMs;
-      this._emit('dropped', { ms: dropped, totalMs: this.metrics.droppedMs, reason: 'lag' });
-    }
-    if (this._paused && !this._drainTimer) {
-      this._drainTimer = this.setTimeout(() => {
-        this._drainTimer = null;
-        this._pump();
-      }, DRAIN_POLL_MILLIS);
-    }
-    if (this._commitRequested && !this.uplink.nextToSend() && !this._commitSentThisSession) {
-      this._sendCommit();
-    }
-  }
-
-  /** Asks the server to commit the current segment (manual strategy). */
-  commit() {
-    if (this.state === 'closed' || this.state === 'failed' || this.state === 'idle') return false;
-    this._commitRequested = true;
-    this._commitSentThisSession = false;
-    this._pump();
-    return true;
-  }
-
-  _sendCommit() {
-    if (!this._wsReady() || this.uplink.nextToSend() || this._holdUntil) return; // after the queued audio
-    this._commitSentThisSession = this._sendChunk('', true);
-    if (this._commitSentThisSession) {
-      this._lastCommitAt = this.now();
-      if (this._manual()) this._sentCommits.push('app');
-    }
-  }
-
-  _trackSpeech(pcm) {
-    const s = this._speech;
-    const now = this.now();
-    const loud = rmsDbfs(pcm) > SPEECH_DBFS;
-    if (loud) {
-      if (!s.active || now - s.lastLoudAt > SPEECH_GAP_MILLIS) {
-        s.active = true;
-        s.startAt = now - (pcm.length * 1000) / this.sampleRate;
-        s.partialSeen = false;
-      }
-      s.lastLoudAt = now;
-    }
   }
 
   _onMessage(msg) {
     const type = msg.message_type;
     switch (type) {
       case 'session_started':
+      {
         this._sessionStarted = true;
         if (this._sentThisSession > 0) this._markHealthy();
         this.sessionId = msg.session_id || null;
-        this._emit('started', { sessionId: this.sessionId, config: msg.config || {} });
+        const answer = this.byId.onStarted(msg);
+        this._emit('started', { sessionId: this.sessionId, config: msg.config || {},
+          resumed: !!(answer && answer.resumed) });
+        if (answer && this._awaitResume) this._onResumeAnswer(answer);
+        // the server took the session and nothing waits to be sent: healthy (an idle stream
+        // under repeated cuts never exhausts the attempts)
+        if (this.state === 'open' && !this.uplink.nextToSend()) this._markHealthy();
         return;
+      }
       case 'partial_transcript': {
         this._flushPendingCommit();
         if (this._sentThisSession > 0) this._markAccepted(); // our audio is being transcribed
@@ -308,15 +200,14 @@ export class SttSocket extends ReconnectingSocket {
       }
       case 'committed_transcript':
         this._flushPendingCommit();
+        this.byId.commits++;
         this._pendingCommit = { text: String(msg.text || '') };
-        this._pairTimer = this.setTimeout(() => {
-          this._pairTimer = null;
-          this._flushPendingCommit();
-        }, COMMIT_PAIR_WAIT_MILLIS);
+        this._armPair();
         return;
       case 'committed_transcript_with_timestamps': {
         const text = String(msg.text || '');
         const pending = this._pendingCommit;
+        this.byId.commits++; // every commit message counts, the twin too (docs/stt-resume.md)
         this._clearPair();
         this._deliverCommit(pending ? pending.text : text, Array.isArray(msg.words) ? msg.words : null,
           msg.language_code || null);
@@ -349,6 +240,13 @@ export class SttSocket extends ReconnectingSocket {
     }
   }
 
+  _armPair() {
+    this._pairTimer = this.setTimeout(() => {
+      this._pairTimer = null;
+      this._flushPendingCommit();
+    }, COMMIT_PAIR_WAIT_MILLIS);
+  }
+
   _clearPair() {
     if (this._pairTimer) { this.clearTimeout(this._pairTimer); this._pairTimer = null; }
     this._pendingCommit = null;
@@ -363,6 +261,9 @@ export class SttSocket extends ReconnectingSocket {
 
   _deliverCommit(text, words, languageCode) {
     const kind = this._manual() ? this._sentCommits.shift() : undefined;
+    // manual: an empty answer to no outstanding commit (one sent again after a resume, which
+    // the server had after all) is nobody's segment
+    if (this._manual() && kind === undefined && text.trim() === '') return;
     if (this._holdUntil) {
       // the forced commit was answered: the replay goes on (commits stay paced)
       const wait = (this._lastCommitAt || 0) + MIN_COMMIT_INTERVAL_MILLIS - this.now();
@@ -379,7 +280,8 @@ export class SttSocket extends ReconnectingSocket {
     }
     if (cut) {
       this.metrics.wordsRetranscribed = (this.metrics.wordsRetranscribed || 0) + 1;
-      this._reconnectNow('a new session transcribes a word cut by a forced commit');
+      this.byId.forget(); // its server session heard the cut word: a new one must
+      this._reconnectNow('a new session transcribes a word cut by a forced commit', 1000);
     }
     this.lastPartial = '';
     if (!placed) {
@@ -402,7 +304,6 @@ export class SttSocket extends ReconnectingSocket {
       words = h.words.concat(words || []);
       placed.startMs = h.startMs;
     }
-    this._commitRequested = false;
     this._markHealthy();
     this._markAccepted();
     const s = this._speech;
@@ -421,10 +322,16 @@ export class SttSocket extends ReconnectingSocket {
   }
 
   _onDrop() {
-    this._flushPendingCommit();
+    if (this.byId.sessionId !== null && this._pendingCommit) {
+      // a resume sends the twin of a commit cut off from it: wait for it (a new session flushes)
+      if (this._pairTimer) { this.clearTimeout(this._pairTimer); this._pairTimer = null; }
+    } else {
+      this._flushPendingCommit();
+    }
     this._release(0);
-    this._sentCommits = [];
-    this._commitSentThisSession = false;
+    // where the session's audio began: a resume continues it on the same timeline
+    if (this.byId.sessionId !== null && !this._awaitResume) this.byId.base = this.uplink.sessionBase;
+    this._awaitResume = false;
     if (this._drainTimer) { this.clearTimeout(this._drainTimer); this._drainTimer = null; }
   }
 

@@ -2,6 +2,7 @@
 //   import { TtsSocket, SttSocket, Player, Microphone } from '/lib/voicewire.js';
 export { TtsSocket } from './tts-socket.js';
 export { MultiTtsSocket } from './multi-tts-socket.js';
+export { DialogueSocket } from './dialogue-socket.js';
 export { SttSocket } from './stt-socket.js';
 export { Player } from './player.js';
 export { Microphone } from './mic.js';

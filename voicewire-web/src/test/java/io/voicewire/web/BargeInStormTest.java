@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.server.VoicewireServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,22 +27,9 @@ class BargeInStormTest {
 
   @Test
   void aStormOfInterruptionsStaysUnderTheContextLimitAndPlaysNoStaleAudio() throws Exception {
-    NodeScripts.Run r;
-    try (LocalSpeechProvider provider = LocalSpeechProvider.create()) {
-      assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
-      VoicewireServer server = VoicewireServer.create(config -> config.provider(provider));
-      try {
-        int port = server.start(0);
-        r = NodeScripts.node("src/test/js/browser/barge-in-storm.mjs",
-            List.of("http://127.0.0.1:" + port, String.valueOf(INTERRUPTIONS),
-                String.valueOf(WINDOW_MILLIS), FINAL_TEXT), Map.of(), 280);
-      } finally {
-        server.close();
-      }
-    }
-    Path dir = NodeScripts.MODULE.resolve("target/web-test");
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("barge-in-storm.out"), r.stdout() + "\n--- stderr ---\n" + r.stderr());
+    NodeScripts.Run r = NodeScripts.againstOfflineServer(config -> { },
+        "src/test/js/browser/barge-in-storm.mjs", List.of(String.valueOf(INTERRUPTIONS),
+            String.valueOf(WINDOW_MILLIS), FINAL_TEXT), 280, "barge-in-storm.out");
     r.assertSucceeded();
 
     JsonNode s = r.result("storm");

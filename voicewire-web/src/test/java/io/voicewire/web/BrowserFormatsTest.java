@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.audio.AudioEncoder;
-import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.server.VoicewireServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,23 +26,9 @@ class BrowserFormatsTest {
 
   @Test
   void mp3AndOpusPlayLikeThePcmPath() throws Exception {
-    NodeScripts.Run r;
-    try (LocalSpeechProvider provider = LocalSpeechProvider.create()) {
-      assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
-      VoicewireServer server = VoicewireServer.create(config -> config.provider(provider));
-      try {
-        int port = server.start(0);
-        r = NodeScripts.node("src/test/js/browser/compressed-formats.mjs",
-            List.of("http://127.0.0.1:" + port, TEXT, "pcm_44100", "mp3_44100_128",
-                "pcm_48000", "opus_48000_64"), Map.of(), 280);
-      } finally {
-        server.close();
-      }
-    }
-    Path dir = NodeScripts.MODULE.resolve("target/web-test");
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("compressed-formats.out"),
-        r.stdout() + "\n--- stderr ---\n" + r.stderr());
+    NodeScripts.Run r = NodeScripts.againstOfflineServer(config -> { },
+        "src/test/js/browser/compressed-formats.mjs", List.of(TEXT, "pcm_44100", "mp3_44100_128",
+            "pcm_48000", "opus_48000_64"), 280, "compressed-formats.out");
     r.assertSucceeded();
 
     assertPlaysLike(r.result("mp3_44100_128"), r.result("pcm_44100"), 44_100,

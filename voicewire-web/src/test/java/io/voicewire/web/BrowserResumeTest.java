@@ -24,20 +24,30 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The browser client (SttSocket, TtsSocket) in real headless Chromium against a real voicewire
  * server on the offline engine, through a proxy that resets every WebSocket connection
- * 0.6–1.8 s after its upgrade ({@code resume-e2e.mjs}): about 30 s of recorded human speech
- * (Debian's pocketsphinx-testdata) gives a committed transcript within {@link #MAX_WER_POINTS}
- * WER points of the uncut run, with no commit repeated; a long text is voiced with every
- * character exactly once.
+ * 0.6–1.8 s after its upgrade ({@code resume-e2e.mjs}): at least {@link #SPEECH_MILLIS} ms of
+ * recorded human speech (Debian's pocketsphinx-testdata) gives a committed transcript within
+ * {@link #MAX_WER_POINTS} WER points of the uncut run, with no commit repeated (the socket
+ * resumes its server session by id after each cut); a long text is voiced with every character
+ * exactly once.
  */
 @Tag("slow")
-// Acceptance test of issue #9: TTS passes, STT does not yet (WER 85.9 % through the cuts vs
-// 23.4 % uncut, measured on a quiet machine); one page run serves both, so the class is tagged
-// and runs with -Pacceptance (about 6 minutes).
+// Acceptance test of issue #9: TTS passes; STT resumes its server session by id through the
+// cuts, but on the shared build machine (load 28-42) the recogniser cannot keep up even uncut, so
+// the WER target is unproven here (docs/web.md, "STT through a cutting network"); one page run
+// serves both, so the class is tagged and runs with -Pacceptance (12-25 minutes).
 @Tag("acceptance")
-@Timeout(1200)
+@Timeout(1800)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserResumeTest {
   static final double MAX_WER_POINTS = 5.0;
+  /** Human speech fed through the cuts (issue #9: at least 60 s). */
+  static final long SPEECH_MILLIS = 60_000;
+  /**
+   * Speed of the audio feed relative to real time, for both runs (system property
+   * {@code voicewire.webResume.pace}, default 1): below 1 on a machine too loaded for the
+   * recogniser to keep up in real time, where even the uncut run overflows its input queue.
+   */
+  static final String PACE = System.getProperty("voicewire.webResume.pace", "1");
 
   private LocalSpeechProvider provider;
   private VoicewireServer server;
@@ -51,14 +61,14 @@ class BrowserResumeTest {
     assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
     server = VoicewireServer.create(config -> config.provider(provider));
     int port = server.start(0);
-    speech = HumanSpeech.first(28_000);
+    speech = HumanSpeech.atLeast(SPEECH_MILLIS);
     Path dir = NodeScripts.MODULE.resolve("target/web-test");
     Files.createDirectories(dir);
     Path pcm = dir.resolve("human-speech.pcm");
     Files.write(pcm, speech.pcm16k());
     ttsText = text(2400, 17);
     run = NodeScripts.node("src/test/js/browser/resume-e2e.mjs",
-        List.of("http://127.0.0.1:" + port, pcm.toString(), ttsText), Map.of(), 1000);
+        List.of("http://127.0.0.1:" + port, pcm.toString(), ttsText, PACE), Map.of(), 1500);
     Files.writeString(dir.resolve("resume-e2e.out"), run.stdout() + "\n--- stderr ---\n"
         + run.stderr());
     run.assertSucceeded();
@@ -97,14 +107,21 @@ class BrowserResumeTest {
     JsonNode cut = run.result("stt-cut");
     double werUncut = 100 * WordErrorRate.rate(speech.transcript(), committed(uncut));
     double werCut = 100 * WordErrorRate.rate(speech.transcript(), committed(cut));
-    String report = String.format("speech %d ms; WER uncut %.1f %%, cut %.1f %% (%d cuts)%n"
+    JsonNode m = cut.path("metrics");
+    String report = String.format("speech %d ms; WER uncut %.1f %%, cut %.1f %% (%d cuts; resumes %d of "
+            + "%d attempts, %d fallbacks, %d bytes replayed, %d forced commits, %d duplicates dropped)%n"
             + " uncut: %s%n cut:   %s%n uncut %s%n cut %s", speech.millis(), werUncut, werCut,
-        cut.path("cuts").asInt(), committed(uncut), committed(cut), uncut.path("metrics"),
+        cut.path("cuts").asInt(), m.path("resumes").asInt(), m.path("resumeAttempts").asInt(),
+        m.path("resumeFallbacks").asInt(), m.path("resumeReplayedBytes").asLong(),
+        m.path("forcedCommits").asInt(), m.path("duplicatesDropped").asInt(), committed(uncut),
+        committed(cut), uncut.path("metrics"),
         cut.path("metrics"));
     System.out.println(report);
     assertEquals("closed", uncut.path("end").path("state").asText(), uncut.toString());
     assertEquals("closed", cut.path("end").path("state").asText(), report + "\n" + cut);
-    assertTrue(cut.path("cuts").asInt() >= 15, "too few cuts: " + report);
+    assertTrue(cut.path("cuts").asInt() >= 30, "too few cuts: " + report);
+    // the cuts were bridged by resuming the server session, not by replays into new sessions
+    assertTrue(m.path("resumes").asInt() > 0, report);
     assertTrue(werCut <= werUncut + MAX_WER_POINTS, report);
     double end = -1;
     for (JsonNode c : cut.path("commits")) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.voicewire.engine.local.LocalSpeechProvider;
+import io.voicewire.server.ServerConfig;
+import io.voicewire.server.VoicewireServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs the Node side of the web tests: {@code node --test} unit tests and the Playwright
@@ -74,6 +78,37 @@ final class NodeScripts {
     String version = v.stdout().trim().replaceFirst("^v", "");
     int major = Integer.parseInt(version.split("\\.")[0]);
     return major < 22 ? List.of("--experimental-websocket") : List.of();
+  }
+
+  /**
+   * Runs a page script against a fresh server on the offline engine, once the engine is ready:
+   * the script gets the server's base URL, then {@code args}. {@code config} adds to the server's
+   * configuration; the output is kept in {@code target/web-test/<out>}.
+   */
+  static Run againstOfflineServer(Consumer<ServerConfig> config, String script, List<String> args,
+      long timeoutSeconds, String out) throws Exception {
+    Run r;
+    try (LocalSpeechProvider provider = LocalSpeechProvider.create()) {
+      assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
+      VoicewireServer server = VoicewireServer.create(c -> config.accept(c.provider(provider)));
+      try {
+        List<String> all = new ArrayList<>();
+        all.add("http://127.0.0.1:" + server.start(0));
+        all.addAll(args);
+        r = node(script, all, Map.of(), timeoutSeconds);
+      } finally {
+        server.close();
+      }
+    }
+    keep(r, out);
+    return r;
+  }
+
+  /** Keeps a run's output in {@code target/web-test/<name>} (for a look after a failure). */
+  static void keep(Run r, String name) throws IOException {
+    Path dir = MODULE.resolve("target/web-test");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(name), r.stdout() + "\n--- stderr ---\n" + r.stderr());
   }
 
   /** Runs {@code node [flags] script args...} from the module directory. */
