@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,11 +107,7 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   @Override
   public boolean send(String text) {
     Objects.requireNonNull(text, "text == null");
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return false;
-      }
+    return whileOpen(() -> {
       List<String> pieces;
       try {
         pieces = releaser.append(text);
@@ -119,52 +116,22 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
         return false;
       }
       return enqueueLocked(pieces, null);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   @Override
   public boolean flush() {
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return false;
-      }
-      return enqueueLocked(releaser.flush(), new FlushMark());
-    } finally {
-      lock.unlock();
-    }
+    return whileOpen(() -> enqueueLocked(releaser.flush(), new FlushMark()));
   }
 
   @Override
   public boolean tryTrigger() {
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return false;
-      }
-      return enqueueLocked(releaser.tryTrigger(), null);
-    } finally {
-      lock.unlock();
-    }
+    return whileOpen(() -> enqueueLocked(releaser.tryTrigger(), null));
   }
 
   @Override
   public boolean end() {
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return false;
-      }
-      boolean ok = enqueueLocked(releaser.flush(), new EndMark());
-      if (ok) {
-        state = State.ENDING;
-      }
-      return ok;
-    } finally {
-      lock.unlock();
-    }
+    return whileOpen(() -> endLocked(releaser.flush()));
   }
 
   /**
@@ -173,24 +140,33 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
    */
   @Override
   public boolean closeContext() {
-    lock.lock();
-    try {
-      if (state != State.OPEN) {
-        return false;
-      }
+    return whileOpen(() -> {
       while (!items.isEmpty() && !(items.peekLast() instanceof FlushMark)) {
         if (items.pollLast() instanceof Sentence s) {
           queuedChars -= s.text().length();
         }
       }
-      boolean ok = enqueueLocked(List.of(), new EndMark());
-      if (ok) {
-        state = State.ENDING;
-      }
-      return ok;
+      return endLocked(List.of());
+    });
+  }
+
+  /** Runs {@code action} under the lock if the session is open; false (not run) otherwise. */
+  private boolean whileOpen(BooleanSupplier action) {
+    lock.lock();
+    try {
+      return state == State.OPEN && action.getAsBoolean();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Queues the last {@code pieces} and the end mark; the session is ENDING if they fit. */
+  private boolean endLocked(List<String> pieces) {
+    boolean ok = enqueueLocked(pieces, new EndMark());
+    if (ok) {
+      state = State.ENDING;
+    }
+    return ok;
   }
 
   @Override
