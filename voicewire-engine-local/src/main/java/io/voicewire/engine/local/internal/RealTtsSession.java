@@ -107,7 +107,7 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   @Override
   public boolean send(String text) {
     Objects.requireNonNull(text, "text == null");
-    return whileOpen(() -> {
+    return ifOpen(() -> {
       List<String> pieces;
       try {
         pieces = releaser.append(text);
@@ -121,17 +121,17 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
 
   @Override
   public boolean flush() {
-    return whileOpen(() -> enqueueLocked(releaser.flush(), new FlushMark()));
+    return ifOpen(() -> enqueueLocked(releaser.flush(), new FlushMark()));
   }
 
   @Override
   public boolean tryTrigger() {
-    return whileOpen(() -> enqueueLocked(releaser.tryTrigger(), null));
+    return ifOpen(() -> enqueueLocked(releaser.tryTrigger(), null));
   }
 
   @Override
   public boolean end() {
-    return whileOpen(() -> endLocked(releaser.flush()));
+    return ifOpen(() -> endLocked(releaser.flush()));
   }
 
   /**
@@ -140,7 +140,7 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
    */
   @Override
   public boolean closeContext() {
-    return whileOpen(() -> {
+    return ifOpen(() -> {
       while (!items.isEmpty() && !(items.peekLast() instanceof FlushMark)) {
         if (items.pollLast() instanceof Sentence s) {
           queuedChars -= s.text().length();
@@ -151,7 +151,7 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   }
 
   /** Runs {@code action} under the lock if the session is open; false (not run) otherwise. */
-  private boolean whileOpen(BooleanSupplier action) {
+  private boolean ifOpen(BooleanSupplier action) {
     lock.lock();
     try {
       return state == State.OPEN && action.getAsBoolean();
