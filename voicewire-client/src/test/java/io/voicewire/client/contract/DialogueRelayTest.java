@@ -213,4 +213,28 @@ class DialogueRelayTest {
         .filter(x -> x.body().has("voices")).count(), "nothing re-sent upstream after the cut");
     assertEquals(0, t.stale);
   }
+
+  @Test
+  void theDialogueExampleRunsThroughTheRelay() throws Exception {
+    // the example authenticates with $VOICEWIRE_API_KEY: a relay without keys (loopback only)
+    VoicewireServer open = VoicewireServer.create(c -> c.provider(provider));
+    java.nio.file.Path pcm = java.nio.file.Files.createTempFile("dialogue", ".pcm");
+    try {
+      io.voicewire.examples.DialogueToPcm.main(new String[] {"--server", "http://127.0.0.1:"
+          + open.start(0), "--out", pcm.toString()});
+      List<String> script = io.voicewire.examples.DialogueToPcm.SCRIPT;
+      List<String> want = new ArrayList<>();
+      int chars = 0;
+      for (int i = 0; i < script.size(); i++) {
+        want.add((i % 2 == 0 ? A : B) + ": " + script.get(i));
+        chars += script.get(i).length();
+      }
+      assertEquals(want, d.synthesised(), "the example's five turns, voiced upstream");
+      // the double's pcm_24000: 10 ms (480 bytes) a character, every turn's audio written
+      assertEquals(chars * 480L, java.nio.file.Files.size(pcm));
+    } finally {
+      open.close();
+      java.nio.file.Files.deleteIfExists(pcm);
+    }
+  }
 }
