@@ -50,6 +50,7 @@ class DialogueRelayTest {
   ElevenLabsProvider provider;
   VoicewireServer relay;
   VoiceClient client;
+  String url;
 
   @BeforeEach
   void start() throws Exception {
@@ -61,7 +62,8 @@ class DialogueRelayTest {
     provider = new ElevenLabsProvider(upstream);
     relay = VoicewireServer.create(c -> c.provider(provider)
         .apiKeys(List.of(RelayContractTest.RELAY_KEY)));
-    client = VoiceClient.builder().baseUrl("http://127.0.0.1:" + relay.start(0))
+    url = "http://127.0.0.1:" + relay.start(0);
+    client = VoiceClient.builder().baseUrl(url)
         .apiKey(RelayContractTest.RELAY_KEY).reconnectPolicy(ReconnectPolicy.NEVER).build();
   }
 
@@ -236,5 +238,29 @@ class DialogueRelayTest {
       open.close();
       java.nio.file.Files.deleteIfExists(pcm);
     }
+  }
+
+  @Test
+  void aBadMessageIsRefusedAtTheRelayAndWhatWasAcceptedIsStillVoiced() throws Exception {
+    DoubleSelfTest.Frames f = new DoubleSelfTest.Frames();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      java.net.http.WebSocket ws = http.newWebSocketBuilder()
+          .header("xi-api-key", RelayContractTest.RELAY_KEY)
+          .buildAsync(URI.create(url.replace("http", "ws") + DialogueSpec.STREAM_INPUT
+              + "?model_id=eleven_v3&output_format=pcm_16000"), f).get(10, TimeUnit.SECONDS);
+      for (String m : List.of("{\"voices\":[\"" + A + "\",\"" + B + "\"]}",
+          "{\"inputs\":[{\"text\":\"Accepted line. \",\"voice_id\":\"" + A + "\"}]}",
+          "{\"inputs\":[{\"text\":\"Refused. \",\"voice_id\":\"nobody\"}]}")) {
+        ws.sendText(m, true).get(5, TimeUnit.SECONDS);
+      }
+      assertEquals(1008, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+    }
+    String last = f.texts.get(f.texts.size() - 1);
+    assertTrue(last.contains("not one of the registered voices"), f.texts.toString());
+    assertEquals(List.of(A + ": Accepted line. "), d.synthesised(),
+        "the accepted line is voiced, the refused one never reaches upstream");
+    List<Seen> up = messages(upstreamSeen(DialogueSpec.STREAM_INPUT));
+    assertTrue(up.stream().noneMatch(x -> x.body().toString().contains("nobody")), up.toString());
+    assertTrue(up.get(up.size() - 1).body().path("close_socket").asBoolean(), up.toString());
   }
 }

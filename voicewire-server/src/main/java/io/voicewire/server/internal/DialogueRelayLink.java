@@ -1,8 +1,10 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.DialogueClientMessage;
 import io.voicewire.protocol.Query;
 import io.voicewire.speech.DialogueRelay;
+import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import java.util.Set;
 
@@ -66,9 +68,7 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
       up = relay.open(multi, query, this);
       socket.workStarted();
     }
-    if (m.closeSocket() && (!multi || m.contextId() == null)) {
-      endSent = true;
-    }
+    endSent |= m.closeSocket(); // with or without context_id: the upstream socket ends
     DialogueRelay.Upstream u = up;
     String json = new DialogueClientMessage(m.contextId(), m.inputs(), m.flush(),
         m.closeContext(), m.closeSocket(), m.keepAlive(), m.voices(), m.stability(),
@@ -76,7 +76,7 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
     fx.add(() -> {
       if (!u.send(json)) {
         socket.locked(f -> socket.upstreamEnded(new SpeechError(
-            io.voicewire.speech.ErrorCode.QUEUE_OVERFLOW, "the upstream dialogue socket took "
+            ErrorCode.QUEUE_OVERFLOW, "the upstream dialogue socket took "
                 + "no more messages"), f));
       }
     });
@@ -118,8 +118,8 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
 
   @Override
   public void onClosed(int code, String reason) {
-    socket.locked(fx -> socket.upstreamEnded(code == io.voicewire.protocol.CloseCodes.NORMAL
-        ? null : new SpeechError(io.voicewire.speech.ErrorCode.ERROR, "the upstream dialogue "
+    socket.locked(fx -> socket.upstreamEnded(code == CloseCodes.NORMAL
+        ? null : new SpeechError(ErrorCode.ERROR, "the upstream dialogue "
             + "socket closed with " + code + (reason == null || reason.isEmpty() ? ""
                 : " (" + reason + ")")), fx));
   }

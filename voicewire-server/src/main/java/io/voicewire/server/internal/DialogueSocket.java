@@ -422,21 +422,22 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
   }
 
   /**
-   * The upstream socket ended: fine once every dialogue has ended; before that a failure (no
-   * resume: a relayed dialogue is never re-sent, so no line is voiced twice; the turns that
-   * ended are complete, the rest is lost and the client is told).
+   * The upstream socket ended: fine when this socket is ending and every dialogue has ended;
+   * otherwise a failure, this socket ends with it (no resume: a relayed dialogue is never
+   * re-sent, so no line is voiced twice; the turns that ended are complete, the client is told).
    */
   void upstreamEnded(SpeechError error, Effects fx) {
     link.stop(fx);
     if (state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
       return;
     }
-    if (dialogues.isEmpty() && error == null) {
+    if (error == null && dialogues.isEmpty() && state.isAny(TtsState.ENDING, TtsState.DRAINING)) {
       contextGone(fx);
       return;
     }
     SpeechError e = error != null ? error : new SpeechError(ErrorCode.ERROR,
-        "the upstream dialogue socket closed before every dialogue ended");
+        "the upstream dialogue socket closed" + (dialogues.isEmpty() ? "" : " before every "
+            + "dialogue ended"));
     endNow(e.code(), ClientText.safe(e.message()) + ": the lines not yet voiced are lost (a "
         + "relayed dialogue is not resumed, so no line is voiced twice)",
         e.code() == ErrorCode.ERROR ? CloseCodes.INTERNAL_ERROR : Errors.closeCode(e.code()),

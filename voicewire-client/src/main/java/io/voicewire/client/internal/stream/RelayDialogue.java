@@ -129,7 +129,8 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
 
   @Override
   public void onOpen(Connection c) {
-    // the pending messages go first, in order; later sends wait on the monitor meanwhile
+    // the pending messages go first, in order: Connection.send only queues (it never blocks
+    // and may be called under a lock), and later sends wait on the monitor meanwhile
     synchronized (this) {
       if (done) {
         return;
@@ -139,9 +140,6 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
       }
       pendingChars = 0;
       open = true;
-      if (closeWanted) {
-        c.close(CloseCodes.NORMAL, "");
-      }
     }
   }
 
