@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * DialogueToPcm [--server URL] [--out dialogue.pcm]
  * </pre>
+ *
+ * <p>The same program speaks to ElevenLabs ({@code --server https://api.elevenlabs.io}, with
+ * {@code $ELEVENLABS_API_KEY}) or through a voicewire relay that keeps the key on the server
+ * ({@code voicewire serve --backend elevenlabs}, then {@code --server http://relay:8080}): the
+ * relay serves the dialogue over the upstream's own Text-to-Dialogue socket, so the turns are
+ * the cloud's {@code eleven_v3} turns (docs/server.md, "Dialogue through the relay").
  */
 public final class DialogueToPcm {
   private DialogueToPcm() {}

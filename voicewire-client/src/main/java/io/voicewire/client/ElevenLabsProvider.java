@@ -35,6 +35,8 @@ import org.slf4j.Logger;
  *       resume needs (the alignment is official and the relay's client may ignore it).
  *   <li>STT sessions are {@link SttStream}s with exactly the client's official parameters (plus
  *       {@code include_timestamps}, which resume needs).
+ *   <li>Text-to-Dialogue sockets are relayed to the same sockets upstream by
+ *       {@link #dialogueRelay()}.
  *   <li>HTTP endpoints (text to speech, batch speech to text, voices, models) are relayed to the
  *       same endpoint upstream by {@link #httpRelay()}, body and query unchanged.
  *   <li>{@link #voices()} and {@link #models()} come from {@code GET /v1/voices} and
@@ -205,6 +207,16 @@ public final class ElevenLabsProvider implements SpeechProvider {
   @Override
   public io.voicewire.speech.HttpRelay httpRelay() {
     return client::forward;
+  }
+
+  /**
+   * The Text-to-Dialogue sockets go to the same sockets upstream: one upstream socket per
+   * client socket, the client's official query and messages (without its credentials) as sent,
+   * the upstream's turns and messages as received. No resume: see docs/server.md.
+   */
+  @Override
+  public io.voicewire.speech.DialogueRelay dialogueRelay() {
+    return client::openRelayDialogue;
   }
 
   @Override

@@ -140,6 +140,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     return RelaySessions.stt(runtime.context(), request, upstream, listener);
   }
 
+  /** The relay's upstream dialogue socket ({@link ElevenLabsProvider#dialogueRelay()}). */
+  io.voicewire.speech.DialogueRelay.Upstream openRelayDialogue(boolean multi, String query,
+      io.voicewire.speech.DialogueRelay.Listener listener) {
+    return io.voicewire.client.internal.stream.RelayDialogue.open(runtime.context(), multi, query,
+        listener);
+  }
+
   @Override
   public MultiContextTts newMultiContextTts(TtsRequest request, MultiContextTts.Listener listener) {
     return RealMultiContextTts.open(runtime.context(), request, listener);

@@ -41,6 +41,15 @@ public interface SpeechProvider extends AutoCloseable {
   }
 
   /**
+   * The upstream for the Text-to-Dialogue WebSockets, for a provider that relays them to the
+   * same sockets of another server (see {@link DialogueRelay}). Null (the default) for an engine
+   * that voices a dialogue's turns itself, as text-to-speech sessions.
+   */
+  default DialogueRelay dialogueRelay() {
+    return null;
+  }
+
+  /**
    * True when this provider makes audio in {@code format} itself. For a format it does not make
    * but {@link io.voicewire.audio.AudioEncoder} can encode (MP3 and Opus from the offline
    * engine), the server asks the provider for PCM at the codec's rate and encodes each chunk as

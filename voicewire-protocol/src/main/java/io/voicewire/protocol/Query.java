@@ -65,6 +65,11 @@ public final class Query {
     return v == null || v.isEmpty() ? null : v.get(0);
   }
 
+  /** The parameters' names, in their order. */
+  public java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(params.keySet());
+  }
+
   /** All values of a repeated parameter (e.g. {@code keyterms}). */
   public List<String> all(String name) {
     return params.getOrDefault(name, List.of());

@@ -145,6 +145,59 @@ class OutputFormatsTest {
     assertTrue(ratio > 0.8 && ratio < 1.2, name + " over " + transport + ": level " + ratio);
   }
 
+  /** A two-voice dialogue's turns as the dialogue socket sends them, each turn's audio apart. */
+  static List<byte[]> dialogueTurns(String format) throws Exception {
+    WsClient c = f.connect("/v1/text-to-dialogue/stream-input?model_id=eleven_v3&output_format="
+        + format);
+    c.send("{\"voices\":[\"" + VOICE + "\",\"" + LocalSpeechProvider.VOICE_KEVIN + "\"]}");
+    c.send("{\"inputs\":[{\"text\":\"" + TEXT + " \",\"voice_id\":\"" + VOICE + "\"},"
+        + "{\"text\":\"Then go straight on. \",\"voice_id\":\"" + LocalSpeechProvider.VOICE_KEVIN
+        + "\"}]}");
+    c.send("{\"close_socket\":true}");
+    List<byte[]> turns = new java.util.ArrayList<>();
+    ByteArrayOutputStream turn = new ByteArrayOutputStream();
+    while (true) {
+      JsonNode m = c.next();
+      if (m.path("is_final").asBoolean(false)) {
+        break;
+      }
+      if (m.path("is_final_audio_for_turn").asBoolean(false)) {
+        turns.add(turn.toByteArray());
+        turn = new ByteArrayOutputStream();
+        continue;
+      }
+      assertTrue(m.has("audio"), m.toString());
+      turn.writeBytes(Base64.getDecoder().decode(m.get("audio").asText()));
+    }
+    assertEquals(2, turns.size(), "two turns: " + format);
+    return turns;
+  }
+
+  /**
+   * Text-to-Dialogue in MP3 and Opus: each turn (its own stream: an MPEG stream, an Ogg Opus
+   * stream) decodes with ffmpeg to the length and level of the same turn in PCM.
+   */
+  @ParameterizedTest(name = "dialogue in {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"mp3_44100_128", "mp3_22050_32",
+      "opus_48000_64"})
+  void dialogueTurnsDecodeToTheLengthAndLevelOfThePcmPath(String name) throws Exception {
+    AudioFormat format = AudioFormat.parse(name);
+    int rate = format.sampleRate();
+    List<byte[]> encoded = dialogueTurns(name);
+    List<byte[]> reference = dialogueTurns("pcm_" + rate);
+    double slack = format.encoding() != AudioFormat.Encoding.MP3 ? 0.002
+        : (AudioEncoder.MP3_DECODER_DELAY_SAMPLES + 1152.0 * 2) / rate;
+    for (int i = 0; i < 2; i++) {
+      short[] decoded = Ffmpeg.decode(encoded.get(i), rate);
+      double want = reference.get(i).length / 2.0 / rate;
+      double got = decoded.length / (double) rate;
+      assertTrue(want > 0.5 && got >= want - 0.002 && got <= want + slack,
+          name + " turn " + i + ": " + got + " s decoded, PCM path " + want + " s");
+      double ratio = Ffmpeg.rms(decoded) / Ffmpeg.rms(reference.get(i));
+      assertTrue(ratio > 0.8 && ratio < 1.2, name + " turn " + i + ": level " + ratio);
+    }
+  }
+
   @Test
   void noOutputFormatIsTheOfficialDefaultMp3At44100And128k() throws Exception {
     HttpResponse<byte[]> r = f.postBytes("/v1/text-to-speech/" + VOICE,

@@ -33,7 +33,8 @@ public final class DoubleDialogueSocket extends DoubleSocket {
   private static final int MAX_CONTEXTS = 5;
   private static final String SINGLE = "";
   /** The voices of the double's account: Rachel ({@link DoubleHttp#VOICE_ID}) and Domi. */
-  static final Set<String> VOICES = Set.of(DoubleHttp.VOICE_ID, "AZnzlk1XvdvUeBnXmlld");
+  static final String DOMI = "AZnzlk1XvdvUeBnXmlld";
+  static final Set<String> VOICES = Set.of(DoubleHttp.VOICE_ID, DOMI);
 
   /** One dialogue stream: its voices and the pending text of the current turn. */
   private static final class Dialogue {

@@ -154,8 +154,12 @@ final class DoubleHttp {
   }
 
   private ObjectNode voice() {
+    return voice(VOICE_ID, "Rachel");
+  }
+
+  private ObjectNode voice(String id, String name) {
     ObjectNode v = JSON.createObjectNode();
-    v.put("voice_id", VOICE_ID).put("name", "Rachel").put("category", "premade");
+    v.put("voice_id", id).put("name", name).put("category", "premade");
     v.putObject("labels").put("accent", "american").put("gender", "female");
     v.put("description", "the double's voice");
     v.putArray("available_for_tiers");
@@ -165,7 +169,8 @@ final class DoubleHttp {
 
   private JsonNode voices() {
     ObjectNode o = JSON.createObjectNode();
-    o.putArray("voices").add(voice());
+    // the account's voices: Rachel, and Domi, the second voice of the dialogue sockets
+    o.putArray("voices").add(voice()).add(voice(DoubleDialogueSocket.DOMI, "Domi"));
     return o;
   }
 

@@ -3,8 +3,10 @@ package io.voicewire.server.internal;
 import io.voicewire.protocol.CloseCodes;
 import io.voicewire.protocol.DialogueClientMessage;
 import io.voicewire.protocol.DialogueServerMessage;
+import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.Query;
 import io.voicewire.protocol.TtsClientMessage;
+import io.voicewire.speech.DialogueRelay;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
@@ -28,7 +30,9 @@ import java.util.Set;
  * {@code is_final_audio_for_turn}, the dialogue with {@code is_final}. On multi,
  * {@code close_context} voices the context's remaining text (unlike TTS), at most
  * {@value #MAX_CONTEXTS} contexts, each closing on its own after the inactivity timeout, and
- * protocol errors close the whole connection. Its lifecycle is {@link TtsState}; in short:
+ * protocol errors close the whole connection. When the provider relays dialogues
+ * ({@link DialogueRelayLink}), the messages are checked the same way and go upstream, whose turns
+ * and messages come back as sent. Its lifecycle is {@link TtsState}; in short:
  * <pre>
  *   ADMITTING ──key accepted──▶ STREAMING ──close_socket──▶ ENDING ──every is_final──▶ CLOSING
  *   STREAMING ──bad message──▶ DRAINING ──accepted text voiced──▶ CLOSING (error)
@@ -88,6 +92,8 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
 
   private final boolean multi;
   private final String model;
+  /** The upstream when the provider relays dialogues (see docs/server.md), else null. */
+  private final DialogueRelayLink link;
   // guarded by this
   private final Map<String, Dialogue> dialogues = new HashMap<>();
   private final Map<String, Dialogue> byTurnKey = new HashMap<>();
@@ -98,6 +104,8 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
     this.multi = multi;
     String chosen = query.get("model_id");
     this.model = chosen == null || chosen.isEmpty() ? DEFAULT_MODEL : chosen;
+    DialogueRelay relay = s.provider.dialogueRelay();
+    this.link = relay == null ? null : new DialogueRelayLink(this, relay, multi, query);
   }
 
   @Override
@@ -109,6 +117,12 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
     }
     boolean loneCloseSocket = m.closeSocket() && m.inputs().isEmpty() && m.voices() == null;
     if (m.closeSocket() && (!multi || loneCloseSocket)) {
+      if (link != null && link.live()) {
+        link.forward(m, fx); // the upstream ends every dialogue: its is_finals end this socket
+        dialogues.values().forEach(d -> d.closing = true);
+        beginEnding(fx);
+        return;
+      }
       if (!multi && dialogues.isEmpty()) {
         out().enqueueUrgent(new DialogueServerMessage.Final(null).encode());
       }
@@ -142,10 +156,12 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
       return;
     }
     d.lastActivityNanos = now; // any message naming the context, keep_alive included
+    if (link != null) {
+      relayed(d, m, fx);
+      return;
+    }
     for (DialogueClientMessage.Input in : m.inputs()) {
-      if (!d.voices.contains(in.voiceId())) {
-        clientError(ErrorCode.INPUT_ERROR, "voice_id '" + in.voiceId() + "' is not one of the "
-            + "registered voices " + d.voices, CloseCodes.POLICY_VIOLATION, fx);
+      if (unregistered(d, in, fx)) {
         return;
       }
       if (!text(d, in, now, fx)) {
@@ -161,6 +177,32 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
     }
     if (m.closeContext() || (m.closeSocket() && multi)) {
       close(d, fx);
+      if (m.closeSocket()) {
+        beginEnding(fx);
+      }
+    }
+  }
+
+  /** Refuses a line in a voice the dialogue did not register: true (and the error sent). */
+  private boolean unregistered(Dialogue d, DialogueClientMessage.Input in, Effects fx) {
+    if (d.voices.contains(in.voiceId())) {
+      return false;
+    }
+    clientError(ErrorCode.INPUT_ERROR, "voice_id '" + in.voiceId() + "' is not one of the "
+        + "registered voices " + d.voices, CloseCodes.POLICY_VIOLATION, fx);
+    return true;
+  }
+
+  /** A valid message of a relayed dialogue: upstream, which makes the turns. */
+  private void relayed(Dialogue d, DialogueClientMessage m, Effects fx) {
+    for (DialogueClientMessage.Input in : m.inputs()) {
+      if (unregistered(d, in, fx)) {
+        return;
+      }
+    }
+    link.forward(m, fx);
+    if (m.closeContext() || m.closeSocket()) {
+      d.closing = true;
       if (m.closeSocket()) {
         beginEnding(fx);
       }
@@ -266,8 +308,8 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
    */
   @Override
   long expireIdleContexts(long now, long next, Effects fx) {
-    if (!multi) {
-      return next; // stream-input: the socket's own timeout is the dialogue's
+    if (!multi || link != null) {
+      return next; // stream-input: the socket's own; relayed: the upstream's (same timeout)
     }
     List<Dialogue> open = dialogues.values().stream().filter(d -> !d.closing).toList();
     return closeIdle(open, d -> d.lastActivityNanos, d -> d.wireId, d -> {
@@ -313,5 +355,92 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
     byTurnKey.remove(c.key);
     endNow(error.code(), ClientText.safe(error.message()), Errors.closeCode(error.code()), false,
         fx);
+  }
+
+  // ---------------------------------------------------------------- relayed (see link)
+
+  @Override
+  boolean upstreamBusy() {
+    return link != null && link.live() && !dialogues.isEmpty();
+  }
+
+  @Override
+  void endUpstream(Effects fx) {
+    if (link != null) {
+      link.endInput(fx);
+    }
+  }
+
+  @Override
+  void closeUpstream(Effects fx) {
+    if (link != null) {
+      link.close(fx);
+    }
+  }
+
+  /**
+   * An upstream message, passed on as the upstream wrote it: audio and turn ends of a live
+   * dialogue, its {@code is_final} (which removes it), or an error (which ends this socket with
+   * it). Audio of a dialogue already final is dropped: none follows an {@code is_final}.
+   */
+  void upstreamMessage(String json, Effects fx) {
+    if (state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
+      return;
+    }
+    DialogueServerMessage msg;
+    try {
+      msg = DialogueServerMessage.decode(json);
+    } catch (ProtocolException e) {
+      upstreamEnded(new SpeechError(ErrorCode.ERROR, "the upstream sent a message that is not "
+          + "a Text-to-Dialogue message"), fx);
+      return;
+    }
+    if (msg instanceof DialogueServerMessage.Error e) {
+      ErrorCode code = ErrorCode.fromWire(e.error());
+      endNow(code == null ? ErrorCode.ERROR : code, ClientText.safe(e.message()), e.code(), false,
+          fx);
+      return;
+    }
+    String key = multi ? msg.contextId() : SINGLE;
+    Dialogue d = key == null ? null : dialogues.get(key);
+    if (d == null) {
+      s.metrics.error("stale_dialogue_audio"); // nothing of an ended dialogue is played
+      return;
+    }
+    if (msg instanceof DialogueServerMessage.Audio) {
+      if (out().enqueue(json, 0, 0, null) == Outbox.Offer.OVERFLOW) { // locked() pumps
+        endNow(ErrorCode.QUEUE_OVERFLOW, Outbox.overflowMessage(s.limits.maxQueuedBytes()),
+            CloseCodes.POLICY_VIOLATION, true, fx);
+      }
+      return;
+    }
+    out().enqueueUrgent(json);
+    if (msg instanceof DialogueServerMessage.Final) {
+      dialogues.remove(key);
+      contextGone(fx);
+    }
+  }
+
+  /**
+   * The upstream socket ended: fine when this socket is ending and every dialogue has ended;
+   * otherwise a failure, this socket ends with it (no resume: a relayed dialogue is never
+   * re-sent, so no line is voiced twice; the turns that ended are complete, the client is told).
+   */
+  void upstreamEnded(SpeechError error, Effects fx) {
+    link.stop(fx);
+    if (state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
+      return;
+    }
+    if (error == null && dialogues.isEmpty() && state.isAny(TtsState.ENDING, TtsState.DRAINING)) {
+      contextGone(fx);
+      return;
+    }
+    SpeechError e = error != null ? error : new SpeechError(ErrorCode.ERROR,
+        "the upstream dialogue socket closed" + (dialogues.isEmpty() ? "" : " before every "
+            + "dialogue ended"));
+    endNow(e.code(), ClientText.safe(e.message()) + ": the lines not yet voiced are lost (a "
+        + "relayed dialogue is not resumed, so no line is voiced twice)",
+        e.code() == ErrorCode.ERROR ? CloseCodes.INTERNAL_ERROR : Errors.closeCode(e.code()),
+        false, fx);
   }
 }

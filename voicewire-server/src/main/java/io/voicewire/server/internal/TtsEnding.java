@@ -72,7 +72,7 @@ final class TtsEnding {
   private boolean windDown(SocketSession.Effects fx) {
     socket.stopInactivity();
     socket.endLiveContexts(fx);
-    if (socket.contexts.isEmpty()) {
+    if (socket.contexts.isEmpty() && !socket.upstreamBusy()) {
       finish(fx);
       return true;
     }

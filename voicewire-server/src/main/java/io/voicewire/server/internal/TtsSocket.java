@@ -301,6 +301,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     for (TtsContext c : contexts.values()) {
       c.end(fx);
     }
+    endUpstream(fx);
   }
 
   final void closeAllContexts(Effects fx) {
@@ -309,7 +310,19 @@ public abstract sealed class TtsSocket<M> extends SocketSession
       fx.add(c::closeSession);
     }
     contexts.clear();
+    closeUpstream(fx);
   }
+
+  /** Whether work outside the contexts (a relayed dialogue) is still live. Under the lock. */
+  boolean upstreamBusy() {
+    return false;
+  }
+
+  /** End of input for work outside the contexts: it voices its rest. Under the lock. */
+  void endUpstream(Effects fx) {}
+
+  /** Cancels work outside the contexts. Under the lock. */
+  void closeUpstream(Effects fx) {}
 
   /** Cancels an ending context now, its {@code isFinal} first (the id is being reused). */
   final void cancelContext(TtsContext c, boolean sendFinal, Effects fx) {
@@ -349,7 +362,8 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   /** A context left while ending: the last one finishes the ending. */
   final void contextGone(Effects fx) {
     assert Thread.holdsLock(this);
-    if (contexts.isEmpty() && state.isAny(TtsState.ENDING, TtsState.DRAINING)) {
+    if (contexts.isEmpty() && !upstreamBusy()
+        && state.isAny(TtsState.ENDING, TtsState.DRAINING)) {
       end.finish(fx);
     }
   }
