@@ -62,7 +62,8 @@ final class ConnectionSupervisor {
   private WireSession wire;
   private ResumeState resume;
   private StreamOutcomes outcomes;
-  private Phase phase = Phase.CONNECTING;
+  /** Written under the lock; volatile for the lock-free reads of {@link #connectionUnlocked}. */
+  private volatile Phase phase = Phase.CONNECTING;
   private long lastInboundNanos;
   private boolean everOpened;
   private boolean readingPaused;
@@ -162,7 +163,7 @@ final class ConnectionSupervisor {
     return phase;
   }
 
-  /** True once CLOSED or FAILED. Lock held. */
+  /** True once CLOSED or FAILED. Lock held, or a recent value without it (volatile). */
   boolean isTerminal() {
     return phase == Phase.CLOSED || phase == Phase.FAILED;
   }
@@ -170,6 +171,19 @@ final class ConnectionSupervisor {
   /** The open connection, or null while connecting or waiting. Lock held. */
   Connection connection() {
     return phase == Phase.OPEN ? dialer.open() : null;
+  }
+
+  /** {@link #connection()} read without the lock: a recent value, for an admission check. */
+  Connection connectionUnlocked() {
+    return phase == Phase.OPEN ? dialer.openUnlocked() : null;
+  }
+
+  /**
+   * Runs {@code body} with the lock held, now or by the lock's current holder before it releases
+   * it; the caller never parks on the lock (see {@link StreamLock#submit}).
+   */
+  void submit(Runnable body) {
+    lock.submit(body);
   }
 
   /** The last status. */

@@ -42,7 +42,8 @@ final class Dialer {
   private final Supplier<String> queryExtras;
   private final Events events;
   private int generation;
-  private Connection open;
+  /** Written under the lock; volatile for {@link #openUnlocked()}. */
+  private volatile Connection open;
   private Connection connecting;
 
   Dialer(ClientContext ctx, Endpoint endpoint, StreamLock lock, Metrics metrics,
@@ -68,6 +69,11 @@ final class Dialer {
 
   /** The open connection of the current attempt, or null. Lock held. */
   Connection open() {
+    return open;
+  }
+
+  /** {@link #open()} read without the lock: a recent value, for a lock-free admission check. */
+  Connection openUnlocked() {
     return open;
   }
 
@@ -177,7 +183,7 @@ final class Dialer {
 
     @Override
     public void onMessage(Connection c, String text) {
-      lock.run(() -> {
+      lock.submit(() -> { // a reader never parks on the stream's lock (see StreamLock)
         if (!stale(gen) && open == c) {
           events.message(c, text);
         }

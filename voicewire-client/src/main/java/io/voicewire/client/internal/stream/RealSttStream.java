@@ -178,7 +178,21 @@ public final class RealSttStream implements SttStream {
     Objects.requireNonNull(f, "frame == null");
     int len = f.audioBytes();
     checkFrames(len);
-    return len == 0 || take(len, now -> st.ring.addFrame(f, now));
+    if (len == 0) {
+      return true;
+    }
+    // Admission without the lock (the caller may be a selector thread that must not park):
+    // the same refusals as take's, on recent values. An admitted frame is then taken under the
+    // lock, now or by its holder (StreamLock.submit), in order with this caller's other calls.
+    if (sup.isTerminal() || st.endRequested) {
+      return false;
+    }
+    Connection c = sup.connectionUnlocked();
+    if (c != null && c.queuedChars() + len * 4L / 3 > Connection.MAX_QUEUED_CHARS) {
+      return false; // the network is behind: this chunk is not taken
+    }
+    sup.submit(() -> takeLocked(len, now -> st.ring.addFrame(f, now), false));
+    return true;
   }
 
   private void checkFrames(int len) {
@@ -190,31 +204,38 @@ public final class RealSttStream implements SttStream {
 
   /** Takes {@code len} bytes of audio that {@code add} appends to the ring at a time. */
   private boolean take(int len, LongConsumer add) {
-    return sup.call(() -> {
-      if (sup.isTerminal() || st.endRequested) {
-        return false;
-      }
-      Connection c = sup.connection();
-      if (c != null && c.queuedChars() + len * 4L / 3 > Connection.MAX_QUEUED_CHARS) {
-        return false; // the network is behind: this chunk is not taken
-      }
-      long now = sup.ctx.nanoClock().getAsLong();
-      add.accept(now);
-      st.streamBytes += len;
-      long overflow = st.ring.overflowBytes();
-      if (overflow != st.seenOverflow) {
-        long dropped = st.ms(overflow) - st.ms(st.seenOverflow);
-        long total = st.ms(overflow);
-        sup.metrics.replayOverflowMillis.add(dropped);
-        st.seenOverflow = overflow;
-        sup.events.offer(() -> st.listener.onReplayDropped(dropped, total));
-      }
-      if (st.partialClockStart == 0) {
-        st.partialClockStart = now;
-      }
-      out.pump(now);
-      return true;
-    });
+    return sup.call(() -> takeLocked(len, add, true));
+  }
+
+  /**
+   * {@link #take}'s body; {@code bounded} false for a frame admitted already (its queue check
+   * was made without the lock: taking it now may pass the bound by that frame). Lock held.
+   */
+  private boolean takeLocked(int len, LongConsumer add, boolean bounded) {
+    if (sup.isTerminal() || st.endRequested) {
+      return false; // admitted frames: the stream ended meanwhile, and reports how
+    }
+    Connection c = sup.connection();
+    if (bounded && c != null
+        && c.queuedChars() + len * 4L / 3 > Connection.MAX_QUEUED_CHARS) {
+      return false; // the network is behind: this chunk is not taken
+    }
+    long now = sup.ctx.nanoClock().getAsLong();
+    add.accept(now);
+    st.streamBytes += len;
+    long overflow = st.ring.overflowBytes();
+    if (overflow != st.seenOverflow) {
+      long dropped = st.ms(overflow) - st.ms(st.seenOverflow);
+      long total = st.ms(overflow);
+      sup.metrics.replayOverflowMillis.add(dropped);
+      st.seenOverflow = overflow;
+      sup.events.offer(() -> st.listener.onReplayDropped(dropped, total));
+    }
+    if (st.partialClockStart == 0) {
+      st.partialClockStart = now;
+    }
+    out.pump(now);
+    return true;
   }
 
   @Override

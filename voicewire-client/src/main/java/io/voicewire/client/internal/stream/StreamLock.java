@@ -3,6 +3,8 @@ package io.voicewire.client.internal.stream;
 import io.voicewire.client.internal.Logs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -13,13 +15,27 @@ import org.slf4j.Logger;
  * {@link #defer deferred} and run when the outermost {@link #unlock()} releases the lock; then
  * the stream's queued callbacks are flushed ({@code afterRelease}).
  *
+ * <p>A thread that must not park (a relay's socket reader, possibly a selector thread) hands its
+ * work over with {@link #submit}: the work runs now if the lock is free, else the lock's holder
+ * runs it before releasing it (flat combining). Submitted work runs in submission order, and
+ * before anything else that takes the lock afterwards: whoever takes the lock (outermost) first
+ * runs what is pending, so a thread's later {@link #call} never overtakes its earlier
+ * {@link #submit}.
+ *
  * <p>Thread safe.
  */
 final class StreamLock {
   private static final Logger log = Logs.get(StreamLock.class);
+  /**
+   * Submitted work waiting for the lock, at most, tasks: past it {@link #submit} waits for the
+   * lock like {@link #run} (back-pressure on the submitting reader instead of memory).
+   */
+  static final int MAX_PENDING_TASKS = 256;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Runnable> deferred = new ArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
   private final String name;
   private Runnable afterRelease = () -> { };
 
@@ -34,10 +50,58 @@ final class StreamLock {
 
   void lock() {
     lock.lock();
+    if (lock.getHoldCount() == 1) {
+      runPending();
+    }
+  }
+
+  /**
+   * Runs {@code task} with the lock held, now or, when another thread holds the lock, by that
+   * thread before it releases it; never parks unless {@link #MAX_PENDING_TASKS} are waiting.
+   * Deferred actions and callbacks run after the release, as for {@link #run}.
+   */
+  void submit(Runnable task) {
+    if (pendingCount.get() >= MAX_PENDING_TASKS) {
+      run(task); // takes the lock, runs what is pending first, then this
+      return;
+    }
+    pendingCount.incrementAndGet();
+    pending.offer(task);
+    helpPending();
+  }
+
+  /**
+   * Runs what is pending while the lock can be had without waiting. A holder that finds work
+   * submitted after it checked runs it too: a submitter whose {@code tryLock} failed did so while
+   * another thread held the lock, and that thread looks at {@link #pending} after its release.
+   */
+  private void helpPending() {
+    while (!pending.isEmpty() && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+      runPending();
+      release();
+    }
+  }
+
+  /** Runs the submitted work, in order. Lock held. */
+  private void runPending() {
+    Runnable r;
+    while ((r = pending.poll()) != null) {
+      pendingCount.decrementAndGet();
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: submitted work failed", name, e);
+      }
+    }
   }
 
   /** Releases the lock, then runs what was {@link #defer deferred} (when not still held). */
   void unlock() {
+    release();
+    helpPending();
+  }
+
+  private void release() {
     List<Runnable> run = null;
     if (lock.getHoldCount() == 1 && !deferred.isEmpty()) {
       run = new ArrayList<>(deferred);

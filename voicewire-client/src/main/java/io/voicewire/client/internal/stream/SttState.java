@@ -67,7 +67,8 @@ final class SttState {
   long horizon;
   boolean haveHorizon;
   String lastCommittedText;
-  boolean endRequested;
+  /** Written under the lock; volatile for {@code RealSttStream.sendFrame}'s lock-free check. */
+  volatile boolean endRequested;
   long lastInboundNanos;
   long lastSendNanos;
   long partialClockStart;

@@ -1,0 +1,106 @@
+package io.voicewire.client.internal.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@link StreamLock#submit}: a submitter never parks, and submitted work keeps its order. */
+class StreamLockTest {
+
+  @Test
+  void workSubmittedWhileAnotherThreadHoldsTheLockRunsOnThatThreadBeforeItsRelease()
+      throws Exception {
+    StreamLock lock = new StreamLock("test");
+    List<String> log = new ArrayList<>(); // guarded by lock
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch submitted = new CountDownLatch(1);
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    Thread holder = new Thread(() -> lock.run(() -> {
+      held.countDown();
+      await(submitted);
+      log.add("holder");
+    }), "holder");
+    holder.start();
+    assertTrue(held.await(10, TimeUnit.SECONDS));
+
+    lock.submit(() -> {
+      ranOn.set(Thread.currentThread());
+      log.add("a");
+    });
+    lock.submit(() -> log.add("b"));
+    submitted.countDown(); // the submitter got here without waiting for the lock
+    holder.join(10_000);
+
+    assertEquals(holder, ranOn.get(), "the holder ran the submitted work");
+    assertEquals(List.of("holder", "a", "b"), lock.call(() -> List.copyOf(log)));
+  }
+
+  @Test
+  void aLaterCallOfTheSubmitterRunsAfterItsSubmittedWork() throws Exception {
+    StreamLock lock = new StreamLock("test");
+    List<String> log = new ArrayList<>();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = new Thread(() -> lock.run(() -> {
+      held.countDown();
+      await(release);
+    }), "holder");
+    holder.start();
+    assertTrue(held.await(10, TimeUnit.SECONDS));
+    lock.submit(() -> log.add("frame"));
+    release.countDown();
+    lock.run(() -> log.add("commit")); // may get the lock before the holder ran "frame"
+    holder.join(10_000);
+    assertEquals(List.of("frame", "commit"), lock.call(() -> List.copyOf(log)));
+  }
+
+  @Test
+  void concurrentSubmittersLoseNothingAndKeepEachOnesOrder() throws Exception {
+    StreamLock lock = new StreamLock("test");
+    int threads = 4;
+    int perThread = 20_000;
+    List<List<Integer>> seen = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      seen.add(new ArrayList<>());
+    }
+    List<Thread> all = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          int n = i;
+          lock.submit(() -> seen.get(id).add(n));
+        }
+      });
+      all.add(th);
+      th.start();
+    }
+    for (Thread th : all) {
+      th.join(60_000);
+    }
+    lock.run(() -> { }); // runs whatever is still pending
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      List<Integer> s = lock.call(() -> List.copyOf(seen.get(id)));
+      assertEquals(perThread, s.size(), "thread " + t + " lost work");
+      for (int i = 0; i < perThread; i++) {
+        assertEquals(i, s.get(i), "thread " + t + " out of order at " + i);
+      }
+    }
+  }
+
+  private static void await(CountDownLatch l) {
+    try {
+      assertTrue(l.await(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
