@@ -17,8 +17,9 @@ import java.util.Locale;
  * resumable; otherwise (and when the server no longer has the session) it starts a new session
  * and replays the audio since its last committed transcript, as without the extension.
  *
- * <p>The default mode of a client is {@link #AUTO}, unless the system property
- * {@value #PROPERTY} says {@code on}, {@code off} or {@code auto}. Immutable.
+ * <p>A client's mode is the one given to {@link VoiceClient.Builder#sttResume}; without it,
+ * {@link #AUTO}, unless the system property {@value #PROPERTY} says {@code on}, {@code off} or
+ * {@code auto}. Immutable.
  */
 public enum SttResumeMode {
   /** On unless the base URL's host is {@code elevenlabs.io} or one of its subdomains. */

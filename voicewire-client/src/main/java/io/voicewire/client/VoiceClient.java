@@ -63,10 +63,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   public static final String ELEVENLABS = "https://api.elevenlabs.io";
   /** Default graceful-close wait for the peer's close frame, ms. */
   public static final long CANCEL_AFTER_CLOSE_MILLIS = 2_000;
-  /**
-   * STT: the default limit of the replay ring, in seconds of audio (see
-   * {@link Builder#sttReplayLimit}).
-   */
+  /** STT: the replay ring's default limit, in seconds of audio ({@link Builder#sttReplayLimit}). */
   public static final Duration DEFAULT_STT_REPLAY_LIMIT = Duration.ofSeconds(30);
 
   /** The WebSocket implementation under the streams. */
@@ -235,6 +232,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     private LongSupplier nanoClock = System::nanoTime;
     private Connector connector;
     private Transport transport = Transport.JDK;
+    private SttResumeMode sttResume;
 
     private Builder() {}
 
@@ -260,6 +258,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       nanoClock = c.nanoClock();
       connector = c.connector();
       transport = c.jetty() ? Transport.JETTY : Transport.JDK;
+      sttResume = c.sttResume();
     }
 
     /**
@@ -360,6 +359,16 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       return this;
     }
 
+    /**
+     * STT: whether streams resume their server session by id after a drop (the voicewire
+     * extension, never sent to an official ElevenLabs host in {@link SttResumeMode#AUTO});
+     * default: the system property {@value SttResumeMode#PROPERTY} when set, else {@code AUTO}.
+     */
+    public Builder sttResume(SttResumeMode mode) {
+      this.sttResume = Objects.requireNonNull(mode, "sttResume == null");
+      return this;
+    }
+
     /** Multi-context: the longest wait for a free context slot; default 10 s. */
     public Builder contextWaitTimeout(Duration d) {
       this.contextWaitTimeout = ClientConfig.positive(d, "contextWaitTimeout");
@@ -440,8 +449,8 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
       return new VoiceClient(new ClientConfig(baseUrl, apiKey, tokenSupplier, connectTimeout,
           requestTimeout, pingInterval, closeTimeout, finishTimeout, ttsInactivityTimeout,
           sttKeepAlive, sttReplayLimit, contextWaitTimeout, reconnectPolicy, scheduler,
-          callbackExecutor, httpClient, random, nanoClock, connector,
-          transport == Transport.JETTY));
+          callbackExecutor, httpClient, random, nanoClock, connector, transport == Transport.JETTY,
+          sttResume != null ? sttResume : SttResumeMode.defaultMode()));
     }
   }
 }

@@ -32,11 +32,15 @@ class SttSessionResumeTest {
 
   VoiceClient client(String baseUrl) {
     if (client == null) {
-      client = VoiceClient.builder().baseUrl(baseUrl).apiKey("k")
-          .reconnectPolicy(SttStreamStateTest.FAST).connector(connector).random(new Random(0))
-          .pingInterval(Duration.ZERO).build();
+      client = builder(baseUrl).build();
     }
     return client;
+  }
+
+  VoiceClient.Builder builder(String baseUrl) {
+    return VoiceClient.builder().baseUrl(baseUrl).apiKey("k")
+        .reconnectPolicy(SttStreamStateTest.FAST).connector(connector).random(new Random(0))
+        .pingInterval(Duration.ZERO);
   }
 
   @AfterEach
@@ -176,6 +180,40 @@ class SttSessionResumeTest {
     assertTrue(SttResumeMode.AUTO.appliesTo(URI.create("https://speech.example.com")));
     assertTrue(SttResumeMode.ON.appliesTo(URI.create("https://api.elevenlabs.io")));
     assertFalse(SttResumeMode.OFF.appliesTo(URI.create("https://speech.example.com")));
+  }
+
+  @Test
+  void theBuilderTurnsResumeOffForAVoicewireServer() throws Exception {
+    world.resumable = true;
+    try {
+      System.setProperty(SttResumeMode.PROPERTY, "on"); // the builder's mode wins
+      client = builder("http://test.invalid").sttResume(SttResumeMode.OFF).build();
+    } finally {
+      System.clearProperty(SttResumeMode.PROPERTY);
+    }
+    Run run = transcribeThroughDrops("http://test.invalid", true, 71);
+    assertEquals(run.expected(), run.listener().committedText());
+    assertTrue(run.metrics().reconnects() > 5, run.metrics().toString());
+    assertEquals(0, run.metrics().resumesAttempted());
+    assertEquals(run.metrics().reconnects() + 1, world.sessions.get(), "a new session per drop");
+    for (String q : world.queries) {
+      assertFalse(q.contains("voicewire_"), q);
+    }
+  }
+
+  @Test
+  void theBuilderTurnsResumeOnForAnyHost() throws Exception {
+    world.resumable = true;
+    try (VoiceClient original = builder("https://api.elevenlabs.io")
+        .sttResume(SttResumeMode.ON).build()) {
+      client = original.newBuilder().build(); // a variant keeps the mode
+    }
+    Run run = transcribeThroughDrops("https://api.elevenlabs.io", true, 72);
+    StreamMetrics m = run.metrics();
+    assertEquals(run.expected(), run.listener().committedText());
+    assertTrue(m.reconnects() > 5, m.toString());
+    assertEquals(m.reconnects(), m.resumesSucceeded(), m.toString());
+    assertEquals(1, world.sessions.get(), "one server session: " + m);
   }
 
   @Test

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,19 +21,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The browser client (SttSocket, TtsSocket) in real headless Chromium against a real voicewire
- * server on the offline engine, through a proxy that resets every WebSocket connection
- * 0.6–1.8 s after its upgrade ({@code resume-e2e.mjs}): at least {@link #SPEECH_MILLIS} ms of
- * recorded human speech (Debian's pocketsphinx-testdata) gives a committed transcript within
- * {@link #MAX_WER_POINTS} WER points of the uncut run, with no commit repeated (the socket
- * resumes its server session by id after each cut); a long text is voiced with every character
- * exactly once.
+ * The browser client (SttSocket) in real headless Chromium against a real voicewire server on
+ * the offline engine, through a proxy that resets every WebSocket connection 0.6–1.8 s after its
+ * upgrade ({@code resume-e2e.mjs}): at least {@link #SPEECH_MILLIS} ms of recorded human speech
+ * (Debian's pocketsphinx-testdata) gives a committed transcript within {@link #MAX_WER_POINTS}
+ * WER points of the uncut run, with no commit repeated (the socket resumes its server session by
+ * id after each cut), and the socket closes cleanly after the idle tail. The TTS half of the bar
+ * (every character voiced once through the same cuts) is {@link BrowserTtsCutsTest}, in the
+ * default suite.
  */
 @Tag("slow")
-// Acceptance test of issue #9: TTS passes; STT resumes its server session by id through the
-// cuts, but on the shared build machine (load 28-42) the recogniser cannot keep up even uncut, so
-// the WER target is unproven here (docs/web.md, "STT through a cutting network"); one page run
-// serves both, so the class is tagged and runs with -Pacceptance (12-25 minutes).
+// Acceptance test of issue #9 (docs/web.md, "STT through a cutting network"): two runs of 90 s of
+// speech, 12-25 minutes at the pace a loaded 2-core machine needs (at pace 1 under load the
+// recogniser cannot keep up even uncut), so it runs with -Pacceptance, not in the default suite.
 @Tag("acceptance")
 @Timeout(1800)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,7 +52,6 @@ class BrowserResumeTest {
   private VoicewireServer server;
   private NodeScripts.Run run;
   private HumanSpeech.Speech speech;
-  private String ttsText;
 
   @BeforeAll
   void runThePage() throws Exception {
@@ -66,9 +64,8 @@ class BrowserResumeTest {
     Files.createDirectories(dir);
     Path pcm = dir.resolve("human-speech.pcm");
     Files.write(pcm, speech.pcm16k());
-    ttsText = text(2400, 17);
     run = NodeScripts.node("src/test/js/browser/resume-e2e.mjs",
-        List.of("http://127.0.0.1:" + port, pcm.toString(), ttsText, PACE), Map.of(), 1500);
+        List.of("http://127.0.0.1:" + port, pcm.toString(), "-", PACE), Map.of(), 1500);
     Files.writeString(dir.resolve("resume-e2e.out"), run.stdout() + "\n--- stderr ---\n"
         + run.stderr());
     run.assertSucceeded();
@@ -82,17 +79,6 @@ class BrowserResumeTest {
     if (provider != null) {
       provider.close();
     }
-  }
-
-  static String text(int chars, long seed) {
-    Random r = new Random(seed);
-    String[] words = {"every", "word", "arrives", "once,", "in", "order,", "even", "when", "the",
-        "network", "keeps", "dropping.", "Resume", "joins", "audio", "at", "a", "sample!"};
-    StringBuilder sb = new StringBuilder();
-    while (sb.length() < chars) {
-      sb.append(words[r.nextInt(words.length)]).append(' ');
-    }
-    return sb.toString();
   }
 
   static String committed(JsonNode r) {
@@ -132,15 +118,6 @@ class BrowserResumeTest {
           + report);
       end = c.path("endMs").asDouble();
     }
-  }
-
-  @Test
-  void everyCharacterVoicedOnceThroughACuttingNetworkInChromium() {
-    JsonNode tts = run.result("tts-cut");
-    assertEquals("closed", tts.path("end").path("state").asText(), tts.toString());
-    assertTrue(tts.path("cuts").asInt() >= 3, "too few cuts: " + tts);
-    assertEquals(ttsText.replaceAll("\\s+", " ").trim(),
-        tts.path("voiced").asText().replaceAll("\\s+", " ").trim(), "alignment audit: " + tts);
     assertEquals("[]", run.result("errors").path("errors").toString(), "browser errors");
   }
 }
