@@ -1,8 +1,10 @@
 package io.voicewire.bench.vad;
 
 import io.voicewire.audio.vad.VadEvent;
+import io.voicewire.audio.vad.SpeechEndpointer;
 import io.voicewire.audio.vad.VoiceActivityDetector;
-import io.voicewire.bench.vad.FrameSegmenter.Segment;
+import io.voicewire.engine.local.internal.vad.SileroEndpointer;
+import io.voicewire.engine.local.internal.vad.SileroNet;
 import io.voicewire.speech.VadParams;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Energy VAD (voicewire-core) against Silero VAD v5 on human speech with background noise:
+ * Energy VAD (voicewire-core) against the engine's Silero VAD v5 endpointer (same protocol
+ * parameters: {@code vad_threshold} 0.4, the silence window, 100 ms minimum speech and silence) on
+ * human speech with background noise:
  * commits that end an utterance where it ends (correct), too early inside speech (split),
  * on noise alone (noise), or not at all (missed), and CPU per second of audio.
  *
@@ -46,7 +50,6 @@ public final class VadBench {
     List<String> snrs = List.of("clean", "20", "10", "5", "0");
     List<NoiseKind> noises = List.of(NoiseKind.values());
     List<Double> silences = List.of(0.5, 1.5);
-    double sileroThreshold = 0.5;
     List<Path> clips = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -56,7 +59,6 @@ public final class VadBench {
             .map(s -> NoiseKind.valueOf(s.toUpperCase(Locale.ROOT))).toList();
         case "--silence" -> silences = java.util.Arrays.stream(args[++i].split(","))
             .map(Double::valueOf).toList();
-        case "--silero-threshold" -> sileroThreshold = Double.parseDouble(args[++i]);
         default -> clips.add(Path.of(args[i]));
       }
     }
@@ -76,35 +78,23 @@ public final class VadBench {
         audio.stream().mapToInt(a -> a.length).sum() / 16000.0);
     System.out.println("| silence window | noise | SNR | detector | correct | cut short | missed | split | on noise | end error p50 | CPU µs per audio s |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-    try (SileroVad silero = new SileroVad(model)) {
-      silero.probabilities(new float[16000 * 5]); // warm-up
-      for (double silence : silences) {
-        for (NoiseKind noise : noises) {
-          for (String snr : snrs) {
-            if (snr.equals("clean") && noise != noises.get(0)) {
-              continue;
-            }
-            Stream s = Stream.build(audio, silence, noise, snr);
-            VadParams params = new VadParams(silence, 0.4, 100, 100);
-            long endSilence = Math.max(Math.round(silence * 1000), params.minSilenceDurationMs());
-            Tally energy = s.score(energy(s.samples, params));
-            Tally energy3 = s.score(energy(s.samples, new VadParams(silence, 0.3, 100, 100)));
-            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            long c0 = mx.getCurrentThreadCpuTime();
-            float[] p;
-            try (SileroVad fresh = new SileroVad(model)) { // a new stream: a fresh model state
-              c0 = mx.getCurrentThreadCpuTime();
-              p = fresh.probabilities(s.samples);
-            }
-            long cpu = mx.getCurrentThreadCpuTime() - c0;
-            Tally sil = s.score(new Timed(FrameSegmenter.segments(p, SileroVad.WINDOW_MS,
-                sileroThreshold, endSilence, params.minSpeechDurationMs(),
-                params.minSilenceDurationMs()), cpu));
-            String n = snr.equals("clean") ? "none" : noise.name().toLowerCase(Locale.ROOT);
-            row(silence, n, snr, "energy 0.4", energy, s);
-            row(silence, n, snr, "energy 0.3", energy3, s);
-            row(silence, n, snr, "silero " + sileroThreshold, sil, s);
+    SileroNet net = SileroNet.load(model);
+    for (double silence : silences) {
+      for (NoiseKind noise : noises) {
+        for (String snr : snrs) {
+          if (snr.equals("clean") && noise != noises.get(0)) {
+            continue;
           }
+          Stream s = Stream.build(audio, silence, noise, snr);
+          VadParams params = new VadParams(silence, 0.4, 100, 100);
+          VadParams sensitive = new VadParams(silence, 0.3, 100, 100);
+          String n = snr.equals("clean") ? "none" : noise.name().toLowerCase(Locale.ROOT);
+          row(silence, n, snr, "energy 0.4",
+              s.score(detect(s.samples, new VoiceActivityDetector(16000, params))), s);
+          row(silence, n, snr, "energy 0.3",
+              s.score(detect(s.samples, new VoiceActivityDetector(16000, sensitive))), s);
+          row(silence, n, snr, "silero 0.4",
+              s.score(detect(s.samples, new SileroEndpointer(net, params))), s);
         }
       }
     }
@@ -117,13 +107,13 @@ public final class VadBench {
         t.cpuNanos / 1000.0 / (s.samples.length / 16000.0));
   }
 
-  private static Timed energy(float[] samples, VadParams params) {
+  /** Feeds the stream in 20 ms chunks, as a client sends, and collects the segments. */
+  private static Timed detect(float[] samples, SpeechEndpointer vad) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long c0 = mx.getCurrentThreadCpuTime();
-    VoiceActivityDetector vad = new VoiceActivityDetector(16000, params);
     List<Segment> segs = new ArrayList<>();
     long start = -1;
-    byte[] chunk = new byte[640]; // 20 ms chunks, as a client sends
+    byte[] chunk = new byte[640];
     for (int off = 0; off + 320 <= samples.length; off += 320) {
       for (int i = 0; i < 320; i++) {
         int v = Math.max(-32768, Math.min(32767, Math.round(samples[off + i] * 32768f)));
@@ -140,6 +130,9 @@ public final class VadBench {
     }
     return new Timed(segs, mx.getCurrentThreadCpuTime() - c0);
   }
+
+  /** A detected speech segment, in ms of the stream. */
+  record Segment(long startMs, long endMs) {}
 
   record Timed(List<Segment> segments, long cpuNanos) {}
 
