@@ -3,14 +3,16 @@ package io.voicewire.speech;
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.vad.VadEvent;
+import io.voicewire.audio.vad.SpeechEndpointer;
 import io.voicewire.audio.vad.VoiceActivityDetector;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The protocol's commit rules (PROTOCOL.md §5.4), once, above any recognizer: with
- * {@code commit_strategy=vad} a segment is committed when the voice-activity detector (the core
- * {@link VoiceActivityDetector}, with the request's {@link VadParams}) reports the end of speech;
+ * {@code commit_strategy=vad} a segment is committed when the voice-activity detector (the
+ * recognizer's {@link SttSession#endpointer}, by default the core {@link VoiceActivityDetector},
+ * with the request's {@link VadParams}) reports the end of speech;
  * with either strategy a segment never covers more than {@link #AUTO_COMMIT_MILLIS} of audio (the
  * auto-commit, which commits only a segment with words). An engine then implements recognition
  * only: it returns false from {@link SttSession#appliesCommitRules()} and is wrapped here.
@@ -53,7 +55,7 @@ public final class CommitPolicy {
     private final ReentrantLock lock = new ReentrantLock();
     // guarded by lock
     private final AudioConverter converter;
-    private final VoiceActivityDetector vad;
+    private final SpeechEndpointer vad;
     private long segmentStartMs;
 
     Committing(SttSession inner) {
@@ -63,7 +65,7 @@ public final class CommitPolicy {
       AudioFormat in = r.audioFormat();
       AudioFormat pcm = AudioFormat.PCM_16000;
       this.converter = in.equals(pcm) ? null : AudioConverter.create(in, pcm);
-      this.vad = new VoiceActivityDetector(VAD_SAMPLE_RATE, r.vad());
+      this.vad = inner.endpointer(r.vad());
     }
 
     @Override

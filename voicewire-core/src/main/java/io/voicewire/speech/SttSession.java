@@ -1,5 +1,8 @@
 package io.voicewire.speech;
 
+import io.voicewire.audio.vad.SpeechEndpointer;
+import io.voicewire.audio.vad.VoiceActivityDetector;
+
 /**
  * One speech-to-text stream: audio chunks in, partial and committed transcripts out.
  *
@@ -65,6 +68,16 @@ public interface SttSession extends AutoCloseable {
    */
   default boolean appliesCommitRules() {
     return true;
+  }
+
+  /**
+   * The end-of-speech detector that {@link CommitPolicy} runs over this session's audio (converted
+   * to 16 kHz PCM) for {@code commit_strategy=vad}, with the request's parameters. The default is
+   * the energy detector of this module ({@link VoiceActivityDetector}); an engine may return a
+   * better one. Called once per session; the result is used by one thread at a time.
+   */
+  default SpeechEndpointer endpointer(VadParams params) {
+    return new VoiceActivityDetector(16_000, params);
   }
 
   /**

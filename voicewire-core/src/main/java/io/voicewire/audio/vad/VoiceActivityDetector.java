@@ -74,7 +74,7 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class VoiceActivityDetector {
+public final class VoiceActivityDetector implements SpeechEndpointer {
   /** Analysis frame length. */
   public static final int FRAME_MS = 10;
   /** Window of the noise-floor minimum. */

@@ -187,6 +187,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
         * Runtime.getRuntime().availableProcessors();
     private boolean sttStreamsByCost = true;
     private RecognizerProfile profile = RecognizerProfile.FAST;
+    private Endpointing endpointing = Endpointing.SILERO;
     private boolean warmUp = true;
     private boolean unknownVoiceUsesDefault;
     private Executor callbackExecutor;
@@ -274,6 +275,15 @@ public final class LocalSpeechProvider implements SpeechProvider {
       return this;
     }
 
+    /**
+     * The end-of-speech detector of {@code commit_strategy=vad} commits; default
+     * {@link Endpointing#SILERO}.
+     */
+    public Builder endpointing(Endpointing e) {
+      this.endpointing = Objects.requireNonNull(e, "endpointing == null");
+      return this;
+    }
+
     /** Whether to warm the engines up at start (default true; tests of lifecycle may skip it). */
     public Builder warmUp(boolean on) {
       this.warmUp = on;
@@ -316,7 +326,7 @@ public final class LocalSpeechProvider implements SpeechProvider {
           : Executors.newThreadPerTaskExecutor(
               Thread.ofVirtual().name("voicewire-local-events-", 0).factory());
       return new LocalSpeechProvider(new EngineConfig(voices, ttsWorkers, sttDecoders,
-          sttStreams, sttStreamsByCost, maxWaitingStt, profile, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
+          sttStreams, sttStreamsByCost, maxWaitingStt, profile, endpointing, warmUp, unknownVoiceUsesDefault, ex, nanoClock,
           random != null ? random : new SecureRandom()));
     }
   }

@@ -1,5 +1,6 @@
 package io.voicewire.engine.local.internal;
 
+import io.voicewire.engine.local.Endpointing;
 import io.voicewire.engine.local.RecognizerProfile;
 import java.util.List;
 import java.util.Random;
@@ -17,6 +18,7 @@ import java.util.function.LongSupplier;
  *     serve in real time (at most {@code sttStreams}); false: admit {@code sttStreams}
  * @param maxWaitingStt stretches of speech that may wait for a busy decoder
  * @param profile recognizer beam profile
+ * @param endpointing the end-of-speech detector of VAD commits
  * @param warmUp whether to warm engines up at start
  * @param unknownVoiceUsesDefault serve unknown voice ids with the default voice
  * @param callbackExecutor runs listener events
@@ -24,7 +26,7 @@ import java.util.function.LongSupplier;
  * @param random source of session ids
  */
 public record EngineConfig(List<String> voices, int ttsWorkers, int sttDecoders,
-    int sttStreams, boolean sttStreamsByCost, int maxWaitingStt, RecognizerProfile profile, boolean warmUp,
+    int sttStreams, boolean sttStreamsByCost, int maxWaitingStt, RecognizerProfile profile, Endpointing endpointing, boolean warmUp,
     boolean unknownVoiceUsesDefault, Executor callbackExecutor, LongSupplier nanoClock,
     Random random) {
   public EngineConfig {

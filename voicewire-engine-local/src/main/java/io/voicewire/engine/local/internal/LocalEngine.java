@@ -25,6 +25,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import io.voicewire.engine.local.Endpointing;
+import io.voicewire.engine.local.internal.vad.SileroEndpointer;
+import io.voicewire.engine.local.internal.vad.SileroNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,8 @@ public final class LocalEngine implements AutoCloseable {
   private final AtomicLong sessionCounter = new AtomicLong();
   private final String idPrefix;
   private final ScheduledExecutorService timer;
+  /** The VAD commit's network ({@link Endpointing#SILERO}), or null for the energy detector. */
+  private final SileroNet endpointNet;
   private volatile boolean closed;
 
   /** Starts loading and warming up in the background; returns at once. */
@@ -79,6 +84,7 @@ public final class LocalEngine implements AutoCloseable {
             config.profile().configResource(), warmUpClip)
         : null;
     this.idPrefix = "local-" + Long.toHexString(config.random().nextLong() & 0xFFFFFFFFFFFFL);
+    this.endpointNet = endpointNet(config.endpointing());
     CompletableFuture<Void> startup = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("voicewire-local-startup").start(() -> {
       try {
@@ -94,6 +100,18 @@ public final class LocalEngine implements AutoCloseable {
         Thread.ofPlatform().daemon().name("voicewire-local-timer").factory());
     timer.scheduleWithFixedDelay(this::checkIdle, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
+  }
+
+  private static SileroNet endpointNet(Endpointing e) {
+    if (e != Endpointing.SILERO) {
+      return null;
+    }
+    if (!SileroEndpointer.available()) {
+      LOG.warn("this build carries no Silero VAD model ({}): VAD commits use the energy detector",
+          SileroEndpointer.MODEL_RESOURCE);
+      return null;
+    }
+    return SileroEndpointer.bundled();
   }
 
   /** How often STT sessions are checked for passes that stopped receiving audio. */
@@ -273,7 +291,7 @@ public final class LocalEngine implements AutoCloseable {
                 + " streams, its real-time capacity (" + capacityReason(capacity) + ")"));
       }
       s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(),
-          () -> openStt.remove(holder[0]));
+          endpointNet, () -> openStt.remove(holder[0]));
       holder[0] = s;
       openStt.add(s);
     }

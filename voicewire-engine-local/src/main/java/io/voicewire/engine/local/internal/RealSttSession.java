@@ -3,7 +3,12 @@ package io.voicewire.engine.local.internal;
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.vad.VadEvent;
+import io.voicewire.audio.vad.SpeechEndpointer;
 import io.voicewire.audio.vad.VoiceActivityDetector;
+import io.voicewire.engine.local.Endpointing;
+import io.voicewire.engine.local.internal.vad.SileroEndpointer;
+import io.voicewire.engine.local.internal.vad.SileroNet;
+import io.voicewire.speech.VadParams;
 import io.voicewire.engine.local.internal.PassQueue.CloseStep;
 import io.voicewire.engine.local.internal.PassQueue.CommitStep;
 import io.voicewire.engine.local.internal.PassQueue.Pass;
@@ -79,6 +84,8 @@ final class RealSttSession implements SttSession {
   // guarded by lock
   private final AudioConverter converter;
   private final VoiceActivityDetector vad;
+  /** The network of the VAD commit's detector, or null for the core energy detector. */
+  private final SileroNet endpointNet;
   // allocates with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
   private final LeadInRing ring = new LeadInRing();
   private long samples; // 16 kHz samples received (session audio time)
@@ -90,8 +97,9 @@ final class RealSttSession implements SttSession {
   private LmBias bias;
 
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
-      SerialLane lane, LongSupplier nanoClock, Runnable onTerminal) {
+      SerialLane lane, LongSupplier nanoClock, SileroNet endpointNet, Runnable onTerminal) {
     this.sessionId = sessionId;
+    this.endpointNet = endpointNet;
     this.nanoClock = nanoClock;
     this.lastAudioNanos = nanoClock.getAsLong();
     this.request = request;
@@ -116,7 +124,7 @@ final class RealSttSession implements SttSession {
   static RealSttSession failed(String sessionId, SttRequest request, SttListener listener,
       SerialLane lane, SpeechError error) {
     RealSttSession s = new RealSttSession(sessionId, request, listener, null, lane,
-        System::nanoTime, () -> {});
+        System::nanoTime, null, () -> {});
     s.fail(error);
     return s;
   }
@@ -215,6 +223,17 @@ final class RealSttSession implements SttSession {
       }
     });
     return open[0];
+  }
+
+  /**
+   * The VAD commit's detector: Silero ({@link Endpointing#SILERO}, the default) or the core energy
+   * detector. The engine's own decoding passes keep the energy detector: they only bound what is
+   * decoded at once, while the commit decides what the client sees as one segment.
+   */
+  @Override
+  public SpeechEndpointer endpointer(VadParams params) {
+    return endpointNet == null ? SttSession.super.endpointer(params)
+        : new SileroEndpointer(endpointNet, params);
   }
 
   /** Recognition only: the VAD commit and the auto-commit are the core {@code CommitPolicy}'s. */
