@@ -58,8 +58,12 @@ class LocalSttCapacityTest {
   }
 
   private SttSession open(RecordingSttListener l) {
+    return open(l, null);
+  }
+
+  private SttSession open(RecordingSttListener l, String tenant) {
     SttSession s = local.openStt(SttRequest.builder()
-        .vad(new VadParams(0.3, 0.4, 100, 100)).build(), l);
+        .vad(new VadParams(0.3, 0.4, 100, 100)).tenant(tenant).build(), l);
     opened.add(s);
     return s;
   }
@@ -233,5 +237,46 @@ class LocalSttCapacityTest {
     SttSession admitted = open(next);
     assertTrue(admitted.sendAudio(new byte[320]), "no slot after a session ended");
     assertNull(next.failure());
+  }
+
+  /**
+   * Issue #10 (fair share between keys): one key that opens every stream it can is refused before
+   * the capacity is full, and another key's stream is admitted and transcribed while the first
+   * key's streams all decode speech.
+   */
+  @Test
+  void aKeyThatFillsItsShareLeavesAStreamForAnotherKeyWhichIsTranscribedAlongside()
+      throws Exception {
+    int capacity = local.sttStreams();
+    assertTrue(capacity >= 2, "the shared engine admits " + capacity + " streams");
+    int share = capacity - LocalEngine.STT_STREAMS_KEPT_FOR_OTHER_TENANTS;
+    List<SttSession> hostile = new ArrayList<>();
+    List<RecordingSttListener> hostileListeners = new ArrayList<>();
+    for (int i = 0; i < share; i++) {
+      RecordingSttListener l = new RecordingSttListener();
+      hostileListeners.add(l);
+      hostile.add(open(l, "key-hostile"));
+    }
+    RecordingSttListener refused = new RecordingSttListener();
+    open(refused, "key-hostile");
+    refused.awaitTerminal(30).assertOneTerminal();
+    assertNotNull(refused.failure(), "the hostile key got more than its share");
+    assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.failure().code());
+    assertTrue(refused.failure().message().contains("STT_STREAMS_KEPT_FOR_OTHER_TENANTS"),
+        refused.failure().message());
+    for (RecordingSttListener l : hostileListeners) {
+      assertNull(l.failure(), "a stream within the share was refused");
+    }
+
+    RecordingSttListener canary = new RecordingSttListener();
+    SttSession c = open(canary, "key-canary");
+    byte[] talk = SpeechClips.concat(SpeechClips.silence(300), speech);
+    for (SttSession s : hostile) { // the hostile streams speak as the canary does, and more
+      assertTrue(s.sendAudio(SpeechClips.concat(talk, speech, speech)));
+    }
+    assertTrue(c.sendAudio(talk), "the other key's stream was refused");
+    assertTrue(c.commit());
+    assertFalse(canary.nextCommitted(120).text().isBlank(), "the other key's speech was lost");
+    assertNull(canary.failure());
   }
 }

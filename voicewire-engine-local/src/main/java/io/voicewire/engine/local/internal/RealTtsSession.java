@@ -104,6 +104,11 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   }
 
   @Override
+  public String tenant() {
+    return request.tenant();
+  }
+
+  @Override
   public boolean send(String text) {
     Objects.requireNonNull(text, "text == null");
     lock.lock();
