@@ -26,6 +26,10 @@ import java.util.Objects;
  *     transcript (answered by {@code edited_transcript}), or null = not chosen
  * @param explicit the official query parameter names the client chose, when the request was read
  *     from a client (a relay forwards exactly those); null when built in code (everything is sent)
+ * @param tenant the fairness key: whose share of a shared engine this session's work counts
+ *     against (the local engine shares its workers and decoders equally between tenants). An
+ *     opaque id, never a secret: a server passes its API key's id. Null = the one shared tenant
+ *     of callers that have no keys. Backends without a shared engine ignore it
  */
 public record SttRequest(
     String modelId,
@@ -43,7 +47,8 @@ public record SttRequest(
     Boolean filterBackgroundAudio,
     List<String> entityDetection,
     String transcriptEdit,
-    java.util.Set<String> explicit) {
+    java.util.Set<String> explicit,
+    String tenant) {
 
   /** The default model. */
   public static final String DEFAULT_MODEL = "scribe_v2_realtime";
@@ -108,6 +113,7 @@ public record SttRequest(
     b.entityDetection = entityDetection;
     b.transcriptEdit = transcriptEdit;
     b.explicit = explicit;
+    b.tenant = tenant;
     return b;
   }
 
@@ -129,6 +135,7 @@ public record SttRequest(
     private List<String> entityDetection = List.of();
     private String transcriptEdit;
     private java.util.Set<String> explicit;
+    private String tenant;
 
     private Builder() {}
 
@@ -220,12 +227,18 @@ public record SttRequest(
       return this;
     }
 
+    /** The fairness key (see {@link SttRequest#tenant()}); null = the shared tenant. */
+    public Builder tenant(String v) {
+      this.tenant = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} with an exact message. */
     public SttRequest build() {
       return new SttRequest(modelId, audioFormat, commitStrategy, vad, languageCode,
           includeTimestamps, includeLanguageDetection, keyterms, previousText, enableLogging,
           noVerbatim, secondaryLanguages, filterBackgroundAudio, entityDetection, transcriptEdit,
-          explicit);
+          explicit, tenant);
     }
   }
 }

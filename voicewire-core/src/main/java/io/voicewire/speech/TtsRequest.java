@@ -28,6 +28,10 @@ import java.util.Set;
  * @param explicit the official parameter and field names the client chose, when the request was
  *     read from a client's request (a relay forwards exactly those and nothing it filled in);
  *     null when the request was built in code (everything is sent)
+ * @param tenant the fairness key: whose share of a shared engine this session's work counts
+ *     against (the local engine shares its workers and decoders equally between tenants). An
+ *     opaque id, never a secret: a server passes its API key's id. Null = the one shared tenant
+ *     of callers that have no keys. Backends without a shared engine ignore it
  */
 public record TtsRequest(
     String voiceId,
@@ -46,7 +50,8 @@ public record TtsRequest(
     List<PronunciationLocator> pronunciationDictionaryLocators,
     String previousText,
     String nextText,
-    Set<String> explicit) {
+    Set<String> explicit,
+    String tenant) {
 
   /** The protocol's default chunk-length schedule. */
   public static final List<Integer> DEFAULT_SCHEDULE = List.of(120, 160, 250, 290);
@@ -133,6 +138,7 @@ public record TtsRequest(
     b.previousText = previousText;
     b.nextText = nextText;
     b.explicit = explicit;
+    b.tenant = tenant;
     return b;
   }
 
@@ -155,6 +161,7 @@ public record TtsRequest(
     private String previousText;
     private String nextText;
     private Set<String> explicit;
+    private String tenant;
 
     private Builder(String voiceId) {
       this.voiceId = voiceId;
@@ -250,12 +257,18 @@ public record TtsRequest(
       return this;
     }
 
+    /** The fairness key (see {@link TtsRequest#tenant()}); null = the shared tenant. */
+    public Builder tenant(String v) {
+      this.tenant = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} with an exact message. */
     public TtsRequest build() {
       return new TtsRequest(voiceId, modelId, outputFormat, voiceSettings, chunkLengthSchedule,
           autoMode, syncAlignment, languageCode, seed, applyTextNormalization, enableLogging,
           enableSsmlParsing, optimizeStreamingLatency, pronunciationDictionaryLocators,
-          previousText, nextText, explicit);
+          previousText, nextText, explicit, tenant);
     }
   }
 }

@@ -60,6 +60,8 @@ final class ToneSpeechProvider implements SpeechProvider {
   volatile boolean ready = true;
   volatile TtsRequest lastTtsRequest;
   volatile SttRequest lastSttRequest;
+  /** The fairness key of every session opened, in order ("null" for the shared tenant). */
+  final java.util.Queue<String> tenants = new java.util.concurrent.ConcurrentLinkedQueue<>();
   final AtomicInteger openTts = new AtomicInteger();
   final AtomicInteger openStt = new AtomicInteger();
   /** TTS sessions closed before their end (cancelled), to watch work stop. */
@@ -180,6 +182,7 @@ final class ToneSpeechProvider implements SpeechProvider {
   @Override
   public TtsSession openTts(TtsRequest request, TtsListener listener) {
     lastTtsRequest = request;
+    tenants.add(String.valueOf(request.tenant()));
     openTts.incrementAndGet();
     return new Tts(request, listener);
   }
@@ -187,6 +190,7 @@ final class ToneSpeechProvider implements SpeechProvider {
   @Override
   public SttSession openStt(SttRequest request, SttListener listener) {
     lastSttRequest = request;
+    tenants.add(String.valueOf(request.tenant()));
     openStt.incrementAndGet();
     return new Stt(request, listener);
   }

@@ -58,8 +58,12 @@ class LocalSttCapacityTest {
   }
 
   private SttSession open(RecordingSttListener l) {
+    return open(l, null);
+  }
+
+  private SttSession open(RecordingSttListener l, String tenant) {
     SttSession s = local.openStt(SttRequest.builder()
-        .vad(new VadParams(0.3, 0.4, 100, 100)).build(), l);
+        .vad(new VadParams(0.3, 0.4, 100, 100)).tenant(tenant).build(), l);
     opened.add(s);
     return s;
   }
@@ -233,5 +237,47 @@ class LocalSttCapacityTest {
     SttSession admitted = open(next);
     assertTrue(admitted.sendAudio(new byte[320]), "no slot after a session ended");
     assertNull(next.failure());
+  }
+
+  /**
+   * Issue #10 (fair share between keys): one key that opens every stream it can is refused before
+   * the capacity is full, and another key's stream is admitted and transcribed while the first
+   * key's streams all decode speech.
+   */
+  @Test
+  void aKeyThatFillsItsShareLeavesAStreamForAnotherKeyWhichIsTranscribedAlongside()
+      throws Exception {
+    int capacity = local.sttStreams();
+    assertTrue(capacity >= 2, "the shared engine admits " + capacity + " streams");
+    // the capacity follows the measured decoding cost, so the key opens streams until one is
+    // refused: it must be refused for its share, before the capacity is full
+    List<SttSession> hostile = new ArrayList<>();
+    RecordingSttListener refused = null;
+    for (int i = 0; i <= capacity && refused == null; i++) {
+      RecordingSttListener l = new RecordingSttListener();
+      SttSession s = open(l, "key-hostile");
+      if (s.sendAudio(new byte[320])) {
+        hostile.add(s);
+      } else {
+        refused = l;
+      }
+    }
+    assertNotNull(refused, "the hostile key got every stream");
+    refused.awaitTerminal(30).assertOneTerminal();
+    assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.failure().code());
+    assertTrue(refused.failure().message().contains("STT_STREAMS_KEPT_FOR_OTHER_TENANTS"),
+        refused.failure().message());
+    assertFalse(hostile.isEmpty());
+
+    RecordingSttListener canary = new RecordingSttListener();
+    SttSession c = open(canary, "key-canary");
+    byte[] talk = SpeechClips.concat(SpeechClips.silence(300), speech);
+    for (SttSession s : hostile) { // the hostile streams speak as the canary does, and more
+      s.sendAudio(SpeechClips.concat(talk, speech, speech));
+    }
+    assertTrue(c.sendAudio(talk), "the other key's stream was refused");
+    assertTrue(c.commit());
+    assertFalse(canary.nextCommitted(120).text().isBlank(), "the other key's speech was lost");
+    assertNull(canary.failure());
   }
 }

@@ -29,6 +29,14 @@ final class Auth {
   /** The key id of every caller in local-development mode. */
   static final String LOCAL_KEY_ID = "local";
 
+  /**
+   * The fairness key the engine shares its work by ({@code TtsRequest/SttRequest.tenant}): the
+   * key's id (never the key), or null (the one shared tenant) without keys.
+   */
+  static String tenant(String keyId) {
+    return keyId == null || LOCAL_KEY_ID.equals(keyId) ? null : keyId;
+  }
+
   /** The outcome of an authentication attempt. */
   sealed interface Result {}
 

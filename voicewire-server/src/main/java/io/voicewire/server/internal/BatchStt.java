@@ -197,7 +197,7 @@ final class BatchStt {
     WorkSlot slot = new WorkSlot(permit, s.timer, s.limits.workStopDeadline().toMillis(),
         "stt_batch " + s.newId());
     try {
-      transcribe(ex, slot, modelId, format, pcm, language, new Detail(granularity,
+      transcribe(ex, keyId, slot, modelId, format, pcm, language, new Detail(granularity,
           "true".equalsIgnoreCase(field(parts, "diarize"))));
     } finally {
       slot.abandon(); // released once the provider session has ended
@@ -235,14 +235,14 @@ final class BatchStt {
     }
   }
 
-  private void transcribe(Exchange ex, WorkSlot slot, String modelId, AudioFormat format,
-      byte[] pcm, String language, Detail detail) throws Exception {
+  private void transcribe(Exchange ex, String keyId, WorkSlot slot, String modelId,
+      AudioFormat format, byte[] pcm, String language, Detail detail) throws Exception {
     boolean timestamps = detail.timestamps();
     SttRequest req;
     try {
       req = SttRequest.builder().modelId(modelId).audioFormat(format)
           .commitStrategy(CommitStrategy.MANUAL).languageCode(language)
-          .includeTimestamps(timestamps).build();
+          .includeTimestamps(timestamps).tenant(Auth.tenant(keyId)).build();
     } catch (IllegalArgumentException e) {
       throw HttpProblem.validation("invalid_parameters", e.getMessage(), null);
     }

@@ -129,7 +129,7 @@ final class HttpTts {
     try {
       slot.workStarted();
       try {
-        session = s.provider.openTts(codec.providerRequest(request), pipe);
+        session = s.provider.openTts(codec.providerRequest(request, keyId), pipe);
       } catch (RuntimeException e) {
         pipe.onFailure(new SpeechError(ErrorCode.ERROR, "The speech provider failed to open a "
             + "session"));

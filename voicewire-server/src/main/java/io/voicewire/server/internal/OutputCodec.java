@@ -53,6 +53,13 @@ final class OutputCodec {
     return produced.equals(r.outputFormat()) ? r : r.toBuilder().outputFormat(produced).build();
   }
 
+  /** {@link #providerRequest(TtsRequest)} for the session of key {@code keyId} (its tenant). */
+  TtsRequest providerRequest(TtsRequest r, String keyId) {
+    String tenant = Auth.tenant(keyId);
+    return providerRequest(java.util.Objects.equals(tenant, r.tenant()) ? r
+        : r.toBuilder().tenant(tenant).build());
+  }
+
   /** Encodes one provider chunk; null while the codec holds it back. */
   Chunk encode(TtsAudio a) {
     return encode(a, false);

@@ -69,6 +69,8 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   // guarded by this
   private WorkSlot slot;
+  /** Set under the lock with the slot; read by the provider calls after it. */
+  private volatile String keyId;
   private FirstMessageGate gate;
   private ScheduledFuture<?> limitTask;
   private ScheduledFuture<?> stallTask;
@@ -373,7 +375,13 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     }
     slot = new WorkSlot(a.permit(), s.timer, s.limits.workStopDeadline().toMillis(),
         kind.label + " " + id);
+    keyId = a.keyId();
     return true;
+  }
+
+  /** The admitted key's id (the engine's fairness key), null before admission. */
+  final String keyId() {
+    return keyId;
   }
 
   /** Credentials must come in the first message: takes a waiting place. Under the lock. */

@@ -135,7 +135,8 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   /** Opens the provider session, after {@code SttServerSession.admitted}. Not under any lock. */
   void start() {
     try {
-      SttSession ss = CommitPolicy.apply(s.provider.openStt(params.request(), this));
+      SttSession ss = CommitPolicy.apply(s.provider.openStt(
+          params.request().toBuilder().tenant(Auth.tenant(keyId)).build(), this));
       engine = ss;
       SttState st;
       synchronized (this) {

@@ -146,7 +146,7 @@ final class TtsContext implements TtsListener {
   void openSession() {
     TtsSession ts;
     try {
-      ts = s.provider.openTts(codec.providerRequest(request), this);
+      ts = s.provider.openTts(codec.providerRequest(request, owner.keyId()), this);
     } catch (RuntimeException e) {
       TtsSocket.LOG.warn("{} provider failed to open a session id={}: {}", owner.kind.label,
           owner.id, Redact.exception(e));

@@ -11,7 +11,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One decoding lane of the {@link DecoderPool}: a recognizer with its own search and front end
@@ -35,7 +34,7 @@ final class DecoderLane implements ResultListener {
 
   DecoderLane(ModelSet set, int lane) {
     this.set = set;
-    set.lock().lock();
+    set.turns().acquire(null);
     try {
       recognizer = set.recognizer(lane);
       source = set.dataSource(lane);
@@ -44,7 +43,7 @@ final class DecoderLane implements ResultListener {
       recognizer.allocate();
       cmn = new CmnPrior(set.liveCmn(lane));
     } finally {
-      set.lock().unlock();
+      set.turns().release();
     }
   }
 
@@ -117,12 +116,12 @@ final class DecoderLane implements ResultListener {
 
   void decode(DecoderPool.Job job) {
     current = job;
-    ReentrantLock models = set.lock();
-    models.lock();
+    ModelTurns models = set.turns();
+    models.acquire(job.tenant());
     try {
       job.started();
       offset.startPass(PASSES.incrementAndGet());
-      source.setInputStream(new ModelSet.SliceStream(job.audio(), models));
+      source.setInputStream(new ModelSet.SliceStream(job.audio(), models, job.tenant()));
       Result r;
       while ((r = recognizer.recognize()) != null) {
         List<DecoderPool.TimedWord> words = words(r, offset.offsetMs());
@@ -130,7 +129,7 @@ final class DecoderLane implements ResultListener {
       }
     } finally {
       current = null;
-      models.unlock();
+      models.release();
     }
     job.done();
   }

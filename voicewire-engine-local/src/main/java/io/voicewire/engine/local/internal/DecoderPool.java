@@ -1,6 +1,5 @@
 package io.voicewire.engine.local.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * before it serves, because the first utterance through a cold JVM decodes several times slower
  * than real time. A lane's decoding is a {@link DecoderLane}.
  *
- * <p>Jobs wait in a FIFO queue while every lane is busy; at most {@code maxWaiting} may wait.
+ * <p>Jobs wait while every lane is busy, at most {@code maxWaiting} of them; a free lane takes the
+ * job of the tenant ({@link Job#tenant()}) that holds the fewest lanes, then has used the least
+ * lane time ({@link TenantShares}), in arrival order within a tenant. The lanes then take turns
+ * on the models fairly between tenants too ({@link ModelTurns}).
  * {@link #submit} refuses more (the session then fails with {@code resource_exhausted}).
  * {@link #cancel} takes a job back that no lane has started.
  *
@@ -65,6 +67,11 @@ final class DecoderPool implements AutoCloseable {
     /** A decoder has taken the job. */
     default void started() {}
 
+    /** The job's tenant (fairness key, {@link io.voicewire.speech.SttRequest#tenant()}). */
+    default String tenant() {
+      return null;
+    }
+
     /** What the language model favours for this job (keyterms, context). */
     default LmBias bias() {
       return LmBias.NONE;
@@ -95,7 +102,11 @@ final class DecoderPool implements AutoCloseable {
   private final CompletableFuture<byte[]> warmUpClip;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition hasJob = lock.newCondition();
-  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private record Queued(Job job, long seq, String tenant) {}
+
+  private final TenantShares<Queued> queue =
+      new TenantShares<>(java.util.Comparator.comparingLong(Queued::seq));
+  private long seq; // guarded by lock
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger warm = new AtomicInteger();
   private final AtomicInteger dead = new AtomicInteger();
@@ -182,7 +193,7 @@ final class DecoderPool implements AutoCloseable {
   boolean cancel(Job job) {
     lock.lock();
     try {
-      return queue.remove(job);
+      return queue.remove(q -> q.job == job);
     } finally {
       lock.unlock();
     }
@@ -201,7 +212,7 @@ final class DecoderPool implements AutoCloseable {
       if (queue.size() >= idle + maxWaiting) {
         return false;
       }
-      queue.add(job);
+      queue.add(job.tenant(), new Queued(job, seq++, job.tenant()));
       hasJob.signal();
       return true;
     } finally {
@@ -209,7 +220,7 @@ final class DecoderPool implements AutoCloseable {
     }
   }
 
-  private Job take() throws InterruptedException {
+  private Queued take() throws InterruptedException {
     lock.lock();
     try {
       idle++;
@@ -230,10 +241,13 @@ final class DecoderPool implements AutoCloseable {
     }
   }
 
-  private void release() {
+  private void release(Queued q, long usedNanos) {
     lock.lock();
     try {
       busy--;
+      if (!closed) {
+        queue.done(q.tenant, usedNanos);
+      }
     } finally {
       lock.unlock();
     }
@@ -269,16 +283,17 @@ final class DecoderPool implements AutoCloseable {
       ready.complete(null);
     }
     try {
-      Job job;
-      while ((job = take()) != null) {
+      Queued q;
+      while ((q = take()) != null) {
+        long start = System.nanoTime();
         try {
-          d.serve(job, cost);
+          d.serve(q.job, cost);
         } catch (Exception | LinkageError e) {
           // the lane's search starts afresh with the next job (Recognizer.recognize resets it)
           LOG.warn("decoding failed in lane {}", lane, e);
-          job.failed(e);
+          q.job.failed(e);
         } finally {
-          release();
+          release(q, System.nanoTime() - start);
         }
       }
     } catch (InterruptedException e) {
@@ -292,8 +307,7 @@ final class DecoderPool implements AutoCloseable {
       List<Job> orphans;
       lock.lock();
       try {
-        orphans = new ArrayList<>(queue);
-        queue.clear();
+        orphans = queue.clear().stream().map(Queued::job).toList();
       } finally {
         lock.unlock();
       }
@@ -309,8 +323,7 @@ final class DecoderPool implements AutoCloseable {
     lock.lock();
     try {
       closed = true;
-      orphans = new ArrayList<>(queue);
-      queue.clear();
+      orphans = queue.clear().stream().map(Queued::job).toList();
       hasJob.signalAll();
     } finally {
       lock.unlock();

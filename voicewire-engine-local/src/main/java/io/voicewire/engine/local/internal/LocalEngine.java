@@ -40,6 +40,17 @@ public final class LocalEngine implements AutoCloseable {
   public static final int MAX_OPEN_TTS_SESSIONS = 256;
   /** Most STT sessions open at once; more fail with {@code resource_exhausted}. */
   public static final int MAX_OPEN_STT_SESSIONS = 256;
+  /**
+   * TTS sessions of {@link #MAX_OPEN_TTS_SESSIONS} that one named tenant (an API key) may not
+   * take: a tenant holds at most 192 sessions, and the rest stays for the other tenants.
+   */
+  public static final int TTS_SESSIONS_KEPT_FOR_OTHER_TENANTS = 64;
+  /**
+   * Real-time STT streams of {@link #sttCapacity()} that one named tenant may not take (while
+   * the capacity is 2 or more): another tenant's stream is still admitted when one tenant has
+   * filled the rest.
+   */
+  public static final int STT_STREAMS_KEPT_FOR_OTHER_TENANTS = 1;
   /** The protocol's STT auto-commit interval. */
   public static final long AUTO_COMMIT_MILLIS = CommitPolicy.AUTO_COMMIT_MILLIS;
   /** The voices the local engine can offer, in default order. */
@@ -66,6 +77,8 @@ public final class LocalEngine implements AutoCloseable {
   private final CompletableFuture<Void> ready;
   private final Set<RealTtsSession> openTts = ConcurrentHashMap.newKeySet();
   private final Set<RealSttSession> openStt = ConcurrentHashMap.newKeySet();
+  private final TenantQuota ttsQuota = new TenantQuota(TTS_SESSIONS_KEPT_FOR_OTHER_TENANTS);
+  private final TenantQuota sttQuota = new TenantQuota(STT_STREAMS_KEPT_FOR_OTHER_TENANTS);
   private final AtomicLong sessionCounter = new AtomicLong();
   private final String idPrefix;
   private final ScheduledExecutorService timer;
@@ -253,9 +266,22 @@ public final class LocalEngine implements AutoCloseable {
           ErrorCode.RESOURCE_EXHAUSTED, "the local engine already has " + MAX_OPEN_TTS_SESSIONS
               + " text-to-speech sessions open"));
     }
+    String tenant = request.tenant();
+    int held = ttsQuota.tryTake(tenant, MAX_OPEN_TTS_SESSIONS);
+    if (held >= 0) {
+      return RealTtsSession.failed(request, listener, lane, new SpeechError(
+          ErrorCode.RESOURCE_EXHAUSTED, "this key already has " + held + " text-to-speech"
+              + " sessions open in the local engine, its share: " + TTS_SESSIONS_KEPT_FOR_OTHER_TENANTS
+              + " of " + MAX_OPEN_TTS_SESSIONS + " are kept for other keys"
+              + " (TTS_SESSIONS_KEPT_FOR_OTHER_TENANTS)"));
+    }
     RealTtsSession[] holder = new RealTtsSession[1];
     RealTtsSession s = new RealTtsSession(request, listener, voice, scheduler, lane,
-        config.nanoClock(), () -> openTts.remove(holder[0]));
+        config.nanoClock(), () -> {
+          if (openTts.remove(holder[0])) {
+            ttsQuota.release(tenant);
+          }
+        });
     holder[0] = s;
     openTts.add(s);
     return s;
@@ -290,8 +316,21 @@ public final class LocalEngine implements AutoCloseable {
             ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
                 + " streams, its real-time capacity (" + capacityReason(capacity) + ")"));
       }
+      String tenant = request.tenant();
+      int held = sttQuota.tryTake(tenant, capacity);
+      if (held >= 0) {
+        return RealSttSession.failed(id, request, listener, lane, new SpeechError(
+            ErrorCode.RESOURCE_EXHAUSTED, "this key is already transcribing " + held + " streams"
+                + " in the local engine, its share of the real-time capacity ("
+                + capacityReason(capacity) + "; STT_STREAMS_KEPT_FOR_OTHER_TENANTS "
+                + STT_STREAMS_KEPT_FOR_OTHER_TENANTS + " kept for other keys)"));
+      }
       s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(),
-          endpointNet, () -> openStt.remove(holder[0]));
+          endpointNet, () -> {
+        if (openStt.remove(holder[0])) {
+          sttQuota.release(tenant);
+        }
+      });
       holder[0] = s;
       openStt.add(s);
     }

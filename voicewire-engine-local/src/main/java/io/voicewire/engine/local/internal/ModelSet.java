@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One copy of the recognizer's models (acoustic model, dictionary, language model, lexical tree;
@@ -20,12 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Each lane has its own Sphinx search, scorer and front end (a few MB), so it keeps the state
  * of one stream between turns. The models are not thread safe (the tied-mixture scorer keeps the
- * scores of the last frames in the models), so a lane decodes only while it holds {@link #lock()},
- * a fair lock; it lets go whenever its stream has no audio to decode and, when other lanes wait,
+ * scores of the last frames in the models), so a lane decodes only while it holds {@link
+ * #turns()}, given fairly between tenants, then in arrival order; it lets go whenever its
+ * stream has no audio to decode and, when other lanes wait,
  * after {@link #SLICE_MILLIS} of decoding ({@link SliceStream}). So N speaking streams progress
  * together, each in slices, instead of the first two holding a decoder for a whole utterance.
  *
- * <p>Thread safe: the configuration is built once; the components are used under the lock.
+ * <p>Thread safe: the configuration is built once; the components are used in turns.
  */
 final class ModelSet {
   /** Longest turn a lane decodes while another lane waits for the models. */
@@ -35,7 +35,7 @@ final class ModelSet {
   private static final String PACKAGE = "/io/voicewire/engine/local/internal/";
 
   private final ConfigurationManager cm;
-  private final ReentrantLock lock = new ReentrantLock(true);
+  private final ModelTurns turns = new ModelTurns();
   private final CompletableFuture<CmnPrior> warmPrior = new CompletableFuture<>();
   private final int lanes;
 
@@ -86,9 +86,9 @@ final class ModelSet {
     return lanes;
   }
 
-  /** The lock a lane holds while it decodes. */
-  ReentrantLock lock() {
-    return lock;
+  /** The turns a lane holds while it decodes. */
+  ModelTurns turns() {
+    return turns;
   }
 
   Recognizer recognizer(int lane) {
@@ -109,18 +109,20 @@ final class ModelSet {
 
   /**
    * The audio of one pass as a lane reads it: a read that would wait for audio lets go of the
-   * model lock while it waits, and a lane that has decoded for {@link #SLICE_MILLIS} while others
-   * wait lets go and queues again (the lock is fair). Confined to the lane's thread, which holds
-   * the lock whenever it calls in.
+   * models while it waits, and a lane that has decoded for {@link #SLICE_MILLIS} while others
+   * wait lets go and queues again ({@link ModelTurns}: fair between tenants). Confined to the
+   * lane's thread, which holds the models whenever it calls in.
    */
   static final class SliceStream extends InputStream {
     private final AudioPipe pipe;
-    private final ReentrantLock lock;
+    private final ModelTurns turns;
+    private final String tenant;
     private long turnStartNanos = System.nanoTime();
 
-    SliceStream(AudioPipe pipe, ReentrantLock lock) {
+    SliceStream(AudioPipe pipe, ModelTurns turns, String tenant) {
       this.pipe = pipe;
-      this.lock = lock;
+      this.turns = turns;
+      this.tenant = tenant;
     }
 
     @Override
@@ -131,19 +133,19 @@ final class ModelSet {
 
     @Override
     public int read(byte[] b, int off, int len) {
-      assert lock.isHeldByCurrentThread();
+      assert turns.heldByCurrentThread();
       if (!pipe.readable()) {
-        lock.unlock();
+        turns.release();
         try {
           pipe.awaitReadable();
         } finally {
-          lock.lock();
+          turns.acquire(tenant);
           turnStartNanos = System.nanoTime();
         }
-      } else if (lock.hasQueuedThreads() && System.nanoTime() - turnStartNanos
+      } else if (turns.hasWaiting() && System.nanoTime() - turnStartNanos
           >= TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS)) {
-        lock.unlock();
-        lock.lock();
+        turns.release();
+        turns.acquire(tenant);
         turnStartNanos = System.nanoTime();
       }
       return pipe.read(b, off, len);

@@ -29,12 +29,19 @@ final class PassQueue {
     final int number;
     final long zeroMs; // session time of the first byte of the pipe
     final AudioPipe pipe;
+    private final String tenant;
     boolean submitted; // guarded by the session lock
 
-    Pass(int number, long zeroMs, int maxBytes) {
+    Pass(int number, long zeroMs, int maxBytes, String tenant) {
       this.number = number;
       this.zeroMs = zeroMs;
       this.pipe = new AudioPipe(maxBytes);
+      this.tenant = tenant;
+    }
+
+    @Override
+    public String tenant() {
+      return tenant;
     }
 
     boolean write(byte[] pcm) {

@@ -394,7 +394,7 @@ final class RealSttSession implements SttSession {
     private final LmBias passBias = bias; // constructed under the session lock
 
     PassStep(int number, long zeroMs) {
-      super(number, zeroMs, MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
+      super(number, zeroMs, MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS, request.tenant());
     }
 
     @Override

@@ -105,6 +105,11 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   }
 
   @Override
+  public String tenant() {
+    return request.tenant();
+  }
+
+  @Override
   public boolean send(String text) {
     Objects.requireNonNull(text, "text == null");
     return ifOpen(() -> {

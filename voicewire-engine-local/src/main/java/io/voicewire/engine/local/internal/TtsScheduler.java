@@ -4,16 +4,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded pool of TTS worker threads and its schedule: <em>earliest playback deadline
- * first</em>, in turns smaller than a sentence.
+ * The bounded pool of TTS worker threads and its schedule: <em>fair between tenants, then
+ * earliest playback deadline first</em>, in turns smaller than a sentence.
  *
- * <p>Every waiting job (a session with text to voice) has a deadline: the moment its listener runs
+ * <p>Tenants first: the jobs of each tenant (a request's fairness key, {@link
+ * io.voicewire.speech.TtsRequest#tenant()}) wait in their own queue, and a free worker serves the
+ * tenant that holds the fewest workers, then has used the least worker time ({@link
+ * TenantShares}: each turn is charged the wall time it held its worker). So a tenant with many
+ * busy sessions gets no more of the workers than a tenant with one, and another tenant's session
+ * waits at most one turn per worker before its own. With one tenant (callers without keys) the
+ * schedule is the deadline order below, unchanged.
+ *
+ * <p>Within a tenant, every waiting job (a session with text to voice) has a deadline: the moment
+ * its listener runs
  * out of audio or, when it has no audio in hand (before its first audio, after a pause), {@link
  * #FIRST_AUDIO_TARGET_MILLIS} after it became ready. A free worker takes the job with the earliest
  * deadline (ties in arrival order): the first sentence of a new session goes ahead of every
@@ -64,6 +72,11 @@ final class TtsScheduler implements AutoCloseable {
 
     /** The scheduler is closing and will not run this queued job again: drop its work. */
     void dropped();
+
+    /** The job's tenant (fairness key); null = the shared tenant. */
+    default String tenant() {
+      return null;
+    }
   }
 
   /** What a worker gives a job for one turn. */
@@ -84,12 +97,13 @@ final class TtsScheduler implements AutoCloseable {
     VoiceEngine awaitLoaded(String voiceId) throws Exception;
   }
 
-  private record Entry(Job job, long deadlineNanos, long seq) {}
+  /** A queued job: its tenant is read once, when it is queued. */
+  record Entry(Job job, String tenant, long deadlineNanos, long seq) {}
 
   private final Voices voices;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition nonEmpty = lock.newCondition();
-  private final PriorityQueue<Entry> queue = new PriorityQueue<>((a, b) -> {
+  private final TenantShares<Entry> queue = new TenantShares<>((a, b) -> {
     long d = a.deadlineNanos - b.deadlineNanos; // nanoTime values: compare by difference
     return d != 0 ? (d < 0 ? -1 : 1) : Long.compare(a.seq, b.seq);
   });
@@ -121,7 +135,7 @@ final class TtsScheduler implements AutoCloseable {
     try {
       drop = closed;
       if (!drop) {
-        queue.add(new Entry(job, deadlineNanos, seq++));
+        queue.add(job.tenant(), new Entry(job, job.tenant(), deadlineNanos, seq++));
         nonEmpty.signal();
       }
     } finally {
@@ -157,14 +171,35 @@ final class TtsScheduler implements AutoCloseable {
     }
   }
 
-  /** Takes the job with the earliest deadline, waiting for one; null once closed. */
-  Job take() throws InterruptedException {
+  /**
+   * Takes the fair tenant's job with the earliest deadline, waiting for one; null once closed.
+   * The turn counts as its tenant's until {@link #turnEnded}.
+   */
+  Entry takeTurn() throws InterruptedException {
     lock.lock();
     try {
       while (!closed && queue.isEmpty()) {
         nonEmpty.await();
       }
-      return closed ? null : queue.poll().job;
+      return closed ? null : queue.poll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@link #takeTurn}'s job, for tests that only look at the order. */
+  Job take() throws InterruptedException {
+    Entry e = takeTurn();
+    return e == null ? null : e.job;
+  }
+
+  /** The turn {@code e} has ended after holding its worker {@code usedNanos}. */
+  void turnEnded(Entry e, long usedNanos) {
+    lock.lock();
+    try {
+      if (!closed) {
+        queue.done(e.tenant, usedNanos);
+      }
     } finally {
       lock.unlock();
     }
@@ -189,9 +224,14 @@ final class TtsScheduler implements AutoCloseable {
       }
     };
     try {
-      Job j;
-      while ((j = take()) != null) {
-        j.runTurn(turn);
+      Entry e;
+      while ((e = takeTurn()) != null) {
+        long start = System.nanoTime();
+        try {
+          e.job.runTurn(turn);
+        } finally {
+          turnEnded(e, System.nanoTime() - start);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -204,8 +244,7 @@ final class TtsScheduler implements AutoCloseable {
     lock.lock();
     try {
       closed = true;
-      left = new ArrayList<>(queue);
-      queue.clear();
+      left = queue.clear();
       nonEmpty.signalAll();
     } finally {
       lock.unlock();

@@ -59,6 +59,47 @@ class TtsSchedulingTest {
     }
   }
 
+  /**
+   * Issue #10: a key that keeps many sessions busy, all due before the canary key's one session,
+   * does not keep the canary waiting: the canary's new session gets the next turn, and while both
+   * keys have work they take turns, each key's own sessions by deadline.
+   */
+  @Test
+  void aCanaryKeyGetsEveryOtherTurnBesideAKeyWithManyEarlierSessions() throws Exception {
+    long turnNanos = TimeUnit.MILLISECONDS.toNanos(50);
+    try (TtsScheduler s = new TtsScheduler(id -> null, 0)) {
+      for (int i = 0; i < 20; i++) {
+        s.schedule(new Keyed("hostile-" + i, "key-hostile"), 100 + i);
+      }
+      for (int i = 0; i < 3; i++) { // the hostile key has been busy
+        s.turnEnded(s.takeTurn(), turnNanos);
+      }
+      s.schedule(new Keyed("canary-0", "key-canary"), 10_000); // due after every hostile one
+      List<String> turns = new ArrayList<>();
+      for (int turn = 0; turn < 10; turn++) {
+        TtsScheduler.Entry e = s.takeTurn();
+        Keyed k = (Keyed) e.job();
+        turns.add(k.name());
+        s.turnEnded(e, turnNanos);
+        if (k.tenant().equals("key-canary")) { // its session has more to say
+          s.schedule(new Keyed("canary-" + (turn + 1), "key-canary"), 10_000 + turn);
+        }
+      }
+      assertEquals(List.of("canary-0", "hostile-3", "canary-1", "hostile-4", "canary-3",
+          "hostile-5", "canary-5", "hostile-6", "canary-7", "hostile-7"), turns);
+    }
+  }
+
+  @Test
+  void aRunningJobYieldsToTheNextTenantsJobWhenItIsDueEarlierByTheMargin() {
+    long margin = TimeUnit.MILLISECONDS.toNanos(TtsScheduler.YIELD_MARGIN_MILLIS);
+    try (TtsScheduler s = new TtsScheduler(id -> null, 0)) {
+      s.schedule(new Keyed("canary", "key-canary"), 1_000);
+      assertFalse(s.shouldYield(1_000 + margin));
+      assertTrue(s.shouldYield(1_000 + margin + 1), "a hostile session with audio in hand");
+    }
+  }
+
   @Test
   void aRunningJobYieldsOnlyToADeadlineEarlierThanItsOwnByTheMargin() {
     long margin = TimeUnit.MILLISECONDS.toNanos(TtsScheduler.YIELD_MARGIN_MILLIS);
@@ -237,6 +278,15 @@ class TtsSchedulingTest {
         }
       };
     }
+  }
+
+  /** A job of a tenant that is only queued, never run. */
+  private record Keyed(String name, String tenant) implements TtsScheduler.Job {
+    @Override
+    public void runTurn(TtsScheduler.Turn turn) {}
+
+    @Override
+    public void dropped() {}
   }
 
   /** A job that is only queued, never run. */

@@ -1,0 +1,85 @@
+package io.voicewire.engine.local.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The order in which decoding lanes of several tenants get the models (issue #10), by the order
+ * in which real threads get their turn; every wait is bounded, no timing is measured.
+ */
+@Timeout(30)
+class ModelTurnsTest {
+  private final ModelTurns turns = new ModelTurns();
+  private final List<String> order = Collections.synchronizedList(new ArrayList<>());
+
+  private Thread lane(String name, String tenant) {
+    return Thread.ofPlatform().daemon().name(name).start(() -> {
+      turns.acquire(tenant);
+      order.add(name);
+      turns.release();
+    });
+  }
+
+  /** Waits until {@code n} lanes wait for a turn (the models are held meanwhile). */
+  private void awaitWaiting(Thread... started) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    for (Thread t : started) {
+      while (t.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(Thread.State.WAITING, t.getState(), t.getName() + " does not wait");
+    }
+  }
+
+  @Test
+  void aCanaryLaneGoesBeforeTheOtherLanesOfATenantThatHeldTheModels() throws Exception {
+    turns.acquire("hostile"); // a hostile lane decodes
+    Thread h1 = lane("hostile-1", "hostile");
+    awaitWaiting(h1);
+    Thread h2 = lane("hostile-2", "hostile");
+    awaitWaiting(h2);
+    Thread h3 = lane("hostile-3", "hostile");
+    awaitWaiting(h3);
+    Thread canary = lane("canary", "canary"); // arrives last
+    awaitWaiting(canary);
+    assertTrue(turns.hasWaiting());
+    turns.release();
+    for (Thread t : List.of(h1, h2, h3, canary)) {
+      t.join(TimeUnit.SECONDS.toMillis(20));
+      assertFalse(t.isAlive(), t.getName() + " never got a turn");
+    }
+    assertEquals(List.of("canary", "hostile-1", "hostile-2", "hostile-3"), order);
+  }
+
+  @Test
+  void oneTenantsLanesTakeTurnsInArrivalOrder() throws Exception {
+    turns.acquire(null);
+    Thread a = lane("a", null);
+    awaitWaiting(a);
+    Thread b = lane("b", null);
+    awaitWaiting(b);
+    turns.release();
+    a.join(TimeUnit.SECONDS.toMillis(20));
+    b.join(TimeUnit.SECONDS.toMillis(20));
+    assertEquals(List.of("a", "b"), order);
+    assertFalse(turns.hasWaiting());
+  }
+
+  @Test
+  void onlyTheHolderMayRelease() {
+    assertThrows(IllegalMonitorStateException.class, turns::release);
+    turns.acquire("x");
+    assertTrue(turns.heldByCurrentThread());
+    turns.release();
+    assertFalse(turns.heldByCurrentThread());
+  }
+}
