@@ -249,6 +249,11 @@ class LocalSttCapacityTest {
       throws Exception {
     int capacity = local.sttStreams();
     assertTrue(capacity >= 2, "the shared engine admits " + capacity + " streams");
+    // the share applies once two keys have used the engine (one key alone keeps the whole
+    // capacity: TenantQuotaTest)
+    RecordingSttListener first = new RecordingSttListener();
+    open(first, "key-canary").cancel();
+    first.awaitTerminal(30).assertOneTerminal();
     // the capacity follows the measured decoding cost, so the key opens streams until one is
     // refused: it must be refused for its share, before the capacity is full
     List<SttSession> hostile = new ArrayList<>();
