@@ -293,7 +293,11 @@ async function startMicWhenReady() {
   sttStatus.attach(stt);
   // one audio context for playback and capture, created and resumed inside the click (iOS)
   await player.unlock();
-  const mic = new Microphone({ chunkMillis: 50, context: player.context });
+  // the recognizer gets the voice as spoken: the browser's automatic gain control raises the gain
+  // in every pause and clips the next utterance's first word (docs/web.md); echo cancellation
+  // stays on, as the page may be speaking while it listens
+  const mic = new Microphone({ chunkMillis: 50, context: player.context,
+    autoGainControl: false, noiseSuppression: false });
   state.mic = mic;
   mic.on('chunk', ({ pcm, rms }) => {
     stt.sendAudio(pcm);

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import java.util.concurrent.TimeUnit;
 
-/** The offline engine, loaded and warmed, behind a server on a loopback port; close both. */
+/**
+ * The offline engine's TTS, loaded and warmed, behind a server on a loopback port; close both.
+ * No recognizer: its model copies are not loaded, so the engine is ready as soon as its voices
+ * are warm (the users of this fixture only speak).
+ */
 final class LocalServer implements AutoCloseable {
   final LocalSpeechProvider provider;
   final ServerFixture fixture;
@@ -16,7 +20,7 @@ final class LocalServer implements AutoCloseable {
   }
 
   static LocalServer start() throws Exception {
-    LocalSpeechProvider p = LocalSpeechProvider.create();
+    LocalSpeechProvider p = LocalSpeechProvider.builder().sttDecoders(0).build();
     try {
       assertTrue(p.awaitReady(240, TimeUnit.SECONDS), "the local engine did not load");
       return new LocalServer(p, ServerFixture.start(p));

@@ -52,7 +52,7 @@ class PlayerFormatsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    engine = LocalSpeechProvider.create();
+    engine = LocalSpeechProvider.builder().sttDecoders(0).build(); // TTS only: no recognizer
     assertTrue(engine.awaitReady(240, TimeUnit.SECONDS), "engine not ready");
     server = VoicewireServer.create(c -> c.provider(engine));
     int port = server.start(0);
