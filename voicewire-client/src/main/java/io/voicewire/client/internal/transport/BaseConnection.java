@@ -18,7 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * What both transports' connections share: the one-shot terminal state, read demand with
- * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection), the
+ * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection unless
+ * a message arrived during the interval: a server that stopped reading our frames for
+ * back-pressure cannot read the ping queued behind them, but its messages show it alive), the
  * close timeout and the single failure path. A subclass supplies the transport calls on its socket
  * type {@code T} ({@link #demand}, {@link #ping(Object)}, {@link #abort}) and the sending.
  *
@@ -53,6 +55,10 @@ abstract class BaseConnection<T> implements Connection {
   private int sentPings;
   private int receivedPongs;
   private long pingSentNanos;
+  /** When the heartbeat last ran. */
+  private long lastBeatNanos;
+  /** When a message last arrived; written without the lock (one volatile write per message). */
+  private volatile long lastReceivedNanos;
   private ScheduledFuture<?> pingTask;
   private ScheduledFuture<?> cancelTask;
 
@@ -262,6 +268,14 @@ abstract class BaseConnection<T> implements Connection {
         awaitingPong = false;
         return;
       }
+      long now = nanoClock.getAsLong();
+      // a message since the last beat shows the peer alive while our ping waits behind frames
+      // it has not read yet (uplink back-pressure): the ping stays outstanding
+      boolean heard = lastReceivedNanos - lastBeatNanos > 0;
+      lastBeatNanos = now;
+      if (awaitingPong && heard) {
+        return;
+      }
       missed = awaitingPong;
       pongs = receivedPongs;
       if (!missed) {
@@ -352,6 +366,7 @@ abstract class BaseConnection<T> implements Connection {
 
   /** One whole text message arrived: to the listener unless ended, then the next is asked for. */
   final void received(String message) {
+    lastReceivedNanos = nanoClock.getAsLong();
     if (!isTerminal()) {
       listener.onMessage(this, message);
     }
