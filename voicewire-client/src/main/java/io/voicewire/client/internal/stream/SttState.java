@@ -83,6 +83,8 @@ final class SttState {
   /** When the current connection opened, and the commit messages received on it. */
   long connOpenedNanos;
   int connCommits;
+  /** A connection opened and was not lost yet (a refused handshake decides nothing). */
+  boolean connOpen;
   /**
    * The next new session's replay gets forced commits: the connection lost last was cut short
    * ({@link RealSttStream#SHORT_CONNECTION_MILLIS}, no commit), not moved by the server.

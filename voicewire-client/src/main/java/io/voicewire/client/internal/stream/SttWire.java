@@ -72,6 +72,7 @@ final class SttWire implements WireSession, ResumeState {
     st.startedOnConn = false;
     st.connOpenedNanos = now;
     st.connCommits = 0;
+    st.connOpen = true;
     st.retranscribe = false;
     st.resumedConn = false;
     st.lastInboundNanos = now;
@@ -214,8 +215,10 @@ final class SttWire implements WireSession, ResumeState {
    * no commit received.
    */
   private void decideForcedCommits(Failure why) {
-    if (why.closeCode() < 0 && why.retry() == Retry.NOW) {
-      return;
+    boolean wasOpen = st.connOpen;
+    st.connOpen = false;
+    if (!wasOpen || why.closeCode() < 0 && why.retry() == Retry.NOW) {
+      return; // a refused handshake, or a new session on purpose: the decision stands
     }
     long lived = sup.ctx.nanoClock().getAsLong() - st.connOpenedNanos;
     st.forceCommits = why.closeCode() != io.voicewire.protocol.CloseCodes.SERVICE_RESTART
