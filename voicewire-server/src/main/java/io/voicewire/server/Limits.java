@@ -48,6 +48,12 @@ import java.util.Objects;
  *     the oldest are forgotten, while parked more ends the session
  * @param sttResumeLogBytes heap bytes (2 per UTF-16 char) of those held messages and the latest
  *     partial (the design's {@code STT_RESUME_LOG_BYTES}); same policy
+ * @param sttUplinkStall how long a realtime STT chunk the engine cannot take yet (its queue of
+ *     undecoded audio is full) may wait before the session fails with {@code queue_overflow}
+ *     and close 1013; while it waits the socket is not read (uplink backpressure,
+ *     docs/LIMITS.md), so a client that is merely faster than the engine is slowed down by TCP
+ *     flow control, and only an engine that takes none of the session's audio for this long
+ *     fails it
  */
 public record Limits(
     int maxSessions,
@@ -69,7 +75,8 @@ public record Limits(
     Duration uploadReadDeadline,
     Duration sttResumeGrace,
     int sttResumeLogMessages,
-    long sttResumeLogBytes) {
+    long sttResumeLogBytes,
+    Duration sttUplinkStall) {
 
   /** Default {@link #maxSessions}. */
   public static final int DEFAULT_MAX_SESSIONS = 2000;
@@ -115,6 +122,8 @@ public record Limits(
   public static final int DEFAULT_STT_RESUME_LOG_MESSAGES = 256;
   /** Default {@link #sttResumeLogBytes}: 256 KiB. */
   public static final long DEFAULT_STT_RESUME_LOG_BYTES = 256L * 1024;
+  /** Default {@link #sttUplinkStall}: 60 s. */
+  public static final Duration DEFAULT_STT_UPLINK_STALL = Duration.ofSeconds(60);
 
   /** The defaults. */
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_SESSIONS,
@@ -124,7 +133,7 @@ public record Limits(
       DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MIN_COMMIT_INTERVAL, DEFAULT_MAX_QUEUED_BYTES,
       DEFAULT_MAX_UNAUTHENTICATED_SOCKETS, DEFAULT_AUTH_DEADLINE, DEFAULT_WORK_STOP_DEADLINE,
       DEFAULT_UPLOAD_READ_DEADLINE, DEFAULT_STT_RESUME_GRACE, DEFAULT_STT_RESUME_LOG_MESSAGES,
-      DEFAULT_STT_RESUME_LOG_BYTES);
+      DEFAULT_STT_RESUME_LOG_BYTES, DEFAULT_STT_UPLINK_STALL);
 
   public Limits {
     positive("maxSessions", maxSessions);
@@ -157,6 +166,10 @@ public record Limits(
     Objects.requireNonNull(sttResumeGrace, "sttResumeGrace == null");
     if (sttResumeGrace.isNegative()) {
       throw new IllegalArgumentException("sttResumeGrace < 0: " + sttResumeGrace);
+    }
+    Objects.requireNonNull(sttUplinkStall, "sttUplinkStall == null");
+    if (sttUplinkStall.isNegative() || sttUplinkStall.isZero()) {
+      throw new IllegalArgumentException("sttUplinkStall <= 0: " + sttUplinkStall);
     }
     positive("sttResumeLogMessages", sttResumeLogMessages);
     if (sttResumeLogBytes < 1024) {
@@ -202,6 +215,7 @@ public record Limits(
     private Duration workStopDeadline;
     private Duration uploadReadDeadline;
     private Duration sttResumeGrace;
+    private Duration sttUplinkStall;
     private int sttResumeLogMessages;
     private long sttResumeLogBytes;
 
@@ -224,6 +238,7 @@ public record Limits(
       workStopDeadline = l.workStopDeadline;
       uploadReadDeadline = l.uploadReadDeadline;
       sttResumeGrace = l.sttResumeGrace;
+      sttUplinkStall = l.sttUplinkStall;
       sttResumeLogMessages = l.sttResumeLogMessages;
       sttResumeLogBytes = l.sttResumeLogBytes;
     }
@@ -328,13 +343,18 @@ public record Limits(
       return this;
     }
 
+    public Builder sttUplinkStall(Duration v) {
+      sttUplinkStall = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
     public Limits build() {
       return new Limits(maxSessions, maxSessionsPerKey, maxTextMessageBytes, maxAudioChunkMillis,
           sessionTimeLimit, maxQueuedAudioMillis, maxQueuedMessages, idleTimeout, pingInterval,
           maxRequestBodyBytes, maxUploadBytes, minCommitInterval, maxQueuedBytes,
           maxUnauthenticatedSockets, authDeadline, workStopDeadline, uploadReadDeadline,
-          sttResumeGrace, sttResumeLogMessages, sttResumeLogBytes);
+          sttResumeGrace, sttResumeLogMessages, sttResumeLogBytes, sttUplinkStall);
     }
   }
 }

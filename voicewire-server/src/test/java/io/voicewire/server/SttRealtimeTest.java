@@ -321,24 +321,54 @@ class SttRealtimeTest {
     c.close();
   }
 
+  /**
+   * Uplink backpressure: a client that sends faster than the engine decodes is slowed down (the
+   * server stops reading its socket while the engine's input queue is full), never failed with
+   * {@code queue_overflow}; every byte it sent reaches the engine, and its commit is answered.
+   */
   @Test
-  void aFullEngineInputQueueIsQueueOverflow() throws Exception {
-    ToneSpeechProvider slow = ToneSpeechProvider.builder().sttDelayPerChunkMillis(200)
+  void aFastSenderAgainstASlowEngineGetsBackpressureAndLosesNothing() throws Exception {
+    ToneSpeechProvider slow = ToneSpeechProvider.builder().sttDelayPerChunkMillis(100)
         .sttMaxQueuedChunks(2).build();
     try (ServerFixture s = ServerFixture.start(slow)) {
-      WsClient c = s.connect(PATH);
+      WsClient c = s.connect(PATH + "&commit_strategy=manual");
       type(c, "session_started");
-      try {
-        for (int i = 0; i < 10 && !c.closed.isDone(); i++) {
-          c.send(chunk(Tones.silence(20, 16000), false, 16000));
-        }
-      } catch (java.util.concurrent.ExecutionException e) {
-        // the server may close before the last chunk is sent
-      }
-      assertEquals("queue_overflow", type(c, "queue_overflow").get("message_type").asText());
-      assertEquals(1013, c.awaitClose().code());
+      byte[] pcm = Tones.concat(Tones.silence(100, 16000), Tones.pcm(440, 300, 16000),
+          Tones.silence(200, 16000)); // 30 chunks of 20 ms, sent at once
+      stream(c, pcm, 16000);
+      c.send(chunk(new byte[0], true, 16000));
+      assertEquals("alpha", type(c, "committed_transcript").get("text").asText());
+      assertEquals(pcm.length, slow.sttBytesReceived.get(), "every byte reached the engine");
+      assertTrue(s.server.metrics().contains("voicewire_stt_uplink_held_total"),
+          "the uplink was held");
+      assertFalse(s.server.metrics().contains("type=\"queue_overflow\""), "no queue_overflow");
+      assertFalse(c.closed.isDone());
+      assertTrue(c.messages.stream().noneMatch(m -> m.contains("queue_overflow")),
+          c.messages.toString());
+      c.close();
     } finally {
       slow.close();
+    }
+  }
+
+  /**
+   * What backpressure cannot cover: an engine that takes none of the session's audio for
+   * {@code sttUplinkStall} fails the session with {@code queue_overflow} and close 1013.
+   */
+  @Test
+  void anEngineThatTakesNothingForTheStallLimitIsQueueOverflow() throws Exception {
+    ToneSpeechProvider stuck = ToneSpeechProvider.builder().sttMaxQueuedChunks(0).build();
+    try (ServerFixture s = ServerFixture.start(stuck, c -> c.limits(Limits.DEFAULTS.toBuilder()
+        .sttUplinkStall(Duration.ofMillis(500)).build()))) {
+      WsClient c = s.connect(PATH);
+      type(c, "session_started");
+      c.send(chunk(Tones.silence(20, 16000), false, 16000));
+      JsonNode e = type(c, "queue_overflow");
+      assertTrue(e.get("error").asText().contains("sttUplinkStall"), e.toString());
+      assertEquals(1013, c.awaitClose().code());
+      assertEquals(0, stuck.sttBytesReceived.get());
+    } finally {
+      stuck.close();
     }
   }
 

@@ -111,6 +111,16 @@ final class ServerMetrics {
     audioBytesOut[k.ordinal()].increment(bytes);
   }
 
+  /**
+   * Counts a realtime STT chunk the provider could not take at once: its socket stopped reading
+   * until it was taken (uplink backpressure, docs/LIMITS.md).
+   */
+  void sttUplinkHeld() {
+    Counter.builder("voicewire.stt.uplink.held").description("Realtime STT chunks held by "
+        + "uplink backpressure (the socket was not read until the engine took them)")
+        .register(registry).increment();
+  }
+
   /** Counts a protocol error sent; {@code type} is one of the protocol's error types. */
   void error(String type) {
     Counter.builder("voicewire.errors").description("Protocol errors sent, by error type")

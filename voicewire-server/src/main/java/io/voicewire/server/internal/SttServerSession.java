@@ -25,6 +25,13 @@ import org.slf4j.Logger;
  * monitor).
  */
 final class SttServerSession extends SttSessionEvents {
+  /** How often a held chunk (uplink backpressure) is offered to the provider again, ms. */
+  static final long UPLINK_RETRY_MILLIS = 20;
+
+  /** A chunk the provider could not take yet, with its commit, held since {@code sinceNanos}. */
+  private record HeldChunk(SttSocket from, Predicate<SttSession> send, boolean commit,
+      long sinceNanos) {}
+
   /** What a reconnect's {@link #claim} came to. */
   enum Claim {
     /** Re-attached: the session goes on on the new connection. */
@@ -199,7 +206,9 @@ final class SttServerSession extends SttSessionEvents {
 
   /**
    * A chunk from connection {@code from}: checked and counted under the monitor, then handed to
-   * the provider outside it ({@code send}), then the commit if asked and allowed.
+   * the provider outside it ({@code send}), then the commit if asked and allowed. A chunk the
+   * provider cannot take yet (its queue of undecoded audio is full) is held: {@code from} is not
+   * read until it is taken (uplink backpressure, {@link #retryHeld}).
    */
   void chunk(SttSocket from, Integer sampleRate, String previousText, int audioLength,
       boolean commit, Predicate<SttSession> send) {
@@ -214,24 +223,77 @@ final class SttServerSession extends SttSessionEvents {
     if (verdict[0] == 0) {
       return;
     }
+    boolean taken = true;
     try {
-      toProvider(previousText, audioLength, send, verdict[0] == 2);
+      taken = toProvider(previousText, audioLength, send, verdict[0] == 2);
     } finally {
-      locked(fx -> {
-        handing--;
-        if (handing == 0 && startPending) {
-          if (state.is(SttState.OPEN)) {
-            resumeStart(fx);
-          } else { // it failed meanwhile: its error and close are queued, read the client's close
-            startPending = false;
-            SttSocket a = attached;
-            if (a != null) {
-              fx.add(a::resumeReading);
-            }
+      if (taken) {
+        handedIn();
+      }
+    }
+    if (!taken) {
+      // before the frame handler asks for the next frame: that demand is owed until resumed
+      from.holdUplink();
+      s.metrics.sttUplinkHeld();
+      HeldChunk h = new HeldChunk(from, send, verdict[0] == 2, now);
+      s.timer.schedule(() -> retryHeld(h), UPLINK_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A chunk has been handed to the provider (or dropped): a pending resume may start. */
+  private void handedIn() {
+    locked(fx -> {
+      handing--;
+      if (handing == 0 && startPending) {
+        if (state.is(SttState.OPEN)) {
+          resumeStart(fx);
+        } else { // it failed meanwhile: its error and close are queued, read the client's close
+          startPending = false;
+          SttSocket a = attached;
+          if (a != null) {
+            fx.add(a::resumeReading);
           }
+        }
+      }
+    });
+  }
+
+  /**
+   * On the timer: offers a held chunk to the provider again. Taken (or the session no longer
+   * takes audio), its connection is read again; after {@code sttUplinkStall} without the provider
+   * taking it, the session fails with {@code queue_overflow} and close 1013 (a parked one ends).
+   */
+  private void retryHeld(HeldChunk h) {
+    SttSession ss = engine;
+    boolean done = ss == null || !isTaking();
+    try {
+      if (!done && h.send().test(ss)) {
+        done = true;
+        if (h.commit()) {
+          ss.commit();
+        }
+      }
+    } catch (RuntimeException e) {
+      done = true;
+      providerFailed(e);
+    }
+    if (!done && s.now() - h.sinceNanos() < s.limits.sttUplinkStall().toNanos()) {
+      s.timer.schedule(() -> retryHeld(h), UPLINK_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (!done) {
+      locked(fx -> {
+        if (state.is(SttState.PARKED)) {
+          end("the transcriber took no audio for sttUplinkStall while parked", fx);
+        } else {
+          clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber took none of this session's "
+              + "audio for " + s.limits.sttUplinkStall().toSeconds() + " s (sttUplinkStall)",
+              CloseCodes.TRY_AGAIN_LATER, fx);
         }
       });
     }
+    handedIn();
+    h.from().resumeReading();
   }
 
   /** Validates and counts a chunk; returns the verdict of {@link #chunk}. Under the monitor. */
@@ -264,12 +326,15 @@ final class SttServerSession extends SttSessionEvents {
     return 2;
   }
 
-  /** Hands an accepted chunk to the provider session (outside the monitor). */
-  private void toProvider(String previousText, int audioLength, Predicate<SttSession> sendAudio,
-      boolean commit) {
+  /**
+   * Hands an accepted chunk to the provider (outside the monitor); false when the provider
+   * cannot take it yet (then neither it nor its commit went in).
+   */
+  private boolean toProvider(String previousText, int audioLength,
+      Predicate<SttSession> sendAudio, boolean commit) {
     SttSession ss = engine;
     if (ss == null || !isTaking()) {
-      return;
+      return true;
     }
     try {
       if (previousText != null) {
@@ -278,25 +343,22 @@ final class SttServerSession extends SttSessionEvents {
       if (audioLength > 0) {
         s.metrics.audioIn(SessionKind.STT_REALTIME, audioLength);
         if (!sendAudio.test(ss)) {
-          locked(fx -> {
-            if (state.is(SttState.PARKED)) {
-              end("the transcriber's input queue refused audio while parked", fx);
-            } else {
-              clientFailure(ErrorCode.QUEUE_OVERFLOW, "The transcriber's input queue is full: "
-                  + "audio is arriving faster than it can be transcribed",
-                  CloseCodes.TRY_AGAIN_LATER, fx);
-            }
-          });
+          return false;
         }
       }
       if (commit) {
         ss.commit();
       }
     } catch (RuntimeException e) {
-      log.warn("stt_realtime provider call failed id={}: {}", id, Redact.exception(e));
-      log.debug("stt_realtime provider failure", e);
-      onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
+      providerFailed(e);
     }
+    return true;
+  }
+
+  private void providerFailed(RuntimeException e) {
+    log.warn("stt_realtime provider call failed id={}: {}", id, Redact.exception(e));
+    log.debug("stt_realtime provider failure", e);
+    onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
   }
 
   private synchronized boolean isTaking() {

@@ -35,7 +35,10 @@ import org.slf4j.Logger;
  * <p>Accepted audio is never lost: after a bad client message ({@code FAILING}) the provider
  * session is closed first (committing what was pending), its {@code committed_transcript} is
  * sent, then the error and the close. Partials that arrive while failing are dropped. Uplink: a
- * chunk the provider refuses ({@link SttSession#sendAudio} false) fails the session with
+ * chunk the provider cannot take yet ({@link SttSession#sendAudio} false: its queue of undecoded
+ * audio is full) is held, and its connection is not read until the provider takes it
+ * (backpressure: TCP flow control slows the client down; it loses nothing). Only a chunk the
+ * provider does not take within {@code sttUplinkStall} fails the session with
  * {@code queue_overflow} and close 1013, the error going out at once, before the commit of the
  * audio accepted before it (a client with a manual commit in flight could otherwise take the
  * server's commit for the answer to its own). Downlink: transcripts beyond the outbox bounds fail

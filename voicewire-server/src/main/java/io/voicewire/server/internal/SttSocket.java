@@ -253,6 +253,17 @@ public final class SttSocket extends SocketSession {
     }
   }
 
+  /**
+   * Uplink backpressure: the engine cannot take this connection's chunk yet, so no further frame
+   * is read (Jetty's demand is owed) until the session calls {@link #resumeReading()}; TCP flow
+   * control then slows the client down. Not under any lock.
+   */
+  void holdUplink() {
+    synchronized (this) {
+      pauseReading();
+    }
+  }
+
   /** A resume took this connection's session over: close 1001 after what is queued. */
   void replaced() {
     log.info("{} replaced id={} by a resumed connection", kind.label, id);

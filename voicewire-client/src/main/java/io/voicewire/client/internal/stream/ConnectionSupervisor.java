@@ -46,6 +46,8 @@ final class ConnectionSupervisor {
   static final long TICK_MILLIS = 100;
   /** Close reason sent when the client ends a session. */
   static final String CLOSE_REASON = "User ended session";
+  /** The reason of the close 1000 of a server session the stream gives up for a new one. */
+  static final String ABANDON_REASON = "session abandoned for a new one";
 
   /** The phases of the logical stream. */
   enum Phase { CONNECTING, OPEN, WAITING, CLOSED, FAILED }
@@ -289,17 +291,32 @@ final class ConnectionSupervisor {
 
   /** The current connection is lost for the given reason. Lock held. */
   void dropLocked(Failure failure) {
+    dropLocked(failure, false);
+  }
+
+  /**
+   * The stream gives up the current connection's server session on purpose (it starts a new
+   * one): the connection is closed with 1000, so that a server that parks sessions for resume
+   * ends this one at once and frees its slot instead of holding it for its grace; then as
+   * {@link #dropLocked(Failure)}. Lock held.
+   */
+  void abandonLocked(Failure failure) {
+    dropLocked(failure, true);
+  }
+
+  private void dropLocked(Failure failure, boolean closeNormally) {
     if (isTerminal()) {
       return;
     }
     Failure f = resume.reclassify(failure);
     Connection old = dialer.release();
     if (old != null) {
-      lock.defer(old::cancel);
+      lock.defer(closeNormally ? () -> old.close(CloseCodes.NORMAL, ABANDON_REASON)
+          : old::cancel);
     }
     long now = ctx.nanoClock().getAsLong();
     boolean healthy = budget.dropped(phase == Phase.OPEN, now);
-    wire.onLost();
+    wire.onLost(f);
     if (isTerminal()) {
       return;
     }

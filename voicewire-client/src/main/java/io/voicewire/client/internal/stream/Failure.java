@@ -12,8 +12,13 @@ import io.voicewire.speech.SpeechError;
  *
  * @param error what the stream reports if it gives up
  * @param retry whether and how soon to try again
+ * @param closeCode the server's close code when the failure is its close frame, else -1
  */
-public record Failure(SpeechError error, Retry retry) {
+public record Failure(SpeechError error, Retry retry, int closeCode) {
+  public Failure(SpeechError error, Retry retry) {
+    this(error, retry, -1);
+  }
+
   public Failure(SpeechError error, boolean retryable) {
     this(error, retryable ? Retry.BACKOFF : Retry.NEVER);
   }
@@ -57,6 +62,6 @@ public record Failure(SpeechError error, Retry retry) {
     String msg = "the server closed the connection (" + code
         + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")";
     return new Failure(new SpeechError(ErrorPolicy.errorAfterClose(code), msg),
-        ErrorPolicy.retryAfterClose(code));
+        ErrorPolicy.retryAfterClose(code), code);
   }
 }

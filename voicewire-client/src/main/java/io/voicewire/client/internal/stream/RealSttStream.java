@@ -70,8 +70,9 @@ public final class RealSttStream implements SttStream {
   /** Consecutive ring chunks are sent in messages of at most this much audio, ms. */
   public static final int MAX_MESSAGE_MILLIS = 250;
   /**
-   * A replay longer than this (audio sent before, not yet committed) gets commits of its own,
-   * one every this much replayed audio, each sent as soon as its audio has been: under repeated
+   * A replay longer than this (audio sent before, not yet committed) after a connection cut
+   * short ({@link #SHORT_CONNECTION_MILLIS}) gets commits of its own, one every this much
+   * replayed audio, each sent as soon as its audio has been: under repeated
    * cuts every connection then commits a piece it can transcribe in its short life, instead of
    * replaying an ever longer segment that never commits. The price: the commit boundary is no
    * pause the speaker made and may fall inside a word
@@ -80,6 +81,15 @@ public final class RealSttStream implements SttStream {
    * transcript of the user's next commit ({@link ManualSegment}).
    */
   public static final long FORCED_COMMIT_REPLAY_MILLIS = 2_000;
+  /**
+   * Forced commits ({@link #FORCED_COMMIT_REPLAY_MILLIS}) are for a cutting network only: they
+   * are added to a new session's replay when the connection lost last lived shorter than this
+   * and received no committed transcript, ms. Never after the server's 1012 (a drain: it closed
+   * right after a commit, or the replay is transcribed whole elsewhere), after
+   * {@code queue_overflow}, or after a connection that lived longer: the replay is then
+   * transcribed as the speaker spoke it, so the text is the uninterrupted run's.
+   */
+  public static final long SHORT_CONNECTION_MILLIS = 3_000;
   /**
    * A forced commit goes to the quietest {@link #QUIET_WINDOW_MILLIS} window within this much
    * of the end of the replay (16-bit PCM only), ms: between words where there is a gap.

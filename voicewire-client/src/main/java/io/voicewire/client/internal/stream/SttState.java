@@ -81,6 +81,16 @@ final class SttState {
   long seenOverflow;
   /** A forced commit's answer kept fewer words than it had: start a new session now. */
   boolean retranscribe;
+  /** When the current connection opened, and the commit messages received on it. */
+  long connOpenedNanos;
+  int connCommits;
+  /** A connection opened and was not lost yet (a refused handshake decides nothing). */
+  boolean connOpen;
+  /**
+   * The next new session's replay gets forced commits: the connection lost last was cut short
+   * ({@link RealSttStream#SHORT_CONNECTION_MILLIS}, no commit), not moved by the server.
+   */
+  boolean forceCommits;
   /** The server started the session on the current connection. */
   boolean startedOnConn;
   /** The current connection asked to resume: nothing is sent until its session_started. */

@@ -70,6 +70,9 @@ final class SttWire implements WireSession, ResumeState {
   public void onOpen(Connection c) {
     long now = sup.ctx.nanoClock().getAsLong();
     st.startedOnConn = false;
+    st.connOpenedNanos = now;
+    st.connCommits = 0;
+    st.connOpen = true;
     st.retranscribe = false;
     st.resumedConn = false;
     st.lastInboundNanos = now;
@@ -92,7 +95,9 @@ final class SttWire implements WireSession, ResumeState {
     // forced commits are decided per replay, from where the committed text ends now
     st.ring.removeCommits(st.forcedAt);
     st.forcedAt.clear();
-    out.forceCommitsInLongReplay(now);
+    if (st.forceCommits) {
+      out.forceCommitsInLongReplay(now);
+    }
     st.sessionBase = st.ring.start();
     st.sentOnConn = 0;
     st.firstOnConn = true;
@@ -160,7 +165,8 @@ final class SttWire implements WireSession, ResumeState {
     if (why != null) {
       sup.metrics.resumesFellBack.increment();
       st.resume.forget();
-      sup.dropLocked(new Failure(new SpeechError(ErrorCode.ERROR, "a new session: " + why),
+      // the server re-attached the session: close it (1000) so it does not stay parked
+      sup.abandonLocked(new Failure(new SpeechError(ErrorCode.ERROR, "a new session: " + why),
           Retry.NOW));
       return;
     }
@@ -199,6 +205,31 @@ final class SttWire implements WireSession, ResumeState {
     log.debug("{}: session resumed at {} ms ({} ms sent again, {} commits pending)", sup.name,
         st.ms(boundary), st.ms(again), st.pendingCommits.size());
     out.pump(now);
+  }
+
+  /**
+   * Lock held: whether the next new session's replay gets forced commits. A drop this stream
+   * caused itself (a new session on purpose, {@link Retry#NOW} without a close frame) keeps the
+   * decision; the server's 1012 or {@code queue_overflow} clears it; another drop sets it when
+   * the connection was cut short: younger than {@link RealSttStream#SHORT_CONNECTION_MILLIS},
+   * no commit received.
+   */
+  private void decideForcedCommits(Failure why) {
+    boolean wasOpen = st.connOpen;
+    st.connOpen = false;
+    if (!wasOpen || why.closeCode() < 0 && why.retry() == Retry.NOW) {
+      return; // a refused handshake, or a new session on purpose: the decision stands
+    }
+    long lived = sup.ctx.nanoClock().getAsLong() - st.connOpenedNanos;
+    st.forceCommits = why.closeCode() != io.voicewire.protocol.CloseCodes.SERVICE_RESTART
+        && why.error().code() != ErrorCode.QUEUE_OVERFLOW && st.connCommits == 0
+        && lived < RealSttStream.SHORT_CONNECTION_MILLIS * 1_000_000L;
+  }
+
+  @Override
+  public void onLost(Failure why) {
+    decideForcedCommits(why);
+    onLost();
   }
 
   @Override
@@ -296,6 +327,7 @@ final class SttWire implements WireSession, ResumeState {
         sup.events.offer(() -> st.listener.onPartial(t));
       }
       case SttServerMessage.Committed cm -> {
+        st.connCommits++;
         st.resume.commitReceived();
         if (st.timestampsUnsupported) {
           commits.deliverCommit(cm.text(), null, List.of());
@@ -321,7 +353,7 @@ final class SttWire implements WireSession, ResumeState {
             // a new session now; it replays everything after the last answered commit, commits
             // included, paced wider
             st.resume.forget();
-            sup.dropLocked(new Failure(new SpeechError(ErrorCode.COMMIT_THROTTLED,
+            sup.abandonLocked(new Failure(new SpeechError(ErrorCode.COMMIT_THROTTLED,
                 e.error() == null ? "commit throttled" : e.error()), Retry.NOW));
             return;
           }
@@ -366,7 +398,7 @@ final class SttWire implements WireSession, ResumeState {
     if (st.retranscribe) {
       st.retranscribe = false;
       st.resume.forget(); // a new session: the resumed one would not transcribe the word again
-      sup.dropLocked(new Failure(new SpeechError(ErrorCode.ERROR,
+      sup.abandonLocked(new Failure(new SpeechError(ErrorCode.ERROR,
           "a new session re-transcribes a word cut by a forced commit"), Retry.NOW));
       return;
     }

@@ -20,6 +20,11 @@ interface WireSession {
   /** The current connection was lost (before any retry decision). */
   default void onLost() {}
 
+  /** The current connection was lost for {@code why} (before any retry decision). */
+  default void onLost(Failure why) {
+    onLost();
+  }
+
   /**
    * Query parameters the next connection attempt adds to the endpoint's ({@code &}-prefixed),
    * or empty; asked once per attempt.

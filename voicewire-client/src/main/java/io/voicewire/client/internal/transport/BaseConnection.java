@@ -18,7 +18,10 @@ import java.util.function.Supplier;
 
 /**
  * What both transports' connections share: the one-shot terminal state, read demand with
- * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection), the
+ * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection unless
+ * a message arrived or one of our messages was written during the interval: a server that stopped
+ * reading our frames for back-pressure cannot read the ping queued behind them, but its messages
+ * and the progress of our writes show the connection alive), the
  * close timeout and the single failure path. A subclass supplies the transport calls on its socket
  * type {@code T} ({@link #demand}, {@link #ping(Object)}, {@link #abort}) and the sending.
  *
@@ -53,6 +56,11 @@ abstract class BaseConnection<T> implements Connection {
   private int sentPings;
   private int receivedPongs;
   private long pingSentNanos;
+  /**
+   * A message arrived, or one of ours was written, since the heartbeat last ran; set without the
+   * lock (one volatile write per message), cleared by the heartbeat.
+   */
+  private volatile boolean trafficSinceBeat;
   private ScheduledFuture<?> pingTask;
   private ScheduledFuture<?> cancelTask;
 
@@ -262,6 +270,14 @@ abstract class BaseConnection<T> implements Connection {
         awaitingPong = false;
         return;
       }
+      // a message, or a write of ours, since the last beat shows the connection alive while our
+      // ping waits behind frames the peer has not read yet (uplink back-pressure): the ping
+      // stays outstanding
+      boolean heard = trafficSinceBeat;
+      trafficSinceBeat = false;
+      if (awaitingPong && heard) {
+        return;
+      }
       missed = awaitingPong;
       pongs = receivedPongs;
       if (!missed) {
@@ -350,8 +366,14 @@ abstract class BaseConnection<T> implements Connection {
     }
   }
 
+  /** One of our messages was written to the socket (a send completed). No lock needed. */
+  final void wrote() {
+    trafficSinceBeat = true;
+  }
+
   /** One whole text message arrived: to the listener unless ended, then the next is asked for. */
   final void received(String message) {
+    trafficSinceBeat = true;
     if (!isTerminal()) {
       listener.onMessage(this, message);
     }

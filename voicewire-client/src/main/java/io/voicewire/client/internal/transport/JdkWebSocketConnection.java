@@ -112,6 +112,7 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
           failed(unwrap(ex), 0);
           return;
         }
+        wrote();
         lock.lock();
         try {
           queuedChars -= s.length();

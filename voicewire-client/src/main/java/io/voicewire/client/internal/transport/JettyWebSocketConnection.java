@@ -83,6 +83,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   }
 
   private void written(int chars) {
+    wrote();
     lock.lock();
     try {
       queuedChars = Math.max(0, queuedChars - chars);

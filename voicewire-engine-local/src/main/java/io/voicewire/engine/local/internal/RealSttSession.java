@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Bounds: all the audio of a session that waits for decoding (in the pass being decoded and
  * in the passes queued behind it) is at most {@link #MAX_QUEUED_AUDIO_MILLIS}; a chunk that would
  * go beyond is refused ({@link #sendAudio} returns false and the chunk is not taken; the server
- * answers {@code queue_overflow}). A pass's buffer grows with the audio it receives.
+ * offers it again and stops reading the client meanwhile: uplink backpressure). A pass's buffer grows with the audio it receives.
  *
  * <p>{@link #cancel()} drops the queued passes and ends the pass being decoded; the terminal
  * event ({@code onClosed}) follows once the decoder has let go of the session's pass, within
