@@ -66,8 +66,7 @@ class BrowserResumeTest {
     Files.write(pcm, speech.pcm16k());
     run = NodeScripts.node("src/test/js/browser/resume-e2e.mjs",
         List.of("http://127.0.0.1:" + port, pcm.toString(), "-", PACE), Map.of(), 1500);
-    Files.writeString(dir.resolve("resume-e2e.out"), run.stdout() + "\n--- stderr ---\n"
-        + run.stderr());
+    NodeScripts.keep(run, "resume-e2e.out");
     run.assertSucceeded();
   }
 

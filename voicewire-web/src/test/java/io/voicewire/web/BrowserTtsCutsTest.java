@@ -56,10 +56,7 @@ class BrowserTtsCutsTest {
     text = text(TEXT_CHARS, 17);
     run = NodeScripts.node("src/test/js/browser/resume-e2e.mjs", List.of("http://127.0.0.1:"
         + port, "-", text, "1", TTS_VOICE), Map.of(), 400);
-    Path dir = NodeScripts.MODULE.resolve("target/web-test");
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("tts-cuts.out"), run.stdout() + "\n--- stderr ---\n"
-        + run.stderr());
+    NodeScripts.keep(run, "tts-cuts.out");
     run.assertSucceeded();
   }
 
