@@ -133,8 +133,11 @@ class ManualCommitResumeTest {
         VoiceClient client = VoiceClient.builder().baseUrl(h.proxy.baseUrl())
             .reconnectPolicy(POLICY).random(new Random(3)).build()) {
       h.proxy.cutAfterUpgradeBetween(Duration.ofMillis(600), Duration.ofMillis(1800));
-      // segments of ~6 s of audio, sent at 4x real time: a connection's life rarely covers one
-      StreamMetrics m = runAndAudit(client, segments(6, 22, 6), 4);
+      // segments of ~14 s of audio (80 words of ~180 ms), sent at 4x real time: each lasts
+      // ~3.6 s of wall time, twice the longest connection (1.8 s), so some connection lives and is
+      // cut inside a segment with no commit answered; it lived >= 0.6 s, so the next replay holds
+      // >= 2.4 s of audio, past FORCED_COMMIT_REPLAY_MILLIS, on a fast machine as on a slow one
+      StreamMetrics m = runAndAudit(client, segments(3, 80, 6), 4);
       assertTrue(h.proxy.cuts() >= 3, "cuts: " + h.proxy.cuts() + " " + m);
       assertTrue(m.forcedCommits() > 0, "no replay was long enough to force a commit: " + m);
       assertEquals(m.resumesAttempted(), m.resumesFellBack(), "nothing was parked: " + m);
