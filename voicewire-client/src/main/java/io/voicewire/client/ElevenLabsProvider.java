@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -40,8 +41,9 @@ import org.slf4j.Logger;
  *   <li>HTTP endpoints (text to speech, batch speech to text, voices, models) are relayed to the
  *       same endpoint upstream by {@link #httpRelay()}, body and query unchanged.
  *   <li>{@link #voices()} and {@link #models()} come from {@code GET /v1/voices} and
- *       {@code GET /v1/models}, cached for {@link #CATALOG_TTL}; when a refresh fails the last
- *       good answer is kept.
+ *       {@code GET /v1/models}: fetched on first use, then refreshed in the background once
+ *       older than {@link #CATALOG_TTL} while callers get the last answer (no caller waits for
+ *       HTTP after the first); when a refresh fails the last good answer is kept.
  * </ul>
  * Thread safe. {@link #close()} closes the client only when this provider created it.
  */
@@ -54,11 +56,22 @@ public final class ElevenLabsProvider implements SpeechProvider {
   private final VoiceClient client;
   private final boolean ownsClient;
   private final LongSupplier nanoClock;
-  private final AtomicReference<Cached<VoiceInfo>> voices = new AtomicReference<>();
-  private final AtomicReference<Cached<ModelInfo>> models = new AtomicReference<>();
+  private final Catalog<VoiceInfo> voices = new Catalog<>("voices");
+  private final Catalog<ModelInfo> models = new Catalog<>("models");
   private volatile boolean reachable = true;
 
   private record Cached<T>(List<T> items, long atNanos) {}
+
+  /** One cached catalog list and whether a background refresh of it is running. */
+  private static final class Catalog<T> {
+    final String what;
+    final AtomicReference<Cached<T>> ref = new AtomicReference<>();
+    final AtomicBoolean refreshing = new AtomicBoolean();
+
+    Catalog(String what) {
+      this.what = what;
+    }
+  }
 
   private interface Fetch<T> {
     List<T> get() throws IOException;
@@ -102,8 +115,8 @@ public final class ElevenLabsProvider implements SpeechProvider {
 
   /**
    * Opening a session and every session call are asynchronous sends: none blocks. The catalog
-   * ({@link #voices()}, {@link #models()}) is an HTTP request when its cache is older than
-   * {@link #CATALOG_TTL}.
+   * ({@link #voices()}, {@link #models()}) is an HTTP request only the first time; an answer
+   * older than {@link #CATALOG_TTL} is returned while a background request refreshes it.
    */
   @Override
   public boolean nonBlockingCalls() {
@@ -118,29 +131,47 @@ public final class ElevenLabsProvider implements SpeechProvider {
 
   @Override
   public List<VoiceInfo> voices() {
-    return cached(voices, client::voices, "voices");
+    return cached(voices, client::voices);
   }
 
   @Override
   public List<ModelInfo> models() {
-    return cached(models, client::models, "models");
+    return cached(models, client::models);
   }
 
-  private <T> List<T> cached(AtomicReference<Cached<T>> ref, Fetch<T> fetch, String what) {
-    Cached<T> c = ref.get();
-    long now = nanoClock.getAsLong();
-    if (c != null && now - c.atNanos() < CATALOG_TTL.toNanos()) {
-      return c.items();
+  /**
+   * The cached list; a stale one is returned at once and refreshed on a virtual thread (one
+   * refresh at a time), so a caller (e.g. a socket validating a dialogue's voices under its lock)
+   * waits for HTTP only the very first time, when there is no answer yet.
+   */
+  private <T> List<T> cached(Catalog<T> cat, Fetch<T> fetch) {
+    Cached<T> c = cat.ref.get();
+    if (c == null) {
+      return refresh(cat, fetch, null);
     }
+    if (nanoClock.getAsLong() - c.atNanos() >= CATALOG_TTL.toNanos()
+        && cat.refreshing.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("voicewire-catalog-" + cat.what).start(() -> {
+        try {
+          refresh(cat, fetch, c);
+        } finally {
+          cat.refreshing.set(false);
+        }
+      });
+    }
+    return c.items();
+  }
+
+  private <T> List<T> refresh(Catalog<T> cat, Fetch<T> fetch, Cached<T> last) {
     try {
       List<T> items = List.copyOf(fetch.get());
-      ref.set(new Cached<>(items, now));
+      cat.ref.set(new Cached<>(items, nanoClock.getAsLong()));
       reachable = true;
       return items;
     } catch (IOException | RuntimeException e) {
       reachable = false;
-      log.warn("upstream {} request failed: {}", what, e.toString());
-      return c == null ? List.of() : c.items();
+      log.warn("upstream {} request failed: {}", cat.what, e.toString());
+      return last == null ? List.of() : last.items();
     }
   }
 
