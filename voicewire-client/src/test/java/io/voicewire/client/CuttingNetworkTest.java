@@ -18,7 +18,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -62,19 +61,39 @@ class CuttingNetworkTest {
    */
   static final long SPEECH_MILLIS = 60_000;
 
+  /** The harness of the test running: {@link #harness(boolean)}. */
   ServerHarness h;
+  /** Each loaded on first use: the TTS test needs no recognizer, only the STT test does. */
+  private ServerHarness speechOnly;
+  private ServerHarness withStt;
 
-  @BeforeAll
-  void start() throws Exception {
-    LocalSpeechProvider engine = LocalSpeechProvider.create();
-    assertTrue(engine.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
-    h = new ServerHarness(engine, 20261203);
+  /**
+   * The server on an engine with the recognizer ({@code stt}) or with the voices only (which
+   * loads faster), loaded on first use; it becomes {@link #h}.
+   */
+  ServerHarness harness(boolean stt) throws Exception {
+    ServerHarness have = stt ? withStt : speechOnly;
+    if (have == null) {
+      LocalSpeechProvider engine = stt ? LocalSpeechProvider.create()
+          : LocalSpeechProvider.builder().sttDecoders(0).build();
+      assertTrue(engine.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
+      have = new ServerHarness(engine, 20261203);
+      if (stt) {
+        withStt = have;
+      } else {
+        speechOnly = have;
+      }
+    }
+    h = have;
+    return have;
   }
 
   @AfterAll
   void stop() {
-    if (h != null) {
-      h.close();
+    for (ServerHarness x : new ServerHarness[] {speechOnly, withStt}) {
+      if (x != null) {
+        x.close();
+      }
     }
   }
 
@@ -127,6 +146,7 @@ class CuttingNetworkTest {
   @Test
   @Tag("acceptance")
   void transcriptSurvivesACuttingNetwork() throws Exception {
+    harness(true);
     HumanSpeech.Speech speech = HumanSpeech.atLeast(SPEECH_MILLIS);
     assertTrue(speech.millis() >= SPEECH_MILLIS, "speech: " + speech.millis() + " ms");
     h.proxy.noCuts();
@@ -162,6 +182,7 @@ class CuttingNetworkTest {
 
   @Test
   void everyCharacterVoicedOnceThroughACuttingNetwork() throws Exception {
+    harness(false);
     String text = TtsStreamStateTest.longText(2400, 31);
     h.proxy.cutAfterUpgradeBetween(CUT_MIN, CUT_MAX);
     int before = h.proxy.cuts();

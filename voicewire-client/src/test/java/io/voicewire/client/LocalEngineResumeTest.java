@@ -25,7 +25,7 @@ class LocalEngineResumeTest {
 
   @BeforeAll
   static void warm() throws Exception {
-    engine = LocalSpeechProvider.create();
+    engine = LocalSpeechProvider.builder().sttDecoders(0).build(); // speaks only: no recognizer
     assertTrue(engine.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
   }
 

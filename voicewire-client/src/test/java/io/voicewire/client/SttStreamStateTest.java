@@ -54,6 +54,15 @@ class SttStreamStateTest {
     return out;
   }
 
+  /** Waits (at most 10 s) until {@code count} reaches {@code n}; the caller asserts it. */
+  static void awaitAtLeast(java.util.function.IntSupplier count, int n)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (count.getAsInt() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   /** Sends {@code audio} in chunks of {@code frames} frames. */
   static void send(SttStream s, byte[] audio, int frames) {
     int step = frames * FakeSpeech.FRAME_BYTES;
@@ -184,7 +193,8 @@ class SttStreamStateTest {
     RecordingSttListener l = new RecordingSttListener();
     SttStream s = client(VoiceClient.builder().baseUrl("http://test.invalid")
         .sttKeepAlive(Duration.ofMillis(200))).newSttStream(FakeSttPeer.request(false), l);
-    Thread.sleep(1000);
+    // counted, not timed: three keep-alives come while nothing is sent (bounded wait)
+    awaitAtLeast(world.keepAlives::get, 3);
     assertTrue(world.keepAlives.get() >= 3, "keep-alives " + world.keepAlives.get());
     s.cancel();
     l.await(10);

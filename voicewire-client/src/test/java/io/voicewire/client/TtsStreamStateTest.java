@@ -276,7 +276,8 @@ class TtsStreamStateTest {
     TtsStream s = client(VoiceClient.builder().baseUrl("http://test.invalid")
         .ttsInactivityTimeout(Duration.ofSeconds(1))).newTtsStream(request(), l);
     s.send("Before the pause. ");
-    Thread.sleep(1500);
+    // counted, not timed: the pause lasts until two keep-alives went out (bounded wait)
+    SttStreamStateTest.awaitAtLeast(world.keepAlives::get, 2);
     assertTrue(world.keepAlives.get() >= 2, "keep-alives: " + world.keepAlives.get());
     assertTrue(world.received.contains("{\"text\":\" \"}"), world.received.toString());
     s.send("After the pause. ");

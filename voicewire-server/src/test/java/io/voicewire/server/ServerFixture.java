@@ -15,6 +15,11 @@ import java.util.function.Consumer;
 final class ServerFixture implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * How long an HTTP request may take to its whole response: generous, since a long text's
+   * synthesis on the offline engine takes several times longer on a busy machine.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   final VoicewireServer server;
   final int port;
@@ -65,7 +70,7 @@ final class ServerFixture implements AutoCloseable {
 
   HttpResponse<String> get(String path, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http(path)))
-        .timeout(Duration.ofSeconds(20)).GET();
+        .timeout(REQUEST_TIMEOUT).GET();
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -92,7 +97,7 @@ final class ServerFixture implements AutoCloseable {
 
   HttpResponse<String> post(String path, String body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http(path)))
-        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body));
+        .timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -101,7 +106,7 @@ final class ServerFixture implements AutoCloseable {
 
   HttpResponse<byte[]> postBytes(String path, byte[] body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http(path)))
-        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        .timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (headers.length > 0) {
       b.headers(headers);
     }

@@ -30,6 +30,8 @@ final class WsClient implements WebSocket.Listener {
   record Close(int code, String reason) {}
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** How long a test waits for a message or for the close: generous, for a busy machine. */
+  static final long WAIT_SECONDS = 30;
 
   final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   final CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -108,16 +110,16 @@ final class WsClient implements WebSocket.Listener {
     ws.sendBinary(ByteBuffer.wrap(b), true).get(5, TimeUnit.SECONDS);
   }
 
-  /** The next message as JSON; fails after 10 s. */
+  /** The next message as JSON; fails after {@value #WAIT_SECONDS} s. */
   JsonNode next() throws Exception {
-    String m = messages.poll(10, TimeUnit.SECONDS);
-    assertNotNull(m, "no message within 10 s");
+    String m = messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertNotNull(m, "no message within " + WAIT_SECONDS + " s");
     return Json.mapper().readTree(m);
   }
 
-  /** Skips messages until one matches; fails after 10 s. */
+  /** Skips messages until one matches; fails after {@value #WAIT_SECONDS} s. */
   JsonNode next(Predicate<JsonNode> p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (System.nanoTime() < deadline) {
       String m = messages.poll(100, TimeUnit.MILLISECONDS);
       if (m != null) {
@@ -127,7 +129,7 @@ final class WsClient implements WebSocket.Listener {
         }
       }
     }
-    fail("no matching message within 10 s");
+    fail("no matching message within " + WAIT_SECONDS + " s");
     return null;
   }
 
@@ -144,7 +146,7 @@ final class WsClient implements WebSocket.Listener {
   }
 
   Close awaitClose() throws Exception {
-    return closed.get(15, TimeUnit.SECONDS);
+    return closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   void close() {

@@ -9,7 +9,6 @@ import io.voicewire.server.VoicewireServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -40,15 +39,13 @@ class BrowserTtsCutsTest {
    */
   static final String TTS_VOICE = LocalSpeechProvider.VOICE_KEVIN;
 
-  private LocalSpeechProvider provider;
   private VoicewireServer server;
   private NodeScripts.Run run;
   private String text;
 
   @BeforeAll
   void runThePage() throws Exception {
-    provider = LocalSpeechProvider.builder().sttDecoders(0).build(); // TTS only
-    assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
+    LocalSpeechProvider provider = SharedTtsEngine.get(); // TTS only, warm, the JVM's
     server = VoicewireServer.create(config -> config.provider(provider));
     int port = server.start(0);
     text = text(TEXT_CHARS, 17);
@@ -62,9 +59,6 @@ class BrowserTtsCutsTest {
   void stop() {
     if (server != null) {
       server.close();
-    }
-    if (provider != null) {
-      provider.close();
     }
   }
 

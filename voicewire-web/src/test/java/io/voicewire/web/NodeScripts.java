@@ -81,24 +81,23 @@ final class NodeScripts {
   }
 
   /**
-   * Runs a page script against a fresh server on the offline engine, once the engine is ready:
+   * Runs a page script against a fresh server on the JVM's warm speech-only offline engine
+   * ({@link SharedTtsEngine}): the page may speak, not transcribe;
    * the script gets the server's base URL, then {@code args}. {@code config} adds to the server's
    * configuration; the output is kept in {@code target/web-test/<out>}.
    */
   static Run againstOfflineServer(Consumer<ServerConfig> config, String script, List<String> args,
       long timeoutSeconds, String out) throws Exception {
     Run r;
-    try (LocalSpeechProvider provider = LocalSpeechProvider.create()) {
-      assertTrue(provider.awaitReady(400, TimeUnit.SECONDS), "engine not ready");
-      VoicewireServer server = VoicewireServer.create(c -> config.accept(c.provider(provider)));
-      try {
-        List<String> all = new ArrayList<>();
-        all.add("http://127.0.0.1:" + server.start(0));
-        all.addAll(args);
-        r = node(script, all, Map.of(), timeoutSeconds);
-      } finally {
-        server.close();
-      }
+    LocalSpeechProvider provider = SharedTtsEngine.get();
+    VoicewireServer server = VoicewireServer.create(c -> config.accept(c.provider(provider)));
+    try {
+      List<String> all = new ArrayList<>();
+      all.add("http://127.0.0.1:" + server.start(0));
+      all.addAll(args);
+      r = node(script, all, Map.of(), timeoutSeconds);
+    } finally {
+      server.close();
     }
     keep(r, out);
     return r;
