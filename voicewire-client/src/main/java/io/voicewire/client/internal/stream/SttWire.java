@@ -34,6 +34,7 @@ final class SttWire implements WireSession, ResumeState {
   private final ConnectionSupervisor sup;
   private final SttOutbox out;
   private final SttCommits commits;
+  private final FinalAnswerWait answerWait = new FinalAnswerWait();
 
   SttWire(SttState st, ConnectionSupervisor sup, SttOutbox out, SttCommits commits) {
     this.st = st;
@@ -428,17 +429,20 @@ final class SttWire implements WireSession, ResumeState {
 
   /**
    * Lock held, VAD after end: when our final commit is still pending although the server has
-   * been quiet for {@link RealSttStream#FINAL_ANSWER_QUIET_MILLIS} and has no uncommitted text
-   * (no partial since the last commit), its answer was taken for a VAD commit's: finish.
+   * read it and then been quiet long enough ({@link FinalAnswerWait}: a server holding our
+   * uplink for back-pressure is not done) and has no uncommitted text (no partial since the last
+   * commit), its answer was taken for a VAD commit's: finish.
    */
   private boolean finalAnswerOverdue(long now) {
     return st.request.commitStrategy() == CommitStrategy.VAD && st.pendingCommits.size() == 1
         && !st.forcedAt.contains(st.pendingCommits.peekFirst()) && !st.partialSinceCommit
-        && now - st.lastInboundNanos >= RealSttStream.FINAL_ANSWER_QUIET_MILLIS * 1_000_000L;
+        && st.ring.after(st.sentSeq) == null && answerWait.overdue(sup.connection(), now,
+            st.lastInboundNanos, sup.ctx.finishTimeout().toNanos());
   }
 
   @Override
   public void onTick(Connection c, long nowNanos) {
+    answerWait.observe(c, st.lastInboundNanos, !st.pendingCommits.isEmpty());
     if (st.held != null
         && nowNanos - st.heldSince >= RealSttStream.TIMESTAMPS_WAIT_MILLIS * 1_000_000L) {
       commits.releaseHeld();

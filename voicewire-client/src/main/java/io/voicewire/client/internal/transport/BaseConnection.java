@@ -4,6 +4,7 @@ import io.voicewire.client.internal.Urls;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
  * reading our frames for back-pressure cannot read the ping queued behind them, but its messages
  * and the progress of our writes show the connection alive), the
  * close timeout and the single failure path. A subclass supplies the transport calls on its socket
- * type {@code T} ({@link #demand}, {@link #ping(Object)}, {@link #abort}) and the sending.
+ * type {@code T} ({@link #demand}, {@link #ping(Object, ByteBuffer)}, {@link #abort}) and the
+ * sending. Every ping carries the time it was made ({@link #nanoClock}, 8 bytes); the pong echoes
+ * it, so {@link #lastAnsweredPingNanos()} tells how recent the frames are that the peer has read.
  *
  * <p>Concurrency: {@link #lock} guards the state here and the subclass's; it is never held across
  * a listener call or a transport call that may block.
@@ -56,6 +59,8 @@ abstract class BaseConnection<T> implements Connection {
   private int sentPings;
   private int receivedPongs;
   private long pingSentNanos;
+  /** The making time of the most recent ping answered, {@link Long#MIN_VALUE} before any. */
+  private long answeredPingNanos = Long.MIN_VALUE;
   /**
    * A message arrived, or one of ours was written, since the heartbeat last ran; set without the
    * lock (one volatile write per message), cleared by the heartbeat.
@@ -77,8 +82,8 @@ abstract class BaseConnection<T> implements Connection {
   /** Asks the transport for one more inbound message. No lock held. */
   abstract void demand(T socket);
 
-  /** Sends an empty ping frame; never blocks. No lock held. */
-  abstract void ping(T socket);
+  /** Sends a ping frame with this payload; never blocks. No lock held. */
+  abstract void ping(T socket, ByteBuffer payload);
 
   /** Drops the socket at once. No lock held. */
   abstract void abort(T socket);
@@ -259,6 +264,7 @@ abstract class BaseConnection<T> implements Connection {
   private void heartbeat() {
     int pongs;
     boolean missed;
+    long made;
     lock.lock();
     try {
       if (terminal || socket == null) {
@@ -280,10 +286,11 @@ abstract class BaseConnection<T> implements Connection {
       }
       missed = awaitingPong;
       pongs = receivedPongs;
+      made = nanoClock.getAsLong();
       if (!missed) {
         awaitingPong = true;
         sentPings++;
-        pingSentNanos = nanoClock.getAsLong();
+        pingSentNanos = made;
       }
     } finally {
       lock.unlock();
@@ -295,17 +302,41 @@ abstract class BaseConnection<T> implements Connection {
     }
     T s = socket();
     if (s != null) {
-      ping(s);
+      ping(s, stamp(made));
     }
   }
 
-  /** A pong arrived: reports the round trip and asks for the next message. */
-  final void pongReceived() {
+  private static ByteBuffer stamp(long nanos) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(0, nanos);
+  }
+
+  @Override
+  public final void ping() {
+    long made = nanoClock.getAsLong(); // before the frame is handed over: never later than it
+    T s = locked(() -> terminal || closeEnqueued ? null : socket);
+    if (s != null) {
+      ping(s, stamp(made));
+    }
+  }
+
+  @Override
+  public final long lastAnsweredPingNanos() {
+    return locked(() -> answeredPingNanos);
+  }
+
+  /**
+   * A pong arrived with {@code payload} (ours: the ping's making time): reports the round trip
+   * and asks for the next message.
+   */
+  final void pongReceived(ByteBuffer payload) {
     long rtt;
     lock.lock();
     try {
       awaitingPong = false;
       receivedPongs++;
+      if (payload != null && payload.remaining() == Long.BYTES) {
+        answeredPingNanos = Math.max(answeredPingNanos, payload.getLong(payload.position()));
+      }
       rtt = nanoClock.getAsLong() - pingSentNanos;
     } finally {
       lock.unlock();

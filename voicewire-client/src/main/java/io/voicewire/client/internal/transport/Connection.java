@@ -37,6 +37,23 @@ public interface Connection {
   /** Asks for inbound messages again. Call without holding locks. */
   void resumeReading();
 
+  /**
+   * Sends a ping now, stamped with the time it is made; never blocks. A ping the transport cannot
+   * take at the moment (one is being sent) is dropped: call again later. Its pong shows in
+   * {@link #lastAnsweredPingNanos()}.
+   */
+  default void ping() {}
+
+  /**
+   * The making time (the client's nano clock) of the latest ping the peer answered, or
+   * {@link Long#MIN_VALUE}. A peer reads frames in order: an answer to a ping made after a
+   * message was written (nothing queued) proves the peer has read that message, which a
+   * server that stopped reading for back-pressure has not.
+   */
+  default long lastAnsweredPingNanos() {
+    return Long.MIN_VALUE;
+  }
+
   /** A description for logs, with credentials removed. */
   String describe();
 }

@@ -186,8 +186,8 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
   }
 
   @Override
-  void ping(WebSocket w) {
-    w.sendPing(ByteBuffer.allocate(0)).whenComplete((x, ex) -> {
+  void ping(WebSocket w, ByteBuffer payload) {
+    w.sendPing(payload).whenComplete((x, ex) -> {
       if (ex != null && !(unwrap(ex) instanceof IllegalStateException)) {
         failed(unwrap(ex), 0);
       }
@@ -258,7 +258,7 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
 
   @Override
   public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
-    pongReceived();
+    pongReceived(message);
     return null;
   }
 

@@ -134,8 +134,8 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   }
 
   @Override
-  void ping(Session s) {
-    s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+  void ping(Session s, ByteBuffer payload) {
+    s.sendPing(payload, Callback.NOOP);
   }
 
   @Override
@@ -174,7 +174,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   @Override
   public void onWebSocketPong(ByteBuffer payload) {
-    pongReceived();
+    pongReceived(payload);
   }
 
   @Override

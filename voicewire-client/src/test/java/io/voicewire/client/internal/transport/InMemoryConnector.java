@@ -257,6 +257,12 @@ public final class InMemoryConnector implements Connector {
       }
     }
 
+    /** The in-memory peer never holds our messages back: every ping counts as answered. */
+    @Override
+    public long lastAnsweredPingNanos() {
+      return Long.MAX_VALUE;
+    }
+
     @Override
     public String describe() {
       return "in-memory " + end.uri;
