@@ -17,6 +17,7 @@ module io.voicewire.client {
   requires static org.eclipse.jetty.io; // InlineReadClientConnector
   requires static org.eclipse.jetty.websocket.api;
   requires static org.eclipse.jetty.websocket.core.common;
+  requires static org.eclipse.jetty.websocket.common; // MaskKeys
 
   uses org.slf4j.spi.SLF4JServiceProvider;
 

@@ -87,6 +87,11 @@ final class Outbox {
   private boolean pumping;
   private boolean closeQueued;
   private boolean terminated;
+  /**
+   * {@code closeQueued || terminated}, written under the lock with them, read without it by
+   * {@link #isClosing} (once per inbound message: no monitor per frame).
+   */
+  private volatile boolean closing;
   /** Runs after each message written (outside the lock); the TTS downlink's resume check. */
   private volatile Runnable onProgress = () -> { };
   /** When the last write completed (or the outbox was made). */
@@ -217,6 +222,7 @@ final class Outbox {
         return false;
       }
       closeQueued = true;
+      closing = true;
       queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
     }
     return true;
@@ -252,6 +258,7 @@ final class Outbox {
     queue.add(new Item(json, 0, 0, null, 0, null));
     queuedBytes = sizeOf(json);
     closeQueued = true;
+    closing = true;
     queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
     try {
       timer.schedule(session::disconnect, FAIL_DISCONNECT_MILLIS, TimeUnit.MILLISECONDS);
@@ -281,6 +288,7 @@ final class Outbox {
   void terminate() {
     synchronized (lock) {
       terminated = true;
+      closing = true;
       queue.clear();
       queuedAudioMillis = 0;
       queuedBytes = 0;
@@ -289,9 +297,7 @@ final class Outbox {
 
   /** Whether a close has been queued or the socket is gone. */
   boolean isClosing() {
-    synchronized (lock) {
-      return closeQueued || terminated;
-    }
+    return closing;
   }
 
   /** Milliseconds of audio queued and not yet handed to the socket. */
@@ -385,6 +391,7 @@ final class Outbox {
     synchronized (lock) {
       inFlight = false;
       terminated = true;
+      closing = true;
       queue.clear();
     }
   }
@@ -393,6 +400,7 @@ final class Outbox {
     synchronized (lock) {
       inFlight = false;
       terminated = true;
+      closing = true;
       queue.clear();
       queuedAudioMillis = 0;
       queuedBytes = 0;

@@ -2,6 +2,8 @@ package io.voicewire.client.internal.transport;
 
 import io.voicewire.client.internal.Urls;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -50,9 +52,21 @@ abstract class BaseConnection<T> implements Connection {
   private CompletableFuture<T> pending;
   /**
    * Characters handed to send, not yet written; at most {@link Connection#MAX_QUEUED_CHARS}.
-   * Written under the lock, read without it by {@link #queuedChars()} (once per relayed frame).
+   * Raised and reset under the lock, lowered without it by {@link #writtenChars} (a write's
+   * completion: no lock per message), atomically ({@link #QUEUED}); read without the lock by
+   * {@link #queuedChars()} (once per relayed frame).
    */
   volatile long queuedChars;
+  private static final VarHandle QUEUED;
+
+  static {
+    try {
+      QUEUED = MethodHandles.lookup().findVarHandle(BaseConnection.class, "queuedChars",
+          long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   boolean readPaused;
   boolean demandOutstanding;
   private boolean awaitingPong;
@@ -139,8 +153,19 @@ abstract class BaseConnection<T> implements Connection {
     if (terminal || closeEnqueued || queuedChars + chars > MAX_QUEUED_CHARS) {
       return false;
     }
-    queuedChars += chars;
+    QUEUED.getAndAdd(this, (long) chars);
     return true;
+  }
+
+  /**
+   * {@code chars} of ours were written: no longer queued. No lock needed (an atomic update that
+   * never goes below 0, as after a failure reset the count).
+   */
+  final void writtenChars(int chars) {
+    long v;
+    do {
+      v = queuedChars;
+    } while (!QUEUED.compareAndSet(this, v, Math.max(0, v - chars)));
   }
 
   /**

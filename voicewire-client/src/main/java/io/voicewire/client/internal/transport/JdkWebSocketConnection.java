@@ -113,12 +113,7 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
           return;
         }
         wrote();
-        lock.lock();
-        try {
-          queuedChars -= s.length();
-        } finally {
-          lock.unlock();
-        }
+        writtenChars(s.length());
         kickWriter();
       });
     } else {

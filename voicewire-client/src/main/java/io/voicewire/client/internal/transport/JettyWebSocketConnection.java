@@ -84,12 +84,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   private void written(int chars) {
     wrote();
-    lock.lock();
-    try {
-      queuedChars = Math.max(0, queuedChars - chars);
-    } finally {
-      lock.unlock();
-    }
+    writtenChars(chars);
   }
 
   private void writeFailed(Throwable t) {
@@ -152,6 +147,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   @Override
   public void onWebSocketOpen(Session s) {
+    MaskKeys.install(s); // before the first frame of ours
     opened(s, () -> {
       for (String text; (text = early.poll()) != null; ) {
         write(s, text);
