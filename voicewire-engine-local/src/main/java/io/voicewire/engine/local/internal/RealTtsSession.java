@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Text goes through the shared {@link TextReleaser} (schedule, flush, try-trigger, end,
  * auto_mode); each released piece is split into sentences ({@link Sentences#split}, and long ones
  * at a comma or space near {@link #MAX_SENTENCE_CHARS}) and queued. Each sentence is normalized
- * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. The
+ * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. When the
+ * listener is (nearly) waiting for audio (the session's first sentence, after a pause) and the
+ * voice's start grows with the sentence (MaryTTS), the sentence's first phrase is voiced first and
+ * the rest is queued ahead of the next sentence ({@link FirstPhrase}). The
  * {@link TtsScheduler} runs this session in turns on its workers (a turn ends with the sentence
  * or earlier, when a session whose listener needs audio sooner is waiting); its
  * {@link TtsOutput} converts the audio to the requested format and sends it in chunks of growing
@@ -339,8 +342,37 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
       output.silent(s.text());
       return;
     }
-    output.begin(s.text(), turn.synthesizer(voice.info().voiceId()), speed);
+    String text = s.text();
+    boolean continued = false;
+    if (voice.cutsFirstPhrase() && output.leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
+      // the listener is (nearly) waiting: its first phrase first, the rest while it plays
+      int cut = FirstPhrase.cut(text);
+      if (cut > 0 && putBack(text.substring(cut))) {
+        text = text.substring(0, cut);
+        continued = FirstPhrase.midClause(text);
+      }
+    }
+    long t0 = nanoClock.getAsLong();
+    output.begin(text, turn.synthesizer(voice.info().voiceId()), speed, continued);
+    if (output.inProgress()) {
+      scheduler.started(nanoClock.getAsLong() - t0);
+    }
     output.pump(() -> turn.shouldYield(output.playoutEndNanos()));
+  }
+
+  /** Queues the rest of a sentence ahead of everything else; false once cancelled. */
+  private boolean putBack(String rest) {
+    lock.lock();
+    try {
+      if (cancelled) {
+        return false;
+      }
+      items.addFirst(new Sentence(rest, speakable(rest)));
+      queuedChars += rest.length();
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void emit(TtsAudio audio) {

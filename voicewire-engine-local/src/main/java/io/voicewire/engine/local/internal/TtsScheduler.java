@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A turn is not a whole sentence: a job reads its sentence's audio piece by piece ({@link
  * TtsOutput#READ_BYTES}) and, after each piece, asks {@link Turn#shouldYield}; it hands the worker
  * over as soon as a waiting job's deadline is more than {@link #YIELD_MARGIN_MILLIS} earlier than
- * its own (its sentence is put aside, not lost: MaryTTS's vocoder thread waits without using CPU
+ * its own (a margin that follows the time recent sentence starts took, {@link
+ * #MIN_YIELD_MARGIN_MILLIS}; its sentence is put aside, not lost: MaryTTS's vocoder thread waits without using CPU
  * and the job is queued again with its new deadline). So one long synthesis never holds a worker
  * while another session waits for its first audio; what a new session still waits for is the
  * part of a sentence that cannot be cut: the front end and parameter generation of the sentence
@@ -56,6 +57,20 @@ final class TtsScheduler implements AutoCloseable {
    * audio (~25–50 ms at the vocoder's speed), not a whole sentence.
    */
   static final long YIELD_MARGIN_MILLIS = 250;
+  /**
+   * The margin once sentence starts have been timed: {@link #MARGIN_STARTS} times the recent
+   * start's wall time (a moving average, {@link #started}), within [{@value
+   * #MIN_YIELD_MARGIN_MILLIS}, {@link #YIELD_MARGIN_MILLIS}] ms. A start is the longest a waiting
+   * job holds a worker before its first audio, so a playing session that keeps that much audio in
+   * hand a few times over does not fall silent, and a new session waits for the running one's
+   * ~2 reads on a quiet machine instead of 250 ms of its audio; on a starved machine starts take
+   * longer and the margin grows back to its ceiling.
+   */
+  static final long MIN_YIELD_MARGIN_MILLIS = 80;
+  /** How many recent starts' worth of audio a running job keeps in hand before it yields. */
+  static final int MARGIN_STARTS = 3;
+  /** Weight of a new start in the moving average of start times (1/8). */
+  private static final int START_AVERAGE_SHIFT = 3;
   /**
    * The first-audio target: a session with nothing to play is due this long after it became
    * ready (its deadline in the queue, on the same scale as a playing session's).
@@ -85,8 +100,9 @@ final class TtsScheduler implements AutoCloseable {
     Synthesizer synthesizer(String voiceId) throws Exception;
 
     /**
-     * True when a waiting job's deadline is more than {@link #YIELD_MARGIN_MILLIS} before {@code
-     * playoutEndNanos}, the moment the running job's listener would run out of audio.
+     * True when a waiting job's deadline is more than the yield margin ({@link
+     * #YIELD_MARGIN_MILLIS}, {@link #MIN_YIELD_MARGIN_MILLIS}) before {@code playoutEndNanos},
+     * the moment the running job's listener would run out of audio.
      */
     boolean shouldYield(long playoutEndNanos);
   }
@@ -110,6 +126,7 @@ final class TtsScheduler implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private long seq;
   private boolean closed;
+  private long startAverageNanos = -1; // guarded by lock; -1 = no start timed yet
 
   TtsScheduler(Voices voices, int workers) {
     this.voices = voices;
@@ -164,11 +181,37 @@ final class TtsScheduler implements AutoCloseable {
     lock.lock();
     try {
       Entry head = queue.peek();
-      return head != null && head.deadlineNanos
-          - (playoutEndNanos - TimeUnit.MILLISECONDS.toNanos(YIELD_MARGIN_MILLIS)) < 0;
+      return head != null && head.deadlineNanos - (playoutEndNanos - yieldMarginNanosLocked()) < 0;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A sentence start (the work before its first audio) took {@code nanos} of wall time. */
+  void started(long nanos) {
+    lock.lock();
+    try {
+      startAverageNanos = startAverageNanos < 0 ? nanos
+          : startAverageNanos + ((nanos - startAverageNanos) >> START_AVERAGE_SHIFT);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The yield margin now, ns ({@link #MIN_YIELD_MARGIN_MILLIS}). */
+  long yieldMarginNanos() {
+    lock.lock();
+    try {
+      return yieldMarginNanosLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long yieldMarginNanosLocked() {
+    long max = TimeUnit.MILLISECONDS.toNanos(YIELD_MARGIN_MILLIS);
+    return startAverageNanos < 0 ? max : Math.clamp(MARGIN_STARTS * startAverageNanos,
+        TimeUnit.MILLISECONDS.toNanos(MIN_YIELD_MARGIN_MILLIS), max);
   }
 
   /**

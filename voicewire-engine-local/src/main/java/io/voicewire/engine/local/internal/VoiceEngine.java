@@ -18,4 +18,13 @@ interface VoiceEngine {
 
   /** A new synthesizer for the calling thread; only after {@link #load()}. */
   Synthesizer newSynthesizer() throws Exception;
+
+  /**
+   * True when a sentence's start grows with its length enough that a session waiting for audio
+   * should get its sentence's first phrase first ({@link FirstPhrase}); false for voices whose
+   * start is a few milliseconds whatever the length.
+   */
+  default boolean cutsFirstPhrase() {
+    return false;
+  }
 }

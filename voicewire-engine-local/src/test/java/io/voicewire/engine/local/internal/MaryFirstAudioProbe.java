@@ -13,7 +13,8 @@ import org.w3c.dom.Document;
  * {@code --words} words, it times the three steps the engine's first chunk waits for: text →
  * {@code ACOUSTPARAMS} (front end, duration and F0 models), {@code ACOUSTPARAMS} → the audio
  * stream (HMM parameter generation for the whole utterance; the vocoder thread starts), and the
- * first 30 ms read from the stream. Single thread, warm JIT (three warm-up passes).
+ * first 30 ms read from the stream; then the same for the first phrase the engine voices first
+ * ({@link FirstPhrase}). Single thread, warm JIT (three warm-up passes).
  *
  * <pre>
  * mvn -o -q -pl voicewire-engine-local -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
@@ -40,6 +41,9 @@ public final class MaryFirstAudioProbe {
     List<String> cut = all.stream().map(s -> String.join(" ",
         Arrays.asList(s.split(" ")).subList(0, Math.min(words, s.split(" ").length)))).toList();
     report("first " + words + " words", mary, cut, voice.sampleRate());
+    List<String> heads = all.stream().map(s -> FirstPhrase.cut(s) < 0 ? s
+        : s.substring(0, FirstPhrase.cut(s))).toList();
+    report("first phrase", mary, heads, voice.sampleRate());
     System.exit(0);
   }
 

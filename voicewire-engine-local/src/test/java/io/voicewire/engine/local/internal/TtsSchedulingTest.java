@@ -151,6 +151,51 @@ class TtsSchedulingTest {
     }
   }
 
+  /**
+   * Issue #16: a session waiting for its first audio gets its first sentence's first phrase
+   * started alone (a shorter start), the rest of that sentence next and the other sentences as
+   * they were; a session with audio in hand gets whole sentences. Nothing is lost or repeated.
+   */
+  @Test
+  void aWaitingSessionsFirstSentenceStartsWithItsFirstPhrase() throws Exception {
+    try (TtsScheduler s = new TtsScheduler(id -> voice(true), 1)) {
+      Probe a = new Probe();
+      String text = "Alpha one two three four five six seven eight nine. "
+          + "Bravo one two three four five six seven eight nine. ";
+      RealTtsSession sa = session(s, a, voice(true));
+      sa.send(text);
+      sa.end();
+      assertTrue(a.done.await(10, TimeUnit.SECONDS));
+      List<String> starts = log.stream().filter(e -> e.startsWith("start")).toList();
+      // "Alpha one two three four " ends inside its clause; "five ..." follows; "Bravo" has
+      // 2.5 s of audio in hand by then and starts whole
+      assertEquals(List.of("start Alpha (continued)", "start five", "start Bravo"), starts);
+      assertEquals(text, a.text());
+      assertEquals(20 * WORD_MS * 32L, a.bytes());
+    }
+  }
+
+  @Test
+  void theYieldMarginFollowsTheTimeStartsTakeWithinItsBounds() {
+    long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    try (TtsScheduler s = new TtsScheduler(id -> null, 0)) {
+      assertEquals(TtsScheduler.YIELD_MARGIN_MILLIS * ms, s.yieldMarginNanos(), "untimed");
+      s.started(40 * ms);
+      assertEquals(TtsScheduler.MARGIN_STARTS * 40 * ms, s.yieldMarginNanos());
+      for (int i = 0; i < 100; i++) {
+        s.started(ms);
+      }
+      assertEquals(TtsScheduler.MIN_YIELD_MARGIN_MILLIS * ms, s.yieldMarginNanos(), "floor");
+      for (int i = 0; i < 100; i++) {
+        s.started(1_000 * ms); // a starved machine
+      }
+      assertEquals(TtsScheduler.YIELD_MARGIN_MILLIS * ms, s.yieldMarginNanos(), "ceiling");
+      s.schedule(new Named("waiting"), 1_000);
+      assertFalse(s.shouldYield(1_000 + s.yieldMarginNanos()));
+      assertTrue(s.shouldYield(1_000 + s.yieldMarginNanos() + 1));
+    }
+  }
+
   @Test
   void aSentencePutAsideIsReleasedWhenItsSessionClosesOrTheSchedulerCloses() throws Exception {
     TtsScheduler s = new TtsScheduler(id -> voice(), 0);
@@ -188,8 +233,12 @@ class TtsSchedulingTest {
   }
 
   private RealTtsSession session(TtsScheduler s, Probe p) {
+    return session(s, p, voice());
+  }
+
+  private RealTtsSession session(TtsScheduler s, Probe p, VoiceEngine v) {
     return new RealTtsSession(TtsRequest.builder("scripted").outputFormat(AudioFormat.PCM_16000)
-        .build(), p, voice(), s, new SerialLane(Runnable::run), clock::get, () -> {});
+        .build(), p, v, s, new SerialLane(Runnable::run), clock::get, () -> {});
   }
 
   private void record(String entry) {
@@ -207,7 +256,20 @@ class TtsSchedulingTest {
 
   /** The scripted voice: 16 kHz, {@link #WORD_MS} of audio per word. */
   private VoiceEngine voice() {
+    return voice(false);
+  }
+
+  /**
+   * The scripted voice; {@code cuts}: it asks for first phrases ({@link
+   * VoiceEngine#cutsFirstPhrase}), and logs a start of a phrase the rest follows as "continued".
+   */
+  private VoiceEngine voice(boolean cuts) {
     return new VoiceEngine() {
+      @Override
+      public boolean cutsFirstPhrase() {
+        return cuts;
+      }
+
       @Override
       public VoiceInfo info() {
         return new VoiceInfo("scripted", "Scripted", "premade", Map.of(), "test voice", 16_000);
@@ -223,7 +285,21 @@ class TtsSchedulingTest {
 
       @Override
       public Synthesizer newSynthesizer() {
-        return (sentence, speed) -> {
+        return new Synthesizer() {
+          @Override
+          public SentenceAudio start(String sentence, double speed) {
+            return start(sentence, speed, false);
+          }
+
+          @Override
+          public SentenceAudio start(String sentence, double speed, boolean continued) {
+            return scripted(sentence, continued);
+          }
+        };
+      }
+
+      private Synthesizer.SentenceAudio scripted(String sentence, boolean continued) {
+        {
           String name = sentence.split(" ")[0];
           List<SentenceTiming.Token> tokens = new ArrayList<>();
           String[] words = sentence.replaceAll("[.]", "").split(" ");
@@ -235,9 +311,9 @@ class TtsSchedulingTest {
           advance(START_MS);
           Script script = new Script(name, words.length * WORD_MS * 32);
           started.add(script);
-          record("start " + name);
+          record("start " + name + (continued ? " (continued)" : ""));
           return script.audio(new SentenceTiming(tokens, words.length * WORD_MS));
-        };
+        }
       }
     };
   }
