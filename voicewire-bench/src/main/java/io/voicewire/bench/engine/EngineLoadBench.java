@@ -107,8 +107,9 @@ public final class EngineLoadBench {
     }
     OUT.printf("## STT: N streams paced in real time (%s; VAD 0.5 s)%n%n", clips.get(0).source);
     OUT.println("| streams | partial lag p50 | p90 | first partial p50 | p90 | commit after VAD"
-        + " window p50 | p90 | max | WER | CPU s per audio s | cores busy | load avg |");
-    OUT.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + " window p50 | p90 | max | WER | CPU s per audio s | cores busy | copies busy |"
+        + " waiting | room | load avg |");
+    OUT.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     int capacity = 0;
     for (int n : counts) {
       if (stt(p, n, clips) && n > capacity) {
@@ -296,9 +297,11 @@ public final class EngineLoadBench {
       PacedStream run = runs.get(k);
       threads.add(Thread.ofPlatform().name("bench-stt-" + k).start(() -> run.run(p)));
     }
+    LoadSampler load = new LoadSampler(p);
     for (Thread t : threads) {
       t.join(TimeUnit.MINUTES.toMillis(5));
     }
+    load.stop();
     double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
     double wallS = (System.nanoTime() - wall0) / 1e9;
     PacedStream.Totals t = PacedStream.Totals.of(runs);
@@ -309,12 +312,76 @@ public final class EngineLoadBench {
     long commit90 = commit.getValueAtPercentile(90);
     int failed = t.failed();
     OUT.printf("| %d%s | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %.1f %% | %.2f |"
-        + " %.2f | %.1f |%n", n, failed > 0 ? " (" + failed + " failed)" : "",
+        + " %.2f | %s | %s | %s | %.1f |%n", n, failed > 0 ? " (" + failed + " failed)" : "",
         lag.getValueAtPercentile(50), lag90, firstPartial.getValueAtPercentile(50),
         firstPartial.getValueAtPercentile(90), commit.getValueAtPercentile(50), commit90,
         commit.getMaxValue(), 100.0 * t.errors() / Math.max(1, t.words()), cpuS / t.audioSeconds(),
-        cpuS / wallS, os.getSystemLoadAverage());
+        cpuS / wallS, load.busy(), load.waiting(), load.room(), os.getSystemLoadAverage());
     return failed == 0 && lag90 <= LAG_TARGET_MS && commit90 <= COMMIT_TARGET_MS;
+  }
+
+  /**
+   * Samples the recognizer's measured load ({@link LocalSpeechProvider#sttLoad()}) every
+   * {@value #SAMPLE_MILLIS} ms during an STT row: mean busy share of each model copy (its
+   * real-time factor), mean lanes waiting for a copy, and the share of samples in which the
+   * engine's admission would have found room for one more speaking stream.
+   */
+  private static final class LoadSampler {
+    static final int SAMPLE_MILLIS = 250;
+    private final double[] busy = new double[8];
+    private final double[] waiting = new double[8];
+    private int copies;
+    private int samples;
+    private int room;
+    private final Thread thread;
+
+    LoadSampler(LocalSpeechProvider p) {
+      thread = Thread.ofPlatform().daemon().name("bench-stt-load").start(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          var l = p.sttLoad();
+          synchronized (this) {
+            copies = Math.min(busy.length, l.busyShare().length);
+            for (int i = 0; i < copies; i++) {
+              busy[i] += l.busyShare()[i];
+              waiting[i] += l.meanWaiting()[i];
+            }
+            samples++;
+            room += l.realtimeRoom() ? 1 : 0;
+          }
+          try {
+            Thread.sleep(SAMPLE_MILLIS);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    void stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join(5_000);
+    }
+
+    synchronized String busy() {
+      return means(busy, 100, "%.0f %%");
+    }
+
+    synchronized String waiting() {
+      return means(waiting, 1, "%.2f");
+    }
+
+    synchronized String room() {
+      return String.format("%.0f %%", 100.0 * room / Math.max(1, samples));
+    }
+
+    private String means(double[] sums, double scale, String format) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < copies; i++) {
+        sb.append(i > 0 ? " / " : "")
+            .append(String.format(format, scale * sums[i] / Math.max(1, samples)));
+      }
+      return sb.toString();
+    }
   }
 
   private static byte[] silence(int ms) {

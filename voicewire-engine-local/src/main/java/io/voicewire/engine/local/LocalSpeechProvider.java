@@ -137,6 +137,15 @@ public final class LocalSpeechProvider implements SpeechProvider {
     return engine.sttCapacity();
   }
 
+  /**
+   * The recognizer's measured load: each model copy's recent busy share (its real-time factor)
+   * and queueing, the decoding cost per audio second, and whether one more speaking stream fits
+   * in real time now (what admission checks beyond one stream per copy).
+   */
+  public SttLoad sttLoad() {
+    return engine.sttLoad();
+  }
+
   /** For testing: the engine behind this provider. */
   LocalEngine engine() {
     return engine;

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * before it serves, because the first utterance through a cold JVM decodes several times slower
  * than real time. A lane's decoding is a {@link DecoderLane}.
  *
+ * <p>A job goes to a free lane of the model set with the fewest busy lanes, so the speaking
+ * streams are spread evenly over the sets: a set decodes on one core at a time, and two streams
+ * on one set while the other idles would lag where one on each keeps up. The sets measure their
+ * load ({@link #load()}: busy share, lanes waiting), on which admission rests
+ * ({@link RealtimeRoom}).
+ *
  * <p>Jobs wait while every lane is busy, at most {@code maxWaiting} of them; a free lane takes the
  * job of the tenant ({@link Job#tenant()}) that holds the fewest lanes, then has used the least
  * lane time ({@link TenantShares}), in arrival order within a tenant. The lanes then take turns
@@ -112,9 +118,11 @@ final class DecoderPool implements AutoCloseable {
   private final AtomicInteger dead = new AtomicInteger();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final int size;
-  private final DecodeCost cost = new DecodeCost(Runtime.getRuntime().availableProcessors());
-  private int idle;
-  private int busy;
+  private final DecodeCost cost;
+  private int idle; // guarded by lock
+  private int busy; // guarded by lock
+  private final int[] idleIn; // idle lanes per set, guarded by lock
+  private final int[] busyIn; // busy lanes per set, guarded by lock
   private boolean closed;
 
   /**
@@ -127,6 +135,11 @@ final class DecoderPool implements AutoCloseable {
     this.size = modelSets * lanesPerSet;
     this.maxWaiting = maxWaiting;
     this.warmUpClip = warmUpClip;
+    // a model set decodes on one thread at a time: the sets bound the cores decoding can use
+    this.cost = new DecodeCost(Math.max(1,
+        Math.min(Runtime.getRuntime().availableProcessors(), modelSets)));
+    this.idleIn = new int[modelSets];
+    this.busyIn = new int[modelSets];
     if (size == 0) {
       ready.complete(null);
     }
@@ -135,8 +148,9 @@ final class DecoderPool implements AutoCloseable {
       sets.add(set);
       for (int lane = 0; lane < lanesPerSet; lane++) {
         int l = lane;
+        int s = m;
         threads.add(Thread.ofPlatform().daemon().name("voicewire-stt-decoder-" + m + "-" + l)
-            .unstarted(() -> runDecoder(set, l)));
+            .unstarted(() -> runDecoder(set, s, l)));
       }
     }
     threads.forEach(Thread::start);
@@ -145,6 +159,34 @@ final class DecoderPool implements AutoCloseable {
   /** The measured decoding cost of the sessions' speech. */
   DecodeCost cost() {
     return cost;
+  }
+
+  /**
+   * Each model set's measured load: {@code [set][0]} the share of the recent wall clock its
+   * models were held (its real-time factor), {@code [set][1]} the mean number of its lanes that
+   * waited for a turn ({@link ModelTurns}).
+   */
+  double[][] load() {
+    double[][] out = new double[sets.size()][];
+    for (int i = 0; i < out.length; i++) {
+      ModelTurns t = sets.get(i).turns();
+      out[i] = new double[] {t.busyShare(), t.meanWaiting()};
+    }
+    return out;
+  }
+
+  /**
+   * Whether one more speaking stream, costing {@code streamShare} of a core, fits in real time
+   * on some model set by what the sets measured recently: its busy share plus the stream's stays
+   * within {@code realtimeShare}.
+   */
+  boolean hasRealtimeRoom(double streamShare, double realtimeShare) {
+    for (ModelSet set : sets) {
+      if (set.turns().busyShare() + streamShare <= realtimeShare) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Copies of the models loaded. */
@@ -213,47 +255,72 @@ final class DecoderPool implements AutoCloseable {
         return false;
       }
       queue.add(job.tenant(), new Queued(job, seq++, job.tenant()));
-      hasJob.signal();
+      hasJob.signalAll(); // the lane to take it must be one of the least busy set's
       return true;
     } finally {
       lock.unlock();
     }
   }
 
-  private Queued take() throws InterruptedException {
+  /**
+   * The next job for a lane of model set {@code set}: only a lane of a set with the fewest busy
+   * lanes (among the sets with an idle lane) takes a job, so that the speaking streams are spread
+   * evenly over the model copies (each decodes on one core at a time).
+   */
+  private Queued take(int set) throws InterruptedException {
     lock.lock();
     try {
       idle++;
+      idleIn[set]++;
       try {
-        while (!closed && queue.isEmpty()) {
+        while (!closed && (queue.isEmpty() || !leastBusy(set))) {
           hasJob.await();
         }
       } finally {
         idle--;
+        idleIn[set]--;
       }
       if (closed) {
         return null;
       }
       busy++;
-      return queue.poll();
+      busyIn[set]++;
+      Queued q = queue.poll();
+      if (!queue.isEmpty()) {
+        hasJob.signalAll();
+      }
+      return q;
     } finally {
       lock.unlock();
     }
   }
 
-  private void release(Queued q, long usedNanos) {
+  private boolean leastBusy(int set) {
+    for (int o = 0; o < busyIn.length; o++) {
+      if (o != set && idleIn[o] > 0 && busyIn[o] < busyIn[set]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void release(Queued q, int set, long usedNanos) {
     lock.lock();
     try {
       busy--;
+      busyIn[set]--;
       if (!closed) {
         queue.done(q.tenant, usedNanos);
+        if (!queue.isEmpty()) {
+          hasJob.signalAll();
+        }
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private void runDecoder(ModelSet set, int lane) {
+  private void runDecoder(ModelSet set, int setIndex, int lane) {
     DecoderLane d = null;
     try {
       d = new DecoderLane(set, lane);
@@ -284,7 +351,7 @@ final class DecoderPool implements AutoCloseable {
     }
     try {
       Queued q;
-      while ((q = take()) != null) {
+      while ((q = take(setIndex)) != null) {
         long start = System.nanoTime();
         try {
           d.serve(q.job, cost);
@@ -293,7 +360,7 @@ final class DecoderPool implements AutoCloseable {
           LOG.warn("decoding failed in lane {}", lane, e);
           q.job.failed(e);
         } finally {
-          release(q, System.nanoTime() - start);
+          release(q, setIndex, System.nanoTime() - start);
         }
       }
     } catch (InterruptedException e) {

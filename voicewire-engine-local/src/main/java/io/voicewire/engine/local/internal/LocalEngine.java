@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import io.voicewire.engine.local.Endpointing;
+import io.voicewire.engine.local.SttLoad;
 import io.voicewire.engine.local.internal.vad.SileroEndpointer;
 import io.voicewire.engine.local.internal.vad.SileroNet;
 import org.slf4j.Logger;
@@ -316,6 +317,13 @@ public final class LocalEngine implements AutoCloseable {
             ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
                 + " streams, its real-time capacity (" + capacityReason(capacity) + ")"));
       }
+      String late = config.sttStreamsByCost()
+          ? RealtimeRoom.refusal(decoders, openStt.size()) : null;
+      if (late != null) {
+        return RealSttSession.failed(id, request, listener, lane, new SpeechError(
+            ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
+                + " streams and has no real-time capacity left for one more: " + late));
+      }
       String tenant = request.tenant();
       int held = sttQuota.tryTake(tenant, capacity);
       if (held >= 0) {
@@ -347,6 +355,11 @@ public final class LocalEngine implements AutoCloseable {
   public int sttCapacity() {
     int lanes = Math.min(MAX_OPEN_STT_SESSIONS, config.sttStreams());
     return config.sttStreamsByCost() && decoders != null ? decoders.cost().streams(lanes) : lanes;
+  }
+
+  /** The recognizer's measured load ({@link SttLoad}). */
+  public SttLoad sttLoad() {
+    return RealtimeRoom.load(decoders);
   }
 
   /**

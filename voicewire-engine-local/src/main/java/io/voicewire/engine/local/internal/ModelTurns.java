@@ -13,9 +13,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting lets go of its turn and is not charged for the wait. With one tenant this is a FIFO
  * lock (what the set used before tenants).
  *
+ * <p>It also measures the set's load, as moving averages over about {@link #LOAD_WINDOW_NANOS}
+ * of wall clock: the share of the time the models were held (the set's real-time factor: at 1
+ * the set decodes without pause and its streams fall behind), and the mean number of lanes
+ * waiting for a turn (the streams' lag that is queueing, not decoding).
+ *
  * <p>Not reentrant. Thread safe.
  */
 final class ModelTurns {
+  /** Time constant of the load averages ({@link #busyShare()}, {@link #meanWaiting()}). */
+  static final long LOAD_WINDOW_NANOS = 3_000_000_000L;
+
   private record Waiter(Thread thread, long seq) {}
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -26,12 +34,15 @@ final class ModelTurns {
   private String holderTenant; // guarded by lock
   private long heldSinceNanos; // guarded by lock
   private long seq; // guarded by lock
+  private final LoadAverage held = new LoadAverage(); // guarded by lock
+  private final LoadAverage waited = new LoadAverage(); // guarded by lock
 
   /** Waits for the models (uninterruptibly, as a lock does) for a stream of {@code tenant}. */
   void acquire(String tenant) {
     lock.lock();
     try {
       Waiter me = new Waiter(Thread.currentThread(), seq++);
+      long askedNanos = System.nanoTime();
       waiting.add(tenant, me);
       while (holder != null || waiting.peek() != me) {
         changed.awaitUninterruptibly();
@@ -40,6 +51,7 @@ final class ModelTurns {
       holder = me.thread;
       holderTenant = tenant;
       heldSinceNanos = System.nanoTime();
+      waited.add(heldSinceNanos - askedNanos, heldSinceNanos);
     } finally {
       lock.unlock();
     }
@@ -52,7 +64,9 @@ final class ModelTurns {
       if (holder != Thread.currentThread()) {
         throw new IllegalMonitorStateException("the models are not held by this lane");
       }
-      waiting.done(holderTenant, System.nanoTime() - heldSinceNanos);
+      long now = System.nanoTime();
+      waiting.done(holderTenant, now - heldSinceNanos);
+      held.add(now - heldSinceNanos, now);
       holder = null;
       holderTenant = null;
       changed.signalAll();
@@ -68,6 +82,57 @@ final class ModelTurns {
       return !waiting.isEmpty();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Share of the recent wall clock the models were held (0–1; a turn under way counts once it
+   * ends): the set's measured real-time factor.
+   */
+  double busyShare() {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      double running = holder == null ? 0 : now - heldSinceNanos;
+      return Math.min(1, held.rate(now) + running / LOAD_WINDOW_NANOS);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Mean number of lanes that recently waited for a turn (queueing for the models). */
+  double meanWaiting() {
+    lock.lock();
+    try {
+      return waited.rate(System.nanoTime());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * An exponentially decaying sum of durations, over {@link #LOAD_WINDOW_NANOS}: its rate is
+   * the mean number of things going on at once (held turns, waiting lanes). Not thread safe.
+   */
+  private static final class LoadAverage {
+    private double sumNanos;
+    private long atNanos = System.nanoTime();
+
+    void add(long nanos, long now) {
+      decay(now);
+      sumNanos += nanos;
+    }
+
+    double rate(long now) {
+      decay(now);
+      return sumNanos / LOAD_WINDOW_NANOS;
+    }
+
+    private void decay(long now) {
+      if (now > atNanos) {
+        sumNanos *= Math.exp(-(double) (now - atNanos) / LOAD_WINDOW_NANOS);
+        atNanos = now;
+      }
     }
   }
 

@@ -82,4 +82,22 @@ class ModelTurnsTest {
     turns.release();
     assertFalse(turns.heldByCurrentThread());
   }
+
+  /** The measured load: nothing before any turn; a held turn and a waiting lane show. */
+  @Test
+  void theLoadShowsHeldTurnsAndWaitingLanes() throws InterruptedException {
+    assertEquals(0.0, turns.busyShare());
+    assertEquals(0.0, turns.meanWaiting());
+    turns.acquire("a");
+    Thread.sleep(50);
+    assertTrue(turns.busyShare() > 0, "a turn under way counts");
+    Thread waiter = lane("waiter", "b");
+    awaitWaiting(waiter);
+    Thread.sleep(50);
+    turns.release();
+    waiter.join(TimeUnit.SECONDS.toMillis(20));
+    assertTrue(turns.busyShare() > 0, "an ended turn counts");
+    assertTrue(turns.busyShare() <= 1);
+    assertTrue(turns.meanWaiting() > 0, "the waiter's wait counts");
+  }
 }

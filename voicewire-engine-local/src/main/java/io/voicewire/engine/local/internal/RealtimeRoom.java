@@ -1,0 +1,56 @@
+package io.voicewire.engine.local.internal;
+
+import io.voicewire.engine.local.SttLoad;
+import java.util.Locale;
+
+/**
+ * Admission of STT streams by measured load, beyond the cost estimate ({@link DecodeCost}): while
+ * streams are speaking and more than one stream per model copy is open, a new stream is admitted
+ * only when some copy's recent busy share ({@link ModelTurns#busyShare()}, its real-time factor)
+ * plus one speaking stream's measured cost stays within {@link DecodeCost#REALTIME_CPU_SHARE}.
+ * So a machine that gives the engine less CPU than the estimate assumes (other processes, costly
+ * speech) refuses the stream that would make every stream fall behind, instead of queueing it.
+ *
+ * <p>Stateless; thread safe.
+ */
+final class RealtimeRoom {
+  private RealtimeRoom() {}
+
+  /**
+   * Why one more stream would not be served in real time by what {@code pool} measures now, or
+   * null when it would (or nothing speaks, or fewer streams than model copies are open).
+   */
+  static String refusal(DecoderPool pool, int openStreams) {
+    if (openStreams < pool.modelSets() || pool.busy() == 0) {
+      return null;
+    }
+    double stream = pool.cost().cpuPerAudioSecond();
+    if (pool.hasRealtimeRoom(stream, DecodeCost.REALTIME_CPU_SHARE)) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder("its model copies decoded");
+    for (double[] set : pool.load()) {
+      sb.append(String.format(Locale.ROOT, " %.0f %%", 100 * set[0]));
+    }
+    return sb.append(String.format(Locale.ROOT, " of the last seconds and a speaking stream"
+        + " needs %.0f %% of one, above the real-time share of %.0f %%", 100 * stream,
+        100 * DecodeCost.REALTIME_CPU_SHARE)).toString();
+  }
+
+  /** What {@code pool} measures of its load (all empty without a pool). */
+  static SttLoad load(DecoderPool pool) {
+    if (pool == null) {
+      return new SttLoad(new double[0], new double[0], 0, false);
+    }
+    double[][] l = pool.load();
+    double[] busy = new double[l.length];
+    double[] waiting = new double[l.length];
+    for (int i = 0; i < l.length; i++) {
+      busy[i] = l[i][0];
+      waiting[i] = l[i][1];
+    }
+    double cost = pool.cost().cpuPerAudioSecond();
+    return new SttLoad(busy, waiting, cost,
+        pool.hasRealtimeRoom(cost, DecodeCost.REALTIME_CPU_SHARE));
+  }
+}
