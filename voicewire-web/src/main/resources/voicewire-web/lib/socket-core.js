@@ -20,30 +20,34 @@ export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
 /** Reconnecting without any input accepted (voiced text, transcribed audio) this long fails. */
 export const GIVE_UP_AFTER_MILLIS = 120000;
 
+/** Every protocol error name (PROTOCOL.md §2.7, §5.5). */
+const ERROR_NAMES = ['error', 'auth_error', 'quota_exceeded', 'commit_throttled',
+  'unaccepted_terms', 'rate_limited', 'queue_overflow', 'resource_exhausted',
+  'session_time_limit_exceeded', 'input_error', 'chunk_size_exceeded',
+  'insufficient_audio_activity', 'transcriber_error', 'invalid_request', 'input_timeout_exceeded',
+  'policy_violation', 'unsupported'];
+/** The errors after which reconnecting may succeed (`backoff`); after the others, `never`. */
+const RETRYABLE_ERRORS = new Set(['commit_throttled', 'rate_limited', 'queue_overflow',
+  'resource_exhausted', 'session_time_limit_exceeded', 'insufficient_audio_activity',
+  'input_timeout_exceeded']);
 /**
- * The error table (a copy of test-vectors/errors/errors.json, which the unit tests compare it
- * with; the server and the Java SDK follow the same file): error name → close code and retry
- * class. `now`: reconnect at once; `backoff`: reconnect after the backoff; `never`: fail.
+ * The close code after an error, where it is not 1008 (policy violation): 1011 for a server
+ * failure, 1007 for a malformed message, 1013 for an overload, none for a commit throttle.
  */
-export const ERRORS = Object.freeze({
-  error: { closeCode: 1011, retry: 'never' },
-  auth_error: { closeCode: 1008, retry: 'never' },
-  quota_exceeded: { closeCode: 1008, retry: 'never' },
-  commit_throttled: { closeCode: null, retry: 'backoff' },
-  unaccepted_terms: { closeCode: 1008, retry: 'never' },
-  rate_limited: { closeCode: 1013, retry: 'backoff' },
-  queue_overflow: { closeCode: 1008, retry: 'backoff' },
-  resource_exhausted: { closeCode: 1013, retry: 'backoff' },
-  session_time_limit_exceeded: { closeCode: 1008, retry: 'backoff' },
-  input_error: { closeCode: 1007, retry: 'never' },
-  chunk_size_exceeded: { closeCode: 1008, retry: 'never' },
-  insufficient_audio_activity: { closeCode: 1008, retry: 'backoff' },
-  transcriber_error: { closeCode: 1011, retry: 'never' },
-  invalid_request: { closeCode: 1008, retry: 'never' },
-  input_timeout_exceeded: { closeCode: 1008, retry: 'backoff' },
-  policy_violation: { closeCode: 1008, retry: 'never' },
-  unsupported: { closeCode: 1008, retry: 'never' },
-});
+const ERROR_CLOSE_CODES = { error: 1011, transcriber_error: 1011, input_error: 1007,
+  rate_limited: 1013, resource_exhausted: 1013, commit_throttled: null };
+
+/**
+ * The error table (test-vectors/errors/errors.json, which the unit tests compare it with; the
+ * server and the Java SDK follow the same file, and voicewire-protocol's ErrorPolicy builds it
+ * by the same two rules): error name → close code and retry class. `now`: reconnect at once;
+ * `backoff`: reconnect after the backoff; `never`: fail.
+ */
+export const ERRORS = Object.freeze(Object.fromEntries(ERROR_NAMES.map((name) => [name,
+  Object.freeze({
+    closeCode: name in ERROR_CLOSE_CODES ? ERROR_CLOSE_CODES[name] : 1008,
+    retry: RETRYABLE_ERRORS.has(name) ? 'backoff' : 'never',
+  })])));
 /** Retry class after a close with no error message before it. */
 export const CLOSE_CODES = Object.freeze({
   1000: 'backoff', 1001: 'backoff', 1002: 'never', 1003: 'never', 1005: 'backoff',

@@ -3,9 +3,13 @@ package io.voicewire.cli;
 import io.voicewire.client.VoiceClient;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options shared by the commands that use the SDK ({@code speak}, {@code transcribe},
@@ -14,6 +18,9 @@ import picocli.CommandLine.Option;
  * <p>Without {@code --server}, {@link #open()} starts a voicewire server in this process on a free
  * loopback port over the offline engine and points the SDK at it: the same code path as any
  * remote server.
+ *
+ * <p>It also gives its command the command's output streams and usage errors, so that a command
+ * with this mixin needs no {@code @Spec} of its own.
  */
 public final class ClientOptions {
   /** The environment variable with an ElevenLabs API key. */
@@ -30,6 +37,10 @@ public final class ClientOptions {
       description = "API key (default: $" + ELEVENLABS_KEY_ENV + " for *.elevenlabs.io, else $"
           + VOICEWIRE_KEY_ENV + "). Prefer the environment: options show in the process list.")
   String apiKey;
+
+  /** The command this mixin is part of (picocli injects it). */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   /** For testing: reads the environment. */
   java.util.function.Function<String, String> env = System::getenv;
@@ -52,6 +63,21 @@ public final class ClientOptions {
         provider.close();
       }
     }
+  }
+
+  /** The command's standard output. */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
+
+  /** The command's error output. */
+  PrintWriter err() {
+    return command.commandLine().getErr();
+  }
+
+  /** A usage error of the command: picocli prints {@code message} and the usage (exit code 2). */
+  CommandLine.ParameterException usageError(String message) {
+    return new CommandLine.ParameterException(command.commandLine(), message);
   }
 
   /** The key to use for {@code url}, or null. */

@@ -29,9 +29,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code voicewire doctor}: one line per check, each failure with its fix: the JDK, the offline
@@ -52,9 +50,6 @@ public final class DoctorCommand implements Callable<Integer> {
   /** The default server port ({@code serve}'s). */
   static final int DEFAULT_PORT = 8080;
 
-  @Spec
-  CommandSpec spec;
-
   @Mixin
   ClientOptions target;
 
@@ -74,8 +69,8 @@ public final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    err = spec.commandLine().getErr();
+    PrintWriter out = target.out();
+    err = target.err();
     interactive = Terminal.interactive();
     failures = 0;
     // each check reports its own failure: the SDK's warnings about them would only repeat it

@@ -29,10 +29,8 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code voicewire speak}: text to a WAV file through the SDK's streaming TTS ({@code
@@ -45,9 +43,6 @@ import picocli.CommandLine.Spec;
 public final class SpeakCommand implements Callable<Integer> {
   /** Width of the progress bar, characters. */
   static final int BAR_WIDTH = 30;
-
-  @Spec
-  CommandSpec spec;
 
   @Mixin
   ClientOptions target;
@@ -90,27 +85,26 @@ public final class SpeakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = target.out();
+    PrintWriter err = target.err();
     AudioFormat f;
     try {
       f = AudioFormat.parse(format);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+      throw target.usageError("--format: " + e.getMessage());
     }
     if (!f.isDecodable()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
+      throw target.usageError("--format " + format
           + " cannot be written to a WAV file: use pcm_*, ulaw_8000 or alaw_8000");
     }
     boolean playing = play || playTo != null;
     if (output == null && !playing) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Missing required option: '--output=FILE' (or --play)");
+      throw target.usageError("Missing required option: '--output=FILE' (or --play)");
     }
     String input = "-".equals(text) ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
         : text;
     if (input.isBlank()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "TEXT is empty");
+      throw target.usageError("TEXT is empty");
     }
     boolean interactive = Terminal.interactive();
     if (playing && interactive) { // the latency line owns the terminal's last line

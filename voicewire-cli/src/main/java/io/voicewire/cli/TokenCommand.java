@@ -5,9 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /** {@code voicewire token}: mints a single-use token (valid 15 minutes, one use). */
@@ -15,9 +13,6 @@ import picocli.CommandLine;
     description = {"Mint a single-use token: realtime_scribe, tts_websocket or batch_scribe.",
         "Needs --server (a running voicewire server, or https://api.elevenlabs.io) and a key."})
 public final class TokenCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
   @Mixin
   ClientOptions target;
 
@@ -31,14 +26,14 @@ public final class TokenCommand implements Callable<Integer> {
     try {
       t = TokenType.parse(type);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw target.usageError(e.getMessage());
     }
     if (target.server == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "token needs --server: a "
+      throw target.usageError("token needs --server: a "
           + "token from a server that ends with this command would be useless");
     }
     try (ClientOptions.Target c = target.open()) {
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = target.out();
       out.println(c.client().mintToken(t));
       out.flush();
     }

@@ -22,10 +22,8 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code voicewire transcribe}: a WAV file through the SDK's realtime STT, played in real time
@@ -43,9 +41,6 @@ public final class TranscribeCommand implements Callable<Integer> {
   static final int CHUNK_MILLIS = 100;
   /** After the audio, the longest wait for the last committed transcript, seconds. */
   static final long FINISH_WAIT_SECONDS = 120;
-
-  @Spec
-  CommandSpec spec;
 
   @Mixin
   ClientOptions target;
@@ -93,22 +88,20 @@ public final class TranscribeCommand implements Callable<Integer> {
   }
 
   private Integer transcribe() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = target.out();
+    PrintWriter err = target.err();
     CommitStrategy strategy;
     try {
       strategy = CommitStrategy.parse(commit);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--commit: " + e.getMessage());
+      throw target.usageError("--commit: " + e.getMessage());
     }
     if ((input == null) == !mic) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          mic ? "give a WAV file or --mic, not both"
+      throw target.usageError(mic ? "give a WAV file or --mic, not both"
               : "Missing required parameter: 'WAV' (or --mic)");
     }
     if (seconds != null && (!mic || seconds <= 0)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--seconds needs --mic and a positive number: " + seconds);
+      throw target.usageError("--seconds needs --mic and a positive number: " + seconds);
     }
     if (mic) { // without a microphone, say so before warming up an engine
       AudioDevices.checkMicrophone(AudioFormat.PCM_16000);

@@ -13,45 +13,45 @@ public enum ErrorCode {
    * Generic server error, e.g. {@code synthesis failed}: a failure on this very input, so never
    * retried (the same text fails the same way).
    */
-  ERROR("error", false),
+ERROR(false),
   /** Bad or missing API key or token. Never retried. */
-  AUTH_ERROR("auth_error", false),
+AUTH_ERROR(false),
   /** Usage quota exhausted. Never retried. */
-  QUOTA_EXCEEDED("quota_exceeded", false),
+QUOTA_EXCEEDED(false),
   /** Too many commits in a short time. */
-  COMMIT_THROTTLED("commit_throttled", true),
+COMMIT_THROTTLED(true),
   /** Terms of service not accepted. Never retried. */
-  UNACCEPTED_TERMS("unaccepted_terms", false),
+UNACCEPTED_TERMS(false),
   /** Too many requests; retry after backing off. */
-  RATE_LIMITED("rate_limited", true),
+RATE_LIMITED(true),
   /** A server-side queue is full. */
-  QUEUE_OVERFLOW("queue_overflow", true),
+QUEUE_OVERFLOW(true),
   /** The server has no capacity for another session. */
-  RESOURCE_EXHAUSTED("resource_exhausted", true),
+RESOURCE_EXHAUSTED(true),
   /** The session ran longer than the server allows. A new session may continue. */
-  SESSION_TIME_LIMIT_EXCEEDED("session_time_limit_exceeded", true),
+SESSION_TIME_LIMIT_EXCEEDED(true),
   /** A malformed message, bad audio or an invalid field. Never retried. */
-  INPUT_ERROR("input_error", false),
+INPUT_ERROR(false),
   /** An audio chunk was larger than the server accepts. Never retried. */
-  CHUNK_SIZE_EXCEEDED("chunk_size_exceeded", false),
+CHUNK_SIZE_EXCEEDED(false),
   /** Too little audio activity. */
-  INSUFFICIENT_AUDIO_ACTIVITY("insufficient_audio_activity", true),
+INSUFFICIENT_AUDIO_ACTIVITY(true),
   /** Internal failure of the recogniser on this input. Never retried. */
-  TRANSCRIBER_ERROR("transcriber_error", false),
+TRANSCRIBER_ERROR(false),
   /** The connection parameters were rejected. Never retried. */
-  INVALID_REQUEST("invalid_request", false),
+INVALID_REQUEST(false),
   /** TTS: no text arrived within {@code inactivity_timeout}. */
-  INPUT_TIMEOUT_EXCEEDED("input_timeout_exceeded", true),
+INPUT_TIMEOUT_EXCEEDED(true),
   /** TTS: more than 5 contexts on one socket, or settings after a context's first message. */
-  POLICY_VIOLATION("policy_violation", false),
+POLICY_VIOLATION(false),
   /** The backend cannot produce the requested format, voice or model. Never retried. */
-  UNSUPPORTED("unsupported", false);
+UNSUPPORTED(false);
 
-  private final String wireName;
+  /** The constant's name in lower case: the wire's names are the constants' names. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
   private final boolean retryable;
 
-  ErrorCode(String wireName, boolean retryable) {
-    this.wireName = wireName;
+  ErrorCode(boolean retryable) {
     this.retryable = retryable;
   }
 

@@ -30,21 +30,15 @@ public final class ErrorPolicy {
   /** What a client does after an error or a close. */
   public enum Retry {
     /** Reconnect at once, without backoff and without counting a failed attempt. */
-    NOW("now"),
+    NOW,
     /** Transient: reconnect after the backoff and resume. */
-    BACKOFF("backoff"),
+    BACKOFF,
     /** Deterministic: the same request fails the same way; fail at once. */
-    NEVER("never");
+    NEVER;
 
-    private final String wireName;
-
-    Retry(String wireName) {
-      this.wireName = wireName;
-    }
-
-    /** The name in {@code errors.json}. */
+    /** The name in {@code errors.json}: the constant's name in lower case, e.g. {@code now}. */
     public String wireName() {
-      return wireName;
+      return name().toLowerCase(Locale.ROOT);
     }
 
     /** True unless {@link #NEVER}. */
@@ -69,54 +63,60 @@ public final class ErrorPolicy {
   /** A close code absent from the table is transient. */
   public static final Retry DEFAULT_CLOSE_RETRY = Retry.BACKOFF;
 
+  /**
+   * The close codes the table lists, in order: the standard ones a client may see, and the
+   * application codes some gateways use for unauthorized/forbidden (4001, 4003, 4401, 4403).
+   */
+  private static final int[] LISTED_CLOSES = {CloseCodes.NORMAL, CloseCodes.GOING_AWAY,
+      CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.NO_STATUS,
+      CloseCodes.ABNORMAL, CloseCodes.INVALID_PAYLOAD, CloseCodes.POLICY_VIOLATION,
+      CloseCodes.MESSAGE_TOO_BIG, CloseCodes.MANDATORY_EXTENSION, CloseCodes.INTERNAL_ERROR,
+      CloseCodes.SERVICE_RESTART, CloseCodes.TRY_AGAIN_LATER, CloseCodes.BAD_GATEWAY, 4001, 4003,
+      4401, 4403};
+
   private static final Map<ErrorCode, Rule> ERRORS = new EnumMap<>(ErrorCode.class);
   private static final Map<Integer, Retry> CLOSES = new LinkedHashMap<>();
 
   static {
-    error(ErrorCode.ERROR, CloseCodes.INTERNAL_ERROR, Retry.NEVER);
-    error(ErrorCode.AUTH_ERROR, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    error(ErrorCode.QUOTA_EXCEEDED, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    error(ErrorCode.COMMIT_THROTTLED, 0, Retry.BACKOFF);
-    error(ErrorCode.UNACCEPTED_TERMS, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    error(ErrorCode.RATE_LIMITED, CloseCodes.TRY_AGAIN_LATER, Retry.BACKOFF);
-    error(ErrorCode.QUEUE_OVERFLOW, CloseCodes.POLICY_VIOLATION, Retry.BACKOFF);
-    error(ErrorCode.RESOURCE_EXHAUSTED, CloseCodes.TRY_AGAIN_LATER, Retry.BACKOFF);
-    error(ErrorCode.SESSION_TIME_LIMIT_EXCEEDED, CloseCodes.POLICY_VIOLATION, Retry.BACKOFF);
-    error(ErrorCode.INPUT_ERROR, CloseCodes.INVALID_PAYLOAD, Retry.NEVER);
-    error(ErrorCode.CHUNK_SIZE_EXCEEDED, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    error(ErrorCode.INSUFFICIENT_AUDIO_ACTIVITY, CloseCodes.POLICY_VIOLATION, Retry.BACKOFF);
-    error(ErrorCode.TRANSCRIBER_ERROR, CloseCodes.INTERNAL_ERROR, Retry.NEVER);
-    error(ErrorCode.INVALID_REQUEST, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    error(ErrorCode.INPUT_TIMEOUT_EXCEEDED, CloseCodes.POLICY_VIOLATION, Retry.BACKOFF);
-    error(ErrorCode.POLICY_VIOLATION, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    error(ErrorCode.UNSUPPORTED, CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-
-    close(CloseCodes.NORMAL, Retry.BACKOFF); // before the stream was done
-    close(CloseCodes.GOING_AWAY, Retry.BACKOFF);
-    close(CloseCodes.PROTOCOL_ERROR, Retry.NEVER);
-    close(CloseCodes.UNSUPPORTED_DATA, Retry.NEVER);
-    close(CloseCodes.NO_STATUS, Retry.BACKOFF);
-    close(CloseCodes.ABNORMAL, Retry.BACKOFF);
-    close(CloseCodes.INVALID_PAYLOAD, Retry.NEVER);
-    close(CloseCodes.POLICY_VIOLATION, Retry.NEVER);
-    close(CloseCodes.MESSAGE_TOO_BIG, Retry.NEVER);
-    close(CloseCodes.MANDATORY_EXTENSION, Retry.NEVER);
-    close(CloseCodes.INTERNAL_ERROR, Retry.NEVER);
-    close(CloseCodes.SERVICE_RESTART, Retry.NOW);
-    close(CloseCodes.TRY_AGAIN_LATER, Retry.BACKOFF);
-    close(CloseCodes.BAD_GATEWAY, Retry.BACKOFF);
-    close(4001, Retry.NEVER); // application codes some gateways use for unauthorized/forbidden
-    close(4003, Retry.NEVER);
-    close(4401, Retry.NEVER);
-    close(4403, Retry.NEVER);
+    for (ErrorCode c : ErrorCode.values()) {
+      ERRORS.put(c, new Rule(closeCodeOf(c), c.retryable() ? Retry.BACKOFF : Retry.NEVER));
+    }
+    for (int code : LISTED_CLOSES) {
+      CLOSES.put(code, retryOfListedClose(code));
+    }
   }
 
-  private static void error(ErrorCode code, int closeCode, Retry retry) {
-    ERRORS.put(code, new Rule(closeCode, retry));
+  /**
+   * The close code column: an internal failure closes with 1011, a malformed message with 1007,
+   * an overload with 1013, a commit throttle does not close, anything else is a policy
+   * violation (1008). The switch has no default, so a new error code must be placed here.
+   */
+  private static int closeCodeOf(ErrorCode c) {
+    return switch (c) {
+      case ERROR, TRANSCRIBER_ERROR -> CloseCodes.INTERNAL_ERROR;
+      case INPUT_ERROR -> CloseCodes.INVALID_PAYLOAD;
+      case RATE_LIMITED, RESOURCE_EXHAUSTED -> CloseCodes.TRY_AGAIN_LATER;
+      case COMMIT_THROTTLED -> 0;
+      case AUTH_ERROR, QUOTA_EXCEEDED, UNACCEPTED_TERMS, QUEUE_OVERFLOW,
+          SESSION_TIME_LIMIT_EXCEEDED, CHUNK_SIZE_EXCEEDED, INSUFFICIENT_AUDIO_ACTIVITY,
+          INVALID_REQUEST, INPUT_TIMEOUT_EXCEEDED, POLICY_VIOLATION, UNSUPPORTED ->
+          CloseCodes.POLICY_VIOLATION;
+    };
   }
 
-  private static void close(int code, Retry retry) {
-    CLOSES.put(code, retry);
+  /**
+   * The retry column of the listed close codes: 1012 (a replica being drained) moves at once;
+   * the codes that say the request itself is wrong, or that the server failed on it, never
+   * retry; the rest (1000 before the stream was done, 1001, 1005, 1006, 1013, 1014) back off.
+   */
+  private static Retry retryOfListedClose(int code) {
+    return switch (code) {
+      case CloseCodes.SERVICE_RESTART -> Retry.NOW;
+      case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD,
+          CloseCodes.POLICY_VIOLATION, CloseCodes.MESSAGE_TOO_BIG, CloseCodes.MANDATORY_EXTENSION,
+          CloseCodes.INTERNAL_ERROR, 4001, 4003, 4401, 4403 -> Retry.NEVER;
+      default -> DEFAULT_CLOSE_RETRY;
+    };
   }
 
   /** The rule of every error code. */

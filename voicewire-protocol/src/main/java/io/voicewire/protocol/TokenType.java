@@ -1,5 +1,6 @@
 package io.voicewire.protocol;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -10,17 +11,17 @@ import java.util.Optional;
  */
 public enum TokenType {
   /** For the realtime speech-to-text WebSocket ({@code /v1/speech-to-text/realtime?token=}). */
-  REALTIME_SCRIBE("realtime_scribe", "token"),
+  REALTIME_SCRIBE("token"),
   /** For batch speech-to-text ({@code POST /v1/speech-to-text?token=}). */
-  BATCH_SCRIBE("batch_scribe", "token"),
+  BATCH_SCRIBE("token"),
   /** For the TTS WebSockets ({@code .../(multi-)stream-input?single_use_token=}). */
-  TTS_WEBSOCKET("tts_websocket", "single_use_token");
+  TTS_WEBSOCKET("single_use_token");
 
-  private final String wireName;
+  /** The constant's name in lower case: the wire's names are the constants' names. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
   private final String queryParam;
 
-  TokenType(String wireName, String queryParam) {
-    this.wireName = wireName;
+  TokenType(String queryParam) {
     this.queryParam = queryParam;
   }
 

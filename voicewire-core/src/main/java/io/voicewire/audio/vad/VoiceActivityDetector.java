@@ -49,7 +49,8 @@ import java.util.Objects;
  * <p><b>5. Runs.</b> A run of consecutive active frames shorter than {@value #MIN_RUN_MS} ms (a
  * click) is ignored; the frames of longer runs are <i>speech frames</i>.
  *
- * <p><b>6. Segments.</b> Durations are taken from the {@link VadParams}:
+ * <p><b>6. Segments</b> ({@link SpeechSegments}, the rules every endpointer shares). Durations are
+ * taken from the {@link VadParams}:
  * <ul>
  *   <li>Outside speech, the first speech frame opens a candidate at its start time {@code s}.
  *       The candidate is dropped when {@code minSilenceDurationMs} pass without a speech frame.
@@ -102,7 +103,6 @@ public final class VoiceActivityDetector implements SpeechEndpointer {
   private final VadParams params;
   private final double marginDb;
   private final double absMinDb;
-  private final long endSilenceMs;
 
   // framing
   private final float[] frame;
@@ -126,10 +126,7 @@ public final class VoiceActivityDetector implements SpeechEndpointer {
   // runs and segments
   private int runFrames;
   private long runStartMs;
-  private boolean inSpeech;
-  private long candidateStartMs = -1;
-  private long candidateSpeechMs;
-  private long lastSpeechEndMs;
+  private final SpeechSegments segments;
 
   /**
    * A detector for {@code sampleRate} Hz mono 16-bit little-endian PCM.
@@ -144,8 +141,7 @@ public final class VoiceActivityDetector implements SpeechEndpointer {
     this.sampleRate = sampleRate;
     this.marginDb = 2 + 20 * params.threshold();
     this.absMinDb = -70 + 20 * params.threshold();
-    this.endSilenceMs = Math.max(Math.round(params.silenceThresholdSecs() * 1000),
-        params.minSilenceDurationMs());
+    this.segments = new SpeechSegments(params);
     this.band = new SpeechBand(sampleRate);
     this.frame = new float[sampleRate / 100 + 1];
     reset();
@@ -169,10 +165,7 @@ public final class VoiceActivityDetector implements SpeechEndpointer {
     lastZcr = 0;
     runFrames = 0;
     runStartMs = 0;
-    inSpeech = false;
-    candidateStartMs = -1;
-    candidateSpeechMs = 0;
-    lastSpeechEndMs = 0;
+    segments.reset();
   }
 
   /** Analyses the next piece of audio; returns the boundaries found in it (often none). */
@@ -196,7 +189,7 @@ public final class VoiceActivityDetector implements SpeechEndpointer {
 
   /** True between a {@code SPEECH_START} and the following {@code SPEECH_END}. */
   public boolean inSpeech() {
-    return inSpeech;
+    return segments.inSpeech();
   }
 
   /** Milliseconds of audio analysed (whole frames) since the start or the last reset. */
@@ -293,41 +286,15 @@ public final class VoiceActivityDetector implements SpeechEndpointer {
       }
       runFrames++;
       if (runFrames == MIN_RUN_FRAMES) {
-        speech(runStartMs, endMs, MIN_RUN_MS, events); // the run becomes speech from its start
+        // the run becomes speech from its start
+        segments.speech(runStartMs, endMs, MIN_RUN_MS, events);
       } else if (runFrames > MIN_RUN_FRAMES) {
-        speech(startMs, endMs, FRAME_MS, events);
+        segments.speech(startMs, endMs, FRAME_MS, events);
       }
     } else {
       runFrames = 0;
     }
-    // silence bookkeeping, measured from the last speech frame's end
-    long sinceSpeech = endMs - lastSpeechEndMs;
-    if (inSpeech) {
-      if (sinceSpeech >= endSilenceMs) {
-        inSpeech = false;
-        candidateStartMs = -1;
-        events.add(new VadEvent(VadEvent.Type.SPEECH_END, lastSpeechEndMs));
-      }
-    } else if (candidateStartMs >= 0 && sinceSpeech >= params.minSilenceDurationMs()) {
-      candidateStartMs = -1;
-    }
-  }
-
-  /** Speech frames covering {@code [fromMs, toMs)}, {@code ms} long in total. */
-  private void speech(long fromMs, long toMs, long ms, List<VadEvent> events) {
-    lastSpeechEndMs = toMs;
-    if (inSpeech) {
-      return;
-    }
-    if (candidateStartMs < 0) {
-      candidateStartMs = fromMs;
-      candidateSpeechMs = 0;
-    }
-    candidateSpeechMs += ms;
-    if (candidateSpeechMs >= params.minSpeechDurationMs()) {
-      inSpeech = true;
-      events.add(new VadEvent(VadEvent.Type.SPEECH_START, candidateStartMs));
-    }
+    segments.elapsed(endMs, events); // silence since the last speech frame's end
   }
 
   /**
