@@ -38,8 +38,8 @@ public final class DialogueToPcm {
     String out = Target.option(args, "--out", "dialogue.pcm");
     try (Target t = Target.open(Target.option(args, "--server", null));
         OutputStream pcm = new FileOutputStream(out)) {
-      String a = t.client.voices().get(0).voiceId();
-      String b = t.client.voices().get(1).voiceId();
+      String a = t.client().voices().get(0).voiceId();
+      String b = t.client().voices().get(1).voiceId();
       CompletableFuture<Void> done = new CompletableFuture<>();
       DialogueStream.Listener l = new DialogueStream.Listener() {
         int turn;
@@ -68,7 +68,7 @@ public final class DialogueToPcm {
           done.completeExceptionally(new IOException(error.toString()));
         }
       };
-      try (DialogueStream d = t.client.newDialogueStream(
+      try (DialogueStream d = t.client().newDialogueStream(
           DialogueStream.Options.dialogue(AudioFormat.PCM_24000), l)) {
         d.open(null, List.of(a, b));
         for (int i = 0; i < SCRIPT.size(); i++) {

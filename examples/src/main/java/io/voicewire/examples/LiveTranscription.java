@@ -37,7 +37,7 @@ public final class LiveTranscription {
       SttRequest request = SttRequest.builder().audioFormat(AudioFormat.PCM_16000)
           .commitStrategy(CommitStrategy.VAD).build();
       TranscriptQueue transcripts = new TranscriptQueue();
-      SttStream stt = t.client.newSttStream(request, transcripts);
+      SttStream stt = t.client().newSttStream(request, transcripts);
       Thread printer = Thread.ofVirtual().name("transcript printer").start(() -> {
         for (Transcript tr : transcripts) {
           if (tr.committed()) {

@@ -29,10 +29,10 @@ public final class LlmTokensSpoken {
   public static void main(String[] args) throws Exception {
     String out = Target.option(args, "--out", null);
     try (Target t = Target.open(Target.option(args, "--server", null))) {
-      String voice = Target.option(args, "--voice", t.client.voices().get(0).voiceId());
+      String voice = Target.option(args, "--voice", t.client().voices().get(0).voiceId());
       PcmSink sink = out == null ? PcmSink.line() : PcmSink.file(Path.of(out));
       try (StreamingPlayer player = StreamingPlayer.start(AudioFormat.PCM_24000, sink)) {
-        TtsStream tts = t.client.newTtsStream(VoiceClient.ttsRequest(voice), player);
+        TtsStream tts = t.client().newTtsStream(VoiceClient.ttsRequest(voice), player);
         Random r = new Random(1);
         int i = 0;
         while (i < REPLY.length()) {                     // the "LLM": 1-6 chars per token

@@ -26,13 +26,13 @@ public final class SpeakFileToWav {
     String text = Files.readString(Path.of(args[0]));
     Path out = Path.of(args[1]);
     try (Target t = Target.open(Target.option(args, "--server", null))) {
-      String voice = Target.option(args, "--voice", t.client.voices().get(0).voiceId());
+      String voice = Target.option(args, "--voice", t.client().voices().get(0).voiceId());
       TtsRequest request = VoiceClient.ttsRequest(voice).toBuilder()
           .outputFormat(AudioFormat.PCM_24000).build();
       TtsAudioQueue audio = new TtsAudioQueue();       // the blocking, iterator style
       ByteArrayOutputStream pcm = new ByteArrayOutputStream();
       int voiced = 0;
-      try (TtsStream tts = t.client.newTtsStream(request, audio)) {
+      try (TtsStream tts = t.client().newTtsStream(request, audio)) {
         tts.send(text);
         tts.end();
         for (TtsAudio chunk : audio) {

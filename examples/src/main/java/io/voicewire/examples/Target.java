@@ -9,17 +9,13 @@ import java.util.concurrent.TimeUnit;
  * Where the examples connect: {@code --server URL} (with {@code $ELEVENLABS_API_KEY} or
  * {@code $VOICEWIRE_API_KEY}), or by default a voicewire server started in this process over the
  * offline engine. Either way the example code is the same SDK code.
+ *
+ * @param client the SDK client to use
+ * @param server the server started in this process, or null with {@code --server}
+ * @param engine the offline engine behind {@code server}, or null with {@code --server}
  */
-final class Target implements AutoCloseable {
-  final VoiceClient client;
-  private final VoicewireServer server;
-  private final LocalSpeechProvider engine;
-
-  private Target(VoiceClient client, VoicewireServer server, LocalSpeechProvider engine) {
-    this.client = client;
-    this.server = server;
-    this.engine = engine;
-  }
+record Target(VoiceClient client, VoicewireServer server, LocalSpeechProvider engine)
+    implements AutoCloseable {
 
   static Target open(String serverUrl) throws Exception {
     if (serverUrl != null) {
