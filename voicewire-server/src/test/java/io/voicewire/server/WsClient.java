@@ -30,7 +30,11 @@ final class WsClient implements WebSocket.Listener {
   record Close(int code, String reason) {}
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
-  /** How long a test waits for a message or for the close: generous, for a busy machine. */
+  /**
+   * How long a test waits for a message, for a send to complete (the server reads no faster
+   * than its engine takes audio: uplink back-pressure) or for the close: generous, for a busy
+   * machine.
+   */
   static final long WAIT_SECONDS = 30;
 
   final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -103,11 +107,11 @@ final class WsClient implements WebSocket.Listener {
   }
 
   void send(String text) throws Exception {
-    ws.sendText(text, true).get(5, TimeUnit.SECONDS);
+    ws.sendText(text, true).get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   void sendBinary(byte[] b) throws Exception {
-    ws.sendBinary(ByteBuffer.wrap(b), true).get(5, TimeUnit.SECONDS);
+    ws.sendBinary(ByteBuffer.wrap(b), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The next message as JSON; fails after {@value #WAIT_SECONDS} s. */
