@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local speech-to-text session.
  *
- * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector}. A
+ * <p>Audio is converted to 16 kHz PCM and watched by one speech detector, Silero
+ * ({@link SileroEndpointer}) or the core {@link VoiceActivityDetector}, whose events both bound
+ * the decoding passes and make the VAD commit ({@link #endpointer}). A
  * <em>pass</em> is a stretch of speech sent to a pooled Sphinx decoder: it opens at a VAD speech
  * start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the audio before it (Sphinx needs
  * silence before the first word), and ends at the VAD speech end, a commit, or the close; between
@@ -66,7 +68,6 @@ final class RealSttSession implements SttSession {
    * stops sending mid-speech does not hold a decoder; later audio opens a new pass.
    */
   static final long PASS_IDLE_MILLIS = 2_000;
-
   private static final Logger LOG = LoggerFactory.getLogger(RealSttSession.class);
   private static final int BYTES_PER_MS = DecoderPool.SAMPLE_RATE * 2 / 1000;
 
@@ -83,9 +84,8 @@ final class RealSttSession implements SttSession {
 
   // guarded by lock
   private final AudioConverter converter;
-  private final VoiceActivityDetector vad;
-  /** The network of the VAD commit's detector, or null for the core energy detector. */
-  private final SileroNet endpointNet;
+  /** The one detector of this session's audio: pass boundaries, and the VAD commit's events. */
+  private final SessionVad vad;
   // allocates with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
   private final LeadInRing ring = new LeadInRing();
   private long samples; // 16 kHz samples received (session audio time)
@@ -99,7 +99,6 @@ final class RealSttSession implements SttSession {
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
       SerialLane lane, LongSupplier nanoClock, SileroNet endpointNet, Runnable onTerminal) {
     this.sessionId = sessionId;
-    this.endpointNet = endpointNet;
     this.nanoClock = nanoClock;
     this.lastAudioNanos = nanoClock.getAsLong();
     this.request = request;
@@ -109,7 +108,7 @@ final class RealSttSession implements SttSession {
     AudioFormat in = request.audioFormat();
     this.converter = in.equals(AudioFormat.PCM_16000) ? null
         : AudioConverter.create(in, AudioFormat.PCM_16000);
-    this.vad = new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, request.vad());
+    this.vad = new SessionVad(endpointNet, request.vad());
     this.segment = new SegmentText(request.includeTimestamps(),
         request.includeLanguageDetection());
     this.bias = LmBias.of(request.keyterms(), request.previousText());
@@ -226,14 +225,18 @@ final class RealSttSession implements SttSession {
   }
 
   /**
-   * The VAD commit's detector: Silero ({@link Endpointing#SILERO}, the default) or the core energy
-   * detector. The engine's own decoding passes keep the energy detector: they only bound what is
-   * decoded at once, while the commit decides what the client sees as one segment.
+   * The VAD commit's detector: the session's own ({@link Endpointing#SILERO}, the default, or the
+   * core energy detector), which also bounds the decoding passes, so each chunk runs through one
+   * detector ({@link SessionVad}).
    */
   @Override
   public SpeechEndpointer endpointer(VadParams params) {
-    return endpointNet == null ? SttSession.super.endpointer(params)
-        : new SileroEndpointer(endpointNet, params);
+    lock.lock();
+    try {
+      return vad.forCommits(params, lock);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Recognition only: the VAD commit and the auto-commit are the core {@code CommitPolicy}'s. */
