@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local speech-to-text session.
  *
- * <p>Audio is converted to 16 kHz PCM and watched by one speech detector, Silero
- * ({@link SileroEndpointer}) or the core {@link VoiceActivityDetector}, whose events both bound
- * the decoding passes and make the VAD commit ({@link #endpointer}). A
+ * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector},
+ * whose events bound the decoding passes; the VAD commit uses Silero ({@link SileroEndpointer})
+ * by default, or the same energy detector's events ({@link SessionVad}). A
  * <em>pass</em> is a stretch of speech sent to a pooled Sphinx decoder: it opens at a VAD speech
  * start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the audio before it (Sphinx needs
  * silence before the first word), and ends at the VAD speech end, a commit, or the close; between
@@ -68,6 +68,7 @@ final class RealSttSession implements SttSession {
    * stops sending mid-speech does not hold a decoder; later audio opens a new pass.
    */
   static final long PASS_IDLE_MILLIS = 2_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(RealSttSession.class);
   private static final int BYTES_PER_MS = DecoderPool.SAMPLE_RATE * 2 / 1000;
 
@@ -225,9 +226,8 @@ final class RealSttSession implements SttSession {
   }
 
   /**
-   * The VAD commit's detector: the session's own ({@link Endpointing#SILERO}, the default, or the
-   * core energy detector), which also bounds the decoding passes, so each chunk runs through one
-   * detector ({@link SessionVad}).
+   * The VAD commit's detector: Silero ({@link Endpointing#SILERO}, the default), or the energy
+   * detector that bounds the decoding passes, whose events it then shares ({@link SessionVad}).
    */
   @Override
   public SpeechEndpointer endpointer(VadParams params) {

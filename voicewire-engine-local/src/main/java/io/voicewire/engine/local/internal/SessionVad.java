@@ -11,11 +11,18 @@ import java.util.List;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The one speech detector of an STT session: Silero ({@link SileroEndpointer}) when the engine
- * has its network, else the core energy {@link VoiceActivityDetector}. Its events bound the
- * session's decoding passes, and the same events make the VAD commit: {@link #forCommits} is the
- * endpointer {@link io.voicewire.speech.CommitPolicy} runs, which hands out, for each chunk the
- * session accepted, the events the detector found in it, so each chunk runs through one detector.
+ * The speech detection of an STT session. Its decoding passes are bounded by the core energy
+ * {@link VoiceActivityDetector}. The VAD commit ({@link #forCommits}, the endpointer
+ * {@link io.voicewire.speech.CommitPolicy} runs) uses Silero ({@link SileroEndpointer}) when the
+ * engine has its network; with the energy detector for commits too, the commit's endpointer
+ * hands out, for each chunk the session accepted, the events the pass detector found in it, so
+ * each chunk runs through one detector.
+ *
+ * <p>Why the passes keep the energy detector under Silero commits: with Silero's boundaries for
+ * the passes too, the engine's tests of recognition failed deterministically (a keyterm no longer
+ * recognized, a VAD-committed sentence garbled after its fourth word: docs/bench-engine.md); the
+ * pass boundaries decide which audio, lead-in included, Sphinx decodes as one stretch, and its
+ * own front-end endpointer was tuned with the energy detector's.
  *
  * <p>Not thread safe: the session guards it with its lock ({@link #forCommits} takes that lock).
  */
@@ -28,14 +35,15 @@ final class SessionVad {
 
   private final SpeechEndpointer detector;
   private final VadParams params;
+  private final SileroNet net; // the commits' network, or null: energy commits share the detector
   private boolean inSpeech;
   private ArrayDeque<List<VadEvent>> shared; // null until forCommits
 
   /** @param net Silero's network, or null for the energy detector */
   SessionVad(SileroNet net, VadParams params) {
     this.params = params;
-    this.detector = net == null ? new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, params)
-        : new SileroEndpointer(net, params);
+    this.detector = new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, params);
+    this.net = net;
   }
 
   /** The boundaries {@code pcm} (16 kHz) completed; kept for the commit's endpointer too. */
@@ -64,14 +72,17 @@ final class SessionVad {
   }
 
   /**
-   * The VAD commit's endpointer for {@code commitParams}: this detector's events when they are
-   * the session's parameters, else a detector of its own. Call with {@code lock} held; the
+   * The VAD commit's endpointer for {@code commitParams}: Silero's when the engine has it; else
+   * the pass detector's events when they are the session's parameters; else a detector of its
+   * own. Call with {@code lock} held; the
    * endpointer takes it to read.
    */
   SpeechEndpointer forCommits(VadParams commitParams, Lock lock) {
+    if (net != null) {
+      return new SileroEndpointer(net, commitParams);
+    }
     if (!commitParams.equals(params)) {
-      return detector instanceof SileroEndpointer s ? s.fresh(commitParams)
-          : new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, commitParams);
+      return new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, commitParams);
     }
     ArrayDeque<List<VadEvent>> queue = new ArrayDeque<>();
     shared = queue;

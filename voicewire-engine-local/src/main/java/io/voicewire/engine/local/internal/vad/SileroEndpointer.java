@@ -63,11 +63,6 @@ public final class SileroEndpointer implements SpeechEndpointer {
     this.minSilenceMs = params.minSilenceDurationMs();
   }
 
-  /** A new endpointer on the same weights with other parameters. */
-  public SileroEndpointer fresh(VadParams params) {
-    return new SileroEndpointer(net, params);
-  }
-
   /** The network in this jar, read once. */
   public static SileroNet bundled() {
     return Bundled.NET;
