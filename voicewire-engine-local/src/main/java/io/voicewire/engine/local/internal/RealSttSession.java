@@ -129,6 +129,16 @@ final class RealSttSession implements SttSession {
     return s;
   }
 
+  /** Whether the session still takes audio (not closing, cancelled or failed). */
+  boolean accepting() {
+    lock.lock();
+    try {
+      return state == State.OPEN;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   String sessionId() {
     return sessionId;
   }

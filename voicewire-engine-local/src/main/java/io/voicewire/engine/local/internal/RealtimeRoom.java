@@ -29,7 +29,8 @@ final class RealtimeRoom {
 
   /**
    * Why one more stream would not be served in real time by what {@code pool} measures now, or
-   * null when it would (or nothing speaks, or fewer streams than model copies are open).
+   * null when it would (or nothing speaks, or fewer than {@link #STREAMS_PER_COPY_ALWAYS_ADMITTED}
+   * streams per copy take audio: sessions that are closing only finish their decoding).
    */
   static String refusal(DecoderPool pool, int openStreams) {
     if (openStreams < STREAMS_PER_COPY_ALWAYS_ADMITTED * pool.modelSets() || pool.busy() == 0) {
