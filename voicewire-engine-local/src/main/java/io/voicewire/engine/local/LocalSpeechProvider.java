@@ -46,8 +46,9 @@ import java.util.function.LongSupplier;
  *       spread over them (by default {@value #DEFAULT_STT_STREAMS_PER_CORE} per core). The lanes of
  *       a copy decode in turns of a few tens of milliseconds, so all speaking sessions progress
  *       together. The engine admits as many STT sessions as its cores decode in real time at
- *       the decoding cost it measures (or exactly {@code sttStreams} when that is set); one
- *       more fails at once with {@code resource_exhausted}. A session counts until its terminal event, which
+ *       the decoding cost it measures, and fewer while its model copies measure no real-time
+ *       room for one more ({@link #sttLoad()}), or exactly {@code sttStreams} when that is set;
+ *       one more fails at once with {@code resource_exhausted}. A session counts until its terminal event, which
  *       {@link SttSession#cancel()} delivers only once its decoding has stopped.
  *   <li>Heap: size it explicitly, at most 1 GiB is assumed. The defaults (both voices, two
  *       model copies, six lanes) hold about 400 MB live: ~150 MB per copy, ~0.3 MB per lane,

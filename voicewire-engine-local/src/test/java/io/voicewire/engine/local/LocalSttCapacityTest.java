@@ -206,6 +206,38 @@ class LocalSttCapacityTest {
     return new WeakReference<>(s);
   }
 
+  /**
+   * Issue #16: a model copy decodes on one core at a time, so two speaking streams are placed on
+   * two copies, not both on one while the other idles.
+   */
+  @Test
+  void twoSpeakingStreamsDecodeOnTwoModelCopies() throws Exception {
+    assertEquals(2, local.sttDecoders(), "the shared engine has two model copies");
+    assertTrue(local.sttStreams() >= 2, "the shared engine admits " + local.sttStreams());
+    byte[] talk = SpeechClips.concat(SpeechClips.silence(300), speech, speech, speech, speech);
+    List<RecordingSttListener> listeners = List.of(new RecordingSttListener(),
+        new RecordingSttListener());
+    List<SttSession> sessions = new ArrayList<>();
+    for (RecordingSttListener l : listeners) {
+      sessions.add(open(l));
+    }
+    for (SttSession s : sessions) {
+      LocalSttSessionTest.feed(s, talk); // seconds of speech each to decode
+    }
+    int[] decoding = local.sttLoad().decoding();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (Arrays.stream(decoding).sum() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      decoding = local.sttLoad().decoding();
+    }
+    assertEquals(List.of(1, 1), Arrays.stream(decoding).boxed().toList(),
+        "streams decoding per model copy");
+    for (int i = 0; i < sessions.size(); i++) {
+      assertTrue(sessions.get(i).commit());
+      assertFalse(listeners.get(i).nextCommitted(120).text().isBlank());
+    }
+  }
+
   @Test
   void theStreamBeyondCapacityIsRefusedAndAdmittedOnceASlotIsFree() throws Exception {
     int capacity = local.sttStreams();

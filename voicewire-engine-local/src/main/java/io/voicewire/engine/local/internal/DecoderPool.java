@@ -218,6 +218,16 @@ final class DecoderPool implements AutoCloseable {
     }
   }
 
+  /** Lanes working on a job, per model set. */
+  int[] busyPerSet() {
+    lock.lock();
+    try {
+      return busyIn.clone();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Decoders working on a job. */
   int busy() {
     lock.lock();

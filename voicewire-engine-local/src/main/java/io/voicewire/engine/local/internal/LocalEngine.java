@@ -318,7 +318,8 @@ public final class LocalEngine implements AutoCloseable {
                 + " streams, its real-time capacity (" + capacityReason(capacity) + ")"));
       }
       String late = config.sttStreamsByCost()
-          ? RealtimeRoom.refusal(decoders, openStt.size()) : null;
+          ? RealtimeRoom.refusal(decoders,
+              (int) openStt.stream().filter(RealSttSession::accepting).count()) : null;
       if (late != null) {
         return RealSttSession.failed(id, request, listener, lane, new SpeechError(
             ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()

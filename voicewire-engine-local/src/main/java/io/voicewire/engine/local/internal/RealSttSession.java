@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local speech-to-text session.
  *
- * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector}. A
+ * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector},
+ * whose events bound the decoding passes; the VAD commit uses Silero ({@link SileroEndpointer})
+ * by default, or the same energy detector's events ({@link SessionVad}). A
  * <em>pass</em> is a stretch of speech sent to a pooled Sphinx decoder: it opens at a VAD speech
  * start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the audio before it (Sphinx needs
  * silence before the first word), and ends at the VAD speech end, a commit, or the close; between
@@ -83,9 +85,8 @@ final class RealSttSession implements SttSession {
 
   // guarded by lock
   private final AudioConverter converter;
-  private final VoiceActivityDetector vad;
-  /** The network of the VAD commit's detector, or null for the core energy detector. */
-  private final SileroNet endpointNet;
+  /** The one detector of this session's audio: pass boundaries, and the VAD commit's events. */
+  private final SessionVad vad;
   // allocates with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
   private final LeadInRing ring = new LeadInRing();
   private long samples; // 16 kHz samples received (session audio time)
@@ -99,7 +100,6 @@ final class RealSttSession implements SttSession {
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
       SerialLane lane, LongSupplier nanoClock, SileroNet endpointNet, Runnable onTerminal) {
     this.sessionId = sessionId;
-    this.endpointNet = endpointNet;
     this.nanoClock = nanoClock;
     this.lastAudioNanos = nanoClock.getAsLong();
     this.request = request;
@@ -109,7 +109,7 @@ final class RealSttSession implements SttSession {
     AudioFormat in = request.audioFormat();
     this.converter = in.equals(AudioFormat.PCM_16000) ? null
         : AudioConverter.create(in, AudioFormat.PCM_16000);
-    this.vad = new VoiceActivityDetector(DecoderPool.SAMPLE_RATE, request.vad());
+    this.vad = new SessionVad(endpointNet, request.vad());
     this.segment = new SegmentText(request.includeTimestamps(),
         request.includeLanguageDetection());
     this.bias = LmBias.of(request.keyterms(), request.previousText());
@@ -127,6 +127,16 @@ final class RealSttSession implements SttSession {
         System::nanoTime, null, () -> {});
     s.fail(error);
     return s;
+  }
+
+  /** Whether the session still takes audio (not closing, cancelled or failed). */
+  boolean accepting() {
+    lock.lock();
+    try {
+      return state == State.OPEN;
+    } finally {
+      lock.unlock();
+    }
   }
 
   String sessionId() {
@@ -226,14 +236,17 @@ final class RealSttSession implements SttSession {
   }
 
   /**
-   * The VAD commit's detector: Silero ({@link Endpointing#SILERO}, the default) or the core energy
-   * detector. The engine's own decoding passes keep the energy detector: they only bound what is
-   * decoded at once, while the commit decides what the client sees as one segment.
+   * The VAD commit's detector: Silero ({@link Endpointing#SILERO}, the default), or the energy
+   * detector that bounds the decoding passes, whose events it then shares ({@link SessionVad}).
    */
   @Override
   public SpeechEndpointer endpointer(VadParams params) {
-    return endpointNet == null ? SttSession.super.endpointer(params)
-        : new SileroEndpointer(endpointNet, params);
+    lock.lock();
+    try {
+      return vad.forCommits(params, lock);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Recognition only: the VAD commit and the auto-commit are the core {@code CommitPolicy}'s. */
