@@ -230,7 +230,8 @@ abstract class BaseConnection<T> implements Connection {
 
   /** After each inbound message or pong: ask for the next one unless reading is paused. */
   final void afterMessage() {
-    lock.lock();
+    T s;
+    lock.lock(); // once per message: the socket is read in the same turn
     try {
       if (terminal) {
         return;
@@ -240,10 +241,13 @@ abstract class BaseConnection<T> implements Connection {
         return;
       }
       demandOutstanding = true;
+      s = socket;
     } finally {
       lock.unlock();
     }
-    requestOne();
+    if (s != null) {
+      demand(s);
+    }
   }
 
   /**

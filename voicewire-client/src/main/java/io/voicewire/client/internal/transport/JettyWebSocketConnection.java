@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -22,14 +23,22 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * Jetty's frame queue on the caller's thread, in order; inbound messages are read on demand, one
  * at a time, and delivered on Jetty's I/O thread. One-shot: once {@code terminal} is set it stays.
  *
- * <p>Concurrency: the base's {@code lock} guards the fields here. It is held while a message is handed
- * to Jetty (a non-blocking enqueue; that keeps sends in order) and never across a listener call.
+ * <p>Concurrency: the base's {@code lock} guards the fields here, never across a listener call nor
+ * across a send's hand-over to Jetty; {@code sendOrder} keeps concurrent sends (and the close after
+ * them) in order during that non-blocking hand-over.
  * A send that fails reports the failure from the scheduler, never from inside the send. The
  * heartbeat runs on the scheduler. Public only because Jetty invokes the listener methods
  * reflectively.
  */
 public final class JettyWebSocketConnection extends BaseConnection<Session>
     implements Session.Listener {
+  /**
+   * Orders senders' hand-over to Jetty (a send, then the close) without the state lock, which is
+   * then never held across Jetty's write (that may run the socket write on the caller's thread):
+   * the reader's per-message demand does not wait for a sender. Taken before the state lock, never
+   * while holding it.
+   */
+  private final ReentrantLock sendOrder = new ReentrantLock();
   /** Messages sent before the socket opened, in order. */
   private final ArrayDeque<String> early = new ArrayDeque<>();
 
@@ -56,23 +65,33 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   @Override
   public boolean send(String text) {
-    lock.lock();
+    sendOrder.lock();
     try {
-      if (!admitLocked(text.length())) {
-        return false;
+      Session s;
+      lock.lock();
+      try {
+        if (!admitLocked(text.length())) {
+          return false;
+        }
+        s = socket;
+        if (s == null) {
+          early.add(text);
+          return true;
+        }
+      } finally {
+        lock.unlock();
       }
-      if (socket == null) {
-        early.add(text);
-      } else {
-        write(socket, text);
-      }
+      write(s, text);
       return true;
     } finally {
-      lock.unlock();
+      sendOrder.unlock();
     }
   }
 
-  /** Hands one message to Jetty. Lock held (keeps the order of concurrent senders). */
+  /**
+   * Hands one message to Jetty. {@link #sendOrder} held (keeps the order of concurrent senders),
+   * or the state lock at open (the messages sent before it).
+   */
   private void write(Session s, String text) {
     int n = text.length();
     try {
@@ -99,6 +118,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   @Override
   public boolean close(int code, String reason) {
     Session s;
+    sendOrder.lock(); // after every message admitted before it
     lock.lock();
     try {
       if (!closeRequestedLocked()) {
@@ -114,6 +134,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
       }
     } finally {
       lock.unlock();
+      sendOrder.unlock();
     }
     if (s == null) {
       failed(new IOException("closed while connecting, or the client is shutting down"), 0);

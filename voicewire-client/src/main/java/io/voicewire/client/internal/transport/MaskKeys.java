@@ -26,7 +26,10 @@ import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
  * connection's constructor), so it is replaced by reflection, once per connection at open,
  * before the first frame of ours is sent. Where that is not allowed (Jetty on the module path
  * without an {@code opens}, or a later Jetty without the field), connections keep Jetty's
- * generator: correct, only slower; {@link #installed()} says which. Thread safe (stateless).
+ * generator: correct, only slower; {@link #installed()} says which. JDK 26 warns once about the
+ * reflective write of a final field (JEP 500); the replacement for it is a Jetty setting for the
+ * client's mask generator, or the relay's own connection class (docs/bench-relay.md, next steps).
+ * Thread safe (stateless).
  */
 final class MaskKeys {
   /** Jetty's {@code WebSocketConnection.random}, accessible; null when it cannot be replaced. */

@@ -30,20 +30,17 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class MaskKeysTest {
-  CodedSpeechProvider provider;
+  final CodedSpeechProvider provider = new CodedSpeechProvider(12, 0);
+  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  final JettyWebSocketConnector connector = new JettyWebSocketConnector(scheduler,
+      Duration.ofSeconds(5), 0, 1000, System::nanoTime);
   VoicewireServer server;
   int port;
-  ScheduledExecutorService scheduler;
-  JettyWebSocketConnector connector;
 
   @BeforeEach
   void start() throws Exception {
-    provider = new CodedSpeechProvider(12, 0);
     server = VoicewireServer.create(c -> c.provider(provider));
     port = server.start(0);
-    scheduler = Executors.newSingleThreadScheduledExecutor();
-    connector = new JettyWebSocketConnector(scheduler, Duration.ofSeconds(5), 0, 1000,
-        System::nanoTime);
   }
 
   @AfterEach
