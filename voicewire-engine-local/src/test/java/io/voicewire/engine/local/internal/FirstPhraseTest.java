@@ -53,7 +53,7 @@ class FirstPhraseTest {
           String h = text.substring(0, cut);
           String rest = text.substring(cut);
           assertEquals(text, h + rest);
-          assertTrue(RealTtsSession.speakable(h) && RealTtsSession.speakable(rest), text);
+          assertTrue(SentenceParts.speakable(h) && SentenceParts.speakable(rest), text);
           assertTrue(Character.isWhitespace(h.charAt(h.length() - 1)), h);
           assertFalse(Character.isWhitespace(rest.charAt(0)), rest);
         }

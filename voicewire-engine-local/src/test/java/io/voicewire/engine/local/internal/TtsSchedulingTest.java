@@ -175,6 +175,40 @@ class TtsSchedulingTest {
     }
   }
 
+  /**
+   * Issue #10's abuse mix sends text with nothing to say ({@code ". "} over and over): it is kept
+   * as one silent piece, not one queued item and one turn per {@code ". "}, and still reaches the
+   * listener character for character.
+   */
+  @Test
+  void textWithNothingToSayTakesOneTurnNotOnePerSentence() throws Exception {
+    TtsScheduler s = new TtsScheduler(id -> voice(), 0);
+    TtsScheduler.Turn turn = new TtsScheduler.Turn() {
+      @Override
+      public Synthesizer synthesizer(String voiceId) throws Exception {
+        return voice().newSynthesizer();
+      }
+
+      @Override
+      public boolean shouldYield(long playoutEndNanos) {
+        return false;
+      }
+    };
+    Probe a = new Probe();
+    RealTtsSession sa = session(s, a);
+    String text = ". ".repeat(5_000) + "Alpha one. ";
+    sa.send(text);
+    sa.end();
+    int turns = 0;
+    while (a.done.getCount() > 0 && turns < 100) {
+      s.take().runTurn(turn);
+      turns++;
+    }
+    assertTrue(turns <= 3, turns + " turns");
+    assertEquals(text, a.text());
+    s.close();
+  }
+
   @Test
   void theYieldMarginFollowsTheTimeStartsTakeWithinItsBounds() {
     long ms = TimeUnit.MILLISECONDS.toNanos(1);
