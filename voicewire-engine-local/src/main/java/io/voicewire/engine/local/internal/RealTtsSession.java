@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * nothing to say between two sentences is queued as one silent piece. Each sentence is normalized
  * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. When the
  * listener is (nearly) waiting for audio (the session's first sentence, after a pause) and the
- * voice's start grows with the sentence (MaryTTS), the sentence's first phrase is voiced first and
+ * voice's start grows with the sentence (MaryTTS), the sentence's first clause is voiced first and
  * the rest is queued ahead of the next sentence ({@link FirstPhrase}). The
  * {@link TtsScheduler} runs this session in turns on its workers (a turn ends with the sentence
  * or earlier, when a session whose listener needs audio sooner is waiting); its
@@ -361,17 +361,15 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
       return;
     }
     String text = s.text();
-    boolean continued = false;
     if (voice.cutsFirstPhrase() && output.leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
       // the listener is (nearly) waiting: its first phrase first, the rest while it plays
       int cut = FirstPhrase.cut(text);
       if (cut > 0 && putBack(text.substring(cut))) {
         text = text.substring(0, cut);
-        continued = FirstPhrase.midClause(text);
       }
     }
     long t0 = nanoClock.getAsLong();
-    output.begin(text, turn.synthesizer(voice.info().voiceId()), speed, continued);
+    output.begin(text, turn.synthesizer(voice.info().voiceId()), speed);
     if (output.inProgress()) {
       scheduler.started(nanoClock.getAsLong() - t0);
     }
