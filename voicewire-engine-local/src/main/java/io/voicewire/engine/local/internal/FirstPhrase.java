@@ -7,16 +7,18 @@ package io.voicewire.engine.local.internal;
  * length of the utterance: ~35 ms for 6 words against ~65 ms for a 15-word sentence on this
  * machine (docs/bench-engine.md). The rest of the sentence is started while the phrase plays.
  *
- * <p>The cut prefers a clause boundary (a word ending in {@code , ; :}) within the first {@link
- * #MAX_HEAD_WORDS} words, else it falls after {@link #HEAD_WORDS} words; it never separates a
- * number from its neighbours (the normalizer reads "5 million" or "3 kg" as one phrase) or follows
- * an abbreviation, and it leaves at least {@link #MIN_TAIL_WORDS} words to the rest. Sentences of
- * fewer than {@link #MIN_CUT_WORDS} words are not cut. The two parts together are the sentence,
- * character for character (the whitespace at the cut ends the first part). Stateless.
+ * <p>The cut is made only at a clause boundary (a word ending in {@code , ; :}) within the first
+ * {@link #MAX_HEAD_WORDS} words, where MaryTTS ends an intonation phrase with a pause in the whole
+ * sentence too, so the phrase sounds as it would have. A cut between two words inside a clause
+ * (tried: after the fifth word) starts as fast but breaks the sentence's intonation: the engine's
+ * own round trip then recognized "the quick brown fox jumps over the lazy dog" as "they laid
+ * bare on fox jam stover the lazy dog". It never separates a number from its neighbours (the
+ * normalizer reads "5 million" or "3 kg" as one phrase) and leaves at least {@link
+ * #MIN_TAIL_WORDS} words to the rest. Sentences of fewer than {@link #MIN_CUT_WORDS} words are not
+ * cut. The two parts together are the sentence, character for character (the whitespace at the
+ * cut ends the first part). Stateless.
  */
 final class FirstPhrase {
-  /** Words of the first phrase when no clause boundary comes early. */
-  static final int HEAD_WORDS = 5;
   /** A clause boundary is used if it ends one of the first this many words (and at least 2). */
   static final int MAX_HEAD_WORDS = 7;
   /** Fewest words the rest of the sentence keeps. */
@@ -60,24 +62,7 @@ final class FirstPhrase {
         break;
       }
     }
-    for (int w = HEAD_WORDS; best < 0 && w <= MAX_HEAD_WORDS && w + MIN_TAIL_WORDS <= words;
-        w++) { // after a word that ends in a letter: not an abbreviation, quote or number
-      char last = sentence.charAt(ends[w - 1] - 1);
-      if (Character.isLetter(last) && safe(sentence, starts, ends, w)) {
-        best = w;
-      }
-    }
     return best < 0 ? -1 : starts[best];
-  }
-
-  /**
-   * True when {@code head} (a first phrase) ends inside a clause, after a word: the rest follows
-   * without a pause of its own ({@link Synthesizer#start(String, double, boolean)}); false when
-   * it ends at a clause boundary, which keeps the engine's pause.
-   */
-  static boolean midClause(String head) {
-    String h = head.stripTrailing();
-    return !h.isEmpty() && Character.isLetter(h.charAt(h.length() - 1));
   }
 
   /** True when neither the word before the cut after word {@code w} nor the one after has a digit. */

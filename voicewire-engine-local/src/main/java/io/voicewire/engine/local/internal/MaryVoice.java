@@ -29,11 +29,6 @@ import org.w3c.dom.Node;
 final class MaryVoice implements VoiceEngine {
   /** The first read is small so that the first chunk of audio leaves early. */
   static final int FIRST_READ_MILLIS = 30;
-  /**
-   * The pause kept at the end of a first phrase cut inside a clause, when the rest follows at once
-   * (MaryTTS ends every utterance with a 400 ms pause, the same as at a comma).
-   */
-  static final double CONTINUED_PAUSE_MILLIS = 100;
   private static final int DRAIN_BYTES = 4096;
 
   private final String name;
@@ -105,16 +100,10 @@ final class MaryVoice implements VoiceEngine {
 
     @Override
     public SentenceAudio start(String sentence, double speed) throws Exception {
-      return start(sentence, speed, false);
-    }
-
-    @Override
-    public SentenceAudio start(String sentence, double speed, boolean continued)
-        throws Exception {
       mary.setInputType("TEXT");
       mary.setOutputType("ACOUSTPARAMS");
       Document doc = mary.generateXML(sentence);
-      SentenceTiming timing = retime(doc, speed, frameMillis, continued);
+      SentenceTiming timing = retime(doc, speed, frameMillis);
       if (timing.durationMs() <= 0) {
         return Synthesizer.inMemory(timing, new byte[0]);
       }
@@ -210,23 +199,8 @@ final class MaryVoice implements VoiceEngine {
    * {@code <mtu orig="42">} form one token with the {@code orig} text.
    */
   static SentenceTiming retime(Document doc, double speed, double frameMillis) {
-    return retime(doc, speed, frameMillis, false);
-  }
-
-  /**
-   * {@link #retime(Document, double, double)}; with {@code continued} (the rest of the sentence
-   * follows at once) a pause after the last word is cut to {@link #CONTINUED_PAUSE_MILLIS}.
-   */
-  static SentenceTiming retime(Document doc, double speed, double frameMillis,
-      boolean continued) {
     Walker w = new Walker(speed, frameMillis);
     w.walk(doc.getDocumentElement());
-    if (continued && w.trailingPause != null) {
-      double ms = Double.parseDouble(w.trailingPause.getAttribute("duration"));
-      double shorter = w.frames(Math.min(ms, CONTINUED_PAUSE_MILLIS), 0);
-      w.trailingPause.setAttribute("duration", format(shorter));
-      w.cursor -= ms - shorter;
-    }
     return new SentenceTiming(w.tokens, w.cursor);
   }
 
@@ -237,8 +211,6 @@ final class MaryVoice implements VoiceEngine {
     double cursor;
     String mtuOrig;
     List<SentenceTiming.Word> mtuWords;
-    /** The pause after the last word so far (null once a word follows it). */
-    Element trailingPause;
 
     Walker(double speed, double frameMillis) {
       this.speed = speed;
@@ -263,7 +235,6 @@ final class MaryVoice implements VoiceEngine {
           mtuOrig = null;
         }
         case "t" -> {
-          trailingPause = null;
           SentenceTiming.Word word = word(e);
           if (mtuWords != null) {
             mtuWords.add(word);
@@ -277,7 +248,6 @@ final class MaryVoice implements VoiceEngine {
             double ms = frames(Double.parseDouble(d) / speed, 0);
             e.setAttribute("duration", format(ms));
             cursor += ms;
-            trailingPause = e;
           }
         }
         default -> children(e);

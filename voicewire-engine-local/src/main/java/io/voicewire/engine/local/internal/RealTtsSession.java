@@ -9,7 +9,6 @@ import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.text.Sentences;
 import io.voicewire.speech.text.TextReleaser;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,10 +22,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Text goes through the shared {@link TextReleaser} (schedule, flush, try-trigger, end,
  * auto_mode); each released piece is split into sentences ({@link Sentences#split}, and long ones
- * at a comma or space near {@link #MAX_SENTENCE_CHARS}) and queued. Each sentence is normalized
+ * at a comma or space near {@link SentenceParts#MAX_SENTENCE_CHARS}) and queued; text with
+ * nothing to say between two sentences is queued as one silent piece. Each sentence is normalized
  * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. When the
  * listener is (nearly) waiting for audio (the session's first sentence, after a pause) and the
- * voice's start grows with the sentence (MaryTTS), the sentence's first phrase is voiced first and
+ * voice's start grows with the sentence (MaryTTS), the sentence's first clause is voiced first and
  * the rest is queued ahead of the next sentence ({@link FirstPhrase}). The
  * {@link TtsScheduler} runs this session in turns on its workers (a turn ends with the sentence
  * or earlier, when a session whose listener needs audio sooner is waiting); its
@@ -42,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * <p>Listener events go through the session's {@link SerialLane}. Thread safe.
  */
 final class RealTtsSession implements TtsSession, TtsScheduler.Job {
-  /** Sentences longer than this are split at a comma or space before synthesis. */
-  static final int MAX_SENTENCE_CHARS = 300;
   /** Most characters released for synthesis and not yet voiced; more is an input error. */
   static final int MAX_QUEUED_CHARS = 100_000;
 
@@ -229,14 +227,27 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   }
 
   private boolean enqueueLocked(List<String> pieces, Item mark) {
+    // text with nothing to say between two speakable sentences is one silent item, not one item
+    // (and one turn) per ". " (issue #10's abuse mix sends ". " by the megabyte)
+    StringBuilder silent = new StringBuilder();
     for (String piece : pieces) {
+      queuedChars += piece.length();
+      if (!SentenceParts.speakable(piece)) {
+        silent.append(piece);
+        continue;
+      }
       for (String sentence : Sentences.split(piece)) {
-        for (String part : splitLong(sentence)) {
-          queuedChars += part.length();
-          items.add(new Sentence(part, speakable(part)));
+        for (String part : SentenceParts.splitLong(sentence)) {
+          if (SentenceParts.speakable(part)) {
+            addSilent(silent);
+            items.add(new Sentence(part, true));
+          } else {
+            silent.append(part);
+          }
         }
       }
     }
+    addSilent(silent);
     if (mark != null) {
       items.add(mark);
     }
@@ -250,6 +261,13 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
       scheduler.schedule(this, output.deadlineNanos(nanoClock.getAsLong()));
     }
     return true;
+  }
+
+  private void addSilent(StringBuilder silent) {
+    if (!silent.isEmpty()) {
+      items.add(new Sentence(silent.toString(), false));
+      silent.setLength(0);
+    }
   }
 
   /**
@@ -343,17 +361,15 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
       return;
     }
     String text = s.text();
-    boolean continued = false;
     if (voice.cutsFirstPhrase() && output.leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
       // the listener is (nearly) waiting: its first phrase first, the rest while it plays
       int cut = FirstPhrase.cut(text);
       if (cut > 0 && putBack(text.substring(cut))) {
         text = text.substring(0, cut);
-        continued = FirstPhrase.midClause(text);
       }
     }
     long t0 = nanoClock.getAsLong();
-    output.begin(text, turn.synthesizer(voice.info().voiceId()), speed, continued);
+    output.begin(text, turn.synthesizer(voice.info().voiceId()), speed);
     if (output.inProgress()) {
       scheduler.started(nanoClock.getAsLong() - t0);
     }
@@ -367,7 +383,7 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
       if (cancelled) {
         return false;
       }
-      items.addFirst(new Sentence(rest, speakable(rest)));
+      items.addFirst(new Sentence(rest, SentenceParts.speakable(rest)));
       queuedChars += rest.length();
       return true;
     } finally {
@@ -399,47 +415,5 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
 
   private void deliverTerminal(Runnable event) {
     events.deliverTerminal(event);
-  }
-
-  /** True when {@code s} has a letter or digit to say. */
-  static boolean speakable(String s) {
-    return s.codePoints().anyMatch(Character::isLetterOrDigit);
-  }
-
-  /** Splits a sentence longer than {@link #MAX_SENTENCE_CHARS} at commas or spaces. */
-  static List<String> splitLong(String s) {
-    List<String> out = new ArrayList<>();
-    int start = 0;
-    while (s.length() - start > MAX_SENTENCE_CHARS) {
-      int limit = start + MAX_SENTENCE_CHARS;
-      int cut = -1;
-      for (int i = limit - 1; i > start + MAX_SENTENCE_CHARS / 2; i--) {
-        if ((s.charAt(i) == ',' || s.charAt(i) == ';') && i + 1 < s.length()
-            && Character.isWhitespace(s.charAt(i + 1))) {
-          cut = i + 1;
-          break;
-        }
-      }
-      if (cut < 0) {
-        for (int i = limit - 1; i > start; i--) {
-          if (Character.isWhitespace(s.charAt(i))) {
-            cut = i;
-            break;
-          }
-        }
-      }
-      if (cut < 0) {
-        cut = limit; // one enormous word
-      }
-      while (cut < s.length() && Character.isWhitespace(s.charAt(cut))) {
-        cut++;
-      }
-      out.add(s.substring(start, cut));
-      start = cut;
-    }
-    if (start < s.length()) {
-      out.add(s.substring(start));
-    }
-    return out;
   }
 }

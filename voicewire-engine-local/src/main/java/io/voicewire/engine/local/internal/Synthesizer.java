@@ -57,15 +57,6 @@ interface Synthesizer {
   SentenceAudio start(String sentence, double speed) throws Exception;
 
   /**
-   * {@link #start(String, double)} for a part of a sentence: with {@code continued}, the rest of
-   * the sentence follows at once (the first phrase cut off by {@link FirstPhrase}), so the engine
-   * does not end it with a sentence's closing pause. Engines without such a pause ignore it.
-   */
-  default SentenceAudio start(String sentence, double speed, boolean continued) throws Exception {
-    return start(sentence, speed);
-  }
-
-  /**
    * Synthesizes {@code sentence} whole, blocking until its audio has been delivered to {@code
    * sink} or the sink asked to stop.
    */

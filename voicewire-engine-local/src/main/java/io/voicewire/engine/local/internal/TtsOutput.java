@@ -80,12 +80,8 @@ final class TtsOutput {
   /**
    * Starts {@code sentence} with {@code synth}: normalizes it and runs the work before its first
    * audio; {@link #pump} then emits its chunks. Text with nothing to say waits for the next chunk.
-   *
-   * @param continued the sentence's rest follows at once ({@link Synthesizer#start(String,
-   *     double, boolean)})
    */
-  void begin(String sentence, Synthesizer synth, double speed, boolean continued)
-      throws Exception {
+  void begin(String sentence, Synthesizer synth, double speed) throws Exception {
     if (converter == null) {
       converter = AudioConverter.create(
           new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
@@ -99,7 +95,7 @@ final class TtsOutput {
       return;
     }
     SentenceEmitter em = new SentenceEmitter(text);
-    Synthesizer.SentenceAudio u = synth.start(text.spoken(), speed, continued);
+    Synthesizer.SentenceAudio u = synth.start(text.spoken(), speed);
     em.timing(u.timing());
     current = new Current(u, em);
   }

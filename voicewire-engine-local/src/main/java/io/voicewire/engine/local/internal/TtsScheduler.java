@@ -30,13 +30,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A turn is not a whole sentence: a job reads its sentence's audio piece by piece ({@link
  * TtsOutput#READ_BYTES}) and, after each piece, asks {@link Turn#shouldYield}; it hands the worker
- * over as soon as a waiting job's deadline is more than {@link #YIELD_MARGIN_MILLIS} earlier than
- * its own (a margin that follows the time recent sentence starts took, {@link
- * #MIN_YIELD_MARGIN_MILLIS}; its sentence is put aside, not lost: MaryTTS's vocoder thread waits without using CPU
- * and the job is queued again with its new deadline). So one long synthesis never holds a worker
- * while another session waits for its first audio; what a new session still waits for is the
- * part of a sentence that cannot be cut: the front end and parameter generation of the sentence
- * that a worker has already started (docs/bench-engine.md has the profile).
+ * over as soon as a waiting job's deadline is earlier than its own by more than a margin that
+ * follows the time recent sentence starts took ({@link #MIN_YIELD_MARGIN_MILLIS} to {@link
+ * #YIELD_MARGIN_MILLIS}). Its sentence is put aside, not lost: MaryTTS's vocoder thread waits
+ * without using CPU and the job is queued again with its new deadline. So one long synthesis
+ * never holds a worker while another session waits for its first audio; what a new session
+ * still waits for is the part of a sentence that cannot be cut: the start (front end and
+ * parameter generation) of the sentences the workers have already started, which {@link
+ * FirstPhrase} shortens (docs/bench-engine.md has the profile).
  *
  * <p>A job is in the queue at most once, so the queue is bounded by the number of open sessions
  * ({@code MAX_OPEN_TTS_SESSIONS} in the provider). Each worker owns one synthesizer per voice,
@@ -49,8 +50,9 @@ final class TtsScheduler implements AutoCloseable {
    */
   static final long URGENT_LEAD_MILLIS = 500;
   /**
-   * How much later than a waiting job's deadline the running job's own must be before it hands
-   * its worker over: the audio it keeps in hand for its listener while another goes first. It
+   * The yield margin's ceiling, and the margin before any start has been timed: how much later
+   * than a waiting job's deadline the running job's own must be before it hands its worker over,
+   * the audio it keeps in hand for its listener while another goes first. It
    * covers the waiting job's start (~50 ms of front end and parameters on an idle machine) a few
    * times over, so that a playing session does not fall silent while a new one starts on a busy
    * machine; a new session pays for it with the time the running one takes to make that much

@@ -37,22 +37,26 @@ public final class MaryFirstAudioProbe {
         run(mary, s, voice.sampleRate());
       }
     }
-    report("whole sentence", mary, all, voice.sampleRate());
     List<String> cut = all.stream().map(s -> String.join(" ",
         Arrays.asList(s.split(" ")).subList(0, Math.min(words, s.split(" ").length)))).toList();
-    report("first " + words + " words", mary, cut, voice.sampleRate());
     List<String> heads = all.stream().map(s -> FirstPhrase.cut(s) < 0 ? s
         : s.substring(0, FirstPhrase.cut(s))).toList();
-    report("first phrase", mary, heads, voice.sampleRate());
+    // interleaved, sentence by sentence, so that the machine's load weighs on the three alike
+    String[] what = {"whole sentence", "first " + words + " words", "first phrase"};
+    List<List<String>> texts = List.of(all, cut, heads);
+    double[][][] t = new double[3][all.size()][];
+    for (int i = 0; i < all.size(); i++) {
+      for (int k = 0; k < 3; k++) {
+        t[k][i] = run(mary, texts.get(k).get(i), voice.sampleRate());
+      }
+    }
+    for (int k = 0; k < 3; k++) {
+      report(what[k], t[k]);
+    }
     System.exit(0);
   }
 
-  private static void report(String what, LocalMaryInterface mary, List<String> texts, int rate)
-      throws Exception {
-    double[][] t = new double[texts.size()][];
-    for (int i = 0; i < texts.size(); i++) {
-      t[i] = run(mary, texts.get(i), rate);
-    }
+  private static void report(String what, double[][] t) {
     System.out.printf("%-16s front end p50 %5.1f ms | parameters p50 %5.1f ms | first 30 ms read"
         + " p50 %4.1f ms | first audio p50 %5.1f ms, max %5.1f ms | whole sentence p50 %5.1f ms%n",
         what, p50(t, 0), p50(t, 1), p50(t, 2), p50(t, 3), max(t, 3), p50(t, 4));

@@ -49,16 +49,4 @@ class MaryRetimeTest {
     // 150, 71.25->70, 140, 500
     assertEquals(150 + 70 + 140 + 500, t.durationMs(), 1e-9);
   }
-
-  @Test
-  void aPhraseTheRestFollowsEndsWithAShortPauseInItsTimingAndItsDocument() throws Exception {
-    Document d = parse();
-    SentenceTiming t = MaryVoice.retime(d, 1.0, 5.0, true);
-    assertEquals(120 + 55 + 110 + MaryVoice.CONTINUED_PAUSE_MILLIS, t.durationMs(), 1e-9);
-    Element b = (Element) d.getElementsByTagNameNS("*", "boundary").item(0);
-    assertEquals("100", b.getAttribute("duration"));
-    // a pause shorter than that stays as it was
-    SentenceTiming fast = MaryVoice.retime(parse(), 5.0, 5.0, true);
-    assertEquals(80, fast.durationMs() - fast.tokens().get(1).words().get(0).startMs(), 1e-9);
-  }
 }

@@ -160,19 +160,53 @@ class TtsSchedulingTest {
   void aWaitingSessionsFirstSentenceStartsWithItsFirstPhrase() throws Exception {
     try (TtsScheduler s = new TtsScheduler(id -> voice(true), 1)) {
       Probe a = new Probe();
-      String text = "Alpha one two three four five six seven eight nine. "
-          + "Bravo one two three four five six seven eight nine. ";
+      String text = "Alpha one two, three four five six seven eight nine. "
+          + "Bravo one two, three four five six seven eight nine. ";
       RealTtsSession sa = session(s, a, voice(true));
       sa.send(text);
       sa.end();
       assertTrue(a.done.await(10, TimeUnit.SECONDS));
       List<String> starts = log.stream().filter(e -> e.startsWith("start")).toList();
-      // "Alpha one two three four " ends inside its clause; "five ..." follows; "Bravo" has
-      // 2.5 s of audio in hand by then and starts whole
-      assertEquals(List.of("start Alpha (continued)", "start five", "start Bravo"), starts);
+      // "Alpha one two, " first, "three ..." next; "Bravo" has 1.5 s of audio in hand by then
+      // and starts whole
+      assertEquals(List.of("start Alpha", "start three", "start Bravo"), starts);
       assertEquals(text, a.text());
       assertEquals(20 * WORD_MS * 32L, a.bytes());
     }
+  }
+
+  /**
+   * Issue #10's abuse mix sends text with nothing to say ({@code ". "} over and over): it is kept
+   * as one silent piece, not one queued item and one turn per {@code ". "}, and still reaches the
+   * listener character for character.
+   */
+  @Test
+  void textWithNothingToSayTakesOneTurnNotOnePerSentence() throws Exception {
+    TtsScheduler s = new TtsScheduler(id -> voice(), 0);
+    TtsScheduler.Turn turn = new TtsScheduler.Turn() {
+      @Override
+      public Synthesizer synthesizer(String voiceId) throws Exception {
+        return voice().newSynthesizer();
+      }
+
+      @Override
+      public boolean shouldYield(long playoutEndNanos) {
+        return false;
+      }
+    };
+    Probe a = new Probe();
+    RealTtsSession sa = session(s, a);
+    String text = ". ".repeat(5_000) + "Alpha one. ";
+    sa.send(text);
+    sa.end();
+    int turns = 0;
+    while (a.done.getCount() > 0 && turns < 100) {
+      s.take().runTurn(turn);
+      turns++;
+    }
+    assertTrue(turns <= 3, turns + " turns");
+    assertEquals(text, a.text());
+    s.close();
   }
 
   @Test
@@ -259,10 +293,7 @@ class TtsSchedulingTest {
     return voice(false);
   }
 
-  /**
-   * The scripted voice; {@code cuts}: it asks for first phrases ({@link
-   * VoiceEngine#cutsFirstPhrase}), and logs a start of a phrase the rest follows as "continued".
-   */
+  /** The scripted voice; {@code cuts}: it asks for first phrases ({@link VoiceEngine#cutsFirstPhrase}). */
   private VoiceEngine voice(boolean cuts) {
     return new VoiceEngine() {
       @Override
@@ -285,21 +316,7 @@ class TtsSchedulingTest {
 
       @Override
       public Synthesizer newSynthesizer() {
-        return new Synthesizer() {
-          @Override
-          public SentenceAudio start(String sentence, double speed) {
-            return start(sentence, speed, false);
-          }
-
-          @Override
-          public SentenceAudio start(String sentence, double speed, boolean continued) {
-            return scripted(sentence, continued);
-          }
-        };
-      }
-
-      private Synthesizer.SentenceAudio scripted(String sentence, boolean continued) {
-        {
+        return (sentence, speed) -> {
           String name = sentence.split(" ")[0];
           List<SentenceTiming.Token> tokens = new ArrayList<>();
           String[] words = sentence.replaceAll("[.]", "").split(" ");
@@ -311,9 +328,9 @@ class TtsSchedulingTest {
           advance(START_MS);
           Script script = new Script(name, words.length * WORD_MS * 32);
           started.add(script);
-          record("start " + name + (continued ? " (continued)" : ""));
+          record("start " + name);
           return script.audio(new SentenceTiming(tokens, words.length * WORD_MS));
-        }
+        };
       }
     };
   }
