@@ -73,6 +73,7 @@ final class SttWire implements WireSession, ResumeState {
     st.connOpenedNanos = now;
     st.connCommits = 0;
     st.connOpen = true;
+    st.serverErrorOnConn = false;
     st.retranscribe = false;
     st.resumedConn = false;
     st.lastInboundNanos = now;
@@ -100,6 +101,7 @@ final class SttWire implements WireSession, ResumeState {
     }
     st.sessionBase = st.ring.start();
     st.sentOnConn = 0;
+    st.sessionCommitRequests = 0;
     st.firstOnConn = true;
     st.pendingCommits.clear();
     st.pendingCommitNanos.clear();
@@ -146,10 +148,6 @@ final class SttWire implements WireSession, ResumeState {
           + st.ms(st.ring.start()) + "-" + st.ms(st.ring.end()) + " ms";
     } else if (st.request.commitStrategy() == CommitStrategy.MANUAL
         && st.lostCommits.contains(boundary)) {
-      // commits the server answered that this client has not seen (a commit is two messages
-      // unless the server sends no timestamps)
-      long answered = (a.commitsSent() - st.resume.commitsReceived())
-          / (st.timestampsUnsupported ? 1 : 2);
       int index = 0;
       for (long at : st.lostCommits) {
         if (at == boundary) {
@@ -157,9 +155,20 @@ final class SttWire implements WireSession, ResumeState {
         }
         index++;
       }
-      boundaryCommitReceived = index < answered;
-      if (!boundaryCommitReceived) {
-        why = "a commit sent at " + st.ms(boundary) + " ms may not have reached the server";
+      if (a.commitRequestsReceived() >= 0) {
+        // the server says how many of our commit requests it took: the lost ones are the last
+        // sent, in order, so the one at the boundary is the (sent - lost + index + 1)th
+        long nth = st.sessionCommitRequests - st.lostCommits.size() + index + 1;
+        boundaryCommitReceived = nth <= a.commitRequestsReceived();
+      } else {
+        // an older server: commits it answered that this client has not seen (a commit is two
+        // messages unless the server sends no timestamps)
+        long answered = (a.commitsSent() - st.resume.commitsReceived())
+            / (st.timestampsUnsupported ? 1 : 2);
+        boundaryCommitReceived = index < answered;
+        if (!boundaryCommitReceived) {
+          why = "a commit sent at " + st.ms(boundary) + " ms may not have reached the server";
+        }
       }
     }
     if (why != null) {
@@ -171,7 +180,8 @@ final class SttWire implements WireSession, ResumeState {
       return;
     }
     // forced commits are for new sessions: those the server did not receive go
-    java.util.Set<Long> unsent = new TreeSet<>(st.forcedAt.tailSet(boundary, true));
+    java.util.Set<Long> unsent = new TreeSet<>(st.forcedAt.tailSet(boundary,
+        !boundaryCommitReceived));
     st.ring.removeCommits(unsent);
     st.forcedAt.removeAll(unsent);
     st.ring.splitAt(boundary);
@@ -184,6 +194,9 @@ final class SttWire implements WireSession, ResumeState {
         st.pendingCommits.add(at); // received: answered again (if not counted) or live
         st.pendingCommitNanos.add(sent);
       }
+    }
+    if (a.commitRequestsReceived() >= 0) {
+      st.sessionCommitRequests = a.commitRequestsReceived(); // those not taken are sent again
     }
     st.sentSeq = st.ring.nextSeq() - 1;
     for (AudioRing.Entry e : st.ring.entries()) {
@@ -221,9 +234,12 @@ final class SttWire implements WireSession, ResumeState {
       return; // a refused handshake, or a new session on purpose: the decision stands
     }
     long lived = sup.ctx.nanoClock().getAsLong() - st.connOpenedNanos;
-    st.forceCommits = why.closeCode() != io.voicewire.protocol.CloseCodes.SERVICE_RESTART
-        && why.error().code() != ErrorCode.QUEUE_OVERFLOW && st.connCommits == 0
-        && lived < RealSttStream.SHORT_CONNECTION_MILLIS * 1_000_000L;
+    // a cut is a connection lost without the server's close frame: a server that closed (1012,
+    // queue_overflow, resource_exhausted, ...) is reachable and the next session is not cut
+    boolean cut = !st.serverErrorOnConn && (why.closeCode() < 0
+        || why.closeCode() == io.voicewire.protocol.CloseCodes.ABNORMAL);
+    st.forceCommits = cut && why.error().code() != ErrorCode.QUEUE_OVERFLOW
+        && st.connCommits == 0 && lived < RealSttStream.SHORT_CONNECTION_MILLIS * 1_000_000L;
   }
 
   @Override
@@ -365,6 +381,7 @@ final class SttWire implements WireSession, ResumeState {
             st.lastCommitSentNanos = now;
           }
         } else {
+          st.serverErrorOnConn = true; // the server ends this connection: no cut
           sup.serverError(new SpeechError(e.code(),
               e.error() == null ? e.messageType() : e.error()));
         }
