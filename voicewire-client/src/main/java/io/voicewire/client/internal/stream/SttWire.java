@@ -134,10 +134,12 @@ final class SttWire implements WireSession, ResumeState {
    * sends the rest from there, without forced commits; commits the session received before the
    * drop stay pending (their answers come again or live). A commit sent right at that offset
    * may or may not have reached the server: with VAD it is sent again (an extra answer is
-   * placed by its words, or is blank); with manual commits it counts as received when the
-   * server answered it already (manual: the server's commits answer ours in order), else the
-   * session cannot be continued exactly. Then, and when that audio is no longer in the ring, the
-   * stream starts a new session instead.
+   * placed by its words, or is blank); with manual commits the server's
+   * {@code commit_requests_received} says whether it took it (if not, it is sent again); from
+   * an older server without it, it counts as received when the server answered it already
+   * (manual: the server's commits answer ours in order), else the session cannot be continued
+   * exactly. Then, and when that audio is no longer in the ring, the stream starts a new session
+   * instead.
    */
   private void continueSession(SttResume.Info a, long now) {
     long boundary = st.sessionBase + a.audioBytesReceived();
@@ -223,9 +225,10 @@ final class SttWire implements WireSession, ResumeState {
   /**
    * Lock held: whether the next new session's replay gets forced commits. A drop this stream
    * caused itself (a new session on purpose, {@link Retry#NOW} without a close frame) keeps the
-   * decision; the server's 1012 or {@code queue_overflow} clears it; another drop sets it when
-   * the connection was cut short: younger than {@link RealSttStream#SHORT_CONNECTION_MILLIS},
-   * no commit received.
+   * decision; the server's error message or close frame (1012, {@code queue_overflow},
+   * {@code resource_exhausted}, …) clears it; a cut (lost without either) sets it when the
+   * connection was short: younger than {@link RealSttStream#SHORT_CONNECTION_MILLIS}, no commit
+   * received.
    */
   private void decideForcedCommits(Failure why) {
     boolean wasOpen = st.connOpen;
