@@ -3,19 +3,13 @@ package io.voicewire.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
-import io.voicewire.speech.TtsListener;
-import io.voicewire.speech.TtsRequest;
-import io.voicewire.speech.TtsSession;
-import io.voicewire.speech.VoiceInfo;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,8 +55,7 @@ class ResumeAtCommitTest {
   }
 
   /** A provider whose STT events reach the server {@link #ANSWER_DELAY_MILLIS} late, in order. */
-  static final class Late implements SpeechProvider {
-    final SpeechProvider inner;
+  static final class Late extends ForwardingSttProvider {
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "late engine");
       t.setDaemon(true);
@@ -70,32 +63,7 @@ class ResumeAtCommitTest {
     });
 
     Late(SpeechProvider inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public boolean isReady() {
-      return inner.isReady();
-    }
-
-    @Override
-    public List<VoiceInfo> voices() {
-      return inner.voices();
-    }
-
-    @Override
-    public List<ModelInfo> models() {
-      return inner.models();
-    }
-
-    @Override
-    public TtsSession openTts(TtsRequest request, TtsListener listener) {
-      return inner.openTts(request, listener);
+      super(inner);
     }
 
     @Override
@@ -136,7 +104,7 @@ class ResumeAtCommitTest {
     @Override
     public void close() {
       timer.shutdownNow();
-      inner.close();
+      super.close();
     }
   }
 }
