@@ -1,15 +1,9 @@
 package io.voicewire.client;
 
-import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
-import io.voicewire.speech.TtsListener;
-import io.voicewire.speech.TtsRequest;
-import io.voicewire.speech.TtsSession;
-import io.voicewire.speech.VoiceInfo;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -45,39 +39,13 @@ class ManualCommitOverflowTest {
   }
 
   /** A provider whose first STT session to reach {@code refuseAtMs} of audio refuses a chunk. */
-  static final class Refusing implements SpeechProvider {
-    private final SpeechProvider inner;
+  static final class Refusing extends ForwardingSttProvider {
     private final long refuseAtMs;
     final AtomicInteger refused = new AtomicInteger();
 
     Refusing(SpeechProvider inner, long refuseAtMs) {
-      this.inner = inner;
+      super(inner);
       this.refuseAtMs = refuseAtMs;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public boolean isReady() {
-      return inner.isReady();
-    }
-
-    @Override
-    public List<VoiceInfo> voices() {
-      return inner.voices();
-    }
-
-    @Override
-    public List<ModelInfo> models() {
-      return inner.models();
-    }
-
-    @Override
-    public TtsSession openTts(TtsRequest request, TtsListener listener) {
-      return inner.openTts(request, listener);
     }
 
     @Override
@@ -128,11 +96,6 @@ class ManualCommitOverflowTest {
           s.cancel();
         }
       };
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 }

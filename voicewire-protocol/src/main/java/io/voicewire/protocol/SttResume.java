@@ -106,9 +106,19 @@ public final class SttResume {
    * @param commitsSent commit messages ({@code committed_transcript} and
    *     {@code committed_transcript_with_timestamps}) the session has produced so far
    * @param reason why a resume was not honoured (resumed false on a reconnect), or null
+   * @param commitRequestsReceived the client's commit requests ({@code commit: true}) the server
+   *     took into the session since it began, over all its connections (a throttled one is not
+   *     taken): with it a client that lost its connection right after sending a commit knows
+   *     whether the server has it; -1 when the server did not say (an older server)
    */
   public record Info(boolean resumed, long graceMs, long audioBytesReceived, long commitsSent,
-      String reason) {
+      String reason, long commitRequestsReceived) {
+
+    /** Without {@code commit_requests_received} (as an older server sends it). */
+    public Info(boolean resumed, long graceMs, long audioBytesReceived, long commitsSent,
+        String reason) {
+      this(resumed, graceMs, audioBytesReceived, commitsSent, reason, -1);
+    }
 
     /** Writes {@code "voicewire_resume": {...}} into the object being generated. */
     public void write(JsonGenerator g) throws IOException {
@@ -117,6 +127,9 @@ public final class SttResume {
       g.writeNumberField("grace_ms", graceMs);
       g.writeNumberField("audio_bytes_received", audioBytesReceived);
       g.writeNumberField("commits_sent", commitsSent);
+      if (commitRequestsReceived >= 0) {
+        g.writeNumberField("commit_requests_received", commitRequestsReceived);
+      }
       if (reason != null) {
         g.writeStringField("reason", reason);
       }
@@ -137,9 +150,12 @@ public final class SttResume {
         return null;
       }
       JsonNode why = r.get("reason");
+      JsonNode requests = r.get("commit_requests_received");
       return new Info(r.get("resumed").asBoolean(), r.get("grace_ms").asLong(),
           r.get("audio_bytes_received").asLong(), r.get("commits_sent").asLong(),
-          why != null && why.isTextual() ? why.asText() : null);
+          why != null && why.isTextual() ? why.asText() : null,
+          requests != null && requests.canConvertToLong() && requests.asLong() >= 0
+              ? requests.asLong() : -1);
     }
   }
 }

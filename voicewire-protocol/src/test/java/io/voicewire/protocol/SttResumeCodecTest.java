@@ -26,6 +26,13 @@ class SttResumeCodecTest {
     assertEquals(info, ((SttServerMessage.Started) SttServerMessage.decode(json))
         .voicewireResume());
 
+    SttResume.Info withRequests = new SttResume.Info(true, 10_000, 64_000, 3, null, 2);
+    String counted = new SttServerMessage.SessionStarted("s1", r, true, withRequests).encode();
+    assertTrue(counted.contains("\"commits_sent\":3,\"commit_requests_received\":2}"), counted);
+    assertEquals(withRequests, ((SttServerMessage.Started) SttServerMessage.decode(counted))
+        .voicewireResume());
+    assertEquals(-1, info.commitRequestsReceived(), "an older server's field: not said");
+
     SttResume.Info fresh = new SttResume.Info(false, 10_000, 0, 0, "expired");
     String again = new SttServerMessage.SessionStarted("s2", r, true, fresh).encode();
     assertEquals(fresh, ((SttServerMessage.Started) SttServerMessage.decode(again))

@@ -302,10 +302,7 @@ final class SoakSessions {
       // what an unmatched committed transcript is: its place, its words, and what the stream did
       stats.sample(kind + ": committed transcript(s) not at a commit sent: " + left.stream()
           .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " ms \"" + t.text() + "\"")
-          .toList() + "; commits sent at " + ends + " ms; all committed: " + commits.stream()
-          .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " \"" + t.text() + "\"").toList()
-          + "; reconnects " + m.reconnects() + ", forced commits " + m.forcedCommits()
-          + ", duplicate commits dropped " + m.duplicateCommitsDropped());
+          .toList() + "; commits sent at " + ends + " ms; " + streamDetail(commits, m));
     }
     // Words: the recognizer's own variance shows up here too, so this is told apart by whether
     // the session resumed (a resume that dropped or replayed audio twice shows up only there).
@@ -318,8 +315,22 @@ final class SoakSessions {
     stats.add(group + ".wordsExtra", words.repeated());
     if (!words.clean()) {
       stats.sample(kind + (resumed ? " (resumed)" : "") + ": expected \"" + expected
-          + "\", committed \"" + got + "\"");
+          + "\", committed \"" + got + "\"; " + streamDetail(commits, m));
     }
+  }
+
+  /**
+   * What a stream did, for an audit finding: its committed transcripts with their places, and
+   * how it reconnected (resumed by id, fell back to a new session, forced commits).
+   */
+  static String streamDetail(List<Transcript> commits, io.voicewire.client.StreamMetrics m) {
+    return "commits " + commits.stream()
+        .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " \"" + t.text() + "\"").toList()
+        + "; connections " + m.connections() + ", resumes " + m.resumesAttempted()
+        + " attempted / " + m.resumesSucceeded() + " re-attached / " + m.resumesFellBack()
+        + " fell back, seams " + m.seams() + ", replayed " + m.replayedAudioMillis()
+        + " ms, forced commits " + m.forcedCommits() + ", words re-transcribed "
+        + m.wordsRetranscribed() + ", duplicate commits dropped " + m.duplicateCommitsDropped();
   }
 
   private void auditChars(String kind, String text, String aligned, boolean complete) {

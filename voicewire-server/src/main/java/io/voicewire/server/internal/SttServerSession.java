@@ -137,7 +137,7 @@ final class SttServerSession extends SttSessionEvents {
     startSent = true;
     SttSocket to = attached;
     offer(messages.started(id, new SttResume.Info(true, graceMillis, audioBytes,
-        commits.sent(), null)), fx);
+        commits.sent(), null, commitRequests)), fx);
     for (String m : commits.after(0)) {
       offer(m, fx);
     }
@@ -323,6 +323,7 @@ final class SttServerSession extends SttSessionEvents {
           uplink.throttledMessage()).encode());
       return 1;
     }
+    commitRequests++; // taken: it goes to the provider after its chunk, even if held
     return 2;
   }
 

@@ -77,6 +77,8 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   final SttUplink uplink;
   final SttCommitLog commits;
   long audioBytes;
+  /** Commit requests of the client taken into the session (not throttled), all connections. */
+  long commitRequests;
   int handing;
   boolean startSent;
   boolean startPending;

@@ -35,7 +35,8 @@ abstract class SttSessionEvents extends SttSessionCore {
           && state.isAny(SttState.OPEN, SttState.FAILING)) {
         startSent = true;
         offer(resumable ? messages.started(id, new SttResume.Info(false, graceMillis,
-            audioBytes, commits.sent(), fallbackReason)) : messages.started(sessionId), fx);
+            audioBytes, commits.sent(), fallbackReason, commitRequests))
+            : messages.started(sessionId), fx);
       }
     });
   }

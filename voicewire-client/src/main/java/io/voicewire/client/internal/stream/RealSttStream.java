@@ -84,10 +84,12 @@ public final class RealSttStream implements SttStream {
   /**
    * Forced commits ({@link #FORCED_COMMIT_REPLAY_MILLIS}) are for a cutting network only: they
    * are added to a new session's replay when the connection lost last lived shorter than this
-   * and received no committed transcript, ms. Never after the server's 1012 (a drain: it closed
-   * right after a commit, or the replay is transcribed whole elsewhere), after
-   * {@code queue_overflow}, or after a connection that lived longer: the replay is then
-   * transcribed as the speaker spoke it, so the text is the uninterrupted run's.
+   * and received no committed transcript, and was cut: lost without the server's error message
+   * or close frame (a reset, 1006, a ping timeout), ms. Never after the server's own error or
+   * close (1012, a drain: it closed right after a commit, or the replay is transcribed whole
+   * elsewhere; {@code queue_overflow}; {@code resource_exhausted}, …), or after a connection that
+   * lived longer: the replay is then transcribed as the speaker spoke it, so the text is the
+   * uninterrupted run's (a forced commit inside speech can cost the words around it).
    */
   public static final long SHORT_CONNECTION_MILLIS = 3_000;
   /**

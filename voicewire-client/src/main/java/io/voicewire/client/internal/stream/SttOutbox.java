@@ -61,6 +61,7 @@ final class SttOutbox {
           return; // the connection is going; the next one replays the ring
         }
         st.sentSeq = e.seq();
+        st.sessionCommitRequests++;
         log.debug("{}: commit at {} ms sent{}", sup.name, st.ms(e.offset()),
             e.seq() <= st.replaySeq ? " (replayed)" : "");
         st.pendingCommits.add(e.offset());

@@ -53,6 +53,11 @@ final class SttState {
   long sentMax;
   boolean started;
   boolean firstOnConn;
+  /**
+   * Commit requests sent in the current server session (over all its connections) that the
+   * server may have: a resume learns how many it took ({@code commit_requests_received}).
+   */
+  long sessionCommitRequests;
   /** Stream offsets (and send times) of the commits sent on this session and not answered. */
   final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
   final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
@@ -84,6 +89,8 @@ final class SttState {
   /** When the current connection opened, and the commit messages received on it. */
   long connOpenedNanos;
   int connCommits;
+  /** The server sent an error message on the current connection (it ends it: no cut). */
+  boolean serverErrorOnConn;
   /** A connection opened and was not lost yet (a refused handshake decides nothing). */
   boolean connOpen;
   /**

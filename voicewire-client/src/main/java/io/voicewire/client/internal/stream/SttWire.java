@@ -74,6 +74,7 @@ final class SttWire implements WireSession, ResumeState {
     st.connOpenedNanos = now;
     st.connCommits = 0;
     st.connOpen = true;
+    st.serverErrorOnConn = false;
     st.retranscribe = false;
     st.resumedConn = false;
     st.lastInboundNanos = now;
@@ -101,6 +102,7 @@ final class SttWire implements WireSession, ResumeState {
     }
     st.sessionBase = st.ring.start();
     st.sentOnConn = 0;
+    st.sessionCommitRequests = 0;
     st.firstOnConn = true;
     st.pendingCommits.clear();
     st.pendingCommitNanos.clear();
@@ -133,10 +135,12 @@ final class SttWire implements WireSession, ResumeState {
    * sends the rest from there, without forced commits; commits the session received before the
    * drop stay pending (their answers come again or live). A commit sent right at that offset
    * may or may not have reached the server: with VAD it is sent again (an extra answer is
-   * placed by its words, or is blank); with manual commits it counts as received when the
-   * server answered it already (manual: the server's commits answer ours in order), else the
-   * session cannot be continued exactly. Then, and when that audio is no longer in the ring, the
-   * stream starts a new session instead.
+   * placed by its words, or is blank); with manual commits the server's
+   * {@code commit_requests_received} says whether it took it (if not, it is sent again); from
+   * an older server without it, it counts as received when the server answered it already
+   * (manual: the server's commits answer ours in order), else the session cannot be continued
+   * exactly. Then, and when that audio is no longer in the ring, the stream starts a new session
+   * instead.
    */
   private void continueSession(SttResume.Info a, long now) {
     long boundary = st.sessionBase + a.audioBytesReceived();
@@ -147,10 +151,6 @@ final class SttWire implements WireSession, ResumeState {
           + st.ms(st.ring.start()) + "-" + st.ms(st.ring.end()) + " ms";
     } else if (st.request.commitStrategy() == CommitStrategy.MANUAL
         && st.lostCommits.contains(boundary)) {
-      // commits the server answered that this client has not seen (a commit is two messages
-      // unless the server sends no timestamps)
-      long answered = (a.commitsSent() - st.resume.commitsReceived())
-          / (st.timestampsUnsupported ? 1 : 2);
       int index = 0;
       for (long at : st.lostCommits) {
         if (at == boundary) {
@@ -158,9 +158,20 @@ final class SttWire implements WireSession, ResumeState {
         }
         index++;
       }
-      boundaryCommitReceived = index < answered;
-      if (!boundaryCommitReceived) {
-        why = "a commit sent at " + st.ms(boundary) + " ms may not have reached the server";
+      if (a.commitRequestsReceived() >= 0) {
+        // the server says how many of our commit requests it took: the lost ones are the last
+        // sent, in order, so the one at the boundary is the (sent - lost + index + 1)th
+        long nth = st.sessionCommitRequests - st.lostCommits.size() + index + 1;
+        boundaryCommitReceived = nth <= a.commitRequestsReceived();
+      } else {
+        // an older server: commits it answered that this client has not seen (a commit is two
+        // messages unless the server sends no timestamps)
+        long answered = (a.commitsSent() - st.resume.commitsReceived())
+            / (st.timestampsUnsupported ? 1 : 2);
+        boundaryCommitReceived = index < answered;
+        if (!boundaryCommitReceived) {
+          why = "a commit sent at " + st.ms(boundary) + " ms may not have reached the server";
+        }
       }
     }
     if (why != null) {
@@ -172,7 +183,8 @@ final class SttWire implements WireSession, ResumeState {
       return;
     }
     // forced commits are for new sessions: those the server did not receive go
-    java.util.Set<Long> unsent = new TreeSet<>(st.forcedAt.tailSet(boundary, true));
+    java.util.Set<Long> unsent = new TreeSet<>(st.forcedAt.tailSet(boundary,
+        !boundaryCommitReceived));
     st.ring.removeCommits(unsent);
     st.forcedAt.removeAll(unsent);
     st.ring.splitAt(boundary);
@@ -185,6 +197,9 @@ final class SttWire implements WireSession, ResumeState {
         st.pendingCommits.add(at); // received: answered again (if not counted) or live
         st.pendingCommitNanos.add(sent);
       }
+    }
+    if (a.commitRequestsReceived() >= 0) {
+      st.sessionCommitRequests = a.commitRequestsReceived(); // those not taken are sent again
     }
     st.sentSeq = st.ring.nextSeq() - 1;
     for (AudioRing.Entry e : st.ring.entries()) {
@@ -211,9 +226,10 @@ final class SttWire implements WireSession, ResumeState {
   /**
    * Lock held: whether the next new session's replay gets forced commits. A drop this stream
    * caused itself (a new session on purpose, {@link Retry#NOW} without a close frame) keeps the
-   * decision; the server's 1012 or {@code queue_overflow} clears it; another drop sets it when
-   * the connection was cut short: younger than {@link RealSttStream#SHORT_CONNECTION_MILLIS},
-   * no commit received.
+   * decision; the server's error message or close frame (1012, {@code queue_overflow},
+   * {@code resource_exhausted}, …) clears it; a cut (lost without either) sets it when the
+   * connection was short: younger than {@link RealSttStream#SHORT_CONNECTION_MILLIS}, no commit
+   * received.
    */
   private void decideForcedCommits(Failure why) {
     boolean wasOpen = st.connOpen;
@@ -222,9 +238,12 @@ final class SttWire implements WireSession, ResumeState {
       return; // a refused handshake, or a new session on purpose: the decision stands
     }
     long lived = sup.ctx.nanoClock().getAsLong() - st.connOpenedNanos;
-    st.forceCommits = why.closeCode() != io.voicewire.protocol.CloseCodes.SERVICE_RESTART
-        && why.error().code() != ErrorCode.QUEUE_OVERFLOW && st.connCommits == 0
-        && lived < RealSttStream.SHORT_CONNECTION_MILLIS * 1_000_000L;
+    // a cut is a connection lost without the server's close frame: a server that closed (1012,
+    // queue_overflow, resource_exhausted, ...) is reachable and the next session is not cut
+    boolean cut = !st.serverErrorOnConn && (why.closeCode() < 0
+        || why.closeCode() == io.voicewire.protocol.CloseCodes.ABNORMAL);
+    st.forceCommits = cut && why.error().code() != ErrorCode.QUEUE_OVERFLOW
+        && st.connCommits == 0 && lived < RealSttStream.SHORT_CONNECTION_MILLIS * 1_000_000L;
   }
 
   @Override
@@ -366,6 +385,7 @@ final class SttWire implements WireSession, ResumeState {
             st.lastCommitSentNanos = now;
           }
         } else {
+          st.serverErrorOnConn = true; // the server ends this connection: no cut
           sup.serverError(new SpeechError(e.code(),
               e.error() == null ? e.messageType() : e.error()));
         }
