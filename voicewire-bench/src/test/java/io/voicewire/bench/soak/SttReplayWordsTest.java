@@ -52,7 +52,9 @@ import org.junit.jupiter.api.Timeout;
  *       session, also when it falls between the manual commit and its answer.
  * </ul>
  */
-@Tag("slow") // loads the offline engine (MaryTTS + Sphinx4)
+// acceptance (about 2 min of engine time): the default suite keeps the coded-engine
+// ResumeAtCommitTest (client) for the same resume rules; run with -Pacceptance
+@Tag("acceptance") // loads the offline engine (MaryTTS + Sphinx4)
 @Timeout(600)
 class SttReplayWordsTest {
   /** Session opens the engine refuses before it admits one. */
