@@ -63,6 +63,27 @@ class FinalAnswerWaitTest {
   }
 
   @Test
+  void aServerHoldingTheUplinkLongerThanTwoPingIntervalsKeepsTheConnection() throws Exception {
+    // the client's pings wait unread behind the held audio, nothing else arrives and our writes
+    // are done: before, the heartbeat took the busy server for a dead one after two intervals
+    // and reconnected (ScaleOutIT: 48 times in one stream, each replaying into a slower engine);
+    // now the server sends an unsolicited pong every SttSocket.HELD_PONG_MILLIS (1 s) meanwhile
+    Engine e = new Engine();
+    e.stallAtMs = SECOND_AT_MS;
+    Duration ping = Duration.ofMillis(STALL_MILLIS / 3);
+    try (ServerHarness h = new ServerHarness(e.provider(), 8);
+        VoiceClient client = VoiceClient.builder().baseUrl(h.directUrl()).pingInterval(ping)
+            .build()) {
+      RecordingSttListener l = new RecordingSttListener();
+      SttStream s = speak(client, l);
+      l.await(90).assertClosed();
+      assertEquals(1, e.stalls.get(), "the engine stalled once");
+      assertEquals(0, s.metrics().reconnects(), "reconnects: " + l.statuses);
+      assertEquals(FIRST + SECOND, l.committedText(), "committed text");
+    }
+  }
+
+  @Test
   void aServerThatReadTheFinalCommitAndAnswersNothingStillEndsTheStream() throws Exception {
     Engine e = new Engine();
     e.swallowCommits = true; // the VAD commits both segments; our final commit gets no answer
@@ -106,6 +127,11 @@ class FinalAnswerWaitTest {
   /** Two segments of coded speech, each followed by enough silence to be VAD-committed; end. */
   static RecordingSttListener speak(VoiceClient client) {
     RecordingSttListener l = new RecordingSttListener();
+    speak(client, l);
+    return l;
+  }
+
+  static SttStream speak(VoiceClient client, RecordingSttListener l) {
     SttStream s = client.newSttStream(SttRequest.builder().audioFormat(FakeSpeech.FORMAT)
         .commitStrategy(CommitStrategy.VAD).vad(VAD).build(), l);
     for (String seg : new String[] {FIRST, SECOND}) {
@@ -113,7 +139,7 @@ class FinalAnswerWaitTest {
       SttStreamStateTest.send(s, FakeSpeech.silence(SILENT_FRAMES), 5);
     }
     s.end();
-    return l;
+    return s;
   }
 
   /**

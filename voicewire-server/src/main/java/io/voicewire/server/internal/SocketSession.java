@@ -131,6 +131,17 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     return out;
   }
 
+  /**
+   * An unsolicited, empty pong (RFC 6455 §5.5.3, a one-way heartbeat): tells the client the
+   * server is alive while it does not read the client's frames, pings included. Never blocks.
+   */
+  final void sendHeartbeatPong() {
+    Session w = ws;
+    if (w != null && w.isOpen()) {
+      w.sendPong(java.nio.ByteBuffer.allocate(0), org.eclipse.jetty.websocket.api.Callback.NOOP);
+    }
+  }
+
   final String remote() {
     return remote;
   }

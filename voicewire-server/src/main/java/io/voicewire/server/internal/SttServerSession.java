@@ -278,6 +278,7 @@ final class SttServerSession extends SttSessionEvents {
       providerFailed(e);
     }
     if (!done && s.now() - h.sinceNanos() < s.limits.sttUplinkStall().toNanos()) {
+      h.from().stillHeld(s.now() - h.sinceNanos());
       s.timer.schedule(() -> retryHeld(h), UPLINK_RETRY_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * reflection.
  */
 public final class SttSocket extends SocketSession {
+  /** While the uplink is held, an unsolicited pong this often ({@link #stillHeld}), ms. */
+  static final long HELD_PONG_MILLIS = 1_000;
   private final SttParams params;
   private final SttResume.Params resume;
   private final ProtocolException paramError;
@@ -45,6 +47,8 @@ public final class SttSocket extends SocketSession {
   private volatile boolean lost;
   /** Why the resume asked for was not honoured (told in session_started), or null. */
   private String fallbackReason;
+  /** Heartbeat pongs sent during the current hold of the uplink. Guarded by this. */
+  private long heldPongs;
 
   SttSocket(Services s, Query query, Auth.Result handshakeAuth) {
     super(s, SessionKind.STT_REALTIME, LoggerFactory.getLogger("io.voicewire.server.stt"));
@@ -260,8 +264,27 @@ public final class SttSocket extends SocketSession {
    */
   void holdUplink() {
     synchronized (this) {
+      heldPongs = 0;
       pauseReading();
     }
+  }
+
+  /**
+   * While the uplink is held: the client's pings wait unread behind the held audio, so that a
+   * client's heartbeat does not take a busy server for a dead one, the server sends an unsolicited
+   * pong every {@link #HELD_PONG_MILLIS} (the first after as long). Not under any lock.
+   *
+   * @param heldNanos how long the chunk has been held
+   */
+  void stillHeld(long heldNanos) {
+    long n = heldNanos / (HELD_PONG_MILLIS * 1_000_000L);
+    synchronized (this) {
+      if (n <= heldPongs) {
+        return;
+      }
+      heldPongs = n;
+    }
+    sendHeartbeatPong();
   }
 
   /** A resume took this connection's session over: close 1001 after what is queued. */

@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * What both transports' connections share: the one-shot terminal state, read demand with
  * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection unless
  * a message arrived or one of our messages was written during the interval: a server that stopped
- * reading our frames for back-pressure cannot read the ping queued behind them, but its messages
- * and the progress of our writes show the connection alive), the
+ * reading our frames for back-pressure cannot read the ping queued behind them, but its messages,
+ * the progress of our writes and its unsolicited pongs — the voicewire server's heartbeat while it
+ * holds our uplink — show the connection alive), the
  * close timeout and the single failure path. A subclass supplies the transport calls on its socket
  * type {@code T} ({@link #demand}, {@link #ping(Object, ByteBuffer)}, {@link #abort}) and the
  * sending. Every ping carries the time it was made ({@link #nanoClock}, 8 bytes); the pong echoes
@@ -361,16 +362,19 @@ abstract class BaseConnection<T> implements Connection {
     long rtt;
     lock.lock();
     try {
+      boolean answers = awaitingPong; // else unsolicited: a server's heartbeat, no round trip
       awaitingPong = false;
       receivedPongs++;
       if (payload != null && payload.remaining() == Long.BYTES) {
         answeredPingNanos = Math.max(answeredPingNanos, payload.getLong(payload.position()));
       }
-      rtt = nanoClock.getAsLong() - pingSentNanos;
+      rtt = answers ? nanoClock.getAsLong() - pingSentNanos : -1;
     } finally {
       lock.unlock();
     }
-    listener.onRoundTrip(rtt);
+    if (rtt >= 0) {
+      listener.onRoundTrip(rtt);
+    }
     afterMessage();
   }
 
