@@ -1,7 +1,5 @@
 package io.voicewire.engine.local.internal;
 
-import io.voicewire.audio.AudioConverter;
-import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.vad.VadEvent;
 import io.voicewire.audio.vad.SpeechEndpointer;
 import io.voicewire.audio.vad.VoiceActivityDetector;
@@ -29,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A local speech-to-text session.
  *
- * <p>Audio is converted to 16 kHz PCM and watched by the core {@link VoiceActivityDetector},
- * whose events bound the decoding passes; the VAD commit uses Silero ({@link SileroEndpointer})
- * by default, or the same energy detector's events ({@link SessionVad}). A
+ * <p>Audio is converted to 16 kHz PCM ({@link SttAudioIntake}) and watched by the core
+ * {@link VoiceActivityDetector}, whose events bound the decoding passes; the VAD commit uses
+ * Silero ({@link SileroEndpointer}) by default, or the same energy detector's events
+ * ({@link SessionVad}). A
  * <em>pass</em> is a stretch of speech sent to a pooled Sphinx decoder: it opens at a VAD speech
  * start, with up to {@link LeadInRing#LEAD_IN_MILLIS} of the audio before it (Sphinx needs
  * silence before the first word), and ends at the VAD speech end, a commit, or the close; between
@@ -76,21 +75,12 @@ final class RealSttSession implements SttSession {
 
   private final String sessionId;
   private final SttRequest request;
-  private final SttListener listener;
   private final DecoderPool pool;
-  private final ListenerEvents events;
-  private final LongSupplier nanoClock;
+  private final SttEvents events; // listener events, in order on the session's lane
   private final ReentrantLock lock = new ReentrantLock();
-  private volatile long lastAudioNanos;
 
   // guarded by lock
-  private final AudioConverter converter;
-  /** The one detector of this session's audio: pass boundaries, and the VAD commit's events. */
-  private final SessionVad vad;
-  // allocates with the first audio, so an idle session costs no ring (idle-heap target 64 KiB)
-  private final LeadInRing ring = new LeadInRing();
-  private long samples; // 16 kHz samples received (session audio time)
-  private long receivedBytes; // bytes in the request's format
+  private final SttAudioIntake intake;
   private final PassQueue passes = new PassQueue(MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
   private final SegmentText segment;
   private State state = State.OPEN;
@@ -100,16 +90,10 @@ final class RealSttSession implements SttSession {
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
       SerialLane lane, LongSupplier nanoClock, SileroNet endpointNet, Runnable onTerminal) {
     this.sessionId = sessionId;
-    this.nanoClock = nanoClock;
-    this.lastAudioNanos = nanoClock.getAsLong();
     this.request = request;
-    this.listener = listener;
     this.pool = pool;
-    this.events = new ListenerEvents(lane, onTerminal);
-    AudioFormat in = request.audioFormat();
-    this.converter = in.equals(AudioFormat.PCM_16000) ? null
-        : AudioConverter.create(in, AudioFormat.PCM_16000);
-    this.vad = new SessionVad(endpointNet, request.vad());
+    this.events = new SttEvents(sessionId, listener, lane, onTerminal, this::fail);
+    this.intake = new SttAudioIntake(request, endpointNet, nanoClock);
     this.segment = new SegmentText(request.includeTimestamps(),
         request.includeLanguageDetection());
     this.bias = LmBias.of(request.keyterms(), request.previousText());
@@ -117,7 +101,7 @@ final class RealSttSession implements SttSession {
 
   /** Announces the session to its listener (the first event). */
   void start() {
-    deliver(() -> listener.onStarted(sessionId));
+    events.started();
   }
 
   /** A session that failed before it started. */
@@ -152,7 +136,7 @@ final class RealSttSession implements SttSession {
   public long audioReceivedMs() {
     lock.lock();
     try {
-      return receivedMs();
+      return intake.receivedMs();
     } finally {
       lock.unlock();
     }
@@ -172,32 +156,28 @@ final class RealSttSession implements SttSession {
       if (!passes.hasRoomFor(audio.length)) {
         return false; // MAX_QUEUED_AUDIO_MILLIS wait for the decoder: not taken
       }
-      byte[] pcm = converter == null ? audio : converter.convert(audio);
-      receivedBytes += audio.length;
-      lastAudioNanos = nanoClock.getAsLong();
-      long chunkStartMs = nowMs();
-      samples += pcm.length / 2;
-      ring.remember(pcm);
+      long chunkStartMs = intake.nowMs();
+      byte[] pcm = intake.take(audio);
       if (passes.open != null && !passes.open.write(pcm)) {
         failLocked(new SpeechError(ErrorCode.QUEUE_OVERFLOW, "more than "
             + MAX_QUEUED_AUDIO_MILLIS / 1000 + " s of audio are waiting to be transcribed"));
         return true;
       }
       boolean written = passes.open != null;
-      for (VadEvent e : vad.process(pcm)) {
+      for (VadEvent e : intake.detect(pcm)) {
         if (state != State.OPEN) {
           break;
         }
         if (e.type() == VadEvent.Type.SPEECH_START) {
           if (passes.open == null) {
-            startPass(ring.atSpeechStart(e.audioMs(), nowMs(), passCount));
+            startPass(intake.leadInAt(e.audioMs(), passCount));
             written = true;
           }
         } else {
           passes.finishOpen();
         }
       }
-      if (state == State.OPEN && passes.open == null && !written && vad.inSpeech()) {
+      if (state == State.OPEN && passes.open == null && !written && intake.inSpeech()) {
         // speech goes on after a commit or an idle pause: continue in a new pass
         startPass(LeadInRing.continuing(chunkStartMs, pcm, passCount));
       }
@@ -243,7 +223,7 @@ final class RealSttSession implements SttSession {
   public SpeechEndpointer endpointer(VadParams params) {
     lock.lock();
     try {
-      return vad.forCommits(params, lock);
+      return intake.endpointer(params, lock);
     } finally {
       lock.unlock();
     }
@@ -282,7 +262,7 @@ final class RealSttSession implements SttSession {
       passes.dropQueued();
       if (passes.cancelActive(pool)) {
         state = State.CLOSED;
-        events.deliverTerminal(listener::onClosed);
+        events.closed();
       }
     } finally {
       lock.unlock();
@@ -297,7 +277,7 @@ final class RealSttSession implements SttSession {
   long heldAudioBytes() {
     lock.lock();
     try {
-      return ring.allocated() + passes.allocatedBytes();
+      return intake.ringBytes() + passes.allocatedBytes();
     } finally {
       lock.unlock();
     }
@@ -309,7 +289,7 @@ final class RealSttSession implements SttSession {
    */
   void checkIdle(long nowNanos) {
     locked(() -> {
-      if (passes.open != null && nowNanos - lastAudioNanos >= PASS_IDLE_MILLIS * 1_000_000) {
+      if (passes.open != null && intake.idleFor(nowNanos, PASS_IDLE_MILLIS)) {
         passes.finishOpen();
       }
     });
@@ -336,17 +316,7 @@ final class RealSttSession implements SttSession {
     state = State.FAILED;
     passes.dropQueued();
     passes.abandonActive(pool);
-    events.deliverTerminal(() -> listener.onFailure(error));
-  }
-
-  /** Session time as far as the decoder side has seen it (16 kHz samples produced). */
-  private long nowMs() {
-    return samples * 1000 / DecoderPool.SAMPLE_RATE;
-  }
-
-  /** Session time as received: the milliseconds of audio in the bytes sent so far. */
-  private long receivedMs() {
-    return Math.round(request.audioFormat().millisForBytes(receivedBytes));
+    events.failed(error);
   }
 
   /** Opens a pass (at a VAD speech start, or where speech goes on) with its lead-in. */
@@ -360,7 +330,7 @@ final class RealSttSession implements SttSession {
 
   private void commitLocked(boolean always) {
     passes.finishOpen();
-    passes.commit(receivedMs(), always);
+    passes.commit(intake.receivedMs(), always);
     advanceLocked();
   }
 
@@ -379,26 +349,12 @@ final class RealSttSession implements SttSession {
             return;
           }
         }
-        case CommitStep c -> emitCommitted(c);
+        case CommitStep c -> events.committed(segment.commit(c.startMs(), c.endMs(), c.always()));
         case CloseStep c -> {
           state = State.CLOSED;
-          events.deliverTerminal(listener::onClosed);
+          events.closed();
         }
       }
-    }
-  }
-
-  private void emitCommitted(CommitStep c) {
-    Transcript t = segment.commit(c.startMs(), c.endMs(), c.always());
-    if (t != null) {
-      deliver(() -> listener.onCommitted(t));
-    }
-  }
-
-  private void deliver(Runnable event) {
-    if (!events.deliver(event)) {
-      fail(new SpeechError(ErrorCode.QUEUE_OVERFLOW, "the listener is not taking events: "
-          + SerialLane.MAX_QUEUED_EVENTS + " waiting"));
     }
   }
 
@@ -423,10 +379,7 @@ final class RealSttSession implements SttSession {
             || state == State.CANCELLING) {
           return;
         }
-        Transcript t = segment.partial(text, zeroMs, lastWordEndMs, nowMs());
-        if (t != null) {
-          deliver(() -> listener.onPartial(t));
-        }
+        events.partial(segment.partial(text, zeroMs, lastWordEndMs, intake.nowMs()));
       } finally {
         lock.unlock();
       }
@@ -453,7 +406,7 @@ final class RealSttSession implements SttSession {
           passes.active = null;
           if (state == State.CANCELLING) {
             state = State.CLOSED;
-            events.deliverTerminal(listener::onClosed);
+            events.closed();
           } else {
             advanceLocked();
           }

@@ -1,0 +1,66 @@
+package io.voicewire.engine.local.internal;
+
+import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SttListener;
+import io.voicewire.speech.Transcript;
+import java.util.function.Consumer;
+
+/**
+ * The listener events of a {@link RealSttSession}, in order on its lane ({@link ListenerEvents}):
+ * none after the terminal event, exactly one terminal event. A non-terminal event the lane cannot
+ * take ({@link SerialLane#MAX_QUEUED_EVENTS} waiting) fails the session with
+ * {@link ErrorCode#QUEUE_OVERFLOW}.
+ *
+ * <p>Thread safe: the lane orders the events; the overflow handler is the session's own.
+ */
+final class SttEvents {
+  private final String sessionId;
+  private final SttListener listener;
+  private final ListenerEvents events;
+  private final Consumer<SpeechError> onOverflow;
+
+  SttEvents(String sessionId, SttListener listener, SerialLane lane, Runnable onTerminal,
+      Consumer<SpeechError> onOverflow) {
+    this.sessionId = sessionId;
+    this.listener = listener;
+    this.events = new ListenerEvents(lane, onTerminal);
+    this.onOverflow = onOverflow;
+  }
+
+  /** The first event: the session has started. */
+  void started() {
+    deliver(() -> listener.onStarted(sessionId));
+  }
+
+  /** A partial transcript; none when {@code t} is null (nothing new to say). */
+  void partial(Transcript t) {
+    if (t != null) {
+      deliver(() -> listener.onPartial(t));
+    }
+  }
+
+  /** A committed transcript; none when {@code t} is null (a segment without words). */
+  void committed(Transcript t) {
+    if (t != null) {
+      deliver(() -> listener.onCommitted(t));
+    }
+  }
+
+  /** The terminal event of a session that ended normally (closed or cancelled). */
+  void closed() {
+    events.deliverTerminal(listener::onClosed);
+  }
+
+  /** The terminal event of a failed session. */
+  void failed(SpeechError error) {
+    events.deliverTerminal(() -> listener.onFailure(error));
+  }
+
+  private void deliver(Runnable event) {
+    if (!events.deliver(event)) {
+      onOverflow.accept(new SpeechError(ErrorCode.QUEUE_OVERFLOW,
+          "the listener is not taking events: " + SerialLane.MAX_QUEUED_EVENTS + " waiting"));
+    }
+  }
+}
