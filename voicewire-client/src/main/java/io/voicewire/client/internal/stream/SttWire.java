@@ -1,7 +1,6 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.internal.Logs;
-import io.voicewire.client.internal.resume.AudioRing;
 import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.JsonScan;
@@ -14,7 +13,6 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.Transcript;
 import java.util.List;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 
 /**
