@@ -52,9 +52,7 @@ import org.junit.jupiter.api.Timeout;
  *       session, also when it falls between the manual commit and its answer.
  * </ul>
  */
-// acceptance (about 2 min of engine time): the default suite keeps the coded-engine
-// ResumeAtCommitTest (client) for the same resume rules; run with -Pacceptance
-@Tag("acceptance") // loads the offline engine (MaryTTS + Sphinx4)
+@Tag("slow") // loads the offline engine (MaryTTS + Sphinx4); ~35 s on a quiet machine
 @Timeout(600)
 class SttReplayWordsTest {
   /** Session opens the engine refuses before it admits one. */
