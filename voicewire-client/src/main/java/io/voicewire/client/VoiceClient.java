@@ -2,6 +2,7 @@ package io.voicewire.client;
 
 import io.voicewire.client.internal.ClientConfig;
 import io.voicewire.client.internal.ClientRuntime;
+import io.voicewire.client.internal.ClientSettings;
 import io.voicewire.client.internal.transport.Connector;
 import io.voicewire.client.internal.Dispatcher;
 import io.voicewire.client.internal.stream.RealDialogueStream;
@@ -212,53 +213,16 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
 
   /** Configures a {@link VoiceClient}. Not thread safe. */
   public static final class Builder {
-    private URI baseUrl = URI.create(ELEVENLABS);
-    private String apiKey;
-    private TokenSupplier tokenSupplier;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(60);
-    private Duration pingInterval = Duration.ofSeconds(10);
-    private Duration closeTimeout = Duration.ofMillis(CANCEL_AFTER_CLOSE_MILLIS);
-    private Duration finishTimeout = Duration.ofSeconds(30);
-    private Duration ttsInactivityTimeout = Duration.ofSeconds(20);
-    private Duration sttKeepAlive = Duration.ofSeconds(5);
-    private Duration sttReplayLimit = DEFAULT_STT_REPLAY_LIMIT;
-    private Duration contextWaitTimeout = Duration.ofSeconds(10);
-    private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
-    private ScheduledExecutorService scheduler;
-    private Executor callbackExecutor;
-    private HttpClient httpClient;
-    private Random random = new Random();
-    private LongSupplier nanoClock = System::nanoTime;
-    private Connector connector;
-    private Transport transport = Transport.JDK;
-    private SttResumeMode sttResume;
+    /** Every setting; the setters write it, {@link #build} freezes it. */
+    private final ClientSettings settings;
 
-    private Builder() {}
+    private Builder() {
+      settings = new ClientSettings();
+    }
 
     /** A builder holding the settings of {@code c}. */
     private Builder(ClientConfig c) {
-      baseUrl = c.baseUrl();
-      apiKey = c.apiKey();
-      tokenSupplier = c.tokenSupplier();
-      connectTimeout = c.connectTimeout();
-      requestTimeout = c.requestTimeout();
-      pingInterval = c.pingInterval();
-      closeTimeout = c.closeTimeout();
-      finishTimeout = c.finishTimeout();
-      ttsInactivityTimeout = c.ttsInactivityTimeout();
-      sttKeepAlive = c.sttKeepAlive();
-      sttReplayLimit = c.sttReplayLimit();
-      contextWaitTimeout = c.contextWaitTimeout();
-      reconnectPolicy = c.reconnectPolicy();
-      scheduler = c.scheduler();
-      callbackExecutor = c.callbackExecutor();
-      httpClient = c.httpClient();
-      random = c.random();
-      nanoClock = c.nanoClock();
-      connector = c.connector();
-      transport = c.jetty() ? Transport.JETTY : Transport.JDK;
-      sttResume = c.sttResume();
+      settings = new ClientSettings(c);
     }
 
     /**
@@ -266,37 +230,31 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * such as {@code http://localhost:8080}. WebSocket URLs are derived ({@code https}→{@code wss}).
      */
     public Builder baseUrl(String url) {
-      Objects.requireNonNull(url, "url == null");
-      URI u = URI.create(url);
-      if (u.getScheme() == null || u.getHost() == null
-          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
-        throw new IllegalArgumentException("baseUrl must be an http or https URL: " + url);
-      }
-      this.baseUrl = u;
+      settings.baseUrl = ClientSettings.httpUrl(url);
       return this;
     }
 
     /** The API key, sent as the {@code xi-api-key} header. Server-side use only. */
     public Builder apiKey(String key) {
-      this.apiKey = key;
+      settings.apiKey = key;
       return this;
     }
 
     /** Asked for a fresh single-use token on every (re)connection. */
     public Builder tokenSupplier(TokenSupplier supplier) {
-      this.tokenSupplier = supplier;
+      settings.tokenSupplier = supplier;
       return this;
     }
 
     /** TCP + WebSocket handshake timeout; default 10 s. */
     public Builder connectTimeout(Duration d) {
-      this.connectTimeout = ClientConfig.positive(d, "connectTimeout");
+      settings.connectTimeout = ClientConfig.positive(d, "connectTimeout");
       return this;
     }
 
     /** HTTP request timeout (until the response starts); default 60 s. */
     public Builder requestTimeout(Duration d) {
-      this.requestTimeout = ClientConfig.positive(d, "requestTimeout");
+      settings.requestTimeout = ClientConfig.positive(d, "requestTimeout");
       return this;
     }
 
@@ -305,17 +263,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * next beat fails the connection (and a stream reconnects). Default 10 s; zero disables it.
      */
     public Builder pingInterval(Duration d) {
-      Objects.requireNonNull(d, "pingInterval == null");
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("pingInterval < 0: " + d);
-      }
-      this.pingInterval = d;
+      settings.pingInterval = ClientSettings.notNegative(d, "pingInterval");
       return this;
     }
 
     /** How long a graceful close waits for the server's close frame before aborting; 2 s. */
     public Builder closeTimeout(Duration d) {
-      this.closeTimeout = ClientConfig.positive(d, "closeTimeout");
+      settings.closeTimeout = ClientConfig.positive(d, "closeTimeout");
       return this;
     }
 
@@ -324,7 +278,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * audio, the last committed transcript) before the stream fails; default 30 s.
      */
     public Builder finishTimeout(Duration d) {
-      this.finishTimeout = ClientConfig.positive(d, "finishTimeout");
+      settings.finishTimeout = ClientConfig.positive(d, "finishTimeout");
       return this;
     }
 
@@ -334,17 +288,13 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * automatically after 40 % of it without text.
      */
     public Builder ttsInactivityTimeout(Duration d) {
-      ClientConfig.positive(d, "ttsInactivityTimeout");
-      if (d.toSeconds() < 1 || d.toSeconds() > 180) {
-        throw new IllegalArgumentException("ttsInactivityTimeout must be in range [1s,180s]: " + d);
-      }
-      this.ttsInactivityTimeout = d;
+      settings.ttsInactivityTimeout = ClientSettings.ttsInactivity(d);
       return this;
     }
 
     /** STT: an empty audio chunk is sent after this long without audio; default 5 s. */
     public Builder sttKeepAlive(Duration d) {
-      this.sttKeepAlive = ClientConfig.positive(d, "sttKeepAlive");
+      settings.sttKeepAlive = ClientConfig.positive(d, "sttKeepAlive");
       return this;
     }
 
@@ -355,7 +305,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * {@link SttStream.Listener#onReplayDropped}.
      */
     public Builder sttReplayLimit(Duration d) {
-      this.sttReplayLimit = ClientConfig.positive(d, "sttReplayLimit");
+      settings.sttReplayLimit = ClientConfig.positive(d, "sttReplayLimit");
       return this;
     }
 
@@ -365,25 +315,25 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * default: the system property {@value SttResumeMode#PROPERTY} when set, else {@code AUTO}.
      */
     public Builder sttResume(SttResumeMode mode) {
-      this.sttResume = Objects.requireNonNull(mode, "sttResume == null");
+      settings.sttResume = Objects.requireNonNull(mode, "sttResume == null");
       return this;
     }
 
     /** Multi-context: the longest wait for a free context slot; default 10 s. */
     public Builder contextWaitTimeout(Duration d) {
-      this.contextWaitTimeout = ClientConfig.positive(d, "contextWaitTimeout");
+      settings.contextWaitTimeout = ClientConfig.positive(d, "contextWaitTimeout");
       return this;
     }
 
     /** Backoff and limits of reconnection; {@link ReconnectPolicy#DEFAULT}. */
     public Builder reconnectPolicy(ReconnectPolicy p) {
-      this.reconnectPolicy = Objects.requireNonNull(p, "reconnectPolicy == null");
+      settings.reconnectPolicy = Objects.requireNonNull(p, "reconnectPolicy == null");
       return this;
     }
 
     /** Timers (for tests); the client then does not shut it down. */
     public Builder scheduler(ScheduledExecutorService s) {
-      this.scheduler = Objects.requireNonNull(s, "scheduler == null");
+      settings.scheduler = Objects.requireNonNull(s, "scheduler == null");
       return this;
     }
 
@@ -398,7 +348,7 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
         throw new IllegalArgumentException("transport " + t + " needs "
             + "org.eclipse.jetty.websocket:jetty-websocket-jetty-client on the class path");
       }
-      this.transport = t;
+      settings.jetty = t == Transport.JETTY;
       return this;
     }
 
@@ -410,47 +360,43 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      * socket. Replaces {@link #callbackExecutor}.
      */
     public Builder inlineCallbacks() {
-      this.callbackExecutor = Dispatcher.INLINE;
+      settings.callbackExecutor = Dispatcher.INLINE;
       return this;
     }
 
     /** Runs listener callbacks (serially per stream); default: virtual threads. */
     public Builder callbackExecutor(Executor e) {
-      this.callbackExecutor = Objects.requireNonNull(e, "callbackExecutor == null");
+      settings.callbackExecutor = Objects.requireNonNull(e, "callbackExecutor == null");
       return this;
     }
 
     /** The HTTP client (for tests or a shared one); the client then does not close it. */
     public Builder httpClient(HttpClient c) {
-      this.httpClient = Objects.requireNonNull(c, "httpClient == null");
+      settings.httpClient = Objects.requireNonNull(c, "httpClient == null");
       return this;
     }
 
     /** Randomness for backoff jitter (tests pass {@code new Random(0)}). */
     public Builder random(Random r) {
-      this.random = Objects.requireNonNull(r, "random == null");
+      settings.random = Objects.requireNonNull(r, "random == null");
       return this;
     }
 
     /** Monotonic clock in nanoseconds for timeouts and metrics. */
     public Builder nanoClock(LongSupplier clock) {
-      this.nanoClock = Objects.requireNonNull(clock, "nanoClock == null");
+      settings.nanoClock = Objects.requireNonNull(clock, "nanoClock == null");
       return this;
     }
 
     /** For testing: another transport, such as an in-memory peer. */
     Builder connector(Connector c) {
-      this.connector = Objects.requireNonNull(c, "connector == null");
+      settings.connector = Objects.requireNonNull(c, "connector == null");
       return this;
     }
 
     /** Builds the client. */
     public VoiceClient build() {
-      return new VoiceClient(new ClientConfig(baseUrl, apiKey, tokenSupplier, connectTimeout,
-          requestTimeout, pingInterval, closeTimeout, finishTimeout, ttsInactivityTimeout,
-          sttKeepAlive, sttReplayLimit, contextWaitTimeout, reconnectPolicy, scheduler,
-          callbackExecutor, httpClient, random, nanoClock, connector, transport == Transport.JETTY,
-          sttResume != null ? sttResume : SttResumeMode.defaultMode()));
+      return new VoiceClient(settings.freeze());
     }
   }
 }

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 /**
  * The reconnect layer above one-shot {@link Connection}s, shared by every stream kind: it opens
  * connections (asking the token supplier each time), classifies drops ({@link Failure}), backs
- * off and retries or gives up loudly ({@link ReconnectBudget}), reports status, runs keep-alive
- * ticks and the finish timeout, and routes back-pressure from the listener's {@link Dispatcher}
- * to the current connection. It knows nothing of the protocol: a stream holds one and gives it
+ * off and retries or gives up loudly ({@link ReconnectBudget}), reports status
+ * ({@link StatusReport}), runs keep-alive ticks and the finish timeout, and routes back-pressure
+ * from the listener's {@link Dispatcher} to the current connection. It knows nothing of the protocol: a stream holds one and gives it
  * three narrow parts, a {@link WireSession} (what goes over each connection), a
  * {@link ResumeState} (what a drop means) and {@link StreamOutcomes} (where status and the
  * terminal event go).
@@ -69,13 +69,11 @@ final class ConnectionSupervisor {
   private long lastInboundNanos;
   private boolean everOpened;
   private boolean readingPaused;
-  private boolean resumable = true;
-  private String resumeNote = "";
   private boolean ending;
   private ScheduledFuture<?> retryTask;
   private ScheduledFuture<?> tickTask;
-  private ConnectionStatus status =
-      new ConnectionStatus(State.CONNECTING, 0, Duration.ZERO, true, "");
+  /** The status and resumability reported; its sink is {@link #outcomes}, once bound. */
+  private final StatusReport report = new StatusReport(s -> outcomes.status(s));
 
   ConnectionSupervisor(ClientContext ctx, Endpoint endpoint) {
     this(ctx, endpoint, true);
@@ -144,7 +142,7 @@ final class ConnectionSupervisor {
   /** Starts the first connection. Call once, after {@link #bind}. */
   void start() {
     lock.run(() -> {
-      outcomes.status(status);
+      report.publish();
       budget.started(ctx.nanoClock().getAsLong());
       tickTask = ctx.scheduler().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS,
           TimeUnit.MILLISECONDS);
@@ -190,7 +188,7 @@ final class ConnectionSupervisor {
 
   /** The last status. */
   ConnectionStatus status() {
-    return lock.call(() -> status);
+    return lock.call(report::current);
   }
 
   /** The metrics so far. */
@@ -230,19 +228,7 @@ final class ConnectionSupervisor {
 
   /** Changes whether drops can be resumed; reports it in the status. Lock held. */
   void setResumable(boolean r, String note) {
-    if (resumable == r && resumeNote.equals(note)) {
-      return;
-    }
-    resumable = r;
-    resumeNote = note;
-    if (!isTerminal()) {
-      emitStatus(status.state(), status.attempt(), status.retryDelay(), note);
-    }
-  }
-
-  private void emitStatus(State state, int attempt, Duration delay, String message) {
-    status = new ConnectionStatus(state, attempt, delay, resumable, message == null ? "" : message);
-    outcomes.status(status);
+    report.resumable(r, note, !isTerminal());
   }
 
   private void connectLocked() {
@@ -269,7 +255,7 @@ final class ConnectionSupervisor {
     }
     wire.onOpen(c);
     if (phase == Phase.OPEN) {
-      emitStatus(State.OPEN, 0, Duration.ZERO, resumeNote);
+      report.emit(State.OPEN, 0, Duration.ZERO, report.resumeNote());
     }
   }
 
@@ -346,7 +332,7 @@ final class ConnectionSupervisor {
       log.info("{}: connection lost ({}); reconnecting, attempt {} in {} ms", name,
           f.error().message(), d.attempt(), d.delay().toMillis());
     }
-    emitStatus(State.RECONNECTING, d.attempt(), d.delay(), f.error().message());
+    report.emit(State.RECONNECTING, d.attempt(), d.delay(), f.error().message());
     try {
       retryTask = ctx.scheduler().schedule(this::retry, d.delay().toNanos(),
           TimeUnit.NANOSECONDS);
@@ -376,7 +362,7 @@ final class ConnectionSupervisor {
     }
     log.warn("{} failed: {}", name, error);
     outcomes.onTerminal();
-    emitStatus(State.FAILED, 0, Duration.ZERO, error.message());
+    report.emit(State.FAILED, 0, Duration.ZERO, error.message());
     outcomes.failed(error);
   }
 
@@ -398,7 +384,7 @@ final class ConnectionSupervisor {
       lock.defer(pending::cancel);
     }
     outcomes.onTerminal();
-    emitStatus(State.CLOSED, 0, Duration.ZERO, message);
+    report.emit(State.CLOSED, 0, Duration.ZERO, message);
     outcomes.closed(complete);
   }
 

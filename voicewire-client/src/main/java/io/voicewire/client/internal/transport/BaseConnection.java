@@ -2,18 +2,13 @@ package io.voicewire.client.internal.transport;
 
 import io.voicewire.client.internal.Urls;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -21,15 +16,14 @@ import java.util.function.Supplier;
 
 /**
  * What both transports' connections share: the one-shot terminal state, read demand with
- * back-pressure, the heartbeat (a ping per interval; a missing pong fails the connection unless
- * a message arrived or one of our messages was written during the interval: a server that stopped
- * reading our frames for back-pressure cannot read the ping queued behind them, but its messages,
- * the progress of our writes and its unsolicited pongs — the voicewire server's heartbeat while it
- * holds our uplink — show the connection alive), the
- * close timeout and the single failure path. A subclass supplies the transport calls on its socket
- * type {@code T} ({@link #demand}, {@link #ping(Object, ByteBuffer)}, {@link #abort}) and the
- * sending. Every ping carries the time it was made ({@link #nanoClock}, 8 bytes); the pong echoes
- * it, so {@link #lastAnsweredPingNanos()} tells how recent the frames are that the peer has read.
+ * back-pressure, the write accounting ({@link QueuedChars}), the heartbeat (a ping per interval;
+ * a missing pong fails the connection unless a message arrived, one of our messages was written
+ * or an unsolicited pong came during the interval — the voicewire server's heartbeat while it holds
+ * our uplink: see {@link Heartbeat}), the close timeout and the single failure path. A
+ * subclass supplies the transport calls on its socket type {@code T} ({@link #demand},
+ * {@link #ping(Object, ByteBuffer)}, {@link #abort}) and the sending. Every ping carries the time
+ * it was made ({@link #nanoClock}, 8 bytes); the pong echoes it, so
+ * {@link #lastAnsweredPingNanos()} tells how recent the frames are that the peer has read.
  *
  * <p>Concurrency: {@link #lock} guards the state here and the subclass's; it is never held across
  * a listener call or a transport call that may block.
@@ -45,44 +39,18 @@ abstract class BaseConnection<T> implements Connection {
   final ReentrantLock lock = new ReentrantLock();
   /** Set once, by the terminal event, under the lock; final after that (read without it). */
   volatile boolean terminal;
-  /** A graceful close was asked for. */
-  boolean closeEnqueued;
+  /** Our graceful close: asked for, and its timeout. */
+  private final CloseHandshake closing = new CloseHandshake();
   /** The open socket, or null. */
   T socket;
   /** The handshake in progress, or null. */
   private CompletableFuture<T> pending;
-  /**
-   * Characters handed to send, not yet written; at most {@link Connection#MAX_QUEUED_CHARS}.
-   * Raised and reset under the lock, lowered without it by {@link #writtenChars} (a write's
-   * completion: no lock per message), atomically ({@link #QUEUED}); read without the lock by
-   * {@link #queuedChars()} (once per relayed frame).
-   */
-  volatile long queuedChars;
-  private static final VarHandle QUEUED;
-
-  static {
-    try {
-      QUEUED = MethodHandles.lookup().findVarHandle(BaseConnection.class, "queuedChars",
-          long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  /** Characters handed to send, not yet written (see its thread-safety note). */
+  private final QueuedChars queued = new QueuedChars();
   boolean readPaused;
   boolean demandOutstanding;
-  private boolean awaitingPong;
-  private int sentPings;
-  private int receivedPongs;
-  private long pingSentNanos;
-  /** The making time of the most recent ping answered, {@link Long#MIN_VALUE} before any. */
-  private long answeredPingNanos = Long.MIN_VALUE;
-  /**
-   * A message arrived, or one of ours was written, since the heartbeat last ran; set without the
-   * lock (one volatile write per message), cleared by the heartbeat.
-   */
-  private volatile boolean trafficSinceBeat;
-  private ScheduledFuture<?> pingTask;
-  private ScheduledFuture<?> cancelTask;
+  /** Ping/pong accounting; guarded by the lock but for {@link Heartbeat#traffic}. */
+  private final Heartbeat beats = new Heartbeat();
 
   BaseConnection(URI uri, ConnectionListener listener, ScheduledExecutorService scheduler,
       long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
@@ -142,7 +110,7 @@ abstract class BaseConnection<T> implements Connection {
 
   @Override
   public final long queuedChars() {
-    return queuedChars;
+    return queued.get();
   }
 
   /**
@@ -151,22 +119,12 @@ abstract class BaseConnection<T> implements Connection {
    */
   final boolean admitLocked(int chars) {
     assert lock.isHeldByCurrentThread();
-    if (terminal || closeEnqueued || queuedChars + chars > MAX_QUEUED_CHARS) {
-      return false;
-    }
-    QUEUED.getAndAdd(this, (long) chars);
-    return true;
+    return !terminal && !closing.requested() && queued.admit(chars);
   }
 
-  /**
-   * {@code chars} of ours were written: no longer queued. No lock needed (an atomic update that
-   * never goes below 0, as after a failure reset the count).
-   */
+  /** {@code chars} of ours were written: no longer queued. No lock needed. */
   final void writtenChars(int chars) {
-    long v;
-    do {
-      v = queuedChars;
-    } while (!QUEUED.compareAndSet(this, v, Math.max(0, v - chars)));
+    queued.written(chars);
   }
 
   /**
@@ -175,11 +133,7 @@ abstract class BaseConnection<T> implements Connection {
    */
   final boolean closeRequestedLocked() {
     assert lock.isHeldByCurrentThread();
-    if (terminal || closeEnqueued) {
-      return false;
-    }
-    closeEnqueued = true;
-    return true;
+    return !terminal && closing.request();
   }
 
   private void requestOne() {
@@ -259,13 +213,8 @@ abstract class BaseConnection<T> implements Connection {
   private boolean openedLocked(T s) {
     assert lock.isHeldByCurrentThread();
     socket = s;
-    if (pingIntervalMillis > 0) {
-      try {
-        pingTask = scheduler.scheduleAtFixedRate(this::heartbeat, pingIntervalMillis,
-            pingIntervalMillis, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException clientClosed) {
-        return false;
-      }
+    if (!beats.start(scheduler, pingIntervalMillis, this::heartbeat)) {
+      return false;
     }
     demandOutstanding = !readPaused;
     return true;
@@ -279,21 +228,16 @@ abstract class BaseConnection<T> implements Connection {
    */
   final boolean scheduleCloseTimeoutLocked() {
     assert lock.isHeldByCurrentThread();
-    try {
-      cancelTask = scheduler.schedule(() -> failed(new SocketTimeoutException(
-          "peer did not close within " + closeTimeoutMillis + " ms of our close frame"), 0),
-          closeTimeoutMillis, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (RejectedExecutionException clientClosed) {
-      return false;
-    }
+    return closing.startTimer(scheduler, closeTimeoutMillis, () -> failed(
+        new SocketTimeoutException("peer did not close within " + closeTimeoutMillis
+            + " ms of our close frame"), 0));
   }
 
   // --- heartbeat ---
 
   private void heartbeat() {
     int pongs;
-    boolean missed;
+    Heartbeat.Beat beat;
     long made;
     lock.lock();
     try {
@@ -301,57 +245,44 @@ abstract class BaseConnection<T> implements Connection {
         return;
       }
       if (readPaused) {
-        // we stopped reading on purpose (back-pressure): a pong could not be read, so it is not
-        // missed; skip this beat
-        awaitingPong = false;
+        // we stopped reading on purpose (back-pressure): a pong could not be read
+        beats.skip();
         return;
       }
-      // a message, or a write of ours, since the last beat shows the connection alive while our
-      // ping waits behind frames the peer has not read yet (uplink back-pressure): the ping
-      // stays outstanding
-      boolean heard = trafficSinceBeat;
-      trafficSinceBeat = false;
-      if (awaitingPong && heard) {
-        return;
-      }
-      missed = awaitingPong;
-      pongs = receivedPongs;
+      pongs = beats.receivedPongs();
       made = nanoClock.getAsLong();
-      if (!missed) {
-        awaitingPong = true;
-        sentPings++;
-        pingSentNanos = made;
-      }
+      beat = beats.beat(made);
     } finally {
       lock.unlock();
     }
-    if (missed) {
+    if (beat == Heartbeat.Beat.WAIT) {
+      // traffic since the last beat shows the connection alive while our ping waits behind
+      // frames the peer has not read yet (uplink back-pressure): the ping stays outstanding
+      return;
+    }
+    if (beat == Heartbeat.Beat.MISSED) {
       failed(new SocketTimeoutException("sent ping but didn't receive pong within "
           + pingIntervalMillis + "ms (after " + pongs + " successful ping/pongs)"), 0);
       return;
     }
     T s = socket();
     if (s != null) {
-      ping(s, stamp(made));
+      ping(s, Heartbeat.stamp(made));
     }
-  }
-
-  private static ByteBuffer stamp(long nanos) {
-    return ByteBuffer.allocate(Long.BYTES).putLong(0, nanos);
   }
 
   @Override
   public final void ping() {
     long made = nanoClock.getAsLong(); // before the frame is handed over: never later than it
-    T s = locked(() -> terminal || closeEnqueued ? null : socket);
+    T s = locked(() -> terminal || closing.requested() ? null : socket);
     if (s != null) {
-      ping(s, stamp(made));
+      ping(s, Heartbeat.stamp(made));
     }
   }
 
   @Override
   public final long lastAnsweredPingNanos() {
-    return locked(() -> answeredPingNanos);
+    return locked(beats::answeredPingNanos);
   }
 
   /**
@@ -362,13 +293,7 @@ abstract class BaseConnection<T> implements Connection {
     long rtt;
     lock.lock();
     try {
-      boolean answers = awaitingPong; // else unsolicited: a server's heartbeat, no round trip
-      awaitingPong = false;
-      receivedPongs++;
-      if (payload != null && payload.remaining() == Long.BYTES) {
-        answeredPingNanos = Math.max(answeredPingNanos, payload.getLong(payload.position()));
-      }
-      rtt = answers ? nanoClock.getAsLong() - pingSentNanos : -1;
+      rtt = beats.pong(payload, nanoClock.getAsLong());
     } finally {
       lock.unlock();
     }
@@ -380,12 +305,12 @@ abstract class BaseConnection<T> implements Connection {
 
   /** For testing: pings sent. */
   final int sentPingCount() {
-    return locked(() -> sentPings);
+    return locked(beats::sentPings);
   }
 
   /** For testing: pongs received. */
   final int receivedPongCount() {
-    return locked(() -> receivedPongs);
+    return locked(beats::receivedPongs);
   }
 
   // --- inbound events ---
@@ -432,12 +357,12 @@ abstract class BaseConnection<T> implements Connection {
 
   /** One of our messages was written to the socket (a send completed). No lock needed. */
   final void wrote() {
-    trafficSinceBeat = true;
+    beats.traffic();
   }
 
   /** One whole text message arrived: to the listener unless ended, then the next is asked for. */
   final void received(String message) {
-    trafficSinceBeat = true;
+    beats.traffic();
     if (!isTerminal()) {
       listener.onMessage(this, message);
     }
@@ -473,7 +398,7 @@ abstract class BaseConnection<T> implements Connection {
         return;
       }
       clearOutbound();
-      queuedChars = 0;
+      queued.reset();
       s = socket;
       p = pending;
     } finally {
@@ -494,12 +419,8 @@ abstract class BaseConnection<T> implements Connection {
       return false;
     }
     terminal = true;
-    if (pingTask != null) {
-      pingTask.cancel(false);
-    }
-    if (cancelTask != null) {
-      cancelTask.cancel(false);
-    }
+    beats.stop();
+    closing.stop();
     return true;
   }
 
