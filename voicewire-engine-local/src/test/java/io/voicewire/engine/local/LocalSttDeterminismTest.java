@@ -1,6 +1,7 @@
 package io.voicewire.engine.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,6 +16,7 @@ import io.voicewire.testing.HumanSpeech;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -66,17 +68,11 @@ class LocalSttDeterminismTest {
     SttRequest biased = SttRequest.builder().keyterms(List.of("been at", "an", "prudently"))
         .build();
     List<Thread> others = new ArrayList<>();
-    List<List<Commit>> otherResults = new ArrayList<>();
+    List<List<Commit>> otherResults = new ArrayList<>(); // read after the threads' join
     for (int i = 0; i < 2; i++) {
       List<Commit> out = new ArrayList<>();
       otherResults.add(out);
-      others.add(Thread.ofPlatform().start(() -> {
-        try {
-          out.addAll(run(p, biased, clip, 100, false, commitsAt));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
+      others.add(inBackground(() -> run(p, biased, clip, 100, false, commitsAt), out));
     }
     List<Commit> concurrent = run(p, SttRequest.builder().build(), clip, 100, false, commitsAt);
     for (Thread t : others) {
@@ -95,6 +91,11 @@ class LocalSttDeterminismTest {
     assertEquals(paced100, burst250, "burst replay in 250 ms chunks");
     assertEquals(paced100, burst37, "burst replay in 37 ms chunks");
     assertEquals(paced100, concurrent, "with other keyterm streams decoding");
+    // the premise: the other streams' keyterms did change their own words
+    for (List<Commit> other : otherResults) {
+      assertEquals(3, other.size(), "a keyterm stream's commits: " + other);
+      assertNotEquals(text(paced100), text(other), "keyterms changed nothing");
+    }
   }
 
   @Test
@@ -137,13 +138,7 @@ class LocalSttDeterminismTest {
     // lagging engine) when its client pauses
     List<Thread> others = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      others.add(Thread.ofPlatform().start(() -> {
-        try {
-          runVad(p, VAD, clip, 250, -1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
+      others.add(inBackground(() -> runVad(p, VAD, clip, 250, -1), new ArrayList<>()));
     }
     List<Commit> paused;
     try {
@@ -157,6 +152,17 @@ class LocalSttDeterminismTest {
     System.err.println("paused  : " + paused);
     assertEquals(text(straight), text(paused), "a pause of " + STALL_MILLIS + " ms at "
         + STALL_AT_MS + " ms of audio while the decoder was behind");
+  }
+
+  /** Runs {@code stream} on a thread of its own; its commits go to {@code out}. */
+  private static Thread inBackground(Callable<List<Commit>> stream, List<Commit> out) {
+    return Thread.ofPlatform().start(() -> {
+      try {
+        out.addAll(stream.call());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private static String text(List<Commit> commits) {
