@@ -63,8 +63,10 @@ final class RealSttSession implements SttSession {
    */
   static final long CANCEL_WITHIN_MILLIS = 1_000;
   /**
-   * A pass that receives no audio for this long (wall clock) is ended, so that a client that
-   * stops sending mid-speech does not hold a decoder; later audio opens a new pass.
+   * A pass that receives no audio for this long (wall clock) after its decoder has taken all of
+   * its audio is ended, so that a client that stops sending mid-speech does not hold a decoder;
+   * later audio opens a new pass. Audio offered while the session's queue is full counts as
+   * received, and a pass whose decoder is behind is not idle ({@link #checkIdle}).
    */
   static final long PASS_IDLE_MILLIS = 2_000;
 
@@ -154,6 +156,7 @@ final class RealSttSession implements SttSession {
         return true; // a keep-alive
       }
       if (!passes.hasRoomFor(audio.length)) {
+        intake.offered(); // the client is there: the decoder is behind, the pass is not idle
         return false; // MAX_QUEUED_AUDIO_MILLIS wait for the decoder: not taken
       }
       long chunkStartMs = intake.nowMs();
@@ -284,12 +287,19 @@ final class RealSttSession implements SttSession {
   }
 
   /**
-   * Ends the open pass when no audio came for {@link #PASS_IDLE_MILLIS}; called periodically by
-   * the engine's timer.
+   * Ends the open pass when its decoder has taken all its audio and no audio came (nor was
+   * offered) for {@link #PASS_IDLE_MILLIS}; called periodically by the engine's timer.
+   *
+   * <p>Ending a pass mid-speech changes the words (the speech after it is decoded as a new
+   * stretch), so a pass whose decoder is still behind is never ended: otherwise the words would
+   * depend on the wall clock, on how fast the engine decoded, and a client's replay of audio
+   * into a lagging engine would not give the words of the same audio sent live (docs/engine.md,
+   * "Determinism").
    */
   void checkIdle(long nowNanos) {
     locked(() -> {
-      if (passes.open != null && intake.idleFor(nowNanos, PASS_IDLE_MILLIS)) {
+      if (passes.open != null && passes.open.pipe.buffered() == 0
+          && intake.idleFor(nowNanos, PASS_IDLE_MILLIS)) {
         passes.finishOpen();
       }
     });

@@ -55,6 +55,11 @@ final class SttAudioIntake {
     return pcm;
   }
 
+  /** Marks the time of audio offered but not taken (refused: the decoder is behind). */
+  void offered() {
+    lastAudioNanos = nanoClock.getAsLong();
+  }
+
   /** The detector's events for a chunk {@link #take taken} last. */
   List<VadEvent> detect(byte[] pcm) {
     return vad.process(pcm);
