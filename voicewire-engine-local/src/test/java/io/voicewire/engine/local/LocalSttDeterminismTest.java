@@ -47,6 +47,8 @@ class LocalSttDeterminismTest {
   private record Commit(String text, long startMs, long endMs) {}
 
   @Test
+  @Tag("acceptance") // ~60 s of decoding (six runs of the clip): -Pacceptance; the default suite
+  // keeps the two tests below, the pause one being the regression test of the idle-pass fix
   void deliveryAndConcurrencyDoNotChangeTheWords() throws Exception {
     assumeTrue(HumanSpeech.available(), "pocketsphinx-testdata is not installed");
     LocalSpeechProvider p = SharedEngine.get();
