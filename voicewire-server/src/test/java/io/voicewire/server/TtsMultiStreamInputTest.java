@@ -193,6 +193,32 @@ class TtsMultiStreamInputTest {
     assertEquals(1008, c.awaitClose().code());
   }
 
+  /**
+   * A context closed by {@code close_context} voices what was flushed; while it does, the client
+   * has nothing to send and waits for that audio: the socket's inactivity timeout must not end
+   * the socket under it. Voicing this text takes the slow provider at least 3 s (4 characters
+   * per 40 ms), three times the 1 s timeout.
+   */
+  @Test
+  void aClosedContextStillVoicingKeepsTheSocketAlive() throws Exception {
+    WsClient c = slowServer.connect(path("inactivity_timeout=1"));
+    String text = "A long answer, closed at once, that takes the provider a few seconds to voice "
+        .repeat(4);
+    c.send("{\"text\":\"" + text + "\",\"context_id\":\"t\",\"flush\":true}");
+    c.send("{\"context_id\":\"t\",\"close_context\":true}");
+    Transcript t = new Transcript();
+    while (!t.finals.containsKey("t")) {
+      JsonNode m = c.next();
+      t.add(m);
+      assertTrue(t.errors.isEmpty(), "an error while the closed context voiced: " + m);
+    }
+    assertEquals(text, t.voiced("t"), "everything flushed is voiced");
+    // then silence: the socket times out
+    JsonNode err = c.next(m -> m.has("error"));
+    assertEquals("input_timeout_exceeded", err.get("error").asText());
+    assertEquals(1008, c.awaitClose().code());
+  }
+
   @Test
   void bargeInNoAudioOfAClosedContextAfterItsIsFinal() throws Exception {
     WsClient c = slowServer.connect(path(""));

@@ -397,6 +397,9 @@ public abstract sealed class TtsSocket<M> extends SocketSession
       if (readingPaused()) {
         lastMessageNanos = now; // the client's messages wait for us, not the other way round
       }
+      if (contexts.values().stream().anyMatch(c -> c.state.is(TtsContext.State.ENDING))) {
+        lastMessageNanos = now; // a closed context still voicing: the client waits for its audio
+      }
       if (now - lastMessageNanos >= timeoutNanos) {
         endNow(ErrorCode.INPUT_TIMEOUT_EXCEEDED, timeoutMessage(), CloseCodes.POLICY_VIOLATION,
             false, fx);
