@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ERRORS, CLOSE_CODES, DEFAULT_CLOSE_RETRY, retryAfter } from '../../../main/resources/voicewire-web/lib/socket-core.js';
+import { ERRORS, CLOSE_CODES, DEFAULT_CLOSE_RETRY, HTTP_STATUSES, retryAfter, retryAfterHttpStatus } from '../../../main/resources/voicewire-web/lib/socket-core.js';
 
 const TABLE = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../../test-vectors/errors/errors.json', import.meta.url)), 'utf8'));
 
@@ -12,6 +12,9 @@ test('socket-core.js has exactly the shared error table', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(ERRORS)), TABLE.errors);
   assert.deepEqual({ ...CLOSE_CODES }, TABLE.closeCodes);
   assert.equal(DEFAULT_CLOSE_RETRY, TABLE.defaultCloseRetry);
+  assert.deepEqual({ ...HTTP_STATUSES }, TABLE.httpStatuses);
+  for (const s of [400, 404, 413, 422]) assert.equal(retryAfterHttpStatus(s), TABLE.defaultHttpRetry['4xx'], 'HTTP ' + s);
+  for (const s of [500, 502, 503, 504]) assert.equal(retryAfterHttpStatus(s), TABLE.defaultHttpRetry['5xx'], 'HTTP ' + s);
 });
 
 test('every listed case decides as written', () => {

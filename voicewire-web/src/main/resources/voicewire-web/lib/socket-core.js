@@ -30,6 +30,8 @@ const ERROR_NAMES = ['error', 'auth_error', 'quota_exceeded', 'commit_throttled'
 const RETRYABLE_ERRORS = new Set(['commit_throttled', 'rate_limited', 'queue_overflow',
   'resource_exhausted', 'session_time_limit_exceeded', 'insufficient_audio_activity',
   'input_timeout_exceeded']);
+/** The capacity refusals among them (`later`: a slow backoff, not a failed attempt). */
+const CAPACITY_ERRORS = new Set(['rate_limited', 'resource_exhausted']);
 /**
  * The close code after an error, where it is not 1008 (policy violation): 1011 for a server
  * failure, 1007 for a malformed message, 1013 for an overload, none for a commit throttle.
@@ -41,22 +43,31 @@ const ERROR_CLOSE_CODES = { error: 1011, transcriber_error: 1011, input_error: 1
  * The error table (test-vectors/errors/errors.json, which the unit tests compare it with; the
  * server and the Java SDK follow the same file, and voicewire-protocol's ErrorPolicy builds it
  * by the same two rules): error name → close code and retry class. `now`: reconnect at once;
- * `backoff`: reconnect after the backoff; `never`: fail.
+ * `backoff`: reconnect after the backoff; `later`: a capacity refusal, reconnect after the slow
+ * capacity backoff (backoff.js `capacityDelay`); `never`: fail.
  */
 export const ERRORS = Object.freeze(Object.fromEntries(ERROR_NAMES.map((name) => [name,
   Object.freeze({
     closeCode: name in ERROR_CLOSE_CODES ? ERROR_CLOSE_CODES[name] : 1008,
-    retry: RETRYABLE_ERRORS.has(name) ? 'backoff' : 'never',
+    retry: CAPACITY_ERRORS.has(name) ? 'later' : RETRYABLE_ERRORS.has(name) ? 'backoff' : 'never',
   })])));
 /** Retry class after a close with no error message before it. */
 export const CLOSE_CODES = Object.freeze({
   1000: 'backoff', 1001: 'backoff', 1002: 'never', 1003: 'never', 1005: 'backoff',
   1006: 'backoff', 1007: 'never', 1008: 'never', 1009: 'never', 1010: 'never', 1011: 'never',
-  1012: 'now', 1013: 'backoff', 1014: 'backoff', 4001: 'never', 4003: 'never', 4401: 'never',
+  1012: 'now', 1013: 'later', 1014: 'backoff', 4001: 'never', 4003: 'never', 4401: 'never',
   4403: 'never',
 });
 /** A close code absent from the table is transient. */
 export const DEFAULT_CLOSE_RETRY = 'backoff';
+/** Retry class after an HTTP refusal (a token request); other 4xx `never`, 5xx `backoff`. */
+export const HTTP_STATUSES = Object.freeze({ 401: 'never', 403: 'never', 429: 'later' });
+
+/** The retry class after an HTTP status (errors.json `httpStatuses`, `defaultHttpRetry`). */
+export function retryAfterHttpStatus(status) {
+  if (HTTP_STATUSES[status]) return HTTP_STATUSES[status];
+  return status >= 400 && status < 500 ? 'never' : 'backoff';
+}
 
 /** Normalises an error name: lower case, the old `_error` suffix removed (PROTOCOL.md §5.5). */
 export function errorName(name) {
@@ -68,7 +79,7 @@ export function errorName(name) {
 /**
  * The decision after a connection ended: the error that arrived before the close (a name in any
  * spelling; an unknown name counts as `error`) decides, else the close code. Returns `now`,
- * `backoff` or `never`.
+ * `backoff`, `later` or `never`.
  */
 export function retryAfter(name, code) {
   if (name !== null && name !== undefined) return (ERRORS[errorName(name)] || ERRORS.error).retry;

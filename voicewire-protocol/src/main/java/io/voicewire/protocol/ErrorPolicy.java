@@ -18,9 +18,10 @@ import java.util.Objects;
  * <p>The rule: an error message that arrived before the close decides; otherwise the close code
  * decides; a close code not in the table is transient ({@link Retry#BACKOFF}). Deterministic
  * failures (auth, quota, invalid input, a server failure on this very input such as
- * {@code synthesis failed}) are never retried; network loss, 1006, 1013 and
- * {@code rate_limited} are retried with backoff; 1012 (service restart: a replica being drained)
- * is retried at once.
+ * {@code synthesis failed}) are never retried; network loss and 1006 are retried with backoff;
+ * capacity refusals ({@code resource_exhausted}, {@code rate_limited}, close 1013, HTTP 429) are
+ * retried {@link Retry#LATER later}; 1012 (service restart: a replica being drained) is retried
+ * at once.
  *
  * <p>Immutable and thread safe.
  */
@@ -33,6 +34,12 @@ public final class ErrorPolicy {
     NOW,
     /** Transient: reconnect after the backoff and resume. */
     BACKOFF,
+    /**
+     * A capacity refusal (the server, or the key, is at a limit; the request is fine): reconnect
+     * after a slow backoff (1 s doubling to 30 s, with jitter), not counted as a failed attempt;
+     * give up after a total time of such refusals in a row (2 minutes by default).
+     */
+    LATER,
     /** Deterministic: the same request fails the same way; fail at once. */
     NEVER;
 
@@ -63,6 +70,9 @@ public final class ErrorPolicy {
   /** A close code absent from the table is transient. */
   public static final Retry DEFAULT_CLOSE_RETRY = Retry.BACKOFF;
 
+  /** HTTP 429 (Too Many Requests): a capacity refusal. */
+  public static final int HTTP_TOO_MANY_REQUESTS = 429;
+
   /**
    * The close codes the table lists, in order: the standard ones a client may see, and the
    * application codes some gateways use for unauthorized/forbidden (4001, 4003, 4401, 4403).
@@ -79,7 +89,7 @@ public final class ErrorPolicy {
 
   static {
     for (ErrorCode c : ErrorCode.values()) {
-      ERRORS.put(c, new Rule(closeCodeOf(c), c.retryable() ? Retry.BACKOFF : Retry.NEVER));
+      ERRORS.put(c, new Rule(closeCodeOf(c), retryOf(c)));
     }
     for (int code : LISTED_CLOSES) {
       CLOSES.put(code, retryOfListedClose(code));
@@ -105,13 +115,26 @@ public final class ErrorPolicy {
   }
 
   /**
+   * The retry column of the errors: the capacity refusals retry later, the other retryable
+   * errors back off, the rest never retry.
+   */
+  private static Retry retryOf(ErrorCode c) {
+    if (c == ErrorCode.RATE_LIMITED || c == ErrorCode.RESOURCE_EXHAUSTED) {
+      return Retry.LATER;
+    }
+    return c.retryable() ? Retry.BACKOFF : Retry.NEVER;
+  }
+
+  /**
    * The retry column of the listed close codes: 1012 (a replica being drained) moves at once;
    * the codes that say the request itself is wrong, or that the server failed on it, never
-   * retry; the rest (1000 before the stream was done, 1001, 1005, 1006, 1013, 1014) back off.
+   * retry; 1013 (try again later: a capacity refusal) retries later; the rest (1000 before the
+   * stream was done, 1001, 1005, 1006, 1014) back off.
    */
   private static Retry retryOfListedClose(int code) {
     return switch (code) {
       case CloseCodes.SERVICE_RESTART -> Retry.NOW;
+      case CloseCodes.TRY_AGAIN_LATER -> Retry.LATER;
       case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD,
           CloseCodes.POLICY_VIOLATION, CloseCodes.MESSAGE_TOO_BIG, CloseCodes.MANDATORY_EXTENSION,
           CloseCodes.INTERNAL_ERROR, 4001, 4003, 4401, 4403 -> Retry.NEVER;
@@ -142,6 +165,17 @@ public final class ErrorPolicy {
   /** What a client does after a close with {@code closeCode} and no error message before it. */
   public static Retry retryAfterClose(int closeCode) {
     return CLOSES.getOrDefault(closeCode, DEFAULT_CLOSE_RETRY);
+  }
+
+  /**
+   * What a client does after an HTTP refusal (of a WebSocket handshake or a token request):
+   * 401 and 403 never, 429 later, any other 4xx never, 5xx (and 0: no answer) back off.
+   */
+  public static Retry retryAfterHttpStatus(int status) {
+    if (status == HTTP_TOO_MANY_REQUESTS) {
+      return Retry.LATER;
+    }
+    return status >= 400 && status < 500 ? Retry.NEVER : Retry.BACKOFF;
   }
 
   /**

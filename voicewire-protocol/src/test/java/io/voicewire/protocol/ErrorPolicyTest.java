@@ -62,6 +62,21 @@ class ErrorPolicyTest {
   }
 
   @Test
+  void httpStatusesAreTheSharedTable() throws Exception {
+    JsonNode t = table();
+    t.path("httpStatuses").fields().forEachRemaining(e -> assertEquals(
+        retry(e.getValue().asText()), ErrorPolicy.retryAfterHttpStatus(Integer.parseInt(e.getKey())),
+        "HTTP " + e.getKey()));
+    JsonNode other = t.path("defaultHttpRetry");
+    for (int status : new int[] {400, 404, 413, 422}) {
+      assertEquals(retry(other.path("4xx").asText()), ErrorPolicy.retryAfterHttpStatus(status));
+    }
+    for (int status : new int[] {500, 502, 503, 504}) {
+      assertEquals(retry(other.path("5xx").asText()), ErrorPolicy.retryAfterHttpStatus(status));
+    }
+  }
+
+  @Test
   void theListedCasesDecideAsWritten() throws Exception {
     JsonNode cases = table().path("cases");
     assertTrue(cases.size() >= 8, "cases: " + cases.size());
@@ -83,8 +98,11 @@ class ErrorPolicyTest {
   void transientAndDeterministicAsTheIssueNamesThem() {
     assertEquals(Retry.BACKOFF, ErrorPolicy.retryAfterClose(CloseCodes.ABNORMAL));
     assertEquals(Retry.NOW, ErrorPolicy.retryAfterClose(CloseCodes.SERVICE_RESTART));
-    assertEquals(Retry.BACKOFF, ErrorPolicy.retryAfterClose(CloseCodes.TRY_AGAIN_LATER));
-    assertEquals(Retry.BACKOFF, ErrorPolicy.retry(ErrorCode.RATE_LIMITED));
+    assertEquals(Retry.LATER, ErrorPolicy.retryAfterClose(CloseCodes.TRY_AGAIN_LATER));
+    assertEquals(Retry.LATER, ErrorPolicy.retry(ErrorCode.RATE_LIMITED));
+    assertEquals(Retry.LATER, ErrorPolicy.retry(ErrorCode.RESOURCE_EXHAUSTED));
+    assertEquals(Retry.LATER, ErrorPolicy.retryAfterHttpStatus(429));
+    assertEquals(Retry.BACKOFF, ErrorPolicy.retry(ErrorCode.QUEUE_OVERFLOW));
     assertEquals(Retry.NEVER, ErrorPolicy.retry(ErrorCode.AUTH_ERROR));
     assertEquals(Retry.NEVER, ErrorPolicy.retry(ErrorCode.QUOTA_EXCEEDED));
     assertEquals(Retry.NEVER, ErrorPolicy.retry(ErrorCode.INPUT_ERROR));

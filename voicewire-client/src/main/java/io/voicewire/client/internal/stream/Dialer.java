@@ -154,7 +154,7 @@ final class Dialer {
       Failure f = Failure.classifyFailure(t, httpStatus);
       if (tokenFetch) {
         f = new Failure(new SpeechError(f.error().code(),
-            "could not get a single-use token: " + f.error().message()), f.retryable());
+            "could not get a single-use token: " + f.error().message()), f.retry());
       }
       events.lost(f);
     });

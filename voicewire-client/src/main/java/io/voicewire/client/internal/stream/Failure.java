@@ -39,7 +39,7 @@ public record Failure(SpeechError error, Retry retry, int closeCode) {
     }
     if (httpStatus == 429) {
       return new Failure(new SpeechError(ErrorCode.RATE_LIMITED,
-          "rate limited (HTTP 429)"), true);
+          "rate limited (HTTP 429)"), ErrorPolicy.retryAfterHttpStatus(httpStatus));
     }
     if (httpStatus >= 500) {
       return new Failure(new SpeechError(ErrorCode.ERROR,

@@ -20,8 +20,8 @@ class ClassificationTest {
     assertEquals(ErrorCode.AUTH_ERROR, f.error().code());
     assertFalse(f.retryable());
     assertFalse(Failure.classifyFailure(null, 403).retryable());
-    assertTrue(Failure.classifyFailure(null, 429).retryable());
-    assertTrue(Failure.classifyFailure(null, 503).retryable());
+    assertEquals(ErrorPolicy.Retry.LATER, Failure.classifyFailure(null, 429).retry());
+    assertEquals(ErrorPolicy.Retry.BACKOFF, Failure.classifyFailure(null, 503).retry());
     assertFalse(Failure.classifyFailure(null, 404).retryable());
     Failure io =
         Failure.classifyFailure(new IOException("reset"), 0);
@@ -35,7 +35,7 @@ class ClassificationTest {
     // a server failure on this very input (e.g. synthesis failed) fails the same way again
     assertFalse(Failure.classifyClose(1011, "boom").retryable());
     assertEquals(ErrorPolicy.Retry.NOW, Failure.classifyClose(1012, "restart").retry());
-    assertEquals(ErrorPolicy.Retry.BACKOFF, Failure.classifyClose(1013, "").retry());
+    assertEquals(ErrorPolicy.Retry.LATER, Failure.classifyClose(1013, "").retry());
     assertEquals(ErrorPolicy.Retry.BACKOFF, Failure.classifyClose(1006, "").retry());
     assertFalse(Failure.classifyClose(1010, "").retryable());
     assertTrue(Failure.classifyClose(1000, "").retryable());
