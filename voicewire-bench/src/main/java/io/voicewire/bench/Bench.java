@@ -125,6 +125,13 @@ public final class Bench implements Callable<Integer> {
           + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
   List<String> relayJvmArgs = new ArrayList<>();
 
+  @Option(names = "--baseline-jvm-arg", paramLabel = "ARG",
+      description = "relay: JVM option for the baseline relay process instead of the"
+          + " --relay-jvm-arg ones (repeatable); without --baseline-classpath the baseline is"
+          + " this build, so e.g. --relay-jvm-arg=-Dvoicewire.relay.inlineReads=true"
+          + " --baseline-jvm-arg=-Dvoicewire.relay.inlineReads=false compares a switch in one run")
+  List<String> baselineJvmArgs = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -154,17 +161,21 @@ public final class Bench implements Callable<Integer> {
       default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--harness must be raw or jdk: " + harness);
     };
+    // the baseline: another build (--baseline-classpath), or this one with other JVM options
+    String baseline = baselineClasspath != null ? baselineClasspath
+        : baselineJvmArgs.isEmpty() ? null : System.getProperty("java.class.path");
+    List<String> baselineArgs = baselineJvmArgs.isEmpty() ? relayJvmArgs : baselineJvmArgs;
     if (raw) {
       try (RawWsEchoUpstream upstream = RawWsEchoUpstream.start(0)) {
         RelayBench.run(new RelayBench.Options(streams, seconds, chunkMs, noNode, only,
             relayJvmArgs, idleSessions, !noCapacity, probeSeconds, capacityMax,
-            baselineClasspath), out,
+            baseline, baselineArgs), out,
             upstream.port());
       }
       List<Integer> tts = ttsStreams.stream().filter(n -> n > 0).toList();
       if (!tts.isEmpty() && (only == null || !"direct".startsWith(only))) {
         out.println();
-        TtsRelayBench.run(tts, seconds, relayJvmArgs, baselineClasspath, !noNode, out);
+        TtsRelayBench.run(tts, seconds, relayJvmArgs, baseline, baselineArgs, !noNode, out);
       }
     } else {
       SpeechProvider echo = new EchoSpeechProvider();

@@ -45,7 +45,8 @@ public final class RelayBench {
   /** What to run. */
   public record Options(List<Integer> streams, int seconds, int chunkMs, boolean noNode,
       String only, List<String> relayJvmArgs, int idleSessions, boolean capacity,
-      int probeSeconds, int capacityMax, String baselineClasspath) {}
+      int probeSeconds, int capacityMax, String baselineClasspath,
+      List<String> baselineJvmArgs) {}
 
   /** The name of the {@code --baseline-classpath} relay's rows. */
   static final String BASELINE = "voicewire relay (baseline)";
@@ -89,7 +90,7 @@ public final class RelayBench {
             p, null));
         if (o.baselineClasspath() != null) {
           int bport = freePort();
-          Process b = startRelay(bport, up, o.relayJvmArgs(), o.baselineClasspath());
+          Process b = startRelay(bport, up, o.baselineJvmArgs(), o.baselineClasspath());
           children.add(b);
           awaitPort(bport, Duration.ofSeconds(60));
           targets.add(new Target(BASELINE, URI.create("ws://127.0.0.1:" + bport + PATH), b,

@@ -25,11 +25,12 @@ public final class TtsRelayBench {
   private TtsRelayBench() {}
 
   /**
-   * Runs the TTS table for {@code streams}; {@code baselineClasspath} may be null, {@code node}
-   * false skips the Node relay.
+   * Runs the TTS table for {@code streams}; {@code baselineClasspath} may be null (then
+   * {@code baselineJvmArgs} is unused), {@code node} false skips the Node relay.
    */
   public static void run(List<Integer> streams, int seconds, List<String> jvmArgs,
-      String baselineClasspath, boolean node, PrintWriter out) throws Exception {
+      String baselineClasspath, List<String> baselineJvmArgs, boolean node, PrintWriter out)
+      throws Exception {
     List<Process> children = new ArrayList<>();
     try (TtsStandIn up = TtsStandIn.start()) {
       Map<String, URI> targets = new LinkedHashMap<>();
@@ -38,7 +39,7 @@ public final class TtsRelayBench {
       start("voicewire relay", up.port(), jvmArgs, System.getProperty("java.class.path"),
           targets, procs, children);
       if (baselineClasspath != null) {
-        start("voicewire relay (baseline)", up.port(), jvmArgs, baselineClasspath, targets,
+        start("voicewire relay (baseline)", up.port(), baselineJvmArgs, baselineClasspath, targets,
             procs, children);
       }
       if (node) {

@@ -1,6 +1,5 @@
 package io.voicewire.server.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,8 +39,6 @@ final class Outbox {
     CLOSED
   }
 
-  /** Longest close reason RFC 6455 allows, in bytes. */
-  static final int MAX_CLOSE_REASON_BYTES = 123;
   /** A peer that does not answer our close frame within this time is disconnected. */
   static final long CANCEL_AFTER_CLOSE_MILLIS = 5_000;
   /**
@@ -76,15 +73,24 @@ final class Outbox {
   private final int maxQueuedMessages;
   private final long maxQueuedBytes;
   private final String overflowJson;
+  /** The close reason of an urgent overflow, made to fit once (not under the lock). */
+  private final String overflowReason;
   private final Consumer<Throwable> onWriteFailure;
   private final ScheduledExecutorService timer;
 
   private final Object lock = new Object();
   private final ArrayDeque<Item> queue = new ArrayDeque<>(4);
-  private long queuedAudioMillis;
+  /** Written under the lock, read without it by {@link #queuedAudioMillis()}. */
+  private volatile long queuedAudioMillis;
   private long queuedBytes;
   private boolean inFlight;
   private boolean pumping;
+  /**
+   * {@code !queue.isEmpty()}, written under the lock whenever the queue changes, read without it
+   * by {@link #pump()}: a pump with nothing queued (most of them: every session event pumps) takes
+   * no lock. Whoever queues pumps after (or is the pumping thread), so no message is stranded.
+   */
+  private volatile boolean queued;
   private boolean closeQueued;
   private boolean terminated;
   /**
@@ -114,6 +120,7 @@ final class Outbox {
     this.maxQueuedMessages = maxQueuedMessages;
     this.maxQueuedBytes = maxQueuedBytes;
     this.overflowJson = overflowJson;
+    this.overflowReason = ClientText.closeReason(overflowMessage(maxQueuedBytes));
     this.onWriteFailure = onWriteFailure;
   }
 
@@ -143,13 +150,23 @@ final class Outbox {
     return offer(json, 0, 0, null);
   }
 
-  /** Queues a message carrying {@code audioMillis} of audio within the bounds, and sends. */
+  /**
+   * Queues a message carrying {@code audioMillis} of audio within the bounds, and sends: one
+   * lock acquisition queues it and, when the socket is idle, claims its write.
+   */
   Offer offer(String json, long audioMillis, long audioBytes, Object tag) {
-    Offer o = enqueue(json, audioMillis, audioBytes, tag);
-    if (o == Offer.OK) {
-      pump();
+    Item first;
+    synchronized (lock) {
+      Offer o = addLocked(json, audioMillis, audioBytes, tag);
+      if (o != Offer.OK) {
+        return o;
+      }
+      first = claimLocked();
     }
-    return o;
+    if (first != null) {
+      writeFrom(first);
+    }
+    return Offer.OK;
   }
 
   /**
@@ -158,20 +175,28 @@ final class Outbox {
    */
   Offer enqueue(String json, long audioMillis, long audioBytes, Object tag) {
     synchronized (lock) {
-      if (closeQueued || terminated) {
-        return Offer.CLOSED;
-      }
-      long size = sizeOf(json);
-      if (queue.size() >= maxQueuedMessages
-          || (audioMillis > 0 && queuedAudioMillis + audioMillis > maxQueuedAudioMillis
-              && queuedAudioMillis > 0)
-          || (queuedBytes + size > maxQueuedBytes && !queue.isEmpty())) {
-        return Offer.OVERFLOW;
-      }
-      queue.add(new Item(json, audioMillis, audioBytes, tag, 0, null));
-      queuedAudioMillis += audioMillis;
-      queuedBytes += size;
+      return addLocked(json, audioMillis, audioBytes, tag);
     }
+  }
+
+  private Offer addLocked(String json, long audioMillis, long audioBytes, Object tag) {
+    assert Thread.holdsLock(lock);
+    if (closeQueued || terminated) {
+      return Offer.CLOSED;
+    }
+    long size = sizeOf(json);
+    long audio = queuedAudioMillis;
+    if (queue.size() >= maxQueuedMessages
+        || (audioMillis > 0 && audio + audioMillis > maxQueuedAudioMillis && audio > 0)
+        || (queuedBytes + size > maxQueuedBytes && !queue.isEmpty())) {
+      return Offer.OVERFLOW;
+    }
+    queue.add(new Item(json, audioMillis, audioBytes, tag, 0, null));
+    queued = true;
+    if (audioMillis != 0) {
+      queuedAudioMillis = audio + audioMillis;
+    }
+    queuedBytes += size;
     return Offer.OK;
   }
 
@@ -197,10 +222,11 @@ final class Outbox {
       if (!queue.isEmpty() && (queuedBytes + size > maxQueuedBytes
           || queue.size() >= maxQueuedMessages + MAX_URGENT_EXTRA_MESSAGES)) {
         metrics.error("queue_overflow");
-        failLocked(overflowJson, 1008, overflowMessage(maxQueuedBytes));
+        failLocked(overflowJson, 1008, overflowReason);
         return false;
       }
       queue.add(new Item(json, 0, 0, null, 0, null));
+      queued = true;
       queuedBytes += size;
     }
     return true;
@@ -217,13 +243,15 @@ final class Outbox {
 
   /** {@link #close} without starting a write; see {@link #enqueue}. */
   boolean enqueueClose(int code, String reason) {
+    String fit = ClientText.closeReason(reason); // outside the lock
     synchronized (lock) {
       if (closeQueued || terminated) {
         return false;
       }
       closeQueued = true;
       closing = true;
-      queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+      queue.add(new Item(null, 0, 0, null, code, fit));
+      queued = true;
     }
     return true;
   }
@@ -242,15 +270,17 @@ final class Outbox {
 
   /** {@link #failWith} without starting a write; see {@link #enqueue}. */
   boolean enqueueFailWith(String json, int code, String reason) {
+    String fit = ClientText.closeReason(reason); // outside the lock
     synchronized (lock) {
       if (closeQueued || terminated) {
         return false;
       }
-      failLocked(json, code, reason);
+      failLocked(json, code, fit);
     }
     return true;
   }
 
+  /** Under the lock; {@code reason} already fits a close frame (see ClientText.closeReason). */
   private void failLocked(String json, int code, String reason) {
     assert Thread.holdsLock(lock);
     queue.clear();
@@ -259,7 +289,8 @@ final class Outbox {
     queuedBytes = sizeOf(json);
     closeQueued = true;
     closing = true;
-    queue.add(new Item(null, 0, 0, null, code, truncate(reason)));
+    queue.add(new Item(null, 0, 0, null, code, reason));
+    queued = true;
     try {
       timer.schedule(session::disconnect, FAIL_DISCONNECT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException shuttingDown) {
@@ -280,6 +311,7 @@ final class Outbox {
           n++;
         }
       }
+      queued = !queue.isEmpty();
     }
     return n;
   }
@@ -290,6 +322,7 @@ final class Outbox {
       terminated = true;
       closing = true;
       queue.clear();
+      queued = false;
       queuedAudioMillis = 0;
       queuedBytes = 0;
     }
@@ -300,36 +333,68 @@ final class Outbox {
     return closing;
   }
 
-  /** Milliseconds of audio queued and not yet handed to the socket. */
+  /** Milliseconds of audio queued and not yet handed to the socket (no lock). */
   long queuedAudioMillis() {
+    return queuedAudioMillis;
+  }
+
+  /**
+   * Starts writing if the socket is idle; never blocks. Takes no lock when nothing is queued.
+   */
+  void pump() {
+    if (!queued) {
+      return;
+    }
+    Item first;
     synchronized (lock) {
-      return queuedAudioMillis;
+      first = claimLocked();
+    }
+    if (first != null) {
+      writeFrom(first);
     }
   }
 
-  /** Starts writing if the socket is idle; never blocks. */
-  void pump() {
-    synchronized (lock) {
-      if (pumping) {
-        return; // the pumping thread will see the new state on its next turn
-      }
-      pumping = true;
+  /**
+   * Under the lock: the next message to write when the socket is idle and no thread is pumping
+   * (this thread then pumps: {@link #writeFrom}), else null.
+   */
+  private Item claimLocked() {
+    assert Thread.holdsLock(lock);
+    if (pumping || inFlight || terminated || queue.isEmpty()) {
+      return null;
     }
-    while (true) {
-      Item item;
+    pumping = true;
+    return takeLocked();
+  }
+
+  private Item takeLocked() {
+    Item item = queue.poll();
+    queued = !queue.isEmpty();
+    if (item.audioMillis != 0) {
+      queuedAudioMillis -= item.audioMillis;
+    }
+    if (!item.isClose()) {
+      queuedBytes -= sizeOf(item.text);
+    }
+    inFlight = true;
+    return item;
+  }
+
+  /**
+   * The pumping thread: writes {@code item}, then the next while writes complete at once (a
+   * completion during the write only clears {@code inFlight}: no recursion), and stops pumping as
+   * soon as a write is pending (its completion continues) or nothing is queued.
+   */
+  private void writeFrom(Item item) {
+    while (item != null) {
+      write(item);
       synchronized (lock) {
         if (inFlight || terminated || queue.isEmpty()) {
           pumping = false;
           return;
         }
-        item = queue.poll();
-        queuedAudioMillis -= item.audioMillis;
-        if (!item.isClose()) {
-          queuedBytes -= sizeOf(item.text);
-        }
-        inFlight = true;
+        item = takeLocked();
       }
-      write(item);
     }
   }
 
@@ -379,12 +444,16 @@ final class Outbox {
   }
 
   private void written() {
+    Item next;
     synchronized (lock) {
       inFlight = false;
+      next = claimLocked(); // null while the pumping thread is still in write(): it goes on
     }
     lastProgressNanos = System.nanoTime();
     onProgress.run();
-    pump();
+    if (next != null) {
+      writeFrom(next);
+    }
   }
 
   private void closed() {
@@ -393,6 +462,7 @@ final class Outbox {
       terminated = true;
       closing = true;
       queue.clear();
+      queued = false;
     }
   }
 
@@ -402,24 +472,10 @@ final class Outbox {
       terminated = true;
       closing = true;
       queue.clear();
+      queued = false;
       queuedAudioMillis = 0;
       queuedBytes = 0;
     }
     onWriteFailure.accept(t);
-  }
-
-  static String truncate(String reason) {
-    if (reason == null) {
-      return null;
-    }
-    byte[] b = reason.getBytes(StandardCharsets.UTF_8);
-    if (b.length <= MAX_CLOSE_REASON_BYTES) {
-      return reason;
-    }
-    String s = reason;
-    while (s.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES - 3) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return s + "...";
   }
 }

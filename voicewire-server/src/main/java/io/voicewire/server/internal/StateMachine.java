@@ -8,7 +8,10 @@ import java.util.Set;
  * loudly with {@link IllegalStateException} instead of leaving the socket in a state no diagram
  * shows.
  *
- * <p>Not thread safe: the owner guards it with its own lock (the socket's monitor).
+ * <p>Moves are made under the owner's lock (the socket's or the session's monitor), which makes
+ * each check-then-move atomic. The state itself is volatile: a thread that only needs to know the
+ * current state ({@link #get}, {@link #is}, {@link #isAny}) reads it without the lock, and sees
+ * the latest move.
  *
  * @param <S> the state enum
  */
@@ -20,7 +23,7 @@ final class StateMachine<S extends Enum<S> & StateMachine.State<S>> {
     Set<S> next();
   }
 
-  private S state;
+  private volatile S state;
 
   StateMachine(S initial) {
     this.state = initial;
@@ -39,8 +42,9 @@ final class StateMachine<S extends Enum<S> & StateMachine.State<S>> {
   /** Whether the current state is one of {@code s}. */
   @SafeVarargs
   final boolean isAny(S... s) {
+    S now = state;
     for (S x : s) {
-      if (state == x) {
+      if (now == x) {
         return true;
       }
     }
@@ -58,8 +62,9 @@ final class StateMachine<S extends Enum<S> & StateMachine.State<S>> {
    * @throws IllegalStateException when the current state does not lead to {@code next}
    */
   void moveTo(S next) {
-    if (!canMoveTo(next)) {
-      throw new IllegalStateException("illegal transition " + state + " -> " + next);
+    S now = state;
+    if (!now.next().contains(next)) {
+      throw new IllegalStateException("illegal transition " + now + " -> " + next);
     }
     state = next;
   }

@@ -121,11 +121,11 @@ final class SttServerSession extends SttSessionEvents {
     attached = to;
     commits.acknowledge(n);
     startSent = false;
-    if (handing == 0) {
+    // written before handing is read: a chunk handed in meanwhile sees it (see handedIn)
+    startPending = true;
+    if (handing.get() == 0) {
       resumeStart(fx);
-    } else {
-      startPending = true; // a previous connection's chunk is still being handed in
-    }
+    } // else a previous connection's chunk is still being handed in: the last one starts it
     log.info("stt_realtime resumed id={} connection={} commits_received={} commits_sent={} "
         + "audio_bytes={}", id, to.id, n, commits.sent(), audioBytes);
     return Claim.RESUMED;
@@ -213,19 +213,21 @@ final class SttServerSession extends SttSessionEvents {
   void chunk(SttSocket from, Integer sampleRate, String previousText, int audioLength,
       boolean commit, Predicate<SttSession> send) {
     long now = s.now();
-    int[] verdict = new int[1]; // 0 dropped, 1 handed in, 2 handed in and committed
-    locked(fx -> {
-      verdict[0] = accept(from, sampleRate, previousText != null, audioLength, commit, now, fx);
-      if (verdict[0] > 0) {
-        handing++;
+    int verdict; // 0 dropped, 1 handed in, 2 handed in and committed
+    SocketSession.Effects fx = new SocketSession.Effects();
+    synchronized (this) { // the chunk's only turn on the monitor
+      verdict = accept(from, sampleRate, previousText != null, audioLength, commit, now, fx);
+      if (verdict > 0) {
+        handing.incrementAndGet();
       }
-    });
-    if (verdict[0] == 0) {
+    }
+    after(fx);
+    if (verdict == 0) {
       return;
     }
     boolean taken = true;
     try {
-      taken = toProvider(previousText, audioLength, send, verdict[0] == 2);
+      taken = toProvider(previousText, audioLength, send, verdict == 2);
     } finally {
       if (taken) {
         handedIn();
@@ -235,16 +237,22 @@ final class SttServerSession extends SttSessionEvents {
       // before the frame handler asks for the next frame: that demand is owed until resumed
       from.holdUplink();
       s.metrics.sttUplinkHeld();
-      HeldChunk h = new HeldChunk(from, send, verdict[0] == 2, now);
+      HeldChunk h = new HeldChunk(from, send, verdict == 2, now);
       s.timer.schedule(() -> retryHeld(h), UPLINK_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
-  /** A chunk has been handed to the provider (or dropped): a pending resume may start. */
+  /**
+   * A chunk has been handed to the provider (or dropped): a pending resume may start. Takes the
+   * monitor only when this was the last chunk in hand and a resume waits for it.
+   */
   private void handedIn() {
+    // handing is lowered before startPending is read (claim writes them the other way round)
+    if (handing.decrementAndGet() != 0 || !startPending) {
+      return; // the common case: no monitor
+    }
     locked(fx -> {
-      handing--;
-      if (handing == 0 && startPending) {
+      if (handing.get() == 0 && startPending) {
         if (state.is(SttState.OPEN)) {
           resumeStart(fx);
         } else { // it failed meanwhile: its error and close are queued, read the client's close
@@ -363,8 +371,8 @@ final class SttServerSession extends SttSessionEvents {
     onFailure(new SpeechError(ErrorCode.TRANSCRIBER_ERROR, "The speech provider failed"));
   }
 
-  private synchronized boolean isTaking() {
-    return state.isAny(SttState.OPEN, SttState.PARKED);
+  private boolean isTaking() {
+    return state.isAny(SttState.OPEN, SttState.PARKED); // a volatile read: no monitor
   }
 
   // ---------------------------------------------------------------- from the connection

@@ -12,6 +12,7 @@ import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -51,7 +52,9 @@ import org.slf4j.Logger;
  * <p>Thread safe. State is guarded by this object's monitor: each event decides in one
  * synchronized block that collects {@link SocketSession.Effects} (provider calls, socket calls,
  * the permit), run after it. The only lock taken under the monitor is an {@link Outbox}'s; the
- * monitor of a socket and this one are never held together.
+ * monitor of a socket and this one are never held together. The hot paths take it once: a chunk
+ * to accept it, a partial to queue it; reads of the state alone are volatile reads, and latency
+ * is recorded after the monitor (the metrics' histograms have locks of their own).
  */
 abstract class SttSessionCore implements SttListener, Drain.Drainable {
   /** How long the final commit of a failing session may take before the error is sent anyway. */
@@ -72,16 +75,26 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   /** The connection attached now (null when parked or ended); written under the monitor. */
   volatile SttSocket attached;
 
-  // guarded by this
+  /**
+   * Chunks accepted and not yet handed to the provider (all connections): raised under the
+   * monitor, lowered without it ({@code SttServerSession.handedIn}).
+   */
+  final AtomicInteger handing = new AtomicInteger();
+  /**
+   * A resumed connection's start waits for {@link #handing} to reach 0: written under the
+   * monitor, read without it by the chunk that brings {@code handing} to 0 (each side writes its
+   * own variable, then reads the other's, so at least one of them sees the start is due).
+   */
+  volatile boolean startPending;
+
+  // guarded by this (moves; the state is volatile, read without the monitor where only read)
   final StateMachine<SttState> state = new StateMachine<>(SttState.OPEN);
   final SttUplink uplink;
   final SttCommitLog commits;
   long audioBytes;
   /** Commit requests of the client taken into the session (not throttled), all connections. */
   long commitRequests;
-  int handing;
   boolean startSent;
-  boolean startPending;
   boolean providerEnded;
   String pendingError;
   int pendingClose;
@@ -143,10 +156,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
       SttSession ss = CommitPolicy.apply(s.provider.openStt(
           params.request().toBuilder().tenant(Auth.tenant(keyId)).build(), this));
       engine = ss;
-      SttState st;
-      synchronized (this) {
-        st = state.get();
-      }
+      SttState st = state.get();
       if (st == SttState.CLOSED) {
         ss.cancel();
       } else if (st != SttState.OPEN && st != SttState.PARKED) {

@@ -44,16 +44,24 @@ abstract class SttSessionEvents extends SttSessionCore {
   @Override
   public void onPartial(Transcript partial) {
     String json = messages.partial(partial);
-    locked(fx -> {
+    long arrival = -1;
+    SocketSession.Effects fx = new SocketSession.Effects();
+    synchronized (this) {
       if (state.is(SttState.OPEN)) {
-        long arrival = uplink.arrivalOf(partial.audioEndMs());
-        if (arrival >= 0) {
-          s.metrics.partial.recordNanos(s.now() - arrival);
-        }
+        arrival = uplink.arrivalOf(partial.audioEndMs());
         offer(json, fx);
       }
       holdPartial(json);
-    });
+    }
+    after(fx);
+    recordSince(s.metrics.partial, arrival);
+  }
+
+  /** Records the latency since {@code startNanos} (-1: unknown); after the monitor. */
+  private void recordSince(ServerMetrics.Latency latency, long startNanos) {
+    if (startNanos >= 0) {
+      latency.recordNanos(s.now() - startNanos);
+    }
   }
 
   private void holdPartial(String json) {
@@ -65,13 +73,14 @@ abstract class SttSessionEvents extends SttSessionCore {
   @Override
   public void onCommitted(Transcript committed) {
     SttMessages.Committed out = messages.committed(committed);
+    long[] start = {-1};
     locked(fx -> {
       if (!state.isAny(SttState.OPEN, SttState.FAILING, SttState.PARKED)) {
         return;
       }
-      long start = uplink.commitStart(committed.audioEndMs());
-      if (start >= 0 && attached != null) {
-        s.metrics.commit.recordNanos(s.now() - start);
+      long from = uplink.commitStart(committed.audioEndMs());
+      if (attached != null) {
+        start[0] = from;
       }
       if (!commit(out.json(), fx)
           || out.withTimestamps() != null && !commit(out.withTimestamps(), fx)) {
@@ -81,6 +90,7 @@ abstract class SttSessionEvents extends SttSessionCore {
         move(fx);
       }
     });
+    recordSince(s.metrics.commit, start[0]);
   }
 
   /** One commit message: held (resumable) and sent; false when the session ended (overflow). */
@@ -122,17 +132,17 @@ abstract class SttSessionEvents extends SttSessionCore {
         return; // unreadable: dropped, as the typed path drops it
       }
     }
-    String send = out;
-    locked(fx -> {
+    long arrival = -1;
+    SocketSession.Effects fx = new SocketSession.Effects();
+    synchronized (this) { // the partial's only turn on the monitor
       if (state.is(SttState.OPEN)) {
-        long arrival = uplink.latestArrival();
-        if (arrival >= 0) {
-          s.metrics.partial.recordNanos(s.now() - arrival);
-        }
-        offer(send, fx);
+        arrival = uplink.latestArrival();
+        offer(out, fx);
       }
-      holdPartial(send);
-    });
+      holdPartial(out);
+    }
+    after(fx);
+    recordSince(s.metrics.partial, arrival);
   }
 
   @Override

@@ -145,10 +145,16 @@ class CodecTest {
 
   @Test
   void closeReasonsAreCutTo123Bytes() {
-    assertEquals("short", Outbox.truncate("short"));
-    String cut = Outbox.truncate("é".repeat(100));
+    assertEquals("short", ClientText.closeReason("short"));
+    assertNull(ClientText.closeReason(null));
+    String cut = ClientText.closeReason("é".repeat(100));
     assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= 123);
     assertTrue(cut.endsWith("..."));
+    assertEquals("é".repeat(60) + "...", cut); // 120 bytes of whole characters, then "..."
+    String exact = "a".repeat(123);
+    assertEquals(exact, ClientText.closeReason(exact));
+    String emoji = ClientText.closeReason("x" + "\uD83D\uDE00".repeat(40)); // 4-byte characters
+    assertEquals("x" + "\uD83D\uDE00".repeat(29) + "...", emoji); // no surrogate pair split
   }
 
   @Test
