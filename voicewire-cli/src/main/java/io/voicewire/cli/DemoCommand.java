@@ -3,6 +3,7 @@ package io.voicewire.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,15 +20,15 @@ public final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "${env:VOICEWIRE_PORT:-8080}",
-      description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Mixin
+  ListenPort listen;
 
   /** The server runner; for testing, its backend can be replaced. */
   final ServeCommand runner = new ServeCommand();
 
   @Override
   public Integer call() throws Exception {
-    return runner.run(spec, "local", "127.0.0.1", port, List.of(), c -> c.demoTokens(true), true);
+    return runner.run(spec, "local", "127.0.0.1", listen.port, List.of(),
+        c -> c.demoTokens(true), true);
   }
 }

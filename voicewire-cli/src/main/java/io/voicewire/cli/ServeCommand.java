@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,9 +47,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "${env:VOICEWIRE_PORT:-8080}",
-      description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Mixin
+  ListenPort listen;
 
   @Option(names = "--bind", defaultValue = "${env:VOICEWIRE_BIND:-127.0.0.1}",
       description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -138,7 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return CommandLine.ExitCode.USAGE;
     }
-    return run(spec, backend, bind, port, keys, c -> {
+    return run(spec, backend, bind, listen.port, keys, c -> {
       c.allowedOrigins(allowedOrigins);
       if (demoTokens) {
         c.demoTokens(true);

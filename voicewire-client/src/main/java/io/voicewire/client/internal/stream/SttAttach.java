@@ -36,7 +36,6 @@ final class SttAttach {
    */
   void startNewSession(long now) {
     st.lostCommits.clear();
-    st.lostCommitNanos.clear();
     // forced commits are decided per replay, from where the committed text ends now
     st.ring.removeCommits(st.forcedAt);
     st.forcedAt.clear();
@@ -48,7 +47,6 @@ final class SttAttach {
     st.sessionCommitRequests = 0;
     st.firstOnConn = true;
     st.pendingCommits.clear();
-    st.pendingCommitNanos.clear();
     st.lastInboundNanos = now;
     st.lastCommitSentNanos = 0;
     st.replayHoldUntilNanos = 0;
@@ -132,13 +130,12 @@ final class SttAttach {
     st.forcedAt.removeAll(unsent);
     st.ring.splitAt(boundary);
     st.pendingCommits.clear();
-    st.pendingCommitNanos.clear();
     while (!st.lostCommits.isEmpty()) {
-      long at = st.lostCommits.pollFirst();
-      long sent = st.lostCommitNanos.pollFirst();
+      long at = st.lostCommits.firstOffset();
+      long sent = st.lostCommits.firstNanos();
+      st.lostCommits.removeFirst();
       if (at < boundary || at == boundary && boundaryCommitReceived) {
-        st.pendingCommits.add(at); // received: answered again (if not counted) or live
-        st.pendingCommitNanos.add(sent);
+        st.pendingCommits.add(at, sent); // received: answered again (if not counted) or live
       }
     }
     if (a.commitRequestsReceived() >= 0) {

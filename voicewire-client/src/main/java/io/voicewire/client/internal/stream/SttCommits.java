@@ -65,7 +65,7 @@ final class SttCommits {
       wordsStart = st.sessionBase + st.bytesForSeconds(s);
       wordsEnd = st.sessionBase + st.bytesForSeconds(e);
     }
-    Long head = st.pendingCommits.peekFirst();
+    Long head = st.pendingCommits.firstOffset();
     long guard = st.format.bytesForMillis((double) RealSttStream.WORD_GUARD_MILLIS);
     boolean cutWords = false;
     if (head != null && st.forcedAt.contains(head) && wordsEnd > head - guard
@@ -100,16 +100,18 @@ final class SttCommits {
       return;
     }
     while (!inOrder && wordsEnd >= 0 && !st.pendingCommits.isEmpty()
-        && st.pendingCommits.peekFirst() < wordsEnd) {
-      st.pendingCommits.pollFirst(); // commits answered earlier (or never): stale
-      st.pendingCommitNanos.pollFirst();
+        && st.pendingCommits.firstOffset() < wordsEnd) {
+      st.pendingCommits.removeFirst(); // commits answered earlier (or never): stale
     }
-    Long ours = st.pendingCommits.peekFirst();
+    Long ours = st.pendingCommits.firstOffset();
     Long commitAt = null;
     Long commitAtNanos = null;
     if (inOrder || ours == null || !vadCommitBefore(ours, wordsEnd)) {
-      commitAt = st.pendingCommits.pollFirst();
-      commitAtNanos = st.pendingCommitNanos.pollFirst();
+      commitAt = st.pendingCommits.firstOffset();
+      if (commitAt != null) {
+        commitAtNanos = st.pendingCommits.firstNanos();
+        st.pendingCommits.removeFirst();
+      }
     }
     st.partialSinceCommit = false;
     boolean forced = commitAt != null && st.forcedAt.remove(commitAt) && inOrder;

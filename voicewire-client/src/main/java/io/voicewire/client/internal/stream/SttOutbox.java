@@ -64,8 +64,7 @@ final class SttOutbox {
         st.sessionCommitRequests++;
         log.debug("{}: commit at {} ms sent{}", sup.name, st.ms(e.offset()),
             e.seq() <= st.replaySeq ? " (replayed)" : "");
-        st.pendingCommits.add(e.offset());
-        st.pendingCommitNanos.add(e.seq() <= st.replaySeq ? now : e.sendNanos());
+        st.pendingCommits.add(e.offset(), e.seq() <= st.replaySeq ? now : e.sendNanos());
         st.lastCommitSentNanos = now;
         st.lastSendNanos = now;
         if (e.seq() <= st.replaySeq && !st.resumedConn) {

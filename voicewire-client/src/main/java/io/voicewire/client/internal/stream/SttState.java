@@ -7,7 +7,6 @@ import io.voicewire.client.internal.resume.AudioRing;
 import io.voicewire.client.internal.resume.SttSessionResume;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.speech.SttRequest;
-import java.util.ArrayDeque;
 import java.util.TreeSet;
 
 /**
@@ -59,8 +58,7 @@ final class SttState {
    */
   long sessionCommitRequests;
   /** Stream offsets (and send times) of the commits sent on this session and not answered. */
-  final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
-  final ArrayDeque<Long> pendingCommitNanos = new ArrayDeque<>();
+  final SentCommits pendingCommits = new SentCommits();
   long lastCommitSentNanos;
   /** The current commit pacing; see {@link RealSttStream#MAX_COMMIT_INTERVAL_MILLIS}. */
   long commitIntervalNanos = RealSttStream.MIN_COMMIT_INTERVAL_MILLIS * 1_000_000L;
@@ -108,8 +106,7 @@ final class SttState {
    * Commits sent and not answered when the last connection dropped (stream offsets, send
    * times): a re-attached session answers those it received.
    */
-  final ArrayDeque<Long> lostCommits = new ArrayDeque<>();
-  final ArrayDeque<Long> lostCommitNanos = new ArrayDeque<>();
+  final SentCommits lostCommits = new SentCommits();
 
   SttState(ClientContext ctx, SttRequest request, Listener listener, boolean passThrough) {
     this.request = request;

@@ -120,10 +120,7 @@ final class SttWire implements WireSession, ResumeState {
   public void onLost() {
     boolean resumable = st.resume.resumableId() != null;
     if (!st.awaitingResume) {
-      st.lostCommits.clear();
-      st.lostCommitNanos.clear();
-      st.lostCommits.addAll(st.pendingCommits);
-      st.lostCommitNanos.addAll(st.pendingCommitNanos);
+      st.lostCommits.copyOf(st.pendingCommits);
     }
     st.awaitingResume = false;
     if (st.held != null && resumable) {
@@ -144,7 +141,6 @@ final class SttWire implements WireSession, ResumeState {
       }
     }
     st.pendingCommits.clear();
-    st.pendingCommitNanos.clear();
   }
 
   @Override
@@ -242,8 +238,9 @@ final class SttWire implements WireSession, ResumeState {
             return;
           }
           // VAD: our commits are no boundaries; a later commit covers its audio, or one is added
-          st.pendingCommits.pollFirst();
-          st.pendingCommitNanos.pollFirst();
+          if (!st.pendingCommits.isEmpty()) {
+            st.pendingCommits.removeFirst();
+          }
           if (st.pendingCommits.isEmpty() && st.ring.after(st.sentSeq) == null) {
             st.ring.addCommit(now);
             st.lastCommitSentNanos = now;
@@ -319,7 +316,7 @@ final class SttWire implements WireSession, ResumeState {
    */
   private boolean finalAnswerOverdue(long now) {
     return st.request.commitStrategy() == CommitStrategy.VAD && st.pendingCommits.size() == 1
-        && !st.forcedAt.contains(st.pendingCommits.peekFirst()) && !st.partialSinceCommit
+        && !st.forcedAt.contains(st.pendingCommits.firstOffset()) && !st.partialSinceCommit
         && st.ring.after(st.sentSeq) == null && answerWait.overdue(sup.connection(), now,
             st.lastInboundNanos, sup.ctx.finishTimeout().toNanos());
   }

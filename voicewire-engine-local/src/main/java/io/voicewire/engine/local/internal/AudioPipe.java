@@ -1,6 +1,5 @@
 package io.voicewire.engine.local.internal;
 
-import java.io.InputStream;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Overflow policy: {@link #write} refuses a write that does not fit and returns false; nothing
  * is taken. Thread safe for one writer and one reader.
  */
-final class AudioPipe extends InputStream {
+final class AudioPipe extends BulkInputStream {
   /** The first buffer: 0.5 s of 16 kHz 16-bit audio. */
   static final int INITIAL_BYTES = 16_000;
 
@@ -161,12 +160,6 @@ final class AudioPipe extends InputStream {
     } finally {
       lock.unlock();
     }
-  }
-
-  @Override
-  public int read() {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) == -1 ? -1 : one[0] & 0xFF;
   }
 
   @Override

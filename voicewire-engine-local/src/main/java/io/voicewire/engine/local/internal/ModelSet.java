@@ -113,7 +113,7 @@ final class ModelSet {
    * wait lets go and queues again ({@link ModelTurns}: fair between tenants). Confined to the
    * lane's thread, which holds the models whenever it calls in.
    */
-  static final class SliceStream extends InputStream {
+  static final class SliceStream extends BulkInputStream {
     private final AudioPipe pipe;
     private final ModelTurns turns;
     private final String tenant;
@@ -123,12 +123,6 @@ final class ModelSet {
       this.pipe = pipe;
       this.turns = turns;
       this.tenant = tenant;
-    }
-
-    @Override
-    public int read() {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xFF;
     }
 
     @Override

@@ -40,16 +40,6 @@ final class SerialLane {
     offer(task, true);
   }
 
-  /** Events waiting, for tests and metrics. */
-  int queued() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private boolean offer(Runnable task, boolean always) {
     boolean start;
     lock.lock();
