@@ -8,7 +8,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.Recorder;
 
 /**
  * The server's metrics, kept in a Micrometer {@link PrometheusMeterRegistry} and rendered in the
@@ -21,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Exported names are those of the hand-written exposition this replaced (docs/server.md has
  * the mapping); values are written as Prometheus floating-point numbers ({@code 1.0}).
  *
- * <p>Thread safe; recording is lock-free (Micrometer's counters and summaries) and may happen on
- * any thread.
+ * <p>Thread safe; recording is lock-free and may happen on any thread: Micrometer's counters, and
+ * for the latencies an HdrHistogram {@link Recorder} (wait-free) whose values reach the Micrometer
+ * summary when the metrics are read ({@link Latency}).
  */
 final class ServerMetrics {
   private static final SessionKind[] KINDS = SessionKind.values();
@@ -142,22 +147,50 @@ final class ServerMetrics {
         .publishPercentiles(QUANTILES).register(registry));
   }
 
-  /** One latency summary; recording is lock-free. */
+  /**
+   * One latency summary. Recording is wait-free: a value goes into an HdrHistogram
+   * {@link Recorder} (to 2 significant digits, at most {@link #MAX_TRACKED_MICROS}), and the
+   * values recorded since are replayed into the Micrometer summary when the metrics are read
+   * ({@link #drain}). Recording into the summary directly took its histogram's monitor
+   * ({@code DoubleHistogram.autoAdjustRangeForValueSlowPath}), shared by every session, on the
+   * relay's hot path: a thread descheduled while holding it stalled every partial of every
+   * session (docs/bench-relay.md). Memory: fixed, two histograms of about 25 KiB.
+   */
   static final class Latency {
+    /** Longest latency recorded as is; a longer one is recorded as this (1 hour). */
+    static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
+
     private final DistributionSummary summary;
+    private final Recorder recorder = new Recorder(1, MAX_TRACKED_MICROS, 2);
+    /** The histogram {@link #drain} recycles; guarded by this. */
+    private Histogram spare;
 
     private Latency(DistributionSummary summary) {
       this.summary = summary;
     }
 
-    /** Records a latency given in nanoseconds, as microseconds. */
+    /** Records a latency given in nanoseconds, as microseconds. Wait-free. */
     void recordNanos(long nanos) {
-      summary.record(Math.max(0, nanos / 1000));
+      recorder.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, nanos / 1000)));
+    }
+
+    /** Moves what was recorded since the last drain into the summary. */
+    synchronized void drain() {
+      spare = recorder.getIntervalHistogram(spare);
+      for (HistogramIterationValue v : spare.recordedValues()) {
+        double value = spare.medianEquivalentValue(v.getValueIteratedTo());
+        for (long i = v.getCountAtValueIteratedTo(); i > 0; i--) {
+          summary.record(value);
+        }
+      }
     }
   }
 
   /** The Prometheus text exposition (version 0.0.4) of every meter in the registry. */
   String toPrometheus() {
+    ttfa.drain();
+    partial.drain();
+    commit.drain();
     return registry.scrape();
   }
 }
