@@ -6,7 +6,8 @@ import { SttSocket } from '../../../main/resources/voicewire-web/lib/stt-socket.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SttResume, FORCED_COMMIT_REPLAY_MILLIS, QUIET_SEARCH_MILLIS, QUIET_WINDOW_MILLIS,
-  REPLAY_COMMIT_WAIT_MILLIS, MIN_COMMIT_INTERVAL_MILLIS, MAX_REPLAY_SECONDS, WORD_GUARD_MILLIS } from '../../../main/resources/voicewire-web/lib/stt-resume.js';
+  REPLAY_COMMIT_WAIT_MILLIS, MIN_COMMIT_INTERVAL_MILLIS, MAX_REPLAY_SECONDS, WORD_GUARD_MILLIS,
+  SHORT_CONNECTION_MILLIS } from '../../../main/resources/voicewire-web/lib/stt-resume.js';
 import { startPeer, waitFor, sleep } from './peer.js';
 
 const RATE = 16000;
@@ -50,7 +51,7 @@ test('the resume policy is the shared one (test-vectors/stt-resume/policy.json)'
   assert.deepEqual({ forcedCommitReplayMillis: FORCED_COMMIT_REPLAY_MILLIS, quietSearchMillis: QUIET_SEARCH_MILLIS,
     quietWindowMillis: QUIET_WINDOW_MILLIS, replayCommitWaitMillis: REPLAY_COMMIT_WAIT_MILLIS,
     minCommitIntervalMillis: MIN_COMMIT_INTERVAL_MILLIS, maxReplaySeconds: MAX_REPLAY_SECONDS,
-    wordGuardMillis: WORD_GUARD_MILLIS }, p);
+    wordGuardMillis: WORD_GUARD_MILLIS, shortConnectionMillis: SHORT_CONNECTION_MILLIS }, p);
 });
 
 test('a long replay gets a forced commit every 2 s, each at the quietest point before its mark', () => {
@@ -60,13 +61,17 @@ test('a long replay gets a forced commit every 2 s, each at the quietest point b
   u.beginSession();
   let c;
   while ((c = u.nextToSend())) u.markSent(c);
-  assert.ok(!u.ring.some((x) => x.forceCommit), 'a first session replays nothing');
-  u.beginSession(); // a reconnect: 5 s of sent audio to replay
+  assert.ok(!u.ring.some((x) => x.commit), 'a first session replays nothing');
+  assert.equal(u.beginSession(false), 0, 'no cut, no forced commit');
+  assert.equal(u.beginSession(true), 2); // a reconnect after a cut: 5 s of sent audio to replay
   const ends = [];
   let off = 0;
   for (const x of u.ring) {
     off += x.pcm.length;
-    if (x.forceCommit) ends.push((off * 1000) / RATE);
+    if (x.commit === 'forced') {
+      ends.push((off * 1000) / RATE);
+      assert.equal(x.globalStart, off, 'a forced commit sits at its place on the timeline');
+    }
   }
   // first mark 2 s: the silence at 1.7–1.8 s is quietest (its middle window); second mark
   // 1.71 + 2 = 3.71 s: searched from 3.11 s, loud everywhere, so the first window (3.12 s)

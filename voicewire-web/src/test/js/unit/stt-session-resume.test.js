@@ -251,7 +251,8 @@ test('manual: the app commit cut off with its connection is answered once after 
   stt.abort();
   await peer.close();
   assert.deepEqual(commits, ['hello']);
-  assert.ok(peer.connections[1].received.some((m) => m.commit === true), 'the commit went again (it may have been lost)');
+  // an older server (no commit_requests_received): it answered the commit, so it took it
+  assert.ok(!peer.connections[1].received.some((m) => m.commit === true), 'the commit answered is not sent again');
   assert.equal(stt.metrics.resumes, 1);
   assertContiguous(sessions.get('sess0').samples);
   assert.equal(sessions.get('sess0').samples.length, 10 * CHUNK);

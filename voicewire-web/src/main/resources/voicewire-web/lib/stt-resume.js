@@ -42,6 +42,30 @@ export const REPLAY_COMMIT_WAIT_MILLIS = 1000;
 export const WORD_GUARD_MILLIS = 60;
 /** Commits are sent at least this far apart (servers throttle closer ones). */
 export const MIN_COMMIT_INTERVAL_MILLIS = 150;
+/**
+ * Forced commits are for a cutting network only: a new session's replay gets them when the
+ * connection lost last was cut (closed 1006, without the server's error message or close frame),
+ * lived shorter than this and received no committed transcript. Never after the server's own
+ * error or close (1012, `queue_overflow`, `resource_exhausted`, …) nor after a longer-lived
+ * connection: the replay is then transcribed as spoken ({@link forceCommitsAfterDrop}).
+ */
+export const SHORT_CONNECTION_MILLIS = 3000;
+
+const NO_AUDIO = new Int16Array(0);
+
+/**
+ * Whether the next new session's replay gets forced commits, decided when a connection ends
+ * (the Java SDK's rule, docs/stt-resume.md). `drop`: `opened` (the connection opened: a refused
+ * handshake decides nothing), `onPurpose` (the client ended it to start a new session: the
+ * decision stands), `code` (the close code the browser saw), `serverError` (the server sent an
+ * error message on it), `livedMs`, `commitsReceived` (committed transcripts received on it).
+ * `previous`: the decision so far.
+ */
+export function forceCommitsAfterDrop(drop, previous = false) {
+  if (!drop.opened || drop.onPurpose) return !!previous;
+  const cut = !drop.serverError && drop.code === 1006;
+  return cut && !(drop.commitsReceived > 0) && drop.livedMs < SHORT_CONNECTION_MILLIS;
+}
 
 /**
  *     const u = new SttResume({sampleRate: 16000});
@@ -49,6 +73,11 @@ export const MIN_COMMIT_INTERVAL_MILLIS = 150;
  *     u.beginSession();                  // on every (re)connect: replay restarts at the ring head
  *     let c; while ((c = u.nextToSend())) { send(c.pcm); u.markSent(c); }
  *     u.acceptCommit(words, text)        // -> {startMs, endMs} or null for a repeat
+ *
+ * Commit requests are ring entries too, in order with the audio (`pushCommit`: the app's,
+ * `commit: 'app'`; `beginSession(true)`: forced ones, `commit: 'forced'`), with an empty `pcm`:
+ * a commit asked for while reconnecting goes out at its place in the audio, one unanswered is
+ * sent again at its place by a new session's replay, and one the server took is never sent twice.
  */
 export class SttResume {
   constructor({ sampleRate = 16000, maxReplaySeconds = MAX_REPLAY_SECONDS,
@@ -59,7 +88,11 @@ export class SttResume {
     this.sampleRate = sampleRate;
     this.maxReplaySamples = Math.round(maxReplaySeconds * sampleRate);
     this.maxLagSamples = Math.round((maxLagMillis * sampleRate) / 1000);
-    /** Ring of chunks since the last commit: {pcm, globalStart (samples) or -1, protected}. */
+    /**
+     * Ring of entries since the last commit: audio {pcm, globalStart (samples) or -1, protected}
+     * and commit requests {commit: 'app' | 'forced', pcm: empty, globalStart: the audio position
+     * where first sent or -1, sentIn: the server session (`epoch`) it was last sent in}.
+     */
     this.ring = [];
     this.ringSamples = 0;
     /** Index in `ring` of the next chunk to send on the current session. */
@@ -77,8 +110,12 @@ export class SttResume {
     this.droppedLagMs = 0;
     /** Audio dropped by the full replay ring (sent but not committed yet, or never sent). */
     this.droppedRingMs = 0;
-    /** The chunk after which this session sends a forced commit (null: none). */
-    this.forceCommitAfter = null;
+    /** Server sessions begun (new ones, not resumed): commit requests record the one they went to. */
+    this.epoch = 0;
+    /** Commit requests sent in the current server session, over all its connections. */
+    this.sessionCommitRequests = 0;
+    /** Forced commits placed in the current session's replay. */
+    this.replayForcedCommits = 0;
     this.forcedCommits = 0;
     this.duplicatesDropped = 0;
     this.replayedMs = 0;
@@ -97,12 +134,20 @@ export class SttResume {
     this.ring.push({ pcm, globalStart: -1, protected: !live });
     this.ringSamples += pcm.length;
     let dropped = 0;
-    while (this.ringSamples > this.maxReplaySamples && this.ring.length > 1) {
-      const old = this.ring.shift();
+    while (this.ringSamples > this.maxReplaySamples) {
+      // the oldest audio goes; the app's commit requests stay (an answer is owed to each)
+      let i = 0;
+      while (i < this.ring.length && (this.ring[i].commit === 'app' || this.ring[i].pcm.length === 0)) i++;
+      if (i >= this.ring.length - 1) break; // the newest chunk stays
+      const [old] = this.ring.splice(i, 1);
       this.ringSamples -= old.pcm.length;
-      if (this.sendIndex > 0) this.sendIndex--;
-      if (old === this.forceCommitAfter) this.forceCommitAfter = null;
+      if (i < this.sendIndex) this.sendIndex--;
       dropped += old.pcm.length; // sent, it can no longer be replayed; never sent, it is lost
+    }
+    // forced commits that lost their audio go
+    while (this.ring.length > 0 && this.ring[0].commit === 'forced') {
+      this.ring.shift();
+      if (this.sendIndex > 0) this.sendIndex--;
     }
     const ms = this._ms(dropped);
     this.droppedRingMs += ms;
@@ -110,23 +155,67 @@ export class SttResume {
   }
 
   /**
-   * Starts a session: the ring (audio since the last accepted commit) is replayed first. A replay
-   * longer than FORCED_COMMIT_REPLAY_MILLIS gets a forced commit every FORCED_COMMIT_REPLAY_MILLIS
-   * of it, each at the quietest QUIET_WINDOW_MILLIS window within QUIET_SEARCH_MILLIS before its
-   * mark (a chunk is split there): the chunk before it carries `forceCommit`.
+   * Adds the app's commit request at the end of the ring (after the audio given so far): it is
+   * sent right after that audio, on whichever connection sends it. Returns the entry.
    */
-  beginSession() {
+  pushCommit() {
+    const c = { pcm: NO_AUDIO, commit: 'app', globalStart: -1, sentIn: -1, protected: true };
+    this.ring.push(c);
+    return c;
+  }
+
+  /** The commit requests sent in the current server session and not answered, oldest first. */
+  outstanding() {
+    return this.ring.filter((c) => c.commit && c.sentIn === this.epoch);
+  }
+
+  /**
+   * The server answered commit request `c` (manual: answers come in request order). An app
+   * commit covers all the audio before it: the ring drops everything up to it. A forced one
+   * only goes itself (its answer's words trimmed the ring).
+   */
+  answered(c) {
+    const i = this.ring.indexOf(c);
+    if (i < 0) return;
+    if (c.commit !== 'app') {
+      this.ring.splice(i, 1);
+      if (i < this.sendIndex) this.sendIndex--;
+      return;
+    }
+    for (const x of this.ring.splice(0, i + 1)) this.ringSamples -= x.pcm.length;
+    this.sendIndex = Math.max(0, this.sendIndex - (i + 1));
+    if (c.globalStart >= 0) this.lastCommitEndMs = Math.max(this.lastCommitEndMs, this._ms(c.globalStart));
+  }
+
+  /** Whether commit requests wait in the ring (sent and unanswered, or not sent yet). */
+  hasCommits() {
+    return this.ring.some((c) => c.commit === 'app');
+  }
+
+  /**
+   * Starts a new server session: the ring (audio since the last accepted commit, and the app's
+   * commit requests not answered, each at its place) is replayed first. With `forceCommits` (the
+   * connection lost last was cut short: forceCommitsAfterDrop) a replay longer than
+   * FORCED_COMMIT_REPLAY_MILLIS gets a forced commit every FORCED_COMMIT_REPLAY_MILLIS of it,
+   * each at the quietest QUIET_WINDOW_MILLIS window within QUIET_SEARCH_MILLIS before its mark
+   * (a chunk is split there, the commit request follows it). Returns the forced commits placed.
+   */
+  beginSession(forceCommits = false) {
     this.seams++;
+    this.epoch++;
+    this.sessionCommitRequests = 0;
     this.sendIndex = 0;
     this.sessionSent = 0;
     this.sessionBase = -1;
+    this.replayForcedCommits = 0;
+    // forced commits are decided per replay
+    this.ring = this.ring.filter((c) => c.commit !== 'forced');
     let replay = 0;
     for (const c of this.ring) {
-      c.forceCommit = false;
       if (c.globalStart >= 0) replay += c.pcm.length;
     }
     this.replayedMs += this._ms(replay);
-    this.forceCommitAfter = null;
+    if (!forceCommits) return 0;
     const piece = Math.round((FORCED_COMMIT_REPLAY_MILLIS * this.sampleRate) / 1000);
     const search = Math.round((QUIET_SEARCH_MILLIS * this.sampleRate) / 1000);
     const win = Math.max(1, Math.round((QUIET_WINDOW_MILLIS * this.sampleRate) / 1000));
@@ -137,35 +226,54 @@ export class SttResume {
       if (at <= from) break;
       const c = this._splitAt(at);
       if (!c) break;
-      c.forceCommit = true;
-      if (!this.forceCommitAfter) this.forceCommitAfter = c;
+      this.ring.splice(this.ring.indexOf(c) + 1, 0, { pcm: NO_AUDIO, commit: 'forced',
+        globalStart: c.globalStart + c.pcm.length, sentIn: -1, protected: true });
+      this.replayForcedCommits++;
       from = at;
     }
+    return this.replayForcedCommits;
   }
 
   /**
    * Continues a server session that outlived its connection (RESUME-PROTOCOL: resume by id):
    * the session's audio began at global sample `baseSamples` (-1: none sent yet) and the server
-   * holds `receivedSamples` of it. Sending restarts right after them, without forced commits,
-   * and the session's word times keep mapping from `baseSamples`. The audio the server holds
-   * stays in the ring (a later fallback to a new session replays it). Returns the samples to
-   * replay (sent before, never received), or -1 when the ring cannot continue there (the server
-   * holds audio this client never sent, or audio the ring no longer has): then a new session.
+   * holds `receivedSamples` of it. `taken(outstanding, targetSamples)` says how many of the
+   * commit requests sent in the session and not answered (oldest first, with their `globalStart`)
+   * the server took (`takenCommits` in stt-session-resume.js), or -1 when it cannot tell. Sending
+   * restarts right after what the server holds: a forced commit it did not take goes (no forced
+   * commit in a resumed session), an app commit it did not take is sent again at its place, and
+   * the session's word times keep mapping from `baseSamples`. The audio the server holds stays in
+   * the ring (a later fallback to a new session replays it). Returns the samples to replay (sent
+   * before, never received), or -1 when the ring cannot continue there (the server holds audio
+   * this client never sent, or audio the ring no longer has, or the commits cannot be told):
+   * then a new session.
    */
-  resumeSession(baseSamples, receivedSamples) {
+  resumeSession(baseSamples, receivedSamples, taken = () => 0) {
     const sentEnd = this.globalSent;
     if (baseSamples < 0) {
       if (receivedSamples !== 0) return -1;
     } else if (baseSamples + receivedSamples > sentEnd) {
       return -1;
     }
-    const first = this.ring.find((c) => c.globalStart >= 0);
+    const first = this.ring.find((c) => c.globalStart >= 0 && !c.commit);
     // nothing reached the session yet: all of the ring is replayed (its base is set on sending)
     const target = baseSamples >= 0 ? baseSamples + receivedSamples : first ? first.globalStart : sentEnd;
     if (first && first.globalStart > target) return -1; // the ring dropped what comes next
+    const out = this.outstanding();
+    const took = taken(out, target);
+    if (!(took >= 0 && took <= out.length)) return -1;
     this.seams++;
-    for (const c of this.ring) c.forceCommit = false;
-    this.forceCommitAfter = null;
+    // what the server did not take: forced commits go, app commits are sent again
+    const moved = [];
+    for (const c of out.slice(took)) {
+      if (c.commit === 'forced' || c.globalStart < target) this.ring.splice(this.ring.indexOf(c), 1);
+      if (c.commit === 'app') {
+        c.sentIn = -1;
+        // not taken although the audio after it was (a throttled commit): it goes at once
+        if (c.globalStart < target) moved.push(c);
+      }
+    }
+    this.sessionCommitRequests -= out.length - took;
     let off = 0;
     for (const c of this.ring) {
       if (c.globalStart < 0 || c.globalStart >= target) break;
@@ -173,8 +281,14 @@ export class SttResume {
     }
     if (off > 0) this._splitAt(off);
     this.sendIndex = 0;
-    while (this.sendIndex < this.ring.length && this.ring[this.sendIndex].globalStart >= 0
-      && this.ring[this.sendIndex].globalStart < target) this.sendIndex++;
+    for (;;) {
+      const c = this.ring[this.sendIndex];
+      if (!c || c.globalStart < 0) break;
+      const held = c.commit ? c.sentIn === this.epoch && c.globalStart <= target : c.globalStart < target;
+      if (!held) break;
+      this.sendIndex++;
+    }
+    this.ring.splice(this.sendIndex, 0, ...moved);
     this.sessionBase = baseSamples;
     this.sessionSent = baseSamples < 0 ? 0 : receivedSamples;
     const replay = sentEnd - target;
@@ -219,8 +333,7 @@ export class SttResume {
       if (at === end) return c;
       if (at > off && at < end) {
         const k = at - off;
-        const head = { pcm: c.pcm.subarray(0, k), globalStart: c.globalStart, protected: c.protected,
-          forceCommit: false };
+        const head = { pcm: c.pcm.subarray(0, k), globalStart: c.globalStart, protected: c.protected };
         c.pcm = c.pcm.subarray(k);
         c.globalStart = c.globalStart >= 0 ? c.globalStart + k : -1;
         this.ring.splice(i, 0, head);
@@ -238,6 +351,13 @@ export class SttResume {
 
   /** Records that `chunk` (from nextToSend) was sent. */
   markSent(chunk) {
+    if (chunk.commit) {
+      if (chunk.globalStart < 0) chunk.globalStart = this.globalSent;
+      chunk.sentIn = this.epoch;
+      this.sessionCommitRequests++;
+      this.sendIndex++;
+      return;
+    }
     if (chunk.globalStart < 0) {
       chunk.globalStart = this.globalSent;
       this.globalSent += chunk.pcm.length;

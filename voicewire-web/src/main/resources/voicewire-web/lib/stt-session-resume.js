@@ -8,7 +8,9 @@
 //                      session_started.voicewire_resume = {resumed: false, grace_ms, …}
 //   after a cut:       …&voicewire_resume_session=<id>&voicewire_commits_received=<n>
 //                      session_started.voicewire_resume = {resumed: true, audio_bytes_received: B,
-//                        commits_sent: C}, the commits after n again, then live messages;
+//                        commits_sent: C, commit_requests_received: R}, the commits after n
+//                        again, then live messages (takenCommits: which commit requests to
+//                        send again);
 //                      or {resumed: false} with a new id: the usual replay (stt-resume.js).
 //
 // Official endpoints never see the parameters: the socket opts in only toward a voicewire server
@@ -24,6 +26,43 @@ export function isElevenLabsHost(url) {
   } catch {
     return false;
   }
+}
+
+/**
+ * How many of the commit requests sent in a resumed server session and not answered yet the
+ * server took (the rest are sent again), or -1 when that cannot be told (then a new session).
+ * Pure; the Java SDK's rule (SttAttach.continueSession, docs/stt-resume.md).
+ *
+ * - `sent`: commit requests sent in the session over all its connections (answered ones too);
+ * - `outstanding`: the audio position (global samples) of each request sent and not answered,
+ *   oldest first (an answered request was taken);
+ * - `heldSamples`: the audio position up to which the server holds the session's audio;
+ * - `received`: the server's `commit_requests_received` (R: the requests it took, in order; a
+ *   throttled one is not counted), or -1 when it did not send it (an older server);
+ * - `answeredUnseen`: commits the server answered that the client has not received
+ *   (`(commits_sent - n) / 2`), used without R.
+ *
+ * With R the first `R - (sent - outstanding.length)` outstanding requests were taken. Without
+ * it, the answered ones were, and so was one the server holds audio after; one right at the end
+ * of the held audio cannot be told.
+ */
+export function takenCommits({ sent, outstanding, heldSamples, received = -1, answeredUnseen = 0 }) {
+  const k = outstanding.length;
+  if (received >= 0) {
+    const taken = received - (sent - k);
+    if (!(taken >= 0 && taken <= k)) return -1;
+    // the server holds no audio sent after a request it took: it took the audio before it
+    for (let i = 0; i < taken; i++) if (outstanding[i] > heldSamples) return -1;
+    return taken;
+  }
+  let taken = 0;
+  while (taken < k) {
+    const at = outstanding[taken];
+    if (taken < answeredUnseen || at < heldSamples) taken++;
+    else if (at > heldSamples) break;
+    else return -1;
+  }
+  return taken;
 }
 
 /**
@@ -56,8 +95,9 @@ export class SessionResume {
   }
 
   /**
-   * A session_started arrived. Returns `{resumed, receivedSamples}` when this connection asked
-   * to resume (`resumed` false: the server started a new session), else null. Either way the
+   * A session_started arrived. Returns `{resumed, receivedSamples, commitRequests,
+   * answeredUnseen}` when this connection asked to resume (`resumed` false: the server started a
+   * new session; `commitRequests` -1: the server did not say), else null. Either way the
    * session it names becomes the one to resume next time, if the server offers resuming.
    */
   onStarted(msg) {
@@ -76,7 +116,11 @@ export class SessionResume {
       return { resumed: false, receivedSamples: 0 };
     }
     const bytes = Number(info.audio_bytes_received);
-    return { resumed: true, receivedSamples: Number.isFinite(bytes) && bytes >= 0 ? Math.floor(bytes / 2) : -1 };
+    const r = info.commit_requests_received;
+    const unseen = Number(info.commits_sent) - this.commits;
+    return { resumed: true, receivedSamples: Number.isFinite(bytes) && bytes >= 0 ? Math.floor(bytes / 2) : -1,
+      commitRequests: Number.isInteger(r) && r >= 0 ? r : -1,
+      answeredUnseen: Number.isFinite(unseen) && unseen > 0 ? Math.floor(unseen / 2) : 0 };
   }
 
   /** The resume succeeded: `replayedBytes` of audio go out again. */

@@ -14,7 +14,13 @@
 //     stt.on('partial', ({text}) => …); stt.on('committed', ({text, startMs, endMs}) => …);
 //     stt.connect(); mic.on('chunk', ({pcm}) => stt.sendAudio(pcm));
 //
-// Under repeated cuts a replay longer than FORCED_COMMIT_REPLAY_MILLIS gets a commit every
+// The app's commit() requests are entries of the replay ring, in order with the audio: one asked
+// for while reconnecting goes out at its place, a resumed session gets again only those the
+// server did not take (its `commit_requests_received`, takenCommits), a new session's replay
+// those not answered.
+// After a connection cut short (closed 1006 without the server's error message or close frame,
+// younger than SHORT_CONNECTION_MILLIS, no commit received: forceCommitsAfterDrop), a new
+// session's replay longer than FORCED_COMMIT_REPLAY_MILLIS gets a commit every
 // FORCED_COMMIT_REPLAY_MILLIS of it (at the quietest point before each mark), and the rest of the
 // replay waits for each one's answer (at most REPLAY_COMMIT_WAIT_MILLIS), as in the Java SDK, so
 // commits advance: the price is a boundary that may fall inside a word (`metrics.forcedCommits`).
@@ -24,12 +30,12 @@
 // refuses, or after `giveUpAfterMillis` without any audio transcribed.
 //
 // Events: `status`, `started` {sessionId, config, resumed}, `partial` {text}, `committed` {text,
-// words, startMs, endMs}, `seam` {replayMs, resumed}, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
+// words, startMs, endMs}, `seam` {replayMs, resumed, forcedCommits}, `dropped` {ms, totalMs, reason: 'lag' | 'replay-ring'},
 // `error` {error, message}.
 
 import { toWsBase, withQuery, errorName } from './socket-core.js';
-import { MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS } from './stt-resume.js';
-import { SessionResume, isElevenLabsHost } from './stt-session-resume.js';
+import { MIN_COMMIT_INTERVAL_MILLIS, WORD_GUARD_MILLIS, forceCommitsAfterDrop } from './stt-resume.js';
+import { SessionResume, isElevenLabsHost, takenCommits } from './stt-session-resume.js';
 import { SttUplinkSocket } from './stt-uplink-socket.js';
 
 export { KEEPALIVE_INTERVAL_MILLIS, HIGH_WATER_BYTES, LOW_WATER_BYTES, DRAIN_POLL_MILLIS, SPEECH_DBFS,
@@ -66,6 +72,12 @@ export class SttSocket extends SttUplinkSocket {
       resumeAttempts: 0, resumes: 0, resumeFallbacks: 0, resumeReplayedBytes: 0 };
     /** Manual: forced pieces of the app's current segment, held back: {text, words, startMs}. */
     this._held = null;
+    /** The next new session's replay gets forced commits (forceCommitsAfterDrop). */
+    this._forceCommits = false;
+    this._connOpenedAt = NaN;
+    this._connCommits = 0;
+    this._serverErrorOnConn = false;
+    this._onPurpose = false;
   }
 
   _base() {
@@ -100,6 +112,10 @@ export class SttSocket extends SttUplinkSocket {
   }
 
   _onOpen(reconnecting) {
+    this._connOpenedAt = this.now();
+    this._connCommits = 0;
+    this._serverErrorOnConn = false;
+    this._onPurpose = false;
     this.metrics.handshakeMs = this.handshakeMs;
     this.metrics.reconnects = this.reconnects;
     this._sessionStarted = false;
@@ -113,23 +129,28 @@ export class SttSocket extends SttUplinkSocket {
     if (!this._awaitResume) this._beginNewSession(reconnecting);
   }
 
-  /** A new server session: the ring is replayed (with forced commits when long). */
+  /**
+   * A new server session: the ring is replayed, the app's unanswered commits at their places,
+   * with forced commits when long and the connection lost last was cut short.
+   */
   _beginNewSession(reconnecting) {
     this._flushPendingCommit(); // its twin will not come: a new session
-    this._sentCommits = [];
     this._forcedAt = [];
-    this._commitSentThisSession = false;
-    this._commitSentAt = Infinity; // no commit message reached this session
-    this.uplink.beginSession();
-    if (reconnecting) this._seam(false);
+    const forced = this.uplink.beginSession(reconnecting && this._forceCommits);
+    if (reconnecting) this._seam(false, forced);
     this._pump();
-    if (this._commitRequested) this._sendCommit();
   }
 
-  _seam(resumed) {
+  _seam(resumed, forcedCommits = 0) {
     this.metrics.seams = this.uplink.seams;
     this.metrics.replayedMs = this.uplink.replayedMs;
-    this._emit('seam', { replayMs: resumed ? this.metrics.replayedMs : this.uplink.ringMs(), resumed });
+    this._emit('seam', { replayMs: resumed ? this.metrics.replayedMs : this.uplink.ringMs(), resumed,
+      forcedCommits });
+  }
+
+  _reconnectNow(reason, code) {
+    if (this.ws) this._onPurpose = true; // a new session on purpose: the forced-commit decision stands
+    super._reconnectNow(reason, code);
   }
 
   /** session_started of a connection that asked to resume. */
@@ -141,8 +162,12 @@ export class SttSocket extends SttUplinkSocket {
       this._beginNewSession(true); // a new session: the usual replay
       return;
     }
+    const u = this.uplink;
+    const taken = (outstanding, heldSamples) => takenCommits({ sent: u.sessionCommitRequests,
+      outstanding: outstanding.map((c) => c.globalStart), heldSamples,
+      received: answer.commitRequests, answeredUnseen: answer.answeredUnseen });
     const replay = answer.receivedSamples < 0 ? -1
-      : this.uplink.resumeSession(this.byId.base, answer.receivedSamples);
+      : u.resumeSession(this.byId.base, answer.receivedSamples, taken);
     if (replay < 0) {
       // the server holds audio this client cannot continue from: end it, start a new session
       this.byId.refuse();
@@ -155,12 +180,9 @@ export class SttSocket extends SttUplinkSocket {
     this.metrics.resumes = c.resumed;
     this.metrics.resumeReplayedBytes = c.replayedBytes;
     this.metrics.replayedMs = this.uplink.replayedMs;
-    // a commit message sent after audio the server never got was lost with it: send it again
-    if (this._commitRequested && this._commitSentAt >= this.uplink.sessionSent) {
-      this._commitSentThisSession = false;
-      const i = this._sentCommits.lastIndexOf('app');
-      if (i >= 0) this._sentCommits.splice(i, 1);
-    }
+    // forced commits the server did not take went with resumeSession
+    const left = new Set(u.outstanding().filter((c) => c.commit === 'forced').map((c) => u._ms(c.globalStart)));
+    this._forcedAt = this._forcedAt.filter((ms) => left.has(ms));
     this._seam(true);
     this._pump();
   }
@@ -200,6 +222,7 @@ export class SttSocket extends SttUplinkSocket {
       }
       case 'committed_transcript':
         this._flushPendingCommit();
+        this._connCommits++;
         this.byId.commits++;
         this._pendingCommit = { text: String(msg.text || '') };
         this._armPair();
@@ -208,6 +231,7 @@ export class SttSocket extends SttUplinkSocket {
         const text = String(msg.text || '');
         const pending = this._pendingCommit;
         this.byId.commits++; // every commit message counts, the twin too (docs/stt-resume.md)
+        this._connCommits++;
         this._clearPair();
         this._deliverCommit(pending ? pending.text : text, Array.isArray(msg.words) ? msg.words : null,
           msg.language_code || null);
@@ -233,6 +257,7 @@ export class SttSocket extends SttUplinkSocket {
           const name = errorName(type);
           const err = { error: name, message: String(msg.error || type) };
           this.lastError = err;
+          this._serverErrorOnConn = true; // the server is there: its close is no cut
           this._emit('error', err);
           this._serverError(name, err.message);
         }
@@ -260,7 +285,9 @@ export class SttSocket extends SttUplinkSocket {
   }
 
   _deliverCommit(text, words, languageCode) {
-    const kind = this._manual() ? this._sentCommits.shift() : undefined;
+    // manual: the server answers commit requests in order
+    const request = this._manual() ? this.uplink.outstanding()[0] : undefined;
+    const kind = request ? request.commit : undefined;
     // manual: an empty answer to no outstanding commit (one sent again after a resume, which
     // the server had after all) is nobody's segment
     if (this._manual() && kind === undefined && text.trim() === '') return;
@@ -275,6 +302,7 @@ export class SttSocket extends SttUplinkSocket {
     const cut = this.uplink.wordsBefore(words, this._forcedAt[0]);
     if (cut) { text = cut.text; words = cut.words; }
     const placed = this.uplink.acceptCommit(words, text, !!cut);
+    if (request) this.uplink.answered(request);
     while (placed && this._forcedAt.length > 0 && this._forcedAt[0] <= placed.endMs + WORD_GUARD_MILLIS) {
       this._forcedAt.shift();
     }
@@ -314,14 +342,25 @@ export class SttSocket extends SttUplinkSocket {
     this.metrics.commits++;
     this._emit('committed', { text, words: words || [], languageCode, startMs: placed.startMs,
       endMs: placed.endMs });
-    if (this._closeAfterCommit && this.state === 'closing') this._finish('closed', { code: 1000, reason: 'closed by the app' });
+    this._closeIfAnswered();
+  }
+
+  /** Closing: the commit of the rest was answered (manual: every commit request was). */
+  _closeIfAnswered() {
+    if (!this._closeAfterCommit || this.state !== 'closing') return;
+    if (this._manual() && this.uplink.hasCommits()) return;
+    this._finish('closed', { code: 1000, reason: 'closed by the app' });
   }
 
   _awaitingAcceptance() {
     return this.uplink.ringSamples > 0;
   }
 
-  _onDrop() {
+  _onDrop(detail = {}) {
+    this._forceCommits = forceCommitsAfterDrop({ opened: detail.opened !== false, code: detail.code,
+      onPurpose: this._onPurpose, serverError: this._serverErrorOnConn,
+      livedMs: this.now() - this._connOpenedAt, commitsReceived: this._connCommits }, this._forceCommits);
+    this._onPurpose = false;
     if (this.byId.sessionId !== null && this._pendingCommit) {
       // a resume sends the twin of a commit cut off from it: wait for it (a new session flushes)
       if (this._pairTimer) { this.clearTimeout(this._pairTimer); this._pairTimer = null; }
@@ -339,8 +378,9 @@ export class SttSocket extends SttUplinkSocket {
     // commit what was said since the last commit, then close when it arrives (bounded)
     if (this.uplink.ringSamples > 0) {
       this._closeAfterCommit = true;
-      this._commitRequested = true;
-      this._commitSentThisSession = false;
+      const ring = this.uplink.ring;
+      // one commit request for the rest, unless the app's last one already ends the audio
+      if (ring.length === 0 || ring[ring.length - 1].commit !== 'app') this.uplink.pushCommit();
       this._pump();
     } else {
       this._finish('closed', { code: 1000, reason: 'closed by the app' });

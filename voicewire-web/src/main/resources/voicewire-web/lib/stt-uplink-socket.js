@@ -45,13 +45,6 @@ export class SttUplinkSocket extends ReconnectingSocket {
     this._holdTimer = null;
     /** This connection asked to resume: its audio waits for session_started (where to go on). */
     this._awaitResume = false;
-    /** A commit was asked for and not answered yet; whether it went out on this session. */
-    this._commitRequested = false;
-    this._commitSentThisSession = false;
-    /** Audio position (samples of the session) after which the last commit message went out. */
-    this._commitSentAt = -1;
-    /** Manual: the kind ('forced' | 'app') of each commit sent on this session, unanswered. */
-    this._sentCommits = [];
     /** Global ms of this session's forced commits, unanswered, oldest first. */
     this._forcedAt = [];
     /** Counters; the subclass adds its own. */
@@ -131,24 +124,26 @@ export class SttUplinkSocket extends ReconnectingSocket {
       this._paused = false;
       const chunk = this.uplink.nextToSend();
       if (!chunk) break;
+      if (chunk.commit) {
+        // a commit request, at its place in the audio (the app's, or forced in a replay)
+        if (!this._sendChunk('', true)) break;
+        this.uplink.markSent(chunk);
+        this._lastCommitAt = this.now();
+        if (chunk.commit === 'forced') {
+          this.uplink.forcedCommits++;
+          this.metrics.forcedCommits = this.uplink.forcedCommits;
+          this._forcedAt.push(this.uplink._ms(chunk.globalStart));
+          this._release(REPLAY_COMMIT_WAIT_MILLIS);
+          this.uplink.protectWaiting();
+          break;
+        }
+        continue;
+      }
       if (!this._sendChunk(int16ToBase64(chunk.pcm), false)) break;
       this.uplink.markSent(chunk);
       this._sentThisSession++;
       if (this._sessionStarted) this._markHealthy();
       this.metrics.sentMs += (chunk.pcm.length * 1000) / this.sampleRate;
-      if (chunk.forceCommit) {
-        chunk.forceCommit = false;
-        if (this._sendChunk('', true)) {
-          this._lastCommitAt = this.now();
-          this.uplink.forcedCommits++;
-          this.metrics.forcedCommits = this.uplink.forcedCommits;
-          if (this._manual()) this._sentCommits.push('forced');
-          this._forcedAt.push(this.uplink.sessionEndGlobalMs());
-          this._release(REPLAY_COMMIT_WAIT_MILLIS);
-          this.uplink.protectWaiting();
-          break;
-        }
-      }
     }
     const dropped = this.uplink.enforceLag();
     if (dropped > 0) {
@@ -161,28 +156,19 @@ export class SttUplinkSocket extends ReconnectingSocket {
         this._pump();
       }, DRAIN_POLL_MILLIS);
     }
-    if (this._commitRequested && !this.uplink.nextToSend() && !this._commitSentThisSession) {
-      this._sendCommit();
-    }
   }
 
-  /** Asks the server to commit the current segment (manual strategy). */
+  /**
+   * Asks the server to commit the current segment (manual strategy): the request goes right
+   * after the audio given so far, also when that audio waits for a reconnect; a new session's
+   * replay sends it again at its place until it is answered, a resumed session only if the
+   * server did not take it.
+   */
   commit() {
     if (this.state === 'closed' || this.state === 'failed' || this.state === 'idle') return false;
-    this._commitRequested = true;
-    this._commitSentThisSession = false;
+    this.uplink.pushCommit();
     this._pump();
     return true;
-  }
-
-  _sendCommit() {
-    if (!this._wsReady() || this.uplink.nextToSend() || this._holdUntil) return; // after the queued audio
-    this._commitSentThisSession = this._sendChunk('', true);
-    if (this._commitSentThisSession) {
-      this._lastCommitAt = this.now();
-      this._commitSentAt = this.uplink.sessionSent;
-      if (this._manual()) this._sentCommits.push('app');
-    }
   }
 
   _trackSpeech(pcm) {

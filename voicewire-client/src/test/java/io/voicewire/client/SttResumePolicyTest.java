@@ -30,6 +30,7 @@ class SttResumePolicyTest {
     assertEquals(p.get("maxReplaySeconds").asLong(),
         VoiceClient.DEFAULT_STT_REPLAY_LIMIT.toSeconds());
     assertEquals(p.get("wordGuardMillis").asLong(), RealSttStream.WORD_GUARD_MILLIS);
-    assertEquals(7, p.size(), "a new policy number needs a check here");
+    assertEquals(p.get("shortConnectionMillis").asLong(), RealSttStream.SHORT_CONNECTION_MILLIS);
+    assertEquals(8, p.size(), "a new policy number needs a check here");
   }
 }
