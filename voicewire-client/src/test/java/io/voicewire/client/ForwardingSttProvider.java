@@ -10,13 +10,13 @@ import java.util.List;
 
 /**
  * A test provider that forwards everything to {@link #inner} but STT sessions, which a subclass
- * changes ({@code openStt}): an engine that refuses a chunk, answers late, … Thread safe as the
- * inner provider is.
+ * changes ({@code openStt}): an engine that refuses a chunk, answers late, … Public for the
+ * web module's tests (the client's test-jar). Thread safe as the inner provider is.
  */
-abstract class ForwardingSttProvider implements SpeechProvider {
-  final SpeechProvider inner;
+public abstract class ForwardingSttProvider implements SpeechProvider {
+  protected final SpeechProvider inner;
 
-  ForwardingSttProvider(SpeechProvider inner) {
+  protected ForwardingSttProvider(SpeechProvider inner) {
     this.inner = inner;
   }
 

@@ -3,17 +3,8 @@ package io.voicewire.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voicewire.speech.SpeechError;
-import io.voicewire.speech.SpeechProvider;
-import io.voicewire.speech.SttListener;
-import io.voicewire.speech.SttRequest;
-import io.voicewire.speech.SttSession;
-import io.voicewire.speech.Transcript;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,7 +29,8 @@ class ResumeAtCommitTest {
 
   @Test
   void aCutBetweenACommitAndItsAnswerResumesTheSession() throws Exception {
-    try (ServerHarness h = new ServerHarness(new Late(new CodedSpeechProvider(12, 0)), 21);
+    try (ServerHarness h = new ServerHarness(
+        new LateSttProvider(new CodedSpeechProvider(12, 0), ANSWER_DELAY_MILLIS), 21);
         VoiceClient client = VoiceClient.builder().baseUrl(h.proxy.baseUrl())
             .reconnectPolicy(ManualCommitResumeTest.POLICY).random(new Random(4)).build()) {
       h.proxy.cutAfterUpgradeBetween(Duration.ofMillis(600), Duration.ofMillis(1800));
@@ -51,60 +43,6 @@ class ResumeAtCommitTest {
       assertEquals(0, m.resumesFellBack(), "every resume continues the session: " + m);
       assertEquals(0, m.forcedCommits(), "no forced commit in a resumed session: " + m);
       assertEquals(0, m.seams(), "no replay into a new session: " + m);
-    }
-  }
-
-  /** A provider whose STT events reach the server {@link #ANSWER_DELAY_MILLIS} late, in order. */
-  static final class Late extends ForwardingSttProvider {
-    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "late engine");
-      t.setDaemon(true);
-      return t;
-    });
-
-    Late(SpeechProvider inner) {
-      super(inner);
-    }
-
-    @Override
-    public SttSession openStt(SttRequest request, SttListener listener) {
-      return inner.openStt(request, new SttListener() {
-        // one thread and one delay: the events keep their order
-        void later(Runnable r) {
-          timer.schedule(r, ANSWER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void onStarted(String sessionId) {
-          listener.onStarted(sessionId); // at once: the stream waits for it
-        }
-
-        @Override
-        public void onPartial(Transcript partial) {
-          later(() -> listener.onPartial(partial));
-        }
-
-        @Override
-        public void onCommitted(Transcript committed) {
-          later(() -> listener.onCommitted(committed));
-        }
-
-        @Override
-        public void onClosed() {
-          later(listener::onClosed);
-        }
-
-        @Override
-        public void onFailure(SpeechError error) {
-          later(() -> listener.onFailure(error));
-        }
-      });
-    }
-
-    @Override
-    public void close() {
-      timer.shutdownNow();
-      super.close();
     }
   }
 }
