@@ -257,7 +257,9 @@ export class SttSocket extends SttUplinkSocket {
           const name = errorName(type);
           const err = { error: name, message: String(msg.error || type) };
           this.lastError = err;
-          this._serverErrorOnConn = true; // the server is there: its close is no cut
+          // the server is there: the close that follows its error is no cut (a throttled
+          // commit ends nothing)
+          if (name !== 'commit_throttled') this._serverErrorOnConn = true;
           this._emit('error', err);
           this._serverError(name, err.message);
         }
