@@ -30,11 +30,16 @@ final class InlineReadConnector extends ServerConnector {
   /** The system property that turns inline reads on for a relay. */
   static final String PROPERTY = "voicewire.relay.inlineReads";
 
+  /** The system property that sets the number of selector threads (inline reads only). */
+  static final String SELECTORS_PROPERTY = "voicewire.relay.inlineSelectors";
+
   /**
-   * Selector threads: they do all the relaying, so one per core (Jetty's default is half the
-   * cores, for selectors that only dispatch).
+   * Selector threads: they do all the relaying, so by default one per core (Jetty's default is
+   * half the cores, for selectors that only dispatch); {@value #SELECTORS_PROPERTY} sets another
+   * count.
    */
-  static final int SELECTORS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  static final int SELECTORS = Math.max(1, Integer.getInteger(SELECTORS_PROPERTY,
+      Runtime.getRuntime().availableProcessors()));
 
   /** Whether a server with this provider (and Redis or not) reads inline. */
   static boolean enabled(boolean providerNeverBlocks, boolean redis) {

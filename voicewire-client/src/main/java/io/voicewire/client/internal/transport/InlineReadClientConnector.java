@@ -26,9 +26,13 @@ final class InlineReadClientConnector extends ClientConnector {
   /** The system property that turns inline reads on. */
   static final String PROPERTY = "voicewire.relay.inlineClientReads";
 
+  /** The system property that sets the number of selector threads (else one per core). */
+  static final String SELECTORS_PROPERTY = "voicewire.relay.inlineSelectors";
+
   InlineReadClientConnector() {
     // the selectors do the relaying: one per core (Jetty's default is one for all)
-    setSelectors(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    setSelectors(Math.max(1, Integer.getInteger(SELECTORS_PROPERTY,
+        Runtime.getRuntime().availableProcessors())));
   }
 
   @Override
