@@ -5,18 +5,27 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The product as it is deployed, on loopback: one Debian {@code redis-server}, {@code n} replicas
@@ -24,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * Debian's {@code haproxy} in front of them. Each replica keeps its port across restarts; HAProxy
  * checks {@code /readyz} every {@link #CHECK_INTERVAL_MILLIS} and retries a refused upgrade (503)
  * or a failed connection on another replica, and sends an STT resume by session id to the replica
- * that announced that id in its upgrade response (the shape of {@code docs/deploy/haproxy.cfg}). Every
- * wait is bounded. Not thread-safe: one test thread drives it. Close after use.
+ * that announced that id in its upgrade response (the shape of {@code docs/deploy/haproxy.cfg}).
+ * HAProxy's stats socket tells which replica each client connection is on
+ * ({@link #replicaBySource}). Every wait is bounded. Not thread-safe: one test thread drives it. Close after use.
  */
 final class JarReplicas implements AutoCloseable {
   static final long CHECK_INTERVAL_MILLIS = 300;
@@ -163,6 +173,86 @@ final class JarReplicas implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * One inline Redis command; the reply as a list: an array's elements (bulk strings and integers
+   * as text), or the one line of any other reply.
+   */
+  List<String> redisReply(String command) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", redisPort)) {
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+      String first = line(in);
+      if (!first.startsWith("*")) {
+        return List.of(first);
+      }
+      int n = Integer.parseInt(first.substring(1));
+      List<String> items = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String head = line(in);
+        items.add(head.startsWith("$") ? line(in) : head.substring(1));
+      }
+      return items;
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    if (c < 0) {
+      throw new IOException("redis closed the connection");
+    }
+    return line.toString();
+  }
+
+  /** The members of a sorted set with their scores, in score order. */
+  Map<String, Long> sortedSet(String key) throws IOException {
+    List<String> r = redisReply("ZRANGE " + key + " 0 -1 WITHSCORES");
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < r.size(); i += 2) {
+      m.put(r.get(i), (long) Double.parseDouble(r.get(i + 1)));
+    }
+    return m;
+  }
+
+  /** Redis's clock ({@code TIME}), ms: the clock its lease scores are written in. */
+  long redisMillis() throws IOException {
+    List<String> t = redisReply("TIME");
+    return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+  }
+
+  private static final Pattern SESSION_LINE =
+      Pattern.compile("\\bsrc=([0-9.]+):\\d+ .*\\bsrv=r(\\d+)\\b");
+
+  /**
+   * Which replica each client connection through HAProxy is on, by the client's source address:
+   * HAProxy's {@code show sess} on its stats socket (one line per stream: {@code src=ip:port ...
+   * srv=rN}). Clients that bind distinct source addresses can so be told apart.
+   */
+  Map<String, Integer> replicaBySource() throws IOException {
+    String out;
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(dir.resolve("haproxy.sock")));
+      ch.write(ByteBuffer.wrap("show sess\n".getBytes(StandardCharsets.US_ASCII)));
+      out = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.US_ASCII);
+    }
+    Map<String, Integer> bySource = new HashMap<>();
+    for (String l : out.split("\n")) {
+      Matcher m = SESSION_LINE.matcher(l);
+      if (m.find()) {
+        bySource.put(m.group(1), Integer.parseInt(m.group(2)));
+      }
+    }
+    return bySource;
+  }
+
   /** One inline Redis command; the reply's first line. */
   String redis(String command) throws IOException {
     try (Socket s = new Socket("127.0.0.1", redisPort)) {
@@ -225,6 +315,7 @@ final class JarReplicas implements AutoCloseable {
     StringBuilder cfg = new StringBuilder("""
         global
           maxconn 2000
+          stats socket %s mode 600 level admin
         defaults
           mode http
           timeout connect 2s
@@ -245,7 +336,7 @@ final class JarReplicas implements AutoCloseable {
           stick-table type string len 128 size 100k expire 2h
           stick match url_param(voicewire_resume_session)
           stick store-response res.hdr(X-Voicewire-Session-Id)
-        """.formatted(lbPort, CHECK_INTERVAL_MILLIS));
+        """.formatted(dir.resolve("haproxy.sock"), lbPort, CHECK_INTERVAL_MILLIS));
     for (int i = 0; i < ports.length; i++) {
       cfg.append("  server r").append(i).append(" 127.0.0.1:").append(ports[i])
           .append(" check\n");
