@@ -9,6 +9,24 @@ export const MAX_BACKOFF_MILLIS = 8000;
 export const MAX_ATTEMPTS = 8;
 /** A connection that stayed open this long resets the attempt count. */
 export const STABLE_CONNECTION_MILLIS = 5000;
+/** First retry delay after a capacity refusal (errors.json retry class `later`). */
+export const CAPACITY_INITIAL_MILLIS = 1000;
+/** Largest delay between retries after capacity refusals. */
+export const CAPACITY_MAX_MILLIS = 30000;
+/** Capacity refusals in a row for this long (from the first) fail the session. */
+export const CAPACITY_GIVE_UP_AFTER_MILLIS = 120000;
+
+/**
+ * The delay before the retry after the `refusal`-th capacity refusal in a row (1-based):
+ * 1 s doubling to 30 s, "equal jitter" (half fixed, half random) so that clients refused
+ * together do not come back together. Capacity refusals (`resource_exhausted`, `rate_limited`,
+ * close 1013, HTTP 429) do not count as attempts: the server is up and the request is fine.
+ */
+export function capacityDelay(refusal, random = Math.random) {
+  if (!(refusal >= 1)) throw new RangeError('refusal must be >= 1: ' + refusal);
+  const exp = Math.min(CAPACITY_MAX_MILLIS, CAPACITY_INITIAL_MILLIS * 2 ** Math.min(refusal - 1, 30));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}
 
 /**
  * Backoff state for one logical session.

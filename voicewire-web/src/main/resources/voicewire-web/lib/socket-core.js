@@ -2,7 +2,9 @@
 // status events, capped exponential backoff with jitter, no retry of non-retryable errors
 // (the shared error table, test-vectors/errors/errors.json), 1012 reconnects at once, a healthy
 // connection resets the backoff, and the session gives up only when the server is unreachable or
-// refuses, or after `giveUpAfterMillis` without any input accepted; graceful close. Protocol
+// refuses, or after `giveUpAfterMillis` without any input accepted; capacity refusals (retry class
+// `later`) wait 1 s doubling to 30 s, are not counted as attempts and give up after
+// `capacityGiveUpAfterMillis` of them in a row; graceful close. Protocol
 // specifics live in the subclasses (tts-socket.js, stt-socket.js).
 //
 // Lifecycle (status `state`):
@@ -10,7 +12,7 @@
 //   any ─close()→ closing → closed        fatal error / too many attempts → failed
 // Calls in the wrong state return false; they never throw.
 
-import { Backoff } from './backoff.js';
+import { Backoff, capacityDelay, CAPACITY_GIVE_UP_AFTER_MILLIS } from './backoff.js';
 import { Emitter } from './events.js';
 
 /** How long a graceful close waits for the server before closing anyway. */
@@ -137,6 +139,10 @@ export class ReconnectingSocket extends Emitter {
     this.backoff = new Backoff({ random: o.random || Math.random, ...(o.backoff || {}) });
     this.gracefulCloseMillis = o.gracefulCloseMillis ?? GRACEFUL_CLOSE_MILLIS;
     this.giveUpAfterMillis = o.giveUpAfterMillis ?? GIVE_UP_AFTER_MILLIS;
+    this.capacityGiveUpAfterMillis = o.capacityGiveUpAfterMillis ?? CAPACITY_GIVE_UP_AFTER_MILLIS;
+    this.random = o.random || Math.random;
+    this.refusals = 0; // capacity refusals in a row
+    this._refusedSince = NaN;
     this._acceptedAt = NaN;
     this._lastWasNow = false;
     this._healthy = false;
@@ -181,7 +187,8 @@ export class ReconnectingSocket extends Emitter {
       if (this.state !== phase) return; // closed meanwhile
       const status = err && err.status;
       const fatal = (err && err.retryable === false) || status === 401 || status === 403;
-      this._failOrRetry({ error: 'token_error', message: String(err && err.message || err) }, !fatal);
+      this._failOrRetry({ error: 'token_error', message: String(err && err.message || err) }, !fatal,
+        false, Number.isFinite(status) && retryAfterHttpStatus(status) === 'later');
       return;
     }
     if (this.state !== phase) return;
@@ -250,10 +257,16 @@ export class ReconnectingSocket extends Emitter {
       return;
     }
     const healthy = this._healthy;
-    if (healthy) this.backoff.reset(); // a healthy connection: the backoff starts again
+    if (healthy) {
+      this.backoff.reset(); // a healthy connection: the backoff starts again
+      this.refusals = 0; // and so does the count of capacity refusals
+    }
     this._onDrop(detail);
-    this._failOrRetry({ error: 'connection_lost', message: reason || 'connection lost (code ' + code + ')', code },
-      true, retry === 'now' && (healthy || !this._lastWasNow));
+    const later = retry === 'later';
+    this._failOrRetry(later && err
+      ? { error: err.error, message: err.message || reason || 'refused for capacity', code }
+      : { error: 'connection_lost', message: reason || 'connection lost (code ' + code + ')', code },
+    true, retry === 'now' && (healthy || !this._lastWasNow), later);
   }
 
   /**
@@ -286,11 +299,15 @@ export class ReconnectingSocket extends Emitter {
     this._acceptedAt = this.now();
   }
 
-  _failOrRetry(err, retryable, now = false) {
+  _failOrRetry(err, retryable, now = false, later = false) {
     this.lastError = err;
     this._emit('error', err);
     if (!retryable) {
       this._finish('failed', err);
+      return;
+    }
+    if (later) {
+      this._retryLater(err);
       return;
     }
     if (!Number.isFinite(this._acceptedAt) || !this._awaitingAcceptance()) this._acceptedAt = this.now();
@@ -307,6 +324,34 @@ export class ReconnectingSocket extends Emitter {
     }
     this._status('reconnecting', { phase: 'waiting', delayMs: delay, retryAt: Date.now() + delay,
       maxAttempts: this.backoff.maxAttempts, error: err.error, message: err.message });
+    this._timer = this.setTimeout(() => {
+      this._timer = null;
+      if (this.state === 'reconnecting') this._attempt(true);
+    }, delay);
+  }
+
+  /**
+   * A capacity refusal (retry class `later`): the next attempt after `capacityDelay` (1 s doubling
+   * to 30 s), not counted against `backoff.maxAttempts`; after `capacityGiveUpAfterMillis` of
+   * refusals in a row the session fails. The status is `reconnecting` with `capacity: true` and
+   * `refusal` (the count in a row).
+   */
+  _retryLater(err) {
+    const now = this.now();
+    if (this.refusals === 0) this._refusedSince = now;
+    const refusedFor = now - this._refusedSince;
+    if (refusedFor > this.capacityGiveUpAfterMillis) {
+      this._finish('failed', { ...err, capacity: true, message: 'gave up after ' + (this.refusals + 1)
+        + ' capacity refusals in ' + Math.round(refusedFor) + ' ms: ' + err.message });
+      return;
+    }
+    this.refusals++;
+    this._acceptedAt = now; // the give-up clock of failed attempts does not also run meanwhile
+    this._lastWasNow = false;
+    const delay = capacityDelay(this.refusals, this.random);
+    this._status('reconnecting', { phase: 'waiting', capacity: true, refusal: this.refusals,
+      delayMs: delay, retryAt: Date.now() + delay, maxAttempts: this.backoff.maxAttempts,
+      error: err.error, message: err.message });
     this._timer = this.setTimeout(() => {
       this._timer = null;
       if (this.state === 'reconnecting') this._attempt(true);

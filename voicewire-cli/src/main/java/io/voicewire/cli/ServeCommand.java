@@ -91,6 +91,17 @@ public final class ServeCommand implements Callable<Integer> {
           + "(default: 1000).")
   Integer maxSessionsPerKey;
 
+  @Option(names = "--inbound-bytes-per-second-per-key", paramLabel = "BYTES",
+      description = "Bytes per second one API key's WebSockets together may send; beyond it "
+          + "the server reads them later (nothing is dropped). 0: no limit (default: 524288).")
+  Long inboundBytesPerSecondPerKey;
+
+  @Option(names = "--inbound-cpu-ms-per-second-per-key", paramLabel = "MS",
+      description = "Milliseconds of CPU per second the server may spend reading and handling "
+          + "one API key's WebSocket frames; beyond it they are read later. 0: no limit "
+          + "(default: 100).")
+  Long inboundCpuMillisPerSecondPerKey;
+
   @Option(names = "--max-session-starts-per-minute-per-key", paramLabel = "N",
       description = "Session starts per API key per minute, across replicas with --redis "
           + "(default: no limit).")
@@ -147,9 +158,17 @@ public final class ServeCommand implements Callable<Integer> {
       if (metricsAllowedFrom != null) {
         c.metricsAllowedFrom(metricsAllowedFrom);
       }
+      Limits.Builder limits = Limits.DEFAULTS.toBuilder();
       if (maxSessionsPerKey != null) {
-        c.limits(Limits.DEFAULTS.toBuilder().maxSessionsPerKey(maxSessionsPerKey).build());
+        limits.maxSessionsPerKey(maxSessionsPerKey);
       }
+      if (inboundBytesPerSecondPerKey != null) {
+        limits.inboundBytesPerSecondPerKey(inboundBytesPerSecondPerKey);
+      }
+      if (inboundCpuMillisPerSecondPerKey != null) {
+        limits.inboundCpuPerSecondPerKey(Duration.ofMillis(inboundCpuMillisPerSecondPerKey));
+      }
+      c.limits(limits.build());
       if (maxStartsPerMinute != null) {
         c.maxSessionStartsPerMinutePerKey(maxStartsPerMinute);
       }

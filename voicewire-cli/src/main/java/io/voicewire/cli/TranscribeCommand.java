@@ -118,7 +118,8 @@ public final class TranscribeCommand implements Callable<Integer> {
       SttStream s = t.client().newSttStream(request, new SttStream.Listener() {
         @Override
         public void onStatus(ConnectionStatus status) {
-          if (status.state() == ConnectionStatus.State.RECONNECTING) {
+          if (status.state() == ConnectionStatus.State.RECONNECTING
+              || status.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
             err.println((terminal ? "\r\033[K" : "") + "(" + status + ")");
             err.flush();
           }

@@ -10,12 +10,14 @@ import java.util.Objects;
  * <pre>
  *   CONNECTING ──handshake ok──▶ OPEN ──drop (retryable, resumable)──▶ RECONNECTING(attempt, delay)
  *   RECONNECTING ──delay elapsed, handshake ok──▶ OPEN
+ *   CONNECTING, OPEN, RECONNECTING ──capacity refusal──▶ CAPACITY_REFUSAL(refusal, delay) ──▶ …
  *   OPEN ──end of stream──▶ CLOSED
  *   any ──non-retryable error, no resume possible, or attempts exhausted──▶ FAILED
  * </pre>
  *
  * @param state the state
- * @param attempt the reconnect attempt (1-based) for {@link State#RECONNECTING}, else 0
+ * @param attempt the reconnect attempt (1-based) for {@link State#RECONNECTING}, the count of
+ *     capacity refusals in a row for {@link State#CAPACITY_REFUSAL}, else 0
  * @param retryDelay the delay before that attempt, {@link Duration#ZERO} otherwise
  * @param resumable whether a dropped connection can be resumed without loss or repetition. False
  *     for a TTS stream whose server sends no alignment (or whose format cannot be cut at a
@@ -34,6 +36,12 @@ public record ConnectionStatus(
     OPEN,
     /** The connection dropped; a new one will be opened after {@code retryDelay}. */
     RECONNECTING,
+    /**
+     * The server refused for capacity ({@code resource_exhausted}, {@code rate_limited}, close
+     * 1013, HTTP 429): a new connection will be opened after {@code retryDelay} (1 s doubling
+     * to 30 s); not a failed attempt. The message is the server's.
+     */
+    CAPACITY_REFUSAL,
     /** Ended normally. Terminal. */
     CLOSED,
     /** Gave up. Terminal. */
@@ -60,6 +68,9 @@ public record ConnectionStatus(
     StringBuilder sb = new StringBuilder(state.name());
     if (state == State.RECONNECTING) {
       sb.append("(attempt ").append(attempt).append(", in ").append(retryDelay.toMillis())
+          .append(" ms)");
+    } else if (state == State.CAPACITY_REFUSAL) {
+      sb.append("(refusal ").append(attempt).append(", retry in ").append(retryDelay.toMillis())
           .append(" ms)");
     }
     if (!resumable) {

@@ -184,7 +184,8 @@ public final class ElevenLabsProvider implements SpeechProvider {
         new TtsStream.Listener() {
           @Override
           public void onStatus(ConnectionStatus status) {
-            if (status.state() == ConnectionStatus.State.RECONNECTING) {
+            if (status.state() == ConnectionStatus.State.RECONNECTING
+                || status.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
               log.info("relay tts {}: upstream {}", request.voiceId(), status);
             }
           }
@@ -263,7 +264,8 @@ public final class ElevenLabsProvider implements SpeechProvider {
     return client.openRelayStt(request, upstream, new SttStream.Listener() {
       @Override
       public void onStatus(ConnectionStatus status) {
-        if (status.state() == ConnectionStatus.State.RECONNECTING) {
+        if (status.state() == ConnectionStatus.State.RECONNECTING
+            || status.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
           log.info("relay stt: upstream {}", status);
         }
       }

@@ -54,6 +54,14 @@ import java.util.Objects;
  *     docs/LIMITS.md), so a client that is merely faster than the engine is slowed down by TCP
  *     flow control, and only an engine that takes none of the session's audio for this long
  *     fails it
+ * @param inboundBytesPerSecondPerKey bytes (characters of text frames) per second that one API
+ *     key's WebSockets together may send, with a burst of one second's worth; beyond it the
+ *     key's sockets read their next frame later (Jetty's demand is withheld, nothing is
+ *     dropped: TCP slows the client down). 0 turns the budget off
+ * @param inboundCpuPerSecondPerKey CPU time per second that the server's reading threads may
+ *     spend parsing and handling one API key's inbound frames (JSON, base64, text release,
+ *     voice activity detection), with a burst of one second's worth; enforced the same way.
+ *     {@link Duration#ZERO} turns the budget off
  */
 public record Limits(
     int maxSessions,
@@ -76,7 +84,9 @@ public record Limits(
     Duration sttResumeGrace,
     int sttResumeLogMessages,
     long sttResumeLogBytes,
-    Duration sttUplinkStall) {
+    Duration sttUplinkStall,
+    long inboundBytesPerSecondPerKey,
+    Duration inboundCpuPerSecondPerKey) {
 
   /** Default {@link #maxSessions}. */
   public static final int DEFAULT_MAX_SESSIONS = 2000;
@@ -125,6 +135,14 @@ public record Limits(
   /** Default {@link #sttUplinkStall}: 60 s. */
   public static final Duration DEFAULT_STT_UPLINK_STALL = Duration.ofSeconds(60);
 
+  /**
+   * Default {@link #inboundBytesPerSecondPerKey}: 512 KiB/s (about twelve real-time 16 kHz STT
+   * streams, 43 KB/s each as base64 in JSON; text for TTS is far less).
+   */
+  public static final long DEFAULT_INBOUND_BYTES_PER_SECOND_PER_KEY = 512L * 1024;
+  /** Default {@link #inboundCpuPerSecondPerKey}: 100 ms per second (a tenth of a core). */
+  public static final Duration DEFAULT_INBOUND_CPU_PER_SECOND_PER_KEY = Duration.ofMillis(100);
+
   /** The defaults. */
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_SESSIONS,
       DEFAULT_MAX_SESSIONS_PER_KEY, DEFAULT_MAX_TEXT_MESSAGE_BYTES, DEFAULT_MAX_AUDIO_CHUNK_MILLIS,
@@ -133,7 +151,8 @@ public record Limits(
       DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MIN_COMMIT_INTERVAL, DEFAULT_MAX_QUEUED_BYTES,
       DEFAULT_MAX_UNAUTHENTICATED_SOCKETS, DEFAULT_AUTH_DEADLINE, DEFAULT_WORK_STOP_DEADLINE,
       DEFAULT_UPLOAD_READ_DEADLINE, DEFAULT_STT_RESUME_GRACE, DEFAULT_STT_RESUME_LOG_MESSAGES,
-      DEFAULT_STT_RESUME_LOG_BYTES, DEFAULT_STT_UPLINK_STALL);
+      DEFAULT_STT_RESUME_LOG_BYTES, DEFAULT_STT_UPLINK_STALL,
+      DEFAULT_INBOUND_BYTES_PER_SECOND_PER_KEY, DEFAULT_INBOUND_CPU_PER_SECOND_PER_KEY);
 
   public Limits {
     positive("maxSessions", maxSessions);
@@ -174,6 +193,15 @@ public record Limits(
     positive("sttResumeLogMessages", sttResumeLogMessages);
     if (sttResumeLogBytes < 1024) {
       throw new IllegalArgumentException("sttResumeLogBytes < 1024: " + sttResumeLogBytes);
+    }
+    if (inboundBytesPerSecondPerKey < 0) {
+      throw new IllegalArgumentException("inboundBytesPerSecondPerKey < 0: "
+          + inboundBytesPerSecondPerKey);
+    }
+    Objects.requireNonNull(inboundCpuPerSecondPerKey, "inboundCpuPerSecondPerKey == null");
+    if (inboundCpuPerSecondPerKey.isNegative()) {
+      throw new IllegalArgumentException("inboundCpuPerSecondPerKey < 0: "
+          + inboundCpuPerSecondPerKey);
     }
   }
 
@@ -218,6 +246,8 @@ public record Limits(
     private Duration sttUplinkStall;
     private int sttResumeLogMessages;
     private long sttResumeLogBytes;
+    private long inboundBytesPerSecondPerKey;
+    private Duration inboundCpuPerSecondPerKey;
 
     private Builder(Limits l) {
       maxSessions = l.maxSessions;
@@ -241,6 +271,8 @@ public record Limits(
       sttUplinkStall = l.sttUplinkStall;
       sttResumeLogMessages = l.sttResumeLogMessages;
       sttResumeLogBytes = l.sttResumeLogBytes;
+      inboundBytesPerSecondPerKey = l.inboundBytesPerSecondPerKey;
+      inboundCpuPerSecondPerKey = l.inboundCpuPerSecondPerKey;
     }
 
     public Builder maxSessions(int v) {
@@ -348,13 +380,24 @@ public record Limits(
       return this;
     }
 
+    public Builder inboundBytesPerSecondPerKey(long v) {
+      inboundBytesPerSecondPerKey = v;
+      return this;
+    }
+
+    public Builder inboundCpuPerSecondPerKey(Duration v) {
+      inboundCpuPerSecondPerKey = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
     public Limits build() {
       return new Limits(maxSessions, maxSessionsPerKey, maxTextMessageBytes, maxAudioChunkMillis,
           sessionTimeLimit, maxQueuedAudioMillis, maxQueuedMessages, idleTimeout, pingInterval,
           maxRequestBodyBytes, maxUploadBytes, minCommitInterval, maxQueuedBytes,
           maxUnauthenticatedSockets, authDeadline, workStopDeadline, uploadReadDeadline,
-          sttResumeGrace, sttResumeLogMessages, sttResumeLogBytes, sttUplinkStall);
+          sttResumeGrace, sttResumeLogMessages, sttResumeLogBytes, sttUplinkStall,
+          inboundBytesPerSecondPerKey, inboundCpuPerSecondPerKey);
     }
   }
 }

@@ -127,6 +127,22 @@ final class SoakReport {
       out.println("- " + sample);
     }
     out.println();
+    out.println("### Admission (normal and canary sessions)");
+    out.println();
+    out.println("Capacity refusals (`resource_exhausted`, `rate_limited`, close 1013, HTTP 429) are "
+        + "retried later by the SDK (1 s doubling to 30 s, given up after 2 minutes in a row); a "
+        + "session is admitted unless it was given up that way.");
+    out.println();
+    out.println("| kind | sessions | admitted | refused at least once | capacity refusals "
+        + "| refused for good |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    for (String k : List.of("tts", "multi", "stt", "canary-tts", "canary-stt")) {
+      out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d |%n", k, stats.get(k + ".sessions"),
+          stats.get(k + ".sessions") - stats.get(k + ".refusedForGood"),
+          stats.get(k + ".refusedSessions"), stats.get(k + ".capacityRefusals"),
+          stats.get(k + ".refusedForGood"));
+    }
+    out.println();
     out.println("### Errors by kind");
     out.println();
     Map<String, Long> errors = stats.errors();

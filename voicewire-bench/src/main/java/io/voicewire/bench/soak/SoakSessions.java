@@ -1,10 +1,12 @@
 package io.voicewire.bench.soak;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.MultiContextTts;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.TtsStream;
 import io.voicewire.client.VoiceClient;
+import io.voicewire.protocol.ErrorPolicy;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -88,7 +91,13 @@ final class SoakSessions {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     AtomicLong firstAt = new AtomicLong();
     AtomicLong endAt = new AtomicLong();
+    AtomicBoolean refused = new AtomicBoolean();
     TtsStream s = client.newTtsStream(ttsRequest(voice), new TtsStream.Listener() {
+      @Override
+      public void onStatus(ConnectionStatus st) {
+        admission(kind, st, refused);
+      }
+
       @Override
       public void onAudio(TtsAudio a) {
         if (firstAt.get() != 0) {
@@ -128,7 +137,13 @@ final class SoakSessions {
   /** One multi-context socket with 2–3 contexts fed in turns, then closed one by one. */
   void multi(VoiceClient client, String voice, Random r, int n) throws InterruptedException {
     CompletableFuture<Void> socketDone = new CompletableFuture<>();
+    AtomicBoolean refused = new AtomicBoolean();
     MultiContextTts m = client.newMultiContextTts(ttsRequest(voice), new MultiContextTts.Listener() {
+      @Override
+      public void onStatus(ConnectionStatus st) {
+        admission("multi", st, refused);
+      }
+
       @Override
       public void onClosed() {
         socketDone.complete(null);
@@ -215,7 +230,13 @@ final class SoakSessions {
     List<Long> commitSentNanos = new CopyOnWriteArrayList<>();
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     AtomicLong speechSentAt = new AtomicLong();
+    AtomicBoolean refused = new AtomicBoolean();
     SttStream s = client.newSttStream(sttRequest(), new SttStream.Listener() {
+      @Override
+      public void onStatus(ConnectionStatus st) {
+        admission(kind, st, refused);
+      }
+
       @Override
       public void onPartial(Transcript t) {
         long at = speechSentAt.get();
@@ -347,6 +368,22 @@ final class SoakSessions {
 
   private void failed(String kind, SpeechError e) {
     stats.error(kind + ":" + e.code().wireName());
+    if (ErrorPolicy.retry(e.code()) == ErrorPolicy.Retry.LATER) {
+      stats.inc(kind + ".refusedForGood"); // the SDK gave up after capacity refusals
+    }
+  }
+
+  /**
+   * Admission: a capacity refusal ({@code resource_exhausted}, {@code rate_limited}, 1013, 429)
+   * that the SDK will retry later is counted, and its session once as refused.
+   */
+  private void admission(String kind, ConnectionStatus st, AtomicBoolean refused) {
+    if (st.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
+      stats.inc(kind + ".capacityRefusals");
+      if (refused.compareAndSet(false, true)) {
+        stats.inc(kind + ".refusedSessions");
+      }
+    }
   }
 
   private boolean await(CompletableFuture<Boolean> done, String kind, Runnable cancel)

@@ -126,6 +126,20 @@ final class ServerMetrics {
         .register(registry).increment();
   }
 
+  private final Counter inboundThrottled = Counter.builder("voicewire.inbound.throttled")
+      .description("Times a WebSocket's reading was delayed because its API key was over its "
+          + "inbound budget (inboundBytesPerSecondPerKey, inboundCpuPerSecondPerKey)")
+      .register(registry);
+  private final Counter inboundThrottleSeconds = Counter.builder(
+      "voicewire.inbound.throttle.seconds").description("Seconds WebSocket reading was delayed "
+          + "by the per-key inbound budget, summed over sockets").register(registry);
+
+  /** A socket's next read waits {@code nanos} for its key's inbound budget. */
+  void inboundThrottled(long nanos) {
+    inboundThrottled.increment();
+    inboundThrottleSeconds.increment(nanos / 1e9);
+  }
+
   /** Counts a protocol error sent; {@code type} is one of the protocol's error types. */
   void error(String type) {
     Counter.builder("voicewire.errors").description("Protocol errors sent, by error type")

@@ -23,6 +23,8 @@ public final class Services implements AutoCloseable {
   final Auth auth;
   final OriginPolicy origins;
   final SessionLimiter limiter;
+  /** Per-key inbound budgets of the WebSockets (bytes and handling CPU per second). */
+  final InboundBudget inbound;
   /** TTS sockets that opened without credentials and have not yet sent their first message. */
   final SessionLimiter unauthenticated;
   final ServerMetrics metrics = new ServerMetrics();
@@ -108,6 +110,8 @@ public final class Services implements AutoCloseable {
     this.demoTokens = demoTokens;
     this.staticFolder = staticFolder;
     this.nanoTime = nanoTime;
+    this.inbound = new InboundBudget(limits.inboundBytesPerSecondPerKey(),
+        limits.inboundCpuPerSecondPerKey().toNanos(), nanoTime);
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "voicewire-timer");
       t.setDaemon(true);

@@ -25,10 +25,13 @@ import org.slf4j.Logger;
  * only lock taken under the monitor is the {@link Outbox}'s own, which takes no other.
  *
  * <h2>Inbound flow control</h2>
- * The socket is not auto-demanding: Jetty reads the next frame only after {@link #readNext()},
- * which each frame handler calls once it has handed the frame on. A socket may
- * {@link #pauseReading() pause} (the TTS downlink's backpressure): the demand owed is then given
- * when it {@link #resumeReading() resumes}. Pings are answered by Jetty itself.
+ * The socket is not auto-demanding: Jetty reads the next frame only after {@link #frameDone}
+ * (or {@link #readNext()}), which each frame handler calls once it has handed the frame on. A
+ * socket may {@link #pauseReading() pause} (the TTS downlink's backpressure, the STT uplink's):
+ * the demand owed is then given when it {@link #resumeReading() resumes}. Every frame is charged
+ * to the admitted key's {@link InboundBudget} (bytes and handling CPU per second): while the key
+ * is over it, the next frame is read only when its debt is paid. {@link InboundFlow} keeps both
+ * gates. Pings are answered by Jetty itself.
  *
  * <p>Thread safe: Jetty's reader (one frame at a time), provider threads, the write callbacks and
  * the timer thread all call in. Public only because Jetty invokes listener methods reflectively;
@@ -76,8 +79,8 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   private ScheduledFuture<?> stallTask;
   private long openedNanos;
   private boolean gone;
-  private boolean readPaused;
-  private boolean demandOwed;
+  /** The read demand: backpressure pauses and the key's inbound budget. */
+  private final InboundFlow flow;
   /** The close code the peer sent (1006 for a lost connection), -1 after a failed write. */
   private int peerCloseCode = -1;
 
@@ -86,6 +89,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     this.kind = kind;
     this.id = s.newId();
     this.log = log;
+    this.flow = new InboundFlow(() -> ws.demand(), s.timer, s.metrics, s.inbound);
   }
 
   // ---------------------------------------------------------------- what an endpoint provides
@@ -227,6 +231,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
       cancel(limitTask);
       cancel(stallTask);
       leaveGate();
+      flow.close();
       peerGone(fx);
       w = slot;
       duration = TimeUnit.NANOSECONDS.toMillis(s.now() - openedNanos);
@@ -276,46 +281,45 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   // ---------------------------------------------------------------- inbound flow control
 
-  /** Asks Jetty for the next frame, unless reading is paused (then it is owed). */
+  /** Asks Jetty for the next frame, unless reading is paused or throttled (then it is owed). */
   final void readNext() {
-    synchronized (this) {
-      if (gone) {
-        return;
-      }
-      if (readPaused) {
-        demandOwed = true;
-        return;
-      }
-    }
-    ws.demand();
+    flow.readNext();
   }
 
-  /** Stops reading frames until {@link #resumeReading()}. Under the lock. */
+  /** Marks the start of a frame's handling (for its CPU charge); pass it to {@link #frameDone}. */
+  final long frameStarted() {
+    return flow.frameStarted();
+  }
+
+  /**
+   * A frame of {@code bytes} (characters of a text frame) was handed on: charges the key's
+   * inbound budget, then reads the next frame, at once or when the key's debt is paid.
+   */
+  final void frameDone(long bytes, long started) {
+    flow.frameDone(bytes, started);
+  }
+
+  /** From now on this socket's frames count against {@code keyId}'s inbound budget. */
+  final void chargeInboundTo(String keyId) {
+    flow.chargeTo(keyId);
+  }
+
+  /** Stops reading frames until {@link #resumeReading()}. */
   final void pauseReading() {
-    assert Thread.holdsLock(this);
-    readPaused = true;
+    flow.pause();
   }
 
-  /** Whether reading is paused. Under the lock. */
+  /**
+   * Whether reading is withheld: paused by backpressure or throttled by the key's inbound
+   * budget (the client's messages wait for us either way).
+   */
   final boolean readingPaused() {
-    assert Thread.holdsLock(this);
-    return readPaused;
+    return flow.withheld();
   }
 
-  /** Reads again; gives the demand owed since the pause. Not under the lock. */
+  /** Reads again; gives the demand owed since the pause (unless throttled). Not under the lock. */
   final void resumeReading() {
-    boolean owed;
-    synchronized (this) {
-      if (!readPaused) {
-        return;
-      }
-      readPaused = false;
-      owed = demandOwed && !gone;
-      demandOwed = false;
-    }
-    if (owed) {
-      ws.demand();
-    }
+    flow.resume();
   }
 
   // ---------------------------------------------------------------- downlink backpressure
@@ -335,7 +339,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
    */
   final void audioQueued() {
     assert Thread.holdsLock(this);
-    if (!readPaused && out.queuedAudioMillis() >= s.limits.maxQueuedAudioMillis()) {
+    if (!flow.paused() && out.queuedAudioMillis() >= s.limits.maxQueuedAudioMillis()) {
       pauseReading();
       cancel(stallTask);
       stallTask = s.timer.schedule(this::checkStall, DOWNLINK_STALL_MILLIS,
@@ -352,7 +356,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   private void checkStall() {
     locked(fx -> {
-      if (!readPaused || gone) {
+      if (!flow.paused() || gone) {
         return;
       }
       long idle = out.millisSinceProgress();
@@ -387,6 +391,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     slot = new WorkSlot(a.permit(), s.timer, s.limits.workStopDeadline().toMillis(),
         kind.label + " " + id);
     keyId = a.keyId();
+    flow.chargeTo(keyId);
     return true;
   }
 

@@ -101,6 +101,9 @@ public final class SttSocket extends SocketSession {
   @Override
   Admission handshakeAdmission() {
     Auth.Result auth = handshakeAuth;
+    if (auth instanceof Auth.Ok ok) {
+      chargeInboundTo(ok.keyId()); // a resumed session's connection too: the key is the same
+    }
     if (candidate != null) {
       synchronized (this) {
         pauseReading();
@@ -184,11 +187,14 @@ public final class SttSocket extends SocketSession {
 
   @Override
   public void onWebSocketText(String text) {
+    long started = frameStarted();
     s.metrics.messageIn(kind);
     try {
       handleText(text);
     } finally {
-      readNext(); // the chunk has been handed to the provider: the next frame may come
+      // the chunk has been handed to the provider: the next frame may come (within the key's
+      // inbound budget)
+      frameDone(text.length(), started);
     }
   }
 
@@ -217,6 +223,8 @@ public final class SttSocket extends SocketSession {
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    long started = frameStarted();
+    int bytes = payload.remaining();
     callback.succeed();
     s.metrics.messageIn(kind);
     SttServerSession ss = session;
@@ -224,7 +232,7 @@ public final class SttSocket extends SocketSession {
       ss.clientError(this, ErrorCode.INPUT_ERROR, "Binary frames are not supported: send "
           + "input_audio_chunk JSON messages with base64 audio", CloseCodes.UNSUPPORTED_DATA);
     }
-    readNext();
+    frameDone(bytes, started);
   }
 
   @Override

@@ -179,17 +179,26 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   @Override
   public final void onWebSocketText(String text) {
+    long started = frameStarted();
     s.metrics.messageIn(kind);
     try {
       handleText(text);
     } finally {
-      readNext();
+      frameDone(text.length(), started);
     }
   }
 
   private void handleText(String text) {
     if (out().isClosing()) {
       return; // failed or closing (e.g. the outbox overflowed): nothing more is taken
+    }
+    boolean admitting;
+    synchronized (this) {
+      if (!state.isAny(TtsState.ADMITTING, TtsState.STREAMING)) {
+        // refused, ended or failing (its error is queued): nothing more is taken, nor parsed
+        return;
+      }
+      admitting = state.is(TtsState.ADMITTING);
     }
     long now = s.now();
     M m;
@@ -198,13 +207,6 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     } catch (ProtocolException e) {
       locked(fx -> clientError(e.code(), e.getMessage(), e.closeCode(), fx));
       return;
-    }
-    boolean admitting;
-    synchronized (this) {
-      if (!state.isAny(TtsState.ADMITTING, TtsState.STREAMING)) {
-        return; // after end of input, close_socket or an error nothing more is taken
-      }
-      admitting = state.is(TtsState.ADMITTING);
     }
     // credentials in the first message: checked (token store, permit) before the lock
     Admission a = admitting
@@ -226,11 +228,13 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   @Override
   public final void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    long started = frameStarted();
+    int bytes = payload.remaining();
     callback.succeed();
     s.metrics.messageIn(kind);
     locked(fx -> clientError(ErrorCode.INPUT_ERROR, "Binary frames are not supported: send JSON "
         + "text messages", CloseCodes.UNSUPPORTED_DATA, fx));
-    readNext();
+    frameDone(bytes, started);
   }
 
   // ---------------------------------------------------------------- admission

@@ -326,13 +326,17 @@ final class ConnectionSupervisor {
       return;
     }
     phase = Phase.WAITING;
-    if (d.attempt() == 0) {
+    if (d.capacity()) {
+      log.info("{}: refused for capacity ({}); refusal {} in a row, trying again in {} ms",
+          name, f.error().message(), d.attempt(), d.delay().toMillis());
+    } else if (d.attempt() == 0) {
       log.info("{}: connection lost ({}); reconnecting now", name, f.error().message());
     } else {
       log.info("{}: connection lost ({}); reconnecting, attempt {} in {} ms", name,
           f.error().message(), d.attempt(), d.delay().toMillis());
     }
-    report.emit(State.RECONNECTING, d.attempt(), d.delay(), f.error().message());
+    report.emit(d.capacity() ? State.CAPACITY_REFUSAL : State.RECONNECTING, d.attempt(),
+        d.delay(), f.error().message());
     try {
       retryTask = ctx.scheduler().schedule(this::retry, d.delay().toNanos(),
           TimeUnit.NANOSECONDS);

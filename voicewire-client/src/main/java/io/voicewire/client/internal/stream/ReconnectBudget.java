@@ -18,7 +18,11 @@ final class ReconnectBudget {
    * What to do after a drop: give up with {@code failure}, or retry after {@code delay}
    * ({@code attempt} 0 for an immediate retry).
    */
-  record Decision(SpeechError failure, int attempt, Duration delay) {}
+  record Decision(SpeechError failure, int attempt, Duration delay, boolean capacity) {
+    Decision(SpeechError failure, int attempt, Duration delay) {
+      this(failure, attempt, delay, false);
+    }
+  }
 
   private final ReconnectPolicy policy;
   private final Random random;
@@ -27,6 +31,9 @@ final class ReconnectBudget {
   private long lastAcceptedNanos;
   private boolean lastDropWasNow;
   private long connOpenedNanos;
+  /** Capacity refusals in a row, and when the first of them came. */
+  private int refusals;
+  private long refusedSinceNanos;
 
   ReconnectBudget(ReconnectPolicy policy, Random random) {
     this.policy = policy;
@@ -68,6 +75,9 @@ final class ReconnectBudget {
     if (progress || (wasOpen && now - connOpenedNanos >= policy.stableAfter().toNanos())) {
       failures = 0;
     }
+    if (progress) {
+      refusals = 0; // admitted and served: the next refusal starts a new count
+    }
     boolean healthy = progress;
     progress = false;
     return healthy;
@@ -80,6 +90,9 @@ final class ReconnectBudget {
   Decision decide(Failure f, boolean healthy, boolean awaiting, long now) {
     if (!awaiting) {
       lastAcceptedNanos = now;
+    }
+    if (f.retry() == Retry.LATER && policy.maxAttempts() > 0) {
+      return capacity(f, now);
     }
     long idle = now - lastAcceptedNanos;
     if (policy.maxAttempts() > 0 && idle > policy.giveUpAfter().toNanos()) {
@@ -105,5 +118,28 @@ final class ReconnectBudget {
       return new Decision(new SpeechError(f.error().code(), msg), 0, Duration.ZERO);
     }
     return new Decision(null, failures, policy.delay(failures, random.nextDouble()));
+  }
+
+  /**
+   * A capacity refusal: retried after {@link ReconnectPolicy#capacityDelay}, not counted as a
+   * failed attempt; the stream gives up once refused for
+   * {@link ReconnectPolicy#capacityGiveUpAfter()} in a row.
+   */
+  private Decision capacity(Failure f, long now) {
+    if (refusals == 0) {
+      refusedSinceNanos = now;
+    }
+    long refusedFor = now - refusedSinceNanos;
+    if (refusedFor > policy.capacityGiveUpAfter().toNanos()) {
+      return new Decision(new SpeechError(f.error().code(), "gave up after " + (refusals + 1)
+          + " capacity refusals in " + refusedFor / 1_000_000 + " ms (limit "
+          + policy.capacityGiveUpAfter().toMillis() + " ms); last error: "
+          + f.error().message()), 0, Duration.ZERO, true);
+    }
+    refusals++;
+    lastAcceptedNanos = now; // the give-up clock of failures does not also run meanwhile
+    lastDropWasNow = false;
+    return new Decision(null, refusals, ReconnectPolicy.capacityDelay(refusals,
+        random.nextDouble()), true);
   }
 }
