@@ -322,6 +322,7 @@ final class JarReplicas implements AutoCloseable {
           timeout client 60s
           timeout server 60s
           timeout tunnel 300s
+          timeout check 2s
           retries 3
           option redispatch 1
         frontend voicewire

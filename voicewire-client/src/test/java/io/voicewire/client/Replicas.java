@@ -155,6 +155,7 @@ final class Replicas implements AutoCloseable {
           timeout client 60s
           timeout server 60s
           timeout tunnel 120s
+          timeout check 2s
           retries 3
           option redispatch 1
         frontend voicewire
