@@ -48,13 +48,25 @@ class ServeScaleOptionsTest {
   }
 
   @Test
+  void aNegativeInboundBudgetIsAUsageError() {
+    assertEquals(2, serve().execute("serve", "--port", "0", "--inbound-bytes-per-second-per-key",
+        "-1"));
+    assertTrue(err.toString().contains("inboundBytesPerSecondPerKey < 0: -1"), err.toString());
+    assertEquals(2, serve().execute("serve", "--port", "0", "--inbound-cpu-ms-per-second-per-key",
+        "-5"));
+    assertTrue(err.toString().contains("inboundCpuPerSecondPerKey < 0: PT-0.005S"),
+        err.toString());
+  }
+
+  @Test
   void theScaleOptionsAreDocumentedInTheHelp() {
     StringWriter out = new StringWriter();
     CommandLine cl = serve();
     cl.setOut(new PrintWriter(out, true));
     assertEquals(0, cl.execute("serve", "--help"));
     for (String o : List.of("--redis", "--drain-seconds", "--max-sessions-per-key",
-        "--max-session-starts-per-minute-per-key", "--lease-seconds", "--metrics-allowed-from")) {
+        "--max-session-starts-per-minute-per-key", "--lease-seconds", "--metrics-allowed-from",
+        "--inbound-bytes-per-second-per-key", "--inbound-cpu-ms-per-second-per-key")) {
       assertTrue(out.toString().contains(o), o);
     }
   }
