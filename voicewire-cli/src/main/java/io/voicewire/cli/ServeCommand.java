@@ -93,14 +93,24 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--inbound-bytes-per-second-per-key", paramLabel = "BYTES",
       description = "Bytes per second one API key's WebSockets together may send; beyond it "
-          + "the server reads them later (nothing is dropped). 0: no limit (default: 524288).")
+          + "the server reads them later (nothing is dropped). 0: no limit (default: 8388608).")
   Long inboundBytesPerSecondPerKey;
 
   @Option(names = "--inbound-cpu-ms-per-second-per-key", paramLabel = "MS",
       description = "Milliseconds of CPU per second the server may spend reading and handling "
           + "one API key's WebSocket frames; beyond it they are read later. 0: no limit "
-          + "(default: 100).")
+          + "(default: 1000).")
   Long inboundCpuMillisPerSecondPerKey;
+
+  @Option(names = "--inbound-bytes-per-second-per-session", paramLabel = "BYTES",
+      description = "Bytes per second one WebSocket may send, besides its key's budget; beyond "
+          + "it the server reads it later. 0: no limit (default: 524288).")
+  Long inboundBytesPerSecondPerSession;
+
+  @Option(names = "--inbound-cpu-ms-per-second-per-session", paramLabel = "MS",
+      description = "Milliseconds of CPU per second the server may spend reading and handling "
+          + "one WebSocket's frames, besides its key's budget. 0: no limit (default: 50).")
+  Long inboundCpuMillisPerSecondPerSession;
 
   @Option(names = "--max-session-starts-per-minute-per-key", paramLabel = "N",
       description = "Session starts per API key per minute, across replicas with --redis "
@@ -167,6 +177,13 @@ public final class ServeCommand implements Callable<Integer> {
       }
       if (inboundCpuMillisPerSecondPerKey != null) {
         limits.inboundCpuPerSecondPerKey(Duration.ofMillis(inboundCpuMillisPerSecondPerKey));
+      }
+      if (inboundBytesPerSecondPerSession != null) {
+        limits.inboundBytesPerSecondPerSession(inboundBytesPerSecondPerSession);
+      }
+      if (inboundCpuMillisPerSecondPerSession != null) {
+        limits.inboundCpuPerSecondPerSession(
+            Duration.ofMillis(inboundCpuMillisPerSecondPerSession));
       }
       c.limits(limits.build());
       if (maxStartsPerMinute != null) {

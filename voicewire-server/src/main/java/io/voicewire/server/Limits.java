@@ -62,6 +62,12 @@ import java.util.Objects;
  *     spend parsing and handling one API key's inbound frames (JSON, base64, text release,
  *     voice activity detection), with a burst of one second's worth; enforced the same way.
  *     {@link Duration#ZERO} turns the budget off
+ * @param inboundBytesPerSecondPerSession bytes per second that one admitted WebSocket may send,
+ *     with a burst of one second's worth, charged besides its key's budget (a frame waits for
+ *     the longer debt): one session cannot read faster than a few times real time, however
+ *     idle its key's other sessions are. 0 turns it off
+ * @param inboundCpuPerSecondPerSession the same for the reading threads' CPU time per admitted
+ *     WebSocket. {@link Duration#ZERO} turns it off
  */
 public record Limits(
     int maxSessions,
@@ -86,7 +92,9 @@ public record Limits(
     long sttResumeLogBytes,
     Duration sttUplinkStall,
     long inboundBytesPerSecondPerKey,
-    Duration inboundCpuPerSecondPerKey) {
+    Duration inboundCpuPerSecondPerKey,
+    long inboundBytesPerSecondPerSession,
+    Duration inboundCpuPerSecondPerSession) {
 
   /** Default {@link #maxSessions}. */
   public static final int DEFAULT_MAX_SESSIONS = 2000;
@@ -136,12 +144,25 @@ public record Limits(
   public static final Duration DEFAULT_STT_UPLINK_STALL = Duration.ofSeconds(60);
 
   /**
-   * Default {@link #inboundBytesPerSecondPerKey}: 512 KiB/s (about twelve real-time 16 kHz STT
-   * streams, 43 KB/s each as base64 in JSON; text for TTS is far less).
+   * Default {@link #inboundBytesPerSecondPerKey}: 8 MiB/s (about 190 real-time 16 kHz STT
+   * streams, 43 KB/s each as base64 in JSON). A key is one customer's backend or app, which may
+   * serve many users at once; one session's rate is bounded by
+   * {@link #DEFAULT_INBOUND_BYTES_PER_SECOND_PER_SESSION}.
    */
-  public static final long DEFAULT_INBOUND_BYTES_PER_SECOND_PER_KEY = 512L * 1024;
-  /** Default {@link #inboundCpuPerSecondPerKey}: 100 ms per second (a tenth of a core). */
-  public static final Duration DEFAULT_INBOUND_CPU_PER_SECOND_PER_KEY = Duration.ofMillis(100);
+  public static final long DEFAULT_INBOUND_BYTES_PER_SECOND_PER_KEY = 8L * 1024 * 1024;
+  /** Default {@link #inboundCpuPerSecondPerKey}: 1 s per second (one core). */
+  public static final Duration DEFAULT_INBOUND_CPU_PER_SECOND_PER_KEY = Duration.ofSeconds(1);
+  /**
+   * Default {@link #inboundBytesPerSecondPerSession}: 512 KiB/s (twelve times real time for
+   * 16 kHz PCM as base64 in JSON, four times for 48 kHz: a replay after a reconnect goes at
+   * that pace).
+   */
+  public static final long DEFAULT_INBOUND_BYTES_PER_SECOND_PER_SESSION = 512L * 1024;
+  /**
+   * Default {@link #inboundCpuPerSecondPerSession}: 50 ms per second (a real-time STT stream's
+   * parsing and voice activity detection take a few ms per second).
+   */
+  public static final Duration DEFAULT_INBOUND_CPU_PER_SECOND_PER_SESSION = Duration.ofMillis(50);
 
   /** The defaults. */
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_SESSIONS,
@@ -152,7 +173,8 @@ public record Limits(
       DEFAULT_MAX_UNAUTHENTICATED_SOCKETS, DEFAULT_AUTH_DEADLINE, DEFAULT_WORK_STOP_DEADLINE,
       DEFAULT_UPLOAD_READ_DEADLINE, DEFAULT_STT_RESUME_GRACE, DEFAULT_STT_RESUME_LOG_MESSAGES,
       DEFAULT_STT_RESUME_LOG_BYTES, DEFAULT_STT_UPLINK_STALL,
-      DEFAULT_INBOUND_BYTES_PER_SECOND_PER_KEY, DEFAULT_INBOUND_CPU_PER_SECOND_PER_KEY);
+      DEFAULT_INBOUND_BYTES_PER_SECOND_PER_KEY, DEFAULT_INBOUND_CPU_PER_SECOND_PER_KEY,
+      DEFAULT_INBOUND_BYTES_PER_SECOND_PER_SESSION, DEFAULT_INBOUND_CPU_PER_SECOND_PER_SESSION);
 
   public Limits {
     positive("maxSessions", maxSessions);
@@ -203,6 +225,16 @@ public record Limits(
       throw new IllegalArgumentException("inboundCpuPerSecondPerKey < 0: "
           + inboundCpuPerSecondPerKey);
     }
+    if (inboundBytesPerSecondPerSession < 0) {
+      throw new IllegalArgumentException("inboundBytesPerSecondPerSession < 0: "
+          + inboundBytesPerSecondPerSession);
+    }
+    Objects.requireNonNull(inboundCpuPerSecondPerSession,
+        "inboundCpuPerSecondPerSession == null");
+    if (inboundCpuPerSecondPerSession.isNegative()) {
+      throw new IllegalArgumentException("inboundCpuPerSecondPerSession < 0: "
+          + inboundCpuPerSecondPerSession);
+    }
   }
 
   private static void positive(String name, long v) {
@@ -248,6 +280,8 @@ public record Limits(
     private long sttResumeLogBytes;
     private long inboundBytesPerSecondPerKey;
     private Duration inboundCpuPerSecondPerKey;
+    private long inboundBytesPerSecondPerSession;
+    private Duration inboundCpuPerSecondPerSession;
 
     private Builder(Limits l) {
       maxSessions = l.maxSessions;
@@ -273,6 +307,8 @@ public record Limits(
       sttResumeLogBytes = l.sttResumeLogBytes;
       inboundBytesPerSecondPerKey = l.inboundBytesPerSecondPerKey;
       inboundCpuPerSecondPerKey = l.inboundCpuPerSecondPerKey;
+      inboundBytesPerSecondPerSession = l.inboundBytesPerSecondPerSession;
+      inboundCpuPerSecondPerSession = l.inboundCpuPerSecondPerSession;
     }
 
     public Builder maxSessions(int v) {
@@ -390,6 +426,16 @@ public record Limits(
       return this;
     }
 
+    public Builder inboundBytesPerSecondPerSession(long v) {
+      inboundBytesPerSecondPerSession = v;
+      return this;
+    }
+
+    public Builder inboundCpuPerSecondPerSession(Duration v) {
+      inboundCpuPerSecondPerSession = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
     public Limits build() {
       return new Limits(maxSessions, maxSessionsPerKey, maxTextMessageBytes, maxAudioChunkMillis,
@@ -397,7 +443,8 @@ public record Limits(
           maxRequestBodyBytes, maxUploadBytes, minCommitInterval, maxQueuedBytes,
           maxUnauthenticatedSockets, authDeadline, workStopDeadline, uploadReadDeadline,
           sttResumeGrace, sttResumeLogMessages, sttResumeLogBytes, sttUplinkStall,
-          inboundBytesPerSecondPerKey, inboundCpuPerSecondPerKey);
+          inboundBytesPerSecondPerKey, inboundCpuPerSecondPerKey,
+          inboundBytesPerSecondPerSession, inboundCpuPerSecondPerSession);
     }
   }
 }

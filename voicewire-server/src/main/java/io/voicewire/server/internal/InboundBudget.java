@@ -20,6 +20,13 @@ import java.util.function.LongSupplier;
  * many sockets it opens. Keys other than the throttled one are not touched: this is a per-key
  * bound, not a global one.
  *
+ * <p>Each admitted socket also has its own pair of buckets ({@code inboundBytesPerSecondPerSession},
+ * {@code inboundCpuPerSecondPerSession}; {@link #session()}), charged with the same frame: one
+ * session cannot read faster than a few times real time however idle its key's other sessions
+ * are, and a key's many honest sessions are bounded each by their own share, not squeezed
+ * together into the key's (a backend serving many users with one key). A frame waits for the
+ * longer of the two debts.
+ *
  * <p>Sockets without a key (before admission; a server without API keys) are not charged. One
  * entry per key that sent a frame, never removed (keys are configured, so bounded).
  *
@@ -34,6 +41,8 @@ final class InboundBudget {
 
   private final long bytesPerSecond;
   private final long cpuNanosPerSecond;
+  private final long sessionBytesPerSecond;
+  private final long sessionCpuNanosPerSecond;
   private final LongSupplier clock;
   private final ConcurrentHashMap<String, Key> keys = new ConcurrentHashMap<>();
 
@@ -43,36 +52,68 @@ final class InboundBudget {
    * @param clock the monotonic clock, in nanoseconds
    */
   InboundBudget(long bytesPerSecond, long cpuNanosPerSecond, LongSupplier clock) {
-    if (bytesPerSecond < 0 || cpuNanosPerSecond < 0) {
+    this(bytesPerSecond, cpuNanosPerSecond, 0, 0, clock);
+  }
+
+  /**
+   * @param bytesPerSecond bytes per second per key; 0: no byte budget
+   * @param cpuNanosPerSecond handling CPU nanoseconds per second per key; 0: no CPU budget
+   * @param sessionBytesPerSecond bytes per second per admitted socket; 0: none
+   * @param sessionCpuNanosPerSecond handling CPU nanoseconds per second per admitted socket; 0:
+   *     none
+   * @param clock the monotonic clock, in nanoseconds
+   */
+  InboundBudget(long bytesPerSecond, long cpuNanosPerSecond, long sessionBytesPerSecond,
+      long sessionCpuNanosPerSecond, LongSupplier clock) {
+    if (bytesPerSecond < 0 || cpuNanosPerSecond < 0 || sessionBytesPerSecond < 0
+        || sessionCpuNanosPerSecond < 0) {
       throw new IllegalArgumentException("negative budget: " + bytesPerSecond + " B/s, "
-          + cpuNanosPerSecond + " ns/s");
+          + cpuNanosPerSecond + " ns/s per key, " + sessionBytesPerSecond + " B/s, "
+          + sessionCpuNanosPerSecond + " ns/s per session");
     }
     this.bytesPerSecond = bytesPerSecond;
     this.cpuNanosPerSecond = cpuNanosPerSecond;
+    this.sessionBytesPerSecond = sessionBytesPerSecond;
+    this.sessionCpuNanosPerSecond = sessionCpuNanosPerSecond;
     this.clock = clock;
   }
 
-  /** Whether the CPU budget is on (else the handling CPU need not be measured). */
+  /** Whether a CPU budget is on (else the handling CPU need not be measured). */
   boolean measuresCpu() {
-    return cpuNanosPerSecond > 0;
+    return cpuNanosPerSecond > 0 || sessionCpuNanosPerSecond > 0;
   }
 
   /**
    * The budget of {@code keyId} (the admitted key's id, {@link Auth#tenant} of it: null without
-   * keys), or null when it is not charged: no key, or both budgets off.
+   * keys), or null when it is not charged: no key, or both per-key budgets off.
    */
   Key of(String keyId) {
     if (keyId == null || (bytesPerSecond == 0 && cpuNanosPerSecond == 0)) {
       return null;
     }
-    return keys.computeIfAbsent(keyId, k -> new Key());
+    return keys.computeIfAbsent(keyId, k -> new Key(bytesPerSecond, cpuNanosPerSecond));
   }
 
-  /** One key's two buckets. */
+  /** A new admitted socket's own buckets, or null when both per-session budgets are off. */
+  Key session() {
+    if (sessionBytesPerSecond == 0 && sessionCpuNanosPerSecond == 0) {
+      return null;
+    }
+    return new Key(sessionBytesPerSecond, sessionCpuNanosPerSecond);
+  }
+
+  /** Two buckets (bytes, handling CPU): one key's, shared by its sockets, or one socket's. */
   final class Key {
+    private final long bytesRate;
+    private final long cpuRate;
     // guarded by this: when each bucket is paid up to (nanos on the clock)
     private long bytesPaidUntil = Long.MIN_VALUE;
     private long cpuPaidUntil = Long.MIN_VALUE;
+
+    Key(long bytesRate, long cpuRate) {
+      this.bytesRate = bytesRate;
+      this.cpuRate = cpuRate;
+    }
 
     /**
      * Charges one frame: {@code bytes} read and {@code cpuNanos} spent handling it. Returns how
@@ -84,12 +125,12 @@ final class InboundBudget {
       long burst = (long) (BURST_SECONDS * NANOS_PER_SECOND);
       long wait = 0;
       synchronized (this) {
-        if (bytesPerSecond > 0) {
-          bytesPaidUntil = Math.max(bytesPaidUntil, now) + cost(bytes, bytesPerSecond);
+        if (bytesRate > 0) {
+          bytesPaidUntil = Math.max(bytesPaidUntil, now) + cost(bytes, bytesRate);
           wait = Math.max(wait, bytesPaidUntil - now - burst);
         }
-        if (cpuNanosPerSecond > 0) {
-          cpuPaidUntil = Math.max(cpuPaidUntil, now) + cost(cpuNanos, cpuNanosPerSecond);
+        if (cpuRate > 0) {
+          cpuPaidUntil = Math.max(cpuPaidUntil, now) + cost(cpuNanos, cpuRate);
           wait = Math.max(wait, cpuPaidUntil - now - burst);
         }
       }

@@ -34,6 +34,8 @@ final class InboundFlow {
   private final ServerMetrics metrics;
   private final InboundBudget budget;
   private volatile InboundBudget.Key key;
+  /** This socket's own buckets once admitted with a key (see {@link InboundBudget#session()}). */
+  private volatile InboundBudget.Key own;
 
   // guarded by this
   private boolean paused;
@@ -57,12 +59,19 @@ final class InboundFlow {
 
   /** From now on this socket's frames are charged to {@code keyId} (null: not charged). */
   void chargeTo(String keyId) {
-    key = budget.of(Auth.tenant(keyId));
+    String tenant = Auth.tenant(keyId);
+    key = budget.of(tenant);
+    if (tenant == null) {
+      own = null;
+    } else if (own == null) {
+      own = budget.session();
+    }
   }
 
   /** Marks the start of a frame's handling: the reading thread's CPU time, or 0. */
   long frameStarted() {
-    return key != null && CPU_TIME && budget.measuresCpu() ? THREADS.getCurrentThreadCpuTime() : 0;
+    return (key != null || own != null) && CPU_TIME && budget.measuresCpu()
+        ? THREADS.getCurrentThreadCpuTime() : 0;
   }
 
   /**
@@ -72,10 +81,16 @@ final class InboundFlow {
    */
   void frameDone(long bytes, long started) {
     InboundBudget.Key k = key;
+    InboundBudget.Key o = own;
     long wait = 0;
-    if (k != null) {
+    if (k != null || o != null) {
       long cpu = started == 0 ? 0 : Math.max(0, THREADS.getCurrentThreadCpuTime() - started);
-      wait = k.charge(bytes, cpu);
+      if (k != null) {
+        wait = k.charge(bytes, cpu);
+      }
+      if (o != null) {
+        wait = Math.max(wait, o.charge(bytes, cpu));
+      }
     }
     if (wait <= 0) {
       readNext();

@@ -127,8 +127,8 @@ final class ServerMetrics {
   }
 
   private final Counter inboundThrottled = Counter.builder("voicewire.inbound.throttled")
-      .description("Times a WebSocket's reading was delayed because its API key was over its "
-          + "inbound budget (inboundBytesPerSecondPerKey, inboundCpuPerSecondPerKey)")
+      .description("Times a WebSocket's reading was delayed because its API key or the session "
+          + "was over its inbound budget (inbound bytes or CPU per second, docs/LIMITS.md)")
       .register(registry);
   private final Counter inboundThrottleSeconds = Counter.builder(
       "voicewire.inbound.throttle.seconds").description("Seconds WebSocket reading was delayed "

@@ -111,7 +111,8 @@ public final class Services implements AutoCloseable {
     this.staticFolder = staticFolder;
     this.nanoTime = nanoTime;
     this.inbound = new InboundBudget(limits.inboundBytesPerSecondPerKey(),
-        limits.inboundCpuPerSecondPerKey().toNanos(), nanoTime);
+        limits.inboundCpuPerSecondPerKey().toNanos(), limits.inboundBytesPerSecondPerSession(),
+        limits.inboundCpuPerSecondPerSession().toNanos(), nanoTime);
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "voicewire-timer");
       t.setDaemon(true);

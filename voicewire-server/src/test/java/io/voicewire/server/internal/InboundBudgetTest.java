@@ -83,6 +83,30 @@ class InboundBudgetTest {
   }
 
   @Test
+  void eachSessionHasItsOwnBudgetBesidesItsKeysAndTheLongerDebtDecides() {
+    InboundBudget b = new InboundBudget(1_000_000, 0, 1000, 0, () -> now);
+    InboundBudget.Key one = b.session();
+    InboundBudget.Key two = b.session();
+    assertEquals(0, one.charge(1000, 0));
+    assertEquals(500 * MS, one.charge(500, 0), "one session past its own share waits");
+    assertEquals(0, two.charge(1000, 0), "another session of the same key does not");
+    assertNull(new InboundBudget(1000, 0, () -> now).session(), "per-session budgets off");
+
+    RecordingTimer timer = new RecordingTimer();
+    AtomicInteger demands = new AtomicInteger();
+    InboundFlow f = new InboundFlow(demands::incrementAndGet, timer, new ServerMetrics(),
+        new InboundBudget(1000, 0, 4000, 0, () -> now));
+    f.chargeTo("key-a");
+    f.frameDone(3000, 0); // within its own burst, two seconds past the key's
+    assertEquals(List.of(2000 * MS), timer.delaysNanos, "the key's longer debt decides");
+    InboundFlow g = new InboundFlow(demands::incrementAndGet, timer, new ServerMetrics(),
+        new InboundBudget(0, 0, 1000, 0, () -> now));
+    g.chargeTo("key-b");
+    g.frameDone(1500, 0);
+    assertEquals(500 * MS, timer.delaysNanos.get(1), "no key budget: the session's decides");
+  }
+
+  @Test
   void noKeyOrNoBudgetIsNotCharged() {
     assertNull(new InboundBudget(1000, 100, () -> now).of(null));
     assertNull(new InboundBudget(0, 0, () -> now).of("key-a"));
