@@ -184,10 +184,7 @@ public final class ElevenLabsProvider implements SpeechProvider {
         new TtsStream.Listener() {
           @Override
           public void onStatus(ConnectionStatus status) {
-            if (status.state() == ConnectionStatus.State.RECONNECTING
-                || status.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
-              log.info("relay tts {}: upstream {}", request.voiceId(), status);
-            }
+            logUpstream("tts " + request.voiceId(), status);
           }
 
           @Override
@@ -264,10 +261,7 @@ public final class ElevenLabsProvider implements SpeechProvider {
     return client.openRelayStt(request, upstream, new SttStream.Listener() {
       @Override
       public void onStatus(ConnectionStatus status) {
-        if (status.state() == ConnectionStatus.State.RECONNECTING
-            || status.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
-          log.info("relay stt: upstream {}", status);
-        }
+        logUpstream("stt", status);
       }
 
       @Override
@@ -300,6 +294,14 @@ public final class ElevenLabsProvider implements SpeechProvider {
         listener.onFailure(error);
       }
     });
+  }
+
+  /** Logs what a relayed stream's upstream connection goes through: reconnects, refusals. */
+  private static void logUpstream(String what, ConnectionStatus status) {
+    if (status.state() == ConnectionStatus.State.RECONNECTING
+        || status.state() == ConnectionStatus.State.CAPACITY_REFUSAL) {
+      log.info("relay {}: upstream {}", what, status);
+    }
   }
 
   @Override

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Closing has two phases: the server's close frame, then a forced disconnect when the peer never
- * answers it ({@code Outbox.CANCEL_AFTER_CLOSE_MILLIS}). An error close frame waits behind its
- * error message ({@code Outbox.ERROR_CLOSE_GRACE_MILLIS}), so a peer that is still sending reads
+ * answers it ({@code CloseFrame.CANCEL_AFTER_MILLIS}). An error close frame waits behind its
+ * error message ({@code CloseFrame.ERROR_GRACE_MILLIS}), so a peer that is still sending reads
  * the error instead of a connection reset.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <p>The upstream socket counts as the session's provider work ({@link SocketSession#workStarted})
  * until its terminal event or until it is closed here. Thread safety: guarded by the socket's
- * monitor; upstream calls run after it ({@link SocketSession.Effects}), and the upstream's events
+ * monitor; upstream calls run after it ({@link Effects}), and the upstream's events
  * take it ({@link SocketSession#locked}).
  */
 final class DialogueRelayLink implements DialogueRelay.Listener {
@@ -60,7 +60,7 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
   }
 
   /** Sends one accepted message upstream (the socket opens with the first). Under the lock. */
-  void forward(DialogueClientMessage m, SocketSession.Effects fx) {
+  void forward(DialogueClientMessage m, Effects fx) {
     if (stopped) {
       return;
     }
@@ -86,14 +86,14 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
    * No more client input (end of input or a bad message): the upstream voices what it took and
    * ends every dialogue ({@code close_socket}). Under the lock.
    */
-  void endInput(SocketSession.Effects fx) {
+  void endInput(Effects fx) {
     if (live() && !endSent) {
       forward(DialogueClientMessage.control(null, false, false, true, false), fx);
     }
   }
 
   /** The session is over: the upstream socket closes, and stops counting as work. */
-  void close(SocketSession.Effects fx) {
+  void close(Effects fx) {
     if (up != null && !stopped) {
       DialogueRelay.Upstream u = up;
       fx.add(u::close);
@@ -102,7 +102,7 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
   }
 
   /** The upstream socket ended (event) or was closed: its work is over. Under the lock. */
-  void stop(SocketSession.Effects fx) {
+  void stop(Effects fx) {
     if (!stopped) {
       stopped = true;
       if (up != null) {

@@ -39,23 +39,13 @@ final class Outbox {
     CLOSED
   }
 
-  /** A peer that does not answer our close frame within this time is disconnected. */
-  static final long CANCEL_AFTER_CLOSE_MILLIS = 5_000;
-  /**
-   * How long an error close frame (any code but 1000, 1005 and 3000+) waits behind the error
-   * message that precedes it, unless the peer closes first. Jetty drops the TCP connection as soon
-   * as it has written such a frame, without waiting for the peer's close; a peer that is still
-   * sending then gets a reset, and a reset can make the peer's stack throw away the error message
-   * it has not read yet (the JDK's WebSocket client does), so it would reconnect and retry an
-   * error that retrying cannot fix. Our SDKs close on the error message, which ends the wait.
-   */
-  static final long ERROR_CLOSE_GRACE_MILLIS = 1_000;
   /**
    * A session failed for overflow is disconnected this long after the failure even if its close
    * frame could not be written (a peer that does not read never lets the write in flight finish):
    * its work then ends with it.
    */
-  static final long FAIL_DISCONNECT_MILLIS = ERROR_CLOSE_GRACE_MILLIS + CANCEL_AFTER_CLOSE_MILLIS;
+  static final long FAIL_DISCONNECT_MILLIS =
+      CloseFrame.ERROR_GRACE_MILLIS + CloseFrame.CANCEL_AFTER_MILLIS;
   /** How many urgent messages may queue beyond {@code maxQueuedMessages}. */
   static final int MAX_URGENT_EXTRA_MESSAGES = 64;
 
@@ -122,6 +112,14 @@ final class Outbox {
     this.overflowJson = overflowJson;
     this.overflowReason = ClientText.closeReason(overflowMessage(maxQueuedBytes));
     this.onWriteFailure = onWriteFailure;
+  }
+
+  /** Pumps when {@code queued} (an enqueue succeeded); returns it. */
+  private boolean pumpedIf(boolean queued) {
+    if (queued) {
+      pump();
+    }
+    return queued;
   }
 
   /** Sets what runs after each message written (set once, before the first offer). */
@@ -202,11 +200,7 @@ final class Outbox {
 
   /** Queues a message past the bounds (a terminal error); false when closing or closed. */
   boolean offerUrgent(String json) {
-    if (!enqueueUrgent(json)) {
-      return false;
-    }
-    pump();
-    return true;
+    return pumpedIf(enqueueUrgent(json));
   }
 
   /**
@@ -234,11 +228,7 @@ final class Outbox {
 
   /** Closes the socket after everything queued so far; false when already closing. */
   boolean close(int code, String reason) {
-    if (!enqueueClose(code, reason)) {
-      return false;
-    }
-    pump();
-    return true;
+    return pumpedIf(enqueueClose(code, reason));
   }
 
   /** {@link #close} without starting a write; see {@link #enqueue}. */
@@ -261,11 +251,7 @@ final class Outbox {
    * path for a session that must end now (queue overflow). False when already closing.
    */
   boolean failWith(String json, int code, String reason) {
-    if (!enqueueFailWith(json, code, reason)) {
-      return false;
-    }
-    pump();
-    return true;
+    return pumpedIf(enqueueFailWith(json, code, reason));
   }
 
   /** {@link #failWith} without starting a write; see {@link #enqueue}. */
@@ -319,13 +305,18 @@ final class Outbox {
   /** The peer is gone: drop everything, accept nothing more. */
   void terminate() {
     synchronized (lock) {
-      terminated = true;
-      closing = true;
-      queue.clear();
-      queued = false;
-      queuedAudioMillis = 0;
-      queuedBytes = 0;
+      terminateLocked();
     }
+  }
+
+  private void terminateLocked() {
+    assert Thread.holdsLock(lock);
+    terminated = true;
+    closing = true;
+    queue.clear();
+    queued = false;
+    queuedAudioMillis = 0;
+    queuedBytes = 0;
   }
 
   /** Whether a close has been queued or the socket is gone. */
@@ -400,9 +391,10 @@ final class Outbox {
 
   private void write(Item item) {
     if (item.isClose()) {
-      if (wroteMessage && !isOrdinaryClose(item.closeCode)) {
+      if (wroteMessage && !CloseFrame.isOrdinary(item.closeCode)) {
         try {
-          timer.schedule(() -> sendClose(item), ERROR_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+          timer.schedule(() -> sendClose(item), CloseFrame.ERROR_GRACE_MILLIS,
+              TimeUnit.MILLISECONDS);
           return;
         } catch (RejectedExecutionException shuttingDown) {
           // close now
@@ -424,23 +416,7 @@ final class Outbox {
   }
 
   private void sendClose(Item item) {
-    try {
-      // a no-op (callback failed) when the peer closed during the grace period
-      session.close(item.closeCode, item.closeReason, Callback.from(this::closed, x -> closed()));
-    } catch (RuntimeException e) {
-      closed();
-    }
-    // second phase: a peer that never answers the close frame is cut off
-    try {
-      timer.schedule(session::disconnect, CANCEL_AFTER_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException shuttingDown) {
-      session.disconnect();
-    }
-  }
-
-  /** Close codes after which Jetty waits for the peer's close frame (see Jetty's CloseStatus). */
-  static boolean isOrdinaryClose(int code) {
-    return code == 1000 || code == 1005 || code >= 3000;
+    CloseFrame.send(session, timer, item.closeCode, item.closeReason, this::closed);
   }
 
   private void written() {
@@ -459,23 +435,12 @@ final class Outbox {
   private void closed() {
     synchronized (lock) {
       inFlight = false;
-      terminated = true;
-      closing = true;
-      queue.clear();
-      queued = false;
+      terminateLocked();
     }
   }
 
   private void writeFailed(Throwable t) {
-    synchronized (lock) {
-      inFlight = false;
-      terminated = true;
-      closing = true;
-      queue.clear();
-      queued = false;
-      queuedAudioMillis = 0;
-      queuedBytes = 0;
-    }
+    closed();
     onWriteFailure.accept(t);
   }
 }

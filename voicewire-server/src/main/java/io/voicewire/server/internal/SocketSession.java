@@ -2,10 +2,11 @@ package io.voicewire.server.internal;
 
 import io.voicewire.speech.ErrorCode;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 import org.slf4j.Logger;
@@ -25,34 +26,19 @@ import org.slf4j.Logger;
  * only lock taken under the monitor is the {@link Outbox}'s own, which takes no other.
  *
  * <h2>Inbound flow control</h2>
- * The socket is not auto-demanding: Jetty reads the next frame only after {@link #frameDone}
- * (or {@link #readNext()}), which each frame handler calls once it has handed the frame on. A
- * socket may {@link #pauseReading() pause} (the TTS downlink's backpressure, the STT uplink's):
- * the demand owed is then given when it {@link #resumeReading() resumes}. Every frame is charged
- * to the admitted key's {@link InboundBudget} (bytes and handling CPU per second): while the key
- * is over it, the next frame is read only when its debt is paid. {@link InboundFlow} keeps both
- * gates. Pings are answered by Jetty itself.
+ * The socket is not auto-demanding: Jetty reads the next frame only once the frame handlers
+ * ({@link #onWebSocketText}, {@link #onWebSocketBinary}) have handed the frame on. A socket may
+ * pause reading ({@link #flow()}: the TTS downlink's backpressure, the STT uplink's): the demand
+ * owed is then given when it resumes. Every frame is charged to the admitted key's and the
+ * session's {@link InboundBudget} (bytes and handling CPU per second): while either is over it,
+ * the next frame is read only when its debt is paid. {@link InboundFlow} keeps both gates. Pings
+ * are answered by Jetty itself.
  *
  * <p>Thread safe: Jetty's reader (one frame at a time), provider threads, the write callbacks and
  * the timer thread all call in. Public only because Jetty invokes listener methods reflectively;
  * not an API.
  */
 public abstract class SocketSession implements Session.Listener, Drain.Drainable {
-
-  /** What to do once the socket's monitor is released: provider calls, slot releases. */
-  static final class Effects {
-    private final List<Runnable> list = new ArrayList<>(2);
-
-    void add(Runnable r) {
-      list.add(r);
-    }
-
-    void run() {
-      for (Runnable r : list) {
-        r.run();
-      }
-    }
-  }
 
   /**
    * How long a socket whose reading is paused by downlink backpressure may write nothing at all
@@ -114,11 +100,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   /** Runs {@code change} under the monitor, then its effects, then pumps the outbox. */
   final void locked(java.util.function.Consumer<Effects> change) {
-    Effects fx = new Effects();
-    synchronized (this) {
-      change.accept(fx);
-    }
-    after(fx);
+    after(Effects.collect(this, change));
   }
 
   /** Runs the effects collected under the lock, then pumps the outbox. Not under the lock. */
@@ -173,7 +155,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
       }
     }
     after(fx);
-    readNext();
+    flow.readNext();
   }
 
   /** How long this socket's session may still last: {@code sessionTimeLimit} unless resumed. */
@@ -279,47 +261,47 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     }
   }
 
-  // ---------------------------------------------------------------- inbound flow control
+  // ---------------------------------------------------------------- frames, inbound flow control
 
-  /** Asks Jetty for the next frame, unless reading is paused or throttled (then it is owed). */
-  final void readNext() {
-    flow.readNext();
+  /** A text frame, after it is counted; its CPU and size are charged once it returns. */
+  abstract void handleText(String text);
+
+  /** What a binary frame gets: this protocol has none. Its CPU and size are charged after. */
+  abstract void binaryRefused();
+
+  @Override
+  public final void onWebSocketText(String text) {
+    long started = flow.frameStarted();
+    s.metrics.messageIn(kind);
+    try {
+      handleText(text);
+    } finally {
+      // handed on (the chunk to the provider, the text to the context): the next frame may
+      // come, within the key's and the session's inbound budgets
+      flow.frameDone(text.length(), started);
+    }
   }
 
-  /** Marks the start of a frame's handling (for its CPU charge); pass it to {@link #frameDone}. */
-  final long frameStarted() {
-    return flow.frameStarted();
+  @Override
+  public final void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    long started = flow.frameStarted();
+    int bytes = payload.remaining();
+    callback.succeed();
+    s.metrics.messageIn(kind);
+    try {
+      binaryRefused();
+    } finally {
+      flow.frameDone(bytes, started);
+    }
   }
 
   /**
-   * A frame of {@code bytes} (characters of a text frame) was handed on: charges the key's
-   * inbound budget, then reads the next frame, at once or when the key's debt is paid.
+   * The read demand: {@link InboundFlow#pause() pause} and {@link InboundFlow#resume() resume}
+   * (not under the lock), {@link InboundFlow#chargeTo} the admitted key, and whether reading is
+   * {@link InboundFlow#withheld() withheld} (paused or throttled).
    */
-  final void frameDone(long bytes, long started) {
-    flow.frameDone(bytes, started);
-  }
-
-  /** From now on this socket's frames count against {@code keyId}'s inbound budget. */
-  final void chargeInboundTo(String keyId) {
-    flow.chargeTo(keyId);
-  }
-
-  /** Stops reading frames until {@link #resumeReading()}. */
-  final void pauseReading() {
-    flow.pause();
-  }
-
-  /**
-   * Whether reading is withheld: paused by backpressure or throttled by the key's inbound
-   * budget (the client's messages wait for us either way).
-   */
-  final boolean readingPaused() {
-    return flow.withheld();
-  }
-
-  /** Reads again; gives the demand owed since the pause (unless throttled). Not under the lock. */
-  final void resumeReading() {
-    flow.resume();
+  final InboundFlow flow() {
+    return flow;
   }
 
   // ---------------------------------------------------------------- downlink backpressure
@@ -340,7 +322,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   final void audioQueued() {
     assert Thread.holdsLock(this);
     if (!flow.paused() && out.queuedAudioMillis() >= s.limits.maxQueuedAudioMillis()) {
-      pauseReading();
+      flow.pause();
       cancel(stallTask);
       stallTask = s.timer.schedule(this::checkStall, DOWNLINK_STALL_MILLIS,
           TimeUnit.MILLISECONDS);
@@ -350,7 +332,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   /** A message was written (write callback): below the mark, reading resumes. */
   final void downlinkProgressed() {
     if (out.queuedAudioMillis() < s.limits.maxQueuedAudioMillis()) {
-      resumeReading();
+      flow.resume();
     }
   }
 

@@ -74,7 +74,7 @@ final class SttServerSession extends SttSessionEvents {
    */
   Claim claim(SttSocket to, long n, SttRequest request, String[] why) {
     Claim c;
-    SocketSession.Effects fx = new SocketSession.Effects();
+    Effects fx = new Effects();
     synchronized (this) {
       c = claimLocked(to, n, request, why, fx);
     }
@@ -83,7 +83,7 @@ final class SttServerSession extends SttSessionEvents {
   }
 
   private Claim claimLocked(SttSocket to, long n, SttRequest request, String[] why,
-      SocketSession.Effects fx) {
+      Effects fx) {
     if (!state.isAny(SttState.OPEN, SttState.PARKED)) {
       why[0] = "the session is ending";
       return Claim.GONE;
@@ -132,7 +132,7 @@ final class SttServerSession extends SttSessionEvents {
   }
 
   /** The resumed connection's start: session_started, the held commits, the latest partial. */
-  private void resumeStart(SocketSession.Effects fx) {
+  private void resumeStart(Effects fx) {
     startPending = false;
     startSent = true;
     SttSocket to = attached;
@@ -144,7 +144,7 @@ final class SttServerSession extends SttSessionEvents {
     if (commits.partial() != null) {
       offer(commits.partial(), fx);
     }
-    fx.add(to::resumeReading);
+    fx.add(to.flow()::resume);
   }
 
   /**
@@ -214,7 +214,7 @@ final class SttServerSession extends SttSessionEvents {
       boolean commit, Predicate<SttSession> send) {
     long now = s.now();
     int verdict; // 0 dropped, 1 handed in, 2 handed in and committed
-    SocketSession.Effects fx = new SocketSession.Effects();
+    Effects fx = new Effects();
     synchronized (this) { // the chunk's only turn on the monitor
       verdict = accept(from, sampleRate, previousText != null, audioLength, commit, now, fx);
       if (verdict > 0) {
@@ -259,7 +259,7 @@ final class SttServerSession extends SttSessionEvents {
           startPending = false;
           SttSocket a = attached;
           if (a != null) {
-            fx.add(a::resumeReading);
+            fx.add(a.flow()::resume);
           }
         }
       }
@@ -302,12 +302,12 @@ final class SttServerSession extends SttSessionEvents {
       });
     }
     handedIn();
-    h.from().resumeReading();
+    h.from().flow().resume();
   }
 
   /** Validates and counts a chunk; returns the verdict of {@link #chunk}. Under the monitor. */
   private int accept(SttSocket from, Integer sampleRate, boolean previousText, int audioLength,
-      boolean commit, long now, SocketSession.Effects fx) {
+      boolean commit, long now, Effects fx) {
     if (attached != from || !state.is(SttState.OPEN)) {
       return 0; // a replaced connection's frames are not taken: its client resends them
     }

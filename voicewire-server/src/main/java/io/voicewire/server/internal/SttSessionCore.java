@@ -50,7 +50,7 @@ import org.slf4j.Logger;
  * connections (attach, park, resume) and their audio.
  *
  * <p>Thread safe. State is guarded by this object's monitor: each event decides in one
- * synchronized block that collects {@link SocketSession.Effects} (provider calls, socket calls,
+ * synchronized block that collects {@link Effects} (provider calls, socket calls,
  * the permit), run after it. The only lock taken under the monitor is an {@link Outbox}'s; the
  * monitor of a socket and this one are never held together. The hot paths take it once: a chunk
  * to accept it, a partial to queue it; reads of the state alone are volatile reads, and latency
@@ -173,15 +173,11 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
 
   // ---------------------------------------------------------------- the one idiom
 
-  final void locked(Consumer<SocketSession.Effects> change) {
-    SocketSession.Effects fx = new SocketSession.Effects();
-    synchronized (this) {
-      change.accept(fx);
-    }
-    after(fx);
+  final void locked(Consumer<Effects> change) {
+    after(Effects.collect(this, change));
   }
 
-  final void after(SocketSession.Effects fx) {
+  final void after(Effects fx) {
     assert !Thread.holdsLock(this);
     fx.run();
     SttSocket a = attached;
@@ -191,7 +187,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   }
 
   /** The session is over: the engine is cancelled, the permit released once it stopped. */
-  final void end(String reason, SocketSession.Effects fx) {
+  final void end(String reason, Effects fx) {
     boolean wasParked = state.is(SttState.PARKED);
     state.moveTo(SttState.CLOSED);
     cancel(finalTask);
@@ -217,7 +213,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   }
 
   /** Closes 1012 after what is queued; the provider session is cancelled (the client replays). */
-  final void move(SocketSession.Effects fx) {
+  final void move(Effects fx) {
     state.moveTo(SttState.CLOSING);
     attached.out().enqueueClose(Drain.SERVICE_RESTART, Drain.REASON);
     providerLater(fx, SttSession::cancel);
@@ -226,7 +222,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   // ---------------------------------------------------------------- failures (under the monitor)
 
   /** After the monitor, on the timer thread: {@code call} on the provider session, if open. */
-  final void providerLater(SocketSession.Effects fx, Consumer<SttSession> call) {
+  final void providerLater(Effects fx, Consumer<SttSession> call) {
     fx.add(() -> s.timer.execute(() -> {
       SttSession ss = engine;
       if (ss != null) {
@@ -237,7 +233,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
 
   /** A client-caused failure: commit what was accepted, then the error, then close. */
   final void clientFailure(ErrorCode code, String message, int closeCode,
-      SocketSession.Effects fx) {
+      Effects fx) {
     if (!state.is(SttState.OPEN)) {
       return;
     }
@@ -293,7 +289,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
    * The provider's terminal event: its work has stopped (counted once); a failing session sends
    * its error now, an open one ends as {@code whenOpen} says, a parked one ends.
    */
-  final void providerEnded(Consumer<SocketSession.Effects> whenOpen, String reason) {
+  final void providerEnded(Consumer<Effects> whenOpen, String reason) {
     boolean first;
     SttState st;
     synchronized (this) {
@@ -318,7 +314,7 @@ abstract class SttSessionCore implements SttListener, Drain.Drainable {
   }
 
   /** Queues on the attached connection within its bounds; overflow fails the session. */
-  final void offer(String json, SocketSession.Effects fx) {
+  final void offer(String json, Effects fx) {
     SttSocket a = attached;
     if (a == null || state.is(SttState.CLOSING)) {
       return;

@@ -45,7 +45,7 @@ abstract class SttSessionEvents extends SttSessionCore {
   public void onPartial(Transcript partial) {
     String json = messages.partial(partial);
     long arrival = -1;
-    SocketSession.Effects fx = new SocketSession.Effects();
+    Effects fx = new Effects();
     synchronized (this) {
       if (state.is(SttState.OPEN)) {
         arrival = uplink.arrivalOf(partial.audioEndMs());
@@ -94,7 +94,7 @@ abstract class SttSessionEvents extends SttSessionCore {
   }
 
   /** One commit message: held (resumable) and sent; false when the session ended (overflow). */
-  private boolean commit(String json, SocketSession.Effects fx) {
+  private boolean commit(String json, Effects fx) {
     if (resumable && !commits.add(json, !state.is(SttState.PARKED))) {
       s.sttSessions.overflowed();
       end("more commit messages than sttResumeLogMessages (" + s.limits.sttResumeLogMessages()
@@ -133,7 +133,7 @@ abstract class SttSessionEvents extends SttSessionCore {
       }
     }
     long arrival = -1;
-    SocketSession.Effects fx = new SocketSession.Effects();
+    Effects fx = new Effects();
     synchronized (this) { // the partial's only turn on the monitor
       if (state.is(SttState.OPEN)) {
         arrival = uplink.latestArrival();

@@ -9,8 +9,6 @@ import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttResume;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.speech.ErrorCode;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.LoggerFactory;
 
@@ -102,11 +100,11 @@ public final class SttSocket extends SocketSession {
   Admission handshakeAdmission() {
     Auth.Result auth = handshakeAuth;
     if (auth instanceof Auth.Ok ok) {
-      chargeInboundTo(ok.keyId()); // a resumed session's connection too: the key is the same
+      flow().chargeTo(ok.keyId()); // a resumed session's connection too: the key is the same
     }
     if (candidate != null) {
       synchronized (this) {
-        pauseReading();
+        flow().pause();
       }
       String[] why = new String[1];
       SttServerSession.Claim c = candidate.claim(this, resume.commitsReceived(),
@@ -118,7 +116,7 @@ public final class SttSocket extends SocketSession {
         }
         return null;
       }
-      resumeReading();
+      flow().resume();
       s.sttSessions.refused();
       if (c == SttServerSession.Claim.BAD_COUNT) {
         return Admission.refused(ErrorCode.POLICY_VIOLATION, why[0],
@@ -186,19 +184,7 @@ public final class SttSocket extends SocketSession {
   // ---------------------------------------------------------------- frames
 
   @Override
-  public void onWebSocketText(String text) {
-    long started = frameStarted();
-    s.metrics.messageIn(kind);
-    try {
-      handleText(text);
-    } finally {
-      // the chunk has been handed to the provider: the next frame may come (within the key's
-      // inbound budget)
-      frameDone(text.length(), started);
-    }
-  }
-
-  private void handleText(String text) {
+  void handleText(String text) {
     SttServerSession ss = session;
     if (ss == null || out().isClosing()) {
       return; // refused, or the outbox failed the session by itself: no more audio is taken
@@ -222,17 +208,12 @@ public final class SttSocket extends SocketSession {
   }
 
   @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    long started = frameStarted();
-    int bytes = payload.remaining();
-    callback.succeed();
-    s.metrics.messageIn(kind);
+  void binaryRefused() {
     SttServerSession ss = session;
     if (ss != null) {
       ss.clientError(this, ErrorCode.INPUT_ERROR, "Binary frames are not supported: send "
           + "input_audio_chunk JSON messages with base64 audio", CloseCodes.UNSUPPORTED_DATA);
     }
-    frameDone(bytes, started);
   }
 
   @Override
@@ -267,13 +248,13 @@ public final class SttSocket extends SocketSession {
 
   /**
    * Uplink backpressure: the engine cannot take this connection's chunk yet, so no further frame
-   * is read (Jetty's demand is owed) until the session calls {@link #resumeReading()}; TCP flow
+   * is read (Jetty's demand is owed) until the session calls {@code flow().resume()}; TCP flow
    * control then slows the client down. Not under any lock.
    */
   void holdUplink() {
     synchronized (this) {
       heldPongs = 0;
-      pauseReading();
+      flow().pause();
     }
   }
 

@@ -83,7 +83,7 @@ final class TtsContext implements TtsListener {
   }
 
   /** OPEN → ENDING: end of input is handed to the provider after the lock. Under the lock. */
-  void end(SocketSession.Effects fx) {
+  void end(Effects fx) {
     assert Thread.holdsLock(owner);
     if (state.is(State.OPEN)) {
       state.moveTo(State.ENDING);
@@ -95,7 +95,7 @@ final class TtsContext implements TtsListener {
    * OPEN → ENDING by {@code close_context}: only the flushed text is voiced, the rest dropped
    * (the AsyncAPI document's {@code CloseContext}). Under the lock.
    */
-  void closeContext(SocketSession.Effects fx) {
+  void closeContext(Effects fx) {
     assert Thread.holdsLock(owner);
     if (state.is(State.OPEN)) {
       state.moveTo(State.ENDING);
@@ -112,7 +112,7 @@ final class TtsContext implements TtsListener {
    * Takes a message's text, flush and trigger (handed to the provider after the lock); returns
    * the problem when the text would pass {@code MAX_UNVOICED_TEXT_BYTES}. Under the lock.
    */
-  String accept(TtsClientMessage m, long now, SocketSession.Effects fx) {
+  String accept(TtsClientMessage m, long now, Effects fx) {
     assert Thread.holdsLock(owner);
     lastActivityNanos = now;
     String t = m.text();
@@ -314,7 +314,7 @@ final class TtsContext implements TtsListener {
   }
 
   /** The terminal event: the work stopped; unless already DONE, DONE and out of the map, then. */
-  private void ended(Consumer<SocketSession.Effects> then) {
+  private void ended(Consumer<Effects> then) {
     workEnded();
     owner.locked(fx -> {
       if (state.is(State.DONE)) {

@@ -43,7 +43,7 @@ final class TtsEnding {
   }
 
   /** End of input: voice the rest, the {@code isFinal}s, close 1000. */
-  void endOfInput(SocketSession.Effects fx) {
+  void endOfInput(Effects fx) {
     assert Thread.holdsLock(socket);
     ending = new Ending(true, null, CloseCodes.NORMAL, "");
     if (!windDown(fx)) {
@@ -52,7 +52,7 @@ final class TtsEnding {
   }
 
   /** A bad client message: the accepted text is voiced (bounded), then the error and close. */
-  void clientError(ErrorCode code, String message, int closeCode, SocketSession.Effects fx) {
+  void clientError(ErrorCode code, String message, int closeCode, Effects fx) {
     assert Thread.holdsLock(socket);
     if (!socket.state.isAny(TtsState.ADMITTING, TtsState.STREAMING)) {
       return;
@@ -69,7 +69,7 @@ final class TtsEnding {
    * No more input: the live contexts voice what they hold. True when none is left, and the
    * ending is {@link #finish}ed; false while contexts still voice.
    */
-  private boolean windDown(SocketSession.Effects fx) {
+  private boolean windDown(Effects fx) {
     socket.stopInactivity();
     socket.endLiveContexts(fx);
     if (socket.contexts.isEmpty() && !socket.upstreamBusy()) {
@@ -84,7 +84,7 @@ final class TtsEnding {
    * ({@code purge}: what is queued is dropped first, for a client that does not read).
    */
   void now(ErrorCode code, String message, int closeCode, boolean purge,
-      SocketSession.Effects fx) {
+      Effects fx) {
     assert Thread.holdsLock(socket);
     if (socket.state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
       return;
@@ -110,7 +110,7 @@ final class TtsEnding {
   }
 
   /** The server drains: moving beats finishing, the client resumes the rest elsewhere. */
-  void restart(SocketSession.Effects fx) {
+  void restart(Effects fx) {
     assert Thread.holdsLock(socket);
     if (socket.state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
       return;
@@ -123,7 +123,7 @@ final class TtsEnding {
   }
 
   /** The ending is over (no live context): the error, if any, and the close are queued. */
-  void finish(SocketSession.Effects fx) {
+  void finish(Effects fx) {
     assert Thread.holdsLock(socket);
     socket.state.moveTo(TtsState.CLOSING);
     stopTimers();

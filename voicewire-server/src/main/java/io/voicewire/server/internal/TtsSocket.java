@@ -8,7 +8,6 @@ import io.voicewire.protocol.TtsParams;
 import io.voicewire.protocol.TtsServerMessage;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,17 +176,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   // ---------------------------------------------------------------- frames
 
   @Override
-  public final void onWebSocketText(String text) {
-    long started = frameStarted();
-    s.metrics.messageIn(kind);
-    try {
-      handleText(text);
-    } finally {
-      frameDone(text.length(), started);
-    }
-  }
-
-  private void handleText(String text) {
+  final void handleText(String text) {
     if (out().isClosing()) {
       return; // failed or closing (e.g. the outbox overflowed): nothing more is taken
     }
@@ -227,14 +215,9 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   }
 
   @Override
-  public final void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    long started = frameStarted();
-    int bytes = payload.remaining();
-    callback.succeed();
-    s.metrics.messageIn(kind);
+  final void binaryRefused() {
     locked(fx -> clientError(ErrorCode.INPUT_ERROR, "Binary frames are not supported: send JSON "
         + "text messages", CloseCodes.UNSUPPORTED_DATA, fx));
-    frameDone(bytes, started);
   }
 
   // ---------------------------------------------------------------- admission
@@ -398,7 +381,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
         return;
       }
       long now = s.now();
-      if (readingPaused()) {
+      if (flow().withheld()) {
         lastMessageNanos = now; // the client's messages wait for us, not the other way round
       }
       if (contexts.values().stream().anyMatch(c -> c.state.is(TtsContext.State.ENDING))) {
