@@ -9,6 +9,8 @@
 //
 // Not thread safe (one owner: the socket).
 
+import { NO_AUDIO, placeForcedCommits, splitRingAt } from './stt-ring.js';
+
 /** Audio kept since the last commit, for replay after a reconnect. Overflow: drop the oldest. */
 export const MAX_REPLAY_SECONDS = 30;
 /**
@@ -51,7 +53,6 @@ export const MIN_COMMIT_INTERVAL_MILLIS = 150;
  */
 export const SHORT_CONNECTION_MILLIS = 3000;
 
-const NO_AUDIO = new Int16Array(0);
 
 /**
  * Whether the next new session's replay gets forced commits, decided when a connection ends
@@ -216,21 +217,9 @@ export class SttResume {
     }
     this.replayedMs += this._ms(replay);
     if (!forceCommits) return 0;
-    const piece = Math.round((FORCED_COMMIT_REPLAY_MILLIS * this.sampleRate) / 1000);
-    const search = Math.round((QUIET_SEARCH_MILLIS * this.sampleRate) / 1000);
-    const win = Math.max(1, Math.round((QUIET_WINDOW_MILLIS * this.sampleRate) / 1000));
-    let from = 0;
-    while (replay - from > piece) {
-      const target = from + piece;
-      const at = this._quietest(Math.max(from + 1, target - search), target, win);
-      if (at <= from) break;
-      const c = this._splitAt(at);
-      if (!c) break;
-      this.ring.splice(this.ring.indexOf(c) + 1, 0, { pcm: NO_AUDIO, commit: 'forced',
-        globalStart: c.globalStart + c.pcm.length, sentIn: -1, protected: true });
-      this.replayForcedCommits++;
-      from = at;
-    }
+    const ms = (m) => Math.round((m * this.sampleRate) / 1000);
+    this.replayForcedCommits = placeForcedCommits(this.ring, replay, ms(FORCED_COMMIT_REPLAY_MILLIS),
+      ms(QUIET_SEARCH_MILLIS), Math.max(1, ms(QUIET_WINDOW_MILLIS)));
     return this.replayForcedCommits;
   }
 
@@ -296,52 +285,9 @@ export class SttResume {
     return replay;
   }
 
-  /** Replay offset (samples from the ring head) at the middle of the quietest window in [from, to). */
-  _quietest(from, to, win) {
-    let best = Infinity;
-    let bestAt = to;
-    let off = 0;
-    let winStart = from;
-    let energy = 0;
-    let inWin = 0;
-    for (const c of this.ring) {
-      if (c.globalStart < 0) break;
-      const end = off + c.pcm.length;
-      if (end > from && off < to) {
-        for (let o = Math.max(from, off); o < Math.min(to, end); o++) {
-          const v = c.pcm[o - off];
-          energy += v * v;
-          if (++inWin >= win) {
-            if (energy < best) { best = energy; bestAt = winStart + Math.floor(win / 2); }
-            winStart = o + 1;
-            energy = 0;
-            inWin = 0;
-          }
-        }
-      }
-      off = end;
-    }
-    return bestAt;
-  }
-
   /** Splits the ring so that a chunk ends at replay offset `at`; returns that chunk (or null). */
   _splitAt(at) {
-    let off = 0;
-    for (let i = 0; i < this.ring.length; i++) {
-      const c = this.ring[i];
-      const end = off + c.pcm.length;
-      if (at === end) return c;
-      if (at > off && at < end) {
-        const k = at - off;
-        const head = { pcm: c.pcm.subarray(0, k), globalStart: c.globalStart, protected: c.protected };
-        c.pcm = c.pcm.subarray(k);
-        c.globalStart = c.globalStart >= 0 ? c.globalStart + k : -1;
-        this.ring.splice(i, 0, head);
-        return head;
-      }
-      off = end;
-    }
-    return null;
+    return splitRingAt(this.ring, at);
   }
 
   /** The next chunk to send on this session, or null. */
