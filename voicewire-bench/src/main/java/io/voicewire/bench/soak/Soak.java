@@ -257,7 +257,7 @@ public final class Soak {
       java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
       Thread.ofVirtual().name("soak reference").start(() -> {
         try {
-          f.complete(SoakSessions.transcribeOnce(c, a));
+          f.complete(SttReference.transcribeOnce(c, a));
         } catch (Exception e) {
           f.completeExceptionally(e);
         }

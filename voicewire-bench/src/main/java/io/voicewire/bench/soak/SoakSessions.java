@@ -323,7 +323,7 @@ final class SoakSessions {
       // what an unmatched committed transcript is: its place, its words, and what the stream did
       stats.sample(kind + ": committed transcript(s) not at a commit sent: " + left.stream()
           .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " ms \"" + t.text() + "\"")
-          .toList() + "; commits sent at " + ends + " ms; " + streamDetail(commits, m));
+          .toList() + "; commits sent at " + ends + " ms; " + SttReference.streamDetail(commits, m));
     }
     // Words: the recognizer's own variance shows up here too, so this is told apart by whether
     // the session resumed (a resume that dropped or replayed audio twice shows up only there).
@@ -336,22 +336,8 @@ final class SoakSessions {
     stats.add(group + ".wordsExtra", words.repeated());
     if (!words.clean()) {
       stats.sample(kind + (resumed ? " (resumed)" : "") + ": expected \"" + expected
-          + "\", committed \"" + got + "\"; " + streamDetail(commits, m));
+          + "\", committed \"" + got + "\"; " + SttReference.streamDetail(commits, m));
     }
-  }
-
-  /**
-   * What a stream did, for an audit finding: its committed transcripts with their places, and
-   * how it reconnected (resumed by id, fell back to a new session, forced commits).
-   */
-  static String streamDetail(List<Transcript> commits, io.voicewire.client.StreamMetrics m) {
-    return "commits " + commits.stream()
-        .map(t -> t.audioStartMs() + "-" + t.audioEndMs() + " \"" + t.text() + "\"").toList()
-        + "; connections " + m.connections() + ", resumes " + m.resumesAttempted()
-        + " attempted / " + m.resumesSucceeded() + " re-attached / " + m.resumesFellBack()
-        + " fell back, seams " + m.seams() + ", replayed " + m.replayedAudioMillis()
-        + " ms, forced commits " + m.forcedCommits() + ", words re-transcribed "
-        + m.wordsRetranscribed() + ", duplicate commits dropped " + m.duplicateCommitsDropped();
   }
 
   private void auditChars(String kind, String text, String aligned, boolean complete) {
@@ -418,39 +404,5 @@ final class SoakSessions {
       }
     }
     return true;
-  }
-
-  /** The committed text of {@code pcm} (16 kHz) sent once, then committed, on a clean stream. */
-  static String transcribeOnce(VoiceClient client, byte[] pcm) throws Exception {
-    StringBuilder text = new StringBuilder();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    SttStream s = client.newSttStream(sttRequest(), new SttStream.Listener() {
-      @Override
-      public void onCommitted(Transcript t) {
-        text.append(text.isEmpty() ? "" : " ").append(t.text());
-      }
-
-      @Override
-      public void onClosed() {
-        done.complete(null);
-      }
-
-      @Override
-      public void onFailure(SpeechError e) {
-        done.completeExceptionally(new IllegalStateException("reference transcription: " + e));
-      }
-    });
-    int step = STT_CHUNK_MILLIS * PCM16K_BYTES_PER_MS;
-    for (int i = 0; i < pcm.length; i += step) {
-      s.sendAudio(pcm, i, Math.min(step, pcm.length - i));
-    }
-    s.commit();
-    s.end();
-    try {
-      done.get(SESSION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } finally {
-      s.cancel();
-    }
-    return text.toString();
   }
 }

@@ -60,7 +60,7 @@ class SttReplayWordsTest {
 
   record Run(String text, List<Transcript> commits, StreamMetrics metrics) {
     String detail() {
-      return "\"" + text + "\"; " + SoakSessions.streamDetail(commits, metrics);
+      return "\"" + text + "\"; " + SttReference.streamDetail(commits, metrics);
     }
   }
 
@@ -83,7 +83,7 @@ class SttReplayWordsTest {
                 .random(new Random(7)).reconnectPolicy(ReconnectPolicy.DEFAULT)
                 .finishTimeout(Duration.ofSeconds(120)).build()) {
           byte[] clip = clip(client, Soak.CLIP_TEXTS.get(0)); // "Hello world, this is a test…"
-          String clean = SoakSessions.transcribeOnce(client, clip);
+          String clean = SttReference.transcribeOnce(client, clip);
           provider.refuse.set(REFUSED_OPENS);
           Run refused = run(client, clip);
           assertEquals(0, provider.refuse.get(), "the engine refused the first opens");
