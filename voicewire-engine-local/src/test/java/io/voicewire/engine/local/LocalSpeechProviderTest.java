@@ -12,7 +12,9 @@ import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,6 +93,31 @@ class LocalSpeechProviderTest {
       assertEquals("the local engine is closed", late.failure().message());
     } finally {
       p.close();
+    }
+  }
+
+  /**
+   * A provider closed while it is still loading (a server whose configuration turned out wrong,
+   * a test that gives up) stops its loading threads instead of warming up models nobody will use,
+   * and its readiness fails at once.
+   */
+  @Test
+  void closingBeforeReadyStopsTheStartUp() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    LocalSpeechProvider p = LocalSpeechProvider.create();
+    p.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> p.awaitReady(60, TimeUnit.SECONDS));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    List<Thread> loading = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t))
+        .filter(t -> t.getName().startsWith("voicewire-local-startup")
+            || t.getName().startsWith("voicewire-stt-decoder-"))
+        .toList();
+    for (Thread t : loading) {
+      t.join(TimeUnit.SECONDS.toMillis(60));
+      assertFalse(t.isAlive(), t.getName() + " still running: "
+          + Arrays.toString(t.getStackTrace()));
     }
   }
 

@@ -333,7 +333,13 @@ final class DecoderPool implements AutoCloseable {
   private void runDecoder(ModelSet set, int setIndex, int lane) {
     DecoderLane d = null;
     try {
+      if (isClosed()) {
+        return; // closed before this lane started: load nothing
+      }
       d = new DecoderLane(set, lane);
+      if (isClosed()) {
+        return; // closed while loading: no warm-up
+      }
       if (lane == 0) {
         try {
           d.warmUp(warmUpClip.get(2, TimeUnit.MINUTES));
@@ -348,6 +354,9 @@ final class DecoderPool implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     } catch (Exception | LinkageError e) {
+      if (isClosed()) {
+        return;
+      }
       if (d == null) {
         set.warmPrior().completeExceptionally(e);
         LOG.error("could not allocate a Sphinx4 recognizer", e);
@@ -394,6 +403,19 @@ final class DecoderPool implements AutoCloseable {
     }
   }
 
+  private boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Fails the waiting jobs and ends every lane: a lane still loading stops after its models, one
+   * waiting for its set's warm-up stops at once; {@link #ready()} fails if it had not completed.
+   */
   @Override
   public void close() {
     List<Job> orphans;
@@ -406,6 +428,8 @@ final class DecoderPool implements AutoCloseable {
       lock.unlock();
     }
     IllegalStateException e = new IllegalStateException("the speech recognizer pool was closed");
+    sets.forEach(set -> set.warmPrior().completeExceptionally(e));
+    ready.completeExceptionally(e);
     orphans.forEach(j -> j.failed(e));
   }
 }

@@ -49,11 +49,20 @@ final class FreeTtsVoice implements VoiceEngine {
     return new FreeTtsSynthesizer(newVoice());
   }
 
+  /**
+   * FreeTTS's lexicon loader ({@code LetterToSoundImpl}) parses into static state: two voices
+   * allocated at once on two threads fail with an {@code IndexOutOfBoundsException} or a corrupt
+   * letter-to-sound table. Every allocation in the JVM takes this lock.
+   */
+  private static final Object ALLOCATION = new Object();
+
   private static Voice newVoice() {
     // the jar's voice list is empty; name the directory directly instead of a system property
     for (Voice v : new KevinVoiceDirectory().getVoices()) {
       if (v.getName().equals(NAME)) {
-        v.allocate();
+        synchronized (ALLOCATION) {
+          v.allocate();
+        }
         return v;
       }
     }

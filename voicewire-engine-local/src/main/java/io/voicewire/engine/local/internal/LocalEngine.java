@@ -75,6 +75,8 @@ public final class LocalEngine implements AutoCloseable {
   private final TtsScheduler scheduler;
   private final DecoderPool decoders;
   private final CompletableFuture<byte[]> warmUpClip = new CompletableFuture<>();
+  /** The voices loaded and warmed; fails when the engine is closed before. */
+  private final CompletableFuture<Void> startup = new CompletableFuture<>();
   private final CompletableFuture<Void> ready;
   private final Set<RealTtsSession> openTts = ConcurrentHashMap.newKeySet();
   private final Set<RealSttSession> openStt = ConcurrentHashMap.newKeySet();
@@ -99,7 +101,6 @@ public final class LocalEngine implements AutoCloseable {
         : null;
     this.idPrefix = "local-" + Long.toHexString(config.random().nextLong() & 0xFFFFFFFFFFFFL);
     this.endpointNet = endpointNet(config.endpointing());
-    CompletableFuture<Void> startup = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("voicewire-local-startup").start(() -> {
       try {
         startUp();
@@ -142,14 +143,18 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** Loads and warms the voices; stops between steps once the engine is closed. */
   private void startUp() {
     long t0 = System.nanoTime();
-    voices.loadAll();
+    voices.loadAll(() -> closed);
     LOG.info("local voices loaded in {} ms: {}", (System.nanoTime() - t0) / 1_000_000,
         voices.ids());
     byte[] clip = null;
     for (String id : config.warmUp() ? voices.ids() : List.<String>of()) {
       VoiceEngine v = voices.loading(id).getNow(null);
+      if (closed) {
+        break;
+      }
       if (v == null) {
         continue;
       }
@@ -417,6 +422,10 @@ public final class LocalEngine implements AutoCloseable {
       return;
     }
     closed = true;
+    // a start-up still under way stops at its next step and lends no clip to the decoders
+    startup.completeExceptionally(new IllegalStateException(
+        "the local engine was closed before it was ready"));
+    warmUpClip.complete(null);
     for (RealTtsSession s : List.copyOf(openTts)) {
       s.fail(closedError());
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The voices a provider offers, in order (the first is the default), each with the future of its
@@ -56,9 +57,18 @@ final class VoiceRegistry {
     return out;
   }
 
-  /** Loads every voice, in order, on the calling thread; records failures per voice. */
-  void loadAll() {
+  /**
+   * Loads every voice, in order, on the calling thread; records failures per voice. Once {@code
+   * stop} says so, the voices not loaded yet fail instead.
+   */
+  void loadAll(BooleanSupplier stop) {
     for (Map.Entry<String, VoiceEngine> e : engines.entrySet()) {
+      if (stop.getAsBoolean()) {
+        loaded.get(e.getKey()).completeExceptionally(
+            new IllegalStateException("the local engine was closed before voice " + e.getKey()
+                + " loaded"));
+        continue;
+      }
       try {
         e.getValue().load();
         loaded.get(e.getKey()).complete(e.getValue());
