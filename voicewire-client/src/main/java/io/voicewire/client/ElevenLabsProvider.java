@@ -2,13 +2,10 @@ package io.voicewire.client;
 
 import io.voicewire.client.internal.Logs;
 import io.voicewire.speech.ModelInfo;
-import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
-import io.voicewire.speech.Transcript;
-import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
@@ -179,29 +176,8 @@ public final class ElevenLabsProvider implements SpeechProvider {
   public TtsSession openTts(TtsRequest request, TtsListener listener) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
-    TtsRequest upstream = upstream(request);
-    return client.openRelayTts(request, upstream,
-        new TtsStream.Listener() {
-          @Override
-          public void onStatus(ConnectionStatus status) {
-            logUpstream("tts " + request.voiceId(), status);
-          }
-
-          @Override
-          public void onAudio(TtsAudio audio) {
-            listener.onAudio(audio);
-          }
-
-          @Override
-          public void onClosed(boolean complete) {
-            listener.onClosed(complete);
-          }
-
-          @Override
-          public void onFailure(SpeechError error) {
-            listener.onFailure(error);
-          }
-        });
+    return client.openRelayTts(request, upstream(request), listener,
+        status -> logUpstream("tts " + request.voiceId(), status));
   }
 
   /** The official default {@code output_format}: what upstream sends when none is chosen. */
@@ -258,42 +234,8 @@ public final class ElevenLabsProvider implements SpeechProvider {
       chosen.add("include_timestamps"); // resume places seams by word times
       upstream = request.toBuilder().explicit(chosen).build();
     }
-    return client.openRelayStt(request, upstream, new SttStream.Listener() {
-      @Override
-      public void onStatus(ConnectionStatus status) {
-        logUpstream("stt", status);
-      }
-
-      @Override
-      public void onStarted(String sessionId) {
-        listener.onStarted(sessionId);
-      }
-
-      @Override
-      public void onPartial(Transcript partial) {
-        listener.onPartial(partial);
-      }
-
-      @Override
-      public void onCommitted(Transcript committed) {
-        listener.onCommitted(committed);
-      }
-
-      @Override
-      public void onServerMessage(String messageType, String json) {
-        listener.onServerMessage(messageType, json); // final/entities/edited: as received
-      }
-
-      @Override
-      public void onClosed() {
-        listener.onClosed();
-      }
-
-      @Override
-      public void onFailure(SpeechError error) {
-        listener.onFailure(error);
-      }
-    });
+    return client.openRelayStt(request, upstream, listener,
+        status -> logUpstream("stt", status));
   }
 
   /** Logs what a relayed stream's upstream connection goes through: reconnects, refusals. */

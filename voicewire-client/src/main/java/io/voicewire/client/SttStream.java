@@ -1,6 +1,7 @@
 package io.voicewire.client;
 
 import io.voicewire.speech.SpeechError;
+import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.Transcript;
 import java.io.IOException;
@@ -88,18 +89,24 @@ public interface SttStream extends AutoCloseable {
    * Receives the events of one {@link SttStream}, serially and in order, on the stream's own
    * callback thread (never the socket's reader thread). Every method has a no-op default. Exactly
    * one terminal event is delivered: {@link #onClosed} or {@link #onFailure}.
+   *
+   * <p>The transcript and terminal events are those of an engine's {@link SttListener}; a stream
+   * adds its connection status and replay drops.
    */
-  interface Listener {
+  interface Listener extends SttListener {
     /** The connection status changed. */
     default void onStatus(ConnectionStatus status) {}
 
     /** The first session started. Delivered once, before any transcript. */
+    @Override
     default void onStarted(String sessionId) {}
 
     /** An interim transcript of the current segment; superseded by the next partial or commit. */
+    @Override
     default void onPartial(Transcript partial) {}
 
     /** A committed segment. Never repeated, also across resumes. */
+    @Override
     default void onCommitted(Transcript committed) {}
 
     /**
@@ -121,12 +128,15 @@ public interface SttStream extends AutoCloseable {
      * @param messageType its {@code message_type}
      * @param json the whole message
      */
+    @Override
     default void onServerMessage(String messageType, String json) {}
 
     /** Terminal. The stream ended. No further calls to this listener will be made. */
+    @Override
     default void onClosed() {}
 
     /** Terminal. The stream failed. No further calls to this listener will be made. */
+    @Override
     default void onFailure(SpeechError error) {}
   }
 

@@ -13,8 +13,10 @@ import io.voicewire.client.internal.stream.RelaySessions;
 import io.voicewire.protocol.TimestampLine;
 import io.voicewire.protocol.TokenType;
 import io.voicewire.speech.ModelInfo;
+import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
+import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceInfo;
@@ -28,6 +30,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -129,13 +132,15 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   }
 
   /** The relay's TTS session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
-  TtsSession openRelayTts(TtsRequest request, TtsRequest upstream, TtsStream.Listener listener) {
-    return RelaySessions.tts(runtime.context(), request, upstream, listener);
+  TtsSession openRelayTts(TtsRequest request, TtsRequest upstream, TtsListener listener,
+      Consumer<ConnectionStatus> status) {
+    return RelaySessions.tts(runtime.context(), request, upstream, listener, status);
   }
 
   /** The relay's STT session ({@link ElevenLabsProvider}): {@code upstream} on the wire. */
-  SttSession openRelayStt(SttRequest request, SttRequest upstream, SttStream.Listener listener) {
-    return RelaySessions.stt(runtime.context(), request, upstream, listener);
+  SttSession openRelayStt(SttRequest request, SttRequest upstream, SttListener listener,
+      Consumer<ConnectionStatus> status) {
+    return RelaySessions.stt(runtime.context(), request, upstream, listener, status);
   }
 
   /** The relay's upstream dialogue socket ({@link ElevenLabsProvider#dialogueRelay()}). */

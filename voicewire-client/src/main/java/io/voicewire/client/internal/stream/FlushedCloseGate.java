@@ -1,10 +1,13 @@
 package io.voicewire.client.internal.stream;
 
+import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.TtsStream;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
+import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsSession;
+import java.util.function.Consumer;
 
 /**
  * {@code close_context} for a relayed context whose upstream is a {@code stream-input} stream:
@@ -16,10 +19,14 @@ import io.voicewire.speech.TtsSession;
  * nothing unflushed upstream, the stream simply ends. Whitespace is not counted on either side
  * (alignment may trim it).
  *
+ * <p>The gate is also the stream's listener: it passes the upstream stream's events on to the
+ * engine-session listener of the SPI, and its connection status to {@code status}.
+ *
  * <p>Thread safe: counters under the gate's monitor; listener and stream calls outside it.
  */
 final class FlushedCloseGate implements TtsStream.Listener {
-  private final TtsStream.Listener listener;
+  private final TtsListener listener;
+  private final Consumer<ConnectionStatus> status;
   private volatile RealTtsStream stream;
   // guarded by this
   private long sentChars;
@@ -28,8 +35,9 @@ final class FlushedCloseGate implements TtsStream.Listener {
   private boolean closing;
   private boolean finished;
 
-  FlushedCloseGate(TtsStream.Listener listener) {
+  FlushedCloseGate(TtsListener listener, Consumer<ConnectionStatus> status) {
     this.listener = listener;
+    this.status = status;
   }
 
   /** The upstream stream, set once right after it opens. */
@@ -77,8 +85,8 @@ final class FlushedCloseGate implements TtsStream.Listener {
   }
 
   @Override
-  public void onStatus(io.voicewire.client.ConnectionStatus status) {
-    listener.onStatus(status);
+  public void onStatus(ConnectionStatus s) {
+    status.accept(s);
   }
 
   @Override

@@ -9,9 +9,11 @@ import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.SttAudioFrame;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.TokenType;
+import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -115,16 +117,19 @@ public final class RealSttStream implements SttStream {
   private final SttState st;
   private final SttOutbox out;
   private final SttWire wire;
+  /** Gets {@link Listener#onReplayDropped}: the stream's listener (a relay's has none). */
+  private final Listener drops;
 
-  private RealSttStream(ClientContext ctx, SttRequest request, Listener listener,
-      boolean passThrough) {
+  private RealSttStream(ClientContext ctx, SttRequest request, SttListener listener,
+      Consumer<ConnectionStatus> status, Listener drops, boolean passThrough) {
     this.st = new SttState(ctx, request, listener, passThrough);
+    this.drops = drops;
     this.sup = new ConnectionSupervisor(ctx, new Endpoint("stt " + request.modelId(),
         "/v1/speech-to-text/realtime?" + SttParams.toQuery(st.wireRequest),
         TokenType.REALTIME_SCRIBE, "no committed transcript"), !passThrough);
     this.out = new SttOutbox(st, sup);
     this.wire = new SttWire(st, sup, out, new SttCommits(st, sup));
-    sup.bind(wire, wire, StreamOutcomes.queued(sup.events, listener::onStatus,
+    sup.bind(wire, wire, StreamOutcomes.queued(sup.events, status,
         complete -> listener.onClosed(), listener::onFailure));
   }
 
@@ -132,7 +137,8 @@ public final class RealSttStream implements SttStream {
   public static RealSttStream open(ClientContext ctx, SttRequest request, Listener listener) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
-    RealSttStream s = new RealSttStream(ctx, request, listener, false);
+    RealSttStream s = new RealSttStream(ctx, request, listener, listener::onStatus, listener,
+        false);
     s.sup.start();
     return s;
   }
@@ -142,13 +148,15 @@ public final class RealSttStream implements SttStream {
    * {@code partial_transcript} reaches {@link Listener#onServerMessage} as received (the relay
    * forwards it unchanged) instead of {@link Listener#onPartial}, {@link #sendFrame} forwards
    * client frames as received, the metrics have counters only (the relay's server keeps the
-   * latencies), and it never asks for the voicewire extension (its upstream is the cloud).
+   * latencies), and it never asks for the voicewire extension (its upstream is the cloud). The
+   * events go to the relay's engine-session {@code listener}, the connection status to
+   * {@code status}.
    */
   public static RealSttStream openPassThrough(ClientContext ctx, SttRequest request,
-      Listener listener) {
+      SttListener listener, Consumer<ConnectionStatus> status) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
-    RealSttStream s = new RealSttStream(ctx, request, listener, true);
+    RealSttStream s = new RealSttStream(ctx, request, listener, status, new Listener() {}, true);
     s.sup.start();
     return s;
   }
@@ -241,7 +249,7 @@ public final class RealSttStream implements SttStream {
       long total = st.ms(overflow);
       sup.metrics.replayOverflowMillis.add(dropped);
       st.seenOverflow = overflow;
-      sup.events.offer(() -> st.listener.onReplayDropped(dropped, total));
+      sup.events.offer(() -> drops.onReplayDropped(dropped, total));
     }
     if (st.partialClockStart == 0) {
       st.partialClockStart = now;

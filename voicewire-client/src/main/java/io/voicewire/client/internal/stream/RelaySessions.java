@@ -1,16 +1,18 @@
 package io.voicewire.client.internal.stream;
 
-import io.voicewire.client.SttStream;
-import io.voicewire.client.TtsStream;
+import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.internal.ClientContext;
 import io.voicewire.protocol.SttAudioFrame;
+import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
+import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceSettings;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The relay's seam into the SDK's streams: an upstream TTS or STT stream seen as an engine
@@ -19,16 +21,17 @@ import java.util.Objects;
  * STT stream's resume. STT is relayed at wire speed: a plain client audio frame goes upstream as
  * the same text and stays undecoded in the replay ring, and each upstream
  * {@code partial_transcript} comes back to the listener's {@code onServerMessage} as received
- * ({@link RealSttStream#openPassThrough}). The streams keep their own thread safety; these
- * adapters add no state.
+ * ({@link RealSttStream#openPassThrough}). The streams' events go to the SPI's listeners as
+ * they come, their connection status to the caller's {@code status} (the SPI has no such event).
+ * The streams keep their own thread safety; these adapters add no state.
  */
 public final class RelaySessions {
   private RelaySessions() {}
 
   /** A TTS session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
   public static TtsSession tts(ClientContext ctx, TtsRequest request, TtsRequest upstream,
-      TtsStream.Listener listener) {
-    FlushedCloseGate gate = new FlushedCloseGate(listener);
+      TtsListener listener, Consumer<ConnectionStatus> status) {
+    FlushedCloseGate gate = new FlushedCloseGate(listener, status);
     RealTtsStream stream = RealTtsStream.open(ctx, upstream, gate);
     gate.attach(stream);
     return new Tts(request, stream, gate);
@@ -36,8 +39,8 @@ public final class RelaySessions {
 
   /** An STT session that sends {@code upstream} to the SDK's stream; {@code request} is shown. */
   public static SttSession stt(ClientContext ctx, SttRequest request, SttRequest upstream,
-      SttStream.Listener listener) {
-    return new Stt(request, RealSttStream.openPassThrough(ctx, upstream, listener));
+      SttListener listener, Consumer<ConnectionStatus> status) {
+    return new Stt(request, RealSttStream.openPassThrough(ctx, upstream, listener, status));
   }
 
   private record Tts(TtsRequest request, RealTtsStream stream, FlushedCloseGate gate)

@@ -1,11 +1,11 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.audio.AudioFormat;
-import io.voicewire.client.SttStream.Listener;
 import io.voicewire.client.internal.ClientContext;
 import io.voicewire.client.internal.resume.AudioRing;
 import io.voicewire.client.internal.resume.SttSessionResume;
 import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import java.util.TreeSet;
 
@@ -22,10 +22,11 @@ final class SttState {
   final SttRequest request;
   /** What is asked of the server: word timestamps always, {@code previous_text} per chunk. */
   final SttRequest wireRequest;
-  final Listener listener;
+  /** The transcript events' listener: the stream's, or the relay's engine-session listener. */
+  final SttListener listener;
   /**
    * The relay's stream: {@code partial_transcript} messages go to
-   * {@link Listener#onServerMessage} exactly as received, without a parse.
+   * {@link SttListener#onServerMessage} exactly as received, without a parse.
    */
   final boolean passThrough;
   final AudioFormat format;
@@ -108,7 +109,7 @@ final class SttState {
    */
   final SentCommits lostCommits = new SentCommits();
 
-  SttState(ClientContext ctx, SttRequest request, Listener listener, boolean passThrough) {
+  SttState(ClientContext ctx, SttRequest request, SttListener listener, boolean passThrough) {
     this.request = request;
     this.passThrough = passThrough;
     this.wireRequest = request.toBuilder().includeTimestamps(true).previousText(null).build();
