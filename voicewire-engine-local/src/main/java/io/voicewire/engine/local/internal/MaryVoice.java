@@ -86,18 +86,12 @@ final class MaryVoice implements VoiceEngine {
     return new MarySynthesizer(mary, sampleRate, frameMillis);
   }
 
-  /** Not thread safe: one per worker thread. */
-  static final class MarySynthesizer implements Synthesizer {
-    private final LocalMaryInterface mary;
-    private final int sampleRate;
-    private final double frameMillis;
-
-    MarySynthesizer(LocalMaryInterface mary, int sampleRate, double frameMillis) {
-      this.mary = mary;
-      this.sampleRate = sampleRate;
-      this.frameMillis = frameMillis;
-    }
-
+  /**
+   * One worker's MaryTTS instance, already set to the voice, with the voice's sample rate and
+   * frame period. Not thread safe: one per worker thread.
+   */
+  record MarySynthesizer(LocalMaryInterface mary, int sampleRate, double frameMillis)
+      implements Synthesizer {
     @Override
     public SentenceAudio start(String sentence, double speed) throws Exception {
       mary.setInputType("TEXT");
