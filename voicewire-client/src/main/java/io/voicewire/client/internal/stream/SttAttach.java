@@ -15,20 +15,13 @@ import org.slf4j.Logger;
  * the replay ring from its start, or a session the server re-attached by id, which gets only the
  * audio it never received (docs/stt-resume.md).
  *
+ * <p>It holds no state of its own: it works on the stream's {@code st}, {@code sup} and
+ * {@code out}.
+ *
  * <p>Not thread safe: every method runs with the stream's lock held.
  */
-final class SttAttach {
+record SttAttach(SttState st, ConnectionSupervisor sup, SttOutbox out) {
   private static final Logger log = Logs.get(RealSttStream.class);
-
-  private final SttState st;
-  private final ConnectionSupervisor sup;
-  private final SttOutbox out;
-
-  SttAttach(SttState st, ConnectionSupervisor sup, SttOutbox out) {
-    this.st = st;
-    this.sup = sup;
-    this.out = out;
-  }
 
   /**
    * Lock held: the current connection starts a new server session, which gets the ring from its

@@ -16,18 +16,12 @@ import org.slf4j.Logger;
  * repeats across a seam dropped, the words a forced commit may have cut trimmed (and their audio
  * sent to a new session), forced pieces of a manual segment held back until the user's commit.
  *
+ * <p>It holds no state of its own: it works on the stream's {@code st} and {@code sup}.
+ *
  * <p>Not thread safe: every method runs with the stream's lock held.
  */
-final class SttCommits {
+record SttCommits(SttState st, ConnectionSupervisor sup) {
   private static final Logger log = Logs.get(RealSttStream.class);
-
-  private final SttState st;
-  private final ConnectionSupervisor sup;
-
-  SttCommits(SttState st, ConnectionSupervisor sup) {
-    this.st = st;
-    this.sup = sup;
-  }
 
   /** The text of {@code words}: their texts joined, with a space unless spacing entries exist. */
   private static String textOf(List<Word> words) {

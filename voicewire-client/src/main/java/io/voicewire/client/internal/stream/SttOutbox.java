@@ -14,18 +14,12 @@ import org.slf4j.Logger;
  * {@link RealSttStream#MAX_MESSAGE_MILLIS}, pacing commits, holding a replay after a replayed
  * commit until it is answered, and adding forced commits to a long replay of a new session.
  *
+ * <p>It holds no state of its own: it works on the stream's {@code st} and {@code sup}.
+ *
  * <p>Not thread safe: every method runs with the stream's lock held.
  */
-final class SttOutbox {
+record SttOutbox(SttState st, ConnectionSupervisor sup) {
   private static final Logger log = Logs.get(RealSttStream.class);
-
-  private final SttState st;
-  private final ConnectionSupervisor sup;
-
-  SttOutbox(SttState st, ConnectionSupervisor sup) {
-    this.st = st;
-    this.sup = sup;
-  }
 
   /** Lock held: sends ring entries after {@code sentSeq}, pacing commits. */
   void pump(long now) {
