@@ -364,7 +364,10 @@ public final class RelayBench {
 
   /** The Node relay of the comparison, or null when node or the ws package is missing. */
   public static Process startNodeRelay(int port, int upstreamPort, Path heapFile) throws Exception {
-    Path script = Files.createTempFile("ws-relay", ".mjs");
+    // a directory of its own: a node_modules link left in the shared temp directory by an earlier
+    // run (dangling once its checkout is gone) must not stop this one
+    Path dir = Files.createTempDirectory("ws-relay");
+    Path script = dir.resolve("ws-relay.mjs");
     try (InputStream in = RelayBench.class.getResourceAsStream("/ws-relay.mjs")) {
       if (in == null) {
         return null;
@@ -375,10 +378,7 @@ public final class RelayBench {
     if (nodeModules == null) {
       return null;
     }
-    Path linked = script.getParent().resolve("node_modules");
-    if (!Files.exists(linked)) {
-      Files.createSymbolicLink(linked, nodeModules);
-    }
+    Files.createSymbolicLink(dir.resolve("node_modules"), nodeModules);
     ProcessBuilder pb = new ProcessBuilder("node", "--expose-gc", script.toString(),
         Integer.toString(port), "ws://127.0.0.1:" + upstreamPort);
     pb.environment().put("RELAY_HEAP_FILE", heapFile.toString());
