@@ -390,6 +390,11 @@ class RelayContractTest {
     // changed settings: upstream's stream-input allows none, so the context keeps its own
     ws.sendText(init.replace("\" \"", "\"Changed. \"").replace("0.3", "0.6"), true)
         .get(5, TimeUnit.SECONDS);
+    // close_context voices only flushed text: nothing is flushed here, so the relay cancels the
+    // upstream stream at once, and text still queued for it need not go up. Wait until it has.
+    ElevenLabsDouble.await(() -> d.seen("/v1/text-to-speech/" + VOICE + "/stream-input").stream()
+        .anyMatch(x -> x.kind().equals("WS") && x.body().path("text").asText()
+            .equals("Changed. ")), 10);
     ws.sendText("{\"context_id\":\"a\",\"close_context\":true}", true).get(5, TimeUnit.SECONDS);
     ElevenLabsDouble.await(() -> f.texts.stream().anyMatch(t -> t.contains("isFinal")), 20);
     ws.abort();
