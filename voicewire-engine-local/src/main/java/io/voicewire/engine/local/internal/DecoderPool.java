@@ -44,25 +44,16 @@ final class DecoderPool implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
   /**
-   * Sphinx4 logs through java.util.logging, at INFO by default (LiveCMN logs every mean update,
-   * the loaders every file). The config file's {@code logLevel} is set on a logger named after the
-   * file ({@code sphinx-beam5k.config}) that Sphinx does not keep a reference to, so the JDK may
-   * collect it and forget its level; some components log under their class names instead. These
-   * loggers are held here at WARNING so that the level sticks.
+   * Sphinx4 logs through java.util.logging, at INFO by default. Components configured from a
+   * file log under the file's name, which {@link ModelSet} holds at WARNING; the few that log
+   * under their class names ({@code edu.cmu.sphinx...}) are held at WARNING here, so that the
+   * level sticks (the JDK forgets the level of a logger nobody references).
    */
-  private static final List<java.util.logging.Logger> SPHINX_LOGGERS = new ArrayList<>();
+  private static final java.util.logging.Logger SPHINX_LOGGER =
+      java.util.logging.Logger.getLogger("edu.cmu.sphinx");
 
   static {
-    List<String> names = new ArrayList<>(List.of("edu.cmu.sphinx"));
-    for (io.voicewire.engine.local.RecognizerProfile p
-        : io.voicewire.engine.local.RecognizerProfile.values()) {
-      names.add(p.configResource().replace(".xml", ""));
-    }
-    for (String n : names) {
-      java.util.logging.Logger l = java.util.logging.Logger.getLogger(n);
-      l.setLevel(java.util.logging.Level.WARNING);
-      SPHINX_LOGGERS.add(l);
-    }
+    SPHINX_LOGGER.setLevel(java.util.logging.Level.WARNING);
   }
 
   /** A stretch of audio to decode; callbacks come from the decoder's thread. */

@@ -4,6 +4,7 @@ import edu.cmu.sphinx.frontend.feature.LiveCMN;
 import edu.cmu.sphinx.frontend.util.StreamDataSource;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.util.props.ConfigurationManager;
+import edu.cmu.sphinx.util.props.ConfigurationManagerUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,8 @@ final class ModelSet {
   private final ModelTurns turns = new ModelTurns();
   private final CompletableFuture<CmnPrior> warmPrior = new CompletableFuture<>();
   private final int lanes;
+  /** The parent logger of this configuration's components, held so that its level stays. */
+  private final java.util.logging.Logger sphinxLog;
 
   /** Builds the configuration for {@code lanes} lanes over the profile {@code configResource}. */
   ModelSet(String configResource, int lanes) {
@@ -58,6 +61,13 @@ final class ModelSet {
       try {
         Files.writeString(tmp, xml, StandardCharsets.UTF_8);
         cm = new ConfigurationManager(tmp.toUri().toURL());
+        // Sphinx names its components' loggers "<config file name>.<class>.<instance>" and sets
+        // the file's logLevel on the logger "<config file name>", which it does not keep: the JDK
+        // collects it, the level is lost, and every component logs at INFO to the root handler
+        // (dictionary and unit loading, a cepstral-mean line per utterance). The set holds it.
+        String prefix = ConfigurationManagerUtils.getLogPrefix(cm);
+        sphinxLog = java.util.logging.Logger.getLogger(prefix.substring(0, prefix.length() - 1));
+        sphinxLog.setLevel(java.util.logging.Level.WARNING);
       } finally {
         Files.deleteIfExists(tmp);
       }
