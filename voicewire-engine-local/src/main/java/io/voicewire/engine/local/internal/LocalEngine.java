@@ -182,8 +182,8 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
-  /** Synthesizes {@code text} whole and returns it as 16 kHz PCM. */
-  private static byte[] synthesizeAll(Synthesizer s, int rate, String text) throws Exception {
+  /** Synthesizes {@code text} whole and returns it as 16 kHz PCM (warm-up; tests). */
+  static byte[] synthesizeAll(Synthesizer s, int rate, String text) throws Exception {
     AudioConverter c = AudioConverter.create(new AudioFormat(AudioFormat.Encoding.PCM_S16LE, rate,
         0), AudioFormat.PCM_16000);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
