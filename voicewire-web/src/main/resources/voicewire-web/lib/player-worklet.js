@@ -53,6 +53,8 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.drainLeft = -1;
     this.lastStats = -1;
     this.outSamples = 0;
+    /** Whether the last quantum was whole sound (an onset waits for a whole quantum). */
+    this.sounding = false;
     this.streamRate = 0;
     this._newStream(this.opts.streamRate || 16000);
     this.port.onmessage = (e) => this._onMessage(e.data);
@@ -227,7 +229,18 @@ class PlayerProcessor extends AudioWorkletProcessor {
     const ch0 = out[0];
     const n = ch0.length;
     this._fill(n);
-    const take = Math.min(n, this.fifoSize);
+    let take = Math.min(n, this.fifoSize);
+    if (take > 0 && take < n && !this.sounding && this.fadeLeft === 0 && this.drainLeft < 0) {
+      // the onset of a sound with less than a render quantum ready (the resampler's first
+      // output): a partial quantum would be a burst of sound and then silence, a click. Wait
+      // one quantum for a whole one instead.
+      take = 0;
+      ch0.fill(0);
+      for (let c = 1; c < out.length; c++) out[c].fill(0);
+      this._stats(false);
+      return true;
+    }
+    this.sounding = take === n;
     let interrupted = false;
     for (let i = 0; i < take; i++) {
       let v = this.fifo[this.fifoHead];
