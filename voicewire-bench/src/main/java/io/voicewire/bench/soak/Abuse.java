@@ -58,6 +58,10 @@ final class Abuse implements AutoCloseable {
   /** Pause before an abusive client starts over, ms. */
   static final long RESTART_MILLIS = 1_000;
 
+  /** The abusive clients, by the names the report and {@code --abuse-kinds} use. */
+  static final List<String> KINDS = List.of("never-read", "huge-context-id", "stt-burst-flood",
+      "slow-upload", "unauthenticated", "nothing-to-say", "context-reuse", "low-rate-wav");
+
   private static final java.util.regex.Pattern ERROR_TYPE =
       java.util.regex.Pattern.compile("\"(?:error|message_type)\"\\s*:\\s*\"([^\"]{0,40})\"");
 
@@ -65,6 +69,7 @@ final class Abuse implements AutoCloseable {
   private final int port;
   private final String key;
   private final int clients;
+  private final java.util.Set<String> kinds;
   private final long seed;
   private final byte[] speech;
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -73,9 +78,11 @@ final class Abuse implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param kinds the kinds of {@link #KINDS} to run
    * @param speech 16 kHz PCM with speech, the source of the STT bursts
    */
-  Abuse(URI base, String key, int clients, long seed, byte[] speech) {
+  Abuse(URI base, String key, int clients, List<String> kinds, long seed, byte[] speech) {
+    this.kinds = java.util.Set.copyOf(kinds);
     this.host = base.getHost();
     this.port = base.getPort() > 0 ? base.getPort() : 80;
     this.key = key;
@@ -120,6 +127,9 @@ final class Abuse implements AutoCloseable {
   }
 
   private void loop(String kind, Attempt a) {
+    if (!kinds.contains(kind)) {
+      return;
+    }
     threads.add(Thread.ofVirtual().name("soak abuse " + kind).start(() -> {
       while (!closed) {
         try {

@@ -187,7 +187,7 @@ public final class Soak {
             .start(() -> canary(direct, n, ab, d)));
       }
       java.util.function.Supplier<Abuse> abuses = () -> new Abuse(URI.create(base), abuseKey,
-          o.abuseClients(), o.seed(), clips.get(0).pcm16k());
+          o.abuseClients(), o.abuseKinds(), o.seed(), clips.get(0).pcm16k());
       Abuse abuse = null;
       Thread driver = null;
       if (ab != null) {

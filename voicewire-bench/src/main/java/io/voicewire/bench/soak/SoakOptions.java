@@ -23,10 +23,11 @@ import java.util.List;
  *     phase; 0 without it
  * @param abuseApiKey API key of the abusive clients (null: {@code apiKey}; in-process: a key of
  *     their own)
+ * @param abuseKinds the abusive clients to run, by name ({@link Abuse#KINDS}); all by default
  */
 record SoakOptions(int seconds, int sessions, String server, String apiKey, double cutFraction,
     int heapEverySeconds, boolean abuse, int abuseClients, List<String> voices, long seed,
-    int canaries, int phaseSeconds, String abuseApiKey) {
+    int canaries, int phaseSeconds, String abuseApiKey, List<String> abuseKinds) {
 
   /** Whether the canaries are compared without and with the abuse mix, in alternating phases. */
   boolean ab() {
@@ -42,6 +43,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
       usage: voicewire bench soak [--minutes N | --seconds S] [--sessions M] [--server URL]
                                   [--api-key KEY] [--cut-fraction F] [--heap-every SECONDS]
                                   [--abuse] [--abuse-clients K] [--abuse-api-key KEY]
+                                  [--abuse-kinds K1,K2]
                                   [--ab] [--phase-seconds S] [--canaries N]
                                   [--voices V1,V2] [--seed N]
         Mixed TTS stream-input, realtime STT and multi-context TTS sessions against a server
@@ -59,6 +61,10 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
         --abuse-clients K   abusive clients per kind (default 3)
         --abuse-api-key KEY the abusers' key (default: in-process a key of their own, else
                             --api-key)
+        --abuse-kinds K1,K2 only these abusive clients (default all: never-read,
+                            huge-context-id, stt-burst-flood, slow-upload, unauthenticated,
+                            nothing-to-say, context-reuse, low-rate-wav): which abuse costs
+                            the canaries what
         --ab                canary latency without and with the abuse mix in one run: phases of
                             --phase-seconds alternate quiet and abused (A/B/A/B...); the run
                             time is rounded up to an even number of phases
@@ -84,6 +90,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
     int phaseSeconds = 60;
     int canaries = -1;
     String abuseKey = null;
+    List<String> abuseKinds = Abuse.KINDS;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -102,6 +109,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
         case "--phase-seconds" -> phaseSeconds = Integer.parseInt(value(args, ++i, a));
         case "--canaries" -> canaries = Integer.parseInt(value(args, ++i, a));
         case "--abuse-api-key" -> abuseKey = value(args, ++i, a);
+        case "--abuse-kinds" -> abuseKinds = List.of(value(args, ++i, a).split(","));
         default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
       }
     }
@@ -110,6 +118,12 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
       throw new IllegalArgumentException("need --seconds >= 1, --sessions >= 0, --cut-fraction "
           + "in [0,1], --abuse-clients >= 0, at least one voice, --phase-seconds >= 10, "
           + "--canaries >= 0\n" + USAGE);
+    }
+    for (String k : abuseKinds) {
+      if (!Abuse.KINDS.contains(k)) {
+        throw new IllegalArgumentException("unknown abuse kind '" + k + "'; known: "
+            + String.join(",", Abuse.KINDS) + "\n" + USAGE);
+      }
     }
     if (canaries < 0) {
       canaries = ab ? 3 : 1;
@@ -123,7 +137,8 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
       heapEvery = Math.max(5, seconds / 15);
     }
     return new SoakOptions(seconds, sessions, server, apiKey, cut, heapEvery, abuse,
-        abuseClients, new ArrayList<>(voices), seed, canaries, ab ? phaseSeconds : 0, abuseKey);
+        abuseClients, new ArrayList<>(voices), seed, canaries, ab ? phaseSeconds : 0, abuseKey,
+        List.copyOf(abuseKinds));
   }
 
   private static String value(String[] args, int i, String option) {

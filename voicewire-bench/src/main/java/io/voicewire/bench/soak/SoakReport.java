@@ -88,6 +88,10 @@ final class SoakReport {
         !options.abuse() ? "none" : options.ab() ? options.phases() + " phases of "
             + options.phaseSeconds() + " s, quiet and abused in turn, " + options.abuseClients()
             + " clients per kind" : options.abuseClients() + " clients per kind, all along");
+    if (options.abuse() && options.abuseKinds().size() < Abuse.KINDS.size()) {
+      out.printf(Locale.ROOT, "Abusive clients run: %s only.%n%n",
+          String.join(", ", options.abuseKinds()));
+    }
     out.println("### Heap over time (MiB) and interval latency p50/p99 (ms)");
     out.println();
     out.println("| t (s) | heap used | live after GC | server sessions | sessions started "
