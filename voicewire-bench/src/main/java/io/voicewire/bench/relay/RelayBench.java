@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +24,9 @@ import java.util.regex.Pattern;
  * {@code bench relay}: the time a relay adds to a 20 ms STT chunk's round trip, for the voicewire
  * relay ({@code voicewire serve --backend elevenlabs}, a child JVM) and a plain Node {@code ws}
  * relay (a child process), side by side in one run against the same upstream. Per stream count:
- * added p50/p99 and the relay's CPU per answered chunk (its process CPU time over the measured
- * window); then each relay's heap per idle relayed session and its capacity (the highest stream
+ * added p50/p99, the relay's CPU per answered chunk (its process CPU time over the measured
+ * window) and, for a JVM relay, the heap bytes it allocated per answered chunk over the same window
+ * ({@link HeapAllocation}); then each relay's heap per idle relayed session and its capacity (the highest stream
  * count whose added p99 stays within {@link #CAPACITY_P99_MILLIS}, found by a search).
  *
  * <p>Not thread safe: one run at a time.
@@ -51,16 +53,24 @@ public final class RelayBench {
   /** The name of the {@code --baseline-classpath} relay's rows. */
   static final String BASELINE = "voicewire relay (baseline)";
 
-  /** One relay under test: its URL and process (null for the direct path). */
-  private record Target(String name, URI uri, Process process, Path heapFile) {
+  /**
+   * One relay under test: its URL and process (null for the direct path), and for a JVM relay
+   * the reader of its allocated heap bytes (null otherwise).
+   */
+  private record Target(String name, URI uri, Process process, Path heapFile,
+      HeapAllocation alloc) {
     long cpuNanos() {
       return process == null ? 0 : process.toHandle().info().totalCpuDuration()
           .map(Duration::toNanos).orElse(0L);
     }
+
+    long allocatedBytes() {
+      return alloc == null ? -1 : alloc.allocatedBytes();
+    }
   }
 
   private record Row(int streams, double p50, double p99, double cpuMicrosPerChunk,
-      long answered) {}
+      double bytesPerChunk, long answered) {}
 
   private final Options o;
   private final PrintWriter out;
@@ -78,23 +88,25 @@ public final class RelayBench {
 
   private void run(int up) throws Exception {
     List<Process> children = new ArrayList<>();
+    List<HeapAllocation> allocs = new ArrayList<>();
     try {
       List<Target> targets = new ArrayList<>();
-      targets.add(new Target("direct", URI.create("ws://127.0.0.1:" + up + PATH), null, null));
+      targets.add(new Target("direct", URI.create("ws://127.0.0.1:" + up + PATH), null, null,
+          null));
       if (o.only() == null || "voicewire".startsWith(o.only())) {
         int port = freePort();
         Process p = startRelay(port, up, o.relayJvmArgs(), System.getProperty("java.class.path"));
         children.add(p);
         awaitPort(port, Duration.ofSeconds(60));
         targets.add(new Target("voicewire relay", URI.create("ws://127.0.0.1:" + port + PATH),
-            p, null));
+            p, null, track(allocs, p)));
         if (o.baselineClasspath() != null) {
           int bport = freePort();
           Process b = startRelay(bport, up, o.baselineJvmArgs(), o.baselineClasspath());
           children.add(b);
           awaitPort(bport, Duration.ofSeconds(60));
           targets.add(new Target(BASELINE, URI.create("ws://127.0.0.1:" + bport + PATH), b,
-              null));
+              null, track(allocs, b)));
         }
       }
       if (!o.noNode() && (o.only() == null || "node".startsWith(o.only()))) {
@@ -105,7 +117,7 @@ public final class RelayBench {
           children.add(node);
           awaitPort(port, Duration.ofSeconds(20));
           targets.add(new Target("node ws relay", URI.create("ws://127.0.0.1:" + port + PATH),
-              node, heap));
+              node, heap, null));
         } else {
           out.println("(node or its ws package is missing: `npm ci` in voicewire-web/)");
         }
@@ -118,6 +130,7 @@ public final class RelayBench {
         capacityTable(targets);
       }
     } finally {
+      allocs.forEach(HeapAllocation::close);
       for (Process p : children) {
         p.destroy();
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
@@ -127,29 +140,48 @@ public final class RelayBench {
     }
   }
 
+  /** The allocation reader of a JVM relay, kept in {@code allocs} to close; null if none. */
+  private HeapAllocation track(List<HeapAllocation> allocs, Process p) {
+    HeapAllocation a = HeapAllocation.attach(p.pid());
+    if (a == null) {
+      out.println("(no heap allocation figure for pid " + p.pid() + ": attach failed)");
+    } else {
+      allocs.add(a);
+    }
+    return a;
+  }
+
   // ---------------------------------------------------------------- the stream-count table
 
   private void table(List<Target> targets) throws Exception {
     out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's answer (ms),"
         + " %d s measured per row, load average %s%n%n", o.chunkMs(), o.seconds(), loadAverage());
     out.println("| streams | path | sent | answered | errors | p50 | p90 | p99 | max | added p50 |"
-        + " added p99 | relay CPU µs/chunk |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + " added p99 | relay CPU µs/chunk | relay heap bytes/chunk |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     out.flush();
     for (int n : o.streams()) {
       SttLoad.Result direct = null;
       for (Target t : targets) {
         long[] cpu = new long[2];
+        // the allocation is read on another thread: a JMX round trip must not stall the load
+        List<CompletableFuture<Long>> heap = new ArrayList<>();
         SttLoad.Result r;
         try {
           r = new RawWsLoad(t.uri(), n, o.chunkMs())
-              .atMeasure(() -> cpu[0] = t.cpuNanos(), () -> cpu[1] = t.cpuNanos())
+              .atMeasure(() -> {
+                cpu[0] = t.cpuNanos();
+                heap.add(CompletableFuture.supplyAsync(t::allocatedBytes));
+              }, () -> {
+                cpu[1] = t.cpuNanos();
+                heap.add(CompletableFuture.supplyAsync(t::allocatedBytes));
+              })
               .run(WARMUP, Duration.ofSeconds(o.seconds()));
         } catch (Exception e) {
           out.printf(Locale.ROOT, "| %d | %s | failed: %s |%n", n, t.name(), e.getMessage());
           if (t.process() != null) {
             rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 0));
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN, 0));
           }
           out.flush();
           Thread.sleep(ROW_PAUSE_MILLIS);
@@ -160,21 +192,46 @@ public final class RelayBench {
         }
         double cpuPerChunk = t.process() == null || r.received() == 0 ? Double.NaN
             : (cpu[1] - cpu[0]) / 1000.0 / r.received();
+        long heap0 = heap.size() == 2 ? heap.get(0).join() : -1;
+        long heap1 = heap.size() == 2 ? heap.get(1).join() : -1;
+        double bytesPerChunk = heap0 < 0 || heap1 < 0 || r.received() == 0 ? Double.NaN
+            : (double) (heap1 - heap0) / r.received();
         if (r != direct) {
           rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
-              r.p(50) - direct.p(50), r.p(99) - direct.p(99), cpuPerChunk, r.received()));
+              r.p(50) - direct.p(50), r.p(99) - direct.p(99), cpuPerChunk, bytesPerChunk,
+              r.received()));
         }
         out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %s | %s |"
-                + " %s |%n", n, t.name(), r.sent(), r.received(), r.errors(), r.p(50), r.p(90),
+                + " %s | %s |%n", n, t.name(), r.sent(), r.received(), r.errors(), r.p(50), r.p(90),
             r.p(99), r.rttMicros().getMaxValue() / 1000.0,
             r == direct ? "—" : fmt(r.p(50) - direct.p(50)),
             r == direct ? "—" : fmt(r.p(99) - direct.p(99)),
-            Double.isNaN(cpuPerChunk) ? "—" : String.format(Locale.ROOT, "%.1f", cpuPerChunk));
+            Double.isNaN(cpuPerChunk) ? "—" : String.format(Locale.ROOT, "%.1f", cpuPerChunk),
+            Double.isNaN(bytesPerChunk) ? "—" : String.format(Locale.ROOT, "%.0f", bytesPerChunk));
         out.flush();
         Thread.sleep(ROW_PAUSE_MILLIS);
       }
     }
     Map<Integer, Row> vw = rows.get("voicewire relay");
+    Map<Integer, Row> base = rows.get(BASELINE);
+    if (vw != null && base != null) {
+      out.println();
+      out.println("### This build against the baseline (same run)");
+      out.println();
+      out.println("| streams | heap bytes/chunk this / baseline | CPU µs/chunk this / baseline |"
+          + " added p99 this / baseline |");
+      out.println("|---|---|---|---|");
+      for (int n : o.streams()) {
+        Row a = vw.get(n);
+        Row b = base.get(n);
+        if (a != null && b != null) {
+          out.printf(Locale.ROOT, "| %d | %.0f / %.0f | %.1f / %.1f | %s / %s |%n", n,
+              a.bytesPerChunk(), b.bytesPerChunk(), a.cpuMicrosPerChunk(),
+              b.cpuMicrosPerChunk(), fmt(a.p99()), fmt(b.p99()));
+        }
+      }
+      out.flush();
+    }
     Map<Integer, Row> node = rows.get("node ws relay");
     if (vw == null || node == null) {
       return;
