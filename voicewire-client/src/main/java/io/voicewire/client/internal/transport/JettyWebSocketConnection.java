@@ -1,9 +1,11 @@
 package io.voicewire.client.internal.transport;
 
 import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.internal.TextFrames;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.BadPayloadException;
+import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -41,6 +47,15 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   private final ReentrantLock sendOrder = new ReentrantLock();
   /** Messages sent before the socket opened, in order. */
   private final ArrayDeque<String> early = new ArrayDeque<>();
+
+  // Jetty's reader only (one frame at a time), set on open
+  private Session reading;
+  /** The text message being read, from its frames. */
+  private TextFrames text;
+  /** The opcode of the data message whose frames are arriving, or -1. */
+  private byte message = -1;
+  /** The binary message's payload so far, bytes. */
+  private long binaryBytes;
 
   JettyWebSocketConnection(URI uri, ConnectionListener listener,
       ScheduledExecutorService scheduler, long pingIntervalMillis, long closeTimeoutMillis,
@@ -168,6 +183,8 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   @Override
   public void onWebSocketOpen(Session s) {
+    reading = s;
+    text = new TextFrames(s.getMaxTextMessageSize());
     MaskKeys.install(s); // before the first frame of ours
     opened(s, () -> {
       for (String text; (text = early.poll()) != null; ) {
@@ -177,21 +194,78 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
     }, () -> { });
   }
 
+  /**
+   * Every frame (Jetty calls this before its own handling, and has no message sink of its own
+   * here, so data frames are all ours): a text message is assembled from its frames
+   * ({@link TextFrames}) instead of by Jetty's {@code StringMessageSink}, which allocates a
+   * builder as large as the input buffer per message. With the sinks' checks: a message over the
+   * maximum size, or a text that is not UTF-8, fails the connection. Binary messages are ignored
+   * (the protocol has none, PROTOCOL.md §1.2). With a frame handler Jetty's API layer leaves every
+   * frame to it (no sinks, no automatic pong; the core still runs the close handshake): a ping is
+   * answered here as Jetty did, a pong times the heartbeat.
+   */
   @Override
-  public void onWebSocketText(String message) {
-    received(message);
-  }
-
-  @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback cb) {
-    // the protocol has no binary messages (PROTOCOL.md §1.2): ignore them
+  public void onWebSocketFrame(Frame frame, Callback cb) {
+    byte op = frame.getOpCode();
+    if (op == OpCode.PING) {
+      Session s = reading;
+      s.sendPong(frame.hasPayload() ? frame.getPayload() : ByteBuffer.allocate(0),
+          Callback.from(() -> {
+            cb.succeed();
+            s.demand();
+          }, x -> cb.succeed())); // output closed already: nothing to answer
+      return;
+    }
+    if (op == OpCode.PONG) {
+      try {
+        pongReceived(frame.hasPayload() ? frame.getPayload() : ByteBuffer.allocate(0));
+      } finally {
+        cb.succeed();
+      }
+      return;
+    }
+    if (op == OpCode.CONTINUATION) {
+      op = message;
+    }
+    if (op != OpCode.TEXT && op != OpCode.BINARY) {
+      cb.succeed();
+      return;
+    }
+    message = frame.isFin() ? -1 : op;
+    String whole = null;
+    Throwable refused = null;
+    if (op == OpCode.TEXT) {
+      if (!text.append(frame.getPayload())) {
+        refused = new MessageTooLargeException(String.format("Text message too large: %,d > %,d",
+            text.size() + frame.getPayloadLength(), reading.getMaxTextMessageSize()));
+      } else if (frame.isFin()) {
+        try {
+          whole = text.take();
+        } catch (CharacterCodingException e) {
+          refused = new BadPayloadException("Invalid UTF-8");
+        }
+      }
+    } else {
+      binaryBytes += frame.getPayloadLength();
+      long max = reading.getMaxBinaryMessageSize();
+      if (max > 0 && binaryBytes > max) {
+        refused = new MessageTooLargeException(String.format(
+            "Binary message too large: %,d > %,d", binaryBytes, max));
+      } else if (frame.isFin()) {
+        binaryBytes = 0;
+      }
+    }
     cb.succeed();
-    afterMessage();
-  }
-
-  @Override
-  public void onWebSocketPong(ByteBuffer payload) {
-    pongReceived(payload);
+    if (refused != null) {
+      message = -1;
+      failed(refused, 0); // drops the socket, as Jetty's failed message did
+    } else if (!frame.isFin()) {
+      reading.demand(); // the rest of the message, as Jetty's message sinks do
+    } else if (whole != null) {
+      received(whole);
+    } else {
+      afterMessage(); // a binary message, ignored
+    }
   }
 
   @Override

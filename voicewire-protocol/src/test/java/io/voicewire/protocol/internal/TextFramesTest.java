@@ -1,0 +1,98 @@
+package io.voicewire.protocol.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Text messages from frames: whole, split anywhere, bounded, strictly UTF-8. */
+class TextFramesTest {
+
+  @Test
+  void aMessageSplitAtEveryByteArrivesWhole() throws Exception {
+    String text = "{\"t\":\"caf\u00e9 \u2192 \uD834\uDD1E \uFFFD ok\"}";
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    TextFrames t = new TextFrames(0);
+    for (int cut = 0; cut <= utf8.length; cut++) {
+      assertTrue(t.append(ByteBuffer.wrap(utf8, 0, cut)));
+      // a direct buffer, as Jetty's network buffers are, whose position must not move
+      ByteBuffer rest = ByteBuffer.allocateDirect(utf8.length - cut);
+      rest.put(utf8, cut, utf8.length - cut).flip();
+      assertTrue(t.append(rest));
+      assertEquals(utf8.length - cut, rest.remaining());
+      assertEquals(text, t.take(), "cut at " + cut);
+    }
+  }
+
+  @Test
+  void asciiAndEmptyMessages() throws Exception {
+    TextFrames t = new TextFrames(100);
+    assertEquals("", t.take());
+    assertTrue(t.append(ByteBuffer.allocate(0)));
+    assertEquals("", t.take());
+    assertTrue(t.append(ByteBuffer.wrap("plain".getBytes(StandardCharsets.US_ASCII))));
+    assertEquals("plain", t.take());
+  }
+
+  @Test
+  void malformedUtf8IsRefusedAndTheNextMessageIsFine() throws Exception {
+    byte[][] bad = {
+        {(byte) 0xC3, '('}, // a lead byte without its continuation
+        {(byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a UTF-16 surrogate
+        {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+        {'a', (byte) 0xE2, (byte) 0x86}, // cut short at the end
+        {(byte) 0xFF}};
+    TextFrames t = new TextFrames(0);
+    for (byte[] b : bad) {
+      assertTrue(t.append(ByteBuffer.wrap(b)));
+      assertThrows(CharacterCodingException.class, t::take);
+      assertTrue(t.append(ByteBuffer.wrap("ok".getBytes(StandardCharsets.US_ASCII))));
+      assertEquals("ok", t.take());
+    }
+  }
+
+  @Test
+  void aMessageOverTheMaximumIsRefusedAcrossFrames() throws Exception {
+    TextFrames t = new TextFrames(10);
+    assertTrue(t.append(ByteBuffer.wrap(new byte[] {'a', 'b', 'c', 'd', 'e', 'f'})));
+    assertTrue(t.append(ByteBuffer.wrap(new byte[] {'g', 'h', 'i', 'j'})));
+    assertEquals(10, t.size());
+    assertEquals("abcdefghij", t.take());
+    assertTrue(t.append(ByteBuffer.wrap(new byte[] {'a', 'b', 'c', 'd', 'e', 'f'})));
+    assertFalse(t.append(ByteBuffer.wrap(new byte[] {'g', 'h', 'i', 'j', 'k'})));
+    assertEquals(0, t.size(), "the refused message is dropped");
+    assertTrue(t.append(ByteBuffer.wrap(new byte[] {'x'})));
+    assertEquals("x", t.take());
+  }
+
+  @Test
+  void largeMessagesGrowTheBufferAndRandomTextRoundTrips() throws Exception {
+    Random r = new Random(3);
+    TextFrames t = new TextFrames(0);
+    for (int i = 0; i < 200; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = r.nextInt(i < 100 ? 50 : 40_000);
+      while (sb.length() < n) {
+        int cp = r.nextInt(4) == 0 ? r.nextInt(0x10FFFF) : 0x20 + r.nextInt(0x5F);
+        if (cp < 0xD800 || cp > 0xDFFF) {
+          sb.appendCodePoint(cp);
+        }
+      }
+      String text = sb.toString();
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      for (int at = 0; at < utf8.length; ) {
+        int len = Math.min(utf8.length - at, 1 + r.nextInt(5000));
+        assertTrue(t.append(ByteBuffer.wrap(utf8, at, len)));
+        at += len;
+      }
+      assertEquals(text, t.take());
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.voicewire.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The sockets assemble text messages from their frames themselves (not Jetty's message sink):
+ * a message split over frames, with code points split across the frames' edges, arrives whole;
+ * a message that is not UTF-8 closes with 1007 before any reply, as with Jetty's sink. Raw frames
+ * on a plain socket, since a WebSocket client cannot send a split code point or bad UTF-8.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TextFramesTest {
+  static ToneSpeechProvider provider;
+  static ServerFixture f;
+
+  @BeforeAll
+  static void start() throws Exception {
+    provider = ToneSpeechProvider.create();
+    f = ServerFixture.start(provider);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    f.close();
+    provider.close();
+  }
+
+  @Test
+  void aMessageInThreeFramesWithSplitCodePointsArrivesWhole() throws Exception {
+    try (Socket s = open()) {
+      assertTrue(readFrame(s).text().contains("session_started"));
+      byte[] m = "{\"message_type\":\"h\u00e9llo\u2192\uD834\uDD1E\"}"
+          .getBytes(StandardCharsets.UTF_8);
+      int e = indexOf(m, (byte) 0xC3); // é's first byte
+      int clef = indexOf(m, (byte) 0xF0); // 𝄞's first of four bytes
+      OutputStream out = s.getOutputStream();
+      out.write(frame(0x1, false, Arrays.copyOfRange(m, 0, e + 1)));
+      out.write(frame(0x0, false, Arrays.copyOfRange(m, e + 1, clef + 2)));
+      out.write(frame(0x0, true, Arrays.copyOfRange(m, clef + 2, m.length)));
+      out.flush();
+      Frame reply = readFrame(s);
+      assertEquals(0x1, reply.opcode());
+      assertTrue(reply.text().contains("input_error"), reply.text());
+      assertTrue(reply.text().contains("unknown message_type 'h\u00e9llo\u2192\uD834\uDD1E'"),
+          reply.text());
+    }
+  }
+
+  @Test
+  void aMessageThatIsNotUtf8ClosesWith1007BeforeAnyReply() throws Exception {
+    try (Socket s = open()) {
+      assertTrue(readFrame(s).text().contains("session_started"));
+      String ascii = "{\"message_type\":\"h_(\"}";
+      byte[] m = ascii.getBytes(StandardCharsets.US_ASCII);
+      m[ascii.indexOf("h_(") + 1] = (byte) 0xC3; // a lead byte followed by '(': malformed
+      s.getOutputStream().write(frame(0x1, true, m));
+      s.getOutputStream().flush();
+      Frame reply = readFrame(s);
+      assertEquals(0x8, reply.opcode(), "a close frame, not a reply: " + reply.text());
+      assertEquals(1007, ((reply.payload()[0] & 0xFF) << 8) | (reply.payload()[1] & 0xFF));
+    }
+  }
+
+  private record Frame(int opcode, byte[] payload) {
+    String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Socket open() throws IOException {
+    Socket s = new Socket("127.0.0.1", f.port);
+    s.setSoTimeout(20_000);
+    s.getOutputStream().write(("GET " + SttRealtimeTest.PATH + " HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed during the handshake: " + head);
+      }
+      head.append((char) b);
+    }
+    assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+    return s;
+  }
+
+  /** A masked client frame (payloads under 126 bytes). */
+  private static byte[] frame(int opcode, boolean fin, byte[] payload) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write((fin ? 0x80 : 0) | opcode);
+    b.write(0x80 | payload.length);
+    byte[] mask = {0x11, 0x22, 0x33, 0x44};
+    b.writeBytes(mask);
+    for (int i = 0; i < payload.length; i++) {
+      b.write(payload[i] ^ mask[i & 3]);
+    }
+    return b.toByteArray();
+  }
+
+  private static Frame readFrame(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    int b0 = in.read();
+    if (b0 < 0) {
+      throw new IOException("closed");
+    }
+    int len = in.read() & 0x7F;
+    if (len == 126) {
+      len = (in.read() << 8) | in.read();
+    }
+    return new Frame(b0 & 0x0F, in.readNBytes(len));
+  }
+
+  private static int indexOf(byte[] a, byte b) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == b) {
+        return i;
+      }
+    }
+    throw new AssertionError("no byte " + b);
+  }
+}
