@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * side in one run: direct to the {@link TtsStandIn} upstream, through the voicewire relay (and
  * the baseline build's), through the Node {@code ws} relay. Per stream count: time to first audio
  * of a flushed piece (p50/p99 and added over direct), the audio delivered per second by the
- * closed loop of {@link TtsLoad}, and the relay's CPU per audio message. Not thread safe.
+ * closed loop of {@link TtsLoad}, and the relay's CPU and (a JVM relay's) allocated heap bytes
+ * per audio message ({@link HeapAllocation}). Not thread safe.
  */
 public final class TtsRelayBench {
   /** Warm-up before each measured window. */
@@ -32,6 +34,7 @@ public final class TtsRelayBench {
       String baselineClasspath, List<String> baselineJvmArgs, boolean node, PrintWriter out)
       throws Exception {
     List<Process> children = new ArrayList<>();
+    Map<String, HeapAllocation> allocs = new LinkedHashMap<>();
     try (TtsStandIn up = TtsStandIn.start()) {
       Map<String, URI> targets = new LinkedHashMap<>();
       Map<String, Process> procs = new LinkedHashMap<>();
@@ -57,18 +60,39 @@ public final class TtsRelayBench {
           + " (ms) and audio delivered (closed loop per stream), %d s measured per row%n%n",
           TtsLoad.PIECE.length(), seconds);
       out.println("| streams | path | pieces | errors | TTFA p50 | TTFA p99 | added p50 |"
-          + " added p99 | audio s/s | relay CPU µs/audio message |");
-      out.println("|---|---|---|---|---|---|---|---|---|---|");
+          + " added p99 | audio s/s | relay CPU µs/audio message |"
+          + " relay heap bytes/audio message |");
+      out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      for (Map.Entry<String, Process> e : procs.entrySet()) {
+        if (!e.getKey().startsWith("node")) {
+          HeapAllocation a = HeapAllocation.attach(e.getValue().pid());
+          if (a != null) {
+            allocs.put(e.getKey(), a);
+          }
+        }
+      }
       out.flush();
       for (int n : streams) {
         TtsLoad.Result direct = null;
         for (Map.Entry<String, URI> t : targets.entrySet()) {
           Process p = procs.get(t.getKey());
           long[] cpu = new long[2];
+          HeapAllocation alloc = allocs.get(t.getKey());
+          List<CompletableFuture<Long>> heap = new ArrayList<>();
           TtsLoad.Result r;
           try {
             r = new TtsLoad(t.getValue(), n)
-                .atMeasure(() -> cpu[0] = cpuNanos(p), () -> cpu[1] = cpuNanos(p))
+                .atMeasure(() -> {
+                  cpu[0] = cpuNanos(p);
+                  if (alloc != null) {
+                    heap.add(CompletableFuture.supplyAsync(alloc::allocatedBytes));
+                  }
+                }, () -> {
+                  cpu[1] = cpuNanos(p);
+                  if (alloc != null) {
+                    heap.add(CompletableFuture.supplyAsync(alloc::allocatedBytes));
+                  }
+                })
                 .run(WARMUP, Duration.ofSeconds(seconds));
           } catch (Exception e) {
             out.printf(Locale.ROOT, "| %d | %s | failed: %s |%n", n, t.getKey(), e);
@@ -81,16 +105,22 @@ public final class TtsRelayBench {
           // one audio message per piece at the stand-in
           String cpuPer = p == null || r.pieces() == 0 ? "—" : String.format(Locale.ROOT,
               "%.1f", (cpu[1] - cpu[0]) / 1000.0 / r.pieces());
-          out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.2f | %.2f | %s | %s | %.1f | %s |%n",
+          long h0 = heap.size() == 2 ? heap.get(0).join() : -1;
+          long h1 = heap.size() == 2 ? heap.get(1).join() : -1;
+          String heapPer = h0 < 0 || h1 < 0 || r.pieces() == 0 ? "—" : String.format(Locale.ROOT,
+              "%.0f", (double) (h1 - h0) / r.pieces());
+          out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.2f | %.2f | %s | %s | %.1f | %s | %s"
+              + " |%n",
               n, t.getKey(), r.pieces(), r.errors(), r.p(50), r.p(99),
               r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(50) - direct.p(50)),
               r == direct ? "—" : String.format(Locale.ROOT, "%.2f", r.p(99) - direct.p(99)),
-              r.audioSecondsPerSecond(), cpuPer);
+              r.audioSecondsPerSecond(), cpuPer, heapPer);
           out.flush();
         }
       }
       out.println();
     } finally {
+      allocs.values().forEach(HeapAllocation::close);
       for (Process p : children) {
         p.destroy();
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
