@@ -36,6 +36,14 @@ public final class RelayBench {
   public static final double CAPACITY_P99_MILLIS = 100;
   /** Warm-up before each measured window of the stream-count table. */
   static final Duration WARMUP = Duration.ofSeconds(5);
+  /**
+   * A capacity probe counts only while the direct path (the load generator straight to the
+   * stand-in upstream, no relay) keeps up at that stream count: every chunk answered and its p99
+   * at most this, ms. Beyond it the harness itself is saturated (on 2 cores it shares them with
+   * the relay under test), and "added" would be the difference of two saturated figures, negative
+   * as often as not.
+   */
+  static final double DIRECT_P99_LIMIT_MILLIS = 20;
   /** Warm-up before each measured window of the capacity search. */
   static final Duration PROBE_WARMUP = Duration.ofSeconds(3);
   /** Pause between rows, so one row's close handshakes do not overlap the next row. */
@@ -348,6 +356,7 @@ public final class RelayBench {
         }
       }
       StringBuilder probes = new StringBuilder();
+      int saturatedAt = 0;
       while (hi == Integer.MAX_VALUE || hi - lo > Math.max(25, lo / 10)) {
         int n = hi == Integer.MAX_VALUE ? Math.max(100, lo * 2) : (lo + hi) / 2;
         if (n > o.capacityMax()) {
@@ -355,34 +364,59 @@ public final class RelayBench {
           probes.append(" (stopped at --capacity-max)");
           break;
         }
-        double added = probe(direct, t, n);
-        probes.append(String.format(Locale.ROOT, " %d: %s;", n, fmt(added)));
-        if (added <= CAPACITY_P99_MILLIS) {
+        Probe p = probe(direct, t, n);
+        if (p.harnessSaturated()) {
+          probes.append(String.format(Locale.ROOT, " %d: not measurable, the direct path did "
+              + "not keep up (p99 %s ms, %d of %d answered);", n, fmt(p.directP99()),
+              p.directReceived(), p.directSent()));
+          saturatedAt = n;
+          break;
+        }
+        probes.append(String.format(Locale.ROOT, " %d: %s;", n, fmt(p.added())));
+        if (p.added() <= CAPACITY_P99_MILLIS) {
           lo = n;
         } else {
           hi = n;
         }
       }
-      out.printf(Locale.ROOT, "| %s | %d |%s |%n", t.name(), lo, probes);
+      out.printf(Locale.ROOT, "| %s | %s |%s |%n", t.name(),
+          saturatedAt > 0 ? "≥ " + lo + " (harness limit below " + saturatedAt + ")" : lo,
+          probes);
       out.flush();
     }
   }
 
-  /** Added p99 at {@code n} streams (the direct path measured right before); +inf on failure. */
-  private double probe(Target direct, Target t, int n) throws Exception {
+  /**
+   * One probe at {@code n} streams: the direct path's p99 and counts, measured right before, and
+   * the relay's added p99 (+inf when it fell behind or failed).
+   */
+  record Probe(double added, double directP99, long directSent, long directReceived) {
+    /** The direct path did not keep up: the harness cannot measure a relay at this count. */
+    boolean harnessSaturated() {
+      return directReceived < directSent * 99 / 100 || directP99 > DIRECT_P99_LIMIT_MILLIS;
+    }
+  }
+
+  private Probe probe(Target direct, Target t, int n) throws Exception {
     Duration measure = Duration.ofSeconds(o.probeSeconds());
+    SttLoad.Result d;
     try {
-      SttLoad.Result d = new RawWsLoad(direct.uri(), n, o.chunkMs()).run(PROBE_WARMUP, measure);
+      d = new RawWsLoad(direct.uri(), n, o.chunkMs()).run(PROBE_WARMUP, measure);
       Thread.sleep(ROW_PAUSE_MILLIS);
+    } catch (Exception e) {
+      return new Probe(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 1, 0);
+    }
+    double added;
+    try {
       SttLoad.Result r = new RawWsLoad(t.uri(), n, o.chunkMs()).run(PROBE_WARMUP, measure);
       Thread.sleep(ROW_PAUSE_MILLIS);
-      if (r.received() < r.sent() * 9 / 10) {
-        return Double.POSITIVE_INFINITY; // fell behind: most answers never came
-      }
-      return r.p(99) - d.p(99);
+      added = r.received() < r.sent() * 9 / 10
+          ? Double.POSITIVE_INFINITY // fell behind: most answers never came
+          : r.p(99) - d.p(99);
     } catch (Exception e) {
-      return Double.POSITIVE_INFINITY;
+      added = Double.POSITIVE_INFINITY;
     }
+    return new Probe(added, d.p(99), d.sent(), d.received());
   }
 
   // ---------------------------------------------------------------- processes
