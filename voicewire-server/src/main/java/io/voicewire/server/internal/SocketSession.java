@@ -1,20 +1,15 @@
 package io.voicewire.server.internal;
 
-import io.voicewire.protocol.internal.TextFrames;
 import io.voicewire.speech.ErrorCode;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
-import org.eclipse.jetty.websocket.api.exceptions.BadPayloadException;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
-import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 
 /**
@@ -75,14 +70,8 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   private final InboundFlow flow;
   /** The close code the peer sent (1006 for a lost connection), -1 after a failed write. */
   private int peerCloseCode = -1;
-  /** The text message being read (Jetty's reader only, one frame at a time); set on open. */
-  private TextFrames text;
-  /** Jetty's reader only: the opcode of the data message whose frames are arriving, or -1. */
-  private byte message = -1;
-  /** Jetty's reader only: the binary message's payload so far, bytes. */
-  private long binaryBytes;
-  /** Jetty's reader only: a message was refused (too large, not UTF-8) and the socket closed. */
-  private boolean refused;
+  /** The socket's frames as messages (Jetty's reader only, one frame at a time); set on open. */
+  private InboundFrames frames;
 
   SocketSession(Services s, SessionKind kind, Logger log) {
     this.s = s;
@@ -138,7 +127,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   final void sendHeartbeatPong() {
     Session w = ws;
     if (w != null && w.isOpen()) {
-      w.sendPong(java.nio.ByteBuffer.allocate(0), org.eclipse.jetty.websocket.api.Callback.NOOP);
+      w.sendPong(ByteBuffer.allocate(0), Callback.NOOP);
     }
   }
 
@@ -151,7 +140,23 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   @Override
   public final void onWebSocketOpen(Session session) {
     ws = session;
-    text = new TextFrames(session.getMaxTextMessageSize());
+    frames = new InboundFrames(session, flow, () -> s.metrics.messageIn(kind),
+        new InboundFrames.Messages() {
+          @Override
+          public void text(String message) {
+            handleText(message);
+          }
+
+          @Override
+          public void binary(long bytes) {
+            binaryRefused();
+          }
+
+          @Override
+          public void refused(int code, RuntimeException why) {
+            refusedMessage(code, why);
+          }
+        });
     out = newOutbox(session);
     s.metrics.sessionOpened(kind);
     s.drain.register(this);
@@ -284,110 +289,17 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
   /** What a binary frame gets: this protocol has none. Its CPU and size are charged after. */
   abstract void binaryRefused();
 
-  /**
-   * Every frame: with a frame handler, Jetty's API layer leaves all of them to it (no message
-   * sinks, no automatic pong; the core still runs the close handshake). A text message is
-   * assembled from its frames ({@link TextFrames}), not by Jetty's {@code StringMessageSink},
-   * which allocates a builder as large as the input buffer per message. With the sinks' checks: a
-   * message over the maximum text or binary message size closes with 1009, a text that is not
-   * UTF-8 with 1007. A ping is answered and a pong read past, as Jetty's API layer did.
-   */
+  /** Every frame, through {@link InboundFrames} (text assembled from its frames, pings, limits). */
   @Override
   public final void onWebSocketFrame(Frame frame, Callback callback) {
-    byte op = frame.getOpCode();
-    if (op == OpCode.PING) {
-      ws.sendPong(frame.hasPayload() ? frame.getPayload() : ByteBuffer.allocate(0),
-          Callback.from(() -> {
-            callback.succeed();
-            ws.demand();
-          }, x -> callback.succeed())); // output closed already: nothing to answer
-      return;
-    }
-    if (op == OpCode.PONG) {
-      callback.succeed();
-      ws.demand();
-      return;
-    }
-    if (op == OpCode.CONTINUATION) {
-      op = message;
-    }
-    if (op != OpCode.TEXT && op != OpCode.BINARY) {
-      callback.succeed();
-      return;
-    }
-    message = frame.isFin() ? -1 : op;
-    try {
-      if (refused) {
-        return; // dropped: nothing more is read, as after Jetty's sink failed a message
-      } else if (op == OpCode.TEXT) {
-        textFrame(frame);
-      } else {
-        binaryFrame(frame);
-      }
-    } finally {
-      callback.succeed();
-    }
-  }
-
-  private void binaryFrame(Frame frame) {
-    binaryBytes += frame.getPayloadLength();
-    long max = ws.getMaxBinaryMessageSize();
-    if (max > 0 && binaryBytes > max) {
-      refuse(StatusCode.MESSAGE_TOO_LARGE, new MessageTooLargeException(String.format(
-          "Binary message too large: %,d > %,d", binaryBytes, max)));
-      return;
-    }
-    if (!frame.isFin()) {
-      ws.demand(); // the rest of the message, as Jetty's message sinks do
-      return;
-    }
-    long bytes = binaryBytes;
-    binaryBytes = 0;
-    long started = flow.frameStarted();
-    s.metrics.messageIn(kind);
-    try {
-      binaryRefused();
-    } finally {
-      flow.frameDone(bytes, started);
-    }
-  }
-
-  private void textFrame(Frame frame) {
-    if (!text.append(frame.getPayload())) {
-      refuse(StatusCode.MESSAGE_TOO_LARGE, new MessageTooLargeException(String.format(
-          "Text message too large: %,d > %,d", text.size() + frame.getPayloadLength(),
-          ws.getMaxTextMessageSize())));
-      return;
-    }
-    if (!frame.isFin()) {
-      ws.demand(); // the rest of the message, as Jetty's message sinks do
-      return;
-    }
-    String message;
-    try {
-      message = text.take();
-    } catch (CharacterCodingException e) {
-      refuse(StatusCode.BAD_PAYLOAD, new BadPayloadException("Invalid UTF-8"));
-      return;
-    }
-    long started = flow.frameStarted();
-    s.metrics.messageIn(kind);
-    try {
-      handleText(message);
-    } finally {
-      // handed on (the chunk to the provider, the text to the context): the next frame may
-      // come, within the key's and the session's inbound budgets
-      flow.frameDone(message.length(), started);
-    }
+    frames.frame(frame, callback);
   }
 
   /**
    * A message Jetty's sink would have failed: the same close, and no more demand (Jetty's core
    * closed the same way and read no further; the close handshake's timeout ends the socket).
    */
-  private void refuse(int code, RuntimeException why) {
-    refused = true;
-    text.drop();
+  private void refusedMessage(int code, RuntimeException why) {
     onWebSocketError(why);
     ws.close(code, why.getMessage(), Callback.from(() -> { },
         x -> log.debug("{} close after {} failed id={}: {}", kind.label, code, id, x.toString())));
