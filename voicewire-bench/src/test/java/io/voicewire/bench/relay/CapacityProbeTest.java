@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 class CapacityProbeTest {
   @Test
   void aProbeCountsWhileTheDirectPathKeepsUp() {
-    assertFalse(new RelayBench.Probe(12.0, 0.6, 40_000, 40_000).harnessSaturated());
-    assertFalse(new RelayBench.Probe(-0.2, RelayBench.DIRECT_P99_LIMIT_MILLIS, 40_000, 39_700)
+    assertFalse(new CapacitySearch.Probe(12.0, 0.6, 40_000, 40_000).harnessSaturated());
+    assertFalse(new CapacitySearch.Probe(-0.2, CapacitySearch.DIRECT_P99_LIMIT_MILLIS, 40_000, 39_700)
         .harnessSaturated(), "a few answers still in flight at the window's end");
   }
 
   @Test
   void aSlowOrLossyDirectPathMakesTheProbeNotMeasurable() {
-    assertTrue(new RelayBench.Probe(-164.6, 180.0, 40_000, 40_000).harnessSaturated());
-    assertTrue(new RelayBench.Probe(3.0, 1.0, 40_000, 30_000).harnessSaturated());
+    assertTrue(new CapacitySearch.Probe(-164.6, 180.0, 40_000, 40_000).harnessSaturated());
+    assertTrue(new CapacitySearch.Probe(3.0, 1.0, 40_000, 30_000).harnessSaturated());
   }
 }
