@@ -7,7 +7,6 @@ import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.Alignment;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -31,9 +30,12 @@ public sealed interface TtsServerMessage {
       implements TtsServerMessage {
     @Override
     public String encode() {
+      // base64 written by the generator (its default variant is the standard alphabet with
+      // padding, as Base64.getEncoder()), into a buffer sized for the whole message
       return Json.write(g -> {
         g.writeStartObject();
-        g.writeStringField("audio", Base64.getEncoder().encodeToString(audio));
+        g.writeFieldName("audio");
+        g.writeBinary(audio);
         g.writeNullField("isFinal");
         writeAlignment(g, "normalizedAlignment", normalizedAlignment);
         writeAlignment(g, "alignment", alignment);
@@ -41,7 +43,13 @@ public sealed interface TtsServerMessage {
           g.writeStringField("contextId", contextId);
         }
         g.writeEndObject();
-      });
+      }, 4 * ((audio.length + 2) / 3) + 128 + alignmentChars(alignment)
+          + alignmentChars(normalizedAlignment) + (contextId == null ? 0 : contextId.length()));
+    }
+
+    /** About the JSON characters of an alignment: a character, a start and a duration each. */
+    private static int alignmentChars(Alignment a) {
+      return a == null ? 0 : 80 + a.size() * 16;
     }
   }
 

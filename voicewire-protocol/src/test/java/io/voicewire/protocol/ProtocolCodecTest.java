@@ -79,6 +79,34 @@ class ProtocolCodecTest {
     assertEquals("c1", back.contextId());
   }
 
+  /**
+   * The audio is written by the JSON generator's own base64 into a buffer sized from the
+   * message: the field is exactly what {@code Base64.getEncoder()} gives (alphabet, padding, no
+   * line breaks) at every length mod 3, including no audio and a message far larger than the
+   * size hint's alignment estimate.
+   */
+  @Test
+  void ttsAudioBase64IsTheStandardEncodingAtEveryLength() throws Exception {
+    java.util.Random r = new java.util.Random(7);
+    Alignment a = new Alignment(List.of("\"", "\\", "é", "\n"), new int[] {0, 1, 2, 3},
+        new int[] {1, 1, 1, 1});
+    for (int n : new int[] {0, 1, 2, 3, 4, 5, 57, 58, 59, 76, 77, 1000, 44_100, 200_001}) {
+      byte[] audio = new byte[n];
+      r.nextBytes(audio);
+      String json = new TtsServerMessage.Audio(audio, n % 2 == 0 ? a : null, a, null).encode();
+      String b64 = java.util.Base64.getEncoder().encodeToString(audio);
+      assertTrue(json.startsWith("{\"audio\":\"" + b64 + "\",\"isFinal\":null,"), n + ": "
+          + json.substring(0, Math.min(120, json.length())));
+      if (n == 0) {
+        continue; // a message without audio decodes as another shape, as before
+      }
+      TtsServerMessage.Audio back = (TtsServerMessage.Audio) TtsServerMessage.decode(json);
+      assertArrayEquals(audio, back.audio());
+      assertEquals(a, back.normalizedAlignment());
+      assertEquals(n % 2 == 0 ? a : null, back.alignment());
+    }
+  }
+
   @Test
   void ttsDecodeToleratesVariants() throws Exception {
     assertInstanceOf(TtsServerMessage.Final.class,

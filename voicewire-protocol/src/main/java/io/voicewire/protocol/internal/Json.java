@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voicewire.protocol.ProtocolException;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -154,13 +153,57 @@ public final class Json {
 
   /** Writes one JSON value with a generator and returns the text. */
   public static String write(GeneratorBody body) {
-    StringWriter w = new StringWriter(256);
+    return write(body, 256);
+  }
+
+  /**
+   * {@link #write(GeneratorBody)} into a buffer of {@code sizeHint} characters to start with, so
+   * that a large message (TTS audio: tens of KB of base64) is not copied again each time the
+   * buffer doubles; the string is the one copy made at the end.
+   */
+  public static String write(GeneratorBody body, int sizeHint) {
+    SizedWriter w = new SizedWriter(Math.max(64, sizeHint));
     try (JsonGenerator g = FACTORY.createGenerator(w)) {
       body.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return w.toString();
+  }
+
+  /** A {@link java.io.Writer} into one unsynchronized {@link StringBuilder} of a given size. */
+  private static final class SizedWriter extends java.io.Writer {
+    private final StringBuilder sb;
+
+    SizedWriter(int capacity) {
+      sb = new StringBuilder(capacity);
+    }
+
+    @Override
+    public void write(char[] c, int off, int len) {
+      sb.append(c, off, len);
+    }
+
+    @Override
+    public void write(String str, int off, int len) {
+      sb.append(str, off, off + len);
+    }
+
+    @Override
+    public void write(int c) {
+      sb.append((char) c);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return sb.toString();
+    }
   }
 
   /**

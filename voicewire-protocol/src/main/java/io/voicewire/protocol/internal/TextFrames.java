@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * instead of through Jetty's {@code StringMessageSink}: that sink builds every message in a new
  * {@code StringBuilder} as large as the session's input buffer (4 KiB), the largest allocation
  * of a relayed chunk. Here a message costs its {@code String} (one exact-size array for ASCII)
- * and one copy into a buffer kept per socket ({@link #KEEP_BYTES} at most between messages).
+ * and one copy into a buffer kept per socket (between messages {@link #KEEP_BYTES} at most, or
+ * {@link #KEEP_LARGE_BYTES} while the messages are large).
  *
  * <p>Same checks as Jetty's sink: the message's total payload against the maximum
  * ({@link #append} returns false past it) and strict UTF-8 over the whole message, so a code
@@ -21,18 +22,33 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread safe: one socket's reader, one frame at a time.
  */
 public final class TextFrames {
-  /** The largest buffer kept between messages, bytes; a larger one is dropped after its message. */
+  /**
+   * The largest buffer always kept between messages, bytes. With {@link #keepingLarge}, a larger
+   * one is kept after a message that needed it (up to {@link #KEEP_LARGE_BYTES}), so a socket
+   * whose messages are all large (the relay's upstream TTS audio, tens of KB) does not allocate
+   * its buffer again for each of them; it is dropped after the first message that fits in this.
+   * Not for sockets of untrusted peers: a client could leave every idle socket holding the
+   * larger bound.
+   */
   static final int KEEP_BYTES = 16 * 1024;
+  /** The largest buffer kept between two large messages, bytes. */
+  static final int KEEP_LARGE_BYTES = 256 * 1024;
   /** The first buffer's size, bytes (a relayed 20 ms STT chunk is about 950). */
   static final int FIRST_BYTES = 1024;
 
   private final long maxBytes;
+  private final int keepLarge;
   private byte[] buf;
   private int len;
   private CharsetDecoder strict;
 
   /** Messages of at most {@code maxBytes} of UTF-8 (0 or less: no limit). */
   public TextFrames(long maxBytes) {
+    this(maxBytes, KEEP_BYTES);
+  }
+
+  private TextFrames(long maxBytes, int keepLarge) {
+    this.keepLarge = keepLarge;
     this.maxBytes = maxBytes <= 0 ? Integer.MAX_VALUE - 16 : Math.min(maxBytes,
         Integer.MAX_VALUE - 16);
   }
@@ -86,12 +102,27 @@ public final class TextFrames {
     }
   }
 
+  /**
+   * Messages of at most {@code maxBytes} (0 or less: no limit), whose buffer is kept between
+   * large messages, up to {@link #KEEP_LARGE_BYTES} (see {@link #KEEP_BYTES}); for a trusted
+   * peer (the relay's upstream).
+   */
+  public static TextFrames keepingLarge(long maxBytes) {
+    return new TextFrames(maxBytes, KEEP_LARGE_BYTES);
+  }
+
   /** Forgets the message in progress. */
   public void drop() {
+    boolean large = len > KEEP_BYTES;
     len = 0;
-    if (buf != null && buf.length > KEEP_BYTES) {
+    if (buf != null && buf.length > KEEP_BYTES && (!large || buf.length > keepLarge)) {
       buf = null;
     }
+  }
+
+  /** The buffer kept now, bytes (0: none); for tests. */
+  int kept() {
+    return buf == null ? 0 : buf.length;
   }
 
   private void grow(int need) {

@@ -95,4 +95,36 @@ class TextFramesTest {
       assertEquals(text, t.take());
     }
   }
+
+  /**
+   * A buffer grown for a large message is kept while the messages stay large (no new buffer per
+   * TTS audio message), and given up after the first small one, or when it is over the larger
+   * bound.
+   */
+  @Test
+  void aLargeBufferIsKeptOnlyWhileTheMessagesAreLarge() throws Exception {
+    TextFrames untrusted = new TextFrames(0);
+    assertTrue(untrusted.append(ByteBuffer.wrap("c".repeat(60_000).getBytes(
+        StandardCharsets.US_ASCII))));
+    assertEquals(60_000, untrusted.take().length());
+    assertEquals(0, untrusted.kept(), "a client's socket never keeps more than KEEP_BYTES");
+    TextFrames t = TextFrames.keepingLarge(0);
+    byte[] large = "a".repeat(60_000).getBytes(StandardCharsets.US_ASCII);
+    assertTrue(t.append(ByteBuffer.wrap(large)));
+    assertEquals(60_000, t.take().length());
+    int kept = t.kept();
+    assertTrue(kept >= 60_000 && kept <= TextFrames.KEEP_LARGE_BYTES, "kept " + kept);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(t.append(ByteBuffer.wrap(large)));
+      assertEquals(60_000, t.take().length());
+      assertEquals(kept, t.kept(), "the same buffer serves the next large message");
+    }
+    assertTrue(t.append(ByteBuffer.wrap("{\"isFinal\":true}".getBytes(StandardCharsets.US_ASCII))));
+    assertEquals("{\"isFinal\":true}", t.take());
+    assertEquals(0, t.kept(), "a small message gives the large buffer up");
+    byte[] huge = "b".repeat(TextFrames.KEEP_LARGE_BYTES + 1).getBytes(StandardCharsets.US_ASCII);
+    assertTrue(t.append(ByteBuffer.wrap(huge)));
+    assertEquals(huge.length, t.take().length());
+    assertEquals(0, t.kept(), "a buffer over the larger bound is never kept");
+  }
 }

@@ -184,7 +184,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   @Override
   public void onWebSocketOpen(Session s) {
     reading = s;
-    text = new TextFrames(s.getMaxTextMessageSize());
+    text = TextFrames.keepingLarge(s.getMaxTextMessageSize()); // the server: a trusted peer
     MaskKeys.install(s); // before the first frame of ours
     opened(s, () -> {
       for (String text; (text = early.poll()) != null; ) {
