@@ -1,8 +1,7 @@
 package io.voicewire.server.internal;
 
-import io.voicewire.protocol.internal.TextFrames;
+import io.voicewire.protocol.internal.MessageFrames;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
@@ -15,7 +14,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * One server socket's frames, as its {@link SocketSession}'s frame handler takes them: with a
  * frame handler, Jetty's API layer leaves every frame to it (no message sinks, no automatic
  * pong; the core still runs the close handshake). A text message is assembled from its frames
- * ({@link TextFrames}), not by Jetty's {@code StringMessageSink}, which allocates a builder as
+ * ({@link MessageFrames}), not by Jetty's {@code StringMessageSink}, which allocates a builder as
  * large as the input buffer per message. With the sinks' checks: a message over the maximum
  * text or binary message size is refused with 1009, a text that is not UTF-8 with 1007, and
  * nothing more is read after a refusal. A ping is answered and a pong read past, as Jetty's API
@@ -45,11 +44,7 @@ final class InboundFrames {
   private final InboundFlow flow;
   private final Runnable counted;
   private final Messages to;
-  private final TextFrames text;
-  /** The opcode of the data message whose frames are arriving, or -1. */
-  private byte message = -1;
-  /** The binary message's payload so far, bytes. */
-  private long binaryBytes;
+  private final MessageFrames messages;
   /** A message was refused (too large, not UTF-8) and the socket is closing. */
   private boolean refused;
 
@@ -59,7 +54,7 @@ final class InboundFrames {
     this.flow = flow;
     this.counted = counted;
     this.to = to;
-    this.text = new TextFrames(ws.getMaxTextMessageSize());
+    this.messages = MessageFrames.of(ws.getMaxTextMessageSize(), ws.getMaxBinaryMessageSize());
   }
 
   /** Takes one frame; {@code callback} is completed once its payload is no longer needed. */
@@ -78,82 +73,46 @@ final class InboundFrames {
       ws.demand();
       return;
     }
-    if (op == OpCode.CONTINUATION) {
-      op = message;
-    }
-    if (op != OpCode.TEXT && op != OpCode.BINARY) {
-      callback.succeed();
-      return;
-    }
-    message = frame.isFin() ? -1 : op;
     try {
       if (refused) {
         return; // dropped: nothing more is read, as after Jetty's sink failed a message
-      } else if (op == OpCode.TEXT) {
-        textFrame(frame);
-      } else {
-        binaryFrame(frame);
+      }
+      switch (messages.frame(op, frame.isFin(), frame.getPayload())) {
+        case MORE -> ws.demand(); // the rest of the message, as Jetty's message sinks do
+        case TEXT, BINARY -> handOn(messages.text());
+        case TOO_LARGE -> refuse(StatusCode.MESSAGE_TOO_LARGE,
+            new MessageTooLargeException(messages.refusal()));
+        case NOT_UTF8 -> refuse(StatusCode.BAD_PAYLOAD,
+            new BadPayloadException(messages.refusal()));
+        case IGNORED -> { }
       }
     } finally {
       callback.succeed();
     }
   }
 
-  private void binaryFrame(Frame frame) {
-    binaryBytes += frame.getPayloadLength();
-    long max = ws.getMaxBinaryMessageSize();
-    if (max > 0 && binaryBytes > max) {
-      refuse(StatusCode.MESSAGE_TOO_LARGE, new MessageTooLargeException(String.format(
-          "Binary message too large: %,d > %,d", binaryBytes, max)));
-      return;
-    }
-    if (!frame.isFin()) {
-      ws.demand(); // the rest of the message, as Jetty's message sinks do
-      return;
-    }
-    long bytes = binaryBytes;
-    binaryBytes = 0;
+  /**
+   * Counts a whole message (the text, or null for a binary one), hands it on and charges it to
+   * the flow: once handed on (the chunk to the provider, the text to the context), the next frame
+   * may come, within the key's and the session's inbound budgets.
+   */
+  private void handOn(String text) {
+    long size = text != null ? text.length() : messages.binaryBytes();
     long started = flow.frameStarted();
     counted.run();
     try {
-      to.binary(bytes);
+      if (text != null) {
+        to.text(text);
+      } else {
+        to.binary(size);
+      }
     } finally {
-      flow.frameDone(bytes, started);
-    }
-  }
-
-  private void textFrame(Frame frame) {
-    if (!text.append(frame.getPayload())) {
-      refuse(StatusCode.MESSAGE_TOO_LARGE, new MessageTooLargeException(String.format(
-          "Text message too large: %,d > %,d", text.size() + frame.getPayloadLength(),
-          ws.getMaxTextMessageSize())));
-      return;
-    }
-    if (!frame.isFin()) {
-      ws.demand(); // the rest of the message, as Jetty's message sinks do
-      return;
-    }
-    String whole;
-    try {
-      whole = text.take();
-    } catch (CharacterCodingException e) {
-      refuse(StatusCode.BAD_PAYLOAD, new BadPayloadException("Invalid UTF-8"));
-      return;
-    }
-    long started = flow.frameStarted();
-    counted.run();
-    try {
-      to.text(whole);
-    } finally {
-      // handed on (the chunk to the provider, the text to the context): the next frame may
-      // come, within the key's and the session's inbound budgets
-      flow.frameDone(whole.length(), started);
+      flow.frameDone(size, started);
     }
   }
 
   private void refuse(int code, RuntimeException why) {
     refused = true;
-    text.drop();
     to.refused(code, why);
   }
 }

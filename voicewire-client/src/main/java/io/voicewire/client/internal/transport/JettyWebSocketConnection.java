@@ -1,11 +1,10 @@
 package io.voicewire.client.internal.transport;
 
 import io.voicewire.protocol.CloseCodes;
-import io.voicewire.protocol.internal.TextFrames;
+import io.voicewire.protocol.internal.MessageFrames;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,12 +49,8 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
 
   // Jetty's reader only (one frame at a time), set on open
   private Session reading;
-  /** The text message being read, from its frames. */
-  private TextFrames text;
-  /** The opcode of the data message whose frames are arriving, or -1. */
-  private byte message = -1;
-  /** The binary message's payload so far, bytes. */
-  private long binaryBytes;
+  /** The data messages being read, from their frames. */
+  private MessageFrames messages;
 
   JettyWebSocketConnection(URI uri, ConnectionListener listener,
       ScheduledExecutorService scheduler, long pingIntervalMillis, long closeTimeoutMillis,
@@ -184,7 +179,8 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   @Override
   public void onWebSocketOpen(Session s) {
     reading = s;
-    text = TextFrames.keepingLarge(s.getMaxTextMessageSize()); // the server: a trusted peer
+    messages = MessageFrames.keepingLarge(s.getMaxTextMessageSize(), // the server: trusted
+        s.getMaxBinaryMessageSize());
     MaskKeys.install(s); // before the first frame of ours
     opened(s, () -> {
       for (String text; (text = early.poll()) != null; ) {
@@ -197,7 +193,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   /**
    * Every frame (Jetty calls this before its own handling, and has no message sink of its own
    * here, so data frames are all ours): a text message is assembled from its frames
-   * ({@link TextFrames}) instead of by Jetty's {@code StringMessageSink}, which allocates a
+   * ({@link MessageFrames}) instead of by Jetty's {@code StringMessageSink}, which allocates a
    * builder as large as the input buffer per message. With the sinks' checks: a message over the
    * maximum size, or a text that is not UTF-8, fails the connection. Binary messages are ignored
    * (the protocol has none, PROTOCOL.md §1.2). With a frame handler Jetty's API layer leaves every
@@ -224,47 +220,16 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
       }
       return;
     }
-    if (op == OpCode.CONTINUATION) {
-      op = message;
-    }
-    if (op != OpCode.TEXT && op != OpCode.BINARY) {
-      cb.succeed();
-      return;
-    }
-    message = frame.isFin() ? -1 : op;
-    String whole = null;
-    Throwable refused = null;
-    if (op == OpCode.TEXT) {
-      if (!text.append(frame.getPayload())) {
-        refused = new MessageTooLargeException(String.format("Text message too large: %,d > %,d",
-            text.size() + frame.getPayloadLength(), reading.getMaxTextMessageSize()));
-      } else if (frame.isFin()) {
-        try {
-          whole = text.take();
-        } catch (CharacterCodingException e) {
-          refused = new BadPayloadException("Invalid UTF-8");
-        }
-      }
-    } else {
-      binaryBytes += frame.getPayloadLength();
-      long max = reading.getMaxBinaryMessageSize();
-      if (max > 0 && binaryBytes > max) {
-        refused = new MessageTooLargeException(String.format(
-            "Binary message too large: %,d > %,d", binaryBytes, max));
-      } else if (frame.isFin()) {
-        binaryBytes = 0;
-      }
-    }
+    MessageFrames.Step step = messages.frame(op, frame.isFin(), frame.getPayload());
     cb.succeed();
-    if (refused != null) {
-      message = -1;
-      failed(refused, 0); // drops the socket, as Jetty's failed message did
-    } else if (!frame.isFin()) {
-      reading.demand(); // the rest of the message, as Jetty's message sinks do
-    } else if (whole != null) {
-      received(whole);
-    } else {
-      afterMessage(); // a binary message, ignored
+    switch (step) {
+      case MORE -> reading.demand(); // the rest of the message, as Jetty's message sinks do
+      case TEXT -> received(messages.text());
+      case BINARY -> afterMessage(); // a binary message, ignored
+      // drops the socket, as Jetty's failed message did
+      case TOO_LARGE -> failed(new MessageTooLargeException(messages.refusal()), 0);
+      case NOT_UTF8 -> failed(new BadPayloadException(messages.refusal()), 0);
+      case IGNORED -> { }
     }
   }
 
