@@ -2,12 +2,10 @@ package io.voicewire.server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,32 +26,12 @@ class CloseHandshakeTest {
   void aPeerThatNeverAnswersTheCloseIsDisconnected() throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
     try (ServerFixture f = ServerFixture.start(p);
-         Socket s = new Socket("127.0.0.1", f.port)) {
-      s.setSoTimeout(20_000);
-      // a raw WebSocket handshake; the bad query makes the server send an error and close
-      s.getOutputStream().write(("GET /v1/speech-to-text/realtime HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        head.append((char) in.read());
-      }
-      assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+         // a raw WebSocket; the bad query makes the server send an error and close
+         Socket s = RawWebSocket.upgrade(f.port, "/v1/speech-to-text/realtime")) {
       boolean sawClose = false;
       long start = System.nanoTime();
-      while (true) {
-        int b0 = in.read();
-        if (b0 < 0) {
-          break; // the server cut the connection
-        }
-        int len = in.read() & 0x7F;
-        if (len == 126) {
-          len = (in.read() << 8) | in.read();
-        }
-        in.readNBytes(len);
-        if ((b0 & 0x0F) == 0x8) {
+      for (RawWebSocket.Frame frame; (frame = RawWebSocket.read(s)) != null; ) {
+        if (frame.opcode() == 0x8) {
           sawClose = true; // and we never answer it
         }
       }

@@ -3,14 +3,13 @@ package io.voicewire.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import io.voicewire.server.RawWebSocket.Frame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,9 +47,9 @@ class TextFramesTest {
       int e = indexOf(m, (byte) 0xC3); // é's first byte
       int clef = indexOf(m, (byte) 0xF0); // 𝄞's first of four bytes
       OutputStream out = s.getOutputStream();
-      out.write(frame(0x1, false, Arrays.copyOfRange(m, 0, e + 1)));
-      out.write(frame(0x0, false, Arrays.copyOfRange(m, e + 1, clef + 2)));
-      out.write(frame(0x0, true, Arrays.copyOfRange(m, clef + 2, m.length)));
+      out.write(RawWebSocket.frame(0x1, false, Arrays.copyOfRange(m, 0, e + 1)));
+      out.write(RawWebSocket.frame(0x0, false, Arrays.copyOfRange(m, e + 1, clef + 2)));
+      out.write(RawWebSocket.frame(0x0, true, Arrays.copyOfRange(m, clef + 2, m.length)));
       out.flush();
       Frame reply = readFrame(s);
       assertEquals(0x1, reply.opcode());
@@ -67,7 +66,7 @@ class TextFramesTest {
       String ascii = "{\"message_type\":\"h_(\"}";
       byte[] m = ascii.getBytes(StandardCharsets.US_ASCII);
       m[ascii.indexOf("h_(") + 1] = (byte) 0xC3; // a lead byte followed by '(': malformed
-      s.getOutputStream().write(frame(0x1, true, m));
+      s.getOutputStream().write(RawWebSocket.frame(0x1, true, m));
       s.getOutputStream().flush();
       Frame reply = readFrame(s);
       assertEquals(0x8, reply.opcode(), "a close frame, not a reply: " + reply.text());
@@ -75,56 +74,16 @@ class TextFramesTest {
     }
   }
 
-  private record Frame(int opcode, byte[] payload) {
-    String text() {
-      return new String(payload, StandardCharsets.UTF_8);
-    }
-  }
-
   private static Socket open() throws IOException {
-    Socket s = new Socket("127.0.0.1", f.port);
-    s.setSoTimeout(20_000);
-    s.getOutputStream().write(("GET " + SttRealtimeTest.PATH + " HTTP/1.1\r\n"
-        + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
-    InputStream in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed during the handshake: " + head);
-      }
-      head.append((char) b);
-    }
-    assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-    return s;
-  }
-
-  /** A masked client frame (payloads under 126 bytes). */
-  private static byte[] frame(int opcode, boolean fin, byte[] payload) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write((fin ? 0x80 : 0) | opcode);
-    b.write(0x80 | payload.length);
-    byte[] mask = {0x11, 0x22, 0x33, 0x44};
-    b.writeBytes(mask);
-    for (int i = 0; i < payload.length; i++) {
-      b.write(payload[i] ^ mask[i & 3]);
-    }
-    return b.toByteArray();
+    return RawWebSocket.upgrade(f.port, SttRealtimeTest.PATH);
   }
 
   private static Frame readFrame(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
-    int b0 = in.read();
-    if (b0 < 0) {
+    Frame f = RawWebSocket.read(s);
+    if (f == null) {
       throw new IOException("closed");
     }
-    int len = in.read() & 0x7F;
-    if (len == 126) {
-      len = (in.read() << 8) | in.read();
-    }
-    return new Frame(b0 & 0x0F, in.readNBytes(len));
+    return f;
   }
 
   private static int indexOf(byte[] a, byte b) {
