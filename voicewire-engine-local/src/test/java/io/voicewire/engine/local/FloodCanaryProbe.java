@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * docs/soak.md). Prints each canary commit's latency (commit sent → committed transcript) and
  * the model sets' load every 250 ms. Arguments: flood streams (default 3), seconds (default
  * 60), {@code vad} (default: the floods commit at each speech end, under the core {@link
- * io.voicewire.speech.CommitPolicy}) or {@code novad} (they never commit).
+ * io.voicewire.speech.CommitPolicy}) or {@code novad} (they never commit), canary streams
+ * (default 1; the soak runs 3). Also prints each canary utterance's first partial latency (the
+ * chunk where its speech starts sent → first partial with words).
  */
 public final class FloodCanaryProbe {
   private FloodCanaryProbe() {}
@@ -26,6 +28,7 @@ public final class FloodCanaryProbe {
   public static void main(String[] args) throws Exception {
     int floods = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+    int canaries = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     io.voicewire.speech.CommitStrategy floodCommits = args.length > 2 && args[2].equals("novad")
         ? io.voicewire.speech.CommitStrategy.MANUAL : io.voicewire.speech.CommitStrategy.VAD;
     LocalSpeechProvider local = LocalSpeechProvider.builder().build();
@@ -67,19 +70,61 @@ public final class FloodCanaryProbe {
       }
     });
     sleep(3000);
+    List<Long> commits = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> partials = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> canaryThreads = new ArrayList<>();
+    for (int c = 0; c < canaries; c++) {
+      int n = c;
+      canaryThreads.add(Thread.ofPlatform().daemon().name("canary-" + c).start(() -> {
+        try {
+          canary(local, n, speech, end, commits, partials);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      sleep(1500 / canaries);
+    }
+    for (Thread t : canaryThreads) {
+      t.join(TimeUnit.SECONDS.toMillis(seconds + 60));
+    }
+    System.out.println("canary commits (ms, sorted): " + sorted(commits));
+    System.out.println("canary speech sent -> first partial (ms, sorted): " + sorted(partials));
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    local.close();
+  }
+
+  /**
+   * One canary: speaks the clip at real time (100 ms chunks, after 300 ms of silence), commits,
+   * waits for the committed transcript, pauses 1 s, again until {@code end}.
+   */
+  private static void canary(LocalSpeechProvider local, int n, byte[] speech, long end,
+      List<Long> commits, List<Long> partials) throws InterruptedException {
     LinkedBlockingQueue<Long> committed = new LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicLong firstPartial = new java.util.concurrent.atomic.AtomicLong();
     SttSession canary = local.openStt(SttRequest.builder().tenant("canary")
         .vad(new VadParams(0.3, 0.4, 100, 100)).build(), new SttListener() {
+          @Override
+          public void onPartial(Transcript t) {
+            if (!t.text().isBlank()) {
+              firstPartial.compareAndSet(0, System.nanoTime());
+            }
+          }
+
           @Override
           public void onCommitted(Transcript t) {
             committed.add(System.nanoTime());
           }
         });
     byte[] clip = SpeechClips.concat(SpeechClips.silence(300), speech);
-    List<Long> lat = new ArrayList<>();
     while (System.nanoTime() < end) {
-      System.out.println(System.currentTimeMillis() % 100_000 + " canary speaks");
+      firstPartial.set(0);
+      long speechSent = 0;
       for (int off = 0; off < clip.length; off += 3200) {
+        if (off == 3200 * 3) {
+          speechSent = System.nanoTime(); // the chunk where speech starts
+        }
         canary.sendAudio(Arrays.copyOfRange(clip, off, Math.min(clip.length, off + 3200)));
         sleep(100);
       }
@@ -87,17 +132,24 @@ public final class FloodCanaryProbe {
       canary.commit();
       Long t1 = committed.poll(30, TimeUnit.SECONDS);
       long ms = t1 == null ? -1 : (t1 - t0) / 1_000_000;
-      lat.add(ms);
-      System.out.println(System.currentTimeMillis() % 100_000 + " canary commit " + ms + " ms");
+      commits.add(ms);
+      long fp = firstPartial.get();
+      if (fp != 0) {
+        partials.add((fp - speechSent) / 1_000_000);
+      }
+      System.out.println(System.currentTimeMillis() % 100_000 + " canary-" + n + " commit " + ms
+          + " ms, first partial " + (fp == 0 ? "none" : (fp - speechSent) / 1_000_000 + " ms"));
       sleep(1000);
     }
     canary.cancel();
-    lat.sort(null);
-    System.out.println("canary commits (ms, sorted): " + lat);
-    for (Thread t : threads) {
-      t.join(30_000);
+  }
+
+  private static List<Long> sorted(List<Long> values) {
+    synchronized (values) {
+      List<Long> out = new ArrayList<>(values);
+      out.sort(null);
+      return out;
     }
-    local.close();
   }
 
   private static void sleep(long ms) {

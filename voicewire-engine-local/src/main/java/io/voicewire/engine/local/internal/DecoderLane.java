@@ -117,11 +117,12 @@ final class DecoderLane implements ResultListener {
   void decode(DecoderPool.Job job) {
     current = job;
     ModelTurns models = set.turns();
-    models.acquire(job.tenant());
+    models.acquire(job.tenant(), job.pace().urgent());
     try {
       job.started();
       offset.startPass(PASSES.incrementAndGet());
-      source.setInputStream(new ModelSet.SliceStream(job.audio(), models, job.tenant()));
+      source.setInputStream(new ModelSet.SliceStream(job.audio(), models, job.tenant(),
+          job.pace()));
       Result r;
       while ((r = recognizer.recognize()) != null) {
         List<DecoderPool.TimedWord> words = words(r, offset.offsetMs());

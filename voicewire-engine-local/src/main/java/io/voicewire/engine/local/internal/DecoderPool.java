@@ -69,6 +69,11 @@ final class DecoderPool implements AutoCloseable {
       return null;
     }
 
+    /** How urgent the job's decoding is: whether its session keeps to real time. */
+    default DecodePace pace() {
+      return DecodePace.UNLIMITED;
+    }
+
     /** What the language model favours for this job (keyterms, context). */
     default LmBias bias() {
       return LmBias.NONE;

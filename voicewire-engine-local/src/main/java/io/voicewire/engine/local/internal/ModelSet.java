@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Each lane has its own Sphinx search, scorer and front end (a few MB), so it keeps the state
  * of one stream between turns. The models are not thread safe (the tied-mixture scorer keeps the
  * scores of the last frames in the models), so a lane decodes only while it holds {@link
- * #turns()}, given fairly between tenants, then in arrival order; it lets go whenever its
- * stream has no audio to decode and, when other lanes wait,
- * after {@link #SLICE_MILLIS} of decoding ({@link SliceStream}). So N speaking streams progress
+ * #turns()}, given first to the lanes whose streams keep to real time ({@link DecodePace}), then
+ * fairly between tenants, then in arrival order; it lets go whenever its stream has no audio to
+ * decode and, when other lanes wait, after {@link #SLICE_MILLIS} of decoding ({@link
+ * SliceStream}). So N speaking streams progress
  * together, each in slices, instead of the first two holding a decoder for a whole utterance.
  *
  * <p>Thread safe: the configuration is built once; the components are used in turns.
@@ -119,20 +120,24 @@ final class ModelSet {
 
   /**
    * The audio of one pass as a lane reads it: a read that would wait for audio lets go of the
-   * models while it waits, and a lane that has decoded for {@link #SLICE_MILLIS} while others
-   * wait lets go and queues again ({@link ModelTurns}: fair between tenants). Confined to the
-   * lane's thread, which holds the models whenever it calls in.
+   * models while it waits; a lane that has decoded for {@link #SLICE_MILLIS} while others wait
+   * lets go and queues again ({@link ModelTurns}: fair between tenants). Urgency comes first: a
+   * lane whose session keeps to real time ({@link DecodePace}) lets go only to another urgent
+   * lane, and one whose session is ahead of real time lets go at once when an urgent lane waits.
+   * Confined to the lane's thread, which holds the models whenever it calls in.
    */
   static final class SliceStream extends BulkInputStream {
     private final AudioPipe pipe;
     private final ModelTurns turns;
     private final String tenant;
+    private final DecodePace pace;
     private long turnStartNanos = System.nanoTime();
 
-    SliceStream(AudioPipe pipe, ModelTurns turns, String tenant) {
+    SliceStream(AudioPipe pipe, ModelTurns turns, String tenant, DecodePace pace) {
       this.pipe = pipe;
       this.turns = turns;
       this.tenant = tenant;
+      this.pace = pace;
     }
 
     @Override
@@ -143,16 +148,27 @@ final class ModelSet {
         try {
           pipe.awaitReadable();
         } finally {
-          turns.acquire(tenant);
-          turnStartNanos = System.nanoTime();
+          again();
         }
-      } else if (turns.hasWaiting() && System.nanoTime() - turnStartNanos
-          >= TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS)) {
+      } else if (pace.urgent() ? turns.hasUrgentWaiting() && sliceOver()
+          : turns.hasUrgentWaiting() || turns.hasWaiting() && sliceOver()) {
         turns.release();
-        turns.acquire(tenant);
-        turnStartNanos = System.nanoTime();
+        again();
       }
-      return pipe.read(b, off, len);
+      int n = pipe.read(b, off, len);
+      if (n > 0) {
+        pace.took(n);
+      }
+      return n;
+    }
+
+    private boolean sliceOver() {
+      return System.nanoTime() - turnStartNanos >= TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS);
+    }
+
+    private void again() {
+      turns.acquire(tenant, pace.urgent());
+      turnStartNanos = System.nanoTime();
     }
   }
 }

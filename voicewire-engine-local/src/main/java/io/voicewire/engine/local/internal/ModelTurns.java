@@ -13,6 +13,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting lets go of its turn and is not charged for the wait. With one tenant this is a FIFO
  * lock (what the set used before tenants).
  *
+ * <p>Before tenants come <em>urgent</em> lanes: those whose session keeps to real time ({@link
+ * DecodePace}). An urgent lane waiting for a turn goes before every lane that is not, and {@link
+ * #hasUrgentWaiting()} tells a holder that is not urgent to let go at once ({@link
+ * ModelSet.SliceStream}). So streams that pour audio in faster than real time get the time the
+ * real-time ones leave, not a share of theirs.
+ *
  * <p>It also measures the set's load, as moving averages over about {@link #LOAD_WINDOW_NANOS}
  * of wall clock: the share of the time the models were held (the set's real-time factor: at 1
  * the set decodes without pause and its streams fall behind), and the mean number of lanes
@@ -28,10 +34,14 @@ final class ModelTurns {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final TenantShares<Waiter> urgent =
+      new TenantShares<>(Comparator.comparingLong(Waiter::seq));
   private final TenantShares<Waiter> waiting =
       new TenantShares<>(Comparator.comparingLong(Waiter::seq));
   private volatile Thread holder;
+  private volatile boolean urgentWaiting;
   private String holderTenant; // guarded by lock
+  private TenantShares<Waiter> holderQueue; // the queue the holder's turn came from, guarded by lock
   private long heldSinceNanos; // guarded by lock
   private long seq; // guarded by lock
   private final LoadAverage held = new LoadAverage(); // guarded by lock
@@ -39,22 +49,38 @@ final class ModelTurns {
 
   /** Waits for the models (uninterruptibly, as a lock does) for a stream of {@code tenant}. */
   void acquire(String tenant) {
+    acquire(tenant, true);
+  }
+
+  /**
+   * Waits for the models (uninterruptibly, as a lock does) for a stream of {@code tenant}; an
+   * {@code urgent} lane ({@link DecodePace#urgent()}) goes before all that are not.
+   */
+  void acquire(String tenant, boolean urgentLane) {
     lock.lock();
     try {
       Waiter me = new Waiter(Thread.currentThread(), seq++);
       long askedNanos = System.nanoTime();
-      waiting.add(tenant, me);
-      while (holder != null || waiting.peek() != me) {
+      TenantShares<Waiter> queue = urgentLane ? urgent : waiting;
+      queue.add(tenant, me);
+      urgentWaiting = !urgent.isEmpty();
+      while (holder != null || next() != me) {
         changed.awaitUninterruptibly();
       }
-      waiting.poll();
+      queue.poll();
+      urgentWaiting = !urgent.isEmpty();
       holder = me.thread;
       holderTenant = tenant;
+      holderQueue = queue;
       heldSinceNanos = System.nanoTime();
       waited.add(heldSinceNanos - askedNanos, heldSinceNanos);
     } finally {
       lock.unlock();
     }
+  }
+
+  private Waiter next() {
+    return urgent.isEmpty() ? waiting.peek() : urgent.peek();
   }
 
   /** Ends the calling lane's turn, charging its tenant the time it held the models. */
@@ -65,21 +91,27 @@ final class ModelTurns {
         throw new IllegalMonitorStateException("the models are not held by this lane");
       }
       long now = System.nanoTime();
-      waiting.done(holderTenant, now - heldSinceNanos);
+      holderQueue.done(holderTenant, now - heldSinceNanos);
       held.add(now - heldSinceNanos, now);
       holder = null;
       holderTenant = null;
+      holderQueue = null;
       changed.signalAll();
     } finally {
       lock.unlock();
     }
   }
 
+  /** Whether an urgent lane waits for a turn (read without the lock: once per audio read). */
+  boolean hasUrgentWaiting() {
+    return urgentWaiting;
+  }
+
   /** Whether another lane waits for a turn. */
   boolean hasWaiting() {
     lock.lock();
     try {
-      return !waiting.isEmpty();
+      return !waiting.isEmpty() || !urgent.isEmpty();
     } finally {
       lock.unlock();
     }

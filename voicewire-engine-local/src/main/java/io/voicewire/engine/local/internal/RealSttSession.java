@@ -83,6 +83,7 @@ final class RealSttSession implements SttSession {
 
   // guarded by lock
   private final SttAudioIntake intake;
+  private final DecodePace pace; // shared by the session's passes, thread safe itself
   private final PassQueue passes = new PassQueue(MAX_QUEUED_AUDIO_MILLIS * BYTES_PER_MS);
   private final SegmentText segment;
   private State state = State.OPEN;
@@ -96,6 +97,7 @@ final class RealSttSession implements SttSession {
     this.pool = pool;
     this.events = new SttEvents(sessionId, listener, lane, onTerminal, this::fail);
     this.intake = new SttAudioIntake(request, endpointNet, nanoClock);
+    this.pace = new DecodePace(nanoClock);
     this.segment = new SegmentText(request.includeTimestamps(),
         request.includeLanguageDetection());
     this.bias = LmBias.of(request.keyterms(), request.previousText());
@@ -379,6 +381,11 @@ final class RealSttSession implements SttSession {
     @Override
     public LmBias bias() {
       return passBias;
+    }
+
+    @Override
+    public DecodePace pace() {
+      return pace;
     }
 
     @Override

@@ -22,8 +22,12 @@ class ModelTurnsTest {
   private final List<String> order = Collections.synchronizedList(new ArrayList<>());
 
   private Thread lane(String name, String tenant) {
+    return lane(name, tenant, true);
+  }
+
+  private Thread lane(String name, String tenant, boolean urgent) {
     return Thread.ofPlatform().daemon().name(name).start(() -> {
-      turns.acquire(tenant);
+      turns.acquire(tenant, urgent);
       order.add(name);
       turns.release();
     });
@@ -58,6 +62,29 @@ class ModelTurnsTest {
       assertFalse(t.isAlive(), t.getName() + " never got a turn");
     }
     assertEquals(List.of("canary", "hostile-1", "hostile-2", "hostile-3"), order);
+  }
+
+  @Test
+  void aLaneThatKeepsToRealTimeGoesBeforeLanesAheadOfIt() throws Exception {
+    turns.acquire("hostile", false); // a flooding lane decodes
+    assertFalse(turns.hasUrgentWaiting());
+    Thread h1 = lane("hostile-1", "hostile", false);
+    awaitWaiting(h1);
+    Thread other = lane("other-tenant", "other", false); // fair share, but ahead of real time
+    awaitWaiting(other);
+    assertFalse(turns.hasUrgentWaiting(), "no urgent lane waits yet");
+    Thread canary = lane("canary", "hostile", true); // same tenant as the flood, arrives last
+    awaitWaiting(canary);
+    assertTrue(turns.hasUrgentWaiting(), "the holder must be told an urgent lane waits");
+    turns.release();
+    for (Thread t : List.of(h1, other, canary)) {
+      t.join(TimeUnit.SECONDS.toMillis(20));
+      assertFalse(t.isAlive(), t.getName() + " never got a turn");
+    }
+    assertEquals("canary", order.get(0));
+    assertEquals(List.of("canary", "other-tenant", "hostile-1"), order,
+        "after the urgent lane, the tenants' fair order");
+    assertFalse(turns.hasUrgentWaiting());
   }
 
   @Test

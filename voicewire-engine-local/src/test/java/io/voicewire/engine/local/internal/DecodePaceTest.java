@@ -1,0 +1,69 @@
+package io.voicewire.engine.local.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** When a session's decoding counts as urgent (issue #10), on a clock the test moves. */
+class DecodePaceTest {
+  private static final int BYTES_PER_MS = 32;
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final DecodePace pace = new DecodePace(now::get);
+
+  private void wallMillis(long ms) {
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+  }
+
+  @Test
+  void aStreamAtRealTimeStaysUrgentForAnHour() {
+    for (int chunk = 0; chunk < 3600 * 10; chunk++) { // 100 ms chunks, one hour
+      wallMillis(100);
+      pace.took(100 * BYTES_PER_MS);
+      assertTrue(pace.urgent(), "chunk " + chunk);
+    }
+  }
+
+  @Test
+  void aStreamFasterThanRealTimeStopsBeingUrgentAfterTheBurst() {
+    long decodedMs = 0;
+    while (pace.urgent() && decodedMs < 60_000) {
+      wallMillis(10); // 100 ms of audio every 10 ms of wall clock: 10x real time
+      pace.took(100 * BYTES_PER_MS);
+      decodedMs += 100;
+    }
+    assertFalse(pace.urgent());
+    // the burst (5 s) plus what 1.25x refilled meanwhile, no more
+    assertTrue(decodedMs >= DecodePace.BURST_MILLIS && decodedMs <= 6_000, "decoded " + decodedMs);
+  }
+
+  @Test
+  void aFloodThatSlowsToRealTimeIsUrgentAgainWithoutServingDebt() {
+    for (int i = 0; i < 10_000; i++) { // a long flood: 1,000 s of audio in 10 s
+      wallMillis(1);
+      pace.took(100 * BYTES_PER_MS);
+    }
+    assertFalse(pace.urgent());
+    wallMillis(100);
+    assertTrue(pace.urgent(), "real-time audio after the flood is urgent at once");
+  }
+
+  @Test
+  void aPauseEarnsAtMostTheBurst() {
+    wallMillis(TimeUnit.MINUTES.toMillis(10)); // a long silence earns no more than the burst
+    long decodedMs = 0;
+    while (pace.urgent()) {
+      pace.took(100 * BYTES_PER_MS); // catch-up at once, no wall clock passing
+      decodedMs += 100;
+    }
+    assertTrue(decodedMs == DecodePace.BURST_MILLIS, "decoded " + decodedMs);
+  }
+
+  @Test
+  void warmUpDecodingIsAlwaysUrgent() {
+    DecodePace.UNLIMITED.took(Integer.MAX_VALUE);
+    assertTrue(DecodePace.UNLIMITED.urgent());
+  }
+}
