@@ -34,18 +34,19 @@ public interface SttSession extends AutoCloseable {
 
   /**
    * Sends one plain {@code input_audio_chunk} exactly as the client sent it (no commit, no
-   * {@code previous_text}): {@code frame} is its JSON text, whose audio is the base64 text
-   * {@code frame[b64From, b64To)} holding {@code audioBytes} bytes in the request's format. The
-   * frame was validated. A relay forwards the text upstream unchanged, without decoding; the
-   * default decodes the audio and calls {@link #sendAudio}. Same results as {@link #sendAudio}.
+   * {@code previous_text}): {@code frame} is its JSON text's bytes as received (ASCII), whose
+   * audio is the base64 text {@code frame[b64From, b64To)} holding {@code audioBytes} bytes in the
+   * request's format. The frame was validated; the array is the session's to keep and is not
+   * modified by anyone. A relay forwards the bytes upstream unchanged, without decoding or
+   * encoding; the default decodes the audio and calls {@link #sendAudio}. Same results as
+   * {@link #sendAudio}.
    */
-  default boolean sendAudioFrame(String frame, int b64From, int b64To, int audioBytes) {
+  default boolean sendAudioFrame(byte[] frame, int b64From, int b64To, int audioBytes) {
     if (audioBytes == 0) {
       return true;
     }
-    byte[] b64 = frame.substring(b64From, b64To)
-        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    return sendAudio(java.util.Base64.getDecoder().decode(b64));
+    return sendAudio(java.util.Base64.getDecoder().decode(
+        java.util.Arrays.copyOfRange(frame, b64From, b64To)));
   }
 
   /** Commits the current segment now. Returns false when closed. */

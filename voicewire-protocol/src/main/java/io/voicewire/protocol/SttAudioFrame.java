@@ -1,6 +1,7 @@
 package io.voicewire.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -8,24 +9,31 @@ import java.util.Base64;
  * targeted scan instead of a parse: a flat object with {@code message_type}
  * {@code "input_audio_chunk"}, {@code audio_base_64} (padded standard base64, validated),
  * optionally {@code "commit":false} and an integer {@code sample_rate}, and nothing else. A relay
- * forwards {@link #text()} upstream unchanged and keeps it for replay; the audio is decoded only
- * when it is needed ({@link #decodeAudio()}).
+ * forwards {@link #frame()}, the message's bytes as received, upstream unchanged and keeps them
+ * for replay; the audio is decoded only when it is needed ({@link #decodeAudio()}).
  *
  * <p>{@link #scan} answers null for every other message (a commit, {@code previous_text}, escapes,
- * unknown or repeated members, anything malformed): the caller then decodes it with
- * {@link SttClientMessage#decode}, which accepts or rejects it as before. Whatever the scan
- * accepts, {@code decode} accepts with the same meaning.
+ * unknown or repeated members, anything malformed, anything not ASCII): the caller then decodes
+ * it with {@link SttClientMessage#decode}, which accepts or rejects it as before. Whatever the
+ * scan accepts, {@code decode} accepts with the same meaning.
  *
- * @param text the message, exactly as received
- * @param audioFrom index of the first base64 character of the audio in {@code text}
+ * @param frame the message's bytes, exactly as received (ASCII, so also its UTF-8); shared, not
+ *     to be modified
+ * @param audioFrom index of the first base64 character of the audio in {@code frame}
  * @param audioTo index after the last base64 character
  * @param audioBytes the decoded length of the audio
  * @param sampleRate the rate the client says the audio has, or null when absent
  */
-public record SttAudioFrame(String text, int audioFrom, int audioTo, int audioBytes,
+public record SttAudioFrame(byte[] frame, int audioFrom, int audioTo, int audioBytes,
     Integer sampleRate) {
 
-  private static final String TYPE_VALUE = SttClientMessage.TYPE;
+  private static final byte[] TYPE_VALUE =
+      ("\"" + SttClientMessage.TYPE + "\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MESSAGE_TYPE = ascii("message_type");
+  private static final byte[] AUDIO = ascii("audio_base_64");
+  private static final byte[] COMMIT = ascii("commit");
+  private static final byte[] SAMPLE_RATE = ascii("sample_rate");
+  private static final byte[] FALSE = ascii("false");
   private static final int MAX_RATE_DIGITS = 9;
 
   /** The audio, decoded (a new array). */
@@ -33,129 +41,172 @@ public record SttAudioFrame(String text, int audioFrom, int audioTo, int audioBy
     if (audioBytes == 0) {
       return new byte[0];
     }
-    byte[] b64 = text.substring(audioFrom, audioTo).getBytes(StandardCharsets.ISO_8859_1);
-    return Base64.getDecoder().decode(b64);
+    return Base64.getDecoder().decode(Arrays.copyOfRange(frame, audioFrom, audioTo));
   }
 
   /** The audio's base64 text. */
   public String audioBase64() {
-    return text.substring(audioFrom, audioTo);
+    return new String(frame, audioFrom, audioTo - audioFrom, StandardCharsets.US_ASCII);
+  }
+
+  /** The message as a string. */
+  public String text() {
+    return new String(frame, StandardCharsets.US_ASCII);
   }
 
   /** The frame if {@code text} is a plain audio chunk (see the class comment), else null. */
   public static SttAudioFrame scan(String text) {
-    int i = JsonScan.skipWs(text, 0);
-    if (i >= text.length() || text.charAt(i) != '{') {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    return scan(b, b.length, false);
+  }
+
+  /**
+   * The frame if the message {@code utf8[0, length)} is a plain audio chunk (see the class
+   * comment), else null. The frame holds a copy of the message: {@code utf8} may be reused.
+   */
+  public static SttAudioFrame scan(byte[] utf8, int length) {
+    return scan(utf8, length, true);
+  }
+
+  private static SttAudioFrame scan(byte[] b, int n, boolean copy) {
+    int i = skipWs(b, n, 0);
+    if (i >= n || b[i] != '{') {
       return null;
     }
-    i = JsonScan.skipWs(text, i + 1);
+    i = skipWs(b, n, i + 1);
     boolean type = false;
     boolean commit = false;
     int from = -1;
     int to = -1;
     Integer rate = null;
     while (true) {
-      if (i >= text.length() || text.charAt(i) != '"') {
+      if (i >= n || b[i] != '"') {
         return null;
       }
-      int keyEnd = text.indexOf('"', i + 1);
+      int keyEnd = indexOf(b, n, '"', i + 1);
       if (keyEnd < 0) {
         return null;
       }
       int k = i + 1;
       int kl = keyEnd - k;
-      i = JsonScan.skipWs(text, keyEnd + 1);
-      if (i >= text.length() || text.charAt(i) != ':') {
+      i = skipWs(b, n, keyEnd + 1);
+      if (i >= n || b[i] != ':') {
         return null;
       }
-      i = JsonScan.skipWs(text, i + 1);
-      if (is(text, k, kl, "message_type")) {
-        if (type || !text.startsWith("\"" + TYPE_VALUE + "\"", i)) {
+      i = skipWs(b, n, i + 1);
+      if (is(b, n, k, kl, MESSAGE_TYPE)) {
+        if (type || !startsWith(b, n, i, TYPE_VALUE)) {
           return null;
         }
         type = true;
-        i += TYPE_VALUE.length() + 2;
-      } else if (is(text, k, kl, "audio_base_64")) {
-        if (from >= 0 || i >= text.length() || text.charAt(i) != '"') {
+        i += TYPE_VALUE.length;
+      } else if (is(b, n, k, kl, AUDIO)) {
+        if (from >= 0 || i >= n || b[i] != '"') {
           return null;
         }
-        int end = base64End(text, i + 1);
+        int end = base64End(b, n, i + 1);
         if (end < 0) {
           return null;
         }
         from = i + 1;
         to = end;
         i = end + 1;
-      } else if (is(text, k, kl, "commit")) {
-        if (commit || !text.startsWith("false", i)) {
+      } else if (is(b, n, k, kl, COMMIT)) {
+        if (commit || !startsWith(b, n, i, FALSE)) {
           return null; // a commit takes the parser's path
         }
         commit = true;
-        i += 5;
-      } else if (is(text, k, kl, "sample_rate")) {
+        i += FALSE.length;
+      } else if (is(b, n, k, kl, SAMPLE_RATE)) {
         int j = i;
-        while (j < text.length() && j - i <= MAX_RATE_DIGITS && text.charAt(j) >= '0'
-            && text.charAt(j) <= '9') {
+        int r = 0;
+        while (j < n && j - i <= MAX_RATE_DIGITS && b[j] >= '0' && b[j] <= '9') {
+          r = r * 10 + (b[j] - '0');
           j++;
         }
-        if (rate != null || j == i || j - i > MAX_RATE_DIGITS
-            || (text.charAt(i) == '0' && j - i > 1)) {
+        if (rate != null || j == i || j - i > MAX_RATE_DIGITS || (b[i] == '0' && j - i > 1)) {
           return null;
         }
-        rate = Integer.parseInt(text, i, j, 10);
+        rate = r;
         i = j;
       } else {
         return null;
       }
-      i = JsonScan.skipWs(text, i);
-      if (i >= text.length()) {
+      i = skipWs(b, n, i);
+      if (i >= n) {
         return null;
       }
-      char c = text.charAt(i);
+      byte c = b[i];
       if (c == '}') {
-        if (JsonScan.skipWs(text, i + 1) != text.length() || !type || from < 0) {
+        if (skipWs(b, n, i + 1) != n || !type || from < 0) {
           return null;
         }
-        return new SttAudioFrame(text, from, to, decodedLength(text, from, to), rate);
+        byte[] frame = copy || b.length != n ? Arrays.copyOf(b, n) : b;
+        return new SttAudioFrame(frame, from, to, decodedLength(b, from, to), rate);
       }
       if (c != ',') {
         return null;
       }
-      i = JsonScan.skipWs(text, i + 1);
+      i = skipWs(b, n, i + 1);
     }
   }
 
-  private static boolean is(String text, int at, int len, String key) {
-    return len == key.length() && text.startsWith(key, at);
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** JSON's whitespace (RFC 8259 §2), as {@link JsonScan} skips it. */
+  private static int skipWs(byte[] b, int n, int i) {
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int indexOf(byte[] b, int n, char c, int from) {
+    for (int i = from; i < n; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] b, int n, int at, byte[] prefix) {
+    return n - at >= prefix.length
+        && Arrays.equals(b, at, at + prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static boolean is(byte[] b, int n, int at, int len, byte[] key) {
+    return len == key.length && startsWith(b, n, at, key);
   }
 
   /** Index of the quote closing padded base64 that starts at {@code i}, or -1 if it is not. */
-  private static int base64End(String s, int i) {
+  private static int base64End(byte[] s, int n, int i) {
     int j = i;
-    int n = s.length();
-    while (j < n && isB64(s.charAt(j))) {
+    while (j < n && isB64(s[j])) {
       j++;
     }
     int pad = 0;
-    while (j < n && s.charAt(j) == '=' && pad < 2) {
+    while (j < n && s[j] == '=' && pad < 2) {
       j++;
       pad++;
     }
-    if (j >= n || s.charAt(j) != '"' || (j - i) % 4 != 0) {
+    if (j >= n || s[j] != '"' || (j - i) % 4 != 0) {
       return -1;
     }
-    if (pad > 0 && !unusedBitsZero(s.charAt(j - pad - 1), pad)) {
+    if (pad > 0 && !unusedBitsZero(s[j - pad - 1], pad)) {
       return -1; // the decoder would accept it, but keep the scan strictly canonical
     }
     return j;
   }
 
-  private static boolean unusedBitsZero(char last, int pad) {
+  private static boolean unusedBitsZero(byte last, int pad) {
     int v = value(last);
     return pad == 2 ? (v & 0x0f) == 0 : (v & 0x03) == 0;
   }
 
-  private static int value(char c) {
+  private static int value(byte c) {
     if (c >= 'A' && c <= 'Z') {
       return c - 'A';
     }
@@ -168,17 +219,17 @@ public record SttAudioFrame(String text, int audioFrom, int audioTo, int audioBy
     return c == '+' ? 62 : 63;
   }
 
-  private static boolean isB64(char c) {
+  private static boolean isB64(byte c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
         || c == '+' || c == '/';
   }
 
-  private static int decodedLength(String s, int from, int to) {
+  private static int decodedLength(byte[] s, int from, int to) {
     int len = to - from;
     if (len == 0) {
       return 0;
     }
-    int pad = s.charAt(to - 1) == '=' ? (s.charAt(to - 2) == '=' ? 2 : 1) : 0;
+    int pad = s[to - 1] == '=' ? (s[to - 2] == '=' ? 2 : 1) : 0;
     return len / 4 * 3 - pad;
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -30,6 +32,17 @@ class SttAudioFrameTest {
         assertArrayEquals(m.audio(), f.decodeAudio(), text);
         assertEquals(m.sampleRate(), f.sampleRate(), text);
         assertEquals(b64, f.audioBase64());
+        // from the bytes as received, in a larger buffer that is reused after: a copy
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] buf = Arrays.copyOf(utf8, utf8.length + 7);
+        SttAudioFrame g = SttAudioFrame.scan(buf, utf8.length);
+        Arrays.fill(buf, (byte) 'x');
+        assertArrayEquals(utf8, g.frame(), text);
+        assertEquals(text, g.text());
+        assertEquals(f.audioFrom(), g.audioFrom());
+        assertEquals(f.audioTo(), g.audioTo());
+        assertArrayEquals(m.audio(), g.decodeAudio(), text);
+        assertEquals(m.sampleRate(), g.sampleRate(), text);
       }
     }
   }
@@ -58,8 +71,12 @@ class SttAudioFrameTest {
         "{" + t + "," + a + ",}",
         "{" + t + "," + a,
         "[" + t + "]",
+        "{" + t + "," + a + ",\"\u00e9\":1}", // not ASCII
+        "{\"message_type\":\"input_audio_chunk\u00e9\"," + a + "}",
         "")) {
       assertNull(SttAudioFrame.scan(text), text);
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      assertNull(SttAudioFrame.scan(utf8, utf8.length), text);
     }
   }
 

@@ -74,6 +74,34 @@ class TextFramesTest {
     }
   }
 
+  /**
+   * A plain audio chunk is forwarded as its bytes, with no string made: its UTF-8 is still
+   * checked, so each kind of malformed sequence in it closes with 1007 before any reply.
+   */
+  @Test
+  void anAudioChunkThatIsNotUtf8ClosesWith1007() throws Exception {
+    byte[][] bad = {
+        {(byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a UTF-16 surrogate
+        {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+        {(byte) 0x80}, // a continuation without its lead
+        {(byte) 0xE2, (byte) 0x86}}; // cut short at the end of the message
+    byte[] chunk = ("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\"AAAA\"} ")
+        .getBytes(StandardCharsets.US_ASCII);
+    for (byte[] b : bad) {
+      try (Socket s = open()) {
+        assertTrue(readFrame(s).text().contains("session_started"));
+        byte[] m = Arrays.copyOf(chunk, chunk.length + b.length);
+        System.arraycopy(b, 0, m, chunk.length, b.length); // after the object, as "white space"
+        s.getOutputStream().write(RawWebSocket.frame(0x1, true, m));
+        s.getOutputStream().flush();
+        Frame reply = readFrame(s);
+        assertEquals(0x8, reply.opcode(), "a close frame, not a reply: " + reply.text());
+        assertEquals(1007, ((reply.payload()[0] & 0xFF) << 8) | (reply.payload()[1] & 0xFF));
+      }
+    }
+  }
+
   private static Socket open() throws IOException {
     return RawWebSocket.upgrade(f.port, SttRealtimeTest.PATH);
   }

@@ -127,7 +127,7 @@ public final class DoubleScribeSocket implements Session.Listener.AutoDemanding 
       inputError("invalid JSON");
       return;
     }
-    d.record(new Seen("WS", ElevenLabsSpec.SCRIBE_PATH, query, msg));
+    d.record(new Seen("WS", ElevenLabsSpec.SCRIBE_PATH, query, msg, text));
     boolean ok = false;
     List<String> best = null;
     for (JsonNode schema : d.spec.scribeClientMessages().values()) {

@@ -69,8 +69,14 @@ public final class ElevenLabsDouble implements AutoCloseable {
    * @param path the path
    * @param query the query parameters, repeated ones in order
    * @param body the JSON body, form fields (as an object) or message, or null
+   * @param text a realtime STT message's text exactly as received, else null
    */
-  public record Seen(String kind, String path, Map<String, List<String>> query, JsonNode body) {}
+  public record Seen(String kind, String path, Map<String, List<String>> query, JsonNode body,
+      String text) {
+    public Seen(String kind, String path, Map<String, List<String>> query, JsonNode body) {
+      this(kind, path, query, body, null);
+    }
+  }
 
   /** Starts the double on a free loopback port. */
   public static ElevenLabsDouble start() throws Exception {

@@ -200,6 +200,28 @@ class RelayContractTest {
     assertNull(up.get(0).query().get("audio_format"), "no format injected");
   }
 
+  /**
+   * A plain audio chunk goes upstream as the client's bytes, not re-encoded: its spacing and
+   * member order (which no encoder of ours writes) arrive unchanged.
+   */
+  @Test
+  void aPlainAudioChunkReachesUpstreamByteForByte() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime", f);
+    ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10); // session_started: upstream is open
+    String chunk = " {\"audio_base_64\" :\""
+        + java.util.Base64.getEncoder().encodeToString(new byte[640])
+        + "\",\n  \"message_type\":\"input_audio_chunk\" , \"commit\":false,"
+        + "\"sample_rate\": 16000 }\t";
+    ws.sendText(chunk, true).get(5, TimeUnit.SECONDS);
+    java.util.function.BooleanSupplier arrived = () -> d.seen("/v1/speech-to-text/realtime")
+        .stream().anyMatch(s -> chunk.equals(s.text()));
+    ElevenLabsDouble.await(arrived, 10);
+    ws.abort();
+    assertTrue(arrived.getAsBoolean(), () -> "upstream saw: " + d.seen(
+        "/v1/speech-to-text/realtime").stream().map(Seen::text).toList());
+  }
+
   @Test
   void everySdkStreamThroughTheRelay() throws Exception {
     TtsRequest req = TtsRequest.builder(VOICE).outputFormat(AudioFormat.PCM_16000)

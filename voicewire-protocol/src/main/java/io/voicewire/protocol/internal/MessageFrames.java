@@ -1,7 +1,6 @@
 package io.voicewire.protocol.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 
 /**
  * One WebSocket's data messages from their frames (RFC 6455 §5.4), for the sockets that take
@@ -12,8 +11,10 @@ import java.nio.charset.CharacterCodingException;
  * Control frames (ping, pong, close) are the caller's.
  *
  * <p>Each data frame gives one {@link Step}; after {@link Step#TEXT} the message is {@link
- * #text()}, after {@link Step#BINARY} its size is {@link #binaryBytes()}, after a refusal the
- * reason is {@link #refusal()}. Nothing is allocated per frame but the text's {@code String}.
+ * #message()} (its bytes, UTF-8 validated, and its {@code String} when asked for) until
+ * {@link #release()} or the next frame, or {@link #text()} (its {@code String}, released at once);
+ * after {@link Step#BINARY} its size is {@link #binaryBytes()}, after a refusal the reason is
+ * {@link #refusal()}. Nothing is allocated per frame but the text's {@code String}, if asked for.
  *
  * <p>Not thread safe: one socket's reader, one frame at a time.
  */
@@ -46,7 +47,9 @@ public final class MessageFrames {
   private byte message = -1;
   private long binary;
   private long binaryDone;
-  private String whole;
+  /** The text message of the last {@link Step#TEXT}, while {@link #holding}. */
+  private final InboundText whole = new InboundText();
+  private boolean holding;
   private String refusal;
 
   private MessageFrames(TextFrames text, long maxTextBytes, long maxBinaryBytes) {
@@ -68,6 +71,7 @@ public final class MessageFrames {
 
   /** Takes a frame's payload (its remaining bytes; the buffer's position is not moved). */
   public Step frame(byte opcode, boolean fin, ByteBuffer payload) {
+    release();
     byte op = opcode == CONTINUATION ? message : opcode;
     if (op != TEXT && op != BINARY) {
       return Step.IGNORED;
@@ -95,19 +99,42 @@ public final class MessageFrames {
     if (!fin) {
       return Step.MORE;
     }
-    try {
-      whole = text.take();
-      return Step.TEXT;
-    } catch (CharacterCodingException e) {
+    if (!text.isUtf8()) {
       return refuse(Step.NOT_UTF8, "Invalid UTF-8");
     }
+    holding = true;
+    whole.set(text.array(), text.size());
+    return Step.TEXT;
   }
 
-  /** The text message of the last {@link Step#TEXT}. */
+  /**
+   * The text message of the last {@link Step#TEXT}, valid until {@link #release()} or the next
+   * frame; null when there is none (taken, released, or not a text message).
+   */
+  public InboundText message() {
+    return holding ? whole : null;
+  }
+
+  /**
+   * The text message of the last {@link Step#TEXT} as a string, then {@link #release()}; null
+   * when there is none.
+   */
   public String text() {
-    String t = whole;
-    whole = null;
+    String t = holding ? whole.string() : null;
+    release();
     return t;
+  }
+
+  /**
+   * Done with the last text message: the buffer is free for the next one (and a large one is
+   * given up, as {@link TextFrames#drop()} says). The next frame releases it as well.
+   */
+  public void release() {
+    if (holding) {
+      holding = false;
+      whole.clear();
+      text.drop();
+    }
   }
 
   /** The size of the binary message of the last {@link Step#BINARY}, bytes. */

@@ -3,6 +3,7 @@ package io.voicewire.protocol.internal;
 import static io.voicewire.protocol.internal.MessageFrames.BINARY;
 import static io.voicewire.protocol.internal.MessageFrames.CONTINUATION;
 import static io.voicewire.protocol.internal.MessageFrames.TEXT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -31,6 +32,26 @@ class MessageFramesTest {
     assertNull(m.text());
     assertEquals(Step.TEXT, m.frame(TEXT, true, utf8("")));
     assertEquals("", m.text());
+  }
+
+  @Test
+  void aMessageIsItsBytesAsReceivedUntilReleased() {
+    MessageFrames m = MessageFrames.of(100, 100);
+    byte[] sent = "{\"a\": \"\u00e9\" }".getBytes(StandardCharsets.UTF_8);
+    assertEquals(Step.MORE, m.frame(TEXT, false, ByteBuffer.wrap(sent, 0, 8)));
+    assertNull(m.message(), "not whole yet");
+    assertEquals(Step.TEXT, m.frame(CONTINUATION, true, ByteBuffer.wrap(sent, 8,
+        sent.length - 8)));
+    InboundText t = m.message();
+    assertEquals(sent.length, t.length());
+    assertArrayEquals(sent, java.util.Arrays.copyOf(t.array(), t.length()));
+    assertEquals("{\"a\": \"\u00e9\" }", t.string());
+    m.release();
+    assertNull(m.message(), "released");
+    assertNull(m.text());
+    assertEquals(Step.TEXT, m.frame(TEXT, true, utf8("next")));
+    assertEquals(Step.IGNORED, m.frame((byte) 0x9, true, ByteBuffer.allocate(0)));
+    assertNull(m.message(), "the next frame releases it too");
   }
 
   @Test

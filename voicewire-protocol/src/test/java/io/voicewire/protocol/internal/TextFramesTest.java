@@ -58,6 +58,47 @@ class TextFramesTest {
     }
   }
 
+  /**
+   * The check made on the bytes (no decoding) refuses exactly what the JDK's strict decoder
+   * refuses: random byte strings biased to UTF-8's edges (leads, continuations, the bytes that
+   * make overlong forms, surrogates and code points past U+10FFFF), at every offset of the
+   * eight-byte ASCII step.
+   */
+  @Test
+  void theUtf8CheckAgreesWithTheStrictDecoder() {
+    byte[] edges = {0x00, 0x41, 0x7F, (byte) 0x80, (byte) 0x8F, (byte) 0x90, (byte) 0x9F,
+        (byte) 0xA0, (byte) 0xBF, (byte) 0xC0, (byte) 0xC1, (byte) 0xC2, (byte) 0xDF,
+        (byte) 0xE0, (byte) 0xED, (byte) 0xEE, (byte) 0xEF, (byte) 0xF0, (byte) 0xF4,
+        (byte) 0xF5, (byte) 0xFF};
+    var strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    Random r = new Random(1007);
+    int bad = 0;
+    for (int run = 0; run < 200_000; run++) {
+      byte[] b = new byte[r.nextInt(24)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = r.nextInt(3) == 0 ? (byte) 'a' : edges[r.nextInt(edges.length)];
+      }
+      boolean valid;
+      try {
+        strict.reset().decode(ByteBuffer.wrap(b));
+        valid = true;
+      } catch (CharacterCodingException e) {
+        valid = false;
+      }
+      bad += valid ? 0 : 1;
+      assertEquals(valid, TextFrames.isUtf8(b, 0, b.length), () -> java.util.HexFormat.of()
+          .formatHex(b));
+    }
+    assertTrue(bad > 1000 && bad < 199_000, "both kinds were tried: " + bad + " malformed");
+    byte[] text = "0123456789abcdef\u00e9 \u2192 \uD834\uDD1E".getBytes(StandardCharsets.UTF_8);
+    for (int from = 0; from < 16; from++) {
+      assertTrue(TextFrames.isUtf8(text, from, text.length));
+      assertFalse(TextFrames.isUtf8(text, from, text.length - 1), "a code point cut short");
+    }
+  }
+
   @Test
   void aMessageOverTheMaximumIsRefusedAcrossFrames() throws Exception {
     TextFrames t = new TextFrames(10);

@@ -1,5 +1,6 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.internal.InboundText;
 import io.voicewire.protocol.internal.MessageFrames;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -15,7 +16,9 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * frame handler, Jetty's API layer leaves every frame to it (no message sinks, no automatic
  * pong; the core still runs the close handshake). A text message is assembled from its frames
  * ({@link MessageFrames}), not by Jetty's {@code StringMessageSink}, which allocates a builder as
- * large as the input buffer per message. With the sinks' checks: a message over the maximum
+ * large as the input buffer per message, and handed on as its bytes ({@link InboundText}): its
+ * {@code String} is made only by a consumer that needs one (a relayed audio chunk goes upstream
+ * as received, without). With the sinks' checks: a message over the maximum
  * text or binary message size is refused with 1009, a text that is not UTF-8 with 1007, and
  * nothing more is read after a refusal. A ping is answered and a pong read past, as Jetty's API
  * layer did.
@@ -30,8 +33,11 @@ import org.eclipse.jetty.websocket.core.OpCode;
 final class InboundFrames {
   /** What the frames make. */
   interface Messages {
-    /** A whole text message (charged to the flow once this returns). */
-    void text(String message);
+    /**
+     * A whole text message, UTF-8 validated (charged to the flow once this returns); valid
+     * during the call only: a consumer that keeps its bytes copies them.
+     */
+    void text(InboundText message);
 
     /** A whole binary message of {@code bytes} (charged to the flow once this returns). */
     void binary(long bytes);
@@ -79,7 +85,14 @@ final class InboundFrames {
       }
       switch (messages.frame(op, frame.isFin(), frame.getPayload())) {
         case MORE -> ws.demand(); // the rest of the message, as Jetty's message sinks do
-        case TEXT, BINARY -> handOn(messages.text());
+        case TEXT -> {
+          try {
+            handOn(messages.message());
+          } finally {
+            messages.release();
+          }
+        }
+        case BINARY -> handOn(null);
         case TOO_LARGE -> refuse(StatusCode.MESSAGE_TOO_LARGE,
             new MessageTooLargeException(messages.refusal()));
         case NOT_UTF8 -> refuse(StatusCode.BAD_PAYLOAD,
@@ -96,7 +109,7 @@ final class InboundFrames {
    * the flow: once handed on (the chunk to the provider, the text to the context), the next frame
    * may come, within the key's and the session's inbound budgets.
    */
-  private void handOn(String text) {
+  private void handOn(InboundText text) {
     long size = text != null ? text.length() : messages.binaryBytes();
     long started = flow.frameStarted();
     counted.run();

@@ -1,5 +1,6 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.internal.InboundText;
 import io.voicewire.speech.ErrorCode;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -143,7 +144,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     frames = new InboundFrames(session, flow, () -> s.metrics.messageIn(kind),
         new InboundFrames.Messages() {
           @Override
-          public void text(String message) {
+          public void text(InboundText message) {
             handleText(message);
           }
 
@@ -283,8 +284,11 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
 
   // ---------------------------------------------------------------- frames, inbound flow control
 
-  /** A text frame, after it is counted; its CPU and size are charged once it returns. */
-  abstract void handleText(String text);
+  /**
+   * A text message, after it is counted; its CPU and size are charged once it returns. Valid
+   * during the call only (see {@link InboundText}).
+   */
+  abstract void handleText(InboundText message);
 
   /** What a binary frame gets: this protocol has none. Its CPU and size are charged after. */
   abstract void binaryRefused();

@@ -8,6 +8,7 @@ import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttParams;
 import io.voicewire.protocol.SttResume;
 import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.protocol.internal.InboundText;
 import io.voicewire.speech.ErrorCode;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.LoggerFactory;
@@ -184,20 +185,21 @@ public final class SttSocket extends SocketSession {
   // ---------------------------------------------------------------- frames
 
   @Override
-  void handleText(String text) {
+  void handleText(InboundText message) {
     SttServerSession ss = session;
     if (ss == null || out().isClosing()) {
       return; // refused, or the outbox failed the session by itself: no more audio is taken
     }
-    SttAudioFrame f = SttAudioFrame.scan(text); // a plain chunk needs no parse (a relay's path)
+    // a plain chunk needs no parse and no String: its bytes go on as received (a relay's path)
+    SttAudioFrame f = SttAudioFrame.scan(message.array(), message.length());
     if (f != null) {
       ss.chunk(this, f.sampleRate(), null, f.audioBytes(), false,
-          es -> es.sendAudioFrame(text, f.audioFrom(), f.audioTo(), f.audioBytes()));
+          es -> es.sendAudioFrame(f.frame(), f.audioFrom(), f.audioTo(), f.audioBytes()));
       return;
     }
     SttClientMessage m;
     try {
-      m = SttClientMessage.decode(text);
+      m = SttClientMessage.decode(message.string());
     } catch (ProtocolException e) {
       ss.clientError(this, e.code(), e.getMessage(), e.closeCode());
       return;

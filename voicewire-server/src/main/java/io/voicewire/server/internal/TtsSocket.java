@@ -6,6 +6,7 @@ import io.voicewire.protocol.Query;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsParams;
 import io.voicewire.protocol.TtsServerMessage;
+import io.voicewire.protocol.internal.InboundText;
 import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import java.util.LinkedHashMap;
@@ -176,7 +177,8 @@ public abstract sealed class TtsSocket<M> extends SocketSession
   // ---------------------------------------------------------------- frames
 
   @Override
-  final void handleText(String text) {
+  final void handleText(InboundText message) {
+    String text = message.string();
     if (out().isClosing()) {
       return; // failed or closing (e.g. the outbox overflowed): nothing more is taken
     }

@@ -111,7 +111,7 @@ public final class RelaySessions {
 
     /** The client's frame goes upstream as received; the ring keeps it undecoded. */
     @Override
-    public boolean sendAudioFrame(String frame, int b64From, int b64To, int audioBytes) {
+    public boolean sendAudioFrame(byte[] frame, int b64From, int b64To, int audioBytes) {
       try {
         return stream.sendFrame(new SttAudioFrame(frame, b64From, b64To, audioBytes, null));
       } catch (IllegalArgumentException e) {

@@ -92,12 +92,11 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
    */
   private boolean sendRun(Connection c, AudioRing.Entry first, AudioRing.Entry last,
       long bytes) {
-    String msg = null;
+    boolean sent;
     if (first == last && first.frame() != null && (!st.firstOnConn || previousTextNow() == null)) {
       st.firstOnConn = false;
-      msg = first.frame().text();
-    }
-    if (msg == null) {
+      sent = c.sendUtf8(first.frame().frame()); // as the client sent it: no String, no encode
+    } else {
       byte[] b = new byte[(int) bytes];
       int at = 0;
       for (AudioRing.Entry x = first; x != null; x = st.ring.after(x.seq())) {
@@ -110,9 +109,9 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
           break;
         }
       }
-      msg = chunkMessage(b, false);
+      sent = c.send(chunkMessage(b, false));
     }
-    if (!c.send(msg)) {
+    if (!sent) {
       return false;
     }
     st.sentSeq = last.seq();

@@ -18,6 +18,17 @@ public interface Connection {
    */
   boolean send(String text);
 
+  /**
+   * Queues a text message given as its UTF-8 bytes, well-formed (a relay forwards a client's
+   * message as received, with no {@code String} and no encoding). The array is not copied and
+   * must not be modified after; it may be sent again (a replay). Counted as
+   * {@code utf8.length} characters against {@link #MAX_QUEUED_CHARS}. Same results as
+   * {@link #send(String)}; the default sends it as a string.
+   */
+  default boolean sendUtf8(byte[] utf8) {
+    return send(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Characters queued and not yet written. */
   long queuedChars();
 

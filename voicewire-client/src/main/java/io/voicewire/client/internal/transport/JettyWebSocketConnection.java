@@ -5,6 +5,7 @@ import io.voicewire.protocol.internal.MessageFrames;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
 
 /**
  * A {@link Connection} on Jetty's WebSocket client, for servers (the relay): no writer thread and
@@ -106,6 +108,54 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
     int n = text.length();
     try {
       s.sendText(text, Callback.from(() -> written(n), this::writeFailed));
+    } catch (RuntimeException e) {
+      writeFailed(e);
+    }
+  }
+
+  /**
+   * A text message given as its UTF-8 bytes goes to Jetty as they are: the frame Jetty's
+   * {@code sendText} makes (the same core {@code sendFrame}, opcode, callback and no batching),
+   * without the {@code String}'s encoding into a new array. Jetty only reads the array (a masked
+   * frame is masked into a buffer of its own), so the caller may keep it, and send it again.
+   */
+  @Override
+  public boolean sendUtf8(byte[] utf8) {
+    sendOrder.lock();
+    try {
+      Session s;
+      lock.lock();
+      try {
+        if (!admitLocked(utf8.length)) {
+          return false;
+        }
+        s = socket;
+        if (s == null) {
+          early.add(new String(utf8, StandardCharsets.UTF_8)); // before open only
+          return true;
+        }
+      } finally {
+        lock.unlock();
+      }
+      write(s, utf8);
+      return true;
+    } finally {
+      sendOrder.unlock();
+    }
+  }
+
+  /** {@link #write(Session, String)} for a message's bytes. {@link #sendOrder} held. */
+  private void write(Session s, byte[] utf8) {
+    int n = utf8.length;
+    try {
+      if (s instanceof WebSocketSession ws) {
+        ws.getCoreSession().sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT)
+            .setPayload(ByteBuffer.wrap(utf8)),
+            org.eclipse.jetty.util.Callback.from(() -> written(n), this::writeFailed), false);
+      } else { // not Jetty's own session: as a string
+        s.sendText(new String(utf8, StandardCharsets.UTF_8),
+            Callback.from(() -> written(n), this::writeFailed));
+      }
     } catch (RuntimeException e) {
       writeFailed(e);
     }
