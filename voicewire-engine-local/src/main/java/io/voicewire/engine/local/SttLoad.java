@@ -11,7 +11,9 @@ package io.voicewire.engine.local;
  * @param meanWaiting per model copy: the mean number of streams that recently waited for it
  *     (the part of the streams' lag that is queueing, not decoding)
  * @param cpuPerAudioSecond the measured decoding CPU seconds per second of a stream's speech
- * @param realtimeRoom whether one more speaking stream would fit in real time on some copy now
+ * @param realtimeRoom whether one more speaking stream would fit in real time on some copy now,
+ *     by the copies' load of streams within real time (decoding of streams sent faster than
+ *     real time yields to them, so it does not count)
  */
 public record SttLoad(int[] decoding, double[] busyShare, double[] meanWaiting, double cpuPerAudioSecond,
     boolean realtimeRoom) {

@@ -116,6 +116,11 @@ public final class FloodCanaryProbe {
           public void onCommitted(Transcript t) {
             committed.add(System.nanoTime());
           }
+
+          @Override
+          public void onFailure(io.voicewire.speech.SpeechError e) {
+            System.out.println("canary-" + n + " failed: " + e);
+          }
         });
     byte[] clip = SpeechClips.concat(SpeechClips.silence(300), speech);
     while (System.nanoTime() < end) {

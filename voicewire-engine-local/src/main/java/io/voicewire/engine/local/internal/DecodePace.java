@@ -12,8 +12,12 @@ import java.util.function.LongSupplier;
  * realtime API, a flood of speech bursts) empties it and is then decoded only as fast as it
  * refills, plus whatever the decoder has to spare.
  *
- * <p>The model set's turns ({@link ModelTurns}) go to urgent lanes first, and a lane that is not
- * urgent lets go of the models as soon as an urgent one waits ({@link ModelSet.SliceStream}).
+ * <p>The model set's turns ({@link ModelTurns}) go by {@link Urgency}: a stream whose bucket is
+ * nearly full (keeping to real time) before one catching up on what it used of its burst, and
+ * that before one ahead of real time; a holder lets go of the models at its next audio read as
+ * soon as a more urgent lane waits ({@link ModelSet.SliceStream}). A flood that earns a little
+ * credit back while it waits is only catching up, so it never holds a real-time lane for a
+ * slice.
  * So a tenant's stream that keeps to real time is decoded as if alone on its set's core, however
  * much audio other streams pour in beside it, and nothing is refused or dropped for that: the
  * faster streams only fall behind, until their sessions' queues fill and the server stops
@@ -30,6 +34,28 @@ final class DecodePace {
    */
   static final double RATE = 1.25;
 
+  /**
+   * How much of its burst a stream may have used and still count as {@link
+   * Urgency#REAL_TIME}: more than the jitter of a real-time stream's chunks, less than a
+   * catch-up after a stall.
+   */
+  static final long REAL_TIME_SLACK_MILLIS = 1_000;
+
+  /** How urgent a session's decoding is, least urgent first. */
+  enum Urgency {
+    /** Ahead of real time: its credit is used up (a flood, a file sent at once). */
+    AHEAD,
+    /** Catching up: it has used more than {@link #REAL_TIME_SLACK_MILLIS} of its burst. */
+    CATCHING_UP,
+    /** Keeping to real time: its bucket is (nearly) full. */
+    REAL_TIME;
+
+    /** Whether it counts as real-time load ({@link ModelTurns#realTimeShare()}). */
+    boolean urgent() {
+      return this != AHEAD;
+    }
+  }
+
   /** A pace that is always urgent (warm-up decoding). */
   static final DecodePace UNLIMITED = new DecodePace(null);
 
@@ -45,7 +71,17 @@ final class DecodePace {
 
   /** Whether the session's decoding is within real time (its credit is not used up). */
   boolean urgent() {
-    return nanoClock == null || credit() > 0;
+    return urgency().urgent();
+  }
+
+  /** How urgent the session's decoding is now, by its credit. */
+  Urgency urgency() {
+    if (nanoClock == null) {
+      return Urgency.REAL_TIME;
+    }
+    double c = credit();
+    return c >= BURST_MILLIS - REAL_TIME_SLACK_MILLIS ? Urgency.REAL_TIME
+        : c > 0 ? Urgency.CATCHING_UP : Urgency.AHEAD;
   }
 
   private synchronized double credit() {

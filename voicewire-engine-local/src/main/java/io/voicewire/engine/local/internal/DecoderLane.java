@@ -117,12 +117,13 @@ final class DecoderLane implements ResultListener {
   void decode(DecoderPool.Job job) {
     current = job;
     ModelTurns models = set.turns();
-    models.acquire(job.tenant(), job.pace().urgent());
+    DecodePace.Urgency urgency = job.pace().urgency();
+    models.acquire(job.tenant(), urgency);
     try {
       job.started();
       offset.startPass(PASSES.incrementAndGet());
       source.setInputStream(new ModelSet.SliceStream(job.audio(), models, job.tenant(),
-          job.pace()));
+          job.pace(), urgency));
       Result r;
       while ((r = recognizer.recognize()) != null) {
         List<DecoderPool.TimedWord> words = words(r, offset.offsetMs());

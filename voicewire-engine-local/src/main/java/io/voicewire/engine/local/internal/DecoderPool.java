@@ -160,25 +160,28 @@ final class DecoderPool implements AutoCloseable {
   /**
    * Each model set's measured load: {@code [set][0]} the share of the recent wall clock its
    * models were held (its real-time factor), {@code [set][1]} the mean number of its lanes that
-   * waited for a turn ({@link ModelTurns}).
+   * waited for a turn, {@code [set][2]} and {@code [set][3]} the same for the lanes of streams
+   * within real time alone ({@link ModelTurns}, {@link DecodePace}).
    */
   double[][] load() {
     double[][] out = new double[sets.size()][];
     for (int i = 0; i < out.length; i++) {
       ModelTurns t = sets.get(i).turns();
-      out[i] = new double[] {t.busyShare(), t.meanWaiting()};
+      out[i] = new double[] {t.busyShare(), t.meanWaiting(), t.realTimeShare(),
+          t.realTimeWaiting()};
     }
     return out;
   }
 
   /**
    * Whether one more speaking stream, costing {@code streamShare} of a core, fits in real time
-   * on some model set by what the sets measured recently: its busy share plus the stream's stays
-   * within {@code realtimeShare}.
+   * on some model set by what the sets measured recently: the share its real-time streams held
+   * it plus the stream's stays within {@code realtimeShare}. Decoding ahead of real time does
+   * not count: it yields to the stream ({@link DecodePace}).
    */
   boolean hasRealtimeRoom(double streamShare, double realtimeShare) {
     for (ModelSet set : sets) {
-      if (set.turns().busyShare() + streamShare <= realtimeShare) {
+      if (set.turns().realTimeShare() + streamShare <= realtimeShare) {
         return true;
       }
     }

@@ -37,7 +37,7 @@ final class ModelSet {
   private static final String PACKAGE = "/io/voicewire/engine/local/internal/";
 
   private final ConfigurationManager cm;
-  private final ModelTurns turns = new ModelTurns();
+  private final ModelTurns turns;
   private final CompletableFuture<CmnPrior> warmPrior = new CompletableFuture<>();
   private final int lanes;
   /** The parent logger of this configuration's components, held so that its level stays. */
@@ -46,6 +46,7 @@ final class ModelSet {
   /** Builds the configuration for {@code lanes} lanes over the profile {@code configResource}. */
   ModelSet(String configResource, int lanes) {
     this.lanes = lanes;
+    this.turns = new ModelTurns();
     String shared = resource(configResource)
         .replace("@AM@", MODELS + "en-us")
         .replace("@FILLER@", MODELS + "en-us/noisedict")
@@ -121,9 +122,9 @@ final class ModelSet {
   /**
    * The audio of one pass as a lane reads it: a read that would wait for audio lets go of the
    * models while it waits; a lane that has decoded for {@link #SLICE_MILLIS} while others wait
-   * lets go and queues again ({@link ModelTurns}: fair between tenants). Urgency comes first: a
-   * lane whose session keeps to real time ({@link DecodePace}) lets go only to another urgent
-   * lane, and one whose session is ahead of real time lets go at once when an urgent lane waits.
+   * lets go and queues again ({@link ModelTurns}: fair between tenants). Urgency comes first
+   * ({@link DecodePace.Urgency}): a lane lets go after its slice only to a lane as urgent, and
+   * at once when a more urgent one waits.
    * Confined to the lane's thread, which holds the models whenever it calls in.
    */
   static final class SliceStream extends BulkInputStream {
@@ -132,12 +133,16 @@ final class ModelSet {
     private final String tenant;
     private final DecodePace pace;
     private long turnStartNanos = System.nanoTime();
+    private DecodePace.Urgency turnUrgency;
 
-    SliceStream(AudioPipe pipe, ModelTurns turns, String tenant, DecodePace pace) {
+    /** @param turnUrgency the urgency the lane took the turn it holds now with */
+    SliceStream(AudioPipe pipe, ModelTurns turns, String tenant, DecodePace pace,
+        DecodePace.Urgency turnUrgency) {
       this.pipe = pipe;
       this.turns = turns;
       this.tenant = tenant;
       this.pace = pace;
+      this.turnUrgency = turnUrgency;
     }
 
     @Override
@@ -150,10 +155,16 @@ final class ModelSet {
         } finally {
           again();
         }
-      } else if (pace.urgent() ? turns.hasUrgentWaiting() && sliceOver()
-          : turns.hasUrgentWaiting() || turns.hasWaiting() && sliceOver()) {
-        turns.release();
-        again();
+      } else {
+        DecodePace.Urgency urgency = pace.urgency();
+        if (urgency != turnUrgency) {
+          turns.holderUrgency(urgency);
+          turnUrgency = urgency;
+        }
+        if (turns.mustYield(urgency, sliceOver())) {
+          turns.release();
+          again();
+        }
       }
       int n = pipe.read(b, off, len);
       if (n > 0) {
@@ -167,7 +178,8 @@ final class ModelSet {
     }
 
     private void again() {
-      turns.acquire(tenant, pace.urgent());
+      turnUrgency = pace.urgency();
+      turns.acquire(tenant, turnUrgency);
       turnStartNanos = System.nanoTime();
     }
   }

@@ -7,11 +7,13 @@ import java.util.Locale;
  * Admission of STT streams by measured load, beyond the cost estimate ({@link DecodeCost}): while
  * streams are speaking and {@link #STREAMS_PER_COPY_ALWAYS_ADMITTED} streams per model copy are
  * open, a new stream is refused when every copy is falling behind — no copy's recent busy share
- * ({@link ModelTurns#busyShare()}, its real-time factor) plus one speaking stream's measured cost
- * stays within {@link DecodeCost#REALTIME_CPU_SHARE}, and lanes queue for every copy
- * ({@link #MIN_MEAN_WAITING}).
+ * for real-time streams ({@link ModelTurns#realTimeShare()}) plus one speaking stream's measured
+ * cost stays within {@link DecodeCost#REALTIME_CPU_SHARE}, and real-time lanes queue for every
+ * copy ({@link #MIN_MEAN_WAITING}).
  * So a machine that gives the engine less CPU than the estimate assumes (other processes, costly
- * speech) refuses the stream that would make every stream fall behind, instead of queueing it.
+ * speech) refuses the stream that would make every stream fall behind, instead of queueing it;
+ * streams sent faster than real time keep the copies busy without refusing anyone, since their
+ * decoding yields to real-time streams ({@link DecodePace}).
  *
  * <p>Stateless; thread safe.
  */
@@ -40,9 +42,9 @@ final class RealtimeRoom {
     if (pool.hasRealtimeRoom(stream, DecodeCost.REALTIME_CPU_SHARE) || !allQueueing(pool)) {
       return null;
     }
-    StringBuilder sb = new StringBuilder("its model copies decoded");
+    StringBuilder sb = new StringBuilder("its model copies decoded real-time streams");
     for (double[] set : pool.load()) {
-      sb.append(String.format(Locale.ROOT, " %.0f %%", 100 * set[0]));
+      sb.append(String.format(Locale.ROOT, " %.0f %%", 100 * set[2]));
     }
     return sb.append(String.format(Locale.ROOT, " of the last seconds and a speaking stream"
         + " needs %.0f %% of one, above the real-time share of %.0f %%", 100 * stream,
@@ -50,12 +52,12 @@ final class RealtimeRoom {
   }
 
   /**
-   * Whether every copy is falling behind: lanes waited for it {@link #MIN_MEAN_WAITING} on
-   * average, recently (queueing for the models, not decoding).
+   * Whether every copy is falling behind: real-time lanes waited for it {@link #MIN_MEAN_WAITING}
+   * on average, recently (queueing for the models, not decoding).
    */
   private static boolean allQueueing(DecoderPool pool) {
     for (double[] set : pool.load()) {
-      if (set[1] < MIN_MEAN_WAITING) {
+      if (set[3] < MIN_MEAN_WAITING) {
         return false;
       }
     }

@@ -1,5 +1,6 @@
 package io.voicewire.engine.local.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,26 @@ class DecodePaceTest {
       decodedMs += 100;
     }
     assertTrue(decodedMs == DecodePace.BURST_MILLIS, "decoded " + decodedMs);
+  }
+
+  @Test
+  void aCatchUpAfterAStallIsLessUrgentThanRealTimeUntilTheBucketRefills() {
+    assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency());
+    pace.took(3_000 * BYTES_PER_MS); // 3 s of audio sent at once after a stall
+    assertEquals(DecodePace.Urgency.CATCHING_UP, pace.urgency());
+    for (int i = 0; i < 100; i++) { // then real time: +0.25 ms of credit per ms
+      wallMillis(100);
+      pace.took(100 * BYTES_PER_MS);
+    }
+    assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency(), "10 s later");
+  }
+
+  @Test
+  void aFloodEarningCreditBackIsOnlyCatchingUp() {
+    pace.took(60_000 * BYTES_PER_MS);
+    assertEquals(DecodePace.Urgency.AHEAD, pace.urgency());
+    wallMillis(20); // waiting for a turn earns 25 ms
+    assertEquals(DecodePace.Urgency.CATCHING_UP, pace.urgency());
   }
 
   @Test

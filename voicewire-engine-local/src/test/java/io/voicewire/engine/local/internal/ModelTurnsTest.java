@@ -1,5 +1,8 @@
 package io.voicewire.engine.local.internal;
 
+import static io.voicewire.engine.local.internal.DecodePace.Urgency.AHEAD;
+import static io.voicewire.engine.local.internal.DecodePace.Urgency.CATCHING_UP;
+import static io.voicewire.engine.local.internal.DecodePace.Urgency.REAL_TIME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,12 +25,12 @@ class ModelTurnsTest {
   private final List<String> order = Collections.synchronizedList(new ArrayList<>());
 
   private Thread lane(String name, String tenant) {
-    return lane(name, tenant, true);
+    return lane(name, tenant, REAL_TIME);
   }
 
-  private Thread lane(String name, String tenant, boolean urgent) {
+  private Thread lane(String name, String tenant, DecodePace.Urgency urgency) {
     return Thread.ofPlatform().daemon().name(name).start(() -> {
-      turns.acquire(tenant, urgent);
+      turns.acquire(tenant, urgency);
       order.add(name);
       turns.release();
     });
@@ -66,14 +69,14 @@ class ModelTurnsTest {
 
   @Test
   void aLaneThatKeepsToRealTimeGoesBeforeLanesAheadOfIt() throws Exception {
-    turns.acquire("hostile", false); // a flooding lane decodes
+    turns.acquire("hostile", AHEAD); // a flooding lane decodes
     assertFalse(turns.hasUrgentWaiting());
-    Thread h1 = lane("hostile-1", "hostile", false);
+    Thread h1 = lane("hostile-1", "hostile", AHEAD);
     awaitWaiting(h1);
-    Thread other = lane("other-tenant", "other", false); // fair share, but ahead of real time
+    Thread other = lane("other-tenant", "other", AHEAD); // fair share, but ahead of real time
     awaitWaiting(other);
     assertFalse(turns.hasUrgentWaiting(), "no urgent lane waits yet");
-    Thread canary = lane("canary", "hostile", true); // same tenant as the flood, arrives last
+    Thread canary = lane("canary", "hostile", REAL_TIME); // same tenant as the flood, arrives last
     awaitWaiting(canary);
     assertTrue(turns.hasUrgentWaiting(), "the holder must be told an urgent lane waits");
     turns.release();
@@ -85,6 +88,48 @@ class ModelTurnsTest {
     assertEquals(List.of("canary", "other-tenant", "hostile-1"), order,
         "after the urgent lane, the tenants' fair order");
     assertFalse(turns.hasUrgentWaiting());
+  }
+
+  @Test
+  void onlyTurnsOfLanesWithinRealTimeCountAsTheSetsRealTimeLoad() throws Exception {
+    turns.acquire("flood", AHEAD); // a lane ahead of real time decodes
+    Thread.sleep(50);
+    turns.release();
+    assertTrue(turns.busyShare() > 0, "the set was busy");
+    assertEquals(0.0, turns.realTimeShare(), "decoding ahead of real time is not real-time load");
+
+    turns.acquire("flood", REAL_TIME); // its credit came back: urgent, then used up mid-turn
+    turns.holderUrgency(AHEAD);
+    double before = turns.realTimeShare();
+    Thread.sleep(50);
+    assertEquals(before, turns.realTimeShare(), 1e-3, "the turn stopped counting once demoted");
+    turns.holderUrgency(REAL_TIME);
+    Thread.sleep(50);
+    turns.release();
+    assertTrue(turns.realTimeShare() > before, "an urgent turn counts");
+  }
+
+  @Test
+  void aFloodCatchingUpNeverHoldsARealTimeLaneForASlice() throws Exception {
+    turns.acquire("flood", CATCHING_UP); // a flood that earned a little credit back decodes
+    assertFalse(turns.mustYield(CATCHING_UP, true), "nobody waits");
+    Thread ahead = lane("flood-ahead", "flood", AHEAD);
+    awaitWaiting(ahead);
+    assertFalse(turns.mustYield(CATCHING_UP, false), "a less urgent lane waits for the slice");
+    Thread other = lane("other-catching-up", "other", CATCHING_UP);
+    awaitWaiting(other);
+    assertFalse(turns.mustYield(CATCHING_UP, false), "as urgent: the holder's slice goes on");
+    assertTrue(turns.mustYield(CATCHING_UP, true), "as urgent: after the slice");
+    Thread canary = lane("canary", "canary", REAL_TIME);
+    awaitWaiting(canary);
+    assertTrue(turns.mustYield(CATCHING_UP, false), "a real-time lane waits: let go at once");
+    assertFalse(turns.mustYield(REAL_TIME, false), "a real-time holder keeps its slice");
+    turns.release();
+    for (Thread t : List.of(ahead, other, canary)) {
+      t.join(TimeUnit.SECONDS.toMillis(20));
+      assertFalse(t.isAlive(), t.getName() + " never got a turn");
+    }
+    assertEquals(List.of("canary", "other-catching-up", "flood-ahead"), order);
   }
 
   @Test
