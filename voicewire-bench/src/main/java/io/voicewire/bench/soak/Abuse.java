@@ -62,6 +62,14 @@ final class Abuse implements AutoCloseable {
   static final List<String> KINDS = List.of("never-read", "huge-context-id", "stt-burst-flood",
       "slow-upload", "unauthenticated", "nothing-to-say", "context-reuse", "low-rate-wav");
 
+  /**
+   * The well-behaved mirror of an abusive kind, for the A/B comparison's quiet phases
+   * ({@code --ab-mirror}): the same client doing the same thing at a normal pace.
+   * {@code stt-burst-paced}: stt-burst-flood's socket and bursts, one burst per its own length
+   * (real time).
+   */
+  static final Map<String, String> MIRRORS = Map.of("stt-burst-flood", "stt-burst-paced");
+
   private static final java.util.regex.Pattern ERROR_TYPE =
       java.util.regex.Pattern.compile("\"(?:error|message_type)\"\\s*:\\s*\"([^\"]{0,40})\"");
 
@@ -96,7 +104,8 @@ final class Abuse implements AutoCloseable {
       Random r = new Random(seed + i);
       loop("never-read", () -> neverRead(r));
       loop("huge-context-id", () -> hugeContextId(r));
-      loop("stt-burst-flood", () -> sttBurstFlood(r));
+      loop("stt-burst-flood", () -> sttBursts(r, "stt-burst-flood", false));
+      loop("stt-burst-paced", () -> sttBursts(r, "stt-burst-paced", true));
       loop("slow-upload", this::slowUpload);
       loop("unauthenticated", () -> unauthenticated(r));
       loop("nothing-to-say", () -> nothingToSay(r));
@@ -216,8 +225,9 @@ final class Abuse implements AutoCloseable {
     }
   }
 
-  private void sttBurstFlood(Random r) throws Exception {
-    try (RawWs ws = connect("stt-burst-flood", "/v1/speech-to-text/realtime?model_id="
+  /** Bursts of speech on a realtime STT socket: as fast as read, or at real time. */
+  private void sttBursts(Random r, String kind, boolean paced) throws Exception {
+    try (RawWs ws = connect(kind, "/v1/speech-to-text/realtime?model_id="
         + "scribe_v2_realtime&audio_format=pcm_16000&commit_strategy=vad", auth(), r)) {
       if (ws.status != 101) {
         return;
@@ -229,16 +239,34 @@ final class Abuse implements AutoCloseable {
           + Base64.getEncoder().encodeToString(chunk) + "\",\"commit\":false,"
           + "\"sample_rate\":16000}";
       long t0 = System.nanoTime();
+      Thread reader = paced ? Thread.ofVirtual().name("soak " + kind + " reader").start(() -> {
+        try { // a well-behaved client reads its transcripts
+          while (!closed && ws.readFrame(RawWs.READ_TIMEOUT_MILLIS) != null) {
+            // read and dropped
+          }
+        } catch (IOException e) {
+          // the connection ended: the sending side counts it
+        }
+      }) : null;
       try {
         for (int i = 0; i < BURSTS && !closed; i++) {
           ws.sendText(msg);
+          if (paced) {
+            Thread.sleep(2L * BURST_MILLIS); // the burst's speech and silence: real time
+          }
         }
-        count("stt-burst-flood", "sent " + BURSTS + " bursts, then reset the connection");
+        count(kind, "sent " + BURSTS + " bursts, then reset the connection");
+      } catch (InterruptedException e) {
+        count(kind, "still sending when its phase ended");
+        Thread.currentThread().interrupt();
       } catch (IOException e) {
-        count("stt-burst-flood", "connection ended by the server " + bucket(t0));
+        count(kind, "connection ended by the server " + bucket(t0));
       } finally {
         ws.reset();
         open.remove(ws);
+        if (reader != null) {
+          reader.join(5_000);
+        }
       }
     }
   }

@@ -41,6 +41,7 @@ final class CanaryAb {
       "STT speech sent -> first partial", "STT commit -> committed transcript");
 
   private final long phaseNanos;
+  private volatile boolean mirrored;
   private final int phases;
   private final long t0;
   private final SynchronizedHistogram[][] latency;
@@ -65,6 +66,11 @@ final class CanaryAb {
     }
     this.loadMin = new double[phases];
     this.loadMax = new double[phases];
+  }
+
+  /** What the quiet phases run: nothing more, or the abusers' mirrors ({@code --ab-mirror}). */
+  private String quietName() {
+    return mirrored ? "mirror" : "quiet";
   }
 
   static boolean abused(int phase) {
@@ -106,11 +112,13 @@ final class CanaryAb {
    * Runs the phases on the calling thread: starts an abuse mix from {@code abuse} at the start of
    * each abused phase and closes it at its end; reads the load average and the canaries' errors.
    */
-  void drive(Supplier<Abuse> abuse, SoakStats stats, PrintStream out) throws InterruptedException {
+  void drive(Supplier<Abuse> abuse, Supplier<Abuse> mirror, SoakStats stats, PrintStream out)
+      throws InterruptedException {
+    this.mirrored = mirror != null;
     Map<String, Long> before = canaryErrors(stats);
     for (int p = 0; p < phases; p++) {
       long end = t0 + (p + 1) * phaseNanos;
-      Abuse a = abused(p) ? abuse.get() : null;
+      Abuse a = abused(p) ? abuse.get() : mirror != null ? mirror.get() : null;
       if (a != null) {
         a.start();
       }
@@ -141,7 +149,7 @@ final class CanaryAb {
       before.putAll(now);
       errors.add(diff);
       out.printf(Locale.ROOT, "  phase %d (%s) done: load %.2f-%.2f, canary %s, errors %s%n", p + 1,
-          abused(p) ? "abused" : "quiet", loadMin[p], loadMax[p], p50s(latency[p]), diff);
+          abused(p) ? "abused" : quietName(), loadMin[p], loadMax[p], p50s(latency[p]), diff);
       out.flush();
     }
   }
@@ -201,14 +209,16 @@ final class CanaryAb {
 
   void print(PrintStream out) {
     out.println();
-    out.printf(Locale.ROOT, "### Canary latency, quiet (A) and abused (B) phases of %d s (ms)%n%n",
+    out.printf(Locale.ROOT, "### Canary latency, " + quietName()
+        + " (A) and abused (B) phases of %d s (ms)%n%n",
         phaseNanos / 1_000_000_000L);
     out.print("| phase | mode | load min-max |");
     SERIES.forEach(s -> out.print(" " + s + " n, p50 / p90 / p99 |"));
     out.println(" canary errors |");
     out.println("|---:|---|---|" + "---|".repeat(SERIES.size()) + "---|");
     for (int p = 0; p < phases; p++) {
-      out.printf(Locale.ROOT, "| %d | %s | %.2f-%.2f |", p + 1, abused(p) ? "B abused" : "A quiet",
+      out.printf(Locale.ROOT, "| %d | %s | %.2f-%.2f |", p + 1,
+          abused(p) ? "B abused" : "A " + quietName(),
           loadMin[p], loadMax[p]);
       for (SynchronizedHistogram h : latency[p]) {
         out.print(" " + summary(h) + " |");

@@ -188,13 +188,16 @@ public final class Soak {
       }
       java.util.function.Supplier<Abuse> abuses = () -> new Abuse(URI.create(base), abuseKey,
           o.abuseClients(), o.abuseKinds(), o.seed(), clips.get(0).pcm16k());
+      java.util.function.Supplier<Abuse> mirrors = () -> new Abuse(URI.create(base), abuseKey,
+          o.abuseClients(), o.abuseKinds().stream().filter(Abuse.MIRRORS::containsKey)
+              .map(Abuse.MIRRORS::get).toList(), o.seed(), clips.get(0).pcm16k());
       Abuse abuse = null;
       Thread driver = null;
       if (ab != null) {
         driver = Thread.ofPlatform().name("soak a/b").start(() -> {
           try {
             Thread.sleep(ramp());
-            ab.drive(abuses, stats, out);
+            ab.drive(abuses, o.abMirror() ? mirrors : null, stats, out);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

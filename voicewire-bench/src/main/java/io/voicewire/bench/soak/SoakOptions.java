@@ -24,10 +24,14 @@ import java.util.List;
  * @param abuseApiKey API key of the abusive clients (null: {@code apiKey}; in-process: a key of
  *     their own)
  * @param abuseKinds the abusive clients to run, by name ({@link Abuse#KINDS}); all by default
+ * @param abMirror with {@code --ab}: the quiet phases run the abusers' well-behaved mirrors
+ *     ({@link Abuse#MIRRORS}: the same clients, sending at real time), so that A and B differ
+ *     in the clients' behaviour only, not in how many sessions they hold
  */
 record SoakOptions(int seconds, int sessions, String server, String apiKey, double cutFraction,
     int heapEverySeconds, boolean abuse, int abuseClients, List<String> voices, long seed,
-    int canaries, int phaseSeconds, String abuseApiKey, List<String> abuseKinds) {
+    int canaries, int phaseSeconds, String abuseApiKey, List<String> abuseKinds,
+    boolean abMirror) {
 
   /** Whether the canaries are compared without and with the abuse mix, in alternating phases. */
   boolean ab() {
@@ -44,7 +48,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
                                   [--api-key KEY] [--cut-fraction F] [--heap-every SECONDS]
                                   [--abuse] [--abuse-clients K] [--abuse-api-key KEY]
                                   [--abuse-kinds K1,K2]
-                                  [--ab] [--phase-seconds S] [--canaries N]
+                                  [--ab] [--ab-mirror] [--phase-seconds S] [--canaries N]
                                   [--voices V1,V2] [--seed N]
         Mixed TTS stream-input, realtime STT and multi-context TTS sessions against a server
         (in-process on the offline engine unless --server is given), a share of them through a
@@ -68,6 +72,10 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
         --ab                canary latency without and with the abuse mix in one run: phases of
                             --phase-seconds alternate quiet and abused (A/B/A/B...); the run
                             time is rounded up to an even number of phases
+        --ab-mirror         with --ab: the quiet phases run the same clients well-behaved
+                            (stt-burst-flood's bursts sent at real time; kinds without a
+                            mirror run nothing), so B costs the canaries only what the
+                            abuse adds to the same number of sessions
         --phase-seconds S   length of one A/B phase (default 60)
         --canaries N        canary workers on clean connections (default 1: TTS and STT in
                             turn; with --ab 3); of several, even ones run TTS, odd ones STT
@@ -91,6 +99,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
     int canaries = -1;
     String abuseKey = null;
     List<String> abuseKinds = Abuse.KINDS;
+    boolean mirror = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -106,6 +115,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
         case "--voices" -> voices = List.of(value(args, ++i, a).split(","));
         case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
         case "--ab" -> ab = true;
+        case "--ab-mirror" -> mirror = true;
         case "--phase-seconds" -> phaseSeconds = Integer.parseInt(value(args, ++i, a));
         case "--canaries" -> canaries = Integer.parseInt(value(args, ++i, a));
         case "--abuse-api-key" -> abuseKey = value(args, ++i, a);
@@ -125,6 +135,9 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
             + String.join(",", Abuse.KINDS) + "\n" + USAGE);
       }
     }
+    if (mirror && !ab) {
+      throw new IllegalArgumentException("--ab-mirror needs --ab\n" + USAGE);
+    }
     if (canaries < 0) {
       canaries = ab ? 3 : 1;
     }
@@ -138,7 +151,7 @@ record SoakOptions(int seconds, int sessions, String server, String apiKey, doub
     }
     return new SoakOptions(seconds, sessions, server, apiKey, cut, heapEvery, abuse,
         abuseClients, new ArrayList<>(voices), seed, canaries, ab ? phaseSeconds : 0, abuseKey,
-        List.copyOf(abuseKinds));
+        List.copyOf(abuseKinds), mirror);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -37,4 +37,27 @@ class SoakSmokeTest {
     assertTrue(report.contains("### Heap over time") && report.contains("### Errors by kind")
         && report.contains("### Latency over the whole run"), report);
   }
+
+  /**
+   * {@code --ab --ab-mirror}: the quiet phases run the flood's well-behaved twin on the
+   * abusers' key, the abused ones the flood, and the canary is measured in both.
+   */
+  @Test
+  void theMirrorRunsTheFloodsWellBehavedTwinInTheQuietPhases() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    SoakOptions o = SoakOptions.parse("--ab", "--ab-mirror", "--phase-seconds", "10",
+        "--seconds", "20", "--sessions", "0", "--canaries", "2", "--abuse-clients", "1",
+        "--abuse-kinds", "stt-burst-flood");
+    SoakReport r = new Soak(o, out).run();
+    String report = buf.toString(StandardCharsets.UTF_8);
+    System.out.println(report);
+    assertTrue(report.contains("| 1 | A mirror |") && report.contains("| 2 | B abused |"),
+        report);
+    assertTrue(report.contains("stt-burst-paced: "), "the twin ran in the quiet phase:\n"
+        + report);
+    assertTrue(report.contains("stt-burst-flood: "), "the flood ran in the abused phase:\n"
+        + report);
+    assertEquals(0, r.lostOrRepeated(), "lost or repeated content:\n" + report);
+  }
 }
