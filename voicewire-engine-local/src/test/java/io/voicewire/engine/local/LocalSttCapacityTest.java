@@ -54,7 +54,23 @@ class LocalSttCapacityTest {
     while (local.engine().sttOpen() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    if (local.engine().sttOpen() > 0) {
+      printDecoderLanes(); // where a session that never ends is held, for the report
+    }
     assertEquals(0, local.engine().sttOpen(), "STT sessions still open on the shared engine");
+  }
+
+  /** Prints each decoder lane's state and stack (the test's output, kept in its report). */
+  private static void printDecoderLanes() {
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith("voicewire-stt-decoder")) {
+        StringBuilder sb = new StringBuilder("decoder lane " + t.getName() + " " + t.getState());
+        for (StackTraceElement f : stack) {
+          sb.append("\n    at ").append(f);
+        }
+        System.out.println(sb);
+      }
+    });
   }
 
   private SttSession open(RecordingSttListener l) {
