@@ -185,46 +185,45 @@ final class ModelTurns {
    * ends): the set's measured real-time factor.
    */
   double busyShare() {
-    lock.lock();
-    try {
-      long now = System.nanoTime();
-      double running = holder == null ? 0 : now - heldSinceNanos;
-      return Math.min(1, held.rate(now) + running / LOAD_WINDOW_NANOS);
-    } finally {
-      lock.unlock();
-    }
+    return share(held, false);
   }
+
 
   /**
    * Share of the recent wall clock the models were held by urgent lanes (0–1): the set's load of
    * real-time streams, what the decoding ahead of real time cannot take from a new stream.
    */
   double realTimeShare() {
-    lock.lock();
-    try {
-      long now = System.nanoTime();
-      double running = holder == null || !holderUrgent ? 0 : now - urgentSinceNanos;
-      return Math.min(1, urgentHeld.rate(now) + running / LOAD_WINDOW_NANOS);
-    } finally {
-      lock.unlock();
-    }
+    return share(urgentHeld, true);
   }
 
   /** Mean number of urgent lanes that recently waited for a turn. */
   double realTimeWaiting() {
+    return rate(urgentWaited);
+  }
+
+  /** Mean number of lanes that recently waited for a turn (queueing for the models). */
+  double meanWaiting() {
+    return rate(waited);
+  }
+
+  /** {@code average}'s share of the wall clock, plus the turn under way (if urgent, for urgent). */
+  private double share(LoadAverage average, boolean urgentOnly) {
     lock.lock();
     try {
-      return urgentWaited.rate(System.nanoTime());
+      long now = System.nanoTime();
+      double running = holder == null ? 0
+          : urgentOnly ? (holderUrgent ? now - urgentSinceNanos : 0) : now - heldSinceNanos;
+      return Math.min(1, average.rate(now) + running / LOAD_WINDOW_NANOS);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Mean number of lanes that recently waited for a turn (queueing for the models). */
-  double meanWaiting() {
+  private double rate(LoadAverage average) {
     lock.lock();
     try {
-      return waited.rate(System.nanoTime());
+      return average.rate(System.nanoTime());
     } finally {
       lock.unlock();
     }
