@@ -5,7 +5,7 @@
  */
 module io.voicewire.server {
   requires transitive io.voicewire.core;
-  requires io.voicewire.protocol;
+  requires transitive io.voicewire.protocol; // TokenStore and SingleUseToken name its TokenType
   requires com.fasterxml.jackson.core; // JSON bodies written through protocol.internal.Json
   requires org.eclipse.jetty.server;
   requires org.eclipse.jetty.http;

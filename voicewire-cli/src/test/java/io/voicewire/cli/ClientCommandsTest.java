@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voicewire.audio.Wav;
 import io.voicewire.testing.EchoSpeechProvider;
 import io.voicewire.engine.local.LocalSpeechProvider;
-import io.voicewire.protocol.internal.Json;
 import io.voicewire.server.VoicewireServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -131,7 +131,7 @@ class ClientCommandsTest extends CliHarness {
       Wav.WavAudio audio = Wav.read(wav);
       assertEquals(16000, audio.sampleRate());
       assertTrue(audio.durationMillis() > 1000, audio.toString());
-      JsonNode chars = Json.mapper().readTree(Files.readString(timings));
+      JsonNode chars = new ObjectMapper().readTree(Files.readString(timings));
       StringBuilder aligned = new StringBuilder();
       long lastStart = -1;
       for (JsonNode c : chars) {

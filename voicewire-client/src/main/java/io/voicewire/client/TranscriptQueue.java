@@ -25,6 +25,9 @@ public final class TranscriptQueue implements SttStream.Listener, Iterable<Trans
   private volatile String sessionId;
   private volatile ConnectionStatus lastStatus;
 
+  /** An empty queue: hand it to {@code newSttStream} as the stream's listener. */
+  public TranscriptQueue() {}
+
   @Override
   public void onStatus(ConnectionStatus status) {
     lastStatus = status;

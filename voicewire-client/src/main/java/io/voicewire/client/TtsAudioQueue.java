@@ -33,6 +33,9 @@ public final class TtsAudioQueue implements TtsStream.Listener, Iterable<TtsAudi
   private volatile ConnectionStatus lastStatus;
   private volatile boolean complete;
 
+  /** An empty queue: hand it to {@code newTtsStream} as the stream's listener. */
+  public TtsAudioQueue() {}
+
   @Override
   public void onStatus(ConnectionStatus status) {
     lastStatus = status;

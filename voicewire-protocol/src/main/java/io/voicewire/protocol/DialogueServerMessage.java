@@ -30,7 +30,7 @@ public sealed interface DialogueServerMessage {
         g.writeStartObject();
         g.writeStringField("audio", Base64.getEncoder().encodeToString(audio));
         if (alignment != null) {
-          TtsServerMessage.writeAlignment(g, "alignment", alignment, "char_start_times_ms",
+          AlignmentJson.write(g, "alignment", alignment, "char_start_times_ms",
               "char_durations_ms");
         }
         context(g, contextId);
@@ -83,7 +83,7 @@ public sealed interface DialogueServerMessage {
     String audio = Json.string(o, "audio");
     if (audio != null) {
       return new Audio(Json.base64("audio", audio),
-          TtsServerMessage.readAlignment(o.get("alignment")), ctx);
+          AlignmentJson.read(o.get("alignment")), ctx);
     }
     if (Json.bool(o, "is_final", false)) {
       return new Final(ctx);

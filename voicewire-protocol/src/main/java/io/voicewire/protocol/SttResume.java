@@ -121,7 +121,7 @@ public final class SttResume {
     }
 
     /** Writes {@code "voicewire_resume": {...}} into the object being generated. */
-    public void write(JsonGenerator g) throws IOException {
+    void write(JsonGenerator g) throws IOException {
       g.writeObjectFieldStart(FIELD);
       g.writeBooleanField("resumed", resumed);
       g.writeNumberField("grace_ms", graceMs);
@@ -141,7 +141,7 @@ public final class SttResume {
      * (an official server, or a client that did not opt in) or it is not an object with the
      * four members.
      */
-    public static Info from(JsonNode sessionStarted) {
+    static Info from(JsonNode sessionStarted) {
       JsonNode r = sessionStarted == null ? null : sessionStarted.get(FIELD);
       if (r == null || !r.isObject() || !r.path("resumed").isBoolean()
           || !r.path("grace_ms").canConvertToLong()

@@ -209,7 +209,7 @@ public sealed interface SttServerMessage {
     }
     switch (type) {
       case "session_started":
-        return new Started(nz(Json.string(o, "session_id")), o.path("config"), json);
+        return new Started(nz(Json.string(o, "session_id")), commitStrategy(o.path("config")), json);
       case "partial_transcript":
         return new Partial(nz(Json.string(o, "text")));
       case "committed_transcript":
@@ -244,10 +244,13 @@ public sealed interface SttServerMessage {
    * {@code session_started} as a client decodes it.
    *
    * @param sessionId the id
-   * @param config the raw {@code config} object
-   * @param json the message text
+   * @param commitStrategy the commit strategy of its {@code config}, from either key
+   *     ({@code commit_strategy}/{@code vad_commit_strategy}), or null when it names none or one
+   *     this version does not know
+   * @param json the message text (the whole {@code config} object is in it)
    */
-  record Started(String sessionId, JsonNode config, String json) implements SttServerMessage {
+  record Started(String sessionId, CommitStrategy commitStrategy, String json)
+      implements SttServerMessage {
     @Override
     public String messageType() {
       return "session_started";
@@ -269,19 +272,18 @@ public sealed interface SttServerMessage {
         return null;
       }
     }
+  }
 
-    /** The commit strategy from either key ({@code commit_strategy}/{@code vad_commit_strategy}), or null. */
-    public CommitStrategy commitStrategy() {
-      JsonNode v = config.has("commit_strategy") ? config.get("commit_strategy")
-          : config.get("vad_commit_strategy");
-      if (v == null || !v.isTextual()) {
-        return null;
-      }
-      try {
-        return CommitStrategy.parse(v.asText());
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
+  private static CommitStrategy commitStrategy(JsonNode config) {
+    JsonNode v = config.has("commit_strategy") ? config.get("commit_strategy")
+        : config.get("vad_commit_strategy");
+    if (v == null || !v.isTextual()) {
+      return null;
+    }
+    try {
+      return CommitStrategy.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.Alignment;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Messages a server sends on {@code stream-input} / {@code multi-stream-input} (PROTOCOL.md
@@ -103,8 +101,8 @@ public sealed interface TtsServerMessage {
     boolean isFinal = fin != null && fin.isBoolean() && fin.booleanValue();
     String audio = Json.string(o, "audio");
     if (audio != null && !audio.isEmpty()) {
-      return new Audio(Json.base64("audio", audio), readAlignment(o.get("alignment")),
-          readAlignment(o.get("normalizedAlignment")), ctx);
+      return new Audio(Json.base64("audio", audio), AlignmentJson.read(o.get("alignment")),
+          AlignmentJson.read(o.get("normalizedAlignment")), ctx);
     }
     if (isFinal) {
       return new Final(ctx);
@@ -125,77 +123,6 @@ public sealed interface TtsServerMessage {
       g.writeNullField(field);
       return;
     }
-    writeAlignment(g, field, a, "charStartTimesMs", "charDurationsMs");
-  }
-
-  /** Writes {@code a} as the object {@code field} with these names of its time arrays. */
-  static void writeAlignment(JsonGenerator g, String field, Alignment a, String startsName,
-      String durationsName) throws IOException {
-    g.writeObjectFieldStart(field);
-    g.writeArrayFieldStart("chars");
-    for (String c : a.chars()) {
-      g.writeString(c);
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart(startsName);
-    for (int i = 0; i < a.size(); i++) {
-      g.writeNumber(a.startMs(i));
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart(durationsName);
-    for (int i = 0; i < a.size(); i++) {
-      g.writeNumber(a.durationMs(i));
-    }
-    g.writeEndArray();
-    g.writeEndObject();
-  }
-
-  /** Reads a WS alignment object, tolerating the duration/start key variants; null if absent. */
-  static Alignment readAlignment(JsonNode n) throws ProtocolException {
-    if (n == null || n.isNull()) {
-      return null;
-    }
-    if (!n.isObject()) {
-      throw ProtocolException.input("alignment must be an object");
-    }
-    JsonNode chars = n.get("chars");
-    // camelCase on the TTS sockets (two spellings), snake_case on the dialogue sockets
-    JsonNode starts = first(n, "charStartTimesMs", "charsStartTimesMs", "char_start_times_ms");
-    JsonNode durs = first(n, "charDurationsMs", "charsDurationsMs", "char_durations_ms");
-    if (chars == null || !chars.isArray()) {
-      return null;
-    }
-    List<String> cs = new ArrayList<>(chars.size());
-    for (JsonNode c : chars) {
-      cs.add(c.asText());
-    }
-    int[] st = ints(starts, cs.size());
-    int[] du = ints(durs, cs.size());
-    try {
-      return new Alignment(cs, st, du);
-    } catch (IllegalArgumentException e) {
-      throw ProtocolException.input(e.getMessage());
-    }
-  }
-
-  private static JsonNode first(JsonNode n, String... names) {
-    for (String name : names) {
-      JsonNode v = n.get(name);
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
-  }
-
-  private static int[] ints(JsonNode arr, int expected) {
-    if (arr == null || !arr.isArray()) {
-      return new int[expected];
-    }
-    int[] out = new int[arr.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (int) Math.round(arr.get(i).asDouble());
-    }
-    return out;
+    AlignmentJson.write(g, field, a, "charStartTimesMs", "charDurationsMs");
   }
 }

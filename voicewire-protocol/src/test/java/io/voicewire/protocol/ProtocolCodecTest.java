@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.protocol.internal.Json;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.ErrorCode;
@@ -157,7 +158,7 @@ class ProtocolCodecTest {
     SttServerMessage.Started s = (SttServerMessage.Started) SttServerMessage.decode(started);
     assertEquals("s1", s.sessionId());
     assertEquals(CommitStrategy.VAD, s.commitStrategy());
-    assertEquals(16000, s.config().get("sample_rate").asInt());
+    assertEquals(16000, Json.mapper().readTree(s.json()).path("config").get("sample_rate").asInt());
     SttServerMessage.Error e = (SttServerMessage.Error) SttServerMessage.decode(
         "{\"message_type\":\"quota_exceeded_error\",\"error\":\"You have exceeded your quota.\"}");
     assertEquals(ErrorCode.QUOTA_EXCEEDED, e.code());

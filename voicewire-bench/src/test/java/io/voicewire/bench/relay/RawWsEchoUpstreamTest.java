@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voicewire.client.SttStream;
 import io.voicewire.client.VoiceClient;
 import io.voicewire.protocol.SttClientMessage;
@@ -150,8 +152,9 @@ class RawWsEchoUpstreamTest {
               }).get(10, TimeUnit.SECONDS);
       SttServerMessage started = SttServerMessage.decode(texts.poll(10, TimeUnit.SECONDS));
       SttServerMessage.Started s = assertInstanceOf(SttServerMessage.Started.class, started);
-      assertEquals("en", s.config().path("language_code").asText());
-      assertEquals("scribe_v2_realtime", s.config().path("model_id").asText());
+      JsonNode config = new ObjectMapper().readTree(s.json()).path("config");
+      assertEquals("en", config.path("language_code").asText());
+      assertEquals("scribe_v2_realtime", config.path("model_id").asText());
       ws.sendText(SttClientMessage.audio(chunk(1L << 40), 16000).encode(), true)
           .get(10, TimeUnit.SECONDS);
       assertEquals(new SttServerMessage.Partial("seq " + (1L << 40)).encode(),

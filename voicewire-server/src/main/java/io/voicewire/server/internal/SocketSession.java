@@ -231,9 +231,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
       }
       gone = true;
       peerCloseCode = closeCode;
-      cancel(limitTask);
-      cancel(stallTask);
-      leaveGate();
+      cancelSessionTimers();
       flow.close();
       peerGone(fx);
       w = slot;
@@ -268,7 +266,7 @@ public abstract class SocketSession implements Session.Listener, Drain.Drainable
     return gone;
   }
 
-  /** Stops the time limit and the first-message deadline. Under the lock. */
+  /** Stops the time limit, the stall check and the first-message deadline. Under the lock. */
   final void cancelSessionTimers() {
     assert Thread.holdsLock(this);
     cancel(limitTask);

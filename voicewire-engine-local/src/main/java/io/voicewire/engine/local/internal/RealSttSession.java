@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bounds: all the audio of a session that waits for decoding (in the pass being decoded and
  * in the passes queued behind it) is at most {@link #MAX_QUEUED_AUDIO_MILLIS}; a chunk that would
  * go beyond is refused ({@link #sendAudio} returns false and the chunk is not taken; the server
- * offers it again and stops reading the client meanwhile: uplink backpressure). A pass's buffer grows with the audio it receives.
+ * offers it again and stops reading the client meanwhile: uplink backpressure). A pass's buffer
+ * grows with the audio it receives.
  *
  * <p>{@link #cancel()} drops the queued passes and ends the pass being decoded; the terminal
  * event ({@code onClosed}) follows once the decoder has let go of the session's pass, within
@@ -119,12 +121,7 @@ final class RealSttSession implements SttSession {
 
   /** Whether the session still takes audio (not closing, cancelled or failed). */
   boolean accepting() {
-    lock.lock();
-    try {
-      return state == State.OPEN;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> state == State.OPEN);
   }
 
   String sessionId() {
@@ -138,12 +135,7 @@ final class RealSttSession implements SttSession {
 
   @Override
   public long audioReceivedMs() {
-    lock.lock();
-    try {
-      return intake.receivedMs();
-    } finally {
-      lock.unlock();
-    }
+    return locked(intake::receivedMs);
   }
 
   @Override
@@ -210,14 +202,13 @@ final class RealSttSession implements SttSession {
   }
 
   private boolean commit(boolean always) {
-    boolean[] open = new boolean[1];
-    locked(() -> {
-      open[0] = state == State.OPEN;
-      if (open[0]) {
+    return locked(() -> {
+      if (state == State.OPEN) {
         commitLocked(always);
+        return true;
       }
+      return false;
     });
-    return open[0];
   }
 
   /**
@@ -226,12 +217,7 @@ final class RealSttSession implements SttSession {
    */
   @Override
   public SpeechEndpointer endpointer(VadParams params) {
-    lock.lock();
-    try {
-      return intake.endpointer(params, lock);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> intake.endpointer(params, lock));
   }
 
   /** Recognition only: the VAD commit and the auto-commit are the core {@code CommitPolicy}'s. */
@@ -280,12 +266,7 @@ final class RealSttSession implements SttSession {
    * {@link #MAX_QUEUED_AUDIO_MILLIS} of 16 kHz audio and one initial buffer per queued pass.
    */
   long heldAudioBytes() {
-    lock.lock();
-    try {
-      return intake.ringBytes() + passes.allocatedBytes();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> intake.ringBytes() + passes.allocatedBytes());
   }
 
   /**
@@ -316,6 +297,15 @@ final class RealSttSession implements SttSession {
     lock.lock();
     try {
       action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T locked(Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
     } finally {
       lock.unlock();
     }
