@@ -288,6 +288,56 @@ class LocalSttCapacityTest {
   }
 
   /**
+   * Issue #10: a stream sent far faster than real time beside another key's open stream is
+   * decoded no faster than its {@code DecodePace} credits it: a 5 s burst, then 1.25x real time
+   * (decoding ahead of real time would keep every core busy while the other key's requests wait
+   * for the CPU), and a reconnect does not refill the burst ({@code PaceLedger}). An upper bound
+   * on the audio decoded, by the engine's own count, so a slow machine passes it too; on a
+   * machine that decodes faster than about 2x real time it fails without either rule.
+   */
+  @Test
+  void aFloodBesideAnotherKeysStreamIsDecodedNoFasterThanItsCreditReconnectsIncluded()
+      throws Exception {
+    String hostile = "key-flood-" + System.nanoTime(); // the shared engine remembers tenants
+    SttSession quiet = open(new RecordingSttListener(), "key-quiet-" + System.nanoTime());
+    assertTrue(quiet.sendAudio(new byte[320]));
+    byte[] bursts = SpeechClips.concat(burst(), burst(), burst(), burst(), burst());
+    LocalEngine engine = local.engine();
+    long t0 = System.nanoTime();
+    double ended = 0; // decoded for the flood's sessions that ended
+    for (int round = 0; round < 2; round++) { // the second session is the flood's reconnect
+      RecordingSttListener l = new RecordingSttListener();
+      SttSession flood = open(l, hostile);
+      long roundEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+      int at = 0;
+      while (System.nanoTime() < roundEnd) { // its queue stays full: never short of audio
+        byte[] chunk = Arrays.copyOfRange(bursts, at, at + 3_200); // 100 ms
+        if (flood.sendAudio(chunk)) {
+          at = (at + chunk.length) % bursts.length;
+        } else {
+          Thread.sleep(20);
+        }
+        double decoded = ended + engine.sttDecodedMillis(hostile);
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        // one burst for both sessions, the rate, a 200 ms quantum, 1 s for reads in flight
+        double allowed = 5_000 + 1.25 * wallMs + 200 + 1_000;
+        assertTrue(decoded <= allowed, "after " + (long) wallMs + " ms the flood's audio was "
+            + "decoded up to " + (long) decoded + " ms; its credit allows " + (long) allowed);
+      }
+      assertNull(l.failure(), "the flood is slowed, not refused");
+      ended += engine.sttDecodedMillis(hostile);
+      flood.cancel();
+      opened.remove(flood);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (engine.sttOpen() > 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10); // its terminal event (the ledger takes its debt then)
+      }
+      assertEquals(1, engine.sttOpen(), "the flood's session ended; the quiet one is open");
+    }
+    assertTrue(ended > 1_000, "the flood was decoded (" + (long) ended + " ms), not starved");
+  }
+
+  /**
    * Issue #10 (fair share between keys): one key that opens every stream it can is refused before
    * the capacity is full, and another key's stream is admitted and transcribed while the first
    * key's streams all decode speech.

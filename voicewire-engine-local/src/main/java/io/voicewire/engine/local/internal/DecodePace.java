@@ -1,5 +1,6 @@
 package io.voicewire.engine.local.internal;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -56,17 +57,47 @@ final class DecodePace {
     }
   }
 
+  /**
+   * Audio a session held back ({@link #holdsBack()}) waits to be credited before it decodes
+   * again: its lane takes the models for this much audio at a time, not for each read.
+   */
+  static final long HELD_BACK_QUANTUM_MILLIS = 200;
+  /**
+   * Credit below which a session is held back ({@link #holdsBack()}): one audio read of the
+   * decoder (20 ms). A bucket refills between two reads, so "none at all" would never hold.
+   */
+  static final long HELD_BACK_BELOW_MILLIS = 20;
+
   /** A pace that is always urgent (warm-up decoding). */
-  static final DecodePace UNLIMITED = new DecodePace(null);
+  static final DecodePace UNLIMITED = new DecodePace(null, () -> false);
 
   private final LongSupplier nanoClock;
-  private double creditMillis = BURST_MILLIS; // guarded by this
+  private final BooleanSupplier othersOpen;
+  private double creditMillis; // guarded by this
   private long atNanos; // guarded by this
+  private double takenMillis; // guarded by this
 
-  /** @param nanoClock the wall clock; null for {@link #UNLIMITED} */
-  DecodePace(LongSupplier nanoClock) {
+  /** A full bucket: {@link #BURST_MILLIS} of credit. */
+  DecodePace(LongSupplier nanoClock, BooleanSupplier othersOpen) {
+    this(nanoClock, 0, othersOpen);
+  }
+
+  /**
+   * @param nanoClock the wall clock; null for {@link #UNLIMITED}
+   * @param owedMillis credit the bucket starts without: what the tenant's ended sessions still
+   *     owe ({@link PaceLedger}), so that a reconnect does not refill the burst
+   * @param othersOpen whether another tenant has an STT session open now
+   */
+  DecodePace(LongSupplier nanoClock, double owedMillis, BooleanSupplier othersOpen) {
     this.nanoClock = nanoClock;
+    this.othersOpen = othersOpen;
     this.atNanos = nanoClock == null ? 0 : nanoClock.getAsLong();
+    this.creditMillis = BURST_MILLIS - Math.max(0, Math.min(BURST_MILLIS, owedMillis));
+  }
+
+  /** How much of its burst the session has used now: what a next session of its tenant owes. */
+  double usedMillis() {
+    return nanoClock == null ? 0 : BURST_MILLIS - credit();
   }
 
   /** Whether the session's decoding is within real time (its credit is not used up). */
@@ -89,6 +120,39 @@ final class DecodePace {
     return creditMillis;
   }
 
+  /**
+   * Whether the session's decoding waits for credit instead of taking the models: it has used
+   * its credit (less than {@link #HELD_BACK_BELOW_MILLIS} left, so a bucket that refills between
+   * two reads still counts) while another tenant has a session open. Decoding ahead of real time is then
+   * not only last in line but not done at all: it would keep every core busy, and each step of
+   * the other tenant's requests (its socket read, its engine events, its socket write) would
+   * wait for the CPU behind it. The session is decoded at {@link #RATE} times real time meanwhile
+   * (nothing is refused: its queue fills and the server stops reading it); alone, or beside
+   * its own tenant's sessions only, it is decoded as fast as the lanes go.
+   */
+  boolean holdsBack() {
+    return nanoClock != null && credit() < HELD_BACK_BELOW_MILLIS && othersOpen.getAsBoolean();
+  }
+
+  /**
+   * Waits (sleeping, holding nothing) until the session has {@link #HELD_BACK_QUANTUM_MILLIS} of
+   * credit; returns early when interrupted (the interrupt status is kept).
+   */
+  void awaitCredit() {
+    while (nanoClock != null) {
+      double missing = HELD_BACK_QUANTUM_MILLIS - credit();
+      if (missing <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(Math.max(1, (long) Math.ceil(missing / RATE)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** The decoder read {@code bytes} of the session's 16 kHz audio. */
   void took(int bytes) {
     if (nanoClock != null) {
@@ -98,8 +162,15 @@ final class DecodePace {
 
   private synchronized void charge(int bytes) {
     refill();
+    double ms = bytes / (DecoderPool.SAMPLE_RATE * 2 / 1000.0);
+    takenMillis += ms;
     // no debt: a stream that slows down to real time is urgent again at once
-    creditMillis = Math.max(0, creditMillis - bytes / (DecoderPool.SAMPLE_RATE * 2 / 1000.0));
+    creditMillis = Math.max(0, creditMillis - ms);
+  }
+
+  /** Audio the decoder has read for the session so far, ms (for metrics and tests). */
+  synchronized double takenMillis() {
+    return takenMillis;
   }
 
   private void refill() {

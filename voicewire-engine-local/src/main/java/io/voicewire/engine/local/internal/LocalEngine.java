@@ -15,7 +15,6 @@ import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceInfo;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +80,7 @@ public final class LocalEngine implements AutoCloseable {
   private final Set<RealTtsSession> openTts = ConcurrentHashMap.newKeySet();
   private final Set<RealSttSession> openStt = ConcurrentHashMap.newKeySet();
   private final TenantQuota ttsQuota = new TenantQuota(TTS_SESSIONS_KEPT_FOR_OTHER_TENANTS);
-  private final TenantQuota sttQuota = new TenantQuota(STT_STREAMS_KEPT_FOR_OTHER_TENANTS);
+  private final SttAdmission sttAdmission;
   private final AtomicLong sessionCounter = new AtomicLong();
   private final String idPrefix;
   private final ScheduledExecutorService timer;
@@ -99,6 +98,7 @@ public final class LocalEngine implements AutoCloseable {
             Math.ceilDiv(config.sttStreams(), config.sttDecoders()), config.maxWaitingStt(),
             config.profile().configResource(), warmUpClip)
         : null;
+    this.sttAdmission = new SttAdmission(config, decoders);
     this.idPrefix = "local-" + Long.toHexString(config.random().nextLong() & 0xFFFFFFFFFFFFL);
     this.endpointNet = endpointNet(config.endpointing());
     Thread.ofPlatform().daemon().name("voicewire-local-startup").start(() -> {
@@ -298,51 +298,19 @@ public final class LocalEngine implements AutoCloseable {
     Objects.requireNonNull(listener, "listener == null");
     SerialLane lane = new SerialLane(config.callbackExecutor());
     String id = idPrefix + "-" + Long.toHexString(sessionCounter.incrementAndGet());
-    String lang = request.languageCode();
-    if (lang != null && !lang.isBlank()
-        && !lang.toLowerCase(Locale.ROOT).matches("en|eng|en[-_].*")) {
-      return RealSttSession.failed(id, request, listener, lane, new SpeechError(
-          ErrorCode.UNSUPPORTED, "language_code '" + lang + "' is not supported by the local"
-              + " engine; it recognizes English (en) only"));
-    }
-    if (decoders == null) {
-      return RealSttSession.failed(id, request, listener, lane, new SpeechError(
-          ErrorCode.UNSUPPORTED, "speech recognition is disabled in this local engine"
-              + " (0 decoders)"));
-    }
-    if (closed) {
-      return RealSttSession.failed(id, request, listener, lane, closedError());
-    }
+    String tenant = request.tenant();
     RealSttSession[] holder = new RealSttSession[1];
     RealSttSession s;
     synchronized (openStt) {
-      int capacity = sttCapacity();
-      if (openStt.size() >= capacity) {
-        return RealSttSession.failed(id, request, listener, lane, new SpeechError(
-            ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
-                + " streams, its real-time capacity (" + capacityReason(capacity) + ")"));
+      SpeechError refused = closed ? closedError() : sttAdmission.refusal(request, openStt);
+      if (refused != null) {
+        return RealSttSession.failed(id, request, listener, lane, refused);
       }
-      String late = config.sttStreamsByCost()
-          ? RealtimeRoom.refusal(decoders,
-              (int) openStt.stream().filter(RealSttSession::accepting).count()) : null;
-      if (late != null) {
-        return RealSttSession.failed(id, request, listener, lane, new SpeechError(
-            ErrorCode.RESOURCE_EXHAUSTED, "the local engine is transcribing " + openStt.size()
-                + " streams and has no real-time capacity left for one more: " + late));
-      }
-      String tenant = request.tenant();
-      int held = sttQuota.tryTake(tenant, capacity);
-      if (held >= 0) {
-        return RealSttSession.failed(id, request, listener, lane, new SpeechError(
-            ErrorCode.RESOURCE_EXHAUSTED, "this key is already transcribing " + held + " streams"
-                + " in the local engine, its share of the real-time capacity ("
-                + capacityReason(capacity) + "; STT_STREAMS_KEPT_FOR_OTHER_TENANTS "
-                + STT_STREAMS_KEPT_FOR_OTHER_TENANTS + " kept for other keys)"));
-      }
-      s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(),
+      DecodePace pace = sttAdmission.admitted(tenant);
+      s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(), pace,
           endpointNet, () -> {
         if (openStt.remove(holder[0])) {
-          sttQuota.release(tenant);
+          sttAdmission.ended(tenant, pace);
         }
       });
       holder[0] = s;
@@ -359,8 +327,7 @@ public final class LocalEngine implements AutoCloseable {
    * event, which comes only once its decoding stopped.
    */
   public int sttCapacity() {
-    int lanes = Math.min(MAX_OPEN_STT_SESSIONS, config.sttStreams());
-    return config.sttStreamsByCost() && decoders != null ? decoders.cost().streams(lanes) : lanes;
+    return sttAdmission.capacity();
   }
 
   /** The recognizer's measured load ({@link SttLoad}). */
@@ -375,15 +342,6 @@ public final class LocalEngine implements AutoCloseable {
   public double[] sttCpuPerAudioSecond() {
     return decoders == null ? new double[2] : new double[] {decoders.cost().cpuPerAudioSecond(),
         decoders.cost().meanCpuPerAudioSecond()};
-  }
-
-  private String capacityReason(int capacity) {
-    if (!config.sttStreamsByCost()) {
-      return "sttStreams " + capacity;
-    }
-    DecodeCost c = decoders.cost();
-    return String.format(Locale.ROOT, "%d streams of %.2f CPU-s per audio second on %d cores",
-        capacity, c.cpuPerAudioSecond(), c.cores());
   }
 
   /** STT sessions counted against {@link #sttCapacity()}. */
@@ -406,6 +364,17 @@ public final class LocalEngine implements AutoCloseable {
       n += s.heldAudioBytes();
     }
     return n;
+  }
+
+  /** Audio the decoders have read for {@code tenant}'s open STT sessions, ms; for tests. */
+  public double sttDecodedMillis(String tenant) {
+    double ms = 0;
+    for (RealSttSession s : List.copyOf(openStt)) {
+      if (Objects.equals(tenant, s.request().tenant())) {
+        ms += s.decodedMillis();
+      }
+    }
+    return ms;
   }
 
   public int sttWaiting() {

@@ -124,7 +124,8 @@ final class ModelSet {
    * models while it waits; a lane that has decoded for {@link #SLICE_MILLIS} while others wait
    * lets go and queues again ({@link ModelTurns}: fair between tenants). Urgency comes first
    * ({@link DecodePace.Urgency}): a lane lets go after its slice only to a lane as urgent, and
-   * at once when a more urgent one waits.
+   * at once when a more urgent one waits; a lane whose session is held back ({@link
+   * DecodePace#holdsBack()}) lets go and sleeps until its session has credit again.
    * Confined to the lane's thread, which holds the models whenever it calls in.
    */
   static final class SliceStream extends BulkInputStream {
@@ -152,6 +153,13 @@ final class ModelSet {
         turns.release();
         try {
           pipe.awaitReadable();
+        } finally {
+          again();
+        }
+      } else if (pace.holdsBack()) {
+        turns.release(); // ahead of real time beside another tenant: wait, holding nothing
+        try {
+          pace.awaitCredit();
         } finally {
           again();
         }

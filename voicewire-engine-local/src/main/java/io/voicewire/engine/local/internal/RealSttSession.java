@@ -93,13 +93,14 @@ final class RealSttSession implements SttSession {
   private LmBias bias;
 
   RealSttSession(String sessionId, SttRequest request, SttListener listener, DecoderPool pool,
-      SerialLane lane, LongSupplier nanoClock, SileroNet endpointNet, Runnable onTerminal) {
+      SerialLane lane, LongSupplier nanoClock, DecodePace pace, SileroNet endpointNet,
+      Runnable onTerminal) {
     this.sessionId = sessionId;
     this.request = request;
     this.pool = pool;
     this.events = new SttEvents(sessionId, listener, lane, onTerminal, this::fail);
     this.intake = new SttAudioIntake(request, endpointNet, nanoClock);
-    this.pace = new DecodePace(nanoClock);
+    this.pace = pace;
     this.segment = new SegmentText(request.includeTimestamps(),
         request.includeLanguageDetection());
     this.bias = LmBias.of(request.keyterms(), request.previousText());
@@ -114,7 +115,7 @@ final class RealSttSession implements SttSession {
   static RealSttSession failed(String sessionId, SttRequest request, SttListener listener,
       SerialLane lane, SpeechError error) {
     RealSttSession s = new RealSttSession(sessionId, request, listener, null, lane,
-        System::nanoTime, null, () -> {});
+        System::nanoTime, DecodePace.UNLIMITED, null, () -> {});
     s.fail(error);
     return s;
   }
@@ -126,6 +127,11 @@ final class RealSttSession implements SttSession {
 
   String sessionId() {
     return sessionId;
+  }
+
+  /** Audio its decoder has read so far, ms. */
+  double decodedMillis() {
+    return pace.takenMillis();
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class DecodePaceTest {
   private static final int BYTES_PER_MS = 32;
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
-  private final DecodePace pace = new DecodePace(now::get);
+  private final AtomicBoolean othersOpen = new AtomicBoolean();
+  private final DecodePace pace = new DecodePace(now::get, othersOpen::get);
 
   private void wallMillis(long ms) {
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
@@ -83,8 +85,39 @@ class DecodePaceTest {
   }
 
   @Test
+  void aFloodIsHeldBackOnlyWhileAnotherTenantHasASessionOpen() {
+    assertFalse(pace.holdsBack(), "within real time");
+    pace.took(60_000 * BYTES_PER_MS); // a minute of audio at once
+    assertEquals(DecodePace.Urgency.AHEAD, pace.urgency());
+    assertFalse(pace.holdsBack(), "alone (or beside its own tenant): decoded as fast as it goes");
+    othersOpen.set(true);
+    assertTrue(pace.holdsBack(), "beside another tenant: it waits for credit");
+    wallMillis(DecodePace.HELD_BACK_QUANTUM_MILLIS);
+    assertFalse(pace.holdsBack(), "credited again: decoded at 1.25x real time");
+    pace.awaitCredit(); // has the quantum already: returns at once
+  }
+
+  @Test
+  void aSessionThatStartsOwingItsTenantsDebtIsNotUrgentUntilItIsPaid() {
+    DecodePace next = new DecodePace(now::get, DecodePace.BURST_MILLIS, othersOpen::get);
+    assertEquals(DecodePace.Urgency.AHEAD, next.urgency(), "its predecessor used the burst");
+    assertEquals(DecodePace.BURST_MILLIS, next.usedMillis(), 1e-6);
+    othersOpen.set(true);
+    assertTrue(next.holdsBack(), "a reconnect does not buy decoding ahead of real time");
+    wallMillis(2_000); // 2,500 ms of credit back
+    assertEquals(DecodePace.Urgency.CATCHING_UP, next.urgency());
+    wallMillis(2_000);
+    assertEquals(DecodePace.Urgency.REAL_TIME, next.urgency());
+    assertEquals(0, new DecodePace(now::get, 0, othersOpen::get).usedMillis(), 1e-6);
+    assertEquals(0, new DecodePace(now::get, -5, othersOpen::get).usedMillis(), 1e-6);
+    assertEquals(DecodePace.BURST_MILLIS,
+        new DecodePace(now::get, 1e9, othersOpen::get).usedMillis(), 1e-6, "at most the burst");
+  }
+
+  @Test
   void warmUpDecodingIsAlwaysUrgent() {
     DecodePace.UNLIMITED.took(Integer.MAX_VALUE);
     assertTrue(DecodePace.UNLIMITED.urgent());
+    assertFalse(DecodePace.UNLIMITED.holdsBack());
   }
 }
