@@ -288,8 +288,8 @@ class LocalSttCapacityTest {
   }
 
   /**
-   * Issue #10: a stream sent far faster than real time beside another key's open stream is
-   * decoded no faster than its {@code DecodePace} credits it: a 5 s burst, then 1.25x real time
+   * Issue #10: a stream sent far faster than real time beside another key's stream that speaks
+   * (in real time) is decoded no faster than its {@code DecodePace} credits it: a 5 s burst, then 1.25x real time
    * (decoding ahead of real time would keep every core busy while the other key's requests wait
    * for the CPU), and a reconnect does not refill the burst ({@code PaceLedger}). An upper bound
    * on the audio decoded, by the engine's own count, so a slow machine passes it too; on a
@@ -299,9 +299,9 @@ class LocalSttCapacityTest {
   void aFloodBesideAnotherKeysStreamIsDecodedNoFasterThanItsCreditReconnectsIncluded()
       throws Exception {
     String hostile = "key-flood-" + System.nanoTime(); // the shared engine remembers tenants
-    SttSession quiet = open(new RecordingSttListener(), "key-quiet-" + System.nanoTime());
-    assertTrue(quiet.sendAudio(new byte[320]));
+    SttSession speaker = open(new RecordingSttListener(), "key-speaker-" + System.nanoTime());
     byte[] bursts = SpeechClips.concat(burst(), burst(), burst(), burst(), burst());
+    long spokenMs = 0; // the speaker's audio sent, in real time
     LocalEngine engine = local.engine();
     long t0 = System.nanoTime();
     double ended = 0; // decoded for the flood's sessions that ended
@@ -311,6 +311,11 @@ class LocalSttCapacityTest {
       long roundEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
       int at = 0;
       while (System.nanoTime() < roundEnd) { // its queue stays full: never short of audio
+        if (spokenMs < (System.nanoTime() - t0) / 1_000_000) {
+          int from = (int) (spokenMs * 32 % bursts.length);
+          assertTrue(speaker.sendAudio(Arrays.copyOfRange(bursts, from, from + 3_200)));
+          spokenMs += 100;
+        }
         byte[] chunk = Arrays.copyOfRange(bursts, at, at + 3_200); // 100 ms
         if (flood.sendAudio(chunk)) {
           at = (at + chunk.length) % bursts.length;
@@ -332,7 +337,7 @@ class LocalSttCapacityTest {
       while (engine.sttOpen() > 1 && System.nanoTime() < deadline) {
         Thread.sleep(10); // its terminal event (the ledger takes its debt then)
       }
-      assertEquals(1, engine.sttOpen(), "the flood's session ended; the quiet one is open");
+      assertEquals(1, engine.sttOpen(), "the flood's session ended; the speaker's is open");
     }
     assertTrue(ended > 1_000, "the flood was decoded (" + (long) ended + " ms), not starved");
   }

@@ -1,5 +1,6 @@
 package io.voicewire.engine.local.internal;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -68,31 +69,54 @@ final class DecodePace {
    */
   static final long HELD_BACK_BELOW_MILLIS = 20;
 
+  /**
+   * How long after its last speech (audio taken into a pass, or read by its decoder) a session
+   * counts as speaking, which holds another tenant's decoding ahead of real time back
+   * ({@link #holdsBack()}): long enough to cover the decoding and commit after an utterance and a
+   * short pause before the next one.
+   */
+  static final long SPOKE_WITHIN_MILLIS = 2_000;
+
   /** A pace that is always urgent (warm-up decoding). */
   static final DecodePace UNLIMITED = new DecodePace(null, () -> false);
 
   private final LongSupplier nanoClock;
-  private final BooleanSupplier othersOpen;
+  private final BooleanSupplier othersSpeaking;
   private double creditMillis; // guarded by this
   private long atNanos; // guarded by this
   private double takenMillis; // guarded by this
+  /** When the session last had speech (nanoClock); read without the lock. */
+  private volatile long spokeNanos;
 
   /** A full bucket: {@link #BURST_MILLIS} of credit. */
-  DecodePace(LongSupplier nanoClock, BooleanSupplier othersOpen) {
-    this(nanoClock, 0, othersOpen);
+  DecodePace(LongSupplier nanoClock, BooleanSupplier othersSpeaking) {
+    this(nanoClock, 0, othersSpeaking);
   }
 
   /**
    * @param nanoClock the wall clock; null for {@link #UNLIMITED}
    * @param owedMillis credit the bucket starts without: what the tenant's ended sessions still
    *     owe ({@link PaceLedger}), so that a reconnect does not refill the burst
-   * @param othersOpen whether another tenant has an STT session open now
+   * @param othersSpeaking whether another tenant's STT session is speaking now
    */
-  DecodePace(LongSupplier nanoClock, double owedMillis, BooleanSupplier othersOpen) {
+  DecodePace(LongSupplier nanoClock, double owedMillis, BooleanSupplier othersSpeaking) {
     this.nanoClock = nanoClock;
-    this.othersOpen = othersOpen;
+    this.othersSpeaking = othersSpeaking;
     this.atNanos = nanoClock == null ? 0 : nanoClock.getAsLong();
     this.creditMillis = BURST_MILLIS - Math.max(0, Math.min(BURST_MILLIS, owedMillis));
+    this.spokeNanos = atNanos - TimeUnit.MILLISECONDS.toNanos(SPOKE_WITHIN_MILLIS);
+  }
+
+  /** The session took speech into a pass now. */
+  void spoke() {
+    if (nanoClock != null) {
+      spokeNanos = nanoClock.getAsLong();
+    }
+  }
+
+  /** Whether the session had speech (taken or decoded) within {@link #SPOKE_WITHIN_MILLIS}. */
+  boolean spokeWithin(long nowNanos) {
+    return nowNanos - spokeNanos < TimeUnit.MILLISECONDS.toNanos(SPOKE_WITHIN_MILLIS);
   }
 
   /** How much of its burst the session has used now: what a next session of its tenant owes. */
@@ -123,15 +147,17 @@ final class DecodePace {
   /**
    * Whether the session's decoding waits for credit instead of taking the models: it has used
    * its credit (less than {@link #HELD_BACK_BELOW_MILLIS} left, so a bucket that refills between
-   * two reads still counts) while another tenant has a session open. Decoding ahead of real time is then
+   * two reads still counts) while another tenant's session is speaking (it received speech or
+   * had it decoded within {@link #SPOKE_WITHIN_MILLIS}). Decoding ahead of real time is then
    * not only last in line but not done at all: it would keep every core busy, and each step of
    * the other tenant's requests (its socket read, its engine events, its socket write) would
    * wait for the CPU behind it. The session is decoded at {@link #RATE} times real time meanwhile
-   * (nothing is refused: its queue fills and the server stops reading it); alone, or beside
-   * its own tenant's sessions only, it is decoded as fast as the lanes go.
+   * (nothing is refused: its queue fills and the server stops reading it); alone, beside its own
+   * tenant's sessions only, or beside sessions that are silent (a microphone open between
+   * utterances costs a batch transcription nothing), it is decoded as fast as the lanes go.
    */
   boolean holdsBack() {
-    return nanoClock != null && credit() < HELD_BACK_BELOW_MILLIS && othersOpen.getAsBoolean();
+    return nanoClock != null && credit() < HELD_BACK_BELOW_MILLIS && othersSpeaking.getAsBoolean();
   }
 
   /**
@@ -157,6 +183,7 @@ final class DecodePace {
   void took(int bytes) {
     if (nanoClock != null) {
       charge(bytes);
+      spoke(); // a pass's audio being decoded: its words and commit are still to come
     }
   }
 

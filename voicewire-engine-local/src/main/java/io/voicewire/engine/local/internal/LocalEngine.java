@@ -306,7 +306,7 @@ public final class LocalEngine implements AutoCloseable {
       if (refused != null) {
         return RealSttSession.failed(id, request, listener, lane, refused);
       }
-      DecodePace pace = sttAdmission.admitted(tenant);
+      DecodePace pace = sttAdmission.admitted(tenant, () -> othersSpeaking(tenant));
       s = new RealSttSession(id, request, listener, decoders, lane, config.nanoClock(), pace,
           endpointNet, () -> {
         if (openStt.remove(holder[0])) {
@@ -366,12 +366,26 @@ public final class LocalEngine implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Whether an open STT session of another tenant than {@code tenant} is speaking
+   * ({@link DecodePace#spokeWithin}): what holds a session's decoding ahead of real time back.
+   */
+  private boolean othersSpeaking(String tenant) {
+    long now = config.nanoClock().getAsLong();
+    for (RealSttSession s : openStt) {
+      if (!Objects.equals(tenant, s.request().tenant()) && s.pace().spokeWithin(now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Audio the decoders have read for {@code tenant}'s open STT sessions, ms; for tests. */
   public double sttDecodedMillis(String tenant) {
     double ms = 0;
     for (RealSttSession s : List.copyOf(openStt)) {
       if (Objects.equals(tenant, s.request().tenant())) {
-        ms += s.decodedMillis();
+        ms += s.pace().takenMillis();
       }
     }
     return ms;

@@ -129,9 +129,9 @@ final class RealSttSession implements SttSession {
     return sessionId;
   }
 
-  /** Audio its decoder has read so far, ms. */
-  double decodedMillis() {
-    return pace.takenMillis();
+  /** The pace of its decoding, and whether it is speaking. */
+  DecodePace pace() {
+    return pace;
   }
 
   @Override
@@ -183,6 +183,9 @@ final class RealSttSession implements SttSession {
       if (state == State.OPEN && passes.open == null && !written && intake.inSpeech()) {
         // speech goes on after a commit or an idle pause: continue in a new pass
         startPass(LeadInRing.continuing(chunkStartMs, pcm, passCount));
+      }
+      if (passes.open != null) {
+        pace.spoke(); // speech: another tenant's decoding ahead of real time holds back
       }
       return true;
     } finally {

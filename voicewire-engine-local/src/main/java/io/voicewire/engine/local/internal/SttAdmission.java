@@ -5,6 +5,7 @@ import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which STT sessions the engine admits, and what each tenant's sessions leave behind: the
@@ -70,11 +71,10 @@ final class SttAdmission {
 
   /**
    * The decoding pace of an admitted session of {@code tenant}: it starts without what the
-   * tenant's ended sessions still owe, and is held back beside other tenants' sessions.
+   * tenant's ended sessions still owe, and is held back while {@code othersSpeaking}.
    */
-  DecodePace admitted(String tenant) {
-    return new DecodePace(config.nanoClock(), ledger.owed(tenant),
-        () -> quota.othersOpen(tenant));
+  DecodePace admitted(String tenant, BooleanSupplier othersSpeaking) {
+    return new DecodePace(config.nanoClock(), ledger.owed(tenant), othersSpeaking);
   }
 
   /** An admitted session's terminal event: its tenant's count and debt. */

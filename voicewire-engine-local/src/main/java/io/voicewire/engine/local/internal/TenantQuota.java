@@ -61,16 +61,6 @@ final class TenantQuota {
     open.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
   }
 
-  /** Whether a named tenant other than {@code tenant} holds a session. */
-  synchronized boolean othersOpen(String tenant) {
-    for (String t : open.keySet()) {
-      if (!t.equals(tenant)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Sessions {@code tenant} holds, for tests. */
   synchronized int open(String tenant) {
     return tenant == null ? 0 : open.getOrDefault(tenant, 0);

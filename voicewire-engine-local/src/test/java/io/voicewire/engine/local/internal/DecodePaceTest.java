@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class DecodePaceTest {
   private static final int BYTES_PER_MS = 32;
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
-  private final AtomicBoolean othersOpen = new AtomicBoolean();
-  private final DecodePace pace = new DecodePace(now::get, othersOpen::get);
+  private final AtomicBoolean othersSpeaking = new AtomicBoolean();
+  private final DecodePace pace = new DecodePace(now::get, othersSpeaking::get);
 
   private void wallMillis(long ms) {
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
@@ -89,9 +89,9 @@ class DecodePaceTest {
     assertFalse(pace.holdsBack(), "within real time");
     pace.took(60_000 * BYTES_PER_MS); // a minute of audio at once
     assertEquals(DecodePace.Urgency.AHEAD, pace.urgency());
-    assertFalse(pace.holdsBack(), "alone (or beside its own tenant): decoded as fast as it goes");
-    othersOpen.set(true);
-    assertTrue(pace.holdsBack(), "beside another tenant: it waits for credit");
+    assertFalse(pace.holdsBack(), "no other tenant speaking: decoded as fast as it goes");
+    othersSpeaking.set(true);
+    assertTrue(pace.holdsBack(), "beside another tenant speaking: it waits for credit");
     wallMillis(DecodePace.HELD_BACK_QUANTUM_MILLIS);
     assertFalse(pace.holdsBack(), "credited again: decoded at 1.25x real time");
     pace.awaitCredit(); // has the quantum already: returns at once
@@ -99,19 +99,33 @@ class DecodePaceTest {
 
   @Test
   void aSessionThatStartsOwingItsTenantsDebtIsNotUrgentUntilItIsPaid() {
-    DecodePace next = new DecodePace(now::get, DecodePace.BURST_MILLIS, othersOpen::get);
+    DecodePace next = new DecodePace(now::get, DecodePace.BURST_MILLIS, othersSpeaking::get);
     assertEquals(DecodePace.Urgency.AHEAD, next.urgency(), "its predecessor used the burst");
     assertEquals(DecodePace.BURST_MILLIS, next.usedMillis(), 1e-6);
-    othersOpen.set(true);
+    othersSpeaking.set(true);
     assertTrue(next.holdsBack(), "a reconnect does not buy decoding ahead of real time");
     wallMillis(2_000); // 2,500 ms of credit back
     assertEquals(DecodePace.Urgency.CATCHING_UP, next.urgency());
     wallMillis(2_000);
     assertEquals(DecodePace.Urgency.REAL_TIME, next.urgency());
-    assertEquals(0, new DecodePace(now::get, 0, othersOpen::get).usedMillis(), 1e-6);
-    assertEquals(0, new DecodePace(now::get, -5, othersOpen::get).usedMillis(), 1e-6);
+    assertEquals(0, new DecodePace(now::get, 0, othersSpeaking::get).usedMillis(), 1e-6);
+    assertEquals(0, new DecodePace(now::get, -5, othersSpeaking::get).usedMillis(), 1e-6);
     assertEquals(DecodePace.BURST_MILLIS,
-        new DecodePace(now::get, 1e9, othersOpen::get).usedMillis(), 1e-6, "at most the burst");
+        new DecodePace(now::get, 1e9, othersSpeaking::get).usedMillis(), 1e-6, "at most the burst");
+  }
+
+  @Test
+  void aSessionSpeaksWhileItTakesOrDecodesSpeechAndForTwoSecondsAfter() {
+    long now0 = now.get();
+    assertFalse(pace.spokeWithin(now0), "a new session has not spoken");
+    pace.spoke();
+    assertTrue(pace.spokeWithin(now.get()));
+    wallMillis(DecodePace.SPOKE_WITHIN_MILLIS);
+    assertFalse(pace.spokeWithin(now.get()), "silent for SPOKE_WITHIN_MILLIS");
+    pace.took(20 * BYTES_PER_MS); // its decoder read a pass's audio
+    assertTrue(pace.spokeWithin(now.get()));
+    DecodePace.UNLIMITED.spoke();
+    assertFalse(DecodePace.UNLIMITED.spokeWithin(now0), "warm-up is nobody's speech");
   }
 
   @Test
