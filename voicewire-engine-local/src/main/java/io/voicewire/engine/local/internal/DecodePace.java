@@ -183,7 +183,6 @@ final class DecodePace {
   void took(int bytes) {
     if (nanoClock != null) {
       charge(bytes);
-      spoke(); // a pass's audio being decoded: its words and commit are still to come
     }
   }
 
@@ -193,6 +192,7 @@ final class DecodePace {
     takenMillis += ms;
     // no debt: a stream that slows down to real time is urgent again at once
     creditMillis = Math.max(0, creditMillis - ms);
+    spokeNanos = atNanos; // a pass's audio being decoded: its words and commit are still to come
   }
 
   /** Audio the decoder has read for the session so far, ms (for metrics and tests). */
