@@ -343,6 +343,86 @@ class LocalSttCapacityTest {
   }
 
   /**
+   * Issue #10: a key's streams sent far faster than real time, beside another key's stream that
+   * speaks, share one rate once their credit is used ({@code HeldBackGrants}): together they are
+   * decoded at 1.25x real time, not that much each, so a client cannot buy decoding ahead of
+   * real time by opening more sockets. The key first uses its burst on one stream and drops it,
+   * so that its next two streams start without credit ({@code PaceLedger}); then both flood. An
+   * upper bound by the engine's own count, as above; on a machine that decodes faster than about
+   * 3x real time it fails without the rule.
+   */
+  @Test
+  void aKeysFloodingStreamsShareOneRateBesideAnotherKeysStream() throws Exception {
+    String hostile = "key-floods-" + System.nanoTime();
+    SttSession speaker = open(new RecordingSttListener(), "key-speaker-" + System.nanoTime());
+    byte[] bursts = SpeechClips.concat(burst(), burst(), burst(), burst(), burst());
+    LocalEngine engine = local.engine();
+    long[] spokenMs = {0};
+    long t0 = System.nanoTime();
+    Runnable speak = () -> { // the other key's stream, in real time
+      while (spokenMs[0] < (System.nanoTime() - t0) / 1_000_000) {
+        int from = (int) (spokenMs[0] * 32 % bursts.length);
+        assertTrue(speaker.sendAudio(Arrays.copyOfRange(bursts, from, from + 3_200)));
+        spokenMs[0] += 100;
+      }
+    };
+    // the first stream uses the key's burst: until at most 400 ms of its credit is left
+    SttSession first = open(new RecordingSttListener(), hostile);
+    int at = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (engine.sttDecodedMillis(hostile) < 5_000 + 1.25 * (System.nanoTime() - t0) / 1e6 - 400) {
+      assertTrue(System.nanoTime() < deadline, "one flood did not use its burst in 30 s");
+      speak.run();
+      if (first.sendAudio(Arrays.copyOfRange(bursts, at, at + 3_200))) {
+        at = (at + 3_200) % bursts.length;
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    long cancelled = System.nanoTime();
+    first.cancel();
+    opened.remove(first);
+    while (engine.sttOpen() > 1 && System.nanoTime() < deadline) {
+      speak.run();
+      Thread.sleep(10); // its terminal event (the ledger takes its debt then)
+    }
+    assertEquals(1, engine.sttOpen(), "the first flood ended; the speaker's stream is open");
+
+    List<RecordingSttListener> listeners = List.of(new RecordingSttListener(),
+        new RecordingSttListener());
+    List<SttSession> floods = List.of(open(listeners.get(0), hostile),
+        open(listeners.get(1), hostile));
+    long t1 = System.nanoTime();
+    // each starts with the first's credit left (<= 400 ms) plus what the debt paid back since
+    double startCredit = 400 + 1.25 * (t1 - cancelled) / 1e6;
+    int[] pos = new int[2];
+    long end = t1 + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < end) {
+      speak.run();
+      boolean took = false;
+      for (int i = 0; i < 2; i++) {
+        if (floods.get(i).sendAudio(Arrays.copyOfRange(bursts, pos[i], pos[i] + 3_200))) {
+          pos[i] = (pos[i] + 3_200) % bursts.length;
+          took = true;
+        }
+      }
+      if (!took) {
+        Thread.sleep(20);
+      }
+      double decoded = engine.sttDecodedMillis(hostile);
+      double wallMs = (System.nanoTime() - t1) / 1e6;
+      // their credit, one rate for the key, a quantum each, 1 s for reads in flight
+      double allowed = 2 * startCredit + 1.25 * wallMs + 2 * 200 + 1_000;
+      assertTrue(decoded <= allowed, "after " + (long) wallMs + " ms the key's two floods were "
+          + "decoded " + (long) decoded + " ms of audio; one rate allows " + (long) allowed);
+    }
+    for (RecordingSttListener l : listeners) {
+      assertNull(l.failure(), "the floods are slowed, not refused");
+    }
+    assertTrue(engine.sttDecodedMillis(hostile) > 1_000, "the floods were decoded, not starved");
+  }
+
+  /**
    * Issue #10 (fair share between keys): one key that opens every stream it can is refused before
    * the capacity is full, and another key's stream is admitted and transcribed while the first
    * key's streams all decode speech.

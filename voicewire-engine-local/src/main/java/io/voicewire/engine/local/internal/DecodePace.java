@@ -80,8 +80,12 @@ final class DecodePace {
   /** A pace that is always urgent (warm-up decoding). */
   static final DecodePace UNLIMITED = new DecodePace(null, () -> false);
 
+  /** Longest sleep of a held-back session before it checks again whether it is still held. */
+  static final long HELD_BACK_CHECK_MILLIS = 50;
+
   private final LongSupplier nanoClock;
   private final BooleanSupplier othersSpeaking;
+  private final HeldBackGrants grants;
   private double creditMillis; // guarded by this
   private long atNanos; // guarded by this
   private double takenMillis; // guarded by this
@@ -100,8 +104,22 @@ final class DecodePace {
    * @param othersSpeaking whether another tenant's STT session is speaking now
    */
   DecodePace(LongSupplier nanoClock, double owedMillis, BooleanSupplier othersSpeaking) {
+    this(nanoClock, owedMillis, othersSpeaking,
+        nanoClock == null ? null : new HeldBackGrants(nanoClock));
+  }
+
+  /**
+   * @param nanoClock the wall clock; null for {@link #UNLIMITED}
+   * @param owedMillis credit the bucket starts without: what the tenant's ended sessions still
+   *     owe ({@link PaceLedger}), so that a reconnect does not refill the burst
+   * @param othersSpeaking whether another tenant's STT session is speaking now
+   * @param grants what the tenant's held-back sessions share ({@link #awaitCredit()})
+   */
+  DecodePace(LongSupplier nanoClock, double owedMillis, BooleanSupplier othersSpeaking,
+      HeldBackGrants grants) {
     this.nanoClock = nanoClock;
     this.othersSpeaking = othersSpeaking;
+    this.grants = grants;
     this.atNanos = nanoClock == null ? 0 : nanoClock.getAsLong();
     this.creditMillis = BURST_MILLIS - Math.max(0, Math.min(BURST_MILLIS, owedMillis));
     this.spokeNanos = atNanos - TimeUnit.MILLISECONDS.toNanos(SPOKE_WITHIN_MILLIS);
@@ -151,10 +169,11 @@ final class DecodePace {
    * had it decoded within {@link #SPOKE_WITHIN_MILLIS}). Decoding ahead of real time is then
    * not only last in line but not done at all: it would keep every core busy, and each step of
    * the other tenant's requests (its socket read, its engine events, its socket write) would
-   * wait for the CPU behind it. The session is decoded at {@link #RATE} times real time meanwhile
-   * (nothing is refused: its queue fills and the server stops reading it); alone, beside its own
-   * tenant's sessions only, or beside sessions that are silent (a microphone open between
-   * utterances costs a batch transcription nothing), it is decoded as fast as the lanes go.
+   * wait for the CPU behind it. The tenant's held-back sessions together are decoded at {@link
+   * #RATE} times real time meanwhile ({@link #awaitCredit()}). Nothing is refused: a session's
+   * queue fills and the server stops reading it. Alone, beside its own tenant's sessions only,
+   * or beside sessions that are silent (a microphone open between utterances costs a batch
+   * transcription nothing), a session is decoded as fast as the lanes go.
    */
   boolean holdsBack() {
     return nanoClock != null && credit() < HELD_BACK_BELOW_MILLIS && othersSpeaking.getAsBoolean();
@@ -162,16 +181,35 @@ final class DecodePace {
 
   /**
    * Waits (sleeping, holding nothing) until the session has {@link #HELD_BACK_QUANTUM_MILLIS} of
-   * credit; returns early when interrupted (the interrupt status is kept).
+   * credit and its tenant's next grant ({@link HeldBackGrants}) is due, then keeps no more credit
+   * than that quantum: what it earned while the tenant's other held-back sessions had their
+   * grants is theirs, so a tenant's held-back sessions together are decoded at {@link #RATE}
+   * times real time. Returns early when no other tenant's session speaks any more (checked every
+   * {@link #HELD_BACK_CHECK_MILLIS}) or when interrupted (the interrupt status is kept).
    */
   void awaitCredit() {
-    while (nanoClock != null) {
-      double missing = HELD_BACK_QUANTUM_MILLIS - credit();
-      if (missing <= 0) {
+    if (nanoClock == null) {
+      return;
+    }
+    long due = grants.reserve();
+    while (true) {
+      long now = nanoClock.getAsLong();
+      double missing;
+      synchronized (this) {
+        refill();
+        missing = HELD_BACK_QUANTUM_MILLIS - creditMillis;
+        if (missing <= 0 && now >= due) {
+          creditMillis = Math.min(creditMillis, HELD_BACK_QUANTUM_MILLIS);
+          return;
+        }
+      }
+      if (!othersSpeaking.getAsBoolean()) {
         return;
       }
+      long waitMillis = Math.max((long) Math.ceil(missing / RATE),
+          TimeUnit.NANOSECONDS.toMillis(due - now + 999_999));
       try {
-        Thread.sleep(Math.max(1, (long) Math.ceil(missing / RATE)));
+        Thread.sleep(Math.max(1, Math.min(HELD_BACK_CHECK_MILLIS, waitMillis)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -4,7 +4,9 @@ import io.voicewire.speech.ErrorCode;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttRequest;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,6 +24,8 @@ final class SttAdmission {
   private final TenantQuota quota =
       new TenantQuota(LocalEngine.STT_STREAMS_KEPT_FOR_OTHER_TENANTS);
   private final PaceLedger ledger;
+  /** Per tenant with an open session (so at most the capacity's entries). */
+  private final Map<String, HeldBackGrants> grants = new HashMap<>(); // guarded by itself
 
   /** @param decoders the engine's decoders, or null when recognition is disabled */
   SttAdmission(EngineConfig config, DecoderPool decoders) {
@@ -71,17 +75,36 @@ final class SttAdmission {
 
   /**
    * The decoding pace of an admitted session of {@code tenant}: it starts without what the
-   * tenant's ended sessions still owe, and is held back while {@code othersSpeaking}.
+   * tenant's ended sessions still owe, and is held back while {@code othersSpeaking}, sharing
+   * the decoding ahead of real time with the tenant's other sessions ({@link HeldBackGrants}).
    */
   DecodePace admitted(String tenant, BooleanSupplier othersSpeaking) {
-    return new DecodePace(config.nanoClock(), ledger.owed(tenant), othersSpeaking);
+    HeldBackGrants shared;
+    if (tenant == null) {
+      shared = new HeldBackGrants(config.nanoClock()).join();
+    } else {
+      synchronized (grants) {
+        shared = grants.computeIfAbsent(tenant, t -> new HeldBackGrants(config.nanoClock()))
+            .join();
+      }
+    }
+    return new DecodePace(config.nanoClock(), ledger.owed(tenant), othersSpeaking, shared);
   }
 
-  /** An admitted session's terminal event: its tenant's count and debt. */
+  /** An admitted session's terminal event: its tenant's count, debt and shared grants. */
   void ended(String tenant, DecodePace pace) {
     quota.release(tenant);
     ledger.ended(tenant, pace.usedMillis());
+    if (tenant != null) {
+      synchronized (grants) {
+        HeldBackGrants g = grants.get(tenant);
+        if (g != null && g.leave()) {
+          grants.remove(tenant);
+        }
+      }
+    }
   }
+
 
   private String capacityReason(int capacity) {
     if (!config.sttStreamsByCost()) {

@@ -134,4 +134,46 @@ class DecodePaceTest {
     assertTrue(DecodePace.UNLIMITED.urgent());
     assertFalse(DecodePace.UNLIMITED.holdsBack());
   }
+
+  /**
+   * Two sessions of one tenant, both far ahead of real time, held back beside another tenant's
+   * speech on the real clock: together they are decoded at 1.25x real time, not that much each.
+   * An upper bound only (a slow machine decodes less, never more), so it cannot flake on load.
+   */
+  @Test
+  void aTenantsHeldBackSessionsShareOneRate() throws Exception {
+    HeldBackGrants shared = new HeldBackGrants(System::nanoTime);
+    AtomicLong decodedMs = new AtomicLong();
+    long[] each = new long[2];
+    long wallMs = 1_500;
+    long t0 = System.nanoTime();
+    long end = t0 + TimeUnit.MILLISECONDS.toNanos(wallMs);
+    Thread[] lanes = new Thread[2];
+    for (int i = 0; i < 2; i++) {
+      int lane = i;
+      DecodePace p = new DecodePace(System::nanoTime, DecodePace.BURST_MILLIS, () -> true,
+          shared.join());
+      lanes[i] = Thread.ofPlatform().start(() -> {
+        while (System.nanoTime() < end) {
+          if (p.holdsBack()) {
+            p.awaitCredit();
+          } else if (System.nanoTime() < end) {
+            p.took(20 * BYTES_PER_MS); // one decoder read
+            decodedMs.addAndGet(20);
+            each[lane] += 20;
+          }
+        }
+      });
+    }
+    for (Thread t : lanes) {
+      t.join(10_000);
+      assertFalse(t.isAlive());
+    }
+    double elapsedMs = (System.nanoTime() - t0) / 1e6;
+    // the rate over the run, the quantum granted at once, a read past each quantum per session
+    double allowed = DecodePace.RATE * elapsedMs + DecodePace.HELD_BACK_QUANTUM_MILLIS + 2 * 20;
+    assertTrue(decodedMs.get() <= allowed, "the two sessions were decoded " + decodedMs.get()
+        + " ms of audio in " + (long) elapsedMs + " ms; the tenant's rate allows " + (long) allowed);
+    assertTrue(each[0] > 0 && each[1] > 0, "both sessions were granted: " + each[0] + ", " + each[1]);
+  }
 }
