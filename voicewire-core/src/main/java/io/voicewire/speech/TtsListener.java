@@ -13,6 +13,19 @@ public interface TtsListener {
   default void onAudio(TtsAudio audio) {}
 
   /**
+   * A chunk of audio that is the whole of an upstream message, unchanged, together with that
+   * message as received: what a relaying provider calls instead of {@link #onAudio(TtsAudio)}
+   * (the SDK's relay streams, for an audio message no resume seam cut). A relay may forward
+   * {@code message} as is instead of encoding {@code audio} again, where the client expects
+   * the same message. The default hands the audio to {@link #onAudio(TtsAudio)}.
+   *
+   * @param message the upstream's text message, valid JSON in the {@code stream-input} shape
+   */
+  default void onUpstreamAudio(TtsAudio audio, String message) {
+    onAudio(audio);
+  }
+
+  /**
    * Everything released before a {@link TtsSession#flush()} has been voiced. Informational; not
    * terminal (a flush never ends a session).
    */

@@ -18,43 +18,59 @@ public final class JsonScan {
    * inside a value is never mistaken for a member. The text after the member is not validated.
    */
   public static String topLevelString(String json, String key) {
+    int i = valueAt(json, key);
+    if (i < 0 || json.charAt(i) != '"') {
+      return null;
+    }
+    int end = stringEnd(json, i);
+    if (end < 0 || json.indexOf('\\', i + 1) >= 0 && json.indexOf('\\', i + 1) < end) {
+      return null;
+    }
+    return json.substring(i + 1, end);
+  }
+
+  /**
+   * Whether the top-level member {@code key} of the object {@code json} is the literal
+   * {@code true}; false when {@code json} is no object, has no such member, or its value is
+   * anything else. Skips values as {@link #topLevelString} does.
+   */
+  public static boolean topLevelTrue(String json, String key) {
+    int i = valueAt(json, key);
+    return i >= 0 && json.startsWith("true", i) && valueEnd(json, i) == i + 4;
+  }
+
+  /** Index of the value of the top-level member {@code key}, or -1 (see the scans above). */
+  private static int valueAt(String json, String key) {
     int i = skipWs(json, 0);
     if (i >= json.length() || json.charAt(i) != '{') {
-      return null;
+      return -1;
     }
     i = skipWs(json, i + 1);
     while (i < json.length() && json.charAt(i) == '"') {
       int keyEnd = stringEnd(json, i);
       if (keyEnd < 0) {
-        return null;
+        return -1;
       }
       boolean match = keyEnd - i - 1 == key.length() && json.startsWith(key, i + 1);
       i = skipWs(json, keyEnd + 1);
       if (i >= json.length() || json.charAt(i) != ':') {
-        return null;
+        return -1;
       }
       i = skipWs(json, i + 1);
       if (match) {
-        if (i >= json.length() || json.charAt(i) != '"') {
-          return null;
-        }
-        int end = stringEnd(json, i);
-        if (end < 0 || json.indexOf('\\', i + 1) >= 0 && json.indexOf('\\', i + 1) < end) {
-          return null;
-        }
-        return json.substring(i + 1, end);
+        return i < json.length() ? i : -1;
       }
       i = valueEnd(json, i);
       if (i < 0) {
-        return null;
+        return -1;
       }
       i = skipWs(json, i);
       if (i >= json.length() || json.charAt(i) != ',') {
-        return null;
+        return -1;
       }
       i = skipWs(json, i + 1);
     }
-    return null;
+    return -1;
   }
 
   /** Index after the white space at or after {@code i}. */
@@ -69,17 +85,28 @@ public final class JsonScan {
     return i;
   }
 
-  /** Index of the closing quote of the string opening at {@code i}, or -1. */
+  /**
+   * Index of the closing quote of the string opening at {@code i}, or -1: the first quote after
+   * it that an even number of backslashes precedes (escapes pair up, and no other escape makes a
+   * quote character). Found with {@link String#indexOf(int, int)}, which the JIT compiles to a
+   * vector search, so a long value (an audio message's base64) costs no per-character loop.
+   */
   static int stringEnd(String s, int i) {
-    for (int j = i + 1; j < s.length(); j++) {
-      char c = s.charAt(j);
-      if (c == '\\') {
-        j++;
-      } else if (c == '"') {
-        return j;
+    int from = i + 1;
+    while (true) {
+      int q = s.indexOf('"', from);
+      if (q < 0) {
+        return -1;
       }
+      int b = q - 1;
+      while (b > i && s.charAt(b) == '\\') {
+        b--;
+      }
+      if (((q - 1 - b) & 1) == 0) {
+        return q;
+      }
+      from = q + 1;
     }
-    return -1;
   }
 
   /** Index after the value starting at {@code i} (any kind, nested ones skipped whole), or -1. */

@@ -2,7 +2,9 @@ package io.voicewire.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -93,5 +95,31 @@ class SttAudioFrameTest {
     assertNull(JsonScan.topLevelString("{\"text\":\"x\"}", "message_type"));
     assertNull(JsonScan.topLevelString("not json", "message_type"));
     assertNull(JsonScan.topLevelString("{\"text\":\"unterminated", "message_type"));
+  }
+
+  @Test
+  void topLevelTrueFindsOnlyATopLevelLiteralTrue() {
+    assertTrue(JsonScan.topLevelTrue("{\"audio\":\"AAAA\",\"isFinal\": true }", "isFinal"));
+    assertTrue(JsonScan.topLevelTrue("{\"alignment\":{\"isFinal\":false},\"isFinal\":true}",
+        "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("{\"audio\":\"AAAA\",\"isFinal\":null}", "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("{\"isFinal\":\"true\"}", "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("{\"isFinal\":trueish}", "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("{\"alignment\":{\"isFinal\":true}}", "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("{\"text\":\"\\\"isFinal\\\":true\"}", "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("{\"isFinal\":", "isFinal"));
+    assertFalse(JsonScan.topLevelTrue("[true]", "isFinal"));
+  }
+
+  @Test
+  void aStringEndsAtTheFirstQuoteNotEscapedByAnOddRunOfBackslashes() {
+    assertEquals("x", JsonScan.topLevelString("{\"a\":\"\\\\\",\"k\":\"x\"}", "k"), "\\\\ then the quote");
+    assertEquals("x", JsonScan.topLevelString("{\"a\":\"\\\"\",\"k\":\"x\"}", "k"), "an escaped quote");
+    assertEquals("x", JsonScan.topLevelString(
+        "{\"a\":\"\\\\\\\"k\\\":1\",\"k\":\"x\"}", "k"), "\\\\ then an escaped quote");
+    assertNull(JsonScan.topLevelString("{\"a\":\"\\\",\"k\":\"x\"}", "k"), "never closed");
+    StringBuilder big = new StringBuilder("{\"audio\":\"");
+    big.append("QUFB".repeat(10_000)).append("\",\"isFinal\":true}");
+    assertTrue(JsonScan.topLevelTrue(big.toString(), "isFinal"));
   }
 }

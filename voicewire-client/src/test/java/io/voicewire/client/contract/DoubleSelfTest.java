@@ -102,7 +102,7 @@ class DoubleSelfTest {
   }
 
   /** Collects the text frames and the close of a raw JDK WebSocket. */
-  static final class Frames implements WebSocket.Listener {
+  static class Frames implements WebSocket.Listener {
     final List<String> texts = new CopyOnWriteArrayList<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
 

@@ -185,7 +185,9 @@ public final class DoubleTtsSocket extends DoubleSocket {
   private void send(ObjectNode out) {
     conforms("the double's own message on " + path, out, d.spec.ttsMessages(channel, false),
         false);
-    ws.sendText(ElevenLabsDouble.text(out), Callback.NOOP);
+    String text = ElevenLabsDouble.text(out);
+    d.ttsSent(text);
+    ws.sendText(text, Callback.NOOP);
   }
 
   /** True when {@code msg} is one of {@code allowed}; else records the closest mismatch. */

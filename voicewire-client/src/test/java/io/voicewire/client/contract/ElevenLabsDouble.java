@@ -56,6 +56,7 @@ public final class ElevenLabsDouble implements AutoCloseable {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final List<String> synthesised = new CopyOnWriteArrayList<>();
+  private final List<String> ttsSent = new CopyOnWriteArrayList<>();
   private final List<String> dropped = new CopyOnWriteArrayList<>();
   final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Server server = new Server();
@@ -127,6 +128,16 @@ public final class ElevenLabsDouble implements AutoCloseable {
   /** What the double received on paths starting with {@code pathPrefix}. */
   public List<Seen> seen(String pathPrefix) {
     return seen.stream().filter(s -> s.path().startsWith(pathPrefix)).toList();
+  }
+
+  /** Every message the double's TTS sockets sent, as sent. */
+  public List<String> ttsSent() {
+    return List.copyOf(ttsSent);
+  }
+
+  /** A TTS socket sent {@code text}. */
+  void ttsSent(String text) {
+    ttsSent.add(text);
   }
 
   /** Every text the double's TTS sockets turned into audio, one entry per generation. */

@@ -222,6 +222,59 @@ class RelayContractTest {
         "/v1/speech-to-text/realtime").stream().map(Seen::text).toList());
   }
 
+  /** {@link Frames} that also keeps whole messages (a large one arrives in parts). */
+  private static final class WholeMessages extends Frames {
+    final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final StringBuilder part = new StringBuilder();
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data,
+        boolean last) {
+      part.append(data);
+      if (last) {
+        messages.add(part.toString());
+        part.setLength(0);
+      }
+      return super.onText(ws, data, last);
+    }
+  }
+
+  /** {@code message} without its base64 audio, for a readable failure. */
+  private static String brief(String message) {
+    return message.replaceAll("\"audio\":\"[^\"]*\"", "\"audio\":\"...\"");
+  }
+
+  /**
+   * Issue #14: an upstream audio message that needs no rewrite reaches a {@code stream-input}
+   * client as the upstream sent it (the double's member order, without the {@code "isFinal":
+   * null} our encoder writes), not decoded and encoded again; with {@code sync_alignment} and
+   * without.
+   */
+  @Test
+  void anUpstreamAudioMessageReachesTheClientAsSent() throws Exception {
+    for (String sync : List.of("", "&sync_alignment=true")) {
+      WholeMessages f = new WholeMessages();
+      WebSocket ws = open("/v1/text-to-speech/" + VOICE
+          + "/stream-input?output_format=pcm_16000" + sync, f);
+      ws.sendText("{\"text\":\" \"}", true).get(5, TimeUnit.SECONDS);
+      ws.sendText("{\"text\":\"Hello through the relay. \",\"flush\":true}", true)
+          .get(5, TimeUnit.SECONDS);
+      ws.sendText("{\"text\":\"And once more. \",\"flush\":true}", true)
+          .get(5, TimeUnit.SECONDS);
+      ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+      assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+      List<String> audio = f.messages.stream().filter(t -> t.contains("\"audio\"")).toList();
+      assertEquals(2, audio.size(), f.texts.toString());
+      List<String> sent = d.ttsSent();
+      for (String a : audio) {
+        assertTrue(sent.contains(a), () -> "not as upstream sent it: " + brief(a)
+            + "\nupstream sent: " + sent.stream().map(RelayContractTest::brief).toList());
+      }
+      assertTrue(f.messages.get(f.messages.size() - 1).contains("\"isFinal\":true"),
+          f.messages.stream().map(RelayContractTest::brief).toList().toString());
+    }
+  }
+
   @Test
   void everySdkStreamThroughTheRelay() throws Exception {
     TtsRequest req = TtsRequest.builder(VOICE).outputFormat(AudioFormat.PCM_16000)

@@ -330,6 +330,12 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
     return new DialogueServerMessage.TurnFinal(c.wireId).encode();
   }
 
+  /** A dialogue's audio messages have their own shape: never an upstream's as received. */
+  @Override
+  boolean forwardsUpstreamAudio(TtsContext c) {
+    return false;
+  }
+
   @Override
   String audioJson(TtsContext c, TtsAudio a) {
     return new DialogueServerMessage.Audio(a.audio(), c.request.syncAlignment()

@@ -2,6 +2,7 @@ package io.voicewire.server.internal;
 
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.protocol.CloseCodes;
+import io.voicewire.protocol.JsonScan;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsServerMessage;
 import io.voicewire.speech.Alignment;
@@ -243,6 +244,20 @@ final class TtsContext implements TtsListener {
 
   @Override
   public void onAudio(TtsAudio a) {
+    audio(a, null);
+  }
+
+  /**
+   * Audio that is a relayed upstream's whole message, unchanged: the message goes to the client
+   * as received when it is what {@link #encodeAudio} would write again (see
+   * {@link #forwardable}), with no JSON written here.
+   */
+  @Override
+  public void onUpstreamAudio(TtsAudio a, String message) {
+    audio(a, message);
+  }
+
+  private void audio(TtsAudio a, String message) {
     long aligned = TtsBounds.alignedBytes(a.alignment());
     boolean caughtUp;
     synchronized (owner) {
@@ -258,14 +273,32 @@ final class TtsContext implements TtsListener {
     // come: nothing may wait in the codec for audio that is not coming
     OutputCodec.Chunk c = codec.encode(a, caughtUp);
     if (c != null) {
-      queue(c);
+      queue(c, message != null && c.audio() == a && forwardable(a, message) ? message : null);
     }
+  }
+
+  /**
+   * Whether the upstream's {@code message} carrying {@code a} is the message this context would
+   * send for it: a socket whose messages have the upstream's shape (one context, no id to add;
+   * {@link TtsSocket#forwardsUpstreamAudio}), alignment present wherever {@code sync_alignment}
+   * asks for it (else {@link #encodeAudio} adds an empty one), and no {@code isFinal: true} in it
+   * (the context's own final comes after its last audio).
+   */
+  private boolean forwardable(TtsAudio a, String message) {
+    return owner.forwardsUpstreamAudio(this)
+        && (!request.syncAlignment() || a.alignment() != null && a.normalizedAlignment() != null)
+        && !JsonScan.topLevelTrue(message, "isFinal") && !JsonScan.topLevelTrue(message, "is_final");
   }
 
   /** Queues one audio message for the client (never under the lock: it encodes JSON first). */
   private void queue(OutputCodec.Chunk c) {
+    queue(c, null);
+  }
+
+  /** {@link #queue(OutputCodec.Chunk)} with the message to send, or null to encode one. */
+  private void queue(OutputCodec.Chunk c, String message) {
     TtsAudio a = c.audio();
-    String json = owner.audioJson(this, a);
+    String json = message != null ? message : owner.audioJson(this, a);
     long ms = c.millis();
     owner.locked(fx -> {
       if (state.is(State.DONE) || owner.state.is(TtsState.CLOSED)) {

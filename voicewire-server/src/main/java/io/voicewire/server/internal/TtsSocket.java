@@ -340,6 +340,16 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     return c.finalJson();
   }
 
+  /**
+   * Whether a relayed upstream's audio message for context {@code c} may go to the client as
+   * received (when {@link TtsContext} finds it unchanged): on a context without a wire id, whose
+   * messages have the upstream {@code stream-input} shape. A socket whose messages differ from
+   * it ({@link #audioJson}) says no.
+   */
+  boolean forwardsUpstreamAudio(TtsContext c) {
+    return c.wireId == null;
+  }
+
   /** A context's audio message (never under the lock). */
   String audioJson(TtsContext c, io.voicewire.speech.TtsAudio a) {
     return TtsContext.encodeAudio(a, c.wireId, c.request.syncAlignment());

@@ -1,7 +1,6 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.ConnectionStatus;
-import io.voicewire.client.TtsStream;
 import io.voicewire.speech.Alignment;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.TtsAudio;
@@ -24,7 +23,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread safe: counters under the gate's monitor; listener and stream calls outside it.
  */
-final class FlushedCloseGate implements TtsStream.Listener {
+final class FlushedCloseGate implements RealTtsStream.RelayListener {
   private final TtsListener listener;
   private final Consumer<ConnectionStatus> status;
   private volatile RealTtsStream stream;
@@ -91,19 +90,33 @@ final class FlushedCloseGate implements TtsStream.Listener {
 
   @Override
   public void onAudio(TtsAudio audio) {
-    synchronized (this) {
-      if (finished) {
-        return;
-      }
-      Alignment a = audio.alignment();
-      if (a != null) {
-        for (String c : a.chars()) {
-          voicedChars += counted(c);
-        }
+    if (voiced(audio)) {
+      listener.onAudio(audio);
+      finishIfVoiced();
+    }
+  }
+
+  /** The upstream's audio message, whole and unchanged, passed on as received. */
+  @Override
+  public void onUpstreamAudio(TtsAudio audio, String message) {
+    if (voiced(audio)) {
+      listener.onUpstreamAudio(audio, message);
+      finishIfVoiced();
+    }
+  }
+
+  /** Counts the characters {@code audio} voices; false once finished (the audio is dropped). */
+  private synchronized boolean voiced(TtsAudio audio) {
+    if (finished) {
+      return false;
+    }
+    Alignment a = audio.alignment();
+    if (a != null) {
+      for (String c : a.chars()) {
+        voicedChars += counted(c);
       }
     }
-    listener.onAudio(audio);
-    finishIfVoiced();
+    return true;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.voicewire.client.internal.resume.TtsCursor;
 import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsServerMessage;
+import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceSettings;
 import java.util.List;
@@ -22,7 +23,18 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
   /** A connection open this long, with our text sent, counts as healthy, ms. */
   public static final long HEALTHY_AFTER_MILLIS = 500;
 
+  /**
+   * A relay's listener: an audio message that reaches it whole and unchanged also comes with the
+   * message as received ({@link #onUpstreamAudio}), so that the relay can forward it as is.
+   */
+  interface RelayListener extends Listener {
+    /** {@link #onAudio}, for audio that is the whole {@code message}, unchanged. */
+    void onUpstreamAudio(TtsAudio audio, String message);
+  }
+
   private final Listener listener;
+  /** The listener, when it is a relay's; else null. */
+  private final RelayListener relay;
   private final ClientContext ctx;
   private final TextReplay text;
   private final TtsCursor cursor;
@@ -37,6 +49,7 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
     super(request, new ConnectionSupervisor(ctx, Endpoint.tts(ctx, request, "stream-input",
         "tts", "no audio or isFinal")));
     this.listener = listener;
+    this.relay = listener instanceof RelayListener r ? r : null;
     this.ctx = ctx;
     this.text = new TextReplay(request);
     this.cursor = text.cursor();
@@ -191,7 +204,14 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
             sup.metrics.chunkInterArrivalNanos(now - lastChunkNanos);
           }
           lastChunkNanos = now;
-          text.onAudio(a, now, sup, out -> sup.events.offer(() -> listener.onAudio(out)));
+          text.onAudio(a, now, sup, out -> {
+            // the cursor hands the message's own audio back when no seam cut it
+            boolean whole = relay != null && out.audio() == a.audio()
+                && out.alignment() == a.alignment()
+                && out.normalizedAlignment() == a.normalizedAlignment();
+            sup.events.offer(whole ? () -> relay.onUpstreamAudio(out, message)
+                : () -> listener.onAudio(out));
+          });
         }
         case TtsServerMessage.Final f -> {
           if (endRequested) {
