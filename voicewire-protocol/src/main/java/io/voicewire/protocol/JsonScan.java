@@ -39,6 +39,60 @@ public final class JsonScan {
     return i >= 0 && json.startsWith("true", i) && valueEnd(json, i) == i + 4;
   }
 
+  /**
+   * Whether the object {@code json} has a top-level member {@code key}, of any value; false also
+   * when {@code json} is no object or the scan does not recognise it. Skips values as
+   * {@link #topLevelString} does.
+   */
+  public static boolean hasTopLevel(String json, String key) {
+    return valueAt(json, key) >= 0;
+  }
+
+  /**
+   * The object {@code json} with the string member {@code key}: {@code value} added after its
+   * last member (escaped as JSON requires), or null when {@code json} does not end with a closing
+   * brace (white space aside). The caller knows {@code json} is an object without that member
+   * ({@link #hasTopLevel}); nothing before the closing brace is read or changed.
+   */
+  public static String withStringMember(String json, String key, String value) {
+    int end = json.length();
+    while (end > 0 && isWs(json.charAt(end - 1))) {
+      end--;
+    }
+    if (end == 0 || json.charAt(end - 1) != '}') {
+      return null;
+    }
+    int last = end - 1;
+    while (last > 0 && isWs(json.charAt(last - 1))) {
+      last--;
+    }
+    boolean empty = last > 0 && json.charAt(last - 1) == '{';
+    StringBuilder sb = new StringBuilder(end + key.length() + value.length() + 16);
+    sb.append(json, 0, end - 1).append(empty ? "" : ",");
+    quote(sb, key).append(':');
+    return quote(sb, value).append('}').toString();
+  }
+
+  private static StringBuilder quote(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append("\\u00").append(Character.forDigit(c >> 4, 16))
+            .append(Character.forDigit(c & 15, 16));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('"');
+  }
+
+  private static boolean isWs(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+
   /** Index of the value of the top-level member {@code key}, or -1 (see the scans above). */
   private static int valueAt(String json, String key) {
     int i = skipWs(json, 0);
@@ -75,11 +129,7 @@ public final class JsonScan {
 
   /** Index after the white space at or after {@code i}. */
   static int skipWs(String s, int i) {
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-        break;
-      }
+    while (i < s.length() && isWs(s.charAt(i))) {
       i++;
     }
     return i;

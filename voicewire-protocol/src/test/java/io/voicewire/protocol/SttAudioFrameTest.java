@@ -122,4 +122,20 @@ class SttAudioFrameTest {
     big.append("QUFB".repeat(10_000)).append("\",\"isFinal\":true}");
     assertTrue(JsonScan.topLevelTrue(big.toString(), "isFinal"));
   }
+
+  @Test
+  void aStringMemberIsAddedAfterTheLastMemberEscapedAsJsonRequires() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    String id = "ctx \"1\" \\ \u0001 ü";
+    String out = JsonScan.withStringMember("{\"audio\":\"QUFB\",\"alignment\":{\"chars\":[\"}\"]}} \n",
+        "contextId", id);
+    assertEquals(id, m.readTree(out).path("contextId").asText(), out);
+    assertEquals("QUFB", m.readTree(out).path("audio").asText(), out);
+    assertTrue(out.startsWith("{\"audio\":\"QUFB\",\"alignment\":{\"chars\":[\"}\"]},\"contextId\":"), out);
+    assertEquals("{ \"k\":\"v\"}", JsonScan.withStringMember("{ }", "k", "v"), "the text before the brace kept");
+    assertNull(JsonScan.withStringMember("[1]", "k", "v"));
+    assertNull(JsonScan.withStringMember("", "k", "v"));
+    assertTrue(JsonScan.hasTopLevel("{\"a\":{\"contextId\":1},\"contextId\":null}", "contextId"));
+    assertFalse(JsonScan.hasTopLevel("{\"a\":{\"contextId\":1}}", "contextId"));
+  }
 }

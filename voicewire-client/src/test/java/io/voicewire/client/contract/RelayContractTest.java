@@ -275,6 +275,44 @@ class RelayContractTest {
     }
   }
 
+  /**
+   * Issue #14: on {@code multi-stream-input}, a named context's upstream audio messages reach the
+   * client as the upstream sent them with the context's id added as their last member (escaped:
+   * the id has quotes and a backslash); the default context's as sent.
+   */
+  @Test
+  void aContextsUpstreamAudioMessagesReachTheClientAsSentWithItsId() throws Exception {
+    WholeMessages f = new WholeMessages();
+    WebSocket ws = open("/v1/text-to-speech/" + VOICE
+        + "/multi-stream-input?output_format=pcm_16000", f);
+    String id = "ctx \\\"q\\\" \\\\";  // the JSON text of: ctx "q" \
+    ws.sendText("{\"text\":\" \",\"context_id\":\"" + id + "\"}", true).get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"Hello from a context. \",\"context_id\":\"" + id
+        + "\",\"flush\":true}", true).get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\" \"}", true).get(5, TimeUnit.SECONDS);
+    ws.sendText("{\"text\":\"And the default one. \",\"flush\":true}", true)
+        .get(5, TimeUnit.SECONDS);
+    ElevenLabsDouble.await(() -> f.messages.stream().filter(t -> t.contains("\"audio\"")).count()
+        >= 2, 20);
+    ws.sendText("{\"close_socket\":true}", true).get(5, TimeUnit.SECONDS);
+    assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+    List<String> sent = d.ttsSent();
+    int named = 0;
+    for (String a : f.messages.stream().filter(t -> t.contains("\"audio\"")).toList()) {
+      JsonNode m = ElevenLabsDouble.JSON.readTree(a);
+      if (m.has("contextId")) {
+        named++;
+        assertEquals("ctx \"q\" \\", m.path("contextId").asText(), brief(a));
+        String upstream = a.substring(0, a.lastIndexOf(",\"contextId\":")) + "}";
+        assertTrue(sent.contains(upstream), () -> "not as upstream sent it: " + brief(a)
+            + "\nupstream sent: " + sent.stream().map(RelayContractTest::brief).toList());
+      } else {
+        assertTrue(sent.contains(a), () -> "not as upstream sent it: " + brief(a));
+      }
+    }
+    assertEquals(1, named, f.messages.stream().map(RelayContractTest::brief).toList().toString());
+  }
+
   @Test
   void everySdkStreamThroughTheRelay() throws Exception {
     TtsRequest req = TtsRequest.builder(VOICE).outputFormat(AudioFormat.PCM_16000)

@@ -273,21 +273,32 @@ final class TtsContext implements TtsListener {
     // come: nothing may wait in the codec for audio that is not coming
     OutputCodec.Chunk c = codec.encode(a, caughtUp);
     if (c != null) {
-      queue(c, message != null && c.audio() == a && forwardable(a, message) ? message : null);
+      queue(c, message != null && c.audio() == a ? forwarded(a, message) : null);
     }
   }
 
   /**
-   * Whether the upstream's {@code message} carrying {@code a} is the message this context would
-   * send for it: a socket whose messages have the upstream's shape (one context, no id to add;
-   * {@link TtsSocket#forwardsUpstreamAudio}), alignment present wherever {@code sync_alignment}
-   * asks for it (else {@link #encodeAudio} adds an empty one), and no {@code isFinal: true} in it
-   * (the context's own final comes after its last audio).
+   * The upstream's {@code message} carrying {@code a} as the message this context sends for it,
+   * or null when it is not that message and the audio must be encoded: a socket whose messages
+   * have the upstream's shape ({@link TtsSocket#forwardsUpstreamAudio}), alignment present
+   * wherever {@code sync_alignment} asks for it (else {@link #encodeAudio} adds an empty one), no
+   * {@code isFinal: true} in it (the context's own final comes after its last audio), and for a
+   * named context no context id of the upstream's own: the context's {@code contextId} is added
+   * as the last member ({@link JsonScan#withStringMember}), where the encoder would write it.
    */
-  private boolean forwardable(TtsAudio a, String message) {
-    return owner.forwardsUpstreamAudio(this)
-        && (!request.syncAlignment() || a.alignment() != null && a.normalizedAlignment() != null)
-        && !JsonScan.topLevelTrue(message, "isFinal") && !JsonScan.topLevelTrue(message, "is_final");
+  private String forwarded(TtsAudio a, String message) {
+    if (!owner.forwardsUpstreamAudio(this)
+        || request.syncAlignment() && (a.alignment() == null || a.normalizedAlignment() == null)
+        || JsonScan.topLevelTrue(message, "isFinal") || JsonScan.topLevelTrue(message, "is_final")) {
+      return null;
+    }
+    if (wireId == null) {
+      return message;
+    }
+    if (JsonScan.hasTopLevel(message, "contextId") || JsonScan.hasTopLevel(message, "context_id")) {
+      return null;
+    }
+    return JsonScan.withStringMember(message, "contextId", wireId);
   }
 
   /** Queues one audio message for the client (never under the lock: it encodes JSON first). */

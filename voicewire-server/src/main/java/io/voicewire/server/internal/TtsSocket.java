@@ -342,12 +342,12 @@ public abstract sealed class TtsSocket<M> extends SocketSession
 
   /**
    * Whether a relayed upstream's audio message for context {@code c} may go to the client as
-   * received (when {@link TtsContext} finds it unchanged): on a context without a wire id, whose
-   * messages have the upstream {@code stream-input} shape. A socket whose messages differ from
-   * it ({@link #audioJson}) says no.
+   * received (when {@link TtsContext} finds it unchanged; a named context's id is added to it):
+   * the {@code stream-input} and {@code multi-stream-input} messages have the upstream's shape.
+   * A socket whose messages differ from it ({@link #audioJson}) says no.
    */
   boolean forwardsUpstreamAudio(TtsContext c) {
-    return c.wireId == null;
+    return true;
   }
 
   /** A context's audio message (never under the lock). */
