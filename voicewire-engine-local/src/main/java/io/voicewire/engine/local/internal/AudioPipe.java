@@ -148,6 +148,16 @@ final class AudioPipe extends BulkInputStream {
     }
   }
 
+  /** Whether {@link #abort()} was called: nobody wants the rest of this audio decoded. */
+  boolean aborted() {
+    lock.lock();
+    try {
+      return aborted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** End of stream now; buffered bytes are dropped. */
   void abort() {
     lock.lock();

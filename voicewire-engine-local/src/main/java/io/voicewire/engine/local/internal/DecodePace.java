@@ -188,6 +188,14 @@ final class DecodePace {
    * {@link #HELD_BACK_CHECK_MILLIS}) or when interrupted (the interrupt status is kept).
    */
   void awaitCredit() {
+    awaitCredit(() -> false);
+  }
+
+  /**
+   * {@link #awaitCredit()}, returning early also once {@code abandoned} (checked as often): a
+   * cancelled session's lane does not sleep on through its key's queue of grants.
+   */
+  void awaitCredit(BooleanSupplier abandoned) {
     if (nanoClock == null) {
       return;
     }
@@ -203,7 +211,7 @@ final class DecodePace {
           return;
         }
       }
-      if (!othersSpeaking.getAsBoolean()) {
+      if (abandoned.getAsBoolean() || !othersSpeaking.getAsBoolean()) {
         return;
       }
       long waitMillis = Math.max((long) Math.ceil(missing / RATE),

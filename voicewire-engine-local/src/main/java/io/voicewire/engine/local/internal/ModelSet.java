@@ -159,7 +159,7 @@ final class ModelSet {
       } else if (pace.holdsBack()) {
         turns.release(); // ahead of real time beside another tenant: wait, holding nothing
         try {
-          pace.awaitCredit();
+          pace.awaitCredit(pipe::aborted); // a cancelled session stops waiting
         } finally {
           again();
         }

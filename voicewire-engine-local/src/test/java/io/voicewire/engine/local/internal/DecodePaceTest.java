@@ -176,4 +176,24 @@ class DecodePaceTest {
         + " ms of audio in " + (long) elapsedMs + " ms; the tenant's rate allows " + (long) allowed);
     assertTrue(each[0] > 0 && each[1] > 0, "both sessions were granted: " + each[0] + ", " + each[1]);
   }
+
+  /**
+   * A held-back session whose key has many grants queued before it stops waiting once it is
+   * abandoned (its session cancelled): its lane does not sleep through the queue.
+   */
+  @Test
+  void anAbandonedSessionStopsWaitingForItsGrant() throws Exception {
+    HeldBackGrants shared = new HeldBackGrants(System::nanoTime);
+    for (int i = 0; i < 30; i++) {
+      shared.reserve(); // the key's other sessions: 30 grants, about 4.8 s, before this one
+    }
+    DecodePace p = new DecodePace(System::nanoTime, DecodePace.BURST_MILLIS, () -> true, shared);
+    AtomicBoolean abandoned = new AtomicBoolean();
+    Thread lane = Thread.ofPlatform().start(() -> p.awaitCredit(abandoned::get));
+    lane.join(300);
+    assertTrue(lane.isAlive(), "waits for its grant while wanted");
+    abandoned.set(true);
+    lane.join(3_000);
+    assertFalse(lane.isAlive(), "still waiting after it was abandoned");
+  }
 }
