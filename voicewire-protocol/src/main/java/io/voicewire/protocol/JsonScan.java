@@ -1,5 +1,7 @@
 package io.voicewire.protocol;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 /**
  * Targeted scans of JSON text: what a relay reads from a message it forwards unchanged, without
  * building a tree. Each scan walks the top-level object once, allocates at most the result, and
@@ -32,20 +34,54 @@ public final class JsonScan {
   /**
    * Whether the top-level member {@code key} of the object {@code json} is the literal
    * {@code true}; false when {@code json} is no object, has no such member, or its value is
-   * anything else. Skips values as {@link #topLevelString} does.
+   * anything else ({@link #topLevelMembers} for one key).
    */
   public static boolean topLevelTrue(String json, String key) {
-    int i = valueAt(json, key);
-    return i >= 0 && json.startsWith("true", i) && valueEnd(json, i) == i + 4;
+    int m = topLevelMembers(json, key);
+    return m >= 0 && (m & literallyTrue(0)) != 0;
   }
 
   /**
    * Whether the object {@code json} has a top-level member {@code key}, of any value; false also
-   * when {@code json} is no object or the scan does not recognise it. Skips values as
-   * {@link #topLevelString} does.
+   * when {@code json} is no object or the scan does not recognise it ({@link #topLevelMembers}
+   * for one key).
    */
   public static boolean hasTopLevel(String json, String key) {
-    return valueAt(json, key) >= 0;
+    int m = topLevelMembers(json, key);
+    return m >= 0 && (m & present(0)) != 0;
+  }
+
+  /**
+   * One walk over all the top-level members of the object {@code json} (at most 15 keys): bit
+   * {@link #present present(k)} of the result is set when a member is named {@code keys[k]}, bit
+   * {@link #literallyTrue literallyTrue(k)} when such a member's value is the literal {@code
+   * true} (a name given twice counts each time); -1 when {@code json} is no object the scan
+   * recognises. Values are skipped as {@link #topLevelString} skips them.
+   */
+  public static int topLevelMembers(String json, String... keys) {
+    int[] bits = {0};
+    boolean recognised = walk(json, (keyFrom, keyTo, valueFrom, valueTo) -> {
+      for (int k = 0; k < keys.length; k++) {
+        if (keyTo - keyFrom == keys[k].length() && json.startsWith(keys[k], keyFrom)) {
+          bits[0] |= present(k);
+          if (valueTo == valueFrom + 4 && json.startsWith("true", valueFrom)) {
+            bits[0] |= literallyTrue(k);
+          }
+        }
+      }
+      return true;
+    }) >= 0;
+    return recognised ? bits[0] : -1;
+  }
+
+  /** The bit of {@link #topLevelMembers}' result for: a member named {@code keys[k]} is there. */
+  public static int present(int k) {
+    return 1 << k;
+  }
+
+  /** The bit of {@link #topLevelMembers}' result for: such a member's value is {@code true}. */
+  public static int literallyTrue(int k) {
+    return 1 << (k + 15);
   }
 
   /**
@@ -73,20 +109,9 @@ public final class JsonScan {
     return quote(sb, value).append('}').toString();
   }
 
+  /** {@code s} as a JSON string, escaped as Jackson's generator escapes it. */
   private static StringBuilder quote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append("\\u00").append(Character.forDigit(c >> 4, 16))
-            .append(Character.forDigit(c & 15, 16));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"');
+    return sb.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
   }
 
   private static boolean isWs(char c) {
@@ -95,6 +120,28 @@ public final class JsonScan {
 
   /** Index of the value of the top-level member {@code key}, or -1 (see the scans above). */
   private static int valueAt(String json, String key) {
+    int[] at = {-1};
+    walk(json, (keyFrom, keyTo, valueFrom, valueTo) -> {
+      if (keyTo - keyFrom == key.length() && json.startsWith(key, keyFrom)) {
+        at[0] = valueFrom;
+        return false;
+      }
+      return true;
+    });
+    return at[0];
+  }
+
+  /** A top-level member: its name's and its value's bounds; false stops the walk. */
+  private interface Member {
+    boolean visit(int keyFrom, int keyTo, int valueFrom, int valueTo);
+  }
+
+  /**
+   * Walks the top-level members of the object {@code json}, in order: 1 when {@code member}
+   * stopped it, 0 at the closing brace, -1 when {@code json} is not an object the scan
+   * recognises.
+   */
+  private static int walk(String json, Member member) {
     int i = skipWs(json, 0);
     if (i >= json.length() || json.charAt(i) != '{') {
       return -1;
@@ -105,26 +152,26 @@ public final class JsonScan {
       if (keyEnd < 0) {
         return -1;
       }
-      boolean match = keyEnd - i - 1 == key.length() && json.startsWith(key, i + 1);
+      int keyFrom = i + 1;
       i = skipWs(json, keyEnd + 1);
       if (i >= json.length() || json.charAt(i) != ':') {
         return -1;
       }
-      i = skipWs(json, i + 1);
-      if (match) {
-        return i < json.length() ? i : -1;
-      }
-      i = valueEnd(json, i);
-      if (i < 0) {
+      int valueFrom = skipWs(json, i + 1);
+      int valueTo = valueEnd(json, valueFrom);
+      if (valueTo < 0) {
         return -1;
       }
-      i = skipWs(json, i);
+      if (!member.visit(keyFrom, keyEnd, valueFrom, valueTo)) {
+        return 1;
+      }
+      i = skipWs(json, valueTo);
       if (i >= json.length() || json.charAt(i) != ',') {
-        return -1;
+        return i < json.length() && json.charAt(i) == '}' ? 0 : -1;
       }
       i = skipWs(json, i + 1);
     }
-    return -1;
+    return i < json.length() && json.charAt(i) == '}' ? 0 : -1;
   }
 
   /** Index after the white space at or after {@code i}. */

@@ -288,14 +288,18 @@ final class TtsContext implements TtsListener {
    */
   private String forwarded(TtsAudio a, String message) {
     if (!owner.forwardsUpstreamAudio(this)
-        || request.syncAlignment() && (a.alignment() == null || a.normalizedAlignment() == null)
-        || JsonScan.topLevelTrue(message, "isFinal") || JsonScan.topLevelTrue(message, "is_final")) {
+        || request.syncAlignment() && (a.alignment() == null || a.normalizedAlignment() == null)) {
+      return null;
+    }
+    // one walk over the message's members: isFinal, is_final, contextId, context_id
+    int m = JsonScan.topLevelMembers(message, "isFinal", "is_final", "contextId", "context_id");
+    if (m < 0 || (m & (JsonScan.literallyTrue(0) | JsonScan.literallyTrue(1))) != 0) {
       return null;
     }
     if (wireId == null) {
       return message;
     }
-    if (JsonScan.hasTopLevel(message, "contextId") || JsonScan.hasTopLevel(message, "context_id")) {
+    if ((m & (JsonScan.present(2) | JsonScan.present(3))) != 0) {
       return null;
     }
     return JsonScan.withStringMember(message, "contextId", wireId);

@@ -81,7 +81,7 @@ final class SttAdmission {
   DecodePace admitted(String tenant, BooleanSupplier othersSpeaking) {
     HeldBackGrants shared;
     if (tenant == null) {
-      shared = new HeldBackGrants(config.nanoClock()).join();
+      shared = new HeldBackGrants(config.nanoClock()); // shares with nobody: not counted
     } else {
       synchronized (grants) {
         shared = grants.computeIfAbsent(tenant, t -> new HeldBackGrants(config.nanoClock()))
