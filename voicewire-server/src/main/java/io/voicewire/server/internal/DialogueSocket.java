@@ -29,10 +29,9 @@ import java.util.Set;
  * turn's text waits, bounded, until the previous turn's audio is complete), each ends with
  * {@code is_final_audio_for_turn}, the dialogue with {@code is_final}. On multi,
  * {@code close_context} voices the context's remaining text (unlike TTS), at most
- * {@value #MAX_CONTEXTS} contexts, each closing on its own after the inactivity timeout, and
- * protocol errors close the whole connection. When the provider relays dialogues
- * ({@link DialogueRelayLink}), the messages are checked the same way and go upstream, whose turns
- * and messages come back as sent. Its lifecycle is {@link TtsState}; in short:
+ * {@value #MAX_CONTEXTS} contexts, each closing on its own after the inactivity timeout; protocol
+ * errors close the whole connection. Relayed ({@link DialogueRelayLink}), the messages are checked
+ * the same way and go upstream, whose turns come back as sent. Its lifecycle is {@link TtsState}:
  * <pre>
  *   ADMITTING ──key accepted──▶ STREAMING ──close_socket──▶ ENDING ──every is_final──▶ CLOSING
  *   STREAMING ──bad message──▶ DRAINING ──accepted text voiced──▶ CLOSING (error)
@@ -301,10 +300,9 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
   }
 
   /**
-   * Multi: a context without a message for the socket's inactivity timeout closes on its own,
-   * like a TTS multi-stream-input context ({@link #closeIdle}); the socket goes on. Its queued
-   * audio and waiting turns are dropped and its {@code is_final} sent: the dialogue error
-   * message names no context, so the context's end is how a client learns it is gone.
+   * Multi: a context idle for the socket's inactivity timeout closes on its own, like a TTS
+   * multi-stream-input context ({@link #closeIdle}), and the socket goes on. Its audio and turns
+   * are dropped and its {@code is_final} sent: a dialogue error names no context.
    */
   @Override
   long expireIdleContexts(long now, long next, Effects fx) {

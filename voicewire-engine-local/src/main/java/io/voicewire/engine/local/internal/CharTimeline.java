@@ -30,12 +30,6 @@ final class CharTimeline {
     this.endMs = endMs;
   }
 
-  /** A timeline of {@code text} where every character has zero duration at time 0. */
-  static CharTimeline silent(String text) {
-    List<String> cs = codePoints(text);
-    return new CharTimeline(cs, new double[cs.size()], new double[cs.size()]);
-  }
-
   int size() {
     return chars.size();
   }
@@ -283,10 +277,24 @@ final class CharTimeline {
   static List<String> codePoints(String s) {
     List<String> out = new ArrayList<>(s.length());
     for (int i = 0; i < s.length(); ) {
+      char c = s.charAt(i);
+      if (c < ASCII.length) {
+        out.add(ASCII[c]); // no new string per character of the common case
+        i++;
+        continue;
+      }
       int len = Character.charCount(s.codePointAt(i));
       out.add(s.substring(i, i + len));
       i += len;
     }
     return out;
+  }
+
+  private static final String[] ASCII = new String[128];
+
+  static {
+    for (char c = 0; c < ASCII.length; c++) {
+      ASCII[c] = String.valueOf(c);
+    }
   }
 }

@@ -65,12 +65,8 @@ final class ChunkAlignment {
 
   /** The alignment of text with nothing to say, all at time 0. */
   static Alignment silent(String text) {
-    CharTimeline t = CharTimeline.silent(text);
-    int[] zeros = new int[t.size()];
-    List<String> cs = new ArrayList<>();
-    for (int i = 0; i < t.size(); i++) {
-      cs.add(t.charAt(i));
-    }
+    List<String> cs = CharTimeline.codePoints(text);
+    int[] zeros = new int[cs.size()];
     return new Alignment(cs, zeros, zeros);
   }
 

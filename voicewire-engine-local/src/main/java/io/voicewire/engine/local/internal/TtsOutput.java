@@ -32,6 +32,13 @@ final class TtsOutput {
   static final int[] CHUNK_MILLIS = {20, 40, 80, 160};
   /** Silence that carries the alignment of trailing text with nothing to say. */
   static final int SILENT_CARRIER_MILLIS = 10;
+  /**
+   * Characters of text with nothing to say that one chunk's alignment carries at most. Past it,
+   * such text goes out at once, on carriers of its own, so that no message grows with it (issue
+   * #10: 512 KiB of {@code ". "} built one alignment of half a million characters, several MB of
+   * arrays the garbage collector handles region by region).
+   */
+  static final int MAX_SILENT_CHARS_PER_CHUNK = 16_384;
   /** Bytes read from the engine at a time (about 43 ms at 48 kHz): the grain of preemption. */
   static final int READ_BYTES = 4096;
 
@@ -75,6 +82,9 @@ final class TtsOutput {
   /** Keeps text with nothing to say for the next chunk (or {@link #emitSilent}). */
   void silent(String text) {
     silentChars.append(text);
+    if (silentChars.length() >= MAX_SILENT_CHARS_PER_CHUNK) {
+      emitSilent();
+    }
   }
 
   /**
@@ -91,7 +101,7 @@ final class TtsOutput {
     }
     NormalizedText text = TextNormalizer.normalize(sentence);
     if (!text.speakable()) {
-      silentChars.append(sentence);
+      silent(sentence);
       return;
     }
     SentenceEmitter em = new SentenceEmitter(text);
@@ -176,25 +186,36 @@ final class TtsOutput {
   /**
    * Emits text that had nothing to say, unless a chunk will carry it: on {@link
    * #SILENT_CARRIER_MILLIS} of silence once the session has made audio (servers drop a chunk
-   * without audio, and its alignment with it), else on an empty chunk.
+   * without audio, and its alignment with it), else on an empty chunk; one chunk per {@link
+   * #MAX_SILENT_CHARS_PER_CHUNK} characters.
    */
   void emitSilent() {
-    if (silentChars.isEmpty()) {
-      return;
+    int from = 0;
+    int n = silentChars.length();
+    while (from < n) {
+      int to = Math.min(n, from + MAX_SILENT_CHARS_PER_CHUNK);
+      if (to < n && Character.isHighSurrogate(silentChars.charAt(to - 1))) {
+        to--; // a code point stays in one chunk
+      }
+      emit.accept(new TtsAudio(carrier(), ChunkAlignment.silent(silentChars.substring(from, to)),
+          new Alignment(List.of(), new int[0], new int[0])));
+      from = to;
     }
-    byte[] carrier = new byte[0];
-    if (converter != null && outputSamples > 0) {
-      byte[] silence = new byte[SILENT_CARRIER_MILLIS * voice.sampleRate() / 1000 * 2];
-      byte[] a = converter.convert(silence);
-      byte[] b = converter.flush();
-      carrier = Arrays.copyOf(a, a.length + b.length);
-      System.arraycopy(b, 0, carrier, a.length, b.length);
-      outputSamples += carrier.length / out.frameSize();
-      producedMillis = outputSamples * 1000 / out.sampleRate();
-    }
-    Alignment a = ChunkAlignment.silent(silentChars.toString());
     silentChars.setLength(0);
-    emit.accept(new TtsAudio(carrier, a, new Alignment(List.of(), new int[0], new int[0])));
+  }
+
+  private byte[] carrier() {
+    if (converter == null || outputSamples == 0) {
+      return new byte[0];
+    }
+    byte[] silence = new byte[SILENT_CARRIER_MILLIS * voice.sampleRate() / 1000 * 2];
+    byte[] a = converter.convert(silence);
+    byte[] b = converter.flush();
+    byte[] carrier = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, carrier, a.length, b.length);
+    outputSamples += carrier.length / out.frameSize();
+    producedMillis = outputSamples * 1000 / out.sampleRate();
+    return carrier;
   }
 
   /** Receives one sentence's timing and audio on the worker; cuts it into chunks. */

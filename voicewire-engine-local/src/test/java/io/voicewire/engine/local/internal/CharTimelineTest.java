@@ -97,16 +97,6 @@ class CharTimelineTest {
     assertEquals("ok 😀", c.text());
   }
 
-  @Test
-  void silentTimelineHasZeroTimes() {
-    CharTimeline c = CharTimeline.silent(" ... ");
-    assertEquals(" ... ", c.text());
-    for (int i = 0; i < c.size(); i++) {
-      assertEquals(0, c.startMs(i));
-      assertEquals(0, c.endMs(i));
-    }
-  }
-
   static void assertWellFormed(CharTimeline c, double total) {
     double prev = 0;
     for (int i = 0; i < c.size(); i++) {

@@ -13,6 +13,7 @@ import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.VoiceInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -206,6 +207,56 @@ class TtsSchedulingTest {
     }
     assertTrue(turns <= 3, turns + " turns");
     assertEquals(text, a.text());
+    s.close();
+  }
+
+  /**
+   * Issue #10: 60,000 characters of {@code ". "} (with an emoji, two chars, across a chunk's
+   * edge) are not one alignment of that size: no chunk carries more than {@link
+   * TtsOutput#MAX_SILENT_CHARS_PER_CHUNK} characters (so four carry them, with zero times), and together they
+   * carry every character once (a code point whole), in order, before the sentence that follows.
+   */
+  @Test
+  void textWithNothingToSayGoesOutInBoundedChunks() throws Exception {
+    TtsScheduler s = new TtsScheduler(id -> voice(), 0);
+    TtsScheduler.Turn turn = new TtsScheduler.Turn() {
+      @Override
+      public Synthesizer synthesizer(String voiceId) throws Exception {
+        return voice().newSynthesizer();
+      }
+
+      @Override
+      public boolean shouldYield(long playoutEndNanos) {
+        return false;
+      }
+    };
+    Probe a = new Probe();
+    RealTtsSession sa = session(s, a);
+    // the emoji's high surrogate is the last char a first chunk of the limit could take
+    String silent = ". ".repeat(8_191) + "." + "\uD83D\uDE00" + " " + ". ".repeat(21_807);
+    assertEquals(60_000, silent.length());
+    String text = silent + "Alpha one. ";
+    sa.send(text);
+    sa.end();
+    for (int turns = 0; a.done.getCount() > 0 && turns < 100; turns++) {
+      s.take().runTurn(turn);
+    }
+    assertEquals(0, a.done.getCount());
+    String voiced = a.text();
+    assertTrue(text.equals(voiced), voiced.length() + " characters voiced of " + text.length());
+    int silentChunks = 0;
+    for (TtsAudio c : a.chunks) {
+      assertTrue(c.alignment().size() <= TtsOutput.MAX_SILENT_CHARS_PER_CHUNK,
+          c.alignment().size() + " characters in one chunk");
+      for (String ch : c.alignment().chars()) {
+        assertEquals(1, ch.codePointCount(0, ch.length()), "a code point cut in two");
+      }
+      if (c.alignment().size() > 0
+          && Arrays.stream(c.alignment().charDurationsMs()).allMatch(d -> d == 0)) {
+        silentChunks++; // the speech's chunks have characters that last
+      }
+    }
+    assertTrue(silentChunks >= 60_000 / TtsOutput.MAX_SILENT_CHARS_PER_CHUNK + 1, silentChunks + "");
     s.close();
   }
 
