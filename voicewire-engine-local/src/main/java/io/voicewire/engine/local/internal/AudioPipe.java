@@ -148,6 +148,19 @@ final class AudioPipe extends BulkInputStream {
     }
   }
 
+  /**
+   * Whether {@link #finish()} was called: no more audio comes, and whoever ended the pass (a
+   * commit, the end of speech) waits for what is buffered to be decoded.
+   */
+  boolean finishing() {
+    lock.lock();
+    try {
+      return finished;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether {@link #abort()} was called: nobody wants the rest of this audio decoded. */
   boolean aborted() {
     lock.lock();

@@ -50,7 +50,23 @@ final class DecodePace {
     /** Catching up: it has used more than {@link #REAL_TIME_SLACK_MILLIS} of its burst. */
     CATCHING_UP,
     /** Keeping to real time: its bucket is (nearly) full. */
-    REAL_TIME;
+    REAL_TIME,
+    /**
+     * Keeping to real time, and its pass has ended ({@link AudioPipe#finishing()}): a commit (or
+     * the end of speech) waits for its last audio, so it goes before every other lane's next
+     * slice. A session ahead of real time never gets here ({@link #of}).
+     */
+    FINISHING;
+
+    /**
+     * The urgency of a lane decoding {@code pipe} for a session of {@code pace}: the session's
+     * own ({@link DecodePace#urgency()}), raised to {@link #FINISHING} when it keeps to real time
+     * and the pass has ended.
+     */
+    static Urgency of(DecodePace pace, AudioPipe pipe) {
+      Urgency u = pace.urgency();
+      return u == REAL_TIME && pipe.finishing() ? FINISHING : u;
+    }
 
     /** Whether it counts as real-time load ({@link ModelTurns#realTimeShare()}). */
     boolean urgent() {

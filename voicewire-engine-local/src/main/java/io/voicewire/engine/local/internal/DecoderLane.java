@@ -117,7 +117,7 @@ final class DecoderLane implements ResultListener {
   void decode(DecoderPool.Job job) {
     current = job;
     ModelTurns models = set.turns();
-    DecodePace.Urgency urgency = job.pace().urgency();
+    DecodePace.Urgency urgency = DecodePace.Urgency.of(job.pace(), job.audio());
     models.acquire(job.tenant(), urgency);
     try {
       job.started();

@@ -164,7 +164,7 @@ final class ModelSet {
           again();
         }
       } else {
-        DecodePace.Urgency urgency = pace.urgency();
+        DecodePace.Urgency urgency = DecodePace.Urgency.of(pace, pipe);
         if (urgency != turnUrgency) {
           turns.holderUrgency(urgency);
           turnUrgency = urgency;
@@ -186,7 +186,7 @@ final class ModelSet {
     }
 
     private void again() {
-      turnUrgency = pace.urgency();
+      turnUrgency = DecodePace.Urgency.of(pace, pipe);
       turns.acquire(tenant, turnUrgency);
       turnStartNanos = System.nanoTime();
     }

@@ -76,6 +76,25 @@ class DecodePaceTest {
     assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency(), "10 s later");
   }
 
+  /**
+   * Issue #10: a commit waits for its pass's last audio, so a real-time session's ended pass goes
+   * before every other lane's next slice; a session ahead of real time gets no such turn by
+   * committing, and one catching up keeps its place.
+   */
+  @Test
+  void anEndedPassOfARealTimeSessionGoesFirstButNotAFloodsOrACatchUp() {
+    AudioPipe pipe = new AudioPipe(64_000);
+    assertEquals(DecodePace.Urgency.REAL_TIME, DecodePace.Urgency.of(pace, pipe), "open pass");
+    pipe.finish();
+    assertEquals(DecodePace.Urgency.FINISHING, DecodePace.Urgency.of(pace, pipe), "ended pass");
+    pace.took(3_000 * BYTES_PER_MS); // 3 s at once: catching up
+    assertEquals(DecodePace.Urgency.CATCHING_UP, DecodePace.Urgency.of(pace, pipe));
+    for (int i = 0; i < 100; i++) {
+      pace.took(1_000 * BYTES_PER_MS); // a flood: its credit is used up
+    }
+    assertEquals(DecodePace.Urgency.AHEAD, DecodePace.Urgency.of(pace, pipe), "a flood's commit");
+  }
+
   @Test
   void aFloodEarningCreditBackIsOnlyCatchingUp() {
     pace.took(60_000 * BYTES_PER_MS);

@@ -2,6 +2,7 @@ package io.voicewire.engine.local.internal;
 
 import static io.voicewire.engine.local.internal.DecodePace.Urgency.AHEAD;
 import static io.voicewire.engine.local.internal.DecodePace.Urgency.CATCHING_UP;
+import static io.voicewire.engine.local.internal.DecodePace.Urgency.FINISHING;
 import static io.voicewire.engine.local.internal.DecodePace.Urgency.REAL_TIME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -130,6 +131,24 @@ class ModelTurnsTest {
       assertFalse(t.isAlive(), t.getName() + " never got a turn");
     }
     assertEquals(List.of("canary", "other-catching-up", "flood-ahead"), order);
+  }
+
+  /** Issue #10: a commit waits for its pass's last audio; that lane does not wait for a slice. */
+  @Test
+  void anEndedPassGoesBeforeARealTimeLanesSlice() throws Exception {
+    turns.acquire("other", REAL_TIME);
+    Thread live = lane("live", "other", REAL_TIME);
+    awaitWaiting(live);
+    assertFalse(turns.mustYield(REAL_TIME, false), "as urgent: the holder's slice goes on");
+    Thread commit = lane("commit", "canary", FINISHING);
+    awaitWaiting(commit);
+    assertTrue(turns.mustYield(REAL_TIME, false), "a pass whose commit waits: let go at once");
+    turns.release();
+    for (Thread t : List.of(live, commit)) {
+      t.join(TimeUnit.SECONDS.toMillis(20));
+      assertFalse(t.isAlive(), t.getName() + " never got a turn");
+    }
+    assertEquals(List.of("commit", "live"), order);
   }
 
   @Test
