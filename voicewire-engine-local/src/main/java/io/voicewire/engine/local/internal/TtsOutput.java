@@ -79,12 +79,22 @@ final class TtsOutput {
     return producedMillis - elapsed;
   }
 
-  /** Keeps text with nothing to say for the next chunk (or {@link #emitSilent}). */
+  /**
+   * Keeps text with nothing to say for the next chunk (or {@link #emitSilent}). Once there is
+   * {@link #MAX_SILENT_CHARS_PER_CHUNK} of it and the session has made audio, it goes out at once
+   * on silent carriers. Before the first audio it waits for the first chunk whatever its length:
+   * a chunk without audio would lose it (servers drop such a chunk with its alignment), and a
+   * carrier of silence would be the session's first audio.
+   */
   void silent(String text) {
     silentChars.append(text);
-    if (silentChars.length() >= MAX_SILENT_CHARS_PER_CHUNK) {
+    if (silentChars.length() >= MAX_SILENT_CHARS_PER_CHUNK && madeAudio()) {
       emitSilent();
     }
+  }
+
+  private boolean madeAudio() {
+    return converter != null && outputSamples > 0;
   }
 
   /**
@@ -205,7 +215,7 @@ final class TtsOutput {
   }
 
   private byte[] carrier() {
-    if (converter == null || outputSamples == 0) {
+    if (!madeAudio()) {
       return new byte[0];
     }
     byte[] silence = new byte[SILENT_CARRIER_MILLIS * voice.sampleRate() / 1000 * 2];

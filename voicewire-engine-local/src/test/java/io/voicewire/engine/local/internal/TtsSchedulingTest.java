@@ -212,12 +212,49 @@ class TtsSchedulingTest {
 
   /**
    * Issue #10: 60,000 characters of {@code ". "} (with an emoji, two chars, across a chunk's
-   * edge) are not one alignment of that size: no chunk carries more than {@link
-   * TtsOutput#MAX_SILENT_CHARS_PER_CHUNK} characters (so four carry them, with zero times), and together they
-   * carry every character once (a code point whole), in order, before the sentence that follows.
+   * edge) after the session's first audio are not one alignment of that size: they go out on
+   * silent carriers of at most {@link TtsOutput#MAX_SILENT_CHARS_PER_CHUNK} characters each (so
+   * at least four), with zero times; together the chunks that have audio carry every character
+   * once, in order, and no code point is cut in two. A chunk without audio would not count: a
+   * server drops it, and its alignment with it.
    */
   @Test
-  void textWithNothingToSayGoesOutInBoundedChunks() throws Exception {
+  void textWithNothingToSayAfterTheFirstAudioGoesOutInBoundedChunks() throws Exception {
+    String first = "Alpha one. ";
+    String last = "Beta two. ";
+    // the emoji's high surrogate is the last char a first chunk of the limit could take
+    String silent = ". ".repeat(8_191) + "." + "\uD83D\uDE00" + " " + ". ".repeat(21_807);
+    assertEquals(60_000, silent.length());
+    Probe a = voiceAll(first + silent + last);
+    int silentChunks = 0;
+    for (TtsAudio c : a.chunks) {
+      assertTrue(c.alignment().size() <= TtsOutput.MAX_SILENT_CHARS_PER_CHUNK + last.length(),
+          c.alignment().size() + " characters in one chunk");
+      for (String ch : c.alignment().chars()) {
+        assertEquals(1, ch.codePointCount(0, ch.length()), "a code point cut in two");
+      }
+      if (c.audio().length > 0 && c.alignment().size() > 0
+          && Arrays.stream(c.alignment().charDurationsMs()).allMatch(d -> d == 0)) {
+        silentChunks++; // the speech's chunks have characters that last
+      }
+    }
+    assertTrue(silentChunks >= 60_000 / TtsOutput.MAX_SILENT_CHARS_PER_CHUNK, silentChunks + "");
+  }
+
+  /**
+   * Text with nothing to say before the session's first audio, however long, is carried by the
+   * first chunk that has audio: none of it is lost on a chunk without audio.
+   */
+  @Test
+  void textWithNothingToSayBeforeTheFirstAudioIsCarriedByIt() throws Exception {
+    voiceAll(". ".repeat(30_000) + "Alpha one. ");
+  }
+
+  /**
+   * Voices {@code text} in one session to its end and checks that the chunks with audio carry
+   * every character once, in order.
+   */
+  private Probe voiceAll(String text) throws Exception {
     TtsScheduler s = new TtsScheduler(id -> voice(), 0);
     TtsScheduler.Turn turn = new TtsScheduler.Turn() {
       @Override
@@ -232,32 +269,22 @@ class TtsSchedulingTest {
     };
     Probe a = new Probe();
     RealTtsSession sa = session(s, a);
-    // the emoji's high surrogate is the last char a first chunk of the limit could take
-    String silent = ". ".repeat(8_191) + "." + "\uD83D\uDE00" + " " + ". ".repeat(21_807);
-    assertEquals(60_000, silent.length());
-    String text = silent + "Alpha one. ";
     sa.send(text);
     sa.end();
     for (int turns = 0; a.done.getCount() > 0 && turns < 100; turns++) {
       s.take().runTurn(turn);
     }
+    s.close();
     assertEquals(0, a.done.getCount());
-    String voiced = a.text();
-    assertTrue(text.equals(voiced), voiced.length() + " characters voiced of " + text.length());
-    int silentChunks = 0;
+    StringBuilder voiced = new StringBuilder();
     for (TtsAudio c : a.chunks) {
-      assertTrue(c.alignment().size() <= TtsOutput.MAX_SILENT_CHARS_PER_CHUNK,
-          c.alignment().size() + " characters in one chunk");
-      for (String ch : c.alignment().chars()) {
-        assertEquals(1, ch.codePointCount(0, ch.length()), "a code point cut in two");
-      }
-      if (c.alignment().size() > 0
-          && Arrays.stream(c.alignment().charDurationsMs()).allMatch(d -> d == 0)) {
-        silentChunks++; // the speech's chunks have characters that last
+      if (c.audio().length > 0) {
+        c.alignment().chars().forEach(voiced::append);
       }
     }
-    assertTrue(silentChunks >= 60_000 / TtsOutput.MAX_SILENT_CHARS_PER_CHUNK + 1, silentChunks + "");
-    s.close();
+    assertTrue(text.contentEquals(voiced),
+        voiced.length() + " characters carried by audio of " + text.length());
+    return a;
   }
 
   @Test
