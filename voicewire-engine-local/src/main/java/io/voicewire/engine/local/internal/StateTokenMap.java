@@ -34,18 +34,8 @@ final class StateTokenMap extends AbstractMap<SearchState, Token> {
 
   @Override
   public Token get(Object key) {
-    Object[] ks = keys;
-    int mask = ks.length - 1;
-    int h = key.hashCode();
-    for (int i = slot(h, mask); ; i = (i + 1) & mask) {
-      Object k = ks[i];
-      if (k == null) {
-        return null;
-      }
-      if (hashes[i] == h && (k == key || key.equals(k))) {
-        return values[i];
-      }
-    }
+    int i = indexOf(key, key.hashCode());
+    return keys[i] == null ? null : values[i];
   }
 
   @Override
@@ -61,24 +51,18 @@ final class StateTokenMap extends AbstractMap<SearchState, Token> {
     if ((size + 1) * 2 > keys.length) {
       rehash(keys.length * 2);
     }
-    Object[] ks = keys;
-    int mask = ks.length - 1;
     int h = key.hashCode();
-    for (int i = slot(h, mask); ; i = (i + 1) & mask) {
-      Object k = ks[i];
-      if (k == null) {
-        ks[i] = key;
-        hashes[i] = h;
-        values[i] = value;
-        size++;
-        return null;
-      }
-      if (hashes[i] == h && (k == key || key.equals(k))) {
-        Token old = values[i];
-        values[i] = value;
-        return old;
-      }
+    int i = indexOf(key, h);
+    if (keys[i] == null) {
+      keys[i] = key;
+      hashes[i] = h;
+      values[i] = value;
+      size++;
+      return null;
     }
+    Token old = values[i];
+    values[i] = value;
+    return old;
   }
 
   @Override
@@ -112,6 +96,21 @@ final class StateTokenMap extends AbstractMap<SearchState, Token> {
       }
     }
     return out;
+  }
+
+  /**
+   * Where {@code key} (of hash code {@code h}) is, or the empty slot where it would go: the
+   * table always has one, being at most half full.
+   */
+  private int indexOf(Object key, int h) {
+    Object[] ks = keys;
+    int mask = ks.length - 1;
+    for (int i = slot(h, mask); ; i = (i + 1) & mask) {
+      Object k = ks[i];
+      if (k == null || hashes[i] == h && (k == key || key.equals(k))) {
+        return i;
+      }
+    }
   }
 
   private void rehash(int capacity) {

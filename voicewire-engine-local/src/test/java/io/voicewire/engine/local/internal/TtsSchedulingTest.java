@@ -184,17 +184,7 @@ class TtsSchedulingTest {
   @Test
   void textWithNothingToSayTakesOneTurnNotOnePerSentence() throws Exception {
     TtsScheduler s = new TtsScheduler(id -> voice(), 0);
-    TtsScheduler.Turn turn = new TtsScheduler.Turn() {
-      @Override
-      public Synthesizer synthesizer(String voiceId) throws Exception {
-        return voice().newSynthesizer();
-      }
-
-      @Override
-      public boolean shouldYield(long playoutEndNanos) {
-        return false;
-      }
-    };
+    TtsScheduler.Turn turn = neverYielding();
     Probe a = new Probe();
     RealTtsSession sa = session(s, a);
     String text = ". ".repeat(5_000) + "Alpha one. ";
@@ -250,13 +240,9 @@ class TtsSchedulingTest {
     voiceAll(". ".repeat(30_000) + "Alpha one. ");
   }
 
-  /**
-   * Voices {@code text} in one session to its end and checks that the chunks with audio carry
-   * every character once, in order.
-   */
-  private Probe voiceAll(String text) throws Exception {
-    TtsScheduler s = new TtsScheduler(id -> voice(), 0);
-    TtsScheduler.Turn turn = new TtsScheduler.Turn() {
+  /** A worker's turn that synthesizes with the test voice and never yields. */
+  private TtsScheduler.Turn neverYielding() {
+    return new TtsScheduler.Turn() {
       @Override
       public Synthesizer synthesizer(String voiceId) throws Exception {
         return voice().newSynthesizer();
@@ -267,6 +253,15 @@ class TtsSchedulingTest {
         return false;
       }
     };
+  }
+
+  /**
+   * Voices {@code text} in one session to its end and checks that the chunks with audio carry
+   * every character once, in order.
+   */
+  private Probe voiceAll(String text) throws Exception {
+    TtsScheduler s = new TtsScheduler(id -> voice(), 0);
+    TtsScheduler.Turn turn = neverYielding();
     Probe a = new Probe();
     RealTtsSession sa = session(s, a);
     sa.send(text);
