@@ -190,18 +190,25 @@ final class Dialer {
       });
     }
 
+    /**
+     * Submitted like a message, so that it comes after the messages before it: a transport may
+     * report the close on a thread that holds the stream's lock (a send made under it completed
+     * the closing handshake's write, as Jetty's flusher does), where {@link StreamLock#run}
+     * would run it at once, ahead of the reader's submitted {@code isFinal}.
+     */
     @Override
     public void onClosed(Connection c, int code, String reason) {
-      lock.run(() -> {
+      lock.submit(() -> {
         if (!stale(gen)) {
           events.lost(Failure.classifyClose(code, reason));
         }
       });
     }
 
+    /** Submitted, as {@link #onClosed}: after the messages that came before it. */
     @Override
     public void onFailure(Connection c, Throwable error, int httpStatus) {
-      lock.run(() -> {
+      lock.submit(() -> {
         if (!stale(gen)) {
           events.lost(Failure.classifyFailure(error, httpStatus));
         }

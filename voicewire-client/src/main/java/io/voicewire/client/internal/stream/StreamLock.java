@@ -20,7 +20,8 @@ import org.slf4j.Logger;
  * runs it before releasing it (flat combining). Submitted work runs in submission order, and
  * before anything else that takes the lock afterwards: whoever takes the lock (outermost) first
  * runs what is pending, so a thread's later {@link #call} never overtakes its earlier
- * {@link #submit}.
+ * {@link #submit}. The holder's own {@link #submit} (a transport event reported on the thread
+ * that holds the lock) is queued behind what others submitted and runs at its outermost release.
  *
  * <p>Thread safe.
  */
@@ -61,7 +62,7 @@ final class StreamLock {
    * Deferred actions and callbacks run after the release, as for {@link #run}.
    */
   void submit(Runnable task) {
-    if (pendingCount.get() >= MAX_PENDING_TASKS) {
+    if (pendingCount.get() >= MAX_PENDING_TASKS && !lock.isHeldByCurrentThread()) {
       run(task); // takes the lock, runs what is pending first, then this
       return;
     }

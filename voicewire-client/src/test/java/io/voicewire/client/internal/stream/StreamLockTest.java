@@ -95,6 +95,28 @@ class StreamLockTest {
     }
   }
 
+  @Test
+  void workTheHolderSubmitsItselfRunsAfterWhatOthersSubmittedBeforeItAtItsOutermostRelease()
+      throws Exception {
+    StreamLock lock = new StreamLock("test");
+    List<String> log = new ArrayList<>(); // guarded by lock
+    lock.run(() -> {
+      lock.run(() -> { // re-entered, as a send's completion can
+        Thread other = new Thread(() -> lock.submit(() -> log.add("message")), "reader");
+        other.start();
+        try {
+          other.join(10_000);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        lock.submit(() -> log.add("close"));
+        log.add("holder");
+      });
+      log.add("outer");
+    });
+    assertEquals(List.of("holder", "outer", "message", "close"), lock.call(() -> List.copyOf(log)));
+  }
+
   private static void await(CountDownLatch l) {
     try {
       assertTrue(l.await(10, TimeUnit.SECONDS));
