@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -28,6 +29,8 @@ final class Exchange {
   final Services s;
   private final Map<String, String> pathParams;
   private Query query;
+  /** The body was read to its end ({@link #body}). */
+  private boolean bodyRead;
 
   Exchange(Request request, Response response, Services s, Map<String, String> pathParams) {
     this.request = request;
@@ -125,6 +128,7 @@ final class Exchange {
         chunk.release();
       }
       if (chunk.isLast()) {
+        bodyRead = true;
         return buf.toByteArray();
       }
     }
@@ -150,8 +154,25 @@ final class Exchange {
     write(true, ByteBuffer.wrap(body));
   }
 
+  /**
+   * An error answer. One given before the request's body was read (a refusal: auth, limits)
+   * also says {@code Connection: close}: the server will not read that body, so Jetty closes the
+   * connection after the answer, and a client that was not told would send its next request on
+   * a closing connection (no answer at all).
+   */
   void error(HttpError e) throws IOException {
+    if (!bodyRead) {
+      closeIfBodyUnread(request, response);
+    }
     json(e.httpStatus(), e.encode());
+  }
+
+  /** {@code Connection: close} on {@code response} when {@code request} declares a body. */
+  static void closeIfBodyUnread(Request request, Response response) {
+    HttpFields h = request.getHeaders();
+    if (h.getLongField(HttpHeader.CONTENT_LENGTH) > 0 || h.contains(HttpHeader.TRANSFER_ENCODING)) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
   }
 
   /** Starts a streamed (chunked) response. */
