@@ -92,7 +92,6 @@ final class Exchange {
         try {
           ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-          response.getHeaders().put(HttpHeader.CONNECTION, "close");
           throw new HttpProblem(408, "validation_error", "request_timeout", "The request body "
               + "did not arrive within " + deadlineMillis + " ms (uploadReadDeadline)", null);
         } catch (InterruptedException e) {
@@ -112,7 +111,6 @@ final class Exchange {
                 || f instanceof java.nio.channels.ClosedChannelException)) {
           throw (IOException) f; // the client went away
         }
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         throw HttpProblem.badRequest("invalid_body", "The request body is malformed (bad "
             + "chunked encoding or framing)", null);
       }
@@ -155,20 +153,21 @@ final class Exchange {
   }
 
   /**
-   * An error answer. One given before the request's body was read (a refusal: auth, limits)
-   * also says {@code Connection: close}: the server will not read that body, so Jetty closes the
-   * connection after the answer, and a client that was not told would send its next request on
-   * a closing connection (no answer at all).
+   * An error answer. One given before the request's declared body was read to its end (a
+   * refusal: auth, limits; a body too large, too slow or malformed) also says
+   * {@code Connection: close}: the server will not read the rest, so Jetty closes the connection
+   * after the answer, and a client that was not told would send its next request on a closing
+   * connection (no answer at all).
    */
   void error(HttpError e) throws IOException {
     if (!bodyRead) {
-      closeIfBodyUnread(request, response);
+      closeIfBodyDeclared(request, response);
     }
     json(e.httpStatus(), e.encode());
   }
 
   /** {@code Connection: close} on {@code response} when {@code request} declares a body. */
-  static void closeIfBodyUnread(Request request, Response response) {
+  static void closeIfBodyDeclared(Request request, Response response) {
     HttpFields h = request.getHeaders();
     if (h.getLongField(HttpHeader.CONTENT_LENGTH) > 0 || h.contains(HttpHeader.TRANSFER_ENCODING)) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");

@@ -57,17 +57,16 @@ final class RelayHttp {
       relay(ex, up, method, null); // a catalog read: no session
       return;
     }
-    // speech (TTS, batch STT) is a session, as on the sockets: bounded in total and per key,
-    // taken once the body is in (under its size limit and read deadline), as the local
-    // endpoints do: a refusal then leaves the connection clean for the client's next request
-    byte[] body = ex.body(maxBody);
+    // speech (TTS, batch STT) is a session, as on the sockets: bounded in total and per key.
+    // Taken before the body is read: the permit is what bounds the relayed bodies held in
+    // memory (up to maxBody each); a refusal says Connection: close (Exchange.error)
     SessionLimiter.Refusal[] why = new SessionLimiter.Refusal[1];
     SessionLimiter.Permit permit = ex.s.limiter.acquire(keyId, why);
     if (permit == null) {
       throw why[0].httpProblem();
     }
     try {
-      relay(ex, up, method, body);
+      relay(ex, up, method, ex.body(maxBody));
     } finally {
       permit.release();
     }

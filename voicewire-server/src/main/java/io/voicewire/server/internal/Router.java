@@ -252,7 +252,7 @@ final class Router extends Handler.Abstract {
   private boolean reject(Response response, Callback callback, int status, String code,
       String message) {
     s.metrics.httpResponse(status);
-    Exchange.closeIfBodyUnread(response.getRequest(), response); // refused before its body
+    Exchange.closeIfBodyDeclared(response.getRequest(), response); // refused before its body
     HttpError e = new HttpError(status, status == 404 ? "not_found" : "invalid_request", code,
         message, null, null);
     byte[] body = e.encode().getBytes(StandardCharsets.UTF_8);
