@@ -55,7 +55,13 @@ class WhatHeldTest {
             Map<String, String> h = new HashMap<>(SocketBoundsTest.ABUSER_H);
             h.put("Sec-WebSocket-Extensions", "permessage-deflate");
             try (RawWs ws = RawWs.connect(f.port, SocketBoundsTest.SINGLE, h)) {
-              ws.send(0x40 | 1, bomb); // RSV1: a compressed text message (RFC 7692)
+              try {
+                ws.send(0x40 | 1, bomb); // RSV1: a compressed text message (RFC 7692)
+              } catch (java.net.SocketException cut) {
+                // the server failed the connection before the whole bomb was written: it closed
+                // with unread input, so the kernel answered the rest with a reset. Its close
+                // frame came before that reset and is still in this socket's receive buffer.
+              }
               int[] code = {-1};
               ws.readUntilClose(code);
               return code[0];
