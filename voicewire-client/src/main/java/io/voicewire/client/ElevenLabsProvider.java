@@ -88,16 +88,25 @@ public final class ElevenLabsProvider implements SpeechProvider {
   /**
    * A provider with its own client for {@code baseUrl} (e.g. {@link VoiceClient#ELEVENLABS}) and
    * {@code apiKey}; {@link #close()} closes that client. The client uses the
-   * {@link VoiceClient.Transport#JETTY Jetty transport} when it is on the class path.
+   * {@link VoiceClient.Transport#JETTY Jetty transport} when it is on the class path, with its
+   * listener callbacks run inline and its WebSocket frames read on Jetty's selector threads
+   * ({@code ws} and {@code wss}): the sessions' listeners are a server's, which never block.
+   * {@code -Dvoicewire.relay.inlineClientReads=false} hands every read to a pool thread instead.
    */
   public static ElevenLabsProvider create(String baseUrl, String apiKey) {
-    // the sessions' listeners are the server's, which only enqueue: no hand-off per message
+    return new ElevenLabsProvider(upstreamClient(baseUrl, apiKey).build(), true);
+  }
+
+  /** The builder of {@link #create}'s client (tests add their reconnect policy to it). */
+  static VoiceClient.Builder upstreamClient(String baseUrl, String apiKey) {
+    // the sessions' listeners are the server's, which only enqueue: no hand-off per message,
+    // neither from the socket's reader to a callback thread nor from the selector to a reader
     VoiceClient.Builder b = VoiceClient.builder().baseUrl(baseUrl).apiKey(apiKey)
-        .inlineCallbacks();
+        .inlineCallbacks().inlineReads();
     if (VoiceClient.Transport.JETTY.isAvailable()) {
       b.transport(VoiceClient.Transport.JETTY); // a relay carries many streams
     }
-    return new ElevenLabsProvider(b.build(), true);
+    return b;
   }
 
   /** The client the sessions use. */

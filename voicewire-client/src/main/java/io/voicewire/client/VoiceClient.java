@@ -92,6 +92,11 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
   /** Every stream and request starts from it; it refuses once the client is closed. */
   private final ClientRuntime runtime;
 
+  /** Whether the Jetty transport was asked to read on its selector threads. */
+  boolean inlineReads() {
+    return config.inlineReads();
+  }
+
   private VoiceClient(ClientConfig config) {
     this.config = config;
     this.runtime = new ClientRuntime(config);
@@ -366,6 +371,20 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
      */
     public Builder inlineCallbacks() {
       settings.callbackExecutor = Dispatcher.INLINE;
+      return this;
+    }
+
+    /**
+     * On the {@link Transport#JETTY Jetty transport}, reads WebSocket frames ({@code ws} and
+     * {@code wss}) on Jetty's selector threads, one per core, with no hand-off to a pool thread
+     * per readable socket: for the relay's own upstream client ({@link ElevenLabsProvider#create}),
+     * whose listeners never block. With {@link #inlineCallbacks()}, a listener that blocked would
+     * stall every connection of its selector, so this is not public API. The system property
+     * {@code voicewire.relay.inlineClientReads} ({@code true}/{@code false}), when set, decides
+     * instead, for every Jetty-transport client of the JVM (docs/bench-relay.md).
+     */
+    Builder inlineReads() {
+      settings.inlineReads = true;
       return this;
     }
 

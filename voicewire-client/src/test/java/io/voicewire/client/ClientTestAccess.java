@@ -10,4 +10,17 @@ public final class ClientTestAccess {
   public static VoiceClient.Builder connector(VoiceClient.Builder b, Connector c) {
     return b.connector(c);
   }
+
+  /**
+   * The relay's upstream client as {@link ElevenLabsProvider#create} builds it (Jetty transport,
+   * inline callbacks, inline reads), for a relay test to add its reconnect policy to.
+   */
+  public static VoiceClient.Builder relayUpstream(String baseUrl, String apiKey) {
+    return ElevenLabsProvider.upstreamClient(baseUrl, apiKey);
+  }
+
+  /** {@link VoiceClient#inlineReads}. */
+  public static boolean inlineReads(VoiceClient c) {
+    return c.inlineReads();
+  }
 }

@@ -32,8 +32,7 @@ class RelayIntegrationTest {
       cloud = new ServerHarness(new CodedSpeechProvider(12, 1), seed,
           c -> c.apiKeys(List.of("cloud-key")));
       // the relay's transport and callbacks, as ElevenLabsProvider.create picks them
-      upstreamClient = VoiceClient.builder().baseUrl(cloud.proxy.baseUrl()).apiKey("cloud-key")
-          .transport(VoiceClient.Transport.JETTY).inlineCallbacks()
+      upstreamClient = ClientTestAccess.relayUpstream(cloud.proxy.baseUrl(), "cloud-key")
           .reconnectPolicy(ResumeIntegrationTest.POLICY).random(new Random(seed)).build();
       provider = new ElevenLabsProvider(upstreamClient);
       relay = VoicewireServer.create(c -> c.provider(provider));

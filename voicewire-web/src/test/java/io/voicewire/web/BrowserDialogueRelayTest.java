@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.voicewire.client.ClientTestAccess;
 import io.voicewire.client.ElevenLabsProvider;
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.VoiceClient;
@@ -29,9 +30,8 @@ class BrowserDialogueRelayTest {
   void aDialogueOfTwoVoicesPlaysThroughTheRelayOverBothSockets() throws Exception {
     NodeScripts.Run r;
     try (ElevenLabsDouble d = ElevenLabsDouble.start();
-        VoiceClient upstream = VoiceClient.builder().baseUrl(d.baseUrl())
-            .apiKey(ElevenLabsDouble.API_KEY).inlineCallbacks()
-            .reconnectPolicy(ReconnectPolicy.NEVER).build();
+        VoiceClient upstream = ClientTestAccess.relayUpstream(d.baseUrl(),
+            ElevenLabsDouble.API_KEY).reconnectPolicy(ReconnectPolicy.NEVER).build();
         ElevenLabsProvider provider = new ElevenLabsProvider(upstream)) {
       VoicewireServer server = VoicewireServer.create(c -> c.provider(provider)
           .allowedOrigins(List.of("*"))); // the example page comes from another origin

@@ -39,6 +39,8 @@ import java.util.function.LongSupplier;
  * @param connector a test transport, or null
  * @param jetty true for Jetty's WebSocket client, false for the JDK's
  * @param sttResume whether STT streams resume server sessions by id (the voicewire extension)
+ * @param inlineReads on the Jetty transport, read WebSocket frames on the selector threads (for
+ *     a relay's upstream client, whose listeners never block)
  */
 public record ClientConfig(
     URI baseUrl,
@@ -61,7 +63,8 @@ public record ClientConfig(
     LongSupplier nanoClock,
     Connector connector,
     boolean jetty,
-    SttResumeMode sttResume) {
+    SttResumeMode sttResume,
+    boolean inlineReads) {
 
   public ClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl == null");
@@ -71,7 +74,10 @@ public record ClientConfig(
     Objects.requireNonNull(nanoClock, "nanoClock == null");
   }
 
-  /** The settings with {@link SttResumeMode#defaultMode()} for {@code sttResume}. */
+  /**
+   * The settings with {@link SttResumeMode#defaultMode()} for {@code sttResume} and no inline
+   * reads.
+   */
   public ClientConfig(URI baseUrl, String apiKey, TokenSupplier tokenSupplier,
       Duration connectTimeout, Duration requestTimeout, Duration pingInterval,
       Duration closeTimeout, Duration finishTimeout, Duration ttsInactivityTimeout,
@@ -82,7 +88,7 @@ public record ClientConfig(
     this(baseUrl, apiKey, tokenSupplier, connectTimeout, requestTimeout, pingInterval,
         closeTimeout, finishTimeout, ttsInactivityTimeout, sttKeepAlive, sttReplayLimit,
         contextWaitTimeout, reconnectPolicy, scheduler, callbackExecutor, httpClient, random,
-        nanoClock, connector, jetty, SttResumeMode.defaultMode());
+        nanoClock, connector, jetty, SttResumeMode.defaultMode(), false);
   }
 
   /** {@code d}, when it is a positive duration; else an exception naming {@code name}. */

@@ -61,7 +61,7 @@ public final class ClientRuntime implements AutoCloseable {
     long closeMs = c.closeTimeout().toMillis();
     if (connector == null && c.jetty()) {
       JettyWebSocketConnector jetty = new JettyWebSocketConnector(sched, c.connectTimeout(),
-          pingMs, closeMs, c.nanoClock());
+          pingMs, closeMs, c.nanoClock(), c.inlineReads());
       connector = jetty;
       owned = jetty;
     } else if (connector == null) {

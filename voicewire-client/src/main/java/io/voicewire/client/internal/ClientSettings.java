@@ -46,6 +46,8 @@ public final class ClientSettings {
   public boolean jetty;
   /** Null until set: then {@link SttResumeMode#defaultMode()} at build time. */
   public SttResumeMode sttResume;
+  /** On the Jetty transport: frames read on the selector threads ({@link ClientConfig}). */
+  public boolean inlineReads;
 
   /** The defaults (ElevenLabs, no credentials). */
   public ClientSettings() {}
@@ -72,6 +74,7 @@ public final class ClientSettings {
     nanoClock = c.nanoClock();
     connector = c.connector();
     jetty = c.jetty();
+    inlineReads = c.inlineReads();
     sttResume = c.sttResume();
   }
 
@@ -81,7 +84,7 @@ public final class ClientSettings {
         pingInterval, closeTimeout, finishTimeout, ttsInactivityTimeout, sttKeepAlive,
         sttReplayLimit, contextWaitTimeout, reconnectPolicy, scheduler, callbackExecutor,
         httpClient, random, nanoClock, connector, jetty,
-        sttResume != null ? sttResume : SttResumeMode.defaultMode());
+        sttResume != null ? sttResume : SttResumeMode.defaultMode(), inlineReads);
   }
 
   /** {@code url} as a URI, when it is an http or https URL with a host; else an exception. */

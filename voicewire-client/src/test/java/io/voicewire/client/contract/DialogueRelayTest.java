@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.client.ClientTestAccess;
 import io.voicewire.client.DialogueStream;
 import io.voicewire.client.DialogueStream.Line;
 import io.voicewire.client.ElevenLabsProvider;
@@ -56,8 +57,7 @@ class DialogueRelayTest {
   void start() throws Exception {
     d = ElevenLabsDouble.start();
     proxy = FaultProxy.start(URI.create(d.baseUrl()).getPort(), 13);
-    upstream = VoiceClient.builder().baseUrl(proxy.baseUrl()).apiKey(ElevenLabsDouble.API_KEY)
-        .transport(VoiceClient.Transport.JETTY).inlineCallbacks()
+    upstream = ClientTestAccess.relayUpstream(proxy.baseUrl(), ElevenLabsDouble.API_KEY)
         .reconnectPolicy(ReconnectPolicy.NEVER).build();
     provider = new ElevenLabsProvider(upstream);
     relay = VoicewireServer.create(c -> c.provider(provider)

@@ -3,6 +3,7 @@ package io.voicewire.client.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voicewire.client.ClientTestAccess;
 import io.voicewire.client.ElevenLabsProvider;
 import io.voicewire.client.FaultProxy;
 import io.voicewire.client.RawScribeClient;
@@ -35,9 +36,8 @@ class PassThroughRelayCutTest {
         FaultProxy proxy = FaultProxy.start(URI.create(d.baseUrl()).getPort(), 14)) {
       ReconnectPolicy policy = new ReconnectPolicy(20, Duration.ofMillis(5),
           Duration.ofMillis(100), 2.0, 0.5, Duration.ofSeconds(2));
-      try (VoiceClient upstream = VoiceClient.builder().baseUrl(proxy.baseUrl())
-              .apiKey(ElevenLabsDouble.API_KEY).transport(VoiceClient.Transport.JETTY)
-              .inlineCallbacks().reconnectPolicy(policy).random(new Random(14)).build();
+      try (VoiceClient upstream = ClientTestAccess.relayUpstream(proxy.baseUrl(),
+              ElevenLabsDouble.API_KEY).reconnectPolicy(policy).random(new Random(14)).build();
           ElevenLabsProvider provider = new ElevenLabsProvider(upstream);
           VoicewireServer relay = VoicewireServer.create(c -> c.provider(provider))) {
         int port = relay.start(0);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.client.ClientTestAccess;
 import io.voicewire.client.ElevenLabsProvider;
 import io.voicewire.client.MultiContextTts;
 import io.voicewire.client.ReconnectPolicy;
@@ -56,8 +57,7 @@ class RelayContractTest {
   @BeforeEach
   void start() throws Exception {
     d = ElevenLabsDouble.start();
-    upstream = VoiceClient.builder().baseUrl(d.baseUrl()).apiKey(ElevenLabsDouble.API_KEY)
-        .transport(VoiceClient.Transport.JETTY).inlineCallbacks()
+    upstream = ClientTestAccess.relayUpstream(d.baseUrl(), ElevenLabsDouble.API_KEY)
         .reconnectPolicy(ReconnectPolicy.NEVER).build();
     provider = new ElevenLabsProvider(upstream);
     relay = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(RELAY_KEY)));

@@ -6,18 +6,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * Opens {@link Connection}s on Jetty's WebSocket client (see {@link JettyWebSocketConnection}):
  * the transport for servers that relay many streams. Owns one started {@link WebSocketClient}
- * (its own selector and a small named thread pool) until {@link #close()}. With {@value
- * InlineReadClientConnector#PROPERTY}{@code =true} its WebSocket connections read on the selector
- * thread ({@link InlineReadClientConnector}; opt-in). Thread safe.
+ * (its own selector and a small named thread pool) until {@link #close()}. With inline reads (the
+ * relay's upstream client asks for them; {@value InlineReadClientConnector#PROPERTY}, when set,
+ * decides for every connector of the JVM) its WebSocket connections read on the selector threads
+ * ({@link InlineReadClientConnector}). Thread safe.
  */
 public final class JettyWebSocketConnector implements Connector, AutoCloseable {
   /** Most threads of the client's pool (selector, reads and completions; sends need none). */
@@ -30,7 +33,8 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
   private final LongSupplier nanoClock;
 
   /**
-   * Starts the client.
+   * Starts the client, with every read handed to a pool thread unless {@value
+   * InlineReadClientConnector#PROPERTY}{@code =true}.
    *
    * @param scheduler runs heartbeats, close timeouts and failure reports
    * @param pingIntervalMillis heartbeat interval; 0 disables it
@@ -38,6 +42,31 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
    */
   public JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
       long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
+    this(scheduler, connectTimeout, pingIntervalMillis, closeTimeoutMillis, nanoClock, false);
+  }
+
+  /**
+   * Starts the client.
+   *
+   * @param inlineReads read WebSocket frames on the selector threads: only for listeners that
+   *     never block ({@link InlineReadClientConnector}); {@value
+   *     InlineReadClientConnector#PROPERTY}, when set, decides instead
+   */
+  public JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
+      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock,
+      boolean inlineReads) {
+    this(scheduler, connectTimeout, pingIntervalMillis, closeTimeoutMillis, nanoClock,
+        InlineReadClientConnector.enabled(inlineReads),
+        InlineReadClientConnector.selectors(), null);
+  }
+
+  /**
+   * For tests: {@code selectors} selector threads for inline reads, and TLS connections that
+   * trust {@code tls} (else the JVM's default trust).
+   */
+  JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
+      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock,
+      boolean inlineReads, int selectors, SSLContext tls) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
     this.pingIntervalMillis = pingIntervalMillis;
     this.closeTimeoutMillis = closeTimeoutMillis;
@@ -45,9 +74,14 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
     pool.setName("VoiceClient jetty");
     pool.setDaemon(true);
-    ClientConnector io = Boolean.getBoolean(InlineReadClientConnector.PROPERTY)
-        ? new InlineReadClientConnector() : new ClientConnector();
+    ClientConnector io = inlineReads
+        ? new InlineReadClientConnector(selectors) : new ClientConnector();
     io.setExecutor(pool);
+    if (tls != null) {
+      SslContextFactory.Client f = new SslContextFactory.Client();
+      f.setSslContext(tls);
+      io.setSslContextFactory(f);
+    }
     HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(io));
     http.setExecutor(pool);
     http.setConnectTimeout(connectTimeout.toMillis());
