@@ -36,6 +36,15 @@ public final class RelayBench {
   public static final double CAPACITY_P99_MILLIS = 100;
   /** Warm-up before each measured window of the stream-count table. */
   static final Duration WARMUP = Duration.ofSeconds(5);
+  /**
+   * Before the table, each relay (every JVM one and Node alike) carries this many streams for
+   * {@link #RELAY_WARMUP}, not recorded: the rows measure relays in their steady state, not a
+   * fresh JVM's (or V8's) compilation, which the first row's 5 s at one stream would otherwise
+   * pay for.
+   */
+  static final int RELAY_WARMUP_STREAMS = 100;
+  /** How long each relay is warmed up before the table ({@link #RELAY_WARMUP_STREAMS}). */
+  static final Duration RELAY_WARMUP = Duration.ofSeconds(10);
   /** Pause between rows, so one row's close handshakes do not overlap the next row. */
   static final long ROW_PAUSE_MILLIS = 2_000;
 
@@ -120,6 +129,7 @@ public final class RelayBench {
           out.println("(node or its ws package is missing: `npm ci` in voicewire-web/)");
         }
       }
+      warmUp(targets);
       table(targets);
       if (o.idleSessions() > 0) {
         heapTable(targets);
@@ -150,6 +160,25 @@ public final class RelayBench {
   }
 
   // ---------------------------------------------------------------- the stream-count table
+
+  /** Warms every relay up ({@link #RELAY_WARMUP_STREAMS}), one after the other; not recorded. */
+  private void warmUp(List<Target> targets) throws Exception {
+    for (Target t : targets) {
+      if (t.process() == null) {
+        continue; // the direct path has no relay
+      }
+      try {
+        new RawWsLoad(t.uri(), RELAY_WARMUP_STREAMS, o.chunkMs()).run(Duration.ZERO,
+            RELAY_WARMUP);
+      } catch (Exception e) {
+        out.printf(Locale.ROOT, "(warm-up of %s failed: %s)%n", t.name(), e.getMessage());
+      }
+      Thread.sleep(ROW_PAUSE_MILLIS);
+    }
+    out.printf(Locale.ROOT, "(each relay carried %d streams for %d s before the table, not"
+        + " recorded: the rows measure warm relays)%n%n", RELAY_WARMUP_STREAMS,
+        RELAY_WARMUP.toSeconds());
+  }
 
   private void table(List<Target> targets) throws Exception {
     out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's answer (ms),"
