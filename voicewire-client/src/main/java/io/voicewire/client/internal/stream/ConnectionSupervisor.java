@@ -144,24 +144,11 @@ final class ConnectionSupervisor {
     lock.run(() -> {
       report.publish();
       budget.started(ctx.nanoClock().getAsLong());
+      long tick = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
       tickTask = ctx.scheduler().scheduleAtFixedRate(this::tick,
-          firstTickDelayNanos(System.nanoTime()), TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS),
-          TimeUnit.NANOSECONDS);
+          TickGrid.firstDelayNanos(System.nanoTime(), tick), tick, TimeUnit.NANOSECONDS);
       connectLocked();
     });
-  }
-
-  /**
-   * The delay to a stream's first tick, ns: to the next multiple of {@link #TICK_MILLIS} of the
-   * scheduler's clock ({@code nanoTime}), at least half a tick away. Every stream of a client
-   * then ticks on the same grid (a fixed-rate task keeps its phase), so the scheduler thread
-   * wakes once per tick for all of them instead of once per stream: a relay carrying 100 streams
-   * spent about 5 % of its CPU waking it 1,000 times a second (perf, docs/bench-relay.md).
-   */
-  static long firstTickDelayNanos(long nanoTime) {
-    long tick = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
-    long toGrid = tick - Math.floorMod(nanoTime, tick);
-    return toGrid < tick / 2 ? toGrid + tick : toGrid;
   }
 
   /**

@@ -21,7 +21,7 @@ class TickGridTest {
         Long.MAX_VALUE / 4};
     for (int i = 0; i < 10_000 + starts.length; i++) {
       long now = i < starts.length ? starts[i] : r.nextLong(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-      long d = ConnectionSupervisor.firstTickDelayNanos(now);
+      long d = TickGrid.firstDelayNanos(now, TICK);
       assertEquals(0, Math.floorMod(now + d, TICK), "on the grid from " + now);
       assertTrue(d >= TICK / 2 && d < TICK + TICK / 2, "delay " + d + " from " + now);
     }
