@@ -222,12 +222,18 @@ class SocketBoundsTest {
     });
   }
 
+  /** The first-message deadline of the test of sockets without credentials. */
+  static final long AUTH_DEADLINE_SECONDS = 5;
+
   @Test
   void socketsWithoutCredentialsAreCountedAndClosedAtTheFirstMessageDeadline()
       throws Exception {
     ToneSpeechProvider p = ToneSpeechProvider.create();
+    // the deadline is long enough that the fourth socket connects before the first one's runs
+    // out (with 800 ms, a loaded CI machine once took longer: the first silent socket had been
+    // closed, its slot was free, and the fourth was admitted and then timed out itself)
     withCanary(p, b -> b.maxUnauthenticatedSockets(3)
-        .authDeadline(Duration.ofMillis(800)), f -> {
+        .authDeadline(Duration.ofSeconds(AUTH_DEADLINE_SECONDS)), f -> {
       WsClient[] silent = new WsClient[3];
       for (int i = 0; i < silent.length; i++) {
         silent[i] = f.connect(SINGLE);
