@@ -3,6 +3,7 @@ package io.voicewire.client.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voicewire.client.ClientTestAccess;
 import io.voicewire.client.ElevenLabsProvider;
 import io.voicewire.client.ReconnectPolicy;
 import io.voicewire.client.VoiceClient;
@@ -46,8 +47,8 @@ class RelayRefusalConnectionTest {
   @BeforeEach
   void start() throws Exception {
     d = ElevenLabsDouble.start();
-    upstream = VoiceClient.builder().baseUrl(d.baseUrl()).apiKey(ElevenLabsDouble.API_KEY)
-        .transport(VoiceClient.Transport.JETTY).reconnectPolicy(ReconnectPolicy.NEVER).build();
+    upstream = ClientTestAccess.relayUpstream(d.baseUrl(), ElevenLabsDouble.API_KEY)
+        .reconnectPolicy(ReconnectPolicy.NEVER).build();
     provider = new ElevenLabsProvider(upstream);
     relay = VoicewireServer.create(c -> c.provider(provider)
         .apiKeys(List.of(RelayContractTest.RELAY_KEY))

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -74,15 +73,12 @@ class InlineReadsTest {
   }
 
   /**
-   * Records connection events; {@code hold}, when given, is awaited in the callback of the first
-   * commit answer (not of {@code session_started}: that one may be read with the upgrade's
-   * response, on the thread Jetty dispatched the HTTP read to, so only a later message is read
-   * the way every frame of a long session is).
+   * Connection events, as {@link WebSocketConnectionTest.Events} records them; {@code hold}, when
+   * given, is awaited in the callback of the first commit answer (not of {@code session_started}:
+   * that one may be read with the upgrade's response, on the thread Jetty dispatched the HTTP read
+   * to, so only a later message is read the way every frame of a long session is).
    */
-  static final class Events implements ConnectionListener {
-    final CompletableFuture<Connection> open = new CompletableFuture<>();
-    final CompletableFuture<String> terminal = new CompletableFuture<>();
-    final CopyOnWriteArrayList<String> messages = new CopyOnWriteArrayList<>();
+  static final class Events extends WebSocketConnectionTest.Events {
     final CountDownLatch holding = new CountDownLatch(1);
     final CountDownLatch hold;
 
@@ -91,13 +87,8 @@ class InlineReadsTest {
     }
 
     @Override
-    public void onOpen(Connection c) {
-      open.complete(c);
-    }
-
-    @Override
     public void onMessage(Connection c, String text) {
-      messages.add(text);
+      super.onMessage(c, text);
       if (hold != null && committed(text) && holding.getCount() > 0) {
         holding.countDown();
         try {
@@ -107,16 +98,6 @@ class InlineReadsTest {
           Thread.currentThread().interrupt();
         }
       }
-    }
-
-    @Override
-    public void onClosed(Connection c, int code, String reason) {
-      terminal.complete("closed " + code);
-    }
-
-    @Override
-    public void onFailure(Connection c, Throwable error, int httpStatus) {
-      terminal.complete("failed " + httpStatus + " " + error.getMessage());
     }
 
     void await(Predicate<String> what, String name) throws InterruptedException {

@@ -59,8 +59,8 @@ class WebSocketConnectionTest {
     scheduler.shutdownNow();
   }
 
-  /** Records connection events. */
-  static final class Events implements ConnectionListener {
+  /** Records connection events (InlineReadsTest adds a listener that blocks). */
+  static class Events implements ConnectionListener {
     final CompletableFuture<Connection> open = new CompletableFuture<>();
     final CompletableFuture<String> terminal = new CompletableFuture<>();
     final CopyOnWriteArrayList<String> messages = new CopyOnWriteArrayList<>();
