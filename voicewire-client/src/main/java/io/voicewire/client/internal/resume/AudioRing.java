@@ -2,7 +2,6 @@ package io.voicewire.client.internal.resume;
 
 import io.voicewire.protocol.SttAudioFrame;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,39 +15,22 @@ import java.util.List;
  * connection drops before their transcript is committed, and {@link #overflowBytes()} counts
  * them. The newest audio is never refused.
  *
+ * <p>The chunks' bytes are copied into segments recycled through a pool ({@link SegmentPool}),
+ * not kept as the arrays they came in: a relay's rings hold seconds of every stream's frames,
+ * and as fresh arrays each young GC would copy them. {@link #release} gives the segments back
+ * when the stream ends.
+ *
  * <p>This class is not thread safe; the stream uses it under its lock.
  */
 public final class AudioRing {
-  /**
-   * A chunk of audio ({@code pcm} or a client's {@code frame} as received) or a commit (neither)
-   * at a stream offset, with a sequence number that orders entries (and survives trimming).
-   */
-  public record Entry(long seq, long offset, byte[] pcm, SttAudioFrame frame, long sendNanos) {
-    public boolean isCommit() {
-      return pcm == null && frame == null;
-    }
-
-    /** Bytes of audio (0 for a commit). */
-    public int length() {
-      return pcm != null ? pcm.length : frame != null ? frame.audioBytes() : 0;
-    }
-
-    public long end() {
-      return offset + length();
-    }
-
-    /** The audio: the bytes kept, or a frame's decoded (a new array); null for a commit. */
-    public byte[] audio() {
-      return pcm != null ? pcm : frame != null ? frame.decodeAudio() : null;
-    }
-
-    Entry withSeq(long s) {
-      return new Entry(s, offset, pcm, frame, sendNanos);
-    }
-  }
-
   /** Kept entries, oldest first; their sequence numbers are consecutive, so lookups index. */
   private final EntryDeque entries = new EntryDeque();
+  /** The chunks' bytes. */
+  final RingBytes store;
+  /** The newest frame added, kept until the next so the live send needs no copy back. */
+  SttAudioFrame lastFrame;
+  long lastFrameSeq;
+  long lastFramePos;
   private final long maxBytes;
   private final int frameSize;
   private long start;
@@ -58,16 +40,23 @@ public final class AudioRing {
   private long nextSeq = 1;
 
   public AudioRing(long maxBytes, int frameSize) {
+    this(maxBytes, frameSize, SegmentPool.SHARED);
+  }
+
+  AudioRing(long maxBytes, int frameSize, SegmentPool pool) {
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes <= 0: " + maxBytes);
     }
     this.maxBytes = maxBytes;
     this.frameSize = frameSize;
+    this.store = new RingBytes(pool);
   }
 
-  /** Appends a chunk (not copied; do not modify it) and returns its stream offset. */
+  /** Appends a chunk (its bytes are copied into the ring) and returns its stream offset. */
   public long addAudio(byte[] audio, long sendNanos) {
-    return add(new Entry(nextSeq++, end, audio, null, sendNanos));
+    long pos = store.append(audio, 0, audio.length);
+    return add(new RingEntry(this, nextSeq++, end, sendNanos, pos, audio.length, 0, audio.length,
+        -1, -1, 0, -1));
   }
 
   /**
@@ -75,28 +64,36 @@ public final class AudioRing {
    * a replay must split or join it) and returns its stream offset.
    */
   public long addFrame(SttAudioFrame frame, long sendNanos) {
-    return add(new Entry(nextSeq++, end, null, frame, sendNanos));
+    byte[] b = frame.frame();
+    long pos = store.append(b, 0, b.length);
+    lastFrame = frame;
+    lastFrameSeq = nextSeq;
+    lastFramePos = pos;
+    Integer rate = frame.sampleRate();
+    return add(new RingEntry(this, nextSeq++, end, sendNanos, pos, b.length, 0, frame.audioBytes(),
+        frame.audioFrom(), frame.audioTo(), frame.audioBytes(), rate == null ? -1 : rate));
   }
 
-  private long add(Entry entry) {
+  private long add(RingEntry entry) {
     long off = entry.offset();
     entries.add(entry);
     end += entry.length();
     bytes += entry.length();
     while (bytes > maxBytes && entries.size() > 1) {
-      Entry e = entries.pollFirst();
+      RingEntry e = entries.pollFirst();
       if (!e.isCommit()) {
         bytes -= e.length();
         overflowBytes += e.length();
       }
       start = entries.isEmpty() ? end : entries.peekFirst().offset();
     }
+    releaseUnused();
     return off;
   }
 
   /** Records a commit at the current end. */
   public void addCommit(long sendNanos) {
-    entries.add(new Entry(nextSeq++, end, null, null, sendNanos));
+    entries.add(RingEntry.commit(nextSeq++, end, sendNanos));
   }
 
   /**
@@ -121,7 +118,7 @@ public final class AudioRing {
   private long rebuildAt(long offset, boolean commit, long sendNanos) {
     offset = Math.max(start, Math.min(end, offset));
     offset -= (offset - start) % frameSize;
-    Entry[] all = new Entry[entries.size()];
+    RingEntry[] all = new RingEntry[entries.size()];
     for (int i = 0; i < all.length; i++) {
       all[i] = entries.get(i);
     }
@@ -145,19 +142,16 @@ public final class AudioRing {
       seq = all[i].seq() + 1;
     }
     if (split) {
-      Entry e = all[at];
+      RingEntry e = all[at];
       int cut = (int) (offset - e.offset());
-      byte[] a = e.audio();
-      entries.add(new Entry(seq++, e.offset(), Arrays.copyOfRange(a, 0, cut), null,
-          e.sendNanos()));
+      entries.add(e.part(seq++, 0, cut));
       if (commit) {
-        entries.add(new Entry(seq++, offset, null, null, sendNanos));
+        entries.add(RingEntry.commit(seq++, offset, sendNanos));
       }
-      entries.add(new Entry(seq++, offset, Arrays.copyOfRange(a, cut, a.length), null,
-          e.sendNanos()));
+      entries.add(e.part(seq++, cut, e.length() - cut));
       at++;
     } else {
-      entries.add(new Entry(seq++, offset, null, null, sendNanos));
+      entries.add(RingEntry.commit(seq++, offset, sendNanos));
     }
     for (int i = at; i < all.length; i++) {
       entries.add(all[i].withSeq(seq++));
@@ -175,7 +169,7 @@ public final class AudioRing {
     if (offsets.isEmpty()) {
       return 0;
     }
-    Entry[] all = new Entry[entries.size()];
+    RingEntry[] all = new RingEntry[entries.size()];
     for (int i = 0; i < all.length; i++) {
       all[i] = entries.get(i);
     }
@@ -184,7 +178,7 @@ public final class AudioRing {
     }
     long seq = all.length == 0 ? nextSeq : all[0].seq();
     int removed = 0;
-    for (Entry e : all) {
+    for (RingEntry e : all) {
       if (e.isCommit() && offsets.contains(e.offset())) {
         removed++;
         continue;
@@ -205,7 +199,7 @@ public final class AudioRing {
     }
     offset = Math.min(offset, end);
     while (!entries.isEmpty()) {
-      Entry e = entries.peekFirst();
+      RingEntry e = entries.peekFirst();
       if (e.isCommit()) {
         if (e.offset() <= offset) {
           entries.pollFirst();
@@ -223,16 +217,45 @@ public final class AudioRing {
         cut -= cut % frameSize;
         if (cut > 0) {
           entries.pollFirst();
-          byte[] a = e.audio();
-          byte[] rest = Arrays.copyOfRange(a, cut, a.length);
-          long nanos = e.sendNanos();
-          entries.addFirst(new Entry(e.seq(), e.offset() + cut, rest, null, nanos));
+          entries.addFirst(e.part(e.seq(), cut, e.length() - cut));
           bytes -= cut;
         }
       }
       break;
     }
     start = entries.isEmpty() ? offset : Math.min(offset, firstOffset());
+    releaseUnused();
+  }
+
+  /** Gives back the segments of chunks no longer kept (all of them when none is). */
+  private void releaseUnused() {
+    for (int i = 0; i < entries.size(); i++) {
+      RingEntry e = entries.get(i);
+      if (!e.isCommit()) {
+        store.releaseBefore(e.storePos);
+        return;
+      }
+    }
+    store.releaseBefore(Long.MAX_VALUE);
+    lastFrame = null;
+  }
+
+  /**
+   * Forgets every entry and gives the segments back: the stream has ended. The ring stays
+   * usable (empty), with its offsets and sequence numbers where they were.
+   */
+  public void release() {
+    while (entries.pollFirst() != null) {
+      // dropped
+    }
+    bytes = 0;
+    start = end;
+    releaseUnused();
+  }
+
+  /** Bytes of segments the ring holds (its chunks' bytes as kept, in whole segments). */
+  public long heldBytes() {
+    return store.heldBytes();
   }
 
   private long firstOffset() {
@@ -245,8 +268,8 @@ public final class AudioRing {
   }
 
   /** The first entry with a sequence number above {@code seq}, or null. O(1). */
-  public Entry after(long seq) {
-    Entry first = entries.peekFirst();
+  public RingEntry after(long seq) {
+    RingEntry first = entries.peekFirst();
     if (first == null) {
       return null;
     }
@@ -258,8 +281,8 @@ public final class AudioRing {
   }
 
   /** The entries, oldest first (a copy of the list; the chunks are shared). */
-  public List<Entry> entries() {
-    List<Entry> copy = new ArrayList<>(entries.size());
+  public List<RingEntry> entries() {
+    List<RingEntry> copy = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       copy.add(entries.get(i));
     }
@@ -308,7 +331,7 @@ public final class AudioRing {
       }
     }
     for (int i = found; i >= 0; i--) {
-      Entry e = entries.get(i);
+      RingEntry e = entries.get(i);
       if (!e.isCommit()) {
         return offset < e.end() ? e.sendNanos() : -1;
       }
@@ -330,7 +353,7 @@ public final class AudioRing {
     long energy = 0;
     int inWin = 0;
     for (int i = 0; i < entries.size(); i++) {
-      Entry e = entries.get(i);
+      RingEntry e = entries.get(i);
       if (e.isCommit() || e.end() <= from || e.offset() >= to) {
         continue;
       }
@@ -352,64 +375,5 @@ public final class AudioRing {
       }
     }
     return bestAt - (bestAt - start) % frameSize;
-  }
-
-  /** A growable circular array of entries with indexed access (ArrayDeque has none). */
-  private static final class EntryDeque {
-    private Entry[] a = new Entry[16];
-    private int head;
-    private int size;
-
-    int size() {
-      return size;
-    }
-
-    boolean isEmpty() {
-      return size == 0;
-    }
-
-    Entry get(int i) {
-      return a[(head + i) & (a.length - 1)];
-    }
-
-    Entry peekFirst() {
-      return size == 0 ? null : a[head];
-    }
-
-    Entry pollFirst() {
-      if (size == 0) {
-        return null;
-      }
-      Entry e = a[head];
-      a[head] = null;
-      head = (head + 1) & (a.length - 1);
-      size--;
-      return e;
-    }
-
-    void addFirst(Entry e) {
-      grow();
-      head = (head - 1) & (a.length - 1);
-      a[head] = e;
-      size++;
-    }
-
-    void add(Entry e) {
-      grow();
-      a[(head + size) & (a.length - 1)] = e;
-      size++;
-    }
-
-    private void grow() {
-      if (size < a.length) {
-        return;
-      }
-      Entry[] b = new Entry[a.length * 2];
-      for (int i = 0; i < size; i++) {
-        b[i] = get(i);
-      }
-      a = b;
-      head = 0;
-    }
   }
 }

@@ -130,7 +130,7 @@ public final class RealSttStream implements SttStream {
     this.out = new SttOutbox(st, sup);
     this.wire = new SttWire(st, sup, out, new SttCommits(st, sup));
     sup.bind(wire, wire, StreamOutcomes.queued(sup.events, status,
-        complete -> listener.onClosed(), listener::onFailure));
+        complete -> listener.onClosed(), listener::onFailure, st.ring::release));
   }
 
   /** Opens a stream and starts connecting. */

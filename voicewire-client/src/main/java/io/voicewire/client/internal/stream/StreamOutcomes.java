@@ -26,7 +26,18 @@ interface StreamOutcomes {
   /** Outcomes that queue the three callbacks of a single stream's listener on {@code events}. */
   static StreamOutcomes queued(Dispatcher events, Consumer<ConnectionStatus> status,
       Consumer<Boolean> closed, Consumer<SpeechError> failed) {
+    return queued(events, status, closed, failed, () -> { });
+  }
+
+  /** As above; {@code terminal} runs at {@link #onTerminal}, lock held (it must not block). */
+  static StreamOutcomes queued(Dispatcher events, Consumer<ConnectionStatus> status,
+      Consumer<Boolean> closed, Consumer<SpeechError> failed, Runnable terminal) {
     return new StreamOutcomes() {
+      @Override
+      public void onTerminal() {
+        terminal.run();
+      }
+
       @Override
       public void status(ConnectionStatus s) {
         events.offer(() -> status.accept(s));

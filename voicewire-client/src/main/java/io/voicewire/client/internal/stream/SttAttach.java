@@ -1,7 +1,7 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.internal.Logs;
-import io.voicewire.client.internal.resume.AudioRing;
+import io.voicewire.client.internal.resume.RingEntry;
 import io.voicewire.protocol.ErrorPolicy.Retry;
 import io.voicewire.protocol.SttResume;
 import io.voicewire.speech.CommitStrategy;
@@ -46,7 +46,7 @@ record SttAttach(SttState st, ConnectionSupervisor sup, SttOutbox out) {
     long replayedBytes = st.ring.bytes();
     st.replaySeq = st.ring.nextSeq() - 1;
     st.sentSeq = 0;
-    AudioRing.Entry first = st.ring.after(0);
+    RingEntry first = st.ring.after(0);
     if (first != null) {
       st.sentSeq = first.seq() - 1;
     }
@@ -135,7 +135,7 @@ record SttAttach(SttState st, ConnectionSupervisor sup, SttOutbox out) {
       st.sessionCommitRequests = a.commitRequestsReceived(); // those not taken are sent again
     }
     st.sentSeq = st.ring.nextSeq() - 1;
-    for (AudioRing.Entry e : st.ring.entries()) {
+    for (RingEntry e : st.ring.entries()) {
       if (e.offset() > boundary || e.offset() == boundary
           && (!e.isCommit() || !boundaryCommitReceived)) {
         st.sentSeq = e.seq() - 1; // what the server never received starts here

@@ -1,7 +1,7 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.internal.Logs;
-import io.voicewire.client.internal.resume.AudioRing;
+import io.voicewire.client.internal.resume.RingEntry;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.speech.CommitStrategy;
 import io.voicewire.speech.Transcript;
@@ -199,7 +199,7 @@ record SttCommits(SttState st, ConnectionSupervisor sup) {
 
   /** True when the audio at stream offset {@code offset} was sent before this connection. */
   private boolean inReplay(long offset) {
-    for (AudioRing.Entry e : st.ring.entries()) {
+    for (RingEntry e : st.ring.entries()) {
       if (!e.isCommit() && e.offset() <= offset && offset < e.end()) {
         return e.seq() <= st.replaySeq && sup.metrics.connections.sum() > 1;
       }

@@ -1,7 +1,7 @@
 package io.voicewire.client.internal.stream;
 
 import io.voicewire.client.internal.Logs;
-import io.voicewire.client.internal.resume.AudioRing;
+import io.voicewire.client.internal.resume.RingEntry;
 import io.voicewire.client.internal.transport.Connection;
 import io.voicewire.protocol.SttClientMessage;
 import java.util.ArrayList;
@@ -35,10 +35,10 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
       }
       st.replayHoldUntilNanos = 0;
     }
-    AudioRing.Entry runFirst = null; // consecutive audio entries sent as one message
-    AudioRing.Entry runLast = null;
+    RingEntry runFirst = null; // consecutive audio entries sent as one message
+    RingEntry runLast = null;
     long runBytes = 0;
-    AudioRing.Entry e;
+    RingEntry e;
     while ((e = st.ring.after(runLast != null ? runLast.seq() : st.sentSeq)) != null) {
       if (e.isCommit()) {
         if (runFirst != null) {
@@ -90,7 +90,7 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
    * client's frame as received when it is alone and needs no {@code previous_text}, else a
    * message made here.
    */
-  private boolean sendRun(Connection c, AudioRing.Entry first, AudioRing.Entry last,
+  private boolean sendRun(Connection c, RingEntry first, RingEntry last,
       long bytes) {
     boolean sent;
     if (first == last && first.frame() != null && (!st.firstOnConn || previousTextNow() == null)) {
@@ -99,7 +99,7 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
     } else {
       byte[] b = new byte[(int) bytes];
       int at = 0;
-      for (AudioRing.Entry x = first; x != null; x = st.ring.after(x.seq())) {
+      for (RingEntry x = first; x != null; x = st.ring.after(x.seq())) {
         if (!x.isCommit()) {
           byte[] a = x.audio();
           System.arraycopy(a, 0, b, at, a.length);
@@ -154,7 +154,7 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
   void forceCommitsInLongReplay(long now) {
     List<Long> marks = new ArrayList<>();
     marks.add(st.ring.start());
-    for (AudioRing.Entry e : st.ring.entries()) {
+    for (RingEntry e : st.ring.entries()) {
       if (e.isCommit() && e.offset() <= st.sentMax) {
         marks.add(e.offset());
       }
