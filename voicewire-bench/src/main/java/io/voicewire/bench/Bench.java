@@ -93,6 +93,13 @@ public final class Bench implements Callable<Integer> {
           + " and the Jetty voicewire server with the echo provider as upstream)")
   String harness;
 
+  @Option(names = "--commit-seconds", defaultValue = "3",
+      description = "relay: each stream commits (\"commit\":true) every this many seconds of"
+          + " audio, as a client does at the end of an utterance; the relay keeps a stream's"
+          + " audio for replay until its commit is answered. 0: never (the worst case: every"
+          + " relayed stream holds its whole replay limit, 30 s) (default: ${DEFAULT-VALUE})")
+  int commitSeconds;
+
   @Option(names = "--idle-sessions", defaultValue = "200",
       description = "relay: idle sessions for the memory-per-session row, 0 to skip"
           + " (default: ${DEFAULT-VALUE})")
@@ -169,7 +176,7 @@ public final class Bench implements Callable<Integer> {
       try (RawWsEchoUpstream upstream = RawWsEchoUpstream.start(0)) {
         RelayBench.run(new RelayBench.Options(streams, seconds, chunkMs, noNode, only,
             relayJvmArgs, idleSessions, !noCapacity, probeSeconds, capacityMax,
-            baseline, baselineArgs), out,
+            baseline, baselineArgs, commitSeconds), out,
             upstream.port());
       }
       List<Integer> tts = ttsStreams.stream().filter(n -> n > 0).toList();

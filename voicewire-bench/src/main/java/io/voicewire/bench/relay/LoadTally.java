@@ -14,6 +14,8 @@ final class LoadTally {
   long sent;
   long received;
   long errors;
+  /** Committed transcripts received (whole run, not reset). */
+  long committed;
   boolean measuring;
   boolean ending;
   long expectedIntervalMicros;

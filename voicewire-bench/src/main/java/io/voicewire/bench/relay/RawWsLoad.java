@@ -57,6 +57,7 @@ public final class RawWsLoad {
   private final int streams;
   private final int chunkMillis;
   private final SplittableRandom random;
+  private int commitEvery;
 
   /**
    * @param uri the {@code ws://.../v1/speech-to-text/realtime?model_id=...} URL
@@ -78,6 +79,24 @@ public final class RawWsLoad {
     this.streams = streams;
     this.chunkMillis = chunkMillis;
     this.random = random;
+  }
+
+  /**
+   * Makes every {@code chunks}-th chunk of each stream a commit ({@code "commit":true} with its
+   * audio), as a client that commits at the end of each utterance does; 0 (the default): never.
+   * Call before {@link #run}.
+   */
+  public RawWsLoad commitEvery(int chunks) {
+    if (chunks < 0) {
+      throw new IllegalArgumentException("chunks < 0: " + chunks);
+    }
+    this.commitEvery = chunks;
+    return this;
+  }
+
+  /** Committed transcripts the streams received over the whole run; read after {@link #run}. */
+  public long committedTranscripts() {
+    return tally.committed;
   }
 
   // state of the selector thread (all of it confined to that thread)
@@ -236,6 +255,10 @@ public final class RawWsLoad {
     byte[] payload = SttClientMessage.audio(new byte[16 * 2 * chunkMillis], 16000).encode()
         .getBytes(StandardCharsets.UTF_8);
     int b64Off = WsCodec.indexOf(payload, 0, payload.length, B64_KEY) + B64_KEY.length;
+    byte[] commitPayload = new SttClientMessage(new byte[16 * 2 * chunkMillis], true, 16000, null)
+        .encode().getBytes(StandardCharsets.UTF_8);
+    int commitB64Off = WsCodec.indexOf(commitPayload, 0, commitPayload.length, B64_KEY)
+        + B64_KEY.length;
     InetSocketAddress addr = new InetSocketAddress(uri.getHost(), uri.getPort());
     String target = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
     long deadline = System.nanoTime() + CONNECT_TIMEOUT_MILLIS * 1_000_000L;
@@ -245,6 +268,9 @@ public final class RawWsLoad {
         for (int b = 0; b < CONNECT_BATCH && all.size() < streams; b++) {
           RawWsStream s = new RawWsStream(all.size(), SocketChannel.open(),
               new SeqFrame(payload, b64Off, random), new WsUpgrade(uri, target, random), tally);
+          if (commitEvery > 0) {
+            s.commitEvery(new SeqFrame(commitPayload, commitB64Off, random), commitEvery);
+          }
           all.add(s);
           s.ch.configureBlocking(false);
           s.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -23,6 +23,9 @@ final class RawWsStream extends NioConn implements WsCodec.Handler {
   final WsCodec.Parser parser = new WsCodec.Parser(false);
   final long[] sentSeq = new long[RawWsLoad.SENT_RING];
   final long[] sentAt = new long[RawWsLoad.SENT_RING];
+  /** Every commitEvery-th chunk is this frame (a commit), when set. */
+  SeqFrame commitFrame;
+  int commitEvery;
   boolean upgraded;
   boolean closeSent;
   String failure;
@@ -38,6 +41,12 @@ final class RawWsStream extends NioConn implements WsCodec.Handler {
     java.util.Arrays.fill(sentSeq, -1);
   }
 
+  /** Makes every {@code every}-th chunk a commit, sent as {@code commit}. */
+  void commitEvery(SeqFrame commit, int every) {
+    this.commitFrame = commit;
+    this.commitEvery = every;
+  }
+
   void onConnected() throws IOException {
     key.interestOps(SelectionKey.OP_READ);
     byte[] r = upgrade.request();
@@ -49,7 +58,8 @@ final class RawWsStream extends NioConn implements WsCodec.Handler {
       return; // the previous frame is not written yet: saturated; skip a beat (as SttLoad)
     }
     long n = seq++;
-    byte[] f = frame.stamp(n);
+    byte[] f = commitEvery > 0 && n % commitEvery == commitEvery - 1 ? commitFrame.stamp(n)
+        : frame.stamp(n);
     int slot = (int) (n & (RawWsLoad.SENT_RING - 1));
     sentSeq[slot] = n;
     sentAt[slot] = System.nanoTime();
@@ -116,6 +126,8 @@ final class RawWsStream extends NioConn implements WsCodec.Handler {
         } else {
           if (m instanceof SttServerMessage.Error) {
             tally.errors++;
+          } else if (m instanceof SttServerMessage.Committed) {
+            tally.committed++;
           }
           return;
         }

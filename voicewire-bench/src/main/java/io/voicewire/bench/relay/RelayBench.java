@@ -45,6 +45,13 @@ public final class RelayBench {
   static final int RELAY_WARMUP_STREAMS = 100;
   /** How long each relay is warmed up before the table ({@link #RELAY_WARMUP_STREAMS}). */
   static final Duration RELAY_WARMUP = Duration.ofSeconds(10);
+  /**
+   * The JVM options a relay runs with before {@code --relay-jvm-arg}'s: those {@code
+   * ./voicewire serve} starts a server with (the launcher's {@code SERVE_JAVA_OPTS_DEFAULT}), so
+   * the relay measured is the relay as shipped.
+   */
+  public static final List<String> SERVE_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g",
+      "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED");
   /** Pause between rows, so one row's close handshakes do not overlap the next row. */
   static final long ROW_PAUSE_MILLIS = 2_000;
 
@@ -55,7 +62,12 @@ public final class RelayBench {
   public record Options(List<Integer> streams, int seconds, int chunkMs, boolean noNode,
       String only, List<String> relayJvmArgs, int idleSessions, boolean capacity,
       int probeSeconds, int capacityMax, String baselineClasspath,
-      List<String> baselineJvmArgs) {}
+      List<String> baselineJvmArgs, int commitSeconds) {
+    /** Every how many chunks a stream commits (0: never). */
+    public int commitEvery() {
+      return commitSeconds <= 0 ? 0 : Math.max(1, commitSeconds * 1000 / chunkMs);
+    }
+  }
 
   /** The name of the {@code --baseline-classpath} relay's rows. */
   static final String BASELINE = "voicewire relay (baseline)";
@@ -168,7 +180,8 @@ public final class RelayBench {
         continue; // the direct path has no relay
       }
       try {
-        new RawWsLoad(t.uri(), RELAY_WARMUP_STREAMS, o.chunkMs()).run(Duration.ZERO,
+        new RawWsLoad(t.uri(), RELAY_WARMUP_STREAMS, o.chunkMs()).commitEvery(o.commitEvery())
+            .run(Duration.ZERO,
             RELAY_WARMUP);
       } catch (Exception e) {
         out.printf(Locale.ROOT, "(warm-up of %s failed: %s)%n", t.name(), e.getMessage());
@@ -182,7 +195,9 @@ public final class RelayBench {
 
   private void table(List<Target> targets) throws Exception {
     out.printf(Locale.ROOT, "## Relay: round trip of one %d ms chunk to the upstream's answer (ms),"
-        + " %d s measured per row, load average %s%n%n", o.chunkMs(), o.seconds(), loadAverage());
+        + " %d s measured per row, %s, load average %s%n%n", o.chunkMs(), o.seconds(),
+        o.commitEvery() > 0 ? "a commit every " + o.commitSeconds() + " s per stream"
+            : "no commits", loadAverage());
     out.println("| streams | path | sent | answered | errors | p50 | p90 | p99 | max | added p50 |"
         + " added p99 | relay CPU µs/chunk | relay heap bytes/chunk |");
     out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -195,7 +210,7 @@ public final class RelayBench {
         List<CompletableFuture<Long>> heap = new ArrayList<>();
         SttLoad.Result r;
         try {
-          r = new RawWsLoad(t.uri(), n, o.chunkMs())
+          r = new RawWsLoad(t.uri(), n, o.chunkMs()).commitEvery(o.commitEvery())
               .atMeasure(() -> {
                 cpu[0] = t.cpuNanos();
                 heap.add(CompletableFuture.supplyAsync(t::allocatedBytes));
@@ -367,7 +382,8 @@ public final class RelayBench {
   public static Process startRelay(int port, int upstreamPort, List<String> jvmArgs,
       String classpath) throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
+    List<String> cmd = new ArrayList<>(List.of(java.toString()));
+    cmd.addAll(SERVE_JVM_OPTIONS);
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", classpath,
         "io.voicewire.cli.App", "serve", "--port", Integer.toString(port), "--backend",

@@ -52,6 +52,23 @@ class RawWsLoadTest {
   }
 
   @Test
+  void commitsEveryNthChunkAndTheRealServerCommitsEachOne() throws Exception {
+    try (VoicewireServer server =
+        VoicewireServer.create(c -> c.provider(new EchoSpeechProvider()))) {
+      int port = server.start(0);
+      RawWsLoad load = new RawWsLoad(URI.create("ws://127.0.0.1:" + port + PATH), 4, 20)
+          .commitEvery(5);
+      SttLoad.Result r = load.run(Duration.ofMillis(500), Duration.ofMillis(1500));
+      assertAllAnswered(r, 4);
+      // a fifth of the chunks are commits, each answered: at least those of the measured
+      // window, at most those of the whole 2 s (100 chunks per stream at most, and a few late)
+      long committed = load.committedTranscripts();
+      assertTrue(committed >= r.sent() / 5 - 8, committed + " committed, " + r.sent() + " sent");
+      assertTrue(committed <= 4 * 105 / 5, committed + " committed");
+    }
+  }
+
+  @Test
   void aRefusedUpgradeFailsTheRun() throws Exception {
     try (RawWsEchoUpstream up = RawWsEchoUpstream.start(0)) {
       RawWsLoad load = new RawWsLoad(URI.create("ws://127.0.0.1:" + up.port() + "/nope"), 2, 20);
