@@ -108,6 +108,31 @@ class BackpressureTest {
     }
   }
 
+  /**
+   * An engine far faster than real time queues a burst of audio well above the mark before the
+   * request thread has written the first of it: that is not a slow client. A client that reads
+   * gets all of it (in CI, a 23 s sentence of the offline engine was cut this way while the
+   * request thread waited for a core: `TextCorpusTest`).
+   */
+  @Test
+  void aBurstAboveTheMarkDoesNotCutAClientThatReads() throws Exception {
+    ToneSpeechProvider p = ToneSpeechProvider.builder().chunkChars(100).build();
+    try (ServerFixture f = ServerFixture.start(p, c -> c.limits(Limits.DEFAULTS.toBuilder()
+        .maxQueuedAudioMillis(2_000).build()))) {
+      String text = "word ".repeat(800); // 4,000 characters: 40 chunks of 1 s, all at once
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<byte[]> r = f.postBytes("/v1/text-to-speech/" + ToneSpeechProvider.VOICE
+            + "/stream?output_format=pcm_24000",
+            ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode());
+        assertEquals(text.length() * 240 * 2, r.body().length, "every sample, round " + i);
+      }
+      assertEquals(0, overflows(f));
+    } finally {
+      p.close();
+    }
+  }
+
   /** The server's {@code queue_overflow} error count. */
   private static double overflows(ServerFixture f) {
     Matcher m = Pattern.compile("voicewire_errors_total\\{type=\"queue_overflow\"} (\\S+)\n")

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * make the requested format (mp3, opus on the local engine) gets a 400 with the §8.4 body.
  *
  * <p>Overflow policy: if the client of a streaming endpoint reads so slowly that more than
- * {@code maxQueuedAudioMillis} of audio (or {@link #MAX_QUEUED_CHUNKS} chunks) wait, the request
- * fails ({@code queue_overflow}) and its session is closed. The whole-file endpoints have no slow
+ * {@code maxQueuedAudioMillis} of audio waits and none was taken for {@link #WRITE_STALL_MILLIS},
+ * or more than {@code maxQueuedBytes} (or {@link #MAX_QUEUED_CHUNKS} chunks) wait, the request
+ * fails ({@code queue_overflow}) and its session is closed. (Audio above the mark alone is not
+ * a slow client: the offline engine makes 20 s of audio in tens of milliseconds.) The whole-file endpoints have no slow
  * client to wait for (the request's own thread collects the audio), so they are bounded by
  * {@link #MAX_CONVERT_AUDIO_BYTES} instead. A client that disconnects cancels its provider
  * session within {@link HttpTtsPipe#CLIENT_POLL_MILLIS} ({@link ClientWatch}), whether the answer
@@ -51,6 +53,11 @@ final class HttpTts {
   static final AudioFormat DEFAULT_OUTPUT_FORMAT = TtsParams.DEFAULT_OUTPUT_FORMAT;
   /** Most chunks waiting for a slow client. */
   static final int MAX_QUEUED_CHUNKS = 1024;
+  /**
+   * How long a streaming request may take no audio from its queue, while more than
+   * {@code maxQueuedAudioMillis} waits, before its client counts as reading too slowly.
+   */
+  static final long WRITE_STALL_MILLIS = 5_000;
   /** Most audio the whole-file endpoints collect: 128 MiB. */
   static final long MAX_CONVERT_AUDIO_BYTES = 128L * 1024 * 1024;
   /** Longest wait for the provider's next event. */

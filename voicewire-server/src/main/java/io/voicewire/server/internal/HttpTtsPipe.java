@@ -47,6 +47,8 @@ final class HttpTtsPipe implements TtsListener {
   /** The request's client, probed by {@link #next}; set before the first call. */
   volatile ClientWatch client;
   private long nextPollNanos; // request thread only
+  /** When the request's thread last took audio from the queue (or the pipe was made). */
+  private volatile long lastTakenNanos = System.nanoTime();
   /** Breaks the response's connection once it has started; see {@link #streamStarted}. */
   private volatile Runnable abort;
   /** The pipe's own overflow error, already counted in the metrics when it happened. */
@@ -69,14 +71,29 @@ final class HttpTtsPipe implements TtsListener {
     }
   }
 
-  private boolean overflows(long ms, long bytes) {
+  /**
+   * Queues {@code ms} / {@code bytes} more; for a streaming endpoint, why its client now counts
+   * as reading too slowly, else null. Audio above the mark is not enough: an engine far faster
+   * than real time queues seconds of audio before the request's thread has written the first of
+   * it. The client must also have taken none for {@link HttpTts#WRITE_STALL_MILLIS}, or the
+   * queue must pass a hard bound ({@code maxQueuedBytes}, {@link HttpTts#MAX_QUEUED_CHUNKS}).
+   */
+  private String slowClient(long ms, long bytes) {
     long q = queuedMillis.addAndGet(ms);
     long b = queuedBytes.addAndGet(bytes);
-    if (slowClientLimit) {
-      return (q > s.limits.maxQueuedAudioMillis() && q > ms)
-          || queue.size() >= HttpTts.MAX_QUEUED_CHUNKS;
+    if (b > s.limits.maxQueuedBytes()) {
+      return b + " bytes of audio queued (maxQueuedBytes " + s.limits.maxQueuedBytes() + ")";
     }
-    return b > HttpTts.MAX_CONVERT_AUDIO_BYTES;
+    if (queue.size() >= HttpTts.MAX_QUEUED_CHUNKS) {
+      return HttpTts.MAX_QUEUED_CHUNKS + " chunks queued (MAX_QUEUED_CHUNKS)";
+    }
+    long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastTakenNanos);
+    if (q > s.limits.maxQueuedAudioMillis() && q > ms && idle >= HttpTts.WRITE_STALL_MILLIS) {
+      return "more than " + s.limits.maxQueuedAudioMillis() + " ms queued (maxQueuedAudioMillis)"
+          + " and none taken for " + idle + " ms (WRITE_STALL_MILLIS "
+          + HttpTts.WRITE_STALL_MILLIS + ")";
+    }
+    return null;
   }
 
   @Override
@@ -85,10 +102,19 @@ final class HttpTtsPipe implements TtsListener {
       return;
     }
     long ms = HttpTts.audioMillis(format, a.audio().length);
-    if (overflows(ms, a.audio().length) || !queue.offer(a)) {
+    String slow = null;
+    boolean over;
+    if (slowClientLimit) {
+      slow = slowClient(ms, a.audio().length);
+      over = slow != null;
+    } else {
+      queuedMillis.addAndGet(ms);
+      over = queuedBytes.addAndGet(a.audio().length) > HttpTts.MAX_CONVERT_AUDIO_BYTES;
+    }
+    if (over || !queue.offer(a)) {
       if (slowClientLimit) {
         SpeechError e = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading "
-            + "audio too slowly: more than " + s.limits.maxQueuedAudioMillis() + " ms queued");
+            + "audio too slowly: " + (slow != null ? slow : "the queue refused a chunk"));
         // counted here, not by the request thread: it may be blocked in a write to this very
         // client. Marked before it is published, so that the request thread never counts it.
         counted = e;
@@ -187,6 +213,7 @@ final class HttpTtsPipe implements TtsListener {
       }
       Object ev = queue.poll(10, TimeUnit.MILLISECONDS);
       if (ev instanceof TtsAudio a) {
+        lastTakenNanos = System.nanoTime();
         queuedMillis.addAndGet(-HttpTts.audioMillis(format, a.audio().length));
         queuedBytes.addAndGet(-a.audio().length);
         return a;
