@@ -108,16 +108,14 @@ final class CapacitySearch {
     Duration measure = Duration.ofSeconds(o.probeSeconds());
     SttLoad.Result d;
     try {
-      d = new RawWsLoad(direct.uri(), n, o.chunkMs()).commitEvery(o.commitEvery())
-          .run(PROBE_WARMUP, measure);
+      d = o.load(direct.uri(), n).run(PROBE_WARMUP, measure);
       Thread.sleep(ROW_PAUSE_MILLIS);
     } catch (Exception e) {
       return new Probe(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 1, 0);
     }
     double added;
     try {
-      SttLoad.Result r = new RawWsLoad(t.uri(), n, o.chunkMs()).commitEvery(o.commitEvery())
-          .run(PROBE_WARMUP, measure);
+      SttLoad.Result r = o.load(t.uri(), n).run(PROBE_WARMUP, measure);
       Thread.sleep(ROW_PAUSE_MILLIS);
       // nothing sent (no stream connected: the relay refused or was gone) is a failure too, not
       // an empty histogram's p99 of 0 (it once made a relay 10 s behind pass at 800 streams)

@@ -67,6 +67,11 @@ public final class RelayBench {
     public int commitEvery() {
       return commitSeconds <= 0 ? 0 : Math.max(1, commitSeconds * 1000 / chunkMs);
     }
+
+    /** The load of {@code streams} streams on {@code uri}, paced and committing as asked. */
+    RawWsLoad load(URI uri, int streams) {
+      return new RawWsLoad(uri, streams, chunkMs).commitEvery(commitEvery());
+    }
   }
 
   /** The name of the {@code --baseline-classpath} relay's rows. */
@@ -180,9 +185,7 @@ public final class RelayBench {
         continue; // the direct path has no relay
       }
       try {
-        new RawWsLoad(t.uri(), RELAY_WARMUP_STREAMS, o.chunkMs()).commitEvery(o.commitEvery())
-            .run(Duration.ZERO,
-            RELAY_WARMUP);
+        o.load(t.uri(), RELAY_WARMUP_STREAMS).run(Duration.ZERO, RELAY_WARMUP);
       } catch (Exception e) {
         out.printf(Locale.ROOT, "(warm-up of %s failed: %s)%n", t.name(), e.getMessage());
       }
@@ -210,7 +213,7 @@ public final class RelayBench {
         List<CompletableFuture<Long>> heap = new ArrayList<>();
         SttLoad.Result r;
         try {
-          r = new RawWsLoad(t.uri(), n, o.chunkMs()).commitEvery(o.commitEvery())
+          r = o.load(t.uri(), n)
               .atMeasure(() -> {
                 cpu[0] = t.cpuNanos();
                 heap.add(CompletableFuture.supplyAsync(t::allocatedBytes));

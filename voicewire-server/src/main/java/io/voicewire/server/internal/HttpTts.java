@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * {@code maxQueuedAudioMillis} of audio waits and none was taken for {@link #WRITE_STALL_MILLIS},
  * or more than {@code maxQueuedBytes} (or {@link #MAX_QUEUED_CHUNKS} chunks) wait, the request
  * fails ({@code queue_overflow}) and its session is closed. (Audio above the mark alone is not
- * a slow client: the offline engine makes 20 s of audio in tens of milliseconds.) The whole-file endpoints have no slow
- * client to wait for (the request's own thread collects the audio), so they are bounded by
- * {@link #MAX_CONVERT_AUDIO_BYTES} instead. A client that disconnects cancels its provider
- * session within {@link HttpTtsPipe#CLIENT_POLL_MILLIS} ({@link ClientWatch}), whether the answer
- * has started or not. The concurrency slot is released when the provider session has ended (or
- * after {@code workStopDeadline}). Stateless; thread safe.
+ * a slow client: the offline engine makes 20 s of audio in tens of milliseconds.) The whole-file
+ * endpoints have no slow client to wait for (the request's own thread collects the audio), so
+ * they are bounded by {@link #MAX_CONVERT_AUDIO_BYTES} instead. A client that disconnects cancels
+ * its provider session within {@link HttpTtsPipe#CLIENT_POLL_MILLIS} ({@link ClientWatch}),
+ * whether the answer has started or not. The concurrency slot is released when the provider
+ * session has ended (or after {@code workStopDeadline}). Stateless; thread safe.
  */
 final class HttpTts {
   private static final Logger LOG = LoggerFactory.getLogger("io.voicewire.server.http");

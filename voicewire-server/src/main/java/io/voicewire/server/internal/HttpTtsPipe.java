@@ -72,15 +72,19 @@ final class HttpTtsPipe implements TtsListener {
   }
 
   /**
-   * Queues {@code ms} / {@code bytes} more; for a streaming endpoint, why its client now counts
-   * as reading too slowly, else null. Audio above the mark is not enough: an engine far faster
+   * Queues {@code ms} / {@code bytes} more and says why the queue is now over its bounds, else
+   * null. Whole-file endpoints: {@link HttpTts#MAX_CONVERT_AUDIO_BYTES}. Streaming endpoints: a
+   * client reading too slowly. Audio above the mark is not enough for that: an engine far faster
    * than real time queues seconds of audio before the request's thread has written the first of
    * it. The client must also have taken none for {@link HttpTts#WRITE_STALL_MILLIS}, or the
    * queue must pass a hard bound ({@code maxQueuedBytes}, {@link HttpTts#MAX_QUEUED_CHUNKS}).
    */
-  private String slowClient(long ms, long bytes) {
+  private String overflow(long ms, long bytes) {
     long q = queuedMillis.addAndGet(ms);
     long b = queuedBytes.addAndGet(bytes);
+    if (!slowClientLimit) {
+      return b > HttpTts.MAX_CONVERT_AUDIO_BYTES ? b + " bytes" : null;
+    }
     if (b > s.limits.maxQueuedBytes()) {
       return b + " bytes of audio queued (maxQueuedBytes " + s.limits.maxQueuedBytes() + ")";
     }
@@ -102,19 +106,11 @@ final class HttpTtsPipe implements TtsListener {
       return;
     }
     long ms = HttpTts.audioMillis(format, a.audio().length);
-    String slow = null;
-    boolean over;
-    if (slowClientLimit) {
-      slow = slowClient(ms, a.audio().length);
-      over = slow != null;
-    } else {
-      queuedMillis.addAndGet(ms);
-      over = queuedBytes.addAndGet(a.audio().length) > HttpTts.MAX_CONVERT_AUDIO_BYTES;
-    }
-    if (over || !queue.offer(a)) {
+    String over = overflow(ms, a.audio().length);
+    if (over != null || !queue.offer(a)) {
       if (slowClientLimit) {
         SpeechError e = new SpeechError(ErrorCode.QUEUE_OVERFLOW, "The client is reading "
-            + "audio too slowly: " + (slow != null ? slow : "the queue refused a chunk"));
+            + "audio too slowly: " + (over != null ? over : "the queue refused a chunk"));
         // counted here, not by the request thread: it may be blocked in a write to this very
         // client. Marked before it is published, so that the request thread never counts it.
         counted = e;

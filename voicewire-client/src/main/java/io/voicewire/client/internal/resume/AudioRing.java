@@ -27,9 +27,11 @@ public final class AudioRing {
   private final EntryDeque entries = new EntryDeque();
   /** The chunks' bytes. */
   final RingBytes store;
-  /** The newest frame added, kept until the next so the live send needs no copy back. */
+  /**
+   * The newest frame added and where its bytes are kept, held until the next so the live send
+   * needs no copy back (only that frame's entries, or parts of it, are kept at that position).
+   */
   SttAudioFrame lastFrame;
-  long lastFrameSeq;
   long lastFramePos;
   private final long maxBytes;
   private final int frameSize;
@@ -67,7 +69,6 @@ public final class AudioRing {
     byte[] b = frame.frame();
     long pos = store.append(b, 0, b.length);
     lastFrame = frame;
-    lastFrameSeq = nextSeq;
     lastFramePos = pos;
     Integer rate = frame.sampleRate();
     return add(new RingEntry(this, nextSeq++, end, sendNanos, pos, b.length, 0, frame.audioBytes(),
@@ -79,15 +80,17 @@ public final class AudioRing {
     entries.add(entry);
     end += entry.length();
     bytes += entry.length();
-    while (bytes > maxBytes && entries.size() > 1) {
-      RingEntry e = entries.pollFirst();
-      if (!e.isCommit()) {
-        bytes -= e.length();
-        overflowBytes += e.length();
+    if (bytes > maxBytes) {
+      while (bytes > maxBytes && entries.size() > 1) {
+        RingEntry e = entries.pollFirst();
+        if (!e.isCommit()) {
+          bytes -= e.length();
+          overflowBytes += e.length();
+        }
+        start = entries.isEmpty() ? end : entries.peekFirst().offset();
       }
-      start = entries.isEmpty() ? end : entries.peekFirst().offset();
+      releaseUnused(); // only when something was forgotten: the usual add keeps everything
     }
-    releaseUnused();
     return off;
   }
 

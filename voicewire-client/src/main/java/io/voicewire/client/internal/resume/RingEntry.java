@@ -106,7 +106,7 @@ public final class RingEntry {
   }
 
   private SttAudioFrame stored() {
-    if (ring.lastFrame != null && ring.lastFrameSeq == seq && ring.lastFramePos == storePos) {
+    if (ring.lastFrame != null && ring.lastFramePos == storePos) {
       return ring.lastFrame; // the newest frame, not yet read back from the segments
     }
     return new SttAudioFrame(ring.store.read(storePos, storeLen), audioFrom, audioTo,
