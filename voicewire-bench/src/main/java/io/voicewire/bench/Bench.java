@@ -129,7 +129,8 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--relay-jvm-arg", paramLabel = "ARG",
       description = "relay: extra JVM option for the relay process, e.g."
-          + " -XX:StartFlightRecording=filename=relay.jfr (repeatable)")
+          + " -XX:StartFlightRecording=filename=relay.jfr (repeatable); a collector"
+          + " (-XX:+UseZGC) replaces the default G1")
   List<String> relayJvmArgs = new ArrayList<>();
 
   @Option(names = "--baseline-jvm-arg", paramLabel = "ARG",
@@ -201,9 +202,10 @@ public final class Bench implements Callable<Integer> {
       targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
       if (only == null || "voicewire".startsWith(only)) {
         int relayPort = RelayBench.freePort();
-        children.add(RelayBench.startRelay(relayPort, up, relayJvmArgs,
-            System.getProperty("java.class.path")));
-        RelayBench.awaitPort(relayPort, Duration.ofSeconds(60));
+        Process relay = RelayBench.startRelay(relayPort, up, relayJvmArgs,
+            System.getProperty("java.class.path"));
+        children.add(relay);
+        RelayBench.awaitRelay(relay, relayPort, Duration.ofSeconds(60));
         targets.put("voicewire relay", URI.create("ws://127.0.0.1:" + relayPort + path));
       }
       if (!noNode && (only == null || "node".startsWith(only))) {

@@ -57,6 +57,7 @@ public final class RelayBench {
 
   private static final String PATH = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
   private static final Pattern G1_USED = Pattern.compile("used (\\d+)K");
+  private static final Pattern GC_OPTION = Pattern.compile("-XX:\\+Use\\w+GC");
 
   /** What to run. */
   public record Options(List<Integer> streams, int seconds, int chunkMs, boolean noNode,
@@ -121,14 +122,14 @@ public final class RelayBench {
         int port = freePort();
         Process p = startRelay(port, up, o.relayJvmArgs(), System.getProperty("java.class.path"));
         children.add(p);
-        awaitPort(port, Duration.ofSeconds(60));
+        awaitRelay(p, port, Duration.ofSeconds(60));
         targets.add(new Target("voicewire relay", URI.create("ws://127.0.0.1:" + port + PATH),
             p, null, track(allocs, p)));
         if (o.baselineClasspath() != null) {
           int bport = freePort();
           Process b = startRelay(bport, up, o.baselineJvmArgs(), o.baselineClasspath());
           children.add(b);
-          awaitPort(bport, Duration.ofSeconds(60));
+          awaitRelay(b, bport, Duration.ofSeconds(60));
           targets.add(new Target(BASELINE, URI.create("ws://127.0.0.1:" + bport + PATH), b,
               null, track(allocs, b)));
         }
@@ -386,16 +387,65 @@ public final class RelayBench {
       String classpath) throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>(List.of(java.toString()));
-    cmd.addAll(SERVE_JVM_OPTIONS);
-    cmd.addAll(jvmArgs);
+    cmd.addAll(relayJvmOptions(jvmArgs));
     cmd.addAll(List.of("-cp", classpath,
         "io.voicewire.cli.App", "serve", "--port", Integer.toString(port), "--backend",
         "elevenlabs", "--upstream", "http://127.0.0.1:" + upstreamPort));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("ELEVENLABS_API_KEY", "bench-upstream-needs-no-key");
     pb.environment().remove("VOICEWIRE_API_KEYS");
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectErrorStream(true).redirectOutput(relayLog(port).toFile());
     return pb.start();
+  }
+
+  /**
+   * The JVM options of a relay: {@link #SERVE_JVM_OPTIONS}, then {@code extra}. A collector named
+   * in {@code extra} ({@code -XX:+UseZGC}) replaces the default's instead of clashing with it
+   * (the JVM refuses to start with two).
+   */
+  static List<String> relayJvmOptions(List<String> extra) {
+    boolean collector = extra.stream().anyMatch(a -> GC_OPTION.matcher(a).matches());
+    List<String> options = new ArrayList<>();
+    for (String d : SERVE_JVM_OPTIONS) {
+      if (!(collector && GC_OPTION.matcher(d).matches())) {
+        options.add(d);
+      }
+    }
+    options.addAll(extra);
+    return options;
+  }
+
+  /** Where the relay listening on {@code port} writes its output (overwritten by the next). */
+  static Path relayLog(int port) {
+    Path log = Paths.get(System.getProperty("java.io.tmpdir"),
+        "voicewire-bench-relay-" + port + ".log");
+    log.toFile().deleteOnExit();
+    return log;
+  }
+
+  /**
+   * Waits until the relay {@code relay} listens on {@code port}; fails at once, with the end of
+   * its output, when it exits first (a JVM option it refused, a port taken).
+   */
+  public static void awaitRelay(Process relay, int port, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!relay.isAlive()) {
+        List<String> lines = Files.exists(relayLog(port))
+            ? Files.readAllLines(relayLog(port)) : List.of();
+        throw new IllegalStateException("the relay exited with code " + relay.exitValue()
+            + " before it listened on port " + port + "; the end of its output ("
+            + relayLog(port) + "):\n" + String.join("\n",
+                lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("nothing listens on port " + port + " after " + timeout
+        + " (the relay's output: " + relayLog(port) + ")");
   }
 
   /** The Node relay of the comparison, or null when node or the ws package is missing. */

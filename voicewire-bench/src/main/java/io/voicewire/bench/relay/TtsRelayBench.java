@@ -137,7 +137,7 @@ public final class TtsRelayBench {
     int port = RelayBench.freePort();
     Process p = RelayBench.startRelay(port, upstream, jvmArgs, classpath);
     children.add(p);
-    RelayBench.awaitPort(port, Duration.ofSeconds(60));
+    RelayBench.awaitRelay(p, port, Duration.ofSeconds(60));
     targets.put(name, URI.create("ws://127.0.0.1:" + port));
     procs.put(name, p);
   }

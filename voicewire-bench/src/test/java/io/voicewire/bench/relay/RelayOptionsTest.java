@@ -1,11 +1,15 @@
 package io.voicewire.bench.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -41,5 +45,33 @@ class RelayOptionsTest {
       arrays.put(m.group(1), words);
     }
     assertEquals(arrays.get("SERVE_JAVA_OPTS_DEFAULT"), RelayBench.SERVE_JVM_OPTIONS);
+  }
+
+  @Test
+  void aCollectorAskedForReplacesTheDefaultsInsteadOfClashingWithIt() {
+    List<String> zgc = RelayBench.relayJvmOptions(List.of("-XX:+UseZGC", "-Dx=1"));
+    assertFalse(zgc.contains("-XX:+UseG1GC"), zgc.toString());
+    assertEquals(List.of("-XX:+UseZGC", "-Dx=1"), zgc.subList(zgc.size() - 2, zgc.size()));
+    assertTrue(zgc.contains("-Xmx1g"), zgc.toString());
+    assertEquals(RelayBench.SERVE_JVM_OPTIONS, RelayBench.relayJvmOptions(List.of()));
+    assertEquals(RelayBench.SERVE_JVM_OPTIONS.size() + 1,
+        RelayBench.relayJvmOptions(List.of("-Dvoicewire.relay.inlineSelectors=1")).size());
+  }
+
+  /** A relay JVM that refuses its options fails the run at once, with the JVM's own words. */
+  @Test
+  void aRelayThatExitsBeforeListeningIsReportedWithItsOutput() throws Exception {
+    int port = RelayBench.freePort();
+    Process p = RelayBench.startRelay(port, 1, List.of("-XX:+UseZGC", "-XX:+UseParallelGC"),
+        System.getProperty("java.class.path"));
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> RelayBench.awaitRelay(p, port, Duration.ofSeconds(60)));
+      assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
+      assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("garbage collector"),
+          e.getMessage());
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }
