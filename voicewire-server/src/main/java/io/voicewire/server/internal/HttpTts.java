@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each request runs on its own virtual thread: it opens a provider session in
  * {@code auto_mode} (whole text known, released sentence by sentence for the earliest first
  * audio), sends the text, ends it, and writes the events the listener hands over through a
- * bounded queue. The response status is decided by the first event, so a provider that cannot
+ * bounded queue. A streaming endpoint sends the text as the client takes the audio ({@link
+ * HttpTextFeed}), so the engine runs only as far ahead of the client as the queue allows. The response status is decided by the first event, so a provider that cannot
  * make the requested format (mp3, opus on the local engine) gets a 400 with the §8.4 body.
  *
  * <p>Overflow policy: if the client of a streaming endpoint reads so slowly that more than
@@ -145,10 +146,16 @@ final class HttpTts {
       pipe.session = session;
       client = ClientWatch.start(ex.request, pipe::clientGone);
       pipe.client = client;
-      if (!body.text().isEmpty()) {
-        session.send(body.text());
+      if (streaming) {
+        // the text goes as the client takes the audio (HttpTextFeed): the engine's backpressure
+        pipe.feed = new HttpTextFeed(body.text(), s.limits.maxQueuedAudioMillis() / 2);
+        pipe.feed.topUp(session, 0);
+      } else {
+        if (!body.text().isEmpty()) {
+          session.send(body.text());
+        }
+        session.end();
       }
-      session.end();
       String requestId = s.newId();
       ex.response.getHeaders().put("request-id", requestId);
       ex.response.getHeaders().put("character-cost", body.text().length());

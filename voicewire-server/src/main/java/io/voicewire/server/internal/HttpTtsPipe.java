@@ -16,6 +16,9 @@ import org.eclipse.jetty.io.EofException;
  * The hand-over from the provider's thread to the request's virtual thread: a bounded queue of
  * {@link TtsAudio}, then one {@link SpeechError} or {@link #END}. Listener calls never block.
  *
+ * <p>A streaming request's text reaches the session through {@link HttpTextFeed}, which
+ * {@link #next} tops up as the client takes audio.
+ *
  * <p>When the client disconnects ({@link ClientWatch}: Jetty's failure and close listeners, or
  * the probe {@link #next} runs every {@link #CLIENT_POLL_MILLIS}), {@link #clientGone} cancels the
  * provider session: the synthesis ends with the request, and the slot with the synthesis.
@@ -46,6 +49,8 @@ final class HttpTtsPipe implements TtsListener {
   volatile TtsSession session;
   /** The request's client, probed by {@link #next}; set before the first call. */
   volatile ClientWatch client;
+  /** Streaming: the text still to send, topped up by {@link #next}; set before the first call. */
+  volatile HttpTextFeed feed;
   private long nextPollNanos; // request thread only
   /** When the request's thread last took audio from the queue (or the pipe was made). */
   private volatile long lastTakenNanos = System.nanoTime();
@@ -104,6 +109,10 @@ final class HttpTtsPipe implements TtsListener {
   public void onAudio(TtsAudio a) {
     if (terminal != null || a.audio().length == 0) {
       return;
+    }
+    HttpTextFeed f = feed;
+    if (f != null) {
+      f.progress();
     }
     long ms = HttpTts.audioMillis(format, a.audio().length);
     String over = overflow(ms, a.audio().length);
@@ -166,6 +175,14 @@ final class HttpTtsPipe implements TtsListener {
   }
 
   @Override
+  public void onFlushed() {
+    HttpTextFeed f = feed;
+    if (f != null) {
+      f.flushed();
+    }
+  }
+
+  @Override
   public void onClosed(boolean complete) {
     ended();
     if (terminal == null) {
@@ -200,6 +217,10 @@ final class HttpTtsPipe implements TtsListener {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HttpTts.EVENT_TIMEOUT_MILLIS);
     while (true) {
       pollClient();
+      HttpTextFeed f = feed;
+      if (f != null && terminal == null) {
+        f.topUp(session, queuedMillis.get());
+      }
       Object t = terminal;
       if (t == CLIENT_GONE) {
         throw new EofException(CLIENT_GONE.message());
