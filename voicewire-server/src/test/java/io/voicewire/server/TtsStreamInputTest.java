@@ -308,6 +308,22 @@ class TtsStreamInputTest {
     }
   }
 
+  /**
+   * The same with the JDK's WebSocket client, which fails the whole socket (1006) when a write
+   * fails: the server must not reset the connection while the client is still sending the
+   * message it refused, or the client never sees the 1009 that explains why.
+   */
+  @org.junit.jupiter.api.RepeatedTest(30)
+  void oversizeFramesClose1009ForAClientStillWriting() throws Exception {
+    WsClient c = f.connect(path(""));
+    try {
+      c.send("{\"text\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}");
+    } catch (java.util.concurrent.ExecutionException e) {
+      // the send's future may fail once the socket is closing; the close still arrives
+    }
+    assertEquals(1009, c.awaitClose().code());
+  }
+
   @Test
   void endOfInputAsFirstMessageFinishesAtOnce() throws Exception {
     WsClient c = f.connect(path(""));

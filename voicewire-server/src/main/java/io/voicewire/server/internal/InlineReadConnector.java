@@ -3,11 +3,10 @@ package io.voicewire.server.internal;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import org.eclipse.jetty.io.ManagedSelector;
-import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
 /**
@@ -16,7 +15,8 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
  * read of a WebSocket connection to its pool because the connection's read callback is
  * {@code BLOCKING}; this endpoint registers that callback as {@code NON_BLOCKING}, so the selector
  * runs it at once (Jetty's produce-consume mode), the frame handlers' writes to the other socket
- * included. HTTP requests (and the upgrade itself) are dispatched as before.
+ * included. HTTP requests (and the upgrade itself) are dispatched as before. Its endpoints
+ * close with a lingering close ({@link LingeringEndPoint}), as the other connector's.
  *
  * <p>On by default where no WebSocket handler can block: a provider whose calls never block
  * ({@code SpeechProvider.nonBlockingCalls}: the relay) and no Redis (a credential or permit check
@@ -27,7 +27,7 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
  * 14–23 % (docs/bench-relay.md, 2026-12-04 18:40). Thread safe (an endpoint's fill interest is
  * registered by one thread at a time).
  */
-final class InlineReadConnector extends ServerConnector {
+final class InlineReadConnector extends LingeringConnector {
 
   /** The system property that turns inline reads off ({@code false}) for a relay. */
   static final String PROPERTY = "voicewire.relay.inlineReads";
@@ -54,25 +54,22 @@ final class InlineReadConnector extends ServerConnector {
   }
 
   InlineReadConnector(Server server) {
-    super(server, -1, SELECTORS);
+    super(server, SELECTORS);
   }
 
   @Override
-  protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector,
-      SelectionKey key) {
-    SocketChannelEndPoint ep = new Inline(channel, selector, key, this);
-    ep.setIdleTimeout(getIdleTimeout());
-    return ep;
+  LingeringEndPoint endPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+    return new Inline(channel, selector, key, getScheduler());
   }
 
   /** The endpoint: a WebSocket connection's read callback runs on the selector thread. */
-  private static final class Inline extends SocketChannelEndPoint {
+  private static final class Inline extends LingeringEndPoint {
     /** The last callback wrapped (a connection registers the same one each time). */
     private volatile NonBlockingRead last;
 
     Inline(SocketChannel channel, ManagedSelector selector, SelectionKey key,
-        ServerConnector connector) {
-      super(channel, selector, key, connector.getScheduler());
+        Scheduler scheduler) {
+      super(channel, selector, key, scheduler);
     }
 
     /** Only {@code AbstractConnection.fillInterested()} registers a WebSocket read here. */

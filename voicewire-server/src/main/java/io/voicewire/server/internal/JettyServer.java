@@ -42,7 +42,7 @@ public final class JettyServer {
     pool.setName("voicewire-jetty");
     server = new Server(pool);
     connector = InlineReadConnector.enabled(s.provider.nonBlockingCalls(), s.redis != null)
-        ? new InlineReadConnector(server) : new ServerConnector(server);
+        ? new InlineReadConnector(server) : new LingeringConnector(server);
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);

@@ -23,6 +23,11 @@ final class ReplicaMetrics {
     Gauge.builder("voicewire.redis.up", s, x -> x.redisUp() ? 1 : 0)
         .description("1 when the shared Redis answered its last ping (1 without Redis)")
         .register(r);
+    Gauge.builder("voicewire.connections.lingering", LingeringEndPoint::lingering)
+        .description("Connections of this process closed while their peer was still sending, "
+            + "reading and dropping its bytes before they close (LingeringEndPoint)").register(r);
+    FunctionCounter.builder("voicewire.connections.lingered", s, x -> LingeringEndPoint.lingered())
+        .description("Connections of this process that lingered before closing").register(r);
     if (s.redis != null) {
       FunctionCounter.builder("voicewire.redis.failures", s.redis, RedisConnection::failures)
           .description("Redis commands that failed to reach Redis").register(r);
