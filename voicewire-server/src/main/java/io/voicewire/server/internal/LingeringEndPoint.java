@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * undecoded, until the peer closes its side, {@link #LINGER_MILLIS} pass or {@link
  * #LINGER_BYTES} were dropped; then the socket closes.
  *
+ * <p>Every close lingers until the peer's end of stream, unless that came already: a peer that
+ * has nothing in flight at the close, but writes again a moment later, would be reset too. An
+ * ordinary peer closes its side as soon as it reads the FIN, which ends the lingering within a
+ * poll ({@link #POLL_MILLIS}).
+ *
  * <p>Why: a socket closed with unread input makes the kernel answer with a reset. A client still
  * writing (a message the server refused as too large, a body it did not read) then fails its
  * write, and the JDK's WebSocket client, among others, fails the whole socket (1006) without
@@ -32,8 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The bytes are dropped as they come, never parsed or inflated (a compression bomb costs
  * nothing here). At most {@link #MAX_LINGERING} sockets linger at once; beyond that a socket
- * closes at once, as without this. A connection closed with nothing unread (every ordinary
- * close) closes at once. Thread safe: Jetty closes an endpoint once; the lingering sockets are
+ * closes at once, as without this. Thread safe: Jetty closes an endpoint once; the lingering sockets are
  * read by one daemon thread.
  */
 class LingeringEndPoint extends SocketChannelEndPoint {
@@ -113,8 +117,8 @@ class LingeringEndPoint extends SocketChannelEndPoint {
     }
 
     /**
-     * Lingers {@code channel} if its peer has sent bytes not read yet; false when it should close
-     * now (nothing unread, the peer closed already, a failure, or too many lingering).
+     * Lingers {@code channel} until its peer closes; false when it should close now (the peer
+     * closed already, a failure, or too many lingering).
      */
     boolean start(SocketChannel channel, Runnable close) {
       long n;
@@ -123,9 +127,12 @@ class LingeringEndPoint extends SocketChannelEndPoint {
       } catch (IOException | RuntimeException e) {
         return false;
       }
-      if (n <= 0) {
-        return false; // nothing unread, or the peer closed: nothing would be reset
+      if (n < 0) {
+        return false; // the peer closed its side already: nothing more can come to be reset
       }
+      // n == 0 too: a peer between two writes (a trickle, a network that delivers in bursts)
+      // would otherwise be reset by its next write; an ordinary peer closes at our FIN, which
+      // ends the lingering at once
       synchronized (this) {
         if (open.size() >= MAX_LINGERING) {
           return false;
