@@ -26,6 +26,19 @@ public interface TtsListener {
   }
 
   /**
+   * How much of the audio this listener was given is still waiting for its consumer, in
+   * milliseconds: e.g. a server's queue for a client that reads more slowly than the engine
+   * speaks. An engine far faster than real time makes no more audio while this is at or above
+   * its bound and goes on when it falls, so that the consumer's pace becomes the engine's and a
+   * long text reaches a slow reader without piling up in memory. Called from the engine's
+   * threads, often: it must be cheap and must not block. The default, 0, means unknown: no
+   * pacing.
+   */
+  default long backlogMillis() {
+    return 0;
+  }
+
+  /**
    * Everything released before a {@link TtsSession#flush()} has been voiced. Informational; not
    * terminal (a flush never ends a session).
    */

@@ -62,6 +62,52 @@ class LocalEngineEndToEndTest {
         .trim().split("\\s+")));
   }
 
+  /**
+   * A long text to a client that reads at 8 times real time, with the socket's queue bounded
+   * at 1 MiB: the engine, far faster, goes at the client's pace ({@code
+   * TtsListener.backlogMillis}) and the client gets every character. Before, the engine voiced
+   * the whole text at once and the socket failed with {@code queue_overflow} (maxQueuedBytes)
+   * although its client was reading.
+   */
+  @Test
+  void aLongTextReachesAClientThatReadsMoreSlowlyThanTheEngineSpeaks() throws Exception {
+    try (ServerFixture small = ServerFixture.start(provider, c -> c.limits(Limits.DEFAULTS
+        .toBuilder().maxQueuedBytes(1 << 20).build()))) {
+      StringBuilder t = new StringBuilder();
+      for (int i = 0; i < 12; i++) {
+        t.append("This is sentence number ").append(i + 1).append(", read at an even pace. ");
+      }
+      String text = t.toString();
+      WsClient c = WsClient.connect(small.ws("/v1/text-to-speech/" + VOICE
+          + "/stream-input?output_format=pcm_16000&sync_alignment=true"), java.util.Map.of(),
+          false);
+      c.send("{\"text\":\" \"}");
+      c.send("{\"text\":\"" + text + "\",\"flush\":true}");
+      c.send("{\"text\":\"\"}");
+      StringBuilder voiced = new StringBuilder();
+      long audioMillis = 0;
+      while (true) {
+        c.read(1);
+        com.fasterxml.jackson.databind.JsonNode m = c.next();
+        assertFalse(m.has("error"), m.toString());
+        if (m.hasNonNull("audio")) {
+          int ms = java.util.Base64.getDecoder().decode(m.get("audio").asText()).length / 32;
+          audioMillis += ms;
+          for (com.fasterxml.jackson.databind.JsonNode ch : m.path("alignment").path("chars")) {
+            voiced.append(ch.asText());
+          }
+          Thread.sleep(ms / 8); // the client takes the audio at 8 times real time
+        }
+        if (m.path("isFinal").asBoolean()) {
+          break;
+        }
+      }
+      assertEquals(text, voiced.toString());
+      assertTrue(audioMillis > 20_000, "long enough to need pacing: " + audioMillis + " ms");
+      assertFalse(small.server.metrics().contains("queue_overflow"));
+    }
+  }
+
   @Test
   void streamInputSpeaksTheTextWithAlignment() throws Exception {
     WsClient c = f.connect("/v1/text-to-speech/" + VOICE

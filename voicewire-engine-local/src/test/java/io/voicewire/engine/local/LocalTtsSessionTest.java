@@ -81,6 +81,77 @@ class LocalTtsSessionTest {
     assertEquals("closed:true", l.events.get(l.events.size() - 1));
   }
 
+  /** A listener with enough audio waiting for its consumer holds the session's synthesis. */
+  @Test
+  void aListenerWithAudioWaitingPausesTheSessionUntilItDrains() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean full =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    RecordingTtsListener l = new RecordingTtsListener();
+    l.backlog = () -> full.get() ? 60_000 : 0;
+    TtsSession s = local.openTts(request(LocalSpeechProvider.VOICE_SLT).build(), l);
+    String text = "The first sentence waits. So does the second one. ";
+    assertTrue(s.send(text));
+    assertTrue(s.end());
+    Thread.sleep(500); // ten rechecks of the backlog
+    synchronized (l) {
+      assertEquals(List.of(), l.events, "nothing made while the consumer is behind");
+    }
+    full.set(false);
+    l.awaitTerminal(60).assertOneTerminal();
+    assertEquals(Boolean.TRUE, l.complete(), "events " + l.events + " failure " + l.failure());
+    assertEquals(text, l.alignedText());
+  }
+
+  /**
+   * A consumer that takes the audio at 8 times real time (a slow network, a player): the engine,
+   * tens of times faster, stays within its backlog bound instead of making the whole text's audio
+   * at once, and every character is still voiced.
+   */
+  @Test
+  void aSlowConsumerKeepsTheEngineWithinItsBacklogBound() throws Exception {
+    RecordingTtsListener l = new RecordingTtsListener();
+    long[] firstAudio = {0};
+    long[] worst = {0};
+    l.backlog = () -> {
+      synchronized (l) {
+        long made = 0;
+        for (TtsAudio a : l.chunks) {
+          made += a.audio().length / 32; // pcm_16000: 32 bytes a millisecond
+        }
+        if (l.chunks.isEmpty()) {
+          return 0;
+        }
+        if (firstAudio[0] == 0) {
+          firstAudio[0] = l.chunkNanos.get(0);
+        }
+        long taken = (System.nanoTime() - firstAudio[0]) / 1_000_000 * 8;
+        long backlog = Math.max(0, made - taken);
+        worst[0] = Math.max(worst[0], backlog);
+        return backlog;
+      }
+    };
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      text.append("This is sentence number ").append(i + 1).append(", spoken at an even pace. ");
+    }
+    TtsSession s = local.openTts(request(LocalSpeechProvider.VOICE_SLT).build(), l);
+    assertTrue(s.send(text.toString()));
+    assertTrue(s.end());
+    l.awaitTerminal(120).assertOneTerminal();
+    assertEquals(Boolean.TRUE, l.complete(), "events " + l.events + " failure " + l.failure());
+    assertEquals(text.toString(), l.alignedText());
+    long made = 0;
+    synchronized (l) {
+      for (TtsAudio a : l.chunks) {
+        made += a.audio().length / 32;
+      }
+    }
+    assertTrue(made > 20_000, "the text is long enough to need pacing: " + made + " ms");
+    // the bound, plus what one read of a sentence and one chunk add after the last look
+    assertTrue(worst[0] < 5_000 + 2_000, // RealTtsSession.MAX_LISTENER_BACKLOG_MILLIS + 2 s
+        "the consumer fell " + worst[0] + " ms behind");
+  }
+
   @Test
   void normalizedAlignmentHasTheSpokenWords() throws Exception {
     RecordingTtsListener l = speak(request(LocalSpeechProvider.VOICE_SLT).build(),

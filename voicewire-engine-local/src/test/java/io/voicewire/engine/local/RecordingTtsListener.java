@@ -29,6 +29,13 @@ final class RecordingTtsListener implements TtsListener {
   private Boolean complete;
   private SpeechError failure;
   private int afterTerminal;
+  /** What {@link #backlogMillis} answers (the engine's pacing); none by default. */
+  volatile java.util.function.LongSupplier backlog = () -> 0;
+
+  @Override
+  public long backlogMillis() {
+    return backlog.getAsLong();
+  }
 
   private synchronized void enter() {
     assertTrue(!inCall, "listener calls overlap");

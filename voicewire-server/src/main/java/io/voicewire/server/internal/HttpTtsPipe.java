@@ -174,6 +174,12 @@ final class HttpTtsPipe implements TtsListener {
     }
   }
 
+  /** The audio queued for the client, for the provider's pacing (no lock). */
+  @Override
+  public long backlogMillis() {
+    return queuedMillis.get();
+  }
+
   @Override
   public void onFlushed() {
     HttpTextFeed f = feed;

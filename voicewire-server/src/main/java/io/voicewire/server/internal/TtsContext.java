@@ -242,6 +242,17 @@ final class TtsContext implements TtsListener {
     }
   }
 
+  /**
+   * The audio of this socket waiting to be written to its client, for the provider's pacing
+   * ({@link TtsListener#backlogMillis}): a client that reads slowly slows its engine down instead
+   * of filling the socket's queue up to {@code maxQueuedBytes}. No lock.
+   */
+  @Override
+  public long backlogMillis() {
+    Outbox o = owner.out();
+    return o == null ? 0 : o.queuedAudioMillis();
+  }
+
   @Override
   public void onAudio(TtsAudio a) {
     audio(a, null);

@@ -32,7 +32,11 @@ import org.slf4j.LoggerFactory;
  * or earlier, when a session whose listener needs audio sooner is waiting); its
  * {@link TtsOutput} converts the audio to the requested format and sends it in chunks of growing
  * size ({@link TtsOutput#CHUNK_MILLIS}: the first is small so that playback can start early)
- * with the alignment of the characters that start in each chunk.
+ * with the alignment of the characters that start in each chunk. A session whose listener
+ * reports enough audio waiting for its consumer ({@link TtsListener#backlogMillis}, {@link
+ * #MAX_LISTENER_BACKLOG_MILLIS}) makes no more until the consumer has taken some: the engine,
+ * tens of times faster than real time, goes at its slowest reader's pace instead of queueing
+ * a long text's audio at once.
  *
  * <p>Every character sent appears in exactly one chunk's {@code alignment}, in order, so the
  * concatenation of all alignment characters of a session equals the text sent. Text with nothing
@@ -44,6 +48,15 @@ import org.slf4j.LoggerFactory;
 final class RealTtsSession implements TtsSession, TtsScheduler.Job {
   /** Most characters released for synthesis and not yet voiced; more is an input error. */
   static final int MAX_QUEUED_CHARS = 100_000;
+  /**
+   * The listener's backlog ({@link TtsListener#backlogMillis}) at which this session makes no
+   * more audio: it gives up its worker between two reads of a sentence and looks again after
+   * {@link #BACKLOG_RECHECK_MILLIS}. Five seconds of audio in hand keep a player going through a
+   * busy moment, and stay well below a server's queue bounds (docs/LIMITS.md).
+   */
+  static final long MAX_LISTENER_BACKLOG_MILLIS = 5_000;
+  /** How often a paced session looks at its listener's backlog again. */
+  static final long BACKLOG_RECHECK_MILLIS = 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(RealTtsSession.class);
 
@@ -277,9 +290,14 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
    */
   @Override
   public void runTurn(TtsScheduler.Turn turn) {
+    if (!cancelled && paced()) {
+      // the listener has enough audio waiting: no more until its consumer takes some
+      scheduler.later(this::requeue, BACKLOG_RECHECK_MILLIS);
+      return;
+    }
     if (output.inProgress() && !cancelled) {
       try {
-        output.pump(() -> turn.shouldYield(output.playoutEndNanos()));
+        output.pump(() -> turn.shouldYield(output.playoutEndNanos()) || paced());
       } catch (Exception | LinkageError e) {
         failed(e);
       }
@@ -373,7 +391,12 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
     if (output.inProgress()) {
       scheduler.started(nanoClock.getAsLong() - t0);
     }
-    output.pump(() -> turn.shouldYield(output.playoutEndNanos()));
+    output.pump(() -> turn.shouldYield(output.playoutEndNanos()) || paced());
+  }
+
+  /** Whether the listener's consumer is so far behind that no more audio is made for now. */
+  private boolean paced() {
+    return listener.backlogMillis() >= MAX_LISTENER_BACKLOG_MILLIS;
   }
 
   /** Queues the rest of a sentence ahead of everything else; false once cancelled. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -126,6 +127,9 @@ final class TtsScheduler implements AutoCloseable {
     return d != 0 ? (d < 0 ? -1 : 1) : Long.compare(a.seq, b.seq);
   });
   private final List<Thread> threads = new ArrayList<>();
+  /** Runs the delayed requeues of sessions paced by their listener ({@link #later}). */
+  private final ScheduledThreadPoolExecutor delays = new ScheduledThreadPoolExecutor(1,
+      r -> Thread.ofPlatform().daemon().name("voicewire-tts-pacing").unstarted(r));
   private long seq;
   private boolean closed;
   private long startAverageNanos = -1; // guarded by lock; -1 = no start timed yet
@@ -283,8 +287,22 @@ final class TtsScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code requeue} after {@code delayMillis}, off the workers: a session whose listener has
+   * enough audio waiting ({@link io.voicewire.speech.TtsListener#backlogMillis}) gives its worker
+   * up and looks again then. Dropped once closed.
+   */
+  void later(Runnable requeue, long delayMillis) {
+    try {
+      delays.schedule(requeue, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+      // the engine is closing: its sessions are dropped with it
+    }
+  }
+
   @Override
   public void close() {
+    delays.shutdownNow();
     List<Entry> left;
     lock.lock();
     try {
