@@ -23,6 +23,9 @@ final class ReplicaMetrics {
     Gauge.builder("voicewire.redis.up", s, x -> x.redisUp() ? 1 : 0)
         .description("1 when the shared Redis answered its last ping (1 without Redis)")
         .register(r);
+    Gauge.builder("voicewire.sockets.unauthenticated", s, x -> x.unauthenticated.held())
+        .description("TTS sockets waiting for credentials in their first message (of "
+            + "maxUnauthenticatedSockets)").register(r);
     Gauge.builder("voicewire.connections.lingering", LingeringEndPoint::lingering)
         .description("Connections of this process closed while their peer was still sending, "
             + "reading and dropping its bytes before they close (LingeringEndPoint)").register(r);

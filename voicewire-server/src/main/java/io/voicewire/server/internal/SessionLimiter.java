@@ -59,6 +59,11 @@ final class SessionLimiter {
     }
   }
 
+  /** Permits held now (no lock). */
+  int held() {
+    return total.get();
+  }
+
   /** A permit, or null with {@code why[0]} set to the reason when a limit is reached. */
   Permit tryAcquire(String keyId, String[] why) {
     Refusal[] r = new Refusal[1];
