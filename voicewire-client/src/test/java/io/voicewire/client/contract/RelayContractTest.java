@@ -239,6 +239,46 @@ class RelayContractTest {
     }
   }
 
+  /** A client that takes each audio message at {@value #SPEED} times real time. */
+  private static final class PacedReader extends Frames {
+    /** How much faster than real time the client reads: more than the socket buffers hold. */
+    static final int SPEED = 60;
+    final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final StringBuilder part = new StringBuilder();
+    private final java.util.concurrent.ScheduledExecutorService pace;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+    PacedReader(java.util.concurrent.ScheduledExecutorService pace,
+        com.fasterxml.jackson.databind.ObjectMapper json) {
+      this.pace = pace;
+      this.json = json;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data,
+        boolean last) {
+      part.append(data);
+      if (!last) {
+        ws.request(1);
+        return null;
+      }
+      String m = part.toString();
+      part.setLength(0);
+      messages.add(m);
+      long ms = 0;
+      try {
+        JsonNode n = json.readTree(m);
+        if (n.hasNonNull("audio")) {
+          ms = java.util.Base64.getDecoder().decode(n.get("audio").asText()).length / 32;
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      pace.schedule(() -> ws.request(1), ms / SPEED, TimeUnit.MILLISECONDS);
+      return null;
+    }
+  }
+
   /** {@code message} without its base64 audio, for a readable failure. */
   private static String brief(String message) {
     return message.replaceAll("\"audio\":\"[^\"]*\"", "\"audio\":\"...\"");
@@ -525,6 +565,57 @@ class RelayContractTest {
         .findFirst().orElseThrow(() -> new AssertionError(up.toString()));
     assertFalse(changed.has("voice_settings"), changed.toString());
     assertFalse(changed.has("generator_config"), changed.toString());
+  }
+
+  /**
+   * A long text (300 s of audio, 13 MB of messages: more than the sockets' buffers hold) to a
+   * relay client that takes the audio at 60 times real time, with the relay's queue bounded at
+   * 1 MiB: the upstream (the double, which answers every flush at once, as the
+   * cloud is faster than real time) waits in its own socket while the client is 5 s behind
+   * ({@code RealTtsStream.RELAY_MAX_BACKLOG_MILLIS}), and the client gets every message. Before,
+   * the relay read the upstream as fast as it came and failed the client with
+   * {@code queue_overflow} (maxQueuedBytes).
+   */
+  @Test
+  void aLongTextReachesARelayClientThatReadsMoreSlowlyThanTheUpstreamSpeaks() throws Exception {
+    relay.close();
+    relay = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(RELAY_KEY))
+        .limits(io.voicewire.server.Limits.DEFAULTS.toBuilder().maxQueuedBytes(1 << 20)
+            .build()));
+    url = "http://127.0.0.1:" + relay.start(0);
+    java.util.concurrent.ScheduledExecutorService pace =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    PacedReader f = new PacedReader(pace, json);
+    try {
+      WebSocket ws = open("/v1/text-to-speech/" + VOICE
+          + "/stream-input?output_format=pcm_16000", f);
+      ws.sendText("{\"text\":\" \"}", true).get(5, TimeUnit.SECONDS);
+      List<String> sentences = new java.util.ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        String t = "Sentence number " + (1000 + i) + " is said here. ";
+        sentences.add(t.strip());
+        ws.sendText("{\"text\":\"" + t + "\",\"flush\":true}", true).get(5, TimeUnit.SECONDS);
+      }
+      ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+      assertEquals(1000, f.closed.get(60, TimeUnit.SECONDS),
+          f.messages.stream().filter(t -> !t.contains("\"audio\"")).toList().toString());
+      int audioMessages = 0;
+      for (String t : f.messages) {
+        JsonNode m = json.readTree(t);
+        assertFalse(m.has("error"), t);
+        if (m.hasNonNull("audio")) {
+          audioMessages++;
+        }
+      }
+      // every sentence voiced once, in order, each in its own message (a flush that reaches the
+      // upstream apart from its text carries one space, PROTOCOL.md 2.3: the double voices it)
+      assertEquals(sentences.size(), audioMessages);
+      assertEquals(sentences, d.synthesised().stream().map(String::strip).toList());
+    } finally {
+      pace.shutdownNow();
+    }
   }
 
   @Test

@@ -187,6 +187,11 @@ final class ConnectionSupervisor {
     lock.submit(body);
   }
 
+  /** Work submitted to the stream's lock and not run yet, e.g. messages read (no lock). */
+  int pendingTasks() {
+    return lock.pendingTasks();
+  }
+
   /** The last status. */
   ConnectionStatus status() {
     return lock.call(report::current);

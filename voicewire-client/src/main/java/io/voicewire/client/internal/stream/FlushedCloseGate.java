@@ -39,6 +39,12 @@ final class FlushedCloseGate implements RealTtsStream.RelayListener {
     this.status = status;
   }
 
+  /** The relayed session's client: how much audio it has still to take (no lock). */
+  @Override
+  public long backlogMillis() {
+    return listener.backlogMillis();
+  }
+
   /** The upstream stream, set once right after it opens. */
   void attach(RealTtsStream s) {
     this.stream = s;

@@ -30,7 +30,26 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
   interface RelayListener extends Listener {
     /** {@link #onAudio}, for audio that is the whole {@code message}, unchanged. */
     void onUpstreamAudio(TtsAudio audio, String message);
+
+    /**
+     * The audio the relay's client has still to take, ms ({@code TtsListener.backlogMillis}):
+     * at {@link #RELAY_MAX_BACKLOG_MILLIS} the stream stops reading the upstream. Cheap, never
+     * blocks. 0: unknown.
+     */
+    default long backlogMillis() {
+      return 0;
+    }
   }
+
+  /**
+   * A relay's pacing: while its client has this much audio still to take, the stream reads
+   * nothing more from the upstream (looked at again every tick), so the upstream's audio waits
+   * in the upstream's socket instead of the relay's queue, as the offline engine waits for a
+   * slow reader ({@code RealTtsSession.MAX_LISTENER_BACKLOG_MILLIS}, the same 5 s).
+   */
+  public static final long RELAY_MAX_BACKLOG_MILLIS = 5_000;
+  /** Upstream messages read and still waiting for the stream's lock at which reading holds. */
+  static final int RELAY_MAX_PENDING_MESSAGES = 8;
 
   private final Listener listener;
   /** The listener, when it is a relay's; else null. */
@@ -179,6 +198,13 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
   private final class Wire implements WireSession {
     @Override
     public void onOpen(Connection c) {
+      if (relay != null) {
+        // the relay's client is behind: the upstream's audio waits in the upstream's socket
+        // (or while messages already read wait for the stream's lock: their audio is not in
+        // the client's queue yet)
+        c.holdReadsWhile(() -> relay.backlogMillis() >= RELAY_MAX_BACKLOG_MILLIS
+            || sup.pendingTasks() >= RELAY_MAX_PENDING_MESSAGES);
+      }
       c.send(TtsWire.init(request, null));
       for (TtsCursor.Piece p : cursor.replay()) {
         c.send(sendText(p.text(), p.flush(), false));
@@ -204,6 +230,9 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
             sup.metrics.chunkInterArrivalNanos(now - lastChunkNanos);
           }
           lastChunkNanos = now;
+          if (relay != null) {
+            sup.events.offer(c::releaseHeldReads); // after the lock: caught up, read on
+          }
           text.onAudio(a, now, sup, out -> {
             // the cursor hands the message's own audio back when no seam cut it
             boolean whole = relay != null && out.audio() == a.audio()
@@ -225,6 +254,11 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
 
     @Override
     public void onTick(Connection c, long nowNanos) {
+      if (relay != null) {
+        // the client has taken enough: the upstream may send on (after the lock: the next
+        // message may be read on this thread)
+        sup.events.offer(c::releaseHeldReads);
+      }
       if (nowNanos - openedNanos >= HEALTHY_AFTER_MILLIS * 1_000_000L) {
         // the server took the connection and our text and kept it: reachable, not refusing, so
         // the backoff starts again after it; a server whose first audio takes longer than a

@@ -56,6 +56,11 @@ final class StreamLock {
     }
   }
 
+  /** Tasks submitted and not run yet (no lock). */
+  int pendingTasks() {
+    return pendingCount.get();
+  }
+
   /**
    * Runs {@code task} with the lock held, now or, when another thread holds the lock, by that
    * thread before it releases it; never parks unless {@link #MAX_PENDING_TASKS} are waiting.

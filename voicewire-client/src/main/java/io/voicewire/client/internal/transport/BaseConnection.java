@@ -49,6 +49,10 @@ abstract class BaseConnection<T> implements Connection {
   private final QueuedChars queued = new QueuedChars();
   boolean readPaused;
   boolean demandOutstanding;
+  /** {@link #readPaused} was set by the {@link #holdReadsWhile} gate (guarded by the lock). */
+  private boolean heldByGate;
+  /** The gate of {@link #holdReadsWhile}, or null. */
+  private volatile BooleanSupplier holdReads;
   /** Ping/pong accounting; guarded by the lock but for {@link Heartbeat#traffic}. */
   private final Heartbeat beats = new Heartbeat();
 
@@ -79,12 +83,7 @@ abstract class BaseConnection<T> implements Connection {
 
   /** Records the handshake in progress; its failure is this connection's failure. */
   final void handshakeStarted(CompletableFuture<T> f) {
-    lock.lock();
-    try {
-      pending = f;
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> pending = f);
     f.whenComplete((s, ex) -> {
       if (ex != null) {
         Throwable cause = unwrap(ex);
@@ -157,21 +156,36 @@ abstract class BaseConnection<T> implements Connection {
 
   @Override
   public void pauseReading() {
-    lock.lock();
-    try {
-      readPaused = true;
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> readPaused = true);
   }
 
   @Override
   public void resumeReading() {
+    resume(false, false);
+  }
+
+  @Override
+  public void holdReadsWhile(BooleanSupplier hold) {
+    holdReads = hold;
+  }
+
+  @Override
+  public void releaseHeldReads() {
+    BooleanSupplier hold = holdReads;
+    resume(true, hold != null && hold.getAsBoolean()); // the gate asked without the lock
+  }
+
+  /**
+   * Asks for messages again: for {@code gate}, only if the gate held reading and is open now
+   * ({@code !gateClosed}); else if reading was paused.
+   */
+  private void resume(boolean gate, boolean gateClosed) {
     lock.lock();
     try {
-      if (!readPaused) {
+      if (gate ? !heldByGate || gateClosed : !readPaused) {
         return;
       }
+      heldByGate = false;
       readPaused = false;
       if (terminal || socket == null || demandOutstanding) {
         return;
@@ -183,13 +197,22 @@ abstract class BaseConnection<T> implements Connection {
     requestOne();
   }
 
-  /** After each inbound message or pong: ask for the next one unless reading is paused. */
+  /**
+   * After each inbound message or pong: ask for the next one unless reading is paused, or the
+   * {@link #holdReadsWhile} gate holds it.
+   */
   final void afterMessage() {
+    BooleanSupplier gate = holdReads;
+    boolean hold = gate != null && gate.getAsBoolean(); // asked without the lock
     T s;
     lock.lock(); // once per message: the socket is read in the same turn
     try {
       if (terminal) {
         return;
+      }
+      if (hold && !readPaused) {
+        readPaused = true;
+        heldByGate = true;
       }
       if (readPaused) {
         demandOutstanding = false;
@@ -290,13 +313,7 @@ abstract class BaseConnection<T> implements Connection {
    * and asks for the next message.
    */
   final void pongReceived(ByteBuffer payload) {
-    long rtt;
-    lock.lock();
-    try {
-      rtt = beats.pong(payload, nanoClock.getAsLong());
-    } finally {
-      lock.unlock();
-    }
+    long rtt = locked(() -> beats.pong(payload, nanoClock.getAsLong()));
     if (rtt >= 0) {
       listener.onRoundTrip(rtt);
     }
@@ -377,13 +394,8 @@ abstract class BaseConnection<T> implements Connection {
 
   /** The peer's close frame arrived: the terminal event, unless one happened already. */
   final void closedByPeer(int code, String reason) {
-    lock.lock();
-    try {
-      if (!endLocked()) {
-        return;
-      }
-    } finally {
-      lock.unlock();
+    if (!locked(this::endLocked)) {
+      return;
     }
     listener.onClosed(this, code, reason == null ? "" : reason);
   }

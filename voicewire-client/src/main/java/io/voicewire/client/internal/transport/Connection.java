@@ -49,6 +49,17 @@ public interface Connection {
   void resumeReading();
 
   /**
+   * After each inbound message, {@code hold} is asked (on the reader's thread, without locks;
+   * it must be cheap and never block): while true, no further message is asked for, as with
+   * {@link #pauseReading()}, until {@link #releaseHeldReads()} finds it false. A relay holds its
+   * upstream's reads while its own client is behind. Null: no gate.
+   */
+  default void holdReadsWhile(java.util.function.BooleanSupplier hold) {}
+
+  /** Reading held by {@link #holdReadsWhile} goes on if the gate is open now. No locks held. */
+  default void releaseHeldReads() {}
+
+  /**
    * Sends a ping now, stamped with the time it is made; never blocks. A ping the transport cannot
    * take at the moment (one is being sent) is dropped: call again later. Its pong shows in
    * {@link #lastAnsweredPingNanos()}.
