@@ -133,14 +133,14 @@ class LingeringEndPoint extends SocketChannelEndPoint {
       // n == 0 too: a peer between two writes (a trickle, a network that delivers in bursts)
       // would otherwise be reset by its next write; an ordinary peer closes at our FIN, which
       // ends the lingering at once
-      synchronized (this) {
+      try {
+        channel.shutdownOutput(); // the peer reads what was written, then the end
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
+      synchronized (this) { // no I/O under this monitor
         if (open.size() >= MAX_LINGERING) {
-          return false;
-        }
-        try {
-          channel.shutdownOutput(); // the peer reads what was written, then the end
-        } catch (IOException | RuntimeException e) {
-          return false;
+          return false; // closed at once, as without lingering (its output is shut already)
         }
         Linger l = new Linger(channel, close);
         l.dropped = n;
