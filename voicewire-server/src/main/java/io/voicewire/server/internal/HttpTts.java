@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code auto_mode} (whole text known, released sentence by sentence for the earliest first
  * audio), sends the text, ends it, and writes the events the listener hands over through a
  * bounded queue. A streaming endpoint sends the text as the client takes the audio ({@link
- * HttpTextFeed}), so the engine runs only as far ahead of the client as the queue allows. The response status is decided by the first event, so a provider that cannot
+ * HttpTextFeed}), so the engine runs only as far ahead of the client as the queue allows. The
+ * response status is decided by the first event, so a provider that cannot
  * make the requested format (mp3, opus on the local engine) gets a 400 with the §8.4 body.
  *
  * <p>Overflow policy: if the client of a streaming endpoint reads so slowly that more than

@@ -230,8 +230,10 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
             sup.metrics.chunkInterArrivalNanos(now - lastChunkNanos);
           }
           lastChunkNanos = now;
-          if (relay != null) {
-            sup.events.offer(c::releaseHeldReads); // after the lock: caught up, read on
+          if (relay != null && c.readsHeld()) {
+            // a message that waited for the lock while reading was held: caught up, read on
+            // (after the lock); nothing to do, and nothing queued, on the usual path
+            sup.events.offer(c::releaseHeldReads);
           }
           text.onAudio(a, now, sup, out -> {
             // the cursor hands the message's own audio back when no seam cut it
@@ -254,7 +256,7 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
 
     @Override
     public void onTick(Connection c, long nowNanos) {
-      if (relay != null) {
+      if (relay != null && c.readsHeld()) {
         // the client has taken enough: the upstream may send on (after the lock: the next
         // message may be read on this thread)
         sup.events.offer(c::releaseHeldReads);

@@ -49,8 +49,8 @@ abstract class BaseConnection<T> implements Connection {
   private final QueuedChars queued = new QueuedChars();
   boolean readPaused;
   boolean demandOutstanding;
-  /** {@link #readPaused} was set by the {@link #holdReadsWhile} gate (guarded by the lock). */
-  private boolean heldByGate;
+  /** {@link #readPaused} was set by the {@link #holdReadsWhile} gate (written under the lock). */
+  private volatile boolean heldByGate;
   /** The gate of {@link #holdReadsWhile}, or null. */
   private volatile BooleanSupplier holdReads;
   /** Ping/pong accounting; guarded by the lock but for {@link Heartbeat#traffic}. */
@@ -170,15 +170,17 @@ abstract class BaseConnection<T> implements Connection {
   }
 
   @Override
+  public boolean readsHeld() {
+    return heldByGate;
+  }
+
+  @Override
   public void releaseHeldReads() {
     BooleanSupplier hold = holdReads;
     resume(true, hold != null && hold.getAsBoolean()); // the gate asked without the lock
   }
 
-  /**
-   * Asks for messages again: for {@code gate}, only if the gate held reading and is open now
-   * ({@code !gateClosed}); else if reading was paused.
-   */
+  /** Reads again: if the gate held reading and is open ({@code gate}), else if paused. */
   private void resume(boolean gate, boolean gateClosed) {
     lock.lock();
     try {

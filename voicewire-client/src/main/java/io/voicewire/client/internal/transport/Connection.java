@@ -59,6 +59,11 @@ public interface Connection {
   /** Reading held by {@link #holdReadsWhile} goes on if the gate is open now. No locks held. */
   default void releaseHeldReads() {}
 
+  /** Whether the {@link #holdReadsWhile} gate holds reading now (no lock; a recent value). */
+  default boolean readsHeld() {
+    return false;
+  }
+
   /**
    * Sends a ping now, stamped with the time it is made; never blocks. A ping the transport cannot
    * take at the moment (one is being sent) is dropped: call again later. Its pong shows in
