@@ -36,6 +36,17 @@ public interface DialogueRelay {
 
     /** Terminal: the upstream socket could not be opened, or broke. */
     void onFailure(SpeechError error);
+
+    /**
+     * How much of the upstream's audio is still waiting for the relay's client, in milliseconds
+     * (as {@link TtsListener#backlogMillis}): while it is at or above the upstream's bound, the
+     * upstream socket is not read, so TCP slows the upstream down to the client's pace instead
+     * of the audio piling up in the relay. Called from the upstream's threads, often: cheap, never
+     * blocking. The default, 0, means unknown: no pacing.
+     */
+    default long backlogMillis() {
+      return 0;
+    }
   }
 
   /**

@@ -240,6 +240,59 @@ class DialogueRelayTest {
     }
   }
 
+  /**
+   * A long dialogue reaches a client that reads more slowly than the upstream speaks: the relay
+   * holds its upstream socket's reads while the client is behind (TCP then slows the upstream),
+   * instead of reading on and failing the client with {@code queue_overflow} when its queue
+   * reaches {@code maxQueuedBytes}.
+   */
+  @Test
+  void aLongDialogueReachesAClientThatReadsMoreSlowlyThanTheUpstreamSpeaks() throws Exception {
+    relay.close();
+    relay = VoicewireServer.create(c -> c.provider(provider)
+        .apiKeys(List.of(RelayContractTest.RELAY_KEY))
+        .limits(io.voicewire.server.Limits.DEFAULTS.toBuilder().maxQueuedBytes(1 << 20)
+            .build()));
+    url = "http://127.0.0.1:" + relay.start(0);
+    java.util.concurrent.ScheduledExecutorService pace =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    RelayContractTest.PacedReader f = new RelayContractTest.PacedReader(pace,
+        ElevenLabsDouble.JSON);
+    List<String> lines = new ArrayList<>();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      java.net.http.WebSocket ws = http.newWebSocketBuilder()
+          .header("xi-api-key", RelayContractTest.RELAY_KEY)
+          .buildAsync(URI.create(url.replace("http", "ws") + DialogueSpec.STREAM_INPUT
+              + "?model_id=eleven_v3&output_format=pcm_16000"), f).get(10, TimeUnit.SECONDS);
+      ws.sendText("{\"voices\":[\"" + A + "\",\"" + B + "\"]}", true).get(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 500; i++) {
+        String voice = i % 2 == 0 ? A : B;
+        String text = "Line number " + (1000 + i) + " is said here. ";
+        lines.add(voice + ": " + text);
+        ws.sendText("{\"inputs\":[{\"text\":\"" + text + "\",\"voice_id\":\"" + voice
+            + "\"}],\"flush\":true}", true).get(5, TimeUnit.SECONDS);
+      }
+      ws.sendText("{\"close_socket\":true}", true).get(5, TimeUnit.SECONDS);
+      assertEquals(1000, f.closed.get(60, TimeUnit.SECONDS),
+          f.messages.stream().filter(m -> !m.contains("\"audio\"")
+              && !m.contains("is_final_audio_for_turn")).toList().toString());
+    } finally {
+      pace.shutdownNow();
+    }
+    long audioBytes = 0;
+    for (String m : f.messages) {
+      com.fasterxml.jackson.databind.JsonNode n = ElevenLabsDouble.JSON.readTree(m);
+      assertFalse(n.has("error"), m);
+      if (n.hasNonNull("audio")) {
+        audioBytes += java.util.Base64.getDecoder().decode(n.get("audio").asText()).length;
+      }
+    }
+    assertEquals(lines, d.synthesised(), "each line voiced once, in order, upstream");
+    // the double: 10 ms a character, pcm_16000 (320 bytes per 10 ms)
+    assertEquals(lines.stream().mapToLong(l -> l.length() - A.length() - 2).sum() * 320,
+        audioBytes, "every line's audio reached the client");
+  }
+
   @Test
   void aBadMessageIsRefusedAtTheRelayAndWhatWasAcceptedIsStillVoiced() throws Exception {
     DoubleSelfTest.Frames f = new DoubleSelfTest.Frames();

@@ -222,6 +222,47 @@ class RelayContractTest {
         "/v1/speech-to-text/realtime").stream().map(Seen::text).toList());
   }
 
+  /**
+   * A client sending a recording as fast as it can (30 s of audio, 100 ms chunks, a commit every
+   * 5 s): the relay takes it at the pace the upstream and its own bounds allow (TCP slows the
+   * client down; nothing is refused or dropped), every byte reaches the upstream once, and every
+   * commit is answered once.
+   */
+  @Test
+  void aClientSendingFasterThanRealTimeLosesNoAudioThroughTheRelay() throws Exception {
+    Frames f = new Frames();
+    WebSocket ws = open("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime", f);
+    ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10); // session_started
+    java.util.Random r = new java.util.Random(5);
+    int chunks = 300;
+    long sentBytes = 0;
+    for (int i = 1; i <= chunks; i++) {
+      byte[] audio = new byte[3200];
+      r.nextBytes(audio);
+      sentBytes += audio.length;
+      ws.sendText("{\"message_type\":\"input_audio_chunk\",\"audio_base_64\":\""
+          + java.util.Base64.getEncoder().encodeToString(audio) + "\",\"commit\":"
+          + (i % 50 == 0) + ",\"sample_rate\":16000}", true).get(20, TimeUnit.SECONDS);
+    }
+    java.util.function.LongSupplier committed = () -> f.texts.stream()
+        .filter(t -> t.contains("\"committed_transcript\"")).count();
+    ElevenLabsDouble.await(() -> committed.getAsLong() >= chunks / 50, 60);
+    ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+    long upstreamBytes = 0;
+    int upstreamCommits = 0;
+    for (Seen s : d.seen("/v1/speech-to-text/realtime")) {
+      if (s.body() != null && s.body().has("audio_base_64")) {
+        upstreamBytes += java.util.Base64.getDecoder()
+            .decode(s.body().get("audio_base_64").asText()).length;
+        upstreamCommits += s.body().path("commit").asBoolean(false) ? 1 : 0;
+      }
+    }
+    assertEquals(List.of(), f.texts.stream().filter(t -> t.contains("\"error\"")).toList());
+    assertEquals(sentBytes, upstreamBytes, "every byte upstream, once");
+    assertEquals(chunks / 50, upstreamCommits);
+    assertEquals(chunks / 50, committed.getAsLong(), "every commit answered once");
+  }
+
   /** {@link Frames} that also keeps whole messages (a large one arrives in parts). */
   private static final class WholeMessages extends Frames {
     final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -240,7 +281,7 @@ class RelayContractTest {
   }
 
   /** A client that takes each audio message at {@value #SPEED} times real time. */
-  private static final class PacedReader extends Frames {
+  static final class PacedReader extends Frames {
     /** How much faster than real time the client reads: more than the socket buffers hold. */
     static final int SPEED = 60;
     final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -578,6 +619,25 @@ class RelayContractTest {
    */
   @Test
   void aLongTextReachesARelayClientThatReadsMoreSlowlyThanTheUpstreamSpeaks() throws Exception {
+    longTextToASlowClient(null, 1000);
+  }
+
+  /**
+   * The same through {@code multi-stream-input}: a context's long text reaches a slow client
+   * whole (each context is its own upstream stream, whose reads the relay holds the same way).
+   */
+  @Test
+  void aContextsLongTextReachesARelayClientThatReadsMoreSlowlyThanTheUpstreamSpeaks()
+      throws Exception {
+    longTextToASlowClient("long", 500);
+  }
+
+  /**
+   * {@code count} flushed sentences to a {@link PacedReader} through a relay whose queue holds
+   * 1 MiB, on {@code stream-input} or ({@code context} not null) one context of
+   * {@code multi-stream-input}; then the socket closes, and every sentence was voiced once.
+   */
+  private void longTextToASlowClient(String context, int count) throws Exception {
     relay.close();
     relay = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(RELAY_KEY))
         .limits(io.voicewire.server.Limits.DEFAULTS.toBuilder().maxQueuedBytes(1 << 20)
@@ -588,17 +648,26 @@ class RelayContractTest {
     com.fasterxml.jackson.databind.ObjectMapper json =
         new com.fasterxml.jackson.databind.ObjectMapper();
     PacedReader f = new PacedReader(pace, json);
+    String ctx = context == null ? "" : ",\"context_id\":\"" + context + "\"";
     try {
-      WebSocket ws = open("/v1/text-to-speech/" + VOICE
-          + "/stream-input?output_format=pcm_16000", f);
-      ws.sendText("{\"text\":\" \"}", true).get(5, TimeUnit.SECONDS);
+      WebSocket ws = open("/v1/text-to-speech/" + VOICE + (context == null ? "/stream-input"
+          : "/multi-stream-input") + "?output_format=pcm_16000", f);
+      ws.sendText("{\"text\":\" \"" + ctx + "}", true).get(5, TimeUnit.SECONDS);
       List<String> sentences = new java.util.ArrayList<>();
-      for (int i = 0; i < 1000; i++) {
+      for (int i = 0; i < count; i++) {
         String t = "Sentence number " + (1000 + i) + " is said here. ";
         sentences.add(t.strip());
-        ws.sendText("{\"text\":\"" + t + "\",\"flush\":true}", true).get(5, TimeUnit.SECONDS);
+        ws.sendText("{\"text\":\"" + t + "\"" + ctx + ",\"flush\":true}", true)
+            .get(5, TimeUnit.SECONDS);
       }
-      ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+      if (context == null) {
+        ws.sendText("{\"text\":\"\"}", true).get(5, TimeUnit.SECONDS);
+      } else {
+        ws.sendText("{\"close_context\":true" + ctx + "}", true).get(5, TimeUnit.SECONDS);
+        ElevenLabsDouble.await(() -> f.messages.stream().anyMatch(t -> t.contains("\"isFinal\"")
+            || t.contains("\"error\"")), 60);
+        ws.sendText("{\"close_socket\":true}", true).get(5, TimeUnit.SECONDS);
+      }
       assertEquals(1000, f.closed.get(60, TimeUnit.SECONDS),
           f.messages.stream().filter(t -> !t.contains("\"audio\"")).toList().toString());
       int audioMessages = 0;
@@ -607,6 +676,7 @@ class RelayContractTest {
         assertFalse(m.has("error"), t);
         if (m.hasNonNull("audio")) {
           audioMessages++;
+          assertEquals(context == null ? "" : context, m.path("contextId").asText(), brief(t));
         }
       }
       // every sentence voiced once, in order, each in its own message (a flush that reaches the

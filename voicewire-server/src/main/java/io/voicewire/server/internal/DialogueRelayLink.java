@@ -111,6 +111,13 @@ final class DialogueRelayLink implements DialogueRelay.Listener {
     }
   }
 
+  /** The audio queued for the client, for the upstream's pacing. No lock. */
+  @Override
+  public long backlogMillis() {
+    Outbox o = socket.out();
+    return o == null ? 0 : o.queuedAudioMillis();
+  }
+
   @Override
   public void onMessage(String json) {
     socket.locked(fx -> socket.upstreamMessage(json, fx));

@@ -160,10 +160,7 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
       return;
     }
     for (DialogueClientMessage.Input in : m.inputs()) {
-      if (unregistered(d, in, fx)) {
-        return;
-      }
-      if (!text(d, in, now, fx)) {
+      if (unregistered(d, in, fx) || !text(d, in, now, fx)) {
         return;
       }
     }
@@ -383,9 +380,10 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
   }
 
   /**
-   * An upstream message, passed on as the upstream wrote it: audio and turn ends of a live
-   * dialogue, its {@code is_final} (which removes it), or an error (which ends this socket with
-   * it). Audio of a dialogue already final is dropped: none follows an {@code is_final}.
+   * An upstream message, passed on as the upstream wrote it: audio (queued as audio, which the
+   * upstream's pacing reads) and turn ends of a live dialogue, its {@code is_final} (which
+   * removes it), or an error (which ends this socket with it). Audio of a dialogue already final
+   * is dropped: none follows an {@code is_final}.
    */
   void upstreamMessage(String json, Effects fx) {
     if (state.isAny(TtsState.CLOSING, TtsState.CLOSED)) {
@@ -411,9 +409,10 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
       s.metrics.error("stale_dialogue_audio"); // nothing of an ended dialogue is played
       return;
     }
-    if (msg instanceof DialogueServerMessage.Audio) {
-      if (out().enqueue(json, 0, 0, null) == Outbox.Offer.OVERFLOW) { // locked() pumps
-        endNow(ErrorCode.QUEUE_OVERFLOW, Outbox.overflowMessage(s.limits.maxQueuedBytes()),
+    if (msg instanceof DialogueServerMessage.Audio a) {
+      long ms = Math.round(params.request().outputFormat().millisForBytes(a.audio().length));
+      if (out().enqueue(json, ms, a.audio().length, null) == Outbox.Offer.OVERFLOW) {
+        endNow(ErrorCode.QUEUE_OVERFLOW, Errors.audioOverflowMessage(s.limits),
             CloseCodes.POLICY_VIOLATION, true, fx);
       }
       return;

@@ -110,7 +110,7 @@ final class Outbox {
     this.maxQueuedMessages = maxQueuedMessages;
     this.maxQueuedBytes = maxQueuedBytes;
     this.overflowJson = overflowJson;
-    this.overflowReason = ClientText.closeReason(overflowMessage(maxQueuedBytes));
+    this.overflowReason = ClientText.closeReason(Errors.overflowMessage(maxQueuedBytes));
     this.onWriteFailure = onWriteFailure;
   }
 
@@ -130,12 +130,6 @@ final class Outbox {
   /** Milliseconds since the last write completed. */
   long millisSinceProgress() {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
-  }
-
-  /** The message of a session whose outbox is over {@code maxQueuedBytes}. */
-  static String overflowMessage(long maxQueuedBytes) {
-    return "The client is reading too slowly: more than " + maxQueuedBytes + " bytes of messages "
-        + "queued (maxQueuedBytes)";
   }
 
   /** Heap bytes a queued message holds (two per UTF-16 char). */

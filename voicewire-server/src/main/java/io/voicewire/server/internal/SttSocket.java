@@ -84,7 +84,7 @@ public final class SttSocket extends SocketSession {
     return new Outbox(ws, kind, s.metrics, Long.MAX_VALUE, s.limits.maxQueuedMessages(),
         s.limits.maxQueuedBytes(), s.timer, this::writeFailed,
         SttServerMessage.Error.of(ErrorCode.QUEUE_OVERFLOW,
-            Outbox.overflowMessage(s.limits.maxQueuedBytes())).encode());
+            Errors.overflowMessage(s.limits.maxQueuedBytes())).encode());
   }
 
   @Override

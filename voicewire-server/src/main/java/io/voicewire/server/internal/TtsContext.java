@@ -332,9 +332,7 @@ final class TtsContext implements TtsListener {
       }
       Outbox.Offer r = owner.out().enqueue(json, ms, a.audio().length, this);
       if (r == Outbox.Offer.OVERFLOW) {
-        owner.endNow(ErrorCode.QUEUE_OVERFLOW, "The client is reading audio too slowly: more "
-            + "than " + s.limits.maxQueuedMessages() + " messages or "
-            + s.limits.maxQueuedBytes() + " bytes queued (maxQueuedMessages, maxQueuedBytes)",
+        owner.endNow(ErrorCode.QUEUE_OVERFLOW, Errors.audioOverflowMessage(s.limits),
             CloseCodes.POLICY_VIOLATION, true, fx);
       } else if (r == Outbox.Offer.OK) {
         owner.audioQueued();

@@ -126,7 +126,7 @@ public abstract sealed class TtsSocket<M> extends SocketSession
     // no audio bound here: the audio mark pauses reading instead (see the class comment)
     Outbox o = new Outbox(ws, kind, s.metrics, Long.MAX_VALUE, s.limits.maxQueuedMessages(),
         s.limits.maxQueuedBytes(), s.timer, this::writeFailed,
-        errorJson(Outbox.overflowMessage(s.limits.maxQueuedBytes()), ErrorCode.QUEUE_OVERFLOW,
+        errorJson(Errors.overflowMessage(s.limits.maxQueuedBytes()), ErrorCode.QUEUE_OVERFLOW,
             CloseCodes.POLICY_VIOLATION, null));
     o.onProgress(this::downlinkProgressed);
     return o;

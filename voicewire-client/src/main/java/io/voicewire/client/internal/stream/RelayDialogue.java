@@ -14,6 +14,9 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The relay's upstream Text-to-Dialogue socket ({@link DialogueRelay.Upstream}): one connection
@@ -23,7 +26,12 @@ import java.util.Map;
  *
  * <p>No reconnect: a dialogue's turns are the upstream's, and a line re-sent after a drop could
  * be voiced twice, so a dropped upstream is a failure ({@link DialogueRelay.Listener#onFailure});
- * docs/server.md describes what a client keeps. Thread safe: the state is guarded by this
+ * docs/server.md describes what a client keeps.
+ *
+ * <p>Paced like the relay's TTS streams: while the relay's client has
+ * {@link RealTtsStream#RELAY_MAX_BACKLOG_MILLIS} of audio still to take
+ * ({@link DialogueRelay.Listener#backlogMillis}), the upstream socket is not read (TCP then slows
+ * the upstream down), and a check on the client's tick grid reads on once the client caught up. Thread safe: the state is guarded by this
  * object's monitor, which is never held while the listener runs or a connection is called.
  */
 public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionListener {
@@ -31,7 +39,9 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
   static final long MAX_PENDING_CHARS = 1024 * 1024;
 
   private final DialogueRelay.Listener listener;
+  private final ClientContext ctx;
   // guarded by this
+  private ScheduledFuture<?> readOnCheck;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private long pendingChars;
   private Connection conn;
@@ -39,14 +49,15 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
   private boolean closeWanted;
   private boolean done;
 
-  private RelayDialogue(DialogueRelay.Listener listener) {
+  private RelayDialogue(DialogueRelay.Listener listener, ClientContext ctx) {
     this.listener = listener;
+    this.ctx = ctx;
   }
 
   /** Opens {@code /v1/text-to-dialogue/(multi-)stream-input?query} upstream of {@code ctx}. */
   public static DialogueRelay.Upstream open(ClientContext ctx, boolean multi, String query,
       DialogueRelay.Listener listener) {
-    RelayDialogue r = new RelayDialogue(listener);
+    RelayDialogue r = new RelayDialogue(listener, ctx);
     ctx.blockingExecutor().execute(() -> r.connect(ctx, multi, query));
     return r;
   }
@@ -116,6 +127,7 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
         return;
       }
       closeWanted = true;
+      stopReadOnCheck();
       c = conn;
       openNow = open;
       done = !openNow; // still connecting: no event follows; connect() cancels what it opens
@@ -134,6 +146,17 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
     synchronized (this) {
       if (done) {
         return;
+      }
+      c.holdReadsWhile(() -> listener.backlogMillis() >= RealTtsStream.RELAY_MAX_BACKLOG_MILLIS);
+      long tick = TimeUnit.MILLISECONDS.toNanos(ConnectionSupervisor.TICK_MILLIS);
+      try {
+        readOnCheck = ctx.scheduler().scheduleAtFixedRate(() -> {
+          if (c.readsHeld()) {
+            c.releaseHeldReads(); // reads on if the client caught up (no lock held here)
+          }
+        }, TickGrid.firstDelayNanos(System.nanoTime(), tick), tick, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException clientClosed) {
+        // the client is closing: its connections end with it
       }
       while (!pending.isEmpty()) {
         c.send(pending.poll()); // a queue of Connection.MAX_QUEUED_CHARS: these always fit
@@ -171,7 +194,16 @@ public final class RelayDialogue implements DialogueRelay.Upstream, ConnectionLi
       }
       done = true;
       pending.clear();
+      stopReadOnCheck();
     }
     event.run();
+  }
+
+  /** Ends the pacing check. Under the monitor. */
+  private void stopReadOnCheck() {
+    if (readOnCheck != null) {
+      readOnCheck.cancel(false);
+      readOnCheck = null;
+    }
   }
 }
