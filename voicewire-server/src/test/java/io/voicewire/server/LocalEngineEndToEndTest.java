@@ -73,39 +73,70 @@ class LocalEngineEndToEndTest {
   void aLongTextReachesAClientThatReadsMoreSlowlyThanTheEngineSpeaks() throws Exception {
     try (ServerFixture small = ServerFixture.start(provider, c -> c.limits(Limits.DEFAULTS
         .toBuilder().maxQueuedBytes(1 << 20).build()))) {
-      StringBuilder t = new StringBuilder();
-      for (int i = 0; i < 12; i++) {
-        t.append("This is sentence number ").append(i + 1).append(", read at an even pace. ");
-      }
-      String text = t.toString();
+      String text = longText();
       WsClient c = WsClient.connect(small.ws("/v1/text-to-speech/" + VOICE
           + "/stream-input?output_format=pcm_16000&sync_alignment=true"), java.util.Map.of(),
           false);
       c.send("{\"text\":\" \"}");
       c.send("{\"text\":\"" + text + "\",\"flush\":true}");
       c.send("{\"text\":\"\"}");
-      StringBuilder voiced = new StringBuilder();
-      long audioMillis = 0;
-      while (true) {
-        c.read(1);
-        com.fasterxml.jackson.databind.JsonNode m = c.next();
-        assertFalse(m.has("error"), m.toString());
-        if (m.hasNonNull("audio")) {
-          int ms = java.util.Base64.getDecoder().decode(m.get("audio").asText()).length / 32;
-          audioMillis += ms;
-          for (com.fasterxml.jackson.databind.JsonNode ch : m.path("alignment").path("chars")) {
-            voiced.append(ch.asText());
-          }
-          Thread.sleep(ms / 8); // the client takes the audio at 8 times real time
-        }
-        if (m.path("isFinal").asBoolean()) {
-          break;
-        }
-      }
-      assertEquals(text, voiced.toString());
-      assertTrue(audioMillis > 20_000, "long enough to need pacing: " + audioMillis + " ms");
+      assertEquals(text, readAtEightTimesRealTime(c, "isFinal"));
       assertFalse(small.server.metrics().contains("queue_overflow"));
     }
+  }
+
+  /** The same on the Text-to-Dialogue socket: a long turn reaches a slow client whole. */
+  @Test
+  void aLongDialogueTurnReachesAClientThatReadsMoreSlowlyThanTheEngineSpeaks() throws Exception {
+    try (ServerFixture small = ServerFixture.start(provider, c -> c.limits(Limits.DEFAULTS
+        .toBuilder().maxQueuedBytes(1 << 20).build()))) {
+      String text = longText();
+      WsClient c = WsClient.connect(small.ws("/v1/text-to-dialogue/stream-input?model_id="
+          + "eleven_v3&output_format=pcm_16000&sync_alignment=true"), java.util.Map.of(), false);
+      c.send("{\"voices\":[\"" + VOICE + "\"]}");
+      c.send("{\"inputs\":[{\"text\":\"" + text + "\",\"voice_id\":\"" + VOICE
+          + "\"}],\"flush\":true}");
+      c.send("{\"close_socket\":true}");
+      assertEquals(text, readAtEightTimesRealTime(c, "is_final"));
+      assertFalse(small.server.metrics().contains("queue_overflow"));
+    }
+  }
+
+  /** Twelve sentences: about 30 s of speech, 1.9 MB of messages in pcm_16000. */
+  private static String longText() {
+    StringBuilder t = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      t.append("This is sentence number ").append(i + 1).append(", read at an even pace. ");
+    }
+    return t.toString();
+  }
+
+  /**
+   * Reads {@code c}'s pcm_16000 audio messages at 8 times real time until the message whose
+   * {@code finalField} is true; returns the characters their alignment voiced.
+   */
+  private static String readAtEightTimesRealTime(WsClient c, String finalField)
+      throws Exception {
+    StringBuilder voiced = new StringBuilder();
+    long audioMillis = 0;
+    while (true) {
+      c.read(1);
+      JsonNode m = c.next();
+      assertFalse(m.has("error"), m.toString());
+      if (m.hasNonNull("audio")) {
+        int ms = Base64.getDecoder().decode(m.get("audio").asText()).length / 32;
+        audioMillis += ms;
+        for (JsonNode ch : m.path("alignment").path("chars")) {
+          voiced.append(ch.asText());
+        }
+        Thread.sleep(ms / 8);
+      }
+      if (m.path(finalField).asBoolean()) {
+        break;
+      }
+    }
+    assertTrue(audioMillis > 20_000, "long enough to need pacing: " + audioMillis + " ms");
+    return voiced.toString();
   }
 
   @Test
