@@ -274,12 +274,15 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       bound = server.start(listenPort);
     } catch (Exception e) {
-      server.close();
-      provider.close();
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
+      boolean inUse = e instanceof BindException || e.getCause() instanceof BindException;
+      if (inUse) { // said first: closing waits for the engine's start-up step to end
         err.println("voicewire: cannot listen on " + bindAddress + ":" + listenPort
             + " (in use?): choose another with --port");
         err.flush();
+      }
+      server.close();
+      provider.close();
+      if (inUse) {
         return CommandLine.ExitCode.SOFTWARE;
       }
       throw e;

@@ -14,6 +14,7 @@ import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
 import io.voicewire.speech.VoiceInfo;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -76,6 +77,8 @@ public final class LocalEngine implements AutoCloseable {
   private final CompletableFuture<byte[]> warmUpClip = new CompletableFuture<>();
   /** The voices loaded and warmed; fails when the engine is closed before. */
   private final CompletableFuture<Void> startup = new CompletableFuture<>();
+  /** Runs the start-up; {@link #close} waits for it (see {@link #STARTUP_STOP_MILLIS}). */
+  private final Thread startupThread;
   private final CompletableFuture<Void> ready;
   private final Set<RealTtsSession> openTts = ConcurrentHashMap.newKeySet();
   private final Set<RealSttSession> openStt = ConcurrentHashMap.newKeySet();
@@ -101,7 +104,7 @@ public final class LocalEngine implements AutoCloseable {
     this.sttAdmission = new SttAdmission(config, decoders);
     this.idPrefix = "local-" + Long.toHexString(config.random().nextLong() & 0xFFFFFFFFFFFFL);
     this.endpointNet = endpointNet(config.endpointing());
-    Thread.ofPlatform().daemon().name("voicewire-local-startup").start(() -> {
+    this.startupThread = Thread.ofPlatform().daemon().name("voicewire-local-startup").start(() -> {
       try {
         startUp();
         startup.complete(null);
@@ -131,6 +134,8 @@ public final class LocalEngine implements AutoCloseable {
 
   /** How often STT sessions are checked for passes that stopped receiving audio. */
   static final long IDLE_CHECK_MILLIS = 500;
+  /** How long {@link #close} waits for a start-up under way to end the step it is in. */
+  static final long STARTUP_STOP_MILLIS = 15_000;
 
   private void checkIdle() {
     long now = config.nanoClock().getAsLong();
@@ -171,7 +176,7 @@ public final class LocalEngine implements AutoCloseable {
         LOG.warn("warm-up of voice {} failed", id, e);
       }
     }
-    if (config.warmUp()) {
+    if (config.warmUp() && !closed) {
       TextNormalizer.warmUp();
     }
     warmUpClip.complete(config.warmUp() ? clip : null);
@@ -419,6 +424,26 @@ public final class LocalEngine implements AutoCloseable {
     scheduler.close();
     if (decoders != null) {
       decoders.close();
+    }
+    awaitStartupStopped();
+  }
+
+  /**
+   * Waits for a start-up under way to stop at its next step: no engine thread outlives close.
+   * MaryTTS's own JVM hook prints "MARY system is not running" if the process exits while MaryTTS
+   * is starting, e.g. when {@code voicewire serve} finds its port taken ({@code PortInUseIT}).
+   */
+  private void awaitStartupStopped() {
+    if (Thread.currentThread() == startupThread) {
+      return;
+    }
+    try {
+      if (!startupThread.join(Duration.ofMillis(STARTUP_STOP_MILLIS))) {
+        LOG.warn("the local engine's start-up did not stop within {} ms of close",
+            STARTUP_STOP_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
