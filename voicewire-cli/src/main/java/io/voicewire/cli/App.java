@@ -40,11 +40,29 @@ public final class App implements Callable<Integer> {
     CommandLine cl = new CommandLine(new App());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
-      err.println("voicewire: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.println("voicewire: " + describe(e));
       err.flush();
       return CommandLine.ExitCode.SOFTWARE;
     });
     return cl;
+  }
+
+  /**
+   * What failed, for the one line a command prints: a file system failure names its file and
+   * what is wrong with it (the JDK's own message is the path alone), anything else its message.
+   */
+  static String describe(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException f) {
+      return f.getFile() + ": no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException f) {
+      return f.getFile() + ": permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+          : e.getClass().getSimpleName());
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   @Override

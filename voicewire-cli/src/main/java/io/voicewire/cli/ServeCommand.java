@@ -243,6 +243,12 @@ public final class ServeCommand implements Callable<Integer> {
       List<String> keys, Consumer<ServerConfig> more, boolean demo) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (listenPort < 0 || listenPort > 65535) {
+      err.println("voicewire: --port " + listenPort + " is not a port: use 1-65535, or 0 for "
+          + "any free port");
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
     if (keys.isEmpty() && !isLoopback(bindAddress)) {
       err.println("voicewire: refusing to bind " + bindAddress + " without API keys: set "
           + ServerConfig.API_KEYS_ENV + " (comma-separated keys) to serve other hosts, or bind "

@@ -101,6 +101,12 @@ public final class SpeakCommand implements Callable<Integer> {
     if (output == null && !playing) {
       throw target.usageError("Missing required option: '--output=FILE' (or --play)");
     }
+    for (Path p : new Path[] {output, alignmentOut}) { // before any work is done for them
+      String problem = p == null ? null : Outputs.problem(p);
+      if (problem != null) {
+        throw target.usageError(problem);
+      }
+    }
     String input = "-".equals(text) ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
         : text;
     if (input.isBlank()) {

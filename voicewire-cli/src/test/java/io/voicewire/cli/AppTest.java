@@ -53,6 +53,13 @@ class AppTest {
     serve.apiKeys = List::of;
     assertEquals(2, cl.execute("serve", "--backend", "cloud", "--port", "0"));
     assertEquals("voicewire: unknown backend 'cloud'; known: local, elevenlabs\n", err.toString());
+    err.getBuffer().setLength(0);
+    for (String command : List.of("serve", "demo")) { // said before any engine starts
+      assertEquals(2, cli().execute(command, "--port", "70000"));
+      assertEquals("voicewire: --port 70000 is not a port: use 1-65535, or 0 for any free port\n",
+          err.toString());
+      err.getBuffer().setLength(0);
+    }
   }
 
   @Test

@@ -55,6 +55,34 @@ class AudioCommandsTest extends CliHarness {
     assertTrue(err.toString().contains("voicewire transcribe FILE.wav"), err.toString());
   }
 
+  /**
+   * A file that cannot be written or read is said in one line that names it and what is wrong,
+   * before any work: no engine is started, no server asked (the --server here listens nowhere).
+   * Before, {@code speak} warmed an engine and spoke the whole text, then failed with the bare
+   * path, and {@code transcribe} of a missing file said only its path.
+   */
+  @Test
+  void fileProblemsAreSaidBeforeAnyWorkAndNameWhatIsWrong() {
+    String nowhere = "http://127.0.0.1:9";
+    java.nio.file.Path missing = dir.resolve("missing").resolve("out.wav");
+    assertEquals(2, cli().execute("speak", "Hello.", "-o", missing.toString(), "--server",
+        nowhere));
+    assertTrue(err.toString().contains("cannot write " + missing + ": the directory "
+        + missing.getParent() + " does not exist"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("speak", "Hello.", "-o", dir.toString(), "--server", nowhere));
+    assertTrue(err.toString().contains(dir + " is a directory: give a file name"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cli().execute("speak", "Hello.", "-o", dir.resolve("ok.wav").toString(),
+        "--alignment-out", missing.toString(), "--server", nowhere));
+    assertTrue(err.toString().contains("cannot write " + missing), err.toString());
+    err.getBuffer().setLength(0);
+    java.nio.file.Path none = dir.resolve("none.wav");
+    assertEquals(1, cli().execute("transcribe", none.toString(), "--server", nowhere));
+    assertEquals("voicewire: " + none + ": no such file or directory", err.toString().strip());
+  }
+
   @Test
   void wrongCombinationsAreUsageErrors() {
     assertEquals(2, cli().execute("transcribe"));
