@@ -135,6 +135,9 @@ public final class SpeakCommand implements Callable<Integer> {
       StreamMetrics metrics;
       long sentNanos = System.nanoTime();
       double[] firstAudioMillis = {-1};
+      // a progress bar only on a terminal, redrawn when its percentage changes: redirected to a
+      // log, its carriage returns made one line of a hundred bars
+      int[] shownPct = {interactive && !playing ? -1 : Integer.MAX_VALUE};
       try (Terminal.StatusLine latency = Terminal.StatusLine.start(err, interactive && playing,
           () -> AudioDevices.latencyLine(firstAudioMillis[0], player.stats()));
           JsonGenerator g = new JsonFactory().createGenerator(timings);
@@ -162,9 +165,7 @@ public final class SpeakCommand implements Callable<Integer> {
               g.writeEndObject();
             }
           }
-          if (!playing) {
-            progress(err, aligned.length(), input.length());
-          }
+          progress(err, aligned.length(), input.length(), shownPct);
         }
         g.writeEndArray();
         metrics = s.metrics();
@@ -181,8 +182,9 @@ public final class SpeakCommand implements Callable<Integer> {
           throw player.sinkError();
         }
         err.println(AudioDevices.latencyLine(firstAudioMillis[0], player.stats()));
-      } else {
-        progressDone(err);
+      } else if (shownPct[0] >= 0 && shownPct[0] <= 100) {
+        err.println(); // after the bar
+        err.flush();
       }
       if (output == null) {
         out.printf(Locale.ROOT, "played %.2f s of %s audio, voice %s, %d characters%n",
@@ -220,17 +222,18 @@ public final class SpeakCommand implements Callable<Integer> {
     return voices.get(0).voiceId();
   }
 
-  private static void progress(PrintWriter err, int done, int total) {
+  /** Draws the bar at {@code done} of {@code total} if its percentage is not {@code shown}. */
+  static void progress(PrintWriter err, int done, int total, int[] shown) {
     int pct = total == 0 ? 100 : (int) Math.min(100, done * 100L / total);
+    if (shown[0] == Integer.MAX_VALUE || pct == shown[0]) {
+      return; // not drawn (not a terminal), or unchanged
+    }
+    shown[0] = pct;
     int filled = pct * BAR_WIDTH / 100;
     err.print("\rspeaking [" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "] "
         + pct + "%");
     err.flush();
   }
 
-  private static void progressDone(PrintWriter err) {
-    err.println();
-    err.flush();
-  }
 
 }

@@ -10,6 +10,7 @@ import io.voicewire.audio.Wav;
 import io.voicewire.testing.EchoSpeechProvider;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,28 @@ import picocli.CommandLine;
 /** speak, transcribe, token and serve --backend elevenlabs: exit codes, output, real servers. */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ClientCommandsTest extends CliHarness {
+  /**
+   * On a terminal the bar is drawn again only when its percentage changes (one draw per audio
+   * message before: a long text drew the same bar hundreds of times).
+   */
+  @Test
+  void theProgressBarIsRedrawnOnlyWhenItsPercentageChanges() {
+    java.io.StringWriter w = new java.io.StringWriter();
+    PrintWriter err = new PrintWriter(w);
+    int[] shown = {-1};
+    for (int done = 0; done <= 1000; done += 3) {
+      SpeakCommand.progress(err, done, 1000, shown);
+      SpeakCommand.progress(err, done, 1000, shown);
+    }
+    SpeakCommand.progress(err, 1000, 1000, shown);
+    String drawn = w.toString();
+    assertEquals(101, drawn.split("\r", -1).length - 1, "one draw per percentage: " + drawn);
+    assertTrue(drawn.endsWith("\rspeaking [" + "#".repeat(SpeakCommand.BAR_WIDTH) + "] 100%"));
+    int[] off = {Integer.MAX_VALUE}; // not a terminal
+    SpeakCommand.progress(err, 500, 1000, off);
+    assertEquals(drawn, w.toString());
+  }
+
   @Test
   void helpListsTheClientCommands() {
     assertEquals(0, cli().execute("--help"));
@@ -126,8 +149,8 @@ class ClientCommandsTest extends CliHarness {
           "--format", "pcm_16000", "--alignment-out", timings.toString(), "--server", url),
           err.toString());
       assertTrue(out.toString().startsWith("wrote " + wav + ": "), out.toString());
-      assertTrue(err.toString().contains("speaking [" + "#".repeat(SpeakCommand.BAR_WIDTH)
-          + "] 100%"), err.toString());
+      assertFalse(err.toString().contains("speaking ["), "no progress bar off a terminal: "
+          + err);
       Wav.WavAudio audio = Wav.read(wav);
       assertEquals(16000, audio.sampleRate());
       assertTrue(audio.durationMillis() > 1000, audio.toString());
