@@ -45,6 +45,38 @@ public final class Ffmpeg {
     }
   }
 
+  /**
+   * Encodes {@code input} (any file ffmpeg reads, e.g. a WAV) with {@code args} (codec options)
+   * into a file of {@code extension}; returns its bytes. Fails when ffmpeg does.
+   */
+  public static byte[] encode(byte[] input, String extension, String... args)
+      throws IOException, InterruptedException {
+    Path in = Files.createTempFile("vw-src", ".bin");
+    Path out = Files.createTempFile("vw-enc", "." + extension);
+    Path err = Files.createTempFile("vw-enc", ".log");
+    try {
+      Files.write(in, input);
+      java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ffmpeg",
+          "-nostdin", "-v", "error", "-y", "-i", in.toString()));
+      cmd.addAll(java.util.List.of(args));
+      cmd.add(out.toString());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(err.toFile()).start();
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("ffmpeg did not finish in " + TIMEOUT_SECONDS + " s");
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException("ffmpeg failed (" + p.exitValue() + "): " + Files.readString(err));
+      }
+      return Files.readAllBytes(out);
+    } finally {
+      Files.deleteIfExists(in);
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   /** Root-mean-square level of {@code s}, full scale 1.0. */
   public static double rms(short[] s) {
     double sum = 0;

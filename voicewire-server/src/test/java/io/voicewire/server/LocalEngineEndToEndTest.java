@@ -303,6 +303,53 @@ class LocalEngineEndToEndTest {
     assertTrue(o.get("audio_duration_secs").asDouble() > 2);
   }
 
+  /**
+   * MP3 and Ogg Opus uploads, made by an outside encoder (Debian's ffmpeg) at the rates and
+   * channel counts people send, are transcribed like the WAV they came from; containers the
+   * server cannot decode are refused naming what they are. Before, everything but WAV and raw
+   * PCM got "Unsupported file", MP3 included (the official API takes it).
+   */
+  @Test
+  void batchSpeechToTextOfMp3AndOggOpusFilesFromAnotherEncoder() throws Exception {
+    byte[] pcm = Tones.concat(Tones.silence(300, 16000), synthesize(SENTENCE, "pcm_16000"),
+        Tones.silence(300, 16000));
+    byte[] wav = BatchSttTest.wav(pcm, 16000, 1, 16);
+    double seconds = pcm.length / 32000.0;
+    java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put("mp3 44.1 kHz stereo, ID3 tag", io.voicewire.testing.Ffmpeg.encode(wav, "mp3",
+        "-ar", "44100", "-ac", "2", "-b:a", "128k", "-metadata", "title=voicewire"));
+    files.put("mp3 16 kHz (MPEG-2)", io.voicewire.testing.Ffmpeg.encode(wav, "mp3", "-ar",
+        "16000", "-b:a", "32k"));
+    files.put("mp3 22.05 kHz mono", io.voicewire.testing.Ffmpeg.encode(wav, "mp3", "-ar",
+        "22050", "-b:a", "48k"));
+    files.put("ogg opus stereo", io.voicewire.testing.Ffmpeg.encode(wav, "ogg", "-c:a",
+        "libopus", "-ac", "2", "-b:a", "48k"));
+    for (var e : files.entrySet()) {
+      HttpResponse<String> r = BatchSttTest.upload(f, "", BatchSttTest.multipart(e.getValue(),
+          "speech.bin", "model_id", "scribe_v1"));
+      assertEquals(200, r.statusCode(), e.getKey() + ": " + r.body());
+      JsonNode o = ServerFixture.json(r.body());
+      Set<String> common = words(o.get("text").asText());
+      common.retainAll(words(SENTENCE));
+      assertTrue(common.size() * 2 >= words(SENTENCE).size(), e.getKey() + ": " + o);
+      double d = o.get("audio_duration_secs").asDouble();
+      assertTrue(Math.abs(d - seconds) < 0.2, e.getKey() + ": " + d + " s for " + seconds);
+    }
+    for (String[] refused : new String[][] {{"flac", "FLAC files are not supported"},
+        {"ogg", "Ogg Vorbis files are not supported"}, {"m4a", "MP4/M4A files are not supported"},
+        {"mp3", "MP3 at 8000 Hz is not supported"}}) {
+      byte[] file = switch (refused[0]) {
+        case "ogg" -> io.voicewire.testing.Ffmpeg.encode(wav, "ogg", "-c:a", "libvorbis");
+        case "mp3" -> io.voicewire.testing.Ffmpeg.encode(wav, "mp3", "-ar", "8000");
+        default -> io.voicewire.testing.Ffmpeg.encode(wav, refused[0]);
+      };
+      HttpResponse<String> r = BatchSttTest.upload(f, "", BatchSttTest.multipart(file,
+          "speech." + refused[0], "model_id", "scribe_v1"));
+      assertEquals(422, r.statusCode(), r.body());
+      assertTrue(r.body().contains(refused[1] + " by this server: send WAV"), r.body());
+    }
+  }
+
   @Test
   void theEngineAutoCommitsAfterNinetySecondsOfAudio() throws Exception {
     // speech, then silence (cheap to decode) until past 90 s of audio, never a commit

@@ -14,8 +14,18 @@ import java.util.Arrays;
 public final class Decoders {
   private Decoders() {}
 
+  /**
+   * Sample rates of MPEG-1, MPEG-2 and MPEG-2.5 audio that mpglib decodes as ffmpeg does (sample
+   * for sample, checked at 11.025–44.1 kHz); not 8 kHz, which it turns to noise below 32 kbit/s.
+   */
+  private static final int[] MP3_RATES = {11025, 12000, 16000, 22050, 24000, 32000, 44100,
+      48000};
+
   /** True when {@code source} can be decoded. */
   public static boolean canDecode(AudioFormat source) {
+    if (source.encoding() == AudioFormat.Encoding.MP3) {
+      return Arrays.stream(MP3_RATES).anyMatch(r -> r == source.sampleRate());
+    }
     return Encoders.canEncode(source);
   }
 

@@ -17,6 +17,12 @@ import java.io.ByteArrayOutputStream;
 final class Mp3Decoder implements Decoders.Codec {
   /** Samples one call may return: one MPEG-1 frame, with room to spare. */
   private static final int MAX_FRAME_SAMPLES = 4608;
+  /**
+   * Calls answered with no samples in a row before the queued bytes count as used up: mpglib
+   * answers 0 after each frame it returns even when whole frames are still queued (a chunk of ten
+   * frames came out as one, the rest a chunk later, and the last chunk's never).
+   */
+  private static final int IDLE_CALLS = 4;
 
   private final MPGLib mpg = new MPGLib();
   private final MPGLib.mpstr_tag state;
@@ -36,8 +42,14 @@ final class Mp3Decoder implements Decoders.Codec {
   public byte[] decode(byte[] chunk) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length * 12);
     int n = mpg.hip_decode1_headers(state, chunk, chunk.length, left, right, info);
-    while (n > 0) {
-      out.writeBytes(Bytes.pcm(left, right, n, info.stereo == 2));
+    int idle = 0;
+    while (n >= 0 && idle < IDLE_CALLS) {
+      if (n > 0) {
+        out.writeBytes(Bytes.pcm(left, right, n, info.stereo == 2));
+        idle = 0;
+      } else {
+        idle++; // mpglib also answers 0 between frames it holds: ask again
+      }
       n = mpg.hip_decode1_headers(state, chunk, 0, left, right, info);
     }
     if (n < 0) {

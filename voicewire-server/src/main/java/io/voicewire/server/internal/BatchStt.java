@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/speech-to-text} (PROTOCOL.md §8.3): a multipart upload of a WAV file (any
- * encoding core's {@link Wav} reads, any rate and channel count) or raw {@code pcm_s16le_16} audio, transcribed by a realtime
+ * encoding core's {@link Wav} reads, any rate and channel count), an MP3 or Ogg Opus file
+ * ({@link UploadedAudio}) or raw {@code pcm_s16le_16} audio, transcribed by a realtime
  * session of the provider with manual commits, answered with {@code text}, {@code words} (words
  * and the spacing between them), {@code language_code} and {@code audio_duration_secs}.
  *
@@ -152,25 +153,9 @@ final class BatchStt {
       pcm = file.data();
       rate = 16_000;
     } else if (fileFormat == null || fileFormat.equals("other")) {
-      if (!looksLikeWav(file.data())) {
-        throw HttpProblem.validation("unsupported_file", "Unsupported file: send a WAV file "
-            + "or raw 16 kHz mono PCM with file_format=pcm_s16le_16", "file");
-      }
-      try {
-        Wav.WavAudio w = Wav.read(new ByteArrayInputStream(file.data()));
-        if (w.sampleRate() < MIN_SAMPLE_RATE_HZ || w.sampleRate() > MAX_SAMPLE_RATE_HZ) {
-          // checked before resampling: a 1 Hz file would ask for 16,000 times its size
-          throw HttpProblem.badRequest("invalid_sample_rate", "WAV sample rate "
-              + w.sampleRate() + " Hz is outside " + MIN_SAMPLE_RATE_HZ + "–" + MAX_SAMPLE_RATE_HZ
-              + " Hz", "file");
-        }
-        w = w.toMono();
-        pcm = w.pcm16le();
-        rate = w.sampleRate();
-      } catch (IOException | IllegalArgumentException e) {
-        throw HttpProblem.validation("unsupported_file", "Unsupported WAV file: "
-            + e.getMessage(), "file");
-      }
+      Wav.WavAudio w = readFile(file.data());
+      pcm = w.pcm16le();
+      rate = w.sampleRate();
     } else {
       throw HttpProblem.validation("invalid_parameters",
           "file_format must be pcm_s16le_16 or other: " + fileFormat, "file_format");
@@ -350,6 +335,31 @@ final class BatchStt {
       g.writeStringField("transcription_id", id);
       g.writeEndObject();
     }));
+  }
+
+  /** An upload without {@code file_format}: WAV, MP3 or Ogg Opus, as mono PCM. */
+  private static Wav.WavAudio readFile(byte[] data) throws HttpProblem {
+    byte[] decoded = UploadedAudio.decode(data); // MP3, Ogg Opus: mono 16 kHz
+    if (decoded != null) {
+      return new Wav.WavAudio(16_000, 1, decoded);
+    }
+    if (!looksLikeWav(data)) {
+      throw HttpProblem.validation("unsupported_file", "Unsupported file: "
+          + UploadedAudio.SUPPORTED, "file");
+    }
+    try {
+      Wav.WavAudio w = Wav.read(new ByteArrayInputStream(data));
+      if (w.sampleRate() < MIN_SAMPLE_RATE_HZ || w.sampleRate() > MAX_SAMPLE_RATE_HZ) {
+        // checked before resampling: a 1 Hz file would ask for 16,000 times its size
+        throw HttpProblem.badRequest("invalid_sample_rate", "WAV sample rate "
+            + w.sampleRate() + " Hz is outside " + MIN_SAMPLE_RATE_HZ + "–" + MAX_SAMPLE_RATE_HZ
+            + " Hz", "file");
+      }
+      return w.toMono();
+    } catch (IOException | IllegalArgumentException e) {
+      throw HttpProblem.validation("unsupported_file", "Unsupported WAV file: "
+          + e.getMessage(), "file");
+    }
   }
 
   /** True when the bytes start like a RIFF/WAVE file. */
