@@ -215,6 +215,16 @@ async function main() {
   report("stt_batch", { text: batch.text, words: batch.words.length,
     languageCode: batch.languageCode });
 
+  // batch speech to text of an MP3 made by another encoder (ffmpeg, by the Java side)
+  if (process.env.MP3_FILE) {
+    const mp3 = await client.speechToText.convert({
+      modelId: "scribe_v1",
+      file: new Blob([require("fs").readFileSync(process.env.MP3_FILE)], { type: "audio/mpeg" }),
+    });
+    assert(mp3.text === "alpha bravo", "batch mp3: " + mp3.text);
+    report("stt_batch_mp3", { text: mp3.text });
+  }
+
   report("done", { ok: true });
 }
 
