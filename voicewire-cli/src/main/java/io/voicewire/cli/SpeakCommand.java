@@ -3,6 +3,7 @@ package io.voicewire.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.voicewire.audio.AudioConverter;
+import io.voicewire.audio.AudioDecoder;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.Wav;
 import io.voicewire.client.StreamMetrics;
@@ -51,7 +52,9 @@ public final class SpeakCommand implements Callable<Integer> {
   String text;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "The WAV file to write (required unless --play).")
+      description = "The file to write (required unless --play): a WAV file, or with an mp3_* "
+          + "or opus_* --format and a name not ending in .wav, the MP3 or Ogg Opus file as the "
+          + "server sent it.")
   Path output;
 
   @Option(names = "--play", description = "Play the speech on the speakers as it arrives "
@@ -93,10 +96,6 @@ public final class SpeakCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw target.usageError("--format: " + e.getMessage());
     }
-    if (!f.isDecodable()) {
-      throw target.usageError("--format " + format
-          + " cannot be written to a WAV file: use pcm_*, ulaw_8000 or alaw_8000");
-    }
     boolean playing = play || playTo != null;
     if (output == null && !playing) {
       throw target.usageError("Missing required option: '--output=FILE' (or --play)");
@@ -135,6 +134,7 @@ public final class SpeakCommand implements Callable<Integer> {
       StreamMetrics metrics;
       long sentNanos = System.nanoTime();
       double[] firstAudioMillis = {-1};
+      Timeline timeline = new Timeline(f);
       // a progress bar only on a terminal, redrawn when its percentage changes: redirected to a
       // log, its carriage returns made one line of a hundred bars
       int[] shownPct = {interactive && !playing ? -1 : Integer.MAX_VALUE};
@@ -152,8 +152,9 @@ public final class SpeakCommand implements Callable<Integer> {
           if (player != null) {
             player.onAudio(a); // this thread is the player's only producer
           }
-          double chunkStartMs = f.millisForBytes(audio.size());
+          double chunkStartMs = timeline.millis();
           audio.writeBytes(a.audio());
+          timeline.add(a.audio());
           Alignment al = a.alignment();
           if (al != null) {
             for (int i = 0; i < al.size(); i++) {
@@ -188,20 +189,21 @@ public final class SpeakCommand implements Callable<Integer> {
       }
       if (output == null) {
         out.printf(Locale.ROOT, "played %.2f s of %s audio, voice %s, %d characters%n",
-            f.millisForBytes(audio.size()) / 1000.0, f.wireName(), voiceId, input.length());
+            timeline.millis() / 1000.0, f.wireName(), voiceId, input.length());
         out.flush();
         return CommandLine.ExitCode.OK;
       }
-      byte[] pcm = audio.toByteArray();
-      int rate = f.sampleRate();
-      if (!f.isPcm()) {
-        AudioConverter conv = AudioConverter.create(f, AudioFormat.PCM_16000.withSampleRate(rate));
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.writeBytes(conv.convert(pcm));
-        p.writeBytes(conv.flush());
-        pcm = p.toByteArray();
+      byte[] bytes = audio.toByteArray();
+      AudioFormat pcmFormat = f.isDecodable() ? AudioFormat.PCM_16000.withSampleRate(f.sampleRate())
+          : AudioDecoder.outputOf(f);
+      byte[] pcm = toPcm(f, pcmFormat, bytes);
+      int rate = pcmFormat.sampleRate();
+      if (f.isDecodable() || output.getFileName().toString().toLowerCase(Locale.ROOT)
+          .endsWith(".wav")) {
+        Wav.write(output, rate, pcm);
+      } else {
+        Files.write(output, bytes); // one valid MP3 or Ogg Opus file, as the server sent it
       }
-      Wav.write(output, rate, pcm);
       if (alignmentOut != null) {
         Files.write(alignmentOut, timings.toByteArray());
       }
@@ -212,6 +214,47 @@ public final class SpeakCommand implements Callable<Integer> {
       out.flush();
       return CommandLine.ExitCode.OK;
     }
+  }
+
+  /**
+   * How much audio has arrived, ms: from the bytes for PCM and G.711, by decoding for MP3 and
+   * Opus (their bytes do not say), so that each chunk's alignment lands where it plays.
+   */
+  private static final class Timeline {
+    private final AudioFormat format;
+    private final AudioDecoder decoder;
+    private long bytes;
+
+    Timeline(AudioFormat f) {
+      this.format = f.isDecodable() ? f : AudioDecoder.outputOf(f);
+      this.decoder = f.isDecodable() ? null : AudioDecoder.create(f);
+    }
+
+    void add(byte[] chunk) {
+      bytes += decoder == null ? chunk.length : decoder.decode(chunk).length;
+    }
+
+    double millis() {
+      return format.millisForBytes(bytes);
+    }
+  }
+
+  /** The audio as 16-bit PCM in {@code pcm} (the format's rate, or its decoder's). */
+  private static byte[] toPcm(AudioFormat f, AudioFormat pcm, byte[] bytes) {
+    if (f.isPcm()) {
+      return bytes;
+    }
+    ByteArrayOutputStream p = new ByteArrayOutputStream();
+    if (f.isDecodable()) {
+      AudioConverter conv = AudioConverter.create(f, pcm);
+      p.writeBytes(conv.convert(bytes));
+      p.writeBytes(conv.flush());
+    } else {
+      AudioDecoder d = AudioDecoder.create(f);
+      p.writeBytes(d.decode(bytes));
+      p.writeBytes(d.finish());
+    }
+    return p.toByteArray();
   }
 
   static String firstVoice(VoiceClient client) throws IOException {
