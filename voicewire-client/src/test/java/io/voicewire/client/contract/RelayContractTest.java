@@ -230,9 +230,9 @@ class RelayContractTest {
    */
   @Test
   void aClientSendingFasterThanRealTimeLosesNoAudioThroughTheRelay() throws Exception {
-    Frames f = new Frames();
+    WholeMessages f = new WholeMessages(); // a message may arrive in parts
     WebSocket ws = open("/v1/speech-to-text/realtime?model_id=scribe_v2_realtime", f);
-    ElevenLabsDouble.await(() -> !f.texts.isEmpty(), 10); // session_started
+    ElevenLabsDouble.await(() -> !f.messages.isEmpty(), 10); // session_started
     java.util.Random r = new java.util.Random(5);
     int chunks = 300;
     long sentBytes = 0;
@@ -244,7 +244,7 @@ class RelayContractTest {
           + java.util.Base64.getEncoder().encodeToString(audio) + "\",\"commit\":"
           + (i % 50 == 0) + ",\"sample_rate\":16000}", true).get(20, TimeUnit.SECONDS);
     }
-    java.util.function.LongSupplier committed = () -> f.texts.stream()
+    java.util.function.LongSupplier committed = () -> f.messages.stream()
         .filter(t -> t.contains("\"committed_transcript\"")).count();
     ElevenLabsDouble.await(() -> committed.getAsLong() >= chunks / 50, 60);
     ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
@@ -257,7 +257,7 @@ class RelayContractTest {
         upstreamCommits += s.body().path("commit").asBoolean(false) ? 1 : 0;
       }
     }
-    assertEquals(List.of(), f.texts.stream().filter(t -> t.contains("\"error\"")).toList());
+    assertEquals(List.of(), f.messages.stream().filter(t -> t.contains("\"error\"")).toList());
     assertEquals(sentBytes, upstreamBytes, "every byte upstream, once");
     assertEquals(chunks / 50, upstreamCommits);
     assertEquals(chunks / 50, committed.getAsLong(), "every commit answered once");
