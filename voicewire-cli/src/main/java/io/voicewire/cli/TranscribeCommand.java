@@ -1,6 +1,7 @@
 package io.voicewire.cli;
 
 import io.voicewire.audio.AudioConverter;
+import io.voicewire.audio.AudioDecoder;
 import io.voicewire.audio.AudioFormat;
 import io.voicewire.audio.Wav;
 import io.voicewire.client.ConnectionStatus;
@@ -26,13 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code voicewire transcribe}: a WAV file through the SDK's realtime STT, played in real time
- * (or {@code --fast}). Partial and committed transcripts go to stderr as they arrive; standard
- * output ends with the whole committed text on its last line.
+ * {@code voicewire transcribe}: a WAV, MP3 or Ogg Opus file through the SDK's realtime STT,
+ * played in real time (or {@code --fast}). Partial and committed transcripts go to stderr as they
+ * arrive; standard output ends with the whole committed text on its last line.
  */
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
-    description = {"Transcribe a WAV file, or the microphone with --mic, with realtime "
-        + "speech-to-text over WebSocket.",
+    description = {"Transcribe a WAV, MP3 or Ogg Opus file, or the microphone with --mic, with "
+        + "realtime speech-to-text over WebSocket.",
         "Partials rewrite one line on stderr as the audio plays, committed segments become lines;"
             + " stdout ends with the committed text.",
         "Without --server an offline engine runs in this process."})
@@ -49,7 +50,7 @@ public final class TranscribeCommand implements Callable<Integer> {
   static final long STOP_WAIT_SECONDS = 15;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "WAV",
-      description = "The audio file (16-bit PCM WAV); or --mic.")
+      description = "The audio file: WAV (16-bit PCM), MP3 or Ogg Opus; or --mic.")
   Path input;
 
   @Option(names = "--mic", description = "Listen to the microphone (javax.sound) instead of a "
@@ -188,6 +189,25 @@ public final class TranscribeCommand implements Callable<Integer> {
   }
 
   static byte[] readPcm16k(Path wavFile) throws java.io.IOException {
+    byte[] file = java.nio.file.Files.readAllBytes(wavFile);
+    AudioFormat compressed = AudioDecoder.detect(file);
+    if (compressed != null) { // MP3 or Ogg Opus, whatever the name says
+      if (!AudioDecoder.canDecode(compressed)) {
+        throw new java.io.IOException(wavFile.getFileName() + ": MP3 at "
+            + compressed.sampleRate() + " Hz is not supported: convert it to WAV");
+      }
+      AudioDecoder d = AudioDecoder.create(compressed);
+      AudioConverter conv = AudioConverter.create(d.output(), AudioFormat.PCM_16000);
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      try {
+        b.writeBytes(conv.convert(d.decode(file)));
+        b.writeBytes(conv.convert(d.finish()));
+      } catch (IllegalArgumentException e) {
+        throw new java.io.IOException(wavFile.getFileName() + ": " + e.getMessage(), e);
+      }
+      b.writeBytes(conv.flush());
+      return b.toByteArray();
+    }
     Wav.WavAudio wav = Wav.read(wavFile).toMono();
     if (wav.sampleRate() == 16000) {
       return wav.pcm16le();

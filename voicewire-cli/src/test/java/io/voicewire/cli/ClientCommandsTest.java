@@ -183,6 +183,13 @@ class ClientCommandsTest extends CliHarness {
       for (double secs : new double[] {mp3Seconds, opus.durationMillis() / 1000.0}) {
         assertEquals(audio.durationMillis() / 1000.0, secs, 0.12, "as long as the PCM: " + secs);
       }
+
+      // transcribe takes the MP3 too (before: "not a WAVE file")
+      out.getBuffer().setLength(0);
+      assertEquals(0, cli().execute("transcribe", mp3.toString(), "--fast", "--server", url),
+          err.toString());
+      String[] mp3Lines = out.toString().split("\n");
+      assertTrue(mp3Lines[mp3Lines.length - 1].contains("hello"), "the MP3's text: " + out);
     }
   }
 }

@@ -46,6 +46,21 @@ public interface AudioDecoder {
   /** Ends the stream and returns the last PCM, if any; later calls return an empty array. */
   byte[] finish();
 
+  /**
+   * The format of an audio file from its first bytes, whatever its name says: MP3 (an ID3v2 tag
+   * or an MPEG-1, 2 or 2.5 layer III frame first; the first frame's sample rate, a nominal
+   * bitrate) or Ogg Opus; null for anything else, WAV included ({@link Wav} reads it). Check
+   * {@link #canDecode} before decoding: not every MP3 rate is decoded. An ID3v2 tag at the start
+   * of an MP3 stream is skipped by the decoder.
+   *
+   * @param fileStart the file's first bytes (its first 512 suffice unless a large ID3 tag comes
+   *     first: then up to the first frame)
+   */
+  static AudioFormat detect(byte[] fileStart) {
+    Objects.requireNonNull(fileStart, "fileStart == null");
+    return Decoders.detect(fileStart);
+  }
+
   /** True when {@link #create} can decode {@code source}. */
   static boolean canDecode(AudioFormat source) {
     Objects.requireNonNull(source, "source == null");

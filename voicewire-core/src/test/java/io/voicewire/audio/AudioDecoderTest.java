@@ -120,6 +120,46 @@ class AudioDecoderTest {
         name + ": our tone onset vs the encoder's timeline, ms");
   }
 
+  /**
+   * Files from another encoder (ffmpeg): their format is told by their first bytes, and an MP3's
+   * leading ID3v2 tag, however the stream is cut, is skipped, not decoded as audio.
+   */
+  @Test
+  void filesAreRecognisedByTheirFirstBytesAndAnId3TagIsSkipped() throws Exception {
+    byte[] pcm = silenceThenTone(16000);
+    byte[] header = Wav.streamingHeader(16000);
+    byte[] wavFile = Arrays.copyOf(header, header.length + pcm.length);
+    System.arraycopy(pcm, 0, wavFile, header.length, pcm.length);
+    wavFile = Wav.withSizes(wavFile);
+    byte[] tagged = Ffmpeg.encode(wavFile, "mp3", "-ar", "22050", "-metadata",
+        "title=" + "x".repeat(3000)); // an ID3 tag larger than a chunk
+    assertEquals('I', tagged[0], "ffmpeg wrote an ID3 tag");
+    assertEquals(new AudioFormat(AudioFormat.Encoding.MP3, 22050, 128),
+        AudioDecoder.detect(tagged));
+    byte[] ogg = Ffmpeg.encode(wavFile, "ogg", "-c:a", "libopus");
+    assertEquals(AudioFormat.Encoding.OPUS, AudioDecoder.detect(ogg).encoding());
+    assertEquals(null, AudioDecoder.detect(wavFile));
+    assertEquals(null, AudioDecoder.detect(Ffmpeg.encode(wavFile, "ogg", "-c:a", "libvorbis")));
+    assertEquals(null, AudioDecoder.detect(new byte[] {'I', 'D'}));
+    byte[] whole = decodeInChunks(tagged, tagged.length);
+    short[] ref = Ffmpeg.decode(tagged, 22050);
+    assertTrue(whole.length / 2 >= ref.length && whole.length / 2 <= ref.length + 2 * 1152 + 529,
+        "ours " + whole.length / 2 + " samples, ffmpeg " + ref.length);
+    for (int chunk : new int[] {1, 7, 97, 4096}) {
+      assertArrayEquals(whole, decodeInChunks(tagged, chunk), "in chunks of " + chunk);
+    }
+  }
+
+  private static byte[] decodeInChunks(byte[] file, int chunk) {
+    AudioDecoder d = AudioDecoder.create(AudioDecoder.detect(file));
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    for (int p = 0; p < file.length; p += chunk) {
+      o.writeBytes(d.decode(Arrays.copyOfRange(file, p, Math.min(file.length, p + chunk))));
+    }
+    o.writeBytes(d.finish());
+    return o.toByteArray();
+  }
+
   @Test
   void badStreamsFailClearlyAndUnknownFormatsAreRefused() {
     assertThrows(IllegalArgumentException.class,

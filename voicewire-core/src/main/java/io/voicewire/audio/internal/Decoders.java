@@ -21,6 +21,48 @@ public final class Decoders {
   private static final int[] MP3_RATES = {11025, 12000, 16000, 22050, 24000, 32000, 44100,
       48000};
 
+  /** Sample rates of MPEG-1, 2 and 2.5 layer III, by the header's version bits, then rate index. */
+  private static final int[][] MPEG_RATES = {
+      {11025, 12000, 8000}, // 00: MPEG-2.5
+      null, // 01: reserved
+      {22050, 24000, 16000}, // 10: MPEG-2
+      {44100, 48000, 32000}}; // 11: MPEG-1
+
+  /** See {@code AudioDecoder.detect}. */
+  public static AudioFormat detect(byte[] b) {
+    if (b.length >= 4 && b[0] == 'O' && b[1] == 'g' && b[2] == 'g' && b[3] == 'S') {
+      byte[] opusHead = "OpusHead".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int i = 0; i + opusHead.length <= Math.min(b.length, 512); i++) {
+        if (Arrays.equals(b, i, i + opusHead.length, opusHead, 0, opusHead.length)) {
+          return new AudioFormat(AudioFormat.Encoding.OPUS, 48_000, 64);
+        }
+      }
+      return null;
+    }
+    int at = (int) Math.min(Integer.MAX_VALUE, id3TagLength(b));
+    if (at < 0 || at + 4 > b.length || (b[at] & 0xff) != 0xff || (b[at + 1] & 0xe0) != 0xe0) {
+      return null;
+    }
+    int version = (b[at + 1] >> 3) & 3;
+    int layer = (b[at + 1] >> 1) & 3;
+    int rateIndex = (b[at + 2] >> 2) & 3;
+    int bitrateIndex = (b[at + 2] >> 4) & 0xf;
+    if (MPEG_RATES[version] == null || layer != 1 || rateIndex == 3 || bitrateIndex == 0
+        || bitrateIndex == 15) {
+      return null; // layer III only ("01"), no free-format or bad bitrate, no reserved rate
+    }
+    return new AudioFormat(AudioFormat.Encoding.MP3, MPEG_RATES[version][rateIndex], 128);
+  }
+
+  /** The length of the ID3v2 tag (and its footer, if flagged) that starts {@code b}, else 0. */
+  static long id3TagLength(byte[] b) {
+    if (b.length < 10 || b[0] != 'I' || b[1] != 'D' || b[2] != '3') {
+      return 0;
+    }
+    long size = (b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f);
+    return 10 + size + ((b[5] & 0x10) != 0 ? 10 : 0);
+  }
+
   /** True when {@code source} can be decoded. */
   public static boolean canDecode(AudioFormat source) {
     if (source.encoding() == AudioFormat.Encoding.MP3) {

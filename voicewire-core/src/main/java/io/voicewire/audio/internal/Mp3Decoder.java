@@ -6,6 +6,7 @@ import de.sciss.jump3r.mpg.Common;
 import de.sciss.jump3r.mpg.Interface;
 import de.sciss.jump3r.mpg.MPGLib;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * MPEG audio to PCM with the pure-Java mpglib of jump3r: bytes are queued as they come, and each
@@ -29,6 +30,10 @@ final class Mp3Decoder implements Decoders.Codec {
   private final MP3Data info = new MP3Data();
   private final short[] left = new short[MAX_FRAME_SAMPLES];
   private final short[] right = new short[MAX_FRAME_SAMPLES];
+  /** The stream's first bytes while fewer than an ID3v2 header's ten have come; then null. */
+  private byte[] head = new byte[0];
+  /** Bytes of a leading ID3v2 tag still to drop. */
+  private long tagLeft;
 
   Mp3Decoder() {
     Interface intf = new Interface();
@@ -40,6 +45,7 @@ final class Mp3Decoder implements Decoders.Codec {
 
   @Override
   public byte[] decode(byte[] chunk) {
+    chunk = withoutId3Tag(chunk);
     ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length * 12);
     int n = mpg.hip_decode1_headers(state, chunk, chunk.length, left, right, info);
     int idle = 0;
@@ -56,5 +62,42 @@ final class Mp3Decoder implements Decoders.Codec {
       throw new IllegalArgumentException("not a valid MP3 stream");
     }
     return out.toByteArray();
+  }
+
+  /**
+   * {@code chunk} without the bytes of an ID3v2 tag that starts the stream (an MP3 file's
+   * metadata, which mpglib would resync past as garbage): the header's first ten bytes are
+   * gathered across chunks, then the tag's size (and footer) is dropped.
+   */
+  private byte[] withoutId3Tag(byte[] chunk) {
+    if (head != null) {
+      byte[] h = Arrays.copyOf(head, head.length + chunk.length);
+      System.arraycopy(chunk, 0, h, head.length, chunk.length);
+      boolean maybeTag = startsLikeId3(h);
+      if (maybeTag && h.length < 10) {
+        head = h; // not known yet
+        return new byte[0];
+      }
+      head = null;
+      tagLeft = maybeTag ? Decoders.id3TagLength(h) : 0;
+      chunk = h;
+    }
+    if (tagLeft > 0) {
+      int drop = (int) Math.min(tagLeft, chunk.length);
+      tagLeft -= drop;
+      chunk = Arrays.copyOfRange(chunk, drop, chunk.length);
+    }
+    return chunk;
+  }
+
+  /** Whether {@code b} starts with "ID3", or with as much of it as it has. */
+  private static boolean startsLikeId3(byte[] b) {
+    String id3 = "ID3";
+    for (int i = 0; i < Math.min(3, b.length); i++) {
+      if (b[i] != id3.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

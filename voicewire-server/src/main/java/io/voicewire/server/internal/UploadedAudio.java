@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A batch upload in a compressed container, recognised by its first bytes and decoded to mono
- * 16 kHz PCM: MP3 (an ID3v2 tag or an MPEG audio frame first; MPEG-1, 2 and 2.5, every rate) and
+ * A batch upload in a compressed container, recognised by its first bytes
+ * ({@link AudioDecoder#detect}) and decoded to mono 16 kHz PCM: MP3 (MPEG-1, 2 and 2.5) and
  * Ogg Opus. MP3 at 8 kHz is refused (the decoder turns it to noise at the usual bitrates). WAV
  * and raw PCM are read by {@link BatchStt} itself. The file is decoded and resampled
  * piece by piece, and refused once its audio passes {@link #MAX_DECODED_SECONDS}: a compressed
@@ -24,12 +24,6 @@ final class UploadedAudio {
   static final int MAX_DECODED_SECONDS = 3600;
   /** Bytes of the file given to the decoder at a time. */
   static final int PIECE_BYTES = 64 * 1024;
-  /** Sample rates of MPEG-1, MPEG-2 and MPEG-2.5 audio, by version bits then rate index. */
-  private static final int[][] MPEG_RATES = {
-      {11025, 12000, 8000}, // 00: MPEG-2.5
-      null, // 01: reserved
-      {22050, 24000, 16000}, // 10: MPEG-2
-      {44100, 48000, 32000}}; // 11: MPEG-1
   /** Supported, for the refusals. */
   static final String SUPPORTED = "send WAV, MP3 or Ogg Opus, or raw 16 kHz mono PCM with "
       + "file_format=pcm_s16le_16";
@@ -48,7 +42,7 @@ final class UploadedAudio {
 
   /** {@link #decode(byte[])} with a limit of {@code maxSeconds} (tests). */
   static byte[] decode(byte[] file, int maxSeconds) throws HttpProblem {
-    AudioFormat source = sniff(file);
+    AudioFormat source = AudioDecoder.detect(file);
     if (source == null) {
       String other = containerName(file);
       if (other != null) {
@@ -61,13 +55,12 @@ final class UploadedAudio {
       throw HttpProblem.validation("unsupported_file", "MP3 at " + source.sampleRate()
           + " Hz is not supported by this server: send WAV, or MP3 at 11025 Hz or more", "file");
     }
-    AudioDecoder d = AudioDecoder.create(source);
-    int start = audioStart(file);
+    AudioDecoder d = AudioDecoder.create(source); // it skips an MP3's ID3 tag
     AudioConverter to16k = AudioConverter.create(d.output(), AudioFormat.PCM_16000);
     long max = (long) maxSeconds * AudioFormat.PCM_16000.bytesPerSecond();
     ByteArrayOutputStream pcm = new ByteArrayOutputStream(Math.min(file.length * 8, 1 << 24));
     try {
-      for (int at = start; at <= file.length; at += PIECE_BYTES) {
+      for (int at = 0; at <= file.length; at += PIECE_BYTES) {
         byte[] out = at < file.length
             ? d.decode(Arrays.copyOfRange(file, at, Math.min(file.length, at + PIECE_BYTES)))
             : d.finish();
@@ -87,41 +80,6 @@ final class UploadedAudio {
           + "audio that could be decoded", "file");
     }
     return pcm.toByteArray();
-  }
-
-  /** MP3 (with its first frame's rate) or Ogg Opus, from the first bytes; else null. */
-  static AudioFormat sniff(byte[] b) {
-    if (startsWith(b, 0, "OggS")) {
-      int head = indexOf(b, "OpusHead", Math.min(b.length, 512));
-      return head < 0 ? null : new AudioFormat(AudioFormat.Encoding.OPUS, 48_000, 64);
-    }
-    int rate = mpegRate(b, audioStart(b));
-    return rate == 0 ? null : new AudioFormat(AudioFormat.Encoding.MP3, rate, 128);
-  }
-
-  /** Where the audio starts: after an ID3v2 tag (and its footer, if flagged), else 0. */
-  private static int audioStart(byte[] b) {
-    if (!startsWith(b, 0, "ID3") || b.length < 10) {
-      return 0;
-    }
-    int size = (b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f);
-    return 10 + size + ((b[5] & 0x10) != 0 ? 10 : 0);
-  }
-
-  /** The sample rate of an MPEG audio layer III frame header at {@code at}, or 0. */
-  private static int mpegRate(byte[] b, int at) {
-    if (at < 0 || at + 4 > b.length || (b[at] & 0xff) != 0xff || (b[at + 1] & 0xe0) != 0xe0) {
-      return 0;
-    }
-    int version = (b[at + 1] >> 3) & 3;
-    int layer = (b[at + 1] >> 1) & 3;
-    int rateIndex = (b[at + 2] >> 2) & 3;
-    int bitrateIndex = (b[at + 2] >> 4) & 0xf;
-    if (MPEG_RATES[version] == null || layer != 1 || rateIndex == 3 || bitrateIndex == 0
-        || bitrateIndex == 15) {
-      return 0; // layer III only ("01"), no free-format or bad bitrate, no reserved rate
-    }
-    return MPEG_RATES[version][rateIndex];
   }
 
   /** A container this server does not decode, named for the refusal; else null. */
