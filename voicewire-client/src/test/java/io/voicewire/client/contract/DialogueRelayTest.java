@@ -293,6 +293,33 @@ class DialogueRelayTest {
         audioBytes, "every line's audio reached the client");
   }
 
+  /**
+   * The dialogue sockets' default output, MP3, through the relay: its audio is queued as audio
+   * by its bitrate (its bytes do not say their length otherwise). Until the review of
+   * 2026-12-06 the relay asked the MP3 format for a PCM duration, which it refuses, and the
+   * first audio message failed the socket.
+   */
+  @Test
+  void anMp3DialogueGoesThroughTheRelay() throws Exception {
+    DoubleSelfTest.Frames f = new DoubleSelfTest.Frames();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      java.net.http.WebSocket ws = http.newWebSocketBuilder()
+          .header("xi-api-key", RelayContractTest.RELAY_KEY)
+          .buildAsync(URI.create(url.replace("http", "ws") + DialogueSpec.STREAM_INPUT
+              + "?model_id=eleven_v3&output_format=mp3_44100_128"), f).get(10, TimeUnit.SECONDS);
+      for (String m : List.of("{\"voices\":[\"" + A + "\",\"" + B + "\"]}",
+          "{\"inputs\":[" + "{\"text\":\"First line. \",\"voice_id\":\"" + A + "\"},"
+              + "{\"text\":\"Second line. \",\"voice_id\":\"" + B + "\"}],\"flush\":true}",
+          "{\"close_socket\":true}")) {
+        ws.sendText(m, true).get(5, TimeUnit.SECONDS);
+      }
+      assertEquals(1000, f.closed.get(20, TimeUnit.SECONDS), f.texts.toString());
+    }
+    assertEquals(List.of(A + ": First line. ", B + ": Second line. "), d.synthesised());
+    assertFalse(String.join("", f.texts).contains("\"error\""), f.texts.toString());
+    assertTrue(String.join("", f.texts).contains("\"audio\""), "audio reached the client");
+  }
+
   @Test
   void aBadMessageIsRefusedAtTheRelayAndWhatWasAcceptedIsStillVoiced() throws Exception {
     DoubleSelfTest.Frames f = new DoubleSelfTest.Frames();

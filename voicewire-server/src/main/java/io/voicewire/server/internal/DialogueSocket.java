@@ -410,7 +410,7 @@ public final class DialogueSocket extends TtsSocket<DialogueClientMessage> {
       return;
     }
     if (msg instanceof DialogueServerMessage.Audio a) {
-      long ms = Math.round(params.request().outputFormat().millisForBytes(a.audio().length));
+      long ms = TtsContext.audioMillis(params.request().outputFormat(), a.audio().length);
       if (out().enqueue(json, ms, a.audio().length, null) == Outbox.Offer.OVERFLOW) {
         endNow(ErrorCode.QUEUE_OVERFLOW, Errors.audioOverflowMessage(s.limits),
             CloseCodes.POLICY_VIOLATION, true, fx);
