@@ -196,7 +196,7 @@ public final class SpeakCommand implements Callable<Integer> {
       byte[] bytes = audio.toByteArray();
       AudioFormat pcmFormat = f.isDecodable() ? AudioFormat.PCM_16000.withSampleRate(f.sampleRate())
           : AudioDecoder.outputOf(f);
-      byte[] pcm = toPcm(f, pcmFormat, bytes);
+      byte[] pcm = f.isDecodable() ? toPcm(f, pcmFormat, bytes) : timeline.decodedPcm();
       int rate = pcmFormat.sampleRate();
       if (f.isDecodable() || output.getFileName().toString().toLowerCase(Locale.ROOT)
           .endsWith(".wav")) {
@@ -218,11 +218,13 @@ public final class SpeakCommand implements Callable<Integer> {
 
   /**
    * How much audio has arrived, ms: from the bytes for PCM and G.711, by decoding for MP3 and
-   * Opus (their bytes do not say), so that each chunk's alignment lands where it plays.
+   * Opus (their bytes do not say), so that each chunk's alignment lands where it plays. The
+   * decoded PCM of those is kept for a WAV file, so nothing is decoded twice.
    */
   private static final class Timeline {
     private final AudioFormat format;
     private final AudioDecoder decoder;
+    private final ByteArrayOutputStream decoded = new ByteArrayOutputStream();
     private long bytes;
 
     Timeline(AudioFormat f) {
@@ -231,29 +233,35 @@ public final class SpeakCommand implements Callable<Integer> {
     }
 
     void add(byte[] chunk) {
-      bytes += decoder == null ? chunk.length : decoder.decode(chunk).length;
+      if (decoder == null) {
+        bytes += chunk.length;
+        return;
+      }
+      byte[] pcm = decoder.decode(chunk);
+      decoded.writeBytes(pcm);
+      bytes += pcm.length;
     }
 
     double millis() {
       return format.millisForBytes(bytes);
     }
+
+    /** MP3 and Opus: the stream's PCM, at the decoder's rate (ends the decoding). */
+    byte[] decodedPcm() {
+      decoded.writeBytes(decoder.finish());
+      return decoded.toByteArray();
+    }
   }
 
-  /** The audio as 16-bit PCM in {@code pcm} (the format's rate, or its decoder's). */
+  /** PCM or G.711 audio as 16-bit PCM in {@code pcm} (the format's rate). */
   private static byte[] toPcm(AudioFormat f, AudioFormat pcm, byte[] bytes) {
     if (f.isPcm()) {
       return bytes;
     }
+    AudioConverter conv = AudioConverter.create(f, pcm);
     ByteArrayOutputStream p = new ByteArrayOutputStream();
-    if (f.isDecodable()) {
-      AudioConverter conv = AudioConverter.create(f, pcm);
-      p.writeBytes(conv.convert(bytes));
-      p.writeBytes(conv.flush());
-    } else {
-      AudioDecoder d = AudioDecoder.create(f);
-      p.writeBytes(d.decode(bytes));
-      p.writeBytes(d.finish());
-    }
+    p.writeBytes(conv.convert(bytes));
+    p.writeBytes(conv.flush());
     return p.toByteArray();
   }
 
