@@ -228,16 +228,24 @@ class DemoPageTest {
 
   /** The server's own HTTP TTS: 16 kHz PCM, with 0.5 s of silence before and after. */
   static byte[] speech(String base, String text) throws Exception {
+    return speech(base, null, text);
+  }
+
+  /** {@link #speech(String, String)} from a server that needs {@code key} (null: none). */
+  static byte[] speech(String base, String key, String text) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpResponse<String> voices = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/voices"))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder list = HttpRequest.newBuilder(URI.create(base + "/v1/voices"))
+        .timeout(Duration.ofSeconds(30));
+    HttpResponse<String> voices = http.send((key == null ? list : list.header("xi-api-key", key))
+        .build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, voices.statusCode(), voices.body());
     String voice = JSON.readTree(voices.body()).path("voices").get(0).path("voice_id").asText();
     String body = JSON.writeValueAsString(Map.of("text", text));
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
+    HttpRequest.Builder tts = HttpRequest.newBuilder(
             URI.create(base + "/v1/text-to-speech/" + voice + "?output_format=pcm_16000"))
         .timeout(Duration.ofSeconds(60)).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<byte[]> r = http.send((key == null ? tts : tts.header("xi-api-key", key)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, r.statusCode(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
     assertTrue(r.body().length > 16000, "too little audio: " + r.body().length + " bytes");

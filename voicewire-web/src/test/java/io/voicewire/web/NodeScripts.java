@@ -64,7 +64,8 @@ final class NodeScripts {
   /** Installs the npm test tools when they are missing (the launcher normally did it). */
   static synchronized void ensureNodeModules() throws IOException, InterruptedException {
     if (Files.isDirectory(MODULE.resolve("node_modules/playwright-core"))
-        && Files.isDirectory(MODULE.resolve("node_modules/ws"))) {
+        && Files.isDirectory(MODULE.resolve("node_modules/ws"))
+        && Files.isDirectory(MODULE.resolve("node_modules/@elevenlabs/client"))) {
       return;
     }
     Run r = exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), Map.of(), 300);
