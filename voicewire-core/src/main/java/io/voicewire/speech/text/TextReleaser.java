@@ -11,7 +11,9 @@ import java.util.List;
  * <ul>
  *   <li>Schedule {@code [120,160,250,290]}: the first release waits until 120 characters are
  *       buffered, the next until a further 160, then 250, then 290 for every one after. A release
- *       stops at the last word boundary, so a word is never split across two generations.
+ *       stops at the last word boundary, so a word is never split across two generations, nor a
+ *       markup tag of up to {@link #MAX_TAG_CHARS} characters ({@code <break time="1s" />}
+ *       has spaces in it, and an engine reads the tag only whole).
  *   <li>{@code auto_mode}: the schedule is off; every complete sentence or clause is released as
  *       soon as its terminator and a following space arrive.
  *   <li>{@link #flush()} and {@link #end()} release everything buffered.
@@ -24,6 +26,8 @@ import java.util.List;
 public final class TextReleaser {
   /** {@code try_trigger_generation} releases only when at least this many chars are buffered. */
   public static final int TRY_TRIGGER_MIN_CHARS = 50;
+  /** A {@code <...>} tag this long or shorter is released whole, never cut at a space in it. */
+  public static final int MAX_TAG_CHARS = 64;
   /** Most characters a session may hold unreleased; more is an input error. */
   public static final int MAX_BUFFERED_CHARS = 100_000;
 
@@ -74,9 +78,9 @@ public final class TextReleaser {
       }
     } else {
       while (buffer.length() >= threshold()) {
-        int cut = Sentences.lastWordBoundary(buffer, buffer.length());
+        int cut = outsideTag(Sentences.lastWordBoundary(buffer, buffer.length()));
         if (cut <= 0) {
-          break; // one long word: wait for its end or a flush
+          break; // one long word (or a tag): wait for its end or a flush
         }
         out.add(take(cut));
       }
@@ -102,7 +106,7 @@ public final class TextReleaser {
     if (buffer.length() < TRY_TRIGGER_MIN_CHARS) {
       return List.of();
     }
-    int cut = Sentences.lastWordBoundary(buffer, buffer.length());
+    int cut = outsideTag(Sentences.lastWordBoundary(buffer, buffer.length()));
     return cut <= 0 ? List.of() : List.of(take(cut));
   }
 
@@ -114,6 +118,24 @@ public final class TextReleaser {
   /** Characters released so far. */
   public long releasedChars() {
     return releasedChars;
+  }
+
+  /**
+   * {@code cut}, or the start of a tag open at it: a {@code <} before a letter, {@code /} or
+   * {@code !}, with no {@code >} after it, at most {@link #MAX_TAG_CHARS} back.
+   */
+  private int outsideTag(int cut) {
+    for (int i = cut - 1; i >= 0 && i >= cut - MAX_TAG_CHARS; i--) {
+      char c = buffer.charAt(i);
+      if (c == '>') {
+        return cut;
+      }
+      if (c == '<' && i + 1 < cut && (Character.isLetter(buffer.charAt(i + 1))
+          || buffer.charAt(i + 1) == '/' || buffer.charAt(i + 1) == '!')) {
+        return i;
+      }
+    }
+    return cut;
   }
 
   private int threshold() {

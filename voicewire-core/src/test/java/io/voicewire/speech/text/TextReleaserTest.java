@@ -36,6 +36,29 @@ class TextReleaserTest {
   }
 
   @Test
+  void aTagWithSpacesInItIsNeverCutInTwo() {
+    String tag = "<break time=\"1.5s\" />";
+    for (int at = 100; at <= 125; at++) { // the 120-character threshold falls before, in, after
+      TextReleaser r = new TextReleaser(DEFAULT, false);
+      String text = words(at, 0) + " " + tag + " " + words(400, 3);
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < text.length(); i += 3) { // token by token, as from a model
+        out.addAll(r.append(text.substring(i, Math.min(text.length(), i + 3))));
+      }
+      out.addAll(r.end());
+      assertEquals(text, String.join("", out));
+      assertTrue(out.stream().anyMatch(p -> p.contains(tag)), "cut at " + at + ": " + out);
+    }
+    // a lone "<" (a comparison) holds nothing back; nor a tag longer than the limit
+    TextReleaser r = new TextReleaser(DEFAULT, false);
+    assertEquals(List.of(words(110, 0) + " if a < b then "), r.append(words(110, 0)
+        + " if a < b then c"));
+    String longTag = "<x " + "a".repeat(TextReleaser.MAX_TAG_CHARS) + " b=1";
+    assertEquals(1, new TextReleaser(DEFAULT, false).append(longTag + " more text ".repeat(12))
+        .size());
+  }
+
+  @Test
   void scheduleMovesOnAfterEachRelease() {
     TextReleaser r = new TextReleaser(DEFAULT, false);
     List<Integer> sizes = new ArrayList<>();

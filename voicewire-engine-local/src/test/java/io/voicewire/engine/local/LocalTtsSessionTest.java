@@ -303,6 +303,61 @@ class LocalTtsSessionTest {
     assertEquals(text.toString(), longOne.alignedText());
   }
 
+  @Test
+  void aBreakTagIsAPauseOfItsTimeWithItsCharactersAlignedAtItsStart() throws Exception {
+    String plain = "Hello there. Good morning.";
+    String tag = "<break time=\"1.5s\" />";
+    String with = "Hello there. " + tag + " Good morning.";
+    AudioFormat f = AudioFormat.PCM_16000;
+    double base = f.millisForBytes(speak(request(LocalSpeechProvider.VOICE_SLT).build(), plain)
+        .audio().length);
+    RecordingTtsListener l = speak(request(LocalSpeechProvider.VOICE_SLT).build(), with);
+    double longer = f.millisForBytes(l.audio().length) - base;
+    assertTrue(longer > 1400 && longer < 1700, "the pause added " + longer + " ms");
+    assertEquals(with, l.alignedText());
+    assertTrue(longestSilenceMillis(l.audio(), 16000) >= 1490, "a pause of digital silence");
+    double[] starts = absoluteStarts(l.chunks, f);
+    int lt = with.indexOf('<');
+    int g = with.indexOf('G');
+    assertTrue(starts[g] - starts[lt] >= 1490, "the tag at the pause's start: " + starts[lt]
+        + " ms, the next word at " + starts[g] + " ms");
+    // at most 3 s per tag; case and quotes as written; 0 s and no time: no pause of their own
+    double clamped = f.millisForBytes(speak(request(LocalSpeechProvider.VOICE_SLT).build(),
+        "Hello there. <BREAK TIME='20s'/> Good morning.").audio().length) - base;
+    assertTrue(clamped > 2900 && clamped < 3200, "a 20 s break made " + clamped + " ms");
+    for (String none : List.of("<break time=\"0s\"/>", "<break/>",
+        "<break strength=\"strong\"/>")) {
+      double d = f.millisForBytes(speak(request(LocalSpeechProvider.VOICE_SLT).build(),
+          "Hello there. " + none + " Good morning.").audio().length) - base;
+      assertTrue(Math.abs(d) < 300, none + " made " + d + " ms more");
+    }
+  }
+
+  @Test
+  void leadingAndRepeatedBreakTagsAreSilenceWhereTheyStand() throws Exception {
+    String[] pieces = {"<break time=\"700ms\"/>", "First words ", "<break time=\"1s\"/>",
+        " then the rest."};
+    RecordingTtsListener l = speak(request(LocalSpeechProvider.VOICE_KEVIN).build(), pieces);
+    assertEquals(String.join("", pieces), l.alignedText());
+    // a leading break is silence before the first word, and the session's first audio
+    double[] starts = absoluteStarts(l.chunks, AudioFormat.PCM_16000);
+    String all = String.join("", pieces);
+    assertTrue(starts[all.indexOf('F')] >= 690, "first word at " + starts[all.indexOf('F')]);
+    assertTrue(l.chunks.get(0).audio().length > 0, "the pause is audio");
+    assertTrue(longestSilenceMillis(l.audio(), 16000) >= 990, "the 1 s pause");
+  }
+
+  /** The longest run of exactly zero samples, in ms. */
+  static double longestSilenceMillis(byte[] pcm, int rate) {
+    int best = 0;
+    int run = 0;
+    for (int i = 0; i + 1 < pcm.length; i += 2) {
+      run = pcm[i] == 0 && pcm[i + 1] == 0 ? run + 1 : 0;
+      best = Math.max(best, run);
+    }
+    return best * 1000.0 / rate;
+  }
+
   /** Session-absolute start of every aligned character: chunk start plus relative start. */
   static double[] absoluteStarts(List<TtsAudio> chunks, AudioFormat f) {
     int n = chunks.stream().mapToInt(c -> c.alignment().size()).sum();

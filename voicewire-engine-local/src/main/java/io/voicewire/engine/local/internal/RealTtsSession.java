@@ -6,7 +6,6 @@ import io.voicewire.speech.TtsAudio;
 import io.voicewire.speech.TtsListener;
 import io.voicewire.speech.TtsRequest;
 import io.voicewire.speech.TtsSession;
-import io.voicewire.speech.text.Sentences;
 import io.voicewire.speech.text.TextReleaser;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -20,10 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local text-to-speech session.
  *
- * <p>Text goes through the shared {@link TextReleaser} (schedule, flush, try-trigger, end,
- * auto_mode); each released piece is split into sentences ({@link Sentences#split}, and long ones
- * at a comma or space near {@link SentenceParts#MAX_SENTENCE_CHARS}) and queued; text with
- * nothing to say between two sentences is queued as one silent piece. Each sentence is normalized
+ * <p>Text goes through the shared {@link TextReleaser}; each released piece is cut at its break
+ * tags (a pause each, {@link BreakTags}) and into sentences ({@link SentenceParts#parts});
+ * text with nothing to say between two sentences is one silent piece. Each sentence is normalized
  * ({@link TextNormalizer}) just before synthesis; one with nothing to say is silent. When the
  * listener is (nearly) waiting for audio (the session's first sentence, after a pause) and the
  * voice's start grows with the sentence (MaryTTS), the sentence's first clause is voiced first and
@@ -62,12 +60,14 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
 
   private enum State { OPEN, ENDING, CLOSED, FAILED }
 
-  private sealed interface Item permits Sentence, FlushMark, EndMark {}
+  private sealed interface Item permits Sentence, Pause, FlushMark, EndMark {}
 
   private record Sentence(String text, boolean speakable) implements Item {}
 
-  private record FlushMark() implements Item {}
+  /** A break tag with a time ({@link BreakTags}): {@code millis} of silence. */
+  private record Pause(String text, int millis) implements Item {}
 
+  private record FlushMark() implements Item {}
   private record EndMark() implements Item {}
 
   private final TtsRequest request;
@@ -243,20 +243,14 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
     // text with nothing to say between two speakable sentences is one silent item, not one item
     // (and one turn) per ". " (issue #10's abuse mix sends ". " by the megabyte)
     StringBuilder silent = new StringBuilder();
-    for (String piece : pieces) {
-      queuedChars += piece.length();
-      if (!SentenceParts.speakable(piece)) {
-        silent.append(piece);
-        continue;
-      }
-      for (String sentence : Sentences.split(piece)) {
-        for (String part : SentenceParts.splitLong(sentence)) {
-          if (SentenceParts.speakable(part)) {
-            addSilent(silent);
-            items.add(new Sentence(part, true));
-          } else {
-            silent.append(part);
-          }
+    for (String released : pieces) {
+      queuedChars += released.length();
+      for (BreakTags.Part part : BreakTags.split(released)) {
+        if (part.pauseMillis() > 0) {
+          addSilent(silent);
+          items.add(new Pause(part.text(), part.pauseMillis()));
+        } else {
+          enqueueText(part.text(), silent);
         }
       }
     }
@@ -274,6 +268,18 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
       scheduler.schedule(this, output.deadlineNanos(nanoClock.getAsLong()));
     }
     return true;
+  }
+
+  /** Queues the sentences of {@code piece}; text with nothing to say joins {@code silent}. */
+  private void enqueueText(String piece, StringBuilder silent) {
+    for (String part : SentenceParts.parts(piece)) {
+      if (SentenceParts.speakable(part)) {
+        addSilent(silent);
+        items.add(new Sentence(part, true));
+      } else {
+        silent.append(part);
+      }
+    }
   }
 
   private void addSilent(StringBuilder silent) {
@@ -313,15 +319,15 @@ final class RealTtsSession implements TtsSession, TtsScheduler.Job {
         output.abandon();
         return;
       }
-      if (item instanceof Sentence s) {
-        queuedChars -= s.text().length();
-      }
+      queuedChars -= item instanceof Sentence s ? s.text().length()
+          : item instanceof Pause p ? p.text().length() : 0;
     } finally {
       lock.unlock();
     }
     try {
       switch (item) {
         case Sentence s -> voice(s, turn);
+        case Pause p -> output.pause(p.text(), p.millis());
         case FlushMark f -> {
           output.emitSilent();
           deliver(listener::onFlushed);

@@ -1,5 +1,6 @@
 package io.voicewire.engine.local.internal;
 
+import io.voicewire.speech.text.Sentences;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,22 @@ final class SentenceParts {
       i += Character.charCount(c);
     }
     return false;
+  }
+
+  /**
+   * Released text cut into what a session queues: its sentences, each split when long
+   * ({@link #splitLong}); the parts with nothing to say are kept too. Concatenated, they are
+   * {@code piece}.
+   */
+  static List<String> parts(String piece) {
+    if (!speakable(piece)) {
+      return List.of(piece);
+    }
+    List<String> out = new ArrayList<>();
+    for (String sentence : Sentences.split(piece)) {
+      out.addAll(splitLong(sentence));
+    }
+    return out;
   }
 
   /** Splits a sentence longer than {@link #MAX_SENTENCE_CHARS} at commas or spaces. */

@@ -214,6 +214,42 @@ final class TtsOutput {
     silentChars.setLength(0);
   }
 
+  /**
+   * A pause of {@code millis} ({@link BreakTags}): silence, in chunks of at most the largest
+   * {@link #CHUNK_MILLIS}, the first carrying {@code text} (the tag) and any text with nothing to
+   * say that waits, at the pause's start. Before the session's first audio the silence is its
+   * first audio, as the tag asks.
+   */
+  void pause(String text, int millis) {
+    if (converter == null) {
+      converter = AudioConverter.create(
+          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
+    }
+    if (silentChars.length() + text.length() > MAX_SILENT_CHARS_PER_CHUNK) {
+      emitSilent();
+    }
+    silentChars.append(text);
+    byte[] a = converter.convert(new byte[(int) ((long) millis * voice.sampleRate() / 1000) * 2]);
+    byte[] b = converter.flush();
+    byte[] pcm = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, pcm, a.length, b.length);
+    int step = CHUNK_MILLIS[CHUNK_MILLIS.length - 1] * out.sampleRate() / 1000 * out.frameSize();
+    Alignment none = new Alignment(List.of(), new int[0], new int[0]);
+    for (int from = 0; from < pcm.length || from == 0; from += step) {
+      byte[] chunk = Arrays.copyOfRange(pcm, from, Math.min(pcm.length, from + step));
+      outputSamples += chunk.length / out.frameSize();
+      producedMillis = outputSamples * 1000 / out.sampleRate();
+      if (firstAudioNanos < 0 && chunk.length > 0) {
+        firstAudioNanos = nanoClock.getAsLong();
+      }
+      emit.accept(new TtsAudio(chunk, from == 0 ? ChunkAlignment.silent(silentChars.toString())
+          : none, none));
+      if (from == 0) {
+        silentChars.setLength(0);
+      }
+    }
+  }
+
   private byte[] carrier() {
     if (!madeAudio()) {
       return new byte[0];
