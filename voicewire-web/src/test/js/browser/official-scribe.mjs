@@ -3,6 +3,7 @@
 // voicewire server, with only `baseUri` changed. The backend role (minting single-use tokens with
 // the API key) is played here in Node, as the official guide describes.
 //   node official-scribe.mjs <server base> <microphone wav> <api key> <pcm16 file for manual mode>
+//     [relay: the server relays to the strict ElevenLabs double; only the relayed scenario]
 // Prints RESULT lines: mic (the client's own microphone pipeline, VAD commits), manual (PCM
 // chunks sent with send() and one commit()), errors (the browser's, before the next one), reused
 // (a token used twice, with the console errors the client logs for it).
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch, report, run } from './browser.js';
 
-const [serverBase, wav, apiKey, manualPcm] = process.argv.slice(2);
+const [serverBase, wav, apiKey, manualPcm, mode = 'offline'] = process.argv.slice(2);
 const wsBase = serverBase.replace(/^http/, 'ws');
 const LIB = fileURLToPath(new URL('../../../../node_modules/@elevenlabs/client/dist/lib.iife.js',
   import.meta.url));
@@ -31,7 +32,7 @@ async function mintToken() {
 function session({ options, drive, until, waitMs }) {
   const { Scribe, RealtimeEvents } = globalThis.ElevenLabsClient;
   const rec = { events: [], partials: [], committed: [], timestamps: [], errors: [],
-    authErrors: [], close: null, openMs: null, t0: performance.now() };
+    authErrors: [], entities: [], finals: [], close: null, openMs: null, t0: performance.now() };
   const conn = Scribe.connect(options);
   const at = () => Math.round(performance.now() - rec.t0);
   conn.on(RealtimeEvents.OPEN, () => { rec.openMs = at(); });
@@ -39,6 +40,8 @@ function session({ options, drive, until, waitMs }) {
   conn.on(RealtimeEvents.PARTIAL_TRANSCRIPT, (d) => rec.partials.push({ text: d.text, ms: at() }));
   conn.on(RealtimeEvents.COMMITTED_TRANSCRIPT, (d) => rec.committed.push({ text: d.text, ms: at() }));
   conn.on(RealtimeEvents.COMMITTED_TRANSCRIPT_WITH_TIMESTAMPS, (d) => rec.timestamps.push(d));
+  conn.on(RealtimeEvents.COMMITTED_TRANSCRIPT_ENTITIES, (d) => rec.entities.push(d));
+  conn.on(RealtimeEvents.FINAL_TRANSCRIPT, (d) => rec.finals.push(d.text));
   conn.on(RealtimeEvents.AUTH_ERROR, (d) => rec.authErrors.push(d));
   conn.on(RealtimeEvents.ERROR, (e) => rec.errors.push(e instanceof Error ? 'Error: ' + e.message
     : JSON.stringify(e)));
@@ -57,12 +60,39 @@ function session({ options, drive, until, waitMs }) {
   })();
 }
 
+/**
+ * Through the relay (`mode` relay: the server relays to the strict ElevenLabs double): manual
+ * chunks with every option and commit(), then a token used twice.
+ */
+async function relayScenarios(b) {
+  const pcm = readFileSync(manualPcm).toString('base64');
+  const relayed = await b.page.evaluate(session, {
+    options: { token: await mintToken(), modelId: 'scribe_v2_realtime', baseUri: wsBase,
+      commitStrategy: 'manual', audioFormat: 'pcm_16000', sampleRate: 16000,
+      languageCode: 'en', includeTimestamps: true, keyterms: ['double'],
+      entityDetection: ['pii'], filterBackgroundAudio: true },
+    drive: `async (conn, t) => {
+      while (conn.websocket.readyState !== WebSocket.OPEN) await t.sleep(10);
+      conn.send({ audioBase64: ${JSON.stringify(pcm)}, previousText: 'Before this.' });
+      conn.commit();
+    }`,
+    until: 'r => r.committed.length >= 1 && r.timestamps.length >= 1 && r.entities.length >= 1',
+    waitMs: 20000,
+  });
+  report('relayed', relayed);
+  report('errors', { errors: b.errors.splice(0) });
+}
+
 run(async () => {
-  const b = await launch({ wav });
+  const b = await launch(mode === 'relay' ? {} : { wav });
   try {
     await b.page.goto(serverBase + '/lib/voicewire.css'); // the server's origin, no app code
     await b.page.addScriptTag({ content: readFileSync(LIB, 'utf8') });
     report('lib', { global: await b.page.evaluate(() => typeof globalThis.ElevenLabsClient?.Scribe) });
+    if (mode === 'relay') {
+      await relayScenarios(b);
+      return;
+    }
 
     // 1. the official client's own microphone pipeline (getUserMedia, its AudioWorklet
     // resampling to 16 kHz) with server-side VAD commits, as its README shows
