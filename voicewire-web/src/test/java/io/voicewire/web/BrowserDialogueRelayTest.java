@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.voicewire.client.ClientTestAccess;
-import io.voicewire.client.ElevenLabsProvider;
-import io.voicewire.client.ReconnectPolicy;
-import io.voicewire.client.VoiceClient;
 import io.voicewire.client.contract.ElevenLabsDouble;
-import io.voicewire.server.VoicewireServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,19 +24,11 @@ class BrowserDialogueRelayTest {
   @Test
   void aDialogueOfTwoVoicesPlaysThroughTheRelayOverBothSockets() throws Exception {
     NodeScripts.Run r;
-    try (ElevenLabsDouble d = ElevenLabsDouble.start();
-        VoiceClient upstream = ClientTestAccess.relayUpstream(d.baseUrl(),
-            ElevenLabsDouble.API_KEY).reconnectPolicy(ReconnectPolicy.NEVER).build();
-        ElevenLabsProvider provider = new ElevenLabsProvider(upstream)) {
-      VoicewireServer server = VoicewireServer.create(c -> c.provider(provider)
-          .allowedOrigins(List.of("*"))); // the example page comes from another origin
-      try {
-        r = NodeScripts.node("src/test/js/browser/dialogue.mjs", List.of("http://127.0.0.1:"
-            + server.start(0), new ObjectMapper().writeValueAsString(BrowserDialogueTest.SCRIPT)),
-            Map.of(), 240);
-      } finally {
-        server.close();
-      }
+    // the example page comes from another origin
+    try (RelayToDouble relay = RelayToDouble.start(c -> c.allowedOrigins(List.of("*")))) {
+      ElevenLabsDouble d = relay.upstream;
+      r = NodeScripts.node("src/test/js/browser/dialogue.mjs", List.of(relay.base,
+          new ObjectMapper().writeValueAsString(BrowserDialogueTest.SCRIPT)), Map.of(), 240);
       NodeScripts.keep(r, "dialogue-relay.out");
       d.assertNoViolations();
       // three dialogues (two sockets and the example page), their turns voiced upstream

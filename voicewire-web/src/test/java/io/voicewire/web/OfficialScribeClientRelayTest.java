@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.voicewire.client.ClientTestAccess;
-import io.voicewire.client.ElevenLabsProvider;
-import io.voicewire.client.ReconnectPolicy;
-import io.voicewire.client.VoiceClient;
 import io.voicewire.client.contract.ElevenLabsDouble;
-import io.voicewire.server.VoicewireServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,23 +30,14 @@ class OfficialScribeClientRelayTest {
   @Test
   void theOfficialBrowserClientTranscribesThroughTheRelayWithItsOwnEvents() throws Exception {
     NodeScripts.Run r;
-    try (ElevenLabsDouble d = ElevenLabsDouble.start();
-        VoiceClient upstream = ClientTestAccess.relayUpstream(d.baseUrl(),
-            ElevenLabsDouble.API_KEY).reconnectPolicy(ReconnectPolicy.NEVER).build();
-        ElevenLabsProvider provider = new ElevenLabsProvider(upstream)) {
-      VoicewireServer server = VoicewireServer.create(c -> c.provider(provider)
-          .apiKeys(List.of(KEY)));
+    try (RelayToDouble relay = RelayToDouble.start(c -> c.apiKeys(List.of(KEY)))) {
+      ElevenLabsDouble d = relay.upstream;
       Path dir = NodeScripts.MODULE.resolve("target/web-test");
       Files.createDirectories(dir);
       Path pcm = dir.resolve("official-scribe-relay.pcm");
       Files.write(pcm, new byte[16000 * 2]); // 1 s: the double answers audio, not its sound
-      try {
-        r = NodeScripts.node("src/test/js/browser/official-scribe.mjs", List.of(
-            "http://127.0.0.1:" + server.start(0), pcm.toString(), KEY, pcm.toString(), "relay"),
-            Map.of(), 200);
-      } finally {
-        server.close();
-      }
+      r = NodeScripts.node("src/test/js/browser/official-scribe.mjs", List.of(relay.base,
+          pcm.toString(), KEY, pcm.toString(), "relay"), Map.of(), 200);
       NodeScripts.keep(r, "official-scribe-relay.out");
       r.assertSucceeded();
       d.assertNoViolations();
@@ -59,7 +45,8 @@ class OfficialScribeClientRelayTest {
           .filter(s -> s.body() != null).toList();
       assertTrue(frames.size() >= 2, "the client's chunk and its commit upstream: " + frames);
       assertEquals("Before this.", frames.get(0).body().path("previous_text").asText());
-      assertTrue(frames.get(frames.size() - 1).body().path("commit").asBoolean(), frames.toString());
+      assertTrue(frames.get(frames.size() - 1).body().path("commit").asBoolean(),
+          frames.toString());
     }
     JsonNode relayed = r.result("relayed");
     assertEquals("[]", relayed.path("errors").toString(), "error events: " + relayed);
