@@ -38,8 +38,8 @@ import picocli.CommandLine.Parameters;
  * stream-input}, with reconnect and resume), showing progress as the audio arrives.
  */
 @Command(name = "speak", mixinStandardHelpOptions = true,
-    description = {"Speak text into a WAV file, or on the speakers with --play (streaming TTS "
-        + "over WebSocket).",
+    description = {"Speak text into a WAV, MP3 or Ogg Opus file, or on the speakers with --play "
+        + "(streaming TTS over WebSocket).",
         "Without --server an offline engine runs in this process."})
 public final class SpeakCommand implements Callable<Integer> {
   /** Width of the progress bar, characters. */
@@ -52,9 +52,9 @@ public final class SpeakCommand implements Callable<Integer> {
   String text;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "The file to write (required unless --play): a WAV file, or with an mp3_* "
-          + "or opus_* --format and a name not ending in .wav, the MP3 or Ogg Opus file as the "
-          + "server sent it.")
+      description = "The file to write (required unless --play): a .mp3 or .ogg/.opus name "
+          + "gets the MP3 or Ogg Opus file as the server sent it, any other name a WAV file "
+          + "(an mp3_* or opus_* --format decoded).")
   Path output;
 
   @Option(names = "--play", description = "Play the speech on the speakers as it arrives "
@@ -69,10 +69,16 @@ public final class SpeakCommand implements Callable<Integer> {
       description = "Voice id (default: the server's first voice).")
   String voice;
 
-  @Option(names = "--format", defaultValue = "pcm_24000", paramLabel = "FORMAT",
-      description = "Output format: pcm_8000 … pcm_48000, ulaw_8000, alaw_8000 (default: "
-          + "${DEFAULT-VALUE}).")
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "Output format: pcm_8000 … pcm_48000, ulaw_8000, alaw_8000, mp3_22050_32 … "
+          + "mp3_44100_192, opus_48000_32 … opus_48000_192 (default: from the -o name, "
+          + DEFAULT_MP3 + " for .mp3, " + DEFAULT_OPUS + " for .ogg or .opus, else "
+          + DEFAULT_PCM + ").")
   String format;
+
+  static final String DEFAULT_PCM = "pcm_24000";
+  static final String DEFAULT_MP3 = "mp3_44100_128";
+  static final String DEFAULT_OPUS = "opus_48000_64";
 
   @Option(names = "--model", paramLabel = "ID",
       description = "Model id (default: " + TtsRequest.DEFAULT_MODEL + ").")
@@ -92,9 +98,13 @@ public final class SpeakCommand implements Callable<Integer> {
     PrintWriter err = target.err();
     AudioFormat f;
     try {
-      f = AudioFormat.parse(format);
+      f = AudioFormat.parse(format != null ? format : formatFor(output));
     } catch (IllegalArgumentException e) {
       throw target.usageError("--format: " + e.getMessage());
+    }
+    String clash = clash(output, f);
+    if (clash != null) {
+      throw target.usageError(clash);
     }
     boolean playing = play || playTo != null;
     if (output == null && !playing) {
@@ -198,8 +208,7 @@ public final class SpeakCommand implements Callable<Integer> {
           : AudioDecoder.outputOf(f);
       byte[] pcm = f.isDecodable() ? toPcm(f, pcmFormat, bytes) : timeline.decodedPcm();
       int rate = pcmFormat.sampleRate();
-      if (f.isDecodable() || output.getFileName().toString().toLowerCase(Locale.ROOT)
-          .endsWith(".wav")) {
+      if (f.isDecodable() || formatFor(output).equals(DEFAULT_PCM)) {
         Wav.write(output, rate, pcm);
       } else {
         Files.write(output, bytes); // one valid MP3 or Ogg Opus file, as the server sent it
@@ -251,6 +260,38 @@ public final class SpeakCommand implements Callable<Integer> {
       decoded.writeBytes(decoder.finish());
       return decoded.toByteArray();
     }
+  }
+
+  /** The format a file name asks for when --format is not given. */
+  static String formatFor(Path output) {
+    String name = extension(output);
+    return name.equals("mp3") ? DEFAULT_MP3
+        : name.equals("ogg") || name.equals("opus") ? DEFAULT_OPUS : DEFAULT_PCM;
+  }
+
+  /**
+   * Why {@code output}'s name and the format {@code f} cannot go together, or null: a .mp3 name
+   * for audio that is not MP3, a .ogg or .opus name for audio that is not Opus (the file would
+   * be a WAV under a name that says otherwise).
+   */
+  static String clash(Path output, AudioFormat f) {
+    String ext = extension(output);
+    boolean mp3 = f.encoding() == AudioFormat.Encoding.MP3;
+    boolean opus = f.encoding() == AudioFormat.Encoding.OPUS;
+    if (ext.equals("mp3") && !mp3 || (ext.equals("ogg") || ext.equals("opus")) && !opus) {
+      return "-o " + output.getFileName() + " names " + (ext.equals("mp3") ? "an MP3" : "an Ogg "
+          + "Opus") + " file, but --format " + f.wireName() + " is not: leave --format out, or "
+          + "use --format " + (ext.equals("mp3") ? DEFAULT_MP3 : DEFAULT_OPUS)
+          + ", or a .wav name";
+    }
+    return null;
+  }
+
+  private static String extension(Path p) {
+    String n = p == null || p.getFileName() == null ? ""
+        : p.getFileName().toString().toLowerCase(Locale.ROOT);
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? "" : n.substring(dot + 1);
   }
 
   /** PCM or G.711 audio as 16-bit PCM in {@code pcm} (the format's rate). */

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -183,6 +184,35 @@ class ClientCommandsTest extends CliHarness {
       for (double secs : new double[] {mp3Seconds, opus.durationMillis() / 1000.0}) {
         assertEquals(audio.durationMillis() / 1000.0, secs, 0.12, "as long as the PCM: " + secs);
       }
+
+      // the name says the format when --format is not given (before: a WAV named .mp3), and a
+      // name that contradicts --format is a usage error before any work
+      Path byName = dir.resolve("by-name.mp3");
+      Path oggByName = dir.resolve("by-name.ogg");
+      assertEquals(0, cli().execute("speak", text, "-o", byName.toString(), "--voice", "kevin16",
+          "--server", url), err.toString());
+      assertEquals(0, cli().execute("speak", text, "-o", oggByName.toString(), "--voice",
+          "kevin16", "--server", url), err.toString());
+      byte[] named = Files.readAllBytes(byName);
+      assertTrue((named[0] & 0xff) == 0xff || new String(named, 0, 3, StandardCharsets.US_ASCII)
+          .equals("ID3"), "an MP3 file, not a WAV: " + new String(named, 0, 4,
+          StandardCharsets.US_ASCII));
+      assertEquals(audio.durationMillis() / 1000.0,
+          io.voicewire.testing.Ffmpeg.decode(named, 16000).length / 16000.0, 0.12);
+      assertEquals("OggS", new String(Files.readAllBytes(oggByName), 0, 4,
+          StandardCharsets.US_ASCII));
+      err.getBuffer().setLength(0);
+      Path clash = dir.resolve("clash.mp3");
+      assertEquals(2, cli().execute("speak", text, "-o", clash.toString(), "--format",
+          "pcm_16000", "--server", url));
+      assertTrue(err.toString().contains("names an MP3 file, but --format pcm_16000"),
+          err.toString());
+      assertFalse(Files.exists(clash));
+      // a name with no known extension and a compressed format: decoded to WAV, as the help says
+      Path other = dir.resolve("speech.audio");
+      assertEquals(0, cli().execute("speak", text, "-o", other.toString(), "--voice", "kevin16",
+          "--format", "mp3_44100_128", "--server", url), err.toString());
+      assertEquals("RIFF", new String(Files.readAllBytes(other), 0, 4, StandardCharsets.US_ASCII));
 
       // transcribe takes the MP3 too (before: "not a WAVE file")
       out.getBuffer().setLength(0);
