@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * The audio side of a {@link RealSttSession}: converts each chunk to 16 kHz PCM, keeps the
+ * The audio side of a {@link RealSttSession}: converts each chunk to 16 kHz PCM (filling in the
+ * band above 4 kHz of 8 kHz input, {@link NarrowbandLift}), keeps the
  * session's audio time (as received and as produced for the decoder) and the wall-clock time of
  * the last audio, remembers recent audio for lead-ins ({@link LeadInRing}) and runs the session's
  * one detector ({@link SessionVad}), whose events bound the passes.
@@ -22,6 +23,8 @@ import java.util.function.LongSupplier;
 final class SttAudioIntake {
   private final AudioFormat format;
   private final AudioConverter converter;
+  /** 8 kHz input: the band above 4 kHz is filled in for the recogniser ({@link NarrowbandLift}). */
+  private final boolean lift;
   private final LongSupplier nanoClock;
   /** The one detector of this session's audio: pass boundaries, and the VAD commit's events. */
   private final SessionVad vad;
@@ -35,6 +38,7 @@ final class SttAudioIntake {
     this.format = request.audioFormat();
     this.converter = format.equals(AudioFormat.PCM_16000) ? null
         : AudioConverter.create(format, AudioFormat.PCM_16000);
+    this.lift = NarrowbandLift.applies(format.sampleRate());
     this.nanoClock = nanoClock;
     this.lastAudioNanos = nanoClock.getAsLong();
     this.vad = new SessionVad(endpointNet, request.vad());
@@ -48,6 +52,9 @@ final class SttAudioIntake {
    */
   byte[] take(byte[] audio) {
     byte[] pcm = converter == null ? audio : converter.convert(audio);
+    if (lift) {
+      NarrowbandLift.lift(pcm, samples); // the converter's array is this chunk's own
+    }
     receivedBytes += audio.length;
     lastAudioNanos = nanoClock.getAsLong();
     samples += pcm.length / 2;
