@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * SSML break tags with a time, {@code <break time="1.5s" />}: a pause of that length in the
- * audio, at most {@link #MAX_PAUSE_MILLIS}, as ElevenLabs' models make it (every model but v3,
- * with or without {@code enable_ssml_parsing}; "Do pauses and SSML phoneme tags work with the
- * API?", ElevenLabs help centre). A break without a time, or with only a strength, stays what
+ * audio, at most {@link #MAX_PAUSE_MILLIS}, as ElevenLabs' models make it (every model but v3:
+ * "Do pauses and SSML phoneme tags work with the API?", ElevenLabs help centre). This engine
+ * makes the pause whether or not {@code enable_ssml_parsing} is set; the help centre ties the tag
+ * to no such setting. A break without a time, or with only a strength, stays what
  * {@link TextNormalizer} makes of it: the pause of a comma. Stateless.
  */
 final class BreakTags {
