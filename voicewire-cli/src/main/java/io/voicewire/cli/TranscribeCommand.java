@@ -107,8 +107,12 @@ public final class TranscribeCommand implements Callable<Integer> {
     if (mic) { // without a microphone, say so before warming up an engine
       AudioDevices.checkMicrophone(AudioFormat.PCM_16000);
     }
-    byte[] pcm = mic ? null : readPcm16k(input);
-    SttRequest request = SttRequest.builder().modelId(model).audioFormat(AudioFormat.PCM_16000)
+    byte[] file = mic ? null : java.nio.file.Files.readAllBytes(input);
+    AudioFormat inFormat = file != null && telephone(file) ? AudioFormat.PCM_8000
+        : AudioFormat.PCM_16000;
+    byte[] pcm = file == null ? null : inFormat == AudioFormat.PCM_8000
+        ? Wav.read(input).toMono().pcm16le() : readPcm16k(input);
+    SttRequest request = SttRequest.builder().modelId(model).audioFormat(inFormat)
         .commitStrategy(strategy).languageCode(language).build();
     boolean terminal = Terminal.interactive();
     StringBuilder committed = new StringBuilder();
@@ -186,6 +190,22 @@ public final class TranscribeCommand implements Callable<Integer> {
     }
     out.flush();
     return CommandLine.ExitCode.OK;
+  }
+
+  /**
+   * True for an 8 kHz WAV file: it is sent as {@code pcm_8000}, as it is, so that the server
+   * knows its band ends at 4 kHz (the offline engine then fills in the band above for its
+   * wideband recogniser) instead of receiving it resampled to 16 kHz.
+   */
+  static boolean telephone(byte[] file) {
+    if (AudioDecoder.detect(file) != null) {
+      return false;
+    }
+    try {
+      return Wav.read(new ByteArrayInputStream(file)).sampleRate() == 8000;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false; // readPcm16k reports what is wrong with it
+    }
   }
 
   static byte[] readPcm16k(Path wavFile) throws java.io.IOException {

@@ -185,6 +185,18 @@ class ClientCommandsTest extends CliHarness {
         assertEquals(audio.durationMillis() / 1000.0, secs, 0.12, "as long as the PCM: " + secs);
       }
 
+      // an 8 kHz WAV goes as pcm_8000, so the engine knows its band (and fills in the rest)
+      Path phone = dir.resolve("hello-8k.wav");
+      assertEquals(0, cli().execute("speak", text, "-o", phone.toString(), "--voice", "kevin16",
+          "--format", "pcm_8000", "--server", url), err.toString());
+      assertTrue(TranscribeCommand.telephone(Files.readAllBytes(phone)));
+      assertFalse(TranscribeCommand.telephone(Files.readAllBytes(wav)));
+      out.getBuffer().setLength(0);
+      assertEquals(0, cli().execute("transcribe", phone.toString(), "--fast", "--server", url),
+          err.toString());
+      String[] phoneLines = out.toString().split("\n");
+      assertTrue(phoneLines[phoneLines.length - 1].contains("hello"), "8 kHz: " + out);
+
       // the name says the format when --format is not given (before: a WAV named .mp3), and a
       // name that contradicts --format is a usage error before any work
       Path byName = dir.resolve("by-name.mp3");
@@ -213,6 +225,9 @@ class ClientCommandsTest extends CliHarness {
       assertEquals(0, cli().execute("speak", text, "-o", other.toString(), "--voice", "kevin16",
           "--format", "mp3_44100_128", "--server", url), err.toString());
       assertEquals("RIFF", new String(Files.readAllBytes(other), 0, 4, StandardCharsets.US_ASCII));
+
+      assertFalse(TranscribeCommand.telephone(mp3Bytes), "an MP3 is decoded, not sent as is");
+      assertFalse(TranscribeCommand.telephone("not audio".getBytes(StandardCharsets.US_ASCII)));
 
       // transcribe takes the MP3 too (before: "not a WAVE file")
       out.getBuffer().setLength(0);
