@@ -111,7 +111,7 @@ public final class TranscribeCommand implements Callable<Integer> {
     AudioFormat inFormat = file != null && telephone(file) ? AudioFormat.PCM_8000
         : AudioFormat.PCM_16000;
     byte[] pcm = file == null ? null : inFormat == AudioFormat.PCM_8000
-        ? Wav.read(input).toMono().pcm16le() : readPcm16k(input);
+        ? Wav.read(new ByteArrayInputStream(file)).toMono().pcm16le() : readPcm16k(input, file);
     SttRequest request = SttRequest.builder().modelId(model).audioFormat(inFormat)
         .commitStrategy(strategy).languageCode(language).build();
     boolean terminal = Terminal.interactive();
@@ -208,8 +208,8 @@ public final class TranscribeCommand implements Callable<Integer> {
     }
   }
 
-  static byte[] readPcm16k(Path wavFile) throws java.io.IOException {
-    byte[] file = java.nio.file.Files.readAllBytes(wavFile);
+  /** {@code file} (read from {@code wavFile}) as 16 kHz PCM. */
+  static byte[] readPcm16k(Path wavFile, byte[] file) throws java.io.IOException {
     AudioFormat compressed = AudioDecoder.detect(file);
     if (compressed != null) { // MP3 or Ogg Opus, whatever the name says
       if (!AudioDecoder.canDecode(compressed)) {
@@ -228,7 +228,12 @@ public final class TranscribeCommand implements Callable<Integer> {
       b.writeBytes(conv.flush());
       return b.toByteArray();
     }
-    Wav.WavAudio wav = Wav.read(wavFile).toMono();
+    Wav.WavAudio wav;
+    try {
+      wav = Wav.read(new ByteArrayInputStream(file)).toMono();
+    } catch (java.io.IOException e) { // as Wav.read(Path) says it
+      throw new java.io.IOException(wavFile.getFileName() + ": " + e.getMessage(), e);
+    }
     if (wav.sampleRate() == 16000) {
       return wav.pcm16le();
     }

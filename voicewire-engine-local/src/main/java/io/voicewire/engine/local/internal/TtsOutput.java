@@ -102,10 +102,7 @@ final class TtsOutput {
    * audio; {@link #pump} then emits its chunks. Text with nothing to say waits for the next chunk.
    */
   void begin(String sentence, Synthesizer synth, double speed) throws Exception {
-    if (converter == null) {
-      converter = AudioConverter.create(
-          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
-    }
+    ensureConverter();
     if (leadMillis() < TtsScheduler.URGENT_LEAD_MILLIS) {
       chunkIndex = 0; // the listener is (nearly) waiting: start small again
     }
@@ -221,18 +218,12 @@ final class TtsOutput {
    * first audio, as the tag asks.
    */
   void pause(String text, int millis) {
-    if (converter == null) {
-      converter = AudioConverter.create(
-          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
-    }
+    ensureConverter();
     if (silentChars.length() + text.length() > MAX_SILENT_CHARS_PER_CHUNK) {
       emitSilent();
     }
     silentChars.append(text);
-    byte[] a = converter.convert(new byte[(int) ((long) millis * voice.sampleRate() / 1000) * 2]);
-    byte[] b = converter.flush();
-    byte[] pcm = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, pcm, a.length, b.length);
+    byte[] pcm = silence(millis);
     int step = CHUNK_MILLIS[CHUNK_MILLIS.length - 1] * out.sampleRate() / 1000 * out.frameSize();
     Alignment none = new Alignment(List.of(), new int[0], new int[0]);
     for (int from = 0; from < pcm.length || from == 0; from += step) {
@@ -250,15 +241,27 @@ final class TtsOutput {
     }
   }
 
+  private void ensureConverter() {
+    if (converter == null) {
+      converter = AudioConverter.create(
+          new AudioFormat(AudioFormat.Encoding.PCM_S16LE, voice.sampleRate(), 0), out);
+    }
+  }
+
+  /** {@code millis} of silence in the output format, the converter flushed after it. */
+  private byte[] silence(int millis) {
+    byte[] a = converter.convert(new byte[(int) ((long) millis * voice.sampleRate() / 1000) * 2]);
+    byte[] b = converter.flush();
+    byte[] pcm = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, pcm, a.length, b.length);
+    return pcm;
+  }
+
   private byte[] carrier() {
     if (!madeAudio()) {
       return new byte[0];
     }
-    byte[] silence = new byte[SILENT_CARRIER_MILLIS * voice.sampleRate() / 1000 * 2];
-    byte[] a = converter.convert(silence);
-    byte[] b = converter.flush();
-    byte[] carrier = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, carrier, a.length, b.length);
+    byte[] carrier = silence(SILENT_CARRIER_MILLIS);
     outputSamples += carrier.length / out.frameSize();
     producedMillis = outputSamples * 1000 / out.sampleRate();
     return carrier;
