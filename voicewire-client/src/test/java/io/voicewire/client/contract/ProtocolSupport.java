@@ -25,6 +25,10 @@ final class ProtocolSupport {
   private static final String N = "no";
   private static final String F = "forwarded";
   private static final String NA = "—";
+  private static final String EVERY_FORMAT = "every official format (MP3 and Ogg Opus encoded "
+      + "by the server); default mp3_44100_128";
+  private static final String ENGLISH_ONLY = "the offline engine's voices are English; another "
+      + "language is refused with unsupported, not voiced by them";
 
   /** The close_context row: its semantics are the AsyncAPI CloseContext's (checked by tests). */
   static final String CLOSE_CONTEXT_ROW = "send CloseContextClient close_context";
@@ -77,9 +81,8 @@ final class ProtocolSupport {
           + "with its own key"};
     }
     Map<String, String[]> known = Map.ofEntries(
-        Map.entry("query output_format", new String[] {"PCM, μ-law, A-law", F, Y, NA,
-            "MP3/Opus from the offline engine: issue #13 (400 until then); the SDK sends its "
-                + "format (PCM by default) explicitly"}),
+        Map.entry("query output_format", new String[] {EVERY_FORMAT, F, Y, NA,
+            "the SDK sends its format (PCM by default) explicitly"}),
         Map.entry("query enable_logging", new String[] {"accepted", F, tts ? Y : N, NA,
             "the offline server keeps nothing; SDK: TtsRequest.enableLogging"}),
         Map.entry("query optimize_streaming_latency", new String[] {"accepted", F, Y, NA,
@@ -87,7 +90,8 @@ final class ProtocolSupport {
         Map.entry("body text", new String[] {Y, F, Y, NA, ""}),
         Map.entry("body model_id", new String[] {tts ? "accepted, default eleven_multilingual_v2"
             : "accepted", F, tts ? Y : NA, NA, "the offline engine has one model per kind"}),
-        Map.entry("body language_code", new String[] {Y, F, tts ? Y : NA, NA, ""}),
+        Map.entry("body language_code", new String[] {tts ? "English only" : Y, F,
+            tts ? Y : NA, NA, tts ? ENGLISH_ONLY : ""}),
         Map.entry("body voice_settings", new String[] {"accepted (speed honoured)", F, Y, NA,
             ""}),
         Map.entry("body seed", new String[] {"accepted", F, tts ? Y : NA, NA,
@@ -163,16 +167,16 @@ final class ProtocolSupport {
             "SDK: xi-api-key header or single-use token; browser: single-use token"}),
         Map.entry("query model_id", new String[] {"accepted", "forwarded when chosen", Y,
             Y, "the offline engine has one TTS model"}),
-        Map.entry("query language_code", new String[] {Y, "forwarded when chosen", Y, "via "
-            + "query option", ""}),
+        Map.entry("query language_code", new String[] {"English only", "forwarded when chosen",
+            Y, "via query option", ENGLISH_ONLY}),
         Map.entry("query enable_logging", new String[] {"accepted", "forwarded when chosen", Y,
             "via query option", "the offline server keeps nothing"}),
         Map.entry("query enable_ssml_parsing", new String[] {"accepted, not parsed",
             "forwarded when chosen", Y, "via query option", "the offline engine reads plain "
                 + "text; SSML tags are not interpreted"}),
-        Map.entry("query output_format", new String[] {"PCM, μ-law, A-law; default pcm_24000",
-            "forwarded when chosen (none: upstream MP3)", Y, Y, "MP3/Opus from the offline "
-                + "engine: issue #13"}),
+        Map.entry("query output_format", new String[] {EVERY_FORMAT,
+            "forwarded when chosen (none: upstream MP3)", Y, "yes (sends pcm_16000 unless told)",
+            "the SDK's player and the browser player play PCM/G.711 only"}),
         Map.entry("query inactivity_timeout", new String[] {Y,
             "enforced at the relay; upstream gets the relay's keep-alive setting", Y, Y, ""}),
         Map.entry("query sync_alignment", new String[] {Y, "forwarded; true upstream (resume)",

@@ -210,6 +210,31 @@ class LocalTtsSessionTest {
     assertFalse(s.end());
   }
 
+  /**
+   * The engine's voices are English: French text read by them is not French speech, so a
+   * language it cannot speak is refused at open, as the recognizer refuses one it cannot hear.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"fr", "de-DE", "spa"})
+  void otherLanguagesAreUnsupported(String code) throws Exception {
+    RecordingTtsListener l = new RecordingTtsListener();
+    TtsSession s = local.openTts(request(LocalSpeechProvider.VOICE_SLT).languageCode(code)
+        .build(), l);
+    l.awaitTerminal(5).assertOneTerminal();
+    assertEquals(ErrorCode.UNSUPPORTED, l.failure().code());
+    assertEquals("language_code '" + code + "' is not supported by the local engine; it speaks"
+        + " English (en) only", l.failure().message());
+    assertFalse(s.send("bonjour "));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"en", "EN", "en-GB", "eng", " "})
+  void englishIsSpokenWhateverItsSpelling(String code) throws Exception {
+    RecordingTtsListener l = speak(request(LocalSpeechProvider.VOICE_SLT).languageCode(code)
+        .build(), "Hello there.");
+    assertEquals("Hello there.", l.alignedText());
+  }
+
   @Test
   void unknownVoiceIsUnsupported() throws Exception {
     RecordingTtsListener l = new RecordingTtsListener();

@@ -253,11 +253,9 @@ public final class LocalEngine implements AutoCloseable {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
     SerialLane lane = new SerialLane(config.callbackExecutor());
-    AudioFormat f = request.outputFormat();
-    if (!f.isDecodable()) {
-      return RealTtsSession.failed(request, listener, lane, new SpeechError(ErrorCode.UNSUPPORTED,
-          "output_format " + f.wireName() + " is not supported by the local engine; use pcm_* ,"
-              + " ulaw_8000 or alaw_8000"));
+    SpeechError unsupported = Unsupported.tts(request);
+    if (unsupported != null) {
+      return RealTtsSession.failed(request, listener, lane, unsupported);
     }
     String voiceId = request.voiceId();
     VoiceEngine voice = voices.get(voiceId);

@@ -45,11 +45,9 @@ final class SttAdmission {
    * tenant's session is then counted, and {@link #admitted} must follow.
    */
   SpeechError refusal(SttRequest request, Collection<RealSttSession> open) {
-    String lang = request.languageCode();
-    if (lang != null && !lang.isBlank()
-        && !lang.toLowerCase(Locale.ROOT).matches("en|eng|en[-_].*")) {
-      return new SpeechError(ErrorCode.UNSUPPORTED, "language_code '" + lang + "' is not"
-          + " supported by the local engine; it recognizes English (en) only");
+    SpeechError language = Unsupported.language(request.languageCode(), "recognizes");
+    if (language != null) {
+      return language;
     }
     if (decoders == null) {
       return new SpeechError(ErrorCode.UNSUPPORTED,
