@@ -4,8 +4,12 @@ import static io.voicewire.engine.local.internal.NumberWords.cardinal;
 import static io.voicewire.engine.local.internal.NumberWords.ordinal;
 import static io.voicewire.engine.local.internal.NumberWords.year;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The tokens of {@link TextNormalizer} that start with a digit or a currency sign: dates, times,
@@ -13,17 +17,63 @@ import java.util.regex.Matcher;
  * amounts of money. Stateless and thread safe.
  */
 final class NumberTokens {
-  private static final Map<String, String> UNITS = Map.ofEntries(Map.entry("%", "percent"),
-      Map.entry("°", "degrees"), Map.entry("km/h", "kilometers per hour"),
-      Map.entry("mph", "miles per hour"), Map.entry("km", "kilometers"),
-      Map.entry("kg", "kilograms"), Map.entry("cm", "centimeters"),
-      Map.entry("mm", "millimeters"), Map.entry("ms", "milliseconds"),
-      Map.entry("GB", "gigabytes"), Map.entry("MB", "megabytes"), Map.entry("KB", "kilobytes"),
-      Map.entry("TB", "terabytes"), Map.entry("GHz", "gigahertz"),
-      Map.entry("MHz", "megahertz"), Map.entry("kHz", "kilohertz"), Map.entry("Hz", "hertz"),
-      Map.entry("k", "thousand"), Map.entry("x", "times"));
+  /** Each line: a unit as written, then what is said for it (plural; one is made singular). */
+  private static final Map<String, String> UNITS = table("""
+      % percent
+      ° degrees
+      km/h kilometers per hour
+      mph miles per hour
+      km kilometers
+      kg kilograms
+      cm centimeters
+      mm millimeters
+      ms milliseconds
+      GB gigabytes
+      MB megabytes
+      KB kilobytes
+      TB terabytes
+      GHz gigahertz
+      MHz megahertz
+      kHz kilohertz
+      Hz hertz
+      k thousand
+      x times
+      lbs pounds
+      lb pounds
+      oz ounces
+      mg milligrams
+      g grams
+      ml milliliters
+      mL milliliters
+      µm micrometers
+      μm micrometers
+      µs microseconds
+      μs microseconds
+      ns nanoseconds
+      m/s meters per second
+      m meters
+      mi miles
+      ft feet
+      kWh kilowatt hours
+      kW kilowatts
+      min minutes
+      hrs hours
+      hr hours
+      sec seconds
+      """);
+  /** A unit right after a number (one space at most), longest first; °C and °F are special. */
+  private static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|"
+      + UNITS.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
+          .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
 
   private NumberTokens() {}
+
+  private static Map<String, String> table(String lines) {
+    Map<String, String> t = new HashMap<>();
+    lines.lines().map(String::strip).forEach(l -> t.put(l.substring(0, l.indexOf(' ')),
+        l.substring(l.indexOf(' ') + 1)));
+    return Map.copyOf(t);
+  }
 
   /** The token at {@code i}, which is a digit. */
   static void number(TextNormalizer.Scan sc, int i) {
@@ -81,12 +131,28 @@ final class NumberTokens {
       } else {
         words = cardinal(whole);
       }
-      if (sc.at(TextNormalizer.UNIT, end)) {
-        words += " " + unit(m.group(1));
+      if (sc.at(UNIT, end)) {
+        String u = unit(m.group(1));
+        words += " " + (plain && whole.equals("1") ? singular(u) : u);
         end = m.end();
       }
     }
     sc.b.say(end, words);
+  }
+
+  /** "one kilogram", "one mile per hour", "one foot": the first plural word made singular. */
+  private static String singular(String unit) {
+    if (unit.equals("feet")) {
+      return "foot";
+    }
+    String[] w = unit.split(" ");
+    for (int k = 0; k < w.length; k++) {
+      if (w[k].endsWith("s") && !w[k].equals("times") && !w[k].equals("Celsius")) {
+        w[k] = w[k].substring(0, w[k].length() - 1);
+        break;
+      }
+    }
+    return String.join(" ", w);
   }
 
   private static String unit(String u) {

@@ -75,8 +75,6 @@ final class TextNormalizer {
   static final Pattern NUMBER = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?");
   static final Pattern ORDINAL_SUFFIX = Pattern.compile("(?i)(?:st|nd|rd|th)(?![A-Za-z])");
   static final Pattern PLURAL_SUFFIX = Pattern.compile("'?s(?![A-Za-z])");
-  static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|°|%|km/h|mph|"
-      + "km|kg|cm|mm|ms|GB|MB|KB|TB|GHz|MHz|kHz|Hz|k|x)(?![A-Za-z])");
   private static final Pattern OPERATOR = Pattern.compile("[=<>!&|+*/%^~\\-]{2,}");
   private static final Pattern MONTH_DAY = Pattern.compile("\\s(\\d{1,2})(?![\\d:.,]\\d)");
   static final String[] MONTHS = {"january", "february", "march", "april", "may", "june",
@@ -288,7 +286,9 @@ final class TextNormalizer {
       if (at(OPERATOR, i)) {
         String op = m.group();
         boolean dash = op.chars().allMatch(c -> c == '-');
+        boolean afterLetter = i > 0 && Character.isLetter(s.charAt(i - 1));
         b.say(m.end(), op.equals("&&") ? "and" : op.equals("||") ? "or"
+            : op.equals("++") && afterLetter ? "plus plus" // C++
             : dash && endsWithWord() ? "," : " ");
         return;
       }
@@ -310,10 +310,18 @@ final class TextNormalizer {
         case '%' -> b.say(next, "percent");
         case '°' -> b.say(next, "degrees");
         case '×' -> b.say(next, "times");
-        case '#' -> b.say(next, beforeDigit ? "number" : " ");
+        case '#' -> b.say(next, beforeDigit ? "number" : oneLetterBefore(i) ? "sharp" : " ");
+        case '≈' -> b.say(next, "approximately");
+        case '±' -> b.say(next, "plus or minus");
         case '\'', '’' -> b.drop(next);
         default -> b.drop(next);
       }
+    }
+
+    /** A one-letter word just before {@code i} (C#, F#: "sharp"). */
+    private boolean oneLetterBefore(int i) {
+      return i > 0 && Character.isLetter(s.charAt(i - 1))
+          && (i == 1 || !Character.isLetterOrDigit(s.charAt(i - 2)));
     }
 
     /** A run of sentence marks keeps its first (an ellipsis is a full stop). */

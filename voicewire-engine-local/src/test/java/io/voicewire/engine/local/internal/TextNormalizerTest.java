@@ -67,6 +67,26 @@ class TextNormalizerTest {
         say("1234567890123456"));
   }
 
+  /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
+  @Test
+  void everydayUnitsAreSaidAndOneIsSingular() {
+    assertEquals("twelve pounds and three point five ounces", say("12 lbs and 3.5 oz"));
+    assertEquals("one pound, one foot, one kilogram, one mile per hour",
+        say("1 lb, 1 ft, 1 kg, 1 mph"));
+    assertEquals("two hundred fifty milligrams in five hundred milliliters",
+        say("250mg in 500 ml"));
+    assertEquals("ten micrometers, three miles, six feet, two grams", say("10 µm, 3 mi, 6 ft, 2 g"));
+    assertEquals("four point two kilowatt hours at two kilowatts, one kilowatt hour",
+        say("4.2 kWh at 2 kW, 1 kWh"));
+    assertEquals("five minutes, two hours, thirty seconds, nine meters per second",
+        say("5 min, 2 hrs, 30 sec, 9 m/s"));
+    assertEquals("one hundred meters and eight hundred microseconds", say("100 m and 800 µs"));
+    assertEquals("one percent, one degree Celsius", say("1%, 1 °C"));
+    assertEquals("C plus plus, C sharp and F sharp, i plus plus or hashtag",
+        say("C++, C# and F#, i++ or #hashtag"));
+    assertEquals("approximately sixty two, plus or minus three percent", say("≈ 62, ± 3%"));
+  }
+
   @Test
   void currency() {
     assertEquals("nineteen dollars and ninety nine cents", say("$19.99"));
