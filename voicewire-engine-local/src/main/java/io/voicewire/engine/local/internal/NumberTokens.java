@@ -75,6 +75,10 @@ final class NumberTokens {
     return Map.copyOf(t);
   }
 
+  /** {@code 2^10}, {@code 10^-6}: "two to the power of ten", "ten to the power of minus six". */
+  private static final Pattern POWER =
+      Pattern.compile("(\\d{1,6})\\^(-?)(\\d{1,3})(?!\\d|[.,]\\d|\\^)");
+
   /** The token at {@code i}, which is a digit. */
   static void number(TextNormalizer.Scan sc, int i) {
     Matcher m = sc.m;
@@ -87,7 +91,10 @@ final class NumberTokens {
         || (sc.at(TextNormalizer.HOUR_AMPM, i) && hourAmPm(sc, m))) {
       return;
     }
-    if (sc.at(TextNormalizer.RATIO, i)) {
+    if (sc.at(POWER, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " to the power of "
+          + (m.group(2).isEmpty() ? "" : "minus ") + cardinal(m.group(3)));
+    } else if (sc.at(TextNormalizer.RATIO, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
     } else if (sc.at(TextNormalizer.PHONE, i)) {
       StringBuilder w = new StringBuilder();

@@ -75,7 +75,8 @@ class TextNormalizerTest {
         say("1 lb, 1 ft, 1 kg, 1 mph"));
     assertEquals("two hundred fifty milligrams in five hundred milliliters",
         say("250mg in 500 ml"));
-    assertEquals("ten micrometers, three miles, six feet, two grams", say("10 µm, 3 mi, 6 ft, 2 g"));
+    assertEquals("ten micrometers, three miles, six feet, two grams",
+        say("10 µm, 3 mi, 6 ft, 2 g"));
     assertEquals("four point two kilowatt hours at two kilowatts, one kilowatt hour",
         say("4.2 kWh at 2 kW, 1 kWh"));
     assertEquals("five minutes, two hours, thirty seconds, nine meters per second",
@@ -85,6 +86,9 @@ class TextNormalizerTest {
     assertEquals("C plus plus, C sharp and F sharp, i plus plus or hashtag",
         say("C++, C# and F#, i++ or #hashtag"));
     assertEquals("approximately sixty two, plus or minus three percent", say("≈ 62, ± 3%"));
+    assertEquals("two to the power of ten is one thousand twenty four, ten to the power of minus"
+        + " six is small, is it two to the power of eight.",
+        say("2^10 is 1,024, 10^-6 is small, is it 2^8."));
   }
 
   @Test
