@@ -3,6 +3,7 @@ package io.voicewire.cli;
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioDecoder;
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.Flac;
 import io.voicewire.audio.Wav;
 import io.voicewire.client.ConnectionStatus;
 import io.voicewire.client.SttStream;
@@ -27,13 +28,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code voicewire transcribe}: a WAV, MP3 or Ogg Opus file through the SDK's realtime STT,
+ * {@code voicewire transcribe}: a WAV, FLAC, MP3 or Ogg Opus file through the SDK's realtime STT,
  * played in real time (or {@code --fast}). Partial and committed transcripts go to stderr as they
  * arrive; standard output ends with the whole committed text on its last line.
  */
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
-    description = {"Transcribe a WAV, MP3 or Ogg Opus file, or the microphone with --mic, with "
-        + "realtime speech-to-text over WebSocket.",
+    description = {"Transcribe a WAV, FLAC, MP3 or Ogg Opus file, or the microphone with --mic,"
+        + " with realtime speech-to-text over WebSocket.",
         "Partials rewrite one line on stderr as the audio plays, committed segments become lines;"
             + " stdout ends with the committed text.",
         "Without --server an offline engine runs in this process."})
@@ -50,7 +51,7 @@ public final class TranscribeCommand implements Callable<Integer> {
   static final long STOP_WAIT_SECONDS = 15;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "WAV",
-      description = "The audio file: WAV (16-bit PCM), MP3 or Ogg Opus; or --mic.")
+      description = "The audio file: WAV, FLAC, MP3 or Ogg Opus; or --mic.")
   Path input;
 
   @Option(names = "--mic", description = "Listen to the microphone (javax.sound) instead of a "
@@ -111,7 +112,7 @@ public final class TranscribeCommand implements Callable<Integer> {
     AudioFormat inFormat = file != null && telephone(file) ? AudioFormat.PCM_8000
         : AudioFormat.PCM_16000;
     byte[] pcm = file == null ? null : inFormat == AudioFormat.PCM_8000
-        ? Wav.read(new ByteArrayInputStream(file)).toMono().pcm16le() : readPcm16k(input, file);
+        ? pcmFile(file).toMono().pcm16le() : readPcm16k(input, file);
     SttRequest request = SttRequest.builder().modelId(model).audioFormat(inFormat)
         .commitStrategy(strategy).languageCode(language).build();
     boolean terminal = Terminal.interactive();
@@ -202,10 +203,15 @@ public final class TranscribeCommand implements Callable<Integer> {
       return false;
     }
     try {
-      return Wav.read(new ByteArrayInputStream(file)).sampleRate() == 8000;
+      return pcmFile(file).sampleRate() == 8000;
     } catch (java.io.IOException | RuntimeException e) {
       return false; // readPcm16k reports what is wrong with it
     }
+  }
+
+  /** A WAV or FLAC file's PCM (both lossless, both read whole). */
+  private static Wav.WavAudio pcmFile(byte[] file) throws java.io.IOException {
+    return Flac.isFlac(file) ? Flac.read(file) : Wav.read(new ByteArrayInputStream(file));
   }
 
   /** {@code file} (read from {@code wavFile}) as 16 kHz PCM. */
@@ -230,7 +236,7 @@ public final class TranscribeCommand implements Callable<Integer> {
     }
     Wav.WavAudio wav;
     try {
-      wav = Wav.read(new ByteArrayInputStream(file)).toMono();
+      wav = pcmFile(file).toMono();
     } catch (java.io.IOException e) { // as Wav.read(Path) says it
       throw new java.io.IOException(wavFile.getFileName() + ": " + e.getMessage(), e);
     }

@@ -235,6 +235,19 @@ class ClientCommandsTest extends CliHarness {
           err.toString());
       String[] mp3Lines = out.toString().split("\n");
       assertTrue(mp3Lines[mp3Lines.length - 1].contains("hello"), "the MP3's text: " + out);
+
+      // and FLAC, from ffmpeg: at 16 kHz, and at 8 kHz as pcm_8000 like an 8 kHz WAV (before:
+      // "not a WAVE file: starts with 'fLaC'")
+      for (Path source : new Path[] {wav, phone}) {
+        Path flac = dir.resolve(source.getFileName() + ".flac");
+        Files.write(flac, io.voicewire.testing.Ffmpeg.encode(Files.readAllBytes(source), "flac"));
+        assertEquals(source == phone, TranscribeCommand.telephone(Files.readAllBytes(flac)));
+        out.getBuffer().setLength(0);
+        assertEquals(0, cli().execute("transcribe", flac.toString(), "--fast", "--server", url),
+            err.toString());
+        String[] flacLines = out.toString().split("\n");
+        assertTrue(flacLines[flacLines.length - 1].contains("hello"), "FLAC's text: " + out);
+      }
     }
   }
 }

@@ -304,10 +304,11 @@ class LocalEngineEndToEndTest {
   }
 
   /**
-   * MP3 and Ogg Opus uploads, made by an outside encoder (Debian's ffmpeg) at the rates and
-   * channel counts people send, are transcribed like the WAV they came from; containers the
+   * MP3, Ogg Opus and FLAC uploads, made by an outside encoder (Debian's ffmpeg) at the rates
+   * and channel counts people send, are transcribed like the WAV they came from; containers the
    * server cannot decode are refused naming what they are. Before, everything but WAV and raw
-   * PCM got "Unsupported file", MP3 included (the official API takes it).
+   * PCM got "Unsupported file", MP3 included (the official API takes it); FLAC was refused until
+   * 2026-12-06.
    */
   @Test
   void batchSpeechToTextOfMp3AndOggOpusFilesFromAnotherEncoder() throws Exception {
@@ -324,6 +325,9 @@ class LocalEngineEndToEndTest {
         "22050", "-b:a", "48k"));
     files.put("ogg opus stereo", io.voicewire.testing.Ffmpeg.encode(wav, "ogg", "-c:a",
         "libopus", "-ac", "2", "-b:a", "48k"));
+    files.put("flac 44.1 kHz stereo", io.voicewire.testing.Ffmpeg.encode(wav, "flac", "-ar",
+        "44100", "-ac", "2"));
+    files.put("flac 22.05 kHz", io.voicewire.testing.Ffmpeg.encode(wav, "flac", "-ar", "22050"));
     for (var e : files.entrySet()) {
       HttpResponse<String> r = BatchSttTest.upload(f, "", BatchSttTest.multipart(e.getValue(),
           "speech.bin", "model_id", "scribe_v1"));
@@ -335,7 +339,7 @@ class LocalEngineEndToEndTest {
       double d = o.get("audio_duration_secs").asDouble();
       assertTrue(Math.abs(d - seconds) < 0.2, e.getKey() + ": " + d + " s for " + seconds);
     }
-    for (String[] refused : new String[][] {{"flac", "FLAC files are not supported"},
+    for (String[] refused : new String[][] {
         {"ogg", "Ogg Vorbis files are not supported"}, {"m4a", "MP4/M4A files are not supported"},
         {"mp3", "MP3 at 8000 Hz is not supported"}}) {
       byte[] file = switch (refused[0]) {

@@ -2,6 +2,7 @@ package io.voicewire.server.internal;
 
 import io.voicewire.audio.AudioConverter;
 import io.voicewire.audio.AudioFormat;
+import io.voicewire.audio.Flac;
 import io.voicewire.audio.Wav;
 import io.voicewire.protocol.SttWords;
 import io.voicewire.protocol.TokenType;
@@ -337,27 +338,29 @@ final class BatchStt {
     }));
   }
 
-  /** An upload without {@code file_format}: WAV, MP3 or Ogg Opus, as mono PCM. */
+  /** An upload without {@code file_format}: WAV, FLAC, MP3 or Ogg Opus, as mono PCM. */
   private static Wav.WavAudio readFile(byte[] data) throws HttpProblem {
-    byte[] decoded = UploadedAudio.decode(data); // MP3, Ogg Opus: mono 16 kHz
+    boolean flac = Flac.isFlac(data);
+    byte[] decoded = flac ? null : UploadedAudio.decode(data); // MP3, Ogg Opus: mono 16 kHz
     if (decoded != null) {
       return new Wav.WavAudio(16_000, 1, decoded);
     }
-    if (!looksLikeWav(data)) {
+    if (!flac && !looksLikeWav(data)) {
       throw HttpProblem.validation("unsupported_file", "Unsupported file: "
           + UploadedAudio.SUPPORTED, "file");
     }
+    String kind = flac ? "FLAC" : "WAV";
     try {
-      Wav.WavAudio w = Wav.read(new ByteArrayInputStream(data));
+      Wav.WavAudio w = flac ? Flac.read(data) : Wav.read(new ByteArrayInputStream(data));
       if (w.sampleRate() < MIN_SAMPLE_RATE_HZ || w.sampleRate() > MAX_SAMPLE_RATE_HZ) {
         // checked before resampling: a 1 Hz file would ask for 16,000 times its size
-        throw HttpProblem.badRequest("invalid_sample_rate", "WAV sample rate "
+        throw HttpProblem.badRequest("invalid_sample_rate", kind + " sample rate "
             + w.sampleRate() + " Hz is outside " + MIN_SAMPLE_RATE_HZ + "–" + MAX_SAMPLE_RATE_HZ
             + " Hz", "file");
       }
       return w.toMono();
     } catch (IOException | IllegalArgumentException e) {
-      throw HttpProblem.validation("unsupported_file", "Unsupported WAV file: "
+      throw HttpProblem.validation("unsupported_file", "Unsupported " + kind + " file: "
           + e.getMessage(), "file");
     }
   }

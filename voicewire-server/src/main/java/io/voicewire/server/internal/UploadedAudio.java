@@ -16,8 +16,9 @@ import java.util.Arrays;
  * file is 10 to 40 times smaller than its audio, so its upload size alone does not bound the
  * memory its decoding takes.
  *
- * <p>Other containers are refused with a message that names them (FLAC, MP4/M4A, WebM, Ogg
- * Vorbis): the offline server has no decoder for them. Stateless.
+ * <p>FLAC is read by {@link BatchStt} with {@link io.voicewire.audio.Flac}, as WAV. Other
+ * containers are refused with a message that names them (MP4/M4A, WebM, Ogg Vorbis): the
+ * offline server has no decoder for them. Stateless.
  */
 final class UploadedAudio {
   /** Most audio one compressed upload may decode to, seconds (an hour: 115 MB at 16 kHz). */
@@ -25,8 +26,8 @@ final class UploadedAudio {
   /** Bytes of the file given to the decoder at a time. */
   static final int PIECE_BYTES = 64 * 1024;
   /** Supported, for the refusals. */
-  static final String SUPPORTED = "send WAV, MP3 or Ogg Opus, or raw 16 kHz mono PCM with "
-      + "file_format=pcm_s16le_16";
+  static final String SUPPORTED = "send WAV, FLAC, MP3 or Ogg Opus, or raw 16 kHz mono PCM "
+      + "with file_format=pcm_s16le_16";
 
   private UploadedAudio() {}
 
@@ -84,9 +85,6 @@ final class UploadedAudio {
 
   /** A container this server does not decode, named for the refusal; else null. */
   static String containerName(byte[] b) {
-    if (startsWith(b, 0, "fLaC")) {
-      return "FLAC";
-    }
     if (startsWith(b, 4, "ftyp")) {
       return "MP4/M4A";
     }

@@ -51,12 +51,12 @@ class UploadedAudioTest {
     assertNull(UploadedAudio.decode("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.US_ASCII)));
     assertNull(UploadedAudio.decode(new byte[] {(byte) 0xff, (byte) 0xe0, 0, 0})); // bitrate 0
     assertNull(UploadedAudio.decode(new byte[0]));
-    assertEquals("FLAC", UploadedAudio.containerName("fLaC\0\0".getBytes(StandardCharsets.UTF_8)));
+    assertNull(UploadedAudio.decode("fLaC\0\0\0\0".getBytes(StandardCharsets.US_ASCII))); // Flac
     assertEquals("MP4/M4A", UploadedAudio.containerName(
         "\0\0\0\u0020ftypM4A ".getBytes(StandardCharsets.US_ASCII)));
     HttpProblem p = assertThrows(HttpProblem.class, () -> UploadedAudio.decode(
-        "fLaC\0\0\0\0".getBytes(StandardCharsets.US_ASCII)));
-    assertTrue(p.getMessage().startsWith("FLAC files are not supported"), p.getMessage());
+        "\0\0\0\u0020ftypM4A ".getBytes(StandardCharsets.US_ASCII)));
+    assertTrue(p.getMessage().startsWith("MP4/M4A files are not supported"), p.getMessage());
     // an MP3 whose frames break off: a clear refusal, not a crash
     byte[] mp3 = encoded("mp3_24000_48", 1);
     byte[] broken = java.util.Arrays.copyOf(mp3, mp3.length);
