@@ -159,6 +159,27 @@ class FlacTest {
     assertEquals(32_000, Flac.read(flac).pcm16le().length, "a second of silence, unpatched");
   }
 
+  /** Damaged files (random bytes changed, cut anywhere): audio or an IOException, nothing else. */
+  @Test
+  void damagedFilesGiveAudioOrAnIoExceptionNeverAnotherFailure() throws Exception {
+    byte[] flac = Ffmpeg.encode(wav16(16_000, signal(16_000, 1, 0, 0)), "flac", "-ch_mode",
+        "indep");
+    Random r = new Random(11);
+    int decoded = 0;
+    for (int k = 0; k < 3000; k++) {
+      byte[] bad = Arrays.copyOf(flac, 42 + r.nextInt(flac.length - 41));
+      for (int n = r.nextInt(8); n >= 0; n--) {
+        bad[4 + r.nextInt(bad.length - 4)] = (byte) r.nextInt(256);
+      }
+      try {
+        decoded += Flac.read(bad).pcm16le().length > 0 ? 1 : 0;
+      } catch (IOException expected) {
+        assertTrue(expected.getMessage().contains("FLAC"), expected.getMessage());
+      }
+    }
+    assertTrue(decoded > 100, "most damage is in frames, whose complete ones decode: " + decoded);
+  }
+
   private static int indexOfSync(byte[] flac) {
     for (int i = 4; i < flac.length - 1; i++) {
       if ((flac[i] & 0xFF) == 0xFF && (flac[i + 1] & 0xFE) == 0xF8) {
