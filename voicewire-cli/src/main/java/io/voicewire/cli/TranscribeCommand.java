@@ -108,11 +108,10 @@ public final class TranscribeCommand implements Callable<Integer> {
     if (mic) { // without a microphone, say so before warming up an engine
       AudioDevices.checkMicrophone(AudioFormat.PCM_16000);
     }
-    byte[] file = mic ? null : java.nio.file.Files.readAllBytes(input);
-    AudioFormat inFormat = file != null && telephone(file) ? AudioFormat.PCM_8000
-        : AudioFormat.PCM_16000;
-    byte[] pcm = file == null ? null : inFormat == AudioFormat.PCM_8000
-        ? pcmFile(file).toMono().pcm16le() : readPcm16k(input, file);
+    FileAudio audio = mic ? null
+        : readAudio(input, java.nio.file.Files.readAllBytes(input));
+    AudioFormat inFormat = audio == null ? AudioFormat.PCM_16000 : audio.format();
+    byte[] pcm = audio == null ? null : audio.pcm();
     SttRequest request = SttRequest.builder().modelId(model).audioFormat(inFormat)
         .commitStrategy(strategy).languageCode(language).build();
     boolean terminal = Terminal.interactive();
@@ -193,33 +192,31 @@ public final class TranscribeCommand implements Callable<Integer> {
     return CommandLine.ExitCode.OK;
   }
 
+  /** A file's audio as it is sent: mono PCM in {@code format}, 16 kHz or 8 kHz. */
+  record FileAudio(AudioFormat format, byte[] pcm) {}
+
   /**
-   * True for an 8 kHz WAV file: it is sent as {@code pcm_8000}, as it is, so that the server
-   * knows its band ends at 4 kHz (the offline engine then fills in the band above for its
+   * True for an 8 kHz WAV or FLAC file: it is sent as {@code pcm_8000}, as it is, so that the
+   * server knows its band ends at 4 kHz (the offline engine then fills in the band above for its
    * wideband recogniser) instead of receiving it resampled to 16 kHz.
    */
   static boolean telephone(byte[] file) {
-    if (AudioDecoder.detect(file) != null) {
+    try {
+      return readAudio(Path.of("file"), file).format() == AudioFormat.PCM_8000;
+    } catch (java.io.IOException | RuntimeException e) {
       return false;
     }
-    try {
-      return pcmFile(file).sampleRate() == 8000;
-    } catch (java.io.IOException | RuntimeException e) {
-      return false; // readPcm16k reports what is wrong with it
-    }
   }
 
-  /** A WAV or FLAC file's PCM (both lossless, both read whole). */
-  private static Wav.WavAudio pcmFile(byte[] file) throws java.io.IOException {
-    return Flac.isFlac(file) ? Flac.read(file) : Wav.read(new ByteArrayInputStream(file));
-  }
-
-  /** {@code file} (read from {@code wavFile}) as 16 kHz PCM. */
-  static byte[] readPcm16k(Path wavFile, byte[] file) throws java.io.IOException {
+  /**
+   * {@code file} (read from {@code path}), decoded once: MP3 and Ogg Opus to 16 kHz; WAV and
+   * FLAC at 8 kHz as they are ({@link #telephone}), at any other rate to 16 kHz.
+   */
+  static FileAudio readAudio(Path path, byte[] file) throws java.io.IOException {
     AudioFormat compressed = AudioDecoder.detect(file);
     if (compressed != null) { // MP3 or Ogg Opus, whatever the name says
       if (!AudioDecoder.canDecode(compressed)) {
-        throw new java.io.IOException(wavFile.getFileName() + ": MP3 at "
+        throw new java.io.IOException(path.getFileName() + ": MP3 at "
             + compressed.sampleRate() + " Hz is not supported: convert it to WAV");
       }
       AudioDecoder d = AudioDecoder.create(compressed);
@@ -229,26 +226,28 @@ public final class TranscribeCommand implements Callable<Integer> {
         b.writeBytes(conv.convert(d.decode(file)));
         b.writeBytes(conv.convert(d.finish()));
       } catch (IllegalArgumentException e) {
-        throw new java.io.IOException(wavFile.getFileName() + ": " + e.getMessage(), e);
+        throw new java.io.IOException(path.getFileName() + ": " + e.getMessage(), e);
       }
       b.writeBytes(conv.flush());
-      return b.toByteArray();
+      return new FileAudio(AudioFormat.PCM_16000, b.toByteArray());
     }
     Wav.WavAudio wav;
-    try {
-      wav = pcmFile(file).toMono();
+    try { // WAV or FLAC: both lossless, both read whole
+      wav = (Flac.isFlac(file) ? Flac.read(file) : Wav.read(new ByteArrayInputStream(file)))
+          .toMono();
     } catch (java.io.IOException e) { // as Wav.read(Path) says it
-      throw new java.io.IOException(wavFile.getFileName() + ": " + e.getMessage(), e);
+      throw new java.io.IOException(path.getFileName() + ": " + e.getMessage(), e);
     }
-    if (wav.sampleRate() == 16000) {
-      return wav.pcm16le();
+    if (wav.sampleRate() == 8000 || wav.sampleRate() == 16000) {
+      return new FileAudio(wav.sampleRate() == 8000 ? AudioFormat.PCM_8000
+          : AudioFormat.PCM_16000, wav.pcm16le());
     }
     AudioConverter conv = AudioConverter.create(
         AudioFormat.PCM_16000.withSampleRate(wav.sampleRate()), AudioFormat.PCM_16000);
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(conv.convert(wav.pcm16le()));
     b.writeBytes(conv.flush());
-    return b.toByteArray();
+    return new FileAudio(AudioFormat.PCM_16000, b.toByteArray());
   }
 
   /**

@@ -340,11 +340,11 @@ final class BatchStt {
 
   /** An upload without {@code file_format}: WAV, FLAC, MP3 or Ogg Opus, as mono PCM. */
   private static Wav.WavAudio readFile(byte[] data) throws HttpProblem {
-    boolean flac = Flac.isFlac(data);
-    byte[] decoded = flac ? null : UploadedAudio.decode(data); // MP3, Ogg Opus: mono 16 kHz
+    byte[] decoded = UploadedAudio.decode(data); // MP3, Ogg Opus: mono 16 kHz
     if (decoded != null) {
       return new Wav.WavAudio(16_000, 1, decoded);
     }
+    boolean flac = Flac.isFlac(data);
     if (!flac && !looksLikeWav(data)) {
       throw HttpProblem.validation("unsupported_file", "Unsupported file: "
           + UploadedAudio.SUPPORTED, "file");
