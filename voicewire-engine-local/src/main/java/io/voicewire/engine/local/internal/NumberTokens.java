@@ -7,6 +7,7 @@ import static io.voicewire.engine.local.internal.NumberWords.year;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -68,16 +69,52 @@ final class NumberTokens {
 
   private NumberTokens() {}
 
-  private static Map<String, String> table(String lines) {
+  /** A table of lines "key what is said" (the key has no space). */
+  static Map<String, String> table(String lines) {
     Map<String, String> t = new HashMap<>();
     lines.lines().map(String::strip).forEach(l -> t.put(l.substring(0, l.indexOf(' ')),
         l.substring(l.indexOf(' ') + 1)));
     return Map.copyOf(t);
   }
 
+  private static final Set<Integer> COMMON_DENOMINATORS = Set.of(2, 3, 4, 5, 6, 8, 10, 12, 16,
+      32, 64, 100);
+  private static final Pattern PAREN_PHONE = Pattern.compile(
+      "\\((\\d{3})\\)\\s?(\\d{3})[-.\\s](\\d{4})(?![\\d-])");
+  private static final Pattern INTL_PHONE = Pattern.compile(
+      "\\+\\d{1,3}(?:[\\s.-]\\(?\\d{1,4}\\)?){2,5}(?![\\d-]|\\.\\d)");
+  private static final Pattern DOT_PHONE = Pattern.compile("\\d{3}\\.\\d{3}\\.\\d{4}(?![\\d.])");
+  private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
+  /** The end of a number and its unit, before a slash: "5 GB". */
+  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
+
   /** {@code 2^10}, {@code 10^-6}: "two to the power of ten", "ten to the power of minus six". */
   private static final Pattern POWER =
       Pattern.compile("(\\d{1,6})\\^(-?)(\\d{1,3})(?!\\d|[.,]\\d|\\^)");
+
+  /**
+   * The slash at {@code i}: {@code $4.99/month} and {@code 5 GB/s} are "per month" and "per
+   * second"; between words ({@code and/or}) it is a space.
+   */
+  static void perUnit(TextNormalizer.Scan sc, int i, int next) {
+    String s = sc.s;
+    if (sc.at(PER_UNIT, next) && i > 0 && (Character.isDigit(s.charAt(i - 1))
+        || UNIT_BEFORE.matcher(s.substring(Math.max(0, i - 5), i)).matches())) {
+      String unit = sc.m.group();
+      sc.b.say(sc.m.end(), "per " + switch (unit) {
+        case "s", "sec" -> "second";
+        case "h", "hr" -> "hour";
+        case "min" -> "minute";
+        case "d" -> "day";
+        case "wk" -> "week";
+        case "mo" -> "month";
+        case "yr" -> "year";
+        default -> Words.speak(unit);
+      });
+    } else {
+      sc.b.say(next, " ");
+    }
+  }
 
   /** The token at {@code i}, which is a digit. */
   static void number(TextNormalizer.Scan sc, int i) {
@@ -97,15 +134,13 @@ final class NumberTokens {
     } else if (sc.at(TextNormalizer.RATIO, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
     } else if (sc.at(TextNormalizer.PHONE, i)) {
-      StringBuilder w = new StringBuilder();
-      for (String group : m.group().split("-")) {
-        w.append(w.isEmpty() ? "" : ", ").append(NumberWords.digits(group));
-      }
-      sc.b.say(m.end(), w.toString());
+      sc.b.say(m.end(), phoneWords(m.group().split("-")));
     } else if (sc.at(TextNormalizer.RANGE, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
-      sc.b.say(m.end(), fraction(m.group(1), m.group(2)));
+      sc.b.say(m.end(), slash(m.group(1), m.group(2)));
+    } else if (sc.at(DOT_PHONE, i)) {
+      sc.b.say(m.end(), phoneWords(m.group().split("\\.")));
     } else if (sc.at(TextNormalizer.VERSION, i)) {
       StringBuilder w = new StringBuilder();
       for (String part : m.group().split("\\.")) {
@@ -131,10 +166,10 @@ final class NumberTokens {
     } else {
       if (!plain) {
         words = NumberWords.decimal(frac == null ? whole : whole + "." + frac);
+      } else if (whole.length() > 1 && whole.charAt(0) == '0') {
+        words = NumberWords.digits(whole); // a PIN, a code: 0042
       } else if (whole.length() == 4) {
         words = year(whole);
-      } else if (whole.length() > 1 && whole.charAt(0) == '0') {
-        words = NumberWords.digits(whole);
       } else {
         words = cardinal(whole);
       }
@@ -227,6 +262,56 @@ final class NumberTokens {
     sc.b.say(m.end(), cardinal(h) + (Character.toLowerCase(m.group(2).charAt(0)) == 'a'
         ? " a m" : " p m"));
     return true;
+  }
+
+  /**
+   * Two numbers with a slash and no year: a fraction where one is usual (1/2, 3/4, 5/8), a
+   * score of its own size (5/5: "five out of five"), a month and day (12/31, 9/11), or the two
+   * numbers said as they are (24/7: "twenty four seven", 50/50).
+   */
+  private static String slash(String num, String den) {
+    int a = Integer.parseInt(num);
+    int d = Integer.parseInt(den);
+    if (a < d && COMMON_DENOMINATORS.contains(d)) {
+      return fraction(num, den);
+    } else if (a == d) {
+      return cardinal(a) + (a <= 10 ? " out of " : " ") + cardinal(d);
+    } else if (a >= 1 && a <= 12 && d <= 31) {
+      return TextNormalizer.MONTHS[a - 1] + " " + ordinal(den);
+    }
+    return a < d ? fraction(num, den) : cardinal(a) + " " + cardinal(d);
+  }
+
+  /**
+   * A phone number in another shape than {@link TextNormalizer#PHONE} at {@code i}, a {@code (}
+   * or {@code +}: "(555) 123-4567", "+1 415 555 0199", "+44 20 7946 0958". False when there is
+   * none.
+   */
+  static boolean phone(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if (sc.at(PAREN_PHONE, i)) {
+      sc.b.say(m.end(), phoneWords(m.group(1), m.group(2), m.group(3)));
+      return true;
+    }
+    if (sc.at(INTL_PHONE, i)) {
+      String[] groups = m.group().substring(1).split("[\\s.()-]+");
+      int digits = m.group().replaceAll("\\D", "").length();
+      if (digits >= 8 && digits <= 15) {
+        sc.b.say(m.end(), "plus " + phoneWords(groups));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String phoneWords(String... groups) {
+    StringBuilder w = new StringBuilder();
+    for (String group : groups) {
+      if (!group.isEmpty()) {
+        w.append(w.isEmpty() ? "" : ", ").append(NumberWords.digits(group));
+      }
+    }
+    return w.toString();
   }
 
   private static String fraction(String num, String den) {

@@ -12,11 +12,14 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Numbers: cardinals, decimals, ordinals (21st), years (1999, 2024), decades (1990s),
- *       percentages, negatives, ranges and scores (21-14), fractions (1/2), versions (2.0.1),
- *       phone-like digit groups (555-0123), common units (km/h, GB, °C).
+ *       percentages, negatives, ranges and scores (21-14), fractions (1/2; 24/7 and 50/50 are
+ *       not), versions (2.0.1), phone numbers ((555) 123-4567, +44 20 7946 0958), codes with
+ *       leading zeros (0042), common units (km/h, GB, °C), per (/month), times ({@code 2 * 3}).
  *   <li>Currency: {@code $ € £ ¥ ₹} with cents and scales ($2.5M).
- *   <li>Dates and times: ISO (2024-03-15), 3/16/2024, 31.12.2025, "March 5", 14:30, 9:05 am,
- *       7 p.m.
+ *   <li>Dates and times: ISO (2024-03-15), 3/16/2024, 12/31, 31.12.2025, "March 5", "Jan. 5th",
+ *       "Tue, Dec 8", 14:30, 9:05 am, 7 p.m.; ranges without spaces (Mon–Fri, 9am-5pm).
+ *   <li>Abbreviations the voices misread (e.g., i.e., etc., vs., approx., Prof.) and Roman
+ *       numerals after a word that makes them numbers (Chapter IV, Henry VIII, World War II).
  *   <li>URLs, bare domains and e-mail addresses, read as words ("example dot com slash docs");
  *       query strings and fragments are not read.
  *   <li>Markup: HTML/SSML-like tags and comments are silent ({@code <break/>} is a pause),
@@ -76,7 +79,8 @@ final class TextNormalizer {
   static final Pattern ORDINAL_SUFFIX = Pattern.compile("(?i)(?:st|nd|rd|th)(?![A-Za-z])");
   static final Pattern PLURAL_SUFFIX = Pattern.compile("'?s(?![A-Za-z])");
   private static final Pattern OPERATOR = Pattern.compile("[=<>!&|+*/%^~\\-]{2,}");
-  private static final Pattern MONTH_DAY = Pattern.compile("\\s(\\d{1,2})(?![\\d:.,]\\d)");
+  private static final Pattern MONTH_DAY = Pattern.compile(
+      "\\s(\\d{1,2})(?:st|nd|rd|th)?(?![\\d:.,]\\d)(?![A-Za-z\\d])");
   static final String[] MONTHS = {"january", "february", "march", "april", "may", "june",
       "july", "august", "september", "october", "november", "december"};
 
@@ -255,14 +259,26 @@ final class TextNormalizer {
         }
         j = k;
       }
+      if (Abbreviations.word(this, i, j)) {
+        return;
+      }
       String w = s.substring(i, j);
       int month = month(w);
-      if (month >= 0 && at(MONTH_DAY, j)) {
+      boolean abbreviated = w.length() == 3 && !w.equalsIgnoreCase("may");
+      int dayAt = abbreviated && j < n && s.charAt(j) == '.' ? j + 1 : j; // "Jan. 5th"
+      if (month >= 0 && at(MONTH_DAY, dayAt)) {
         int day = Integer.parseInt(m.group(1));
         if (day >= 1 && day <= 31) {
           b.say(m.end(), MONTHS[month] + " " + NumberWords.ordinal(m.group(1)));
           return;
         }
+      }
+      boolean possessive = w.endsWith("'s") || w.endsWith("’s");
+      String roman = RomanNumerals.say(wordBefore(i),
+          possessive ? w.substring(0, w.length() - 2) : w);
+      if (roman != null) {
+        b.say(j, possessive ? roman + "'s" : roman);
+        return;
       }
       String spoken = Words.speak(w);
       if (spoken.equals(w)) {
@@ -270,6 +286,19 @@ final class TextNormalizer {
       } else {
         b.say(j, spoken);
       }
+    }
+
+    /** The word (letters only) just before {@code i}, across spaces; "" when there is none. */
+    private String wordBefore(int i) {
+      int end = i;
+      while (end > 0 && s.charAt(end - 1) == ' ') {
+        end--;
+      }
+      int start = end;
+      while (start > 0 && Character.isLetter(s.charAt(start - 1))) {
+        start--;
+      }
+      return s.substring(start, end);
     }
 
     private static int month(String w) {
@@ -299,11 +328,25 @@ final class TextNormalizer {
         case '-', '–', '—' -> {
           if (cp == '-' && beforeDigit && afterSpace) {
             b.say(next, "minus");
+          } else if (rangeDash(i, cp, next)) {
+            b.say(next, "to"); // Mon–Fri, 9am-5pm, London–Paris
           } else {
             b.say(next, cp != '-' && endsWithWord() ? "," : " ");
           }
         }
-        case '+' -> b.say(next, "plus");
+        case '+' -> {
+          if (!NumberTokens.phone(this, i)) {
+            b.say(next, "plus");
+          }
+        }
+        case '(' -> {
+          if (!NumberTokens.phone(this, i)) {
+            b.say(next, i > 0 && s.charAt(i - 1) == ' ' && endsWithWord() ? ", " : " ");
+          }
+        }
+        case '/' -> NumberTokens.perUnit(this, i, next);
+        case '*' -> b.say(next, i > 0 && s.charAt(i - 1) == ' ' && next < n
+            && s.charAt(next) == ' ' && endsWithWord() ? "times" : " ");
         case '=' -> b.say(next, "equals");
         case '&' -> b.say(next, "and");
         case '@' -> b.say(next, "at");
@@ -316,6 +359,24 @@ final class TextNormalizer {
         case '\'', '’' -> b.drop(next);
         default -> b.drop(next);
       }
+    }
+
+    /**
+     * A dash that joins the two ends of a range with no space: an en dash between words or
+     * numbers, a hyphen after a time of day or between weekdays.
+     */
+    private boolean rangeDash(int i, int cp, int next) {
+      if (i == 0 || next >= n || !Character.isLetterOrDigit(s.charAt(i - 1))
+          || !Character.isLetterOrDigit(s.charAt(next)) || cp == '—') {
+        return false;
+      }
+      if (cp == '–') {
+        return true;
+      }
+      CharSequence sp = b.spokenSoFar();
+      String tail = sp.subSequence(Math.max(0, sp.length() - 4), sp.length()).toString();
+      return (tail.endsWith(" a m") || tail.endsWith(" p m")) && Character.isDigit(s.charAt(next))
+          || Abbreviations.endsWithWeekday(sp) && Character.isUpperCase(s.charAt(next));
     }
 
     /** A one-letter word just before {@code i} (C#, F#: "sharp"). */

@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * How {@link TextNormalizer} says one word (a run of letters): diacritics folded, other scripts
  * transliterated to Latin (ICU4J's {@code Any-Latin; Latin-ASCII}), identifiers split
- * (getUserName), acronym plurals kept (APIs), letters repeated more than twice read twice, very
- * long words read in parts. The result has only ASCII letters, apostrophes and spaces. Thread
- * safe.
+ * (getUserName), acronym plurals kept (APIs), letters repeated more than twice read twice (in a
+ * word of capitals, more than three times: VIII, AAA, XXX stay), very long words read in parts.
+ * The result has only ASCII letters, apostrophes and spaces. Thread safe.
  */
 final class Words {
   private static final Logger LOG = LoggerFactory.getLogger(Words.class);
@@ -30,6 +30,7 @@ final class Words {
       return ascii.substring(0, ascii.length() - 1) + "'s"; // APIs: the plural of an acronym
     }
     StringBuilder out = new StringBuilder(ascii.length() + 8);
+    int maxRun = isUpper(ascii, 0, ascii.length()) ? 3 : 2;
     int run = 0;
     int sinceBreak = 0;
     for (int i = 0; i < ascii.length(); i++) {
@@ -42,8 +43,8 @@ final class Words {
       }
       char prev = i > 0 ? ascii.charAt(i - 1) : ' ';
       run = Character.toLowerCase(c) == Character.toLowerCase(prev) ? run + 1 : 1;
-      if (run > 2 && Character.isLetter(c)) {
-        continue; // Aaaah: read as Aah
+      if (run > maxRun && Character.isLetter(c)) {
+        continue; // Aaaah: read as Aah; NOOOO as NOOO
       }
       boolean camel = Character.isUpperCase(c) && Character.isLowerCase(prev);
       boolean acronymEnd = Character.isUpperCase(c) && Character.isUpperCase(prev)

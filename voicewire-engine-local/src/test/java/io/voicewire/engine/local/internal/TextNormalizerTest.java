@@ -91,6 +91,44 @@ class TextNormalizerTest {
         say("2^10 is 1,024, 10^-6 is small, is it 2^8."));
   }
 
+  /**
+   * Found by held-out everyday sentences (2026-12-06, second battery): a numeral lost a letter
+   * (Henry VIII was "Henry VII", World War III "World War II"), the default voice read Roman
+   * numerals as words ("Chapter IV": "chapter him"), slashes were fractions (24/7: "twenty four
+   * sevenths", 12/31: "twelve thirty firsts"), a PIN lost its zeros, phone numbers were read as
+   * amounts, and abbreviations as letters.
+   */
+  @Test
+  void heldOutEverydaySentences() {
+    assertEquals("Chapter four covers Henry the eighth and World War two, not World War three.",
+        say("Chapter IV covers Henry VIII and World War II, not World War III."));
+    assertEquals("Louis the fourteenth's court, Rocky three, Part one, Super Bowl fifty eight",
+        say("Louis XIV's court, Rocky III, Part I, Super Bowl LVIII"));
+    assertEquals("Washington DC, an IV drip, Malcolm X, building C, the AAA battery",
+        say("Washington DC, an IV drip, Malcolm X, building C, the AAA battery"));
+    assertEquals("fifty fifty, twenty four seven, five out of five, three eighths",
+        say("50/50, 24/7, 5/5, 3/8"));
+    assertEquals("by december thirty first or september eleventh", say("by 12/31 or 9/11"));
+    assertEquals("four dollars and ninety nine cents per month, five gigabytes per second, and or",
+        say("$4.99/month, 5 GB/s, and/or"));
+    assertEquals("My PIN is zero zero four two", say("My PIN is 0042"));
+    assertEquals("call five five five, one two three, four five six seven or plus one, four one "
+        + "five, five five five, zero one nine nine or five five five, one two three, four five "
+        + "six seven", say("call (555) 123-4567 or +1 415 555 0199 or 555.123.4567"));
+    assertEquals("plus forty four and three plus four", say("+44 and 3 + 4"));
+    assertEquals("for example apples, that is fruit, et cetera versus Professor Lee, "
+        + "approximately three, coffee with milk, number five", say("e.g. apples, i.e. fruit, "
+        + "etc. vs. Prof. Lee, approx. 3, coffee w/ milk, No. 5"));
+    assertEquals("apples, et cetera. Then more", say("apples, etc. Then more"));
+    assertEquals("on Tuesday, december eighth, january fifth and Monday to Friday nine a m to "
+        + "five p m, London to Paris", say("on Tue, Dec 8, Jan. 5th and Mon–Fri 9am-5pm, "
+        + "London–Paris"));
+    assertEquals("Sun and Sat down, in March. five people",
+        say("Sun and Sat down, in March. 5 people"));
+    assertEquals("x equals y times two, thirty degrees Celsius , eighty six degrees Fahrenheit",
+        say("x = y * 2, 30°C (86°F)"));
+  }
+
   @Test
   void currency() {
     assertEquals("nineteen dollars and ninety nine cents", say("$19.99"));
@@ -134,7 +172,8 @@ class TextNormalizerTest {
     assertEquals("Release notes, Bold change and italic fix, See the guide for more.",
         say("# Release notes\n\n- **Bold** change and _italic_ fix\n- See [the guide]"
             + "(https://example.com/guide) for more."));
-    assertEquals("int total equals a plus b two;", say("```java\nint total = a + b * 2;"));
+    assertEquals("int total equals a plus b times two;",
+        say("```java\nint total = a + b * 2;"));
     assertEquals("Call get User Name then set max retry count equals three;",
         say("Call getUserName() then set max_retry_count = 3;"));
     // a tag cut in two by the text releaser: both halves are silent

@@ -1,0 +1,98 @@
+package io.voicewire.engine.local.internal;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The abbreviations of {@link TextNormalizer} that the voices misread: Latin ones ("e.g." was
+ * read as the letters E G), titles and words the voices do not know ("Prof.", "approx.",
+ * "vs."), and weekdays before a date or in a range ("Tue, Dec 8", "Mon–Fri"). Abbreviations the
+ * voices already say ("Dr.", "Mr.", "St.") are left to them. Stateless and thread safe.
+ */
+final class Abbreviations {
+  /** Each line: the abbreviation as written (its case matters), then what is said. */
+  private static final Map<String, String> SAID = NumberTokens.table("""
+      e.g. for example
+      E.g. for example
+      i.e. that is
+      I.e. that is
+      etc. et cetera
+      vs. versus
+      vs versus
+      approx. approximately
+      Approx. approximately
+      Prof. Professor
+      Dept. Department
+      w/o without
+      w/ with
+      No. number
+      """);
+  private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
+      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d))(?![A-Za-z])|w/");
+  /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
+  private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
+  private static final Map<String, String> WEEKDAYS = NumberTokens.table("""
+      Mon Monday
+      Tue Tuesday
+      Tues Tuesday
+      Wed Wednesday
+      Thu Thursday
+      Thur Thursday
+      Thurs Thursday
+      Fri Friday
+      Sat Saturday
+      Sun Sunday
+      """);
+  private static final String WEEKDAY = "(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)";
+  /** After a weekday: a date ("Tue, Dec 8", "Fri 12/4") or the end of a range ("Mon–Fri"). */
+  private static final Pattern WEEKDAY_CONTEXT = Pattern.compile("\\.?(?:,?\\s?(?:\\d|(?:Jan|"
+      + "Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?\\s\\d)|\\s?[-–]\\s?" + WEEKDAY
+      + "(?![a-z]))");
+  /** Before a weekday: the start of a range. */
+  private static final Pattern AFTER_RANGE = Pattern.compile("(?<![A-Za-z])" + WEEKDAY
+      + "\\.?\\s?[-–]\\s?$");
+
+  private Abbreviations() {}
+
+  /** Says the abbreviation or weekday at {@code i} (a letter); false when there is none. */
+  static boolean word(TextNormalizer.Scan sc, int i, int wordEnd) {
+    Matcher m = sc.m;
+    if (sc.at(ABBREVIATION, i)) {
+      int end = m.end();
+      String said = SAID.get(m.group());
+      if (m.group().equals("etc.") && sc.at(SENTENCE_AFTER, end)) {
+        said += ".";
+      }
+      sc.b.say(end, said);
+      return true;
+    }
+    String w = sc.s.substring(i, wordEnd);
+    String day = WEEKDAYS.get(w);
+    if (day == null) {
+      return false;
+    }
+    if (!afterRange(sc.s, i) && !sc.at(WEEKDAY_CONTEXT, wordEnd)) {
+      return false;
+    }
+    int end = wordEnd < sc.n && sc.s.charAt(wordEnd) == '.' ? wordEnd + 1 : wordEnd;
+    sc.b.say(end, day);
+    return true;
+  }
+
+  private static boolean afterRange(String s, int i) {
+    Matcher m = AFTER_RANGE.matcher(s);
+    m.useTransparentBounds(true);
+    m.region(Math.max(0, i - 8), i);
+    return m.find();
+  }
+
+  /** True when {@code spoken} ends with a weekday's name ("… Monday"). */
+  static boolean endsWithWeekday(CharSequence spoken) {
+    String tail = spoken.subSequence(Math.max(0, spoken.length() - 10), spoken.length())
+        .toString().strip().toLowerCase(Locale.ROOT);
+    return tail.endsWith("day") && WEEKDAYS.values().stream()
+        .anyMatch(d -> tail.endsWith(d.toLowerCase(Locale.ROOT)));
+  }
+}
