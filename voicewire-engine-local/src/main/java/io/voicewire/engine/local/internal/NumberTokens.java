@@ -84,6 +84,22 @@ final class NumberTokens {
   private static final Pattern INTL_PHONE = Pattern.compile(
       "\\+\\d{1,3}(?:[\\s.-]\\(?\\d{1,4}\\)?){2,5}(?![\\d-]|\\.\\d)");
   private static final Pattern DOT_PHONE = Pattern.compile("\\d{3}\\.\\d{3}\\.\\d{4}(?![\\d.])");
+  /** Currencies by ISO code: the unit, its plural, the hundredth, its plural (none: null). */
+  private static final Map<String, String[]> CODES = Map.of(
+      "USD", new String[] {"dollar", "dollars", "cent", "cents"},
+      "EUR", new String[] {"euro", "euros", "cent", "cents"},
+      "GBP", new String[] {"pound", "pounds", "penny", "pence"},
+      "INR", new String[] {"rupee", "rupees", null, null},
+      "JPY", new String[] {"yen", "yen", null, null},
+      "CAD", new String[] {"Canadian dollar", "Canadian dollars", "cent", "cents"},
+      "AUD", new String[] {"Australian dollar", "Australian dollars", "cent", "cents"},
+      "CHF", new String[] {"Swiss franc", "Swiss francs", "centime", "centimes"},
+      "CNY", new String[] {"yuan", "yuan", null, null});
+  private static final String AMOUNT =
+      "(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?(?![\\d,.]\\d)";
+  private static final String CODE = "(USD|EUR|GBP|INR|JPY|CAD|AUD|CHF|CNY)(?![A-Za-z])";
+  private static final Pattern CODE_BEFORE = Pattern.compile(CODE + "\\s?" + AMOUNT);
+  private static final Pattern CODE_AFTER = Pattern.compile(AMOUNT + "\\s?" + CODE);
   private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
   /** The end of a number and its unit, before a slash: "5 GB". */
   private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
@@ -147,7 +163,7 @@ final class NumberTokens {
         w.append(w.isEmpty() ? "" : " point ").append(cardinal(part));
       }
       sc.b.say(m.end(), w.toString());
-    } else {
+    } else if (!currencyCode(sc, i)) {
       sc.at(TextNormalizer.NUMBER, i);
       plainNumber(sc, m.group(1), m.group(2), m.end());
     }
@@ -338,12 +354,32 @@ final class NumberTokens {
     String frac = m.group(3);
     String scale = m.group(4);
     String[] names = switch (sign) {
-      case "$" -> new String[] {"dollar", "dollars", "cent", "cents"};
-      case "€" -> new String[] {"euro", "euros", "cent", "cents"};
-      case "£" -> new String[] {"pound", "pounds", "penny", "pence"};
-      case "₹" -> new String[] {"rupee", "rupees", null, null};
-      default -> new String[] {"yen", "yen", null, null};
+      case "$" -> CODES.get("USD");
+      case "€" -> CODES.get("EUR");
+      case "£" -> CODES.get("GBP");
+      case "₹" -> CODES.get("INR");
+      default -> CODES.get("JPY");
     };
+    sc.b.say(m.end(), money(names, whole, frac, scale));
+  }
+
+  /**
+   * An amount with an ISO currency code at {@code i} (a letter) before it ({@code USD 1,200}) or
+   * at {@code i} (a digit) after it ({@code 1,234.56 EUR}); false when there is none.
+   */
+  static boolean currencyCode(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    boolean before = sc.at(CODE_BEFORE, i);
+    if (!before && !sc.at(CODE_AFTER, i)) {
+      return false;
+    }
+    String code = m.group(before ? 1 : 3);
+    String whole = m.group(before ? 2 : 1).replace(",", "");
+    sc.b.say(m.end(), money(CODES.get(code), whole, m.group(before ? 3 : 2), null));
+    return true;
+  }
+
+  private static String money(String[] names, String whole, String frac, String scale) {
     String words;
     if (scale != null) {
       words = NumberWords.decimal(frac == null ? whole : whole + "." + frac) + " "
@@ -360,7 +396,7 @@ final class NumberTokens {
       words = NumberWords.decimal(frac == null ? whole : whole + "." + frac) + " "
           + (one ? names[0] : names[1]);
     }
-    sc.b.say(m.end(), words);
+    return words;
   }
 
   private static String scaleWord(String s) {

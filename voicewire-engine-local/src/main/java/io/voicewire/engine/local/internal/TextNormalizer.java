@@ -259,7 +259,7 @@ final class TextNormalizer {
         }
         j = k;
       }
-      if (Abbreviations.word(this, i, j)) {
+      if (Abbreviations.word(this, i, j) || NumberTokens.currencyCode(this, i)) {
         return;
       }
       String w = s.substring(i, j);

@@ -138,6 +138,11 @@ class TextNormalizerTest {
     assertEquals("five cents", say("$0.05"));
     assertEquals("one dollar", say("$1"));
     assertEquals("five hundred yen", say("¥500"));
+    // ISO codes (held-out battery, 2026-12-06: "1,234.56 USD" was "… point five six U S D")
+    assertEquals("pay one thousand two hundred thirty four dollars and fifty six cents, "
+        + "one thousand two hundred Canadian dollars or one Swiss franc",
+        say("pay 1,234.56 USD, CAD 1200 or 1 CHF"));
+    assertEquals("the USD rate, two dollars", say("the USD rate, USD2"));
   }
 
   @Test
