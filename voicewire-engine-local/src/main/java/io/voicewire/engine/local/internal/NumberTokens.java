@@ -61,6 +61,9 @@ final class NumberTokens {
       hrs hours
       hr hours
       sec seconds
+      tsp teaspoons
+      tbsp tablespoons
+      Tbsp tablespoons
       """);
   /** A unit right after a number (one space at most), longest first; °C and °F are special. */
   private static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|"
@@ -68,6 +71,25 @@ final class NumberTokens {
           .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
 
   private NumberTokens() {}
+
+  /**
+   * A fraction character at {@code i} ({@code ½ tsp}, {@code 2¾}: "one half teaspoon", "two and
+   * three quarters"); false for any other character.
+   */
+  static boolean vulgarFraction(TextNormalizer.Scan sc, int i, int cp) {
+    String f = VULGAR.get(cp);
+    if (f == null) {
+      return false;
+    }
+    int end = i + Character.charCount(cp);
+    String words = (i > 0 && Character.isDigit(sc.s.charAt(i - 1)) ? "and " : "") + f;
+    if (sc.at(UNIT, end)) {
+      words += " " + singular(unit(sc.m.group(1)));
+      end = sc.m.end();
+    }
+    sc.b.say(end, words);
+    return true;
+  }
 
   /** A table of lines "key what is said" (the key has no space). */
   static Map<String, String> table(String lines) {
@@ -100,6 +122,16 @@ final class NumberTokens {
   private static final String CODE = "(USD|EUR|GBP|INR|JPY|CAD|AUD|CHF|CNY)(?![A-Za-z])";
   private static final Pattern CODE_BEFORE = Pattern.compile(CODE + "\\s?" + AMOUNT);
   private static final Pattern CODE_AFTER = Pattern.compile(AMOUNT + "\\s?" + CODE);
+  private static final Map<Integer, String> VULGAR = Map.ofEntries(Map.entry((int) '½',
+      "one half"), Map.entry((int) '⅓', "one third"), Map.entry((int) '⅔', "two thirds"),
+      Map.entry((int) '¼', "one quarter"), Map.entry((int) '¾', "three quarters"),
+      Map.entry((int) '⅕', "one fifth"), Map.entry((int) '⅖', "two fifths"),
+      Map.entry((int) '⅗', "three fifths"), Map.entry((int) '⅘', "four fifths"),
+      Map.entry((int) '⅙', "one sixth"), Map.entry((int) '⅚', "five sixths"),
+      Map.entry((int) '⅛', "one eighth"), Map.entry((int) '⅜', "three eighths"),
+      Map.entry((int) '⅝', "five eighths"), Map.entry((int) '⅞', "seven eighths"));
+  /** A scale after a decimal number: 2.3M, 1.5B, 4.2bn (after a whole number, 4B is a room). */
+  private static final Pattern DECIMAL_SCALE = Pattern.compile("\\s?(M|B|bn|mn)(?![A-Za-z])");
   private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
   /** The end of a number and its unit, before a slash: "5 GB". */
   private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
@@ -152,7 +184,9 @@ final class NumberTokens {
     } else if (sc.at(TextNormalizer.PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("-")));
     } else if (sc.at(TextNormalizer.RANGE, i)) {
-      sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
+      boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
+      sc.b.say(m.end(), (years ? year(m.group(1)) : cardinal(m.group(1))) + " to "
+          + (years ? year(m.group(2)) : cardinal(m.group(2))));
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
       sc.b.say(m.end(), slash(m.group(1), m.group(2)));
     } else if (sc.at(DOT_PHONE, i)) {
@@ -189,7 +223,10 @@ final class NumberTokens {
       } else {
         words = cardinal(whole);
       }
-      if (sc.at(UNIT, end)) {
+      if (!plain && sc.at(DECIMAL_SCALE, end)) {
+        words += " " + scaleWord(m.group(1)); // 2.3M downloads
+        end = m.end();
+      } else if (sc.at(UNIT, end)) {
         String u = unit(m.group(1));
         words += " " + (plain && whole.equals("1") ? singular(u) : u);
         end = m.end();

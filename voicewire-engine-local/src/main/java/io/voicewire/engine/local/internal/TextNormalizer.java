@@ -355,9 +355,14 @@ final class TextNormalizer {
         case '×' -> b.say(next, "times");
         case '#' -> b.say(next, beforeDigit ? "number" : oneLetterBefore(i) ? "sharp" : " ");
         case '≈' -> b.say(next, "approximately");
+        case '~' -> b.say(next, beforeDigit ? "about" : " ");
         case '±' -> b.say(next, "plus or minus");
         case '\'', '’' -> b.drop(next);
-        default -> b.drop(next);
+        default -> {
+          if (!NumberTokens.vulgarFraction(this, i, cp)) {
+            b.drop(next);
+          }
+        }
       }
     }
 

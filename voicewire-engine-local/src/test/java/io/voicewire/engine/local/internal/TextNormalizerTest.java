@@ -129,6 +129,20 @@ class TextNormalizerTest {
         say("x = y * 2, 30°C (86°F)"));
   }
 
+  /**
+   * A third held-out battery (2026-12-06, LLM-style answers): fraction characters were silent
+   * ("½ tsp salt": "salt"), a range of years was read as counts, "2.3M" as "two point three M".
+   */
+  @Test
+  void recipesReportsAndRangesOfYears() {
+    assertEquals("Mix two cups flour, one half teaspoon salt, two and three quarters cups milk",
+        say("Mix 2 cups flour, ½ tsp salt, 2¾ cups milk"));
+    assertEquals("one tablespoon oil, one eighth", say("1 tbsp oil, ⅛"));
+    assertEquals("Between twenty twenty to twenty twenty three, about one hundred, two point three"
+        + " million downloads, one point five billion, Room four B",
+        say("Between 2020–2023, ~100, 2.3M downloads, 1.5B, Room 4B"));
+  }
+
   @Test
   void currency() {
     assertEquals("nineteen dollars and ninety nine cents", say("$19.99"));
