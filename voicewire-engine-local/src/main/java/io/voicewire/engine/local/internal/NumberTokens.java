@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The tokens of {@link TextNormalizer} that start with a digit or a currency sign: dates, times,
- * ratios, phone numbers, ranges, fractions, versions, numbers with their suffixes and units, and
- * amounts of money. Stateless and thread safe.
+ * The tokens of {@link TextNormalizer} that start with a digit (amounts of money: {@link Money}):
+ * dates, times, ratios, phone numbers, ranges, fractions, versions, numbers with their suffixes
+ * and units; fraction characters and per-unit slashes. Stateless and thread safe.
  */
 final class NumberTokens {
   /** Each line: a unit as written, then what is said for it (plural; one is made singular). */
@@ -106,22 +106,6 @@ final class NumberTokens {
   private static final Pattern INTL_PHONE = Pattern.compile(
       "\\+\\d{1,3}(?:[\\s.-]\\(?\\d{1,4}\\)?){2,5}(?![\\d-]|\\.\\d)");
   private static final Pattern DOT_PHONE = Pattern.compile("\\d{3}\\.\\d{3}\\.\\d{4}(?![\\d.])");
-  /** Currencies by ISO code: the unit, its plural, the hundredth, its plural (none: null). */
-  private static final Map<String, String[]> CODES = Map.of(
-      "USD", new String[] {"dollar", "dollars", "cent", "cents"},
-      "EUR", new String[] {"euro", "euros", "cent", "cents"},
-      "GBP", new String[] {"pound", "pounds", "penny", "pence"},
-      "INR", new String[] {"rupee", "rupees", null, null},
-      "JPY", new String[] {"yen", "yen", null, null},
-      "CAD", new String[] {"Canadian dollar", "Canadian dollars", "cent", "cents"},
-      "AUD", new String[] {"Australian dollar", "Australian dollars", "cent", "cents"},
-      "CHF", new String[] {"Swiss franc", "Swiss francs", "centime", "centimes"},
-      "CNY", new String[] {"yuan", "yuan", null, null});
-  private static final String AMOUNT =
-      "(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?(?![\\d,.]\\d)";
-  private static final String CODE = "(USD|EUR|GBP|INR|JPY|CAD|AUD|CHF|CNY)(?![A-Za-z])";
-  private static final Pattern CODE_BEFORE = Pattern.compile(CODE + "\\s?" + AMOUNT);
-  private static final Pattern CODE_AFTER = Pattern.compile(AMOUNT + "\\s?" + CODE);
   private static final Map<Integer, String> VULGAR = Map.ofEntries(Map.entry((int) '½',
       "one half"), Map.entry((int) '⅓', "one third"), Map.entry((int) '⅔', "two thirds"),
       Map.entry((int) '¼', "one quarter"), Map.entry((int) '¾', "three quarters"),
@@ -197,7 +181,7 @@ final class NumberTokens {
         w.append(w.isEmpty() ? "" : " point ").append(cardinal(part));
       }
       sc.b.say(m.end(), w.toString());
-    } else if (!currencyCode(sc, i)) {
+    } else if (!Money.currencyCode(sc, i)) {
       sc.at(TextNormalizer.NUMBER, i);
       plainNumber(sc, m.group(1), m.group(2), m.end());
     }
@@ -224,7 +208,7 @@ final class NumberTokens {
         words = cardinal(whole);
       }
       if (!plain && sc.at(DECIMAL_SCALE, end)) {
-        words += " " + scaleWord(m.group(1)); // 2.3M downloads
+        words += " " + Money.scaleWord(m.group(1)); // 2.3M downloads
         end = m.end();
       } else if (sc.at(UNIT, end)) {
         String u = unit(m.group(1));
@@ -381,67 +365,5 @@ final class NumberTokens {
     boolean one = num.equals("1");
     String plural = name.equals("half") ? "halves" : name + "s";
     return cardinal(num) + " " + (one ? name : plural);
-  }
-
-  /** An amount of money at {@code i} (already matched by {@link TextNormalizer#CURRENCY}). */
-  static void currency(TextNormalizer.Scan sc, int i) {
-    Matcher m = sc.m;
-    String sign = m.group(1);
-    String whole = m.group(2).replace(",", "");
-    String frac = m.group(3);
-    String scale = m.group(4);
-    String[] names = switch (sign) {
-      case "$" -> CODES.get("USD");
-      case "€" -> CODES.get("EUR");
-      case "£" -> CODES.get("GBP");
-      case "₹" -> CODES.get("INR");
-      default -> CODES.get("JPY");
-    };
-    sc.b.say(m.end(), money(names, whole, frac, scale));
-  }
-
-  /**
-   * An amount with an ISO currency code at {@code i} (a letter) before it ({@code USD 1,200}) or
-   * at {@code i} (a digit) after it ({@code 1,234.56 EUR}); false when there is none.
-   */
-  static boolean currencyCode(TextNormalizer.Scan sc, int i) {
-    Matcher m = sc.m;
-    boolean before = sc.at(CODE_BEFORE, i);
-    if (!before && !sc.at(CODE_AFTER, i)) {
-      return false;
-    }
-    String code = m.group(before ? 1 : 3);
-    String whole = m.group(before ? 2 : 1).replace(",", "");
-    sc.b.say(m.end(), money(CODES.get(code), whole, m.group(before ? 3 : 2), null));
-    return true;
-  }
-
-  private static String money(String[] names, String whole, String frac, String scale) {
-    String words;
-    if (scale != null) {
-      words = NumberWords.decimal(frac == null ? whole : whole + "." + frac) + " "
-          + scaleWord(scale) + " " + names[1];
-    } else if (frac != null && frac.length() == 2 && names[2] != null) {
-      int cents = Integer.parseInt(frac);
-      String major = whole.equals("0") ? "" : cardinal(whole) + " "
-          + (whole.equals("1") ? names[0] : names[1]);
-      String minor = cents == 0 ? "" : cardinal(cents) + " " + (cents == 1 ? names[2] : names[3]);
-      words = major.isEmpty() ? (minor.isEmpty() ? "zero " + names[1] : minor)
-          : minor.isEmpty() ? major : major + " and " + minor;
-    } else {
-      boolean one = whole.equals("1") && frac == null;
-      words = NumberWords.decimal(frac == null ? whole : whole + "." + frac) + " "
-          + (one ? names[0] : names[1]);
-    }
-    return words;
-  }
-
-  private static String scaleWord(String s) {
-    return switch (s) {
-      case "k", "K", "thousand" -> "thousand";
-      case "m", "M", "mn", "million" -> "million";
-      case "trillion" -> "trillion";
-      default -> "billion";
-    };
   }
 }

@@ -162,7 +162,7 @@ final class TextNormalizer {
       } else if (Character.isLetter(cp)) {
         word(i);
       } else if (isCurrency(cp) && at(CURRENCY, i)) {
-        NumberTokens.currency(this, i);
+        Money.currency(this, i);
       } else {
         symbol(i, cp, next);
       }
@@ -259,7 +259,7 @@ final class TextNormalizer {
         }
         j = k;
       }
-      if (Abbreviations.word(this, i, j) || NumberTokens.currencyCode(this, i)) {
+      if (Abbreviations.word(this, i, j) || Money.currencyCode(this, i)) {
         return;
       }
       String w = s.substring(i, j);
