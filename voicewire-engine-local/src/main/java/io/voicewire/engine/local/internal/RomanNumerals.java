@@ -46,7 +46,10 @@ final class RomanNumerals {
     boolean small = word.chars().allMatch(c -> c == 'I' || c == 'V' || c == 'X');
     int value = value(word);
     if (CUES.contains(prev)) {
-      return word.length() > 1 || small ? NumberWords.cardinal(value) : null;
+      // one letter only after a capital cue: "Part I", but "in part I think" is the pronoun
+      boolean one = word.length() == 1;
+      return !one || (small && Character.isUpperCase(before.charAt(0)))
+          ? NumberWords.cardinal(value) : null;
     }
     if (!small || !isTitleCase(before)) {
       return null;

@@ -104,6 +104,8 @@ class TextNormalizerTest {
         say("Chapter IV covers Henry VIII and World War II, not World War III."));
     assertEquals("Louis the fourteenth's court, Rocky three, Part one, Super Bowl fifty eight",
         say("Louis XIV's court, Rocky III, Part I, Super Bowl LVIII"));
+    assertEquals("I agree in part I think, Model X, Chapter five",
+        say("I agree in part I think, Model X, Chapter V"));
     assertEquals("Washington DC, an IV drip, Malcolm X, building C, the AAA battery",
         say("Washington DC, an IV drip, Malcolm X, building C, the AAA battery"));
     assertEquals("fifty fifty, twenty four seven, five out of five, three eighths",
