@@ -61,6 +61,13 @@ final class NumberTokens {
       hrs hours
       hr hours
       sec seconds
+      kg/m² kilograms per square meter
+      mmHg millimeters of mercury
+      bpm beats per minute
+      pts points
+      h hours
+      s seconds
+      L liters
       tsp teaspoons
       tbsp tablespoons
       Tbsp tablespoons
@@ -116,6 +123,15 @@ final class NumberTokens {
       Map.entry((int) '⅝', "five eighths"), Map.entry((int) '⅞', "seven eighths"));
   /** A scale after a decimal number: 2.3M, 1.5B, 4.2bn (after a whole number, 4B is a room). */
   private static final Pattern DECIMAL_SCALE = Pattern.compile("\\s?(M|B|bn|mn)(?![A-Za-z])");
+  private static final Pattern BLOOD_PRESSURE = Pattern.compile(
+      "(\\d{2,3})/(\\d{2,3})\\s?mm\\s?Hg(?![A-Za-z])");
+  /** A number with a leading zero and two more groups: 020 7946 0958. */
+  private static final Pattern LOCAL_PHONE = Pattern.compile(
+      "0\\d{2,4}(?:[ -]\\d{3,4}){2}(?![\\d-])");
+  private static final Pattern IPV4 = Pattern.compile(
+      "(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\d.])");
+  /** A state's two capitals and a space before five digits. */
+  private static final Pattern ZIP_STATE = Pattern.compile("[A-Z]{2} ");
   private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
   /** The end of a number and its unit, before a slash: "5 GB". */
   private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
@@ -171,8 +187,19 @@ final class NumberTokens {
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
       sc.b.say(m.end(), (years ? year(m.group(1)) : cardinal(m.group(1))) + " to "
           + (years ? year(m.group(2)) : cardinal(m.group(2))));
+    } else if (sc.at(BLOOD_PRESSURE, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
+          + " millimeters of mercury"); // 120/80 mmHg
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
       sc.b.say(m.end(), slash(m.group(1), m.group(2)));
+    } else if (sc.at(LOCAL_PHONE, i)) {
+      sc.b.say(m.end(), phoneWords(m.group().split("[ -]")));
+    } else if (sc.at(IPV4, i)) {
+      StringBuilder w = new StringBuilder();
+      for (String part : m.group().split("\\.")) {
+        w.append(w.isEmpty() ? "" : " dot ").append(NumberWords.digits(part));
+      }
+      sc.b.say(m.end(), w.toString());
     } else if (sc.at(DOT_PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("\\.")));
     } else if (sc.at(TextNormalizer.VERSION, i)) {
@@ -202,6 +229,9 @@ final class NumberTokens {
         words = NumberWords.decimal(frac == null ? whole : whole + "." + frac);
       } else if (whole.length() > 1 && whole.charAt(0) == '0') {
         words = NumberWords.digits(whole); // a PIN, a code: 0042
+      } else if (whole.length() == 5 && end >= 8
+          && ZIP_STATE.matcher(sc.s.substring(end - 8, end - 5)).matches()) {
+        words = NumberWords.digits(whole); // DC 20500: a ZIP code
       } else if (whole.length() == 4) {
         words = year(whole);
       } else {

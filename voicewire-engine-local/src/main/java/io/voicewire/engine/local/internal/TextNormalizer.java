@@ -355,6 +355,8 @@ final class TextNormalizer {
         case '×' -> b.say(next, "times");
         case '#' -> b.say(next, beforeDigit ? "number" : oneLetterBefore(i) ? "sharp" : " ");
         case '≈' -> b.say(next, "approximately");
+        case '§' -> b.say(next, "section");
+        case '¶' -> b.say(next, "paragraph");
         case '~' -> b.say(next, beforeDigit ? "about" : " ");
         case '±' -> b.say(next, "plus or minus");
         case '\'', '’' -> b.drop(next);
@@ -380,7 +382,9 @@ final class TextNormalizer {
       }
       CharSequence sp = b.spokenSoFar();
       String tail = sp.subSequence(Math.max(0, sp.length() - 4), sp.length()).toString();
-      return (tail.endsWith(" a m") || tail.endsWith(" p m")) && Character.isDigit(s.charAt(next))
+      boolean afterTime = tail.endsWith(" a m") || tail.endsWith(" p m")
+          || s.substring(Math.max(0, i - 6), i).matches(".*\\b\\d{1,2}:\\d{2}"); // 10:00-10:30
+      return afterTime && Character.isDigit(s.charAt(next))
           || Abbreviations.endsWithWeekday(sp) && Character.isUpperCase(s.charAt(next));
     }
 

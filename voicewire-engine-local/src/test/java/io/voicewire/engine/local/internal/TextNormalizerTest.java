@@ -145,6 +145,29 @@ class TextNormalizerTest {
         say("Between 2020–2023, ~100, 2.3M downloads, 1.5B, Room 4B"));
   }
 
+  /**
+   * A fourth held-out battery (2026-12-06: medical, legal, travel, support): a blood pressure was
+   * "one hundred twenty eighty mm Hg", § and ¶ were silent, "10.49s" ended in the letter s, a UK
+   * number was read as thousands, an IP address as decimals, a ZIP code as an amount.
+   */
+  @Test
+  void medicalLegalAndSupportText() {
+    assertEquals("one hundred twenty over eighty millimeters of mercury, seventy two beats per "
+        + "minute, twenty four point five kilograms per square meter",
+        say("120/80 mmHg, 72 bpm, 24.5 kg/m²"));
+    assertEquals("seventeen U.S.C. section one hundred seven , see paragraph three",
+        say("17 U.S.C. § 107 (see ¶ 3)"));
+    assertEquals("ten point four nine seconds, eight hours, two liters, fives and thirties",
+        say("10.49s, 8h, 2L, 5s and 30s"));
+    assertEquals("at ten o'clock to ten thirty", say("at 10:00-10:30"));
+    assertEquals("zero two zero, seven nine four six, zero nine five eight",
+        say("020 7946 0958"));
+    assertEquals("IP one nine two dot one six eight dot one dot one, version two point zero point "
+        + "one", say("IP 192.168.1.1, version 2.0.1"));
+    assertEquals("DC two zero five zero zero and twenty thousand five hundred people",
+        say("DC 20500 and 20500 people"));
+  }
+
   @Test
   void currency() {
     assertEquals("nineteen dollars and ninety nine cents", say("$19.99"));
