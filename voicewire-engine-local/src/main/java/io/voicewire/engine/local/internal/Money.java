@@ -29,6 +29,9 @@ final class Money {
   private static final Pattern CODE_BEFORE = Pattern.compile(CODE + "\\s?" + AMOUNT);
   private static final Pattern CODE_AFTER = Pattern.compile(AMOUNT + "\\s?" + CODE);
 
+  /** The end of a range of amounts after the first: "-10" in {@code $5-10}. */
+  private static final Pattern UP_TO = Pattern.compile("[-–](\\d+)(?!\\d|[.,]\\d|\\s?[kKmMbB]\\b)");
+
   private Money() {}
 
   /** An amount of money at {@code i} (already matched by {@link TextNormalizer#CURRENCY}). */
@@ -45,7 +48,12 @@ final class Money {
       case "₹" -> CODES.get("INR");
       default -> CODES.get("JPY");
     };
-    sc.b.say(m.end(), money(names, whole, frac, scale));
+    int end = m.end();
+    if (frac == null && scale == null && sc.at(UP_TO, end)) { // $5-10
+      sc.b.say(m.end(), cardinal(whole) + " to " + money(names, m.group(1), null, null));
+      return;
+    }
+    sc.b.say(end, money(names, whole, frac, scale));
   }
 
   /**

@@ -62,6 +62,12 @@ final class NumberTokens {
       hr hours
       sec seconds
       kg/m² kilograms per square meter
+      km² square kilometers
+      m² square meters
+      cm² square centimeters
+      ft² square feet
+      m³ cubic meters
+      cm³ cubic centimeters
       mmHg millimeters of mercury
       bpm beats per minute
       pts points
@@ -184,9 +190,10 @@ final class NumberTokens {
     } else if (sc.at(TextNormalizer.PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("-")));
     } else if (sc.at(TextNormalizer.RANGE, i)) {
+      String a = m.group(1).replace(",", "");
+      String b = m.group(2).replace(",", "");
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
-      sc.b.say(m.end(), (years ? year(m.group(1)) : cardinal(m.group(1))) + " to "
-          + (years ? year(m.group(2)) : cardinal(m.group(2))));
+      sc.b.say(m.end(), (years ? year(a) : cardinal(a)) + " to " + (years ? year(b) : cardinal(b)));
     } else if (sc.at(BLOOD_PRESSURE, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
           + " millimeters of mercury"); // 120/80 mmHg

@@ -51,14 +51,6 @@ final class TextNormalizer {
   private static final Pattern FENCE = Pattern.compile("```+[\\w+-]*|`+");
   private static final Pattern LINK_TARGET = Pattern.compile("\\]\\([^()\\s]*\\)");
   private static final Pattern MD_LINE_START = Pattern.compile("(?:#{1,6}|[-*+]|>+)[ \\t]+");
-  private static final String URL_CHARS = "[^\\s<>\"'`]";
-  private static final Pattern URL = Pattern.compile("(?i)(?:(?:https?|ftp)://|www\\.)"
-      + URL_CHARS + "+");
-  private static final Pattern EMAIL = Pattern.compile(
-      "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
-  private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)*"
-      + "\\.(?:com|org|net|io|dev|ai|app|co|uk|de|edu|gov|info|me|us|fr|eu|ly|tv)(?![\\w-])"
-      + "(?:/" + URL_CHARS + "*)?");
   static final Pattern CURRENCY = Pattern.compile("([$€£¥₹])\\s?(\\d{1,3}(?:,\\d{3})+|\\d+)"
       + "(?:\\.(\\d+))?(?:\\s?(thousand|million|billion|trillion|bn|mn|[kKmMbB])(?![A-Za-z]))?");
   static final Pattern ISO_DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})(?!\\d)");
@@ -72,7 +64,8 @@ final class TextNormalizer {
       "(\\d{1,2})\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z])");
   static final Pattern RATIO = Pattern.compile("(\\d+):(\\d+)(?![\\d:])");
   static final Pattern PHONE = Pattern.compile("(?:\\d{3}-)?\\d{3}-\\d{4}(?![\\d-])");
-  static final Pattern RANGE = Pattern.compile("(\\d+)[-–](\\d+)(?![\\d.,-])");
+  static final Pattern RANGE = Pattern.compile(
+      "(\\d{1,3}(?:,\\d{3})+|\\d+)[-–](\\d{1,3}(?:,\\d{3})+|\\d+)(?!\\d|[.,]\\d|-)");
   static final Pattern FRACTION = Pattern.compile("(\\d{1,3})/(\\d{1,3})(?![\\d/])");
   static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+){2,}");
   static final Pattern NUMBER = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?");
@@ -155,7 +148,7 @@ final class TextNormalizer {
         b.drop(m.end());
       } else if (cp == ']' && at(LINK_TARGET, i)) {
         b.drop(m.end());
-      } else if (cp < 128 && Character.isLetterOrDigit(cp) && webAddress(i)) {
+      } else if (cp < 128 && Character.isLetterOrDigit(cp) && WebWords.address(this, i)) {
         return;
       } else if (cp >= '0' && cp <= '9') {
         NumberTokens.number(this, i);
@@ -229,23 +222,6 @@ final class TextNormalizer {
       }
     }
 
-    /** A URL, an e-mail address or a bare domain at {@code i}; false when there is none. */
-    private boolean webAddress(int i) {
-      if (at(URL, i) || at(DOMAIN, i)) {
-        int end = m.end();
-        while (end > i && ".,;:!?)]}'\"".indexOf(s.charAt(end - 1)) >= 0) {
-          end--;
-        }
-        b.say(end, WebWords.url(s.substring(i, end)));
-        return true;
-      }
-      if (at(EMAIL, i)) {
-        b.say(m.end(), WebWords.email(m.group()));
-        return true;
-      }
-      return false;
-    }
-
     private void word(int i) {
       int j = i;
       while (j < n) {
@@ -313,21 +289,34 @@ final class TextNormalizer {
 
     private void symbol(int i, int cp, int next) {
       if (at(OPERATOR, i)) {
-        String op = m.group();
-        boolean dash = op.chars().allMatch(c -> c == '-');
         boolean afterLetter = i > 0 && Character.isLetter(s.charAt(i - 1));
-        b.say(m.end(), op.equals("&&") ? "and" : op.equals("||") ? "or"
-            : op.equals("++") && afterLetter ? "plus plus" // C++
-            : dash && endsWithWord() ? "," : " ");
+        b.say(m.end(), Symbols.operator(m.group(), afterLetter, endsWithWord()));
         return;
       }
       boolean beforeDigit = next < n && Character.isDigit(s.charAt(next));
       boolean afterSpace = i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1));
+      boolean spaced = i > 0 && s.charAt(i - 1) == ' ' && next < n && s.charAt(next) == ' ';
+      String said = Symbols.said(cp);
+      if (said != null) {
+        b.say(next, said);
+        return;
+      }
       switch (cp) {
-        case '.', ',', ';', ':', '!', '?', '…' -> punctuation(i);
+        case '.' -> {
+          if (beforeDigit && afterSpace) {
+            b.say(next, "point"); // .5
+          } else {
+            punctuation(i);
+          }
+        }
+        case ',', ';', ':', '!', '?', '…' -> punctuation(i);
         case '-', '–', '—' -> {
-          if (cp == '-' && beforeDigit && afterSpace) {
-            b.say(next, "minus");
+          boolean beforeAmount = beforeDigit || next < n && isCurrency(s.charAt(next));
+          if (cp == '-' && beforeAmount && afterSpace) {
+            b.say(next, "minus"); // -3, -$5
+          } else if (cp == '-' && oneLetterBefore(i) && Character.isUpperCase(s.charAt(i - 1))
+              && (next >= n || !Character.isLetterOrDigit(s.charAt(next)))) {
+            b.say(next, "minus"); // a B-
           } else if (rangeDash(i, cp, next)) {
             b.say(next, "to"); // Mon–Fri, 9am-5pm, London–Paris
           } else {
@@ -345,20 +334,18 @@ final class TextNormalizer {
           }
         }
         case '/' -> NumberTokens.perUnit(this, i, next);
-        case '*' -> b.say(next, i > 0 && s.charAt(i - 1) == ' ' && next < n
-            && s.charAt(next) == ' ' && endsWithWord() ? "times" : " ");
-        case '=' -> b.say(next, "equals");
-        case '&' -> b.say(next, "and");
-        case '@' -> b.say(next, "at");
-        case '%' -> b.say(next, "percent");
-        case '°' -> b.say(next, "degrees");
-        case '×' -> b.say(next, "times");
+        case '*' -> b.say(next, spaced && endsWithWord() ? "times" : " ");
+        case '<' -> {
+          if (!spaced && next < n && s.charAt(next) == '3'
+              && (next + 1 >= n || !Character.isDigit(s.charAt(next + 1)))) {
+            b.drop(next + 1); // <3: a heart, not a three
+          } else {
+            b.say(next, spaced ? "is less than" : " ");
+          }
+        }
+        case '>' -> b.say(next, spaced ? "is greater than" : " ");
         case '#' -> b.say(next, beforeDigit ? "number" : oneLetterBefore(i) ? "sharp" : " ");
-        case '≈' -> b.say(next, "approximately");
-        case '§' -> b.say(next, "section");
-        case '¶' -> b.say(next, "paragraph");
         case '~' -> b.say(next, beforeDigit ? "about" : " ");
-        case '±' -> b.say(next, "plus or minus");
         case '\'', '’' -> b.drop(next);
         default -> {
           if (!NumberTokens.vulgarFraction(this, i, cp)) {
@@ -382,8 +369,10 @@ final class TextNormalizer {
       }
       CharSequence sp = b.spokenSoFar();
       String tail = sp.subSequence(Math.max(0, sp.length() - 4), sp.length()).toString();
+      String before = s.substring(Math.max(0, i - 6), i);
       boolean afterTime = tail.endsWith(" a m") || tail.endsWith(" p m")
-          || s.substring(Math.max(0, i - 6), i).matches(".*\\b\\d{1,2}:\\d{2}"); // 10:00-10:30
+          || before.matches(".*\\b\\d{1,2}:\\d{2}") // 10:00-10:30
+          || before.matches(".*\\d(?:st|nd|rd|th)"); // 10th-12th
       return afterTime && Character.isDigit(s.charAt(next))
           || Abbreviations.endsWithWeekday(sp) && Character.isUpperCase(s.charAt(next));
     }

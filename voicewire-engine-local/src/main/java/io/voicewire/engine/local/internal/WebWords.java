@@ -1,18 +1,60 @@
 package io.voicewire.engine.local.internal;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * How {@link TextNormalizer} reads URLs, domains and e-mail addresses: "https://www.example.com/
- * docs/getting-started?lang=en" is "w w w dot example dot com slash docs slash getting started"
- * (scheme, query and fragment are not read); "jane.doe@example.org" is "jane dot doe at example
- * dot org". Stateless and thread safe.
+ * How {@link TextNormalizer} reads URLs, domains, e-mail addresses and file names:
+ * "https://www.example.com/docs/getting-started?lang=en" is "w w w dot example dot com slash docs
+ * slash getting started" (scheme, query and fragment are not read); "jane.doe@example.org" is
+ * "jane dot doe at example dot org"; "report_v2.pdf" is "report v two dot pdf". Stateless and
+ * thread safe.
  */
 final class WebWords {
+  private static final String URL_CHARS = "[^\\s<>\"'`]";
+  private static final Pattern URL = Pattern.compile("(?i)(?:(?:https?|ftp)://|www\\.)"
+      + URL_CHARS + "+");
+  private static final Pattern EMAIL = Pattern.compile(
+      "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+  private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)*"
+      + "\\.(?:com|org|net|io|dev|ai|app|co|uk|de|edu|gov|info|me|us|fr|eu|ly|tv)(?![\\w-])"
+      + "(?:/" + URL_CHARS + "*)?");
+  /** A file name with a common extension: report_v2.pdf, README.md. */
+  private static final Pattern FILE_NAME = Pattern.compile("([\\w-]+(?:\\.[\\w-]+)*)\\."
+      + "(pdf|md|txt|csv|json|py|js|ts|java|html|css|docx?|xlsx?|pptx?|png|jpe?g|gif|svg|zip|gz"
+      + "|mp3|mp4|wav|exe|sh|ya?ml|xml|log)(?![\\w.])", Pattern.CASE_INSENSITIVE);
   /** Numbers longer than this in an address are read digit by digit. */
   private static final int MAX_CARDINAL_DIGITS_IN_ADDRESS = 4;
 
   private WebWords() {}
+
+  /**
+   * Says the URL, e-mail address, bare domain or file name at {@code i}; false when there is
+   * none.
+   */
+  static boolean address(TextNormalizer.Scan sc, int i) {
+    if (sc.at(URL, i) || sc.at(DOMAIN, i)) {
+      int end = sc.m.end();
+      while (end > i && ".,;:!?)]}'\"".indexOf(sc.s.charAt(end - 1)) >= 0) {
+        end--;
+      }
+      sc.b.say(end, WebWords.url(sc.s.substring(i, end)));
+      return true;
+    }
+    if (sc.at(FILE_NAME, i)) {
+      String name = sc.m.group(1);
+      String ext = sc.m.group(2);
+      int end = sc.m.end();
+      sc.b.say(end, TextNormalizer.normalize(name).spoken().strip() + " dot "
+          + ext.toLowerCase(Locale.ROOT));
+      return true;
+    }
+    if (sc.at(EMAIL, i)) {
+      sc.b.say(sc.m.end(), WebWords.email(sc.m.group()));
+      return true;
+    }
+    return false;
+  }
 
   static String url(String u) {
     String rest = u.replaceFirst("(?i)^(?:https?|ftp)://", "");

@@ -168,6 +168,27 @@ class TextNormalizerTest {
         say("DC 20500 and 20500 people"));
   }
 
+  /**
+   * A fifth held-out battery (2026-12-06: chat, maths, files): "-$5" lost its minus, "+/- 3" its
+   * "plus or minus", "5,000-10,000" and "10th-12th" their "to", √, ², ∞ and "x < 3" were silent or
+   * dropped, ".5" was "dot five", "<3" was "three", a file name kept its dot as a full stop.
+   */
+  @Test
+  void chatMathsAndFileNames() {
+    assertEquals("minus five dollars or five to ten dollars, plus or minus three percent",
+        say("-$5 or $5-10, +/- 3 percent"));
+    assertEquals("five thousand to ten thousand, the tenth to twelfth centuries",
+        say("5,000-10,000, the 10th-12th centuries"));
+    assertEquals("square root of two, x squared plus y squared equals r squared, infinity",
+        say("√2, x² + y² = r², ∞"));
+    assertEquals("x is less than three and y is greater than or equal to two, point five",
+        say("x < 3 and y >= 2, .5"));
+    assertEquals("five cubic meters, twenty square meters, an A plus and a B minus",
+        say("5 m³, 20 m², an A+ and a B-"));
+    assertEquals("see you sorry, open report v two dot pdf and README dot md",
+        say("see you <3 sorry, open report_v2.pdf and README.md"));
+  }
+
   @Test
   void currency() {
     assertEquals("nineteen dollars and ninety nine cents", say("$19.99"));

@@ -1,0 +1,48 @@
+package io.voicewire.engine.local.internal;
+
+import java.util.Map;
+
+/**
+ * What {@link TextNormalizer} says for a symbol that is a word on its own ({@code =} "equals",
+ * {@code √} "square root of", {@code ²} "squared") and for runs of operator characters
+ * ({@code +/-} "plus or minus", {@code <=} "less than or equal to"). Signs that depend on what
+ * is around them (a minus, a dash, a slash, {@code #}) stay in the normaliser. Stateless.
+ */
+final class Symbols {
+  /** One character: the words said for it. */
+  private static final Map<Integer, String> SAID = Map.ofEntries(
+      Map.entry((int) '=', "equals"), Map.entry((int) '&', "and"), Map.entry((int) '@', "at"),
+      Map.entry((int) '%', "percent"), Map.entry((int) '°', "degrees"),
+      Map.entry((int) '×', "times"), Map.entry((int) '÷', "divided by"),
+      Map.entry((int) '≈', "approximately"), Map.entry((int) '±', "plus or minus"),
+      Map.entry((int) '§', "section"), Map.entry((int) '¶', "paragraph"),
+      Map.entry((int) '√', "square root of"), Map.entry((int) '∞', "infinity"),
+      Map.entry((int) '²', "squared"), Map.entry((int) '³', "cubed"),
+      Map.entry((int) '≠', "is not equal to"), Map.entry((int) '≤', "is less than or equal to"),
+      Map.entry((int) '≥', "is greater than or equal to"), Map.entry((int) 'π', "pi"));
+  /** Runs of operator characters that mean something. */
+  private static final Map<String, String> OPERATORS = Map.of("&&", "and", "||", "or",
+      "+/-", "plus or minus", "<=", "is less than or equal to",
+      ">=", "is greater than or equal to", "!=", "is not equal to", "==", "equals");
+
+  private Symbols() {}
+
+  /** The words for the character {@code cp}, or null when it has none of its own. */
+  static String said(int cp) {
+    return SAID.get(cp);
+  }
+
+  /**
+   * The words for a run of operator characters: {@code C++} (after a letter) "plus plus", a run
+   * of dashes a pause after a word, others their meaning or nothing.
+   */
+  static String operator(String op, boolean afterLetter, boolean afterWord) {
+    if (op.equals("++") && afterLetter) {
+      return "plus plus"; // C++, i++
+    }
+    if (op.chars().allMatch(c -> c == '-')) {
+      return afterWord ? "," : " ";
+    }
+    return OPERATORS.getOrDefault(op, " ");
+  }
+}
