@@ -30,7 +30,8 @@ final class Money {
   private static final Pattern CODE_AFTER = Pattern.compile(AMOUNT + "\\s?" + CODE);
 
   /** The end of a range of amounts after the first: "-10" in {@code $5-10}. */
-  private static final Pattern UP_TO = Pattern.compile("[-–](\\d+)(?!\\d|[.,]\\d|\\s?[kKmMbB]\\b)");
+  private static final Pattern UP_TO =
+      Pattern.compile("[-–](\\d+)(?!\\d|[.,]\\d|\\s?[kKmMbB]\\b)");
 
   private Money() {}
 

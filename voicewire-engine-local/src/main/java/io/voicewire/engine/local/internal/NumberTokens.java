@@ -350,7 +350,7 @@ final class NumberTokens {
       return fraction(num, den);
     } else if (a == d) {
       return cardinal(a) + (a <= 10 ? " out of " : " ") + cardinal(d);
-    } else if (a >= 1 && a <= 12 && d <= 31) {
+    } else if (a >= 1 && a <= 12 && d >= 1 && d <= 31) {
       return TextNormalizer.MONTHS[a - 1] + " " + ordinal(den);
     }
     return a < d ? fraction(num, den) : cardinal(a) + " " + cardinal(d);

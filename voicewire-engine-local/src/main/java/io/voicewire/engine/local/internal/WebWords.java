@@ -45,7 +45,8 @@ final class WebWords {
       String name = sc.m.group(1);
       String ext = sc.m.group(2);
       int end = sc.m.end();
-      sc.b.say(end, TextNormalizer.normalize(name).spoken().strip() + " dot "
+      // its dots as spaces: a name is read once, never matched as a file name again
+      sc.b.say(end, TextNormalizer.normalize(name.replace('.', ' ')).spoken().strip() + " dot "
           + ext.toLowerCase(Locale.ROOT));
       return true;
     }
