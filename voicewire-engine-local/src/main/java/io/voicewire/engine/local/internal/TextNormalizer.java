@@ -340,10 +340,11 @@ final class TextNormalizer {
               && (next + 1 >= n || !Character.isDigit(s.charAt(next + 1)))) {
             b.drop(next + 1); // <3: a heart, not a three
           } else {
-            b.say(next, spaced ? "is less than" : " ");
+            b.say(next, spaced && comparison(i, next) ? "is less than" : " ");
           }
         }
-        case '>' -> b.say(next, spaced ? "is greater than" : " ");
+        case '>' -> b.say(next, spaced && comparison(i, next) ? "is greater than"
+            : spaced && endsWithWord() ? "," : " "); // Settings > Privacy: a pause
         case '#' -> b.say(next, beforeDigit ? "number" : oneLetterBefore(i) ? "sharp" : " ");
         case '~' -> b.say(next, beforeDigit ? "about" : " ");
         case '\'', '’' -> b.drop(next);
@@ -375,6 +376,21 @@ final class TextNormalizer {
           || before.matches(".*\\d(?:st|nd|rd|th)"); // 10th-12th
       return afterTime && Character.isDigit(s.charAt(next))
           || Abbreviations.endsWithWeekday(sp) && Character.isUpperCase(s.charAt(next));
+    }
+
+    /**
+     * Whether the sign at {@code i} compares (x &lt; 3, 5 &gt; n): a number or one letter on each
+     * side, one space apart; not a path of menus (Settings &gt; Privacy).
+     */
+    private boolean comparison(int i, int next) {
+      return next + 1 < n && i >= 2 && operand(s.charAt(i - 2), i - 3, -1)
+          && operand(s.charAt(next + 1), next + 2, 1);
+    }
+
+    /** {@code c} is a digit, or a letter with no letter after it in direction {@code dir}. */
+    private boolean operand(char c, int beyond, int dir) {
+      return Character.isDigit(c) || Character.isLetter(c)
+          && (beyond < 0 || beyond >= n || !Character.isLetter(s.charAt(beyond)));
     }
 
     /** A one-letter word just before {@code i} (C#, F#: "sharp"). */

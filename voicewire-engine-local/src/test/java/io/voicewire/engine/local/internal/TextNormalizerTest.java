@@ -189,6 +189,8 @@ class TextNormalizerTest {
     assertEquals("see you sorry, open report v two dot pdf and README dot md",
         say("see you <3 sorry, open report_v2.pdf and README.md"));
     assertEquals("five zero", say("5/00"), "no month zero");
+    assertEquals("Go to Settings , Privacy , Location; if n is greater than ten, stop",
+        say("Go to Settings > Privacy > Location; if n > 10, stop"));
     assertEquals("a dot pdf", say("a.pdf"));
     // the longest sentence the engine normalises (SentenceParts): the name is read once
     String nested = "x" + ".pdf".repeat((SentenceParts.MAX_SENTENCE_CHARS - 1) / 4);
