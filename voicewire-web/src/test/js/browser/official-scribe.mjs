@@ -103,7 +103,10 @@ run(async () => {
         vadSilenceThresholdSecs: 0.5,
         microphone: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
       drive: 'async () => {}',
-      until: 'r => r.committed.filter(c => c.text.trim()).length >= 2',
+      // both commits and their timestamped twins, which come just after each (closing at the
+      // second commit lost its twin once, 9 ms later, on a loaded 2-core CI run)
+      until: 'r => r.committed.filter(c => c.text.trim()).length >= 2'
+        + ' && r.timestamps.filter(t => t.text.trim()).length >= 2',
       waitMs: 40000,
     });
     report('mic', mic);
