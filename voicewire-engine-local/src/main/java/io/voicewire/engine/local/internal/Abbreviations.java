@@ -31,6 +31,8 @@ final class Abbreviations {
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d))(?![A-Za-z])|w/");
+  /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
+  private static final String FIRST_LETTERS = "eEiIvaAPDwN";
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""
@@ -59,7 +61,8 @@ final class Abbreviations {
   /** Says the abbreviation or weekday at {@code i} (a letter); false when there is none. */
   static boolean word(TextNormalizer.Scan sc, int i, int wordEnd) {
     Matcher m = sc.m;
-    if (sc.at(ABBREVIATION, i)) {
+    char first = sc.s.charAt(i);
+    if (FIRST_LETTERS.indexOf(first) >= 0 && sc.at(ABBREVIATION, i)) {
       int end = m.end();
       String said = SAID.get(m.group());
       if (m.group().equals("etc.") && sc.at(SENTENCE_AFTER, end)) {
@@ -68,8 +71,10 @@ final class Abbreviations {
       sc.b.say(end, said);
       return true;
     }
-    String w = sc.s.substring(i, wordEnd);
-    String day = WEEKDAYS.get(w);
+    if (wordEnd - i < 3 || wordEnd - i > 5 || !Character.isUpperCase(first)) {
+      return false;
+    }
+    String day = WEEKDAYS.get(sc.s.substring(i, wordEnd));
     if (day == null) {
       return false;
     }

@@ -23,8 +23,7 @@ final class Money {
       "AUD", new String[] {"Australian dollar", "Australian dollars", "cent", "cents"},
       "CHF", new String[] {"Swiss franc", "Swiss francs", "centime", "centimes"},
       "CNY", new String[] {"yuan", "yuan", null, null});
-  private static final String AMOUNT =
-      "(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?(?![\\d,.]\\d)";
+  private static final String AMOUNT = TextNormalizer.WHOLE + "(?:\\.(\\d+))?(?![\\d,.]\\d)";
   private static final String CODE = "(USD|EUR|GBP|INR|JPY|CAD|AUD|CHF|CNY)(?![A-Za-z])";
   private static final Pattern CODE_BEFORE = Pattern.compile(CODE + "\\s?" + AMOUNT);
   private static final Pattern CODE_AFTER = Pattern.compile(AMOUNT + "\\s?" + CODE);

@@ -34,6 +34,11 @@ final class RomanNumerals {
 
   private RomanNumerals() {}
 
+  /** A cheap first look, before the word before it is found: it starts with a numeral letter. */
+  static boolean mayBe(String word) {
+    return !word.isEmpty() && "IVXLCDM".indexOf(word.charAt(0)) >= 0;
+  }
+
   /**
    * How {@code word} is said after {@code before} (the word just before it, "" when there is
    * none), or null when it is not read as a numeral there.

@@ -51,7 +51,9 @@ final class TextNormalizer {
   private static final Pattern FENCE = Pattern.compile("```+[\\w+-]*|`+");
   private static final Pattern LINK_TARGET = Pattern.compile("\\]\\([^()\\s]*\\)");
   private static final Pattern MD_LINE_START = Pattern.compile("(?:#{1,6}|[-*+]|>+)[ \\t]+");
-  static final Pattern CURRENCY = Pattern.compile("([$€£¥₹])\\s?(\\d{1,3}(?:,\\d{3})+|\\d+)"
+  /** A whole number, with or without thousands separators: 1,234,567 or 1234567. */
+  static final String WHOLE = "(\\d{1,3}(?:,\\d{3})+|\\d+)";
+  static final Pattern CURRENCY = Pattern.compile("([$€£¥₹])\\s?" + WHOLE
       + "(?:\\.(\\d+))?(?:\\s?(thousand|million|billion|trillion|bn|mn|[kKmMbB])(?![A-Za-z]))?");
   static final Pattern ISO_DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})(?!\\d)");
   static final Pattern SLASH_DATE = Pattern.compile(
@@ -65,10 +67,10 @@ final class TextNormalizer {
   static final Pattern RATIO = Pattern.compile("(\\d+):(\\d+)(?![\\d:])");
   static final Pattern PHONE = Pattern.compile("(?:\\d{3}-)?\\d{3}-\\d{4}(?![\\d-])");
   static final Pattern RANGE = Pattern.compile(
-      "(\\d{1,3}(?:,\\d{3})+|\\d+)[-–](\\d{1,3}(?:,\\d{3})+|\\d+)(?!\\d|[.,]\\d|-)");
+      WHOLE + "[-–]" + WHOLE + "(?!\\d|[.,]\\d|-)");
   static final Pattern FRACTION = Pattern.compile("(\\d{1,3})/(\\d{1,3})(?![\\d/])");
   static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+){2,}");
-  static final Pattern NUMBER = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?");
+  static final Pattern NUMBER = Pattern.compile(WHOLE + "(?:\\.(\\d+))?");
   static final Pattern ORDINAL_SUFFIX = Pattern.compile("(?i)(?:st|nd|rd|th)(?![A-Za-z])");
   static final Pattern PLURAL_SUFFIX = Pattern.compile("'?s(?![A-Za-z])");
   private static final Pattern OPERATOR = Pattern.compile("[=<>!&|+*/%^~\\-]{2,}");
@@ -235,7 +237,7 @@ final class TextNormalizer {
         }
         j = k;
       }
-      if (Abbreviations.word(this, i, j) || Money.currencyCode(this, i)) {
+      if (Abbreviations.word(this, i, j) || j - i == 3 && Money.currencyCode(this, i)) {
         return;
       }
       String w = s.substring(i, j);
@@ -250,8 +252,8 @@ final class TextNormalizer {
         }
       }
       boolean possessive = w.endsWith("'s") || w.endsWith("’s");
-      String roman = RomanNumerals.say(wordBefore(i),
-          possessive ? w.substring(0, w.length() - 2) : w);
+      String roman = RomanNumerals.mayBe(w) ? RomanNumerals.say(wordBefore(i),
+          possessive ? w.substring(0, w.length() - 2) : w) : null;
       if (roman != null) {
         b.say(j, possessive ? roman + "'s" : roman);
         return;
