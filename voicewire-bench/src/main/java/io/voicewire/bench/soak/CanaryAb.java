@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
@@ -33,6 +34,10 @@ final class CanaryAb {
   static final double MAX_P50_RATIO = 1.25;
   /** The criterion: abused p99 at most this many times the quiet p99 (per series). */
   static final double MAX_P99_RATIO = 1.5;
+  /** A canary latency at least this long is listed with its wall-clock time, ms. */
+  static final long SLOW_MILLIS = 500;
+  /** At most this many slow canary latencies are listed, the longest first. */
+  static final int MAX_SLOW = 30;
   /** How often the load average is read during a phase, ms. */
   static final long LOAD_EVERY_MILLIS = 5_000;
 
@@ -49,6 +54,10 @@ final class CanaryAb {
   private final double[] loadMax;
   private final List<Map<String, Long>> errors = new ArrayList<>();
   private final Map<String, Long> abuseOutcomes = new TreeMap<>();
+  /** The slow canary latencies, for lining them up with the server's GC log or a recording. */
+  private final ConcurrentLinkedQueue<Slow> slow = new ConcurrentLinkedQueue<>();
+
+  private record Slow(long micros, String line) {}
 
   /**
    * @param phaseSeconds length of one phase
@@ -94,7 +103,14 @@ final class CanaryAb {
       if (!abused(p) && intoPhase < TimeUnit.SECONDS.toNanos(SETTLE_SECONDS)) {
         return;
       }
-      record(p, s, (now - start) / 1_000);
+      long micros = (now - start) / 1_000;
+      record(p, s, micros);
+      if (micros >= SLOW_MILLIS * 1_000 && slow.size() < 100 * MAX_SLOW) {
+        slow.add(new Slow(micros, String.format(Locale.ROOT,
+            "%s ended at %s (phase %d, %.1f s into it): %d ms",
+            SERIES.get(s), java.time.LocalTime.now(java.time.ZoneOffset.UTC), p + 1,
+            intoPhase / 1e9, micros / 1_000)));
+      }
     };
   }
 
@@ -240,6 +256,12 @@ final class CanaryAb {
             + "and p99 <= %.2fx quiet for every series, no more canary errors when abused): "
             + "**%s**.%n", errorCount(false), errorCount(true), MAX_P50_RATIO, MAX_P99_RATIO,
         holds() ? "holds" : "does not hold");
+    if (!slow.isEmpty()) {
+      out.printf(Locale.ROOT, "%nCanary latencies of %d ms or more, the %d longest (UTC):%n",
+          SLOW_MILLIS, MAX_SLOW);
+      slow.stream().sorted(java.util.Comparator.comparingLong(Slow::micros).reversed())
+          .limit(MAX_SLOW).forEach(x -> out.println("- " + x.line()));
+    }
     out.flush();
   }
 

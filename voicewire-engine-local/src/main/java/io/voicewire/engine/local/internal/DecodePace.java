@@ -1,18 +1,30 @@
 package io.voicewire.engine.local.internal;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * Whether a session's decoding is <em>urgent</em>: within real time, so that someone is waiting
- * for its words as they are spoken. A token bucket of audio time: it holds at most {@link
- * #BURST_MILLIS} and refills at {@link #RATE} ms of audio per ms of wall clock; the decoder
- * takes from it the audio it reads. A stream sent at real time never empties it (it refills
- * faster than the stream drains it), nor does the catch-up after a pause of up to the burst (a
- * network stall, a reconnect's replay). A stream sent faster than that (a file through the
- * realtime API, a flood of speech bursts) empties it and is then decoded only as fast as it
- * refills, plus whatever the decoder has to spare.
+ * for its words as they are spoken. Two token buckets of audio time, each holding at most {@link
+ * #BURST_MILLIS} and refilled at {@link #RATE} ms of audio per ms of wall clock:
+ * <ul>
+ *   <li>the <em>sending</em> bucket, from which the session takes the audio its client sends
+ *       ({@link #received}): it says how urgent the session is ({@link #urgency()}). A stream
+ *       sent at real time never empties it (it refills faster than the stream drains it), nor
+ *       does a pause of up to the burst (a network stall, a reconnect's replay). A stream sent
+ *       faster than that (a file through the realtime API, a flood of speech bursts) empties it.
+ *       It is what the client sends that counts, not what its decoder reads: a real-time stream
+ *       whose decoding fell behind (it waited for the models beside a flood) stays urgent while
+ *       its decoder catches up, and a flood decoded slowly is not mistaken for real time
+ *       (issue #10: a canary's commit waited 4.4 s for turns at "catching up" while two flooding
+ *       lanes, decoded at about 1.5 times real time, held theirs at "real time");</li>
+ *   <li>the <em>decoding</em> bucket, from which the decoder takes the audio it reads ({@link
+ *       #took}): a session that is not sending at real time is held back when it is empty
+ *       ({@link #holdsBack()}), so that it is then decoded only as fast as it refills, plus
+ *       whatever the decoder has to spare.</li>
+ * </ul>
  *
  * <p>The model set's turns ({@link ModelTurns}) go by {@link Urgency}: a stream whose bucket is
  * nearly full (keeping to real time) before one catching up on what it used of its burst, and
@@ -96,15 +108,29 @@ final class DecodePace {
   /** A pace that is always urgent (warm-up decoding). */
   static final DecodePace UNLIMITED = new DecodePace(null, () -> false);
 
+  /**
+   * How long after the session last refused audio for lack of room ({@link #backpressured()})
+   * its client counts as sending ahead of real time, whatever its sending bucket says: the server
+   * offers a held chunk again every 20 ms, so a session whose uplink is held stays ahead.
+   */
+  static final long BACKPRESSURED_WITHIN_MILLIS = 1_000;
+
   /** Longest sleep of a held-back session before it checks again whether it is still held. */
   static final long HELD_BACK_CHECK_MILLIS = 50;
 
   private final LongSupplier nanoClock;
   private final BooleanSupplier othersSpeaking;
   private final HeldBackGrants grants;
-  private double creditMillis; // guarded by this
+  private double creditMillis; // the decoding bucket, guarded by this
+  private double sentCreditMillis; // the sending bucket, guarded by this
   private long atNanos; // guarded by this
   private double takenMillis; // guarded by this
+  /** What the session's passes waited for: a lane, turns on the models, credit (ns). */
+  private final LongAdder laneWait = new LongAdder();
+  private final LongAdder turnWait = new LongAdder();
+  private final LongAdder heldBack = new LongAdder();
+  /** When the session last refused audio for lack of room (nanoClock); read without the lock. */
+  private volatile long backpressuredNanos;
   /** When the session last had speech (nanoClock); read without the lock. */
   private volatile long spokeNanos;
 
@@ -138,7 +164,9 @@ final class DecodePace {
     this.grants = grants;
     this.atNanos = nanoClock == null ? 0 : nanoClock.getAsLong();
     this.creditMillis = BURST_MILLIS - Math.max(0, Math.min(BURST_MILLIS, owedMillis));
+    this.sentCreditMillis = creditMillis;
     this.spokeNanos = atNanos - TimeUnit.MILLISECONDS.toNanos(SPOKE_WITHIN_MILLIS);
+    this.backpressuredNanos = atNanos - TimeUnit.MILLISECONDS.toNanos(BACKPRESSURED_WITHIN_MILLIS);
   }
 
   /** The session took speech into a pass now. */
@@ -153,22 +181,34 @@ final class DecodePace {
     return nowNanos - spokeNanos < TimeUnit.MILLISECONDS.toNanos(SPOKE_WITHIN_MILLIS);
   }
 
-  /** How much of its burst the session has used now: what a next session of its tenant owes. */
+  /**
+   * How much of its sending burst the session has used now: what a next session of its tenant
+   * owes.
+   */
   double usedMillis() {
-    return nanoClock == null ? 0 : BURST_MILLIS - credit();
+    return nanoClock == null ? 0 : BURST_MILLIS - sentCredit();
   }
 
-  /** Whether the session's decoding is within real time (its credit is not used up). */
+  /** Whether the session's decoding is within real time (its sending credit is not used up). */
   boolean urgent() {
     return urgency().urgent();
   }
 
-  /** How urgent the session's decoding is now, by its credit. */
+  /**
+   * How urgent the session's decoding is now, by its sending credit; {@link Urgency#AHEAD} while
+   * its uplink is held ({@link #BACKPRESSURED_WITHIN_MILLIS}): a client held back by the
+   * server's backpressure sends only as fast as it is decoded, which a sending bucket alone would
+   * take for real time.
+   */
   Urgency urgency() {
     if (nanoClock == null) {
       return Urgency.REAL_TIME;
     }
-    double c = credit();
+    if (nanoClock.getAsLong() - backpressuredNanos
+        < TimeUnit.MILLISECONDS.toNanos(BACKPRESSURED_WITHIN_MILLIS)) {
+      return Urgency.AHEAD;
+    }
+    double c = sentCredit();
     return c >= BURST_MILLIS - REAL_TIME_SLACK_MILLIS ? Urgency.REAL_TIME
         : c > 0 ? Urgency.CATCHING_UP : Urgency.AHEAD;
   }
@@ -178,10 +218,42 @@ final class DecodePace {
     return creditMillis;
   }
 
+  private synchronized double sentCredit() {
+    refill();
+    return sentCreditMillis;
+  }
+
   /**
-   * Whether the session's decoding waits for credit instead of taking the models: it has used
-   * its credit (less than {@link #HELD_BACK_BELOW_MILLIS} left, so a bucket that refills between
-   * two reads still counts) while another tenant's session is speaking (it received speech or
+   * The session's client sent {@code pcm} (16 kHz 16-bit mono), taken from the sending bucket;
+   * returns it.
+   */
+  byte[] received(byte[] pcm) {
+    if (nanoClock != null) {
+      synchronized (this) {
+        refill();
+        // no debt: a stream that slows down to real time is urgent again at once
+        sentCreditMillis = Math.max(0, sentCreditMillis - millisOf(pcm.length));
+      }
+    }
+    return pcm;
+  }
+
+  /** The session refused audio now: its queue of undecoded audio is full. */
+  void backpressured() {
+    if (nanoClock != null) {
+      backpressuredNanos = nanoClock.getAsLong();
+    }
+  }
+
+  private static double millisOf(int bytes) {
+    return bytes / (DecoderPool.SAMPLE_RATE * 2 / 1000.0);
+  }
+
+  /**
+   * Whether the session's decoding waits for credit instead of taking the models: its client is
+   * not sending at real time ({@link #urgency()}) and its decoder has used its credit (less than
+   * {@link #HELD_BACK_BELOW_MILLIS} left, so a bucket that refills between two reads still
+   * counts) while another tenant's session is speaking (it received speech or
    * had it decoded within {@link #SPOKE_WITHIN_MILLIS}). Decoding ahead of real time is then
    * not only last in line but not done at all: it would keep every core busy, and each step of
    * the other tenant's requests (its socket read, its engine events, its socket write) would
@@ -192,7 +264,8 @@ final class DecodePace {
    * transcription nothing), a session is decoded as fast as the lanes go.
    */
   boolean holdsBack() {
-    return nanoClock != null && credit() < HELD_BACK_BELOW_MILLIS && othersSpeaking.getAsBoolean();
+    return nanoClock != null && urgency() != Urgency.REAL_TIME
+        && credit() < HELD_BACK_BELOW_MILLIS && othersSpeaking.getAsBoolean();
   }
 
   /**
@@ -250,11 +323,38 @@ final class DecodePace {
 
   private synchronized void charge(int bytes) {
     refill();
-    double ms = bytes / (DecoderPool.SAMPLE_RATE * 2 / 1000.0);
+    double ms = millisOf(bytes);
     takenMillis += ms;
-    // no debt: a stream that slows down to real time is urgent again at once
     creditMillis = Math.max(0, creditMillis - ms);
     spokeNanos = atNanos; // a pass's audio being decoded: its words and commit are still to come
+  }
+
+  /** A pass of the session waited {@code nanos} from its submission until a lane took it. */
+  void waitedForLane(long nanos) {
+    laneWait.add(nanos);
+  }
+
+  /** A lane of the session waited {@code nanos} for a turn on its model set's models. */
+  void waitedForTurn(long nanos) {
+    turnWait.add(nanos);
+  }
+
+  /** A lane of the session waited {@code nanos} held back, for credit ({@link #awaitCredit}). */
+  void waitedHeldBack(long nanos) {
+    heldBack.add(nanos);
+  }
+
+  /** The waits so far ({@link CommitTrace}), ns. */
+  long laneWaitNanos() {
+    return laneWait.sum();
+  }
+
+  long turnWaitNanos() {
+    return turnWait.sum();
+  }
+
+  long heldBackNanos() {
+    return heldBack.sum();
   }
 
   /** Audio the decoder has read for the session so far, ms (for metrics and tests). */
@@ -265,7 +365,9 @@ final class DecodePace {
   private void refill() {
     long now = nanoClock.getAsLong();
     if (now > atNanos) {
-      creditMillis = Math.min(BURST_MILLIS, creditMillis + (now - atNanos) / 1e6 * RATE);
+      double earned = (now - atNanos) / 1e6 * RATE;
+      creditMillis = Math.min(BURST_MILLIS, creditMillis + earned);
+      sentCreditMillis = Math.min(BURST_MILLIS, sentCreditMillis + earned);
       atNanos = now;
     }
   }

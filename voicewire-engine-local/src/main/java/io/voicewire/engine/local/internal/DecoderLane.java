@@ -118,7 +118,9 @@ final class DecoderLane implements ResultListener {
     current = job;
     ModelTurns models = set.turns();
     DecodePace.Urgency urgency = DecodePace.Urgency.of(job.pace(), job.audio());
+    long asked = System.nanoTime();
     models.acquire(job.tenant(), urgency);
+    job.pace().waitedForTurn(System.nanoTime() - asked);
     try {
       job.started();
       offset.startPass(PASSES.incrementAndGet());

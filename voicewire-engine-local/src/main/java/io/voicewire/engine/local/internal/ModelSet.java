@@ -158,9 +158,11 @@ final class ModelSet {
         }
       } else if (pace.holdsBack()) {
         turns.release(); // ahead of real time beside another tenant: wait, holding nothing
+        long heldSince = System.nanoTime();
         try {
           pace.awaitCredit(pipe::aborted); // a cancelled session stops waiting
         } finally {
+          pace.waitedHeldBack(System.nanoTime() - heldSince);
           again();
         }
       } else {
@@ -187,8 +189,10 @@ final class ModelSet {
 
     private void again() {
       turnUrgency = DecodePace.Urgency.of(pace, pipe);
+      long asked = System.nanoTime();
       turns.acquire(tenant, turnUrgency);
       turnStartNanos = System.nanoTime();
+      pace.waitedForTurn(turnStartNanos - asked);
     }
   }
 }

@@ -16,7 +16,8 @@ final class PassQueue {
   sealed interface Step permits Pass, CommitStep, CloseStep {}
 
   /** A segment boundary; {@code always} false skips it when the segment has no words. */
-  record CommitStep(long startMs, long endMs, boolean always) implements Step {}
+  record CommitStep(long startMs, long endMs, boolean always, CommitTrace trace)
+      implements Step {}
 
   /** The session's end, after all its passes and commits. */
   record CloseStep() implements Step {}
@@ -31,6 +32,7 @@ final class PassQueue {
     final AudioPipe pipe;
     private final String tenant;
     boolean submitted; // guarded by the session lock
+    private volatile long submittedNanos;
 
     Pass(int number, long zeroMs, int maxBytes, String tenant) {
       this.number = number;
@@ -42,6 +44,11 @@ final class PassQueue {
     @Override
     public String tenant() {
       return tenant;
+    }
+
+    @Override
+    public void started() {
+      pace().waitedForLane(System.nanoTime() - submittedNanos);
     }
 
     boolean write(byte[] pcm) {
@@ -80,9 +87,13 @@ final class PassQueue {
     steps.add(step);
   }
 
-  /** Queues the commit of the segment from the previous commit to {@code endMs}. */
-  void commit(long endMs, boolean always) {
-    steps.add(new CommitStep(segmentStartMs, endMs, always));
+  /**
+   * Queues the commit of the segment from the previous commit to {@code endMs}, traced on the
+   * session's {@code pace}.
+   */
+  void commit(long endMs, boolean always, DecodePace pace) {
+    steps.add(new CommitStep(segmentStartMs, endMs, always,
+        CommitTrace.mark(pace, queuedBytes() / (DecoderPool.SAMPLE_RATE * 2 / 1000))));
     segmentStartMs = endMs;
   }
 
@@ -110,6 +121,7 @@ final class PassQueue {
    * and makes it the active one; or puts it back and returns the error when the pool refuses it.
    */
   SpeechError submit(Pass pass, DecoderPool pool) {
+    pass.submittedNanos = System.nanoTime();
     if (pool == null || !pool.submit(pass)) {
       steps.addFirst(pass);
       return new SpeechError(ErrorCode.RESOURCE_EXHAUSTED, "all "

@@ -74,7 +74,6 @@ final class RealSttSession implements SttSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(RealSttSession.class);
   private static final int BYTES_PER_MS = DecoderPool.SAMPLE_RATE * 2 / 1000;
-
   private enum State { OPEN, CLOSING, CANCELLING, CLOSED, FAILED }
 
   private final String sessionId;
@@ -101,8 +100,7 @@ final class RealSttSession implements SttSession {
     this.events = new SttEvents(sessionId, listener, lane, onTerminal, this::fail);
     this.intake = new SttAudioIntake(request, endpointNet, nanoClock);
     this.pace = pace;
-    this.segment = new SegmentText(request.includeTimestamps(),
-        request.includeLanguageDetection());
+    this.segment = new SegmentText(request.includeTimestamps(), request.includeLanguageDetection());
     this.bias = LmBias.of(request.keyterms(), request.previousText());
   }
 
@@ -157,10 +155,11 @@ final class RealSttSession implements SttSession {
       }
       if (!passes.hasRoomFor(audio.length)) {
         intake.offered(); // the client is there: the decoder is behind, the pass is not idle
+        pace.backpressured(); // and it sends faster than it is decoded: not real time
         return false; // MAX_QUEUED_AUDIO_MILLIS wait for the decoder: not taken
       }
       long chunkStartMs = intake.nowMs();
-      byte[] pcm = intake.take(audio);
+      byte[] pcm = pace.received(intake.take(audio)); // what the client sends sets urgency
       if (passes.open != null && !passes.open.write(pcm)) {
         failLocked(new SpeechError(ErrorCode.QUEUE_OVERFLOW, "more than "
             + MAX_QUEUED_AUDIO_MILLIS / 1000 + " s of audio are waiting to be transcribed"));
@@ -341,7 +340,7 @@ final class RealSttSession implements SttSession {
 
   private void commitLocked(boolean always) {
     passes.finishOpen();
-    passes.commit(intake.receivedMs(), always);
+    passes.commit(intake.receivedMs(), always, pace);
     advanceLocked();
   }
 
@@ -360,7 +359,8 @@ final class RealSttSession implements SttSession {
             return;
           }
         }
-        case CommitStep c -> events.committed(segment.commit(c.startMs(), c.endMs(), c.always()));
+        case CommitStep c -> events.committed(segment.commit(c.startMs(), c.endMs(), c.always()),
+            c.trace().slowNote());
         case CloseStep c -> {
           state = State.CLOSED;
           events.closed();

@@ -5,6 +5,8 @@ import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.Transcript;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listener events of a {@link RealSttSession}, in order on its lane ({@link ListenerEvents}):
@@ -15,6 +17,7 @@ import java.util.function.Consumer;
  * <p>Thread safe: the lane orders the events; the overflow handler is the session's own.
  */
 final class SttEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(SttEvents.class);
   private final String sessionId;
   private final SttListener listener;
   private final ListenerEvents events;
@@ -40,8 +43,14 @@ final class SttEvents {
     }
   }
 
-  /** A committed transcript; none when {@code t} is null (a segment without words). */
-  void committed(Transcript t) {
+  /**
+   * A committed transcript; none when {@code t} is null (a segment without words). A {@code
+   * slowNote} ({@link CommitTrace#slowNote()}, may be null) is logged first, on the lane.
+   */
+  void committed(Transcript t, String slowNote) {
+    if (slowNote != null) {
+      deliver(() -> LOG.info("stt session {}: {}", sessionId, slowNote));
+    }
     if (t != null) {
       deliver(() -> listener.onCommitted(t));
     }

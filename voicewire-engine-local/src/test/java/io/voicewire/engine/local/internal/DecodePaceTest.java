@@ -16,6 +16,11 @@ class DecodePaceTest {
   private final AtomicBoolean othersSpeaking = new AtomicBoolean();
   private final DecodePace pace = new DecodePace(now::get, othersSpeaking::get);
 
+  /** The session's client sent {@code ms} of audio now. */
+  private static void sent(DecodePace p, long ms) {
+    p.received(new byte[(int) (ms * BYTES_PER_MS)]);
+  }
+
   private void wallMillis(long ms) {
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
   }
@@ -24,7 +29,7 @@ class DecodePaceTest {
   void aStreamAtRealTimeStaysUrgentForAnHour() {
     for (int chunk = 0; chunk < 3600 * 10; chunk++) { // 100 ms chunks, one hour
       wallMillis(100);
-      pace.took(100 * BYTES_PER_MS);
+      sent(pace, 100);
       assertTrue(pace.urgent(), "chunk " + chunk);
     }
   }
@@ -34,7 +39,7 @@ class DecodePaceTest {
     long decodedMs = 0;
     while (pace.urgent() && decodedMs < 60_000) {
       wallMillis(10); // 100 ms of audio every 10 ms of wall clock: 10x real time
-      pace.took(100 * BYTES_PER_MS);
+      sent(pace, 100);
       decodedMs += 100;
     }
     assertFalse(pace.urgent());
@@ -46,7 +51,7 @@ class DecodePaceTest {
   void aFloodThatSlowsToRealTimeIsUrgentAgainWithoutServingDebt() {
     for (int i = 0; i < 10_000; i++) { // a long flood: 1,000 s of audio in 10 s
       wallMillis(1);
-      pace.took(100 * BYTES_PER_MS);
+      sent(pace, 100);
     }
     assertFalse(pace.urgent());
     wallMillis(100);
@@ -58,7 +63,7 @@ class DecodePaceTest {
     wallMillis(TimeUnit.MINUTES.toMillis(10)); // a long silence earns no more than the burst
     long decodedMs = 0;
     while (pace.urgent()) {
-      pace.took(100 * BYTES_PER_MS); // catch-up at once, no wall clock passing
+      sent(pace, 100); // catch-up at once, no wall clock passing
       decodedMs += 100;
     }
     assertTrue(decodedMs == DecodePace.BURST_MILLIS, "decoded " + decodedMs);
@@ -67,11 +72,11 @@ class DecodePaceTest {
   @Test
   void aCatchUpAfterAStallIsLessUrgentThanRealTimeUntilTheBucketRefills() {
     assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency());
-    pace.took(3_000 * BYTES_PER_MS); // 3 s of audio sent at once after a stall
+    sent(pace, 3_000); // 3 s of audio sent at once after a stall
     assertEquals(DecodePace.Urgency.CATCHING_UP, pace.urgency());
     for (int i = 0; i < 100; i++) { // then real time: +0.25 ms of credit per ms
       wallMillis(100);
-      pace.took(100 * BYTES_PER_MS);
+      sent(pace, 100);
     }
     assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency(), "10 s later");
   }
@@ -87,26 +92,82 @@ class DecodePaceTest {
     assertEquals(DecodePace.Urgency.REAL_TIME, DecodePace.Urgency.of(pace, pipe), "open pass");
     pipe.finish();
     assertEquals(DecodePace.Urgency.FINISHING, DecodePace.Urgency.of(pace, pipe), "ended pass");
-    pace.took(3_000 * BYTES_PER_MS); // 3 s at once: catching up
+    sent(pace, 3_000); // 3 s at once: catching up
     assertEquals(DecodePace.Urgency.CATCHING_UP, DecodePace.Urgency.of(pace, pipe));
     for (int i = 0; i < 100; i++) {
-      pace.took(1_000 * BYTES_PER_MS); // a flood: its credit is used up
+      sent(pace, 1_000); // a flood: its credit is used up
     }
     assertEquals(DecodePace.Urgency.AHEAD, DecodePace.Urgency.of(pace, pipe), "a flood's commit");
   }
 
   @Test
   void aFloodEarningCreditBackIsOnlyCatchingUp() {
-    pace.took(60_000 * BYTES_PER_MS);
+    sent(pace, 60_000);
     assertEquals(DecodePace.Urgency.AHEAD, pace.urgency());
     wallMillis(20); // waiting for a turn earns 25 ms
     assertEquals(DecodePace.Urgency.CATCHING_UP, pace.urgency());
   }
 
+  /**
+   * Issue #10: what the client sends sets the urgency, not what its decoder reads. A stream sent
+   * at real time whose decoding fell behind (it waited for the models beside a flood) stays real
+   * time while its decoder catches up, and is never held back.
+   */
+  @Test
+  void aRealTimeStreamWhoseDecoderFellBehindStaysRealTimeWhileItCatchesUp() {
+    othersSpeaking.set(true);
+    for (int i = 0; i < 80; i++) { // 8 s sent at real time, none of it decoded yet
+      wallMillis(100);
+      sent(pace, 100);
+    }
+    pace.took(8_000 * BYTES_PER_MS); // the decoder catches up at once
+    assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency());
+    assertFalse(pace.holdsBack(), "its client keeps to real time");
+  }
+
+  /** ... and a flood whose decoder reads it at only 1.5 times real time is not real time. */
+  @Test
+  void aFloodDecodedSlowlyIsNotRealTime() {
+    for (int i = 0; i < 40; i++) { // 4 s: 12 times real time sent, 1.5 times decoded
+      wallMillis(100);
+      sent(pace, 1_200);
+      pace.took(150 * BYTES_PER_MS);
+    }
+    assertEquals(DecodePace.Urgency.AHEAD, pace.urgency());
+    othersSpeaking.set(true);
+    assertFalse(pace.holdsBack(), "its decoding credit is not used up yet");
+    pace.took(4_000 * BYTES_PER_MS);
+    assertTrue(pace.holdsBack());
+  }
+
+  /**
+   * ... nor is a flood whose uplink the server holds: it then sends only as fast as it is
+   * decoded, which its sending bucket alone would take for real time. A key's floods held back
+   * together (each decoded at less than real time) thus stay held back.
+   */
+  @Test
+  void aSessionWhoseUplinkIsHeldIsAheadOfRealTime() {
+    othersSpeaking.set(true);
+    for (int i = 0; i < 100; i++) { // 10 s: taken at half real time, refused between
+      wallMillis(100);
+      sent(pace, 50);
+      pace.backpressured();
+      assertEquals(DecodePace.Urgency.AHEAD, pace.urgency(), "at " + i);
+    }
+    pace.took(5_000 * BYTES_PER_MS); // its decoder uses its credit
+    assertTrue(pace.holdsBack(), "ahead, out of credit, beside another key's speech");
+    wallMillis(DecodePace.BACKPRESSURED_WITHIN_MILLIS);
+    assertEquals(DecodePace.Urgency.REAL_TIME, pace.urgency(), "no longer refused: real time");
+    pace.took(5_000 * BYTES_PER_MS);
+    assertFalse(pace.holdsBack(), "a client keeping to real time is not held back");
+  }
+
+
   @Test
   void aFloodIsHeldBackOnlyWhileAnotherTenantHasASessionOpen() {
     assertFalse(pace.holdsBack(), "within real time");
-    pace.took(60_000 * BYTES_PER_MS); // a minute of audio at once
+    sent(pace, 60_000); // a minute of audio at once
+    pace.took(60_000 * BYTES_PER_MS); // and it decodes as fast as it goes
     assertEquals(DecodePace.Urgency.AHEAD, pace.urgency());
     assertFalse(pace.holdsBack(), "no other tenant speaking: decoded as fast as it goes");
     othersSpeaking.set(true);
@@ -150,6 +211,7 @@ class DecodePaceTest {
   @Test
   void warmUpDecodingIsAlwaysUrgent() {
     DecodePace.UNLIMITED.took(Integer.MAX_VALUE);
+    sent(DecodePace.UNLIMITED, 60_000);
     assertTrue(DecodePace.UNLIMITED.urgent());
     assertFalse(DecodePace.UNLIMITED.holdsBack());
   }

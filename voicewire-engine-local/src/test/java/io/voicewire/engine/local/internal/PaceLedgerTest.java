@@ -24,7 +24,7 @@ class PaceLedgerTest {
   @Test
   void aFloodThatReconnectsDoesNotGetAFreshBurst() {
     DecodePace first = open("hostile");
-    first.took(60_000 * BYTES_PER_MS); // a minute of audio as fast as it decodes
+    first.received(new byte[60_000 * BYTES_PER_MS]); // a minute of audio sent at once
     ledger.ended("hostile", first.usedMillis());
     DecodePace second = open("hostile");
     assertEquals(DecodePace.Urgency.AHEAD, second.urgency());
@@ -37,7 +37,7 @@ class PaceLedgerTest {
     DecodePace s = open("k");
     for (int i = 0; i < 100; i++) {
       wallMillis(100);
-      s.took(100 * BYTES_PER_MS);
+      s.received(new byte[100 * BYTES_PER_MS]);
     }
     ledger.ended("k", s.usedMillis());
     assertTrue(ledger.owed("k") <= 100, "at most its last chunk: " + ledger.owed("k"));
