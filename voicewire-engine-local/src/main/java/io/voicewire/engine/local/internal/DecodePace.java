@@ -264,8 +264,9 @@ final class DecodePace {
    * transcription nothing), a session is decoded as fast as the lanes go.
    */
   boolean holdsBack() {
-    return nanoClock != null && urgency() != Urgency.REAL_TIME
-        && credit() < HELD_BACK_BELOW_MILLIS && othersSpeaking.getAsBoolean();
+    // cheapest first: most reads have decoding credit; othersSpeaking looks at every session
+    return nanoClock != null && credit() < HELD_BACK_BELOW_MILLIS
+        && urgency() != Urgency.REAL_TIME && othersSpeaking.getAsBoolean();
   }
 
   /**

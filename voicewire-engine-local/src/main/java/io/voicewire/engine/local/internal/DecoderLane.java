@@ -118,9 +118,7 @@ final class DecoderLane implements ResultListener {
     current = job;
     ModelTurns models = set.turns();
     DecodePace.Urgency urgency = DecodePace.Urgency.of(job.pace(), job.audio());
-    long asked = System.nanoTime();
-    models.acquire(job.tenant(), urgency);
-    job.pace().waitedForTurn(System.nanoTime() - asked);
+    job.pace().waitedForTurn(models.acquire(job.tenant(), urgency));
     try {
       job.started();
       offset.startPass(PASSES.incrementAndGet());

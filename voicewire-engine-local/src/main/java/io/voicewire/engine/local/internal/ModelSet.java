@@ -189,10 +189,8 @@ final class ModelSet {
 
     private void again() {
       turnUrgency = DecodePace.Urgency.of(pace, pipe);
-      long asked = System.nanoTime();
-      turns.acquire(tenant, turnUrgency);
+      pace.waitedForTurn(turns.acquire(tenant, turnUrgency));
       turnStartNanos = System.nanoTime();
-      pace.waitedForTurn(turnStartNanos - asked);
     }
   }
 }

@@ -67,9 +67,10 @@ final class ModelTurns {
 
   /**
    * Waits for the models (uninterruptibly, as a lock does) for a stream of {@code tenant}; a
-   * lane goes before all that are less urgent ({@link DecodePace#urgency()}).
+   * lane goes before all that are less urgent ({@link DecodePace#urgency()}). Returns how long
+   * it waited, ns.
    */
-  void acquire(String tenant, DecodePace.Urgency urgency) {
+  long acquire(String tenant, DecodePace.Urgency urgency) {
     lock.lock();
     try {
       Waiter me = new Waiter(Thread.currentThread(), seq++);
@@ -92,6 +93,7 @@ final class ModelTurns {
       if (holderUrgent) {
         urgentWaited.add(heldSinceNanos - askedNanos, heldSinceNanos);
       }
+      return heldSinceNanos - askedNanos;
     } finally {
       lock.unlock();
     }

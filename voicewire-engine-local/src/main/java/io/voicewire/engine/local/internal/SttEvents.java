@@ -45,14 +45,20 @@ final class SttEvents {
 
   /**
    * A committed transcript; none when {@code t} is null (a segment without words). A {@code
-   * slowNote} ({@link CommitTrace#slowNote()}, may be null) is logged first, on the lane.
+   * slowNote} ({@link CommitTrace#slowNote()}, may be null) is logged on the lane, in the
+   * transcript's own event: a log line takes no room of its own there, and without a transcript
+   * it is dropped rather than fail the session when the lane is full.
    */
   void committed(Transcript t, String slowNote) {
-    if (slowNote != null) {
-      deliver(() -> LOG.info("stt session {}: {}", sessionId, slowNote));
-    }
+    Runnable log = slowNote == null ? () -> {}
+        : () -> LOG.info("stt session {}: {}", sessionId, slowNote);
     if (t != null) {
-      deliver(() -> listener.onCommitted(t));
+      deliver(() -> {
+        log.run();
+        listener.onCommitted(t);
+      });
+    } else if (slowNote != null) {
+      events.deliver(log);
     }
   }
 
