@@ -29,6 +29,7 @@ final class DecoderLane implements ResultListener {
   private final StreamDataSource source;
   private final SampleOffset offset;
   private final Recognizer recognizer;
+  private final ReusingSearchManager search;
   private final CmnPrior cmn;
   private DecoderPool.Job current;
 
@@ -39,12 +40,18 @@ final class DecoderLane implements ResultListener {
       recognizer = set.recognizer(lane);
       source = set.dataSource(lane);
       offset = set.sampleOffset(lane);
+      search = set.searchManager(lane);
       recognizer.addResultListener(this);
       recognizer.allocate();
       cmn = new CmnPrior(set.liveCmn(lane));
     } finally {
       set.turns().release();
     }
+  }
+
+  /** The lane's search (its frame count, for tests). */
+  ReusingSearchManager search() {
+    return search;
   }
 
   /** The lane's cepstral-mean prior. */
@@ -91,13 +98,18 @@ final class DecoderLane implements ResultListener {
   }
 
   private void decodeAndDiscard(byte[] audio) {
-    decode(new DecoderPool.Job() {
+    AudioPipe p = new AudioPipe(audio.length);
+    p.write(audio);
+    p.finish();
+    decode(discarding(p));
+  }
+
+  /** A job that decodes {@code audio} for nothing (warm-up) and drops what it finds. */
+  static DecoderPool.Job discarding(AudioPipe audio) {
+    return new DecoderPool.Job() {
       @Override
       public AudioPipe audio() {
-        AudioPipe p = new AudioPipe(audio.length);
-        p.write(audio);
-        p.finish();
-        return p;
+        return audio;
       }
 
       @Override
@@ -111,7 +123,7 @@ final class DecoderLane implements ResultListener {
 
       @Override
       public void failed(Throwable error) {}
-    });
+    };
   }
 
   void decode(DecoderPool.Job job) {
@@ -122,14 +134,17 @@ final class DecoderLane implements ResultListener {
     try {
       job.started();
       offset.startPass(PASSES.incrementAndGet());
-      source.setInputStream(new ModelSet.SliceStream(job.audio(), models, job.tenant(),
-          job.pace(), urgency));
+      ModelSet.SliceStream audio = new ModelSet.SliceStream(job.audio(), models, job.tenant(),
+          job.pace(), urgency);
+      source.setInputStream(audio);
+      search.beforeEachFrame(audio::yieldIfDue);
       Result r;
       while ((r = recognizer.recognize()) != null) {
         List<DecoderPool.TimedWord> words = words(r, offset.offsetMs());
         job.utterance(text(words), words);
       }
     } finally {
+      search.beforeEachFrame(null);
       current = null;
       models.release();
     }

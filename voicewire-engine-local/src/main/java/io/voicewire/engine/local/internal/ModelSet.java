@@ -119,6 +119,10 @@ final class ModelSet {
     return cm.lookup("liveCMN_" + lane);
   }
 
+  ReusingSearchManager searchManager(int lane) {
+    return cm.lookup("wordPruningLookaheadSearchManager_" + lane);
+  }
+
   /**
    * The audio of one pass as a lane reads it: a read that would wait for audio lets go of the
    * models while it waits; a lane that has decoded for {@link #SLICE_MILLIS} while others wait
@@ -166,21 +170,34 @@ final class ModelSet {
           again();
         }
       } else {
-        DecodePace.Urgency urgency = DecodePace.Urgency.of(pace, pipe);
-        if (urgency != turnUrgency) {
-          turns.holderUrgency(urgency);
-          turnUrgency = urgency;
-        }
-        if (turns.mustYield(urgency, sliceOver())) {
-          turns.release();
-          again();
-        }
+        yieldIfDue();
       }
       int n = pipe.read(b, off, len);
       if (n > 0) {
         pace.took(n);
       }
       return n;
+    }
+
+    /**
+     * Lets go of the models, and queues again, when a more urgent lane waits, or one as urgent
+     * does and this turn's slice is over. Called at each audio read and, by the lane's search
+     * ({@link ReusingSearchManager#beforeEachFrame}), before each frame it decodes: the front end
+     * reads ahead of the search (its speech detector holds audio back until it is sure of speech,
+     * the fast match looks ahead), so the search may decode tens of frames between two reads, and
+     * a lane that yielded only at reads kept a commit's last audio waiting for them (10–140 ms in
+     * the abused soak, docs/soak.md).
+     */
+    void yieldIfDue() {
+      DecodePace.Urgency urgency = DecodePace.Urgency.of(pace, pipe);
+      if (urgency != turnUrgency) {
+        turns.holderUrgency(urgency);
+        turnUrgency = urgency;
+      }
+      if (turns.mustYield(urgency, sliceOver())) {
+        turns.release();
+        again();
+      }
     }
 
     private boolean sliceOver() {
