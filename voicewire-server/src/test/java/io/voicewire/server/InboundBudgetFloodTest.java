@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voicewire.testing.RawWs;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,5 +76,61 @@ class InboundBudgetFloodTest {
     // the canary's 400 ms (12,800 bytes) and the flood, each byte once
     assertEquals((long) CHUNKS * CHUNK_BYTES + 12_800, p.sttBytesReceived.get());
     assertTrue(canaryAndFlood[0] >= (long) CHUNKS * CHUNK_BYTES);
+  }
+
+  /**
+   * The input timeout counts the client's silence only while the server reads: a client is not
+   * blamed for the time its session was throttled (what it sent meanwhile waits in the socket).
+   * Here the server's timer thread runs late (held for 2.5 s, as a starved or paused timer thread
+   * would), so that the end of the throttle and the inactivity check come one right after the
+   * other, past the timeout. The server used to look only at whether the demand was withheld at
+   * that instant, and closed the socket with input_timeout_exceeded; so SocketBoundsTest failed
+   * once on a loaded CI run, where the reading thread had not yet read the message that waited.
+   * The next message is sent once the timer runs again, so that nothing waits to be read then.
+   */
+  @Test
+  void aClientWhoseMessageWaitedForAThrottleIsNotTimedOut() throws Exception {
+    ToneSpeechProvider p = ToneSpeechProvider.create();
+    try (ServerFixture f = SocketBoundsTest.server(p,
+        b -> b.inboundBytesPerSecondPerSession(1024))) {
+      ScheduledExecutorService timer = timerOf(f.server);
+      try (RawWs c = RawWs.connect(f.port, SocketBoundsTest.MULTI + "&inactivity_timeout=2",
+          SocketBoundsTest.ABUSER_H)) {
+        // 2 KiB (JSON whitespace): a second past the session's burst, so a second's throttle
+        c.sendText("{\"text\":\" \",\"context_id\":\"a\"" + " ".repeat(2048) + "}");
+        f.awaitMetric("voicewire_inbound_throttled_total 1.0", 10);
+        CountDownLatch released = new CountDownLatch(1);
+        timer.execute(() -> {
+          try {
+            Thread.sleep(2_500); // past the throttle's end (1 s) and the timeout (2 s)
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          released.countDown();
+        });
+        assertTrue(released.await(10, TimeUnit.SECONDS));
+        c.sendText("{\"text\":\"waited \",\"context_id\":\"a\",\"flush\":true}");
+        RawWs.Frame audio = c.readFrame(15_000);
+        assertTrue(audio != null && new String(audio.payload()).contains("\"audio\""),
+            audio == null ? "nothing" : new String(audio.payload()));
+        c.sendText("{\"close_socket\":true}");
+        int[] close = new int[1];
+        List<String> rest = c.readUntilClose(close);
+        assertTrue(rest.stream().noneMatch(m -> m.contains("error")), rest.toString());
+        assertEquals(1000, close[0], rest.toString());
+      }
+    } finally {
+      p.close();
+    }
+  }
+
+  /** The server's timer (package-private in its internals). */
+  static ScheduledExecutorService timerOf(VoicewireServer server) throws Exception {
+    Field services = VoicewireServer.class.getDeclaredField("services");
+    services.setAccessible(true);
+    Object s = services.get(server);
+    Field timer = s.getClass().getDeclaredField("timer");
+    timer.setAccessible(true);
+    return (ScheduledExecutorService) timer.get(s);
   }
 }

@@ -78,6 +78,11 @@ final class InboundBudget {
     this.clock = clock;
   }
 
+  /** Now on the budgets' clock (nanoseconds). */
+  long now() {
+    return clock.getAsLong();
+  }
+
   /** Whether a CPU budget is on (else the handling CPU need not be measured). */
   boolean measuresCpu() {
     return cpuNanosPerSecond > 0 || sessionCpuNanosPerSecond > 0;

@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * the key, then asks for the next frame now or after the wait. Nothing is dropped: a frame that
  * was read is always handled.
  *
+ * <p>While the demand is withheld, the client's frames wait for the server, not the other way
+ * round: {@link #readingSince} says since when the socket has been reading, so that a client's
+ * inactivity is counted only from then.
+ *
  * <p>Thread safe: its state is guarded by its own monitor, which takes no other lock (the owning
  * socket may hold its own when it calls in); Jetty's demand is asked for outside it.
  */
@@ -42,6 +46,8 @@ final class InboundFlow {
   private boolean throttled;
   private boolean owed;
   private boolean closed;
+  /** When the demand was last given back after being withheld (the budget's clock). */
+  private long givenBackNanos = Long.MIN_VALUE;
 
   /**
    * @param demand asks Jetty for the next frame (never called under this monitor)
@@ -135,6 +141,16 @@ final class InboundFlow {
     return paused || throttled;
   }
 
+  /**
+   * Since when the socket has been reading without a break: {@code now} while the demand is
+   * withheld, else when it was last given back ({@link Long#MIN_VALUE} if it never was withheld).
+   * A client's inactivity (an input timeout) counts from the later of this and its last message:
+   * what it sent while the server was not reading waited in the socket's buffers.
+   */
+  synchronized long readingSince(long now) {
+    return paused || throttled ? now : givenBackNanos;
+  }
+
   /** Whether paused by backpressure (throttles aside). */
   synchronized boolean paused() {
     return paused;
@@ -168,6 +184,9 @@ final class InboundFlow {
 
   private boolean takeOwed() {
     assert Thread.holdsLock(this);
+    if (!paused && !throttled) {
+      givenBackNanos = budget.now();
+    }
     if (owed && !paused && !throttled && !closed) {
       owed = false;
       return true;

@@ -99,15 +99,17 @@ public abstract sealed class TtsSocket<M> extends SocketSession
    * The per-context inactivity rule of the multi sockets (the AsyncAPI document's
    * {@code inactivity_timeout}: "Timeout for inactivity before a context is closed", default
    * 20 s, one value for the socket): each of {@code live} without a message for the socket's
-   * timeout is counted, logged and handed to {@code close}. Returns the earliest deadline of the
-   * others, at most {@code next}. Under the lock; {@code live} is a copy ({@code close} may
-   * remove).
+   * timeout (counted from when the socket last began reading again, if later: {@link
+   * InboundFlow#readingSince}) is counted, logged and handed to {@code close}. Returns the
+   * earliest deadline of the others, at most {@code next}. Under the lock; {@code live} is a copy
+   * ({@code close} may remove).
    */
   final <T> long closeIdle(List<T> live, ToLongFunction<T> lastActivityNanos,
       Function<T, String> wireId, Consumer<T> close, long now, long next) {
     assert Thread.holdsLock(this);
+    long reading = flow().readingSince(now); // as for the socket's own timeout
     for (T c : live) {
-      long last = lastActivityNanos.applyAsLong(c);
+      long last = Math.max(lastActivityNanos.applyAsLong(c), reading);
       if (now - last >= timeoutNanos) {
         s.metrics.error(ErrorCode.INPUT_TIMEOUT_EXCEEDED.wireName());
         LOG.info("{} context timeout id={} context={}", kind.label, id, wireId.apply(c));
@@ -393,9 +395,8 @@ public abstract sealed class TtsSocket<M> extends SocketSession
         return;
       }
       long now = s.now();
-      if (flow().withheld()) {
-        lastMessageNanos = now; // the client's messages wait for us, not the other way round
-      }
+      // what the client sent while the server was not reading waited for us (InboundFlow)
+      lastMessageNanos = Math.max(lastMessageNanos, flow().readingSince(now));
       if (contexts.values().stream().anyMatch(c -> c.state.is(TtsContext.State.ENDING))) {
         lastMessageNanos = now; // a closed context still voicing: the client waits for its audio
       }

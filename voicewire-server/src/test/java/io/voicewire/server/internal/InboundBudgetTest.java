@@ -127,9 +127,14 @@ class InboundBudgetTest {
     assertTrue(f.withheld());
     assertEquals(List.of(250 * MS), timer.delaysNanos);
     f.readNext(); // a second ask while throttled is owed, not lost, nor doubled
+    assertEquals(Long.MIN_VALUE, new InboundFlow(() -> { }, timer, metrics,
+        new InboundBudget(1000, 0, () -> now)).readingSince(now), "never withheld");
+    assertEquals(now + 7, f.readingSince(now + 7), "withheld: not reading now");
+    now += 250 * MS;
     timer.runAll();
     assertEquals(2, demands.get(), "the debt is paid: exactly one demand");
     assertFalse(f.withheld());
+    assertEquals(now, f.readingSince(now + 9), "reading again since the demand was given back");
     String m = metrics.toPrometheus();
     assertTrue(m.contains("voicewire_inbound_throttled_total 1.0"), m);
     assertTrue(m.contains("voicewire_inbound_throttle_seconds_total 0.25"), m);
