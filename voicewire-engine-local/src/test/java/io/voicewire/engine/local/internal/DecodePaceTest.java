@@ -217,6 +217,39 @@ class DecodePaceTest {
   }
 
   /**
+   * A held-back session decodes the quantum it was granted, and is held back again: the credit
+   * it earns while its lane decodes the quantum does not stretch it. Here the decoder goes at 2x
+   * real time (each 20 ms read takes 10 ms of the clock); counting what the session earned
+   * meanwhile made a grant 480 ms of audio, and a key's held-back floods decoded at up to twice
+   * their rate (LocalSttCapacityTest failed so on a loaded CI run).
+   */
+  @Test
+  void aGrantIsAQuantumHoweverMuchCreditTheSessionEarnsWhileDecodingIt() {
+    DecodePace p = new DecodePace(now::get, DecodePace.BURST_MILLIS, othersSpeaking::get);
+    othersSpeaking.set(true);
+    sent(p, 60_000); // a flood: ahead of real time, its credit used
+    for (int grant = 0; grant < 5; grant++) {
+      assertTrue(p.holdsBack(), "held back between grants");
+      wallMillis(HeldBackGrants.SPACING_NANOS / 1_000_000 + 1);
+      p.awaitCredit(); // credit and the grant are there: returns at once
+      long decoded = 0;
+      while (!p.holdsBack()) {
+        p.took(20 * BYTES_PER_MS);
+        decoded += 20;
+        wallMillis(10);
+        assertTrue(decoded <= 10_000, "never held back again");
+      }
+      assertTrue(decoded >= DecodePace.HELD_BACK_QUANTUM_MILLIS - DecodePace.HELD_BACK_BELOW_MILLIS
+          && decoded <= DecodePace.HELD_BACK_QUANTUM_MILLIS, "grant " + grant + ": " + decoded);
+    }
+    othersSpeaking.set(false); // nobody else speaks: decoded as fast as it goes again
+    assertFalse(p.holdsBack());
+    wallMillis(1_000);
+    othersSpeaking.set(true);
+    assertFalse(p.holdsBack(), "off its grant: the 1,250 ms it earned are its own credit");
+  }
+
+  /**
    * Two sessions of one tenant, both far ahead of real time, held back beside another tenant's
    * speech on the real clock: together they are decoded at 1.25x real time, not that much each.
    * An upper bound only (a slow machine decodes less, never more), so it cannot flake on load.
