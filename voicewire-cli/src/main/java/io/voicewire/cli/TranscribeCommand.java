@@ -196,21 +196,10 @@ public final class TranscribeCommand implements Callable<Integer> {
   record FileAudio(AudioFormat format, byte[] pcm) {}
 
   /**
-   * True for an 8 kHz WAV or FLAC file: it is sent as {@code pcm_8000}, as it is, so that the
-   * server knows its band ends at 4 kHz (the offline engine then fills in the band above for its
-   * wideband recogniser) instead of receiving it resampled to 16 kHz.
-   */
-  static boolean telephone(byte[] file) {
-    try {
-      return readAudio(Path.of("file"), file).format() == AudioFormat.PCM_8000;
-    } catch (java.io.IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
    * {@code file} (read from {@code path}), decoded once: MP3 and Ogg Opus to 16 kHz; WAV and
-   * FLAC at 8 kHz as they are ({@link #telephone}), at any other rate to 16 kHz.
+   * FLAC at 8 kHz as they are, sent as {@code pcm_8000} so that the server knows their band ends
+   * at 4 kHz (the offline engine then fills in the band above for its wideband recogniser)
+   * instead of receiving them resampled to 16 kHz; at any other rate to 16 kHz.
    */
   static FileAudio readAudio(Path path, byte[] file) throws java.io.IOException {
     AudioFormat compressed = AudioDecoder.detect(file);
