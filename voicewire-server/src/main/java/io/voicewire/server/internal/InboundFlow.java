@@ -148,7 +148,7 @@ final class InboundFlow {
    * what it sent while the server was not reading waited in the socket's buffers.
    */
   synchronized long readingSince(long now) {
-    return paused || throttled ? now : givenBackNanos;
+    return withheld() ? now : givenBackNanos;
   }
 
   /** Whether paused by backpressure (throttles aside). */

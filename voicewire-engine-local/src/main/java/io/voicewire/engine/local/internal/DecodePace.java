@@ -218,11 +218,6 @@ final class DecodePace {
         : c > 0 ? Urgency.CATCHING_UP : Urgency.AHEAD;
   }
 
-  private synchronized double credit() {
-    refill();
-    return creditMillis;
-  }
-
   private synchronized double sentCredit() {
     refill();
     return sentCreditMillis;
