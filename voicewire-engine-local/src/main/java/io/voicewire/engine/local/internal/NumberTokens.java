@@ -129,6 +129,8 @@ final class NumberTokens {
       Map.entry((int) '⅝', "five eighths"), Map.entry((int) '⅞', "seven eighths"));
   /** A scale after a decimal number: 2.3M, 1.5B, 4.2bn (after a whole number, 4B is a room). */
   private static final Pattern DECIMAL_SCALE = Pattern.compile("\\s?(M|B|bn|mn)(?![A-Za-z])");
+  /** Feet and inches, as a height is written: 6'2", 5′11″. */
+  private static final Pattern HEIGHT = Pattern.compile("(\\d)['′](\\d{1,2})(?:\"|″|'')");
   private static final Pattern BLOOD_PRESSURE = Pattern.compile(
       "(\\d{2,3})/(\\d{2,3})\\s?mm\\s?Hg(?![A-Za-z])");
   /** A number with a leading zero and two more groups: 020 7946 0958. */
@@ -182,7 +184,11 @@ final class NumberTokens {
         || (sc.at(TextNormalizer.HOUR_AMPM, i) && hourAmPm(sc, m))) {
       return;
     }
-    if (sc.at(POWER, i)) {
+    if (sc.at(HEIGHT, i)) {
+      int inches = Integer.parseInt(m.group(2));
+      sc.b.say(m.end(), cardinal(m.group(1)) + " foot"
+          + (inches == 0 ? "" : " " + cardinal(m.group(2)))); // 6'2": "six foot two"
+    } else if (sc.at(POWER, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to the power of "
           + (m.group(2).isEmpty() ? "" : "minus ") + cardinal(m.group(3)));
     } else if (sc.at(TextNormalizer.RATIO, i)) {
@@ -193,7 +199,8 @@ final class NumberTokens {
       String a = m.group(1).replace(",", "");
       String b = m.group(2).replace(",", "");
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
-      sc.b.say(m.end(), (years ? year(a) : cardinal(a)) + " to " + (years ? year(b) : cardinal(b)));
+      sc.b.say(m.end(), (years ? year(a, true) : cardinal(a)) + " to "
+          + (years ? year(b, true) : cardinal(b)));
     } else if (sc.at(BLOOD_PRESSURE, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
           + " millimeters of mercury"); // 120/80 mmHg
@@ -221,6 +228,27 @@ final class NumberTokens {
     }
   }
 
+  /** Words that say the number after them is a year ("in 1066", "circa 1050"). */
+  private static final Set<String> YEAR_BEFORE =
+      Set.of("in", "since", "until", "till", "circa", "c.", "ca.", "year");
+  private static final Pattern ERA = Pattern.compile("\\s?(AD|BC|BCE|CE)(?![A-Za-z])");
+
+  /** The four digits at {@code start..end} of {@code s} are a year by the words around them. */
+  private static boolean saidAsYear(String s, int start, int end) {
+    if (ERA.matcher(s).region(end, s.length()).lookingAt()) {
+      return true;
+    }
+    int e = start;
+    while (e > 0 && s.charAt(e - 1) == ' ') {
+      e--;
+    }
+    int b = e;
+    while (b > 0 && (Character.isLetter(s.charAt(b - 1)) || s.charAt(b - 1) == '.')) {
+      b--;
+    }
+    return b < e && YEAR_BEFORE.contains(s.substring(b, e).toLowerCase(java.util.Locale.ROOT));
+  }
+
   private static void plainNumber(TextNormalizer.Scan sc, String whole, String frac, int end) {
     Matcher m = sc.m;
     boolean plain = frac == null && whole.indexOf(',') < 0;
@@ -240,7 +268,7 @@ final class NumberTokens {
           && ZIP_STATE.matcher(sc.s.substring(end - 8, end - 5)).matches()) {
         words = NumberWords.digits(whole); // DC 20500: a ZIP code
       } else if (whole.length() == 4) {
-        words = year(whole);
+        words = year(whole, saidAsYear(sc.s, end - 4, end));
       } else {
         words = cardinal(whole);
       }

@@ -89,8 +89,17 @@ final class NumberWords {
    * 2024 "twenty twenty four", 1900 "nineteen hundred". Other values as cardinals.
    */
   static String year(String digits) {
+    return year(digits, false);
+  }
+
+  /**
+   * {@link #year(String)}, and with {@code early} (the text says it is a year: "in 1066") also
+   * 1001–1099, said "ten sixty six" as a year is, not "one thousand sixty six".
+   */
+  static String year(String digits, boolean early) {
     int y = Integer.parseInt(digits);
-    if (digits.length() != 4 || y < 1100 || y > 2099 || (y >= 2000 && y < 2010)) {
+    if (digits.length() != 4 || y < (early ? 1001 : 1100) || y > 2099
+        || (y >= 2000 && y < 2010)) {
       return cardinal(digits);
     }
     int hi = y / 100;

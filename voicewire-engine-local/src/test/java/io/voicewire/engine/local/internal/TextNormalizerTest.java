@@ -67,6 +67,24 @@ class TextNormalizerTest {
         say("1234567890123456"));
   }
 
+  /**
+   * Found by held-out everyday sentences (2026-12-07): a year before 1100 was read as a
+   * quantity ("in one thousand sixty six") and a height lost its feet and inches ("six two").
+   * A year before 1100 needs the text to say it is one; a number alone stays a quantity.
+   */
+  @Test
+  void earlyYearsWhereTheTextSaysSoAndHeights() {
+    assertEquals("The Battle of Hastings was in ten sixty six.",
+        say("The Battle of Hastings was in 1066."));
+    assertEquals("circa ten fifty, since ten oh five, ten sixty six AD, ten eighty seven BC",
+        say("circa 1050, since 1005, 1066 AD, 1087 BC"));
+    assertEquals("the ten sixty six to ten eighty seven reign", say("the 1066–1087 reign"));
+    assertEquals("in one thousand", say("in 1000"));
+    assertEquals("one thousand sixty six people came", say("1066 people came"));
+    assertEquals("He is six foot two tall.", say("He is 6'2\" tall."));
+    assertEquals("five foot eleven, six foot", say("5′11″, 6'0\""));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
