@@ -13,7 +13,6 @@ import io.voicewire.speech.VadParams;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
 import io.voicewire.testing.HumanSpeech;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -155,44 +154,6 @@ class LocalSttDeterminismTest {
     System.err.println("paused  : " + paused);
     assertEquals(text(straight), text(paused), "a pause of " + STALL_MILLIS + " ms at "
         + STALL_AT_MS + " ms of audio while the decoder was behind");
-  }
-
-  /**
-   * A second load of the models gives the same words as the first for the same audio: a server
-   * after a restart, another replica, or the other model copy of one engine, whatever its voices
-   * (the second engine has only kevin16, the shared one both: until the cepstral-mean prior was
-   * fixed, CmnPrior, it was the first voice's warm-up speech's, and changed words). Sphinx froze
-   * its lexical tree in an order of identity hash codes, different at each load, and two of eleven
-   * held-out clips changed words between loads in one JVM ("go forward ten meters" became "go
-   * forward ten these ears"); the tree is now put in a canonical order (LexTreeOrder). These
-   * two clips: held out, never used to choose settings (SttCostProbe).
-   */
-  @Test
-  void aSecondLoadOfTheModelsGivesTheSameWords() throws Exception {
-    assumeTrue(HumanSpeech.available(), "pocketsphinx-testdata is not installed");
-    List<byte[]> clips = List.of(
-        Files.readAllBytes(HumanSpeech.DATA.resolve("goforward.raw")),
-        SttCostProbe.lv("0930").pcm());
-    List<String> first = transcribeAll(SharedEngine.get(), clips);
-    List<String> second;
-    try (LocalSpeechProvider other = LocalSpeechProvider.builder()
-        .voices(List.of(LocalSpeechProvider.VOICE_KEVIN)).sttDecoders(1).sttStreams(1).build()) {
-      assertTrue(other.awaitReady(5, TimeUnit.MINUTES), "the second engine did not get ready");
-      second = transcribeAll(other, clips);
-    }
-    System.err.println("first load: " + first + ", second load: " + second);
-    assertTrue(first.stream().noneMatch(String::isBlank), "no words: " + first);
-    assertEquals(first, second, "the words of a second load of the models");
-  }
-
-  private static List<String> transcribeAll(LocalSpeechProvider p, List<byte[]> clips)
-      throws InterruptedException {
-    List<String> out = new ArrayList<>();
-    for (byte[] pcm : clips) {
-      byte[] padded = SpeechClips.concat(SpeechClips.silence(300), pcm, SpeechClips.silence(300));
-      out.add(SttCostProbe.transcribe(p, SttRequest.builder().build(), null, padded));
-    }
-    return out;
   }
 
   /** Runs {@code stream} on a thread of its own; its commits go to {@code out}. */
