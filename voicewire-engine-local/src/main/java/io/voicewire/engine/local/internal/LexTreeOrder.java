@@ -39,8 +39,8 @@ final class LexTreeOrder {
    * @param nodes the tree's nodes (reachable from its initial node and its entry points)
    * @param reordered the nodes whose successors were not in the canonical order already
    * @param ties sibling pairs with the same description, whose order stays the load's
-   * @param fingerprint a hash of every node's description in a walk of the ordered tree: equal
-   *     for two loads that search alike
+   * @param fingerprint a hash of the descriptions of the successors of every node that has more
+   *     than one, in order, in a walk of the ordered tree: equal for two loads that search alike
    */
   record Result(int nodes, int reordered, int ties, long fingerprint) {}
 
@@ -80,11 +80,14 @@ final class LexTreeOrder {
         continue;
       }
       nodes++;
-      fingerprint = fingerprint * 31 + describe(node).hashCode();
       if (wordNode.isInstance(node)) {
         continue;
       }
       Object[] next = (Object[]) successors.invoke(node);
+      if (next.length < 2) {
+        todo.addAll(Arrays.asList(next)); // most nodes: nothing to order
+        continue;
+      }
       String[] keys = new String[next.length];
       Integer[] order = new Integer[next.length];
       for (int i = 0; i < next.length; i++) {
@@ -97,6 +100,7 @@ final class LexTreeOrder {
       for (int i = 0; i < next.length; i++) {
         sorted[i] = next[order[i]];
         moved |= order[i] != i;
+        fingerprint = fingerprint * 31 + keys[order[i]].hashCode();
         if (i > 0 && keys[order[i]].equals(keys[order[i - 1]])) {
           ties++;
         }
@@ -105,7 +109,7 @@ final class LexTreeOrder {
         reordered++;
         System.arraycopy(sorted, 0, next, 0, next.length);
       }
-      todo.addAll(Arrays.asList(next));
+      todo.addAll(Arrays.asList(next)); // in the canonical order: the walk is the same each load
     }
     return new Result(nodes, reordered, ties, fingerprint);
   }
