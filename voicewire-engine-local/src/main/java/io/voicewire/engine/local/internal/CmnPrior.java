@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cepstral-mean state of a decoder's {@link LiveCMN}, set after warm-up and restored at the
- * start of every job.
+ * The cepstral-mean state of a decoder's {@link LiveCMN}, captured after warm-up and restored at
+ * the start of every job.
  *
  * <p>LiveCMN keeps a running mean of the cepstra across streams and never resets it: without this,
  * a session starts with the mean its decoder's <em>previous</em> session left behind. After a
@@ -16,12 +16,10 @@ import org.slf4j.LoggerFactory;
  * sentences went from 15.6 % to 26.7 % WER after one μ-law session, and stayed worse for the next
  * session too; with the prior restored both were 15.6 %. Resetting the mean to nothing is no
  * better: LiveCMN then holds back the first 2 s of speech to estimate a new one, which delays
- * every first partial by 2 s. So every job starts from the same prior, {@link #DEFAULT_MEAN}, and
- * adapts from there as usual. (A prior taken from the synthetic buzz that initializes the front
- * end made recognition several times worse.) The prior is the same in every engine: until
- * 2026-12-07 it was the mean after the warm-up speech of the engine's first voice, so an engine
- * with other voices, or none warmed up, recognized the same audio differently (held-out WER 34 %
- * with the kevin16 voice's prior, 30 % with this one; docs/engine.md).
+ * every first partial by 2 s. So every job starts from the same prior, the mean of the warm-up
+ * speech (or, without speech to warm up with, {@link #DEFAULT_MEAN}: a prior taken from the
+ * synthetic buzz that initializes the front end made recognition several times worse), and adapts
+ * from there as usual.
  *
  * <p>LiveCMN has no API for this; its fields are read and written reflectively. If that is not
  * possible, the decoder works as before (one warning). Confined to its decoder thread; {@link
@@ -60,7 +58,7 @@ final class CmnPrior {
 
   /**
    * The cepstral mean (13 MFCCs) LiveCMN reached after the warm-up sentences spoken by the
-   * cmu-slt-hsmm voice, 16 kHz: the prior of every job, whatever the engine's voices.
+   * cmu-slt-hsmm voice, 16 kHz: the prior when no speech was at hand for the warm-up.
    */
   static final double[] DEFAULT_MEAN = {54.66, 16.29, -1.57, 3.32, -8.07, -2.64, 2.17, -4.21,
       -4.63, 5.52, -0.86, -3.43, -0.56};
@@ -75,6 +73,24 @@ final class CmnPrior {
       savedSum[i] = DEFAULT_MEAN[i] * DEFAULT_FRAMES;
     }
     savedFrames = DEFAULT_FRAMES;
+  }
+
+  /** Remembers the current mean as the prior. */
+  void capture() {
+    if (sum == null) {
+      return;
+    }
+    try {
+      double[] s = (double[]) sum.get(cmn);
+      double[] m = (double[]) currentMean.get(cmn);
+      if (s != null && m != null && m.length == DEFAULT_MEAN.length) {
+        savedSum = s.clone();
+        savedMean = m.clone();
+        savedFrames = numberFrame.getInt(cmn);
+      }
+    } catch (IllegalAccessException e) {
+      LOG.warn("cannot read LiveCMN's state", e);
+    }
   }
 
   /** Takes {@code other}'s prior as this one's (another lane's, over the same models). */
@@ -101,5 +117,10 @@ final class CmnPrior {
     } catch (IllegalAccessException | RuntimeException e) {
       LOG.warn("cannot restore LiveCMN's state", e);
     }
+  }
+
+  /** True once a prior is held, for tests. */
+  boolean captured() {
+    return savedSum != null;
   }
 }

@@ -60,16 +60,18 @@ final class DecoderLane implements ResultListener {
   }
 
   /**
-   * Decodes the buzz (always: it initializes the front end), then the speech clip, if any (it
-   * warms the JIT), and takes {@link CmnPrior#DEFAULT_MEAN} as the prior of every job: the same
-   * whichever voice spoke the clip, or none.
+   * Decodes the buzz (always: it initializes the front end), then the speech clip, if any, and
+   * keeps the cepstral mean it ends with as the prior of every job (the default prior without
+   * a clip).
    */
   void warmUp(byte[] clip) {
     decodeAndDiscard(Noise.buzz(DecoderPool.SAMPLE_RATE));
     if (clip != null) {
       decodeAndDiscard(clip);
+      cmn.capture();
+    } else {
+      cmn.useDefault();
     }
-    cmn.useDefault();
   }
 
   /** Decodes the buzz (it initializes the front end) and adopts another lane's prior. */

@@ -346,7 +346,7 @@ final class DecoderPool implements AutoCloseable {
           set.warmPrior().complete(d.cmn());
         }
       } else {
-        // the set's first lane has warmed the JIT and set the prior: only initialize the front end
+        // the set's first lane has warmed the JIT and found the prior: only initialize the front end
         d.warmUpFrontEnd(set.warmPrior().get(2, TimeUnit.MINUTES));
       }
     } catch (InterruptedException e) {

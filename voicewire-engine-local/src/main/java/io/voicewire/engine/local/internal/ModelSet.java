@@ -89,7 +89,7 @@ final class ModelSet {
     }
   }
 
-  /** The cepstral-mean prior the set's first lane set after its warm-up; the others adopt it. */
+  /** The cepstral-mean prior the set's first lane found in warm-up; the other lanes adopt it. */
   CompletableFuture<CmnPrior> warmPrior() {
     return warmPrior;
   }
