@@ -633,6 +633,65 @@ class RelayContractTest {
   }
 
   /**
+   * The relay's pacing counts the audio it has read and not yet handed on. Here the relay's
+   * callbacks run on another thread that takes 20 ms for each message (as a busy relay's did:
+   * the thread that drained its callbacks was not the one reading the upstream), and the client
+   * never reads. The upstream is read up to 5 s of queued audio
+   * ({@code RealTtsStream.RELAY_MAX_BACKLOG_MILLIS}) and a few messages more, then it waits.
+   * Before, the reader ran on while the callbacks waited their turn (64 of them, 22 s of audio),
+   * which on a loaded machine once took the client's queue past its 1 MiB.
+   */
+  @Test
+  void aRelaysReadingHoldsForAudioItHasReadAndNotYetHandedOn() throws Exception {
+    java.util.concurrent.ExecutorService slow = java.util.concurrent.Executors
+        .newSingleThreadExecutor();
+    VoiceClient up = ClientTestAccess.relayUpstream(d.baseUrl(), ElevenLabsDouble.API_KEY)
+        .reconnectPolicy(ReconnectPolicy.NEVER).callbackExecutor(slow).build();
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger messages =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ElevenLabsProvider p = new ElevenLabsProvider(up);
+    try {
+      io.voicewire.speech.TtsSession s = p.openTts(TtsRequest.builder(VOICE)
+          .outputFormat(AudioFormat.PCM_16000).build(), new io.voicewire.speech.TtsListener() {
+            @Override
+            public void onAudio(io.voicewire.speech.TtsAudio a) {
+              messages.incrementAndGet();
+              received.addAndGet(a.audio().length / 32);
+              try {
+                Thread.sleep(20);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+
+            @Override
+            public long backlogMillis() {
+              return received.get(); // nothing is ever read
+            }
+          });
+      for (int i = 0; i < 60; i++) { // 60 x 350 ms
+        assertTrue(s.send("Sentence number " + (1000 + i) + " is said here. "));
+        assertTrue(s.flush());
+      }
+      ElevenLabsDouble.await(() -> received.get() >= 5_000, 20);
+      long settled;
+      do { // until nothing more arrives for a second (reading held)
+        settled = received.get();
+        Thread.sleep(1_000);
+      } while (received.get() != settled);
+      long limit = 5_000 + 10 * 350; // RELAY_MAX_BACKLOG_MILLIS, 8 in transit and 2 more
+      System.out.println("relay held reading at " + settled + " ms in " + messages + " messages");
+      assertTrue(settled <= limit, settled + " ms in " + messages + " messages, over " + limit);
+      s.close();
+    } finally {
+      p.close();
+      up.close();
+      slow.shutdownNow();
+    }
+  }
+
+  /**
    * {@code count} flushed sentences to a {@link PacedReader} through a relay whose queue holds
    * 1 MiB, on {@code stream-input} or ({@code context} not null) one context of
    * {@code multi-stream-input}; then the socket closes, and every sentence was voiced once.

@@ -48,7 +48,13 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
    * slow reader ({@code RealTtsSession.MAX_LISTENER_BACKLOG_MILLIS}, the same 5 s).
    */
   public static final long RELAY_MAX_BACKLOG_MILLIS = 5_000;
-  /** Upstream messages read and still waiting for the stream's lock at which reading holds. */
+  /**
+   * Upstream messages read and not yet handed to the relay's client queue (waiting for the
+   * stream's lock, or decoded and waiting for the callbacks that run after it) at which reading
+   * holds: their audio is in no backlog yet, so without this a reader that outruns the lock's
+   * holder reads on past {@link #RELAY_MAX_BACKLOG_MILLIS} (on a busy machine the client's queue
+   * overflowed, 6.5 s of audio past the mark).
+   */
   static final int RELAY_MAX_PENDING_MESSAGES = 8;
 
   private final Listener listener;
@@ -63,6 +69,9 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
   private long lastSendNanos;
   private long lastChunkNanos;
   private long openedNanos;
+  /** A relay's audio decoded under the lock and not yet given to it (queued callbacks). */
+  private final java.util.concurrent.atomic.AtomicInteger relayInTransit =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private RealTtsStream(ClientContext ctx, TtsRequest request, Listener listener) {
     super(request, new ConnectionSupervisor(ctx, Endpoint.tts(ctx, request, "stream-input",
@@ -203,7 +212,7 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
         // (or while messages already read wait for the stream's lock: their audio is not in
         // the client's queue yet)
         c.holdReadsWhile(() -> relay.backlogMillis() >= RELAY_MAX_BACKLOG_MILLIS
-            || sup.pendingTasks() >= RELAY_MAX_PENDING_MESSAGES);
+            || sup.pendingTasks() + relayInTransit.get() >= RELAY_MAX_PENDING_MESSAGES);
       }
       c.send(TtsWire.init(request, null));
       for (TtsCursor.Piece p : cursor.replay()) {
@@ -240,8 +249,23 @@ public final class RealTtsStream extends SupervisedStream<TtsRequest> implements
             boolean whole = relay != null && out.audio() == a.audio()
                 && out.alignment() == a.alignment()
                 && out.normalizedAlignment() == a.normalizedAlignment();
-            sup.events.offer(whole ? () -> relay.onUpstreamAudio(out, message)
-                : () -> listener.onAudio(out));
+            if (relay == null) {
+              sup.events.offer(() -> listener.onAudio(out));
+              return;
+            }
+            relayInTransit.incrementAndGet();
+            sup.events.offer(() -> {
+              if (whole) {
+                relay.onUpstreamAudio(out, message);
+              } else {
+                relay.onAudio(out);
+              }
+              // in the client's queue now: reading held for it goes on if the gate is open
+              relayInTransit.decrementAndGet();
+              if (c.readsHeld()) {
+                c.releaseHeldReads();
+              }
+            });
           });
         }
         case TtsServerMessage.Final f -> {
