@@ -85,6 +85,14 @@ public final class HumanSpeech {
     return new Speech(pcm.toByteArray(), text.toString().trim());
   }
 
+  /**
+   * One recording of {@link #DATA} ({@code name} relative to it, e.g. {@code "cards/004.wav"}) as
+   * 16 kHz mono PCM16 little-endian.
+   */
+  public static byte[] clip(String name) throws IOException {
+    return read(DATA.resolve(name));
+  }
+
   private static byte[] read(Path p) throws IOException {
     if (p.toString().endsWith(".raw")) {
       return Files.readAllBytes(p); // 16 kHz mono PCM16 LE, headerless

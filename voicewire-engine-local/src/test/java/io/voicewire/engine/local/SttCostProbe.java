@@ -130,31 +130,16 @@ public final class SttCostProbe {
   static Clip lv(String id) throws Exception {
     String line = Files.readAllLines(DATA.resolve("librivox/transcription")).stream()
         .filter(l -> l.contains("-" + id + ")")).findFirst().orElseThrow();
-    return new Clip("librivox-" + id, wav(DATA.resolve(LV + id + ".wav")), ref(line));
+    return new Clip("librivox-" + id, HumanSpeech.clip(LV + id + ".wav"), ref(line));
   }
 
   static Clip card(String id) throws Exception {
     String line = Files.readAllLines(DATA.resolve("cards/cards.transcription")).stream()
         .filter(l -> l.contains("(" + id + ")")).findFirst().orElseThrow();
-    return new Clip("cards-" + id, wav(DATA.resolve("cards/" + id + ".wav")), ref(line));
+    return new Clip("cards-" + id, HumanSpeech.clip("cards/" + id + ".wav"), ref(line));
   }
 
   private static String ref(String line) {
     return line.substring(0, line.lastIndexOf('(')).replace("<s>", "").replace("</s>", "").trim();
-  }
-
-  /** A WAV file as 16 kHz mono PCM16 little-endian. */
-  private static byte[] wav(Path p) throws Exception {
-    javax.sound.sampled.AudioFormat f16 = new javax.sound.sampled.AudioFormat(16_000f, 16, 1,
-        true, false);
-    try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(p.toFile());
-        var pcm = javax.sound.sampled.AudioSystem.getAudioInputStream(f16, in)) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      for (int n; (n = pcm.read(buf)) != -1; ) {
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    }
   }
 }

@@ -106,6 +106,16 @@ final class DecoderLane implements ResultListener {
 
   /** A job that decodes {@code audio} for nothing (warm-up) and drops what it finds. */
   static DecoderPool.Job discarding(AudioPipe audio) {
+    return outsideSessions(audio, text -> { }, error -> { });
+  }
+
+  /**
+   * A job of no session (no tenant, no pace, no bias) that decodes {@code audio} and hands each
+   * utterance's text to {@code utterances}, a failure to {@code failed}.
+   */
+  static DecoderPool.Job outsideSessions(AudioPipe audio,
+      java.util.function.Consumer<String> utterances,
+      java.util.function.Consumer<Throwable> failed) {
     return new DecoderPool.Job() {
       @Override
       public AudioPipe audio() {
@@ -116,13 +126,17 @@ final class DecoderLane implements ResultListener {
       public void partial(String text, long lastWordEndMs) {}
 
       @Override
-      public void utterance(String text, List<DecoderPool.TimedWord> words) {}
+      public void utterance(String text, List<DecoderPool.TimedWord> words) {
+        utterances.accept(text);
+      }
 
       @Override
       public void done() {}
 
       @Override
-      public void failed(Throwable error) {}
+      public void failed(Throwable error) {
+        failed.accept(error);
+      }
     };
   }
 

@@ -233,20 +233,10 @@ final class NumberTokens {
       Set.of("in", "since", "until", "till", "circa", "c.", "ca.", "year");
   private static final Pattern ERA = Pattern.compile("\\s?(AD|BC|BCE|CE)(?![A-Za-z])");
 
-  /** The four digits at {@code start..end} of {@code s} are a year by the words around them. */
-  private static boolean saidAsYear(String s, int start, int end) {
-    if (ERA.matcher(s).region(end, s.length()).lookingAt()) {
-      return true;
-    }
-    int e = start;
-    while (e > 0 && s.charAt(e - 1) == ' ') {
-      e--;
-    }
-    int b = e;
-    while (b > 0 && (Character.isLetter(s.charAt(b - 1)) || s.charAt(b - 1) == '.')) {
-      b--;
-    }
-    return b < e && YEAR_BEFORE.contains(s.substring(b, e).toLowerCase(java.util.Locale.ROOT));
+  /** The four digits at {@code start..end} are a year by the words around them. */
+  private static boolean saidAsYear(TextNormalizer.Scan sc, int start, int end) {
+    return ERA.matcher(sc.s).region(end, sc.s.length()).lookingAt()
+        || YEAR_BEFORE.contains(sc.wordBefore(start, true).toLowerCase(java.util.Locale.ROOT));
   }
 
   private static void plainNumber(TextNormalizer.Scan sc, String whole, String frac, int end) {
@@ -268,7 +258,7 @@ final class NumberTokens {
           && ZIP_STATE.matcher(sc.s.substring(end - 8, end - 5)).matches()) {
         words = NumberWords.digits(whole); // DC 20500: a ZIP code
       } else if (whole.length() == 4) {
-        words = year(whole, saidAsYear(sc.s, end - 4, end));
+        words = year(whole, saidAsYear(sc, end - 4, end));
       } else {
         words = cardinal(whole);
       }

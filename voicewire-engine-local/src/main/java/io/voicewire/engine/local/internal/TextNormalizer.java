@@ -268,12 +268,21 @@ final class TextNormalizer {
 
     /** The word (letters only) just before {@code i}, across spaces; "" when there is none. */
     private String wordBefore(int i) {
+      return wordBefore(i, false);
+    }
+
+    /**
+     * The word just before {@code i}, across spaces: letters, and with {@code dots} full stops
+     * too ("c.", "ca."); "" when there is none.
+     */
+    String wordBefore(int i, boolean dots) {
       int end = i;
       while (end > 0 && s.charAt(end - 1) == ' ') {
         end--;
       }
       int start = end;
-      while (start > 0 && Character.isLetter(s.charAt(start - 1))) {
+      while (start > 0 && (Character.isLetter(s.charAt(start - 1))
+          || dots && s.charAt(start - 1) == '.')) {
         start--;
       }
       return s.substring(start, end);

@@ -8,15 +8,9 @@ import edu.cmu.sphinx.decoder.search.WordPruningBreadthFirstSearchManager;
 import edu.cmu.sphinx.linguist.lextree.LexTreeLinguist;
 import io.voicewire.engine.local.RecognizerProfile;
 import io.voicewire.testing.HumanSpeech;
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,9 +59,8 @@ class ModelLoadsTest {
   @Test
   void bothLoadsGiveTheSameWords() throws Exception {
     assumeTrue(HumanSpeech.available(), "pocketsphinx-testdata is not installed");
-    List<byte[]> clips = List.of(Files.readAllBytes(HumanSpeech.DATA.resolve("goforward.raw")),
-        wav(HumanSpeech.DATA.resolve(
-            "librivox/sense_and_sensibility_01_austen_64kb-0930.wav")));
+    List<byte[]> clips = List.of(HumanSpeech.clip("goforward.raw"),
+        HumanSpeech.clip("librivox/sense_and_sensibility_01_austen_64kb-0930.wav"));
     List<String> a = new ArrayList<>();
     List<String> b = new ArrayList<>();
     for (byte[] clip : clips) {
@@ -96,38 +89,11 @@ class ModelLoadsTest {
     pipe.write(silence);
     pipe.finish();
     StringBuilder out = new StringBuilder();
-    lane.serve(new DecoderPool.Job() {
-      @Override
-      public AudioPipe audio() {
-        return pipe;
-      }
-
-      @Override
-      public void partial(String text, long lastWordEndMs) {}
-
-      @Override
-      public void utterance(String text, List<DecoderPool.TimedWord> words) {
-        out.append(out.isEmpty() || text.isBlank() ? "" : " ").append(text);
-      }
-
-      @Override
-      public void done() {}
-
-      @Override
-      public void failed(Throwable error) {
-        throw new IllegalStateException(error);
-      }
-    }, new DecodeCost(1));
+    lane.serve(DecoderLane.outsideSessions(pipe,
+        text -> out.append(out.isEmpty() || text.isBlank() ? "" : " ").append(text),
+        error -> {
+          throw new IllegalStateException(error);
+        }), new DecodeCost(1));
     return out.toString().strip();
-  }
-
-  private static byte[] wav(Path p) throws Exception {
-    AudioFormat f16 = new AudioFormat(16_000f, 16, 1, true, false);
-    try (AudioInputStream in = AudioSystem.getAudioInputStream(p.toFile());
-        AudioInputStream pcm = AudioSystem.getAudioInputStream(f16, in)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      pcm.transferTo(out);
-      return out.toByteArray();
-    }
   }
 }
