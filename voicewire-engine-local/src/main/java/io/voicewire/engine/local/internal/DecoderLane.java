@@ -60,18 +60,16 @@ final class DecoderLane implements ResultListener {
   }
 
   /**
-   * Decodes the buzz (always: it initializes the front end), then the speech clip, if any, and
-   * keeps the cepstral mean it ends with as the prior of every job (the default prior without
-   * a clip).
+   * Decodes the buzz (always: it initializes the front end), then the speech clip, if any (it
+   * warms the JIT up), and sets the cepstral-mean prior of every job ({@link CmnPrior#DEFAULT},
+   * whatever the clip).
    */
   void warmUp(byte[] clip) {
     decodeAndDiscard(Noise.buzz(DecoderPool.SAMPLE_RATE));
     if (clip != null) {
       decodeAndDiscard(clip);
-      cmn.capture();
-    } else {
-      cmn.useDefault();
     }
+    cmn.useDefault();
   }
 
   /** Decodes the buzz (it initializes the front end) and adopts another lane's prior. */

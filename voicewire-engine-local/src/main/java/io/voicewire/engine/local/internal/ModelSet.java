@@ -89,7 +89,7 @@ final class ModelSet {
     }
   }
 
-  /** The cepstral-mean prior the set's first lane found in warm-up; the other lanes adopt it. */
+  /** The prior the set's first lane set once it warmed up; the other lanes adopt it after that. */
   CompletableFuture<CmnPrior> warmPrior() {
     return warmPrior;
   }
