@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
  * both matter. {@code ModelLoadsTest} checks that the default warm-up still ends in this state.
  *
  * <p>LiveCMN has no API for this; its fields are read and written reflectively. If that is not
- * possible, the decoder works as before (one warning). Confined to its decoder thread; {@link
- * #adopt} reads another lane's prior once that lane has published it (through a future).
+ * possible, the decoder works as before (one warning). Confined to its decoder thread.
  */
 final class CmnPrior {
   private static final Logger LOG = LoggerFactory.getLogger(CmnPrior.class);
@@ -107,17 +106,6 @@ final class CmnPrior {
       LOG.warn("cannot read LiveCMN's state", e);
       return null;
     }
-  }
-
-  /** Takes {@code other}'s prior as this one's (another lane's, over the same models). */
-  void adopt(CmnPrior other) {
-    if (other.savedSum == null) {
-      useDefault();
-      return;
-    }
-    savedSum = other.savedSum.clone();
-    savedMean = other.savedMean.clone();
-    savedFrames = other.savedFrames;
   }
 
   /** Puts the prior back (no-op when none was captured). */

@@ -72,10 +72,10 @@ final class DecoderLane implements ResultListener {
     cmn.useDefault();
   }
 
-  /** Decodes the buzz (it initializes the front end) and adopts another lane's prior. */
-  void warmUpFrontEnd(CmnPrior prior) {
+  /** Decodes the buzz (it initializes the front end) and sets the prior. */
+  void warmUpFrontEnd() {
     decodeAndDiscard(Noise.buzz(DecoderPool.SAMPLE_RATE));
-    cmn.adopt(prior);
+    cmn.useDefault();
   }
 
   /**

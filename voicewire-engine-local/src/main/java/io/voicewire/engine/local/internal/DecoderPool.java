@@ -343,11 +343,12 @@ final class DecoderPool implements AutoCloseable {
         try {
           d.warmUp(warmUpClip.get(2, TimeUnit.MINUTES));
         } finally {
-          set.warmPrior().complete(d.cmn());
+          set.warmedUp().complete(null);
         }
       } else {
-        // the set's first lane has warmed the JIT and found the prior: only initialize the front end
-        d.warmUpFrontEnd(set.warmPrior().get(2, TimeUnit.MINUTES));
+        // the set's first lane has warmed the JIT: only initialize the front end
+        set.warmedUp().get(2, TimeUnit.MINUTES);
+        d.warmUpFrontEnd();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -357,7 +358,7 @@ final class DecoderPool implements AutoCloseable {
         return;
       }
       if (d == null) {
-        set.warmPrior().completeExceptionally(e);
+        set.warmedUp().completeExceptionally(e);
         LOG.error("could not allocate a Sphinx4 recognizer", e);
         decoderDied(e);
         return;
@@ -427,7 +428,7 @@ final class DecoderPool implements AutoCloseable {
       lock.unlock();
     }
     IllegalStateException e = new IllegalStateException("the speech recognizer pool was closed");
-    sets.forEach(set -> set.warmPrior().completeExceptionally(e));
+    sets.forEach(set -> set.warmedUp().completeExceptionally(e));
     ready.completeExceptionally(e);
     orphans.forEach(j -> j.failed(e));
   }

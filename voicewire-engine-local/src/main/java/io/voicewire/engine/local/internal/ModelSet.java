@@ -38,7 +38,7 @@ final class ModelSet {
 
   private final ConfigurationManager cm;
   private final ModelTurns turns;
-  private final CompletableFuture<CmnPrior> warmPrior = new CompletableFuture<>();
+  private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
   private final int lanes;
   /** The parent logger of this configuration's components, held so that its level stays. */
   private final java.util.logging.Logger sphinxLog;
@@ -89,9 +89,9 @@ final class ModelSet {
     }
   }
 
-  /** The prior the set's first lane set once it warmed up; the other lanes adopt it after that. */
-  CompletableFuture<CmnPrior> warmPrior() {
-    return warmPrior;
+  /** Done once the set's first lane has warmed the JIT up; the other lanes wait for it. */
+  CompletableFuture<Void> warmedUp() {
+    return warmedUp;
   }
 
   int lanes() {
