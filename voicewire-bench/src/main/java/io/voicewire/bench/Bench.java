@@ -1,5 +1,6 @@
 package io.voicewire.bench;
 
+import io.voicewire.bench.cold.ColdStartBench;
 import io.voicewire.bench.engine.EngineLoadBench;
 import io.voicewire.bench.idle.IdleSessionBench;
 import io.voicewire.bench.relay.RawWsEchoUpstream;
@@ -46,9 +47,10 @@ import picocli.CommandLine.Spec;
         "  idle   heap per idle STT and TTS session on the server",
         "Micro-benchmarks of the audio core: bench jmh [JMH options]",
         "The offline engine under load (1-8 sessions side by side): bench engine",
-        "A long mixed load against one server (docs/soak.md): bench soak"})
+        "A long mixed load against one server (docs/soak.md): bench soak",
+        "The first sessions of a freshly started server (docs/server.md): bench cold"})
 public final class Bench implements Callable<Integer> {
-  /** Runs one benchmark: {@code jmh|engine|soak|relay|idle [options]}; exits with its code. */
+  /** Runs one benchmark: {@code jmh|engine|soak|cold|relay|idle [options]}; exits with its code. */
   public static void main(String[] args) throws Exception {
     String first = args.length == 0 ? "" : args[0];
     String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
@@ -56,6 +58,7 @@ public final class Bench implements Callable<Integer> {
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "engine" -> EngineLoadBench.main(rest);
       case "soak" -> Soak.main(rest);
+      case "cold" -> ColdStartBench.main(rest);
       default -> System.exit(new CommandLine(new Bench()).execute(args));
     }
   }
