@@ -19,6 +19,7 @@ module io.voicewire.server {
   requires org.slf4j;
   requires HdrHistogram;
   requires java.management;
+  requires java.net.http; // the warm-up's loopback sessions (WarmUp)
   requires jump3r; // core's AudioEncoder encodes MP3 and Opus for the server (optional in core)
   requires concentus;
   requires micrometer.core;

@@ -267,7 +267,9 @@ public final class ServeCommand implements Callable<Integer> {
     VoicewireServer server;
     try {
       server = VoicewireServer.create(c -> {
-        c.provider(provider).bindAddress(bindAddress).apiKeys(keys);
+        // the offline engine costs nothing per session: warm the server up before /readyz
+        c.provider(provider).bindAddress(bindAddress).apiKeys(keys)
+            .warmUpBeforeReady("local".equals(backendName));
         more.accept(c);
       });
     } catch (IllegalArgumentException e) {
@@ -309,11 +311,11 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
     boundPort = bound;
     try {
-      if (!provider.isReady()) {
+      if (!server.isReady()) {
         out.println("warming up the " + provider.name() + " engine (GET /readyz answers 200 when "
             + "it is ready)...");
         out.flush();
-        waitReady(provider, out);
+        waitReady(server, out);
       }
       stop.await();
     } finally {
@@ -353,9 +355,9 @@ public final class ServeCommand implements Callable<Integer> {
   /** Longest the shutdown hook waits for the server and provider to close after the drain. */
   static final long CLEANUP_TIMEOUT_SECONDS = 10;
 
-  private void waitReady(SpeechProvider provider, PrintWriter out) throws InterruptedException {
+  private void waitReady(VoicewireServer server, PrintWriter out) throws InterruptedException {
     long start = System.nanoTime();
-    while (!provider.isReady()) {
+    while (!server.isReady() && !server.isDraining()) {
       if (stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         return;
       }

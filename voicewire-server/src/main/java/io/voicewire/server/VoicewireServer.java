@@ -4,6 +4,7 @@ import io.voicewire.server.internal.Drain;
 import io.voicewire.server.internal.JettyServer;
 import io.voicewire.server.internal.RedisConnection;
 import io.voicewire.server.internal.Services;
+import io.voicewire.server.internal.WarmUp;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -47,6 +48,8 @@ public final class VoicewireServer implements AutoCloseable {
   private final JettyServer jetty;
   private final String providerName;
   private final boolean demoTokens;
+  private final boolean warmUp;
+  private Runnable stopWarmUp = () -> {};
   private boolean started;
   private boolean stopped;
 
@@ -69,6 +72,7 @@ public final class VoicewireServer implements AutoCloseable {
     this.jetty = new JettyServer(services);
     this.providerName = c.provider.name();
     this.demoTokens = demo;
+    this.warmUp = c.warmUpBeforeReady;
   }
 
   /**
@@ -112,6 +116,10 @@ public final class VoicewireServer implements AutoCloseable {
     }
     started = true;
     int bound = jetty.start(bindAddress, port);
+    if (warmUp) {
+      stopWarmUp = WarmUp.start(services, isWildcard(bindAddress) ? "127.0.0.1" : bindAddress,
+          bound);
+    }
     if (services.devMode()) {
       LOG.warn("voicewire server on http://{}:{} (provider {}): LOCAL DEVELOPMENT MODE, no API "
           + "keys configured, no authentication, loopback only", hostForUrl(), bound,
@@ -127,6 +135,19 @@ public final class VoicewireServer implements AutoCloseable {
   /** The bound port, or -1 when not running. */
   public int port() {
     return jetty.port();
+  }
+
+  /**
+   * Whether {@code GET /readyz} answers 200: started, the provider ready, the warm-up
+   * ({@link ServerConfig#warmUpBeforeReady}) ended, and not draining.
+   */
+  public boolean isReady() {
+    synchronized (this) {
+      if (!started || stopped) {
+        return false;
+      }
+    }
+    return services.ready() && !services.drain.draining();
   }
 
   /** Whether no API keys are configured (local-development mode). */
@@ -209,6 +230,7 @@ public final class VoicewireServer implements AutoCloseable {
       return false;
     }
     stopped = true;
+    stopWarmUp.run();
     services.stopping(); // realtime STT sessions are not parked when the server closes them
     try {
       jetty.stop();
@@ -239,6 +261,14 @@ public final class VoicewireServer implements AutoCloseable {
 
   private String hostForUrl() {
     return bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+  }
+
+  private static boolean isWildcard(String address) {
+    try {
+      return InetAddress.getByName(address).isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static boolean isLoopback(String address) {

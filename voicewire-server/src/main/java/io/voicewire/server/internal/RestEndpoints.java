@@ -80,7 +80,7 @@ final class RestEndpoints {
    * also the voices, which the page cannot list with {@code /v1/voices} when keys are set).
    */
   void demoInfo(Exchange ex) throws IOException {
-    boolean ready = s.provider.isReady();
+    boolean ready = s.ready();
     ex.json(200, Json.write(g -> {
       g.writeStartObject();
       g.writeBooleanField("ready", ready);
@@ -135,13 +135,14 @@ final class RestEndpoints {
   }
 
   /**
-   * {@code GET /readyz}: 200 when the provider is ready and the server is not draining, else 503.
+   * {@code GET /readyz}: 200 when the provider is ready, the server's warm-up (if any) has ended
+   * and the server is not draining, else 503.
    * Reports the shared Redis's health, which does not change the status: without Redis a replica
    * still serves (tokens fail closed, limits fall back to this replica's own).
    */
   void ready(Exchange ex) throws IOException {
     boolean draining = s.drain.draining();
-    boolean ready = s.provider.isReady() && !draining;
+    boolean ready = s.ready() && !draining;
     ex.json(ready ? 200 : 503, Json.write(g -> {
       g.writeStartObject();
       g.writeStringField("status", draining ? "draining" : ready ? "ready" : "starting");

@@ -41,6 +41,8 @@ public final class Services implements AutoCloseable {
   final String staticFolder;
   final LongSupplier nanoTime;
   private final SecureRandom random;
+  /** False while the server's warm-up runs ({@link WarmUp}): it is not ready until it ends. */
+  volatile boolean warm = true;
 
   /**
    * The one scheduler for protocol timers (inactivity, session time limit, drain deadlines,
@@ -120,6 +122,14 @@ public final class Services implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     ReplicaMetrics.register(this, metrics.registry());
+  }
+
+  /**
+   * Whether the server is ready for sessions: the provider is, and the warm-up (if any) has
+   * ended. Draining is not counted here.
+   */
+  public boolean ready() {
+    return warm && provider.isReady();
   }
 
   /** Whether no API keys are configured. */

@@ -1,0 +1,249 @@
+package io.voicewire.server.internal;
+
+import io.voicewire.protocol.SttClientMessage;
+import io.voicewire.protocol.SttServerMessage;
+import io.voicewire.protocol.TokenType;
+import io.voicewire.protocol.TtsClientMessage;
+import io.voicewire.protocol.TtsServerMessage;
+import io.voicewire.speech.VoiceInfo;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's warm-up before it reports ready ({@code ServerConfig.warmUpBeforeReady}): once
+ * the provider is ready, one text-to-speech session speaks {@link #TEXT} through the server's own
+ * {@code stream-input} WebSocket on loopback, and one realtime speech-to-text session transcribes
+ * that audio, so the code a session runs (Jetty's upgrade, the sockets, codecs, JSON, the
+ * provider's session set-up) is loaded and compiled before the first user's session, not during
+ * it. Until it ends, {@code /readyz} answers 503; sessions opened meanwhile are served as usual.
+ *
+ * <p>Bounded: each step has {@link #STEP_TIMEOUT}; a warm-up that fails or times out is logged
+ * and the server becomes ready without it. The sessions authenticate as every client does (a
+ * single-use token of key id {@link #KEY_ID} when API keys are set) and are counted in the
+ * metrics like any other. Only for providers that cost nothing per session: the caller decides.
+ */
+public final class WarmUp {
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+
+  /** What the warm-up session speaks. */
+  static final String TEXT = "Good morning: one, two, three.";
+  /** The key id the warm-up's single-use tokens are minted for, when API keys are set. */
+  static final String KEY_ID = "warm-up";
+  /** Longest each step (connect, speak, transcribe) may take. */
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
+  private static final int SAMPLE_RATE = 16_000;
+  /** Audio per STT chunk sent, bytes (100 ms of 16 kHz PCM, as a microphone sends it). */
+  private static final int CHUNK_BYTES = SAMPLE_RATE / 10 * 2;
+
+  private final Services s;
+  private final String base;
+  private volatile boolean stopped;
+
+  private WarmUp(Services s, String host, int port) {
+    this.s = s;
+    this.base = "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * Starts the warm-up on its own daemon thread: {@code s} reports not ready until it ends.
+   *
+   * @param host the address to reach the server at (loopback, or the bind address)
+   * @return what stops it early (the server stopping)
+   */
+  public static Runnable start(Services s, String host, int port) {
+    WarmUp w = new WarmUp(s, host, port);
+    s.warm = false;
+    Thread t = new Thread(w::run, "voicewire-warm-up");
+    t.setDaemon(true);
+    t.start();
+    return () -> {
+      w.stopped = true;
+      t.interrupt();
+    };
+  }
+
+  private void run() {
+    try {
+      while (!s.provider.isReady()) {
+        if (stopped) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+      long start = System.nanoTime();
+      byte[] pcm = speak();
+      String heard = transcribe(pcm);
+      LOG.info("warmed up in {} ms: spoke {} ms of audio and heard \"{}\"",
+          (System.nanoTime() - start) / 1_000_000, pcm.length * 1000L / (2 * SAMPLE_RATE),
+          heard);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      if (!stopped) {
+        LOG.warn("warm-up failed ({}); ready without it", e.toString());
+        LOG.debug("warm-up failure", e);
+      }
+    } finally {
+      s.warm = true;
+    }
+  }
+
+  /** Speaks {@link #TEXT} through {@code stream-input}: its PCM, 16 kHz. */
+  private byte[] speak() throws Exception {
+    List<VoiceInfo> voices = s.provider.voices();
+    if (voices.isEmpty()) {
+      throw new IllegalStateException("the provider has no voice");
+    }
+    String path = "/v1/text-to-speech/" + encode(voices.get(0).voiceId())
+        + "/stream-input?output_format=pcm_" + SAMPLE_RATE + credential(TokenType.TTS_WEBSOCKET);
+    ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+    try (Socket ws = Socket.open(base + path)) {
+      ws.send(TtsClientMessage.text(" ", false, null).encode());
+      ws.send(TtsClientMessage.text(TEXT + " ", true, null).encode());
+      ws.send(TtsClientMessage.text("", false, null).encode());
+      while (true) {
+        TtsServerMessage m = TtsServerMessage.decode(ws.next());
+        if (m instanceof TtsServerMessage.Audio a) {
+          pcm.writeBytes(a.audio());
+        } else if (m instanceof TtsServerMessage.Final) {
+          break;
+        } else if (m instanceof TtsServerMessage.Error e) {
+          throw new IllegalStateException("text to speech: " + e.message());
+        }
+      }
+    }
+    if (pcm.size() == 0) {
+      throw new IllegalStateException("text to speech gave no audio");
+    }
+    return pcm.toByteArray();
+  }
+
+  /** Transcribes {@code pcm} through the realtime endpoint, with one manual commit. */
+  private String transcribe(byte[] pcm) throws Exception {
+    String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime&audio_format=pcm_"
+        + SAMPLE_RATE + "&commit_strategy=manual" + credential(TokenType.REALTIME_SCRIBE);
+    try (Socket ws = Socket.open(base + path)) {
+      for (int at = 0; at < pcm.length; at += CHUNK_BYTES) {
+        byte[] chunk = Arrays.copyOfRange(pcm, at, Math.min(pcm.length, at + CHUNK_BYTES));
+        ws.send(SttClientMessage.audio(chunk, SAMPLE_RATE).encode());
+      }
+      ws.send(SttClientMessage.commit(SAMPLE_RATE).encode());
+      while (true) {
+        SttServerMessage m = SttServerMessage.decode(ws.next());
+        if (m instanceof SttServerMessage.Committed c) {
+          return c.text();
+        } else if (m instanceof SttServerMessage.Error e) {
+          throw new IllegalStateException("speech to text: " + e.error());
+        }
+      }
+    }
+  }
+
+  /** The query parameter of a fresh single-use token, or nothing without API keys. */
+  private String credential(TokenType type) {
+    if (s.devMode()) {
+      return "";
+    }
+    String token = s.tokens.issue(type, KEY_ID);
+    if (token == null) {
+      throw new IllegalStateException("no single-use token could be stored");
+    }
+    return "&" + type.queryParam() + "=" + encode(token);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** A client WebSocket of the JDK: whole text messages in a queue, each wait bounded. */
+  private static final class Socket implements WebSocket.Listener, AutoCloseable {
+    /** A message received, or the end of the socket (null text). */
+    private record Received(String text) {}
+
+    private static final Received CLOSED = new Received(null);
+    private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final HttpClient http;
+    private WebSocket ws;
+
+    private Socket(HttpClient http) {
+      this.http = http;
+    }
+
+    static Socket open(String uri) throws Exception {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(STEP_TIMEOUT).build();
+      Socket socket = new Socket(http);
+      try {
+        socket.ws = http.newWebSocketBuilder().connectTimeout(STEP_TIMEOUT)
+            .buildAsync(URI.create(uri), socket)
+            .get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        http.close();
+        throw e;
+      }
+      return socket;
+    }
+
+    void send(String text) throws Exception {
+      ws.sendText(text, true).get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The next whole message; throws when the socket closed or nothing came in time. */
+    String next() throws Exception {
+      Received m = received.poll(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (m == null) {
+        throw new TimeoutException("no message within " + STEP_TIMEOUT.toSeconds() + " s");
+      }
+      if (m.text() == null) {
+        throw new IllegalStateException("the server closed the socket");
+      }
+      return m.text();
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        received.add(new Received(partial.toString()));
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      received.add(CLOSED);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      received.add(CLOSED);
+    }
+
+    @Override
+    public void close() {
+      try {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        ws.abort(); // already closed, or not answering: nothing to wait for
+      } finally {
+        http.close();
+      }
+    }
+  }
+}
