@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.speech.VoiceInfo;
+import io.voicewire.testing.ForwardingSpeechProvider;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -103,7 +104,7 @@ class WarmUpTest {
   }
 
   /** A provider without voices, else {@code inner}. */
-  private static final class Voiceless extends ForwardingProvider {
+  private static final class Voiceless extends ForwardingSpeechProvider {
     Voiceless(SpeechProvider inner) {
       super(inner);
     }

@@ -1,4 +1,4 @@
-package io.voicewire.server;
+package io.voicewire.testing;
 
 import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechProvider;
@@ -12,13 +12,15 @@ import io.voicewire.speech.VoiceInfo;
 import java.util.List;
 
 /**
- * A provider that hands everything to another: tests override what they change. Closing it
- * leaves the wrapped provider open (its owner closes it).
+ * A test provider that hands everything to {@link #inner}: a test overrides what it changes (an
+ * engine without voices, one that refuses a chunk, answers late, claims every format, …).
+ * Closing it leaves the inner provider open (its owner closes it) unless a subclass says
+ * otherwise. Thread safe as the inner provider is.
  */
-abstract class ForwardingProvider implements SpeechProvider {
+public abstract class ForwardingSpeechProvider implements SpeechProvider {
   protected final SpeechProvider inner;
 
-  ForwardingProvider(SpeechProvider inner) {
+  protected ForwardingSpeechProvider(SpeechProvider inner) {
     this.inner = inner;
   }
 
@@ -43,13 +45,13 @@ abstract class ForwardingProvider implements SpeechProvider {
   }
 
   @Override
-  public TtsSession openTts(TtsRequest r, TtsListener l) {
-    return inner.openTts(r, l);
+  public TtsSession openTts(TtsRequest request, TtsListener listener) {
+    return inner.openTts(request, listener);
   }
 
   @Override
-  public SttSession openStt(SttRequest r, SttListener l) {
-    return inner.openStt(r, l);
+  public SttSession openStt(SttRequest request, SttListener listener) {
+    return inner.openStt(request, listener);
   }
 
   @Override
