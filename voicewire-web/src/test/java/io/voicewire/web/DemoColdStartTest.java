@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Timeout;
  * why it waits, throws nothing, logs no error, and plays the text once the engine is warm. A
  * server with API keys gets a clear message (an app token endpoint is needed) and no failed
  * request, and one with keys and demo tokens lists its voices and speaks. The microphone, clicked
- * twice during the warm-up, says it waits and opens exactly one STT session when the engine is warm. Screenshots of the page warming up and ready are written to {@code target/web-test}.
+ * twice during the warm-up, says it waits and opens exactly one STT session when the engine is
+ * warm. The first server warms itself up before it is ready, as {@code voicewire demo} does
+ * (its own loopback sessions run while the page waits). Screenshots of the page warming up and
+ * ready are written to {@code target/web-test}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(420)
@@ -45,7 +48,8 @@ class DemoColdStartTest {
   @BeforeAll
   void startServersAndRunThePage() throws Exception {
     provider = LocalSpeechProvider.create(); // returns at once; warms up in the background
-    cold = VoicewireServer.create(c -> c.provider(provider));
+    // as `voicewire demo` runs it: the server warms itself up once the engine is ready
+    cold = VoicewireServer.create(c -> c.provider(provider).warmUpBeforeReady(true));
     int port = cold.start(0);
     keyed = VoicewireServer.create(c -> c.provider(provider).apiKeys(List.of(TEST_KEY)));
     int keyedPort = keyed.start(0);
