@@ -200,9 +200,9 @@ public final class ServerConfig {
   }
 
   /**
-   * Warms the server up before it reports ready: once the provider is ready, one text-to-speech
-   * session and one realtime speech-to-text session run through the server's own WebSockets on
-   * loopback, so the first user's session does not wait for the code it runs to be loaded and
+   * Warms the server up before it reports ready: once the provider is ready, text-to-speech
+   * sessions (PCM, MP3, Opus) and one realtime speech-to-text session run through the server's
+   * own WebSockets on loopback, so the first user's session does not wait for the code it runs to be loaded and
    * compiled (docs/server.md measures it). {@code GET /readyz} answers 503 until the warm-up ends
    * (bounded: a failed or slow warm-up is logged and the server becomes ready without it);
    * sessions opened meanwhile are served as usual. The sessions are counted in the metrics.

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link ServerConfig#warmUpBeforeReady}: the server runs one TTS and one realtime STT session
- * through its own sockets before {@code /readyz} turns 200, on the real offline engine and with
+ * {@link ServerConfig#warmUpBeforeReady}: the server runs TTS sessions (PCM, MP3, Opus) and one
+ * realtime STT session through its own sockets before {@code /readyz} turns 200, on the real offline engine and with
  * API keys (so through single-use tokens); a warm-up that cannot run still ends in ready; a
  * server stopped before its provider is ready leaves no warm-up thread behind.
  */
@@ -38,7 +38,7 @@ class WarmUpTest {
       awaitReady(f, 240);
       assertTrue(p.isReady());
       String m = f.server.metrics();
-      assertEquals(1, sessions(m, "tts_stream_input"), m);
+      assertEquals(3, sessions(m, "tts_stream_input"), m); // PCM, then MP3 and Opus
       assertEquals(1, sessions(m, "stt_realtime"), m);
       // both closed again: nothing of the warm-up stays open
       f.awaitMetric("voicewire_sessions_active{kind=\"tts_stream_input\"} 0.0\n", 30);

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * voicewire bench cold [--starts 5] [--sessions 2] [--jar A.jar --jar B.jar] [--text "..."]
+ *                      [--format pcm_16000|mp3_44100_128|opus_48000_64|...]
  * </pre>
  */
 public final class ColdStartBench {
@@ -50,14 +51,17 @@ public final class ColdStartBench {
     int starts = 5;
     int sessions = 2;
     String text = "Hello there, how can I help you today?";
+    String format = "pcm_16000";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--jar" -> jars.add(Path.of(args[++i]));
         case "--starts" -> starts = Integer.parseInt(args[++i]);
         case "--sessions" -> sessions = Integer.parseInt(args[++i]);
         case "--text" -> text = args[++i];
+        case "--format" -> format = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; known: --jar PATH (repeatable), --starts N, --sessions N, --text TEXT");
+            + "; known: --jar PATH (repeatable), --starts N, --sessions N, --text TEXT,"
+            + " --format F");
       }
     }
     if (jars.isEmpty()) {
@@ -71,7 +75,7 @@ public final class ColdStartBench {
     Map<Path, List<long[]>> results = new LinkedHashMap<>();
     for (int s = 0; s < starts; s++) {
       for (Path jar : jars) {
-        long[] r = oneStart(jar, sessions, text);
+        long[] r = oneStart(jar, sessions, text, format);
         results.computeIfAbsent(jar, k -> new ArrayList<>()).add(r);
         System.out.println("start " + (s + 1) + " " + jar.getFileName() + ": ready after "
             + r[0] + " ms, first audio " + Arrays.toString(Arrays.copyOfRange(r, 1, r.length))
@@ -108,7 +112,8 @@ public final class ColdStartBench {
   }
 
   /** One cold start of {@code jar}: ms until ready, then each session's first audio, ms. */
-  private static long[] oneStart(Path jar, int sessions, String text) throws Exception {
+  private static long[] oneStart(Path jar, int sessions, String text, String format)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0",
@@ -128,7 +133,7 @@ public final class ColdStartBench {
       String voice = firstVoice("http://" + base + "/v1/voices");
       for (int k = 1; k <= sessions; k++) {
         out[k] = firstAudioMillis("ws://" + base + "/v1/text-to-speech/" + voice
-            + "/stream-input?output_format=pcm_16000", text);
+            + "/stream-input?output_format=" + format, text);
       }
       return out;
     } finally {

@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's warm-up before it reports ready ({@code ServerConfig.warmUpBeforeReady}): once
  * the provider is ready, one text-to-speech session speaks {@link #TEXT} through the server's own
- * {@code stream-input} WebSocket on loopback, and one realtime speech-to-text session transcribes
- * that audio, so the code a session runs (Jetty's upgrade, the sockets, codecs, JSON, the
- * provider's session set-up) is loaded and compiled before the first user's session, not during
- * it. Until it ends, {@code /readyz} answers 503; sessions opened meanwhile are served as usual.
+ * {@code stream-input} WebSocket on loopback, one realtime speech-to-text session transcribes
+ * that audio, and one short session each speaks in {@link #ENCODED_FORMATS}, so the code a
+ * session runs (Jetty's upgrade, the sockets, codecs, JSON, the provider's session set-up) is
+ * loaded and compiled before the first user's session, not during it. Until it ends,
+ * {@code /readyz} answers 503; sessions opened meanwhile are served as usual.
  *
- * <p>Bounded: each step has {@link #STEP_TIMEOUT}; a warm-up that fails or times out is logged
+ * <p>Bounded: each session has {@link #STEP_TIMEOUT}; a warm-up that fails or times out is logged
  * and the server becomes ready without it. The sessions authenticate as every client does (a
  * single-use token of key id {@link #KEY_ID} when API keys are set) and are counted in the
  * metrics like any other. Only for providers that cost nothing per session: the caller decides.
@@ -40,9 +41,16 @@ public final class WarmUp {
 
   /** What the warm-up session speaks. */
   static final String TEXT = "Good morning: one, two, three.";
+  /**
+   * The encoded formats spoken once each after the PCM session, so that their encoders are loaded
+   * too: MP3 is what the official SDKs ask for by default.
+   */
+  static final List<String> ENCODED_FORMATS = List.of("mp3_44100_128", "opus_48000_64");
+  /** What is spoken in each of {@link #ENCODED_FORMATS}. */
+  static final String ENCODED_TEXT = "One.";
   /** The key id the warm-up's single-use tokens are minted for, when API keys are set. */
   static final String KEY_ID = "warm-up";
-  /** Longest each step (connect, speak, transcribe) may take. */
+  /** Longest each step (one session: connect, speak or transcribe, close) may take. */
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
   private static final int SAMPLE_RATE = 16_000;
   /** Audio per STT chunk sent, bytes (100 ms of 16 kHz PCM, as a microphone sends it). */
@@ -84,11 +92,14 @@ public final class WarmUp {
         Thread.sleep(20);
       }
       long start = System.nanoTime();
-      byte[] pcm = speak();
+      byte[] pcm = speak("pcm_" + SAMPLE_RATE, TEXT);
       String heard = transcribe(pcm);
-      LOG.info("warmed up in {} ms: spoke {} ms of audio and heard \"{}\"",
+      for (String format : ENCODED_FORMATS) {
+        speak(format, ENCODED_TEXT);
+      }
+      LOG.info("warmed up in {} ms: spoke {} ms of audio, heard \"{}\", and spoke in {}",
           (System.nanoTime() - start) / 1_000_000, pcm.length * 1000L / (2 * SAMPLE_RATE),
-          heard);
+          heard, ENCODED_FORMATS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -101,23 +112,23 @@ public final class WarmUp {
     }
   }
 
-  /** Speaks {@link #TEXT} through {@code stream-input}: its PCM, 16 kHz. */
-  private byte[] speak() throws Exception {
+  /** Speaks {@code text} through {@code stream-input} in {@code format}: the audio's bytes. */
+  private byte[] speak(String format, String text) throws Exception {
     List<VoiceInfo> voices = s.provider.voices();
     if (voices.isEmpty()) {
       throw new IllegalStateException("the provider has no voice");
     }
     String path = "/v1/text-to-speech/" + encode(voices.get(0).voiceId())
-        + "/stream-input?output_format=pcm_" + SAMPLE_RATE + credential(TokenType.TTS_WEBSOCKET);
-    ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+        + "/stream-input?output_format=" + format + credential(TokenType.TTS_WEBSOCKET);
+    ByteArrayOutputStream audio = new ByteArrayOutputStream();
     try (Socket ws = Socket.open(base + path)) {
       ws.send(TtsClientMessage.text(" ", false, null).encode());
-      ws.send(TtsClientMessage.text(TEXT + " ", true, null).encode());
+      ws.send(TtsClientMessage.text(text + " ", true, null).encode());
       ws.send(TtsClientMessage.text("", false, null).encode());
       while (true) {
         TtsServerMessage m = TtsServerMessage.decode(ws.next());
         if (m instanceof TtsServerMessage.Audio a) {
-          pcm.writeBytes(a.audio());
+          audio.writeBytes(a.audio());
         } else if (m instanceof TtsServerMessage.Final) {
           break;
         } else if (m instanceof TtsServerMessage.Error e) {
@@ -125,10 +136,10 @@ public final class WarmUp {
         }
       }
     }
-    if (pcm.size() == 0) {
-      throw new IllegalStateException("text to speech gave no audio");
+    if (audio.size() == 0) {
+      throw new IllegalStateException("text to speech gave no audio in " + format);
     }
-    return pcm.toByteArray();
+    return audio.toByteArray();
   }
 
   /** Transcribes {@code pcm} through the realtime endpoint, with one manual commit. */
@@ -177,6 +188,8 @@ public final class WarmUp {
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private final HttpClient http;
+    /** When this step's time ({@link #STEP_TIMEOUT}) is up. */
+    private final long deadlineNanos = System.nanoTime() + STEP_TIMEOUT.toNanos();
     private WebSocket ws;
 
     private Socket(HttpClient http) {
@@ -189,7 +202,7 @@ public final class WarmUp {
       try {
         socket.ws = http.newWebSocketBuilder().connectTimeout(STEP_TIMEOUT)
             .buildAsync(URI.create(uri), socket)
-            .get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            .get(socket.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
       } catch (Exception e) {
         http.close();
         throw e;
@@ -198,14 +211,15 @@ public final class WarmUp {
     }
 
     void send(String text) throws Exception {
-      ws.sendText(text, true).get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      ws.sendText(text, true).get(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
-    /** The next whole message; throws when the socket closed or nothing came in time. */
+    /** The next whole message; throws when the socket closed or the step's time is up. */
     String next() throws Exception {
-      Received m = received.poll(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Received m = received.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (m == null) {
-        throw new TimeoutException("no message within " + STEP_TIMEOUT.toSeconds() + " s");
+        throw new TimeoutException("the step took longer than " + STEP_TIMEOUT.toSeconds()
+            + " s");
       }
       if (m.text() == null) {
         throw new IllegalStateException("the server closed the socket");
