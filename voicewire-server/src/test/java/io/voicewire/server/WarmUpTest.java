@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link ServerConfig#warmUpBeforeReady}: the server runs TTS sessions (PCM, MP3, Opus) and one
- * realtime STT session through its own sockets before {@code /readyz} turns 200, on the real offline engine and with
- * API keys (so through single-use tokens); a warm-up that cannot run still ends in ready; a
- * server stopped before its provider is ready leaves no warm-up thread behind.
+ * realtime STT session through its own sockets before {@code /readyz} turns 200, on the real
+ * offline engine and with API keys (so through single-use tokens); a warm-up that cannot run
+ * still ends in ready; a server stopped before its provider is ready leaves no warm-up thread
+ * behind.
  */
 @Timeout(300)
 class WarmUpTest {
