@@ -112,7 +112,7 @@ public final class ColdStartBench {
   }
 
   /** One cold start of {@code jar}: ms until ready, then each session's first audio, ms. */
-  private static long[] oneStart(Path jar, int sessions, String text, String format)
+  static long[] oneStart(Path jar, int sessions, String text, String format)
       throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     long t0 = System.nanoTime();
