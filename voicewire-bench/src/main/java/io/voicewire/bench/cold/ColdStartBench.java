@@ -1,5 +1,8 @@
 package io.voicewire.bench.cold;
 
+import io.voicewire.protocol.ProtocolException;
+import io.voicewire.protocol.TtsClientMessage;
+import io.voicewire.protocol.TtsServerMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -188,7 +191,6 @@ public final class ColdStartBench {
   private static long firstAudioMillis(String url, String text) throws Exception {
     CompletableFuture<Long> firstAudio = new CompletableFuture<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    long[] sentAt = new long[1];
     WebSocket.Listener listener = new WebSocket.Listener() {
       private final StringBuilder partial = new StringBuilder();
 
@@ -196,14 +198,19 @@ public final class ColdStartBench {
       public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-          String m = partial.toString();
+          long now = System.nanoTime();
+          try {
+            TtsServerMessage m = TtsServerMessage.decode(partial.toString());
+            if (m instanceof TtsServerMessage.Audio) {
+              firstAudio.complete(now);
+            } else if (m instanceof TtsServerMessage.Final) {
+              done.complete(null);
+            }
+          } catch (ProtocolException e) {
+            done.completeExceptionally(e);
+            firstAudio.completeExceptionally(e);
+          }
           partial.setLength(0);
-          if (m.contains("\"audio\":\"") && !m.contains("\"audio\":\"\"")) {
-            firstAudio.complete(System.nanoTime());
-          }
-          if (m.contains("\"isFinal\":true")) {
-            done.complete(null);
-          }
         }
         ws.request(1);
         return null;
@@ -226,34 +233,18 @@ public final class ColdStartBench {
     WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), listener)
         .get(30, TimeUnit.SECONDS);
     try {
-      ws.sendText("{\"text\":\" \"}", true).get(30, TimeUnit.SECONDS);
-      sentAt[0] = System.nanoTime();
-      ws.sendText("{\"text\":" + jsonString(text + " ") + ",\"flush\":true}", true)
+      ws.sendText(TtsClientMessage.text(" ", false, null).encode(), true)
           .get(30, TimeUnit.SECONDS);
-      ws.sendText("{\"text\":\"\"}", true).get(30, TimeUnit.SECONDS);
+      long sentAt = System.nanoTime();
+      ws.sendText(TtsClientMessage.text(text + " ", true, null).encode(), true)
+          .get(30, TimeUnit.SECONDS);
+      ws.sendText(TtsClientMessage.text("", false, null).encode(), true)
+          .get(30, TimeUnit.SECONDS);
       long first = firstAudio.get(60, TimeUnit.SECONDS);
       done.get(60, TimeUnit.SECONDS);
-      return (first - sentAt[0]) / 1_000_000;
+      return (first - sentAt) / 1_000_000;
     } finally {
       ws.abort();
     }
-  }
-
-  private static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }
