@@ -1,5 +1,6 @@
 package io.voicewire.bench.cold;
 
+import io.voicewire.protocol.HttpTtsBody;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.TtsClientMessage;
 import io.voicewire.protocol.TtsServerMessage;
@@ -30,13 +31,15 @@ import java.util.regex.Pattern;
  * {@code voicewire bench cold}: what the first users of a freshly started server get. Each start
  * runs {@code java -jar JAR serve --port 0} (the offline engine) in its own JVM, waits for
  * {@code /readyz} to answer 200, then opens {@code --sessions} text-to-speech sessions one after
- * another and measures each one's first audio: from sending a flushed sentence to the first
- * audio message, on the JDK's own WebSocket client. With several {@code --jar}s the starts
- * alternate between them (A B A B ...), so a noisy machine affects each alike.
+ * another on one {@link Route} and measures each one's first audio: from sending a flushed
+ * sentence (or the request) to the first audio, on the JDK's own HTTP and WebSocket clients.
+ * With several {@code --jar}s the starts alternate between them (A B A B ...), so a noisy
+ * machine affects each alike.
  *
  * <pre>
  * voicewire bench cold [--starts 5] [--sessions 2] [--jar A.jar --jar B.jar] [--text "..."]
  *                      [--format pcm_16000|mp3_44100_128|opus_48000_64|...]
+ *                      [--path stream-input|multi-stream-input|http-stream]
  * </pre>
  */
 public final class ColdStartBench {
@@ -48,6 +51,32 @@ public final class ColdStartBench {
 
   private ColdStartBench() {}
 
+  /** Where a session asks for speech. */
+  enum Route {
+    /** {@code /v1/text-to-speech/{voice_id}/stream-input}: text pieces in, audio messages out. */
+    STREAM_INPUT("stream-input"),
+    /** {@code .../multi-stream-input}: the same in a named context, closed when voiced. */
+    MULTI_STREAM_INPUT("multi-stream-input"),
+    /** {@code POST /v1/text-to-speech/{voice_id}/stream}: the audio as the response's body. */
+    HTTP_STREAM("http-stream");
+
+    final String option;
+
+    Route(String option) {
+      this.option = option;
+    }
+
+    static Route of(String option) {
+      for (Route p : values()) {
+        if (p.option.equals(option)) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException("unknown --path " + option
+          + "; known: stream-input, multi-stream-input, http-stream");
+    }
+  }
+
   /** Runs the benchmark; prints a Markdown table. */
   public static void main(String[] args) throws Exception {
     List<Path> jars = new ArrayList<>();
@@ -55,6 +84,7 @@ public final class ColdStartBench {
     int sessions = 2;
     String text = "Hello there, how can I help you today?";
     String format = "pcm_16000";
+    Route route = Route.STREAM_INPUT;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--jar" -> jars.add(Path.of(args[++i]));
@@ -62,9 +92,10 @@ public final class ColdStartBench {
         case "--sessions" -> sessions = Integer.parseInt(args[++i]);
         case "--text" -> text = args[++i];
         case "--format" -> format = args[++i];
+        case "--path" -> route = Route.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
             + "; known: --jar PATH (repeatable), --starts N, --sessions N, --text TEXT,"
-            + " --format F");
+            + " --format F, --path stream-input|multi-stream-input|http-stream");
       }
     }
     if (jars.isEmpty()) {
@@ -78,7 +109,7 @@ public final class ColdStartBench {
     Map<Path, List<long[]>> results = new LinkedHashMap<>();
     for (int s = 0; s < starts; s++) {
       for (Path jar : jars) {
-        long[] r = oneStart(jar, sessions, text, format);
+        long[] r = oneStart(jar, sessions, text, format, List.of(route));
         results.computeIfAbsent(jar, k -> new ArrayList<>()).add(r);
         System.out.println("start " + (s + 1) + " " + jar.getFileName() + ": ready after "
             + r[0] + " ms, first audio " + Arrays.toString(Arrays.copyOfRange(r, 1, r.length))
@@ -92,7 +123,7 @@ public final class ColdStartBench {
       rule.append("---|");
     }
     System.out.println();
-    System.out.println("median (min–max) over the starts");
+    System.out.println("median (min–max) over the starts; " + route.option + ", " + format);
     System.out.println();
     System.out.println(head);
     System.out.println(rule);
@@ -114,9 +145,12 @@ public final class ColdStartBench {
     return String.format(Locale.ROOT, "%d (%d–%d)", v[v.length / 2], v[0], v[v.length - 1]);
   }
 
-  /** One cold start of {@code jar}: ms until ready, then each session's first audio, ms. */
-  static long[] oneStart(Path jar, int sessions, String text, String format)
-      throws Exception {
+  /**
+   * One cold start of {@code jar}: ms until ready, then each session's first audio, ms. Session
+   * {@code k} (from 1) goes to {@code routes[(k - 1) % routes.size()]}.
+   */
+  static long[] oneStart(Path jar, int sessions, String text, String format,
+      List<Route> routes) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0",
@@ -135,8 +169,15 @@ public final class ColdStartBench {
       out[0] = (System.nanoTime() - t0) / 1_000_000;
       String voice = firstVoice("http://" + base + "/v1/voices");
       for (int k = 1; k <= sessions; k++) {
-        out[k] = firstAudioMillis("ws://" + base + "/v1/text-to-speech/" + voice
-            + "/stream-input?output_format=" + format, text);
+        String speech = base + "/v1/text-to-speech/" + voice;
+        out[k] = switch (routes.get((k - 1) % routes.size())) {
+          case STREAM_INPUT -> firstAudioMillis("ws://" + speech + "/stream-input?output_format="
+              + format, text, null);
+          case MULTI_STREAM_INPUT -> firstAudioMillis("ws://" + speech
+              + "/multi-stream-input?output_format=" + format, text, "turn-" + k);
+          case HTTP_STREAM -> firstBodyMillis("http://" + speech + "/stream?output_format="
+              + format, text);
+        };
       }
       return out;
     } finally {
@@ -187,8 +228,38 @@ public final class ColdStartBench {
     return m.group(1);
   }
 
-  /** One stream-input session: ms from sending the flushed text to the first audio message. */
-  private static long firstAudioMillis(String url, String text) throws Exception {
+  /**
+   * One {@code POST .../stream} request: ms from sending it to the first bytes of audio in the
+   * response's body, which is then read to its end.
+   */
+  private static long firstBodyMillis(String url, String text) throws Exception {
+    String body = new HttpTtsBody(text, "eleven_flash_v2_5", null, null, null, null, null, "auto",
+        List.of()).encode();
+    HttpRequest rq = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    long sentAt = System.nanoTime();
+    HttpResponse<java.io.InputStream> r = HTTP.send(rq, HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.InputStream in = r.body()) {
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("HTTP " + r.statusCode() + ": "
+            + new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      if (in.read() < 0) {
+        throw new IllegalStateException("an empty body");
+      }
+      long first = System.nanoTime();
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return (first - sentAt) / 1_000_000;
+    }
+  }
+
+  /**
+   * One stream-input session, or with {@code contextId} one context of a multi-stream-input
+   * session: ms from sending the flushed text to the first audio message.
+   */
+  private static long firstAudioMillis(String url, String text, String contextId)
+      throws Exception {
     CompletableFuture<Long> firstAudio = new CompletableFuture<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     WebSocket.Listener listener = new WebSocket.Listener() {
@@ -233,13 +304,15 @@ public final class ColdStartBench {
     WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), listener)
         .get(30, TimeUnit.SECONDS);
     try {
-      ws.sendText(TtsClientMessage.text(" ", false, null).encode(), true)
+      ws.sendText(TtsClientMessage.text(" ", false, contextId).encode(), true)
           .get(30, TimeUnit.SECONDS);
       long sentAt = System.nanoTime();
-      ws.sendText(TtsClientMessage.text(text + " ", true, null).encode(), true)
+      ws.sendText(TtsClientMessage.text(text + " ", true, contextId).encode(), true)
           .get(30, TimeUnit.SECONDS);
-      ws.sendText(TtsClientMessage.text("", false, null).encode(), true)
-          .get(30, TimeUnit.SECONDS);
+      String end = contextId == null ? TtsClientMessage.text("", false, null).encode()
+          : new TtsClientMessage(null, false, false, null, null, List.of(), null, null,
+              contextId, true, false).encode();
+      ws.sendText(end, true).get(30, TimeUnit.SECONDS);
       long first = firstAudio.get(60, TimeUnit.SECONDS);
       done.get(60, TimeUnit.SECONDS);
       return (first - sentAt) / 1_000_000;

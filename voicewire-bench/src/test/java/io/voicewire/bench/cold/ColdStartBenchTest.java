@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.voicewire.bench.cold.ColdStartBench.Route;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code bench cold} on the real product jar (built by voicewire-cli before this module): one
- * cold start of {@code serve} in its own JVM, two sessions timed to first audio, and the server
- * process gone afterwards. Checks that the benchmark measures; the figures are its output, not
+ * cold start of {@code serve} in its own JVM, a session on each route (stream-input,
+ * multi-stream-input, HTTP streaming) timed to first audio, and the server process gone
+ * afterwards. Checks that the benchmark measures; the figures are its output, not
  * asserted.
  */
 @Timeout(300)
@@ -21,12 +24,13 @@ class ColdStartBenchTest {
   void oneColdStartIsMeasuredAndLeavesNoServerBehind() throws Exception {
     Path jar = Path.of("../voicewire-cli/target/voicewire.jar");
     assertTrue(Files.isRegularFile(jar), "no " + jar + ": build voicewire-cli first (mvn install)");
-    long[] r = ColdStartBench.oneStart(jar, 2, "Hello there.", "mp3_44100_128");
+    long[] r = ColdStartBench.oneStart(jar, 3, "Hello there.", "mp3_44100_128",
+        List.of(Route.STREAM_INPUT, Route.MULTI_STREAM_INPUT, Route.HTTP_STREAM));
     System.out.println("ready after " + r[0] + " ms, first audio "
         + Arrays.toString(Arrays.copyOfRange(r, 1, r.length)) + " ms");
-    assertEquals(3, r.length);
+    assertEquals(4, r.length);
     assertTrue(r[0] > 0, "time to ready measured: " + r[0]);
-    assertTrue(r[1] > 0 && r[2] > 0, "each session's first audio measured: "
+    assertTrue(r[1] > 0 && r[2] > 0 && r[3] > 0, "each session's first audio measured: "
         + Arrays.toString(r));
     assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(),
         "the server's JVM ended with the start");
