@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link ServerConfig#warmUpBeforeReady}: the server runs TTS sessions (PCM, MP3, Opus) and one
- * realtime STT session through its own sockets before {@code /readyz} turns 200, on the real
- * offline engine and with API keys (so through single-use tokens); a warm-up that cannot run
+ * {@link ServerConfig#warmUpBeforeReady}: the server runs TTS sessions (PCM, MP3, Opus, an HTTP
+ * stream) and one realtime STT session through its own
+ * sockets before {@code /readyz} turns 200, on the real offline engine and with API keys (so
+ * through single-use tokens, and its own key for HTTP); a warm-up that cannot run
  * still ends in ready; a server stopped before its provider is ready leaves no warm-up thread
  * behind.
  */
@@ -41,6 +42,8 @@ class WarmUpTest {
       String m = f.server.metrics();
       assertEquals(3, sessions(m, "tts_stream_input"), m); // PCM, then MP3 and Opus
       assertEquals(1, sessions(m, "stt_realtime"), m);
+      assertEquals(1, sessions(m, "tts_http"), m); // with the server's own key, then revoked
+      assertEquals(0, failures(m), m);
       // both closed again: nothing of the warm-up stays open
       f.awaitMetric("voicewire_sessions_active{kind=\"tts_stream_input\"} 0.0\n", 30);
       f.awaitMetric("voicewire_sessions_active{kind=\"stt_realtime\"} 0.0\n", 30);
@@ -97,6 +100,17 @@ class WarmUpTest {
   private static long sessions(String metrics, String kind) {
     Matcher m = Pattern.compile("(?m)^voicewire_sessions_total\\{kind=\"" + kind
         + "\"[^}]*} ([0-9.]+)$").matcher(metrics);
+    long n = 0;
+    while (m.find()) {
+      n += (long) Double.parseDouble(m.group(1));
+    }
+    return n;
+  }
+
+  /** Sessions that ended in an error, of any kind ({@code voicewire_errors_total}). */
+  private static long failures(String metrics) {
+    Matcher m = Pattern.compile("(?m)^voicewire_errors_total\\{[^}]*} ([0-9.]+)$")
+        .matcher(metrics);
     long n = 0;
     while (m.find()) {
       n += (long) Double.parseDouble(m.group(1));

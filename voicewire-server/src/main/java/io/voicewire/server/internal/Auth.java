@@ -57,6 +57,13 @@ final class Auth {
   }
 
   private final Map<String, String> keyIdByHash = new HashMap<>();
+  /**
+   * The hash of the server's own key while it holds one ({@link #internalKey}), else null: the
+   * warm-up's HTTP requests, which take an API key and no single-use token, use it.
+   */
+  private volatile String internalKeyHash;
+  private volatile String internalKeyId;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private final Tokens tokens;
   private final LoginThrottle throttle;
 
@@ -72,6 +79,29 @@ final class Auth {
 
   boolean devMode() {
     return keyIdByHash.isEmpty();
+  }
+
+  /**
+   * A fresh random key (256 bits, {@code sk_}-prefixed, so log lines hide it) that authenticates
+   * as {@code keyId} until {@link #revokeInternalKey}: for the server's own requests to itself,
+   * never sent off this machine. Null in local-development mode, where no key is needed. One at
+   * a time: a new one replaces the last.
+   */
+  String internalKey(String keyId) {
+    if (devMode()) {
+      return null;
+    }
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    String key = "sk_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    internalKeyId = keyId;
+    internalKeyHash = Hashing.sha256Hex(key);
+    return key;
+  }
+
+  /** The key {@link #internalKey} gave no longer authenticates. */
+  void revokeInternalKey() {
+    internalKeyHash = null;
   }
 
   /**
@@ -116,7 +146,11 @@ final class Auth {
     if (refused != null) {
       return new Denied(refused, true);
     }
-    String id = keyIdByHash.get(Hashing.sha256Hex(key.trim()));
+    String hash = Hashing.sha256Hex(key.trim());
+    String id = keyIdByHash.get(hash);
+    if (id == null && hash.equals(internalKeyHash)) {
+      id = internalKeyId;
+    }
     return counted(id != null ? new Ok(id) : new Denied("Invalid API key"), remote);
   }
 

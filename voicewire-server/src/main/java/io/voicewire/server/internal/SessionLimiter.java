@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts concurrent sessions, in total and per key id, against the configured limits, then asks
- * the {@link KeyLeases} (per-key limits shared by replicas, or starts per minute in memory).
+ * the {@link KeyLeases} (per-key limits shared by replicas, or starts per minute in memory),
+ * except for the server's own warm-up ({@link WarmUp#KEY_ID}).
  * Lock-free and thread safe; a {@link Permit} is released exactly once however often
  * {@code release} is called.
  */
@@ -101,7 +102,10 @@ final class SessionLimiter {
       why[0] = concurrentRefusal();
       return null;
     }
-    KeyLeases.Grant g = leases.acquire(keyId);
+    // the warm-up's sessions (one at a time, this replica's own) take no lease shared with other
+    // replicas: replicas that start together must not refuse each other's warm-up
+    KeyLeases.Grant g = WarmUp.KEY_ID.equals(keyId) ? KeyLeases.Grant.of(KeyLeases.NO_LEASE)
+        : leases.acquire(keyId);
     Permit p = new Permit(keyId, g.lease() != null ? g.lease() : KeyLeases.NO_LEASE);
     if (g.refusal() != null) {
       p.release(); // gives back this process's counts

@@ -1,5 +1,6 @@
 package io.voicewire.server.internal;
 
+import io.voicewire.protocol.HttpTtsBody;
 import io.voicewire.protocol.SttClientMessage;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.protocol.TokenType;
@@ -10,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,15 +29,22 @@ import org.slf4j.LoggerFactory;
  * The server's warm-up before it reports ready ({@code ServerConfig.warmUpBeforeReady}): once
  * the provider is ready, one text-to-speech session speaks {@link #TEXT} through the server's own
  * {@code stream-input} WebSocket on loopback, one realtime speech-to-text session transcribes
- * that audio, and one short session each speaks in {@link #ENCODED_FORMATS}, so the code a
- * session runs (Jetty's upgrade, the sockets, codecs, JSON, the provider's session set-up) is
- * loaded and compiled before the first user's session, not during it. Until it ends,
+ * that audio, one short session each speaks in {@link #ENCODED_FORMATS}, and one
+ * {@code POST .../stream} request speaks in {@link #HTTP_FORMAT}, so the code a session runs
+ * (Jetty's upgrade and HTTP handling, the sockets, codecs, JSON, the provider's session set-up)
+ * is loaded and compiled before the first user's session, not during it. Until it ends,
  * {@code /readyz} answers 503; sessions opened meanwhile are served as usual.
+ * ({@code multi-stream-input} needs no step of its own: measured from outside, its first session
+ * after this warm-up is as fast as the later ones.)
  *
  * <p>Bounded: each session has {@link #STEP_TIMEOUT}; a warm-up that fails or times out is logged
- * and the server becomes ready without it. The sessions authenticate as every client does (a
- * single-use token of key id {@link #KEY_ID} when API keys are set) and are counted in the
- * metrics like any other. Only for providers that cost nothing per session: the caller decides.
+ * and the server becomes ready without it. The sessions authenticate as every client does, as
+ * key id {@link #KEY_ID} when API keys are set: the WebSockets with single-use tokens, the HTTP
+ * request with a key of the server's own that exists only for that request
+ * ({@code Auth.internalKey}). They are counted in the metrics and the server's session limits
+ * like any other, but not in the per-key limits shared by replicas (replicas that start together
+ * must not refuse each other's warm-up). Only for providers that cost nothing per session: the
+ * caller decides.
  */
 public final class WarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -46,8 +56,10 @@ public final class WarmUp {
    * too: MP3 is what the official SDKs ask for by default.
    */
   static final List<String> ENCODED_FORMATS = List.of("mp3_44100_128", "opus_48000_64");
-  /** What is spoken in each of {@link #ENCODED_FORMATS}. */
+  /** What is spoken in each of {@link #ENCODED_FORMATS} and over HTTP. */
   static final String ENCODED_TEXT = "One.";
+  /** The format of the HTTP step: what the official SDKs ask for by default. */
+  static final String HTTP_FORMAT = "mp3_44100_128";
   /** The key id the warm-up's single-use tokens are minted for, when API keys are set. */
   static final String KEY_ID = "warm-up";
   /** Longest each step (one session: connect, speak or transcribe, close) may take. */
@@ -57,12 +69,13 @@ public final class WarmUp {
   private static final int CHUNK_BYTES = SAMPLE_RATE / 10 * 2;
 
   private final Services s;
-  private final String base;
+  /** {@code host:port}, the host in brackets when it is an IPv6 address. */
+  private final String authority;
   private volatile boolean stopped;
 
   private WarmUp(Services s, String host, int port) {
     this.s = s;
-    this.base = "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    this.authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**
@@ -97,9 +110,10 @@ public final class WarmUp {
       for (String format : ENCODED_FORMATS) {
         speak(format, ENCODED_TEXT);
       }
-      LOG.info("warmed up in {} ms: spoke {} ms of audio, heard \"{}\", and spoke in {}",
-          (System.nanoTime() - start) / 1_000_000, pcm.length * 1000L / (2 * SAMPLE_RATE),
-          heard, ENCODED_FORMATS);
+      speakOverHttp(ENCODED_TEXT);
+      LOG.info("warmed up in {} ms: spoke {} ms of audio, heard \"{}\", and spoke in {} and"
+          + " over HTTP", (System.nanoTime() - start) / 1_000_000,
+          pcm.length * 1000L / (2 * SAMPLE_RATE), heard, ENCODED_FORMATS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -114,14 +128,10 @@ public final class WarmUp {
 
   /** Speaks {@code text} through {@code stream-input} in {@code format}: the audio's bytes. */
   private byte[] speak(String format, String text) throws Exception {
-    List<VoiceInfo> voices = s.provider.voices();
-    if (voices.isEmpty()) {
-      throw new IllegalStateException("the provider has no voice");
-    }
-    String path = "/v1/text-to-speech/" + encode(voices.get(0).voiceId())
-        + "/stream-input?output_format=" + format + credential(TokenType.TTS_WEBSOCKET);
+    String path = speechPath() + "/stream-input?output_format=" + format
+        + credential(TokenType.TTS_WEBSOCKET);
     ByteArrayOutputStream audio = new ByteArrayOutputStream();
-    try (Socket ws = Socket.open(base + path)) {
+    try (Socket ws = Socket.open("ws://" + authority + path)) {
       ws.send(TtsClientMessage.text(" ", false, null).encode());
       ws.send(TtsClientMessage.text(text + " ", true, null).encode());
       ws.send(TtsClientMessage.text("", false, null).encode());
@@ -142,11 +152,49 @@ public final class WarmUp {
     return audio.toByteArray();
   }
 
+  /**
+   * Speaks {@code text} through {@code POST /v1/text-to-speech/{voice_id}/stream} in
+   * {@link #HTTP_FORMAT}, reading the response to its end.
+   */
+  private void speakOverHttp(String text) throws Exception {
+    String key = s.devMode() ? null : s.auth.internalKey(KEY_ID);
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(STEP_TIMEOUT).build()) {
+      HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create("http://" + authority
+              + speechPath() + "/stream?output_format=" + HTTP_FORMAT))
+          .timeout(STEP_TIMEOUT)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new HttpTtsBody(text, null, null, null,
+              null, null, null, "auto", List.of()).encode()));
+      if (key != null) {
+        rq.header("xi-api-key", key);
+      }
+      HttpResponse<byte[]> r = http.sendAsync(rq.build(), HttpResponse.BodyHandlers.ofByteArray())
+          .get(STEP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+      if (r.statusCode() != 200 || r.body().length == 0) {
+        throw new IllegalStateException("HTTP text to speech answered " + r.statusCode()
+            + " with " + r.body().length + " bytes");
+      }
+    } finally {
+      if (key != null) {
+        s.auth.revokeInternalKey();
+      }
+    }
+  }
+
+  /** {@code /v1/text-to-speech/{voice_id}} of the provider's first voice. */
+  private String speechPath() {
+    List<VoiceInfo> voices = s.provider.voices();
+    if (voices.isEmpty()) {
+      throw new IllegalStateException("the provider has no voice");
+    }
+    return "/v1/text-to-speech/" + encode(voices.get(0).voiceId());
+  }
+
   /** Transcribes {@code pcm} through the realtime endpoint, with one manual commit. */
   private String transcribe(byte[] pcm) throws Exception {
     String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime&audio_format=pcm_"
         + SAMPLE_RATE + "&commit_strategy=manual" + credential(TokenType.REALTIME_SCRIBE);
-    try (Socket ws = Socket.open(base + path)) {
+    try (Socket ws = Socket.open("ws://" + authority + path)) {
       for (int at = 0; at < pcm.length; at += CHUNK_BYTES) {
         byte[] chunk = Arrays.copyOfRange(pcm, at, Math.min(pcm.length, at + CHUNK_BYTES));
         ws.send(SttClientMessage.audio(chunk, SAMPLE_RATE).encode());
