@@ -1,5 +1,7 @@
 package io.voicewire.bench.cold;
 
+import io.voicewire.protocol.DialogueClientMessage;
+import io.voicewire.protocol.DialogueServerMessage;
 import io.voicewire.protocol.HttpTtsBody;
 import io.voicewire.protocol.ProtocolException;
 import io.voicewire.protocol.TtsClientMessage;
@@ -39,7 +41,7 @@ import java.util.regex.Pattern;
  * <pre>
  * voicewire bench cold [--starts 5] [--sessions 2] [--jar A.jar --jar B.jar] [--text "..."]
  *                      [--format pcm_16000|mp3_44100_128|opus_48000_64|...]
- *                      [--path stream-input|multi-stream-input|http-stream]
+ *                      [--path stream-input|multi-stream-input|http-stream|dialogue]
  * </pre>
  */
 public final class ColdStartBench {
@@ -58,7 +60,12 @@ public final class ColdStartBench {
     /** {@code .../multi-stream-input}: the same in a named context, closed when voiced. */
     MULTI_STREAM_INPUT("multi-stream-input"),
     /** {@code POST /v1/text-to-speech/{voice_id}/stream}: the audio as the response's body. */
-    HTTP_STREAM("http-stream");
+    HTTP_STREAM("http-stream"),
+    /**
+     * {@code /v1/text-to-dialogue/stream-input} ({@code eleven_v3}): two voices registered, the
+     * text as the first voice's line.
+     */
+    DIALOGUE("dialogue");
 
     final String option;
 
@@ -73,7 +80,7 @@ public final class ColdStartBench {
         }
       }
       throw new IllegalArgumentException("unknown --path " + option
-          + "; known: stream-input, multi-stream-input, http-stream");
+          + "; known: stream-input, multi-stream-input, http-stream, dialogue");
     }
   }
 
@@ -95,7 +102,7 @@ public final class ColdStartBench {
         case "--path" -> route = Route.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
             + "; known: --jar PATH (repeatable), --starts N, --sessions N, --text TEXT,"
-            + " --format F, --path stream-input|multi-stream-input|http-stream");
+            + " --format F, --path stream-input|multi-stream-input|http-stream|dialogue");
       }
     }
     if (jars.isEmpty()) {
@@ -167,16 +174,20 @@ public final class ColdStartBench {
       }
       long[] out = new long[sessions + 1];
       out[0] = (System.nanoTime() - t0) / 1_000_000;
-      String voice = firstVoice("http://" + base + "/v1/voices");
+      List<String> voices = voices("http://" + base + "/v1/voices");
       for (int k = 1; k <= sessions; k++) {
-        String speech = base + "/v1/text-to-speech/" + voice;
+        String speech = base + "/v1/text-to-speech/" + voices.get(0);
         out[k] = switch (routes.get((k - 1) % routes.size())) {
           case STREAM_INPUT -> firstAudioMillis("ws://" + speech + "/stream-input?output_format="
-              + format, text, null);
+              + format, tts(text, null), ColdStartBench::tts);
           case MULTI_STREAM_INPUT -> firstAudioMillis("ws://" + speech
-              + "/multi-stream-input?output_format=" + format, text, "turn-" + k);
+              + "/multi-stream-input?output_format=" + format, tts(text, "turn-" + k),
+              ColdStartBench::tts);
           case HTTP_STREAM -> firstBodyMillis("http://" + speech + "/stream?output_format="
               + format, text);
+          case DIALOGUE -> firstAudioMillis("ws://" + base + "/v1/text-to-dialogue/stream-input"
+              + "?model_id=eleven_v3&output_format=" + format, dialogue(text, voices),
+              ColdStartBench::dialogue);
         };
       }
       return out;
@@ -218,14 +229,66 @@ public final class ColdStartBench {
     }
   }
 
-  private static String firstVoice(String url) throws Exception {
+  /** The voice ids of {@code GET /v1/voices}, in its order; at least two. */
+  private static List<String> voices(String url) throws Exception {
     String body = HTTP.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = VOICE.matcher(body);
-    if (!m.find()) {
-      throw new IllegalStateException("no voice in " + body);
+    List<String> ids = new ArrayList<>();
+    for (Matcher m = VOICE.matcher(body); m.find(); ) {
+      ids.add(m.group(1));
     }
-    return m.group(1);
+    if (ids.size() < 2) {
+      throw new IllegalStateException("fewer than two voices in " + body);
+    }
+    return ids;
+  }
+
+  /** A session's messages: those before the timed one, the timed one, those after it. */
+  private record Script(List<String> before, String timed, List<String> after) {}
+
+  /** What a server message is to the timing. */
+  private enum Kind { AUDIO, FINAL, OTHER }
+
+  /** Classifies a server message of one route. */
+  private interface Classifier {
+    Kind of(String json) throws ProtocolException;
+  }
+
+  /**
+   * A stream-input session, or with {@code contextId} one context of a multi-stream-input
+   * session (closed after its text): an init, the flushed text (timed), the end.
+   */
+  private static Script tts(String text, String contextId) {
+    String end = contextId == null ? TtsClientMessage.text("", false, null).encode()
+        : new TtsClientMessage(null, false, false, null, null, List.of(), null, null,
+            contextId, true, false).encode();
+    return new Script(List.of(TtsClientMessage.text(" ", false, contextId).encode()),
+        TtsClientMessage.text(text + " ", true, contextId).encode(), List.of(end));
+  }
+
+  private static Kind tts(String json) throws ProtocolException {
+    TtsServerMessage m = TtsServerMessage.decode(json);
+    return m instanceof TtsServerMessage.Audio ? Kind.AUDIO
+        : m instanceof TtsServerMessage.Final ? Kind.FINAL : Kind.OTHER;
+  }
+
+  /**
+   * A dialogue: the first two voices registered, the text as the first voice's line, flushed
+   * (timed), then {@code close_socket}.
+   */
+  private static Script dialogue(String text, List<String> voices) {
+    String register = new DialogueClientMessage(null, List.of(), false, false, false, false,
+        voices.subList(0, 2), null, List.of(), null, null, null).encode();
+    String line = DialogueClientMessage.lines(null,
+        List.of(new DialogueClientMessage.Input(text + " ", voices.get(0), false)), true).encode();
+    return new Script(List.of(register), line,
+        List.of(DialogueClientMessage.control(null, false, false, true, false).encode()));
+  }
+
+  private static Kind dialogue(String json) throws ProtocolException {
+    DialogueServerMessage m = DialogueServerMessage.decode(json);
+    return m instanceof DialogueServerMessage.Audio ? Kind.AUDIO
+        : m instanceof DialogueServerMessage.Final ? Kind.FINAL : Kind.OTHER;
   }
 
   /**
@@ -255,10 +318,10 @@ public final class ColdStartBench {
   }
 
   /**
-   * One stream-input session, or with {@code contextId} one context of a multi-stream-input
-   * session: ms from sending the flushed text to the first audio message.
+   * One WebSocket session playing {@code script}: ms from sending its timed message to the first
+   * audio message; then waits for the final message.
    */
-  private static long firstAudioMillis(String url, String text, String contextId)
+  private static long firstAudioMillis(String url, Script script, Classifier kind)
       throws Exception {
     CompletableFuture<Long> firstAudio = new CompletableFuture<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -271,10 +334,10 @@ public final class ColdStartBench {
         if (last) {
           long now = System.nanoTime();
           try {
-            TtsServerMessage m = TtsServerMessage.decode(partial.toString());
-            if (m instanceof TtsServerMessage.Audio) {
+            Kind k = kind.of(partial.toString());
+            if (k == Kind.AUDIO) {
               firstAudio.complete(now);
-            } else if (m instanceof TtsServerMessage.Final) {
+            } else if (k == Kind.FINAL) {
               done.complete(null);
             }
           } catch (ProtocolException e) {
@@ -304,15 +367,14 @@ public final class ColdStartBench {
     WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), listener)
         .get(30, TimeUnit.SECONDS);
     try {
-      ws.sendText(TtsClientMessage.text(" ", false, contextId).encode(), true)
-          .get(30, TimeUnit.SECONDS);
+      for (String m : script.before()) {
+        ws.sendText(m, true).get(30, TimeUnit.SECONDS);
+      }
       long sentAt = System.nanoTime();
-      ws.sendText(TtsClientMessage.text(text + " ", true, contextId).encode(), true)
-          .get(30, TimeUnit.SECONDS);
-      String end = contextId == null ? TtsClientMessage.text("", false, null).encode()
-          : new TtsClientMessage(null, false, false, null, null, List.of(), null, null,
-              contextId, true, false).encode();
-      ws.sendText(end, true).get(30, TimeUnit.SECONDS);
+      ws.sendText(script.timed(), true).get(30, TimeUnit.SECONDS);
+      for (String m : script.after()) {
+        ws.sendText(m, true).get(30, TimeUnit.SECONDS);
+      }
       long first = firstAudio.get(60, TimeUnit.SECONDS);
       done.get(60, TimeUnit.SECONDS);
       return (first - sentAt) / 1_000_000;

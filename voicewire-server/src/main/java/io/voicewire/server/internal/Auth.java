@@ -3,6 +3,8 @@ package io.voicewire.server.internal;
 import io.voicewire.protocol.Query;
 import io.voicewire.protocol.TokenType;
 import io.voicewire.server.TokenStore;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +58,8 @@ final class Auth {
     }
   }
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final Map<String, String> keyIdByHash = new HashMap<>();
   /**
    * The hash of the server's own key while it holds one ({@link #internalKey}), else null: the
@@ -63,7 +67,6 @@ final class Auth {
    */
   private volatile String internalKeyHash;
   private volatile String internalKeyId;
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private final Tokens tokens;
   private final LoginThrottle throttle;
 
@@ -93,7 +96,7 @@ final class Auth {
     }
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
-    String key = "sk_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    String key = "sk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     internalKeyId = keyId;
     internalKeyHash = Hashing.sha256Hex(key);
     return key;

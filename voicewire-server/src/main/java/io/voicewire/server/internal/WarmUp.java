@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * (Jetty's upgrade and HTTP handling, the sockets, codecs, JSON, the provider's session set-up)
  * is loaded and compiled before the first user's session, not during it. Until it ends,
  * {@code /readyz} answers 503; sessions opened meanwhile are served as usual.
- * ({@code multi-stream-input} needs no step of its own: measured from outside, its first session
- * after this warm-up is as fast as the later ones.)
+ * ({@code multi-stream-input} and the dialogue sockets need no step of their own: measured from
+ * outside, their first session after this warm-up is as fast as the later ones.)
  *
  * <p>Bounded: each session has {@link #STEP_TIMEOUT}; a warm-up that fails or times out is logged
  * and the server becomes ready without it. The sessions authenticate as every client does, as
