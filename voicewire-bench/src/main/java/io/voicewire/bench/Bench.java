@@ -5,6 +5,7 @@ import io.voicewire.bench.engine.EngineLoadBench;
 import io.voicewire.bench.idle.IdleSessionBench;
 import io.voicewire.bench.relay.RawWsEchoUpstream;
 import io.voicewire.bench.relay.RelayBench;
+import io.voicewire.bench.relay.RelayProcesses;
 import io.voicewire.bench.relay.RawWsLoad;
 import io.voicewire.bench.relay.SttLoad;
 import io.voicewire.bench.relay.TtsRelayBench;
@@ -204,20 +205,20 @@ public final class Bench implements Callable<Integer> {
       Map<String, URI> targets = new LinkedHashMap<>();
       targets.put("direct", URI.create("ws://127.0.0.1:" + up + path));
       if (only == null || "voicewire".startsWith(only)) {
-        int relayPort = RelayBench.freePort();
-        Process relay = RelayBench.startRelay(relayPort, up, relayJvmArgs,
+        int relayPort = RelayProcesses.freePort();
+        Process relay = RelayProcesses.startRelay(relayPort, up, relayJvmArgs,
             System.getProperty("java.class.path"));
         children.add(relay);
-        RelayBench.awaitRelay(relay, relayPort, Duration.ofSeconds(60));
+        RelayProcesses.awaitRelay(relay, relayPort, Duration.ofSeconds(60));
         targets.put("voicewire relay", URI.create("ws://127.0.0.1:" + relayPort + path));
       }
       if (!noNode && (only == null || "node".startsWith(only))) {
-        int nodePort = RelayBench.freePort();
-        Process node = RelayBench.startNodeRelay(nodePort, up,
+        int nodePort = RelayProcesses.freePort();
+        Process node = RelayProcesses.startNodeRelay(nodePort, up,
             Files.createTempFile("ws-relay-heap", ".txt"));
         if (node != null) {
           children.add(node);
-          RelayBench.awaitPort(nodePort, Duration.ofSeconds(20));
+          RelayProcesses.awaitPort(nodePort, Duration.ofSeconds(20));
           targets.put("node ws relay", URI.create("ws://127.0.0.1:" + nodePort + path));
         }
       }

@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * relay ({@code voicewire serve --backend elevenlabs}, a child JVM) and a plain Node {@code ws}
  * relay (a child process), side by side in one run against the same upstream. Per stream count:
  * added p50/p99, the relay's CPU per answered chunk (its process CPU time over the measured
- * window) and, for a JVM relay, the heap bytes it allocated per answered chunk over the same window
- * ({@link HeapAllocation}); then each relay's heap per idle relayed session and its capacity (the highest stream
- * count whose added p99 stays within {@link #CAPACITY_P99_MILLIS}, found by a search).
+ * window) and, for a JVM relay, the heap bytes it allocated per answered chunk over the same
+ * window ({@link HeapAllocation}); then each relay's heap per idle relayed session and its
+ * capacity (the highest stream count whose added p99 stays within {@link #CAPACITY_P99_MILLIS},
+ * found by a search). The relays run as child processes ({@link RelayProcesses}).
  *
  * <p>Not thread safe: one run at a time.
  */
@@ -45,19 +46,11 @@ public final class RelayBench {
   static final int RELAY_WARMUP_STREAMS = 100;
   /** How long each relay is warmed up before the table ({@link #RELAY_WARMUP_STREAMS}). */
   static final Duration RELAY_WARMUP = Duration.ofSeconds(10);
-  /**
-   * The JVM options a relay runs with before {@code --relay-jvm-arg}'s: those {@code
-   * ./voicewire serve} starts a server with (the launcher's {@code SERVE_JAVA_OPTS_DEFAULT}), so
-   * the relay measured is the relay as shipped.
-   */
-  public static final List<String> SERVE_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g",
-      "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED");
   /** Pause between rows, so one row's close handshakes do not overlap the next row. */
   static final long ROW_PAUSE_MILLIS = 2_000;
 
   private static final String PATH = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime";
   private static final Pattern G1_USED = Pattern.compile("used (\\d+)K");
-  private static final Pattern GC_OPTION = Pattern.compile("-XX:\\+Use\\w+GC");
 
   /** What to run. */
   public record Options(List<Integer> streams, int seconds, int chunkMs, boolean noNode,
@@ -119,28 +112,30 @@ public final class RelayBench {
       targets.add(new Target("direct", URI.create("ws://127.0.0.1:" + up + PATH), null, null,
           null));
       if (o.only() == null || "voicewire".startsWith(o.only())) {
-        int port = freePort();
-        Process p = startRelay(port, up, o.relayJvmArgs(), System.getProperty("java.class.path"));
+        int port = RelayProcesses.freePort();
+        Process p = RelayProcesses.startRelay(port, up, o.relayJvmArgs(),
+            System.getProperty("java.class.path"));
         children.add(p);
-        awaitRelay(p, port, Duration.ofSeconds(60));
+        RelayProcesses.awaitRelay(p, port, Duration.ofSeconds(60));
         targets.add(new Target("voicewire relay", URI.create("ws://127.0.0.1:" + port + PATH),
             p, null, track(allocs, p)));
         if (o.baselineClasspath() != null) {
-          int bport = freePort();
-          Process b = startRelay(bport, up, o.baselineJvmArgs(), o.baselineClasspath());
+          int bport = RelayProcesses.freePort();
+          Process b = RelayProcesses.startRelay(bport, up, o.baselineJvmArgs(),
+              o.baselineClasspath());
           children.add(b);
-          awaitRelay(b, bport, Duration.ofSeconds(60));
+          RelayProcesses.awaitRelay(b, bport, Duration.ofSeconds(60));
           targets.add(new Target(BASELINE, URI.create("ws://127.0.0.1:" + bport + PATH), b,
               null, track(allocs, b)));
         }
       }
       if (!o.noNode() && (o.only() == null || "node".startsWith(o.only()))) {
-        int port = freePort();
+        int port = RelayProcesses.freePort();
         Path heap = Files.createTempFile("ws-relay-heap", ".txt");
-        Process node = startNodeRelay(port, up, heap);
+        Process node = RelayProcesses.startNodeRelay(port, up, heap);
         if (node != null) {
           children.add(node);
-          awaitPort(port, Duration.ofSeconds(20));
+          RelayProcesses.awaitPort(port, Duration.ofSeconds(20));
           targets.add(new Target("node ws relay", URI.create("ws://127.0.0.1:" + port + PATH),
               node, heap, null));
         } else {
@@ -377,133 +372,5 @@ public final class RelayBench {
     } catch (java.io.IOException e) {
       return "unknown";
     }
-  }
-
-  /**
-   * The voicewire relay: {@code serve --backend elevenlabs} in a child JVM on {@code classpath}
-   * (this benchmark's, or another build's for a before/after comparison in one run).
-   */
-  public static Process startRelay(int port, int upstreamPort, List<String> jvmArgs,
-      String classpath) throws Exception {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new ArrayList<>(List.of(java.toString()));
-    cmd.addAll(relayJvmOptions(jvmArgs));
-    cmd.addAll(List.of("-cp", classpath,
-        "io.voicewire.cli.App", "serve", "--port", Integer.toString(port), "--backend",
-        "elevenlabs", "--upstream", "http://127.0.0.1:" + upstreamPort));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("ELEVENLABS_API_KEY", "bench-upstream-needs-no-key");
-    pb.environment().remove("VOICEWIRE_API_KEYS");
-    pb.redirectErrorStream(true).redirectOutput(relayLog(port).toFile());
-    return pb.start();
-  }
-
-  /**
-   * The JVM options of a relay: {@link #SERVE_JVM_OPTIONS}, then {@code extra}. A collector named
-   * in {@code extra} ({@code -XX:+UseZGC}) replaces the default's instead of clashing with it
-   * (the JVM refuses to start with two).
-   */
-  static List<String> relayJvmOptions(List<String> extra) {
-    boolean collector = extra.stream().anyMatch(a -> GC_OPTION.matcher(a).matches());
-    List<String> options = new ArrayList<>();
-    for (String d : SERVE_JVM_OPTIONS) {
-      if (!(collector && GC_OPTION.matcher(d).matches())) {
-        options.add(d);
-      }
-    }
-    options.addAll(extra);
-    return options;
-  }
-
-  /** Where the relay listening on {@code port} writes its output (overwritten by the next). */
-  static Path relayLog(int port) {
-    Path log = Paths.get(System.getProperty("java.io.tmpdir"),
-        "voicewire-bench-relay-" + port + ".log");
-    log.toFile().deleteOnExit();
-    return log;
-  }
-
-  /**
-   * Waits until the relay {@code relay} listens on {@code port}; fails at once, with the end of
-   * its output, when it exits first (a JVM option it refused, a port taken).
-   */
-  public static void awaitRelay(Process relay, int port, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!relay.isAlive()) {
-        List<String> lines = Files.exists(relayLog(port))
-            ? Files.readAllLines(relayLog(port)) : List.of();
-        throw new IllegalStateException("the relay exited with code " + relay.exitValue()
-            + " before it listened on port " + port + "; the end of its output ("
-            + relayLog(port) + "):\n" + String.join("\n",
-                lines.subList(Math.max(0, lines.size() - 20), lines.size())));
-      }
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("nothing listens on port " + port + " after " + timeout
-        + " (the relay's output: " + relayLog(port) + ")");
-  }
-
-  /** The Node relay of the comparison, or null when node or the ws package is missing. */
-  public static Process startNodeRelay(int port, int upstreamPort, Path heapFile) throws Exception {
-    // a directory of its own: a node_modules link left in the shared temp directory by an earlier
-    // run (dangling once its checkout is gone) must not stop this one
-    Path dir = Files.createTempDirectory("ws-relay");
-    Path script = dir.resolve("ws-relay.mjs");
-    try (InputStream in = RelayBench.class.getResourceAsStream("/ws-relay.mjs")) {
-      if (in == null) {
-        return null;
-      }
-      Files.write(script, in.readAllBytes());
-    }
-    Path nodeModules = findNodeModules();
-    if (nodeModules == null) {
-      return null;
-    }
-    Files.createSymbolicLink(dir.resolve("node_modules"), nodeModules);
-    ProcessBuilder pb = new ProcessBuilder("node", "--expose-gc", script.toString(),
-        Integer.toString(port), "ws://127.0.0.1:" + upstreamPort);
-    pb.environment().put("RELAY_HEAP_FILE", heapFile.toString());
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    try {
-      return pb.start();
-    } catch (java.io.IOException e) {
-      return null;
-    }
-  }
-
-  private static Path findNodeModules() {
-    Path dir = Paths.get("").toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      Path nm = d.resolve("voicewire-web/node_modules");
-      if (Files.isDirectory(nm.resolve("ws"))) {
-        return nm;
-      }
-    }
-    return null;
-  }
-
-  /** A free loopback port. */
-  public static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** Waits until something listens on {@code port}. */
-  public static void awaitPort(int port, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
   }
 }

@@ -46,12 +46,12 @@ public final class TtsRelayBench {
             procs, children);
       }
       if (node) {
-        int port = RelayBench.freePort();
-        Process p = RelayBench.startNodeRelay(port, up.port(),
+        int port = RelayProcesses.freePort();
+        Process p = RelayProcesses.startNodeRelay(port, up.port(),
             Files.createTempFile("ws-relay-heap", ".txt"));
         if (p != null) {
           children.add(p);
-          RelayBench.awaitPort(port, Duration.ofSeconds(20));
+          RelayProcesses.awaitPort(port, Duration.ofSeconds(20));
           targets.put("node ws relay", URI.create("ws://127.0.0.1:" + port));
           procs.put("node ws relay", p);
         }
@@ -134,10 +134,10 @@ public final class TtsRelayBench {
   private static void start(String name, int upstream, List<String> jvmArgs, String classpath,
       Map<String, URI> targets, Map<String, Process> procs, List<Process> children)
       throws Exception {
-    int port = RelayBench.freePort();
-    Process p = RelayBench.startRelay(port, upstream, jvmArgs, classpath);
+    int port = RelayProcesses.freePort();
+    Process p = RelayProcesses.startRelay(port, upstream, jvmArgs, classpath);
     children.add(p);
-    RelayBench.awaitRelay(p, port, Duration.ofSeconds(60));
+    RelayProcesses.awaitRelay(p, port, Duration.ofSeconds(60));
     targets.put(name, URI.create("ws://127.0.0.1:" + port));
     procs.put(name, p);
   }

@@ -44,29 +44,29 @@ class RelayOptionsTest {
       }
       arrays.put(m.group(1), words);
     }
-    assertEquals(arrays.get("SERVE_JAVA_OPTS_DEFAULT"), RelayBench.SERVE_JVM_OPTIONS);
+    assertEquals(arrays.get("SERVE_JAVA_OPTS_DEFAULT"), RelayProcesses.SERVE_JVM_OPTIONS);
   }
 
   @Test
   void aCollectorAskedForReplacesTheDefaultsInsteadOfClashingWithIt() {
-    List<String> zgc = RelayBench.relayJvmOptions(List.of("-XX:+UseZGC", "-Dx=1"));
+    List<String> zgc = RelayProcesses.relayJvmOptions(List.of("-XX:+UseZGC", "-Dx=1"));
     assertFalse(zgc.contains("-XX:+UseG1GC"), zgc.toString());
     assertEquals(List.of("-XX:+UseZGC", "-Dx=1"), zgc.subList(zgc.size() - 2, zgc.size()));
     assertTrue(zgc.contains("-Xmx1g"), zgc.toString());
-    assertEquals(RelayBench.SERVE_JVM_OPTIONS, RelayBench.relayJvmOptions(List.of()));
-    assertEquals(RelayBench.SERVE_JVM_OPTIONS.size() + 1,
-        RelayBench.relayJvmOptions(List.of("-Dvoicewire.relay.inlineSelectors=1")).size());
+    assertEquals(RelayProcesses.SERVE_JVM_OPTIONS, RelayProcesses.relayJvmOptions(List.of()));
+    assertEquals(RelayProcesses.SERVE_JVM_OPTIONS.size() + 1,
+        RelayProcesses.relayJvmOptions(List.of("-Dvoicewire.relay.inlineSelectors=1")).size());
   }
 
   /** A relay JVM that refuses its options fails the run at once, with the JVM's own words. */
   @Test
   void aRelayThatExitsBeforeListeningIsReportedWithItsOutput() throws Exception {
-    int port = RelayBench.freePort();
-    Process p = RelayBench.startRelay(port, 1, List.of("-XX:+UseZGC", "-XX:+UseParallelGC"),
+    int port = RelayProcesses.freePort();
+    Process p = RelayProcesses.startRelay(port, 1, List.of("-XX:+UseZGC", "-XX:+UseParallelGC"),
         System.getProperty("java.class.path"));
     try {
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> RelayBench.awaitRelay(p, port, Duration.ofSeconds(60)));
+          () -> RelayProcesses.awaitRelay(p, port, Duration.ofSeconds(60)));
       assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
       assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("garbage collector"),
           e.getMessage());
