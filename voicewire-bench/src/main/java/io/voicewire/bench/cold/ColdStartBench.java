@@ -1,18 +1,11 @@
 package io.voicewire.bench.cold;
 
-import io.voicewire.protocol.DialogueClientMessage;
-import io.voicewire.protocol.DialogueServerMessage;
-import io.voicewire.protocol.HttpTtsBody;
-import io.voicewire.protocol.ProtocolException;
-import io.voicewire.protocol.TtsClientMessage;
-import io.voicewire.protocol.TtsServerMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +33,9 @@ import java.util.regex.Pattern;
  * <pre>
  * voicewire bench cold [--starts 5] [--sessions 2] [--jar A.jar --jar B.jar] [--text "..."]
  *                      [--format pcm_16000|mp3_44100_128|opus_48000_64|...]
- *                      [--path stream-input|multi-stream-input|http-stream|dialogue]
+ *                      [--path stream-input|multi-stream-input|http-stream|dialogue|stt]
+ *                      [--wav clip.wav]   (stt: 16 kHz mono 16-bit speech; default: the
+ *                                          --text, spoken by the server over HTTP first)
  * </pre>
  */
 public final class ColdStartBench {
@@ -65,7 +59,12 @@ public final class ColdStartBench {
      * {@code /v1/text-to-dialogue/stream-input} ({@code eleven_v3}): two voices registered, the
      * text as the first voice's line.
      */
-    DIALOGUE("dialogue");
+    DIALOGUE("dialogue"),
+    /**
+     * {@code /v1/speech-to-text/realtime}: a 16 kHz clip sent in 100 ms chunks at real time, then
+     * a manual commit; timed from the first chunk to the first partial with words.
+     */
+    STT("stt");
 
     final String option;
 
@@ -80,7 +79,7 @@ public final class ColdStartBench {
         }
       }
       throw new IllegalArgumentException("unknown --path " + option
-          + "; known: stream-input, multi-stream-input, http-stream, dialogue");
+          + "; known: stream-input, multi-stream-input, http-stream, dialogue, stt");
     }
   }
 
@@ -92,6 +91,7 @@ public final class ColdStartBench {
     String text = "Hello there, how can I help you today?";
     String format = "pcm_16000";
     Route route = Route.STREAM_INPUT;
+    byte[] clip = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--jar" -> jars.add(Path.of(args[++i]));
@@ -100,9 +100,11 @@ public final class ColdStartBench {
         case "--text" -> text = args[++i];
         case "--format" -> format = args[++i];
         case "--path" -> route = Route.of(args[++i]);
+        case "--wav" -> clip = ColdSessions.pcm16k(Path.of(args[++i]));
         default -> throw new IllegalArgumentException("unknown option " + args[i]
             + "; known: --jar PATH (repeatable), --starts N, --sessions N, --text TEXT,"
-            + " --format F, --path stream-input|multi-stream-input|http-stream|dialogue");
+            + " --format F, --path stream-input|multi-stream-input|http-stream|dialogue|stt,"
+            + " --wav FILE");
       }
     }
     if (jars.isEmpty()) {
@@ -116,18 +118,29 @@ public final class ColdStartBench {
     Map<Path, List<long[]>> results = new LinkedHashMap<>();
     for (int s = 0; s < starts; s++) {
       for (Path jar : jars) {
-        long[] r = oneStart(jar, sessions, text, format, List.of(route));
+        long[] r = oneStart(jar, sessions, text, format, List.of(route), clip);
         results.computeIfAbsent(jar, k -> new ArrayList<>()).add(r);
         System.out.println("start " + (s + 1) + " " + jar.getFileName() + ": ready after "
-            + r[0] + " ms, first audio " + Arrays.toString(Arrays.copyOfRange(r, 1, r.length))
-            + " ms");
+            + r[0] + " ms, first " + (route == Route.STT ? "words " : "audio ")
+            + Arrays.toString(Arrays.copyOfRange(r, 1, sessions + 1)) + " ms"
+            + (route == Route.STT ? ", commit → committed transcript "
+                + Arrays.toString(Arrays.copyOfRange(r, sessions + 1, r.length)) + " ms" : ""));
       }
     }
     StringBuilder head = new StringBuilder("| jar | starts | /readyz 200 after, ms |");
     StringBuilder rule = new StringBuilder("|---|---|---|");
     for (int k = 1; k <= sessions; k++) {
-      head.append(" session ").append(k).append(" first audio, ms |");
+      head.append(" session ").append(k).append(route == Route.STT ? " first words, ms |"
+          : " first audio, ms |");
       rule.append("---|");
+    }
+    int columns = sessions;
+    if (route == Route.STT) {
+      for (int k = 1; k <= sessions; k++) {
+        head.append(" session ").append(k).append(" commit → committed, ms |");
+        rule.append("---|");
+      }
+      columns = 2 * sessions;
     }
     System.out.println();
     System.out.println("median (min–max) over the starts; " + route.option + ", " + format);
@@ -137,7 +150,7 @@ public final class ColdStartBench {
     for (Map.Entry<Path, List<long[]>> e : results.entrySet()) {
       StringBuilder row = new StringBuilder("| " + e.getKey() + " | " + e.getValue().size()
           + " |");
-      for (int col = 0; col <= sessions; col++) {
+      for (int col = 0; col <= columns; col++) {
         final int c = col;
         row.append(' ').append(summary(e.getValue().stream().mapToLong(r -> r[c]).toArray()))
             .append(" |");
@@ -153,11 +166,16 @@ public final class ColdStartBench {
   }
 
   /**
-   * One cold start of {@code jar}: ms until ready, then each session's first audio, ms. Session
-   * {@code k} (from 1) goes to {@code routes[(k - 1) % routes.size()]}.
+   * One cold start of {@code jar}: ms until ready, then each session's first audio (STT: first
+   * words), then each session's time from its commit to its committed transcript (-1 for a TTS
+   * session), ms. Session {@code k} (from 1) goes to {@code routes[(k - 1) % routes.size()]}.
+   *
+   * @param clip 16 kHz mono 16-bit PCM for the STT sessions; null: {@code text} spoken by the
+   *     server ({@code POST .../stream} in {@code pcm_16000}) once it is ready, before the
+   *     sessions (which runs its TTS side before the first STT session)
    */
   static long[] oneStart(Path jar, int sessions, String text, String format,
-      List<Route> routes) throws Exception {
+      List<Route> routes, byte[] clip) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0",
@@ -172,22 +190,35 @@ public final class ColdStartBench {
         }
         Thread.sleep(20);
       }
-      long[] out = new long[sessions + 1];
+      long[] out = new long[2 * sessions + 1];
+      Arrays.fill(out, sessions + 1, out.length, -1);
       out[0] = (System.nanoTime() - t0) / 1_000_000;
       List<String> voices = voices("http://" + base + "/v1/voices");
+      if (clip == null && routes.contains(Route.STT)) {
+        clip = ColdSessions.speak("http://" + base + "/v1/text-to-speech/" + voices.get(0)
+            + "/stream?output_format=pcm_16000", text);
+      }
       for (int k = 1; k <= sessions; k++) {
         String speech = base + "/v1/text-to-speech/" + voices.get(0);
         out[k] = switch (routes.get((k - 1) % routes.size())) {
-          case STREAM_INPUT -> firstAudioMillis("ws://" + speech + "/stream-input?output_format="
-              + format, tts(text, null), ColdStartBench::tts);
-          case MULTI_STREAM_INPUT -> firstAudioMillis("ws://" + speech
-              + "/multi-stream-input?output_format=" + format, tts(text, "turn-" + k),
-              ColdStartBench::tts);
-          case HTTP_STREAM -> firstBodyMillis("http://" + speech + "/stream?output_format="
-              + format, text);
-          case DIALOGUE -> firstAudioMillis("ws://" + base + "/v1/text-to-dialogue/stream-input"
-              + "?model_id=eleven_v3&output_format=" + format, dialogue(text, voices),
-              ColdStartBench::dialogue);
+          case STREAM_INPUT -> ColdSessions.firstAudioMillis("ws://" + speech
+              + "/stream-input?output_format=" + format, ColdSessions.tts(text, null),
+              ColdSessions::tts);
+          case MULTI_STREAM_INPUT -> ColdSessions.firstAudioMillis("ws://" + speech
+              + "/multi-stream-input?output_format=" + format,
+              ColdSessions.tts(text, "turn-" + k), ColdSessions::tts);
+          case HTTP_STREAM -> ColdSessions.firstBodyMillis("http://" + speech
+              + "/stream?output_format=" + format, text);
+          case DIALOGUE -> ColdSessions.firstAudioMillis("ws://" + base
+              + "/v1/text-to-dialogue/stream-input?model_id=eleven_v3&output_format=" + format,
+              ColdSessions.dialogue(text, voices), ColdSessions::dialogue);
+          case STT -> {
+            long[] w = ColdSessions.sttMillis("ws://" + base + "/v1/speech-to-text/realtime"
+                + "?model_id=scribe_v2_realtime&audio_format=pcm_16000&commit_strategy=manual",
+                clip);
+            out[sessions + k] = w[1];
+            yield w[0];
+          }
         };
       }
       return out;
@@ -241,145 +272,5 @@ public final class ColdStartBench {
       throw new IllegalStateException("fewer than two voices in " + body);
     }
     return ids;
-  }
-
-  /** A session's messages: those before the timed one, the timed one, those after it. */
-  private record Script(List<String> before, String timed, List<String> after) {}
-
-  /** What a server message is to the timing. */
-  private enum Kind { AUDIO, FINAL, OTHER }
-
-  /** Classifies a server message of one route. */
-  private interface Classifier {
-    Kind of(String json) throws ProtocolException;
-  }
-
-  /**
-   * A stream-input session, or with {@code contextId} one context of a multi-stream-input
-   * session (closed after its text): an init, the flushed text (timed), the end.
-   */
-  private static Script tts(String text, String contextId) {
-    String end = contextId == null ? TtsClientMessage.text("", false, null).encode()
-        : new TtsClientMessage(null, false, false, null, null, List.of(), null, null,
-            contextId, true, false).encode();
-    return new Script(List.of(TtsClientMessage.text(" ", false, contextId).encode()),
-        TtsClientMessage.text(text + " ", true, contextId).encode(), List.of(end));
-  }
-
-  private static Kind tts(String json) throws ProtocolException {
-    TtsServerMessage m = TtsServerMessage.decode(json);
-    return m instanceof TtsServerMessage.Audio ? Kind.AUDIO
-        : m instanceof TtsServerMessage.Final ? Kind.FINAL : Kind.OTHER;
-  }
-
-  /**
-   * A dialogue: the first two voices registered, the text as the first voice's line, flushed
-   * (timed), then {@code close_socket}.
-   */
-  private static Script dialogue(String text, List<String> voices) {
-    String register = new DialogueClientMessage(null, List.of(), false, false, false, false,
-        voices.subList(0, 2), null, List.of(), null, null, null).encode();
-    String line = DialogueClientMessage.lines(null,
-        List.of(new DialogueClientMessage.Input(text + " ", voices.get(0), false)), true).encode();
-    return new Script(List.of(register), line,
-        List.of(DialogueClientMessage.control(null, false, false, true, false).encode()));
-  }
-
-  private static Kind dialogue(String json) throws ProtocolException {
-    DialogueServerMessage m = DialogueServerMessage.decode(json);
-    return m instanceof DialogueServerMessage.Audio ? Kind.AUDIO
-        : m instanceof DialogueServerMessage.Final ? Kind.FINAL : Kind.OTHER;
-  }
-
-  /**
-   * One {@code POST .../stream} request: ms from sending it to the first bytes of audio in the
-   * response's body, which is then read to its end.
-   */
-  private static long firstBodyMillis(String url, String text) throws Exception {
-    String body = new HttpTtsBody(text, "eleven_flash_v2_5", null, null, null, null, null, "auto",
-        List.of()).encode();
-    HttpRequest rq = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    long sentAt = System.nanoTime();
-    HttpResponse<java.io.InputStream> r = HTTP.send(rq, HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.InputStream in = r.body()) {
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("HTTP " + r.statusCode() + ": "
-            + new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-      if (in.read() < 0) {
-        throw new IllegalStateException("an empty body");
-      }
-      long first = System.nanoTime();
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return (first - sentAt) / 1_000_000;
-    }
-  }
-
-  /**
-   * One WebSocket session playing {@code script}: ms from sending its timed message to the first
-   * audio message; then waits for the final message.
-   */
-  private static long firstAudioMillis(String url, Script script, Classifier kind)
-      throws Exception {
-    CompletableFuture<Long> firstAudio = new CompletableFuture<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    WebSocket.Listener listener = new WebSocket.Listener() {
-      private final StringBuilder partial = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          long now = System.nanoTime();
-          try {
-            Kind k = kind.of(partial.toString());
-            if (k == Kind.AUDIO) {
-              firstAudio.complete(now);
-            } else if (k == Kind.FINAL) {
-              done.complete(null);
-            }
-          } catch (ProtocolException e) {
-            done.completeExceptionally(e);
-            firstAudio.completeExceptionally(e);
-          }
-          partial.setLength(0);
-        }
-        ws.request(1);
-        return null;
-      }
-
-      @Override
-      public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-        done.complete(null);
-        firstAudio.completeExceptionally(new IllegalStateException("closed " + code + " "
-            + reason + " before any audio"));
-        return null;
-      }
-
-      @Override
-      public void onError(WebSocket ws, Throwable error) {
-        done.completeExceptionally(error);
-        firstAudio.completeExceptionally(error);
-      }
-    };
-    WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), listener)
-        .get(30, TimeUnit.SECONDS);
-    try {
-      for (String m : script.before()) {
-        ws.sendText(m, true).get(30, TimeUnit.SECONDS);
-      }
-      long sentAt = System.nanoTime();
-      ws.sendText(script.timed(), true).get(30, TimeUnit.SECONDS);
-      for (String m : script.after()) {
-        ws.sendText(m, true).get(30, TimeUnit.SECONDS);
-      }
-      long first = firstAudio.get(60, TimeUnit.SECONDS);
-      done.get(60, TimeUnit.SECONDS);
-      return (first - sentAt) / 1_000_000;
-    } finally {
-      ws.abort();
-    }
   }
 }
