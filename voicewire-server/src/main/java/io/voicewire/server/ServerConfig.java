@@ -201,14 +201,14 @@ public final class ServerConfig {
 
   /**
    * Warms the server up before it reports ready: once the provider is ready, text-to-speech
-   * sessions (PCM, MP3, Opus) and one realtime speech-to-text session run through the server's
-   * own WebSockets on loopback, so the first user's session does not wait for the code it runs
-   * to be loaded and compiled (docs/server.md measures it). {@code GET /readyz} answers 503 until
-   * the warm-up ends (bounded: a failed or slow warm-up is logged and the server becomes ready
-   * without it); sessions opened meanwhile are served as usual. The sessions are counted in the
-   * metrics. Off by default: turn it on only for a provider that costs nothing per session (the
-   * offline engine; {@code voicewire serve --backend local} does), never for a relay to a paid
-   * API.
+   * sessions (PCM, MP3, Opus), one realtime speech-to-text session and one HTTP streaming
+   * request run through the server's own endpoints on loopback, so the first user's session does
+   * not wait for the code it runs to be loaded and compiled (docs/server.md measures it).
+   * {@code GET /readyz} answers 503 until the warm-up ends (bounded: a failed or slow warm-up is
+   * logged and the server becomes ready without it); sessions opened meanwhile are served as
+   * usual. The sessions are counted in the metrics. Off by default: turn it on only for a
+   * provider that costs nothing per session (the offline engine; {@code voicewire serve
+   * --backend local} does), never for a relay to a paid API.
    */
   public ServerConfig warmUpBeforeReady(boolean enabled) {
     this.warmUpBeforeReady = enabled;

@@ -103,9 +103,7 @@ final class ColdSessions {
 
   /** The whole body of a {@code POST .../stream} request speaking {@code text}. */
   static byte[] speak(String url, String text) throws Exception {
-    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(ttsBody(text))).build(),
+    HttpResponse<byte[]> r = HTTP.send(speechRequest(url, text),
         HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200 || r.body().length == 0) {
       throw new IllegalStateException("speaking the STT clip: HTTP " + r.statusCode());
@@ -113,9 +111,13 @@ final class ColdSessions {
     return r.body();
   }
 
-  private static String ttsBody(String text) {
-    return new HttpTtsBody(text, "eleven_flash_v2_5", null, null, null, null, null, "auto",
-        List.of()).encode();
+  /** {@code POST url} with the JSON body of a request to speak {@code text}. */
+  private static HttpRequest speechRequest(String url, String text) {
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new HttpTtsBody(text, "eleven_flash_v2_5",
+            null, null, null, null, null, "auto", List.of()).encode()))
+        .build();
   }
 
   /**
@@ -166,10 +168,7 @@ final class ColdSessions {
    * response's body, which is then read to its end.
    */
   static long firstBodyMillis(String url, String text) throws Exception {
-    String body = ttsBody(text);
-    HttpRequest rq = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest rq = speechRequest(url, text);
     long sentAt = System.nanoTime();
     HttpResponse<InputStream> r = HTTP.send(rq, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {

@@ -10,17 +10,13 @@ import io.voicewire.client.VoiceClient;
 import io.voicewire.engine.local.LocalSpeechProvider;
 import io.voicewire.server.VoicewireServer;
 import io.voicewire.speech.ErrorCode;
-import io.voicewire.speech.ModelInfo;
 import io.voicewire.speech.SpeechError;
 import io.voicewire.speech.SpeechProvider;
 import io.voicewire.speech.SttListener;
 import io.voicewire.speech.SttRequest;
 import io.voicewire.speech.SttSession;
 import io.voicewire.speech.Transcript;
-import io.voicewire.speech.TtsListener;
-import io.voicewire.speech.TtsRequest;
-import io.voicewire.speech.TtsSession;
-import io.voicewire.speech.VoiceInfo;
+import io.voicewire.testing.ForwardingSpeechProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.time.Duration;
@@ -155,8 +151,7 @@ class SttReplayWordsTest {
    * {@code resource_exhausted}, as the offline engine refuses a stream beyond its real-time
    * capacity (after the socket opened, before {@code session_started}).
    */
-  static final class Refusing implements SpeechProvider {
-    final SpeechProvider engine;
+  static final class Refusing extends ForwardingSpeechProvider {
     final AtomicInteger refuse = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong failAfterBytes =
         new java.util.concurrent.atomic.AtomicLong();
@@ -172,7 +167,7 @@ class SttReplayWordsTest {
       FailsLater(SttRequest request, SttListener listener, long limit) {
         this.listener = listener;
         this.limit = limit;
-        this.inner = engine.openStt(request, this);
+        this.inner = Refusing.this.inner.openStt(request, this);
       }
 
       @Override
@@ -251,32 +246,7 @@ class SttReplayWordsTest {
     }
 
     Refusing(SpeechProvider engine) {
-      this.engine = engine;
-    }
-
-    @Override
-    public String name() {
-      return engine.name();
-    }
-
-    @Override
-    public boolean isReady() {
-      return engine.isReady();
-    }
-
-    @Override
-    public List<VoiceInfo> voices() {
-      return engine.voices();
-    }
-
-    @Override
-    public List<ModelInfo> models() {
-      return engine.models();
-    }
-
-    @Override
-    public TtsSession openTts(TtsRequest request, TtsListener listener) {
-      return engine.openTts(request, listener);
+      super(engine);
     }
 
     @Override
@@ -286,7 +256,7 @@ class SttReplayWordsTest {
         if (after > 0) {
           return new FailsLater(request, listener, after);
         }
-        return engine.openStt(request, listener);
+        return inner.openStt(request, listener);
       }
       Thread.ofVirtual().start(() -> listener.onFailure(new SpeechError(
           ErrorCode.RESOURCE_EXHAUSTED, "the test engine's real-time capacity is taken")));
@@ -318,7 +288,7 @@ class SttReplayWordsTest {
 
     @Override
     public void close() {
-      engine.close();
+      inner.close();
     }
   }
 }

@@ -71,6 +71,8 @@ public final class WarmUp {
   private final Services s;
   /** {@code host:port}, the host in brackets when it is an IPv6 address. */
   private final String authority;
+  /** The warm-up's one client for all its sessions, open while {@link #run} runs. */
+  private HttpClient http;
   private volatile boolean stopped;
 
   private WarmUp(Services s, String host, int port) {
@@ -105,15 +107,18 @@ public final class WarmUp {
         Thread.sleep(20);
       }
       long start = System.nanoTime();
-      byte[] pcm = speak("pcm_" + SAMPLE_RATE, TEXT);
-      String heard = transcribe(pcm);
-      for (String format : ENCODED_FORMATS) {
-        speak(format, ENCODED_TEXT);
+      try (HttpClient client = HttpClient.newBuilder().connectTimeout(STEP_TIMEOUT).build()) {
+        http = client;
+        byte[] pcm = speak("pcm_" + SAMPLE_RATE, TEXT);
+        String heard = transcribe(pcm);
+        for (String format : ENCODED_FORMATS) {
+          speak(format, ENCODED_TEXT);
+        }
+        speakOverHttp(ENCODED_TEXT);
+        LOG.info("warmed up in {} ms: spoke {} ms of audio, heard \"{}\", and spoke in {} and"
+            + " over HTTP", (System.nanoTime() - start) / 1_000_000,
+            pcm.length * 1000L / (2 * SAMPLE_RATE), heard, ENCODED_FORMATS);
       }
-      speakOverHttp(ENCODED_TEXT);
-      LOG.info("warmed up in {} ms: spoke {} ms of audio, heard \"{}\", and spoke in {} and"
-          + " over HTTP", (System.nanoTime() - start) / 1_000_000,
-          pcm.length * 1000L / (2 * SAMPLE_RATE), heard, ENCODED_FORMATS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -131,7 +136,7 @@ public final class WarmUp {
     String path = speechPath() + "/stream-input?output_format=" + format
         + credential(TokenType.TTS_WEBSOCKET);
     ByteArrayOutputStream audio = new ByteArrayOutputStream();
-    try (Socket ws = Socket.open("ws://" + authority + path)) {
+    try (Socket ws = Socket.open(http, "ws://" + authority + path)) {
       ws.send(TtsClientMessage.text(" ", false, null).encode());
       ws.send(TtsClientMessage.text(text + " ", true, null).encode());
       ws.send(TtsClientMessage.text("", false, null).encode());
@@ -157,8 +162,8 @@ public final class WarmUp {
    * {@link #HTTP_FORMAT}, reading the response to its end.
    */
   private void speakOverHttp(String text) throws Exception {
-    String key = s.devMode() ? null : s.auth.internalKey(KEY_ID);
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(STEP_TIMEOUT).build()) {
+    String key = s.auth.internalKey(KEY_ID); // null without API keys
+    try {
       HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create("http://" + authority
               + speechPath() + "/stream?output_format=" + HTTP_FORMAT))
           .timeout(STEP_TIMEOUT)
@@ -194,7 +199,7 @@ public final class WarmUp {
   private String transcribe(byte[] pcm) throws Exception {
     String path = "/v1/speech-to-text/realtime?model_id=scribe_v2_realtime&audio_format=pcm_"
         + SAMPLE_RATE + "&commit_strategy=manual" + credential(TokenType.REALTIME_SCRIBE);
-    try (Socket ws = Socket.open("ws://" + authority + path)) {
+    try (Socket ws = Socket.open(http, "ws://" + authority + path)) {
       for (int at = 0; at < pcm.length; at += CHUNK_BYTES) {
         byte[] chunk = Arrays.copyOfRange(pcm, at, Math.min(pcm.length, at + CHUNK_BYTES));
         ws.send(SttClientMessage.audio(chunk, SAMPLE_RATE).encode());
@@ -227,7 +232,10 @@ public final class WarmUp {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** A client WebSocket of the JDK: whole text messages in a queue, each wait bounded. */
+  /**
+   * A client WebSocket of the JDK: whole text messages in a queue, each wait bounded. Closing it
+   * leaves its {@link HttpClient} open.
+   */
   private static final class Socket implements WebSocket.Listener, AutoCloseable {
     /** A message received, or the end of the socket (null text). */
     private record Received(String text) {}
@@ -235,26 +243,15 @@ public final class WarmUp {
     private static final Received CLOSED = new Received(null);
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
-    private final HttpClient http;
     /** When this step's time ({@link #STEP_TIMEOUT}) is up. */
     private final long deadlineNanos = System.nanoTime() + STEP_TIMEOUT.toNanos();
     private WebSocket ws;
 
-    private Socket(HttpClient http) {
-      this.http = http;
-    }
-
-    static Socket open(String uri) throws Exception {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(STEP_TIMEOUT).build();
-      Socket socket = new Socket(http);
-      try {
-        socket.ws = http.newWebSocketBuilder().connectTimeout(STEP_TIMEOUT)
-            .buildAsync(URI.create(uri), socket)
-            .get(socket.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-      } catch (Exception e) {
-        http.close();
-        throw e;
-      }
+    static Socket open(HttpClient http, String uri) throws Exception {
+      Socket socket = new Socket();
+      socket.ws = http.newWebSocketBuilder().connectTimeout(STEP_TIMEOUT)
+          .buildAsync(URI.create(uri), socket)
+          .get(socket.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
       return socket;
     }
 
@@ -303,8 +300,6 @@ public final class WarmUp {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
       } catch (Exception e) {
         ws.abort(); // already closed, or not answering: nothing to wait for
-      } finally {
-        http.close();
       }
     }
   }
