@@ -34,19 +34,21 @@ public interface SttSession extends AutoCloseable {
 
   /**
    * Sends one plain {@code input_audio_chunk} exactly as the client sent it (no commit, no
-   * {@code previous_text}): {@code frame} is its JSON text's bytes as received (ASCII), whose
-   * audio is the base64 text {@code frame[b64From, b64To)} holding {@code audioBytes} bytes in the
-   * request's format. The frame was validated; the array is the session's to keep and is not
-   * modified by anyone. A relay forwards the bytes upstream unchanged, without decoding or
-   * encoding; the default decodes the audio and calls {@link #sendAudio}. Same results as
-   * {@link #sendAudio}.
+   * {@code previous_text}): {@code buf[offset, offset + length)} is its JSON text's bytes as
+   * received (ASCII), whose audio is the base64 text {@code buf[b64From, b64To)} holding
+   * {@code audioBytes} bytes in the request's format. The frame was validated. The bytes are
+   * lent for this call only: the caller reuses {@code buf} afterwards, so a session that keeps
+   * the frame (a relay's replay ring, a queue) copies it, and no one modifies it. A relay
+   * forwards the bytes upstream unchanged, without decoding or encoding; the default decodes the
+   * audio and calls {@link #sendAudio}. Same results as {@link #sendAudio}.
    */
-  default boolean sendAudioFrame(byte[] frame, int b64From, int b64To, int audioBytes) {
+  default boolean sendAudioFrame(byte[] buf, int offset, int length, int b64From, int b64To,
+      int audioBytes) {
     if (audioBytes == 0) {
       return true;
     }
     return sendAudio(java.util.Base64.getDecoder().decode(
-        java.util.Arrays.copyOfRange(frame, b64From, b64To)));
+        java.util.Arrays.copyOfRange(buf, b64From, b64To)));
   }
 
   /** Commits the current segment now. Returns false when closed. */

@@ -159,23 +159,38 @@ public final class RawWs implements AutoCloseable {
   public Frame readFrame(int timeoutMillis) throws IOException {
     socket.setSoTimeout(timeoutMillis);
     try {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
-      }
-      if (len < 0 || len > MAX_READ_PAYLOAD_BYTES) {
-        throw new IOException("server frame of " + len + " bytes");
-      }
-      byte[] p = new byte[(int) len];
-      in.readFully(p);
-      return new Frame(b0 & 0x0f, p);
+      return readFrom(in);
     } catch (SocketTimeoutException e) {
       return null;
     }
+  }
+
+  /**
+   * Reads one frame from {@code in}: a server's, or a client's (masked: unmasked here, so a test
+   * can play the server). Its FIN bit is not kept: check {@code opcode} for continuations.
+   */
+  public static Frame readFrom(DataInputStream in) throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    if (len < 0 || len > MAX_READ_PAYLOAD_BYTES) {
+      throw new IOException("frame of " + len + " bytes");
+    }
+    byte[] mask = new byte[4];
+    if ((b1 & 0x80) != 0) {
+      in.readFully(mask);
+    }
+    byte[] p = new byte[(int) len];
+    in.readFully(p);
+    for (int i = 0; i < p.length; i++) {
+      p[i] ^= mask[i & 3];
+    }
+    return new Frame(b0 & 0x0f, p);
   }
 
   /** Drops the connection with a TCP reset (no close frame). */

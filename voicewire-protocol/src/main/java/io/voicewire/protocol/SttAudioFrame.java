@@ -17,15 +17,28 @@ import java.util.Base64;
  * it with {@link SttClientMessage#decode}, which accepts or rejects it as before. Whatever the
  * scan accepts, {@code decode} accepts with the same meaning.
  *
- * @param frame the message's bytes, exactly as received (ASCII, so also its UTF-8); shared, not
- *     to be modified
+ * <p>A frame is a view: its message is {@code frame[offset, offset + length)}, and the array may
+ * hold other bytes around it. A frame made by {@link #scanView} borrows the caller's buffer and is
+ * valid only until the caller reuses it; whoever keeps such a frame past that keeps
+ * {@link #detached()}.
+ *
+ * @param frame the array holding the message's bytes, exactly as received (ASCII, so also its
+ *     UTF-8); shared, not to be modified
+ * @param offset index of the message's first byte in {@code frame}
+ * @param length the message's length in bytes
  * @param audioFrom index of the first base64 character of the audio in {@code frame}
  * @param audioTo index after the last base64 character
  * @param audioBytes the decoded length of the audio
  * @param sampleRate the rate the client says the audio has, or null when absent
  */
-public record SttAudioFrame(byte[] frame, int audioFrom, int audioTo, int audioBytes,
-    Integer sampleRate) {
+public record SttAudioFrame(byte[] frame, int offset, int length, int audioFrom, int audioTo,
+    int audioBytes, Integer sampleRate) {
+
+  /** A frame that is the whole of {@code frame}. */
+  public SttAudioFrame(byte[] frame, int audioFrom, int audioTo, int audioBytes,
+      Integer sampleRate) {
+    this(frame, 0, frame.length, audioFrom, audioTo, audioBytes, sampleRate);
+  }
 
   private static final byte[] TYPE_VALUE =
       ("\"" + SttClientMessage.TYPE + "\"").getBytes(StandardCharsets.US_ASCII);
@@ -51,13 +64,28 @@ public record SttAudioFrame(byte[] frame, int audioFrom, int audioTo, int audioB
 
   /** The message as a string. */
   public String text() {
-    return new String(frame, StandardCharsets.US_ASCII);
+    return new String(frame, offset, length, StandardCharsets.US_ASCII);
+  }
+
+  /** This frame in an array of its own (a copy), valid for as long as it is kept. */
+  public SttAudioFrame detached() {
+    return movedTo(Arrays.copyOfRange(frame, offset, offset + length), 0);
+  }
+
+  /**
+   * This frame as it is after its message was copied to {@code b[at, at + length)}; the bytes
+   * are not copied here.
+   */
+  public SttAudioFrame movedTo(byte[] b, int at) {
+    int shift = at - offset;
+    return new SttAudioFrame(b, at, length, audioFrom + shift, audioTo + shift, audioBytes,
+        sampleRate);
   }
 
   /** The frame if {@code text} is a plain audio chunk (see the class comment), else null. */
   public static SttAudioFrame scan(String text) {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    return scan(b, b.length, false);
+    return scanView(b, b.length);
   }
 
   /**
@@ -65,10 +93,19 @@ public record SttAudioFrame(byte[] frame, int audioFrom, int audioTo, int audioB
    * comment), else null. The frame holds a copy of the message: {@code utf8} may be reused.
    */
   public static SttAudioFrame scan(byte[] utf8, int length) {
-    return scan(utf8, length, true);
+    SttAudioFrame f = scanView(utf8, length);
+    return f == null ? null : f.detached();
   }
 
-  private static SttAudioFrame scan(byte[] b, int n, boolean copy) {
+  /**
+   * {@link #scan(byte[], int)} without the copy: the frame borrows {@code utf8}, and is valid only
+   * while the caller does not reuse it ({@link #detached()} to keep it longer).
+   */
+  public static SttAudioFrame scanView(byte[] utf8, int length) {
+    return find(utf8, length);
+  }
+
+  private static SttAudioFrame find(byte[] b, int n) {
     int i = skipWs(b, n, 0);
     if (i >= n || b[i] != '{') {
       return null;
@@ -141,8 +178,7 @@ public record SttAudioFrame(byte[] frame, int audioFrom, int audioTo, int audioB
         if (skipWs(b, n, i + 1) != n || !type || from < 0) {
           return null;
         }
-        byte[] frame = copy || b.length != n ? Arrays.copyOf(b, n) : b;
-        return new SttAudioFrame(frame, from, to, decodedLength(b, from, to), rate);
+        return new SttAudioFrame(b, 0, n, from, to, decodedLength(b, from, to), rate);
       }
       if (c != ',') {
         return null;

@@ -45,6 +45,23 @@ class SttAudioFrameTest {
         assertEquals(f.audioTo(), g.audioTo());
         assertArrayEquals(m.audio(), g.decodeAudio(), text);
         assertEquals(m.sampleRate(), g.sampleRate(), text);
+        // the same as a view of the buffer: no copy, valid until the buffer is reused
+        buf = Arrays.copyOf(utf8, utf8.length + 7);
+        SttAudioFrame v = SttAudioFrame.scanView(buf, utf8.length);
+        assertTrue(v.frame() == buf && v.offset() == 0 && v.length() == utf8.length, text);
+        assertEquals(text, v.text());
+        assertArrayEquals(m.audio(), v.decodeAudio(), text);
+        SttAudioFrame kept = v.detached();
+        byte[] elsewhere = new byte[utf8.length + 20];
+        System.arraycopy(buf, 0, elsewhere, 13, utf8.length);
+        SttAudioFrame moved = v.movedTo(elsewhere, 13);
+        Arrays.fill(buf, (byte) 'x');
+        for (SttAudioFrame w : List.of(kept, moved)) {
+          assertEquals(text, w.text());
+          assertEquals(b64, w.audioBase64());
+          assertArrayEquals(m.audio(), w.decodeAudio(), text);
+          assertEquals(m.sampleRate(), w.sampleRate(), text);
+        }
       }
     }
   }

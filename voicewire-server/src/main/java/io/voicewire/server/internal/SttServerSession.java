@@ -29,8 +29,20 @@ final class SttServerSession extends SttSessionEvents {
   static final long UPLINK_RETRY_MILLIS = 20;
 
   /** A chunk the provider could not take yet, with its commit, held since {@code sinceNanos}. */
-  private record HeldChunk(SttSocket from, Predicate<SttSession> send, boolean commit,
+  private record HeldChunk(SttSocket from, Handover send, boolean commit,
       long sinceNanos) {}
+
+  /**
+   * How a chunk is handed to the provider: true when taken. A chunk that must wait for the
+   * provider is kept as {@link #kept()}, which copies what the handover borrowed (a client's frame
+   * still in its socket's message buffer, which the next frame reuses).
+   */
+  interface Handover extends Predicate<SttSession> {
+    /** This handover, owning what it sends, for a later try. */
+    default Handover kept() {
+      return this;
+    }
+  }
 
   /** What a reconnect's {@link #claim} came to. */
   enum Claim {
@@ -208,10 +220,10 @@ final class SttServerSession extends SttSessionEvents {
    * A chunk from connection {@code from}: checked and counted under the monitor, then handed to
    * the provider outside it ({@code send}), then the commit if asked and allowed. A chunk the
    * provider cannot take yet (its queue of undecoded audio is full) is held: {@code from} is not
-   * read until it is taken (uplink backpressure, {@link #retryHeld}).
+   * read until it is taken (uplink backpressure, {@link #retryHeld}), as {@link Handover#kept()}.
    */
   void chunk(SttSocket from, Integer sampleRate, String previousText, int audioLength,
-      boolean commit, Predicate<SttSession> send) {
+      boolean commit, Handover send) {
     long now = s.now();
     int verdict; // 0 dropped, 1 handed in, 2 handed in and committed
     Effects fx = new Effects();
@@ -237,7 +249,7 @@ final class SttServerSession extends SttSessionEvents {
       // before the frame handler asks for the next frame: that demand is owed until resumed
       from.holdUplink();
       s.metrics.sttUplinkHeld();
-      HeldChunk h = new HeldChunk(from, send, verdict == 2, now);
+      HeldChunk h = new HeldChunk(from, send.kept(), verdict == 2, now);
       s.timer.schedule(() -> retryHeld(h), UPLINK_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
@@ -341,7 +353,7 @@ final class SttServerSession extends SttSessionEvents {
    * cannot take it yet (then neither it nor its commit went in).
    */
   private boolean toProvider(String previousText, int audioLength,
-      Predicate<SttSession> sendAudio, boolean commit) {
+      Handover sendAudio, boolean commit) {
     SttSession ss = engine;
     if (ss == null || !isTaking()) {
       return true;

@@ -10,6 +10,7 @@ import io.voicewire.protocol.SttResume;
 import io.voicewire.protocol.SttServerMessage;
 import io.voicewire.protocol.internal.InboundText;
 import io.voicewire.speech.ErrorCode;
+import io.voicewire.speech.SttSession;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.LoggerFactory;
 
@@ -190,11 +191,11 @@ public final class SttSocket extends SocketSession {
     if (ss == null || out().isClosing()) {
       return; // refused, or the outbox failed the session by itself: no more audio is taken
     }
-    // a plain chunk needs no parse and no String: its bytes go on as received (a relay's path)
-    SttAudioFrame f = SttAudioFrame.scan(message.array(), message.length());
+    // a plain chunk needs no parse, no String and no copy: its bytes go on as received, lent
+    // from the message buffer for the provider's call (a relay's path)
+    SttAudioFrame f = SttAudioFrame.scanView(message.array(), message.length());
     if (f != null) {
-      ss.chunk(this, f.sampleRate(), null, f.audioBytes(), false,
-          es -> es.sendAudioFrame(f.frame(), f.audioFrom(), f.audioTo(), f.audioBytes()));
+      ss.chunk(this, f.sampleRate(), null, f.audioBytes(), false, new FrameHandover(f));
       return;
     }
     SttClientMessage m;
@@ -207,6 +208,20 @@ public final class SttSocket extends SocketSession {
     byte[] audio = m.audio();
     ss.chunk(this, m.sampleRate(), m.previousText(), audio.length, m.commit(),
         es -> es.sendAudio(audio));
+  }
+
+  /** A client's frame, lent to the provider for the call; kept, it is copied out of the buffer. */
+  private record FrameHandover(SttAudioFrame f) implements SttServerSession.Handover {
+    @Override
+    public boolean test(SttSession es) {
+      return es.sendAudioFrame(f.frame(), f.offset(), f.length(), f.audioFrom(), f.audioTo(),
+          f.audioBytes());
+    }
+
+    @Override
+    public SttServerSession.Handover kept() {
+      return new FrameHandover(f.detached());
+    }
   }
 
   @Override

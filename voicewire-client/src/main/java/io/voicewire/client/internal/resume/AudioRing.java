@@ -27,12 +27,6 @@ public final class AudioRing {
   private final EntryDeque entries = new EntryDeque();
   /** The chunks' bytes. */
   final RingBytes store;
-  /**
-   * The newest frame added and where its bytes are kept, held until the next so the live send
-   * needs no copy back (only that frame's entries, or parts of it, are kept at that position).
-   */
-  SttAudioFrame lastFrame;
-  long lastFramePos;
   private final long maxBytes;
   private final int frameSize;
   private long start;
@@ -62,17 +56,18 @@ public final class AudioRing {
   }
 
   /**
-   * Appends a client's audio frame as received (kept undecoded; its audio is decoded only when
-   * a replay must split or join it) and returns its stream offset.
+   * Appends a client's audio frame as received (its bytes are copied into the ring, in one
+   * segment when they fit, so that it is sent from there: {@link RingEntry#frame}; kept
+   * undecoded, its audio is decoded only when a replay must split or join it) and returns its
+   * stream offset. {@code frame} is read during the call only.
    */
   public long addFrame(SttAudioFrame frame, long sendNanos) {
-    byte[] b = frame.frame();
-    long pos = store.append(b, 0, b.length);
-    lastFrame = frame;
-    lastFramePos = pos;
+    int n = frame.length();
+    long pos = store.appendWhole(frame.frame(), frame.offset(), n);
     Integer rate = frame.sampleRate();
-    return add(new RingEntry(this, nextSeq++, end, sendNanos, pos, b.length, 0, frame.audioBytes(),
-        frame.audioFrom(), frame.audioTo(), frame.audioBytes(), rate == null ? -1 : rate));
+    return add(new RingEntry(this, nextSeq++, end, sendNanos, pos, n, 0, frame.audioBytes(),
+        frame.audioFrom() - frame.offset(), frame.audioTo() - frame.offset(), frame.audioBytes(),
+        rate == null ? -1 : rate));
   }
 
   private long add(RingEntry entry) {
@@ -240,12 +235,12 @@ public final class AudioRing {
       }
     }
     store.releaseBefore(Long.MAX_VALUE);
-    lastFrame = null;
   }
 
   /**
-   * Forgets every entry and gives the segments back: the stream has ended. The ring stays
-   * usable (empty), with its offsets and sequence numbers where they were.
+   * Forgets every entry and lets the segments go (back to the pool once no send from them is in
+   * flight): the stream has ended. The ring stays usable (empty), with its offsets and sequence
+   * numbers where they were.
    */
   public void release() {
     while (entries.pollFirst() != null) {

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * part of a chunk's audio ({@code skip} bytes in, {@code length} long).
  */
 public final class RingEntry {
+  private static final Runnable NOTHING = () -> { };
+
   private final AudioRing ring; // null for a commit
   private final long seq;
   private final long offset;
@@ -19,7 +21,7 @@ public final class RingEntry {
   private final int storeLen;
   private final int skip;
   private final int length;
-  /** A frame's base64 range within its stored bytes; -1 for PCM. */
+  /** A frame's base64 range within its stored bytes (from their first byte); -1 for PCM. */
   private final int audioFrom;
   private final int audioTo;
   private final int frameAudioBytes;
@@ -98,18 +100,31 @@ public final class RingEntry {
   }
 
   /**
-   * The client's frame as received (shared, not to be modified), or null: a commit, PCM, or a
-   * part of a frame.
+   * The client's frame as received, or null: a commit, PCM, or a part of a frame. A view of the
+   * ring's segment when the frame lies in one (no copy), else a copy. Read it under the ring's
+   * lock while the entry is kept; to send it, {@link #pinFrame} first.
    */
   public SttAudioFrame frame() {
     return audioFrom < 0 || skip != 0 || length != frameAudioBytes ? null : stored();
   }
 
+  /**
+   * Keeps the bytes {@link #frame} shows from going back to the pool until the returned action
+   * runs (once, when the send of them is done), even if the ring forgets the entry meanwhile.
+   * For a frame that {@link #frame} copies, nothing needs keeping. Ring's lock held.
+   */
+  public Runnable pinFrame() {
+    return RingBytes.inOneSegment(storePos, storeLen) ? ring.store.pin(storePos) : NOTHING;
+  }
+
   private SttAudioFrame stored() {
-    if (ring.lastFrame != null && ring.lastFramePos == storePos) {
-      return ring.lastFrame; // the newest frame, not yet read back from the segments
+    Integer rate = sampleRate < 0 ? null : sampleRate;
+    if (RingBytes.inOneSegment(storePos, storeLen)) {
+      int at = RingBytes.indexAt(storePos);
+      return new SttAudioFrame(ring.store.arrayAt(storePos), at, storeLen, at + audioFrom,
+          at + audioTo, frameAudioBytes, rate);
     }
     return new SttAudioFrame(ring.store.read(storePos, storeLen), audioFrom, audioTo,
-        frameAudioBytes, sampleRate < 0 ? null : sampleRate);
+        frameAudioBytes, rate);
   }
 }

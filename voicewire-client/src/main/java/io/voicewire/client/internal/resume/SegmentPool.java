@@ -1,11 +1,18 @@
 package io.voicewire.client.internal.resume;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Fixed-size byte segments that replay rings keep their audio in, recycled between the rings of
  * one JVM. A ring's bytes live as long as its replay window (seconds), far longer than a young
  * GC cycle: as fresh arrays they would be copied by every young collection until promoted. Kept
  * in recycled segments, they are written into memory that is already old, and a young
  * collection finds nothing of them to copy (docs/bench-relay.md, "Where G1's tail comes from").
+ *
+ * <p>A segment is counted: its ring holds it, and so does each write in flight that sends bytes
+ * straight from it ({@link Segment#retain}); it goes back to the pool when the last of them lets
+ * go ({@link Segment#release}), so a frame still queued in the transport is never overwritten by
+ * another ring's. A holder that never lets go leaves the segment to the GC, never to the pool.
  *
  * <p>The pool only caches free segments, at most {@link #MAX_FREE_SEGMENTS}; the rings' own
  * bytes are bounded by their replay limit. Thread safe: one short critical section per segment
@@ -19,27 +26,70 @@ final class SegmentPool {
   /** The pool every ring of this JVM uses. */
   static final SegmentPool SHARED = new SegmentPool(MAX_FREE_SEGMENTS);
 
-  private final byte[][] free;
+  /** One segment and the count of its holders. Thread safe. */
+  static final class Segment {
+    final byte[] bytes = new byte[SEGMENT_BYTES];
+    private final AtomicInteger holders = new AtomicInteger();
+    private final SegmentPool pool;
+
+    private Segment(SegmentPool pool) {
+      this.pool = pool;
+    }
+
+    /** One more holder; only a holder may call it (the segment cannot be free meanwhile). */
+    void retain() {
+      int h;
+      do {
+        h = holders.get();
+        if (h <= 0) {
+          throw new IllegalStateException("segment retained while free");
+        }
+      } while (!holders.compareAndSet(h, h + 1));
+    }
+
+    /** A holder lets go; the last one gives the segment back to its pool. */
+    void release() {
+      int left = holders.decrementAndGet();
+      if (left == 0) {
+        pool.give(this);
+      } else if (left < 0) {
+        throw new IllegalStateException("segment released more often than held");
+      }
+    }
+
+    /** Holders now (for tests). */
+    int holders() {
+      return holders.get();
+    }
+  }
+
+  private final Segment[] free;
   private int size;
 
   SegmentPool(int maxFree) {
-    this.free = new byte[maxFree][];
+    this.free = new Segment[maxFree];
   }
 
-  /** A segment: a free one, else a new one. Its content is whatever was written before. */
-  byte[] take() {
+  /**
+   * A segment held once (by the caller): a free one, else a new one. Its content is whatever was
+   * written before.
+   */
+  Segment take() {
+    Segment s = null;
     synchronized (free) {
       if (size > 0) {
-        byte[] s = free[--size];
+        s = free[--size];
         free[size] = null;
-        return s;
       }
     }
-    return new byte[SEGMENT_BYTES];
+    if (s == null) {
+      s = new Segment(this);
+    }
+    s.holders.set(1);
+    return s;
   }
 
-  /** Gives a segment back; it must no longer be read or written by its giver. */
-  void give(byte[] segment) {
+  private void give(Segment segment) {
     synchronized (free) {
       if (size < free.length) {
         free[size++] = segment;

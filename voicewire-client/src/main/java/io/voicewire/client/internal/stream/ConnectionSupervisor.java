@@ -179,12 +179,9 @@ final class ConnectionSupervisor {
     return phase == Phase.OPEN ? dialer.openUnlocked() : null;
   }
 
-  /**
-   * Runs {@code body} with the lock held, now or by the lock's current holder before it releases
-   * it; the caller never parks on the lock (see {@link StreamLock#submit}).
-   */
-  void submit(Runnable body) {
-    lock.submit(body);
+  /** {@link StreamLock#submit(Runnable, Supplier)}: the caller never parks on the lock. */
+  void submit(Runnable body, Supplier<Runnable> kept) {
+    lock.submit(body, kept);
   }
 
   /** Work submitted to the stream's lock and not run yet, e.g. messages read (no lock). */

@@ -190,7 +190,8 @@ public final class RealSttStream implements SttStream {
    * Sends a client's plain audio chunk (no commit, no {@code previous_text}) as received: the
    * frame goes upstream unchanged unless it must be joined, split or given a
    * {@code previous_text} (a replay, a new session's first chunk), and the replay ring keeps
-   * it undecoded. Same results as {@link #sendAudio(byte[])}.
+   * it undecoded. The frame's bytes are read during this call only (they may be the caller's
+   * reused buffer). Same results as {@link #sendAudio(byte[])}.
    *
    * @throws IllegalArgumentException when its audio is not a whole number of frames
    */
@@ -211,7 +212,12 @@ public final class RealSttStream implements SttStream {
     if (c != null && c.queuedChars() + len * 4L / 3 > Connection.MAX_QUEUED_CHARS) {
       return false; // the network is behind: this chunk is not taken
     }
-    sup.submit(() -> takeLocked(len, now -> st.ring.addFrame(f, now), false));
+    // The frame may borrow the caller's buffer: it is used only if taken now; when the lock is
+    // busy, a copy waits for it (the ring copies the frame into its segments either way).
+    sup.submit(() -> takeLocked(len, now -> st.ring.addFrame(f, now), false), () -> {
+      SttAudioFrame kept = f.detached();
+      return () -> takeLocked(len, now -> st.ring.addFrame(kept, now), false);
+    });
     return true;
   }
 

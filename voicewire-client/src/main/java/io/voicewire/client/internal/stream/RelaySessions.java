@@ -109,11 +109,16 @@ public final class RelaySessions {
       }
     }
 
-    /** The client's frame goes upstream as received; the ring keeps it undecoded. */
+    /**
+     * The client's frame goes upstream as received; the ring keeps it undecoded (a copy in its
+     * segments: the bytes are lent for this call only).
+     */
     @Override
-    public boolean sendAudioFrame(byte[] frame, int b64From, int b64To, int audioBytes) {
+    public boolean sendAudioFrame(byte[] buf, int offset, int length, int b64From, int b64To,
+        int audioBytes) {
       try {
-        return stream.sendFrame(new SttAudioFrame(frame, b64From, b64To, audioBytes, null));
+        return stream.sendFrame(
+            new SttAudioFrame(buf, offset, length, b64From, b64To, audioBytes, null));
       } catch (IllegalArgumentException e) {
         return false; // not a whole number of frames: not taken
       }

@@ -77,6 +77,26 @@ final class StreamLock {
   }
 
   /**
+   * {@link #submit(Runnable)} for work that borrows its caller's buffers: {@code body} runs with
+   * the lock held if the lock can be had now without waiting (after the work submitted before
+   * it); otherwise {@code kept.get()}, the same work owning what it borrowed, is submitted.
+   */
+  void submit(Runnable body, Supplier<Runnable> kept) {
+    if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
+      submit(kept.get());
+      return;
+    }
+    try {
+      runPending();
+      body.run();
+    } catch (RuntimeException e) {
+      log.warn("{}: submitted work failed", name, e);
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
    * Runs what is pending while the lock can be had without waiting. A holder that finds work
    * submitted after it checked runs it too: a submitter whose {@code tryLock} failed did so while
    * another thread held the lock, and that thread looks at {@link #pending} after its release.

@@ -3,6 +3,7 @@ package io.voicewire.client.internal.stream;
 import io.voicewire.client.internal.Logs;
 import io.voicewire.client.internal.resume.RingEntry;
 import io.voicewire.client.internal.transport.Connection;
+import io.voicewire.protocol.SttAudioFrame;
 import io.voicewire.protocol.SttClientMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,10 @@ record SttOutbox(SttState st, ConnectionSupervisor sup) {
     boolean sent;
     if (first == last && first.frame() != null && (!st.firstOnConn || previousTextNow() == null)) {
       st.firstOnConn = false;
-      sent = c.sendUtf8(first.frame().frame()); // as the client sent it: no String, no encode
+      // as the client sent it, from the ring's segment: no String, no encode, no copy; the
+      // segment stays out of the pool until the transport has written it
+      SttAudioFrame f = first.frame();
+      sent = c.sendUtf8(f.frame(), f.offset(), f.length(), first.pinFrame());
     } else {
       byte[] b = new byte[(int) bytes];
       int at = 0;

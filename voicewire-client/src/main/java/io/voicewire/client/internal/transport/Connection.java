@@ -19,14 +19,21 @@ public interface Connection {
   boolean send(String text);
 
   /**
-   * Queues a text message given as its UTF-8 bytes, well-formed (a relay forwards a client's
-   * message as received, with no {@code String} and no encoding). The array is not copied and
-   * must not be modified after; it may be sent again (a replay). Counted as
-   * {@code utf8.length} characters against {@link #MAX_QUEUED_CHARS}. Same results as
-   * {@link #send(String)}; the default sends it as a string.
+   * Queues a text message given as its UTF-8 bytes {@code b[off, off + len)}, well-formed (a
+   * relay forwards a client's message as received, with no {@code String} and no encoding). The
+   * bytes are not copied: they must stay as they are until {@code done} runs, which happens once,
+   * on any thread, possibly before this returns: when the transport no longer reads them (written,
+   * failed, refused, or copied). A transport that fails in a way that leaves it unknown whether
+   * the bytes are still to be read does not run it. Counted as {@code len} characters against
+   * {@link #MAX_QUEUED_CHARS}. Same results as {@link #send(String)}; the default sends a copy as
+   * a string.
    */
-  default boolean sendUtf8(byte[] utf8) {
-    return send(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+  default boolean sendUtf8(byte[] b, int off, int len, Runnable done) {
+    try {
+      return send(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      done.run();
+    }
   }
 
   /** Characters queued and not yet written. */

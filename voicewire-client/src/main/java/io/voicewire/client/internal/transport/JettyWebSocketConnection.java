@@ -116,28 +116,34 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   /**
    * A text message given as its UTF-8 bytes goes to Jetty as they are: the frame Jetty's
    * {@code sendText} makes (the same core {@code sendFrame}, opcode, callback and no batching),
-   * without the {@code String}'s encoding into a new array. Jetty only reads the array (a masked
-   * frame is masked into a buffer of its own), so the caller may keep it, and send it again.
+   * without the {@code String}'s encoding into a new array. Jetty only reads the bytes (a masked
+   * frame is masked into a buffer of its own), when its flusher generates the frame, which may be
+   * after this returns: {@code done} runs from the write's callback, which Jetty calls once the
+   * frame was written or failed (a connection that closes fails what it still had queued).
    */
   @Override
-  public boolean sendUtf8(byte[] utf8) {
+  public boolean sendUtf8(byte[] b, int off, int len, Runnable done) {
     sendOrder.lock();
     try {
       Session s;
+      boolean taken = true;
       lock.lock();
       try {
-        if (!admitLocked(utf8.length)) {
-          return false;
-        }
         s = socket;
-        if (s == null) {
-          early.add(new String(utf8, StandardCharsets.UTF_8)); // before open only
-          return true;
+        if (!admitLocked(len)) {
+          taken = false;
+          s = null;
+        } else if (s == null) {
+          early.add(new String(b, off, len, StandardCharsets.UTF_8)); // before open only
         }
       } finally {
         lock.unlock();
       }
-      write(s, utf8);
+      if (s == null) {
+        done.run(); // refused, or copied
+        return taken;
+      }
+      write(s, b, off, len, done);
       return true;
     } finally {
       sendOrder.unlock();
@@ -145,18 +151,25 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   }
 
   /** {@link #write(Session, String)} for a message's bytes. {@link #sendOrder} held. */
-  private void write(Session s, byte[] utf8) {
-    int n = utf8.length;
+  private void write(Session s, byte[] b, int off, int len, Runnable done) {
     try {
       if (s instanceof WebSocketSession ws) {
         ws.getCoreSession().sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT)
-            .setPayload(ByteBuffer.wrap(utf8)),
-            org.eclipse.jetty.util.Callback.from(() -> written(n), this::writeFailed), false);
+            .setPayload(ByteBuffer.wrap(b, off, len).slice()),
+            org.eclipse.jetty.util.Callback.from(() -> {
+              done.run();
+              written(len);
+            }, t -> {
+              done.run();
+              writeFailed(t);
+            }), false);
       } else { // not Jetty's own session: as a string
-        s.sendText(new String(utf8, StandardCharsets.UTF_8),
-            Callback.from(() -> written(n), this::writeFailed));
+        String text = new String(b, off, len, StandardCharsets.UTF_8);
+        done.run();
+        s.sendText(text, Callback.from(() -> written(len), this::writeFailed));
       }
     } catch (RuntimeException e) {
+      // Jetty may or may not hold the frame: done is not run, the bytes are left to the GC
       writeFailed(e);
     }
   }

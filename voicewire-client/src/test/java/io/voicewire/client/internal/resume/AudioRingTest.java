@@ -154,10 +154,13 @@ class AudioRingTest {
     SttAudioFrame f2 = frame(java.util.Arrays.copyOf(pcm, 320), 0);
     r.addFrame(f1, 1);
     RingEntry first = r.after(0);
-    assertSame(f1, first.frame(), "the newest frame is sent as it came, without a copy");
+    SttAudioFrame kept = first.frame();
+    assertEquals(f1.text(), kept.text(), "the same bytes");
+    assertNotSame(f1.frame(), kept.frame(), "copied into the ring");
+    assertEquals(f1.audioBase64(), kept.audioBase64());
     r.addFrame(f2, 2);
     SttAudioFrame back = first.frame();
-    assertNotSame(f1, back);
+    assertSame(kept.frame(), back.frame(), "a view of the segment, not a copy");
     assertEquals(f1.text(), back.text(), "read back from the segments: the same bytes");
     assertEquals(16000, back.sampleRate());
     assertNull(r.after(1).frame().sampleRate());
@@ -171,6 +174,34 @@ class AudioRingTest {
     assertArrayEquals(java.util.Arrays.copyOfRange(pcm, 160, 640), r.after(part.seq()).audio());
     r.trimTo(r.end());
     assertThrows(IllegalStateException.class, part::audio, "its bytes went back to the pool");
+  }
+
+  @Test
+  void aFrameLentFromABufferIsCopiedAndItsSegmentIsPinnedWhileItIsSent() {
+    SegmentPool pool = new SegmentPool(8);
+    AudioRing r = new AudioRing(100_000, 2, pool);
+    byte[] pcm = new byte[640];
+    java.util.Arrays.fill(pcm, (byte) 3);
+    String text = frame(pcm, 16000).text();
+    byte[] buf = new byte[4096]; // a socket's reused message buffer
+    byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(utf8, 0, buf, 0, utf8.length);
+    SttAudioFrame lent = SttAudioFrame.scanView(buf, utf8.length);
+    assertSame(buf, lent.frame(), "a view of the buffer");
+    r.addFrame(lent, 1);
+    java.util.Arrays.fill(buf, (byte) '!'); // the next message overwrites the buffer
+    RingEntry e = r.after(0);
+    assertEquals(text, e.frame().text(), "the ring has its own copy");
+    assertArrayEquals(pcm, e.audio());
+
+    Runnable sent = e.pinFrame(); // a send in flight
+    SttAudioFrame onTheWire = e.frame();
+    r.release(); // the stream ends while the write is queued
+    assertEquals(0, pool.freeSegments(), "the segment is not recycled under the write");
+    new AudioRing(100_000, 2, pool).addAudio(new byte[SegmentPool.SEGMENT_BYTES], 1);
+    assertEquals(text, onTheWire.text(), "still the frame when the transport reads it");
+    sent.run();
+    assertEquals(1, pool.freeSegments());
   }
 
   private static SttAudioFrame frame(byte[] pcm, int rate) {

@@ -18,16 +18,9 @@ class StreamLockTest {
       throws Exception {
     StreamLock lock = new StreamLock("test");
     List<String> log = new ArrayList<>(); // guarded by lock
-    CountDownLatch held = new CountDownLatch(1);
     CountDownLatch submitted = new CountDownLatch(1);
     AtomicReference<Thread> ranOn = new AtomicReference<>();
-    Thread holder = new Thread(() -> lock.run(() -> {
-      held.countDown();
-      await(submitted);
-      log.add("holder");
-    }), "holder");
-    holder.start();
-    assertTrue(held.await(10, TimeUnit.SECONDS));
+    Thread holder = holding(lock, submitted, () -> log.add("holder"));
 
     lock.submit(() -> {
       ranOn.set(Thread.currentThread());
@@ -41,18 +34,36 @@ class StreamLockTest {
     assertEquals(List.of("holder", "a", "b"), lock.call(() -> List.copyOf(log)));
   }
 
+  /**
+   * Work that borrows its caller's buffer runs only now (the lock free), else its kept version
+   * waits, in submission order; the borrowing version never runs later.
+   */
+  @Test
+  void borrowingWorkRunsNowOrItsKeptVersionWaits() throws Exception {
+    StreamLock lock = new StreamLock("test");
+    List<String> log = new ArrayList<>(); // guarded by lock
+    lock.submit(() -> log.add("now"), () -> () -> log.add("kept, free"));
+    assertEquals(List.of("now"), lock.call(() -> List.copyOf(log)), "free: run at once");
+
+    CountDownLatch submitted = new CountDownLatch(1);
+    Thread holder = holding(lock, submitted, () -> log.add("holder"));
+    lock.submit(() -> log.add("a"));
+    lock.submit(() -> log.add("borrowed, late"), () -> () -> log.add("kept"));
+    submitted.countDown();
+    holder.join(10_000);
+    assertEquals(List.of("now", "holder", "a", "kept"), lock.call(() -> List.copyOf(log)));
+
+    lock.run(() -> lock.submit(() -> log.add("borrowed, own"), () -> () -> log.add("kept, own")));
+    assertEquals("kept, own", lock.call(() -> log.get(log.size() - 1)),
+        "the holder's own: its kept version, at the release");
+  }
+
   @Test
   void aLaterCallOfTheSubmitterRunsAfterItsSubmittedWork() throws Exception {
     StreamLock lock = new StreamLock("test");
     List<String> log = new ArrayList<>();
-    CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread holder = new Thread(() -> lock.run(() -> {
-      held.countDown();
-      await(release);
-    }), "holder");
-    holder.start();
-    assertTrue(held.await(10, TimeUnit.SECONDS));
+    Thread holder = holding(lock, release, () -> { });
     lock.submit(() -> log.add("frame"));
     release.countDown();
     lock.run(() -> log.add("commit")); // may get the lock before the holder ran "frame"
@@ -115,6 +126,20 @@ class StreamLockTest {
       log.add("outer");
     });
     assertEquals(List.of("holder", "outer", "message", "close"), lock.call(() -> List.copyOf(log)));
+  }
+
+  /** A started thread that holds the lock until {@code release}, then runs {@code last}. */
+  private static Thread holding(StreamLock lock, CountDownLatch release, Runnable last)
+      throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    Thread holder = new Thread(() -> lock.run(() -> {
+      held.countDown();
+      await(release);
+      last.run();
+    }), "holder");
+    holder.start();
+    assertTrue(held.await(10, TimeUnit.SECONDS));
+    return holder;
   }
 
   private static void await(CountDownLatch l) {
