@@ -25,10 +25,12 @@ import java.util.regex.Pattern;
  * relay ({@code voicewire serve --backend elevenlabs}, a child JVM) and a plain Node {@code ws}
  * relay (a child process), side by side in one run against the same upstream. Per stream count:
  * added p50/p99, the relay's CPU per answered chunk (its process CPU time over the measured
- * window) and, for a JVM relay, the heap bytes it allocated per answered chunk over the same
- * window ({@link HeapAllocation}); then each relay's heap per idle relayed session and its
- * capacity (the highest stream count whose added p99 stays within {@link #CAPACITY_P99_MILLIS},
- * found by a search). The relays run as child processes ({@link RelayProcesses}).
+ * window), for a JVM relay the heap bytes it allocated per answered chunk over the same window
+ * ({@link HeapAllocation}), and on Linux where each relay's time went in those windows (user and
+ * kernel CPU, context switches, waiting for a CPU: {@link ProcSched}); then each relay's heap per
+ * idle relayed session and its capacity (the highest stream count whose added p99 stays within
+ * {@link #CAPACITY_P99_MILLIS}, found by a search). The relays run as child processes
+ * ({@link RelayProcesses}).
  *
  * <p>Not thread safe: one run at a time.
  */
@@ -85,10 +87,15 @@ public final class RelayBench {
     long allocatedBytes() {
       return alloc == null ? -1 : alloc.allocatedBytes();
     }
+
+    ProcSched sched() {
+      return process == null ? null : ProcSched.read(process.pid());
+    }
   }
 
+  /** One relay's figures at one stream count; {@code sched} null where /proc is missing. */
   record Row(int streams, double p50, double p99, double cpuMicrosPerChunk,
-      double bytesPerChunk, long answered) {}
+      double bytesPerChunk, long answered, ProcSched.Window sched) {}
 
   private final Options o;
   private final PrintWriter out;
@@ -205,24 +212,31 @@ public final class RelayBench {
       SttLoad.Result direct = null;
       for (Target t : targets) {
         long[] cpu = new long[2];
-        // the allocation is read on another thread: a JMX round trip must not stall the load
+        long[] at = new long[2];
+        // the allocation and /proc are read on other threads: they must not stall the load
         List<CompletableFuture<Long>> heap = new ArrayList<>();
+        List<CompletableFuture<ProcSched>> sched = new ArrayList<>();
         SttLoad.Result r;
         try {
           r = o.load(t.uri(), n)
               .atMeasure(() -> {
                 cpu[0] = t.cpuNanos();
+                at[0] = System.nanoTime();
                 heap.add(CompletableFuture.supplyAsync(t::allocatedBytes));
+                sched.add(CompletableFuture.supplyAsync(t::sched));
               }, () -> {
                 cpu[1] = t.cpuNanos();
+                at[1] = System.nanoTime();
                 heap.add(CompletableFuture.supplyAsync(t::allocatedBytes));
+                sched.add(CompletableFuture.supplyAsync(t::sched));
               })
               .run(WARMUP, Duration.ofSeconds(o.seconds()));
         } catch (Exception e) {
           out.printf(Locale.ROOT, "| %d | %s | failed: %s |%n", n, t.name(), e.getMessage());
           if (t.process() != null) {
             rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN, 0));
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN, 0,
+                null));
           }
           out.flush();
           Thread.sleep(ROW_PAUSE_MILLIS);
@@ -238,9 +252,11 @@ public final class RelayBench {
         double bytesPerChunk = heap0 < 0 || heap1 < 0 || r.received() == 0 ? Double.NaN
             : (double) (heap1 - heap0) / r.received();
         if (r != direct) {
+          ProcSched.Window w = sched.size() != 2 ? null : ProcSched.window(sched.get(0).join(),
+              sched.get(1).join(), (at[1] - at[0]) / 1e9, r.received(), cpu[1] - cpu[0]);
           rows.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(n, new Row(n,
               r.p(50) - direct.p(50), r.p(99) - direct.p(99), cpuPerChunk, bytesPerChunk,
-              r.received()));
+              r.received(), w));
         }
         out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %s | %s |"
                 + " %s | %s |%n", n, t.name(), r.sent(), r.received(), r.errors(), r.p(50), r.p(90),
@@ -273,6 +289,7 @@ public final class RelayBench {
       }
       out.flush();
     }
+    schedTable();
     Map<Integer, Row> node = rows.get("node ws relay");
     if (vw == null || node == null) {
       return;
@@ -294,6 +311,34 @@ public final class RelayBench {
           fmt(a.p50()), fmt(a.p99()), fmt(b.p50()), fmt(b.p99()), a.p99() / b.p99(),
           a.cpuMicrosPerChunk(), b.cpuMicrosPerChunk(),
           a.cpuMicrosPerChunk() / b.cpuMicrosPerChunk());
+    }
+    out.flush();
+  }
+
+  /**
+   * Each relay's time in the table's windows, from /proc ({@link ProcSched}): its CPU per chunk
+   * split into user and kernel time, context switches per chunk, and how long its threads ran
+   * and waited for a CPU. Nothing where /proc is missing.
+   */
+  private void schedTable() {
+    if (rows.values().stream().flatMap(m -> m.values().stream())
+        .allMatch(r -> r.sched() == null)) {
+      return;
+    }
+    out.println();
+    out.println("### Where each relay's time goes (Linux /proc, the same windows)");
+    out.println();
+    out.println("| streams | relay | CPU µs/chunk user + kernel | context switches/chunk |"
+        + " threads on a CPU ms/s | waiting for a CPU ms/s (of on-CPU) |");
+    out.println("|---|---|---|---|---|---|");
+    for (int n : o.streams()) {
+      for (Map.Entry<String, Map<Integer, Row>> e : rows.entrySet()) {
+        Row r = e.getValue().get(n);
+        if (r != null && r.sched() != null) {
+          out.printf(Locale.ROOT, "| %d | %s | %s |%n", n, e.getKey(),
+              String.join(" | ", r.sched().cells()));
+        }
+      }
     }
     out.flush();
   }
