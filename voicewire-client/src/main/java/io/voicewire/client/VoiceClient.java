@@ -215,7 +215,11 @@ public final class VoiceClient implements TtsStream.Factory, SttStream.Factory,
     return runtime.api().forward(method, pathAndQuery, contentType, body);
   }
 
-  /** Stops the client's threads; open streams fail. Idempotent. */
+  /**
+   * Stops the client's threads; open streams fail. A stream that ended just before, whose close
+   * handshake is still under way, finishes it first (for up to {@link Builder#closeTimeout}), so
+   * that the server sees a normal close rather than a dropped connection. Idempotent.
+   */
   @Override
   public void close() {
     runtime.close();

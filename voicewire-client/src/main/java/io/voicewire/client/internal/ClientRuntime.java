@@ -123,11 +123,19 @@ public final class ClientRuntime implements AutoCloseable {
     }
   }
 
-  /** Stops the owned threads; open streams fail. Idempotent. */
+  /**
+   * Stops the owned threads; open streams fail. First, connections whose graceful close is under
+   * way (a stream that ended just before) get up to the close timeout to finish it. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      context.connector().awaitClosing();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stopping at once, as asked
     }
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow(); // first: streams that lose their socket then cannot retry

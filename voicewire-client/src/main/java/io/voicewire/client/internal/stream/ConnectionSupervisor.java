@@ -385,6 +385,7 @@ final class ConnectionSupervisor {
     Connection open = dialer.open();
     Connection pending = stopLocked();
     if (open != null) {
+      open.closeFollows(); // before the listener hears of the end: a client closed then waits
       lock.defer(() -> open.close(CloseCodes.NORMAL, CLOSE_REASON));
     }
     if (pending != null && pending != open) {

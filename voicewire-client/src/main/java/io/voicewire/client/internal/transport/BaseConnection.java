@@ -6,8 +6,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -39,8 +37,8 @@ abstract class BaseConnection<T> implements Connection {
   final ReentrantLock lock = new ReentrantLock();
   /** Set once, by the terminal event, under the lock; final after that (read without it). */
   volatile boolean terminal;
-  /** Our graceful close: asked for, and its timeout. */
-  private final CloseHandshake closing = new CloseHandshake();
+  /** Our graceful close: asked for or announced, its timeout, the connection's end. */
+  final CloseHandshake closing = new CloseHandshake();
   /** The open socket, or null. */
   T socket;
   /** The handshake in progress, or null. */
@@ -86,7 +84,7 @@ abstract class BaseConnection<T> implements Connection {
     locked(() -> pending = f);
     f.whenComplete((s, ex) -> {
       if (ex != null) {
-        Throwable cause = unwrap(ex);
+        Throwable cause = Causes.unwrap(ex);
         failed(cause, handshakeStatus(cause));
       }
     });
@@ -438,11 +436,8 @@ abstract class BaseConnection<T> implements Connection {
     return true;
   }
 
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+  @Override
+  public final void closeFollows() {
+    closing.announce();
   }
 }

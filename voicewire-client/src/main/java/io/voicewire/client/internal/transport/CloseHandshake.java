@@ -1,5 +1,6 @@
 package io.voicewire.client.internal.transport;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -7,14 +8,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Our side of a connection's graceful close: whether it was asked for (nothing more may be sent
- * then), and the timer that gives up on a peer that does not answer our close frame in time.
+ * then) or announced ({@link Connection#closeFollows}), the timer that gives up on a peer that
+ * does not answer our close frame in time, and the connection's end ({@link #ended}), which the
+ * connector's shutdown waits for while a close is under way ({@link LiveConnections}).
  *
- * <p>Thread safety: guarded by the owning {@link BaseConnection}'s lock; every method is called
- * with it held.
+ * <p>Thread safety: written under the owning {@link BaseConnection}'s lock (the announcement and
+ * the end's future excepted: they are thread safe); {@link #underWay} may be read without it.
  */
 final class CloseHandshake {
-  private boolean requested;
+  private volatile boolean requested;
+  private volatile boolean announced;
   private ScheduledFuture<?> timeout;
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   /** Whether the graceful close was asked for. */
   boolean requested() {
@@ -45,10 +50,26 @@ final class CloseHandshake {
     }
   }
 
-  /** Stops the timer, if started. */
+  /** The connection ended (closed or failed): stops the timer, if started, and completes. */
   void stop() {
     if (timeout != null) {
       timeout.cancel(false);
     }
+    ended.complete(null); // its one dependent, LiveConnections' removal, does not block
+  }
+
+  /** A graceful close will follow (see {@link Connection#closeFollows}). Any thread. */
+  void announce() {
+    announced = true;
+  }
+
+  /** Whether the graceful close was asked for or announced. Any thread. */
+  boolean underWay() {
+    return requested || announced;
+  }
+
+  /** Completes when the connection has ended. */
+  CompletableFuture<Void> ended() {
+    return ended;
   }
 }

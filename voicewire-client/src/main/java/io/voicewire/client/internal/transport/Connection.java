@@ -46,6 +46,13 @@ public interface Connection {
    */
   boolean close(int code, String reason);
 
+  /**
+   * Says that {@link #close} will follow shortly (a caller that must not do I/O under its lock
+   * defers it): from now on the connector's {@link Connector#awaitClosing} waits for this
+   * connection as for a close under way. No I/O; idempotent.
+   */
+  default void closeFollows() {}
+
   /** Drops the connection at once, without a close handshake. Idempotent. */
   void cancel();
 

@@ -109,7 +109,7 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
       // generic CharBuffer path, which was half the relay's CPU at 100 streams
       w.sendText(CharBuffer.wrap(s.toCharArray()), true).whenComplete((x, ex) -> {
         if (ex != null) {
-          failed(unwrap(ex), 0);
+          failed(Causes.unwrap(ex), 0);
           return;
         }
         wrote();
@@ -120,7 +120,7 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
       CloseFrame cf = (CloseFrame) next;
       w.sendClose(cf.code(), cf.reason()).whenComplete((x, ex) -> {
         if (ex != null) {
-          failed(unwrap(ex), 0);
+          failed(Causes.unwrap(ex), 0);
         }
         lock.lock();
         try {
@@ -183,8 +183,8 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
   @Override
   void ping(WebSocket w, ByteBuffer payload) {
     w.sendPing(payload).whenComplete((x, ex) -> {
-      if (ex != null && !(unwrap(ex) instanceof IllegalStateException)) {
-        failed(unwrap(ex), 0);
+      if (ex != null && !(Causes.unwrap(ex) instanceof IllegalStateException)) {
+        failed(Causes.unwrap(ex), 0);
       }
     });
   }

@@ -20,6 +20,8 @@ public final class JdkWebSocketConnector implements Connector {
   private final Executor writer;
   private final Duration connectTimeout;
   private final long pingIntervalMillis;
+  /** Connections not ended yet, for {@link #awaitClosing}. */
+  private final LiveConnections live = new LiveConnections();
   private final long closeTimeoutMillis;
   private final LongSupplier nanoClock;
 
@@ -44,9 +46,14 @@ public final class JdkWebSocketConnector implements Connector {
 
   @Override
   public Connection connect(URI uri, Map<String, String> headers, ConnectionListener listener) {
-    JdkWebSocketConnection c = new JdkWebSocketConnection(uri, listener, scheduler, writer,
-        pingIntervalMillis, closeTimeoutMillis, nanoClock);
+    JdkWebSocketConnection c = live.add(new JdkWebSocketConnection(uri, listener, scheduler,
+        writer, pingIntervalMillis, closeTimeoutMillis, nanoClock));
     c.start(http, connectTimeout, headers);
     return c;
+  }
+
+  @Override
+  public void awaitClosing() throws InterruptedException {
+    live.awaitClosing(closeTimeoutMillis);
   }
 }

@@ -29,6 +29,8 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
   private final WebSocketClient client;
   private final ScheduledExecutorService scheduler;
   private final long pingIntervalMillis;
+  /** Connections not ended yet, for {@link #awaitClosing}. */
+  private final LiveConnections live = new LiveConnections();
   private final long closeTimeoutMillis;
   private final LongSupplier nanoClock;
 
@@ -100,8 +102,8 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
 
   @Override
   public Connection connect(URI uri, Map<String, String> headers, ConnectionListener listener) {
-    JettyWebSocketConnection c = new JettyWebSocketConnection(uri, listener, scheduler,
-        pingIntervalMillis, closeTimeoutMillis, nanoClock);
+    JettyWebSocketConnection c = live.add(new JettyWebSocketConnection(uri, listener, scheduler,
+        pingIntervalMillis, closeTimeoutMillis, nanoClock));
     c.start(client, headers);
     return c;
   }
@@ -114,5 +116,10 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
     } catch (Exception ignored) {
       // stopping anyway
     }
+  }
+
+  @Override
+  public void awaitClosing() throws InterruptedException {
+    live.awaitClosing(closeTimeoutMillis);
   }
 }

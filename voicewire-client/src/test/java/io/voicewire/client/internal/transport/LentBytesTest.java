@@ -112,7 +112,7 @@ class LentBytesTest {
   }
 
   /** Answers a WebSocket upgrade (RFC 6455 §4.2.2); no extensions. */
-  private static void handshake(Socket s) throws Exception {
+  static void handshake(Socket s) throws Exception {
     InputStream in = s.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
