@@ -29,6 +29,8 @@ public final class RawWs implements AutoCloseable {
   public static final int MAX_READ_PAYLOAD_BYTES = 16 * 1024 * 1024;
   /** The receive buffer {@link #socket} asks for, bytes (the kernel may round it up a little). */
   public static final int RECEIVE_BUFFER_BYTES = 2048;
+  /** The GUID of RFC 6455's accept key. */
+  private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   /** How long a read blocks at most unless a call says otherwise, ms. */
   public static final int READ_TIMEOUT_MILLIS = 30_000;
 
@@ -99,6 +101,40 @@ public final class RawWs implements AutoCloseable {
     req.append("\r\n");
     s.getOutputStream().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
     return new RawWs(s, readStatus(s.getInputStream()), random);
+  }
+
+  /**
+   * Plays the server: reads a WebSocket upgrade request from {@code s} and accepts it (101, the
+   * matching {@code Sec-WebSocket-Accept}, RFC 6455 §4.2.2; no extensions). Then read the
+   * client's frames with {@link #readFrom}.
+   */
+  public static void acceptUpgrade(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0 || head.size() > 64 * 1024) {
+        throw new IOException("no whole upgrade request");
+      }
+      head.write(b);
+    }
+    String key = null;
+    for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")) {
+        key = line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    String accept;
+    try {
+      accept = Base64.getEncoder().encodeToString(java.security.MessageDigest
+          .getInstance("SHA-1").digest((key + WS_GUID).getBytes(StandardCharsets.ISO_8859_1)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    OutputStream out = s.getOutputStream();
+    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
   }
 
   /** Reads an HTTP response head; returns its status code. */

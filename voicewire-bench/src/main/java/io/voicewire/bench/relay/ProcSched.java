@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where a relay process's time goes, from Linux's {@code /proc}: its user and system CPU time
@@ -91,11 +92,10 @@ record ProcSched(long userTicks, long systemTicks, long contextSwitches, long ru
     /** The row's cells: user + system, switches, on CPU, waiting (and its share of on CPU). */
     List<String> cells() {
       return List.of(
-          String.format(java.util.Locale.ROOT, "%.1f + %.1f", userMicrosPerChunk,
-              systemMicrosPerChunk),
-          String.format(java.util.Locale.ROOT, "%.2f", switchesPerChunk),
-          String.format(java.util.Locale.ROOT, "%.0f", onCpuMillisPerSecond),
-          String.format(java.util.Locale.ROOT, "%.0f (%.0f %%)", waitMillisPerSecond,
+          String.format(Locale.ROOT, "%.1f + %.1f", userMicrosPerChunk, systemMicrosPerChunk),
+          String.format(Locale.ROOT, "%.2f", switchesPerChunk),
+          String.format(Locale.ROOT, "%.0f", onCpuMillisPerSecond),
+          String.format(Locale.ROOT, "%.0f (%.0f %%)", waitMillisPerSecond,
               onCpuMillisPerSecond <= 0 ? 0 : 100 * waitMillisPerSecond / onCpuMillisPerSecond));
     }
   }

@@ -214,11 +214,13 @@ public final class RealSttStream implements SttStream {
     }
     // The frame may borrow the caller's buffer: it is used only if taken now; when the lock is
     // busy, a copy waits for it (the ring copies the frame into its segments either way).
-    sup.submit(() -> takeLocked(len, now -> st.ring.addFrame(f, now), false), () -> {
-      SttAudioFrame kept = f.detached();
-      return () -> takeLocked(len, now -> st.ring.addFrame(kept, now), false);
-    });
+    sup.submit(take(f), () -> take(f.detached()));
     return true;
+  }
+
+  /** The taking of admitted frame {@code f} into the ring, to run under the lock. */
+  private Runnable take(SttAudioFrame f) {
+    return () -> takeLocked(f.audioBytes(), now -> st.ring.addFrame(f, now), false);
   }
 
   private void checkFrames(int len) {

@@ -155,7 +155,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
     try {
       if (s instanceof WebSocketSession ws) {
         ws.getCoreSession().sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT)
-            .setPayload(ByteBuffer.wrap(b, off, len).slice()),
+            .setPayload(ByteBuffer.wrap(b, off, len)),
             org.eclipse.jetty.util.Callback.from(() -> {
               done.run();
               written(len);

@@ -36,9 +36,4 @@ final class LiveConnections {
       // a peer that does not answer: stopping anyway, as its close timeout would have
     }
   }
-
-  /** Connections tracked (for tests). */
-  int size() {
-    return live.size();
-  }
 }

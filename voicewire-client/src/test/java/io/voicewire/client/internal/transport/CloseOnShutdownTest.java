@@ -67,7 +67,7 @@ class CloseOnShutdownTest {
       Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
           Map.of(), e);
       try (Socket peer = ss.accept()) {
-        LentBytesTest.handshake(peer);
+        RawWs.acceptUpgrade(peer);
         e.open.get(10, TimeUnit.SECONDS);
         CompletableFuture<Integer> peerGot = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> peerGot.complete(peerReadsTheClose(peer)));

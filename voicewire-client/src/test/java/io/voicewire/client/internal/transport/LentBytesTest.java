@@ -4,21 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voicewire.testing.RawWs;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +39,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class LentBytesTest {
-  private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   /**
    * Messages sent while the peer does not read: 10.8 MB, more than the socket buffers take
    * (Linux grows a send buffer to 4 MiB by default), less than the connection's queue bound.
@@ -66,7 +61,7 @@ class LentBytesTest {
       Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
           Map.of(), e);
       try (Socket peer = ss.accept()) {
-        handshake(peer);
+        RawWs.acceptUpgrade(peer);
         e.open.get(10, TimeUnit.SECONDS);
 
         byte[] buf = new byte[MESSAGES * MESSAGE_BYTES]; // one region per message, as segments
@@ -109,31 +104,6 @@ class LentBytesTest {
       sb.append((char) ('a' + (sb.length() + i) % 26));
     }
     return sb.append("\"}").toString();
-  }
-
-  /** Answers a WebSocket upgrade (RFC 6455 §4.2.2); no extensions. */
-  static void handshake(Socket s) throws Exception {
-    InputStream in = s.getInputStream();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed in the handshake");
-      }
-      head.write(b);
-    }
-    String key = null;
-    for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")) {
-        key = line.substring(line.indexOf(':') + 1).trim();
-      }
-    }
-    String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-        .digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1)));
-    OutputStream out = s.getOutputStream();
-    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
   }
 
   /** Reads {@code n} text messages from the client (control frames skipped). */
