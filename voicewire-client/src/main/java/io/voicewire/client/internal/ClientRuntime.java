@@ -1,6 +1,7 @@
 package io.voicewire.client.internal;
 
 import io.voicewire.client.internal.http.HttpApi;
+import io.voicewire.client.internal.transport.ConnectionTiming;
 import io.voicewire.client.internal.transport.Connector;
 import io.voicewire.client.internal.transport.JdkWebSocketConnector;
 import io.voicewire.client.internal.transport.JettyWebSocketConnector;
@@ -57,16 +58,14 @@ public final class ClientRuntime implements AutoCloseable {
     Executor callbacks = c.callbackExecutor() != null ? c.callbackExecutor() : virt;
     Connector connector = c.connector();
     AutoCloseable owned = null;
-    long pingMs = c.pingInterval().toMillis();
-    long closeMs = c.closeTimeout().toMillis();
+    ConnectionTiming timing = new ConnectionTiming(sched, c.connectTimeout(),
+        c.pingInterval().toMillis(), c.closeTimeout().toMillis(), c.nanoClock());
     if (connector == null && c.jetty()) {
-      JettyWebSocketConnector jetty = new JettyWebSocketConnector(sched, c.connectTimeout(),
-          pingMs, closeMs, c.nanoClock(), c.inlineReads());
+      JettyWebSocketConnector jetty = new JettyWebSocketConnector(timing, c.inlineReads());
       connector = jetty;
       owned = jetty;
     } else if (connector == null) {
-      connector = new JdkWebSocketConnector(h, sched, virt, c.connectTimeout(), pingMs, closeMs,
-          c.nanoClock());
+      connector = new JdkWebSocketConnector(h, virt, timing);
     }
     this.ownedConnector = owned;
     this.context = new ClientContext(c.baseUrl(), c.apiKey(), c.tokenSupplier(), connector,

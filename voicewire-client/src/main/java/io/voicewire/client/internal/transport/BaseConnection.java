@@ -6,10 +6,8 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +18,7 @@ import java.util.function.Supplier;
  * our uplink: see {@link Heartbeat}), the close timeout and the single failure path. A
  * subclass supplies the transport calls on its socket type {@code T} ({@link #demand},
  * {@link #ping(Object, ByteBuffer)}, {@link #abort}) and the sending. Every ping carries the time
- * it was made ({@link #nanoClock}, 8 bytes); the pong echoes it, so
+ * it was made ({@link ConnectionTiming#nanoClock}, 8 bytes); the pong echoes it, so
  * {@link #lastAnsweredPingNanos()} tells how recent the frames are that the peer has read.
  *
  * <p>Concurrency: {@link #lock} guards the state here and the subclass's; it is never held across
@@ -29,10 +27,7 @@ import java.util.function.Supplier;
 abstract class BaseConnection<T> implements Connection {
   final URI uri;
   final ConnectionListener listener;
-  final ScheduledExecutorService scheduler;
-  final long pingIntervalMillis;
-  final long closeTimeoutMillis;
-  final LongSupplier nanoClock;
+  final ConnectionTiming timing;
 
   final ReentrantLock lock = new ReentrantLock();
   /** Set once, by the terminal event, under the lock; final after that (read without it). */
@@ -54,14 +49,10 @@ abstract class BaseConnection<T> implements Connection {
   /** Ping/pong accounting; guarded by the lock but for {@link Heartbeat#traffic}. */
   private final Heartbeat beats = new Heartbeat();
 
-  BaseConnection(URI uri, ConnectionListener listener, ScheduledExecutorService scheduler,
-      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
+  BaseConnection(URI uri, ConnectionListener listener, ConnectionTiming timing) {
     this.uri = uri;
     this.listener = listener;
-    this.scheduler = scheduler;
-    this.pingIntervalMillis = pingIntervalMillis;
-    this.closeTimeoutMillis = closeTimeoutMillis;
-    this.nanoClock = nanoClock;
+    this.timing = timing;
   }
 
   /** Asks the transport for one more inbound message. No lock held. */
@@ -236,7 +227,7 @@ abstract class BaseConnection<T> implements Connection {
   private boolean openedLocked(T s) {
     assert lock.isHeldByCurrentThread();
     socket = s;
-    if (!beats.start(scheduler, pingIntervalMillis, this::heartbeat)) {
+    if (!beats.start(timing.scheduler(), timing.pingIntervalMillis(), this::heartbeat)) {
       return false;
     }
     demandOutstanding = !readPaused;
@@ -251,8 +242,8 @@ abstract class BaseConnection<T> implements Connection {
    */
   final boolean scheduleCloseTimeoutLocked() {
     assert lock.isHeldByCurrentThread();
-    return closing.startTimer(scheduler, closeTimeoutMillis, () -> failed(
-        new SocketTimeoutException("peer did not close within " + closeTimeoutMillis
+    return closing.startTimer(timing.scheduler(), timing.closeTimeoutMillis(), () -> failed(
+        new SocketTimeoutException("peer did not close within " + timing.closeTimeoutMillis()
             + " ms of our close frame"), 0));
   }
 
@@ -273,7 +264,7 @@ abstract class BaseConnection<T> implements Connection {
         return;
       }
       pongs = beats.receivedPongs();
-      made = nanoClock.getAsLong();
+      made = timing.nanos();
       beat = beats.beat(made);
     } finally {
       lock.unlock();
@@ -285,7 +276,7 @@ abstract class BaseConnection<T> implements Connection {
     }
     if (beat == Heartbeat.Beat.MISSED) {
       failed(new SocketTimeoutException("sent ping but didn't receive pong within "
-          + pingIntervalMillis + "ms (after " + pongs + " successful ping/pongs)"), 0);
+          + timing.pingIntervalMillis() + "ms (after " + pongs + " successful ping/pongs)"), 0);
       return;
     }
     T s = socket();
@@ -296,7 +287,7 @@ abstract class BaseConnection<T> implements Connection {
 
   @Override
   public final void ping() {
-    long made = nanoClock.getAsLong(); // before the frame is handed over: never later than it
+    long made = timing.nanos(); // before the frame is handed over: never later than it
     T s = locked(() -> terminal || closing.requested() ? null : socket);
     if (s != null) {
       ping(s, Heartbeat.stamp(made));
@@ -313,7 +304,7 @@ abstract class BaseConnection<T> implements Connection {
    * and asks for the next message.
    */
   final void pongReceived(ByteBuffer payload) {
-    long rtt = locked(() -> beats.pong(payload, nanoClock.getAsLong()));
+    long rtt = locked(() -> beats.pong(payload, timing.nanos()));
     if (rtt >= 0) {
       listener.onRoundTrip(rtt);
     }

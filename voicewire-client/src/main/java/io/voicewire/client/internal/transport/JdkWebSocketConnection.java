@@ -16,8 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 
 /**
  * A {@link Connection} on the JDK WebSocket. One-shot: its {@code terminal} flag, once set, is
@@ -43,9 +41,9 @@ final class JdkWebSocketConnection extends BaseConnection<WebSocket>
 
   private record CloseFrame(int code, String reason) {}
 
-  JdkWebSocketConnection(URI uri, ConnectionListener listener, ScheduledExecutorService scheduler,
-      Executor writer, long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
-    super(uri, listener, scheduler, pingIntervalMillis, closeTimeoutMillis, nanoClock);
+  JdkWebSocketConnection(URI uri, ConnectionListener listener, ConnectionTiming timing,
+      Executor writer) {
+    super(uri, listener, timing);
     this.writer = writer;
   }
 

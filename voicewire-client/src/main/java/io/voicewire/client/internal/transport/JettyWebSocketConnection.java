@@ -10,9 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
@@ -54,10 +52,8 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   /** The data messages being read, from their frames. */
   private MessageFrames messages;
 
-  JettyWebSocketConnection(URI uri, ConnectionListener listener,
-      ScheduledExecutorService scheduler, long pingIntervalMillis, long closeTimeoutMillis,
-      LongSupplier nanoClock) {
-    super(uri, listener, scheduler, pingIntervalMillis, closeTimeoutMillis, nanoClock);
+  JettyWebSocketConnection(URI uri, ConnectionListener listener, ConnectionTiming timing) {
+    super(uri, listener, timing);
   }
 
   void start(WebSocketClient client, Map<String, String> headers) {
@@ -182,7 +178,7 @@ public final class JettyWebSocketConnection extends BaseConnection<Session>
   private void writeFailed(Throwable t) {
     // possibly inside send(), under the caller's locks: report from another thread
     try {
-      scheduler.execute(() -> failed(t, 0));
+      timing.scheduler().execute(() -> failed(t, 0));
     } catch (RejectedExecutionException clientClosed) {
       failed(t, 0);
     }

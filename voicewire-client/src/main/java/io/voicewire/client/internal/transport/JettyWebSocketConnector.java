@@ -4,8 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -27,24 +25,16 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
   public static final int MAX_THREADS = 32;
 
   private final WebSocketClient client;
-  private final ScheduledExecutorService scheduler;
-  private final long pingIntervalMillis;
+  private final ConnectionTiming timing;
   /** Connections not ended yet, for {@link #awaitClosing}. */
   private final LiveConnections live = new LiveConnections();
-  private final long closeTimeoutMillis;
-  private final LongSupplier nanoClock;
 
   /**
    * Starts the client, with every read handed to a pool thread unless {@value
    * InlineReadClientConnector#PROPERTY}{@code =true}.
-   *
-   * @param scheduler runs heartbeats, close timeouts and failure reports
-   * @param pingIntervalMillis heartbeat interval; 0 disables it
-   * @param closeTimeoutMillis how long a graceful close waits for the peer's close frame
    */
-  public JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
-      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock) {
-    this(scheduler, connectTimeout, pingIntervalMillis, closeTimeoutMillis, nanoClock, false);
+  public JettyWebSocketConnector(ConnectionTiming timing) {
+    this(timing, false);
   }
 
   /**
@@ -54,11 +44,8 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
    *     never block ({@link InlineReadClientConnector}); {@value
    *     InlineReadClientConnector#PROPERTY}, when set, decides instead
    */
-  public JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
-      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock,
-      boolean inlineReads) {
-    this(scheduler, connectTimeout, pingIntervalMillis, closeTimeoutMillis, nanoClock,
-        InlineReadClientConnector.enabled(inlineReads),
+  public JettyWebSocketConnector(ConnectionTiming timing, boolean inlineReads) {
+    this(timing, InlineReadClientConnector.enabled(inlineReads),
         InlineReadClientConnector.selectors(), null);
   }
 
@@ -66,13 +53,9 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
    * For tests: {@code selectors} selector threads for inline reads, and TLS connections that
    * trust {@code tls} (else the JVM's default trust).
    */
-  JettyWebSocketConnector(ScheduledExecutorService scheduler, Duration connectTimeout,
-      long pingIntervalMillis, long closeTimeoutMillis, LongSupplier nanoClock,
-      boolean inlineReads, int selectors, SSLContext tls) {
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
-    this.pingIntervalMillis = pingIntervalMillis;
-    this.closeTimeoutMillis = closeTimeoutMillis;
-    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock == null");
+  JettyWebSocketConnector(ConnectionTiming timing, boolean inlineReads, int selectors,
+      SSLContext tls) {
+    this.timing = Objects.requireNonNull(timing, "timing == null");
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
     pool.setName("VoiceClient jetty");
     pool.setDaemon(true);
@@ -86,9 +69,9 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
     }
     HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(io));
     http.setExecutor(pool);
-    http.setConnectTimeout(connectTimeout.toMillis());
+    http.setConnectTimeout(timing.connectTimeout().toMillis());
     WebSocketClient c = new WebSocketClient(http);
-    c.setConnectTimeout(connectTimeout.toMillis());
+    c.setConnectTimeout(timing.connectTimeout().toMillis());
     c.setIdleTimeout(Duration.ZERO); // liveness is the heartbeat's job, as on the JDK transport
     c.setMaxTextMessageSize(JdkWebSocketConnection.MAX_MESSAGE_CHARS);
     c.setStopAtShutdown(false);
@@ -102,8 +85,7 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
 
   @Override
   public Connection connect(URI uri, Map<String, String> headers, ConnectionListener listener) {
-    JettyWebSocketConnection c = live.add(new JettyWebSocketConnection(uri, listener, scheduler,
-        pingIntervalMillis, closeTimeoutMillis, nanoClock));
+    JettyWebSocketConnection c = live.add(new JettyWebSocketConnection(uri, listener, timing));
     c.start(client, headers);
     return c;
   }
@@ -120,6 +102,6 @@ public final class JettyWebSocketConnector implements Connector, AutoCloseable {
 
   @Override
   public void awaitClosing() throws InterruptedException {
-    live.awaitClosing(closeTimeoutMillis);
+    live.awaitClosing(timing.closeTimeoutMillis());
   }
 }

@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -59,10 +58,10 @@ class CloseOnShutdownTest {
     try (ServerSocket ss = new ServerSocket()) {
       ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       Connector connector = transport.equals("jetty")
-          ? new JettyWebSocketConnector(scheduler, Duration.ofSeconds(5), 0,
-              CLOSE_TIMEOUT_MILLIS, System::nanoTime)
-          : new JdkWebSocketConnector(http, scheduler, Executors.newVirtualThreadPerTaskExecutor(),
-              Duration.ofSeconds(5), 0, CLOSE_TIMEOUT_MILLIS, System::nanoTime);
+          ? new JettyWebSocketConnector(
+              WebSocketConnectionTest.timing(scheduler, 0, CLOSE_TIMEOUT_MILLIS))
+          : new JdkWebSocketConnector(http, Executors.newVirtualThreadPerTaskExecutor(),
+              WebSocketConnectionTest.timing(scheduler, 0, CLOSE_TIMEOUT_MILLIS));
       WebSocketConnectionTest.Events e = new WebSocketConnectionTest.Events();
       Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
           Map.of(), e);

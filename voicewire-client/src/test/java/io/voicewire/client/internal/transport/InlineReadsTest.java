@@ -8,7 +8,6 @@ import io.voicewire.client.CodedSpeechProvider;
 import io.voicewire.server.VoicewireServer;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -111,8 +110,8 @@ class InlineReadsTest {
   }
 
   JettyWebSocketConnector connector(boolean inline, int selectors) {
-    JettyWebSocketConnector j = new JettyWebSocketConnector(scheduler, Duration.ofSeconds(5), 0,
-        1000, System::nanoTime, inline, selectors, tls.trust());
+    JettyWebSocketConnector j = new JettyWebSocketConnector(
+        WebSocketConnectionTest.timing(scheduler, 0, 1000), inline, selectors, tls.trust());
     connectors.add(j);
     return j;
   }

@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,8 +54,8 @@ class LentBytesTest {
     try (ServerSocket ss = new ServerSocket()) {
       ss.setReceiveBufferSize(4096);
       ss.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      JettyWebSocketConnector connector = new JettyWebSocketConnector(scheduler,
-          Duration.ofSeconds(5), 0, 1000, System::nanoTime);
+      JettyWebSocketConnector connector = new JettyWebSocketConnector(
+          WebSocketConnectionTest.timing(scheduler, 0, 1000));
       WebSocketConnectionTest.Events e = new WebSocketConnectionTest.Events();
       Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
           Map.of(), e);

@@ -10,7 +10,6 @@ import io.voicewire.server.VoicewireServer;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -32,8 +31,8 @@ import org.junit.jupiter.api.Timeout;
 class MaskKeysTest {
   final CodedSpeechProvider provider = new CodedSpeechProvider(12, 0);
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-  final JettyWebSocketConnector connector = new JettyWebSocketConnector(scheduler,
-      Duration.ofSeconds(5), 0, 1000, System::nanoTime);
+  final JettyWebSocketConnector connector = new JettyWebSocketConnector(
+      WebSocketConnectionTest.timing(scheduler, 0, 1000));
   VoicewireServer server;
   int port;
 

@@ -93,13 +93,20 @@ class WebSocketConnectionTest {
 
   Connector connector(String transport, long pingMillis, long closeTimeoutMillis) {
     if (transport.equals("jetty")) {
-      JettyWebSocketConnector j = new JettyWebSocketConnector(scheduler, Duration.ofSeconds(5),
-          pingMillis, closeTimeoutMillis, System::nanoTime);
+      JettyWebSocketConnector j = new JettyWebSocketConnector(
+          timing(scheduler, pingMillis, closeTimeoutMillis));
       connectors.add(j);
       return j;
     }
-    return new JdkWebSocketConnector(http, scheduler, Executors.newVirtualThreadPerTaskExecutor(),
-        Duration.ofSeconds(5), pingMillis, closeTimeoutMillis, System::nanoTime);
+    return new JdkWebSocketConnector(http, Executors.newVirtualThreadPerTaskExecutor(),
+        timing(scheduler, pingMillis, closeTimeoutMillis));
+  }
+
+  /** A 5 s connect timeout and the system's clock. */
+  static ConnectionTiming timing(ScheduledExecutorService scheduler, long pingMillis,
+      long closeTimeoutMillis) {
+    return new ConnectionTiming(scheduler, Duration.ofSeconds(5), pingMillis, closeTimeoutMillis,
+        System::nanoTime);
   }
 
   Conn connect(String transport, long pingMillis, long closeTimeoutMillis, Events e) {
