@@ -61,7 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--vad", defaultValue = "${env:VOICEWIRE_VAD:-silero}", paramLabel = "DETECTOR",
       description = "End-of-speech detector of the offline engine's VAD commits: silero (a small "
-          + "neural network, far fewer false commits in noise) or energy (default: ${DEFAULT-VALUE}).")
+          + "neural network, far fewer false commits in noise) or energy "
+          + "(default: ${DEFAULT-VALUE}).")
   String vad;
 
   @Option(names = "--upstream", paramLabel = "URL",
@@ -86,31 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
           + "before the process exits (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
 
-  @Option(names = "--max-sessions-per-key", paramLabel = "N",
-      description = "Concurrent sessions per API key, across replicas with --redis "
-          + "(default: 1000).")
-  Integer maxSessionsPerKey;
-
-  @Option(names = "--inbound-bytes-per-second-per-key", paramLabel = "BYTES",
-      description = "Bytes per second one API key's WebSockets together may send; beyond it "
-          + "the server reads them later (nothing is dropped). 0: no limit (default: 8388608).")
-  Long inboundBytesPerSecondPerKey;
-
-  @Option(names = "--inbound-cpu-ms-per-second-per-key", paramLabel = "MS",
-      description = "Milliseconds of CPU per second the server may spend reading and handling "
-          + "one API key's WebSocket frames; beyond it they are read later. 0: no limit "
-          + "(default: 1000).")
-  Long inboundCpuMillisPerSecondPerKey;
-
-  @Option(names = "--inbound-bytes-per-second-per-session", paramLabel = "BYTES",
-      description = "Bytes per second one WebSocket may send, besides its key's budget; beyond "
-          + "it the server reads it later. 0: no limit (default: 524288).")
-  Long inboundBytesPerSecondPerSession;
-
-  @Option(names = "--inbound-cpu-ms-per-second-per-session", paramLabel = "MS",
-      description = "Milliseconds of CPU per second the server may spend reading and handling "
-          + "one WebSocket's frames, besides its key's budget. 0: no limit (default: 50).")
-  Long inboundCpuMillisPerSecondPerSession;
+  @Mixin
+  LimitOptions limitOptions;
 
   @Option(names = "--max-session-starts-per-minute-per-key", paramLabel = "N",
       description = "Session starts per API key per minute, across replicas with --redis "
@@ -146,18 +124,19 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> keys = apiKeys.get();
+    PrintWriter err = spec.commandLine().getErr();
     if (drainSeconds < 0) {
-      spec.commandLine().getErr().println("voicewire: --drain-seconds must be >= 0: "
-          + drainSeconds);
-      spec.commandLine().getErr().flush();
-      return CommandLine.ExitCode.USAGE;
+      return usage(err, "--drain-seconds must be >= 0: " + drainSeconds);
     }
     if (demoTokens && !keys.isEmpty() && !isLoopback(bind)) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("voicewire: refusing --demo-tokens on " + bind + ": it mints tokens without a "
+      return usage(err, "refusing --demo-tokens on " + bind + ": it mints tokens without a "
           + "key, so with API keys it is allowed only on a loopback --bind address");
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
+    }
+    Limits limits;
+    try {
+      limits = limitOptions.limits(env);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
     return run(spec, backend, bind, listen.port, keys, c -> {
       c.allowedOrigins(allowedOrigins);
@@ -168,24 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
       if (metricsAllowedFrom != null) {
         c.metricsAllowedFrom(metricsAllowedFrom);
       }
-      Limits.Builder limits = Limits.DEFAULTS.toBuilder();
-      if (maxSessionsPerKey != null) {
-        limits.maxSessionsPerKey(maxSessionsPerKey);
-      }
-      if (inboundBytesPerSecondPerKey != null) {
-        limits.inboundBytesPerSecondPerKey(inboundBytesPerSecondPerKey);
-      }
-      if (inboundCpuMillisPerSecondPerKey != null) {
-        limits.inboundCpuPerSecondPerKey(Duration.ofMillis(inboundCpuMillisPerSecondPerKey));
-      }
-      if (inboundBytesPerSecondPerSession != null) {
-        limits.inboundBytesPerSecondPerSession(inboundBytesPerSecondPerSession);
-      }
-      if (inboundCpuMillisPerSecondPerSession != null) {
-        limits.inboundCpuPerSecondPerSession(
-            Duration.ofMillis(inboundCpuMillisPerSecondPerSession));
-      }
-      c.limits(limits.build());
+      c.limits(limits);
       if (maxStartsPerMinute != null) {
         c.maxSessionStartsPerMinutePerKey(maxStartsPerMinute);
       }
@@ -244,25 +206,19 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (listenPort < 0 || listenPort > 65535) {
-      err.println("voicewire: --port " + listenPort + " is not a port: use 1-65535, or 0 for "
-          + "any free port");
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
+      return usage(err, "--port " + listenPort + " is not a port: use 1-65535, or 0 for any "
+          + "free port");
     }
     if (keys.isEmpty() && !isLoopback(bindAddress)) {
-      err.println("voicewire: refusing to bind " + bindAddress + " without API keys: set "
+      return usage(err, "refusing to bind " + bindAddress + " without API keys: set "
           + ServerConfig.API_KEYS_ENV + " (comma-separated keys) to serve other hosts, or bind "
           + "127.0.0.1 for local development");
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
     }
     SpeechProvider provider;
     try {
       provider = backends.apply(backendName);
     } catch (IllegalArgumentException e) {
-      err.println("voicewire: " + e.getMessage());
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
+      return usage(err, e.getMessage());
     }
     VoicewireServer server;
     try {
@@ -274,9 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
       });
     } catch (IllegalArgumentException e) {
       provider.close();
-      err.println("voicewire: " + e.getMessage());
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
+      return usage(err, e.getMessage());
     }
     int bound;
     try {
@@ -364,6 +318,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
     out.printf("ready after %.1f s%n", (System.nanoTime() - start) / 1e9);
     out.flush();
+  }
+
+  /** Says {@code voicewire: message} on standard error: a usage error (exit 2). */
+  private static int usage(PrintWriter err, String message) {
+    err.println("voicewire: " + message);
+    err.flush();
+    return CommandLine.ExitCode.USAGE;
   }
 
   static boolean isLoopback(String address) {

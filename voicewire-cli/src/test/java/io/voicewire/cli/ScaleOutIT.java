@@ -70,7 +70,7 @@ class ScaleOutIT {
   static final int DRAIN_SECONDS = 15;
   static final int LEASE_SECONDS = 5;
   /**
-   * {@code --max-sessions-per-key} of the default tier's replicas: above a wave's 9 sessions, and
+   * {@code --limit maxSessionsPerKey} of the default tier's replicas: above a wave's 9 sessions, and
    * below the 18 STT sessions the three engines take (3 per core on two cores, each), so the
    * check meets the key's limit, not the engine's. A crashed replica's leases may hold a few slots
    * for a moment while its sessions resume: a refusal then is {@code resource_exhausted}, which
@@ -234,8 +234,8 @@ class ScaleOutIT {
 
   static JarReplicas cluster(int maxSessionsPerKey) throws Exception {
     return new JarReplicas(JAR, 3, List.of("--drain-seconds", Integer.toString(DRAIN_SECONDS),
-        "--lease-seconds", Integer.toString(LEASE_SECONDS), "--max-sessions-per-key",
-        Integer.toString(maxSessionsPerKey)), ENV);
+        "--lease-seconds", Integer.toString(LEASE_SECONDS), "--limit",
+        "maxSessionsPerKey=" + maxSessionsPerKey), ENV);
   }
 
   static String leasesKey() throws Exception {
