@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * The abbreviations of {@link TextNormalizer} that the voices misread: Latin ones ("e.g." was
  * read as the letters E G), titles and words the voices do not know ("Prof.", "approx.",
- * "vs."), and weekdays before a date or in a range ("Tue, Dec 8", "Mon–Fri"). Abbreviations the
- * voices already say ("Dr.", "Mr.", "St.") are left to them. Stateless and thread safe.
+ * "vs."), the growth rates of business text ("YoY" was "Yo Y"; "QoQ", "MoM"), and weekdays
+ * before a date or in a range ("Tue, Dec 8", "Mon–Fri"). Abbreviations the voices already say
+ * ("Dr.", "Mr.", "St.") are left to them. Stateless and thread safe.
  */
 final class Abbreviations {
   /** Each line: the abbreviation as written (its case matters), then what is said. */
@@ -28,11 +29,15 @@ final class Abbreviations {
       w/o without
       w/ with
       No. number
+      YoY year over year
+      QoQ quarter over quarter
+      MoM month over month
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
-      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d))(?![A-Za-z])|w/");
+      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM)"
+      + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvaAPDwN";
+  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQM";
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""

@@ -71,6 +71,8 @@ final class NumberTokens {
       mmHg millimeters of mercury
       bpm beats per minute
       pts points
+      bps basis points
+      bp basis points
       h hours
       s seconds
       L liters
@@ -129,8 +131,19 @@ final class NumberTokens {
       Map.entry((int) '⅝', "five eighths"), Map.entry((int) '⅞', "seven eighths"));
   /** A scale after a decimal number: 2.3M, 1.5B, 4.2bn (after a whole number, 4B is a room). */
   private static final Pattern DECIMAL_SCALE = Pattern.compile("\\s?(M|B|bn|mn)(?![A-Za-z])");
-  /** Feet and inches, as a height is written: 6'2", 5′11″. */
-  private static final Pattern HEIGHT = Pattern.compile("(\\d)['′](\\d{1,2})(?:\"|″|'')");
+  /** Feet and inches, as a height is written: 6'2", 6' 2", 5′11″. */
+  private static final Pattern HEIGHT = Pattern.compile("(\\d)['′]\\s?(\\d{1,2})(?:\"|″|'')");
+  /** Two lengths in feet: 12' x 10', 8′×10′, 6' by 9'. */
+  private static final Pattern FEET_BY_FEET = Pattern.compile(
+      "(\\d{1,4})['′]\\s?(?:[x×]|by)\\s?(\\d{1,4})['′](?!\\d)");
+  /**
+   * A length in feet: the prime mark (9′), or an apostrophe before a word of size (a 9' long
+   * board, 30' high); an apostrophe alone may close a quotation, so it stays silent elsewhere.
+   */
+  private static final Pattern FEET = Pattern.compile("(\\d{1,4})(?:′|'(?=\\s(?:long|tall|wide|"
+      + "high|deep|away|across|wingspan|boat|ceilings?)(?![A-Za-z])))");
+  /** Percentage points written right after a number: "up 5pp", "a 0.5pp cut". */
+  private static final Pattern PERCENTAGE_POINTS = Pattern.compile("pp(?![A-Za-z.])");
   private static final Pattern BLOOD_PRESSURE = Pattern.compile(
       "(\\d{2,3})/(\\d{2,3})\\s?mm\\s?Hg(?![A-Za-z])");
   /** A number with a leading zero and two more groups: 020 7946 0958. */
@@ -188,6 +201,10 @@ final class NumberTokens {
       int inches = Integer.parseInt(m.group(2));
       sc.b.say(m.end(), cardinal(m.group(1)) + " foot"
           + (inches == 0 ? "" : " " + cardinal(m.group(2)))); // 6'2": "six foot two"
+    } else if (sc.at(FEET_BY_FEET, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " by " + cardinal(m.group(2)) + " feet");
+    } else if (sc.at(FEET, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + (m.group(1).equals("1") ? " foot" : " feet"));
     } else if (sc.at(POWER, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to the power of "
           + (m.group(2).isEmpty() ? "" : "minus ") + cardinal(m.group(3)));
@@ -265,6 +282,9 @@ final class NumberTokens {
       if (!plain && sc.at(DECIMAL_SCALE, end)) {
         words += " " + Money.scaleWord(m.group(1)); // 2.3M downloads
         end = m.end();
+      } else if (sc.at(PERCENTAGE_POINTS, end)) {
+        words += plain && whole.equals("1") ? " percentage point" : " percentage points";
+        end = m.end();
       } else if (sc.at(UNIT, end)) {
         String u = unit(m.group(1));
         words += " " + (plain && whole.equals("1") ? singular(u) : u);
@@ -274,6 +294,9 @@ final class NumberTokens {
     sc.b.say(end, words);
   }
 
+  /** Words of units that end in "s" and are not plurals. */
+  private static final Set<String> SINGULAR_ENDS_IN_S = Set.of("times", "Celsius", "basis");
+
   /** "one kilogram", "one mile per hour", "one foot": the first plural word made singular. */
   private static String singular(String unit) {
     if (unit.equals("feet")) {
@@ -281,7 +304,7 @@ final class NumberTokens {
     }
     String[] w = unit.split(" ");
     for (int k = 0; k < w.length; k++) {
-      if (w[k].endsWith("s") && !w[k].equals("times") && !w[k].equals("Celsius")) {
+      if (w[k].endsWith("s") && !SINGULAR_ENDS_IN_S.contains(w[k])) {
         w[k] = w[k].substring(0, w[k].length() - 1);
         break;
       }

@@ -85,6 +85,28 @@ class TextNormalizerTest {
     assertEquals("five foot eleven, six foot", say("5′11″, 6'0\""));
   }
 
+  /**
+   * Found by held-out everyday sentences (2026-12-07): the foot mark was dropped ("a nine long
+   * board", "six two tall"), "pp" and "bps" spelled, "YoY" read as "Yo Y".
+   */
+  @Test
+  void feetPercentagePointsBasisPointsAndGrowthRates() {
+    assertEquals("He is six foot two tall.", say("He is 6' 2\" tall."));
+    assertEquals("a nine feet long board, a one foot wide gap, a thirty feet high wall",
+        say("a 9' long board, a 1' wide gap, a 30' high wall"));
+    assertEquals("a twelve by ten feet room, an eight by ten feet rug, nine feet",
+        say("a 12' x 10' room, an 8′×10′ rug, 9′"));
+    // an apostrophe alone after a number may close a quotation: it stays silent
+    assertEquals("he said take five and left", say("he said 'take 5' and left"));
+    assertEquals("margins fell five percentage points, then one percentage point, then zero "
+        + "point five percentage points", say("margins fell 5pp, then 1pp, then 0.5pp"));
+    assertEquals("a twenty five basis points hike, one basis point, fifty basis points",
+        say("a 25bp hike, 1 bp, 50 bps"));
+    assertEquals("revenue up twelve percent year over year, three percent quarter over quarter "
+        + "and one percent month over month", say("revenue up 12% YoY, 3% QoQ and 1% MoM"));
+    assertEquals("See pp. twelve to fifteen; Yoyo and mom", say("See pp. 12-15; Yoyo and mom"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
