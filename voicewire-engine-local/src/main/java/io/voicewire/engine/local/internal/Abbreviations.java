@@ -32,12 +32,22 @@ final class Abbreviations {
       YoY year over year
       QoQ quarter over quarter
       MoM month over month
+      ext. extension
+      Ext. extension
+      Apt. apartment
+      Fig. figure
+      fig. figure
+      p. page
+      pp. pages
+      Bldg. building
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
-      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM)"
+      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM"
+      + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
+      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d))"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQM";
+  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQMBfFp";
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""

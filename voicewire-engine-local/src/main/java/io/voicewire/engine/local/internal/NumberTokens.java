@@ -4,86 +4,19 @@ import static io.voicewire.engine.local.internal.NumberWords.cardinal;
 import static io.voicewire.engine.local.internal.NumberWords.ordinal;
 import static io.voicewire.engine.local.internal.NumberWords.year;
 
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * The tokens of {@link TextNormalizer} that start with a digit (amounts of money: {@link Money}):
- * dates, times, ratios, phone numbers, ranges, fractions, versions, numbers with their suffixes
- * and units; fraction characters and per-unit slashes. Stateless and thread safe.
+ * The tokens of {@link TextNormalizer} that start with a digit (amounts of money: {@link Money};
+ * units, feet, sizes and ratings: {@link Measures}): dates, times, ratios, phone numbers, ranges,
+ * fractions, versions, numbers with their suffixes; fraction characters. Stateless and thread
+ * safe.
  */
 final class NumberTokens {
-  /** Each line: a unit as written, then what is said for it (plural; one is made singular). */
-  private static final Map<String, String> UNITS = table("""
-      % percent
-      ° degrees
-      km/h kilometers per hour
-      mph miles per hour
-      km kilometers
-      kg kilograms
-      cm centimeters
-      mm millimeters
-      ms milliseconds
-      GB gigabytes
-      MB megabytes
-      KB kilobytes
-      TB terabytes
-      GHz gigahertz
-      MHz megahertz
-      kHz kilohertz
-      Hz hertz
-      k thousand
-      x times
-      lbs pounds
-      lb pounds
-      oz ounces
-      mg milligrams
-      g grams
-      ml milliliters
-      mL milliliters
-      µm micrometers
-      μm micrometers
-      µs microseconds
-      μs microseconds
-      ns nanoseconds
-      m/s meters per second
-      m meters
-      mi miles
-      ft feet
-      kWh kilowatt hours
-      kW kilowatts
-      min minutes
-      hrs hours
-      hr hours
-      sec seconds
-      kg/m² kilograms per square meter
-      km² square kilometers
-      m² square meters
-      cm² square centimeters
-      ft² square feet
-      m³ cubic meters
-      cm³ cubic centimeters
-      mmHg millimeters of mercury
-      bpm beats per minute
-      pts points
-      bps basis points
-      bp basis points
-      h hours
-      s seconds
-      L liters
-      tsp teaspoons
-      tbsp tablespoons
-      Tbsp tablespoons
-      """);
-  /** A unit right after a number (one space at most), longest first; °C and °F are special. */
-  private static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|"
-      + UNITS.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
-          .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
 
   private NumberTokens() {}
 
@@ -98,8 +31,9 @@ final class NumberTokens {
     }
     int end = i + Character.charCount(cp);
     String words = (i > 0 && Character.isDigit(sc.s.charAt(i - 1)) ? "and " : "") + f;
-    if (sc.at(UNIT, end)) {
-      words += " " + singular(unit(sc.m.group(1)));
+    String unit = Measures.unitAfter(sc, end, true);
+    if (unit != null) {
+      words += unit;
       end = sc.m.end();
     }
     sc.b.say(end, words);
@@ -129,21 +63,10 @@ final class NumberTokens {
       Map.entry((int) '⅙', "one sixth"), Map.entry((int) '⅚', "five sixths"),
       Map.entry((int) '⅛', "one eighth"), Map.entry((int) '⅜', "three eighths"),
       Map.entry((int) '⅝', "five eighths"), Map.entry((int) '⅞', "seven eighths"));
+  /** "ers" after a number, as teams are named: 49ers, 76ers. */
+  private static final Pattern TEAM_SUFFIX = Pattern.compile("ers(?![A-Za-z])");
   /** A scale after a decimal number: 2.3M, 1.5B, 4.2bn (after a whole number, 4B is a room). */
   private static final Pattern DECIMAL_SCALE = Pattern.compile("\\s?(M|B|bn|mn)(?![A-Za-z])");
-  /** Feet and inches, as a height is written: 6'2", 6' 2", 5′11″. */
-  private static final Pattern HEIGHT = Pattern.compile("(\\d)['′]\\s?(\\d{1,2})(?:\"|″|'')");
-  /** Two lengths in feet: 12' x 10', 8′×10′, 6' by 9'. */
-  private static final Pattern FEET_BY_FEET = Pattern.compile(
-      "(\\d{1,4})['′]\\s?(?:[x×]|by)\\s?(\\d{1,4})['′](?!\\d)");
-  /**
-   * A length in feet: the prime mark (9′), or an apostrophe before a word of size (a 9' long
-   * board, 30' high); an apostrophe alone may close a quotation, so it stays silent elsewhere.
-   */
-  private static final Pattern FEET = Pattern.compile("(\\d{1,4})(?:′|'(?=\\s(?:long|tall|wide|"
-      + "high|deep|away|across|wingspan|boat|ceilings?)(?![A-Za-z])))");
-  /** Percentage points written right after a number: "up 5pp", "a 0.5pp cut". */
-  private static final Pattern PERCENTAGE_POINTS = Pattern.compile("pp(?![A-Za-z.])");
   private static final Pattern BLOOD_PRESSURE = Pattern.compile(
       "(\\d{2,3})/(\\d{2,3})\\s?mm\\s?Hg(?![A-Za-z])");
   /** A number with a leading zero and two more groups: 020 7946 0958. */
@@ -153,37 +76,10 @@ final class NumberTokens {
       "(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\d.])");
   /** A state's two capitals and a space before five digits. */
   private static final Pattern ZIP_STATE = Pattern.compile("[A-Z]{2} ");
-  private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
-  /** The end of a number and its unit, before a slash: "5 GB". */
-  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
 
   /** {@code 2^10}, {@code 10^-6}: "two to the power of ten", "ten to the power of minus six". */
   private static final Pattern POWER =
       Pattern.compile("(\\d{1,6})\\^(-?)(\\d{1,3})(?!\\d|[.,]\\d|\\^)");
-
-  /**
-   * The slash at {@code i}: {@code $4.99/month} and {@code 5 GB/s} are "per month" and "per
-   * second"; between words ({@code and/or}) it is a space.
-   */
-  static void perUnit(TextNormalizer.Scan sc, int i, int next) {
-    String s = sc.s;
-    if (sc.at(PER_UNIT, next) && i > 0 && (Character.isDigit(s.charAt(i - 1))
-        || UNIT_BEFORE.matcher(s.substring(Math.max(0, i - 5), i)).matches())) {
-      String unit = sc.m.group();
-      sc.b.say(sc.m.end(), "per " + switch (unit) {
-        case "s", "sec" -> "second";
-        case "h", "hr" -> "hour";
-        case "min" -> "minute";
-        case "d" -> "day";
-        case "wk" -> "week";
-        case "mo" -> "month";
-        case "yr" -> "year";
-        default -> Words.speak(unit);
-      });
-    } else {
-      sc.b.say(next, " ");
-    }
-  }
 
   /** The token at {@code i}, which is a digit. */
   static void number(TextNormalizer.Scan sc, int i) {
@@ -197,15 +93,10 @@ final class NumberTokens {
         || (sc.at(TextNormalizer.HOUR_AMPM, i) && hourAmPm(sc, m))) {
       return;
     }
-    if (sc.at(HEIGHT, i)) {
-      int inches = Integer.parseInt(m.group(2));
-      sc.b.say(m.end(), cardinal(m.group(1)) + " foot"
-          + (inches == 0 ? "" : " " + cardinal(m.group(2)))); // 6'2": "six foot two"
-    } else if (sc.at(FEET_BY_FEET, i)) {
-      sc.b.say(m.end(), cardinal(m.group(1)) + " by " + cardinal(m.group(2)) + " feet");
-    } else if (sc.at(FEET, i)) {
-      sc.b.say(m.end(), cardinal(m.group(1)) + (m.group(1).equals("1") ? " foot" : " feet"));
-    } else if (sc.at(POWER, i)) {
+    if (Measures.measure(sc, i)) {
+      return;
+    }
+    if (sc.at(POWER, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to the power of "
           + (m.group(2).isEmpty() ? "" : "minus ") + cardinal(m.group(3)));
     } else if (sc.at(TextNormalizer.RATIO, i)) {
@@ -263,8 +154,14 @@ final class NumberTokens {
     if (plain && sc.at(TextNormalizer.ORDINAL_SUFFIX, end)) {
       words = ordinal(whole);
       end = m.end();
+    } else if (plain && sc.at(TEAM_SUFFIX, end)) {
+      words = cardinal(whole);
+      words += words.endsWith("e") ? "rs" : "ers"; // the 49ers, the 76ers: niners, sixers
+      end = m.end();
     } else if (plain && sc.at(TextNormalizer.PLURAL_SUFFIX, end)) {
-      words = NumberWords.plural(whole.length() == 4 ? year(whole) : cardinal(whole));
+      words = m.group().equals("s") && Measures.seconds(sc, end - whole.length(), whole)
+          ? cardinal(whole) + (whole.equals("1") ? " second" : " seconds") // wait 45s
+          : NumberWords.plural(whole.length() == 4 ? year(whole) : cardinal(whole));
       end = m.end();
     } else {
       if (!plain) {
@@ -282,41 +179,15 @@ final class NumberTokens {
       if (!plain && sc.at(DECIMAL_SCALE, end)) {
         words += " " + Money.scaleWord(m.group(1)); // 2.3M downloads
         end = m.end();
-      } else if (sc.at(PERCENTAGE_POINTS, end)) {
-        words += plain && whole.equals("1") ? " percentage point" : " percentage points";
-        end = m.end();
-      } else if (sc.at(UNIT, end)) {
-        String u = unit(m.group(1));
-        words += " " + (plain && whole.equals("1") ? singular(u) : u);
-        end = m.end();
+      } else {
+        String unit = Measures.unitAfter(sc, end, plain && whole.equals("1"));
+        if (unit != null) {
+          words += unit;
+          end = m.end();
+        }
       }
     }
     sc.b.say(end, words);
-  }
-
-  /** Words of units that end in "s" and are not plurals. */
-  private static final Set<String> SINGULAR_ENDS_IN_S = Set.of("times", "Celsius", "basis");
-
-  /** "one kilogram", "one mile per hour", "one foot": the first plural word made singular. */
-  private static String singular(String unit) {
-    if (unit.equals("feet")) {
-      return "foot";
-    }
-    String[] w = unit.split(" ");
-    for (int k = 0; k < w.length; k++) {
-      if (w[k].endsWith("s") && !SINGULAR_ENDS_IN_S.contains(w[k])) {
-        w[k] = w[k].substring(0, w[k].length() - 1);
-        break;
-      }
-    }
-    return String.join(" ", w);
-  }
-
-  private static String unit(String u) {
-    if (u.startsWith("°") && u.length() > 1) {
-      return u.endsWith("C") ? "degrees Celsius" : "degrees Fahrenheit";
-    }
-    return UNITS.getOrDefault(u, "");
   }
 
   private static boolean date(TextNormalizer.Scan sc, int end, String y, String mo, String d) {

@@ -344,7 +344,7 @@ final class TextNormalizer {
             b.say(next, i > 0 && s.charAt(i - 1) == ' ' && endsWithWord() ? ", " : " ");
           }
         }
-        case '/' -> NumberTokens.perUnit(this, i, next);
+        case '/' -> Measures.perUnit(this, i, next);
         case '*' -> b.say(next, spaced && endsWithWord() ? "times" : " ");
         case '<' -> {
           if (!spaced && next < n && s.charAt(next) == '3'

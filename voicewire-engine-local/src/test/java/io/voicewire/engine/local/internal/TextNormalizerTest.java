@@ -104,7 +104,63 @@ class TextNormalizerTest {
         say("a 25bp hike, 1 bp, 50 bps"));
     assertEquals("revenue up twelve percent year over year, three percent quarter over quarter "
         + "and one percent month over month", say("revenue up 12% YoY, 3% QoQ and 1% MoM"));
-    assertEquals("See pp. twelve to fifteen; Yoyo and mom", say("See pp. 12-15; Yoyo and mom"));
+    assertEquals("See pages twelve to fifteen; Yoyo and mom", say("See pp. 12-15; Yoyo and mom"));
+  }
+
+  /**
+   * Found by a third held-out battery (2026-12-07): "4.5/5 stars" lost its slash ("four point
+   * five five stars"), a resolution was a product ("nineteen twenty times one thousand eighty").
+   */
+  @Test
+  void ratingsResolutionsExtensionsAndApartments() {
+    assertEquals("Rated four point five out of five stars, nine point five out of ten",
+        say("Rated 4.5/5 stars, 9.5/10"));
+    assertEquals("at nineteen twenty by ten eighty, thirty eight forty by twenty one sixty or "
+        + "eight hundred by six hundred; three times more", say("at 1920x1080, 3840×2160 or "
+        + "800x600; 3x more"));
+    assertEquals("call five five five, zero one nine nine extension forty two, apartment four B",
+        say("call 555-0199 ext. 42, Apt. 4B"));
+    assertEquals("the ext. file and the Apt. of", say("the ext. file and the Apt. of"));
+    assertEquals("four fifths of them, one point five", say("4/5 of them, 1.5"));
+  }
+
+  /**
+   * Found by the same battery: "wait 45s" was "wait forty fives", "3s later" "threes later";
+   * an "s" after a whole number is seconds unless the words around make it a plural.
+   */
+  @Test
+  void secondsUnlessTheWordsAroundMakeItADecadeAnAgeOrAPlural() {
+    assertEquals("wait forty five seconds, every thirty seconds, one second, three seconds later",
+        say("wait 45s, every 30s, 1s, 3s later"));
+    assertEquals("in his thirties, the mid thirties, her early twenties, the low twenties, the "
+        + "eighties, the nineteen nineties, the eighties", say("in his 30s, the mid-30s, her "
+        + "early 20s, the low 20s, the '80s, the 1990s, the 80s"));
+    assertEquals("ones and zeros, zeros and ones, MP threes", say("1s and 0s, 0s and 1s, MP3s"));
+  }
+
+  /**
+   * A fourth held-out battery (2026-12-07): a hexadecimal error code was "zero times eighty
+   * million seventy thousand five", "BP 130/85" lost its slash, "18\"x24\"" was "eighteen x
+   * twenty four", "the 49ers" was "forty nine ers"; mins, yds, pcs, Mbps, Fig., p. were spelled.
+   */
+  @Test
+  void codesReadingsPosterSizesTeamsAndMoreUnits() {
+    assertEquals("Error code hex eight zero zero seven zero zero zero five, mask hex F F",
+        say("Error code 0x80070005, mask 0xff"));
+    assertEquals("BP one hundred thirty over eighty five, HR seventy two",
+        say("BP 130/85, HR 72"));
+    assertEquals("a eighteen by twenty four inches poster, eight point five by eleven inches",
+        say("a 18\"x24\" poster, 8.5\" x 11\""));
+    assertEquals("The forty niners beat the seventy sixers", say("The 49ers beat the 76ers"));
+    assertEquals("bake twenty five minutes, run ten yards, five hundred pieces, one gigabit per "
+        + "second or one hundred megabits per second", say("bake 25 mins, run 10 yds, 500 pcs, "
+        + "1Gbps or 100 Mbps"));
+    assertEquals("See figure three on page fourteen and pages twenty to twenty two, building C",
+        say("See Fig. 3 on p. 14 and pp. 20-22, Bldg. C"));
+    assertEquals("at seven p m. a p. of", say("at 7 p.m., a p. of"));
+    // at a sentence's end (the first version missed these: the full stop was taken for a decimal)
+    assertEquals("Code hex one F. At nineteen twenty by ten eighty. Down five percentage points.",
+        say("Code 0x1F. At 1920x1080. Down 5pp."));
   }
 
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
@@ -198,8 +254,9 @@ class TextNormalizerTest {
         say("120/80 mmHg, 72 bpm, 24.5 kg/m²"));
     assertEquals("seventeen U.S.C. section one hundred seven , see paragraph three",
         say("17 U.S.C. § 107 (see ¶ 3)"));
-    assertEquals("ten point four nine seconds, eight hours, two liters, fives and thirties",
-        say("10.49s, 8h, 2L, 5s and 30s"));
+    // a whole number's "s" is seconds too (it was "fives and thirties" until 2026-12-07)
+    assertEquals("ten point four nine seconds, eight hours, two liters, five seconds and thirty "
+        + "seconds", say("10.49s, 8h, 2L, 5s and 30s"));
     assertEquals("at ten o'clock to ten thirty", say("at 10:00-10:30"));
     assertEquals("zero two zero, seven nine four six, zero nine five eight",
         say("020 7946 0958"));

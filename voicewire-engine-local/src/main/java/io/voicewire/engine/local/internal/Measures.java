@@ -1,0 +1,274 @@
+package io.voicewire.engine.local.internal;
+
+import static io.voicewire.engine.local.internal.NumberWords.cardinal;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The measures of {@link NumberTokens}: units after a number ({@code 5 GB}, {@code 1 mph},
+ * {@code 5pp}), per-unit slashes ({@code $4.99/month}), feet and inches, ratings with a decimal
+ * point ({@code 4.5/5}), sizes ({@code 1920x1080}, {@code 18"x24"}), hexadecimal numbers
+ * ({@code 0x1F}), a blood pressure after "BP" and seconds written with an "s"
+ * ({@code wait 45s}). Stateless and thread safe.
+ */
+final class Measures {
+  /** Each line: a unit as written, then what is said for it (plural; one is made singular). */
+  private static final Map<String, String> UNITS = NumberTokens.table("""
+      % percent
+      ° degrees
+      km/h kilometers per hour
+      mph miles per hour
+      km kilometers
+      kg kilograms
+      cm centimeters
+      mm millimeters
+      ms milliseconds
+      GB gigabytes
+      MB megabytes
+      KB kilobytes
+      TB terabytes
+      GHz gigahertz
+      MHz megahertz
+      kHz kilohertz
+      Hz hertz
+      k thousand
+      x times
+      lbs pounds
+      lb pounds
+      oz ounces
+      mg milligrams
+      g grams
+      ml milliliters
+      mL milliliters
+      µm micrometers
+      μm micrometers
+      µs microseconds
+      μs microseconds
+      ns nanoseconds
+      m/s meters per second
+      m meters
+      mi miles
+      ft feet
+      kWh kilowatt hours
+      kW kilowatts
+      min minutes
+      hrs hours
+      hr hours
+      sec seconds
+      kg/m² kilograms per square meter
+      km² square kilometers
+      m² square meters
+      cm² square centimeters
+      ft² square feet
+      m³ cubic meters
+      cm³ cubic centimeters
+      mmHg millimeters of mercury
+      bpm beats per minute
+      pts points
+      mins minutes
+      yds yards
+      yd yards
+      pcs pieces
+      Gbps gigabits per second
+      Mbps megabits per second
+      kbps kilobits per second
+      Kbps kilobits per second
+      bps basis points
+      bp basis points
+      h hours
+      s seconds
+      L liters
+      tsp teaspoons
+      tbsp tablespoons
+      Tbsp tablespoons
+      """);
+  /** A unit right after a number (one space at most), longest first; °C and °F are special. */
+  private static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|"
+      + UNITS.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
+          .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
+  /** Feet and inches, as a height is written: 6'2", 6' 2", 5′11″. */
+  private static final Pattern HEIGHT = Pattern.compile("(\\d)['′]\\s?(\\d{1,2})(?:\"|″|'')");
+  /** Two lengths in feet: 12' x 10', 8′×10′, 6' by 9'. */
+  private static final Pattern FEET_BY_FEET = Pattern.compile(
+      "(\\d{1,4})['′]\\s?(?:[x×]|by)\\s?(\\d{1,4})['′](?!\\d)");
+  /**
+   * A length in feet: the prime mark (9′), or an apostrophe before a word of size (a 9' long
+   * board, 30' high); an apostrophe alone may close a quotation, so it stays silent elsewhere.
+   */
+  private static final Pattern FEET = Pattern.compile("(\\d{1,4})(?:′|'(?=\\s(?:long|tall|wide|"
+      + "high|deep|away|across|wingspan|boat|ceilings?)(?![A-Za-z])))");
+  /** Two lengths in inches: 18"x24", 8.5" x 11". */
+  private static final Pattern INCHES_BY_INCHES = Pattern.compile(
+      "(\\d{1,3}(?:\\.\\d)?)[\"″]\\s?[x×]\\s?(\\d{1,3}(?:\\.\\d)?)[\"″]");
+  /** A hexadecimal number: 0x80070005, 0xFF. */
+  private static final Pattern HEX = Pattern.compile("0x([0-9A-Fa-f]{1,16})(?!\\w|\\.\\w)");
+  /** A blood pressure after "BP": BP 130/85 ("one hundred thirty over eighty five"). */
+  private static final Pattern BP_READING = Pattern.compile("(\\d{2,3})/(\\d{2,3})(?![\\d/])");
+  /** A rating with a decimal point: 4.5/5, 9.5/10 ("four point five out of five"). */
+  private static final Pattern RATING = Pattern.compile(
+      "(\\d{1,3}\\.\\d{1,2})/(5|10|100)(?![\\d/.,]\\d)");
+  /** Two sizes with an x and no spaces: a resolution or a format, 1920x1080, 800×600. */
+  private static final Pattern DIMENSIONS = Pattern.compile(
+      "(\\d{2,5})[x×](\\d{2,5})(?!\\d|\\.\\d)");
+  /** Percentage points written right after a number: "up 5pp", "a 0.5pp cut". */
+  private static final Pattern PERCENTAGE_POINTS = Pattern.compile("pp(?![A-Za-z])");
+  private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
+  /** The end of a number and its unit, before a slash: "5 GB". */
+  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
+
+  private Measures() {}
+
+  /**
+   * The measure at {@code i} (a digit) said: a height, feet, a rating, a size; false when there
+   * is none there.
+   */
+  static boolean measure(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if (sc.at(HEIGHT, i)) {
+      int inches = Integer.parseInt(m.group(2));
+      sc.b.say(m.end(), cardinal(m.group(1)) + " foot"
+          + (inches == 0 ? "" : " " + cardinal(m.group(2)))); // 6'2": "six foot two"
+    } else if (sc.at(FEET_BY_FEET, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " by " + cardinal(m.group(2)) + " feet");
+    } else if (sc.at(FEET, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + (m.group(1).equals("1") ? " foot" : " feet"));
+    } else if (sc.at(INCHES_BY_INCHES, i)) {
+      sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " by "
+          + NumberWords.decimal(m.group(2)) + " inches");
+    } else if (sc.at(HEX, i)) {
+      sc.b.say(m.end(), "hex " + hexDigits(m.group(1))); // 0xFF: "hex F F"
+    } else if (sc.at(BP_READING, i) && sc.wordBefore(i, false).equals("BP")) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2)));
+    } else if (sc.at(RATING, i)) {
+      sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " out of " + cardinal(m.group(2)));
+    } else if (sc.at(DIMENSIONS, i)) {
+      sc.b.say(m.end(), size(m.group(1)) + " by " + size(m.group(2))); // "nineteen twenty by"
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** Each digit of a hexadecimal number: a number's word or a capital letter. */
+  private static String hexDigits(String hex) {
+    StringBuilder b = new StringBuilder();
+    for (char c : hex.toCharArray()) {
+      b.append(b.isEmpty() ? "" : " ").append(Character.isDigit(c)
+          ? NumberWords.digits(String.valueOf(c)) : String.valueOf(Character.toUpperCase(c)));
+    }
+    return b.toString();
+  }
+
+  /**
+   * What is said for the unit right after a number that ends at {@code end} (" percentage
+   * points", " kilograms"; {@code one}: the singular), with {@code sc.m} ending after it; null
+   * when none follows.
+   */
+  static String unitAfter(TextNormalizer.Scan sc, int end, boolean one) {
+    if (sc.at(PERCENTAGE_POINTS, end)) {
+      return one ? " percentage point" : " percentage points";
+    }
+    if (sc.at(UNIT, end)) {
+      String u = unit(sc.m.group(1));
+      return " " + (one ? singular(u) : u);
+    }
+    return null;
+  }
+
+  /**
+   * The slash at {@code i}: {@code $4.99/month} and {@code 5 GB/s} are "per month" and "per
+   * second"; between words ({@code and/or}) it is a space.
+   */
+  static void perUnit(TextNormalizer.Scan sc, int i, int next) {
+    String s = sc.s;
+    if (sc.at(PER_UNIT, next) && i > 0 && (Character.isDigit(s.charAt(i - 1))
+        || UNIT_BEFORE.matcher(s.substring(Math.max(0, i - 5), i)).matches())) {
+      String unit = sc.m.group();
+      sc.b.say(sc.m.end(), "per " + switch (unit) {
+        case "s", "sec" -> "second";
+        case "h", "hr" -> "hour";
+        case "min" -> "minute";
+        case "d" -> "day";
+        case "wk" -> "week";
+        case "mo" -> "month";
+        case "yr" -> "year";
+        default -> Words.speak(unit);
+      });
+    } else {
+      sc.b.say(next, " ");
+    }
+  }
+
+  /**
+   * A size of {@link #DIMENSIONS}: four digits in pairs, as sizes are said (1080 "ten eighty",
+   * 3840 "thirty eight forty", 1200 "twelve hundred", 1024 "ten twenty four"), else a number.
+   */
+  private static String size(String n) {
+    if (n.length() != 4 || n.charAt(0) == '0') {
+      return cardinal(n);
+    }
+    String high = cardinal(n.substring(0, 2));
+    String low = n.substring(2);
+    return low.equals("00") ? high + " hundred"
+        : high + (low.charAt(0) == '0' ? " oh " : " ") + cardinal(Integer.parseInt(low));
+  }
+
+  /** Words before a number of tens that make "30s" an age or a decade: "in her early 30s". */
+  private static final Set<String> DECADE_BEFORE = Set.of("the", "his", "her", "their", "my",
+      "your", "our", "its", "early", "mid", "late", "low", "high", "upper", "lower");
+  private static final Pattern ONES_AND_ZEROS = Pattern.compile("[01]s and [01]s");
+
+  /**
+   * Whether a whole number written with an "s" at {@code start} is a time in seconds ("wait
+   * 45s", "every 30s", "3s later") rather than a plural: a year's decade (1990s), an apostrophe's
+   * ('80s), a name's (MP3s), tens after a word of age or decade ("his 30s", "the mid-80s", "the
+   * low 20s"), ones and zeros.
+   */
+  static boolean seconds(TextNormalizer.Scan sc, int start, String whole) {
+    String s = sc.s;
+    char prev = start > 0 ? s.charAt(start - 1) : ' ';
+    if (whole.length() > 3 || prev == '\'' || prev == '’' || Character.isLetter(prev)) {
+      return false; // 1990s, '80s, MP3s
+    }
+    boolean tens = whole.length() == 2 && whole.charAt(1) == '0';
+    int before = start > 0 && s.charAt(start - 1) == '-' ? start - 1 : start;
+    if (tens && DECADE_BEFORE.contains(sc.wordBefore(before, false).toLowerCase(
+        java.util.Locale.ROOT))) {
+      return false;
+    }
+    Matcher bits = ONES_AND_ZEROS.matcher(s);
+    return !(whole.length() == 1 && whole.charAt(0) <= '1'
+        && (bits.region(start, s.length()).lookingAt()
+            || bits.region(Math.max(0, start - 7), s.length()).lookingAt()));
+  }
+
+  /** Words of units that end in "s" and are not plurals. */
+  private static final Set<String> SINGULAR_ENDS_IN_S = Set.of("times", "Celsius", "basis");
+
+  /** "one kilogram", "one mile per hour", "one foot": the first plural word made singular. */
+  private static String singular(String unit) {
+    if (unit.equals("feet")) {
+      return "foot";
+    }
+    String[] w = unit.split(" ");
+    for (int k = 0; k < w.length; k++) {
+      if (w[k].endsWith("s") && !SINGULAR_ENDS_IN_S.contains(w[k])) {
+        w[k] = w[k].substring(0, w[k].length() - 1);
+        break;
+      }
+    }
+    return String.join(" ", w);
+  }
+
+  private static String unit(String u) {
+    if (u.startsWith("°") && u.length() > 1) {
+      return u.endsWith("C") ? "degrees Celsius" : "degrees Fahrenheit";
+    }
+    return UNITS.getOrDefault(u, "");
+  }
+}
