@@ -40,14 +40,15 @@ final class Abbreviations {
       p. page
       pp. pages
       Bldg. building
+      y/o year old
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
-      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d))"
+      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/o)"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQMBfFp";
+  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQMBfFpy";
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""

@@ -70,6 +70,7 @@ final class Measures {
       mmHg millimeters of mercury
       bpm beats per minute
       pts points
+      pt points
       mins minutes
       yds yards
       yd yards
@@ -87,8 +88,11 @@ final class Measures {
       tbsp tablespoons
       Tbsp tablespoons
       """);
-  /** A unit right after a number (one space at most), longest first; °C and °F are special. */
-  private static final Pattern UNIT = Pattern.compile("\\s?(°\\s?[CF](?![A-Za-z])|"
+  /**
+   * A unit right after a number (one space at most, or a hyphen: a 4-pt margin), longest first;
+   * °C, °F and the compass points (40.7° N) are special.
+   */
+  private static final Pattern UNIT = Pattern.compile("(?:\\s?|-)(°\\s?[CFNSEW](?![A-Za-z])|"
       + UNITS.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
           .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
   /** Feet and inches, as a height is written: 6'2", 6' 2", 5′11″. */
@@ -109,6 +113,15 @@ final class Measures {
   private static final Pattern HEX = Pattern.compile("0x([0-9A-Fa-f]{1,16})(?!\\w|\\.\\w)");
   /** A blood pressure after "BP": BP 130/85 ("one hundred thirty over eighty five"). */
   private static final Pattern BP_READING = Pattern.compile("(\\d{2,3})/(\\d{2,3})(?![\\d/])");
+  /** A duration in hours and minutes, or minutes and seconds: 2h 15m, 1h30m, 3m 20s. */
+  private static final Pattern CLOCK_DURATION = Pattern.compile(
+      "(\\d{1,3})([hm])\\s?(\\d{1,2})([ms])(?![A-Za-z])");
+  /** Words before "2/5" that make it "two of five": Step 2/5, page 3/10. */
+  private static final Set<String> OF_BEFORE = Set.of("step", "page", "part", "question", "slide",
+      "day", "level", "round", "game", "item", "task", "episode", "lesson", "week");
+  private static final Pattern N_OF_M = Pattern.compile("(\\d{1,3})/(\\d{1,3})(?![\\d/])");
+  /** The year and number of a CVE id after "CVE-": CVE-2023-42917. */
+  private static final Pattern CVE_NUMBER = Pattern.compile("(\\d{4})-(\\d{4,7})(?!\\d)");
   /** A rating with a decimal point: 4.5/5, 9.5/10 ("four point five out of five"). */
   private static final Pattern RATING = Pattern.compile(
       "(\\d{1,3}\\.\\d{1,2})/(5|10|100)(?![\\d/.,]\\d)");
@@ -137,6 +150,10 @@ final class Measures {
       sc.b.say(m.end(), cardinal(m.group(1)) + " by " + cardinal(m.group(2)) + " feet");
     } else if (sc.at(FEET, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + (m.group(1).equals("1") ? " foot" : " feet"));
+    } else if (sc.at(CLOCK_DURATION, i) && !m.group(2).equals(m.group(4))) {
+      boolean hours = m.group(2).equals("h");
+      sc.b.say(m.end(), count(m.group(1), hours ? "hour" : "minute") + " "
+          + count(m.group(3), hours ? "minute" : "second")); // 2h 15m
     } else if (sc.at(INCHES_BY_INCHES, i)) {
       sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " by "
           + NumberWords.decimal(m.group(2)) + " inches");
@@ -165,6 +182,29 @@ final class Measures {
   }
 
   /**
+   * A number that is part of a name at {@code i} said: a CVE id's year and number ("CVE twenty
+   * twenty three, four two nine one seven", not a range), "Step 2/5" ("two of five", not a
+   * fraction or a date); false when there is none.
+   */
+  static boolean identifier(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if (i >= 4 && sc.s.regionMatches(true, i - 4, "CVE-", 0, 4) && sc.at(CVE_NUMBER, i)) {
+      sc.b.say(m.end(), NumberWords.year(m.group(1)) + ", " + NumberWords.digits(m.group(2)));
+      return true;
+    }
+    if (sc.at(N_OF_M, i) && OF_BEFORE.contains(sc.wordBefore(i, false).toLowerCase(
+        java.util.Locale.ROOT))) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " of " + cardinal(m.group(2)));
+      return true;
+    }
+    return false;
+  }
+
+  private static String count(String n, String unit) {
+    return cardinal(n) + " " + unit + (n.equals("1") ? "" : "s");
+  }
+
+  /**
    * What is said for the unit right after a number that ends at {@code end} (" percentage
    * points", " kilograms"; {@code one}: the singular), with {@code sc.m} ending after it; null
    * when none follows.
@@ -175,7 +215,8 @@ final class Measures {
     }
     if (sc.at(UNIT, end)) {
       String u = unit(sc.m.group(1));
-      return " " + (one ? singular(u) : u);
+      boolean compound = sc.s.charAt(end) == '-'; // a 10-km run: "a ten kilometer run"
+      return " " + (one || compound ? singular(u) : u);
     }
     return null;
   }
@@ -267,7 +308,14 @@ final class Measures {
 
   private static String unit(String u) {
     if (u.startsWith("°") && u.length() > 1) {
-      return u.endsWith("C") ? "degrees Celsius" : "degrees Fahrenheit";
+      return "degrees " + switch (u.charAt(u.length() - 1)) {
+        case 'C' -> "Celsius";
+        case 'F' -> "Fahrenheit";
+        case 'N' -> "north";
+        case 'S' -> "south";
+        case 'E' -> "east";
+        default -> "west";
+      };
     }
     return UNITS.getOrDefault(u, "");
   }

@@ -84,6 +84,9 @@ final class NumberTokens {
   /** The token at {@code i}, which is a digit. */
   static void number(TextNormalizer.Scan sc, int i) {
     Matcher m = sc.m;
+    if (Measures.identifier(sc, i)) {
+      return;
+    }
     if ((sc.at(TextNormalizer.ISO_DATE, i) && date(sc, m.end(), m.group(1), m.group(2),
         m.group(3)))
         || (sc.at(TextNormalizer.SLASH_DATE, i) && slashDate(sc, m))

@@ -345,7 +345,8 @@ final class TextNormalizer {
           }
         }
         case '/' -> Measures.perUnit(this, i, next);
-        case '*' -> b.say(next, spaced && endsWithWord() ? "times" : " ");
+        case '*' -> b.say(next, spaced && endsWithWord() ? "times"
+            : beforeDigit && (i == 0 || s.charAt(i - 1) == ' ') ? "star" : " "); // dial *67
         case '<' -> {
           if (!spaced && next < n && s.charAt(next) == '3'
               && (next + 1 >= n || !Character.isDigit(s.charAt(next + 1)))) {

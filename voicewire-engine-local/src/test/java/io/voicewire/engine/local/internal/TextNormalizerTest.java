@@ -139,6 +139,27 @@ class TextNormalizerTest {
   }
 
   /**
+   * A fifth held-out battery (2026-12-07): "Step 2/5" was "two fifths", "2h 15m" "two hours
+   * fifteen meters", "CVE-2023-42917" a range, "*67" lost its star, "40.7° N" "degrees N".
+   */
+  @Test
+  void stepsDurationsCveIdsStarCodesCompassPointsAndYearsOld() {
+    assertEquals("Step two of five, page three of twelve; it is two fifths full",
+        say("Step 2/5, page 3/12; it is 2/5 full"));
+    assertEquals("two hours fifteen minutes, one hour thirty minutes, three minutes twenty "
+        + "seconds, two hours", say("2h 15m, 1h30m, 3m 20s, 2h"));
+    assertEquals("fixes CVE twenty twenty three, four two nine one seven and ages four to six",
+        say("fixes CVE-2023-42917 and ages 4-6"));
+    assertEquals("Dial star sixty seven, two times three", say("Dial *67, 2 * 3"));
+    assertEquals("forty point seven degrees north, seventy four degrees west, one degree east, "
+        + "twenty degrees Celsius", say("40.7° N, 74° W, 1°E, 20°C"));
+    assertEquals("a forty five year old male, a four point margin, twelve points",
+        say("a 45 y/o male, a 4-pt margin, 12 pt"));
+    assertEquals("a ten kilometer run, a five minute walk, ages four to six, COVID nineteen",
+        say("a 10-km run, a 5-min walk, ages 4-6, COVID-19"));
+  }
+
+  /**
    * A fourth held-out battery (2026-12-07): a hexadecimal error code was "zero times eighty
    * million seventy thousand five", "BP 130/85" lost its slash, "18\"x24\"" was "eighteen x
    * twenty four", "the 49ers" was "forty nine ers"; mins, yds, pcs, Mbps, Fig., p. were spelled.
