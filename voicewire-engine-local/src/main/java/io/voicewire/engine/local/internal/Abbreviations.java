@@ -95,7 +95,11 @@ final class Abbreviations {
       return false;
     }
     if (!afterRange(sc.s, i) && !sc.at(WEEKDAY_CONTEXT, wordEnd)) {
-      return false;
+      if (wordEnd >= sc.n || sc.s.charAt(wordEnd) != '.') {
+        return false;
+      }
+      sc.b.say(wordEnd, day); // "RSVP by Fri.": written with its full stop, which stays one
+      return true;
     }
     int end = wordEnd < sc.n && sc.s.charAt(wordEnd) == '.' ? wordEnd + 1 : wordEnd;
     sc.b.say(end, day);

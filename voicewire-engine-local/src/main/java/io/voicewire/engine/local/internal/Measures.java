@@ -71,6 +71,9 @@ final class Measures {
       bpm beats per minute
       pts points
       pt points
+      yrs years
+      yr years
+      ¢ cents
       mins minutes
       yds yards
       yd yards
@@ -132,7 +135,7 @@ final class Measures {
   private static final Pattern PERCENTAGE_POINTS = Pattern.compile("pp(?![A-Za-z])");
   private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
   /** The end of a number and its unit, before a slash: "5 GB". */
-  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ]{1,3}");
+  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ¢]{1,3}");
 
   private Measures() {}
 

@@ -31,7 +31,8 @@ final class NumberTokens {
     }
     int end = i + Character.charCount(cp);
     String words = (i > 0 && Character.isDigit(sc.s.charAt(i - 1)) ? "and " : "") + f;
-    String unit = Measures.unitAfter(sc, end, true);
+    // ½ tsp: "one half teaspoon"; 1½ hrs: "one and one half hours"
+    String unit = Measures.unitAfter(sc, end, i == 0 || !Character.isDigit(sc.s.charAt(i - 1)));
     if (unit != null) {
       words += unit;
       end = sc.m.end();
@@ -116,7 +117,10 @@ final class NumberTokens {
       sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
           + " millimeters of mercury"); // 120/80 mmHg
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
-      sc.b.say(m.end(), slash(m.group(1), m.group(2)));
+      boolean outOf = (m.group(2).equals("10") || m.group(2).equals("100"))
+          && !sc.s.startsWith(" of", m.end()); // rated 8/10; but 3/10 of a mile
+      sc.b.say(m.end(), outOf ? cardinal(m.group(1)) + " out of " + cardinal(m.group(2))
+          : slash(m.group(1), m.group(2)));
     } else if (sc.at(LOCAL_PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("[ -]")));
     } else if (sc.at(IPV4, i)) {

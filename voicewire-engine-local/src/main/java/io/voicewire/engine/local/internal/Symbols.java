@@ -19,13 +19,28 @@ final class Symbols {
       Map.entry((int) '√', "square root of"), Map.entry((int) '∞', "infinity"),
       Map.entry((int) '²', "squared"), Map.entry((int) '³', "cubed"),
       Map.entry((int) '≠', "is not equal to"), Map.entry((int) '≤', "is less than or equal to"),
-      Map.entry((int) '≥', "is greater than or equal to"), Map.entry((int) 'π', "pi"));
+      Map.entry((int) '≥', "is greater than or equal to"), Map.entry((int) 'π', "pi"),
+      Map.entry((int) '¢', "cents"));
   /** Runs of operator characters that mean something. */
   private static final Map<String, String> OPERATORS = Map.of("&&", "and", "||", "or",
       "+/-", "plus or minus", "<=", "is less than or equal to",
       ">=", "is greater than or equal to", "!=", "is not equal to", "==", "equals");
 
   private Symbols() {}
+
+  /**
+   * Whether the full stop at {@code i} joins a letter and a digit inside a name (beta.1, 20.x),
+   * where it is said "dot" rather than ending a sentence.
+   */
+  static boolean dotInName(String s, int i, int next) {
+    if (i == 0 || next >= s.length()) {
+      return false;
+    }
+    char before = s.charAt(i - 1);
+    char after = s.charAt(next);
+    return Character.isLetter(before) && Character.isDigit(after)
+        || Character.isDigit(before) && Character.isLetter(after);
+  }
 
   /** The words for the character {@code cp}, or null when it has none of its own. */
   static String said(int cp) {

@@ -316,6 +316,8 @@ final class TextNormalizer {
         case '.' -> {
           if (beforeDigit && afterSpace) {
             b.say(next, "point"); // .5
+          } else if (Symbols.dotInName(s, i, next)) {
+            b.say(next, "dot"); // beta.1, 20.x
           } else {
             punctuation(i);
           }

@@ -139,6 +139,24 @@ class TextNormalizerTest {
   }
 
   /**
+   * A sixth held-out battery (2026-12-07): "beta.1" and "20.x" kept their full stop (a pause in
+   * a name), "1½ hrs" was "one and one half hour", "rate it 8/10" "eight tenths", "3¢/share"
+   * "three share", "Fri." was left to the voice, "30-yr" was "thirty yr". (An arrow stays
+   * silent: "NYC → LA" is "to", but "next → review" is not.)
+   */
+  @Test
+  void namesWithDotsFractionsOfHoursScoresCentsArrowsAndWeekdays() {
+    assertEquals("v two point three point zero beta dot one, Node twenty dot x",
+        say("v2.3.0-beta.1, Node 20.x"));
+    assertEquals("takes one and one half hours, one half teaspoon", say("takes 1½ hrs, ½ tsp"));
+    assertEquals("I'd rate it eight out of ten, seventy five out of one hundred, three tenths "
+        + "of a mile", say("I'd rate it 8/10, 75/100, 3/10 of a mile"));
+    assertEquals("beat by three cents per share", say("beat by 3¢/share"));
+    assertEquals("RSVP by Friday. Then Sun and Wed", say("RSVP by Fri. Then Sun and Wed"));
+    assertEquals("a thirty year fixed, five years", say("a 30-yr fixed, 5 yrs"));
+  }
+
+  /**
    * A fifth held-out battery (2026-12-07): "Step 2/5" was "two fifths", "2h 15m" "two hours
    * fifteen meters", "CVE-2023-42917" a range, "*67" lost its star, "40.7° N" "degrees N".
    */
