@@ -41,14 +41,17 @@ final class Abbreviations {
       pp. pages
       Bldg. building
       y/o year old
+      y/y year over year
+      q/q quarter over quarter
+      avg. average
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
-      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/o)"
+      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|q/q|avg\\.)"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQMBfFpy";
+  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQMBfFpyq";
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""

@@ -134,8 +134,8 @@ final class Measures {
   /** Percentage points written right after a number: "up 5pp", "a 0.5pp cut". */
   private static final Pattern PERCENTAGE_POINTS = Pattern.compile("pp(?![A-Za-z])");
   private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
-  /** The end of a number and its unit, before a slash: "5 GB". */
-  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?[A-Za-zµ¢]{1,3}");
+  /** A number and a unit before a slash: "5 GB" (a unit of the table: "10 and/or" is none). */
+  private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?([A-Za-zµ¢]{1,3})");
 
   private Measures() {}
 
@@ -230,8 +230,9 @@ final class Measures {
    */
   static void perUnit(TextNormalizer.Scan sc, int i, int next) {
     String s = sc.s;
+    Matcher before = UNIT_BEFORE.matcher(s.substring(Math.max(0, i - 5), i));
     if (sc.at(PER_UNIT, next) && i > 0 && (Character.isDigit(s.charAt(i - 1))
-        || UNIT_BEFORE.matcher(s.substring(Math.max(0, i - 5), i)).matches())) {
+        || before.matches() && UNITS.containsKey(before.group(1)))) {
       String unit = sc.m.group();
       sc.b.say(sc.m.end(), "per " + switch (unit) {
         case "s", "sec" -> "second";

@@ -139,6 +139,19 @@ class TextNormalizerTest {
   }
 
   /**
+   * A seventh held-out battery (2026-12-07): "$10,000 and/or 6 months" was "… and per or …"
+   * (a number before "and" made it a unit), "y/y" was "y y", "avg." was left to the voice.
+   */
+  @Test
+  void andOrAfterANumberGrowthWithSlashesAndAverages() {
+    assertEquals("up to ten thousand dollars and or six months, five gigabytes per second",
+        say("up to $10,000 and/or 6 months, 5 GB/s"));
+    assertEquals("plus twelve percent year over year, two percent quarter over quarter",
+        say("+12% y/y, 2% q/q"));
+    assertEquals("scored average seventy eight", say("scored avg. 78"));
+  }
+
+  /**
    * A sixth held-out battery (2026-12-07): "beta.1" and "20.x" kept their full stop (a pause in
    * a name), "1½ hrs" was "one and one half hour", "rate it 8/10" "eight tenths", "3¢/share"
    * "three share", "Fri." was left to the voice, "30-yr" was "thirty yr". (An arrow stays
