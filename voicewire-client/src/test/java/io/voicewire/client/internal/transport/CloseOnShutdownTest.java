@@ -10,9 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,11 +61,10 @@ class CloseOnShutdownTest {
           : new JdkWebSocketConnector(http, Executors.newVirtualThreadPerTaskExecutor(),
               WebSocketConnectionTest.timing(scheduler, 0, CLOSE_TIMEOUT_MILLIS));
       WebSocketConnectionTest.Events e = new WebSocketConnectionTest.Events();
-      Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
-          Map.of(), e);
-      try (Socket peer = ss.accept()) {
-        RawWs.acceptUpgrade(peer);
-        e.open.get(10, TimeUnit.SECONDS);
+      try (WebSocketConnectionTest.RawPeer opened =
+          WebSocketConnectionTest.openedAgainstRawPeer(connector, ss, e)) {
+        Connection c = opened.connection();
+        Socket peer = opened.socket();
         CompletableFuture<Integer> peerGot = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> peerGot.complete(peerReadsTheClose(peer)));
 

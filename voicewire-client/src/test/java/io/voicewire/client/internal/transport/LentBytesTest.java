@@ -10,12 +10,10 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,11 +55,10 @@ class LentBytesTest {
       JettyWebSocketConnector connector = new JettyWebSocketConnector(
           WebSocketConnectionTest.timing(scheduler, 0, 1000));
       WebSocketConnectionTest.Events e = new WebSocketConnectionTest.Events();
-      Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
-          Map.of(), e);
-      try (Socket peer = ss.accept()) {
-        RawWs.acceptUpgrade(peer);
-        e.open.get(10, TimeUnit.SECONDS);
+      try (WebSocketConnectionTest.RawPeer opened =
+          WebSocketConnectionTest.openedAgainstRawPeer(connector, ss, e)) {
+        Connection c = opened.connection();
+        Socket peer = opened.socket();
 
         byte[] buf = new byte[MESSAGES * MESSAGE_BYTES]; // one region per message, as segments
         List<String> sent = new ArrayList<>();
@@ -89,7 +86,6 @@ class LentBytesTest {
           assertEquals(sent.get(i), got.get(i), "message " + i);
         }
       } finally {
-        c.cancel();
         connector.close();
       }
     } finally {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voicewire.client.CodedSpeechProvider;
 import io.voicewire.client.FaultProxy;
 import io.voicewire.server.VoicewireServer;
+import io.voicewire.testing.RawWs;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -100,6 +103,34 @@ class WebSocketConnectionTest {
     }
     return new JdkWebSocketConnector(http, Executors.newVirtualThreadPerTaskExecutor(),
         timing(scheduler, pingMillis, closeTimeoutMillis));
+  }
+
+  /** A client connection and the raw peer's socket at its other end; closing drops both. */
+  record RawPeer(Connection connection, Socket socket) implements AutoCloseable {
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+      connection.cancel();
+    }
+  }
+
+  /**
+   * A connection to a raw peer listening on {@code ss}, which accepts its upgrade, once the
+   * client has heard that it opened.
+   */
+  static RawPeer openedAgainstRawPeer(Connector connector, ServerSocket ss, Events e)
+      throws Exception {
+    Connection c = connector.connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/x"),
+        Map.of(), e);
+    Socket peer = ss.accept();
+    try {
+      RawWs.acceptUpgrade(peer);
+      e.open.get(10, TimeUnit.SECONDS);
+      return new RawPeer(c, peer);
+    } catch (Exception | Error failed) {
+      peer.close();
+      throw failed;
+    }
   }
 
   /** A 5 s connect timeout and the system's clock. */

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * The measures of {@link NumberTokens}: units after a number ({@code 5 GB}, {@code 1 mph},
  * {@code 5pp}), per-unit slashes ({@code $4.99/month}), feet and inches, ratings with a decimal
  * point ({@code 4.5/5}), sizes ({@code 1920x1080}, {@code 18"x24"}), hexadecimal numbers
- * ({@code 0x1F}), a blood pressure after "BP" and seconds written with an "s"
+ * ({@code 0x1F}) and seconds written with an "s"
  * ({@code wait 45s}). Stateless and thread safe.
  */
 final class Measures {
@@ -114,15 +114,12 @@ final class Measures {
       "(\\d{1,3}(?:\\.\\d)?)[\"″]\\s?[x×]\\s?(\\d{1,3}(?:\\.\\d)?)[\"″]");
   /** A hexadecimal number: 0x80070005, 0xFF. */
   private static final Pattern HEX = Pattern.compile("0x([0-9A-Fa-f]{1,16})(?!\\w|\\.\\w)");
-  /** A blood pressure after "BP": BP 130/85 ("one hundred thirty over eighty five"). */
-  private static final Pattern BP_READING = Pattern.compile("(\\d{2,3})/(\\d{2,3})(?![\\d/])");
   /** A duration in hours and minutes, or minutes and seconds: 2h 15m, 1h30m, 3m 20s. */
   private static final Pattern CLOCK_DURATION = Pattern.compile(
       "(\\d{1,3})([hm])\\s?(\\d{1,2})([ms])(?![A-Za-z])");
   /** Words before "2/5" that make it "two of five": Step 2/5, page 3/10. */
   private static final Set<String> OF_BEFORE = Set.of("step", "page", "part", "question", "slide",
       "day", "level", "round", "game", "item", "task", "episode", "lesson", "week");
-  private static final Pattern N_OF_M = Pattern.compile("(\\d{1,3})/(\\d{1,3})(?![\\d/])");
   /** The year and number of a CVE id after "CVE-": CVE-2023-42917. */
   private static final Pattern CVE_NUMBER = Pattern.compile("(\\d{4})-(\\d{4,7})(?!\\d)");
   /** A rating with a decimal point: 4.5/5, 9.5/10 ("four point five out of five"). */
@@ -162,8 +159,6 @@ final class Measures {
           + NumberWords.decimal(m.group(2)) + " inches");
     } else if (sc.at(HEX, i)) {
       sc.b.say(m.end(), "hex " + hexDigits(m.group(1))); // 0xFF: "hex F F"
-    } else if (sc.at(BP_READING, i) && sc.wordBefore(i, false).equals("BP")) {
-      sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2)));
     } else if (sc.at(RATING, i)) {
       sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " out of " + cardinal(m.group(2)));
     } else if (sc.at(DIMENSIONS, i)) {
@@ -195,7 +190,7 @@ final class Measures {
       sc.b.say(m.end(), NumberWords.year(m.group(1)) + ", " + NumberWords.digits(m.group(2)));
       return true;
     }
-    if (sc.at(N_OF_M, i) && OF_BEFORE.contains(sc.wordBefore(i, false).toLowerCase(
+    if (sc.at(TextNormalizer.FRACTION, i) && OF_BEFORE.contains(sc.wordBefore(i, false).toLowerCase(
         java.util.Locale.ROOT))) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " of " + cardinal(m.group(2)));
       return true;

@@ -68,8 +68,9 @@ final class NumberTokens {
   private static final Pattern TEAM_SUFFIX = Pattern.compile("ers(?![A-Za-z])");
   /** A scale after a decimal number: 2.3M, 1.5B, 4.2bn (after a whole number, 4B is a room). */
   private static final Pattern DECIMAL_SCALE = Pattern.compile("\\s?(M|B|bn|mn)(?![A-Za-z])");
+  /** A blood pressure: 120/80 mmHg, or after "BP" without its unit (BP 130/85). */
   private static final Pattern BLOOD_PRESSURE = Pattern.compile(
-      "(\\d{2,3})/(\\d{2,3})\\s?mm\\s?Hg(?![A-Za-z])");
+      "(\\d{2,3})/(\\d{2,3})(\\s?mm\\s?Hg(?![A-Za-z]))?(?![\\d/])");
   /** A number with a leading zero and two more groups: 020 7946 0958. */
   private static final Pattern LOCAL_PHONE = Pattern.compile(
       "0\\d{2,4}(?:[ -]\\d{3,4}){2}(?![\\d-])");
@@ -113,14 +114,12 @@ final class NumberTokens {
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
       sc.b.say(m.end(), (years ? year(a, true) : cardinal(a)) + " to "
           + (years ? year(b, true) : cardinal(b)));
-    } else if (sc.at(BLOOD_PRESSURE, i)) {
+    } else if (sc.at(BLOOD_PRESSURE, i)
+        && (m.group(3) != null || sc.wordBefore(i, false).equals("BP"))) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
-          + " millimeters of mercury"); // 120/80 mmHg
+          + (m.group(3) != null ? " millimeters of mercury" : "")); // 120/80 mmHg, BP 130/85
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
-      boolean outOf = (m.group(2).equals("10") || m.group(2).equals("100"))
-          && !sc.s.startsWith(" of", m.end()); // rated 8/10; but 3/10 of a mile
-      sc.b.say(m.end(), outOf ? cardinal(m.group(1)) + " out of " + cardinal(m.group(2))
-          : slash(m.group(1), m.group(2)));
+      sc.b.say(m.end(), slash(m.group(1), m.group(2), sc.s.startsWith(" of", m.end())));
     } else if (sc.at(LOCAL_PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("[ -]")));
     } else if (sc.at(IPV4, i)) {
@@ -258,14 +257,17 @@ final class NumberTokens {
   }
 
   /**
-   * Two numbers with a slash and no year: a fraction where one is usual (1/2, 3/4, 5/8), a
+   * Two numbers with a slash and no year: a score out of ten or a hundred unless "of" follows
+   * (8/10: "eight out of ten"; 3/10 of a mile), a fraction where one is usual (1/2, 3/4, 5/8), a
    * score of its own size (5/5: "five out of five"), a month and day (12/31, 9/11), or the two
    * numbers said as they are (24/7: "twenty four seven", 50/50).
    */
-  private static String slash(String num, String den) {
+  private static String slash(String num, String den, boolean ofAfter) {
     int a = Integer.parseInt(num);
     int d = Integer.parseInt(den);
-    if (a < d && COMMON_DENOMINATORS.contains(d)) {
+    if ((d == 10 || d == 100) && !ofAfter) {
+      return cardinal(a) + " out of " + cardinal(d);
+    } else if (a < d && COMMON_DENOMINATORS.contains(d)) {
       return fraction(num, den);
     } else if (a == d) {
       return cardinal(a) + (a <= 10 ? " out of " : " ") + cardinal(d);
