@@ -44,14 +44,20 @@ final class Abbreviations {
       y/y year over year
       q/q quarter over quarter
       avg. average
+      Vol. volume
+      vol. volume
+      Ch. chapter
+      ch. chapter
+      Pt. part
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
-      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|q/q|avg\\.)"
+      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|q/q|avg\\."
+      + "|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvaAPDwNYQMBfFpyq";
+  private static final String FIRST_LETTERS = "eEiIvVaAPDwNYQMBfFpyqCc";
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""
@@ -79,6 +85,9 @@ final class Abbreviations {
 
   /** Says the abbreviation or weekday at {@code i} (a letter); false when there is none. */
   static boolean word(TextNormalizer.Scan sc, int i, int wordEnd) {
+    if (Streets.word(sc, i, wordEnd)) {
+      return true;
+    }
     Matcher m = sc.m;
     char first = sc.s.charAt(i);
     if (FIRST_LETTERS.indexOf(first) >= 0 && sc.at(ABBREVIATION, i)) {

@@ -120,11 +120,28 @@ final class Measures {
   /** Words before "2/5" that make it "two of five": Step 2/5, page 3/10. */
   private static final Set<String> OF_BEFORE = Set.of("step", "page", "part", "question", "slide",
       "day", "level", "round", "game", "item", "task", "episode", "lesson", "week");
+  /** A short number to call, said digit by digit: 911, or 988 and 741741 after "call". */
+  private static final Pattern SHORT_CODE = Pattern.compile("(\\d{3,6})(?![\\d/:-]|[.,]\\d)");
+  /** What may follow a short number after "call": the end of a clause, or one of these. */
+  private static final Pattern AFTER_SHORT_CODE = Pattern.compile("\\s*(?:[.,;:!?)]|$|(?:for|in"
+      + "|or|and|if|now|immediately|right|when|to|from|first|instead|anytime)(?![A-Za-z]))");
+  /** Words before a number that make it a number to call. */
+  private static final Set<String> CALL_BEFORE = Set.of("call", "dial", "text", "calling",
+      "dialing", "dialling", "called", "dialed", "dialled", "texting", "texted");
   /** The year and number of a CVE id after "CVE-": CVE-2023-42917. */
   private static final Pattern CVE_NUMBER = Pattern.compile("(\\d{4})-(\\d{4,7})(?!\\d)");
   /** A rating with a decimal point: 4.5/5, 9.5/10 ("four point five out of five"). */
   private static final Pattern RATING = Pattern.compile(
       "(\\d{1,3}\\.\\d{1,2})/(5|10|100)(?![\\d/.,]\\d)");
+  /**
+   * A number and an x before more of a size that ends in a unit of length: each "30 × " of
+   * {@code 30 × 20 × 10 cm} or {@code 4 x 6 inches} is "thirty by" (the last number keeps its
+   * unit); without a unit an x is "times" ({@code 3 x 4 = 12}).
+   */
+  private static final Pattern SIZE_BY = Pattern.compile("(\\d{1,5}(?:\\.\\d{1,3})?)\\s?[x×]\\s?"
+      + "(?=\\d{1,5}(?:\\.\\d{1,3})?(?:\\s?[x×]\\s?\\d{1,5}(?:\\.\\d{1,3})?)?\\s?(?:[mck]?m|ft|feet"
+      + "|foot|inch(?:es)?|in(?=[.,;)]|$)|yd|yards?|(?:milli|centi)?met(?:er|re)s?|[\"″])"
+      + "(?![A-Za-z]))");
   /** Two sizes with an x and no spaces: a resolution or a format, 1920x1080, 800×600. */
   private static final Pattern DIMENSIONS = Pattern.compile(
       "(\\d{2,5})[x×](\\d{2,5})(?!\\d|\\.\\d)");
@@ -161,12 +178,30 @@ final class Measures {
       sc.b.say(m.end(), "hex " + hexDigits(m.group(1))); // 0xFF: "hex F F"
     } else if (sc.at(RATING, i)) {
       sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " out of " + cardinal(m.group(2)));
+    } else if (sc.at(SIZE_BY, i)) {
+      sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " by ");
     } else if (sc.at(DIMENSIONS, i)) {
       sc.b.say(m.end(), size(m.group(1)) + " by " + size(m.group(2))); // "nineteen twenty by"
     } else {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Whether {@code number} at {@code i} is a number to call: 911 (not after "Porsche"), or
+   * three to six digits after "call", "dial" or "text" that end the clause ("call 988 for
+   * help", not "called 100 customers").
+   */
+  private static boolean shortCode(TextNormalizer.Scan sc, int i, String number, int end) {
+    if (i > 0 && Character.isLetterOrDigit(sc.s.charAt(i - 1))) {
+      return false;
+    }
+    String before = sc.wordBefore(i, false).toLowerCase(java.util.Locale.ROOT);
+    if (number.equals("911")) {
+      return !before.equals("porsche");
+    }
+    return CALL_BEFORE.contains(before) && sc.at(AFTER_SHORT_CODE, end);
   }
 
   /** Each digit of a hexadecimal number: a number's word or a capital letter. */
@@ -189,6 +224,14 @@ final class Measures {
     if (i >= 4 && sc.s.regionMatches(true, i - 4, "CVE-", 0, 4) && sc.at(CVE_NUMBER, i)) {
       sc.b.say(m.end(), NumberWords.year(m.group(1)) + ", " + NumberWords.digits(m.group(2)));
       return true;
+    }
+    if (sc.at(SHORT_CODE, i)) {
+      String code = m.group(1);
+      int end = m.end(); // shortCode() matches what follows with the same matcher
+      if (shortCode(sc, i, code, end)) {
+        sc.b.say(end, NumberWords.digits(code)); // "nine one one"
+        return true;
+      }
     }
     if (sc.at(TextNormalizer.FRACTION, i) && OF_BEFORE.contains(sc.wordBefore(i, false).toLowerCase(
         java.util.Locale.ROOT))) {

@@ -32,6 +32,9 @@ final class Money {
   private static final Pattern UP_TO =
       Pattern.compile("[-–](\\d+)(?!\\d|[.,]\\d|\\s?[kKmMbB]\\b)");
 
+  /** A dash between two amounts, each with its sign: {@code $10–$15}, {@code $5 - $10}. */
+  private static final Pattern TO_AMOUNT = Pattern.compile("(?:\\s?–\\s?|-|\\s-\\s)(?=[$€£₹¥]\\d)");
+
   private Money() {}
 
   /** An amount of money at {@code i} (already matched by {@link TextNormalizer#CURRENCY}). */
@@ -53,7 +56,12 @@ final class Money {
       sc.b.say(m.end(), cardinal(whole) + " to " + money(names, m.group(1), null, null));
       return;
     }
-    sc.b.say(end, money(names, whole, frac, scale));
+    String said = money(names, whole, frac, scale);
+    if (sc.at(TO_AMOUNT, end)) {
+      sc.b.say(m.end(), said + " to"); // $10–$15: "ten dollars to fifteen dollars"
+      return;
+    }
+    sc.b.say(end, said);
   }
 
   /**

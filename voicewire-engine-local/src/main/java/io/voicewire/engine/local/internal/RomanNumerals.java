@@ -1,6 +1,7 @@
 package io.voicewire.engine.local.internal;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,9 @@ final class RomanNumerals {
       "volume", "vol", "episode", "phase", "stage", "type", "class", "level", "tier", "grade",
       "war", "article", "title", "round", "season", "series", "step", "bowl", "canto", "psalm",
       "category", "section", "amendment", "vatican", "apollo", "gemini", "mark", "mk");
+  /** Cues written short with a full stop, and the cue each stands for. */
+  private static final Map<String, String> ABBREVIATED_CUES = Map.of("Vol", "Volume", "vol",
+      "volume", "Ch", "Chapter", "ch", "chapter", "Pt", "Part", "Bk", "Book", "Ep", "Episode");
   /** Given names of monarchs and popes: "Louis XIV" is "Louis the fourteenth". */
   private static final Set<String> REGNAL = Set.of("henry", "edward", "george", "william",
       "richard", "charles", "james", "elizabeth", "mary", "louis", "philip", "john", "paul",
@@ -46,6 +50,10 @@ final class RomanNumerals {
   static String say(String before, String word) {
     if (word.isEmpty() || before.isEmpty() || !ROMAN.matcher(word).matches()) {
       return null;
+    }
+    if (before.endsWith(".")) { // "Vol. II", "Ch. IV"; a full stop after another word ends it
+      String cue = ABBREVIATED_CUES.get(before.substring(0, before.length() - 1));
+      return cue == null ? null : say(cue, word);
     }
     String prev = before.toLowerCase(Locale.ROOT);
     boolean small = word.chars().allMatch(c -> c == 'I' || c == 'V' || c == 'X');

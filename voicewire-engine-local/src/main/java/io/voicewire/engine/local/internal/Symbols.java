@@ -20,7 +20,9 @@ final class Symbols {
       Map.entry((int) '²', "squared"), Map.entry((int) '³', "cubed"),
       Map.entry((int) '≠', "is not equal to"), Map.entry((int) '≤', "is less than or equal to"),
       Map.entry((int) '≥', "is greater than or equal to"), Map.entry((int) 'π', "pi"),
-      Map.entry((int) '¢', "cents"));
+      Map.entry((int) '¢', "cents"), Map.entry((int) '⌘', "command"),
+      Map.entry((int) '⌥', "option"), Map.entry((int) '⇧', "shift"),
+      Map.entry((int) '⌃', "control"));
   /** Runs of operator characters that mean something. */
   private static final Map<String, String> OPERATORS = Map.of("&&", "and", "||", "or",
       "+/-", "plus or minus", "<=", "is less than or equal to",

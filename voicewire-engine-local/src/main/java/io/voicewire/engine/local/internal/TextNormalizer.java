@@ -252,7 +252,7 @@ final class TextNormalizer {
         }
       }
       boolean possessive = w.endsWith("'s") || w.endsWith("’s");
-      String roman = RomanNumerals.mayBe(w) ? RomanNumerals.say(wordBefore(i),
+      String roman = RomanNumerals.mayBe(w) ? RomanNumerals.say(wordBefore(i, true),
           possessive ? w.substring(0, w.length() - 2) : w) : null;
       if (roman != null) {
         b.say(j, possessive ? roman + "'s" : roman);
@@ -264,11 +264,6 @@ final class TextNormalizer {
       } else {
         b.say(j, spoken);
       }
-    }
-
-    /** The word (letters only) just before {@code i}, across spaces; "" when there is none. */
-    private String wordBefore(int i) {
-      return wordBefore(i, false);
     }
 
     /**

@@ -215,6 +215,46 @@ class TextNormalizerTest {
         say("Code 0x1F. At 1920x1080. Down 5pp."));
   }
 
+  /**
+   * An eighth held-out battery (2026-12-07, travel, navigation, hiring, shopping): "Oak Ave.",
+   * "Sunset Blvd" and "Hwy 101 S" were left to the voices (which spell Blvd and Hwy), "Baker St."
+   * and "St. Louis" were the same word, "$10–$15" lost its dash ("ten dollars, fifteen
+   * dollars"), "call 911" was "nine hundred eleven", "30 × 20 × 10 cm" was "thirty times twenty
+   * times ten", "Vol. II" kept its letters, ⌘ was silent.
+   */
+  @Test
+  void addressesMoneyRangesNumbersToCallSizesAndVolumes() {
+    assertEquals("Turn left on Oak Avenue in five hundred feet, then take Sunset Boulevard to "
+        + "Main Street and park.", say("Turn left on Oak Ave. in 500 ft, then take Sunset "
+        + "Blvd to Main St. and park."));
+    assertEquals("I live at twelve Baker Street. Walk down Main Street. Then visit Saint Louis, "
+        + "Mount Everest and Fort Worth.", say("I live at 12 Baker St. Walk down Main St. "
+        + "Then visit St. Louis, Mt. Everest and Ft. Worth."));
+    assertEquals("sixteen hundred Pennsylvania Avenue northwest, forty two Elm Road, Springfield, "
+        + "fifth Avenue, Suite four hundred", say("1600 Pennsylvania Ave NW, 42 Elm Rd, "
+        + "Springfield, 5th Ave, Ste. 400"));
+    assertEquals("traffic on I ninety five north, Highway one hundred one south and US one "
+        + "hundred one southbound.", say("traffic on I-95 N, Hwy 101 S and US-101 SB."));
+    assertEquals("Martin Luther King Junior Boulevard, John Smith, Junior, a Senior SWE",
+        say("Martin Luther King Jr. Blvd, John Smith, Jr., a Sr. SWE"));
+    // left to the voices: a title before a name, a song, a vitamin, a plan
+    assertEquals("Ask Dr. Smith. Ave Maria, vitamin E, Plan B, The Saint Regis",
+        say("Ask Dr. Smith. Ave Maria, vitamin E, Plan B, The St. Regis"));
+    assertEquals("Ocean Drive, Miami", say("Ocean Dr., Miami"));
+    assertEquals("ten dollars to fifteen dollars an hour, one hundred eighty thousand dollars "
+        + "to two hundred twenty thousand dollars, five dollars to ten dollars",
+        say("$10–$15 an hour, $180k–$220k, $5 - $10"));
+    assertEquals("Call nine one one now, a nine one one call, dial nine eight eight for help, "
+        + "text seven four one seven four one. She called one hundred customers, the Porsche "
+        + "nine hundred eleven", say("Call 911 now, a 911 call, dial 988 for help, text "
+        + "741741. She called 100 customers, the Porsche 911"));
+    assertEquals("thirty by twenty by ten centimeters, four by six inches, three times four "
+        + "equals twelve", say("30 × 20 × 10 cm, 4 x 6 inches, 3 x 4 = 12"));
+    assertEquals("see volume two, volume three, chapter four, Chapter four",
+        say("see Vol. II, vol. 3, Ch. IV, Chapter IV"));
+    assertEquals("Press command plus C, option shift K", say("Press ⌘+C, ⌥⇧K"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
