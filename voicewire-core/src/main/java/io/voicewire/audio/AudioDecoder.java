@@ -13,9 +13,10 @@ import java.util.Objects;
  * concatenation of everything {@link #decode} and {@link #finish()} return is the stream's PCM
  * with no gap or overlap at chunk boundaries. The decoded timeline is the one every standard
  * decoder produces, which is the one {@link AudioEncoder#decodedSamples()} and the server's
- * alignment count in: Ogg Opus is trimmed by its pre-skip and its final granule position; MP3
- * keeps its encoder and decoder delay ({@link AudioEncoder#MP3_DECODER_DELAY_SAMPLES}), as
- * a streamed MP3 cannot announce it.
+ * alignment count in: Ogg Opus is trimmed by its pre-skip and its final granule position; an MP3
+ * file that starts with a LAME (Xing/Info) tag is trimmed to the length and delay it announces;
+ * a streamed MP3 keeps its encoder and decoder delay ({@link
+ * AudioEncoder#MP3_DECODER_DELAY_SAMPLES}), as it cannot announce it.
  *
  * <p>Not thread safe; use one per stream. MP3 and Opus need the optional codec libraries
  * ({@code de.sciss:jump3r}, {@code io.github.jaredmdobson:concentus}) on the class path.

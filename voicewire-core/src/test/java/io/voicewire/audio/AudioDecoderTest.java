@@ -150,6 +150,40 @@ class AudioDecoderTest {
     }
   }
 
+  /**
+   * An MP3 file with a LAME tag (what lame and ffmpeg write) announces its encoder delay and its
+   * length: decoded, it is trimmed to the samples encoded, sample for sample where ffmpeg puts
+   * them, so a word's time in a transcript of an uploaded MP3 is its time in any player (it was
+   * late by the delay, 69 ms at 16 kHz). A file without the tag keeps the delay, as ffmpeg does.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {16000, 22050, 44100})
+  void aLameTaggedFileIsTrimmedToTheSamplesEncodedLikeFfmpeg(int rate) throws Exception {
+    byte[] pcm = silenceThenTone(rate);
+    byte[] header = Wav.streamingHeader(rate);
+    byte[] wavFile = Wav.withSizes(concat(header, pcm));
+    byte[] tagged = Ffmpeg.encode(wavFile, "mp3", "-c:a", "libmp3lame", "-b:a", "64k");
+    short[] ref = Ffmpeg.decode(tagged, rate);
+    assertEquals(pcm.length / 2, ref.length, 1, rate + ": ffmpeg trims to the samples encoded");
+    for (int chunk : new int[] {1, 97, 4096, tagged.length}) {
+      byte[] ours = decodeInChunks(tagged, chunk);
+      assertEquals(ref.length, ours.length / 2, rate + ": our length, chunks of " + chunk);
+      short[] s = Pcm16.toShorts(ours, 0, ours.length);
+      assertEquals(onset(ref, rate), onset(s, rate), rate / 1000.0,
+          rate + ": tone onset against ffmpeg's, samples");
+      assertEquals(ONSET_MS, onset(s, rate) * 1000.0 / rate, 2.0,
+          rate + ": tone onset against the source's, ms");
+    }
+    byte[] untagged = Ffmpeg.encode(wavFile, "mp3", "-c:a", "libmp3lame", "-b:a", "64k",
+        "-write_xing", "0");
+    byte[] ours = decodeInChunks(untagged, 4096);
+    short[] s = Pcm16.toShorts(ours, 0, ours.length);
+    assertEquals(onset(Ffmpeg.decode(untagged, rate), rate), onset(s, rate), rate / 1000.0,
+        rate + ": without the tag, the onset where ffmpeg has it (delay kept)");
+    assertTrue(onset(s, rate) > rate * ONSET_MS / 1000 + 1000,
+        rate + ": without the tag the delay stays: onset " + onset(s, rate));
+  }
+
   private static byte[] decodeInChunks(byte[] file, int chunk) {
     AudioDecoder d = AudioDecoder.create(AudioDecoder.detect(file));
     ByteArrayOutputStream o = new ByteArrayOutputStream();

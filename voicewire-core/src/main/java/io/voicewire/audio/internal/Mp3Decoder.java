@@ -1,5 +1,6 @@
 package io.voicewire.audio.internal;
 
+import de.sciss.jump3r.mp3.Enc;
 import de.sciss.jump3r.mp3.MP3Data;
 import de.sciss.jump3r.mp3.VBRTag;
 import de.sciss.jump3r.mpg.Common;
@@ -13,6 +14,12 @@ import java.util.Arrays;
  * complete frame is decoded at once (the decoder keeps its synthesis state across frames, so
  * chunk boundaries leave no trace in the output). Stereo is averaged to mono.
  *
+ * <p>A file whose first frame is a LAME (Xing/Info) tag announces its length and the encoder's
+ * delay and padding: its decoded audio is trimmed to exactly the samples encoded, as ffmpeg and
+ * the browsers' gapless decoders trim it, so that a word's time in a transcript is its time in
+ * any player. A stream without the tag (every streamed MP3, this project's encoder's included)
+ * keeps the encoder and decoder delay ({@code AudioEncoder.MP3_DECODER_DELAY_SAMPLES}).
+ *
  * <p>Not thread safe.
  */
 final class Mp3Decoder implements Decoders.Codec {
@@ -24,10 +31,20 @@ final class Mp3Decoder implements Decoders.Codec {
    * frames came out as one, the rest a chunk later, and the last chunk's never).
    */
   private static final int IDLE_CALLS = 4;
+  /** mpglib's delay before a stream's first sample (LAME's DECDELAY, 528, and one). */
+  private static final int MPGLIB_DELAY = 529;
 
   private final MPGLib mpg = new MPGLib();
   private final MPGLib.mpstr_tag state;
   private final MP3Data info = new MP3Data();
+  /** The delay and padding of a LAME tag, written by mpglib when it reads one. */
+  private final Enc enc = new Enc();
+  /** Whether the samples so far have been checked for a LAME tag (at the first of them). */
+  private boolean tagChecked;
+  /** Samples still to drop at the start: the tag's encoder delay and mpglib's own. */
+  private long skip;
+  /** Samples still to return once a tag told the file's length; -1 without a tag. */
+  private long remaining = -1;
   private final short[] left = new short[MAX_FRAME_SAMPLES];
   private final short[] right = new short[MAX_FRAME_SAMPLES];
   /** The stream's first bytes while fewer than an ID3v2 header's ten have come; then null. */
@@ -47,21 +64,43 @@ final class Mp3Decoder implements Decoders.Codec {
   public byte[] decode(byte[] chunk) {
     chunk = withoutId3Tag(chunk);
     ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length * 12);
-    int n = mpg.hip_decode1_headers(state, chunk, chunk.length, left, right, info);
+    int n = mpg.hip_decode1_headersB(state, chunk, chunk.length, left, right, info, enc);
     int idle = 0;
     while (n >= 0 && idle < IDLE_CALLS) {
       if (n > 0) {
-        out.writeBytes(Bytes.pcm(left, right, n, info.stereo == 2));
+        write(out, n);
         idle = 0;
       } else {
         idle++; // mpglib also answers 0 between frames it holds: ask again
       }
-      n = mpg.hip_decode1_headers(state, chunk, 0, left, right, info);
+      n = mpg.hip_decode1_headersB(state, chunk, 0, left, right, info, enc);
     }
     if (n < 0) {
       throw new IllegalArgumentException("not a valid MP3 stream");
     }
     return out.toByteArray();
+  }
+
+  /** Writes the {@code n} samples decoded, less what a LAME tag says is delay or padding. */
+  private void write(ByteArrayOutputStream out, int n) {
+    if (!tagChecked) {
+      tagChecked = true;
+      if (info.totalframes > 0 && enc.enc_delay >= 0 && enc.enc_padding >= 0) {
+        skip = enc.enc_delay + MPGLIB_DELAY;
+        remaining = Math.max(0, (long) info.totalframes * info.framesize - enc.enc_delay
+            - enc.enc_padding);
+      }
+    }
+    int from = (int) Math.min(skip, n);
+    skip -= from;
+    int count = n - from;
+    if (remaining >= 0) {
+      count = (int) Math.min(count, remaining);
+      remaining -= count;
+    }
+    if (count > 0) {
+      out.write(Bytes.pcm(left, right, n, info.stereo == 2), 2 * from, 2 * count);
+    }
   }
 
   /**
