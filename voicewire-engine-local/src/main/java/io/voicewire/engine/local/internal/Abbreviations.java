@@ -41,6 +41,7 @@ final class Abbreviations {
       pp. pages
       Bldg. building
       y/o year old
+      y.o. year old
       y/y year over year
       q/q quarter over quarter
       avg. average
@@ -53,11 +54,14 @@ final class Abbreviations {
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
-      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|q/q|avg\\."
+      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|avg\\."
       + "|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
   private static final String FIRST_LETTERS = "eEiIvVaAPDwNYQMBfFpyqCc";
+  /** A word after an abbreviation that may be what it describes: "a 5 y/o boy". */
+  private static final Pattern NOUN_AFTER = Pattern.compile(" (?!(?:and|or|but|in|at|on|with"
+      + "|when|who|from|so|as|to|now|today|by|is|was|has|had)(?![a-z]))[a-z]");
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
   private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""
@@ -92,8 +96,14 @@ final class Abbreviations {
     char first = sc.s.charAt(i);
     if (FIRST_LETTERS.indexOf(first) >= 0 && sc.at(ABBREVIATION, i)) {
       int end = m.end();
-      String said = SAID.get(m.group());
-      if (m.group().equals("etc.") && sc.at(SENTENCE_AFTER, end)) {
+      String written = m.group();
+      String said = SAID.get(written);
+      boolean last = sc.at(SENTENCE_AFTER, end); // the matcher's groups are this match's now
+      if (said.equals("year old") && (last || !sc.at(NOUN_AFTER, end))
+          && !sc.s.substring(Math.max(0, i - 3), i).matches("(?:.*\\D)?1 ?")) {
+        said = "years old"; // "he is 5 y/o." (but "a 5 y/o boy", "1 y/o")
+      }
+      if ((written.equals("etc.") || written.equals("y.o.")) && last) {
         said += ".";
       }
       sc.b.say(end, said);

@@ -282,6 +282,10 @@ final class Measures {
         case "yr" -> "year";
         default -> Words.speak(unit);
       });
+    } else if (next < s.length() && Character.isDigit(s.charAt(next)) && i > 0
+        && (s.charAt(i - 1) == '°' || i > 1 && s.charAt(i - 2) == '°'
+            || before.matches() && UNITS.containsKey(before.group(1)))) {
+      sc.b.say(next, " or "); // 350°F/175°C, 5 kg/11 lb: the same measure in two units
     } else {
       sc.b.say(next, " ");
     }

@@ -265,7 +265,11 @@ final class NumberTokens {
   private static String slash(String num, String den, boolean ofAfter) {
     int a = Integer.parseInt(num);
     int d = Integer.parseInt(den);
-    if ((d == 10 || d == 100) && !ofAfter) {
+    boolean zeroLed = num.length() == 2 && num.charAt(0) == '0'
+        || den.length() == 2 && den.charAt(0) == '0'; // 04/05: a date; no fraction is written so
+    if (zeroLed && a >= 1 && a <= 12 && d >= 1 && d <= 31) {
+      return TextNormalizer.MONTHS[a - 1] + " " + ordinal(den);
+    } else if ((d == 10 || d == 100) && !ofAfter) {
       return cardinal(a) + " out of " + cardinal(d);
     } else if (a < d && COMMON_DENOMINATORS.contains(d)) {
       return fraction(num, den);

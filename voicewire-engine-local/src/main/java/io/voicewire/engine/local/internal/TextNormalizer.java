@@ -294,7 +294,7 @@ final class TextNormalizer {
     }
 
     private void symbol(int i, int cp, int next) {
-      if (at(OPERATOR, i)) {
+      if (at(OPERATOR, i) && m.group().chars().anyMatch(c -> c != '!')) { // "Yes!!!" is a mark
         boolean afterLetter = i > 0 && Character.isLetter(s.charAt(i - 1));
         b.say(m.end(), Symbols.operator(m.group(), afterLetter, endsWithWord()));
         return;

@@ -255,6 +255,26 @@ class TextNormalizerTest {
     assertEquals("Press command plus C, option shift K", say("Press ⌘+C, ⌥⇧K"));
   }
 
+  /**
+   * A ninth held-out battery (2026-12-07, an assistant's markdown answers and chat): "Yes!!!"
+   * lost its mark (a run of them was taken for an operator: no pause, no exclamation), "04/05"
+   * was "four fifths", "350°F/175°C" ran the two readings together, "5 y.o." was left as letters.
+   */
+  @Test
+  void exclamationRunsDatesWithALeadingZeroTwoUnitsAndAges() {
+    assertEquals("Yes! We won three to zero! x is not equal to y",
+        say("Yes!!! We won 3–0!!! x != y"));
+    assertEquals("My birthday is april fifth, then may tenth; it is three quarters full",
+        say("My birthday is 04/05, then 05/10; it is 3/4 full"));
+    assertEquals("Heat to three hundred fifty degrees Fahrenheit or one hundred seventy five "
+        + "degrees Celsius, five kilograms or eleven pounds, one hundred kilometers per hour",
+        say("Heat to 350°F/175°C, 5 kg/11 lbs, 100 km/h"));
+    assertEquals("The kids are three and five years old. A five year old boy, she is one year "
+        + "old, he is forty five years old and a forty five year old male",
+        say("The kids are 3 and 5 y.o. A 5 y.o. boy, she is 1 y/o, he is 45 y/o and a 45 y/o "
+            + "male"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
