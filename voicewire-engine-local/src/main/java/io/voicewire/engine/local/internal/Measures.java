@@ -76,6 +76,9 @@ final class Measures {
       ¢ cents
       mins minutes
       yds yards
+      wks weeks
+      wk weeks
+      mos months
       yd yards
       pcs pieces
       Gbps gigabits per second

@@ -79,6 +79,12 @@ final class NumberTokens {
   /** A state's two capitals and a space before five digits. */
   private static final Pattern ZIP_STATE = Pattern.compile("[A-Z]{2} ");
 
+  /** A number in scientific notation: 1e-6, 3.2e10, 6.02E23. */
+  private static final Pattern SCIENTIFIC = Pattern.compile(
+      "(\\d{1,3}(?:\\.\\d{1,6})?)[eE]([-+−]?)(\\d{1,3})(?!\\w|\\.\\d)");
+  /** Before a slash, what makes it a rating: "Rating: 4/5", "rated it 3/5", "★★★★☆ (4/5)". */
+  private static final Pattern RATING_BEFORE = Pattern.compile(
+      "(?is).*(?:rat(?:ing|ed|e)|scor(?:e|ed)|review|[★☆])[^.!?\\d]{0,12}");
   /** {@code 2^10}, {@code 10^-6}: "two to the power of ten", "ten to the power of minus six". */
   private static final Pattern POWER =
       Pattern.compile("(\\d{1,6})\\^(-?)(\\d{1,3})(?!\\d|[.,]\\d|\\^)");
@@ -101,7 +107,11 @@ final class NumberTokens {
     if (Measures.measure(sc, i)) {
       return;
     }
-    if (sc.at(POWER, i)) {
+    if (sc.at(SCIENTIFIC, i) && (i == 0 || !Character.isLetter(sc.s.charAt(i - 1)))) {
+      sc.b.say(m.end(), NumberWords.decimal(m.group(1)) + " times ten to the "
+          + (m.group(2).isEmpty() || m.group(2).equals("+") ? "" : "minus ")
+          + cardinal(m.group(3))); // 1e-6: "one times ten to the minus six"
+    } else if (sc.at(POWER, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to the power of "
           + (m.group(2).isEmpty() ? "" : "minus ") + cardinal(m.group(3)));
     } else if (sc.at(TextNormalizer.RATIO, i)) {
@@ -112,14 +122,23 @@ final class NumberTokens {
       String a = m.group(1).replace(",", "");
       String b = m.group(2).replace(",", "");
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
-      sc.b.say(m.end(), (years ? year(a, true) : cardinal(a)) + " to "
-          + (years ? year(b, true) : cardinal(b)));
+      String said = (years ? year(a, true) : cardinal(a)) + " to "
+          + (years ? year(b, true) : cardinal(b));
+      int end = m.end();
+      String unit = years ? null : Measures.unitAfter(sc, end, false); // 10–15 mph
+      sc.b.say(unit == null ? end : m.end(), unit == null ? said : said + unit);
     } else if (sc.at(BLOOD_PRESSURE, i)
-        && (m.group(3) != null || sc.wordBefore(i, false).equals("BP"))) {
+        && (m.group(3) != null || sc.s.substring(Math.max(0, i - 5), i).matches(
+            "(?s)(?:.*[^A-Za-z])?BP:? ?"))) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
           + (m.group(3) != null ? " millimeters of mercury" : "")); // 120/80 mmHg, BP 130/85
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
-      sc.b.say(m.end(), slash(m.group(1), m.group(2), sc.s.startsWith(" of", m.end())));
+      boolean ofAfter = sc.s.startsWith(" of", m.end());
+      boolean rated = !ofAfter && (sc.s.startsWith(" star", m.end()) || RATING_BEFORE.matcher(
+          sc.s.substring(Math.max(0, i - 24), i)).matches());
+      sc.b.say(m.end(), rated && Integer.parseInt(m.group(1)) <= Integer.parseInt(m.group(2))
+          ? cardinal(m.group(1)) + " out of " + cardinal(m.group(2))
+          : slash(m.group(1), m.group(2), ofAfter));
     } else if (sc.at(LOCAL_PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("[ -]")));
     } else if (sc.at(IPV4, i)) {

@@ -275,6 +275,29 @@ class TextNormalizerTest {
             + "male"));
   }
 
+  /**
+   * A tenth held-out battery (2026-12-07, technical answers, health and chat): a unit after a
+   * range was left to the voices ("ten to fifteen mph", "two to three kg"), 1e-6 was "one e
+   * six", "BP: 120/80" lost its slash, "~$1.2k" lost its "about", a rating out of five was a
+   * fraction ("Rating: ★★★★☆ (4/5)" "four fifths"), wks and mos were spelled.
+   */
+  @Test
+  void unitsAfterRangesScientificNotationRatingsAndAbout() {
+    assertEquals("ten to fifteen miles per hour, two to three kilograms, five to ten minutes, "
+        + "two to three weeks, ten to twenty thousand users, twenty twenty to twenty twenty "
+        + "three, ages four to six", say("10–15 mph, 2–3 kg, 5-10 min, 2–3 wks, 10-20k users, "
+        + "2020–2023, ages 4-6"));
+    assertEquals("one times ten to the minus six or three point two times ten to the ten, one "
+        + "times ten to the three; v one e two, hex one E five",
+        say("1e-6 or 3.2e10, 1E+3; v1e2, 0x1e5"));
+    assertEquals("BP: one hundred twenty over eighty, about one point two thousand dollars, "
+        + "about fifteen minutes", say("BP: 120/80, ~$1.2k, ~15 min"));
+    assertEquals("Rating: four out of five . I rated it three out of five and four out of five "
+        + "stars, a four fifths majority, rated R two thirds of the way, one week, three months",
+        say("Rating: ★★★★☆ (4/5). I rated it 3/5 and 4/5 stars, a 4/5 majority, rated R 2/3 of "
+            + "the way, 1 wk, 3 mos"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
