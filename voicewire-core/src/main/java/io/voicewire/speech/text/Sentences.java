@@ -16,7 +16,10 @@ public final class Sentences {
    * The end (exclusive) of the first complete sentence or clause in {@code s} starting at
    * {@code from}: a terminator ({@code . ! ? ; :} or a newline), optional closing quotes or
    * brackets, then whitespace; the whitespace run is included. Abbreviations such as "Mr." and
-   * decimals such as "3.5" do not end a sentence. Returns -1 when there is none yet.
+   * decimals such as "3.5" do not end a sentence, nor does a full stop followed by a word in small
+   * letters ("3 p.m. on", "the U.S. and"), nor an abbreviation whose reading depends on what
+   * follows it ("p. 14", "ext. 89", "Vol. II", "Ft. Worth"): the normaliser reads them with the
+   * next word, so a sentence cut there would be misread. Returns -1 when there is none yet.
    */
   public static int firstBoundary(CharSequence s, int from) {
     int n = s.length();
@@ -35,7 +38,7 @@ public final class Sentences {
           j++;
         }
         if (j < n && Character.isWhitespace(s.charAt(j))) {
-          if (c == '.' && isAbbreviation(s, i)) {
+          if (c == '.' && (isAbbreviation(s, i) || startsInSmallLetters(s, j))) {
             continue;
           }
           while (j < n && Character.isWhitespace(s.charAt(j))) {
@@ -93,7 +96,13 @@ public final class Sentences {
 
   private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of(
       "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc",
-      "ltd", "co", "mt", "ave", "approx", "dept", "fig");
+      "ltd", "co", "mt", "ave", "approx", "dept", "avg");
+  /** Abbreviations that stand before a number, and only there: "p. 14", "No. 5", "Fig. 3". */
+  private static final java.util.Set<String> BEFORE_NUMBER = java.util.Set.of("no", "p", "pp",
+      "fig", "ext", "apt", "bldg", "vol", "ch", "pt", "ste", "sec", "art", "tel");
+  /** Those of them that a Roman numeral or a letter may follow too: "Vol. II", "Apt. B". */
+  private static final java.util.Set<String> BEFORE_NUMERAL = java.util.Set.of("apt", "bldg",
+      "vol", "ch", "pt", "ste");
 
   private static boolean isAbbreviation(CharSequence s, int dot) {
     int j = dot;
@@ -104,17 +113,46 @@ public final class Sentences {
     if (word.length() == 1 && Character.isUpperCase(s.charAt(j))) {
       return true; // an initial, as in "J. Smith"
     }
-    if (word.equals("no")) {
-      return nextNonSpaceIsDigit(s, dot + 1); // "No. 5", but "the answer is no. We"
+    if (BEFORE_NUMBER.contains(word)) { // "No. 5", but "the answer is no. We"
+      return nextNonSpaceIsDigit(s, dot + 1) || BEFORE_NUMERAL.contains(word)
+          && nextIsNumeral(s, dot + 1); // "Vol. II", "Bldg. C"
+    }
+    if (s.subSequence(j, dot).toString().equals("Ft")) {
+      return true; // "Ft. Worth" (but "ten ft. Then")
     }
     return ABBREVIATIONS.contains(word);
   }
 
+  /** Whether the next word after the whitespace at {@code from} starts with a small letter. */
+  private static boolean startsInSmallLetters(CharSequence s, int from) {
+    int k = nextNonSpace(s, from);
+    return k < s.length() && Character.isLowerCase(s.charAt(k));
+  }
+
+  /** Whether a Roman numeral or a lone capital follows: "II" or "C" in "Vol. II", "Bldg. C". */
+  private static boolean nextIsNumeral(CharSequence s, int from) {
+    int k = nextNonSpace(s, from);
+    int end = k;
+    while (end < s.length() && Character.isUpperCase(s.charAt(end))) {
+      end++;
+    }
+    if (end == k || end < s.length() && Character.isLetter(s.charAt(end))) {
+      return false; // no capitals, or a word
+    }
+    String w = s.subSequence(k, end).toString();
+    return w.length() == 1 || w.chars().allMatch(c -> "IVXLCDM".indexOf(c) >= 0);
+  }
+
   private static boolean nextNonSpaceIsDigit(CharSequence s, int from) {
+    int k = nextNonSpace(s, from);
+    return k < s.length() && Character.isDigit(s.charAt(k));
+  }
+
+  private static int nextNonSpace(CharSequence s, int from) {
     int k = from;
     while (k < s.length() && Character.isWhitespace(s.charAt(k))) {
       k++;
     }
-    return k < s.length() && Character.isDigit(s.charAt(k));
+    return k;
   }
 }
