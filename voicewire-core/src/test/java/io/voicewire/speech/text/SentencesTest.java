@@ -39,7 +39,8 @@ class SentencesTest {
    */
   @Test
   void aFullStopBeforeSmallLettersOrBeforeWhatAnAbbreviationCountsIsNoEnd() {
-    assertEquals(List.of("We met at 3 p.m. on Sunset Blvd. near the U.S. border. ", "Then we left."),
+    assertEquals(List.of("We met at 3 p.m. on Sunset Blvd. near the U.S. border. ",
+        "Then we left."),
         Sentences.split("We met at 3 p.m. on Sunset Blvd. near the U.S. border. Then we left."));
     assertEquals(List.of("See Fig. 3 on p. 14, pp. 20-22, ext. 89, Vol. II, Bldg. C, Apt. 4B and "
         + "Ft. Worth. ", "Done."), Sentences.split("See Fig. 3 on p. 14, pp. 20-22, ext. 89, "
