@@ -29,6 +29,7 @@ final class Abbreviations {
       w/o without
       w/ with
       No. number
+      no. number
       YoY year over year
       QoQ quarter over quarter
       MoM month over month
@@ -52,13 +53,13 @@ final class Abbreviations {
       Pt. part
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
-      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|No\\.(?=\\s?\\d)|YoY|QoQ|MoM"
+      + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|[Nn]o\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
       + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|avg\\."
       + "|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvVaAPDwNYQMBfFpyqCc";
+  private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCc";
   /** A word after an abbreviation that may be what it describes: "a 5 y/o boy". */
   private static final Pattern NOUN_AFTER = Pattern.compile(" (?!(?:and|or|but|in|at|on|with"
       + "|when|who|from|so|as|to|now|today|by|is|was|has|had)(?![a-z]))[a-z]");
@@ -89,7 +90,8 @@ final class Abbreviations {
 
   /** Says the abbreviation or weekday at {@code i} (a letter); false when there is none. */
   static boolean word(TextNormalizer.Scan sc, int i, int wordEnd) {
-    if (Streets.word(sc, i, wordEnd)) {
+    if (Character.isUpperCase(sc.s.charAt(i)) && Codes.code(sc, i)
+        || Streets.word(sc, i, wordEnd)) {
       return true;
     }
     Matcher m = sc.m;

@@ -223,6 +223,9 @@ final class Measures {
    * fraction or a date); false when there is none.
    */
   static boolean identifier(TextNormalizer.Scan sc, int i) {
+    if (Codes.code(sc, i)) {
+      return true;
+    }
     Matcher m = sc.m;
     if (i >= 4 && sc.s.regionMatches(true, i - 4, "CVE-", 0, 4) && sc.at(CVE_NUMBER, i)) {
       sc.b.say(m.end(), NumberWords.year(m.group(1)) + ", " + NumberWords.digits(m.group(2)));

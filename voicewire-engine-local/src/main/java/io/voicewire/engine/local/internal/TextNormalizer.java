@@ -354,7 +354,8 @@ final class TextNormalizer {
         }
         case '>' -> b.say(next, spaced && comparison(i, next) ? "is greater than"
             : spaced && endsWithWord() ? "," : " "); // Settings > Privacy: a pause
-        case '#' -> b.say(next, beforeDigit ? "number" : oneLetterBefore(i) ? "sharp" : " ");
+        case '#' -> b.say(next, beforeDigit || spaced && endsWithWord() ? "number" // order # 5
+            : oneLetterBefore(i) ? "sharp" : " ");
         case '~' -> b.say(next, beforeDigit || next < n && isCurrency(s.charAt(next)) ? "about"
             : " "); // ~15 min, ~$5
         case '\'', '’' -> b.drop(next);

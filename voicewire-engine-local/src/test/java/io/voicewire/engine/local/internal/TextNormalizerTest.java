@@ -298,6 +298,29 @@ class TextNormalizerTest {
             + "the way, 1 wk, 3 mos"));
   }
 
+  /**
+   * An eleventh held-out battery (2026-12-07, a call centre's agent): codes were read as numbers
+   * ("card ending in 4242" "four thousand two hundred forty two", "ZIP is 94107" "ninety four
+   * thousand…", "SN: 8843-221" a range), "X7K-92QP" was "X seven K ninety two QP", "account #
+   * is" lost its "number", "Reference no. 55" kept "no.".
+   */
+  @Test
+  void codesAreReadCharacterByCharacterWhereAWordNamesThem() {
+    assertEquals("Your card ending in four two four two, ZIP nine four one zero seven, account "
+        + "number is zero zero four five one two seven eight.", say("Your card ending in 4242, "
+        + "ZIP 94107, account # is 00451278."));
+    assertEquals("Your confirmation code is X seven K, nine two Q P. Reference number five five, "
+        + "A B, one two three; serial SN: eight eight four three, two two one",
+        say("Your confirmation code is X7K-92QP. Reference no. 55-AB-123; serial SN: 8843-221"));
+    assertEquals("Your verification code is four eight two nine one three, order number one two "
+        + "three four, ticket I N C zero zero one two", say("Your verification code is 482913, "
+        + "order # 1234, ticket INC0012"));
+    // not codes: a count after "order", a status code, a PIN's length, a tier, a queue position
+    assertEquals("Order two pizzas, status code four hundred four, a PIN of four to six digits, "
+        + "Tier two, number three in the queue", say("Order 2 pizzas, status code 404, a PIN of "
+        + "4–6 digits, Tier 2, #3 in the queue"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
