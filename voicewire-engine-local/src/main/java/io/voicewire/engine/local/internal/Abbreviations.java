@@ -47,6 +47,8 @@ final class Abbreviations {
       q/q quarter over quarter
       avg. average
       Vol. volume
+      c. circa
+      ca. circa
       vol. volume
       Ch. chapter
       ch. chapter
@@ -56,7 +58,7 @@ final class Abbreviations {
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|[Nn]o\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
       + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|avg\\."
-      + "|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
+      + "|ca?\\.(?=\\s?\\d{3,4}(?!\\d))|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
   private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCc";

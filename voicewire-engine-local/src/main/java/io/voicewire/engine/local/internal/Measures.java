@@ -103,6 +103,15 @@ final class Measures {
           .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
   /** Feet and inches, as a height is written: 6'2", 6' 2", 5′11″. */
   private static final Pattern HEIGHT = Pattern.compile("(\\d)['′]\\s?(\\d{1,2})(?:\"|″|'')");
+  /** A height in feet and inches with the units' names: 6 ft 2 in, 5ft 11in. */
+  private static final Pattern HEIGHT_FT_IN = Pattern.compile(
+      "(\\d)\\s?ft\\.?\\s(\\d{1,2})\\s?in(?:\\.|ches)?(?![A-Za-z])");
+  /**
+   * A number the European way before a unit: a decimal comma ("1,5 kg") or thousands apart by
+   * spaces ("10 000 m").
+   */
+  private static final Pattern EUROPEAN_NUMBER = Pattern.compile(
+      "(\\d{1,3}),(\\d{1,2})(?![\\d,])|(\\d{1,3}(?: \\d{3})+)(?![\\d,.])");
   /** Two lengths in feet: 12' x 10', 8′×10′, 6' by 9'. */
   private static final Pattern FEET_BY_FEET = Pattern.compile(
       "(\\d{1,4})['′]\\s?(?:[x×]|by)\\s?(\\d{1,4})['′](?!\\d)");
@@ -166,6 +175,10 @@ final class Measures {
       int inches = Integer.parseInt(m.group(2));
       sc.b.say(m.end(), cardinal(m.group(1)) + " foot"
           + (inches == 0 ? "" : " " + cardinal(m.group(2)))); // 6'2": "six foot two"
+    } else if (sc.at(HEIGHT_FT_IN, i)) {
+      sc.b.say(m.end(), cardinal(m.group(1)) + " foot " + cardinal(m.group(2))); // 6 ft 2 in
+    } else if (sc.at(EUROPEAN_NUMBER, i) && europeanNumber(sc, m)) {
+      return true;
     } else if (sc.at(FEET_BY_FEET, i)) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " by " + cardinal(m.group(2)) + " feet");
     } else if (sc.at(FEET, i)) {
@@ -205,6 +218,18 @@ final class Measures {
       return !before.equals("porsche");
     }
     return CALL_BEFORE.contains(before) && sc.at(AFTER_SHORT_CODE, end);
+  }
+
+  /** Says a {@link #EUROPEAN_NUMBER} when a unit follows it; false when none does. */
+  private static boolean europeanNumber(TextNormalizer.Scan sc, Matcher m) {
+    boolean decimal = m.group(1) != null;
+    String number = decimal ? m.group(1) + "." + m.group(2) : m.group(3).replace(" ", "");
+    String unit = unitAfter(sc, m.end(), false);
+    if (unit == null) {
+      return false;
+    }
+    sc.b.say(sc.m.end(), NumberWords.decimal(number) + unit); // 1,5 kg: "one point five"
+    return true;
   }
 
   /** Each digit of a hexadecimal number: a number's word or a capital letter. */

@@ -35,22 +35,35 @@ final class Money {
   /** A dash between two amounts, each with its sign: {@code $10–$15}, {@code $5 - $10}. */
   private static final Pattern TO_AMOUNT = Pattern.compile("(?:\\s?–\\s?|-|\\s-\\s)(?=[$€£₹¥]\\d)");
 
+  /**
+   * An amount written the European way, after its sign: {@code €1.299,00}, {@code € 12,50}
+   * (full stops or spaces between thousands, a comma before the cents).
+   */
+  private static final Pattern EUROPEAN_AFTER_SIGN = Pattern.compile(
+      "([$€£])\\s?(\\d{1,3}(?:[. ]\\d{3})*),(\\d{2})(?!\\d|[.,]\\d)");
+  /**
+   * An amount before its sign, as much of Europe writes it: {@code 25 €}, {@code 1.234,56 €},
+   * {@code 10 000 €}, {@code 1,50 €}, {@code 1,500 €}.
+   */
+  private static final Pattern SIGN_AFTER = Pattern.compile("(?:(\\d{1,3}(?:[. ]\\d{3})+)(?:,"
+      + "(\\d{1,2}))?|(\\d{1,3}(?:,\\d{3})+|\\d+)(?:[.,](\\d{1,2}))?)\\s?([$€£])(?![\\w$€£])");
+
   private Money() {}
 
   /** An amount of money at {@code i} (already matched by {@link TextNormalizer#CURRENCY}). */
   static void currency(TextNormalizer.Scan sc, int i) {
     Matcher m = sc.m;
+    if (sc.at(EUROPEAN_AFTER_SIGN, i)) { // €1.299,00: "one thousand two hundred ninety nine euros"
+      sc.b.say(m.end(), money(names(m.group(1)), m.group(2).replaceAll("[. ]", ""),
+          m.group(3), null));
+      return;
+    }
+    sc.at(TextNormalizer.CURRENCY, i);
     String sign = m.group(1);
     String whole = m.group(2).replace(",", "");
     String frac = m.group(3);
     String scale = m.group(4);
-    String[] names = switch (sign) {
-      case "$" -> CODES.get("USD");
-      case "€" -> CODES.get("EUR");
-      case "£" -> CODES.get("GBP");
-      case "₹" -> CODES.get("INR");
-      default -> CODES.get("JPY");
-    };
+    String[] names = names(sign);
     int end = m.end();
     if (frac == null && scale == null && sc.at(UP_TO, end)) { // $5-10
       sc.b.say(m.end(), cardinal(whole) + " to " + money(names, m.group(1), null, null));
@@ -62,6 +75,31 @@ final class Money {
       return;
     }
     sc.b.say(end, said);
+  }
+
+  /**
+   * An amount before its currency sign at {@code i} (a digit): {@code 25 €}, {@code 1.234,56 €};
+   * false when there is none.
+   */
+  static boolean signAfter(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if (!sc.at(SIGN_AFTER, i)) {
+      return false;
+    }
+    boolean european = m.group(1) != null;
+    String whole = (european ? m.group(1) : m.group(3)).replaceAll("[., ]", "");
+    sc.b.say(m.end(), money(names(m.group(5)), whole, european ? m.group(2) : m.group(4), null));
+    return true;
+  }
+
+  private static String[] names(String sign) {
+    return switch (sign) {
+      case "$" -> CODES.get("USD");
+      case "€" -> CODES.get("EUR");
+      case "£" -> CODES.get("GBP");
+      case "₹" -> CODES.get("INR");
+      default -> CODES.get("JPY");
+    };
   }
 
   /**

@@ -79,6 +79,10 @@ final class NumberTokens {
   /** A state's two capitals and a space before five digits. */
   private static final Pattern ZIP_STATE = Pattern.compile("[A-Z]{2} ");
 
+  /** A day before its month, as British English writes dates: "8 Dec", "1st January". */
+  private static final Pattern DAY_MONTH = Pattern.compile("(\\d{1,2})(?:st|nd|rd|th)? (Jan(?:uary)?"
+      + "|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+      + "|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])(?:\\.(?= \\d))?");
   /** A number in scientific notation: 1e-6, 3.2e10, 6.02E23. */
   private static final Pattern SCIENTIFIC = Pattern.compile(
       "(\\d{1,3}(?:\\.\\d{1,6})?)[eE]([-+−]?)(\\d{1,3})(?!\\w|\\.\\d)");
@@ -92,7 +96,7 @@ final class NumberTokens {
   /** The token at {@code i}, which is a digit. */
   static void number(TextNormalizer.Scan sc, int i) {
     Matcher m = sc.m;
-    if (Measures.identifier(sc, i)) {
+    if (Measures.identifier(sc, i) || Money.signAfter(sc, i) || dayMonth(sc, i)) {
       return;
     }
     if ((sc.at(TextNormalizer.ISO_DATE, i) && date(sc, m.end(), m.group(1), m.group(2),
@@ -272,6 +276,23 @@ final class NumberTokens {
     }
     sc.b.say(m.end(), cardinal(h) + (Character.toLowerCase(m.group(2).charAt(0)) == 'a'
         ? " a m" : " p m"));
+    return true;
+  }
+
+  /** "8 Dec", "1st January": "the eighth of december"; false when there is none at {@code i}. */
+  private static boolean dayMonth(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if (!sc.at(DAY_MONTH, i)) {
+      return false;
+    }
+    int day = Integer.parseInt(m.group(1));
+    if (day < 1 || day > 31) {
+      return false;
+    }
+    String month = m.group(2).substring(0, 3).toLowerCase(java.util.Locale.ROOT);
+    String name = java.util.Arrays.stream(TextNormalizer.MONTHS).filter(n -> n.startsWith(month))
+        .findFirst().orElseThrow();
+    sc.b.say(m.end(), "the " + NumberWords.ordinal(m.group(1)) + " of " + name);
     return true;
   }
 

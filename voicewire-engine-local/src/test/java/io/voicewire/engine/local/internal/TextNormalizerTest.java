@@ -321,6 +321,26 @@ class TextNormalizerTest {
         + "4–6 digits, Tier 2, #3 in the queue"));
   }
 
+  /**
+   * A twelfth held-out battery (2026-12-07, British and European writers): "8 Dec" was "eight
+   * Dec", "25 €" lost its euros, "€1.299,00" was "one point two nine nine euros, zero zero",
+   * "1,5 kg" and "10 000 m" were read digit by digit or as a list, "c. 1850" kept its "c",
+   * "6 ft 2 in" was "six feet two in".
+   */
+  @Test
+  void britishDatesEuropeanAmountsAndNumbersCircaAndHeights() {
+    assertEquals("on Tuesday the eighth of december. On the first of january twenty twenty four, "
+        + "the third of march", say("on Tue 8 Dec. On 1st January 2024, 3 Mar"));
+    assertEquals("twenty five euros, five euros per month, one thousand two hundred thirty four "
+        + "euros and fifty six cents, one thousand two hundred ninety nine euros, twelve euros "
+        + "and fifty cents, ten thousand euros, one point five euros",
+        say("25 €, 5 € per month, 1.234,56 €, €1.299,00, € 12,50, 10 000 €, 1.5 €"));
+    assertEquals("one point five kilograms, three point five kilometers, ten thousand meters; "
+        + "one,two and three", say("1,5 kg, 3,5 km, 10 000 m; 1,2 and 3"));
+    assertEquals("born circa eighteen fifty, ca. so, six foot two tall",
+        say("born c. 1850, ca. so, 6 ft 2 in tall"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
