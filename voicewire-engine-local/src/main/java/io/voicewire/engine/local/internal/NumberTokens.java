@@ -81,8 +81,9 @@ final class NumberTokens {
 
   /** A day before its month, as British English writes dates: "8 Dec", "1st January". */
   private static final Pattern DAY_MONTH = Pattern.compile("(\\d{1,2})(?:st|nd|rd|th)? "
-      + "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-      + "|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])(?:\\.(?= \\d))?");
+      + "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+      + "|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])"
+      + "(?:\\.(?= \\d))?");
   /** A number in scientific notation: 1e-6, 3.2e10, 6.02E23. */
   private static final Pattern SCIENTIFIC = Pattern.compile(
       "(\\d{1,3}(?:\\.\\d{1,6})?)[eE]([-+−]?)(\\d{1,3})(?!\\w|\\.\\d)");
