@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * code is X7K-92QP" "X seven K, nine two Q P"; "ZIP 94107" "nine four one zero seven"; "card
  * ending in 4242" "four two four two"). Words that also name other things ("order", "account",
  * "case") count only with "number", "no.", "#" or "ID" ("order # 1234", but "order 2 pizzas");
- * a status or error code of three digits stays a number ("status code 404"). Stateless.
+ * three digits or fewer right after the word are a count ("zip 100 files"), and a status or
+ * error code of three digits stays a number ("status code: 404"). Stateless.
  */
 final class Codes {
   /** A code: capitals and digits, in groups joined by hyphens. */
@@ -20,10 +21,17 @@ final class Codes {
   /** What may stand between the word that names a code and the code: "code is", "#:", "no.". */
   private static final String LINK = "(?:\\s+(?:code|number|num|no\\.|#|ID))?(?:\\s+(?:is|was))?"
       + "\\s*[:#]?\\s*$";
+  /** A word that names a code. */
+  private static final String NAME = "(?i)(?:^|[^a-z])(?:confirmation|reference|ref|booking"
+      + "|tracking|serial|sn|pnr|zip|postal code|postcode|pin|ticket|invoice|verification code"
+      + "|code|otp)";
   /** Before a code: a word that names one, then {@link #LINK}. */
-  private static final Pattern NAMED_BEFORE = Pattern.compile("(?i)(?:^|[^a-z])(?:confirmation"
-      + "|reference|ref|booking|tracking|serial|sn|pnr|zip|postal code|postcode|pin|ticket"
-      + "|invoice|verification code|code|otp)" + LINK);
+  private static final Pattern NAMED_BEFORE = Pattern.compile(NAME + LINK);
+  /**
+   * Before a code: a word that names one and nothing else; it may be a verb then ("zip 100
+   * files", "invoice 300 clients"), so fewer than four digits are a count.
+   */
+  private static final Pattern BARE_NAME_BEFORE = Pattern.compile(NAME + "\\s*$");
   /** Before a code: a word that names one only with "number", "no.", "#" or "ID". */
   private static final Pattern NUMBERED_BEFORE = Pattern.compile("(?i)(?:^|[^a-z])(?:order"
       + "|account|acct|member|policy|claim|case|customer|transaction|confirmation|model"
@@ -72,7 +80,9 @@ final class Codes {
     if (NUMBERED_BEFORE.matcher(before).find()) {
       return true;
     }
+    boolean count = code.matches("\\d{1,3}");
     return NAMED_BEFORE.matcher(before).find()
-        && !(code.matches("\\d{3}") && STATUS_BEFORE.matcher(before).find());
+        && !(count && BARE_NAME_BEFORE.matcher(before).find())
+        && !(count && STATUS_BEFORE.matcher(before).find());
   }
 }

@@ -58,7 +58,7 @@ final class Money {
           m.group(3), null));
       return;
     }
-    sc.at(TextNormalizer.CURRENCY, i);
+    sc.at(TextNormalizer.CURRENCY, i); // the caller's match again: the check above replaced it
     String sign = m.group(1);
     String whole = m.group(2).replace(",", "");
     String frac = m.group(3);

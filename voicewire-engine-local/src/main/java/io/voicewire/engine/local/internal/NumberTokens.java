@@ -293,7 +293,8 @@ final class NumberTokens {
     String month = m.group(2).substring(0, 3).toLowerCase(java.util.Locale.ROOT);
     String name = java.util.Arrays.stream(TextNormalizer.MONTHS).filter(n -> n.startsWith(month))
         .findFirst().orElseThrow();
-    sc.b.say(m.end(), "the " + NumberWords.ordinal(m.group(1)) + " of " + name);
+    boolean the = sc.wordBefore(i, false).equalsIgnoreCase("the"); // "the 15 June lectures"
+    sc.b.say(m.end(), (the ? "" : "the ") + NumberWords.ordinal(m.group(1)) + " of " + name);
     return true;
   }
 

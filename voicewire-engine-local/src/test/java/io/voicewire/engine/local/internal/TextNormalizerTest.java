@@ -319,6 +319,9 @@ class TextNormalizerTest {
     assertEquals("Order two pizzas, status code four hundred four, a PIN of four to six digits, "
         + "Tier two, number three in the queue", say("Order 2 pizzas, status code 404, a PIN of "
         + "4–6 digits, Tier 2, #3 in the queue"));
+    assertEquals("zip one hundred files, invoice three hundred clients, error code: five hundred, "
+        + "your code is one two three", say("zip 100 files, invoice 300 clients, error code: "
+        + "500, your code is 123"));
   }
 
   /**
@@ -330,7 +333,8 @@ class TextNormalizerTest {
   @Test
   void britishDatesEuropeanAmountsAndNumbersCircaAndHeights() {
     assertEquals("on Tuesday the eighth of december. On the first of january twenty twenty four, "
-        + "the third of march", say("on Tue 8 Dec. On 1st January 2024, 3 Mar"));
+        + "the third of march, the fifteenth of june lectures", say("on Tue 8 Dec. On 1st January "
+        + "2024, 3 Mar, the 15 June lectures"));
     assertEquals("twenty five euros, five euros per month, one thousand two hundred thirty four "
         + "euros and fifty six cents, one thousand two hundred ninety nine euros, twelve euros "
         + "and fifty cents, ten thousand euros, one point five euros",
