@@ -99,7 +99,11 @@ public final class Sentences {
       "ltd", "co", "mt", "ave", "approx", "dept", "avg");
   /** Abbreviations that stand before a number, and only there: "p. 14", "No. 5", "Fig. 3". */
   private static final java.util.Set<String> BEFORE_NUMBER = java.util.Set.of("no", "p", "pp",
-      "fig", "ext", "apt", "bldg", "vol", "ch", "pt", "ste", "sec", "art", "tel");
+      "fig", "ext", "apt", "bldg", "vol", "ch", "pt", "ste", "sec", "art", "tel", "jan", "feb",
+      "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec");
+  /** Titles before a name, written with a capital: "Gov. Newsom" (but "my sales rep. Then"). */
+  private static final java.util.Set<String> TITLES = java.util.Set.of("Ft", "Gov", "Sen", "Rep",
+      "Gen", "Lt", "Capt", "Sgt", "Col", "Rev");
   /** Those of them that a Roman numeral or a letter may follow too: "Vol. II", "Apt. B". */
   private static final java.util.Set<String> BEFORE_NUMERAL = java.util.Set.of("apt", "bldg",
       "vol", "ch", "pt", "ste");
@@ -117,8 +121,8 @@ public final class Sentences {
       return nextNonSpaceIsDigit(s, dot + 1) || BEFORE_NUMERAL.contains(word)
           && nextIsNumeral(s, dot + 1); // "Vol. II", "Bldg. C"
     }
-    if (s.subSequence(j, dot).toString().equals("Ft")) {
-      return true; // "Ft. Worth" (but "ten ft. Then")
+    if (TITLES.contains(s.subSequence(j, dot).toString())) {
+      return true; // "Ft. Worth", "Gov. Newsom" (but "ten ft. Then")
     }
     return ABBREVIATIONS.contains(word);
   }

@@ -50,6 +50,8 @@ class SentencesTest {
         "Apartments are few."), Sentences.split("It is 10 ft. Then the vol. Volumes rise. See the "
         + "apt. Apartments are few."));
     assertEquals(7, Sentences.firstBoundary("3 p.m. ", 0), "nothing after it yet: a boundary");
+    assertEquals(List.of("Gov. Newsom signed it on Sept. 29. ", "It fell in Nov. ", "The end."),
+        Sentences.split("Gov. Newsom signed it on Sept. 29. It fell in Nov. The end."));
   }
 
   @Test

@@ -44,6 +44,17 @@ final class Abbreviations {
       y/o year old
       y.o. year old
       y/y year over year
+      w/w week over week
+      m/m month over month
+      Gov. Governor
+      Sen. Senator
+      Rep. Representative
+      Gen. General
+      Lt. Lieutenant
+      Capt. Captain
+      Sgt. Sergeant
+      Col. Colonel
+      Rev. Reverend
       q/q quarter over quarter
       avg. average
       Vol. volume
@@ -57,11 +68,12 @@ final class Abbreviations {
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|[Nn]o\\.(?=\\s?\\d)|YoY|QoQ|MoM"
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
-      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|avg\\."
+      + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|w/w|m/m|avg\\."
+      + "|(?:Gov|Sen|Rep|Gen|Lt|Capt|Sgt|Col|Rev)\\.(?=\\s[A-Z][a-z])"
       + "|ca?\\.(?=\\s?\\d{3,4}(?!\\d))|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
       + "(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCc";
+  private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCcGSRLm";
   /** A word after an abbreviation that may be what it describes: "a 5 y/o boy". */
   private static final Pattern NOUN_AFTER = Pattern.compile(" (?!(?:and|or|but|in|at|on|with"
       + "|when|who|from|so|as|to|now|today|by|is|was|has|had)(?![a-z]))[a-z]");
@@ -79,6 +91,23 @@ final class Abbreviations {
       Sat Saturday
       Sun Sunday
       """);
+  private static final Map<String, String> MONTHS = NumberTokens.table("""
+      Jan january
+      Feb february
+      Mar march
+      Apr april
+      Jun june
+      Jul july
+      Aug august
+      Sep september
+      Sept september
+      Oct october
+      Nov november
+      Dec december
+      """);
+  /** A month written short with its full stop, and the day after it if one follows. */
+  private static final Pattern MONTH_DOT = Pattern.compile("(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?"
+      + "|Oct|Nov|Dec)\\.(?:\\s?(\\d{1,2})(?:st|nd|rd|th)?(?![\\d:]))?");
   private static final String WEEKDAY = "(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)";
   /** After a weekday: a date ("Tue, Dec 8", "Fri 12/4") or the end of a range ("Mon–Fri"). */
   private static final Pattern WEEKDAY_CONTEXT = Pattern.compile("\\.?(?:,?\\s?(?:\\d|(?:Jan|"
@@ -115,6 +144,15 @@ final class Abbreviations {
     }
     if (wordEnd - i < 3 || wordEnd - i > 5 || !Character.isUpperCase(first)) {
       return false;
+    }
+    if (sc.at(MONTH_DOT, i)) { // "in Nov.", "Sept. 29": "in november", "september twenty ninth"
+      int day = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+      String month = MONTHS.get(m.group(1));
+      int end = day >= 1 && day <= 31 ? m.end() : i + m.group(1).length() + 1;
+      boolean last = day == 0 && sc.at(SENTENCE_AFTER, end);
+      sc.b.say(end, day >= 1 && day <= 31 ? month + " " + NumberWords.ordinal(Integer.toString(day))
+          : month + (last ? "." : ""));
+      return true;
     }
     String day = WEEKDAYS.get(sc.s.substring(i, wordEnd));
     if (day == null) {

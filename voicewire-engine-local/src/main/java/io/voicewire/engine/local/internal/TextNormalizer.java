@@ -320,7 +320,7 @@ final class TextNormalizer {
         case ',', ';', ':', '!', '?', '…' -> punctuation(i);
         case '-', '–', '—' -> {
           boolean beforeAmount = beforeDigit || next < n && isCurrency(s.charAt(next));
-          if (cp == '-' && beforeAmount && afterSpace) {
+          if (cp == '-' && beforeAmount && afterSpace && (i == 0 || s.charAt(i - 1) != '%')) {
             b.say(next, "minus"); // -3, -$5
           } else if (cp == '-' && oneLetterBefore(i) && Character.isUpperCase(s.charAt(i - 1))
               && (next >= n || !Character.isLetterOrDigit(s.charAt(next)))) {
@@ -372,12 +372,13 @@ final class TextNormalizer {
      * numbers, a hyphen after a time of day or between weekdays.
      */
     private boolean rangeDash(int i, int cp, int next) {
-      if (i == 0 || next >= n || !Character.isLetterOrDigit(s.charAt(i - 1))
+      char prev = i == 0 ? ' ' : s.charAt(i - 1);
+      if (i == 0 || next >= n || !Character.isLetterOrDigit(prev) && prev != '%'
           || !Character.isLetterOrDigit(s.charAt(next)) || cp == '—') {
         return false;
       }
-      if (cp == '–') {
-        return true;
+      if (cp == '–' || prev == '%' && Character.isDigit(s.charAt(next))) {
+        return true; // 5.25%-5.50%
       }
       CharSequence sp = b.spokenSoFar();
       String tail = sp.subSequence(Math.max(0, sp.length() - 4), sp.length()).toString();

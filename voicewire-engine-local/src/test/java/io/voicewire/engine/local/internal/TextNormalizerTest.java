@@ -345,6 +345,23 @@ class TextNormalizerTest {
         say("born c. 1850, ca. so, 6 ft 2 in tall"));
   }
 
+  /**
+   * A fourteenth held-out battery (2026-12-08, news, markets, sports, weather): "5.25%-5.50%" was
+   * "… percent minus five point five zero percent", "w/w" was "with w", "in Nov." and "Sept. 29"
+   * kept their abbreviations, "Gov. Newsom" was left to the voices.
+   */
+  @Test
+  void percentRangesWeekOverWeekMonthsWithAFullStopAndTitles() {
+    assertEquals("rates of five point two five percent to five point five zero percent, up zero "
+        + "point eight percent week over week and one percent month over month, down minus five",
+        say("rates of 5.25%-5.50%, up 0.8% w/w and 1% m/m, down -5"));
+    assertEquals("It fell in november. Governor Newsom signed it on september twenty ninth, "
+        + "january fifth, december twenty twenty four", say("It fell in Nov. Gov. Newsom signed "
+        + "it on Sept. 29, Jan. 5th, Dec. 2024"));
+    assertEquals("Senator Smith, Reverend King and Captain Kirk; my Gen. one phone",
+        say("Sen. Smith, Rev. King and Capt. Kirk; my Gen. 1 phone"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
