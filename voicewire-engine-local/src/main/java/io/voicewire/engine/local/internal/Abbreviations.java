@@ -91,20 +91,6 @@ final class Abbreviations {
       Sat Saturday
       Sun Sunday
       """);
-  private static final Map<String, String> MONTHS = NumberTokens.table("""
-      Jan january
-      Feb february
-      Mar march
-      Apr april
-      Jun june
-      Jul july
-      Aug august
-      Sep september
-      Sept september
-      Oct october
-      Nov november
-      Dec december
-      """);
   /** A month written short with its full stop, and the day after it if one follows. */
   private static final Pattern MONTH_DOT = Pattern.compile("(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?"
       + "|Oct|Nov|Dec)\\.(?:\\s?(\\d{1,2})(?:st|nd|rd|th)?(?![\\d:]))?");
@@ -146,12 +132,12 @@ final class Abbreviations {
       return false;
     }
     if (sc.at(MONTH_DOT, i)) { // "in Nov.", "Sept. 29": "in november", "september twenty ninth"
-      int day = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-      String month = MONTHS.get(m.group(1));
-      int end = day >= 1 && day <= 31 ? m.end() : i + m.group(1).length() + 1;
-      boolean last = day == 0 && sc.at(SENTENCE_AFTER, end);
-      sc.b.say(end, day >= 1 && day <= 31 ? month + " " + NumberWords.ordinal(Integer.toString(day))
-          : month + (last ? "." : ""));
+      String day = m.group(2);
+      boolean dated = day != null && Integer.parseInt(day) >= 1 && Integer.parseInt(day) <= 31;
+      String month = NumberTokens.monthNamed(m.group(1));
+      int end = dated ? m.end() : i + m.group(1).length() + 1;
+      boolean last = day == null && sc.at(SENTENCE_AFTER, end);
+      sc.b.say(end, dated ? month + " " + NumberWords.ordinal(day) : month + (last ? "." : ""));
       return true;
     }
     String day = WEEKDAYS.get(sc.s.substring(i, wordEnd));

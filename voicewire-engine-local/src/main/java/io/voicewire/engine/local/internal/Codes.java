@@ -57,15 +57,10 @@ final class Codes {
       return false;
     }
     StringBuilder said = new StringBuilder();
-    for (char c : code.toCharArray()) {
-      if (c == '-') {
-        said.append(',');
-      } else {
-        said.append(said.isEmpty() ? "" : " ").append(Character.isDigit(c)
-            ? NumberWords.digits(String.valueOf(c)) : String.valueOf(c));
-      }
+    for (String group : code.split("-")) {
+      said.append(said.isEmpty() ? "" : ", ").append(Measures.hexDigits(group));
     }
-    sc.b.say(end, said.toString());
+    sc.b.say(end, said.toString()); // X7K-92QP: "X seven K, nine two Q P"
     return true;
   }
 

@@ -232,8 +232,8 @@ final class Measures {
     return true;
   }
 
-  /** Each digit of a hexadecimal number: a number's word or a capital letter. */
-  private static String hexDigits(String hex) {
+  /** Each character said on its own: a digit's word or a capital letter (0xFF, codes). */
+  static String hexDigits(String hex) {
     StringBuilder b = new StringBuilder();
     for (char c : hex.toCharArray()) {
       b.append(b.isEmpty() ? "" : " ").append(Character.isDigit(c)

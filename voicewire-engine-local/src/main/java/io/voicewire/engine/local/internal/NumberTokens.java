@@ -290,12 +290,17 @@ final class NumberTokens {
     if (day < 1 || day > 31) {
       return false;
     }
-    String month = m.group(2).substring(0, 3).toLowerCase(java.util.Locale.ROOT);
-    String name = java.util.Arrays.stream(TextNormalizer.MONTHS).filter(n -> n.startsWith(month))
-        .findFirst().orElseThrow();
+    String name = monthNamed(m.group(2));
     boolean the = sc.wordBefore(i, false).equalsIgnoreCase("the"); // "the 15 June lectures"
     sc.b.say(m.end(), (the ? "" : "the ") + NumberWords.ordinal(m.group(1)) + " of " + name);
     return true;
+  }
+
+  /** The month that {@code written} (its name, or its first three letters and more) names. */
+  static String monthNamed(String written) {
+    String start = written.substring(0, 3).toLowerCase(java.util.Locale.ROOT);
+    return java.util.Arrays.stream(TextNormalizer.MONTHS).filter(n -> n.startsWith(start))
+        .findFirst().orElseThrow();
   }
 
   /**
