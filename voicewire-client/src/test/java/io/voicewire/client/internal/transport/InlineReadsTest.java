@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,8 @@ class InlineReadsTest {
   static final long HELD_MILLIS = 400;
   /** Longest wait for an answer that must come. */
   static final long ANSWER_SECONDS = 15;
+  /** Most commit round trips {@link Events#settle} makes. */
+  static final int SETTLE_ROUNDS = 20;
   /** Audio chunks of a session in {@link #aWholeSessionIsReadInOrder}. */
   static final int CHUNKS = 200;
 
@@ -72,31 +75,69 @@ class InlineReadsTest {
   }
 
   /**
-   * Connection events, as {@link WebSocketConnectionTest.Events} records them; {@code hold}, when
-   * given, is awaited in the callback of the first commit answer (not of {@code session_started}:
-   * that one may be read with the upgrade's response, on the thread Jetty dispatched the HTTP read
-   * to, so only a later message is read the way every frame of a long session is).
+   * Connection events, as {@link WebSocketConnectionTest.Events} records them, with how each
+   * commit answer was read. Jetty reads the first frames of a connection in the HTTP upgrade's
+   * own fill loop, on the thread the upgrade response was dispatched to, and keeps reading there
+   * for as long as data is waiting; only when that loop finds nothing does the connection ask its
+   * selector, as every frame of a long session is read. So a test that blocks a listener must
+   * block it on a frame read the selector's way: {@link #settle} makes commit round trips until
+   * one answer is read outside the upgrade (the upgrade's loop has then ended, as a connection
+   * reads on one thread at a time), and a listener armed with {@link #holdNextCommit} blocks on
+   * the next commit answer only.
    */
   static final class Events extends WebSocketConnectionTest.Events {
     final CountDownLatch holding = new CountDownLatch(1);
-    final CountDownLatch hold;
-
-    Events(CountDownLatch hold) {
-      this.hold = hold;
-    }
+    /** Commit answers, and how many of them the upgrade's fill loop read. */
+    final AtomicInteger commits = new AtomicInteger();
+    final AtomicInteger commitsInUpgrade = new AtomicInteger();
+    private volatile CountDownLatch hold;
 
     @Override
     public void onMessage(Connection c, String text) {
       super.onMessage(c, text);
-      if (hold != null && committed(text) && holding.getCount() > 0) {
+      if (!committed(text)) {
+        return;
+      }
+      if (inUpgrade()) {
+        commitsInUpgrade.incrementAndGet();
+      }
+      commits.incrementAndGet();
+      CountDownLatch h = hold;
+      if (h != null && holding.getCount() > 0) {
         holding.countDown();
         try {
           // blocks the reading thread on purpose; bounded so that a failure cannot hang
-          hold.await(ANSWER_SECONDS * 2, TimeUnit.SECONDS);
+          h.await(ANSWER_SECONDS * 2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
+    }
+
+    /** Whether this thread reads in the HTTP upgrade's fill loop (not for its selector). */
+    static boolean inUpgrade() {
+      return StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
+          f.getClassName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")
+              && f.getMethodName().equals("onOpen")));
+    }
+
+    /** Commit round trips on {@code c} until an answer is read the selector's way. */
+    void settle(Connection c) throws InterruptedException {
+      for (int i = 0; i < SETTLE_ROUNDS; i++) {
+        int before = commits.get();
+        int inUpgrade = commitsInUpgrade.get();
+        assertTrue(c.send(chunk(true)), "a commit");
+        await(m -> commits.get() > before, "commit answer " + i);
+        if (commitsInUpgrade.get() == inUpgrade) {
+          return;
+        }
+      }
+      throw new AssertionError(SETTLE_ROUNDS + " commit answers all read by the upgrade");
+    }
+
+    /** Blocks the listener on the next commit answer until {@code release}. */
+    void holdNextCommit(CountDownLatch release) {
+      hold = release;
     }
 
     void await(Predicate<String> what, String name) throws InterruptedException {
@@ -135,7 +176,7 @@ class InlineReadsTest {
   @ParameterizedTest
   @ValueSource(strings = {"ws", "wss"})
   void aWholeSessionIsReadInOrder(String scheme) throws Exception {
-    Events e = new Events(null);
+    Events e = new Events();
     Connection c = connect(connector(true, 2), scheme, e);
     e.open.get(ANSWER_SECONDS, TimeUnit.SECONDS);
     for (int i = 0; i < CHUNKS; i++) {
@@ -153,15 +194,19 @@ class InlineReadsTest {
   void aListenerThatBlocksHoldsItsSelectorOnlyWithInlineReads(String scheme, boolean inline)
       throws Exception {
     JettyWebSocketConnector j = connector(inline, 1); // both connections on one selector
-    Events other = new Events(null);
-    Connection b = connect(j, scheme, other); // first: its upgrade is read before any hold
+    Events other = new Events();
+    Connection b = connect(j, scheme, other);
     other.await(m -> m.contains("session_started"), "session_started");
-    CountDownLatch release = new CountDownLatch(1);
-    Events blocking = new Events(release);
+    other.settle(b);
+    Events blocking = new Events();
     Connection a = connect(j, scheme, blocking);
+    CountDownLatch release = new CountDownLatch(1);
+    int answered = other.commits.get();
     try {
       blocking.open.get(ANSWER_SECONDS, TimeUnit.SECONDS);
       blocking.await(m -> m.contains("session_started"), "session_started");
+      blocking.settle(a);
+      blocking.holdNextCommit(release);
       assertTrue(a.send(chunk(true)), "a commit, whose answer the listener blocks on");
       assertTrue(blocking.holding.await(ANSWER_SECONDS, TimeUnit.SECONDS),
           "the blocking listener got its commit answer");
@@ -170,15 +215,16 @@ class InlineReadsTest {
         // the selector that read the blocked message is held: nothing of the other connection
         // is read. Not timing-dependent: the answer cannot be read until the release
         Thread.sleep(HELD_MILLIS);
-        assertTrue(other.messages.stream().noneMatch(InlineReadsTest::committed),
+        assertEquals(answered, other.commits.get(),
             () -> "read while its selector was held: " + other.messages);
       } else {
-        other.await(InlineReadsTest::committed, "commit answer while another listener blocks");
+        other.await(m -> other.commits.get() > answered,
+            "commit answer while another listener blocks");
       }
     } finally {
       release.countDown();
     }
-    other.await(InlineReadsTest::committed, "commit answer after the release");
+    other.await(m -> other.commits.get() > answered, "commit answer after the release");
     assertTrue(b.close(1000, "bye"));
     assertEquals("closed 1000", other.terminal.get(ANSWER_SECONDS, TimeUnit.SECONDS));
   }
