@@ -93,6 +93,12 @@ final class Measures {
       tsp teaspoons
       tbsp tablespoons
       Tbsp tablespoons
+      kcal kilocalories
+      cal calories
+      µg micrograms
+      μg micrograms
+      mcg micrograms
+      IU international units
       """);
   /**
    * A unit right after a number (one space at most, or a hyphen: a 4-pt margin), longest first;
@@ -100,7 +106,8 @@ final class Measures {
    */
   private static final Pattern UNIT = Pattern.compile("(?:\\s?|-)(°\\s?[CFNSEW](?![A-Za-z])|"
       + UNITS.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
-          .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])");
+          .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![A-Za-z])"
+      + "(?:\\.(?= [a-z]))?"); // "2 tbsp. butter", "30 min. or": no sentence ends there
   /** Feet and inches, as a height is written: 6'2", 6' 2", 5′11″. */
   private static final Pattern HEIGHT = Pattern.compile("(\\d)['′]\\s?(\\d{1,2})(?:\"|″|'')");
   /** A height in feet and inches with the units' names: 6 ft 2 in, 5ft 11in. */
@@ -160,6 +167,28 @@ final class Measures {
   /** Percentage points written right after a number: "up 5pp", "a 0.5pp cut". */
   private static final Pattern PERCENTAGE_POINTS = Pattern.compile("pp(?![A-Za-z])");
   private static final Pattern PER_UNIT = Pattern.compile("[A-Za-z]+(?![\\w/])");
+  /** After a slash, a time as it is written short or whole: what "per" is said with. */
+  private static final Map<String, String> PER_TIME = NumberTokens.table("""
+      s second
+      sec second
+      second second
+      h hour
+      hr hour
+      hour hour
+      min minute
+      minute minute
+      d day
+      day day
+      wk week
+      week week
+      mo month
+      month month
+      yr year
+      year year
+      """);
+  /** A word before a slash that is a time of its own: "night/day", "month/year" are no rate. */
+  private static final Pattern TIME_WORDS = Pattern.compile("(?i)(?:sec(?:ond)?|min(?:ute)?"
+      + "|h(?:ou)?r|day|night|w(?:ee)?k|mo(?:nth)?|y(?:ea)?r|date|time|am|pm)s?");
   /** A number and a unit before a slash: "5 GB" (a unit of the table: "10 and/or" is none). */
   private static final Pattern UNIT_BEFORE = Pattern.compile(".*\\d ?([A-Za-zµ¢]{1,3})");
 
@@ -285,6 +314,10 @@ final class Measures {
     if (sc.at(PERCENTAGE_POINTS, end)) {
       return one ? " percentage point" : " percentage points";
     }
+    String x = Maths.coefficient(sc, end);
+    if (x != null) {
+      return x; // 3x + 5 = 20: "three x plus five"
+    }
     if (sc.at(UNIT, end)) {
       String u = unit(sc.m.group(1));
       boolean compound = sc.s.charAt(end) == '-'; // a 10-km run: "a ten kilometer run"
@@ -294,25 +327,24 @@ final class Measures {
   }
 
   /**
-   * The slash at {@code i}: {@code $4.99/month} and {@code 5 GB/s} are "per month" and "per
-   * second"; between words ({@code and/or}) it is a space.
+   * The slash at {@code i}: {@code $4.99/month}, {@code 5 GB/s} and {@code 0.5 mL/kg} are "per
+   * month", "per second" and "per kilogram"; after a word, a time is "per" too ({@code 100
+   * req/min}, {@code calls/day}, but not {@code night/day}); between other words ({@code
+   * and/or}) the slash is a space.
    */
   static void perUnit(TextNormalizer.Scan sc, int i, int next) {
     String s = sc.s;
     Matcher before = UNIT_BEFORE.matcher(s.substring(Math.max(0, i - 5), i));
-    if (sc.at(PER_UNIT, next) && i > 0 && (Character.isDigit(s.charAt(i - 1))
-        || before.matches() && UNITS.containsKey(before.group(1)))) {
+    boolean afterUnit = i > 0 && (Character.isDigit(s.charAt(i - 1))
+        || before.matches() && UNITS.containsKey(before.group(1)));
+    if (sc.at(PER_UNIT, next) && (afterUnit || PER_TIME.containsKey(sc.m.group())
+        && sc.m.group().length() > 1 && !Character.isUpperCase(s.charAt(next))
+        && i > 0 && Character.isLetter(s.charAt(i - 1))
+        && !TIME_WORDS.matcher(sc.wordBefore(i, false)).matches())) {
       String unit = sc.m.group();
-      sc.b.say(sc.m.end(), "per " + switch (unit) {
-        case "s", "sec" -> "second";
-        case "h", "hr" -> "hour";
-        case "min" -> "minute";
-        case "d" -> "day";
-        case "wk" -> "week";
-        case "mo" -> "month";
-        case "yr" -> "year";
-        default -> Words.speak(unit);
-      });
+      String time = PER_TIME.get(unit);
+      sc.b.say(sc.m.end(), "per " + (time != null ? time
+          : UNITS.containsKey(unit) ? singular(unit(unit)) : Words.speak(unit)));
     } else if (next < s.length() && Character.isDigit(s.charAt(next)) && i > 0
         && (s.charAt(i - 1) == '°' || i > 1 && s.charAt(i - 2) == '°'
             || before.matches() && UNITS.containsKey(before.group(1)))) {

@@ -71,6 +71,12 @@ final class NumberTokens {
   /** A blood pressure: 120/80 mmHg, or after "BP" without its unit (BP 130/85). */
   private static final Pattern BLOOD_PRESSURE = Pattern.compile(
       "(\\d{2,3})/(\\d{2,3})(\\s?mm\\s?Hg(?![A-Za-z]))?(?![\\d/])");
+  /** Before a blood pressure without its unit: "BP 130/85", "blood pressure was 128/82". */
+  private static final Pattern BP_BEFORE = Pattern.compile("(?s)(?:.*[^A-Za-z])?(?:BP|(?i:blood"
+      + " pressure))(?::| (?:is|was|of|at|reading|reading of|now|down to|up to))? ?");
+  /** A whole number and a fraction: "1 1/2 cups", "2-3/4 inches" (not "5 1/2/3"). */
+  private static final Pattern MIXED_NUMBER = Pattern.compile(
+      "(\\d{1,3})[ -](\\d{1,2})/(\\d{1,2})(?![\\d/])");
   /** A number with a leading zero and two more groups: 020 7946 0958. */
   private static final Pattern LOCAL_PHONE = Pattern.compile(
       "0\\d{2,4}(?:[ -]\\d{3,4}){2}(?![\\d-])");
@@ -109,7 +115,7 @@ final class NumberTokens {
         || (sc.at(TextNormalizer.HOUR_AMPM, i) && hourAmPm(sc, m))) {
       return;
     }
-    if (Measures.measure(sc, i)) {
+    if (Measures.measure(sc, i) || mixedNumber(sc, i)) {
       return;
     }
     if (sc.at(SCIENTIFIC, i) && (i == 0 || !Character.isLetter(sc.s.charAt(i - 1)))) {
@@ -132,18 +138,21 @@ final class NumberTokens {
       int end = m.end();
       String unit = years ? null : Measures.unitAfter(sc, end, false); // 10–15 mph
       sc.b.say(unit == null ? end : m.end(), unit == null ? said : said + unit);
-    } else if (sc.at(BLOOD_PRESSURE, i)
-        && (m.group(3) != null || sc.s.substring(Math.max(0, i - 5), i).matches(
-            "(?s)(?:.*[^A-Za-z])?BP:? ?"))) {
+    } else if (sc.at(BLOOD_PRESSURE, i) && (m.group(3) != null
+        || BP_BEFORE.matcher(sc.s.substring(Math.max(0, i - 24), i)).matches())) {
       sc.b.say(m.end(), cardinal(m.group(1)) + " over " + cardinal(m.group(2))
           + (m.group(3) != null ? " millimeters of mercury" : "")); // 120/80 mmHg, BP 130/85
     } else if (sc.at(TextNormalizer.FRACTION, i) && !m.group(2).equals("0")) {
       boolean ofAfter = sc.s.startsWith(" of", m.end());
       boolean rated = !ofAfter && (sc.s.startsWith(" star", m.end()) || RATING_BEFORE.matcher(
           sc.s.substring(Math.max(0, i - 24), i)).matches());
-      sc.b.say(m.end(), rated && Integer.parseInt(m.group(1)) <= Integer.parseInt(m.group(2))
-          ? cardinal(m.group(1)) + " out of " + cardinal(m.group(2))
-          : slash(m.group(1), m.group(2), ofAfter));
+      String num = m.group(1);
+      String den = m.group(2);
+      int end = m.end();
+      String said = rated && Integer.parseInt(num) <= Integer.parseInt(den)
+          ? cardinal(num) + " out of " + cardinal(den) : slash(num, den, ofAfter);
+      String unit = proper(num, den) ? Measures.unitAfter(sc, end, true) : null;
+      sc.b.say(unit == null ? end : m.end(), unit == null ? said : said + unit); // 3/4 tsp
     } else if (sc.at(LOCAL_PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("[ -]")));
     } else if (sc.at(IPV4, i)) {
@@ -301,6 +310,30 @@ final class NumberTokens {
     String start = written.substring(0, 3).toLowerCase(java.util.Locale.ROOT);
     return java.util.Arrays.stream(TextNormalizer.MONTHS).filter(n -> n.startsWith(start))
         .findFirst().orElseThrow();
+  }
+
+  /**
+   * A whole number and a proper fraction at {@code i}, as recipes and sizes write them ("1 1/2
+   * cups": "one and one half cups", "2-3/4 in": "two and three quarters inches"); false when
+   * there is none.
+   */
+  private static boolean mixedNumber(TextNormalizer.Scan sc, int i) {
+    Matcher m = sc.m;
+    if (!sc.at(MIXED_NUMBER, i) || !proper(m.group(2), m.group(3))) {
+      return false;
+    }
+    String said = cardinal(m.group(1)) + " and " + fraction(m.group(2), m.group(3));
+    int end = m.end();
+    String unit = Measures.unitAfter(sc, end, false);
+    sc.b.say(unit == null ? end : m.end(), unit == null ? said : said + unit);
+    return true;
+  }
+
+  /** A fraction below one with a denominator that fractions are written with: 1/2, 3/4, 5/8. */
+  private static boolean proper(String num, String den) {
+    int a = Integer.parseInt(num);
+    int d = Integer.parseInt(den);
+    return a >= 1 && a < d && COMMON_DENOMINATORS.contains(d) && d != 10 && d != 100;
   }
 
   /**

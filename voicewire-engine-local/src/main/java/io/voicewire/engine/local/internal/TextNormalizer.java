@@ -73,7 +73,7 @@ final class TextNormalizer {
   static final Pattern NUMBER = Pattern.compile(WHOLE + "(?:\\.(\\d+))?");
   static final Pattern ORDINAL_SUFFIX = Pattern.compile("(?i)(?:st|nd|rd|th)(?![A-Za-z])");
   static final Pattern PLURAL_SUFFIX = Pattern.compile("'?s(?![A-Za-z])");
-  private static final Pattern OPERATOR = Pattern.compile("[=<>!&|+*/%^~\\-]{2,}");
+  private static final Pattern OPERATOR = Pattern.compile("(?!\\^-\\w)[=<>!&|+*/%^~\\-]{2,}");
   private static final Pattern MONTH_DAY = Pattern.compile(
       "\\s(\\d{1,2})(?:st|nd|rd|th)?(?![\\d:.,]\\d)(?![A-Za-z\\d])");
   static final String[] MONTHS = {"january", "february", "march", "april", "may", "june",
@@ -237,7 +237,8 @@ final class TextNormalizer {
         }
         j = k;
       }
-      if (Abbreviations.word(this, i, j) || j - i == 3 && Money.currencyCode(this, i)) {
+      if (Abbreviations.word(this, i, j) || Maths.greekLetter(this, i, j)
+          || j - i == 3 && Money.currencyCode(this, i)) {
         return;
       }
       String w = s.substring(i, j);
@@ -328,7 +329,7 @@ final class TextNormalizer {
           } else if (rangeDash(i, cp, next)) {
             b.say(next, "to"); // Mon–Fri, 9am-5pm, London–Paris
           } else {
-            b.say(next, cp != '-' && endsWithWord() ? "," : " ");
+            b.say(next, Maths.spacedDash(s, i, cp, cp != '-' && endsWithWord() ? "," : " "));
           }
         }
         case '+' -> {
@@ -337,7 +338,7 @@ final class TextNormalizer {
           }
         }
         case '(' -> {
-          if (!NumberTokens.phone(this, i)) {
+          if (!NumberTokens.phone(this, i) && !Maths.argument(this, i)) {
             b.say(next, i > 0 && s.charAt(i - 1) == ' ' && endsWithWord() ? ", " : " ");
           }
         }
@@ -360,7 +361,7 @@ final class TextNormalizer {
             : " "); // ~15 min, ~$5
         case '\'', '’' -> b.drop(next);
         default -> {
-          if (!NumberTokens.vulgarFraction(this, i, cp)) {
+          if (!NumberTokens.vulgarFraction(this, i, cp) && !Maths.symbol(this, i, cp)) {
             b.drop(next);
           }
         }

@@ -362,6 +362,44 @@ class TextNormalizerTest {
         say("Sen. Smith, Rev. King and Capt. Kirk; my Gen. 1 phone"));
   }
 
+  /**
+   * Found by a held-out battery of homework, recipes, doses and rates (2026-12-08): "3x + 5" was
+   * "three times plus five", "x^2 - 4" was "x two four", "πr²" was "pr squared", "1 1/2 cups"
+   * was "one one half", "2 tbsp. butter" ended a sentence, "mL/kg" and "req/min" lost their
+   * "per", and "BP was 128/82" was two numbers. The second half is what must not change.
+   */
+  @Test
+  void homeworkRecipesDosesAndRates() {
+    assertEquals("Solve for x: three x plus five equals twenty; if f of x equals x squared minus "
+        + "four, then f of three equals five", say("Solve for x: 3x + 5 = 20; if f(x) = x^2 - 4, "
+        + "then f(3) = 5"));
+    assertEquals("pi r squared, e to the power of x, x to the power of minus one, a plus b "
+        + "squared; a equals b minus c; x minus y equals two; minus five degrees Celsius",
+        say("πr², e^x, x^-1, (a+b)^2; a = b - c; x − y = 2; −5 °C"));
+    assertEquals("the alpha helix, beta blockers and the delta; five micrograms, mu is the mean",
+        say("the α-helix, β-blockers and the Δ; 5 μg, μ is the mean"));
+    assertEquals("Add one and one half cups flour, three quarters teaspoon salt and two "
+        + "tablespoons butter, a three and one half inch pipe, one half teaspoon",
+        say("Add 1 1/2 cups flour, 3/4 tsp salt and 2 tbsp. butter, a 3-1/2 inch pipe, ½ tsp"));
+    assertEquals("Bake for twenty five to thirty minutes or until golden, about two hundred fifty "
+        + "kilocalories; two to three people, pages ten to twenty, we scored three to two",
+        say("Bake for 25-30 min. or until golden, about 250 kcal; 2 - 3 people, pages 10 - 20, "
+        + "we scored 3 - 2"));
+    assertEquals("zero point five milliliters per kilogram, one hundred req per minute, twenty "
+        + "requests per second, five hundred calls per day, one thousand international units",
+        say("0.5 mL/kg, 100 req/min, 20 requests/sec, 500 calls/day, 1000 IU"));
+    assertEquals("Her BP was one hundred twenty eight over eighty two, blood pressure of one "
+        + "hundred forty over ninety", say("Her BP was 128/82, blood pressure of 140/90"));
+    // unchanged: "x" as times, slashes between words, a Greek text, dashes that are no minus
+    assertEquals("three times faster, up three times , five times ten times growth, maybe three "
+        + "times.", say("3x faster, (up 3x), 5x-10x growth, maybe 3x."));
+    assertEquals("night day mode, the month year field, He she, and or, s he",
+        say("night/day mode, the month/year field, He/she, and/or, s/he"));
+    assertEquals("kalemera kosme, ti kaneis", say("Καλημέρα κόσμε, τι κάνεις"));
+    assertEquals("Team A Team B, twelve b six , Add two tablespoons. Then stir, nothing",
+        say("Team A - Team B, 12(b)(6), Add 2 tbsp. Then stir, nothing ^_^"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
