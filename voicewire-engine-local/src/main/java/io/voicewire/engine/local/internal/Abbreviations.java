@@ -64,6 +64,8 @@ final class Abbreviations {
       Ch. chapter
       ch. chapter
       Pt. part
+      p.a. per annum
+      a.k.a. also known as
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
       + "|etc\\.|vs\\.?|[aA]pprox\\.|Prof\\.|Dept\\.|w/o|[Nn]o\\.(?=\\s?\\d)|YoY|QoQ|MoM"
@@ -71,14 +73,14 @@ final class Abbreviations {
       + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|w/w|m/m|avg\\."
       + "|(?:Gov|Sen|Rep|Gen|Lt|Capt|Sgt|Col|Rev)\\.(?=\\s[A-Z][a-z])"
       + "|ca?\\.(?=\\s?\\d{3,4}(?!\\d))|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
-      + "(?![A-Za-z])|w/");
+      + "|p\\.a\\.|a\\.k\\.a\\.(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
   private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCcGSRLm";
   /** A word after an abbreviation that may be what it describes: "a 5 y/o boy". */
   private static final Pattern NOUN_AFTER = Pattern.compile(" (?!(?:and|or|but|in|at|on|with"
       + "|when|who|from|so|as|to|now|today|by|is|was|has|had)(?![a-z]))[a-z]");
   /** What may end a sentence as well as the abbreviation: "apples, etc. Then". */
-  private static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
+  static final Pattern SENTENCE_AFTER = Pattern.compile("\\s*(?:$|\\n|\\s[A-Z])");
   private static final Map<String, String> WEEKDAYS = NumberTokens.table("""
       Mon Monday
       Tue Tuesday
@@ -122,10 +124,14 @@ final class Abbreviations {
           && !sc.s.substring(Math.max(0, i - 3), i).matches("(?:.*\\D)?1 ?")) {
         said = "years old"; // "he is 5 y/o." (but "a 5 y/o boy", "1 y/o")
       }
-      if ((written.equals("etc.") || written.equals("y.o.")) && last) {
+      if ((written.equals("etc.") || written.equals("y.o.") || written.equals("p.a.")
+          || written.equals("a.k.a.")) && last) {
         said += ".";
       }
       sc.b.say(end, said);
+      return true;
+    }
+    if (Initials.word(sc, i, wordEnd)) {
       return true;
     }
     if (wordEnd - i < 3 || wordEnd - i > 5 || !Character.isUpperCase(first)) {

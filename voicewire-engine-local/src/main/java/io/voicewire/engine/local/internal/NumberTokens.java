@@ -133,9 +133,9 @@ final class NumberTokens {
       String a = m.group(1).replace(",", "");
       String b = m.group(2).replace(",", "");
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
-      String said = (years ? year(a, true) : cardinal(a)) + " to "
-          + (years ? year(b, true) : cardinal(b));
       int end = m.end();
+      String said = (years ? year(a, true) : cardinal(a)) + (split(sc, a, b, end) ? " " : " to ")
+          + (years ? year(b, true) : cardinal(b));
       String unit = years ? null : Measures.unitAfter(sc, end, false); // 10–15 mph
       sc.b.say(unit == null ? end : m.end(), unit == null ? said : said + unit);
     } else if (sc.at(BLOOD_PRESSURE, i) && (m.group(3) != null
@@ -173,6 +173,21 @@ final class NumberTokens {
       sc.at(TextNormalizer.NUMBER, i);
       plainNumber(sc, m.group(1), m.group(2), m.end());
     }
+  }
+
+  /** What makes two numbers with a hyphen that add up to 100 a split: "a 60-40 split". */
+  private static final Pattern SPLIT_AFTER = Pattern.compile("[ -](?:split|chance|shot|odds"
+      + "|ratio|mix|rule|deal|vote|blend|partnership|proposition|call)s?(?![A-Za-z])");
+
+  /** "50-50" and "a 60-40 split" are said "fifty fifty", "sixty forty": no range. */
+  private static boolean split(TextNormalizer.Scan sc, String a, String b, int end) {
+    if (a.length() > 2 || b.length() > 2) {
+      return false;
+    }
+    int x = Integer.parseInt(a);
+    int y = Integer.parseInt(b);
+    return x == 50 && y == 50 || x + y == 100 && SPLIT_AFTER.matcher(sc.s).region(end,
+        sc.s.length()).lookingAt();
   }
 
   /** Words that say the number after them is a year ("in 1066", "circa 1050"). */

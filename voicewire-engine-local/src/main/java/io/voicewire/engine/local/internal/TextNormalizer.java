@@ -61,9 +61,9 @@ final class TextNormalizer {
   static final Pattern DOT_DATE = Pattern.compile(
       "(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})(?![\\d.]\\d)");
   static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?!\\d)"
-      + "(?:\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z]))?");
+      + "(?:\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z])(?:\\.(?=[,;:!?)]|\\s+[a-z\\d(]))?)?");
   static final Pattern HOUR_AMPM = Pattern.compile(
-      "(\\d{1,2})\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z])");
+      "(\\d{1,2})\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z])(?:\\.(?=[,;:!?)]|\\s+[a-z\\d(]))?");
   static final Pattern RATIO = Pattern.compile("(\\d+):(\\d+)(?![\\d:])");
   static final Pattern PHONE = Pattern.compile("(?:\\d{3}-)?\\d{3}-\\d{4}(?![\\d-])");
   static final Pattern RANGE = Pattern.compile(
