@@ -1,6 +1,7 @@
 package io.voicewire.engine.local.internal;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What {@link TextNormalizer} says for a symbol that is a word on its own ({@code =} "equals",
@@ -28,7 +29,26 @@ final class Symbols {
       "+/-", "plus or minus", "<=", "is less than or equal to",
       ">=", "is greater than or equal to", "!=", "is not equal to", "==", "equals");
 
+  /**
+   * An emoticon after a space or at the start: {@code :)}, {@code ;-)}, {@code :D}, {@code :P},
+   * {@code :/}, {@code :'(} (not {@code http://}, {@code C:/}, {@code 10:30} or {@code re:D}).
+   */
+  private static final Pattern EMOTICON = Pattern.compile(
+      "[:;]['^-]?(?:[)(\\]\\[]+|[DPpOo/\\\\|*3](?![\\w/]))(?=$|[\\s.,;:!?])");
+
   private Symbols() {}
+
+  /**
+   * The colon or semicolon at {@code i}: silent when it starts an emoticon (as emoji are; "Call
+   * me maybe :)" made a pause and ":D" the letter D), else punctuation.
+   */
+  static void colon(TextNormalizer.Scan sc, int i) {
+    if ((i == 0 || Character.isWhitespace(sc.s.charAt(i - 1))) && sc.at(EMOTICON, i)) {
+      sc.b.drop(sc.m.end());
+    } else {
+      sc.punctuation(i);
+    }
+  }
 
   /**
    * Whether the full stop at {@code i} joins a letter and a digit inside a name (beta.1, 20.x),

@@ -318,7 +318,8 @@ final class TextNormalizer {
             punctuation(i);
           }
         }
-        case ',', ';', ':', '!', '?', '…' -> punctuation(i);
+        case ',', '!', '?', '…' -> punctuation(i);
+        case ':', ';' -> Symbols.colon(this, i);
         case '-', '–', '—' -> {
           boolean beforeAmount = beforeDigit || next < n && isCurrency(s.charAt(next));
           if (cp == '-' && beforeAmount && afterSpace && (i == 0 || s.charAt(i - 1) != '%')) {
@@ -413,7 +414,7 @@ final class TextNormalizer {
     }
 
     /** A run of sentence marks keeps its first (an ellipsis is a full stop). */
-    private void punctuation(int i) {
+    void punctuation(int i) {
       int j = i;
       while (j < n && ".,;:!?…".indexOf(s.charAt(j)) >= 0) {
         j++;

@@ -621,6 +621,11 @@ class TextNormalizerTest {
     assertEquals("Great job see you", say("Great job 😀👍 see you"));
     assertEquals("Done tests next review", say("Done ✓ tests ✔ next → review"));
     assertEquals("Family time", say("Family time 👨‍👩‍👧‍👦 🇺🇸"));
+    // emoticons too (2026-12-08, listened to: ":)" and ";-)" were pauses, ":D" the letter D)
+    assertEquals("Call me maybe or or . Thanks sorry ok and hmm", say("Call me maybe :) or ;-) "
+        + "or :D. Thanks :-( sorry :'( ok :P and :/ hmm :))"));
+    assertEquals("See example dot com and C: Users at ten thirty; note: done, re: D Day",
+        say("See http://example.com and C:/Users at 10:30; note: done, re: D-Day"));
     NormalizedText n = TextNormalizer.normalize("😀😀 🎉✨ ★");
     assertFalse(n.speakable(), n.toString());
   }
