@@ -65,6 +65,10 @@ final class Abbreviations {
       ch. chapter
       Pt. part
       p.a. per annum
+      rm. room
+      Rm. Room
+      qty quantity
+      Qty Quantity
       a.k.a. also known as
       """);
   private static final Pattern ABBREVIATION = Pattern.compile("(?:[eE]\\.g\\.|[iI]\\.e\\."
@@ -73,9 +77,9 @@ final class Abbreviations {
       + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|w/w|m/m|avg\\."
       + "|(?:Gov|Sen|Rep|Gen|Lt|Capt|Sgt|Col|Rev)\\.(?=\\s[A-Z][a-z])"
       + "|ca?\\.(?=\\s?\\d{3,4}(?!\\d))|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
-      + "|p\\.a\\.|a\\.k\\.a\\.(?![A-Za-z])|w/");
+      + "|p\\.a\\.|a\\.k\\.a\\.(?![A-Za-z])|[Rr]m\\.(?= )|[Qq]ty(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
-  private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCcGSRLm";
+  private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCcGSRLmr";
   /** A word after an abbreviation that may be what it describes: "a 5 y/o boy". */
   private static final Pattern NOUN_AFTER = Pattern.compile(" (?!(?:and|or|but|in|at|on|with"
       + "|when|who|from|so|as|to|now|today|by|is|was|has|had)(?![a-z]))[a-z]");

@@ -93,6 +93,12 @@ final class Measures {
       tsp teaspoons
       tbsp tablespoons
       Tbsp tablespoons
+      lb-ft pound feet
+      hp horsepower
+      mpg miles per gallon
+      MPG miles per gallon
+      reb rebounds
+      ast assists
       kcal kilocalories
       cal calories
       µg micrograms
@@ -318,6 +324,10 @@ final class Measures {
     if (x != null) {
       return x; // 3x + 5 = 20: "three x plus five"
     }
+    String other = UnitMarks.after(sc, end, one);
+    if (other != null) {
+      return other;
+    }
     if (sc.at(UNIT, end)) {
       String u = unit(sc.m.group(1));
       boolean compound = sc.s.charAt(end) == '-'; // a 10-km run: "a ten kilometer run"
@@ -401,7 +411,7 @@ final class Measures {
   private static final Set<String> SINGULAR_ENDS_IN_S = Set.of("times", "Celsius", "basis");
 
   /** "one kilogram", "one mile per hour", "one foot": the first plural word made singular. */
-  private static String singular(String unit) {
+  static String singular(String unit) {
     if (unit.equals("feet")) {
       return "foot";
     }

@@ -129,13 +129,21 @@ final class NumberTokens {
       sc.b.say(m.end(), cardinal(m.group(1)) + " to " + cardinal(m.group(2)));
     } else if (sc.at(TextNormalizer.PHONE, i)) {
       sc.b.say(m.end(), phoneWords(m.group().split("-")));
-    } else if (sc.at(TextNormalizer.RANGE, i)) {
+    } else if (sc.at(RETIREMENT_PLAN, i)) {
+      sc.b.say(m.end(), NumberWords.digits(m.group(1)).replace("zero", "oh") + " "
+          + m.group(2)); // 401(k): "four oh one k"
+    } else if ((i == 0 || !Character.isLetter(sc.s.charAt(i - 1)))
+        && sc.at(TextNormalizer.RANGE, i)) { // i7-1355U is a name
       String a = m.group(1).replace(",", "");
       String b = m.group(2).replace(",", "");
       boolean years = m.group(1).length() == 4 && m.group(2).length() == 4; // 2020–2023
       int end = m.end();
       String said = (years ? year(a, true) : cardinal(a)) + (split(sc, a, b, end) ? " " : " to ")
           + (years ? year(b, true) : cardinal(b));
+      if (a.length() <= 2 && b.length() <= 2 && sc.at(AMPM_AFTER, end)) {
+        said += Character.toLowerCase(m.group(1).charAt(0)) == 'a' ? " a m" : " p m"; // 2-4pm
+        end = m.end();
+      }
       String unit = years ? null : Measures.unitAfter(sc, end, false); // 10–15 mph
       sc.b.say(unit == null ? end : m.end(), unit == null ? said : said + unit);
     } else if (sc.at(BLOOD_PRESSURE, i) && (m.group(3) != null
@@ -175,6 +183,11 @@ final class NumberTokens {
     }
   }
 
+  /** A retirement plan named by its section of the tax code: 401(k), 403(b). */
+  private static final Pattern RETIREMENT_PLAN = Pattern.compile("(40[13]|457)\\(([kb])\\)");
+  /** a.m. or p.m. after a range of hours: "2-4pm", "9-11 a.m." */
+  private static final Pattern AMPM_AFTER = Pattern.compile(
+      "\\s?([AaPp])\\.?\\s?[Mm](?![A-Za-z])(?:\\.(?=[,;:!?)]|\\s+[a-z\\d(]))?");
   /** What makes two numbers with a hyphen that add up to 100 a split: "a 60-40 split". */
   private static final Pattern SPLIT_AFTER = Pattern.compile("[ -](?:split|chance|shot|odds"
       + "|ratio|mix|rule|deal|vote|blend|partnership|proposition|call)s?(?![A-Za-z])");

@@ -428,6 +428,31 @@ class TextNormalizerTest {
         + "40-60"));
   }
 
+  /**
+   * Found by a held-out battery of listings, job ads, specs, shops and scores (2026-12-08): the
+   * inch mark was silent ("fifteen point six display"), "sq ft", "hp", "lb-ft", "reb", "ast",
+   * "rm." and "qty" were letters, "5+ yrs" kept its "yrs", "2-4pm" its "pm", "401(k)" was "four
+   * hundred one k" and "i7-1355U" a range.
+   */
+  @Test
+  void listingsSpecsShopsAndScores() {
+    assertEquals("one thousand eight hundred fifty square feet, forty square meters flat, five "
+        + "plus years, four oh one k", say("1,850 sq ft, 40 sq. m flat, 5+ yrs, 401(k)"));
+    assertEquals("a fifteen point six inch display, thirty eight to forty inch chest, six to ten "
+        + "inches of snow, a sixty five inch TV", say("a 15.6\" display, 38-40\" chest, 6-10\" of "
+        + "snow, a 65\" TV"));
+    assertEquals("She said take five and left; he wrote size ten too. The big four inch one",
+        say("She said \"take 5\" and left; he wrote \"size 10\" too. The \"big\" 4\" one"));
+    assertEquals("three hundred horsepower, two hundred eighty pound feet, twenty eight points, "
+        + "ten rebounds and eight assists", say("300 hp, 280 lb-ft, 28 pts, 10 reb and 8 ast"));
+    assertEquals("the conference room is booked from two to four p m, nine to eleven a m; "
+        + "quantity: two; the i seven thirteen fifty five U; the rm rf command", say("the "
+        + "conference rm. is booked from 2-4pm, 9-11 a.m.; qty: 2; the i7-1355U; the rm -rf "
+        + "command"));
+    assertEquals("three plus four equals seven, ages eighteen plus, call four zero one",
+        say("3+4=7, ages 18+, call 401"));
+  }
+
   /** Found by held-out everyday sentences (2026-12-06): these units were spelled as letters. */
   @Test
   void everydayUnitsAreSaidAndOneIsSingular() {
