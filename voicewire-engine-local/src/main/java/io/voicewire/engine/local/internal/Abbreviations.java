@@ -76,10 +76,13 @@ final class Abbreviations {
       + "|[eE]xt\\.(?=\\s?\\d)|(?:Apt|Bldg)\\.(?=\\s?(?:\\d|[A-Z](?![a-z])))"
       + "|(?:[fF]ig|pp?)\\.(?=\\s?\\d)|y/[oy]|y\\.o\\.|q/q|w/w|m/m|avg\\."
       + "|(?:Gov|Sen|Rep|Gen|Lt|Capt|Sgt|Col|Rev)\\.(?=\\s[A-Z][a-z])"
-      + "|ca?\\.(?=\\s?\\d{3,4}(?!\\d))|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z]))))"
-      + "|p\\.a\\.|a\\.k\\.a\\.(?![A-Za-z])|[Rr]m\\.(?= )|[Qq]ty(?![A-Za-z])|w/");
+      + "|ca?\\.(?=\\s?\\d{3,4}(?!\\d))|(?:[Vv]ol|[Cc]h|Pt)\\.(?=\\s?(?:\\d|[IVXLC]+(?![A-Za-z])))"
+      + "|p\\.a\\.|a\\.k\\.a\\.|[Rr]m\\.(?= )|[Qq]ty)(?![A-Za-z])|w/");
   /** The letters an abbreviation of {@link #ABBREVIATION} starts with (most words: none). */
   private static final String FIRST_LETTERS = "eEiIvVaAPDwNnYQMBfFpyqCcGSRLmr";
+  /** Abbreviations whose full stop also ends the sentence when one may end there. */
+  private static final java.util.Set<String> KEEPS_STOP = java.util.Set.of("etc.", "y.o.", "p.a.",
+      "a.k.a.");
   /** A word after an abbreviation that may be what it describes: "a 5 y/o boy". */
   private static final Pattern NOUN_AFTER = Pattern.compile(" (?!(?:and|or|but|in|at|on|with"
       + "|when|who|from|so|as|to|now|today|by|is|was|has|had)(?![a-z]))[a-z]");
@@ -128,8 +131,7 @@ final class Abbreviations {
           && !sc.s.substring(Math.max(0, i - 3), i).matches("(?:.*\\D)?1 ?")) {
         said = "years old"; // "he is 5 y/o." (but "a 5 y/o boy", "1 y/o")
       }
-      if ((written.equals("etc.") || written.equals("y.o.") || written.equals("p.a.")
-          || written.equals("a.k.a.")) && last) {
+      if (KEEPS_STOP.contains(written) && last) {
         said += ".";
       }
       sc.b.say(end, said);

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * answers about them write it: a Greek letter used as a symbol ({@code πr²}: "pi r squared",
  * not the transliterated "pr"), an exponent after a letter ({@code x^2}: "x squared"), a
  * coefficient ({@code 3x + 5}: "three x plus five", not "three times"), a function's argument
- * ({@code f(x)}: "f of x") and a spaced minus inside an equation ({@code x^2 - 4 = 5}); outside
- * one, a spaced dash between two numbers is "to" ({@code 2 - 3 people}). Stateless and thread
- * safe.
+ * ({@code f(x)}: "f of x") and a spaced hyphen inside an equation ({@code x^2 - 4 = 5}: minus,
+ * as the sign {@code −} always is in {@link Symbols}); outside one, a spaced dash between two
+ * numbers is "to" ({@code 2 - 3 people}). Stateless and thread safe.
  */
 final class Maths {
   /** The Greek letters, small and capital, by their names. */
@@ -77,13 +77,9 @@ final class Maths {
   /**
    * A symbol of mathematics at {@code i} that only its neighbours make one: an exponent after
    * a letter or bracket ({@code x^2} "squared", {@code x^3} "cubed", {@code e^-x} "to the power
-   * of minus x"), and the minus sign {@code −}. False for anything else.
+   * of minus x"). False for anything else.
    */
   static boolean symbol(TextNormalizer.Scan sc, int i, int cp) {
-    if (cp == '−') {
-      sc.b.say(i + 1, "minus"); // the minus sign of mathematics, U+2212: never a dash
-      return true;
-    }
     if (cp != '^' || i == 0 || !(Character.isLetter(sc.s.charAt(i - 1))
         || sc.s.charAt(i - 1) == ')') || !sc.at(EXPONENT, i)) {
       return false;

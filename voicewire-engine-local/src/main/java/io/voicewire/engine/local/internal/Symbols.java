@@ -20,7 +20,7 @@ final class Symbols {
       Map.entry((int) '√', "square root of"), Map.entry((int) '∞', "infinity"),
       Map.entry((int) '²', "squared"), Map.entry((int) '³', "cubed"),
       Map.entry((int) '≠', "is not equal to"), Map.entry((int) '≤', "is less than or equal to"),
-      Map.entry((int) '≥', "is greater than or equal to"), Map.entry((int) 'π', "pi"),
+      Map.entry((int) '≥', "is greater than or equal to"), Map.entry((int) '−', "minus"),
       Map.entry((int) '¢', "cents"), Map.entry((int) '⌘', "command"),
       Map.entry((int) '⌥', "option"), Map.entry((int) '⇧', "shift"),
       Map.entry((int) '⌃', "control"));
